@@ -1,0 +1,89 @@
+"""Cronbach's alpha with corrected item–total correlations and alpha-if-item-deleted.
+
+α = k/(k−1) · (1 − Σσ²_i / σ²_total), everything read off the item covariance matrix C:
+σ²_total = ΣC, the corrected item–total correlation of i is corr(x_i, total − x_i).
+Listwise deletion (rows complete on the items) is the default, as R's psych::alpha on complete
+data; pairwise uses each pair's complete rows for C, as pingouin's `cronbach_alpha`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class ItemReliability:
+    code: str
+    corrected_item_total: float
+    alpha_if_deleted: float
+
+
+@dataclass(frozen=True)
+class Alpha:
+    alpha: float
+    n: int  # respondents used (listwise) or the smallest pairwise n
+    k: int
+    method: str  # "listwise" | "pairwise"
+    items: tuple[ItemReliability, ...]
+
+
+def cronbach_alpha(
+    matrix: np.ndarray, codes: list[str] | None = None, *, pairwise: bool = False
+) -> Alpha:
+    """Alpha of the columns of `matrix` (respondents × items, NaN = missing)."""
+    x = np.asarray(matrix, dtype=float)
+    codes = codes or [str(j) for j in range(x.shape[1])]
+    if pairwise:
+        cov, n = _pairwise_cov(x)
+        return alpha_from_cov(cov, n, codes, method="pairwise")
+    complete = x[~np.isnan(x).any(axis=1)]
+    return alpha_from_moments(
+        complete.shape[0], complete.sum(axis=0), complete.T @ complete, codes
+    )
+
+
+def alpha_from_moments(n: int, s1: np.ndarray, s2: np.ndarray, codes: list[str]) -> Alpha:
+    """Listwise alpha from n, Σx and Σxxᵀ of the complete rows (what the engine accumulates)."""
+    if n < 2:
+        return alpha_from_cov(np.full((len(codes),) * 2, np.nan), n, codes, method="listwise")
+    mean = s1 / n
+    cov = (s2 - n * np.outer(mean, mean)) / (n - 1)
+    return alpha_from_cov(cov, n, codes, method="listwise")
+
+
+def alpha_from_cov(cov: np.ndarray, n: int, codes: list[str], *, method: str) -> Alpha:
+    k = cov.shape[0]
+    items = []
+    for i, code in enumerate(codes):
+        keep = np.arange(k) != i
+        rest = cov[np.ix_(keep, keep)]
+        covariance_with_rest = cov[i, keep].sum()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            r = covariance_with_rest / np.sqrt(cov[i, i] * rest.sum())
+        items.append(ItemReliability(code, float(r), _alpha(rest)))
+    return Alpha(alpha=_alpha(cov), n=int(n), k=k, method=method, items=tuple(items))
+
+
+def _alpha(cov: np.ndarray) -> float:
+    k = cov.shape[0]
+    total = cov.sum()
+    if k < 2 or not np.isfinite(total) or total <= 0:
+        return float("nan")
+    return float(k / (k - 1) * (1 - np.trace(cov) / total))
+
+
+def _pairwise_cov(x: np.ndarray) -> tuple[np.ndarray, int]:
+    k = x.shape[1]
+    cov = np.full((k, k), np.nan)
+    smallest = x.shape[0]
+    for i in range(k):
+        for j in range(i, k):
+            both = ~np.isnan(x[:, i]) & ~np.isnan(x[:, j])
+            n = int(both.sum())
+            smallest = min(smallest, n)
+            if n >= 2:
+                a, b = x[both, i], x[both, j]
+                cov[i, j] = cov[j, i] = ((a - a.mean()) * (b - b.mean())).sum() / (n - 1)
+    return cov, smallest

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import path
+from django.views.generic import TemplateView
+
+admin.site.site_header = "满意度 · 问卷调查与统计"
+admin.site.site_title = "满意度"
+admin.site.index_title = "管理"
+
+urlpatterns = [
+    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("admin/", admin.site.urls),
+]

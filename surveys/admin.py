@@ -1,0 +1,215 @@
+"""The Chinese admin, for staff who are not programmers.
+
+Once a survey has responses, codes cannot change and items, options, dimensions and groups
+cannot be deleted: stored answers refer to them. Texts can still be corrected; that makes a
+new questionnaire version, and earlier responses keep the version they were answered on.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from surveys.models import (
+    AgeBand,
+    Dimension,
+    Group,
+    Invitation,
+    Item,
+    Option,
+    QuestionnaireVersion,
+    Quota,
+    Response,
+    Survey,
+    Village,
+)
+from surveys.services.invitations import invitations_issue
+from surveys.services.survey_status import survey_set_status
+
+
+def _has_responses(survey: Survey | None) -> bool:
+    return survey is not None and survey.pk is not None and Response.objects.filter(survey=survey).exists()
+
+
+class LockedOnceAnsweredInline(admin.TabularInline):
+    """Codes are frozen and rows cannot be deleted once the survey has responses."""
+
+    extra = 0
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("code",) if _has_responses(obj) else ()
+
+    def has_delete_permission(self, request, obj=None):
+        return not _has_responses(obj) and super().has_delete_permission(request, obj)
+
+
+class DimensionInline(LockedOnceAnsweredInline):
+    model = Dimension
+    fields = ("order", "code", "name", "name_en")
+
+
+class ItemInline(LockedOnceAnsweredInline):
+    model = Item
+    fields = ("order", "code", "dimension", "text", "text_en")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Only the dimensions of the survey being edited.
+        if db_field.name == "dimension":
+            survey_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Dimension.objects.filter(survey_id=survey_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class OptionInline(LockedOnceAnsweredInline):
+    model = Option
+    fields = ("order", "code", "label", "label_en", "points")
+
+
+class GroupInline(LockedOnceAnsweredInline):
+    model = Group
+    fields = ("order", "code", "name", "name_en", "by_village", "population")
+
+
+class AgeBandInline(LockedOnceAnsweredInline):
+    model = AgeBand
+    fields = ("order", "code", "label", "label_en")
+
+
+@admin.register(Survey)
+class SurveyAdmin(admin.ModelAdmin):
+    list_display = ("title", "slug", "year", "status", "response_count", "published_at")
+    list_filter = ("status", "year")
+    search_fields = ("title", "slug", "organisation")
+    readonly_fields = ("status", "published_at", "created_at", "updated_at")
+    fields = (
+        "title",
+        "title_en",
+        "slug",
+        "organisation",
+        "year",
+        "status",
+        "allow_shared_device",
+        "scheme",
+        "published_at",
+        "created_at",
+        "updated_at",
+    )
+    inlines = [DimensionInline, ItemInline, OptionInline, GroupInline, AgeBandInline]
+    actions = ["open_survey", "close_survey", "publish_survey", "issue_invitations"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_responses=Count("response"))
+
+    @admin.display(description=_("答卷数"), ordering="_responses")
+    def response_count(self, obj):
+        return obj._responses
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return (*fields, "slug") if _has_responses(obj) else fields
+
+    def _move(self, request, queryset, status):
+        for survey in queryset:
+            try:
+                survey_set_status(survey=survey, status=status)
+            except ValidationError as exc:
+                self.message_user(request, exc.messages[0], messages.ERROR)
+            else:
+                self.message_user(request, f"“{survey.title}”现为{survey.get_status_display()}。")
+
+    @admin.action(description=_("开始收集（开放作答）"))
+    def open_survey(self, request, queryset):
+        self._move(request, queryset, Survey.Status.OPEN)
+
+    @admin.action(description=_("截止收集"))
+    def close_survey(self, request, queryset):
+        self._move(request, queryset, Survey.Status.CLOSED)
+
+    @admin.action(description=_("发布结果（冻结数据）"))
+    def publish_survey(self, request, queryset):
+        self._move(request, queryset, Survey.Status.PUBLISHED)
+
+    @admin.action(description=_("为缺少链接的村和群体生成邀请链接"))
+    def issue_invitations(self, request, queryset):
+        for survey in queryset:
+            created = invitations_issue(survey=survey)
+            self.message_user(request, f"“{survey.title}”新生成 {len(created)} 个邀请链接。")
+
+
+@admin.register(Village)
+class VillageAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "survey", "is_placeholder", "order")
+    list_display_links = ("code",)
+    list_editable = ("name", "is_placeholder")
+    list_filter = ("survey", "is_placeholder")
+    search_fields = ("name", "code")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("survey", "code") if obj is not None and _has_responses(obj.survey) else ()
+
+    def has_delete_permission(self, request, obj=None):
+        used = obj is not None and Response.objects.filter(village=obj).exists()
+        return not used and super().has_delete_permission(request, obj)
+
+
+@admin.register(Quota)
+class QuotaAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "survey", "village", "group", "age_band", "target")
+    list_editable = ("target",)
+    list_filter = ("survey", "group", "age_band", "village")
+    list_select_related = ("survey", "village", "group", "age_band")
+    list_per_page = 100
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "survey", "token", "link", "single_use", "is_active", "opens_at", "closes_at")
+    list_filter = ("survey", "group", "is_active")
+    list_editable = ("is_active",)
+    list_select_related = ("survey", "village", "group")
+    search_fields = ("token", "village__name", "note")
+    readonly_fields = ("link",)
+    actions = ["deactivate"]
+
+    @admin.display(description=_("链接"))
+    def link(self, obj):
+        return format_html('<a href="{0}">{0}</a>', obj.url) if obj.pk else "-"
+
+    @admin.action(description=_("停用所选链接"))
+    def deactivate(self, request, queryset):
+        count = queryset.update(is_active=False)
+        self.message_user(request, f"已停用 {count} 个邀请链接。")
+
+
+@admin.register(Response)
+class ResponseAdmin(admin.ModelAdmin):
+    list_display = ("id", "survey", "village", "group", "age_band", "source", "submitted_at", "excluded")
+    list_filter = ("survey", "source", "group", "excluded", "village")
+    list_select_related = ("survey", "village", "group", "age_band")
+    search_fields = ("id",)
+    date_hierarchy = "received_at"
+    readonly_fields = [f.name for f in Response._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Responses are never deleted; staff exclude them with a reason instead.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(QuestionnaireVersion)
+class QuestionnaireVersionAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "survey", "number", "created_at")
+    list_filter = ("survey",)
+    readonly_fields = ("survey", "number", "digest", "definition", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,23 @@
+import sys
+
+from django.core.management.base import BaseCommand
+
+from surveys.exports import responses_csv_lines
+from surveys.management.commands._common import get_survey
+
+
+class Command(BaseCommand):
+    help = "导出答卷 CSV（与 import_responses 的格式相同）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug", help="调查代码，如 daligang-2020")
+        parser.add_argument("-o", "--output", help="输出文件；省略则写到标准输出")
+
+    def handle(self, *args, slug, output, **options):
+        survey = get_survey(slug)
+        if output:
+            with open(output, "w", encoding="utf-8", newline="") as out:
+                out.writelines(responses_csv_lines(survey))
+        else:
+            sys.stdout.writelines(responses_csv_lines(survey))
+            sys.stdout.flush()

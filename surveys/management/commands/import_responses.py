@@ -1,0 +1,29 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from surveys.management.commands._common import get_survey
+from surveys.services.response_import import ResponseImportError, responses_import
+
+
+class Command(BaseCommand):
+    help = "导入答卷 CSV（全部成功或全部不导入；已存在且内容相同的答卷跳过）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug", help="调查代码，如 daligang-2020")
+        parser.add_argument("file", help="答卷 CSV 文件（UTF-8，含表头）")
+        parser.add_argument(
+            "--synthetic", action="store_true", help="标记为合成演示数据（仅用于演示与测试）"
+        )
+
+    def handle(self, *args, slug, file, synthetic, **options):
+        survey = get_survey(slug)
+        source = "synthetic" if synthetic else "import"
+        try:
+            with open(file, encoding="utf-8-sig", newline="") as stream:
+                result = responses_import(survey=survey, stream=stream, source=source)
+        except FileNotFoundError:
+            raise CommandError(f"找不到文件 {file}") from None
+        except UnicodeDecodeError as exc:
+            raise CommandError(f"{file} 不是 UTF-8 编码（第 {exc.start} 字节）") from None
+        except ResponseImportError as exc:
+            raise CommandError(f"{file} 未导入任何答卷：\n{exc}") from None
+        self.stdout.write(f"新增 {result.created} 份，跳过已存在 {result.skipped} 份。")

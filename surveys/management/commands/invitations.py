@@ -1,0 +1,33 @@
+import csv
+import sys
+
+from django.core.management.base import BaseCommand
+
+from surveys.management.commands._common import get_survey
+from surveys.models import Invitation
+from surveys.services.invitations import invitations_issue
+
+
+class Command(BaseCommand):
+    help = "列出调查的邀请链接（CSV：village,group,token,url）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug", help="调查代码，如 daligang-2020")
+        parser.add_argument(
+            "--issue", action="store_true", help="先为缺少邀请链接的村和群体生成链接"
+        )
+        parser.add_argument("--all", action="store_true", help="也列出已停用的链接")
+
+    def handle(self, *args, slug, issue, all, **options):
+        survey = get_survey(slug)
+        if issue:
+            created = invitations_issue(survey=survey)
+            self.stderr.write(f"新生成 {len(created)} 个邀请链接。")
+        invitations = Invitation.objects.filter(survey=survey).select_related("village", "group")
+        if not all:
+            invitations = invitations.filter(is_active=True)
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["village", "group", "token", "url"])
+        for invitation in invitations:
+            village = invitation.village.code if invitation.village else ""
+            writer.writerow([village, invitation.group.code, invitation.token, invitation.url])

@@ -1,0 +1,29 @@
+import sys
+
+from django.core.management.base import BaseCommand
+
+from surveys.management.commands._common import get_survey
+from surveys.selectors import survey_catalog
+from surveys.synthetic import write_synthetic_csv
+
+
+class Command(BaseCommand):
+    help = "生成可复现的合成演示答卷 CSV（仅用于演示与测试，并非真实调查数据）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug")
+        parser.add_argument("--seed", type=int, default=2020)
+        parser.add_argument("--per-village", type=int, default=20)
+        parser.add_argument("--staff", type=int, default=40)
+        parser.add_argument("--deputies", type=int, default=20)
+        parser.add_argument("-o", "--output")
+
+    def handle(self, *args, slug, seed, per_village, staff, deputies, output, **options):
+        catalog = survey_catalog(get_survey(slug))
+        kwargs = {"seed": seed, "per_village": per_village, "staff": staff, "deputies": deputies}
+        if output:
+            with open(output, "w", encoding="utf-8", newline="") as out:
+                count = write_synthetic_csv(catalog, out, **kwargs)
+        else:
+            count = write_synthetic_csv(catalog, sys.stdout, **kwargs)
+        self.stderr.write(f"生成 {count} 份合成答卷。")

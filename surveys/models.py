@@ -1,0 +1,406 @@
+"""The data model: surveys, their questionnaire, sample design, invitations and responses.
+
+One survey is one town or department in one year. Everything below a survey is identified by
+a short code that stays the same from year to year, so that years compare; the natural keys
+(survey slug + code) are what fixtures and files use.
+"""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+CODE_HELP = _("英文小写代码，跨年度保持不变，用于文件与接口（如 economy、income）。")
+
+
+class SurveyManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Survey(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        OPEN = "open", _("收集中")
+        CLOSED = "closed", _("已截止")
+        PUBLISHED = "published", _("已发布")
+
+    slug = models.SlugField(_("代码"), max_length=80, unique=True)
+    title = models.CharField(_("调查名称"), max_length=200)
+    title_en = models.CharField(_("英文名称"), max_length=200, blank=True)
+    organisation = models.CharField(_("被评价单位"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    status = models.CharField(_("状态"), max_length=12, choices=Status, default=Status.DRAFT)
+    scheme = models.JSONField(
+        _("计分方案"),
+        null=True,
+        blank=True,
+        help_text=_("选项分值、维度权重、题目权重、群体权重（JSON）。留空则用各选项的默认分值、维度等权。"),
+    )
+    allow_shared_device = models.BooleanField(
+        _("允许一机多答"),
+        default=False,
+        help_text=_("调查员拿一部手机请多人作答时勾选；默认同一设备只能提交一份答卷。"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+
+    objects = SurveyManager()
+
+    class Meta:
+        verbose_name = _("调查")
+        verbose_name_plural = _("调查")
+        ordering = ["-year", "slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def accepts_responses(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class SurveyPartManager(models.Manager):
+    """Rows identified by (code, survey slug) in fixtures and files."""
+
+    def get_by_natural_key(self, code, survey_slug):
+        return self.get(code=code, survey__slug=survey_slug)
+
+
+class SurveyPart(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, verbose_name=_("调查"))
+    code = models.SlugField(_("代码"), max_length=40, help_text=CODE_HELP)
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    objects = SurveyPartManager()
+
+    class Meta:
+        abstract = True
+        ordering = ["survey", "order", "code"]
+
+    def natural_key(self):
+        return (self.code, *self.survey.natural_key())
+
+    natural_key.dependencies = ["surveys.survey"]
+
+
+def _unique_code(name: str) -> models.UniqueConstraint:
+    return models.UniqueConstraint(fields=["survey", "code"], name=f"{name}_code_unique")
+
+
+class Dimension(SurveyPart):
+    name = models.CharField(_("名称"), max_length=100)
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
+
+    class Meta(SurveyPart.Meta):
+        verbose_name = _("维度")
+        verbose_name_plural = _("维度")
+        constraints = [_unique_code("dimension")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Item(SurveyPart):
+    dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, verbose_name=_("维度"))
+    text = models.CharField(_("题目"), max_length=300)
+    text_en = models.CharField(_("英文题目"), max_length=300, blank=True)
+
+    class Meta(SurveyPart.Meta):
+        verbose_name = _("题目")
+        verbose_name_plural = _("题目")
+        constraints = [_unique_code("item")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Option(SurveyPart):
+    label = models.CharField(_("选项"), max_length=50)
+    label_en = models.CharField(_("英文选项"), max_length=50, blank=True)
+    points = models.FloatField(
+        _("默认分值"), null=True, blank=True, help_text=_("留空表示不计分（如“不了解”），不计入平均。")
+    )
+
+    class Meta(SurveyPart.Meta):
+        verbose_name = _("答案选项")
+        verbose_name_plural = _("答案选项")
+        constraints = [_unique_code("option")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Group(SurveyPart):
+    name = models.CharField(_("名称"), max_length=100)
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
+    by_village = models.BooleanField(
+        _("按村抽样"), default=False, help_text=_("按村（社区）抽样并询问年龄段，如村民群众。")
+    )
+    population = models.PositiveIntegerField(
+        _("总体人数"),
+        null=True,
+        blank=True,
+        help_text=_("已知时用于有限总体校正，如在职工作人员106人；按村抽样的群体留空。"),
+    )
+
+    class Meta(SurveyPart.Meta):
+        verbose_name = _("受访群体")
+        verbose_name_plural = _("受访群体")
+        constraints = [_unique_code("group")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgeBand(SurveyPart):
+    label = models.CharField(_("名称"), max_length=50)
+    label_en = models.CharField(_("英文名称"), max_length=50, blank=True)
+
+    class Meta(SurveyPart.Meta):
+        verbose_name = _("年龄段")
+        verbose_name_plural = _("年龄段")
+        constraints = [_unique_code("ageband")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Village(SurveyPart):
+    name = models.CharField(_("名称"), max_length=100)
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
+    is_placeholder = models.BooleanField(
+        _("待命名"), default=False, help_text=_("报告中未列名的村（社区），请改成真实名称后取消勾选。")
+    )
+
+    class Meta(SurveyPart.Meta):
+        verbose_name = _("村（社区）")
+        verbose_name_plural = _("村（社区）")
+        constraints = [_unique_code("village")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QuotaManager(models.Manager):
+    def get_by_natural_key(self, survey_slug, group, village, age_band):
+        return self.get(
+            survey__slug=survey_slug,
+            group__code=group,
+            village__code=village,
+            age_band__code=age_band,
+        )
+
+
+class Quota(models.Model):
+    """How many responses are wanted in one cell of village × group × age band."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, verbose_name=_("调查"))
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, verbose_name=_("受访群体"))
+    village = models.ForeignKey(
+        Village, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("村（社区）")
+    )
+    age_band = models.ForeignKey(
+        AgeBand, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("年龄段")
+    )
+    target = models.PositiveIntegerField(_("目标份数"))
+
+    objects = QuotaManager()
+
+    class Meta:
+        verbose_name = _("配额")
+        verbose_name_plural = _("配额")
+        ordering = ["survey", "group__order", "village__order", "age_band__order"]
+        # NULL never equals NULL in a unique index, so each shape of cell gets its own.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "group", "village", "age_band"],
+                condition=Q(village__isnull=False, age_band__isnull=False),
+                name="quota_cell_unique",
+                violation_error_message=_("这个村、群体和年龄段已有配额。"),
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "group", "village"],
+                condition=Q(village__isnull=False, age_band__isnull=True),
+                name="quota_village_unique",
+                violation_error_message=_("这个村和群体已有配额。"),
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "group", "age_band"],
+                condition=Q(village__isnull=True, age_band__isnull=False),
+                name="quota_ageband_unique",
+                violation_error_message=_("这个群体和年龄段已有配额。"),
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "group"],
+                condition=Q(village__isnull=True, age_band__isnull=True),
+                name="quota_group_unique",
+                violation_error_message=_("这个群体已有配额。"),
+            ),
+        ]
+
+    def natural_key(self):
+        return (
+            self.survey.slug,
+            self.group.code,
+            self.village.code if self.village_id else None,
+            self.age_band.code if self.age_band_id else None,
+        )
+
+    natural_key.dependencies = ["surveys.group", "surveys.village", "surveys.ageband"]
+
+    def __str__(self) -> str:
+        parts = [str(p) for p in (self.village, self.group, self.age_band) if p is not None]
+        return f"{' · '.join(parts)}：{self.target}"
+
+
+def new_token() -> str:
+    # 8 random bytes: short enough for a QR code and a link typed by hand, far too many to guess.
+    return secrets.token_urlsafe(8)
+
+
+class InvitationManager(models.Manager):
+    def get_by_natural_key(self, token):
+        return self.get(token=token)
+
+
+class Invitation(models.Model):
+    """A link (and QR code) through which one village's or one group's respondents answer."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, verbose_name=_("调查"))
+    token = models.CharField(_("邀请码"), max_length=40, unique=True, default=new_token)
+    group = models.ForeignKey(Group, on_delete=models.PROTECT, verbose_name=_("受访群体"))
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("村（社区）")
+    )
+    single_use = models.BooleanField(_("仅限一次"), default=False)
+    is_active = models.BooleanField(_("启用"), default=True)
+    opens_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("截止时间"), null=True, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    objects = InvitationManager()
+
+    class Meta:
+        verbose_name = _("邀请链接")
+        verbose_name_plural = _("邀请链接")
+        ordering = ["survey", "group__order", "village__order", "token"]
+
+    def __str__(self) -> str:
+        where = f"{self.village} · " if self.village_id else ""
+        return f"{where}{self.group}"
+
+    def natural_key(self):
+        return (self.token,)
+
+    @property
+    def url(self) -> str:
+        return f"{settings.PUBLIC_BASE_URL}/s/{self.token}/"
+
+    def is_within_window(self, now=None) -> bool:
+        now = now or timezone.now()
+        if self.opens_at and now < self.opens_at:
+            return False
+        return not (self.closes_at and now >= self.closes_at)
+
+
+class QuestionnaireVersion(models.Model):
+    """A frozen copy of the questionnaire exactly as respondents saw it.
+
+    Responses point at the version they answered, and their answers are stored against its
+    item and option order. Editing the questionnaire later makes a new version instead of
+    changing what old answers mean.
+    """
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, verbose_name=_("调查"))
+    number = models.PositiveIntegerField(_("版本号"))
+    digest = models.CharField(_("内容摘要"), max_length=64)
+    definition = models.JSONField(_("问卷内容"))
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("问卷版本")
+        verbose_name_plural = _("问卷版本")
+        ordering = ["survey", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "number"], name="version_number_unique"),
+            models.UniqueConstraint(fields=["survey", "digest"], name="version_digest_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey.slug} v{self.number}"
+
+    @property
+    def item_codes(self) -> list[str]:
+        return [item["code"] for item in self.definition["items"]]
+
+    @property
+    def option_codes(self) -> list[str]:
+        return [option["code"] for option in self.definition["options"]]
+
+
+class Response(models.Model):
+    """One respondent's answers.
+
+    The id is made by the respondent's device (or the import file), never by the server, so
+    that a retry of the same submission is recognised by the database's primary key.
+
+    `answers` holds one character per item of the questionnaire version, in its order: the
+    option's position ("0" for the first option, up to "9" then "a"–"z") or "-" when the item
+    was left blank. A million responses are a million short strings, loaded in one query.
+    """
+
+    class Source(models.TextChoices):
+        WEB = "web", _("网页")
+        API = "api", _("接口")
+        IMPORT = "import", _("文件导入")
+        PAPER = "paper", _("纸质录入")
+        SYNTHETIC = "synthetic", _("合成演示数据")
+
+    id = models.UUIDField(_("答卷编号"), primary_key=True, default=uuid.uuid4)
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, verbose_name=_("调查"))
+    version = models.ForeignKey(
+        QuestionnaireVersion, on_delete=models.PROTECT, verbose_name=_("问卷版本")
+    )
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("邀请链接")
+    )
+    group = models.ForeignKey(Group, on_delete=models.PROTECT, verbose_name=_("受访群体"))
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("村（社区）")
+    )
+    age_band = models.ForeignKey(
+        AgeBand, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("年龄段")
+    )
+    answers = models.CharField(_("答案"), max_length=255)
+    comment = models.TextField(_("意见建议"), blank=True)
+    started_at = models.DateTimeField(_("开始作答"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    received_at = models.DateTimeField(_("接收时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    source = models.CharField(_("来源"), max_length=12, choices=Source, default=Source.WEB)
+    device = models.CharField(_("设备标记摘要"), max_length=64, blank=True)
+    excluded = models.BooleanField(_("已剔除"), default=False)
+
+    class Meta:
+        verbose_name = _("答卷")
+        verbose_name_plural = _("答卷")
+        ordering = ["survey", "received_at"]
+        indexes = [
+            models.Index(fields=["survey", "received_at"], name="response_survey_received"),
+            models.Index(
+                fields=["survey", "group", "village", "age_band"], name="response_survey_cell"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.id)

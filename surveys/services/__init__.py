@@ -1,0 +1,1 @@
+"""Writes: each service is one atomic operation named <entity>_<action>."""

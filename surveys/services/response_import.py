@@ -1,0 +1,290 @@
+"""Import of the responses CSV (contract §3): all or nothing, idempotent on response_id."""
+
+import csv
+import io
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import IO
+
+from django.db import transaction
+from django.utils import timezone
+
+from surveys.answers import decode_answers, encode_answers
+from surveys.cache import survey_data_changed
+from surveys.models import QuestionnaireVersion, Response, Survey
+from surveys.selectors import SurveyCatalog, survey_catalog, survey_versions
+from surveys.services.questionnaire import questionnaire_version_current
+
+FIXED_COLUMNS = ["response_id", "village", "group", "age_band", "submitted_at"]
+OPTIONAL_TRAILING = ["comment"]
+MAX_ERRORS = 50  # enough to fix a file in one go, short enough to read
+
+
+@dataclass(frozen=True)
+class CsvProblem:
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"第 {self.line} 行" + (f"，列 {self.column}" if self.column else "")
+        return f"{where}：{self.message}"
+
+
+class ResponseImportError(Exception):
+    def __init__(self, problems: list[CsvProblem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class ParsedRow:
+    line: int
+    response_id: uuid.UUID
+    village: str | None
+    group: str
+    age_band: str | None
+    submitted_at: datetime | None
+    answers: dict[str, str | None]
+    comment: str | None  # None when the file has no comment column
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    skipped: int = 0
+    created_ids: list[uuid.UUID] = field(default_factory=list)
+
+
+def parse_timestamp(text: str) -> datetime:
+    """ISO 8601; a time without offset is taken as local time (Asia/Shanghai)."""
+    value = datetime.fromisoformat(text)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
+class _RowChecker:
+    def __init__(self, catalog: SurveyCatalog, header: list[str]):
+        self.catalog = catalog
+        self.header = header
+        self.item_columns = [c for c in header[len(FIXED_COLUMNS) :] if c not in OPTIONAL_TRAILING]
+        self.has_comment = "comment" in header
+        self.problems: list[CsvProblem] = []
+
+    def problem(self, line: int, column: str, message: str) -> None:
+        self.problems.append(CsvProblem(line, column, message))
+
+    def check_header(self) -> bool:
+        catalog, header = self.catalog, self.header
+        if header[: len(FIXED_COLUMNS)] != FIXED_COLUMNS:
+            self.problem(
+                1, "", f"表头前五列应为 {','.join(FIXED_COLUMNS)}，实际为 {','.join(header[:5])}"
+            )
+            return False
+        trailing = header[len(FIXED_COLUMNS) + len(self.item_columns) :]
+        if trailing not in ([], OPTIONAL_TRAILING):
+            self.problem(1, "comment", "comment 列只能放在最后")
+        seen: set[str] = set()
+        for column in self.item_columns:
+            if column not in catalog.items:
+                self.problem(1, column, f"未知题目代码 {column!r}；应为 {', '.join(catalog.items)} 之一")
+            elif column in seen:
+                self.problem(1, column, f"题目 {column!r} 重复出现")
+            seen.add(column)
+        missing = [c for c in catalog.items if c not in seen]
+        if missing:
+            self.problem(1, "", f"缺少题目列：{', '.join(missing)}")
+        return not self.problems
+
+    def _code(self, line: int, column: str, value: str, known: dict, what: str) -> str | None:
+        if value == "":
+            return None
+        if value not in known:
+            self.problem(line, column, f"未知{what}代码 {value!r}；应为 {', '.join(known)} 之一")
+        return value
+
+    def check_row(self, line: int, row: list[str]) -> ParsedRow | None:
+        catalog = self.catalog
+        if len(row) != len(self.header):
+            self.problem(line, "", f"应有 {len(self.header)} 列，实际 {len(row)} 列")
+            return None
+        before = len(self.problems)
+        cells = dict(zip(self.header, row, strict=True))
+        try:
+            response_id = uuid.UUID(cells["response_id"])
+        except ValueError:
+            self.problem(line, "response_id", f"{cells['response_id']!r} 不是有效的 UUID")
+            response_id = None
+        village = self._code(line, "village", cells["village"], catalog.villages, "村（社区）")
+        age_band = self._code(line, "age_band", cells["age_band"], catalog.age_bands, "年龄段")
+        group = self._code(line, "group", cells["group"], catalog.groups, "受访群体")
+        if cells["group"] == "":
+            self.problem(line, "group", "受访群体不能为空")
+        elif group in catalog.groups:
+            by_village = catalog.groups[group].by_village
+            if by_village and village is None and cells["village"] == "":
+                self.problem(line, "village", f"群体 {group} 按村抽样，必须填写村（社区）")
+            if not by_village and cells["village"]:
+                self.problem(line, "village", f"群体 {group} 不按村抽样，村（社区）应留空")
+        submitted_at = None
+        if cells["submitted_at"]:
+            try:
+                submitted_at = parse_timestamp(cells["submitted_at"])
+            except ValueError:
+                self.problem(
+                    line, "submitted_at", f"{cells['submitted_at']!r} 不是 ISO 8601 时间（如 2020-11-03T10:15:00+08:00）"
+                )
+        answers = {}
+        for column in self.item_columns:
+            answers[column] = self._code(line, column, cells[column], catalog.options, "选项")
+        if len(self.problems) > before:
+            return None
+        return ParsedRow(
+            line=line,
+            response_id=response_id,
+            village=village,
+            group=group,
+            age_band=age_band,
+            submitted_at=submitted_at,
+            answers=answers,
+            comment=cells["comment"] if self.has_comment else None,
+        )
+
+
+def parse_responses_csv(catalog: SurveyCatalog, stream: IO[str]) -> list[ParsedRow]:
+    """Every row checked; raises ResponseImportError listing the problems (line, column, why)."""
+    reader = csv.reader(stream)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ResponseImportError([CsvProblem(1, "", "文件是空的，缺少表头")]) from None
+    except csv.Error as exc:
+        raise ResponseImportError([CsvProblem(1, "", f"CSV 格式错误：{exc}")]) from None
+    if header and header[0].startswith("\ufeff"):
+        header[0] = header[0][1:]
+    checker = _RowChecker(catalog, header)
+    if not checker.check_header():
+        raise ResponseImportError(checker.problems)
+    rows: list[ParsedRow] = []
+    first_line: dict[uuid.UUID, int] = {}
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not row or row == [""]:
+                continue
+            parsed = checker.check_row(line, row)
+            if parsed is not None:
+                earlier = first_line.setdefault(parsed.response_id, line)
+                if earlier != line:
+                    checker.problem(line, "response_id", f"{parsed.response_id} 与第 {earlier} 行重复")
+                else:
+                    rows.append(parsed)
+            if len(checker.problems) >= MAX_ERRORS:
+                break
+    except csv.Error as exc:
+        checker.problem(reader.line_num, "", f"CSV 格式错误：{exc}")
+    if checker.problems:
+        raise ResponseImportError(checker.problems[:MAX_ERRORS])
+    return rows
+
+
+def _differences(row: ParsedRow, stored: Response, versions: dict[int, QuestionnaireVersion]) -> list[str]:
+    """Which fields of a stored response differ from the row claiming the same id."""
+    version = versions[stored.version_id]
+    stored_answers = decode_answers(
+        stored.answers, item_codes=version.item_codes, option_codes=version.option_codes
+    )
+    differ = [
+        name
+        for name, mine, theirs in (
+            ("village", row.village, stored.village.code if stored.village else None),
+            ("group", row.group, stored.group.code),
+            ("age_band", row.age_band, stored.age_band.code if stored.age_band else None),
+            ("submitted_at", row.submitted_at, stored.submitted_at),
+        )
+        if mine != theirs
+    ]
+    differ += [code for code, option in row.answers.items() if stored_answers.get(code) != option]
+    if row.comment is not None and row.comment != stored.comment:
+        differ.append("comment")
+    return differ
+
+
+def responses_import(*, survey: Survey, stream: IO[str], source: str = Response.Source.IMPORT) -> ImportResult:
+    """Store every new response of the file, or none of them.
+
+    A response_id already stored with the same content is skipped (so importing a file twice
+    is harmless); with other content, or in another survey, it is an error naming the line.
+    """
+    catalog = survey_catalog(survey)
+    rows = parse_responses_csv(catalog, stream)
+    result = ImportResult()
+    with transaction.atomic():
+        version = questionnaire_version_current(survey=survey)
+        stored = _stored_responses([r.response_id for r in rows])
+        versions = survey_versions(survey)
+        problems: list[CsvProblem] = []
+        new: list[Response] = []
+        now = timezone.now()
+        for row in rows:
+            existing = stored.get(row.response_id)
+            if existing is not None:
+                if existing.survey_id != survey.pk:
+                    problems.append(CsvProblem(row.line, "response_id", f"{row.response_id} 已属于另一项调查"))
+                    continue
+                differ = _differences(row, existing, versions)
+                if differ:
+                    problems.append(
+                        CsvProblem(
+                            row.line,
+                            differ[0],
+                            f"{row.response_id} 已存储，但内容不同（{', '.join(differ)}）",
+                        )
+                    )
+                else:
+                    result.skipped += 1
+                continue
+            new.append(
+                Response(
+                    id=row.response_id,
+                    survey=survey,
+                    version=version,
+                    group=catalog.groups[row.group],
+                    village=catalog.villages[row.village] if row.village else None,
+                    age_band=catalog.age_bands[row.age_band] if row.age_band else None,
+                    answers=encode_answers(
+                        row.answers, item_codes=version.item_codes, option_codes=version.option_codes
+                    ),
+                    comment=row.comment or "",
+                    submitted_at=row.submitted_at,
+                    received_at=now,
+                    source=source,
+                )
+            )
+            if len(problems) >= MAX_ERRORS:
+                break
+        if problems:
+            raise ResponseImportError(problems)
+        Response.objects.bulk_create(new, batch_size=1000)
+        result.created = len(new)
+        result.created_ids = [r.id for r in new]
+        if new:
+            survey_data_changed(survey)
+    return result
+
+
+def _stored_responses(ids: list[uuid.UUID]) -> dict[uuid.UUID, Response]:
+    found: dict[uuid.UUID, Response] = {}
+    chunk = 2000  # well under SQLite's limit on query parameters
+    for start in range(0, len(ids), chunk):
+        queryset = Response.objects.filter(id__in=ids[start : start + chunk]).select_related(
+            "village", "group", "age_band"
+        )
+        found.update({r.id: r for r in queryset})
+    return found
+
+
+def responses_import_text(*, survey: Survey, text: str, **kwargs) -> ImportResult:
+    return responses_import(survey=survey, stream=io.StringIO(text, newline=""), **kwargs)

@@ -1,0 +1,33 @@
+"""Moving a survey through draft → open → closed → published."""
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from surveys.models import Survey
+
+S = Survey.Status
+ALLOWED = {
+    S.DRAFT: {S.OPEN},
+    S.OPEN: {S.CLOSED},
+    S.CLOSED: {S.OPEN, S.PUBLISHED},
+    S.PUBLISHED: set(),
+}
+
+
+def survey_set_status(*, survey: Survey, status: str) -> Survey:
+    current = S(survey.status)
+    target = S(status)
+    if target == current:
+        return survey
+    if target not in ALLOWED[current]:
+        allowed = "、".join(str(s.label) for s in ALLOWED[current]) or "无"
+        raise ValidationError(
+            f"“{survey.title}”目前为{current.label}，不能改为{target.label}（可改为：{allowed}）。"
+        )
+    survey.status = target
+    fields = ["status", "updated_at"]
+    if target == S.PUBLISHED:
+        survey.published_at = timezone.now()
+        fields.append("published_at")
+    survey.save(update_fields=fields)
+    return survey
