@@ -81,10 +81,11 @@ class Blocks:
     age: np.ndarray  # (Φ,) -1 = none
     count: np.ndarray  # (Φ,) respondents
     counted: np.ndarray  # (Φ,) respondents with at least one counted answer
+    counted_dim: np.ndarray  # (Φ, D) respondents with a counted answer in that dimension
     sums: np.ndarray  # (Φ, 2k) Σ [points, counted]
     gram: np.ndarray  # (Φ, 2k, 2k) Σ u uᵀ
     distribution: np.ndarray  # (k, options + 1) answer counts per option, last column = blank
-    listwise: list[tuple[int, np.ndarray, np.ndarray]]  # per item subset: (n, Σy, Σyyᵀ)
+    listwise: list[tuple[int, np.ndarray, np.ndarray]]  # all items, then each dimension: (n, Σy, Σyyᵀ)
     order: np.ndarray  # respondent order sorted by block (for the bootstrap)
     starts: np.ndarray  # (Φ+1,) block boundaries in that order
 
@@ -92,12 +93,12 @@ class Blocks:
 def block_stats(
     m: SurveyMatrix,
     points: np.ndarray,
-    subsets: list[np.ndarray],
+    membership: np.ndarray,
 ) -> Blocks:
     """One pass over the respondents. `points` is per option index (NaN = not counted).
 
-    `subsets` are item-index arrays (all items, each dimension) whose listwise moments feed
-    Cronbach's alpha.
+    `membership` is the (k, D) item → dimension one-hot. Listwise moments (for Cronbach's
+    alpha) are kept for all items first, then for each dimension's items.
     """
     group, village, age = validate(m)
     k = len(m.item_codes)
@@ -109,29 +110,33 @@ def block_stats(
     order = np.argsort(key, kind="stable")
     count = np.bincount(key, minlength=n_blocks)
     starts = np.concatenate([[0], np.cumsum(count)])
-    answers = m.answers[order]
-
-    # Index -1 (blank) picks the last entry of each table: neither points nor counted.
-    table_y = np.append(np.where(np.isnan(points), 0.0, points), 0.0)
-    table_d = np.append(~np.isnan(points), False).astype(float)
+    # Shifted by one so that blank (-1) is code 0: a plain non-negative index into the tables.
+    codes = (m.answers[order] + 1).astype(np.uint8)
+    table_y = np.concatenate([[0.0], np.where(np.isnan(points), 0.0, points)])
+    table_d = np.concatenate([[0.0], (~np.isnan(points)).astype(float)])
+    sizes = membership.sum(axis=0)
+    subsets = [np.arange(k)] + [np.flatnonzero(membership[:, d]) for d in range(membership.shape[1])]
 
     sums = np.zeros((n_blocks, 2 * k))
     gram = np.zeros((n_blocks, 2 * k, 2 * k))
     counted = np.zeros(n_blocks, dtype=np.int64)
+    counted_dim = np.zeros((n_blocks, membership.shape[1]))
     moments = [[0, np.zeros(len(s)), np.zeros((len(s), len(s)))] for s in subsets]
-    u = np.empty((min(CHUNK_ROWS, max(len(answers), 1)), 2 * k))
+    u = np.empty((min(CHUNK_ROWS, max(len(codes), 1)), 2 * k))
     for b in np.flatnonzero(count):
         for lo in range(starts[b], starts[b + 1], CHUNK_ROWS):
             hi = min(lo + CHUNK_ROWS, starts[b + 1])
-            a = answers[lo:hi]
+            a = codes[lo:hi]
             ub = u[: hi - lo]
-            np.take(table_y, a, out=ub[:, :k], mode="wrap")
-            np.take(table_d, a, out=ub[:, k:], mode="wrap")
+            np.take(table_y, a, out=ub[:, :k])
+            np.take(table_d, a, out=ub[:, k:])
             sums[b] += ub.sum(axis=0)
             gram[b] += ub.T @ ub
-            delta = ub[:, k:]
-            counted[b] += int(np.count_nonzero(delta.any(axis=1)))
-            _accumulate_listwise(moments, subsets, ub[:, :k], delta)
+            per_dim = ub[:, k:] @ membership  # counted answers per dimension, per respondent
+            counted[b] += int(np.count_nonzero(per_dim.sum(axis=1)))
+            counted_dim[b] += (per_dim > 0).sum(axis=0)
+            complete = np.concatenate([(per_dim == sizes).all(axis=1)[:, None], per_dim == sizes], axis=1)
+            _accumulate_listwise(moments, subsets, ub[:, :k], complete)
 
     distribution = np.stack(
         [np.bincount(m.answers[:, j].astype(np.intp) + 1, minlength=len(m.option_codes) + 1) for j in range(k)]
@@ -146,6 +151,7 @@ def block_stats(
         age=phi % (n_ages + 1) - 1,
         count=count,
         counted=counted,
+        counted_dim=counted_dim,
         sums=sums,
         gram=gram,
         distribution=distribution,
@@ -155,13 +161,13 @@ def block_stats(
     )
 
 
-def _accumulate_listwise(moments, subsets, y, delta) -> None:
-    for slot, items in zip(moments, subsets):
-        complete = delta[:, items].all(axis=1)
-        if complete.all():
-            ys = y[:, items]
-        else:
-            ys = y[complete][:, items]
-        slot[0] += ys.shape[0]
-        slot[1] += ys.sum(axis=0)
-        slot[2] += ys.T @ ys
+def _accumulate_listwise(moments, subsets, y, complete) -> None:
+    """Moments of the rows complete on each subset (column s of `complete`), without copying
+    rows out: incomplete rows are multiplied by 0."""
+    for s, (slot, items) in enumerate(zip(moments, subsets)):
+        mask = complete[:, s]
+        ys = y[:, items]
+        masked = ys * mask[:, None]
+        slot[0] += int(np.count_nonzero(mask))
+        slot[1] += masked.sum(axis=0)
+        slot[2] += masked.T @ ys

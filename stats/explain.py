@@ -1,0 +1,144 @@
+"""Every figure's derivation in words and numbers, for people (Chinese by default, or English).
+
+Numbers shown to people have two decimals; the JSON keeps full precision.
+"""
+
+from __future__ import annotations
+
+import math
+
+from stats.result import Cell, ScoreResult
+
+TEXT = {
+    "zh": {
+        "answered": "（{n} 人答“{option}”，不计入）",
+        "blank": "（{n} 人未作答，不计入）",
+        "method_taylor": "泰勒线性化",
+        "composite": "综合满意度",
+        "no_score": "{name}：没有计分的回答，不计入",
+        "groups": "{name} = 各群体得分按群体权重加权：{terms} = {value}",
+        "se_taylor": "{name}的标准误 {se} 按泰勒线性化计算：以受访者群体为层，整群抽样的群体以村为初级抽样单元，其他受访者各为一个单元{fpc}；自由度 = 初级抽样单元数 − 层数 = {df}；95% 置信区间 [{lo}, {hi}] 用 t 分布；设计效应 {deff}。",
+        "se_boot": "{name}的标准误 {se} 按 {method} 重抽样计算：每层有放回地抽取 n_h − 1 个初级抽样单元；自由度 {df}；95% 置信区间 [{lo}, {hi}] 用 t 分布。",
+        "fpc": "，并按各层总体单元数作有限总体校正",
+        "cell": "{name}：{score}（n = {n}，标准误 {se}，{method}）",
+        "suppressed": "{name}：计分人数 {n} 少于 {min_cell}，不公布得分",
+        "within": "村内受访者视为简单随机样本",
+        "alpha": "克朗巴赫 α = {alpha}（{n} 名全部题目都计分的受访者）",
+    },
+    "en": {
+        "answered": " ({n} answered “{option}”, left out)",
+        "blank": " ({n} left it blank, left out)",
+        "method_taylor": "Taylor linearisation",
+        "composite": "Composite satisfaction",
+        "no_score": "{name}: no counted answer, left out",
+        "groups": "{name} = group scores weighted by the group weights: {terms} = {value}",
+        "se_taylor": "The SE of {name}, {se}, is by Taylor linearisation: strata are respondent groups, PSUs are villages for clustered groups and single respondents otherwise{fpc}; df = PSUs − strata = {df}; the 95% CI [{lo}, {hi}] uses Student's t; design effect {deff}.",
+        "se_boot": "The SE of {name}, {se}, is from the {method}: n_h − 1 PSUs drawn with replacement in each stratum; df {df}; the 95% CI [{lo}, {hi}] uses Student's t.",
+        "fpc": ", with a finite population correction from each stratum's population count",
+        "cell": "{name}: {score} (n = {n}, SE {se}, {method})",
+        "suppressed": "{name}: {n} counted respondents, fewer than {min_cell}: score not shown",
+        "within": "respondents within the village taken as a simple random sample",
+        "alpha": "Cronbach's alpha = {alpha} ({n} respondents with every item counted)",
+    },
+}
+
+
+def f2(x) -> str:
+    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.2f}"
+
+
+def pts(x: float) -> str:
+    return f"{x:g}"
+
+
+def explain(result: ScoreResult, names: dict[str, str] | None = None, lang: str = "zh") -> list[dict[str, str]]:
+    t = TEXT["en" if lang == "en" else "zh"]
+    names = names or {}
+
+    def label(code: str) -> str:
+        return f"{names[code]} {code}" if code in names else code
+
+    points = result.scheme["option_points"]
+    out: list[dict[str, str]] = []
+    for item in result.items:
+        name = label(item.code)
+        if math.isnan(item.score):
+            out.append({"figure": f"item:{item.code}", "text": t["no_score"].format(name=name)})
+            continue
+        if item.group_scores is not None:
+            gw = result.scheme["group_weights"]
+            present = {g: s for g, s in item.group_scores.items() if not math.isnan(s)}
+            terms = " + ".join(f"{pts(gw[g])}×{f2(s)}" for g, s in present.items())
+            total = sum(gw[g] for g in present)
+            text = t["groups"].format(name=name, terms=f"({terms})/{pts(total)}", value=f2(item.score))
+        else:
+            terms = " + ".join(
+                f"{n}×{pts(points[o])}" for o, n in item.distribution.items() if points.get(o) is not None
+            )
+            text = f"{name} = ({terms})/{item.n} = {f2(item.score)}"
+        notes = [
+            t["answered"].format(n=n, option=names.get(o, o))
+            for o, n in item.distribution.items()
+            if points.get(o) is None and n
+        ]
+        if item.blank:
+            notes.append(t["blank"].format(n=item.blank))
+        out.append({"figure": f"item:{item.code}", "text": text + "".join(notes)})
+
+    for dim in result.dimensions:
+        members = [i for i in result.items if i.dimension == dim.code and not math.isnan(i.score)]
+        if not members:
+            out.append({"figure": f"dimension:{dim.code}", "text": t["no_score"].format(name=label(dim.code))})
+            continue
+        if len({i.weight for i in members}) == 1:
+            terms = " + ".join(f2(i.score) for i in members)
+            denominator = str(len(members))
+        else:
+            terms = " + ".join(f"{pts(i.weight)}×{f2(i.score)}" for i in members)
+            denominator = pts(sum(i.weight for i in members))
+        out.append({"figure": f"dimension:{dim.code}",
+                    "text": f"{label(dim.code)} = ({terms})/{denominator} = {f2(dim.score)}"})
+
+    c = result.composite
+    present = [d for d in result.dimensions if not math.isnan(d.score)]
+    terms = " + ".join(f"{d.weight:.4g}×{f2(d.score)}" for d in present)
+    out.append({"figure": "composite", "text": f"{t['composite']} = {terms} = {f2(c.score)}"})
+    out.append({"figure": "composite:se", "text": _se_sentence(result, t)})
+
+    for key in ("by_village", "by_group", "by_age_band", "by_village_group"):
+        for cell in getattr(result, key):
+            out.append({"figure": f"{key}:{cell.code}", "text": _cell_sentence(cell, label, t, result)})
+    alpha = result.reliability.get("cronbach_alpha")
+    out.append({"figure": "reliability", "text": t["alpha"].format(alpha=f2(alpha), n=result.reliability.get("n"))})
+    return out
+
+
+def _se_sentence(result: ScoreResult, t: dict[str, str]) -> str:
+    c = result.composite
+    has_fpc = any(s["population"] is not None for s in result.design["strata"])
+    fields = dict(name=t["composite"], se=f2(c.se), df=c.df, lo=f2(c.ci95[0]), hi=f2(c.ci95[1]),
+                  deff=f2(c.deff), method=c.method, fpc=t["fpc"] if has_fpc else "")
+    return (t["se_boot"] if c.method.startswith("bootstrap") else t["se_taylor"]).format(**fields)
+
+
+def _cell_sentence(cell: Cell, label, t, result: ScoreResult) -> str:
+    name = label(cell.village) + "|" + label(cell.group) if cell.village and cell.group else label(cell.code)
+    if cell.suppressed:
+        return t["suppressed"].format(name=name, n=cell.n, min_cell=result.scheme["min_cell"])
+    method = {"srs_within_village": t["within"], "taylor": t["method_taylor"]}.get(cell.method, cell.method)
+    return t["cell"].format(name=name, score=f2(cell.score), n=cell.n, se=f2(cell.se), method=method)
+
+
+def render_text(result: ScoreResult, names: dict[str, str] | None = None, lang: str = "zh") -> str:
+    """A readable report: headline figures, then every derivation line, then warnings."""
+    c = result.composite
+    head = "综合满意度" if lang != "en" else "Composite"
+    lines = [
+        f"{head}: {f2(c.score)}  (SE {f2(c.se)}, 95% CI [{f2(c.ci95[0])}, {f2(c.ci95[1])}], n = {c.n}, {c.method})",
+        "",
+    ]
+    lines += [e["text"] for e in explain(result, names, lang)]
+    if result.warnings:
+        lines += ["", "注意 / Warnings:" if lang != "en" else "Warnings:"]
+        lines += [f"- {w}" for w in result.warnings]
+    return "\n".join(lines) + "\n"

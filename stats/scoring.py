@@ -1,0 +1,241 @@
+"""score(): the survey's composite, dimensions, items and breakdowns with their uncertainty.
+
+Rules: contract §2 (see `stats.estimate`). Uncertainty: Taylor linearisation on the design of
+`stats.taylor` (or the Rao–Wu bootstrap of `stats.bootstrap`). Breakdowns by group and age band
+are domains of the full design. A village is a single PSU, so a design-based variance between
+PSUs does not exist for a village cell: those cells (and village × group) treat the cell's
+respondents as a stratified simple random sample instead, named "srs_within_village".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from stats import bootstrap
+from stats.estimate import Estimates, Spec, estimate
+from stats.matrix import Blocks, SurveyMatrix, block_stats
+from stats.reliability import alpha_from_moments
+from stats.result import Cell, Composite, Dimension, Item, ScoreResult, plain
+from stats.scheme import Scheme, scheme_to_dict
+from stats.taylor import Design, build_design, coefficients, variances
+from stats.variance import t_quantile
+
+WITHIN_VILLAGE = "srs_within_village"
+
+
+def score(
+    matrix: SurveyMatrix,
+    scheme: Scheme,
+    *,
+    method: str = "taylor",
+    replicates: int = 500,
+    seed: int = 0,
+) -> ScoreResult:
+    if method not in ("taylor", "bootstrap"):
+        raise ValueError("method must be 'taylor' or 'bootstrap'")
+    spec = _spec(matrix, scheme)
+    member = spec.membership
+    points = np.array(
+        [np.nan if scheme.option_points.get(c) is None else scheme.option_points[c] for c in matrix.option_codes],
+        dtype=float,
+    )
+    blocks = block_stats(matrix, points, member)
+    design = build_design(blocks, matrix.group_clustered, matrix.group_population)
+    cells = _breakdowns(blocks, matrix)
+    est = {name: _totals_estimate(blocks, cell, n, spec, matrix) for name, (cell, n) in cells.items()}
+
+    k, n_dims = member.shape
+    overall = est["overall"]
+    q_weights = np.concatenate(
+        [np.eye(k), overall.in_dimension[0][:, None] * member, overall.in_composite[0][:, None]],
+        axis=1,
+    )[None]
+    v_all = variances(blocks, design, coefficients(blocks, overall, cells["overall"][0], q_weights), cells["overall"][0], 1)
+    v_cells = {
+        name: variances(blocks, design, coefficients(blocks, est[name], cell, est[name].in_composite[:, :, None]), cell, n)
+        for name, (cell, n) in cells.items()
+        if name != "overall"
+    }
+    method_name = "taylor"
+    design_var = {"overall": v_all.design[0], **{name: v.design[:, 0] for name, v in v_cells.items()}}
+    warnings = _warnings(matrix, blocks, design, overall)
+    if method == "bootstrap":
+        method_name = f"bootstrap (Rao–Wu, R={replicates})"
+        boot, boot_warnings = bootstrap.rao_wu(
+            matrix, blocks, design, points, spec,
+            {name: cells[name] for name in ("overall", "by_group", "by_age_band")},
+            replicates=replicates, seed=seed,
+        )
+        design_var.update(boot)
+        warnings += boot_warnings
+
+    v0, srs0 = design_var["overall"], v_all.srs[0]
+    se0 = np.sqrt(v0)
+    half = t_quantile(design.df) * se0
+    counted_answers = blocks.sums[:, k:].sum(axis=0)
+    composite = Composite(
+        score=float(overall.composite[0]), se=float(se0[-1]),
+        ci95=_ci(overall.composite[0], half[-1]), df=design.df,
+        deff=_ratio(v0[-1], srs0[-1]), n=int(blocks.counted.sum()), method=method_name,
+    )
+    dimensions = [
+        Dimension(
+            code=code, weight=float(overall.dimension_share[0, d]), score=float(overall.dimension[0, d]),
+            se=float(se0[k + d]), ci95=_ci(overall.dimension[0, d], half[k + d]),
+            deff=_ratio(v0[k + d], srs0[k + d]), n=int(blocks.counted_dim[:, d].sum()),
+        )
+        for d, code in enumerate(matrix.dimension_codes)
+    ]
+    null_options = np.array([scheme.option_points.get(c) is None for c in matrix.option_codes])
+    items = [
+        Item(
+            code=code, dimension=matrix.item_dimension[j], weight=float(spec.item_weight[j]),
+            composite_weight=float(overall.in_composite[0, j]), score=float(overall.item[0, j]),
+            se=float(se0[j]), ci95=_ci(overall.item[0, j], half[j]), deff=_ratio(v0[j], srs0[j]),
+            n=int(counted_answers[j]), dont_know=int(blocks.distribution[j, :-1][null_options].sum()),
+            blank=int(blocks.distribution[j, -1]),
+            distribution={o: int(blocks.distribution[j, i]) for i, o in enumerate(matrix.option_codes)},
+            group_scores=None if scheme.group_weights is None else {
+                g: float(overall.ratio[0, h, j]) if overall.slope[0, h, j] > 0 else float("nan")
+                for h, g in enumerate(matrix.group_codes)
+            },
+        )
+        for j, code in enumerate(matrix.item_codes)
+    ]
+    labels = _labels(matrix)
+    breakdown = {}
+    for name, v in v_cells.items():
+        within = name in ("by_village", "by_village_group")
+        var = v.within[:, 0] if within else design_var[name]
+        df = v.within_df if within else np.full(len(var), design.df)
+        breakdown[name] = _cells(
+            blocks, cells[name][0], est[name], var, v.srs[:, 0], df, labels[name], matrix,
+            scheme.min_cell, WITHIN_VILLAGE if within else method_name,
+        )
+    return ScoreResult(
+        composite=composite, dimensions=dimensions, items=items,
+        by_village=breakdown["by_village"], by_group=breakdown["by_group"],
+        by_age_band=breakdown["by_age_band"], by_village_group=breakdown["by_village_group"],
+        reliability=_reliability(blocks, matrix), scheme=scheme_to_dict(scheme),
+        design=_design_summary(design, matrix), warnings=warnings,
+    )
+
+
+def _spec(matrix: SurveyMatrix, scheme: Scheme) -> Spec:
+    dim_index = {d: i for i, d in enumerate(matrix.dimension_codes)}
+    return Spec(
+        item_dimension=np.array([dim_index[d] for d in matrix.item_dimension], dtype=np.int64),
+        item_weight=np.array([scheme.item_weight(c) for c in matrix.item_codes], dtype=float),
+        dimension_weight=np.array([scheme.dimension_weights.get(d, 0.0) for d in matrix.dimension_codes], dtype=float),
+        group_weight=None if scheme.group_weights is None else np.array(
+            [scheme.group_weights.get(g, 0.0) for g in matrix.group_codes], dtype=float
+        ),
+    )
+
+
+def _breakdowns(blocks: Blocks, m: SurveyMatrix) -> dict[str, tuple[np.ndarray, int]]:
+    """Cell of every block per breakdown (-1 = in no cell). Cells partition the blocks."""
+    n_groups = len(m.group_codes)
+    vg = np.where(blocks.village >= 0, blocks.village * n_groups + blocks.group, -1)
+    return {
+        "overall": (np.zeros(len(blocks.count), dtype=np.int64), 1),
+        "by_village": (blocks.village, len(m.village_codes)),
+        "by_group": (blocks.group, n_groups),
+        "by_age_band": (blocks.age, len(m.age_band_codes)),
+        "by_village_group": (vg, len(m.village_codes) * n_groups),
+    }
+
+
+def _totals_estimate(blocks: Blocks, cell: np.ndarray, n_cells: int, spec: Spec, m: SurveyMatrix) -> Estimates:
+    k = len(m.item_codes)
+    inside = cell >= 0
+    totals = np.zeros((n_cells, len(m.group_codes), 2 * k))
+    np.add.at(totals, (cell[inside], blocks.group[inside]), blocks.sums[inside])
+    return estimate(totals[..., :k], totals[..., k:], spec)
+
+
+def _labels(m: SurveyMatrix) -> dict[str, list[tuple[str, str | None, str | None]]]:
+    return {
+        "by_village": [(v, v, None) for v in m.village_codes],
+        "by_group": [(g, None, g) for g in m.group_codes],
+        "by_age_band": [(a, None, None) for a in m.age_band_codes],
+        "by_village_group": [(f"{v}|{g}", v, g) for v in m.village_codes for g in m.group_codes],
+    }
+
+
+def _cells(blocks, cell, est, var, srs, df, labels, m, min_cell, method) -> list[Cell]:
+    n_cells = len(labels)
+    inside = cell >= 0
+    counted = np.bincount(cell[inside], weights=blocks.counted[inside], minlength=n_cells)
+    responses = np.bincount(cell[inside], weights=blocks.count[inside], minlength=n_cells)
+    se = np.sqrt(var)
+    half = t_quantile(df) * se
+    out = []
+    for c, (code, village, group) in enumerate(labels):
+        if responses[c] == 0 and village is not None and group is not None:
+            continue  # village × group lists only the combinations that occur
+        hidden = counted[c] < min_cell
+        out.append(
+            Cell(
+                code=code, n=int(counted[c]), responses=int(responses[c]),
+                score=None if hidden else float(est.composite[c]),
+                se=None if hidden else float(se[c]),
+                ci95=None if hidden else _ci(est.composite[c], half[c]),
+                df=int(df[c]), deff=None if hidden else _ratio(var[c], srs[c]),
+                suppressed=bool(hidden), method=method,
+                dimensions={d: None if hidden else float(est.dimension[c, i]) for i, d in enumerate(m.dimension_codes)},
+                village=village, group=group,
+            )
+        )
+    return out
+
+
+def _ci(estimate: float, half: float) -> tuple[float, float]:
+    return (float(estimate - half), float(estimate + half))
+
+
+def _ratio(v: float, v_srs: float) -> float:
+    return float(v / v_srs) if v_srs > 0 else float("nan")
+
+
+def _reliability(blocks: Blocks, m: SurveyMatrix) -> dict:
+    overall, *per_dim = blocks.listwise
+
+    def one(moments, codes):
+        a = alpha_from_moments(moments[0], moments[1], moments[2], codes)
+        return plain({"cronbach_alpha": a.alpha, "n": a.n, "k": a.k, "method": a.method,
+                      "items": [vars(i) for i in a.items]})
+
+    result = one(overall, m.item_codes)
+    result["dimensions"] = {
+        d: one(mom, [c for c, dd in zip(m.item_codes, m.item_dimension) if dd == d])
+        for d, mom in zip(m.dimension_codes, per_dim)
+    }
+    return result
+
+
+def _design_summary(design: Design, m: SurveyMatrix) -> dict:
+    return plain({
+        "df": design.df,
+        "strata": [
+            {"group": g, "psu": int(design.n_psu[h]), "population": m.group_population[h],
+             "fraction": float(design.fraction[h]), "psu_is": "village" if m.group_clustered[h] else "respondent",
+             "lonely": bool(design.lonely[h])}
+            for h, g in enumerate(m.group_codes)
+        ],
+    })
+
+
+def _warnings(m: SurveyMatrix, blocks: Blocks, design: Design, overall: Estimates) -> list[str]:
+    out = []
+    for h in np.flatnonzero(design.lonely):
+        out.append(f"群体“{m.group_codes[h]}”只有 1 个初级抽样单元，方差按确定单元计为 0（group {m.group_codes[h]!r} has a single PSU: counted as a certainty unit, it adds no variance）")
+    for h in np.flatnonzero((design.fraction >= 1) & np.array(m.group_clustered) & (design.n_psu > 0)):
+        out.append(f"群体“{m.group_codes[h]}”的所有村都已抽中：第一阶段方差为 0，第二阶段未建模（every village of group {m.group_codes[h]!r} was sampled: first-stage variance is 0 and the second stage is not modelled）")
+    if design.unplaced:
+        out.append(f"{design.unplaced} 名整群抽样的受访者没有村，按各自为一个单元计算（{design.unplaced} respondents of a clustered group have no village; each is taken as its own PSU）")
+    for j in np.flatnonzero(np.isnan(overall.item[0])):
+        out.append(f"题目“{m.item_codes[j]}”没有计分的回答，不计入（item {m.item_codes[j]!r} has no counted answer and is left out）")
+    for d in np.flatnonzero(np.isnan(overall.dimension[0])):
+        out.append(f"维度“{m.dimension_codes[d]}”没有得分，不计入综合得分（dimension {m.dimension_codes[d]!r} has no score and is left out of the composite）")
+    return out

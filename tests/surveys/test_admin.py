@@ -1,0 +1,116 @@
+"""The admin as a non-programmer uses it: in Chinese, through the real URLs."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from surveys.models import Invitation, Quota, Survey, Village
+from surveys.services.response_import import responses_import_text
+from tests.factories import csv_row, csv_text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    user = get_user_model().objects.create_superuser("chief", password="pw-long-enough-123")
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def daligang(db):
+    call_command("loaddata", "daligang-2020", verbosity=0)
+    return Survey.objects.get(slug="daligang-2020")
+
+
+def test_the_admin_speaks_chinese_and_lists_the_2020_survey(admin_client, daligang):
+    page = admin_client.get("/admin/surveys/survey/").content.decode()
+    assert "满意度 · 问卷调查与统计" in page
+    assert "桃江县大栗港镇人民政府2020年度部门社会公众满意度问卷调查" in page
+    assert "收集中" in page
+
+
+def test_the_survey_page_shows_its_questionnaire(admin_client, daligang):
+    page = admin_client.get(f"/admin/surveys/survey/{daligang.pk}/change/").content.decode()
+    for text in ["经济发展满意度", "勤政廉政情况", "不了解", "村民群众", "60+"]:
+        assert text in page
+
+
+def test_a_placeholder_village_can_be_renamed(admin_client, daligang):
+    village = Village.objects.get(survey=daligang, code="village-14")
+    response = admin_client.post(
+        f"/admin/surveys/village/{village.pk}/change/",
+        {"survey": daligang.pk, "code": "village-14", "order": 14, "name": "金竹村", "name_en": "", "is_placeholder": ""},
+    )
+    assert response.status_code == 302
+    village.refresh_from_db()
+    assert (village.name, village.is_placeholder) == ("金竹村", False)
+
+
+def test_a_quota_can_be_changed(admin_client, daligang):
+    quota = Quota.objects.get(survey=daligang, group__code="staff")
+    response = admin_client.post(
+        f"/admin/surveys/quota/{quota.pk}/change/",
+        {"survey": daligang.pk, "group": quota.group_id, "village": "", "age_band": "", "target": 45},
+    )
+    assert response.status_code == 302
+    quota.refresh_from_db()
+    assert quota.target == 45
+
+
+def test_a_second_quota_for_the_same_cell_is_refused_in_chinese(admin_client, daligang):
+    quota = Quota.objects.get(survey=daligang, group__code="staff")
+    response = admin_client.post(
+        "/admin/surveys/quota/add/",
+        {"survey": daligang.pk, "group": quota.group_id, "village": "", "age_band": "", "target": 3},
+    )
+    assert response.status_code == 200
+    assert "这个群体已有配额。" in response.content.decode()
+
+
+def _action(admin_client, survey, action):
+    return admin_client.post(
+        "/admin/surveys/survey/", {"action": action, "_selected_action": [survey.pk]}, follow=True
+    )
+
+
+def test_a_survey_is_closed_and_reopened_by_admin_actions(admin_client, daligang):
+    _action(admin_client, daligang, "close_survey")
+    daligang.refresh_from_db()
+    assert daligang.status == "closed"
+    _action(admin_client, daligang, "open_survey")
+    daligang.refresh_from_db()
+    assert daligang.status == "open"
+
+
+def test_a_published_survey_cannot_be_reopened(admin_client, daligang):
+    _action(admin_client, daligang, "close_survey")
+    _action(admin_client, daligang, "publish_survey")
+    page = _action(admin_client, daligang, "open_survey").content.decode()
+    daligang.refresh_from_db()
+    assert daligang.status == "published" and daligang.published_at is not None
+    assert "目前为已发布，不能改为收集中" in page
+
+
+def test_invitations_are_issued_from_the_admin(admin_client, daligang):
+    Invitation.objects.filter(survey=daligang, group__code="deputy").delete()
+    page = _action(admin_client, daligang, "issue_invitations").content.decode()
+    assert "新生成 1 个邀请链接" in page
+    assert Invitation.objects.filter(survey=daligang, group__code="deputy").count() == 1
+
+
+def test_once_answered_item_codes_are_read_only_and_items_cannot_be_deleted(admin_client, survey):
+    page = admin_client.get(f"/admin/surveys/survey/{survey.pk}/change/").content.decode()
+    assert 'name="item_set-0-code"' in page and 'name="item_set-0-DELETE"' in page
+    responses_import_text(survey=survey, text=csv_text(csv_row()))
+    page = admin_client.get(f"/admin/surveys/survey/{survey.pk}/change/").content.decode()
+    assert 'name="item_set-0-code"' not in page
+    assert 'name="item_set-0-DELETE"' not in page
+
+
+def test_responses_are_listed_but_never_deleted_in_the_admin(admin_client, survey):
+    responses_import_text(survey=survey, text=csv_text(csv_row()))
+    assert admin_client.get("/admin/surveys/response/").status_code == 200
+    response = survey.response_set.get()
+    assert admin_client.get(f"/admin/surveys/response/{response.pk}/delete/").status_code == 403

@@ -1,0 +1,122 @@
+import uuid
+
+import pytest
+
+from surveys.models import Response
+from surveys.services.response_import import ResponseImportError, responses_import_text
+from tests.factories import HEADER, csv_row, csv_text
+
+pytestmark = pytest.mark.django_db
+
+
+def _problems(survey, text):
+    with pytest.raises(ResponseImportError) as info:
+        responses_import_text(survey=survey, text=text)
+    return [str(p) for p in info.value.problems]
+
+
+def test_it_stores_every_row_of_a_good_file(survey):
+    result = responses_import_text(survey=survey, text=csv_text(csv_row(), csv_row(group="staff", village="", age_band="")))
+    assert (result.created, result.skipped) == (2, 0)
+    assert Response.objects.filter(survey=survey, source="import").count() == 2
+
+
+def test_it_keeps_answers_with_their_codes(survey):
+    rid = uuid.uuid4()
+    responses_import_text(survey=survey, text=csv_text(csv_row(rid, answers=("dissatisfied", "", "satisfied"))))
+    stored = Response.objects.get(id=rid)
+    assert stored.answers == "2-0"
+    assert stored.version.item_codes == ["income", "roads", "water"]
+    assert stored.village.code == "east" and stored.age_band.code == "18-44"
+    assert stored.submitted_at.isoformat() == "2024-11-02T01:30:00+00:00"
+
+
+def test_importing_the_same_file_twice_stores_it_once(survey):
+    text = csv_text(csv_row(), csv_row())
+    responses_import_text(survey=survey, text=text)
+    result = responses_import_text(survey=survey, text=text)
+    assert (result.created, result.skipped) == (0, 2)
+    assert Response.objects.count() == 2
+
+
+def test_it_refuses_an_id_already_stored_with_other_content(survey):
+    rid = uuid.uuid4()
+    responses_import_text(survey=survey, text=csv_text(csv_row(rid)))
+    problems = _problems(survey, csv_text(csv_row(), csv_row(rid, answers=("dissatisfied", "satisfied", "satisfied"))))
+    assert problems == [f"第 3 行，列 income：{rid} 已存储，但内容不同（income, roads, water）"]
+    assert Response.objects.count() == 1, "the good first row must not be stored either"
+
+
+def test_it_refuses_an_id_twice_in_one_file(survey):
+    rid = uuid.uuid4()
+    problems = _problems(survey, csv_text(csv_row(rid), csv_row(rid)))
+    assert problems == [f"第 3 行，列 response_id：{rid} 与第 2 行重复"]
+    assert Response.objects.count() == 0
+
+
+def test_it_names_line_and_column_of_an_unknown_option(survey):
+    problems = _problems(survey, csv_text(csv_row(), csv_row(answers=("satisfied", "very_happy", ""))))
+    assert len(problems) == 1
+    assert problems[0].startswith("第 3 行，列 roads：未知选项代码 'very_happy'；应为 satisfied, basically_satisfied")
+    assert Response.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "message"),
+    [
+        (csv_row(village="north"), "village", "未知村（社区）代码 'north'"),
+        (csv_row(group="tourist"), "group", "未知受访群体代码 'tourist'"),
+        (csv_row(age_band="12-17"), "age_band", "未知年龄段代码 '12-17'"),
+        (csv_row("not-a-uuid"), "response_id", "'not-a-uuid' 不是有效的 UUID"),
+        (csv_row(submitted_at="yesterday"), "submitted_at", "'yesterday' 不是 ISO 8601 时间"),
+        (csv_row(village=""), "village", "群体 villager 按村抽样，必须填写村（社区）"),
+        (csv_row(group="staff"), "village", "群体 staff 不按村抽样，村（社区）应留空"),
+        (csv_row(group=""), "group", "受访群体不能为空"),
+    ],
+)
+def test_it_rejects_a_bad_cell_naming_line_and_column(survey, row, column, message):
+    problems = _problems(survey, csv_text(csv_row(), row))
+    assert len(problems) == 1
+    assert problems[0].startswith(f"第 3 行，列 {column}：{message}")
+    assert Response.objects.count() == 0
+
+
+def test_it_rejects_a_wrong_header(survey):
+    problems = _problems(survey, "id,village,group,age_band,submitted_at,income,roads,water\n" + csv_row() + "\n")
+    assert problems[0].startswith("第 1 行：表头前五列应为 response_id,village,group,age_band,submitted_at")
+
+
+def test_it_rejects_an_unknown_or_missing_item_column(survey):
+    header = HEADER.replace("water", "waterr")
+    problems = _problems(survey, header + "\n" + csv_row() + "\n")
+    assert problems[0].startswith("第 1 行，列 waterr：未知题目代码 'waterr'")
+    assert problems[1] == "第 1 行：缺少题目列：water"
+
+
+def test_it_rejects_a_row_with_the_wrong_number_of_cells(survey):
+    problems = _problems(survey, csv_text(csv_row() + ",extra"))
+    assert problems == ["第 2 行：应有 8 列，实际 9 列"]
+
+
+def test_it_reads_a_byte_order_mark_and_a_time_without_offset_as_beijing_time(survey):
+    rid = uuid.uuid4()
+    responses_import_text(survey=survey, text="\ufeff" + csv_text(csv_row(rid, submitted_at="2024-11-02 09:30")))
+    assert Response.objects.get(id=rid).submitted_at.isoformat() == "2024-11-02T01:30:00+00:00"
+
+
+def test_a_file_with_only_a_header_stores_nothing(survey):
+    result = responses_import_text(survey=survey, text=HEADER + "\n")
+    assert result.created == 0
+
+
+def test_an_empty_file_is_an_error(survey):
+    assert _problems(survey, "") == ["第 1 行：文件是空的，缺少表头"]
+
+
+def test_it_refuses_an_id_that_belongs_to_another_survey(survey):
+    from tests.factories import make_survey
+
+    other = make_survey("other-2024")
+    rid = uuid.uuid4()
+    responses_import_text(survey=other, text=csv_text(csv_row(rid)))
+    assert _problems(survey, csv_text(csv_row(rid))) == [f"第 2 行，列 response_id：{rid} 已属于另一项调查"]
