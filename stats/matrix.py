@@ -130,13 +130,18 @@ def block_stats(
             ub = u[: hi - lo]
             np.take(table_y, a, out=ub[:, :k])
             np.take(table_d, a, out=ub[:, k:])
-            sums[b] += ub.sum(axis=0)
             gram[b] += ub.T @ ub
             per_dim = ub[:, k:] @ membership  # counted answers per dimension, per respondent
             counted[b] += int(np.count_nonzero(per_dim.sum(axis=1)))
             counted_dim[b] += (per_dim > 0).sum(axis=0)
             complete = np.concatenate([(per_dim == sizes).all(axis=1)[:, None], per_dim == sizes], axis=1)
-            _accumulate_listwise(moments, subsets, ub[:, :k], complete)
+            _accumulate_listwise(moments, membership, ub[:, :k], complete.astype(float))
+
+    # Column sums are on the Gram's diagonals: Σ y_j = Σ y_j·δ_j and Σ δ_j = Σ δ_j², as δ ∈ {0, 1}
+    # and y_j = 0 wherever δ_j = 0. That saves a pass over the data.
+    diag = np.arange(k)
+    sums[:, :k] = gram[:, diag, k + diag]
+    sums[:, k:] = gram[:, k + diag, k + diag]
 
     distribution = np.stack(
         [np.bincount(m.answers[:, j].astype(np.intp) + 1, minlength=len(m.option_codes) + 1) for j in range(k)]
@@ -161,13 +166,24 @@ def block_stats(
     )
 
 
-def _accumulate_listwise(moments, subsets, y, complete) -> None:
-    """Moments of the rows complete on each subset (column s of `complete`), without copying
-    rows out: incomplete rows are multiplied by 0."""
-    for s, (slot, items) in enumerate(zip(moments, subsets)):
-        mask = complete[:, s]
-        ys = y[:, items]
-        masked = ys * mask[:, None]
-        slot[0] += int(np.count_nonzero(mask))
-        slot[1] += masked.sum(axis=0)
-        slot[2] += masked.T @ ys
+def _accumulate_listwise(moments, membership, y, complete) -> None:
+    """Moments of the rows complete on all items (slot 0) and on each dimension (slots 1..).
+
+    No rows are copied out: incomplete rows are multiplied by 0, and one product per kind gives
+    every dimension's Σyyᵀ as the diagonal blocks of (y · mask of the column's dimension)ᵀ y.
+    """
+    all_mask = complete[:, 0]
+    masked = y * all_mask[:, None]
+    moments[0][0] += int(np.count_nonzero(all_mask))
+    moments[0][1] += all_mask @ y
+    moments[0][2] += masked.T @ y
+    dim_mask = complete[:, 1:]
+    masked = y * (dim_mask @ membership.T)
+    cross = masked.T @ y
+    sums = (dim_mask.T @ y)[membership.argmax(axis=1), np.arange(y.shape[1])]
+    counts = dim_mask.sum(axis=0)
+    for d, slot in enumerate(moments[1:]):
+        items = np.flatnonzero(membership[:, d])
+        slot[0] += int(counts[d])
+        slot[1] += sums[items]
+        slot[2] += cross[np.ix_(items, items)]

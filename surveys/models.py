@@ -390,6 +390,8 @@ class Response(models.Model):
     source = models.CharField(_("来源"), max_length=12, choices=Source, default=Source.WEB)
     device = models.CharField(_("设备标记摘要"), max_length=64, blank=True)
     excluded = models.BooleanField(_("已剔除"), default=False)
+    # Data-quality flags set when the response arrives: [{"code": ..., "reason": ...}].
+    flags = models.JSONField(_("数据质量标记"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("答卷")
@@ -404,3 +406,50 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return str(self.id)
+
+
+class SurveyMembership(models.Model):
+    """Who works on a survey, and as what. Administrators (superusers) see every survey."""
+
+    class Role(models.TextChoices):
+        STAFF = "staff", _("工作人员")
+        EVALUATOR = "evaluator", _("评价人员")
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, verbose_name=_("调查"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, verbose_name=_("用户"))
+    role = models.CharField(_("角色"), max_length=12, choices=Role)
+
+    class Meta:
+        verbose_name = _("调查成员")
+        verbose_name_plural = _("调查成员")
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "user", "role"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.survey.slug}"
+
+
+class AuditEntry(models.Model):
+    """One change to a survey's data or its review: who, when, what, why. Never edited."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, verbose_name=_("调查"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("操作人")
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    action = models.CharField(_("操作"), max_length=40)
+    response = models.ForeignKey(
+        Response, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("答卷")
+    )
+    reason = models.TextField(_("原因"), blank=True)
+    details = models.JSONField(_("详情"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["survey", "-at"]
+        indexes = [models.Index(fields=["survey", "at"], name="audit_survey_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
