@@ -123,3 +123,27 @@ def test_a_generated_thousand_responses_import_once(survey, tmp_path):
     call_command("import_responses", survey.slug, str(path))
     call_command("import_responses", survey.slug, str(path))
     assert Response.objects.count() == 1000
+
+
+def test_a_thousand_row_file_with_one_bad_cell_stores_nothing(survey, tmp_path):
+    rows = [csv_row(uuid.uuid4()) for _ in range(1000)]
+    rows[499] = csv_row(uuid.uuid4(), answers=("satisfied", "satisfied", "sattisfied"))
+    path = tmp_path / "one-bad.csv"
+    path.write_text(csv_text(*rows), encoding="utf-8")
+    with pytest.raises(CommandError, match=r"第 501 行，列 water：未知选项代码 'sattisfied'"):
+        call_command("import_responses", survey.slug, str(path))
+    assert Response.objects.count() == 0
+
+
+def test_a_copy_whose_id_repeats_with_other_content_is_refused(survey, tmp_path):
+    rows = [csv_row(uuid.uuid4()) for _ in range(1000)]
+    path = tmp_path / "good.csv"
+    path.write_text(csv_text(*rows), encoding="utf-8")
+    call_command("import_responses", survey.slug, str(path))
+    changed = rows[:]
+    changed[10] = changed[10].replace("satisfied,basically_satisfied", "dissatisfied,basically_satisfied", 1)
+    changed.append(csv_row(uuid.uuid4()))
+    path.write_text(csv_text(*changed), encoding="utf-8")
+    with pytest.raises(CommandError, match=r"第 12 行，列 income：.* 已存储，但内容不同（income）"):
+        call_command("import_responses", survey.slug, str(path))
+    assert Response.objects.count() == 1000

@@ -1,0 +1,65 @@
+import pytest
+
+from stats import score
+from tests.stats.factories import default_scheme, four_dimension_scheme, generated_matrix, tiny_matrix
+
+
+def test_a_cell_below_min_cell_is_suppressed_with_its_n():
+    r = score(tiny_matrix(), default_scheme(min_cell=3))
+    staff = next(c for c in r.by_group if c.code == "staff")
+    assert staff.suppressed and staff.n == 2
+    assert staff.score is None and staff.se is None and staff.ci95 is None
+    assert staff.dimensions == {"economy": None, "ecology": None}
+    d = r.to_dict()["by_group"][1]
+    assert d["score"] is None and d["suppressed"] is True
+
+
+def test_a_cell_at_min_cell_is_shown():
+    r = score(tiny_matrix(), default_scheme(min_cell=3))
+    village_a = next(c for c in r.by_village if c.code == "A")
+    assert not village_a.suppressed and village_a.score is not None
+
+
+def test_a_breakdown_applies_the_rules_to_its_subset_alone():
+    r = score(tiny_matrix(), default_scheme())
+    staff = next(c for c in r.by_group if c.code == "staff")
+    # staff: income 90, air 50, water 90 → economy 90, ecology 70, composite 80.
+    assert staff.dimensions == pytest.approx({"economy": 90.0, "ecology": 70.0})
+    assert staff.score == pytest.approx(80.0)
+
+
+def test_a_group_cell_has_the_variance_of_that_group_scored_alone():
+    # The group is a stratum, so domain estimation over the full design equals scoring it alone.
+    m = generated_matrix(2000, seed=5)
+    r = score(m, four_dimension_scheme())
+    rows = m.group == 0
+    alone = generated_matrix(2000, seed=5)
+    for name in ("answers", "group", "village", "age_band"):
+        setattr(alone, name, getattr(m, name)[rows])
+    only = score(alone, four_dimension_scheme())
+    villager = r.by_group[0]
+    assert villager.score == pytest.approx(only.composite.score)
+    assert villager.se == pytest.approx(only.composite.se, rel=1e-9)
+
+
+def test_village_by_group_cells_name_their_village_and_group():
+    r = score(tiny_matrix(), default_scheme())
+    codes = [(c.code, c.village, c.group) for c in r.by_village_group]
+    assert codes == [("A|villager", "A", "villager"), ("B|villager", "B", "villager")]
+    assert all(c.method == "srs_within_village" for c in r.by_village_group)
+
+
+def test_age_bands_are_domains_that_keep_the_full_design():
+    r = score(tiny_matrix(), default_scheme())
+    assert [c.responses for c in r.by_age_band] == [3, 3]
+    assert all(c.df == r.composite.df for c in r.by_age_band)
+    assert all(c.method == "taylor" for c in r.by_age_band)
+
+
+def test_a_group_with_one_psu_is_flagged():
+    m = tiny_matrix()
+    m.group[7] = 0  # r8 becomes a villager without a village: staff keeps one respondent
+    m.village[7] = 0
+    r = score(m, default_scheme())
+    assert r.design["strata"][1]["lonely"] is True
+    assert any("single PSU" in w for w in r.warnings)

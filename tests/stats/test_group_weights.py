@@ -1,0 +1,57 @@
+"""Group weights (contract §2): S_i = Σ W_g S_ig / Σ W_g over groups with a counted answer.
+
+On the tiny survey with villager 0.6, staff 0.4:
+  income: villagers 460/6, staff 90 → 0.6·76.667 + 0.4·90 = 82
+  air:    villagers 460/5 = 92, staff 50 → 0.6·92 + 0.4·50 = 75.2
+  water:  villagers 360/5 = 72, staff 90 → 0.6·72 + 0.4·90 = 79.2
+"""
+
+import numpy as np
+import pytest
+
+from stats import score
+from tests.stats.factories import DK, default_scheme, four_dimension_scheme, generated_matrix, tiny_matrix
+
+WEIGHTS = {"villager": 0.6, "staff": 0.4}
+
+
+def scores(result):
+    return {i.code: i.score for i in result.items}
+
+
+def test_it_weights_the_group_means_of_an_item():
+    r = score(tiny_matrix(), default_scheme(group_weights=WEIGHTS))
+    assert scores(r) == pytest.approx({"income": 82.0, "air": 75.2, "water": 79.2})
+    assert r.items[1].group_scores == pytest.approx({"villager": 92.0, "staff": 50.0})
+
+
+def test_it_renormalises_over_the_groups_that_answered_the_item():
+    m = tiny_matrix()
+    m.answers[6:, 1] = DK  # no staff member counts on air
+    r = score(m, default_scheme(group_weights=WEIGHTS))
+    assert scores(r)["air"] == pytest.approx(92.0)
+    assert scores(r)["income"] == pytest.approx(82.0)
+
+
+def test_its_variance_is_the_sum_of_squared_weights_times_the_group_variances():
+    # Strata are groups, so with fixed λ_g: V = Σ λ_g² V_g and S = Σ λ_g S_g.
+    m = generated_matrix(3000, seed=7, dont_know=0.0, blank=0.0)
+    lam = {"villager": 0.5, "staff": 0.3, "deputy": 0.2}
+    r = score(m, four_dimension_scheme(group_weights=lam))
+    total_v, total_s = 0.0, 0.0
+    for g, code in enumerate(m.group_codes):
+        rows = m.group == g
+        sub = generated_matrix(3000, seed=7, dont_know=0.0, blank=0.0)
+        for name in ("answers", "group", "village", "age_band"):
+            setattr(sub, name, getattr(m, name)[rows])
+        alone = score(sub, four_dimension_scheme())
+        total_v += lam[code] ** 2 * alone.composite.se**2
+        total_s += lam[code] * alone.composite.score
+    assert r.composite.score == pytest.approx(total_s)
+    assert r.composite.se**2 == pytest.approx(total_v, rel=1e-9)
+
+
+def test_without_group_weights_groups_are_pooled():
+    r = score(tiny_matrix(), default_scheme())
+    assert scores(r)["income"] == pytest.approx(80.0)
+    assert np.isclose(r.items[0].composite_weight, 0.5)
