@@ -10,7 +10,18 @@ from stats.scheme import Scheme, SchemeError, parse_scheme, scheme_to_dict
 from stats.scoring import score
 
 __all__ = [
-    "DesignEstimate", "Scheme", "SchemeError", "ScoreResult", "SurveyMatrix", "compare",
-    "cronbach_alpha", "design_mean", "design_total", "explain", "parse_scheme", "render_text",
-    "scheme_to_dict", "score",
+    "DesignEstimate",
+    "Scheme",
+    "SchemeError",
+    "ScoreResult",
+    "SurveyMatrix",
+    "compare",
+    "cronbach_alpha",
+    "design_mean",
+    "design_total",
+    "explain",
+    "parse_scheme",
+    "render_text",
+    "scheme_to_dict",
+    "score",
 ]

@@ -40,7 +40,7 @@ def rao_wu(
     for name, (cell, n_cells) in cells.items():
         inside = cell >= 0
         totals = np.zeros((replicates, n_cells, len(m.group_codes), 2 * k))
-        for c, g, phi in zip(cell[inside], blocks.group[inside], np.flatnonzero(inside)):
+        for c, g, phi in zip(cell[inside], blocks.group[inside], np.flatnonzero(inside), strict=False):
             totals[:, c, g] += rep[:, phi]
         est = estimate(totals[..., :k], totals[..., k:], spec)
         if name == "overall":

@@ -50,9 +50,7 @@ def estimate(ty: np.ndarray, tx: np.ndarray, spec: Spec) -> Estimates:
             pooled_y, pooled_x = ty.sum(axis=-2), tx.sum(axis=-2)
             item = np.where(pooled_x > 0, pooled_y / pooled_x, np.nan)
             ratio = np.broadcast_to(np.nan_to_num(item)[..., None, :], ty.shape)
-            slope = np.broadcast_to(
-                np.where(pooled_x > 0, 1.0 / pooled_x, 0.0)[..., None, :], ty.shape
-            )
+            slope = np.broadcast_to(np.where(pooled_x > 0, 1.0 / pooled_x, 0.0)[..., None, :], ty.shape)
         else:
             present = tx > 0
             ratio = np.where(present, ty / tx, 0.0)
@@ -66,12 +64,8 @@ def estimate(ty: np.ndarray, tx: np.ndarray, spec: Spec) -> Estimates:
         scored = ~np.isnan(item)
         vw = spec.item_weight * scored
         dim_weight_sum = vw @ member
-        dimension = np.where(
-            dim_weight_sum > 0, (vw * np.nan_to_num(item)) @ member / dim_weight_sum, np.nan
-        )
-        in_dimension = np.where(
-            scored, vw / (dim_weight_sum @ member.T), 0.0
-        )
+        dimension = np.where(dim_weight_sum > 0, (vw * np.nan_to_num(item)) @ member / dim_weight_sum, np.nan)
+        in_dimension = np.where(scored, vw / (dim_weight_sum @ member.T), 0.0)
         uw = spec.dimension_weight * ~np.isnan(dimension)
         total = uw.sum(axis=-1, keepdims=True)
         dimension_share = np.where(total > 0, uw / total, 0.0)

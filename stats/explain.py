@@ -17,8 +17,11 @@ TEXT = {
         "composite": "综合满意度",
         "no_score": "{name}：没有计分的回答，不计入",
         "groups": "{name} = 各群体得分按群体权重加权：{terms} = {value}",
-        "se_taylor": "{name}的标准误 {se} 按泰勒线性化计算：以受访者群体为层，整群抽样的群体以村为初级抽样单元，其他受访者各为一个单元{fpc}；自由度 = 初级抽样单元数 − 层数 = {df}；95% 置信区间 [{lo}, {hi}] 用 t 分布；设计效应 {deff}。",
-        "se_boot": "{name}的标准误 {se} 按 {method} 重抽样计算：每层有放回地抽取 n_h − 1 个初级抽样单元；自由度 {df}；95% 置信区间 [{lo}, {hi}] 用 t 分布。",
+        "se_taylor": "{name}的标准误 {se} 按泰勒线性化计算：以受访者群体为层，"
+        "整群抽样的群体以村为初级抽样单元，其他受访者各为一个单元{fpc}"
+        "；自由度 = 初级抽样单元数 − 层数 = {df}；95% 置信区间 [{lo}, {hi}] 用 t 分布；设计效应 {deff}。",
+        "se_boot": "{name}的标准误 {se} 按 {method} 重抽样计算：每层有放回地抽取 n_h − 1 个初级抽样单元"
+        "；自由度 {df}；95% 置信区间 [{lo}, {hi}] 用 t 分布。",
         "fpc": "，并按各层总体单元数作有限总体校正",
         "cell": "{name}：{score}（n = {n}，标准误 {se}，{method}）",
         "suppressed": "{name}：计分人数 {n} 少于 {min_cell}，不公布得分",
@@ -32,8 +35,12 @@ TEXT = {
         "composite": "Composite satisfaction",
         "no_score": "{name}: no counted answer, left out",
         "groups": "{name} = group scores weighted by the group weights: {terms} = {value}",
-        "se_taylor": "The SE of {name}, {se}, is by Taylor linearisation: strata are respondent groups, PSUs are villages for clustered groups and single respondents otherwise{fpc}; df = PSUs − strata = {df}; the 95% CI [{lo}, {hi}] uses Student's t; design effect {deff}.",
-        "se_boot": "The SE of {name}, {se}, is from the {method}: n_h − 1 PSUs drawn with replacement in each stratum; df {df}; the 95% CI [{lo}, {hi}] uses Student's t.",
+        "se_taylor": "The SE of {name}, {se}, is by Taylor linearisation: strata are respondent groups, "
+        "PSUs are villages for clustered groups and single respondents otherwise{fpc}"
+        "; df = PSUs − strata = {df}; the 95% CI [{lo}, {hi}] uses Student's t; design effect {deff}.",
+        "se_boot": "The SE of {name}, {se}, is from the {method}: "
+        "n_h − 1 PSUs drawn with replacement in each stratum"
+        "; df {df}; the 95% CI [{lo}, {hi}] uses Student's t.",
         "fpc": ", with a finite population correction from each stratum's population count",
         "cell": "{name}: {score} (n = {n}, SE {se}, {method})",
         "suppressed": "{name}: {n} counted respondents, fewer than {min_cell}: score not shown",
@@ -51,7 +58,9 @@ def pts(x: float) -> str:
     return f"{x:g}"
 
 
-def explain(result: ScoreResult, names: dict[str, str] | None = None, lang: str = "zh") -> list[dict[str, str]]:
+def explain(
+    result: ScoreResult, names: dict[str, str] | None = None, lang: str = "zh"
+) -> list[dict[str, str]]:
     t = TEXT["en" if lang == "en" else "zh"]
     names = names or {}
 
@@ -88,7 +97,9 @@ def explain(result: ScoreResult, names: dict[str, str] | None = None, lang: str 
     for dim in result.dimensions:
         members = [i for i in result.items if i.dimension == dim.code and not math.isnan(i.score)]
         if not members:
-            out.append({"figure": f"dimension:{dim.code}", "text": t["no_score"].format(name=label(dim.code))})
+            out.append(
+                {"figure": f"dimension:{dim.code}", "text": t["no_score"].format(name=label(dim.code))}
+            )
             continue
         if len({i.weight for i in members}) == 1:
             terms = " + ".join(f2(i.score) for i in members)
@@ -96,8 +107,12 @@ def explain(result: ScoreResult, names: dict[str, str] | None = None, lang: str 
         else:
             terms = " + ".join(f"{pts(i.weight)}×{f2(i.score)}" for i in members)
             denominator = pts(sum(i.weight for i in members))
-        out.append({"figure": f"dimension:{dim.code}",
-                    "text": f"{label(dim.code)} = ({terms})/{denominator} = {f2(dim.score)}"})
+        out.append(
+            {
+                "figure": f"dimension:{dim.code}",
+                "text": f"{label(dim.code)} = ({terms})/{denominator} = {f2(dim.score)}",
+            }
+        )
 
     c = result.composite
     present = [d for d in result.dimensions if not math.isnan(d.score)]
@@ -109,15 +124,25 @@ def explain(result: ScoreResult, names: dict[str, str] | None = None, lang: str 
         for cell in getattr(result, key):
             out.append({"figure": f"{key}:{cell.code}", "text": _cell_sentence(cell, label, t, result)})
     alpha = result.reliability.get("cronbach_alpha")
-    out.append({"figure": "reliability", "text": t["alpha"].format(alpha=f2(alpha), n=result.reliability.get("n"))})
+    out.append(
+        {"figure": "reliability", "text": t["alpha"].format(alpha=f2(alpha), n=result.reliability.get("n"))}
+    )
     return out
 
 
 def _se_sentence(result: ScoreResult, t: dict[str, str]) -> str:
     c = result.composite
     has_fpc = any(s["population"] is not None for s in result.design["strata"])
-    fields = dict(name=t["composite"], se=f2(c.se), df=c.df, lo=f2(c.ci95[0]), hi=f2(c.ci95[1]),
-                  deff=f2(c.deff), method=c.method, fpc=t["fpc"] if has_fpc else "")
+    fields = dict(
+        name=t["composite"],
+        se=f2(c.se),
+        df=c.df,
+        lo=f2(c.ci95[0]),
+        hi=f2(c.ci95[1]),
+        deff=f2(c.deff),
+        method=c.method,
+        fpc=t["fpc"] if has_fpc else "",
+    )
     return (t["se_boot"] if c.method.startswith("bootstrap") else t["se_taylor"]).format(**fields)
 
 
@@ -134,7 +159,8 @@ def render_text(result: ScoreResult, names: dict[str, str] | None = None, lang: 
     c = result.composite
     head = "综合满意度" if lang != "en" else "Composite"
     lines = [
-        f"{head}: {f2(c.score)}  (SE {f2(c.se)}, 95% CI [{f2(c.ci95[0])}, {f2(c.ci95[1])}], n = {c.n}, {c.method})",
+        f"{head}: {f2(c.score)}  (SE {f2(c.se)}, 95% CI [{f2(c.ci95[0])}, {f2(c.ci95[1])}], "
+        f"n = {c.n}, {c.method})",
         "",
     ]
     lines += [e["text"] for e in explain(result, names, lang)]

@@ -144,7 +144,10 @@ def block_stats(
     sums[:, k:] = gram[:, k + diag, k + diag]
 
     distribution = np.stack(
-        [np.bincount(m.answers[:, j].astype(np.intp) + 1, minlength=len(m.option_codes) + 1) for j in range(k)]
+        [
+            np.bincount(m.answers[:, j].astype(np.intp) + 1, minlength=len(m.option_codes) + 1)
+            for j in range(k)
+        ]
     )
     # Move the blank count (index 0 after the +1 shift) to the last column.
     distribution = np.roll(distribution, -1, axis=1)

@@ -29,9 +29,7 @@ class Alpha:
     items: tuple[ItemReliability, ...]
 
 
-def cronbach_alpha(
-    matrix: np.ndarray, codes: list[str] | None = None, *, pairwise: bool = False
-) -> Alpha:
+def cronbach_alpha(matrix: np.ndarray, codes: list[str] | None = None, *, pairwise: bool = False) -> Alpha:
     """Alpha of the columns of `matrix` (respondents × items, NaN = missing)."""
     x = np.asarray(matrix, dtype=float)
     codes = codes or [str(j) for j in range(x.shape[1])]
@@ -39,9 +37,7 @@ def cronbach_alpha(
         cov, n = _pairwise_cov(x)
         return alpha_from_cov(cov, n, codes, method="pairwise")
     complete = x[~np.isnan(x).any(axis=1)]
-    return alpha_from_moments(
-        complete.shape[0], complete.sum(axis=0), complete.T @ complete, codes
-    )
+    return alpha_from_moments(complete.shape[0], complete.sum(axis=0), complete.T @ complete, codes)
 
 
 def alpha_from_moments(n: int, s1: np.ndarray, s2: np.ndarray, codes: list[str]) -> Alpha:

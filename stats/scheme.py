@@ -80,17 +80,26 @@ def parse_scheme(
 
     points = _option_points(data.get("option_points"), options, add)
     dims = _weights(
-        data.get("dimension_weights"), dimensions, "dimension_weights", "维度", "dimension",
-        add, required=True,
+        data.get("dimension_weights"),
+        dimensions,
+        "dimension_weights",
+        "维度",
+        "dimension",
+        add,
+        required=True,
     )
     item_w = _weights(
         data.get("item_weights", {}), items, "item_weights", "题目", "item", add, required=False
     )
     if item_w is not None and item_dimension is not None:
         for dim in dict.fromkeys(item_dimension):
-            members = [c for c, d in zip(items, item_dimension) if d == dim]
+            members = [c for c, d in zip(items, item_dimension, strict=False) if d == dim]
             if members and sum(item_w.get(c, 1.0) for c in members) <= 0:
-                add("item_weights", f"维度“{dim}”的题目权重之和必须大于 0（item weights of dimension {dim!r} must sum above 0）")
+                add(
+                    "item_weights",
+                    f"维度“{dim}”的题目权重之和必须大于 0"
+                    f"（item weights of dimension {dim!r} must sum above 0）",
+                )
     group_w = None
     if data.get("group_weights") is not None:
         group_w = _weights(
@@ -126,7 +135,11 @@ def _option_points(raw, options, add) -> dict[str, float | None] | None:
         if code not in options:
             add(key, f"未知的选项代码“{code}”（unknown option code {code!r}）")
         elif value is not None and not _is_number(value):
-            add(key, f"选项“{code}”的分值“{value}”不是数字或 null（points of {code!r} must be a number or null, got {value!r}）")
+            add(
+                key,
+                f"选项“{code}”的分值“{value}”不是数字或 null"
+                f"（points of {code!r} must be a number or null, got {value!r}）",
+            )
         else:
             result[code] = None if value is None else float(value)
     for code in options:
@@ -149,7 +162,10 @@ def _weights(raw, codes, key, zh, en, add, *, required: bool) -> dict[str, float
         if code not in codes:
             add(key, f"未知的{zh}代码“{code}”（unknown {en} code {code!r}）")
         elif not _is_number(value):
-            add(key, f"{zh}“{code}”的权重“{value}”不是数字（weight of {code!r} must be a number, got {value!r}）")
+            add(
+                key,
+                f"{zh}“{code}”的权重“{value}”不是数字（weight of {code!r} must be a number, got {value!r}）",
+            )
         elif value < 0:
             add(key, f"{zh}“{code}”的权重 {value} 为负数（weight of {code!r} must not be negative: {value}）")
         else:
@@ -165,6 +181,9 @@ def _weights(raw, codes, key, zh, en, add, *, required: bool) -> dict[str, float
 
 def _min_cell(raw, add) -> int:
     if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
-        add("min_cell", f"最小单元格人数必须是正整数，收到“{raw}”（min_cell must be a positive integer, got {raw!r}）")
+        add(
+            "min_cell",
+            f"最小单元格人数必须是正整数，收到“{raw}”（min_cell must be a positive integer, got {raw!r}）",
+        )
         return 5
     return raw

@@ -14,10 +14,10 @@ import numpy as np
 from stats import bootstrap
 from stats.estimate import Estimates, Spec, estimate
 from stats.matrix import Blocks, SurveyMatrix, block_stats
-from stats.reliability import alpha_from_moments
-from stats.result import Cell, Composite, Dimension, Item, ScoreResult, plain
+from stats.result import Cell, Composite, Dimension, Item, ScoreResult
 from stats.scheme import Scheme, scheme_to_dict
-from stats.taylor import Design, build_design, coefficients, variances
+from stats.summaries import design_summary, design_warnings, reliability_summary
+from stats.taylor import build_design, coefficients, variances
 from stats.variance import t_quantile
 
 WITHIN_VILLAGE = "srs_within_village"
@@ -36,7 +36,10 @@ def score(
     spec = _spec(matrix, scheme)
     member = spec.membership
     points = np.array(
-        [np.nan if scheme.option_points.get(c) is None else scheme.option_points[c] for c in matrix.option_codes],
+        [
+            np.nan if scheme.option_points.get(c) is None else scheme.option_points[c]
+            for c in matrix.option_codes
+        ],
         dtype=float,
     )
     blocks = block_stats(matrix, points, member)
@@ -50,21 +53,30 @@ def score(
         [np.eye(k), overall.in_dimension[0][:, None] * member, overall.in_composite[0][:, None]],
         axis=1,
     )[None]
-    v_all = variances(blocks, design, coefficients(blocks, overall, cells["overall"][0], q_weights), cells["overall"][0], 1)
+    v_all = variances(
+        blocks, design, coefficients(blocks, overall, cells["overall"][0], q_weights), cells["overall"][0], 1
+    )
     v_cells = {
-        name: variances(blocks, design, coefficients(blocks, est[name], cell, est[name].in_composite[:, :, None]), cell, n)
+        name: variances(
+            blocks, design, coefficients(blocks, est[name], cell, est[name].in_composite[:, :, None]), cell, n
+        )
         for name, (cell, n) in cells.items()
         if name != "overall"
     }
     method_name = "taylor"
     design_var = {"overall": v_all.design[0], **{name: v.design[:, 0] for name, v in v_cells.items()}}
-    warnings = _warnings(matrix, blocks, design, overall)
+    warnings = design_warnings(matrix, blocks, design, overall)
     if method == "bootstrap":
         method_name = f"bootstrap (Rao–Wu, R={replicates})"
         boot, boot_warnings = bootstrap.rao_wu(
-            matrix, blocks, design, points, spec,
+            matrix,
+            blocks,
+            design,
+            points,
+            spec,
             {name: cells[name] for name in ("overall", "by_group", "by_age_band")},
-            replicates=replicates, seed=seed,
+            replicates=replicates,
+            seed=seed,
         )
         design_var.update(boot)
         warnings += boot_warnings
@@ -74,28 +86,44 @@ def score(
     half = t_quantile(design.df) * se0
     counted_answers = blocks.sums[:, k:].sum(axis=0)
     composite = Composite(
-        score=float(overall.composite[0]), se=float(se0[-1]),
-        ci95=_ci(overall.composite[0], half[-1]), df=design.df,
-        deff=_ratio(v0[-1], srs0[-1]), n=int(blocks.counted.sum()), method=method_name,
+        score=float(overall.composite[0]),
+        se=float(se0[-1]),
+        ci95=_ci(overall.composite[0], half[-1]),
+        df=design.df,
+        deff=_ratio(v0[-1], srs0[-1]),
+        n=int(blocks.counted.sum()),
+        method=method_name,
     )
     dimensions = [
         Dimension(
-            code=code, weight=float(overall.dimension_share[0, d]), score=float(overall.dimension[0, d]),
-            se=float(se0[k + d]), ci95=_ci(overall.dimension[0, d], half[k + d]),
-            deff=_ratio(v0[k + d], srs0[k + d]), n=int(blocks.counted_dim[:, d].sum()),
+            code=code,
+            weight=float(overall.dimension_share[0, d]),
+            score=float(overall.dimension[0, d]),
+            se=float(se0[k + d]),
+            ci95=_ci(overall.dimension[0, d], half[k + d]),
+            deff=_ratio(v0[k + d], srs0[k + d]),
+            n=int(blocks.counted_dim[:, d].sum()),
         )
         for d, code in enumerate(matrix.dimension_codes)
     ]
     null_options = np.array([scheme.option_points.get(c) is None for c in matrix.option_codes])
     items = [
         Item(
-            code=code, dimension=matrix.item_dimension[j], weight=float(spec.item_weight[j]),
-            composite_weight=float(overall.in_composite[0, j]), score=float(overall.item[0, j]),
-            se=float(se0[j]), ci95=_ci(overall.item[0, j], half[j]), deff=_ratio(v0[j], srs0[j]),
-            n=int(counted_answers[j]), dont_know=int(blocks.distribution[j, :-1][null_options].sum()),
+            code=code,
+            dimension=matrix.item_dimension[j],
+            weight=float(spec.item_weight[j]),
+            composite_weight=float(overall.in_composite[0, j]),
+            score=float(overall.item[0, j]),
+            se=float(se0[j]),
+            ci95=_ci(overall.item[0, j], half[j]),
+            deff=_ratio(v0[j], srs0[j]),
+            n=int(counted_answers[j]),
+            dont_know=int(blocks.distribution[j, :-1][null_options].sum()),
             blank=int(blocks.distribution[j, -1]),
             distribution={o: int(blocks.distribution[j, i]) for i, o in enumerate(matrix.option_codes)},
-            group_scores=None if scheme.group_weights is None else {
+            group_scores=None
+            if scheme.group_weights is None
+            else {
                 g: float(overall.ratio[0, h, j]) if overall.slope[0, h, j] > 0 else float("nan")
                 for h, g in enumerate(matrix.group_codes)
             },
@@ -109,15 +137,29 @@ def score(
         var = v.within[:, 0] if within else design_var[name]
         df = v.within_df if within else np.full(len(var), design.df)
         breakdown[name] = _cells(
-            blocks, cells[name][0], est[name], var, v.srs[:, 0], df, labels[name], matrix,
-            scheme.min_cell, WITHIN_VILLAGE if within else method_name,
+            blocks,
+            cells[name][0],
+            est[name],
+            var,
+            v.srs[:, 0],
+            df,
+            labels[name],
+            matrix,
+            scheme.min_cell,
+            WITHIN_VILLAGE if within else method_name,
         )
     return ScoreResult(
-        composite=composite, dimensions=dimensions, items=items,
-        by_village=breakdown["by_village"], by_group=breakdown["by_group"],
-        by_age_band=breakdown["by_age_band"], by_village_group=breakdown["by_village_group"],
-        reliability=_reliability(blocks, matrix), scheme=scheme_to_dict(scheme),
-        design=_design_summary(design, matrix), warnings=warnings,
+        composite=composite,
+        dimensions=dimensions,
+        items=items,
+        by_village=breakdown["by_village"],
+        by_group=breakdown["by_group"],
+        by_age_band=breakdown["by_age_band"],
+        by_village_group=breakdown["by_village_group"],
+        reliability=reliability_summary(blocks, matrix),
+        scheme=scheme_to_dict(scheme),
+        design=design_summary(design, matrix),
+        warnings=warnings,
     )
 
 
@@ -126,10 +168,12 @@ def _spec(matrix: SurveyMatrix, scheme: Scheme) -> Spec:
     return Spec(
         item_dimension=np.array([dim_index[d] for d in matrix.item_dimension], dtype=np.int64),
         item_weight=np.array([scheme.item_weight(c) for c in matrix.item_codes], dtype=float),
-        dimension_weight=np.array([scheme.dimension_weights.get(d, 0.0) for d in matrix.dimension_codes], dtype=float),
-        group_weight=None if scheme.group_weights is None else np.array(
-            [scheme.group_weights.get(g, 0.0) for g in matrix.group_codes], dtype=float
+        dimension_weight=np.array(
+            [scheme.dimension_weights.get(d, 0.0) for d in matrix.dimension_codes], dtype=float
         ),
+        group_weight=None
+        if scheme.group_weights is None
+        else np.array([scheme.group_weights.get(g, 0.0) for g in matrix.group_codes], dtype=float),
     )
 
 
@@ -146,7 +190,9 @@ def _breakdowns(blocks: Blocks, m: SurveyMatrix) -> dict[str, tuple[np.ndarray, 
     }
 
 
-def _totals_estimate(blocks: Blocks, cell: np.ndarray, n_cells: int, spec: Spec, m: SurveyMatrix) -> Estimates:
+def _totals_estimate(
+    blocks: Blocks, cell: np.ndarray, n_cells: int, spec: Spec, m: SurveyMatrix
+) -> Estimates:
     k = len(m.item_codes)
     inside = cell >= 0
     totals = np.zeros((n_cells, len(m.group_codes), 2 * k))
@@ -177,14 +223,21 @@ def _cells(blocks, cell, est, var, srs, df, labels, m, min_cell, method) -> list
         hidden = counted[c] < min_cell
         out.append(
             Cell(
-                code=code, n=int(counted[c]), responses=int(responses[c]),
+                code=code,
+                n=int(counted[c]),
+                responses=int(responses[c]),
                 score=None if hidden else float(est.composite[c]),
                 se=None if hidden else float(se[c]),
                 ci95=None if hidden else _ci(est.composite[c], half[c]),
-                df=int(df[c]), deff=None if hidden else _ratio(var[c], srs[c]),
-                suppressed=bool(hidden), method=method,
-                dimensions={d: None if hidden else float(est.dimension[c, i]) for i, d in enumerate(m.dimension_codes)},
-                village=village, group=group,
+                df=int(df[c]),
+                deff=None if hidden else _ratio(var[c], srs[c]),
+                suppressed=bool(hidden),
+                method=method,
+                dimensions={
+                    d: None if hidden else float(est.dimension[c, i]) for i, d in enumerate(m.dimension_codes)
+                },
+                village=village,
+                group=group,
             )
         )
     return out
@@ -196,46 +249,3 @@ def _ci(estimate: float, half: float) -> tuple[float, float]:
 
 def _ratio(v: float, v_srs: float) -> float:
     return float(v / v_srs) if v_srs > 0 else float("nan")
-
-
-def _reliability(blocks: Blocks, m: SurveyMatrix) -> dict:
-    overall, *per_dim = blocks.listwise
-
-    def one(moments, codes):
-        a = alpha_from_moments(moments[0], moments[1], moments[2], codes)
-        return plain({"cronbach_alpha": a.alpha, "n": a.n, "k": a.k, "method": a.method,
-                      "items": [vars(i) for i in a.items]})
-
-    result = one(overall, m.item_codes)
-    result["dimensions"] = {
-        d: one(mom, [c for c, dd in zip(m.item_codes, m.item_dimension) if dd == d])
-        for d, mom in zip(m.dimension_codes, per_dim)
-    }
-    return result
-
-
-def _design_summary(design: Design, m: SurveyMatrix) -> dict:
-    return plain({
-        "df": design.df,
-        "strata": [
-            {"group": g, "psu": int(design.n_psu[h]), "population": m.group_population[h],
-             "fraction": float(design.fraction[h]), "psu_is": "village" if m.group_clustered[h] else "respondent",
-             "lonely": bool(design.lonely[h])}
-            for h, g in enumerate(m.group_codes)
-        ],
-    })
-
-
-def _warnings(m: SurveyMatrix, blocks: Blocks, design: Design, overall: Estimates) -> list[str]:
-    out = []
-    for h in np.flatnonzero(design.lonely):
-        out.append(f"群体“{m.group_codes[h]}”只有 1 个初级抽样单元，方差按确定单元计为 0（group {m.group_codes[h]!r} has a single PSU: counted as a certainty unit, it adds no variance）")
-    for h in np.flatnonzero((design.fraction >= 1) & np.array(m.group_clustered) & (design.n_psu > 0)):
-        out.append(f"群体“{m.group_codes[h]}”的所有村都已抽中：第一阶段方差为 0，第二阶段未建模（every village of group {m.group_codes[h]!r} was sampled: first-stage variance is 0 and the second stage is not modelled）")
-    if design.unplaced:
-        out.append(f"{design.unplaced} 名整群抽样的受访者没有村，按各自为一个单元计算（{design.unplaced} respondents of a clustered group have no village; each is taken as its own PSU）")
-    for j in np.flatnonzero(np.isnan(overall.item[0])):
-        out.append(f"题目“{m.item_codes[j]}”没有计分的回答，不计入（item {m.item_codes[j]!r} has no counted answer and is left out）")
-    for d in np.flatnonzero(np.isnan(overall.dimension[0])):
-        out.append(f"维度“{m.dimension_codes[d]}”没有得分，不计入综合得分（dimension {m.dimension_codes[d]!r} has no score and is left out of the composite）")
-    return out

@@ -30,9 +30,7 @@ class Design:
     unplaced: int  # respondents of a clustered group without a village (taken as own PSU)
 
 
-def build_design(
-    blocks: Blocks, clustered: list[bool], population: list[int | None]
-) -> Design:
+def build_design(blocks: Blocks, clustered: list[bool], population: list[int | None]) -> Design:
     n_strata = len(clustered)
     is_cluster = np.array(clustered)[blocks.group] & (blocks.village >= 0) & (blocks.count > 0)
     cluster_key = np.where(is_cluster, (blocks.village + 1) * n_strata + blocks.group, -1)
@@ -49,9 +47,7 @@ def build_design(
     if np.any(fraction > 1):
         raise ValueError("a group's population count is smaller than the PSUs sampled in it")
     drawn = n_psu >= 1
-    unplaced = int(
-        (blocks.count * (np.array(clustered)[blocks.group] & (blocks.village < 0))).sum()
-    )
+    unplaced = int((blocks.count * (np.array(clustered)[blocks.group] & (blocks.village < 0))).sum())
     return Design(
         stratum=blocks.group,
         cluster=cluster,
@@ -72,9 +68,7 @@ class Variances:
     within_df: np.ndarray  # (C,)
 
 
-def variances(
-    blocks: Blocks, design: Design, coef: np.ndarray, cell: np.ndarray, n_cells: int
-) -> Variances:
+def variances(blocks: Blocks, design: Design, coef: np.ndarray, cell: np.ndarray, n_cells: int) -> Variances:
     """coef: (Φ, 2k, Q); cell: (Φ,) cell of each block, -1 = outside every cell."""
     use = (cell >= 0) & (blocks.count > 0)
     lin = np.einsum("fi,fiq->fq", blocks.sums[use], coef[use])

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from surveys import respond_views
+
 admin.site.site_header = "满意度 · 问卷调查与统计"
 admin.site.site_title = "满意度"
 admin.site.index_title = "管理"
@@ -10,4 +12,9 @@ urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("surveys.api.urls")),
+    path("", include("surveys.dashboard.urls")),
+    path("s/<str:token>/", respond_views.questionnaire, name="respond"),
+    path("s/<str:token>/done/", respond_views.done, name="respond-done"),
+    path("s/<str:token>/poster.png", respond_views.poster_png, name="respond-poster-png"),
+    path("s/<str:token>/poster.pdf", respond_views.poster_pdf, name="respond-poster-pdf"),
 ]

@@ -22,8 +22,12 @@ def samplics_composite(m, a, points):
     n_psu = {code: len(set(psu[stratum == code])) for code in m.group_codes}
     # samplics wants the multiplier 1 − n/N, not the population count N.
     # It also wants the keys in sorted order.
-    fpc = dict(sorted((code, 1 - n_psu[code] / pop if pop else 1.0)
-                      for code, pop in zip(m.group_codes, m.group_population)))
+    fpc = dict(
+        sorted(
+            (code, 1 - n_psu[code] / pop if pop else 1.0)
+            for code, pop in zip(m.group_codes, m.group_population, strict=False)
+        )
+    )
     est = TaylorEstimator(PopParam.mean)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

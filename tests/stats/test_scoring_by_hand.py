@@ -88,9 +88,11 @@ def test_a_village_cell_uses_srs_within_the_village(result):
     a = next(c for c in result.by_village if c.code == "A")
     assert a.score == pytest.approx(0.5 * 280 / 3 + 0.25 * 90 + 0.25 * 60)
     assert a.method == "srs_within_village"
-    z = [0.5 * (100 - 280 / 3) / 3 + 0.25 * 10 / 2 + 0.25 * 20 / 3,
-         0.5 * (80 - 280 / 3) / 3 + 0.25 * 40 / 3,
-         0.5 * (100 - 280 / 3) / 3 - 0.25 * 10 / 2 - 0.25 * 60 / 3]
+    z = [
+        0.5 * (100 - 280 / 3) / 3 + 0.25 * 10 / 2 + 0.25 * 20 / 3,
+        0.5 * (80 - 280 / 3) / 3 + 0.25 * 40 / 3,
+        0.5 * (100 - 280 / 3) / 3 - 0.25 * 10 / 2 - 0.25 * 60 / 3,
+    ]
     assert a.se**2 == pytest.approx(1.5 * sum(v * v for v in z))
     assert a.df == 2
 
@@ -100,5 +102,15 @@ def test_to_dict_gives_plain_json_values(result):
     assert isinstance(d["composite"]["score"], float)
     assert d["composite"]["ci95"] == list(result.composite.ci95)
     assert d["items"][0]["distribution"]["satisfied"] == 4
-    assert set(d) >= {"composite", "dimensions", "items", "by_village", "by_group", "by_age_band",
-                      "by_village_group", "reliability", "scheme", "warnings"}
+    assert set(d) >= {
+        "composite",
+        "dimensions",
+        "items",
+        "by_village",
+        "by_group",
+        "by_age_band",
+        "by_village_group",
+        "reliability",
+        "scheme",
+        "warnings",
+    }

@@ -1,0 +1,90 @@
+"""GET /api/v1/surveys/SLUG/progress/ — quota progress (contract §6), polled by the dashboard."""
+
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.response import Response as ApiResponse
+from rest_framework.views import APIView
+
+from surveys.permissions import CanViewProgress, survey_get_for
+from surveys.selectors_progress import Progress, survey_progress
+
+STATUS_CHOICES = ["behind", "met", "over"]
+
+
+class CellSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="group|village|age_band codes, blank where the quota has none")
+    group = serializers.CharField(source="group.code")
+    group_name = serializers.CharField(source="group.name")
+    village = serializers.CharField(source="village.code", allow_null=True, default=None)
+    village_name = serializers.CharField(source="village.name", allow_null=True, default=None)
+    age_band = serializers.CharField(source="age_band.code", allow_null=True, default=None)
+    age_band_label = serializers.CharField(source="age_band.label", allow_null=True, default=None)
+    label = serializers.CharField()
+    target = serializers.IntegerField(allow_null=True, help_text="null: responses arrived where no quota is set")
+    received = serializers.IntegerField(help_text="responses counted (not excluded)")
+    excluded = serializers.IntegerField()
+    missing = serializers.IntegerField()
+    percent = serializers.FloatField(allow_null=True)
+    status = serializers.ChoiceField(STATUS_CHOICES, allow_null=True)
+    status_label = serializers.CharField()
+
+
+class TotalsSerializer(serializers.Serializer):
+    target = serializers.IntegerField()
+    received = serializers.IntegerField(help_text="responses counted (not excluded)")
+    towards_target = serializers.IntegerField(help_text="received, each cell capped at its target")
+    responses = serializers.IntegerField(help_text="all responses stored, excluded ones too")
+    excluded = serializers.IntegerField()
+    flagged = serializers.IntegerField()
+    percent = serializers.FloatField(allow_null=True)
+    status = serializers.ChoiceField(STATUS_CHOICES, allow_null=True)
+    status_label = serializers.CharField()
+
+
+class InvitationRowSerializer(serializers.Serializer):
+    token = serializers.CharField(source="invitation.token")
+    group = serializers.CharField(source="invitation.group.code")
+    village = serializers.CharField(source="invitation.village.code", allow_null=True, default=None)
+    label = serializers.CharField(source="invitation.__str__")
+    is_active = serializers.BooleanField(source="invitation.is_active")
+    responses = serializers.IntegerField()
+    last_response_at = serializers.DateTimeField(allow_null=True)
+
+
+class InvitationsSerializer(serializers.Serializer):
+    issued = serializers.IntegerField(source="invitations_issued")
+    returned = serializers.IntegerField(source="invitations_returned", help_text="with at least one response")
+    responses_per_invitation = serializers.FloatField(allow_null=True)
+    without_invitation = serializers.IntegerField(help_text="responses imported or entered without a link")
+    rows = InvitationRowSerializer(many=True, source="invitations")
+
+
+class DaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    count = serializers.IntegerField()
+
+
+class ProgressSerializer(serializers.Serializer):
+    survey = serializers.CharField(source="survey.slug")
+    generated_at = serializers.DateTimeField()
+    last_response_at = serializers.DateTimeField(allow_null=True)
+    totals = TotalsSerializer(source="*")
+    cells = CellSerializer(many=True)
+    missing = CellSerializer(many=True, help_text="cells behind, most urgent first")
+    invitations = InvitationsSerializer(source="*")
+    per_day = serializers.SerializerMethodField(help_text="responses per day, every day from first to last")
+
+    @extend_schema_field(DaySerializer(many=True))
+    def get_per_day(self, progress: Progress) -> list[dict]:
+        return [{"date": day.isoformat(), "count": count} for day, count in progress.per_day]
+
+
+class SurveyProgressView(APIView):
+    permission_classes = [CanViewProgress]
+
+    @extend_schema(responses=ProgressSerializer, summary="配额进度（工作人员、评价人员）")
+    def get(self, request, slug: str):
+        survey = survey_get_for(request.user, slug)
+        self.check_object_permissions(request, survey)
+        return ApiResponse(ProgressSerializer(survey_progress(survey)).data)
+

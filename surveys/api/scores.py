@@ -1,0 +1,121 @@
+"""Scores for evaluators: the score document, what-if schemes, saving a scheme, year over year."""
+
+from django.db import transaction
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+import stats
+from surveys.cache import survey_data_changed
+from surveys.models import Survey
+from surveys.permissions import CanReadScores, survey_get_for
+from surveys.scoring import METHODS, score_document, score_result, survey_matrix, survey_scheme
+
+SCORE_PARAMETERS = [
+    OpenApiParameter("method", str, enum=list(METHODS), description="标准误方法：taylor（默认）或 bootstrap"),
+    OpenApiParameter("lang", str, enum=["zh", "en"], description="名称与说明的语言，默认中文"),
+]
+
+
+class ScoreQuery(serializers.Serializer):
+    method = serializers.ChoiceField(choices=METHODS, default="taylor")
+    lang = serializers.ChoiceField(choices=["zh", "en"], default="zh")
+
+
+class WhatIfInput(serializers.Serializer):
+    scheme = serializers.JSONField(help_text="计分方案（合同 §2），只用于试算，不保存")
+
+
+def _errors(exc: stats.SchemeError) -> Response:
+    return Response({"errors": exc.errors}, status=status.HTTP_400_BAD_REQUEST)
+
+
+class _SurveyView(APIView):
+    permission_classes = [CanReadScores]
+
+    def survey(self, request, slug: str) -> Survey:
+        survey = survey_get_for(request.user, slug)
+        self.check_object_permissions(request, survey)
+        return survey
+
+    def query(self, request) -> dict:
+        query = ScoreQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return query.validated_data
+
+
+class ScoreView(_SurveyView):
+    @extend_schema(
+        summary="得分文档（合同 §5）",
+        parameters=SCORE_PARAMETERS,
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request, slug: str):
+        survey = self.survey(request, slug)
+        return Response(score_document(survey, **self.query(request)))
+
+    @extend_schema(
+        summary="按另一计分方案试算（不保存）",
+        parameters=SCORE_PARAMETERS,
+        request=WhatIfInput,
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+    )
+    def post(self, request, slug: str):
+        survey = self.survey(request, slug)
+        body = WhatIfInput(data=request.data)
+        if not body.is_valid():
+            return Response({"errors": body.errors}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            return Response(score_document(survey, scheme_data=body.validated_data["scheme"], **self.query(request)))
+        except stats.SchemeError as exc:
+            return _errors(exc)
+
+
+class SchemeView(_SurveyView):
+    @extend_schema(summary="当前计分方案", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, slug: str):
+        survey = self.survey(request, slug)
+        loaded = survey_matrix(survey)
+        scheme = survey_scheme(survey, loaded.catalog, loaded.matrix.dimension_codes)
+        return Response(stats.scheme_to_dict(scheme))
+
+    @extend_schema(
+        summary="保存计分方案（校验代码与权重）",
+        request=OpenApiTypes.OBJECT,
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT},
+    )
+    def put(self, request, slug: str):
+        survey = self.survey(request, slug)
+        if survey.status == Survey.Status.PUBLISHED:
+            return Response(
+                {"errors": {"scheme": ["调查已发布，计分方案已冻结，不能修改。"]}}, status=status.HTTP_409_CONFLICT
+            )
+        loaded = survey_matrix(survey)
+        try:
+            scheme = survey_scheme(survey, loaded.catalog, loaded.matrix.dimension_codes, request.data)
+        except stats.SchemeError as exc:
+            return _errors(exc)
+        with transaction.atomic():
+            survey.scheme = stats.scheme_to_dict(scheme)
+            survey.save(update_fields=["scheme", "updated_at"])
+            survey_data_changed(survey)
+        return Response(survey.scheme)
+
+
+class CompareView(_SurveyView):
+    @extend_schema(
+        summary="与另一年度（或另一调查）比较：差值及其标准误",
+        responses={200: OpenApiTypes.OBJECT},
+        parameters=[OpenApiParameter("other", str, OpenApiParameter.PATH, description="作为基期的调查代码")],
+    )
+    def get(self, request, slug: str, other: str):
+        current = self.survey(request, slug)
+        base = self.survey(request, other)
+        _, result_base = score_result(base)
+        _, result_current = score_result(current)
+        comparison = stats.compare(result_base, result_current).to_dict()
+        return Response({"base": base.slug, "current": current.slug, **comparison})
+
+

@@ -1,0 +1,171 @@
+"""POST /api/v1/responses/ (contract §6): a respondent's phone submits its answers.
+
+Anonymous on purpose: the invitation token is the only credential, so there is no session,
+no CSRF token and no login. A cross-site page cannot use this endpoint with the phone's
+device cookie either: the cookie is SameSite=Lax, and a JSON POST from another origin needs a
+CORS preflight that we never grant.
+"""
+
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import ParseError
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response as ApiResponse
+from rest_framework.views import APIView
+
+from surveys.models import Invitation, Response
+from surveys.ratelimit import submission_allowed
+from surveys.services.submission import (
+    DEVICE_COOKIE,
+    ResponsePayload,
+    SubmissionConflict,
+    SubmissionInvalid,
+    SubmissionRefused,
+    invitation_refusal,
+    response_submit,
+)
+
+
+class ResponseSubmitInputSerializer(serializers.Serializer):
+    response_id = serializers.UUIDField(help_text="由手机生成的 UUID；重试时保持不变。")
+    invitation = serializers.CharField(max_length=40, help_text="邀请码：确定调查、村（社区）和受访群体。")
+    age_band = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, max_length=40, help_text="年龄段代码；按村抽样的群体必填。"
+    )
+    answers = serializers.DictField(
+        child=serializers.CharField(allow_null=True, allow_blank=True, max_length=40),
+        allow_empty=False,
+        help_text="{题目代码: 选项代码}，每题必答（不清楚可选 dont_know）。",
+    )
+    comment = serializers.CharField(
+        required=False, allow_blank=True, max_length=10000, trim_whitespace=True, help_text="意见建议（不计分）。"
+    )
+    started_at = serializers.DateTimeField(required=False, allow_null=True)
+    submitted_at = serializers.DateTimeField(required=False, allow_null=True)
+    device = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="手机上生成的随机设备标记（也可放在 Cookie 中）；只保存其加密摘要。",
+    )
+
+
+class ResponseSubmitOutputSerializer(serializers.Serializer):
+    response_id = serializers.UUIDField(source="id")
+    received_at = serializers.DateTimeField()
+
+
+_DETAIL = inline_serializer("SubmissionProblem", {"detail": serializers.CharField(), "code": serializers.CharField()})
+_ERRORS = inline_serializer(
+    "SubmissionErrors", {"errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField()))}
+)
+
+
+def _flatten(errors, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested errors ({"answers": {"income": [...]}}) as {"answers.income": [...]}."""
+    flat: dict[str, list[str]] = {}
+    for name, value in errors.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{key}."))
+        else:
+            flat[key] = [str(message) for message in value]
+    return flat
+
+
+def _problem(http_status: int, code: str, detail: str) -> ApiResponse:
+    return ApiResponse({"detail": detail, "code": code}, status=http_status)
+
+
+class ResponseSubmitApi(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="responses_submit",
+        summary="提交答卷",
+        description=(
+            "The invitation token fixes survey, village and group. 201 stored; 200 the same response_id with "
+            "the same content again (a retry); 409 the same response_id with other content; 400 "
+            '{"errors": {field: [message]}} (answer errors are keyed answers.<item>); 403 unknown, '
+            "closed or used-up invitation, survey not open, or this phone already answered (code device_used); "
+            "429 too many requests."
+        ),
+        auth=[],
+        request=ResponseSubmitInputSerializer,
+        responses={
+            201: ResponseSubmitOutputSerializer,
+            200: OpenApiResponse(ResponseSubmitOutputSerializer, description="重试：已存储过相同内容"),
+            400: _ERRORS,
+            403: _DETAIL,
+            409: _DETAIL,
+            429: _DETAIL,
+        },
+        examples=[
+            OpenApiExample(
+                "村民答卷",
+                request_only=True,
+                value={
+                    "response_id": "0b6f4c52-8f7e-4a43-a0c7-1d7c3b0e5a11",
+                    "invitation": "Xy3kP0aBcdE",
+                    "age_band": "30-44",
+                    "answers": {"income": "satisfied", "jobs": "basically_satisfied"},
+                    "comment": "",
+                    "started_at": "2020-11-03T10:13:02+08:00",
+                    "submitted_at": "2020-11-03T10:15:00+08:00",
+                },
+            )
+        ],
+    )
+    def post(self, request):
+        raw = self._data(request)
+        token = str(raw.get("invitation", "")) if isinstance(raw, dict) else ""
+        if not submission_allowed(request, token=token):
+            return _problem(status.HTTP_429_TOO_MANY_REQUESTS, "rate_limited", "提交过于频繁，请稍后再试。")
+        if not isinstance(raw, dict):
+            return ApiResponse(
+                {"errors": {"non_field_errors": ["请求内容应为 JSON 对象。"]}}, status=status.HTTP_400_BAD_REQUEST
+            )
+        serializer = ResponseSubmitInputSerializer(data=raw)
+        if not serializer.is_valid():
+            return ApiResponse({"errors": _flatten(serializer.errors)}, status=status.HTTP_400_BAD_REQUEST)
+        data = serializer.validated_data
+        invitation = (
+            Invitation.objects.select_related("survey", "group", "village").filter(token=data["invitation"]).first()
+        )
+        if invitation is None:
+            refusal = invitation_refusal(None)
+            return _problem(status.HTTP_403_FORBIDDEN, refusal.code, refusal.message)
+        payload = ResponsePayload(
+            response_id=data["response_id"],
+            answers=data["answers"],
+            age_band=data.get("age_band") or None,
+            comment=data.get("comment", ""),
+            started_at=data.get("started_at"),
+            submitted_at=data.get("submitted_at"),
+        )
+        device = data.get("device") or request.COOKIES.get(DEVICE_COOKIE, "")
+        try:
+            response, created = response_submit(
+                invitation=invitation, payload=payload, device=device[:100], source=Response.Source.WEB
+            )
+        except SubmissionInvalid as exc:
+            return ApiResponse({"errors": exc.errors}, status=status.HTTP_400_BAD_REQUEST)
+        except SubmissionRefused as exc:
+            return _problem(status.HTTP_403_FORBIDDEN, exc.code, exc.message)
+        except SubmissionConflict as exc:
+            return _problem(
+                status.HTTP_409_CONFLICT,
+                "conflict",
+                f"答卷编号 {payload.response_id} 已用于另一份内容不同的答卷（{', '.join(exc.differences)}），"
+                "先提交的那份已保存。",
+            )
+        body = ResponseSubmitOutputSerializer(response).data
+        return ApiResponse(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @staticmethod
+    def _data(request):
+        try:
+            return request.data
+        except ParseError:  # not JSON at all: answered 400 in the contract's shape, not DRF's
+            return None

@@ -1,0 +1,1 @@
+"""The staff dashboard: quota progress, flagged responses, review and the audit log."""

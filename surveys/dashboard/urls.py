@@ -1,0 +1,27 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from surveys.dashboard import views
+
+urlpatterns = [
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(template_name="surveys/staff/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("staff/", views.survey_list, name="staff-surveys"),
+    path("staff/<slug:slug>/", views.survey_dashboard, name="staff-survey"),
+    path(
+        "staff/<slug:slug>/responses/<uuid:response_id>/exclude/",
+        views.response_review,
+        {"action": "exclude"},
+        name="staff-response-exclude",
+    ),
+    path(
+        "staff/<slug:slug>/responses/<uuid:response_id>/include/",
+        views.response_review,
+        {"action": "include"},
+        name="staff-response-include",
+    ),
+]

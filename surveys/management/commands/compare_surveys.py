@@ -1,0 +1,43 @@
+import json
+
+from django.core.management.base import BaseCommand
+
+import stats
+from surveys.management.commands._common import get_survey
+from surveys.scoring import score_result
+
+
+def _f2(x) -> str:
+    return "—" if x is None else f"{x:.2f}"
+
+
+class Command(BaseCommand):
+    help = "比较两项共用代码的调查（如 2019 与 2020 年）：差值、差值的标准误与 95% 置信区间。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("base", help="基期调查代码，如 daligang-2019")
+        parser.add_argument("current", help="本期调查代码，如 daligang-2020")
+        parser.add_argument("--format", choices=["json", "text"], default="text")
+
+    def handle(self, *args, base, current, format, **options):
+        _, result_base = score_result(get_survey(base))
+        _, result_current = score_result(get_survey(current))
+        comparison = stats.compare(result_base, result_current).to_dict()
+        if format == "json":
+            self.stdout.write(json.dumps({"base": base, "current": current, **comparison}, ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(f"{current} 相对于 {base}（差值 = 本期 − 基期；两期为独立样本，标准误 = √(se₁² + se₂²)）")
+        rows = [comparison["composite"], *comparison["dimensions"], *comparison["items"]]
+        for row in rows:
+            ci = row["ci95"]
+            span = f"[{_f2(ci[0])}, {_f2(ci[1])}]" if ci else "—"
+            self.stdout.write(
+                f"  {row['code']:<16} {_f2(row['a']):>7} → {_f2(row['b']):>7}  差值 {_f2(row['difference']):>6}"
+                f"  标准误 {_f2(row['se'])}  95% CI {span}"
+            )
+        for kind, codes in comparison["only_in_a"].items():
+            if codes:
+                self.stdout.write(f"  仅基期有的{kind}：{', '.join(codes)}")
+        for kind, codes in comparison["only_in_b"].items():
+            if codes:
+                self.stdout.write(f"  仅本期有的{kind}：{', '.join(codes)}")

@@ -1,0 +1,71 @@
+"""What the respondent's pages say, in Chinese (the default) and English.
+
+Kept as data rather than gettext catalogues: the pages are few, the respondent switches
+language with a link, and respond.js receives its part ("js") as JSON.
+"""
+
+TEXTS = {
+    "zh": {
+        "html_lang": "zh-Hans",
+        "switch": "English",
+        "intro": "本问卷匿名填写，约需两分钟。请根据您的感受选择；不清楚的选“不了解”。",
+        "section": "第 {n} 部分，共 {total} 部分",
+        "age_band": "您的年龄段",
+        "comment": "意见建议（选填）",
+        "comment_hint": "您对政府工作还有什么意见或建议？（不计入评分）",
+        "submit": "提交答卷",
+        "missing": "还有 {n} 题未作答，请查看标红的题目。",
+        "conflict": "这份答卷此前已提交过，内容与本次不同；先提交的答卷已保存，本次修改未被采用。",
+        "rate_limited": "提交过于频繁，请稍等几分钟再试。",
+        "done_title": "已提交",
+        "done_body": "您的答卷已保存，感谢您的参与！",
+        "closed_title": "无法填写问卷",
+        "closed_hint": "如有疑问，请联系村（社区）或镇政府工作人员。",
+        "js": {
+            "progress": "已答 {n} / {total} 题",
+            "required": "请选择一项",
+            "missing": "还有 {n} 题未作答，请查看标红的题目。",
+            "sending": "正在提交……",
+            "offline": "未联网，答卷已保存在本机，联网后自动提交。",
+            "retry": "服务器暂时无法接收，答卷已保存在本机，稍后自动重试。",
+            "waiting": "本机有 {n} 份答卷等待提交。",
+            "conflict": "这份答卷此前已提交过，内容与本次不同；先提交的答卷已保存，本次修改未被采用。",
+            "invalid": "答卷未通过检查，请查看标红的题目后重新提交。",
+        },
+    },
+    "en": {
+        "html_lang": "en",
+        "switch": "中文",
+        "intro": "This questionnaire is anonymous and takes about two minutes. Choose what you feel; "
+        "if you are not sure, choose “don't know”.",
+        "section": "Part {n} of {total}",
+        "age_band": "Your age",
+        "comment": "Comments and suggestions (optional)",
+        "comment_hint": "Anything else you would like to tell the government? (Not scored.)",
+        "submit": "Submit",
+        "missing": "{n} question(s) not answered yet: see the ones marked in red.",
+        "conflict": "These answers were submitted before with different content; the first submission is kept "
+        "and this change was not stored.",
+        "rate_limited": "Too many submissions. Please wait a few minutes and try again.",
+        "done_title": "Submitted",
+        "done_body": "Your answers have been saved. Thank you for taking part!",
+        "closed_title": "This questionnaire cannot be filled in",
+        "closed_hint": "If you have questions, please ask your village committee or the town government.",
+        "js": {
+            "progress": "{n} / {total} answered",
+            "required": "Please choose one",
+            "missing": "{n} question(s) not answered yet: see the ones marked in red.",
+            "sending": "Submitting…",
+            "offline": "No network. Your answers are saved on this phone and will be sent when you are online.",
+            "retry": "The server cannot take answers right now. They are saved on this phone; retrying soon.",
+            "waiting": "{n} questionnaire(s) on this phone waiting to be sent.",
+            "conflict": "These answers were submitted before with different content; the first submission is "
+            "kept and this change was not stored.",
+            "invalid": "Some answers need attention: see the questions marked in red.",
+        },
+    },
+}
+
+
+def texts_for(lang: str) -> dict:
+    return TEXTS["en" if lang == "en" else "zh"]

@@ -1,0 +1,280 @@
+"""The respondent's pages: /s/<token>/ (the questionnaire), its confirmation, and the posters.
+
+The questionnaire works as a plain HTML form (POST to the same address, validated on the
+server, errors shown beside the questions). respond.js, when it runs, keeps the answers on the
+phone and submits through the API instead, queueing while there is no network. Both paths go
+through `response_submit` with a response id made before the first submission, so a double tap
+or a re-posted form stores one response.
+
+CSRF: these pages are anonymous and act with no session or login, so there is nothing for a
+forged request to borrow, except the device cookie, which is SameSite=Lax and so never sent on a
+cross-site POST. The form is therefore exempt, and an expired CSRF cookie on an old phone can
+never show the respondent Django's error page.
+"""
+
+import uuid
+from dataclasses import dataclass
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from surveys.models import Invitation, Response
+from surveys.posters import PosterText
+from surveys.posters import poster_pdf as render_poster_pdf
+from surveys.posters import poster_png as render_poster_png
+from surveys.ratelimit import submission_allowed
+from surveys.respond_texts import texts_for
+from surveys.selectors import SurveyCatalog, survey_catalog
+from surveys.services.submission import (
+    COMMENT_MAX_LENGTH,
+    DEVICE_COOKIE,
+    USED_UP,
+    Refusal,
+    ResponsePayload,
+    SubmissionConflict,
+    SubmissionInvalid,
+    SubmissionRefused,
+    invitation_refusal,
+    invitation_used_up,
+    response_submit,
+)
+
+DEVICE_COOKIE_AGE = 400 * 24 * 3600  # the longest browsers keep a cookie
+
+
+def _invitation(token: str) -> Invitation | None:
+    return Invitation.objects.select_related("survey", "group", "village").filter(token=token).first()
+
+
+def _lang(request: HttpRequest) -> str:
+    return "en" if (request.GET.get("lang") or request.POST.get("lang")) == "en" else "zh"
+
+
+def _local(obj, field: str, lang: str) -> str:
+    """The English text where asked for and filled in, else the Chinese."""
+    return (lang == "en" and getattr(obj, f"{field}_en", "")) or getattr(obj, field)
+
+
+def _with_device_cookie(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    # A random marker for "this phone", made here so that the plain form has one too;
+    # respond.js keeps the same value in localStorage and puts it back if cookies are cleared.
+    if not request.COOKIES.get(DEVICE_COOKIE):
+        response.set_cookie(
+            DEVICE_COOKIE, uuid.uuid4().hex, max_age=DEVICE_COOKIE_AGE, samesite="Lax", httponly=False
+        )
+    return response
+
+
+def _refused(request: HttpRequest, refusal: Refusal, lang: str, invitation: Invitation | None = None) -> HttpResponse:
+    context = {"t": texts_for(lang), "lang": lang, "message": refusal.message, "code": refusal.code}
+    if invitation is not None:
+        context["survey_title"] = _local(invitation.survey, "title", lang)
+    return render(request, "surveys/respond/closed.html", context, status=refusal.status)
+
+
+@dataclass
+class ItemView:
+    code: str
+    number: int
+    text: str
+    value: str | None
+    error: str | None
+
+
+def _sections(catalog: SurveyCatalog, lang: str, values: dict, errors: dict) -> list[dict]:
+    sections: list[dict] = []
+    for number, item in enumerate(catalog.items.values(), start=1):
+        if not sections or sections[-1]["code"] != item.dimension.code:
+            sections.append({"code": item.dimension.code, "name": _local(item.dimension, "name", lang), "items": []})
+        error = errors.get(f"answers.{item.code}")
+        sections[-1]["items"].append(
+            ItemView(item.code, number, _local(item, "text", lang), values.get(item.code), error[0] if error else None)
+        )
+    for index, section in enumerate(sections, start=1):
+        section["progress"] = texts_for(lang)["section"].format(n=index, total=len(sections))
+    return sections
+
+
+def _form_page(
+    request: HttpRequest,
+    invitation: Invitation,
+    catalog: SurveyCatalog,
+    lang: str,
+    *,
+    response_id: uuid.UUID,
+    started_at: str,
+    values: dict | None = None,
+    age_band: str | None = None,
+    comment: str = "",
+    errors: dict | None = None,
+    form_error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    errors = errors or {}
+    t = texts_for(lang)
+    survey = invitation.survey
+    age_bands = (
+        [{"code": a.code, "label": _local(a, "label", lang)} for a in catalog.age_bands.values()]
+        if invitation.group.by_village
+        else []
+    )
+    place = " · ".join(
+        _local(part, "name", lang) for part in (invitation.village, invitation.group) if part is not None
+    )
+    missing = [key for key in errors if key.startswith("answers.") or key == "age_band"]
+    switch = "zh" if lang == "en" else "en"
+    context = {
+        "t": t,
+        "lang": lang,
+        "switch_url": f"{request.path}?lang={switch}",
+        "survey_title": _local(survey, "title", lang),
+        "place": place,
+        "invitation": invitation,
+        "sections": _sections(catalog, lang, values or {}, errors),
+        "options": [{"code": o.code, "label": _local(o, "label", lang)} for o in catalog.options.values()],
+        "age_bands": age_bands,
+        "age_band": age_band,
+        "age_error": (errors.get("age_band") or [None])[0],
+        "comment": comment,
+        "comment_error": (errors.get("comment") or [None])[0],
+        "comment_max": COMMENT_MAX_LENGTH,
+        "response_id": response_id,
+        "started_at": started_at,
+        "form_error": form_error or (t["missing"].format(n=len(missing)) if missing else ""),
+        "total": len(catalog.items) + (1 if age_bands else 0),
+        "config": {
+            "token": invitation.token,
+            "api": reverse("api-responses"),
+            "lang": lang,
+            "deviceCookie": DEVICE_COOKIE,
+            "js": t["js"],
+        },
+    }
+    response = render(request, "surveys/respond/questionnaire.html", context, status=status)
+    return _with_device_cookie(request, response)
+
+
+def _payload_from_form(request: HttpRequest, catalog: SurveyCatalog) -> tuple[ResponsePayload, dict]:
+    post = request.POST
+    try:
+        response_id = uuid.UUID(post.get("response_id", ""))
+    except ValueError:
+        # Only an altered form lacks one; a fresh id at least stores the answers once.
+        response_id = uuid.uuid4()
+    values = {code: post.get(f"q_{code}") or None for code in catalog.items}
+    started = parse_datetime(post.get("started_at", "") or "")
+    payload = ResponsePayload(
+        response_id=response_id,
+        answers=values,
+        age_band=post.get("age_band") or None,
+        comment=post.get("comment", ""),
+        started_at=started if started and timezone.is_aware(started) else None,
+    )
+    return payload, values
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
+    lang = _lang(request)
+    invitation = _invitation(token)
+    if invitation is None:
+        return _refused(request, invitation_refusal(None), lang)
+    if request.method == "GET":
+        refusal = invitation_refusal(invitation)
+        if refusal is None and invitation_used_up(invitation):
+            refusal = Refusal("used_up", USED_UP)
+        if refusal is not None:
+            return _refused(request, refusal, lang, invitation)
+        return _form_page(
+            request,
+            invitation,
+            survey_catalog(invitation.survey),
+            lang,
+            response_id=uuid.uuid4(),
+            started_at=timezone.now().isoformat(),
+        )
+
+    t = texts_for(lang)
+    if not submission_allowed(request, token=token):
+        return _refused(request, Refusal("rate_limited", t["rate_limited"], status=429), lang, invitation)
+    catalog = survey_catalog(invitation.survey)
+    payload, values = _payload_from_form(request, catalog)
+    again = {
+        "response_id": payload.response_id,
+        "started_at": request.POST.get("started_at", ""),
+        "values": values,
+        "age_band": payload.age_band,
+        "comment": payload.comment,
+    }
+    try:
+        response, _created = response_submit(
+            invitation=invitation,
+            payload=payload,
+            device=request.COOKIES.get(DEVICE_COOKIE, "")[:100],
+            source=Response.Source.WEB,
+        )
+    except SubmissionInvalid as exc:
+        return _form_page(request, invitation, catalog, lang, errors=exc.errors, status=400, **again)
+    except SubmissionRefused as exc:
+        return _refused(request, Refusal(exc.code, exc.message), lang, invitation)
+    except SubmissionConflict:
+        return _form_page(request, invitation, catalog, lang, form_error=t["conflict"], status=409, **again)
+    done = reverse("respond-done", args=[invitation.token])
+    return HttpResponseRedirect(f"{done}?lang={lang}" if lang == "en" else done, status=303)
+
+
+@require_GET
+def done(request: HttpRequest, token: str) -> HttpResponse:
+    lang = _lang(request)
+    invitation = _invitation(token)
+    context = {"t": texts_for(lang), "lang": lang}
+    if invitation is not None:
+        context["survey_title"] = _local(invitation.survey, "title", lang)
+    return render(request, "surveys/respond/done.html", context)
+
+
+def _poster_text(invitation: Invitation) -> PosterText:
+    place = " · ".join(str(part) for part in (invitation.village, invitation.group) if part is not None)
+    survey = invitation.survey
+    return PosterText(
+        title=survey.title,
+        place=place,
+        url=invitation.url,
+        organisation=survey.organisation,
+        one_per_phone=not survey.allow_shared_device,
+    )
+
+
+def poster_filename(invitation: Invitation, extension: str) -> str:
+    parts = [invitation.survey.slug, invitation.village.code if invitation.village_id else "", invitation.group.code]
+    return "-".join(p for p in parts if p) + f"-{invitation.token}.{extension}"
+
+
+# Posters are for the staff who print them; rendering one takes a few hundred milliseconds of
+# CPU, which an anonymous endpoint would offer to anyone for free.
+@staff_member_required
+@require_GET
+def poster_png(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = get_object_or_404(Invitation.objects.select_related("survey", "group", "village"), token=token)
+    response = HttpResponse(render_poster_png(_poster_text(invitation)), content_type="image/png")
+    response["Content-Disposition"] = f'inline; filename="{poster_filename(invitation, "png")}"'
+    return response
+
+
+@staff_member_required
+@require_GET
+def poster_pdf(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = get_object_or_404(Invitation.objects.select_related("survey", "group", "village"), token=token)
+    response = HttpResponse(render_poster_pdf(_poster_text(invitation)), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{poster_filename(invitation, "pdf")}"'
+    return response
+

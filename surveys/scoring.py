@@ -1,0 +1,233 @@
+"""The adapter between the database and the scoring engine in `stats/`.
+
+It loads every included answer of a survey in one query, turns the compact answer strings into
+the engine's option-index matrix with numpy, scores, and adds the Chinese (or English) names of
+the contract's score document (§5). Score documents are cached under the survey's data token,
+which every write replaces, so a cached score is never stale.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+import numpy as np
+from django.core.cache import cache
+from django.utils import timezone
+
+import stats
+from surveys.answers import BLANK, SYMBOLS
+from surveys.cache import survey_data_token
+from surveys.models import Response, Survey
+from surveys.selectors import SurveyCatalog, survey_catalog, survey_versions
+
+METHODS = ("taylor", "bootstrap")
+CACHE_SECONDS = 24 * 3600
+
+
+@dataclass(frozen=True)
+class Loaded:
+    matrix: stats.SurveyMatrix
+    catalog: SurveyCatalog
+    responses: int  # included responses scored
+    excluded: int
+    synthetic: int
+
+
+def _symbol_table(version_options: list[str], current: dict[str, int]) -> np.ndarray:
+    """Byte value of an answer symbol → index of that option in today's option list (-1 blank)."""
+    table = np.full(256, -1, dtype=np.int16)
+    for position, code in enumerate(version_options):
+        table[ord(SYMBOLS[position])] = current.get(code, -1)
+    table[ord(BLANK)] = -1
+    return table
+
+
+def survey_matrix(survey: Survey) -> Loaded:
+    """Every included response of the survey as the engine's matrix: one query for the answers."""
+    catalog = survey_catalog(survey)
+    versions = survey_versions(survey)
+    rows = list(
+        Response.objects.filter(survey=survey, excluded=False)
+        .order_by()
+        .values_list("version_id", "group_id", "village_id", "age_band_id", "answers", "source")
+    )
+    counts = Response.objects.filter(survey=survey, excluded=True).count()
+    item_index = {code: j for j, code in enumerate(catalog.items)}
+    option_index = {code: i for i, code in enumerate(catalog.options)}
+    n, k = len(rows), len(item_index)
+    answers = np.full((n, k), -1, dtype=np.int16)
+    if n:
+        version_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
+        for version_id in np.unique(version_ids):
+            version = versions[int(version_id)]
+            at = np.flatnonzero(version_ids == version_id)
+            width = len(version.item_codes)
+            raw = "".join(rows[i][4] for i in at).encode("ascii")
+            symbols = np.frombuffer(raw, dtype=np.uint8).reshape(len(at), width)
+            decoded = _symbol_table(version.option_codes, option_index)[symbols]
+            # Items of that version that are still in the questionnaire, in today's columns.
+            kept = [(j, item_index[c]) for j, c in enumerate(version.item_codes) if c in item_index]
+            if kept:
+                old, new = (list(t) for t in zip(*kept, strict=True))
+                answers[np.ix_(at, new)] = decoded[:, old]
+    pk_index = {
+        "group": {g.pk: i for i, g in enumerate(catalog.groups.values())},
+        "village": {v.pk: i for i, v in enumerate(catalog.villages.values())},
+        "age_band": {a.pk: i for i, a in enumerate(catalog.age_bands.values())},
+    }
+    group = np.fromiter((pk_index["group"][r[1]] for r in rows), dtype=np.int64, count=n)
+    village = np.fromiter((pk_index["village"].get(r[2], -1) for r in rows), dtype=np.int64, count=n)
+    age_band = np.fromiter((pk_index["age_band"].get(r[3], -1) for r in rows), dtype=np.int64, count=n)
+    dimension_codes = list(dict.fromkeys(i.dimension.code for i in catalog.items.values()))
+    for d in survey.dimension_set.order_by("order", "code").values_list("code", flat=True):
+        if d not in dimension_codes:
+            dimension_codes.append(d)
+    matrix = stats.SurveyMatrix(
+        item_codes=catalog.item_codes,
+        item_dimension=[i.dimension.code for i in catalog.items.values()],
+        dimension_codes=dimension_codes,
+        option_codes=catalog.option_codes,
+        answers=answers,
+        group=group,
+        group_codes=list(catalog.groups),
+        group_population=[g.population for g in catalog.groups.values()],
+        group_clustered=[g.by_village for g in catalog.groups.values()],
+        village=village,
+        village_codes=list(catalog.villages),
+        age_band=age_band,
+        age_band_codes=list(catalog.age_bands),
+    )
+    synthetic = sum(1 for r in rows if r[5] == Response.Source.SYNTHETIC)
+    return Loaded(matrix=matrix, catalog=catalog, responses=n, excluded=counts, synthetic=synthetic)
+
+
+def default_scheme_data(catalog: SurveyCatalog, dimension_codes: list[str]) -> dict:
+    """Each option's default points, dimensions of equal weight, items of weight 1."""
+    return {
+        "option_points": {code: option.points for code, option in catalog.options.items()},
+        "dimension_weights": {code: 1 / len(dimension_codes) for code in dimension_codes},
+        "item_weights": {},
+        "group_weights": None,
+        "min_cell": 5,
+    }
+
+
+def survey_scheme(survey: Survey, catalog: SurveyCatalog, dimension_codes: list[str], data: dict | None = None):
+    """The scheme to score with: `data` (a what-if), else the survey's saved one, else defaults.
+
+    Raises stats.SchemeError with {field: [message]} for anything that does not fit the survey.
+    """
+    if data is None:
+        data = survey.scheme or default_scheme_data(catalog, dimension_codes)
+    return stats.parse_scheme(
+        data,
+        options=catalog.option_codes,
+        dimensions=dimension_codes,
+        items=catalog.item_codes,
+        groups=list(catalog.groups),
+        item_dimension=[i.dimension.code for i in catalog.items.values()],
+    )
+
+
+def _names(catalog: SurveyCatalog, survey: Survey, lang: str) -> dict[str, dict[str, str]]:
+    en = lang == "en"
+
+    def pick(zh: str, english: str) -> str:
+        return english if en and english else zh
+
+    return {
+        "dimension": {d.code: pick(d.name, d.name_en) for d in survey.dimension_set.all()},
+        "item": {c: pick(i.text, i.text_en) for c, i in catalog.items.items()},
+        "option": {c: pick(o.label, o.label_en) for c, o in catalog.options.items()},
+        "group": {c: pick(g.name, g.name_en) for c, g in catalog.groups.items()},
+        "village": {c: pick(v.name, v.name_en) for c, v in catalog.villages.items()},
+        "age_band": {c: pick(a.label, a.label_en) for c, a in catalog.age_bands.items()},
+    }
+
+
+def _flat_names(names: dict[str, dict[str, str]]) -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for kind in ("option", "age_band", "village", "group", "item", "dimension"):
+        flat.update(names[kind])
+    return flat
+
+
+def _document(survey: Survey, loaded: Loaded, result, names, lang: str) -> dict:
+    doc = result.to_dict()
+    for dimension in doc["dimensions"]:
+        dimension["name"] = names["dimension"].get(dimension["code"], dimension["code"])
+    for item in doc["items"]:
+        item["name"] = names["item"].get(item["code"], item["code"])
+    for key, kind in (("by_village", "village"), ("by_group", "group"), ("by_age_band", "age_band")):
+        for cell in doc[key]:
+            cell["name"] = names[kind].get(cell["code"], cell["code"])
+    for cell in doc["by_village_group"]:
+        cell["name"] = f"{names['village'].get(cell['village'], cell['village'])} · {names['group'].get(cell['group'], cell['group'])}"
+    explanation = stats.explain(result, _flat_names(names), lang)
+    return {
+        "survey": survey.slug,
+        "title": survey.title_en if lang == "en" and survey.title_en else survey.title,
+        "status": survey.status,
+        **doc,
+        "sample": {
+            "responses": loaded.responses,
+            "excluded": loaded.excluded,
+            "synthetic": loaded.synthetic,
+        },
+        "explain": explanation,
+        "language": lang,
+    }
+
+
+def scheme_digest(scheme: stats.Scheme) -> str:
+    canonical = json.dumps(stats.scheme_to_dict(scheme), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def score_document(
+    survey: Survey, *, scheme_data: dict | None = None, method: str = "taylor", lang: str = "zh", use_cache: bool = True
+) -> dict:
+    """The contract's score document for the survey's included responses (§5).
+
+    Cached per survey data token, scheme and method; any change to the responses or the
+    questionnaire makes a new token.
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}")
+    key = None
+    if use_cache:
+        scheme_part = hashlib.sha256(json.dumps(scheme_data, sort_keys=True).encode()).hexdigest()[:16]
+        stamp = survey.updated_at.isoformat()
+        key = f"score:{survey.pk}:{survey_data_token(survey)}:{stamp}:{scheme_part}:{method}:{lang}"
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    loaded = survey_matrix(survey)
+    scheme = survey_scheme(survey, loaded.catalog, loaded.matrix.dimension_codes, scheme_data)
+    result = stats.score(loaded.matrix, scheme, method=method)
+    document = _document(survey, loaded, result, _names(loaded.catalog, survey, lang), lang)
+    document["computed_at"] = timezone.now().isoformat()
+    if key is not None:
+        cache.set(key, document, CACHE_SECONDS)
+    return document
+
+
+def score_result(survey: Survey, *, scheme_data: dict | None = None, method: str = "taylor"):
+    """The engine's result object itself (for comparisons and text reports)."""
+    loaded = survey_matrix(survey)
+    scheme = survey_scheme(survey, loaded.catalog, loaded.matrix.dimension_codes, scheme_data)
+    return loaded, stats.score(loaded.matrix, scheme, method=method)
+
+
+def score_text(survey: Survey, *, scheme_data: dict | None = None, method: str = "taylor", lang: str = "zh") -> str:
+    loaded, result = score_result(survey, scheme_data=scheme_data, method=method)
+    names = _names(loaded.catalog, survey, lang)
+    title = survey.title_en if lang == "en" and survey.title_en else survey.title
+    head = [title, f"{survey.slug} · n = {loaded.responses}"]
+    if loaded.synthetic:
+        head.append(
+            f"注意：其中 {loaded.synthetic} 份为合成演示数据，并非真实调查结果。"
+            if lang != "en"
+            else f"Note: {loaded.synthetic} of these responses are synthetic demo data, not real answers."
+        )
+    return "\n".join(head) + "\n\n" + stats.render_text(result, _flat_names(names), lang)

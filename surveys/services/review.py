@@ -1,0 +1,59 @@
+"""Review: staff exclude a doubtful response from the scores, or count it again.
+
+Nothing is deleted. The response keeps its answers and its flags; only `excluded` changes, and
+every change writes an AuditEntry saying who, when, what and why. Scores count only responses
+with `excluded=False`.
+"""
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from surveys.cache import survey_data_changed
+from surveys.models import AuditEntry, Response
+from surveys.permissions import can_review
+
+EXCLUDED = "response_excluded"
+INCLUDED = "response_included"
+ACTION_LABELS = {EXCLUDED: "剔除答卷", INCLUDED: "恢复计入"}
+REASON_MAX = 500
+
+
+def _set_excluded(*, response: Response, user: User, reason: str, excluded: bool) -> AuditEntry:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写原因。"}, code="required")
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": f"原因不超过 {REASON_MAX} 字。"}, code="max_length")
+    if not can_review(user, response.survey):
+        raise PermissionDenied("只有这项调查的工作人员或管理员可以剔除或恢复答卷。")
+    with transaction.atomic():
+        # Locked, so two reviewers clicking at once make one change and one clear refusal.
+        locked = Response.objects.select_for_update().get(pk=response.pk)
+        if locked.excluded == excluded:
+            raise ValidationError(
+                "这份答卷已经剔除。" if excluded else "这份答卷没有被剔除，无需恢复。", code="unchanged"
+            )
+        Response.objects.filter(pk=locked.pk).update(excluded=excluded, updated_at=timezone.now())
+        entry = AuditEntry.objects.create(
+            survey_id=locked.survey_id,
+            user=user,
+            action=EXCLUDED if excluded else INCLUDED,
+            response=locked,
+            reason=reason,
+            details={"flags": [flag.get("code") for flag in locked.flags or []]},
+        )
+        survey_data_changed(response.survey)
+    response.excluded = excluded
+    return entry
+
+
+def response_exclude(*, response: Response, user: User, reason: str) -> AuditEntry:
+    """Leave the response out of scores and progress; the reason is required and kept."""
+    return _set_excluded(response=response, user=user, reason=reason, excluded=True)
+
+
+def response_include(*, response: Response, user: User, reason: str) -> AuditEntry:
+    """Count an excluded response again; the reason is required and kept."""
+    return _set_excluded(response=response, user=user, reason=reason, excluded=False)

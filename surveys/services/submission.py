@@ -1,0 +1,262 @@
+"""Storing one respondent's submission (contract §6): never lost, never counted twice.
+
+The id of a response is made on the respondent's phone, and the database's primary key on it
+decides whether a submission is new: two identical retries that arrive at the same moment both
+pass the "already stored?" look-up, but only one INSERT can win. The loser's IntegrityError is
+caught inside a savepoint, the winner's row is read back and compared: the same content is a
+retry (answered 200), other content is a conflict (409). The look-up before the insert is only
+there to spare the database a failing INSERT in the common retry case.
+"""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from surveys.answers import decode_answers, encode_answers
+from surveys.cache import survey_data_changed
+from surveys.models import Invitation, Response
+from surveys.selectors import survey_catalog
+from surveys.services.questionnaire import questionnaire_version_current
+
+COMMENT_MAX_LENGTH = 2000
+# The phone's random marker travels in this cookie (and in the API's "device" field).
+DEVICE_COOKIE = "sv_device"
+
+
+@dataclass(frozen=True)
+class ResponsePayload:
+    """What a respondent sends; the invitation fixes survey, village and group."""
+
+    response_id: uuid.UUID
+    answers: dict[str, str | None]
+    age_band: str | None = None
+    comment: str = ""
+    started_at: datetime | None = None
+    submitted_at: datetime | None = None
+
+
+class SubmissionRefused(Exception):
+    """The invitation cannot take this response (HTTP 403). `code` says why, `message` tells the respondent."""
+
+    def __init__(self, code: str, message: str):
+        self.code = code
+        self.message = message
+        super().__init__(message)
+
+
+class SubmissionInvalid(Exception):
+    """The payload names unknown codes or misses answers (HTTP 400): {field: [message]}."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors
+        super().__init__(errors)
+
+
+class SubmissionConflict(Exception):
+    """The response id is already stored with other content (HTTP 409)."""
+
+    def __init__(self, differences: list[str]):
+        self.differences = differences
+        super().__init__(f"stored with other content: {', '.join(differences)}")
+
+
+@dataclass(frozen=True)
+class Refusal:
+    code: str
+    message: str
+    status: int = 403
+    details: dict = field(default_factory=dict)
+
+
+def invitation_refusal(invitation: Invitation | None, *, now: datetime | None = None) -> Refusal | None:
+    """Why this invitation takes no new response now, or None when it does.
+
+    Shared by the questionnaire page and the API so that both say the same thing. A single-use
+    invitation that already has a response is checked by `response_submit` inside its
+    transaction, and by the page with `invitation_used_up`.
+    """
+    if invitation is None:
+        return Refusal("unknown", "没有找到这个问卷链接，请核对链接或二维码。", status=404)
+    survey = invitation.survey
+    if not invitation.is_active:
+        return Refusal("inactive", "这个问卷链接已停用。")
+    now = now or timezone.now()
+    if invitation.opens_at and now < invitation.opens_at:
+        opens = timezone.localtime(invitation.opens_at)
+        return Refusal("not_yet_open", f"问卷尚未开始，将于 {opens:%Y年%m月%d日 %H:%M} 开放。")
+    if invitation.closes_at and now >= invitation.closes_at:
+        return Refusal("window_closed", "问卷已截止，感谢您的关注。")
+    if not survey.accepts_responses:
+        if survey.status == survey.Status.DRAFT:
+            return Refusal("survey_not_open", "问卷尚未开始收集。")
+        return Refusal("survey_closed", "问卷已截止，感谢您的关注。")
+    return None
+
+
+def invitation_used_up(invitation: Invitation) -> bool:
+    return invitation.single_use and Response.objects.filter(invitation=invitation).exists()
+
+
+USED_UP = "这个问卷链接只能使用一次，已经有人提交过答卷。"
+DEVICE_USED = "这部手机已经提交过本次调查的答卷，每部手机只能提交一份。如由调查员代为填写，请联系工作人员。"
+
+
+def device_digest(*, survey_id: int, marker: str) -> str:
+    """A keyed hash of the phone's random marker: equal markers match, the marker itself is not kept.
+
+    The survey is part of the hashed value, so the same phone cannot be followed from one
+    survey to the next.
+    """
+    if not marker:
+        return ""
+    return salted_hmac("surveys.device", f"{survey_id}:{marker}", algorithm="sha256").hexdigest()
+
+
+def _normalised(payload: ResponsePayload) -> ResponsePayload:
+    return ResponsePayload(
+        response_id=payload.response_id,
+        answers={code: option or None for code, option in payload.answers.items()},
+        age_band=payload.age_band or None,
+        comment=(payload.comment or "").strip(),
+        started_at=payload.started_at,
+        submitted_at=payload.submitted_at,
+    )
+
+
+def _check_codes(invitation: Invitation, payload: ResponsePayload, catalog) -> None:
+    errors: dict[str, list[str]] = {}
+    for code, option in payload.answers.items():
+        if code not in catalog.items:
+            errors[f"answers.{code}"] = [f"未知题目代码 {code!r}。"]
+        elif option is not None and option not in catalog.options:
+            errors[f"answers.{code}"] = [f"未知选项代码 {option!r}；应为 {', '.join(catalog.options)} 之一。"]
+    for code in catalog.items:
+        if not payload.answers.get(code) and f"answers.{code}" not in errors:
+            errors[f"answers.{code}"] = ["请选择一项（不清楚可选“不了解”）。"]
+    if invitation.group.by_village:
+        if payload.age_band is None:
+            errors["age_band"] = ["请选择您的年龄段。"]
+        elif payload.age_band not in catalog.age_bands:
+            errors["age_band"] = [f"未知年龄段 {payload.age_band!r}；应为 {', '.join(catalog.age_bands)} 之一。"]
+    elif payload.age_band is not None:
+        errors["age_band"] = [f"“{invitation.group.name}”不按年龄段抽样，年龄段应留空。"]
+    if len(payload.comment) > COMMENT_MAX_LENGTH:
+        errors["comment"] = [f"意见建议最多 {COMMENT_MAX_LENGTH} 字。"]
+    if errors:
+        raise SubmissionInvalid(errors)
+
+
+def response_differences(stored: Response, *, invitation: Invitation, payload: ResponsePayload) -> list[str]:
+    """The fields in which a stored response differs from a payload claiming the same id.
+
+    Answers are compared by their codes, so a stored response answered on an older
+    questionnaire version still matches a faithful retry. `started_at` is not compared: it is
+    the phone's own note, and `submitted_at` only when the retry gives one.
+    """
+    payload = _normalised(payload)
+    version = stored.version
+    stored_answers = decode_answers(stored.answers, item_codes=version.item_codes, option_codes=version.option_codes)
+    differ = []
+    if stored.invitation_id != invitation.pk:
+        differ.append("invitation")
+    if stored.survey_id != invitation.survey_id or stored.group_id != invitation.group_id:
+        differ.append("group")
+    if stored.village_id != invitation.village_id:
+        differ.append("village")
+    if (stored.age_band.code if stored.age_band_id else None) != payload.age_band:
+        differ.append("age_band")
+    codes = list(dict.fromkeys([*stored_answers, *payload.answers]))
+    if any(stored_answers.get(c) != payload.answers.get(c) for c in codes):
+        differ.append("answers")
+    if stored.comment != payload.comment:
+        differ.append("comment")
+    if payload.submitted_at is not None and stored.submitted_at != payload.submitted_at:
+        differ.append("submitted_at")
+    return differ
+
+
+def _stored(response_id: uuid.UUID) -> Response | None:
+    return (
+        Response.objects.select_related("version", "age_band").filter(pk=response_id).first()
+    )
+
+
+def _retry_or_conflict(stored: Response, *, invitation: Invitation, payload: ResponsePayload) -> tuple[Response, bool]:
+    differ = response_differences(stored, invitation=invitation, payload=payload)
+    if differ:
+        raise SubmissionConflict(differ)
+    return stored, False
+
+
+def response_submit(
+    *,
+    invitation: Invitation,
+    payload: ResponsePayload,
+    device: str = "",
+    source: str = Response.Source.API,
+) -> tuple[Response, bool]:
+    """Store a respondent's answers; returns (response, created).
+
+    created is False for a retry of a response already stored with the same content.
+    Raises SubmissionRefused (closed, used up, this phone already answered), SubmissionInvalid
+    (unknown codes, missing answers) or SubmissionConflict (same id, other content).
+    `device` is the phone's random marker as sent; only its keyed hash is stored.
+    """
+    payload = _normalised(payload)
+    # A retry of what is already stored is answered even after the invitation closed: the
+    # phone may have queued it offline, and it must learn that the server has it.
+    stored = _stored(payload.response_id)
+    if stored is not None:
+        return _retry_or_conflict(stored, invitation=invitation, payload=payload)
+    refusal = invitation_refusal(invitation)
+    if refusal is not None:
+        raise SubmissionRefused(refusal.code, refusal.message)
+    survey = invitation.survey
+    catalog = survey_catalog(survey)
+    _check_codes(invitation, payload, catalog)
+    digest = device_digest(survey_id=survey.pk, marker=device)
+
+    with transaction.atomic():
+        if invitation.single_use:
+            # Serialise the submissions of this one invitation, so that two different
+            # responses arriving together cannot both find it unused.
+            Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
+            if Response.objects.filter(invitation=invitation).exclude(pk=payload.response_id).exists():
+                raise SubmissionRefused("used_up", USED_UP)
+        if (
+            digest
+            and not survey.allow_shared_device
+            and Response.objects.filter(survey=survey, device=digest).exclude(pk=payload.response_id).exists()
+        ):
+            raise SubmissionRefused("device_used", DEVICE_USED)
+        version = questionnaire_version_current(survey=survey)
+        response = Response(
+            id=payload.response_id,
+            survey=survey,
+            version=version,
+            invitation=invitation,
+            group=invitation.group,
+            village=invitation.village,
+            age_band=catalog.age_bands[payload.age_band] if payload.age_band else None,
+            answers=encode_answers(payload.answers, item_codes=version.item_codes, option_codes=version.option_codes),
+            comment=payload.comment,
+            started_at=payload.started_at,
+            submitted_at=payload.submitted_at or timezone.now(),
+            source=source,
+            device=digest,
+        )
+        try:
+            with transaction.atomic():
+                # force_insert: an existing id must fail, never be overwritten by an UPDATE.
+                response.save(force_insert=True)
+        except IntegrityError:
+            stored = _stored(payload.response_id)
+            if stored is None:
+                raise  # some other constraint failed: a real error
+            return _retry_or_conflict(stored, invitation=invitation, payload=payload)
+        survey_data_changed(survey)
+    return response, True

@@ -1,0 +1,152 @@
+"""Making a survey from a design: next year's survey from this year's, another town's, an import.
+
+Codes are kept exactly, so that the years and the towns compare item by item. A new survey
+starts in draft with no responses and no invitations (those belong to one year's fieldwork);
+`issue_invitations=True` gives it fresh links.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
+from django.db import transaction
+
+from surveys.design import SurveyDesign, survey_design
+from surveys.models import AgeBand, Dimension, Group, Item, Option, Quota, Survey, Village
+from surveys.services.invitations import invitations_issue
+
+
+def _check_references(design: SurveyDesign) -> list[str]:
+    """Codes that refer to nothing; the readers check their input, this guards every caller."""
+    problems = []
+    dimensions = {d.code for d in design.dimensions}
+    groups, villages = {g.code for g in design.groups}, {v.code for v in design.villages}
+    age_bands = {a.code for a in design.age_bands}
+    for item in design.items:
+        if item.dimension not in dimensions:
+            problems.append(f"题目 {item.code} 的维度 {item.dimension} 不存在")
+    for quota in design.quotas:
+        if quota.group not in groups:
+            problems.append(f"配额的受访群体 {quota.group} 不存在")
+        if quota.village is not None and quota.village not in villages:
+            problems.append(f"配额的村（社区） {quota.village} 不存在")
+        if quota.age_band is not None and quota.age_band not in age_bands:
+            problems.append(f"配额的年龄段 {quota.age_band} 不存在")
+    return problems
+
+
+@transaction.atomic
+def survey_create_from_design(*, design: SurveyDesign, issue_invitations: bool = False) -> Survey:
+    """Create the survey and everything below it, or nothing."""
+    validate_slug(design.slug)
+    if Survey.objects.filter(slug=design.slug).exists():
+        raise ValidationError(f"代码为 {design.slug} 的调查已存在，请换一个代码。")
+    problems = _check_references(design)
+    if problems:
+        raise ValidationError(problems)
+    survey = Survey.objects.create(
+        slug=design.slug,
+        title=design.title,
+        title_en=design.title_en,
+        organisation=design.organisation,
+        year=design.year,
+        status=Survey.Status.DRAFT,
+        allow_shared_device=design.allow_shared_device,
+        scheme=copy.deepcopy(design.scheme),
+    )
+    dimensions = {
+        d.code: Dimension.objects.create(survey=survey, code=d.code, name=d.name, name_en=d.name_en, order=n)
+        for n, d in enumerate(design.dimensions, start=1)
+    }
+    position: dict[str, int] = {}
+    items = []
+    for item in design.items:
+        position[item.dimension] = position.get(item.dimension, 0) + 1
+        items.append(
+            Item(
+                survey=survey,
+                dimension=dimensions[item.dimension],
+                code=item.code,
+                text=item.text,
+                text_en=item.text_en,
+                order=position[item.dimension],
+            )
+        )
+    Item.objects.bulk_create(items)
+    Option.objects.bulk_create(
+        Option(survey=survey, code=o.code, label=o.label, label_en=o.label_en, points=o.points, order=n)
+        for n, o in enumerate(design.options, start=1)
+    )
+    groups = {
+        g.code: Group.objects.create(
+            survey=survey,
+            code=g.code,
+            name=g.name,
+            name_en=g.name_en,
+            by_village=g.by_village,
+            population=g.population,
+            order=n,
+        )
+        for n, g in enumerate(design.groups, start=1)
+    }
+    age_bands = {
+        a.code: AgeBand.objects.create(survey=survey, code=a.code, label=a.label, label_en=a.label_en, order=n)
+        for n, a in enumerate(design.age_bands, start=1)
+    }
+    villages = {
+        v.code: Village.objects.create(
+            survey=survey, code=v.code, name=v.name, name_en=v.name_en, is_placeholder=v.is_placeholder, order=n
+        )
+        for n, v in enumerate(design.villages, start=1)
+    }
+    Quota.objects.bulk_create(
+        Quota(
+            survey=survey,
+            group=groups[q.group],
+            village=villages[q.village] if q.village else None,
+            age_band=age_bands[q.age_band] if q.age_band else None,
+            target=q.target,
+        )
+        for q in design.quotas
+    )
+    if issue_invitations:
+        invitations_issue(survey=survey)
+    return survey
+
+
+def _with_year(text: str, old: int, new: int) -> str:
+    """"…2020年度…" becomes "…2021年度…"; a text without the old year stays as it is."""
+    return re.sub(rf"(?<!\d){old}(?!\d)", str(new), text)
+
+
+def survey_copy(
+    *,
+    source: Survey,
+    slug: str,
+    year: int,
+    title: str | None = None,
+    title_en: str | None = None,
+    organisation: str | None = None,
+    include_villages: bool = True,
+    issue_invitations: bool = False,
+) -> Survey:
+    """A new draft survey with the source's questionnaire, scheme, groups and age bands.
+
+    Villages and the quotas that name them come along unless `include_villages` is false (a
+    copy for another town, which has villages of its own); quotas without a village (such as
+    40 government staff) always do. Without a title, the source's title with the year
+    replaced is used.
+    """
+    design = survey_design(source)
+    if not include_villages:
+        design = design.without_villages()
+    design.slug = slug
+    design.year = year
+    design.title = title or _with_year(source.title, source.year, year)
+    design.title_en = title_en if title_en is not None else _with_year(source.title_en, source.year, year)
+    if organisation:
+        design.organisation = organisation
+    return survey_create_from_design(design=design, issue_invitations=issue_invitations)

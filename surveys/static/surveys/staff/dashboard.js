@@ -1,0 +1,154 @@
+// Refreshes the dashboard's numbers from GET /api/v1/surveys/SLUG/progress/ every few seconds.
+// The server renders the page complete; this only rewrites numbers, bars and the two lists, so
+// the page works (with reloads) without JavaScript too. The bar geometry follows
+// surveys/dashboard/charts.py.
+(function () {
+  "use strict";
+  var root = document.getElementById("dashboard");
+  if (!root || !window.fetch) return;
+  var url = root.dataset.progressUrl;
+  var every = (parseInt(root.dataset.pollSeconds, 10) || 10) * 1000;
+  var zone = root.dataset.timeZone || "Asia/Shanghai";
+  var flaggedAtLoad = null;
+  var timer = null;
+  var busy = false;
+
+  function $(id) { return document.getElementById(id); }
+  function setText(id, value) { var el = $(id); if (el) el.textContent = value === null || value === undefined ? "—" : value; }
+
+  function localTime(iso, withDate) {
+    if (!iso) return "—";
+    var parts = {};
+    new Intl.DateTimeFormat("en-CA", {
+      timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23"
+    }).formatToParts(new Date(iso)).forEach(function (p) { parts[p.type] = p.value; });
+    var time = parts.hour + ":" + parts.minute;
+    return withDate ? parts.year + "-" + parts.month + "-" + parts.day + " " + time : time + ":" + parts.second;
+  }
+
+  function setStatus(el, status) {
+    el.classList.remove("st-behind", "st-met", "st-over", "st-none");
+    el.classList.add("st-" + (status || "none"));
+  }
+
+  function updateCells(cells) {
+    cells.forEach(function (cell) {
+      var el = root.querySelector('[data-key="' + CSS.escape(cell.key) + '"]');
+      if (!el) return;
+      el.querySelector(".received").textContent = cell.received;
+      var bar = el.querySelector(".bar > span");
+      if (bar) bar.style.width = Math.min(cell.percent || 0, 100).toFixed(1) + "%";
+      if (cell.target !== null) el.querySelector(".mark").textContent = cell.status_label;
+      setStatus(el, cell.status);
+    });
+  }
+
+  function updateMissing(missing) {
+    var list = $("missing-list");
+    list.textContent = "";
+    if (!missing.length) {
+      var done = document.createElement("li");
+      done.className = "muted";
+      done.textContent = "各配额均已完成。";
+      list.appendChild(done);
+      return;
+    }
+    missing.slice(0, 20).forEach(function (cell) {
+      var li = document.createElement("li");
+      var label = document.createElement("span");
+      label.textContent = cell.label;
+      var short = document.createElement("b");
+      short.textContent = "缺 " + cell.missing;
+      var ratio = document.createElement("span");
+      ratio.className = "muted";
+      ratio.textContent = "（" + cell.received + "/" + cell.target + "）";
+      li.append(label, " ", short, " ", ratio);
+      list.appendChild(li);
+    });
+  }
+
+  function updateChart(days) {
+    var svg = $("day-chart");
+    var width = svg.viewBox.baseVal.width, height = svg.viewBox.baseVal.height;
+    while (svg.firstChild) svg.removeChild(svg.firstChild);
+    if (!days.length) return;
+    var top = Math.max.apply(null, days.map(function (d) { return d.count; })) || 1;
+    var step = width / days.length, gap = Math.min(2, step / 4);
+    days.forEach(function (d, i) {
+      var h = height * d.count / top;
+      var rect = document.createElementNS("http://www.w3.org/2000/svg", "rect");
+      rect.setAttribute("x", (i * step).toFixed(1));
+      rect.setAttribute("y", (height - h).toFixed(1));
+      rect.setAttribute("width", (step - gap).toFixed(1));
+      rect.setAttribute("height", h.toFixed(1));
+      var title = document.createElementNS("http://www.w3.org/2000/svg", "title");
+      title.textContent = d.date + "：" + d.count;
+      rect.appendChild(title);
+      svg.appendChild(rect);
+    });
+    setText("day-first", days[0].date);
+    setText("day-last", days[days.length - 1].date);
+    setText("day-max", Math.max.apply(null, days.map(function (d) { return d.count; })));
+  }
+
+  function update(data) {
+    var t = data.totals, inv = data.invitations;
+    setText("total-received", t.received);
+    setText("total-target", t.target);
+    setText("total-towards", t.towards_target);
+    setText("total-percent", t.percent === null ? 0 : t.percent);
+    setText("total-status", t.status_label);
+    setText("total-responses", t.responses);
+    setText("total-excluded", t.excluded);
+    setText("total-flagged", t.flagged);
+    $("total-bar").style.width = Math.min(t.percent || 0, 100).toFixed(1) + "%";
+    setStatus($("totals"), t.status);
+    setText("inv-issued", inv.issued);
+    setText("inv-returned", inv.returned);
+    setText("inv-per", inv.responses_per_invitation);
+    setText("inv-without", inv.without_invitation);
+    inv.rows.forEach(function (row) {
+      var cell = root.querySelector('[data-token="' + CSS.escape(row.token) + '"]');
+      if (cell) cell.textContent = row.responses;
+    });
+    setText("last-response", localTime(data.last_response_at, true));
+    setText("refreshed", "更新于 " + localTime(data.generated_at, false));
+    updateCells(data.cells);
+    updateMissing(data.missing);
+    updateChart(data.per_day);
+    if (flaggedAtLoad === null) flaggedAtLoad = parseInt($("total-flagged").dataset.atLoad || t.flagged, 10);
+    $("new-flags").hidden = t.flagged === flaggedAtLoad;
+  }
+
+  function poll() {
+    timer = null;
+    if (busy) return;
+    busy = true;
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) {
+        if (r.status === 401 || r.status === 403) {
+          setText("refreshed", "登录已过期，请刷新页面重新登录");
+          return null;
+        }
+        return r.ok ? r.json() : Promise.reject(r.status);
+      })
+      .then(function (data) {
+        busy = false;
+        if (!data) return;
+        update(data);
+        schedule();
+      })
+      .catch(function () { busy = false; schedule(); });  // offline for a moment: try again next round
+  }
+
+  function schedule() {
+    if (timer === null && !document.hidden) timer = setTimeout(poll, every);
+  }
+
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden && timer === null) poll();
+  });
+  $("total-flagged").dataset.atLoad = $("total-flagged").textContent;
+  schedule();
+})();

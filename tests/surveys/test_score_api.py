@@ -1,0 +1,122 @@
+"""GET/POST /api/v1/surveys/SLUG/score/, the scheme and the year-over-year comparison."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from rest_framework.test import APIClient
+
+from surveys.models import SurveyMembership
+from surveys.services.response_import import responses_import_text
+from tests.factories import csv_row, csv_text, make_survey
+
+pytestmark = pytest.mark.django_db
+
+
+def _user(name, survey=None, role=None):
+    user = get_user_model().objects.create_user(name, password="pw-long-enough-123")
+    if survey is not None:
+        SurveyMembership.objects.create(survey=survey, user=user, role=role)
+    return user
+
+
+def _client(user=None):
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def answered(survey):
+    responses_import_text(
+        survey=survey,
+        text=csv_text(*[csv_row(answers=("satisfied", "basically_satisfied", "dissatisfied")) for _ in range(6)]),
+    )
+    return survey
+
+
+URL = "/api/v1/surveys/hill-2024/score/"
+
+
+def test_an_evaluator_reads_the_score_document(answered):
+    response = _client(_user("eva", answered, "evaluator")).get(URL)
+    assert response.status_code == 200
+    doc = response.json()
+    assert doc["survey"] == "hill-2024"
+    assert doc["composite"]["score"] == pytest.approx((100 + (80 + 0) / 2) / 2)
+    assert doc["composite"]["method"] == "taylor"
+
+
+def test_the_bootstrap_method_is_selectable_and_named(answered):
+    doc = _client(_user("eva", answered, "evaluator")).get(URL, {"method": "bootstrap"}).json()
+    assert doc["composite"]["method"].startswith("bootstrap")
+
+
+def test_english_names_are_available(answered):
+    answered.dimension_set.filter(code="economy").update(name_en="Economy")
+    doc = _client(_user("eva", answered, "evaluator")).get(URL, {"lang": "en"}).json()
+    assert doc["dimensions"][0]["name"] == "Economy"
+
+
+def test_anonymous_users_are_refused(answered):
+    assert _client().get(URL).status_code in (401, 403)
+
+
+def test_staff_cannot_read_scores_and_outsiders_do_not_see_the_survey(answered):
+    assert _client(_user("sam", answered, "staff")).get(URL).status_code == 403
+    other = make_survey("other-2024")
+    assert _client(_user("olga", other, "evaluator")).get(URL).status_code == 404
+
+
+def test_a_what_if_scheme_is_scored_without_being_saved(answered):
+    scheme = {
+        "option_points": {"satisfied": 100, "basically_satisfied": 100, "dissatisfied": 0, "dont_know": None},
+        "dimension_weights": {"economy": 1, "services": 1},
+    }
+    client = _client(_user("eva", answered, "evaluator"))
+    doc = client.post(URL, {"scheme": scheme}, format="json").json()
+    assert doc["composite"]["score"] == pytest.approx((100 + 50) / 2)
+    answered.refresh_from_db()
+    assert answered.scheme is None
+
+
+def test_saving_a_scheme_validates_codes_and_weights(answered):
+    client = _client(_user("eva", answered, "evaluator"))
+    bad = {
+        "option_points": {"satisfied": 100, "basically_satisfied": 80, "dissatisfied": 0, "dont_know": None, "meh": 50},
+        "dimension_weights": {"economy": -1, "services": 1},
+    }
+    response = client.put("/api/v1/surveys/hill-2024/scheme/", bad, format="json")
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert "meh" in " ".join(errors["option_points"]) and errors["dimension_weights"]
+    good = {**bad, "option_points": {"satisfied": 100, "basically_satisfied": 60, "dissatisfied": 0, "dont_know": None}}
+    good["dimension_weights"] = {"economy": 3, "services": 1}
+    response = client.put("/api/v1/surveys/hill-2024/scheme/", good, format="json")
+    assert response.status_code == 200
+    answered.refresh_from_db()
+    assert answered.scheme["dimension_weights"] == {"economy": 3, "services": 1}
+    doc = client.get(URL).json()
+    assert doc["composite"]["score"] == pytest.approx((3 * 100 + 1 * (60 + 0) / 2) / 4)
+
+
+def test_a_published_survey_keeps_its_scheme(answered):
+    answered.status = "published"
+    answered.save()
+    client = _client(_user("eva", answered, "evaluator"))
+    response = client.put("/api/v1/surveys/hill-2024/scheme/", {"dimension_weights": {}}, format="json")
+    assert response.status_code == 409
+
+
+def test_two_years_compare_with_the_se_of_the_difference(answered):
+    later = make_survey("hill-2025")
+    responses_import_text(
+        survey=later, text=csv_text(*[csv_row(answers=("satisfied", "satisfied", "basically_satisfied")) for _ in range(6)])
+    )
+    user = _user("eva", answered, "evaluator")
+    SurveyMembership.objects.create(survey=later, user=user, role="evaluator")
+    response = _client(user).get("/api/v1/surveys/hill-2025/compare/hill-2024/")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["base"], body["current"]) == ("hill-2024", "hill-2025")
+    assert body["composite"]["difference"] == pytest.approx(body["composite"]["b"] - body["composite"]["a"])
+    assert body["composite"]["b"] > body["composite"]["a"]
