@@ -68,6 +68,14 @@ def design_warnings(m: SurveyMatrix, blocks: Blocks, design: Design, overall: Es
             f"（every village of group {m.group_codes[h]!r} was sampled: "
             "first-stage variance is 0 and the second stage is not modelled）"
         )
+    if design.fpc_ignored is not None:
+        for h in np.flatnonzero(design.fpc_ignored):
+            out.append(
+                f"群体“{m.group_codes[h]}”的总体人数 {m.group_population[h]} 小于抽中的单元数 {int(design.n_psu[h])}："
+                "不作有限总体校正，请核对总体人数"
+                f"（group {m.group_codes[h]!r}: population {m.group_population[h]} is below the "
+                f"{int(design.n_psu[h])} PSUs sampled; no finite population correction, check the count）"
+            )
     if design.unplaced:
         out.append(
             f"{design.unplaced} 名整群抽样的受访者没有村，按各自为一个单元计算"

@@ -28,6 +28,7 @@ class Design:
     df: int
     lonely: np.ndarray  # (H,) bool: a single PSU
     unplaced: int  # respondents of a clustered group without a village (taken as own PSU)
+    fpc_ignored: np.ndarray | None = None  # (H,) bool: population count below the PSUs sampled
 
 
 def build_design(blocks: Blocks, clustered: list[bool], population: list[int | None]) -> Design:
@@ -44,8 +45,11 @@ def build_design(blocks: Blocks, clustered: list[bool], population: list[int | N
     pop = np.array([np.nan if p is None else float(p) for p in population])
     with np.errstate(invalid="ignore", divide="ignore"):
         fraction = np.where(np.isnan(pop), 0.0, n_psu / pop)
-    if np.any(fraction > 1):
-        raise ValueError("a group's population count is smaller than the PSUs sampled in it")
+    # More PSUs sampled than the stated population: the count is wrong or out of date. The
+    # data cannot be refused for that, so that stratum is estimated without a correction
+    # (with replacement, the conservative choice) and a warning names it.
+    fpc_ignored = fraction > 1
+    fraction = np.where(fpc_ignored, 0.0, fraction)
     drawn = n_psu >= 1
     unplaced = int((blocks.count * (np.array(clustered)[blocks.group] & (blocks.village < 0))).sum())
     return Design(
@@ -57,6 +61,7 @@ def build_design(blocks: Blocks, clustered: list[bool], population: list[int | N
         df=int(n_psu.sum() - drawn.sum()),
         lonely=n_psu == 1,
         unplaced=unplaced,
+        fpc_ignored=fpc_ignored,
     )
 
 

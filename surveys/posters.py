@@ -38,7 +38,9 @@ def cjk_family() -> str:
     for family in CJK_FAMILIES:
         if family in available:
             return family
-    raise PosterFontMissing("没有找到中文字体（如 Noto Sans CJK SC）。请运行 scripts/system-deps 安装 fonts-noto-cjk。")
+    raise PosterFontMissing(
+        "没有找到中文字体（如 Noto Sans CJK SC）。请运行 scripts/system-deps 安装 fonts-noto-cjk。"
+    )
 
 
 def _qr_patches(url: str, *, left: float, bottom: float, width: float, height: float) -> PatchCollection:
@@ -72,7 +74,9 @@ def _figure(text: PosterText) -> Figure:
     page.set_ylim(0, 1)
 
     def write(y: float, s: str, size: float, weight: str = "normal", color: str = "#111") -> None:
-        page.text(0.5, y, s, ha="center", va="center", fontsize=size, fontweight=weight, color=color, family=family)
+        page.text(
+            0.5, y, s, ha="center", va="center", fontsize=size, fontweight=weight, color=color, family=family
+        )
 
     lines = -(-len(text.title) // 22)  # as few lines as fit 22 characters, evenly filled
     for i, line in enumerate(textwrap.wrap(text.title, -(-len(text.title) // max(lines, 1)))[:3]):

@@ -44,8 +44,8 @@ TEXTS = {
         "comment_hint": "Anything else you would like to tell the government? (Not scored.)",
         "submit": "Submit",
         "missing": "{n} question(s) not answered yet: see the ones marked in red.",
-        "conflict": "These answers were submitted before with different content; the first submission is kept "
-        "and this change was not stored.",
+        "conflict": "These answers were submitted before with different content; "
+        "the first submission is kept and this change was not stored.",
         "rate_limited": "Too many submissions. Please wait a few minutes and try again.",
         "done_title": "Submitted",
         "done_body": "Your answers have been saved. Thank you for taking part!",
@@ -56,7 +56,8 @@ TEXTS = {
             "required": "Please choose one",
             "missing": "{n} question(s) not answered yet: see the ones marked in red.",
             "sending": "Submitting…",
-            "offline": "No network. Your answers are saved on this phone and will be sent when you are online.",
+            "offline": "No network. Your answers are saved on this phone "
+            "and will be sent when you are online.",
             "retry": "The server cannot take answers right now. They are saved on this phone; retrying soon.",
             "waiting": "{n} questionnaire(s) on this phone waiting to be sent.",
             "conflict": "These answers were submitted before with different content; the first submission is "

@@ -35,12 +35,14 @@ from surveys.selectors import SurveyCatalog, survey_catalog
 from surveys.services.submission import (
     COMMENT_MAX_LENGTH,
     DEVICE_COOKIE,
+    DEVICE_USED,
     USED_UP,
     Refusal,
     ResponsePayload,
     SubmissionConflict,
     SubmissionInvalid,
     SubmissionRefused,
+    device_answered,
     invitation_refusal,
     invitation_used_up,
     response_submit,
@@ -72,7 +74,9 @@ def _with_device_cookie(request: HttpRequest, response: HttpResponse) -> HttpRes
     return response
 
 
-def _refused(request: HttpRequest, refusal: Refusal, lang: str, invitation: Invitation | None = None) -> HttpResponse:
+def _refused(
+    request: HttpRequest, refusal: Refusal, lang: str, invitation: Invitation | None = None
+) -> HttpResponse:
     context = {"t": texts_for(lang), "lang": lang, "message": refusal.message, "code": refusal.code}
     if invitation is not None:
         context["survey_title"] = _local(invitation.survey, "title", lang)
@@ -92,10 +96,18 @@ def _sections(catalog: SurveyCatalog, lang: str, values: dict, errors: dict) -> 
     sections: list[dict] = []
     for number, item in enumerate(catalog.items.values(), start=1):
         if not sections or sections[-1]["code"] != item.dimension.code:
-            sections.append({"code": item.dimension.code, "name": _local(item.dimension, "name", lang), "items": []})
+            sections.append(
+                {"code": item.dimension.code, "name": _local(item.dimension, "name", lang), "items": []}
+            )
         error = errors.get(f"answers.{item.code}")
         sections[-1]["items"].append(
-            ItemView(item.code, number, _local(item, "text", lang), values.get(item.code), error[0] if error else None)
+            ItemView(
+                item.code,
+                number,
+                _local(item, "text", lang),
+                values.get(item.code),
+                error[0] if error else None,
+            )
         )
     for index, section in enumerate(sections, start=1):
         section["progress"] = texts_for(lang)["section"].format(n=index, total=len(sections))
@@ -192,6 +204,8 @@ def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
         refusal = invitation_refusal(invitation)
         if refusal is None and invitation_used_up(invitation):
             refusal = Refusal("used_up", USED_UP)
+        if refusal is None and device_answered(invitation.survey, request.COOKIES.get(DEVICE_COOKIE, "")):
+            refusal = Refusal("device_used", DEVICE_USED)
         if refusal is not None:
             return _refused(request, refusal, lang, invitation)
         return _form_page(
@@ -255,7 +269,11 @@ def _poster_text(invitation: Invitation) -> PosterText:
 
 
 def poster_filename(invitation: Invitation, extension: str) -> str:
-    parts = [invitation.survey.slug, invitation.village.code if invitation.village_id else "", invitation.group.code]
+    parts = [
+        invitation.survey.slug,
+        invitation.village.code if invitation.village_id else "",
+        invitation.group.code,
+    ]
     return "-".join(p for p in parts if p) + f"-{invitation.token}.{extension}"
 
 
@@ -264,7 +282,9 @@ def poster_filename(invitation: Invitation, extension: str) -> str:
 @staff_member_required
 @require_GET
 def poster_png(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = get_object_or_404(Invitation.objects.select_related("survey", "group", "village"), token=token)
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("survey", "group", "village"), token=token
+    )
     response = HttpResponse(render_poster_png(_poster_text(invitation)), content_type="image/png")
     response["Content-Disposition"] = f'inline; filename="{poster_filename(invitation, "png")}"'
     return response
@@ -273,8 +293,9 @@ def poster_png(request: HttpRequest, token: str) -> HttpResponse:
 @staff_member_required
 @require_GET
 def poster_pdf(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = get_object_or_404(Invitation.objects.select_related("survey", "group", "village"), token=token)
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("survey", "group", "village"), token=token
+    )
     response = HttpResponse(render_poster_pdf(_poster_text(invitation)), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{poster_filename(invitation, "pdf")}"'
     return response
-

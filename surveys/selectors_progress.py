@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import timezone as dt_timezone
 
-from django.db.models import Count, Func, Max, Q
+from django.db.models import CharField, Count, Func, Max, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +31,7 @@ class _UtcHour(Func):
     """
 
     arity = 1
+    output_field = CharField()
 
     def as_sqlite(self, compiler, connection, **extra):
         return self.as_sql(compiler, connection, template="substr(%(expressions)s, 1, 13)", **extra)

@@ -30,7 +30,11 @@ class ResponseSubmitInputSerializer(serializers.Serializer):
     response_id = serializers.UUIDField(help_text="由手机生成的 UUID；重试时保持不变。")
     invitation = serializers.CharField(max_length=40, help_text="邀请码：确定调查、村（社区）和受访群体。")
     age_band = serializers.CharField(
-        required=False, allow_null=True, allow_blank=True, max_length=40, help_text="年龄段代码；按村抽样的群体必填。"
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        max_length=40,
+        help_text="年龄段代码；按村抽样的群体必填。",
     )
     answers = serializers.DictField(
         child=serializers.CharField(allow_null=True, allow_blank=True, max_length=40),
@@ -38,7 +42,11 @@ class ResponseSubmitInputSerializer(serializers.Serializer):
         help_text="{题目代码: 选项代码}，每题必答（不清楚可选 dont_know）。",
     )
     comment = serializers.CharField(
-        required=False, allow_blank=True, max_length=10000, trim_whitespace=True, help_text="意见建议（不计分）。"
+        required=False,
+        allow_blank=True,
+        max_length=10000,
+        trim_whitespace=True,
+        help_text="意见建议（不计分）。",
     )
     started_at = serializers.DateTimeField(required=False, allow_null=True)
     submitted_at = serializers.DateTimeField(required=False, allow_null=True)
@@ -55,9 +63,12 @@ class ResponseSubmitOutputSerializer(serializers.Serializer):
     received_at = serializers.DateTimeField()
 
 
-_DETAIL = inline_serializer("SubmissionProblem", {"detail": serializers.CharField(), "code": serializers.CharField()})
+_DETAIL = inline_serializer(
+    "SubmissionProblem", {"detail": serializers.CharField(), "code": serializers.CharField()}
+)
 _ERRORS = inline_serializer(
-    "SubmissionErrors", {"errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField()))}
+    "SubmissionErrors",
+    {"errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField()))},
 )
 
 
@@ -88,8 +99,8 @@ class ResponseSubmitApi(APIView):
             "The invitation token fixes survey, village and group. 201 stored; 200 the same response_id with "
             "the same content again (a retry); 409 the same response_id with other content; 400 "
             '{"errors": {field: [message]}} (answer errors are keyed answers.<item>); 403 unknown, '
-            "closed or used-up invitation, survey not open, or this phone already answered (code device_used); "
-            "429 too many requests."
+            "closed or used-up invitation, survey not open, or this phone already answered "
+            "(code device_used); 429 too many requests."
         ),
         auth=[],
         request=ResponseSubmitInputSerializer,
@@ -124,14 +135,17 @@ class ResponseSubmitApi(APIView):
             return _problem(status.HTTP_429_TOO_MANY_REQUESTS, "rate_limited", "提交过于频繁，请稍后再试。")
         if not isinstance(raw, dict):
             return ApiResponse(
-                {"errors": {"non_field_errors": ["请求内容应为 JSON 对象。"]}}, status=status.HTTP_400_BAD_REQUEST
+                {"errors": {"non_field_errors": ["请求内容应为 JSON 对象。"]}},
+                status=status.HTTP_400_BAD_REQUEST,
             )
         serializer = ResponseSubmitInputSerializer(data=raw)
         if not serializer.is_valid():
             return ApiResponse({"errors": _flatten(serializer.errors)}, status=status.HTTP_400_BAD_REQUEST)
         data = serializer.validated_data
         invitation = (
-            Invitation.objects.select_related("survey", "group", "village").filter(token=data["invitation"]).first()
+            Invitation.objects.select_related("survey", "group", "village")
+            .filter(token=data["invitation"])
+            .first()
         )
         if invitation is None:
             refusal = invitation_refusal(None)

@@ -205,9 +205,12 @@ def response_flags_compute(*, response: Response) -> list[Flag]:
     return [f for f in flags if f is not None]
 
 
-@transaction.atomic
 def response_flags_apply(*, response: Response) -> list[Flag]:
-    """Compute the response's flags and store them in Response.flags. Call right after storing it."""
+    """Compute the response's flags and store them in Response.flags (one UPDATE).
+
+    Call right after storing the response, inside the same transaction, so that a response
+    is never seen without its flags.
+    """
     response.flags = response_flags_compute(response=response)
     Response.objects.filter(pk=response.pk).update(flags=response.flags)
     return response.flags

@@ -40,7 +40,10 @@ class ResponsePayload:
 
 
 class SubmissionRefused(Exception):
-    """The invitation cannot take this response (HTTP 403). `code` says why, `message` tells the respondent."""
+    """The invitation cannot take this response (HTTP 403).
+
+    `code` says why (for programs), `message` tells the respondent (in Chinese).
+    """
 
     def __init__(self, code: str, message: str):
         self.code = code
@@ -116,6 +119,15 @@ def device_digest(*, survey_id: int, marker: str) -> str:
     return salted_hmac("surveys.device", f"{survey_id}:{marker}", algorithm="sha256").hexdigest()
 
 
+def device_answered(survey, marker: str) -> bool:
+    """Whether this phone already answered the survey (always False where phones are shared)."""
+    if not marker or survey.allow_shared_device:
+        return False
+    return Response.objects.filter(
+        survey=survey, device=device_digest(survey_id=survey.pk, marker=marker)
+    ).exists()
+
+
 def _normalised(payload: ResponsePayload) -> ResponsePayload:
     return ResponsePayload(
         response_id=payload.response_id,
@@ -141,7 +153,9 @@ def _check_codes(invitation: Invitation, payload: ResponsePayload, catalog) -> N
         if payload.age_band is None:
             errors["age_band"] = ["请选择您的年龄段。"]
         elif payload.age_band not in catalog.age_bands:
-            errors["age_band"] = [f"未知年龄段 {payload.age_band!r}；应为 {', '.join(catalog.age_bands)} 之一。"]
+            errors["age_band"] = [
+                f"未知年龄段 {payload.age_band!r}；应为 {', '.join(catalog.age_bands)} 之一。"
+            ]
     elif payload.age_band is not None:
         errors["age_band"] = [f"“{invitation.group.name}”不按年龄段抽样，年龄段应留空。"]
     if len(payload.comment) > COMMENT_MAX_LENGTH:
@@ -159,7 +173,9 @@ def response_differences(stored: Response, *, invitation: Invitation, payload: R
     """
     payload = _normalised(payload)
     version = stored.version
-    stored_answers = decode_answers(stored.answers, item_codes=version.item_codes, option_codes=version.option_codes)
+    stored_answers = decode_answers(
+        stored.answers, item_codes=version.item_codes, option_codes=version.option_codes
+    )
     differ = []
     if stored.invitation_id != invitation.pk:
         differ.append("invitation")
@@ -180,12 +196,12 @@ def response_differences(stored: Response, *, invitation: Invitation, payload: R
 
 
 def _stored(response_id: uuid.UUID) -> Response | None:
-    return (
-        Response.objects.select_related("version", "age_band").filter(pk=response_id).first()
-    )
+    return Response.objects.select_related("version", "age_band").filter(pk=response_id).first()
 
 
-def _retry_or_conflict(stored: Response, *, invitation: Invitation, payload: ResponsePayload) -> tuple[Response, bool]:
+def _retry_or_conflict(
+    stored: Response, *, invitation: Invitation, payload: ResponsePayload
+) -> tuple[Response, bool]:
     differ = response_differences(stored, invitation=invitation, payload=payload)
     if differ:
         raise SubmissionConflict(differ)
@@ -224,7 +240,7 @@ def response_submit(
         if invitation.single_use:
             # Serialise the submissions of this one invitation, so that two different
             # responses arriving together cannot both find it unused.
-            Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
+            list(Invitation.objects.select_for_update().filter(pk=invitation.pk).order_by().values_list("pk"))
             if Response.objects.filter(invitation=invitation).exclude(pk=payload.response_id).exists():
                 raise SubmissionRefused("used_up", USED_UP)
         if (
@@ -242,7 +258,9 @@ def response_submit(
             group=invitation.group,
             village=invitation.village,
             age_band=catalog.age_bands[payload.age_band] if payload.age_band else None,
-            answers=encode_answers(payload.answers, item_codes=version.item_codes, option_codes=version.option_codes),
+            answers=encode_answers(
+                payload.answers, item_codes=version.item_codes, option_codes=version.option_codes
+            ),
             comment=payload.comment,
             started_at=payload.started_at,
             submitted_at=payload.submitted_at or timezone.now(),

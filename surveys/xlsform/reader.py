@@ -294,8 +294,12 @@ def _scheme(parser: _Parser, found: _Questions, options, groups, group_weights, 
         for group, row in groups:
             if group.code not in group_weights:
                 c.error("choices", row, "weight", f"受访群体 {group.code} 缺少权重（其他群体给了权重）")
-    column = "scheme_points" if choices.has("scheme_points") else "points"
-    option_points = {o.code: c.number("choices", row, column, cells.get(column)) for o, row, cells in options}
+    if choices.has("scheme_points"):
+        option_points = {
+            o.code: c.number("choices", row, "scheme_points", cells.get("scheme_points")) for o, row, cells in options
+        }
+    else:
+        option_points = {o.code: o.points for o, _row, _cells in options}
     scheme = {
         "option_points": option_points,
         "dimension_weights": dimension_weights,

@@ -63,3 +63,16 @@ def test_a_group_with_one_psu_is_flagged():
     r = score(m, default_scheme())
     assert r.design["strata"][1]["lonely"] is True
     assert any("single PSU" in w for w in r.warnings)
+
+
+def test_a_population_count_below_the_sample_drops_the_correction_with_a_warning():
+    from stats import score
+    from tests.stats.factories import default_scheme, tiny_matrix
+
+    wrong = score(tiny_matrix(group_population=[None, 1]), default_scheme())
+    without = score(tiny_matrix(group_population=[None, None]), default_scheme())
+    assert wrong.composite.se == without.composite.se
+    assert any("总体人数 1 小于抽中的单元数 2" in w for w in wrong.warnings)
+    corrected = score(tiny_matrix(group_population=[None, 4]), default_scheme())
+    assert corrected.composite.se < without.composite.se
+    assert not any("总体人数" in w for w in corrected.warnings)

@@ -1,0 +1,35 @@
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from surveys.management.commands._common import get_survey
+from surveys.services.survey_copy import survey_copy
+
+
+class Command(BaseCommand):
+    help = "复制调查为新年度或另一个乡镇的调查：问卷、计分方案、群体、年龄段、村与配额，代码不变；不复制答卷。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("source", help="原调查代码，如 daligang-2020")
+        parser.add_argument("slug", help="新调查代码，如 daligang-2021")
+        parser.add_argument("--year", type=int, required=True, help="新年度，如 2021")
+        parser.add_argument("--title", help="新调查名称；不填则把原名称中的年度换成新年度")
+        parser.add_argument("--organisation", help="被评价单位（复制给另一个乡镇时填写）")
+        parser.add_argument(
+            "--without-villages", action="store_true", help="不复制村（社区）及按村的配额（另一个乡镇用）"
+        )
+        parser.add_argument("--invitations", action="store_true", help="同时生成新的邀请链接")
+
+    def handle(self, *args, source, slug, year, title, organisation, without_villages, invitations, **options):
+        try:
+            survey = survey_copy(
+                source=get_survey(source),
+                slug=slug,
+                year=year,
+                title=title,
+                organisation=organisation,
+                include_villages=not without_villages,
+                issue_invitations=invitations,
+            )
+        except ValidationError as exc:
+            raise CommandError("；".join(exc.messages)) from None
+        self.stdout.write(f"已复制为 {survey.slug}（{survey.title}），状态为草稿。")

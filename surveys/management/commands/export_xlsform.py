@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand
+
+from surveys.management.commands._common import get_survey
+from surveys.xlsform import survey_export_xlsform
+
+
+class Command(BaseCommand):
+    help = "把调查的问卷导出为 XLSForm 工作簿（.xlsx），可用 pyxform/ODK/KoboToolbox 打开，也可再导入。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug", help="调查代码，如 daligang-2020")
+        parser.add_argument("-o", "--output", required=True, help="输出文件，如 daligang-2020.xlsx")
+
+    def handle(self, *args, slug, output, **options):
+        data = survey_export_xlsform(survey=get_survey(slug))
+        with open(output, "wb") as stream:
+            stream.write(data)
+        self.stdout.write(f"已写出 {output}")

@@ -1,0 +1,296 @@
+/* The questionnaire on the phone: keep answers as they are given, submit through the API with
+   an id made here, queue while offline and retry until the server acknowledges (201/200).
+   Without this script the page is a plain form; nothing here is needed to answer. */
+(function () {
+  "use strict";
+  var form = document.getElementById("survey-form");
+  var configNode = document.getElementById("respond-config");
+  if (!form || !configNode || !window.JSON) return;
+  var cfg = JSON.parse(configNode.textContent);
+  var T = cfg.js;
+  var DRAFT = "sv:draft:" + cfg.token;
+  var OUTBOX = "sv:outbox";
+  var MAX_DELAY = 300000; // retries back off to at most five minutes
+  var store = storage();
+  var statusNode = document.getElementById("status");
+  var button = document.getElementById("submit");
+  var timer = null;
+  var busy = false;
+
+  function storage() {
+    try {
+      localStorage.setItem("sv:test", "1");
+      localStorage.removeItem("sv:test");
+      return localStorage;
+    } catch (e) { // private mode or storage disabled: keep answers for this page's life at least
+      var memory = {};
+      return {
+        getItem: function (k) { return k in memory ? memory[k] : null; },
+        setItem: function (k, v) { memory[k] = String(v); },
+        removeItem: function (k) { delete memory[k]; }
+      };
+    }
+  }
+  function load(key, fallback) {
+    try { var v = store.getItem(key); return v ? JSON.parse(v) : fallback; } catch (e) { return fallback; }
+  }
+  function save(key, value) {
+    try { store.setItem(key, JSON.stringify(value)); } catch (e) { /* full: the page still works */ }
+  }
+  function format(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (m, k) { return values[k]; });
+  }
+
+  function uuid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var b = new Uint8Array(16), i, h = [];
+    if (window.crypto && crypto.getRandomValues) crypto.getRandomValues(b);
+    else for (i = 0; i < 16; i++) b[i] = Math.floor(Math.random() * 256);
+    b[6] = (b[6] & 15) | 64; // version 4
+    b[8] = (b[8] & 63) | 128; // RFC 4122 variant
+    for (i = 0; i < 16; i++) h.push((b[i] + 256).toString(16).slice(1));
+    h = h.join("");
+    return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join("-");
+  }
+
+  // A random marker for this phone, in localStorage and in a cookie: either restores the other.
+  function cookie(name) {
+    var m = document.cookie.match(new RegExp("(?:^|; )" + name + "=([^;]*)"));
+    return m ? decodeURIComponent(m[1]) : "";
+  }
+  var device = load("sv:device", "") || cookie(cfg.deviceCookie) || uuid().replace(/-/g, "");
+  save("sv:device", device);
+  document.cookie = cfg.deviceCookie + "=" + encodeURIComponent(device) + "; path=/; max-age=34560000; samesite=lax";
+
+  // The draft: answers as given, the response id and when answering started.
+  var draft = load(DRAFT, null) || {};
+  draft.values = draft.values || {};
+  draft.response_id = draft.response_id || uuid();
+  draft.started_at = draft.started_at || new Date().toISOString();
+  form.elements.response_id.value = draft.response_id;
+  save(DRAFT, draft);
+
+  var questions = form.querySelectorAll("fieldset.q");
+  var total = questions.length;
+
+  function restore() {
+    var els = form.elements, i, el;
+    for (i = 0; i < els.length; i++) {
+      el = els[i];
+      if (el.type === "radio" && draft.values[el.name] === el.value) el.checked = true;
+      else if (el.name === "comment" && typeof draft.values.comment === "string") el.value = draft.values.comment;
+    }
+  }
+  function value(name) {
+    var checked = form.querySelector('input[name="' + name + '"]:checked');
+    return checked ? checked.value : null;
+  }
+  function progress() {
+    var n = 0, i;
+    for (i = 0; i < questions.length; i++) if (value(questions[i].getAttribute("data-name"))) n++;
+    document.getElementById("progress-fill").style.width = (total ? (100 * n) / total : 0) + "%";
+    document.getElementById("progress-text").textContent = format(T.progress, { n: n, total: total });
+    return n;
+  }
+  function markError(fieldset, message) {
+    var err = fieldset.querySelector(".err");
+    fieldset.className = message ? "q invalid" : "q";
+    if (err) { err.textContent = message || ""; err.hidden = !message; }
+  }
+  function showAlert(message) {
+    var node = document.getElementById("form-error");
+    node.textContent = message || "";
+    node.hidden = !message;
+  }
+  function showStatus(message, isError) {
+    statusNode.textContent = message || "";
+    statusNode.hidden = !message;
+    statusNode.className = isError ? "status error" : "status";
+  }
+
+  function onInput(event) {
+    var el = event.target;
+    if (!el.name || el.name === "response_id") return;
+    draft.values[el.name] = el.value;
+    save(DRAFT, draft);
+    if (el.type === "radio") {
+      var fieldset = closest(el, "q");
+      if (fieldset) markError(fieldset, "");
+      progress();
+    }
+  }
+  function closest(el, cls) {
+    while (el && !(el.classList && el.classList.contains(cls))) el = el.parentNode;
+    return el;
+  }
+
+  function check() {
+    var missing = [], i;
+    for (i = 0; i < questions.length; i++) {
+      if (!value(questions[i].getAttribute("data-name"))) {
+        markError(questions[i], T.required);
+        missing.push(questions[i]);
+      }
+    }
+    return missing;
+  }
+  function payload() {
+    var answers = {}, i, name;
+    for (i = 0; i < questions.length; i++) {
+      name = questions[i].getAttribute("data-name");
+      if (name.indexOf("q_") === 0) answers[name.slice(2)] = value(name);
+    }
+    return {
+      response_id: draft.response_id,
+      invitation: cfg.token,
+      age_band: value("age_band"),
+      answers: answers,
+      comment: form.elements.comment.value,
+      started_at: draft.started_at,
+      submitted_at: new Date().toISOString(),
+      device: device
+    };
+  }
+
+  // The outbox: submissions not yet acknowledged, by response id, across invitations.
+  function outbox() { return load(OUTBOX, {}); }
+  function pending(id) { var box = outbox(); return box[id]; }
+  function enqueue(data) {
+    var box = outbox();
+    // Once queued a submission never changes: a retry must be byte-for-byte the same answers.
+    if (!box[data.response_id]) box[data.response_id] = { payload: data, tries: 0 };
+    save(OUTBOX, box);
+  }
+  function dequeue(id) { var box = outbox(); delete box[id]; save(OUTBOX, box); }
+  function waitingText() {
+    var n = Object.keys(outbox()).length;
+    return n > 1 ? " " + format(T.waiting, { n: n }) : "";
+  }
+
+  function post(data) {
+    var body = JSON.stringify(data);
+    var headers = { "Content-Type": "application/json", "Accept": "application/json" };
+    if (!window.fetch) {
+      return new Promise(function (resolve, reject) {
+        var xhr = new XMLHttpRequest();
+        xhr.open("POST", cfg.api);
+        xhr.setRequestHeader("Content-Type", headers["Content-Type"]);
+        xhr.timeout = 30000;
+        xhr.onload = function () {
+          var parsed = {};
+          try { parsed = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
+          resolve({ status: xhr.status, body: parsed });
+        };
+        xhr.onerror = xhr.ontimeout = function () { reject(new Error("network")); };
+        xhr.send(body);
+      });
+    }
+    var options = { method: "POST", headers: headers, body: body, credentials: "same-origin", cache: "no-store" };
+    var abort = window.AbortController ? new AbortController() : null;
+    if (abort) { options.signal = abort.signal; setTimeout(function () { abort.abort(); }, 30000); }
+    return fetch(cfg.api, options).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (b) { return { status: r.status, body: b }; });
+    });
+  }
+
+  function schedule(entry, message) {
+    var box = outbox();
+    if (box[entry.payload.response_id]) {
+      box[entry.payload.response_id].tries = (entry.tries || 0) + 1;
+      save(OUTBOX, box);
+    }
+    var delay = Math.min(MAX_DELAY, 2000 * Math.pow(2, entry.tries || 0)) * (0.8 + Math.random() * 0.4);
+    if (entry.payload.invitation === cfg.token) showStatus(message + waitingText(), true);
+    clearTimeout(timer);
+    timer = setTimeout(flush, delay);
+  }
+
+  function flush() {
+    if (busy) return;
+    var box = outbox(), ids = Object.keys(box);
+    if (!ids.length) return;
+    var entry = box[ids[0]];
+    var mine = entry.payload.invitation === cfg.token;
+    busy = true;
+    if (mine) showStatus(T.sending, false);
+    post(entry.payload).then(function (res) {
+      busy = false;
+      handle(entry, res.status, res.body || {}, mine);
+    }, function () {
+      busy = false;
+      schedule(entry, T.offline);
+    });
+  }
+
+  function handle(entry, status, body, mine) {
+    var id = entry.payload.response_id;
+    if (status === 201 || status === 200 || status === 409) {
+      dequeue(id);
+      if (mine) finish(status === 409 ? T.conflict : null);
+      flush();
+    } else if (status === 400 || status === 403) {
+      // The server will never take this one as it is: give it back to the respondent.
+      dequeue(id);
+      if (mine) refused(status, body);
+      flush();
+    } else {
+      schedule(entry, T.retry); // 429, 5xx, a proxy's error page: try again later
+    }
+  }
+
+  function finish(note) {
+    store.removeItem(DRAFT); // only now that the server holds the answers
+    form.hidden = true;
+    document.getElementById("bar").hidden = true;
+    showAlert("");
+    if (note) document.getElementById("done-message").textContent = note;
+    var done = document.getElementById("done");
+    done.hidden = false;
+    window.scrollTo(0, 0);
+    done.focus();
+  }
+
+  function refused(status, body) {
+    button.disabled = false;
+    showStatus("", false);
+    if (status === 400 && body.errors) {
+      var name, fieldset, first = null;
+      for (name in body.errors) {
+        fieldset = document.getElementById("q-" + name.replace(/^answers\./, ""));
+        if (fieldset) { markError(fieldset, body.errors[name][0]); first = first || fieldset; }
+      }
+      showAlert(T.invalid);
+      if (first) first.scrollIntoView();
+      return;
+    }
+    showAlert(body.detail || T.invalid);
+    window.scrollTo(0, 0);
+  }
+
+  form.addEventListener("change", onInput);
+  form.addEventListener("input", onInput);
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (button.disabled) return; // a double tap: the first one is already on its way
+    var missing = check();
+    if (missing.length) {
+      showAlert(format(T.missing, { n: missing.length }));
+      missing[0].scrollIntoView();
+      return;
+    }
+    showAlert("");
+    button.disabled = true;
+    enqueue(payload());
+    flush();
+  });
+  window.addEventListener("online", function () { clearTimeout(timer); flush(); });
+
+  restore();
+  document.getElementById("bar").hidden = false;
+  progress();
+  if (pending(draft.response_id)) { // submitted before a reload and not yet acknowledged
+    button.disabled = true;
+    showStatus(T.sending, false);
+  }
+  flush(); // anything left from an earlier visit, for any invitation
+})();

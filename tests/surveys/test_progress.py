@@ -1,0 +1,222 @@
+"""Quota progress: counts per village × group × age band, invitations, days, urgency — in fixed queries."""
+
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
+
+import pytest
+
+from surveys.models import AgeBand, AuditEntry, Group, Invitation, Quota, Response, SurveyMembership, Village
+from surveys.selectors_progress import survey_progress
+from tests.surveys.staff_factories import T0, make_member, make_response, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def cell(progress, key):
+    return next(c for c in progress.cells if c.key == key)
+
+
+@pytest.fixture
+def quotas(survey):
+    """东村 18–44 target 3 (from make_survey), 西村 18–44 target 2, 西村 45+ target 4, staff target 2."""
+    villager = Group.objects.get(survey=survey, code="villager")
+    west = Village.objects.get(survey=survey, code="west")
+    young, old = AgeBand.objects.get(survey=survey, code="18-44"), AgeBand.objects.get(survey=survey, code="45+")
+    Quota.objects.create(survey=survey, group=villager, village=west, age_band=young, target=2)
+    Quota.objects.create(survey=survey, group=villager, village=west, age_band=old, target=4)
+    Quota.objects.create(survey=survey, group=Group.objects.get(survey=survey, code="staff"), target=2)
+    return survey
+
+
+def test_each_cell_counts_its_responses_against_its_target(quotas):
+    for _ in range(2):
+        make_response(quotas, village="east")
+    for _ in range(3):
+        make_response(quotas, village="west")
+    make_response(quotas, village="west", age_band="45+")
+    make_response(quotas, group="staff", village=None, age_band=None)
+    progress = survey_progress(quotas)
+    assert [(c.key, c.received, c.target, c.status) for c in progress.cells] == [
+        ("villager|east|18-44", 2, 3, "behind"),
+        ("villager|west|18-44", 3, 2, "over"),
+        ("villager|west|45+", 1, 4, "behind"),
+        ("staff||", 1, 2, "behind"),
+    ]
+
+
+def test_a_cell_at_its_target_is_met(quotas):
+    for _ in range(3):
+        make_response(quotas, village="east")
+    east = cell(survey_progress(quotas), "villager|east|18-44")
+    assert (east.status, east.status_label, east.missing, east.percent) == ("met", "已完成", 0, 100.0)
+
+
+def test_a_group_quota_counts_every_age_band(quotas):
+    make_response(quotas, group="staff", village=None, age_band="18-44")
+    make_response(quotas, group="staff", village=None, age_band="45+")
+    assert cell(survey_progress(quotas), "staff||").received == 2
+
+
+def test_excluded_responses_do_not_count_towards_the_target(quotas):
+    make_response(quotas, village="east")
+    make_response(quotas, village="east", excluded=True)
+    progress = survey_progress(quotas)
+    east = cell(progress, "villager|east|18-44")
+    assert (east.received, east.excluded) == (1, 1)
+    assert (progress.responses, progress.received, progress.excluded) == (2, 1, 1)
+
+
+def test_responses_where_no_quota_is_set_appear_without_a_target(survey):
+    make_response(survey, village="west", age_band="45+")
+    loose = cell(survey_progress(survey), "villager|west|45+")
+    assert (loose.target, loose.received, loose.status) == (None, 1, None)
+
+
+def test_an_over_quota_cell_does_not_make_up_for_one_behind(quotas):
+    for _ in range(4):
+        make_response(quotas, village="west")  # 4 of 2
+    progress = survey_progress(quotas)
+    assert progress.target == 3 + 2 + 4 + 2
+    assert progress.received == 4
+    assert progress.towards_target == 2
+    assert progress.status == "behind"
+
+
+def test_the_survey_is_met_when_every_cell_is(survey):
+    for _ in range(3):
+        make_response(survey, village="east")
+    progress = survey_progress(survey)
+    assert (progress.status, progress.percent) == ("met", 100.0)
+
+
+def test_what_is_missing_comes_most_urgent_first(quotas):
+    make_response(quotas, village="east")  # 1 of 3: two thirds missing
+    make_response(quotas, village="west", age_band="45+")  # 1 of 4: three quarters missing
+    for _ in range(2):
+        make_response(quotas, village="west")  # 2 of 2: met
+    assert [c.key for c in survey_progress(quotas).missing] == [
+        "staff||",  # nothing yet
+        "villager|west|45+",
+        "villager|east|18-44",
+    ]
+
+
+def test_invitations_issued_and_returned(survey):
+    east = Invitation.objects.get(survey=survey)
+    Invitation.objects.create(
+        survey=survey, token="west-link", group=east.group, village=Village.objects.get(survey=survey, code="west")
+    )
+    make_response(survey, invitation=east)
+    make_response(survey, invitation=east)
+    make_response(survey)  # imported, no link
+    progress = survey_progress(survey)
+    assert (progress.invitations_issued, progress.invitations_returned) == (2, 1)
+    assert progress.responses_per_invitation == 1.0
+    assert progress.without_invitation == 1
+    assert [(row.invitation.token, row.responses) for row in progress.invitations] == [
+        ("hill-2024-east", 2),
+        ("west-link", 0),
+    ]
+
+
+def test_the_last_response_time_is_the_latest_received(survey):
+    make_response(survey, received_at=T0)
+    make_response(survey, received_at=T0 + timedelta(hours=2))
+    assert survey_progress(survey).last_response_at == T0 + timedelta(hours=2)
+
+
+def test_responses_per_day_are_counted_on_local_days_with_empty_days_kept(survey):
+    # 2024-11-02 23:30 UTC is already 11-03 07:30 in China.
+    make_response(survey, received_at=datetime(2024, 11, 1, 2, 0, tzinfo=dt_timezone.utc))
+    make_response(survey, received_at=datetime(2024, 11, 2, 23, 30, tzinfo=dt_timezone.utc))
+    make_response(survey, received_at=datetime(2024, 11, 3, 1, 0, tzinfo=dt_timezone.utc))
+    days = [(d.isoformat(), n) for d, n in survey_progress(survey).per_day]
+    assert days == [("2024-11-01", 1), ("2024-11-02", 0), ("2024-11-03", 2)]
+
+
+def test_a_survey_without_responses_has_an_empty_but_complete_picture(survey):
+    progress = survey_progress(survey)
+    assert (progress.responses, progress.per_day, progress.last_response_at) == (0, [], None)
+    assert [c.key for c in progress.missing] == ["villager|east|18-44"]
+
+
+# the API
+
+
+@pytest.fixture
+def staff_client(client, survey):
+    client.force_login(make_member(survey, "xiaowang", SurveyMembership.Role.STAFF))
+    return client
+
+
+def test_the_progress_api_answers_with_totals_cells_invitations_days_and_missing(staff_client, survey):
+    make_response(survey, received_at=T0, invitation=Invitation.objects.get(survey=survey))
+    data = staff_client.get(f"/api/v1/surveys/{survey.slug}/progress/").json()
+    assert data["survey"] == "hill-2024"
+    assert data["totals"] == {
+        "target": 3, "received": 1, "towards_target": 1, "responses": 1, "excluded": 0, "flagged": 0,
+        "percent": 33.3, "status": "behind", "status_label": "未完成",
+    }
+    assert data["cells"] == [{
+        "key": "villager|east|18-44", "group": "villager", "group_name": "村民群众", "village": "east",
+        "village_name": "东村", "age_band": "18-44", "age_band_label": "18–44岁",
+        "label": "东村 · 村民群众 · 18–44岁", "target": 3, "received": 1, "excluded": 0, "missing": 2,
+        "percent": 33.3, "status": "behind", "status_label": "未完成",
+    }]
+    assert data["missing"] == data["cells"]
+    assert data["invitations"]["issued"] == 1 and data["invitations"]["returned"] == 1
+    assert data["invitations"]["rows"][0]["responses"] == 1
+    assert data["per_day"] == [{"date": "2024-11-02", "count": 1}]
+    assert data["last_response_at"] == "2024-11-02T09:00:00+08:00"
+
+
+def test_the_progress_api_is_in_the_openapi_schema(staff_client):
+    schema = staff_client.get("/api/v1/schema/?format=json").json()
+    assert "/api/v1/surveys/{slug}/progress/" in schema["paths"]
+
+
+# fixed numbers of queries
+
+
+def _fill(survey, n):
+    villages, bands = ["east", "west"], ["18-44", "45+"]
+    invitation = Invitation.objects.get(survey=survey)
+    for i in range(n):
+        make_response(
+            survey, village=villages[i % 2], age_band=bands[(i // 2) % 2], received_at=T0 + timedelta(hours=7 * i),
+            invitation=invitation if i % 3 else None, excluded=i % 5 == 0,
+            flags=[{"code": "speeder", "reason": "快"}] if i % 4 == 0 else [],
+        )
+
+
+@pytest.mark.parametrize("size", [1, 40])
+def test_the_selector_takes_seven_queries_whatever_the_size(survey, django_assert_num_queries, size):
+    _fill(survey, size)
+    with django_assert_num_queries(7):
+        survey_progress(survey)
+
+
+@pytest.mark.parametrize("size", [1, 40])
+def test_the_api_takes_the_same_queries_whatever_the_size(staff_client, survey, django_assert_num_queries, size):
+    _fill(survey, size)
+    # session, user, survey with the user's roles, then the selector's seven
+    with django_assert_num_queries(10):
+        assert staff_client.get(f"/api/v1/surveys/{survey.slug}/progress/").status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 40])
+def test_the_dashboard_takes_the_same_queries_whatever_the_size(staff_client, survey, django_assert_num_queries, size):
+    _fill(survey, size)
+    chief = make_user("chief", superuser=True)
+    for response in Response.objects.filter(survey=survey)[: size // 4]:
+        AuditEntry.objects.create(survey=survey, user=chief, action="response_excluded", response=response, reason="重复")
+    # session, user, survey with roles, seven for progress, review list, audit log
+    with django_assert_num_queries(12):
+        assert staff_client.get(f"/staff/{survey.slug}/").status_code == 200
+
+
+def test_an_administrator_dashboard_takes_the_same_queries_as_staff(client, survey, django_assert_num_queries):
+    _fill(survey, 10)
+    client.force_login(make_user("chief", superuser=True))
+    with django_assert_num_queries(12):
+        assert client.get(f"/staff/{survey.slug}/").status_code == 200

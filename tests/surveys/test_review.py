@@ -1,0 +1,147 @@
+"""Review: staff exclude and re-include responses with a reason; nothing is deleted; all is audited."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from surveys.cache import survey_data_token
+from surveys.models import AuditEntry, Response, SurveyMembership
+from surveys.services.review import response_exclude, response_include
+from tests.surveys.staff_factories import make_member, make_response, make_user
+
+pytestmark = pytest.mark.django_db
+
+STRAIGHT = [{"code": "straight_lining", "reason": "所答 5 道题全部选择“满意”。"}]
+
+
+@pytest.fixture
+def staff(survey):
+    return make_member(survey, "xiaowang", SurveyMembership.Role.STAFF)
+
+
+@pytest.fixture
+def evaluator(survey):
+    return make_member(survey, "pinggu", SurveyMembership.Role.EVALUATOR)
+
+
+@pytest.fixture
+def flagged(survey):
+    return make_response(survey, flags=STRAIGHT)
+
+
+def test_staff_exclude_a_response_with_a_reason(staff, flagged):
+    entry = response_exclude(response=flagged, user=staff, reason="同一人重复作答")
+    assert Response.objects.get(pk=flagged.pk).excluded
+    assert (entry.user, entry.action, entry.response_id, entry.reason) == (
+        staff, "response_excluded", flagged.pk, "同一人重复作答"
+    )
+    assert entry.details == {"flags": ["straight_lining"]}
+
+
+def test_an_excluded_response_is_kept_with_its_answers_and_flags(staff, flagged):
+    response_exclude(response=flagged, user=staff, reason="测试数据")
+    kept = Response.objects.get(pk=flagged.pk)
+    assert (kept.answers, kept.flags) == (flagged.answers, STRAIGHT)
+
+
+def test_staff_re_include_an_excluded_response_with_a_reason(staff, flagged):
+    response_exclude(response=flagged, user=staff, reason="疑似重复")
+    response_include(response=flagged, user=staff, reason="核实后确为两人")
+    assert not Response.objects.get(pk=flagged.pk).excluded
+    assert list(AuditEntry.objects.order_by("at", "pk").values_list("action", "reason")) == [
+        ("response_excluded", "疑似重复"),
+        ("response_included", "核实后确为两人"),
+    ]
+
+
+@pytest.mark.parametrize("reason", ["", "   ", None])
+def test_a_reason_is_required(staff, flagged, reason):
+    with pytest.raises(ValidationError) as error:
+        response_exclude(response=flagged, user=staff, reason=reason)
+    assert "请填写原因。" in error.value.messages
+    assert not Response.objects.get(pk=flagged.pk).excluded
+    assert not AuditEntry.objects.exists()
+
+
+def test_excluding_twice_is_refused_and_not_logged_twice(staff, flagged):
+    response_exclude(response=flagged, user=staff, reason="重复")
+    with pytest.raises(ValidationError):
+        response_exclude(response=flagged, user=staff, reason="再剔除一次")
+    assert AuditEntry.objects.count() == 1
+
+
+def test_re_including_a_counted_response_is_refused(staff, flagged):
+    with pytest.raises(ValidationError):
+        response_include(response=flagged, user=staff, reason="无")
+    assert not AuditEntry.objects.exists()
+
+
+def test_an_evaluator_cannot_exclude_even_through_the_service(evaluator, flagged):
+    with pytest.raises(PermissionDenied):
+        response_exclude(response=flagged, user=evaluator, reason="看着不对")
+    assert not Response.objects.get(pk=flagged.pk).excluded
+
+
+def test_staff_of_another_survey_cannot_exclude(flagged):
+    from tests.factories import make_survey
+
+    outsider = make_member(make_survey("valley-2024"), "waicun", SurveyMembership.Role.STAFF)
+    with pytest.raises(PermissionDenied):
+        response_exclude(response=flagged, user=outsider, reason="越权")
+
+
+def test_an_administrator_may_exclude(flagged):
+    chief = make_user("chief", superuser=True)
+    response_exclude(response=flagged, user=chief, reason="管理员复核")
+    assert Response.objects.get(pk=flagged.pk).excluded
+
+
+def test_excluding_renews_the_survey_data_token_so_cached_scores_are_dropped(
+    staff, flagged, django_capture_on_commit_callbacks
+):
+    before = survey_data_token(flagged.survey)
+    with django_capture_on_commit_callbacks(execute=True):
+        response_exclude(response=flagged, user=staff, reason="重复")
+    assert survey_data_token(flagged.survey) != before
+
+
+# through the page
+
+
+def test_staff_exclude_through_the_dashboard_form(client, survey, staff, flagged):
+    client.force_login(staff)
+    page = client.post(
+        f"/staff/{survey.slug}/responses/{flagged.pk}/exclude/", {"reason": "同一设备连续提交"}, follow=True
+    )
+    assert Response.objects.get(pk=flagged.pk).excluded
+    text = page.content.decode()
+    assert "已剔除，已记入审计日志" in text
+    assert "同一设备连续提交" in text  # in the audit log on the page
+
+
+def test_the_form_without_a_reason_changes_nothing_and_says_why(client, survey, staff, flagged):
+    client.force_login(staff)
+    page = client.post(f"/staff/{survey.slug}/responses/{flagged.pk}/exclude/", {"reason": " "}, follow=True)
+    assert not Response.objects.get(pk=flagged.pk).excluded
+    assert "请填写原因。" in page.content.decode()
+
+
+def test_staff_re_include_through_the_dashboard_form(client, survey, staff, flagged):
+    response_exclude(response=flagged, user=staff, reason="重复")
+    client.force_login(staff)
+    client.post(f"/staff/{survey.slug}/responses/{flagged.pk}/include/", {"reason": "电话核实"})
+    assert not Response.objects.get(pk=flagged.pk).excluded
+
+
+def test_the_review_form_accepts_only_post(client, survey, staff, flagged):
+    client.force_login(staff)
+    assert client.get(f"/staff/{survey.slug}/responses/{flagged.pk}/exclude/").status_code == 405
+
+
+def test_a_response_of_another_survey_cannot_be_reached_through_this_one(client, survey, staff):
+    from tests.factories import make_survey
+
+    elsewhere = make_response(make_survey("valley-2024"))
+    client.force_login(staff)
+    reply = client.post(f"/staff/{survey.slug}/responses/{elsewhere.pk}/exclude/", {"reason": "x"})
+    assert reply.status_code == 404
+    assert not Response.objects.get(pk=elsewhere.pk).excluded

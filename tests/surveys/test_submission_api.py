@@ -1,0 +1,324 @@
+"""POST /api/v1/responses/ (contract §6): every status code, and nothing half-stored."""
+
+import threading
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
+
+from surveys.cache import survey_data_token
+from surveys.models import Group, Invitation, Response, Survey
+from tests.factories import make_survey
+
+URL = "/api/v1/responses/"
+TOKEN = "hill-2024-east"
+ANSWERS = {"income": "satisfied", "roads": "basically_satisfied", "water": "dont_know"}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # The rate-limit counters live in the cache table, which a test's rollback may not reach.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def body(response_id=None, **changes):
+    data = {
+        "response_id": str(response_id or uuid.uuid4()),
+        "invitation": TOKEN,
+        "age_band": "18-44",
+        "answers": dict(ANSWERS),
+        "comment": "路灯太少",
+        "started_at": "2024-11-02T09:28:00+08:00",
+        "submitted_at": "2024-11-02T09:30:00+08:00",
+    }
+    data.update(changes)
+    return data
+
+
+def post(api, data, **extra):
+    return api.post(URL, data, format="json", **extra)
+
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_new_response_is_stored_and_answered_201(api, survey):
+    rid = uuid.uuid4()
+    answer = post(api, body(rid))
+    assert answer.status_code == 201, answer.json()
+    assert answer.json()["response_id"] == str(rid)
+    stored = Response.objects.get(pk=rid)
+    assert (stored.village.code, stored.group.code, stored.age_band.code) == ("east", "villager", "18-44")
+    assert stored.answers == "013"
+    assert stored.comment == "路灯太少"
+    assert stored.invitation.token == TOKEN
+    assert stored.submitted_at.isoformat() == "2024-11-02T01:30:00+00:00"
+
+
+def test_an_identical_retry_is_answered_200_and_stored_once(api, survey):
+    data = body()
+    assert post(api, data).status_code == 201
+    again = post(api, data)
+    assert again.status_code == 200
+    assert again.json()["response_id"] == data["response_id"]
+    assert Response.objects.count() == 1
+
+
+def test_a_retry_is_recognised_by_answer_codes_even_after_the_questionnaire_changed(api, survey):
+    data = body()
+    post(api, data)
+    survey.item_set.filter(code="roads").update(text="道路交通")  # a new questionnaire version
+    assert post(api, data).status_code == 200
+
+
+def test_a_retry_is_answered_200_even_after_the_survey_closed(api, survey):
+    data = body()
+    post(api, data)
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.CLOSED)
+    assert post(api, data).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"answers": {**ANSWERS, "water": "satisfied"}},
+        {"age_band": "45+"},
+        {"comment": "另一条意见"},
+        {"submitted_at": "2024-11-02T10:00:00+08:00"},
+    ],
+    ids=["answers", "age_band", "comment", "submitted_at"],
+)
+def test_the_same_id_with_other_content_is_answered_409(api, survey, change):
+    rid = uuid.uuid4()
+    post(api, body(rid))
+    answer = post(api, body(rid, **change))
+    assert answer.status_code == 409
+    assert answer.json()["code"] == "conflict"
+    assert Response.objects.get(pk=rid).answers == "013", "the first submission is kept"
+
+
+def test_the_same_id_through_another_invitation_is_answered_409(api, survey):
+    staff = Group.objects.get(survey=survey, code="staff")
+    Invitation.objects.create(survey=survey, token="hill-2024-staff", group=staff)
+    rid = uuid.uuid4()
+    post(api, body(rid))
+    answer = post(api, body(rid, invitation="hill-2024-staff", age_band=None))
+    assert answer.status_code == 409
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"answers": {**ANSWERS, "roads": "very_happy"}}, "answers.roads"),
+        ({"answers": {**ANSWERS, "bridges": "satisfied"}}, "answers.bridges"),
+        ({"answers": {"income": "satisfied", "roads": "satisfied"}}, "answers.water"),
+        ({"age_band": None}, "age_band"),
+        ({"age_band": "90+"}, "age_band"),
+        ({"response_id": "not-a-uuid"}, "response_id"),
+        ({"submitted_at": "yesterday"}, "submitted_at"),
+        ({"answers": {}}, "answers"),
+        ({"comment": "长" * 2001}, "comment"),
+    ],
+    ids=[
+        "unknown-option",
+        "unknown-item",
+        "unanswered-item",
+        "no-age-band",
+        "unknown-age-band",
+        "bad-uuid",
+        "bad-time",
+        "no-answers",
+        "long-comment",
+    ],
+)
+def test_a_bad_payload_is_answered_400_naming_the_field(api, survey, change, field):
+    answer = post(api, body(**change))
+    assert answer.status_code == 400
+    errors = answer.json()["errors"]
+    assert field in errors, errors
+    assert all(isinstance(m, str) for m in errors[field])
+    assert Response.objects.count() == 0
+
+
+def test_a_missing_field_is_answered_400(api, survey):
+    data = body()
+    del data["invitation"]
+    answer = post(api, data)
+    assert answer.status_code == 400
+    assert "invitation" in answer.json()["errors"]
+
+
+def test_a_body_that_is_not_json_is_answered_400_in_the_same_shape(api, survey):
+    answer = api.post(URL, "{not json", content_type="application/json")
+    assert answer.status_code == 400
+    assert "errors" in answer.json()
+
+
+def test_an_age_band_for_a_group_not_sampled_by_age_is_answered_400(api, survey):
+    staff = Group.objects.get(survey=survey, code="staff")
+    Invitation.objects.create(survey=survey, token="hill-2024-staff", group=staff)
+    answer = post(api, body(invitation="hill-2024-staff"))
+    assert answer.status_code == 400
+    assert "age_band" in answer.json()["errors"]
+    assert post(api, body(invitation="hill-2024-staff", age_band=None)).status_code == 201
+
+
+def test_an_unknown_invitation_is_answered_403(api, survey):
+    answer = post(api, body(invitation="no-such-token"))
+    assert answer.status_code == 403
+    assert answer.json()["code"] == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("invitation_change", "code"),
+    [
+        ({"is_active": False}, "inactive"),
+        ({"opens_at": timezone.now() + timedelta(days=1)}, "not_yet_open"),
+        ({"closes_at": timezone.now() - timedelta(minutes=1)}, "window_closed"),
+    ],
+    ids=["inactive", "not-yet-open", "closed-window"],
+)
+def test_a_closed_invitation_is_answered_403(api, survey, invitation_change, code):
+    Invitation.objects.filter(token=TOKEN).update(**invitation_change)
+    answer = post(api, body())
+    assert answer.status_code == 403
+    assert answer.json()["code"] == code
+    assert answer.json()["detail"]
+    assert Response.objects.count() == 0
+
+
+@pytest.mark.parametrize("status", [Survey.Status.DRAFT, Survey.Status.CLOSED, Survey.Status.PUBLISHED])
+def test_a_survey_not_collecting_is_answered_403(api, status):
+    make_survey(status=status)
+    answer = post(api, body())
+    assert answer.status_code == 403
+    assert answer.json()["code"] in {"survey_not_open", "survey_closed"}
+
+
+def test_a_used_single_use_invitation_is_answered_403_but_its_own_retry_200(api, survey):
+    Invitation.objects.filter(token=TOKEN).update(single_use=True)
+    first = body()
+    assert post(api, first).status_code == 201
+    assert post(api, first).status_code == 200
+    second = post(api, body())
+    assert second.status_code == 403
+    assert second.json()["code"] == "used_up"
+    assert Response.objects.count() == 1
+
+
+def test_a_second_response_from_the_same_phone_is_answered_403(api, survey):
+    assert post(api, body(device="phone-1")).status_code == 201
+    answer = post(api, body(device="phone-1"))
+    assert answer.status_code == 403
+    assert answer.json()["code"] == "device_used"
+    assert "手机" in answer.json()["detail"]
+    assert post(api, body(device="phone-2")).status_code == 201
+
+
+def test_the_device_marker_may_come_in_a_cookie(api, survey):
+    api.cookies["sv_device"] = "phone-1"
+    assert post(api, body()).status_code == 201
+    assert post(api, body()).status_code == 403
+
+
+def test_a_shared_phone_may_answer_many_times_where_the_survey_allows_it(api, survey):
+    Survey.objects.filter(pk=survey.pk).update(allow_shared_device=True)
+    assert post(api, body(device="interviewer")).status_code == 201
+    assert post(api, body(device="interviewer")).status_code == 201
+    assert Response.objects.count() == 2
+
+
+def test_only_a_keyed_hash_of_the_device_marker_is_stored(api, survey):
+    rid = uuid.uuid4()
+    post(api, body(rid, device="phone-1"))
+    stored = Response.objects.get(pk=rid).device
+    assert len(stored) == 64 and "phone-1" not in stored
+
+
+def test_too_many_requests_from_one_address_are_answered_429(api, survey, settings):
+    settings.SUBMISSION_RATE_LIMITS = {"ip": (2, 60)}
+    assert post(api, body()).status_code == 201
+    assert post(api, body()).status_code == 201
+    answer = post(api, body())
+    assert answer.status_code == 429
+    assert Response.objects.count() == 2
+    assert post(api, body(), REMOTE_ADDR="10.1.2.3").status_code == 201, "another address is not limited"
+
+
+def test_too_many_requests_for_one_invitation_are_answered_429(api, survey, settings):
+    settings.SUBMISSION_RATE_LIMITS = {"invitation": (1, 60)}
+    assert post(api, body()).status_code == 201
+    assert post(api, body(), REMOTE_ADDR="10.1.2.3").status_code == 429
+
+
+def test_a_stored_response_changes_the_survey_data_token(api, survey, django_capture_on_commit_callbacks):
+    before = survey_data_token(survey)
+    with django_capture_on_commit_callbacks(execute=True):
+        post(api, body())
+    assert survey_data_token(survey) != before
+
+
+def test_the_endpoint_needs_no_login_and_no_csrf_token(survey):
+    strict = APIClient(enforce_csrf_checks=True)
+    assert post(strict, body()).status_code == 201
+
+
+def test_the_openapi_schema_documents_the_endpoint(survey):
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    operation = schema["paths"]["/api/v1/responses/"]["post"]
+    assert set(operation["responses"]) >= {"200", "201", "400", "403", "409", "429"}
+
+
+CONCURRENT = 50
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="the in-memory SQLite test database is one connection shared by the live server's threads",
+)
+def test_fifty_identical_concurrent_posts_store_exactly_one(live_server):
+    import json
+    import urllib.error
+    import urllib.request
+
+    make_survey()
+    data = json.dumps(body()).encode()
+    barrier = threading.Barrier(CONCURRENT)
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def send():
+        request = urllib.request.Request(
+            live_server.url + URL, data=data, headers={"Content-Type": "application/json"}, method="POST"
+        )
+        barrier.wait()
+        try:
+            with urllib.request.urlopen(request, timeout=60) as reply:
+                code = reply.status
+        except urllib.error.HTTPError as exc:
+            code = exc.code
+        with lock:
+            statuses.append(code)
+
+    threads = [threading.Thread(target=send) for _ in range(CONCURRENT)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(statuses) == CONCURRENT
+    assert sorted(set(statuses)) in ([200, 201], [201]), statuses
+    assert statuses.count(201) == 1, statuses
+    assert Response.objects.count() == 1
