@@ -392,6 +392,9 @@ class Response(models.Model):
     excluded = models.BooleanField(_("已剔除"), default=False)
     # Data-quality flags set when the response arrives: [{"code": ..., "reason": ...}].
     flags = models.JSONField(_("数据质量标记"), default=list, blank=True)
+    entered_by = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="entered_responses", verbose_name=_("录入人")
+    )
 
     class Meta:
         verbose_name = _("答卷")
@@ -453,3 +456,74 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class PublishedReport(models.Model):
+    """What a survey's evaluators published, frozen: the score document and the downloads.
+
+    Publishing stores the files themselves, so a published report downloads byte for byte the
+    same later, whatever happens to the data afterwards.
+    """
+
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, verbose_name=_("调查"))
+    created_at = models.DateTimeField(_("发布时间"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("发布人")
+    )
+    data_hash = models.CharField(_("答卷摘要"), max_length=64, help_text=_("所含答卷的 SHA-256 摘要"))
+    scheme = models.JSONField(_("计分方案"))
+    score = models.JSONField(_("得分文档"))
+    xlsx = models.BinaryField(_("XLSX"), blank=True)
+    pdf = models.BinaryField(_("PDF"), blank=True)
+    csv = models.BinaryField(_("CSV"), blank=True)
+
+    class Meta:
+        verbose_name = _("已发布报告")
+        verbose_name_plural = _("已发布报告")
+        ordering = ["survey", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.survey.slug} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PaperSheet(models.Model):
+    """One printed paper questionnaire: its number and the response id its QR code carries."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, verbose_name=_("调查"))
+    invitation = models.ForeignKey(Invitation, on_delete=models.PROTECT, verbose_name=_("邀请链接"))
+    number = models.CharField(_("问卷编号"), max_length=20, unique=True)
+    response_id = models.UUIDField(_("答卷编号"), unique=True, default=uuid.uuid4)
+    printed_at = models.DateTimeField(_("打印时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("纸质问卷")
+        verbose_name_plural = _("纸质问卷")
+        ordering = ["survey", "number"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class PaperEntry(models.Model):
+    """One staff member's typing of one paper sheet (double entry: two per sheet)."""
+
+    sheet = models.ForeignKey(PaperSheet, on_delete=models.PROTECT, verbose_name=_("纸质问卷"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("录入人"))
+    version = models.ForeignKey(QuestionnaireVersion, on_delete=models.PROTECT, verbose_name=_("问卷版本"))
+    age_band = models.ForeignKey(
+        AgeBand, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("年龄段")
+    )
+    answers = models.CharField(_("答案"), max_length=255)
+    entered_at = models.DateTimeField(_("录入时间"), default=timezone.now)
+    keystrokes = models.PositiveIntegerField(_("按键次数"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("录入记录")
+        verbose_name_plural = _("录入记录")
+        ordering = ["sheet", "entered_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["sheet", "user"], name="paper_entry_once_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sheet} · {self.user}"

@@ -93,12 +93,19 @@ def survey_create_from_design(*, design: SurveyDesign, issue_invitations: bool =
         for n, g in enumerate(design.groups, start=1)
     }
     age_bands = {
-        a.code: AgeBand.objects.create(survey=survey, code=a.code, label=a.label, label_en=a.label_en, order=n)
+        a.code: AgeBand.objects.create(
+            survey=survey, code=a.code, label=a.label, label_en=a.label_en, order=n
+        )
         for n, a in enumerate(design.age_bands, start=1)
     }
     villages = {
         v.code: Village.objects.create(
-            survey=survey, code=v.code, name=v.name, name_en=v.name_en, is_placeholder=v.is_placeholder, order=n
+            survey=survey,
+            code=v.code,
+            name=v.name,
+            name_en=v.name_en,
+            is_placeholder=v.is_placeholder,
+            order=n,
         )
         for n, v in enumerate(design.villages, start=1)
     }
@@ -118,7 +125,7 @@ def survey_create_from_design(*, design: SurveyDesign, issue_invitations: bool =
 
 
 def _with_year(text: str, old: int, new: int) -> str:
-    """"…2020年度…" becomes "…2021年度…"; a text without the old year stays as it is."""
+    """ "…2020年度…" becomes "…2021年度…"; a text without the old year stays as it is."""
     return re.sub(rf"(?<!\d){old}(?!\d)", str(new), text)
 
 

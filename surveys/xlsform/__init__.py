@@ -90,7 +90,9 @@ def survey_import_xlsform(
     design, warnings = read_xlsform(source, slug=slug, year=year)
     if Survey.objects.filter(slug=design.slug).exists():
         column = None if slug else "form_id"
-        raise XLSFormError([Problem("settings", 2, column, f"调查代码 {design.slug} 已存在，请换一个（--slug）")])
+        raise XLSFormError(
+            [Problem("settings", 2, column, f"调查代码 {design.slug} 已存在，请换一个（--slug）")]
+        )
     try:
         survey = survey_create_from_design(design=design, issue_invitations=issue_invitations)
     except ValidationError as exc:

@@ -139,7 +139,9 @@ class _Parser:
                     continue
                 code = c.code("survey", row, name, "维度")
                 if code in found.dimensions:
-                    c.error("survey", row, "name", f"维度代码 {code} 重复（第 {found.dimensions[code].row} 行）")
+                    c.error(
+                        "survey", row, "name", f"维度代码 {code} 重复（第 {found.dimensions[code].row} 行）"
+                    )
                 zh, en = c.label_pair(sheet, labels, row, cells, f"维度 {code} ")
                 self._lengths("survey", row, labels, zh, en, 100, "维度名称")
                 weight = c.number("survey", row, "weight", cells.get("weight"))
@@ -150,9 +152,16 @@ class _Parser:
                     c.error("survey", row, "type", "end_group 之前没有对应的 begin_group")
                 elif not open_group.has_items:
                     if open_group.weight is not None:
-                        c.error("survey", open_group.row, "weight", f"分组 {open_group.code} 没有题目，不能有权重")
+                        c.error(
+                            "survey", open_group.row, "weight", f"分组 {open_group.code} 没有题目，不能有权重"
+                        )
                     else:
-                        c.warn("survey", open_group.row, "type", f"分组 {open_group.code} 没有题目，不作为维度导入")
+                        c.warn(
+                            "survey",
+                            open_group.row,
+                            "type",
+                            f"分组 {open_group.code} 没有题目，不作为维度导入",
+                        )
                 open_group = None
             elif kind == "select_one":
                 self._select_one(found, sheet, labels, row, cells, args, name, role, open_group, item_rows)
@@ -222,7 +231,9 @@ class _Parser:
             found.dimensions.setdefault(open_group.code, open_group)
             return open_group.code
         if not column:
-            self.c.error("survey", row, "dimension", "题目不属于任何维度：请放进 begin_group 分组，或填写 dimension 列")
+            self.c.error(
+                "survey", row, "dimension", "题目不属于任何维度：请放进 begin_group 分组，或填写 dimension 列"
+            )
         elif column not in found.dimensions:
             self.c.code("survey", row, column, "维度", column="dimension")
             self.c.warn(
@@ -255,7 +266,12 @@ class _Parser:
                 continue
             code = c.code("choices", row, cells.get("name"), "选项")
             if (list_name, code) in seen:
-                c.error("choices", row, "name", f"列表 {list_name} 中 {code} 重复（第 {seen[list_name, code]} 行）")
+                c.error(
+                    "choices",
+                    row,
+                    "name",
+                    f"列表 {list_name} 中 {code} 重复（第 {seen[list_name, code]} 行）",
+                )
             seen.setdefault((list_name, code), row)
             c.other_columns(sheet, row, cells, KNOWN_CHOICES, role=False)
             lists.setdefault(list_name, []).append(_Choice(row, code, cells))
@@ -296,7 +312,8 @@ def _scheme(parser: _Parser, found: _Questions, options, groups, group_weights, 
                 c.error("choices", row, "weight", f"受访群体 {group.code} 缺少权重（其他群体给了权重）")
     if choices.has("scheme_points"):
         option_points = {
-            o.code: c.number("choices", row, "scheme_points", cells.get("scheme_points")) for o, row, cells in options
+            o.code: c.number("choices", row, "scheme_points", cells.get("scheme_points"))
+            for o, row, cells in options
         }
     else:
         option_points = {o.code: o.points for o, _row, _cells in options}
@@ -337,7 +354,11 @@ def _quotas(parser: _Parser, groups: set[str], villages: set[str], age_bands: se
     quotas, seen = [], {}
     for row, cells in sheet.rows:
         group, village, age_band = (cell_text(cells.get(k)) for k in ("group", "village", "age_band"))
-        for column, code, known in (("group", group, groups), ("village", village, villages), ("age_band", age_band, age_bands)):  # noqa: E501
+        for column, code, known in (
+            ("group", group, groups),
+            ("village", village, villages),
+            ("age_band", age_band, age_bands),
+        ):  # noqa: E501
             if (code or column == "group") and code not in known:
                 c.error("quotas", row, column, f"未知代码 {code!r}；应为 {', '.join(known) or '（无）'} 之一")
         target = c.number("quotas", row, "target", cells.get("target"), integer=True)
@@ -370,7 +391,11 @@ def _survey_fields(parser: _Parser, settings: dict, slug: str | None, year: int 
         year = c.number("settings", 2, "year", settings.get("year"), integer=True)
         if year is None and cell_text(settings.get("year")) == "":
             c.error("settings", 2, "year", "缺少年度 year，也可在导入时指定 --year")
-    for column, value, limit in (("form_title", title, 200), ("title_en", cell_text(settings.get("title_en")), 200), ("organisation", organisation, 200)):  # noqa: E501
+    for column, value, limit in (
+        ("form_title", title, 200),
+        ("title_en", cell_text(settings.get("title_en")), 200),
+        ("organisation", organisation, 200),
+    ):  # noqa: E501
         c.length("settings", 2, column, value, limit, column)
     return {
         "slug": slug,
@@ -378,7 +403,9 @@ def _survey_fields(parser: _Parser, settings: dict, slug: str | None, year: int 
         "title_en": cell_text(settings.get("title_en")),
         "organisation": organisation[:200],
         "year": year or 0,
-        "allow_shared_device": c.flag("settings", 2, "allow_shared_device", settings.get("allow_shared_device")),
+        "allow_shared_device": c.flag(
+            "settings", 2, "allow_shared_device", settings.get("allow_shared_device")
+        ),
     }
 
 
@@ -408,7 +435,9 @@ def _design(parser: _Parser, slug: str | None, year: int | None) -> SurveyDesign
     if answer_choices and not parser.sheets["choices"].has("points"):
         c.warn("choices", 1, "points", "没有 points 列：选项都不计分，请在管理后台补上分值")
     if len(options) > MAX_OPTIONS:
-        c.error("choices", None, None, f"选项列表 {answer_list} 有 {len(options)} 个选项，最多 {MAX_OPTIONS} 个")
+        c.error(
+            "choices", None, None, f"选项列表 {answer_list} 有 {len(options)} 个选项，最多 {MAX_OPTIONS} 个"
+        )
 
     def role_list(role: str, what: str) -> list[_Choice]:
         if role not in found.roles:
@@ -432,7 +461,9 @@ def _design(parser: _Parser, slug: str | None, year: int | None) -> SurveyDesign
         for choice, zh, en in parser.labelled(role_list("age_band", "年龄段"), labels, "年龄段", 50)
     ]
     villages = [
-        VillageSpec(choice.code, zh, en, c.flag("choices", choice.row, "placeholder", choice.cells.get("placeholder")))
+        VillageSpec(
+            choice.code, zh, en, c.flag("choices", choice.row, "placeholder", choice.cells.get("placeholder"))
+        )
         for choice, zh, en in parser.labelled(role_list("village", "村（社区）"), labels, "村（社区）", 100)
     ]
     used = {answer_list, *(name for name, _row in found.roles.values())}

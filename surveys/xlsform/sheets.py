@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from typing import Any
 
 from surveys.xlsform.conventions import ROLE_COLUMN, Problem, language_of
 
@@ -30,7 +30,16 @@ LOGIC = re.compile(
 )
 LOGIC_ON_ROLES = {"relevant"}  # the written form asks villages and age bands of some groups only
 KNOWN_SURVEY = {"type", "name", "dimension", "weight", "appearance", ROLE_COLUMN}  # appearance: looks only
-KNOWN_CHOICES = {"list_name", "name", "points", "scheme_points", "by_village", "population", "weight", "placeholder"}
+KNOWN_CHOICES = {
+    "list_name",
+    "name",
+    "points",
+    "scheme_points",
+    "by_village",
+    "population",
+    "weight",
+    "placeholder",
+}
 PYXFORM_SETTINGS = {
     "version", "namespaces", "instance_name", "style", "public_key", "submission_url", "auto_send",
     "auto_delete", "allow_choice_duplicates", "clean_text_values", "omit_instanceid", "instance_xmlns",
@@ -119,7 +128,9 @@ class Collector:
             elif getattr(labels, language) is None or column != "label":
                 setattr(labels, language, column)
         if labels.zh is None:
-            self.error(sheet.title, 1, None, "没有中文标签列（应为 label::中文 (zh)，或默认语言为中文时的 label）")
+            self.error(
+                sheet.title, 1, None, "没有中文标签列（应为 label::中文 (zh)，或默认语言为中文时的 label）"
+            )
         elif labels.en is None:
             self.warn(sheet.title, 1, None, "没有英文标签列（label::English (en)）：英文界面将显示中文")
         return labels

@@ -26,7 +26,17 @@ from surveys.xlsform.conventions import (
     ZH_LANGUAGE,
 )
 
-SURVEY_COLUMNS = ["type", "name", ZH_LABEL, EN_LABEL, "required", "relevant", "appearance", "weight", ROLE_COLUMN]
+SURVEY_COLUMNS = [
+    "type",
+    "name",
+    ZH_LABEL,
+    EN_LABEL,
+    "required",
+    "relevant",
+    "appearance",
+    "weight",
+    ROLE_COLUMN,
+]
 CHOICE_COLUMNS = ["list_name", "name", ZH_LABEL, EN_LABEL, "points"]
 GROUP_COLUMNS = ["by_village", "population", "weight"]
 SETTINGS_COLUMNS = [
@@ -133,7 +143,9 @@ def write_xlsform(design: SurveyDesign) -> Workbook:
     workbook.remove(workbook.active)
     _sheet(workbook, "survey", SURVEY_COLUMNS, _survey_rows(design))
     scheme_points = _scheme_points_differ(design)
-    choice_columns = CHOICE_COLUMNS + GROUP_COLUMNS + (["scheme_points"] if scheme_points else []) + ["placeholder"]
+    choice_columns = (
+        CHOICE_COLUMNS + GROUP_COLUMNS + (["scheme_points"] if scheme_points else []) + ["placeholder"]
+    )
     _sheet(workbook, "choices", choice_columns, _choice_rows(design, scheme_points))
     min_cell = design.scheme.get("min_cell", 5) if design.scheme is not None else None
     settings = [

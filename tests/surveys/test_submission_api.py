@@ -1,11 +1,16 @@
 """POST /api/v1/responses/ (contract §6): every status code, and nothing half-stored."""
 
+import json
 import threading
+import urllib.error
+import urllib.request
 import uuid
 from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 from django.db import connection
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
@@ -284,16 +289,31 @@ def test_the_openapi_schema_documents_the_endpoint(survey):
 CONCURRENT = 50
 
 
+class _Server(ThreadedWSGIServer):
+    # Django's default listen backlog (10) would reset most of fifty simultaneous connections
+    # before the application saw them; a real deployment sits behind a proxy that queues them.
+    request_queue_size = 2 * CONCURRENT
+
+
+@pytest.fixture
+def server_url():
+    """The whole application on a threaded server of its own: one thread and one database
+    connection per request, closed after each (Django's ThreadedWSGIServer does that)."""
+    server = _Server(("127.0.0.1", 0), WSGIRequestHandler)
+    server.set_app(WSGIHandler())
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(
     connection.vendor == "sqlite",
-    reason="the in-memory SQLite test database is one connection shared by the live server's threads",
+    reason="the in-memory SQLite test database locks whole tables between connections",
 )
-def test_fifty_identical_concurrent_posts_store_exactly_one(live_server):
-    import json
-    import urllib.error
-    import urllib.request
-
+def test_fifty_identical_concurrent_posts_store_exactly_one(server_url):
     make_survey()
     data = json.dumps(body()).encode()
     barrier = threading.Barrier(CONCURRENT)
@@ -302,7 +322,7 @@ def test_fifty_identical_concurrent_posts_store_exactly_one(live_server):
 
     def send():
         request = urllib.request.Request(
-            live_server.url + URL, data=data, headers={"Content-Type": "application/json"}, method="POST"
+            server_url + URL, data=data, headers={"Content-Type": "application/json"}, method="POST"
         )
         barrier.wait()
         try:
@@ -318,7 +338,7 @@ def test_fifty_identical_concurrent_posts_store_exactly_one(live_server):
         thread.start()
     for thread in threads:
         thread.join()
-    assert len(statuses) == CONCURRENT
-    assert sorted(set(statuses)) in ([200, 201], [201]), statuses
+    assert len(statuses) == CONCURRENT, "every request got an answer"
     assert statuses.count(201) == 1, statuses
+    assert statuses.count(200) == CONCURRENT - 1, statuses
     assert Response.objects.count() == 1

@@ -1,20 +1,16 @@
-"""XLSForm import and export: the daligang survey round-trips, a hand-written form works, bad ones are named."""
+"""XLSForm import and export: daligang round-trips, a hand-written form works, bad ones are named."""
 
 import io
 import uuid
 
-import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
 from pyxform.xls2xform import convert
 
-from stats import parse_scheme, score
-from stats.matrix import SurveyMatrix
-from surveys.answers import decode_answers
 from surveys.design import survey_design
 from surveys.models import Survey
-from surveys.selectors import survey_catalog, survey_versions
+from surveys.scoring import score_document
 from surveys.services.questionnaire import questionnaire_definition
 from surveys.services.response_import import responses_import_text
 from surveys.xlsform import XLSFormError, survey_export_xlsform, survey_import_xlsform
@@ -106,7 +102,10 @@ def test_the_daligang_export_converts_with_pyxform_without_error(daligang):
     assert warnings == []
     assert 'lang="中文 (zh)" default="true()"' in result.xform
     assert 'lang="English (en)"' in result.xform
-    assert "<value>依法履职情况</value>" in result.xform and "<value>Acting according to law</value>" in result.xform
+    assert (
+        "<value>依法履职情况</value>" in result.xform
+        and "<value>Acting according to law</value>" in result.xform
+    )
     # The village and age band are asked of villagers only; the comment is a text question.
     assert "selected( /data/group , 'villager')" in result.xform
     assert 'manyidu:role="comment"' in result.xform
@@ -142,12 +141,17 @@ def test_export_then_import_then_export_gives_the_same_workbook(daligang):
 
 
 def test_a_scheme_that_scores_options_otherwise_than_their_points_survives_the_round_trip(daligang):
-    daligang.scheme = {**daligang.scheme, "option_points": {**daligang.scheme["option_points"], "basically_satisfied": 60}}
+    daligang.scheme = {
+        **daligang.scheme,
+        "option_points": {**daligang.scheme["option_points"], "basically_satisfied": 60},
+    }
     daligang.scheme["group_weights"] = {"villager": 0.6, "staff": 0.2, "deputy": 0.2}
     daligang.scheme["item_weights"] = {"income": 2}
     daligang.save()
 
-    survey = survey_import_xlsform(source=io.BytesIO(survey_export_xlsform(survey=daligang)), slug="d2").survey
+    survey = survey_import_xlsform(
+        source=io.BytesIO(survey_export_xlsform(survey=daligang)), slug="d2"
+    ).survey
 
     assert survey.scheme == daligang.scheme
     assert survey.option_set.get(code="basically_satisfied").points == 80
@@ -157,7 +161,9 @@ def test_a_survey_without_a_scheme_comes_back_without_one(survey):
     survey.scheme = None
     survey.save()
 
-    copy = survey_import_xlsform(source=io.BytesIO(survey_export_xlsform(survey=survey)), slug="hill-copy").survey
+    copy = survey_import_xlsform(
+        source=io.BytesIO(survey_export_xlsform(survey=survey)), slug="hill-copy"
+    ).survey
 
     assert copy.scheme is None
     assert design_without_slug(copy) == design_without_slug(survey)
@@ -166,47 +172,16 @@ def test_a_survey_without_a_scheme_comes_back_without_one(survey):
 # --- a hand-written form -------------------------------------------------------------------
 
 
-def matrix_of(survey: Survey) -> SurveyMatrix:
-    """The stored responses as the engine's input (what the scoring adapter does)."""
-    catalog, versions = survey_catalog(survey), survey_versions(survey)
-    items, options = catalog.item_codes, catalog.option_codes
-    groups, villages, ages = list(catalog.groups), list(catalog.villages), list(catalog.age_bands)
-    rows = []
-    for response in survey.response_set.select_related("group", "village", "age_band"):
-        version = versions[response.version_id]
-        answers = decode_answers(response.answers, item_codes=version.item_codes, option_codes=version.option_codes)
-        rows.append(
-            (
-                [options.index(answers[i]) if answers.get(i) else -1 for i in items],
-                groups.index(response.group.code),
-                villages.index(response.village.code) if response.village else -1,
-                ages.index(response.age_band.code) if response.age_band else -1,
-            )
-        )
-    return SurveyMatrix(
-        item_codes=items,
-        item_dimension=[catalog.items[i].dimension.code for i in items],
-        dimension_codes=list(dict.fromkeys(catalog.items[i].dimension.code for i in items)),
-        option_codes=options,
-        answers=np.array([r[0] for r in rows], dtype=np.int8),
-        group=np.array([r[1] for r in rows]),
-        group_codes=groups,
-        group_population=[g.population for g in catalog.groups.values()],
-        group_clustered=[g.by_village for g in catalog.groups.values()],
-        village=np.array([r[2] for r in rows]),
-        village_codes=villages,
-        age_band=np.array([r[3] for r in rows]),
-        age_band_codes=ages,
-    )
-
-
 def test_a_hand_written_form_becomes_a_survey_whose_respondents_answer_and_whose_score_is_computed():
     imported = survey_import_xlsform(source=workbook_bytes(river_town_form()))
     survey = imported.survey
 
     assert imported.warnings == []
     assert survey.title == "河镇2025年度满意度调查" and survey.year == 2025
-    assert [(i["code"], i["dimension"], i["text"], i["text_en"]) for i in questionnaire_definition(survey)["items"]] == [
+    assert [
+        (i["code"], i["dimension"], i["text"], i["text_en"])
+        for i in questionnaire_definition(survey)["items"]
+    ] == [
         ("income", "economy", "家庭收入", "Household income"),
         ("jobs", "economy", "就业机会", "Jobs"),
         ("roads", "services", "道路交通", "Roads"),
@@ -230,19 +205,12 @@ def test_a_hand_written_form_becomes_a_survey_whose_respondents_answer_and_whose
     result = responses_import_text(survey=survey, text="\n".join([header, *rows]) + "\n")
     assert result.created == 3
 
-    catalog = survey_catalog(survey)
-    scheme = parse_scheme(
-        survey.scheme,
-        options=catalog.option_codes,
-        dimensions=["economy", "services"],
-        items=catalog.item_codes,
-        groups=list(catalog.groups),
-    )
-    outcome = score(matrix_of(survey), scheme)
+    document = score_document(survey, use_cache=False)
     # income (100+100+60)/3; jobs (60+0)/2 (don't know left out); roads (0+100+100)/3
     income, jobs, roads = 260 / 3, 30.0, 200 / 3
     economy = (income * 1 + jobs * 2) / 3
-    assert outcome.composite.score == pytest.approx(0.4 * economy + 0.6 * roads)
+    assert document["composite"]["score"] == pytest.approx(0.4 * economy + 0.6 * roads)
+    assert [d["score"] for d in document["dimensions"]] == [pytest.approx(economy), pytest.approx(roads)]
 
 
 def test_a_form_without_weights_gives_a_survey_scored_by_the_default_points():
@@ -290,11 +258,15 @@ def test_a_missing_english_label_is_a_named_warning_and_a_missing_chinese_label_
     form = river_town_form()
     form["survey"][5][3] = None
     warnings = survey_import_xlsform(source=workbook_bytes(form)).warnings
-    assert "survey 表第 6 行（label::English (en) 列）：题目 income 缺少英文标签" in [str(w) for w in warnings]
+    assert "survey 表第 6 行（label::English (en) 列）：题目 income 缺少英文标签" in [
+        str(w) for w in warnings
+    ]
 
     form["settings"][1][0] = "river-2025-b"
     form["choices"][2][2] = None
-    assert problems_of(form) == ["choices 表第 3 行（label::中文 (zh) 列）：选项 basically_satisfied 缺少中文标签"]
+    assert problems_of(form) == [
+        "choices 表第 3 行（label::中文 (zh) 列）：选项 basically_satisfied 缺少中文标签"
+    ]
 
 
 def test_plain_label_columns_are_read_in_the_default_language_with_a_warning_for_english():
@@ -306,7 +278,9 @@ def test_plain_label_columns_are_read_in_the_default_language_with_a_warning_for
     imported = survey_import_xlsform(source=workbook_bytes(form))
 
     assert imported.survey.item_set.get(code="income").text == "家庭收入"
-    assert "survey 表第 1 行：没有英文标签列（label::English (en)）：英文界面将显示中文" in [str(w) for w in imported.warnings]
+    assert "survey 表第 1 行：没有英文标签列（label::English (en)）：英文界面将显示中文" in [
+        str(w) for w in imported.warnings
+    ]
 
 
 # --- bad workbooks are named ---------------------------------------------------------------
@@ -321,20 +295,26 @@ def test_a_missing_choices_sheet_is_named():
 def test_a_select_multiple_is_named_with_its_row():
     form = river_town_form()
     form["survey"][6][0] = "select_multiple sat"
-    assert problems_of(form) == ["survey 表第 7 行（type 列）：不支持多选题 select_multiple：每道满意度题目只能选一个答案"]
+    assert problems_of(form) == [
+        "survey 表第 7 行（type 列）：不支持多选题 select_multiple：每道满意度题目只能选一个答案"
+    ]
 
 
 def test_an_unknown_list_is_named_with_the_row_that_uses_it():
     form = river_town_form()
     form["survey"][5][0] = form["survey"][6][0] = form["survey"][9][0] = "select_one satisfaction"
     (problem,) = problems_of(form)
-    assert problem.startswith("survey 表第 6 行（type 列）：题目的选项列表 satisfaction 在 choices 表中不存在")
+    assert problem.startswith(
+        "survey 表第 6 行（type 列）：题目的选项列表 satisfaction 在 choices 表中不存在"
+    )
 
 
 def test_items_on_a_second_answer_list_are_named():
     form = river_town_form()
     form["survey"][9][0] = "select_one who"
-    assert problems_of(form) == ["survey 表第 10 行（type 列）：所有题目须用同一个选项列表：这里是 who，第 6 行是 sat"]
+    assert problems_of(form) == [
+        "survey 表第 10 行（type 列）：所有题目须用同一个选项列表：这里是 who，第 6 行是 sat"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -344,7 +324,12 @@ def test_items_on_a_second_answer_list_are_named():
         (6, 0, "calculate", "survey 表第 7 行（type 列）：不支持计算字段 calculate"),
         (6, 0, "integer", "survey 表第 7 行（type 列）：不支持题型 integer"),
         (6, 1, "income", "survey 表第 7 行（name 列）：题目代码 income 重复（第 6 行）"),
-        (6, 0, "select_one sat or_other", "survey 表第 7 行（type 列）：select_one 后应只有一个选项列表名（不支持 or_other）"),
+        (
+            6,
+            0,
+            "select_one sat or_other",
+            "survey 表第 7 行（type 列）：select_one 后应只有一个选项列表名（不支持 or_other）",
+        ),
         (6, 2, None, "survey 表第 7 行（label::中文 (zh) 列）：题目 jobs 缺少中文标签"),
         (6, 0, "begin_group", "survey 表第 7 行（type 列）：不支持嵌套分组：第 5 行的分组尚未结束"),
         (4, 4, None, "survey 表第 5 行（weight 列）：维度 economy 缺少权重（其他维度给了权重）"),
@@ -361,7 +346,9 @@ def test_skip_logic_on_an_item_is_named():
     form = river_town_form()
     form["survey"][0].append("relevant")
     form["survey"][6].append("${income} = 'dissatisfied'")
-    assert problems_of(form) == ["survey 表第 7 行（relevant 列）：不支持 relevant（跳转、计算或校验逻辑无法保留）"]
+    assert problems_of(form) == [
+        "survey 表第 7 行（relevant 列）：不支持 relevant（跳转、计算或校验逻辑无法保留）"
+    ]
 
 
 def test_bad_points_and_quotas_are_named():
@@ -377,7 +364,9 @@ def test_bad_points_and_quotas_are_named():
 def test_a_workbook_naming_an_existing_survey_is_refused_and_changes_nothing(survey):
     form = river_town_form()
     form["settings"][1][0] = survey.slug
-    assert problems_of(form) == [f"settings 表第 2 行（form_id 列）：调查代码 {survey.slug} 已存在，请换一个（--slug）"]
+    assert problems_of(form) == [
+        f"settings 表第 2 行（form_id 列）：调查代码 {survey.slug} 已存在，请换一个（--slug）"
+    ]
     assert Survey.objects.count() == 1
 
 

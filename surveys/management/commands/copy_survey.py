@@ -6,7 +6,9 @@ from surveys.services.survey_copy import survey_copy
 
 
 class Command(BaseCommand):
-    help = "复制调查为新年度或另一个乡镇的调查：问卷、计分方案、群体、年龄段、村与配额，代码不变；不复制答卷。"
+    help = (
+        "复制调查为新年度或另一个乡镇的调查：问卷、计分方案、群体、年龄段、村与配额，代码不变；不复制答卷。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("source", help="原调查代码，如 daligang-2020")
@@ -19,7 +21,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--invitations", action="store_true", help="同时生成新的邀请链接")
 
-    def handle(self, *args, source, slug, year, title, organisation, without_villages, invitations, **options):
+    def handle(
+        self, *args, source, slug, year, title, organisation, without_villages, invitations, **options
+    ):
         try:
             survey = survey_copy(
                 source=get_survey(source),
