@@ -4,7 +4,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-postgres lint venv
+.PHONY: run test test-postgres lint venv system
+
+## Debian packages (Chromium for browser tests, CJK fonts, poppler): only what is missing.
+system:
+	bash scripts/system-deps
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -15,16 +19,16 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 venv: $(VENV)/.installed
 
 ## Set up everything and serve the demo at http://127.0.0.1:8000/ (SQLite in var/).
-run: venv
+run: system venv
 	$(PY) manage.py demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 ## Run every test (SQLite, or PostgreSQL when DATABASE_URL is set).
-test: venv
+test: system venv
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-postgres: venv
+test-postgres: system venv
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: venv

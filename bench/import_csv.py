@@ -34,8 +34,21 @@ def one_run(n: int) -> tuple[float, float]:
         villages = 17
         per_village = max(1, (n - 60) // villages)
         staff = n - per_village * villages - 20
-        manage(env, "synthetic_responses", "daligang-2020", "--seed", "7", "--per-village", str(per_village),
-               "--staff", str(staff), "--deputies", "20", "-o", str(csv_path))
+        manage(
+            env,
+            "synthetic_responses",
+            "daligang-2020",
+            "--seed",
+            "7",
+            "--per-village",
+            str(per_village),
+            "--staff",
+            str(staff),
+            "--deputies",
+            "20",
+            "-o",
+            str(csv_path),
+        )
         rows = sum(1 for _ in csv_path.open()) - 1
         assert rows == n, rows
         first = manage(env, "import_responses", "daligang-2020", str(csv_path))
@@ -52,8 +65,12 @@ def main() -> None:
         sys.exit("run on the embedded SQLite: unset DATABASE_URL")
     results = [one_run(args.responses) for _ in range(args.runs)]
     firsts, agains = zip(*results, strict=True)
-    print(f"| import {args.responses} responses (SQLite, whole command) | min {min(firsts):.2f} s | median {statistics.median(firsts):.2f} s | max {max(firsts):.2f} s |")
-    print(f"| same file again, all skipped | min {min(agains):.2f} s | median {statistics.median(agains):.2f} s | max {max(agains):.2f} s |")
+    print(
+        f"| import {args.responses} responses (SQLite, whole command) | min {min(firsts):.2f} s | median {statistics.median(firsts):.2f} s | max {max(firsts):.2f} s |"
+    )
+    print(
+        f"| same file again, all skipped | min {min(agains):.2f} s | median {statistics.median(agains):.2f} s | max {max(agains):.2f} s |"
+    )
 
 
 if __name__ == "__main__":

@@ -61,16 +61,21 @@ def main() -> None:
     rng = random.Random(1)
     start = time.perf_counter()
     batch = []
-    for k in range(args.responses):
+    for _ in range(args.responses):
         kind = rng.random()
         group = groups["villager"] if kind < 0.85 else groups["staff"] if kind < 0.95 else groups["deputy"]
         villager = group.code == "villager"
         answers = "".join(rng.choices("0123", weights=[70, 24, 3, 3])[0] for _ in range(12))
         batch.append(
             Response(
-                id=uuid.UUID(int=rng.getrandbits(128), version=4), survey=survey, version=version, group=group,
-                village=rng.choice(villages) if villager else None, age_band=rng.choice(bands) if villager else None,
-                answers=answers, source="synthetic",
+                id=uuid.UUID(int=rng.getrandbits(128), version=4),
+                survey=survey,
+                version=version,
+                group=group,
+                village=rng.choice(villages) if villager else None,
+                age_band=rng.choice(bands) if villager else None,
+                answers=answers,
+                source="synthetic",
             )
         )
         if len(batch) == 10_000:
@@ -100,9 +105,15 @@ def main() -> None:
         cached.append(time.perf_counter() - t0)
         assert again.json()["composite"] == response.json()["composite"]
     n = response.json()["composite"]["n"]
-    print(f"| score API, {n:,} responses, PostgreSQL, first request of a fresh process | {first*1000:.0f} ms | | |")
-    print(f"| score API, {n:,} responses, PostgreSQL, cold | min {min(cold)*1000:.0f} ms | median {statistics.median(cold)*1000:.0f} ms | max {max(cold)*1000:.0f} ms |")
-    print(f"| score API, cached | min {min(cached)*1000:.1f} ms | median {statistics.median(cached)*1000:.1f} ms | max {max(cached)*1000:.1f} ms |")
+    print(
+        f"| score API, {n:,} responses, PostgreSQL, first request of a fresh process | {first * 1000:.0f} ms | | |"
+    )
+    print(
+        f"| score API, {n:,} responses, PostgreSQL, cold | min {min(cold) * 1000:.0f} ms | median {statistics.median(cold) * 1000:.0f} ms | max {max(cold) * 1000:.0f} ms |"
+    )
+    print(
+        f"| score API, cached | min {min(cached) * 1000:.1f} ms | median {statistics.median(cached) * 1000:.1f} ms | max {max(cached) * 1000:.1f} ms |"
+    )
 
 
 if __name__ == "__main__":

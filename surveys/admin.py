@@ -8,6 +8,7 @@ new questionnaire version, and earlier responses keep the version they were answ
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -164,7 +165,17 @@ class QuotaAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "survey", "token", "link", "single_use", "is_active", "opens_at", "closes_at")
+    list_display = (
+        "__str__",
+        "survey",
+        "token",
+        "link",
+        "poster",
+        "single_use",
+        "is_active",
+        "opens_at",
+        "closes_at",
+    )
     list_filter = ("survey", "group", "is_active")
     list_editable = ("is_active",)
     list_select_related = ("survey", "village", "group")
@@ -175,6 +186,14 @@ class InvitationAdmin(admin.ModelAdmin):
     @admin.display(description=_("链接"))
     def link(self, obj):
         return format_html('<a href="{0}">{0}</a>', obj.url) if obj.pk else "-"
+
+    @admin.display(description=_("海报"))
+    def poster(self, obj):
+        if not obj.pk:
+            return "-"
+        png = reverse("respond-poster-png", args=[obj.token])
+        pdf = reverse("respond-poster-pdf", args=[obj.token])
+        return format_html('<a href="{}" target="_blank">PNG</a> · <a href="{}">PDF</a>', png, pdf)
 
     @admin.action(description=_("停用所选链接"))
     def deactivate(self, request, queryset):

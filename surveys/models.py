@@ -368,9 +368,7 @@ class Response(models.Model):
 
     id = models.UUIDField(_("答卷编号"), primary_key=True, default=uuid.uuid4)
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, verbose_name=_("调查"))
-    version = models.ForeignKey(
-        QuestionnaireVersion, on_delete=models.PROTECT, verbose_name=_("问卷版本")
-    )
+    version = models.ForeignKey(QuestionnaireVersion, on_delete=models.PROTECT, verbose_name=_("问卷版本"))
     invitation = models.ForeignKey(
         Invitation, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("邀请链接")
     )
@@ -402,9 +400,7 @@ class Response(models.Model):
         ordering = ["survey", "received_at"]
         indexes = [
             models.Index(fields=["survey", "received_at"], name="response_survey_received"),
-            models.Index(
-                fields=["survey", "group", "village", "age_band"], name="response_survey_cell"
-            ),
+            models.Index(fields=["survey", "group", "village", "age_band"], name="response_survey_cell"),
         ]
 
     def __str__(self) -> str:

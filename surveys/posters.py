@@ -109,3 +109,25 @@ def poster_pdf(text: PosterText) -> bytes:
     with rc_context({"pdf.fonttype": 3}):
         _figure(text).savefig(buffer, format="pdf", facecolor="white", metadata={"Title": text.place})
     return buffer.getvalue()
+
+
+def poster_text(invitation) -> PosterText:
+    """The texts of an Invitation's poster (names in Chinese: posters hang in the village)."""
+    place = " · ".join(str(part) for part in (invitation.village, invitation.group) if part is not None)
+    survey = invitation.survey
+    return PosterText(
+        title=survey.title,
+        place=place,
+        url=invitation.url,
+        organisation=survey.organisation,
+        one_per_phone=not survey.allow_shared_device,
+    )
+
+
+def poster_filename(invitation, extension: str) -> str:
+    parts = [
+        invitation.survey.slug,
+        invitation.village.code if invitation.village_id else "",
+        invitation.group.code,
+    ]
+    return "-".join(p for p in parts if p) + f"-{invitation.token}.{extension}"

@@ -26,7 +26,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from surveys.models import Invitation, Response
-from surveys.posters import PosterText
+from surveys.posters import poster_filename, poster_text
 from surveys.posters import poster_pdf as render_poster_pdf
 from surveys.posters import poster_png as render_poster_png
 from surveys.ratelimit import submission_allowed
@@ -256,27 +256,6 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "surveys/respond/done.html", context)
 
 
-def _poster_text(invitation: Invitation) -> PosterText:
-    place = " · ".join(str(part) for part in (invitation.village, invitation.group) if part is not None)
-    survey = invitation.survey
-    return PosterText(
-        title=survey.title,
-        place=place,
-        url=invitation.url,
-        organisation=survey.organisation,
-        one_per_phone=not survey.allow_shared_device,
-    )
-
-
-def poster_filename(invitation: Invitation, extension: str) -> str:
-    parts = [
-        invitation.survey.slug,
-        invitation.village.code if invitation.village_id else "",
-        invitation.group.code,
-    ]
-    return "-".join(p for p in parts if p) + f"-{invitation.token}.{extension}"
-
-
 # Posters are for the staff who print them; rendering one takes a few hundred milliseconds of
 # CPU, which an anonymous endpoint would offer to anyone for free.
 @staff_member_required
@@ -285,7 +264,7 @@ def poster_png(request: HttpRequest, token: str) -> HttpResponse:
     invitation = get_object_or_404(
         Invitation.objects.select_related("survey", "group", "village"), token=token
     )
-    response = HttpResponse(render_poster_png(_poster_text(invitation)), content_type="image/png")
+    response = HttpResponse(render_poster_png(poster_text(invitation)), content_type="image/png")
     response["Content-Disposition"] = f'inline; filename="{poster_filename(invitation, "png")}"'
     return response
 
@@ -296,6 +275,6 @@ def poster_pdf(request: HttpRequest, token: str) -> HttpResponse:
     invitation = get_object_or_404(
         Invitation.objects.select_related("survey", "group", "village"), token=token
     )
-    response = HttpResponse(render_poster_pdf(_poster_text(invitation)), content_type="application/pdf")
+    response = HttpResponse(render_poster_pdf(poster_text(invitation)), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{poster_filename(invitation, "pdf")}"'
     return response

@@ -112,7 +112,9 @@ def default_scheme_data(catalog: SurveyCatalog, dimension_codes: list[str]) -> d
     }
 
 
-def survey_scheme(survey: Survey, catalog: SurveyCatalog, dimension_codes: list[str], data: dict | None = None):
+def survey_scheme(
+    survey: Survey, catalog: SurveyCatalog, dimension_codes: list[str], data: dict | None = None
+):
     """The scheme to score with: `data` (a what-if), else the survey's saved one, else defaults.
 
     Raises stats.SchemeError with {field: [message]} for anything that does not fit the survey.
@@ -162,7 +164,9 @@ def _document(survey: Survey, loaded: Loaded, result, names, lang: str) -> dict:
         for cell in doc[key]:
             cell["name"] = names[kind].get(cell["code"], cell["code"])
     for cell in doc["by_village_group"]:
-        cell["name"] = f"{names['village'].get(cell['village'], cell['village'])} · {names['group'].get(cell['group'], cell['group'])}"
+        cell["name"] = (
+            f"{names['village'].get(cell['village'], cell['village'])} · {names['group'].get(cell['group'], cell['group'])}"
+        )
     explanation = stats.explain(result, _flat_names(names), lang)
     return {
         "survey": survey.slug,
@@ -185,7 +189,12 @@ def scheme_digest(scheme: stats.Scheme) -> str:
 
 
 def score_document(
-    survey: Survey, *, scheme_data: dict | None = None, method: str = "taylor", lang: str = "zh", use_cache: bool = True
+    survey: Survey,
+    *,
+    scheme_data: dict | None = None,
+    method: str = "taylor",
+    lang: str = "zh",
+    use_cache: bool = True,
 ) -> dict:
     """The contract's score document for the survey's included responses (§5).
 
@@ -219,7 +228,9 @@ def score_result(survey: Survey, *, scheme_data: dict | None = None, method: str
     return loaded, stats.score(loaded.matrix, scheme, method=method)
 
 
-def score_text(survey: Survey, *, scheme_data: dict | None = None, method: str = "taylor", lang: str = "zh") -> str:
+def score_text(
+    survey: Survey, *, scheme_data: dict | None = None, method: str = "taylor", lang: str = "zh"
+) -> str:
     loaded, result = score_result(survey, scheme_data=scheme_data, method=method)
     names = _names(loaded.catalog, survey, lang)
     title = survey.title_en if lang == "en" and survey.title_en else survey.title

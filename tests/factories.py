@@ -17,7 +17,12 @@ def make_survey(slug: str = "hill-2024", *, status: str = Survey.Status.OPEN) ->
     Item.objects.create(survey=survey, dimension=services, code="roads", text="道路", order=1)
     Item.objects.create(survey=survey, dimension=services, code="water", text="饮水", order=2)
     for order, (code, label, points) in enumerate(
-        [("satisfied", "满意", 100), ("basically_satisfied", "基本满意", 80), ("dissatisfied", "不满意", 0), ("dont_know", "不了解", None)],
+        [
+            ("satisfied", "满意", 100),
+            ("basically_satisfied", "基本满意", 80),
+            ("dissatisfied", "不满意", 0),
+            ("dont_know", "不了解", None),
+        ],
         start=1,
     ):
         Option.objects.create(survey=survey, code=code, label=label, points=points, order=order)

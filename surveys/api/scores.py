@@ -68,7 +68,9 @@ class ScoreView(_SurveyView):
         if not body.is_valid():
             return Response({"errors": body.errors}, status=status.HTTP_400_BAD_REQUEST)
         try:
-            return Response(score_document(survey, scheme_data=body.validated_data["scheme"], **self.query(request)))
+            return Response(
+                score_document(survey, scheme_data=body.validated_data["scheme"], **self.query(request))
+            )
         except stats.SchemeError as exc:
             return _errors(exc)
 
@@ -90,7 +92,8 @@ class SchemeView(_SurveyView):
         survey = self.survey(request, slug)
         if survey.status == Survey.Status.PUBLISHED:
             return Response(
-                {"errors": {"scheme": ["调查已发布，计分方案已冻结，不能修改。"]}}, status=status.HTTP_409_CONFLICT
+                {"errors": {"scheme": ["调查已发布，计分方案已冻结，不能修改。"]}},
+                status=status.HTTP_409_CONFLICT,
             )
         loaded = survey_matrix(survey)
         try:
@@ -117,5 +120,3 @@ class CompareView(_SurveyView):
         _, result_current = score_result(current)
         comparison = stats.compare(result_base, result_current).to_dict()
         return Response({"base": base.slug, "current": current.slug, **comparison})
-
-

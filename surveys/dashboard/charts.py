@@ -5,9 +5,10 @@ keep the two in step.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 WIDTH, HEIGHT = 600, 120
+MIN_DAYS = 14  # fewer days are padded with empty ones before, so one day is not one huge bar
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,9 @@ class Bar:
 def day_bars(per_day: list[tuple[date, int]], *, width: int = WIDTH, height: int = HEIGHT) -> list[Bar]:
     if not per_day:
         return []
+    first = per_day[0][0]
+    padding = [(first - timedelta(days=n), 0) for n in range(MIN_DAYS - len(per_day), 0, -1)]
+    per_day = padding + list(per_day)
     top = max(count for _, count in per_day) or 1
     step = width / len(per_day)
     gap = min(2.0, step / 4)

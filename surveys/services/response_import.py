@@ -79,9 +79,7 @@ class _RowChecker:
     def check_header(self) -> bool:
         catalog, header = self.catalog, self.header
         if header[: len(FIXED_COLUMNS)] != FIXED_COLUMNS:
-            self.problem(
-                1, "", f"表头前五列应为 {','.join(FIXED_COLUMNS)}，实际为 {','.join(header[:5])}"
-            )
+            self.problem(1, "", f"表头前五列应为 {','.join(FIXED_COLUMNS)}，实际为 {','.join(header[:5])}")
             return False
         trailing = header[len(FIXED_COLUMNS) + len(self.item_columns) :]
         if trailing not in ([], OPTIONAL_TRAILING):
@@ -134,7 +132,9 @@ class _RowChecker:
                 submitted_at = parse_timestamp(cells["submitted_at"])
             except ValueError:
                 self.problem(
-                    line, "submitted_at", f"{cells['submitted_at']!r} 不是 ISO 8601 时间（如 2020-11-03T10:15:00+08:00）"
+                    line,
+                    "submitted_at",
+                    f"{cells['submitted_at']!r} 不是 ISO 8601 时间（如 2020-11-03T10:15:00+08:00）",
                 )
         answers = {}
         for column in self.item_columns:
@@ -212,7 +212,9 @@ def _differences(row: ParsedRow, stored: Response, versions: dict[int, Questionn
     return differ
 
 
-def responses_import(*, survey: Survey, stream: IO[str], source: str = Response.Source.IMPORT) -> ImportResult:
+def responses_import(
+    *, survey: Survey, stream: IO[str], source: str = Response.Source.IMPORT
+) -> ImportResult:
     """Store every new response of the file, or none of them.
 
     A response_id already stored with the same content is skipped (so importing a file twice
@@ -232,7 +234,9 @@ def responses_import(*, survey: Survey, stream: IO[str], source: str = Response.
             existing = stored.get(row.response_id)
             if existing is not None:
                 if existing.survey_id != survey.pk:
-                    problems.append(CsvProblem(row.line, "response_id", f"{row.response_id} 已属于另一项调查"))
+                    problems.append(
+                        CsvProblem(row.line, "response_id", f"{row.response_id} 已属于另一项调查")
+                    )
                     continue
                 differ = _differences(row, existing, versions)
                 if differ:

@@ -41,7 +41,14 @@ def test_a_placeholder_village_can_be_renamed(admin_client, daligang):
     village = Village.objects.get(survey=daligang, code="village-14")
     response = admin_client.post(
         f"/admin/surveys/village/{village.pk}/change/",
-        {"survey": daligang.pk, "code": "village-14", "order": 14, "name": "金竹村", "name_en": "", "is_placeholder": ""},
+        {
+            "survey": daligang.pk,
+            "code": "village-14",
+            "order": 14,
+            "name": "金竹村",
+            "name_en": "",
+            "is_placeholder": "",
+        },
     )
     assert response.status_code == 302
     village.refresh_from_db()

@@ -19,7 +19,12 @@ def daligang(db):
 
 def test_the_fixture_holds_the_2020_survey_of_the_contract(daligang):
     assert daligang.title == "桃江县大栗港镇人民政府2020年度部门社会公众满意度问卷调查"
-    assert list(daligang.dimension_set.values_list("code", flat=True)) == ["economy", "ecology", "safety", "governance"]
+    assert list(daligang.dimension_set.values_list("code", flat=True)) == [
+        "economy",
+        "ecology",
+        "safety",
+        "governance",
+    ]
     items = daligang.item_set.order_by("dimension__order", "order").values_list("code", flat=True)
     assert list(items) == [
         "income", "jobs", "air", "water", "sanitation", "housing", "public_security",
@@ -38,7 +43,9 @@ def test_the_fixture_holds_the_2020_survey_of_the_contract(daligang):
     assert daligang.scheme["option_points"] == {
         "satisfied": 100, "basically_satisfied": 80, "dissatisfied": 0, "dont_know": None
     }  # fmt: skip
-    assert daligang.scheme["dimension_weights"] == {d: 0.25 for d in ["economy", "ecology", "safety", "governance"]}
+    assert daligang.scheme["dimension_weights"] == {
+        d: 0.25 for d in ["economy", "ecology", "safety", "governance"]
+    }
     assert daligang.scheme["group_weights"] is None
 
 
@@ -59,8 +66,13 @@ def test_invitations_prints_one_link_per_village_plus_staff_and_deputies(daligan
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert len(rows) == 19
     villagers = [r for r in rows if r["group"] == "villager"]
-    assert sorted(r["village"] for r in villagers) == sorted(daligang.village_set.values_list("code", flat=True))
-    assert {(r["village"], r["group"]) for r in rows if r["group"] != "villager"} == {("", "staff"), ("", "deputy")}
+    assert sorted(r["village"] for r in villagers) == sorted(
+        daligang.village_set.values_list("code", flat=True)
+    )
+    assert {(r["village"], r["group"]) for r in rows if r["group"] != "villager"} == {
+        ("", "staff"),
+        ("", "deputy"),
+    }
     for row in rows:
         assert row["url"] == f"http://127.0.0.1:8000/s/{row['token']}/"
 
@@ -93,7 +105,10 @@ def test_import_command_reports_counts(survey, tmp_path, capsys):
     path.write_text(csv_text(csv_row(), csv_row()), encoding="utf-8")
     call_command("import_responses", survey.slug, str(path))
     call_command("import_responses", survey.slug, str(path))
-    assert capsys.readouterr().out.splitlines() == ["新增 2 份，跳过已存在 0 份。", "新增 0 份，跳过已存在 2 份。"]
+    assert capsys.readouterr().out.splitlines() == [
+        "新增 2 份，跳过已存在 0 份。",
+        "新增 0 份，跳过已存在 2 份。",
+    ]
 
 
 def test_import_command_fails_naming_the_file_line_and_column(survey, tmp_path):

@@ -42,15 +42,20 @@ def test_export_import_export_gives_the_same_bytes_in_an_empty_database(survey):
 
 def test_answers_given_on_an_earlier_questionnaire_keep_their_meaning(survey):
     rid = uuid.uuid4()
-    responses_import_text(survey=survey, text=csv_text(csv_row(rid, answers=("dissatisfied", "satisfied", ""))))
+    responses_import_text(
+        survey=survey, text=csv_text(csv_row(rid, answers=("dissatisfied", "satisfied", "")))
+    )
     old_version = Response.objects.get(id=rid).version
     # The questionnaire changes after responses exist: a new item, and the items reordered.
     Item.objects.filter(survey=survey, code="water").update(order=0, text="饮水安全")
-    Item.objects.create(survey=survey, dimension=survey.dimension_set.get(code="economy"), code="jobs", text="就业", order=2)
+    Item.objects.create(
+        survey=survey, dimension=survey.dimension_set.get(code="economy"), code="jobs", text="就业", order=2
+    )
     new_rid = uuid.uuid4()
     header = "response_id,village,group,age_band,submitted_at,income,jobs,water,roads"
     responses_import_text(
-        survey=survey, text=f"{header}\n{new_rid},west,villager,45+,,satisfied,dissatisfied,,basically_satisfied\n"
+        survey=survey,
+        text=f"{header}\n{new_rid},west,villager,45+,,satisfied,dissatisfied,,basically_satisfied\n",
     )
     stored_old, stored_new = Response.objects.get(id=rid), Response.objects.get(id=new_rid)
     assert stored_old.version == old_version and stored_old.answers == "20-"

@@ -16,14 +16,18 @@ def _problems(survey, text):
 
 
 def test_it_stores_every_row_of_a_good_file(survey):
-    result = responses_import_text(survey=survey, text=csv_text(csv_row(), csv_row(group="staff", village="", age_band="")))
+    result = responses_import_text(
+        survey=survey, text=csv_text(csv_row(), csv_row(group="staff", village="", age_band=""))
+    )
     assert (result.created, result.skipped) == (2, 0)
     assert Response.objects.filter(survey=survey, source="import").count() == 2
 
 
 def test_it_keeps_answers_with_their_codes(survey):
     rid = uuid.uuid4()
-    responses_import_text(survey=survey, text=csv_text(csv_row(rid, answers=("dissatisfied", "", "satisfied"))))
+    responses_import_text(
+        survey=survey, text=csv_text(csv_row(rid, answers=("dissatisfied", "", "satisfied")))
+    )
     stored = Response.objects.get(id=rid)
     assert stored.answers == "2-0"
     assert stored.version.item_codes == ["income", "roads", "water"]
@@ -42,7 +46,9 @@ def test_importing_the_same_file_twice_stores_it_once(survey):
 def test_it_refuses_an_id_already_stored_with_other_content(survey):
     rid = uuid.uuid4()
     responses_import_text(survey=survey, text=csv_text(csv_row(rid)))
-    problems = _problems(survey, csv_text(csv_row(), csv_row(rid, answers=("dissatisfied", "satisfied", "satisfied"))))
+    problems = _problems(
+        survey, csv_text(csv_row(), csv_row(rid, answers=("dissatisfied", "satisfied", "satisfied")))
+    )
     assert problems == [f"第 3 行，列 income：{rid} 已存储，但内容不同（income, roads, water）"]
     assert Response.objects.count() == 1, "the good first row must not be stored either"
 
@@ -57,7 +63,9 @@ def test_it_refuses_an_id_twice_in_one_file(survey):
 def test_it_names_line_and_column_of_an_unknown_option(survey):
     problems = _problems(survey, csv_text(csv_row(), csv_row(answers=("satisfied", "very_happy", ""))))
     assert len(problems) == 1
-    assert problems[0].startswith("第 3 行，列 roads：未知选项代码 'very_happy'；应为 satisfied, basically_satisfied")
+    assert problems[0].startswith(
+        "第 3 行，列 roads：未知选项代码 'very_happy'；应为 satisfied, basically_satisfied"
+    )
     assert Response.objects.count() == 0
 
 
@@ -82,7 +90,9 @@ def test_it_rejects_a_bad_cell_naming_line_and_column(survey, row, column, messa
 
 
 def test_it_rejects_a_wrong_header(survey):
-    problems = _problems(survey, "id,village,group,age_band,submitted_at,income,roads,water\n" + csv_row() + "\n")
+    problems = _problems(
+        survey, "id,village,group,age_band,submitted_at,income,roads,water\n" + csv_row() + "\n"
+    )
     assert problems[0].startswith("第 1 行：表头前五列应为 response_id,village,group,age_band,submitted_at")
 
 
@@ -100,7 +110,9 @@ def test_it_rejects_a_row_with_the_wrong_number_of_cells(survey):
 
 def test_it_reads_a_byte_order_mark_and_a_time_without_offset_as_beijing_time(survey):
     rid = uuid.uuid4()
-    responses_import_text(survey=survey, text="\ufeff" + csv_text(csv_row(rid, submitted_at="2024-11-02 09:30")))
+    responses_import_text(
+        survey=survey, text="\ufeff" + csv_text(csv_row(rid, submitted_at="2024-11-02 09:30"))
+    )
     assert Response.objects.get(id=rid).submitted_at.isoformat() == "2024-11-02T01:30:00+00:00"
 
 

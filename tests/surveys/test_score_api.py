@@ -29,7 +29,9 @@ def _client(user=None):
 def answered(survey):
     responses_import_text(
         survey=survey,
-        text=csv_text(*[csv_row(answers=("satisfied", "basically_satisfied", "dissatisfied")) for _ in range(6)]),
+        text=csv_text(
+            *[csv_row(answers=("satisfied", "basically_satisfied", "dissatisfied")) for _ in range(6)]
+        ),
     )
     return survey
 
@@ -82,14 +84,23 @@ def test_a_what_if_scheme_is_scored_without_being_saved(answered):
 def test_saving_a_scheme_validates_codes_and_weights(answered):
     client = _client(_user("eva", answered, "evaluator"))
     bad = {
-        "option_points": {"satisfied": 100, "basically_satisfied": 80, "dissatisfied": 0, "dont_know": None, "meh": 50},
+        "option_points": {
+            "satisfied": 100,
+            "basically_satisfied": 80,
+            "dissatisfied": 0,
+            "dont_know": None,
+            "meh": 50,
+        },
         "dimension_weights": {"economy": -1, "services": 1},
     }
     response = client.put("/api/v1/surveys/hill-2024/scheme/", bad, format="json")
     assert response.status_code == 400
     errors = response.json()["errors"]
     assert "meh" in " ".join(errors["option_points"]) and errors["dimension_weights"]
-    good = {**bad, "option_points": {"satisfied": 100, "basically_satisfied": 60, "dissatisfied": 0, "dont_know": None}}
+    good = {
+        **bad,
+        "option_points": {"satisfied": 100, "basically_satisfied": 60, "dissatisfied": 0, "dont_know": None},
+    }
     good["dimension_weights"] = {"economy": 3, "services": 1}
     response = client.put("/api/v1/surveys/hill-2024/scheme/", good, format="json")
     assert response.status_code == 200
@@ -110,7 +121,10 @@ def test_a_published_survey_keeps_its_scheme(answered):
 def test_two_years_compare_with_the_se_of_the_difference(answered):
     later = make_survey("hill-2025")
     responses_import_text(
-        survey=later, text=csv_text(*[csv_row(answers=("satisfied", "satisfied", "basically_satisfied")) for _ in range(6)])
+        survey=later,
+        text=csv_text(
+            *[csv_row(answers=("satisfied", "satisfied", "basically_satisfied")) for _ in range(6)]
+        ),
     )
     user = _user("eva", answered, "evaluator")
     SurveyMembership.objects.create(survey=later, user=user, role="evaluator")

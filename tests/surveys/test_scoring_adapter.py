@@ -40,9 +40,16 @@ def test_it_scores_by_the_default_scheme_worked_out_by_hand(survey):
     assert doc["composite"]["score"] == pytest.approx(75)
     assert doc["composite"]["n"] == 4 and doc["composite"]["method"] == "taylor"
     items = {i["code"]: i for i in doc["items"]}
-    assert (items["income"]["score"], items["roads"]["score"], items["water"]["score"]) == pytest.approx((70, 100, 60))
+    assert (items["income"]["score"], items["roads"]["score"], items["water"]["score"]) == pytest.approx(
+        (70, 100, 60)
+    )
     assert items["roads"]["dont_know"] == 1 and items["roads"]["blank"] == 1 and items["roads"]["n"] == 2
-    assert items["roads"]["distribution"] == {"satisfied": 2, "basically_satisfied": 0, "dissatisfied": 0, "dont_know": 1}
+    assert items["roads"]["distribution"] == {
+        "satisfied": 2,
+        "basically_satisfied": 0,
+        "dissatisfied": 0,
+        "dont_know": 1,
+    }
     assert [(d["code"], d["name"], d["score"]) for d in doc["dimensions"]] == [
         ("economy", "经济发展", pytest.approx(70)),
         ("services", "公共服务", pytest.approx(80)),
@@ -73,7 +80,9 @@ def test_answers_from_an_earlier_questionnaire_version_land_in_the_right_columns
     _load(survey)
     before = score_document(survey, use_cache=False)
     Item.objects.filter(survey=survey, code="water").update(order=0)  # now before roads
-    Item.objects.create(survey=survey, dimension=survey.dimension_set.get(code="economy"), code="jobs", text="就业", order=5)
+    Item.objects.create(
+        survey=survey, dimension=survey.dimension_set.get(code="economy"), code="jobs", text="就业", order=5
+    )
     after = score_document(survey, use_cache=False)
     scores = {i["code"]: i["score"] for i in after["items"]}
     assert scores["water"] == pytest.approx(60) and scores["roads"] == pytest.approx(100)
@@ -89,7 +98,9 @@ def test_all_answers_load_in_one_query_whatever_the_size(survey):
     with CaptureQueriesContext(connection) as big:
         survey_matrix(survey)
     assert len(small) == len(big)
-    answer_queries = [q for q in big.captured_queries if '"answers"' in q["sql"] and "surveys_response" in q["sql"]]
+    answer_queries = [
+        q for q in big.captured_queries if '"answers"' in q["sql"] and "surveys_response" in q["sql"]
+    ]
     assert len(answer_queries) == 1
 
 
@@ -109,7 +120,17 @@ def test_the_score_command_prints_the_contract_document(survey, capsys):
     _load(survey)
     call_command("score", survey.slug)
     doc = json.loads(capsys.readouterr().out)
-    for key in ["survey", "composite", "dimensions", "items", "by_village", "by_group", "by_age_band", "reliability", "scheme"]:
+    for key in [
+        "survey",
+        "composite",
+        "dimensions",
+        "items",
+        "by_village",
+        "by_group",
+        "by_age_band",
+        "reliability",
+        "scheme",
+    ]:
         assert key in doc
     assert set(doc["composite"]) >= {"score", "se", "ci95", "n", "method"}
     assert doc["survey"] == "hill-2024"
@@ -132,7 +153,9 @@ def test_the_score_command_scores_a_what_if_scheme_without_saving_it(survey, tmp
 
 def test_the_score_command_names_what_is_wrong_with_a_scheme(survey, tmp_path):
     path = tmp_path / "bad.json"
-    path.write_text(json.dumps({"option_points": {"satisfied": 100}, "dimension_weights": {"economy": -1, "services": 1}}))
+    path.write_text(
+        json.dumps({"option_points": {"satisfied": 100}, "dimension_weights": {"economy": -1, "services": 1}})
+    )
     with pytest.raises(CommandError, match="计分方案有误") as info:
         call_command("score", survey.slug, "--scheme", str(path))
     assert "dimension_weights" in str(info.value) and "option_points" in str(info.value)
@@ -159,7 +182,12 @@ def test_the_daligang_synthetic_set_scores_with_a_margin_of_error(db):
 
     from surveys.models import Survey
 
-    call_command("import_responses", "daligang-2020", str(settings.BASE_DIR / "fixtures/daligang-2020-synthetic.csv"), "--synthetic")
+    call_command(
+        "import_responses",
+        "daligang-2020",
+        str(settings.BASE_DIR / "fixtures/daligang-2020-synthetic.csv"),
+        "--synthetic",
+    )
     doc = score_document(Survey.objects.get(slug="daligang-2020"))
     composite = doc["composite"]
     assert composite["n"] == 400 and doc["sample"]["synthetic"] == 400
@@ -180,7 +208,9 @@ def test_compare_surveys_prints_the_difference_and_its_se(survey, capsys):
 
     _load(survey)
     later = make_survey("hill-2025")
-    responses_import_text(survey=later, text=csv_text(*[csv_row(answers=("satisfied",) * 3) for _ in range(5)]))
+    responses_import_text(
+        survey=later, text=csv_text(*[csv_row(answers=("satisfied",) * 3) for _ in range(5)])
+    )
     call_command("compare_surveys", "hill-2024", "hill-2025", "--format", "json")
     body = json.loads(capsys.readouterr().out)
     assert body["composite"]["a"] == pytest.approx(75) and body["composite"]["b"] == pytest.approx(100)

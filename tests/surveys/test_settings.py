@@ -64,7 +64,11 @@ def test_the_embedded_database_file_runs_in_wal_mode(tmp_path):
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
-        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "survey_site.settings", "SURVEY_DATA_DIR": str(tmp_path)},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "survey_site.settings",
+            "SURVEY_DATA_DIR": str(tmp_path),
+        },
         capture_output=True,
         text=True,
     )

@@ -342,3 +342,27 @@ def test_fifty_identical_concurrent_posts_store_exactly_one(server_url):
     assert statuses.count(201) == 1, statuses
     assert statuses.count(200) == CONCURRENT - 1, statuses
     assert Response.objects.count() == 1
+
+
+@pytest.mark.parametrize(("change", "expected"), [({}, 200), ({"comment": "改过的意见"}, 409)])
+def test_when_the_look_up_misses_a_concurrent_insert_the_primary_key_decides(
+    api, survey, monkeypatch, change, expected
+):
+    """The look-up before the insert is only an optimisation: make it miss, as it does when
+    two identical requests arrive together, and the database's unique key must still decide."""
+    from surveys.services import submission
+
+    rid = uuid.uuid4()
+    assert post(api, body(rid)).status_code == 201
+    real = submission._stored
+    calls = []
+
+    def first_misses(response_id):
+        calls.append(response_id)
+        return None if len(calls) == 1 else real(response_id)
+
+    monkeypatch.setattr(submission, "_stored", first_misses)
+    answer = post(api, body(rid, **change))
+    assert answer.status_code == expected
+    assert len(calls) == 2, "the stored row was read back after the insert failed"
+    assert Response.objects.count() == 1

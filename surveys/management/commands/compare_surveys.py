@@ -24,9 +24,13 @@ class Command(BaseCommand):
         _, result_current = score_result(get_survey(current))
         comparison = stats.compare(result_base, result_current).to_dict()
         if format == "json":
-            self.stdout.write(json.dumps({"base": base, "current": current, **comparison}, ensure_ascii=False, indent=2))
+            self.stdout.write(
+                json.dumps({"base": base, "current": current, **comparison}, ensure_ascii=False, indent=2)
+            )
             return
-        self.stdout.write(f"{current} 相对于 {base}（差值 = 本期 − 基期；两期为独立样本，标准误 = √(se₁² + se₂²)）")
+        self.stdout.write(
+            f"{current} 相对于 {base}（差值 = 本期 − 基期；两期为独立样本，标准误 = √(se₁² + se₂²)）"
+        )
         rows = [comparison["composite"], *comparison["dimensions"], *comparison["items"]]
         for row in rows:
             ci = row["ci95"]

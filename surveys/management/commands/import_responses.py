@@ -10,9 +10,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("slug", help="调查代码，如 daligang-2020")
         parser.add_argument("file", help="答卷 CSV 文件（UTF-8，含表头）")
-        parser.add_argument(
-            "--synthetic", action="store_true", help="标记为合成演示数据（仅用于演示与测试）"
-        )
+        parser.add_argument("--synthetic", action="store_true", help="标记为合成演示数据（仅用于演示与测试）")
 
     def handle(self, *args, slug, file, synthetic, **options):
         survey = get_survey(slug)

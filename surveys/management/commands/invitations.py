@@ -13,9 +13,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("slug", help="调查代码，如 daligang-2020")
-        parser.add_argument(
-            "--issue", action="store_true", help="先为缺少邀请链接的村和群体生成链接"
-        )
+        parser.add_argument("--issue", action="store_true", help="先为缺少邀请链接的村和群体生成链接")
         parser.add_argument("--all", action="store_true", help="也列出已停用的链接")
 
     def handle(self, *args, slug, issue, all, **options):

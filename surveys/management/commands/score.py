@@ -14,7 +14,9 @@ def read_scheme_file(path: str) -> dict:
     except FileNotFoundError:
         raise CommandError(f"找不到计分方案文件 {path}") from None
     except json.JSONDecodeError as exc:
-        raise CommandError(f"{path} 第 {exc.lineno} 行第 {exc.colno} 列：不是有效的 JSON（{exc.msg}）") from None
+        raise CommandError(
+            f"{path} 第 {exc.lineno} 行第 {exc.colno} 列：不是有效的 JSON（{exc.msg}）"
+        ) from None
 
 
 class Command(BaseCommand):
@@ -32,10 +34,14 @@ class Command(BaseCommand):
         scheme_data = read_scheme_file(scheme) if scheme else None
         try:
             if format == "text":
-                self.stdout.write(score_text(survey, scheme_data=scheme_data, method=method, lang=lang), ending="")
+                self.stdout.write(
+                    score_text(survey, scheme_data=scheme_data, method=method, lang=lang), ending=""
+                )
             else:
                 document = score_document(survey, scheme_data=scheme_data, method=method, lang=lang)
                 self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
         except stats.SchemeError as exc:
-            lines = [f"  {field}: {message}" for field, messages in exc.errors.items() for message in messages]
+            lines = [
+                f"  {field}: {message}" for field, messages in exc.errors.items() for message in messages
+            ]
             raise CommandError("计分方案有误：\n" + "\n".join(lines)) from None

@@ -73,6 +73,12 @@
     var width = svg.viewBox.baseVal.width, height = svg.viewBox.baseVal.height;
     while (svg.firstChild) svg.removeChild(svg.firstChild);
     if (!days.length) return;
+    days = days.slice();
+    while (days.length < 14) {  // charts.MIN_DAYS
+      var before = new Date(days[0].date + "T00:00:00Z");
+      before.setUTCDate(before.getUTCDate() - 1);
+      days.unshift({ date: before.toISOString().slice(0, 10), count: 0 });
+    }
     var top = Math.max.apply(null, days.map(function (d) { return d.count; })) || 1;
     var step = width / days.length, gap = Math.min(2, step / 4);
     days.forEach(function (d, i) {

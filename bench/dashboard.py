@@ -1,0 +1,148 @@
+"""Benchmark: the staff dashboard of a survey with 100,000 responses (target ≤ 200 ms).
+
+    .venv/bin/python bench/dashboard.py                      # SQLite, in a temporary directory
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python bench/dashboard.py
+    BENCH_RESPONSES=20000 BENCH_RUNS=9 .venv/bin/python bench/dashboard.py
+
+Loads the daligang-2020 fixture, adds the responses with bulk_create (spread over villages,
+groups, age bands, invitations and 40 days; 3% flagged, 1% excluded; 200 audit entries), then
+times whole requests through Django's test client: session, permission checks, the selectors and
+the template render. PostgreSQL runs in a throw-away test database (test_<name>), dropped after.
+Prints the median, fastest and slowest of the runs, and the number of queries per request.
+"""
+
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "survey_site.settings_test")
+if not os.environ.get("DATABASE_URL"):
+    os.environ["SURVEY_DATA_DIR"] = tempfile.mkdtemp(prefix="bench-dashboard-")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+RESPONSES = int(os.environ.get("BENCH_RESPONSES", "100000"))
+RUNS = int(os.environ.get("BENCH_RUNS", "15"))
+SLUG = "daligang-2020"
+
+
+def build_data() -> None:
+    from django.contrib.auth import get_user_model
+
+    from surveys.models import AgeBand, AuditEntry, Group, Invitation, Response, Survey, Village
+    from surveys.services.questionnaire import questionnaire_version_current
+
+    call_command("loaddata", SLUG, verbosity=0)
+    survey = Survey.objects.get(slug=SLUG)
+    version = questionnaire_version_current(survey=survey)
+    items = len(version.item_codes)
+    groups = {g.code: g for g in Group.objects.filter(survey=survey)}
+    villages = list(Village.objects.filter(survey=survey))
+    bands = list(AgeBand.objects.filter(survey=survey))
+    invitations = {(i.group_id, i.village_id): i for i in Invitation.objects.filter(survey=survey)}
+    rng = random.Random(2020)
+    start = datetime(2020, 11, 1, 8, 0, tzinfo=timezone.get_default_timezone())
+    batch: list[Response] = []
+    for n in range(RESPONSES):
+        roll = rng.random()
+        group = groups["villager"] if roll < 0.85 else groups["staff"] if roll < 0.95 else groups["deputy"]
+        village = rng.choice(villages) if group.by_village else None
+        received = start + timedelta(seconds=rng.randrange(40 * 24 * 3600))
+        seconds = rng.randrange(60, 900)
+        flagged = rng.random() < 0.03
+        batch.append(
+            Response(
+                id=uuid.uuid4(),
+                survey=survey,
+                version=version,
+                invitation=invitations.get((group.pk, village.pk if village else None)) if n % 4 else None,
+                group=group,
+                village=village,
+                age_band=rng.choice(bands),
+                answers="".join(rng.choice("0123") for _ in range(items)),
+                started_at=received - timedelta(seconds=seconds + 5),
+                submitted_at=received - timedelta(seconds=5),
+                received_at=received,
+                source=Response.Source.SYNTHETIC,
+                device=f"{rng.getrandbits(64):016x}",
+                excluded=rng.random() < 0.01,
+                flags=[{"code": "speeder", "reason": "作答用时 20 秒，不到本调查中位用时 6 分 0 秒（最近 1000 份答卷）的三分之一。"}]
+                if flagged
+                else [],
+            )
+        )
+        if len(batch) == 5000:
+            Response.objects.bulk_create(batch)
+            batch = []
+    Response.objects.bulk_create(batch)
+    admin = get_user_model().objects.create_superuser("bench-admin", password="bench-password-123456")
+    for response in Response.objects.filter(survey=survey, excluded=True)[:200]:
+        AuditEntry.objects.create(survey=survey, user=admin, action="response_excluded", response=response, reason="基准测试")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def timed(client: Client, url: str) -> tuple[list[float], int, int]:
+    reply = client.get(url)  # warm-up (and a check that it works)
+    assert reply.status_code == 200, reply.status_code
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    times = []
+    for _ in range(RUNS):
+        began = time.perf_counter()
+        reply = client.get(url)
+        times.append((time.perf_counter() - began) * 1000)
+    return times, len(queries), len(reply.content)
+
+
+def main() -> None:
+    setup_test_environment()
+    test_db = None
+    if connection.vendor == "postgresql":
+        test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    else:
+        call_command("migrate", verbosity=0)
+    try:
+        began = time.perf_counter()
+        build_data()
+        print(f"{connection.vendor}: {RESPONSES:,} responses built in {time.perf_counter() - began:.1f} s")
+        from django.contrib.auth import get_user_model
+
+        client = Client()
+        client.force_login(get_user_model().objects.get(username="bench-admin"))
+        for name, url in [
+            ("dashboard page", f"/staff/{SLUG}/"),
+            ("progress API", f"/api/v1/surveys/{SLUG}/progress/"),
+        ]:
+            times, queries, size = timed(client, url)
+            print(
+                f"  {name:15} median {statistics.median(times):6.1f} ms   fastest {min(times):6.1f}   "
+                f"slowest {max(times):6.1f}   ({RUNS} runs, {queries} queries, {size / 1024:.0f} KiB)"
+            )
+    finally:
+        if test_db is not None:
+            connection.creation.destroy_test_db(test_db, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from surveys.management.commands._common import get_survey
+from surveys.models import Invitation
+from surveys.posters import PosterFontMissing, poster_filename, poster_pdf, poster_png, poster_text
+
+
+class Command(BaseCommand):
+    help = "为调查的每个启用的邀请链接生成 A4 海报（PNG 与 PDF：村、群体、二维码和链接）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug", help="调查代码，如 daligang-2020")
+        parser.add_argument("-o", "--output", default="posters", help="输出目录（默认 posters/）")
+        parser.add_argument("--all", action="store_true", help="也为已停用的链接生成")
+
+    def handle(self, *args, slug, output, all, **options):
+        survey = get_survey(slug)
+        invitations = Invitation.objects.filter(survey=survey).select_related("survey", "village", "group")
+        if not all:
+            invitations = invitations.filter(is_active=True)
+        if not invitations:
+            raise CommandError(f"调查 {slug} 没有邀请链接；请先运行 invitations {slug} --issue。")
+        folder = Path(output)
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            for invitation in invitations:
+                text = poster_text(invitation)
+                (folder / poster_filename(invitation, "png")).write_bytes(poster_png(text))
+                (folder / poster_filename(invitation, "pdf")).write_bytes(poster_pdf(text))
+        except PosterFontMissing as exc:
+            raise CommandError(str(exc)) from None
+        self.stderr.write(f"已生成 {len(invitations)} 张海报（PNG 与 PDF）：{folder}")

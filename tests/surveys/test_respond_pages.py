@@ -1,0 +1,216 @@
+"""The respondent's pages without JavaScript: /s/<token>/, the plain form, confirmation, posters."""
+
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.contrib.staticfiles import finders
+from django.core.cache import cache
+from django.core.management import call_command
+from django.test import Client
+
+from surveys.models import Group, Invitation, Item, Response, Survey
+from surveys.services.invitations import invitations_issue
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = "hill-2024-east"
+PAGE = f"/s/{TOKEN}/"
+ANSWERED = {"age_band": "18-44", "q_income": "satisfied", "q_roads": "dissatisfied", "q_water": "dont_know"}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _form(client, path=PAGE) -> dict:
+    """The hidden fields of the page, as a browser would send them back."""
+    html = client.get(path).content.decode()
+    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
+
+
+def test_the_questionnaire_shows_every_item_with_the_surveys_options(client, survey):
+    page = client.get(PAGE)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "山村镇2024年度满意度调查" in html and "东村 · 村民群众" in html
+    for text in ("收入", "道路", "饮水", "满意", "基本满意", "不满意", "不了解", "您的年龄段", "意见建议"):
+        assert text in html
+    assert html.count('type="radio" name="q_') == 3 * 4
+    assert html.count("<legend>") >= 3 + 2, "dimensions and items are fieldsets with legends"
+    assert "第 1 部分，共 2 部分" in html
+
+
+def test_the_form_carries_a_response_id_made_by_the_server(client, survey):
+    fields = _form(client)
+    assert uuid.UUID(fields["response_id"])
+
+
+def test_the_page_gives_the_phone_a_random_device_cookie(client, survey):
+    page = client.get(PAGE)
+    cookie = page.cookies["sv_device"]
+    assert len(cookie.value) == 32 and cookie["samesite"] == "Lax"
+
+
+def test_a_group_not_sampled_by_village_is_not_asked_its_age(client, survey):
+    staff = Group.objects.get(survey=survey, code="staff")
+    Invitation.objects.create(survey=survey, token="staff-link", group=staff)
+    html = client.get("/s/staff-link/").content.decode()
+    assert "您的年龄段" not in html and "政府工作人员" in html
+
+
+def test_the_english_page_uses_the_english_texts_where_given(client, survey):
+    Item.objects.filter(survey=survey, code="income").update(text_en="Income")
+    html = client.get(PAGE + "?lang=en").content.decode()
+    assert "Income" in html and "道路" in html, "untranslated texts fall back to Chinese"
+    assert 'lang="en"' in html and "Submit" in html
+
+
+@pytest.mark.parametrize(
+    ("setup", "status", "words"),
+    [
+        (lambda s: Invitation.objects.filter(token=TOKEN).update(is_active=False), 403, "已停用"),
+        (lambda s: Survey.objects.filter(pk=s.pk).update(status=Survey.Status.CLOSED), 403, "已截止"),
+        (lambda s: Survey.objects.filter(pk=s.pk).update(status=Survey.Status.DRAFT), 403, "尚未开始"),
+    ],
+    ids=["inactive", "survey-closed", "survey-draft"],
+)
+def test_a_closed_invitation_gets_a_chinese_page(client, survey, setup, status, words):
+    setup(survey)
+    page = client.get(PAGE)
+    assert page.status_code == status
+    html = page.content.decode()
+    assert words in html and "无法填写问卷" in html
+    assert "<form" not in html
+
+
+def test_an_unknown_invitation_gets_a_chinese_page(client, survey):
+    page = client.get("/s/no-such-token/")
+    assert page.status_code == 404
+    assert "没有找到这个问卷链接" in page.content.decode()
+
+
+def test_a_used_single_use_invitation_gets_a_chinese_page(client, survey):
+    Invitation.objects.filter(token=TOKEN).update(single_use=True)
+    client.post(PAGE, {**_form(client), **ANSWERED})
+    page = Client().get(PAGE)
+    assert page.status_code == 403 and "只能使用一次" in page.content.decode()
+
+
+def test_a_phone_that_already_answered_is_told_so(client, survey):
+    client.post(PAGE, {**_form(client), **ANSWERED})
+    page = client.get(PAGE)
+    assert page.status_code == 403 and "已经提交过" in page.content.decode()
+
+
+def test_the_plain_form_stores_one_response_and_confirms(client, survey):
+    sent = client.post(PAGE, {**_form(client), **ANSWERED, "comment": "  希望修路  "})
+    assert sent.status_code == 303 and sent["Location"] == f"/s/{TOKEN}/done/"
+    stored = Response.objects.get()
+    assert (stored.answers, stored.age_band.code, stored.comment) == ("023", "18-44", "希望修路")
+    assert stored.source == Response.Source.WEB and stored.started_at is not None and len(stored.device) == 64
+    done = client.get(sent["Location"])
+    assert "已提交" in done.content.decode()
+
+
+def test_posting_the_same_form_twice_stores_one(client, survey):
+    data = {**_form(client), **ANSWERED}
+    first, second = client.post(PAGE, data), client.post(PAGE, data)
+    assert first.status_code == second.status_code == 303
+    assert Response.objects.count() == 1
+
+
+def test_unanswered_questions_are_marked_in_place_and_answers_kept(client, survey):
+    fields = _form(client)
+    page = client.post(PAGE, {**fields, "q_income": "satisfied"})
+    html = page.content.decode()
+    assert page.status_code == 400
+    assert "还有 3 题未作答" in html
+    assert html.count("请选择一项") == 2 and "请选择您的年龄段" in html
+    assert re.search(r'name="q_income" value="satisfied" checked', html)
+    assert f'name="response_id" value="{fields["response_id"]}"' in html, "the same id, so a later retry stores one"
+    assert Response.objects.count() == 0
+
+
+def test_a_changed_form_posted_again_with_the_same_id_is_explained(client, survey):
+    data = {**_form(client), **ANSWERED}
+    client.post(PAGE, data)
+    Survey.objects.filter(pk=survey.pk).update(allow_shared_device=True)
+    page = client.post(PAGE, {**data, "q_income": "dissatisfied"})
+    assert page.status_code == 409
+    assert "先提交的答卷已保存" in page.content.decode()
+
+
+def test_a_form_posted_after_the_survey_closed_gets_the_chinese_page(client, survey):
+    data = {**_form(client), **ANSWERED}
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.CLOSED)
+    page = client.post(PAGE, data)
+    assert page.status_code == 403 and "已截止" in page.content.decode()
+
+
+def test_the_questionnaire_weighs_at_most_60_kb_with_its_css_and_script(client):
+    """The real 12-item questionnaire, as a phone on slow data loads it (uncompressed)."""
+    call_command("loaddata", "daligang-2020", verbosity=0)
+    survey = Survey.objects.get(slug="daligang-2020")
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.OPEN)
+    invitation = next(i for i in invitations_issue(survey=survey) if i.village_id)
+    html = client.get(f"/s/{invitation.token}/").content
+    assets = [Path(finders.find(name)).stat().st_size for name in ("surveys/respond.css", "surveys/respond.js")]
+    assert re.findall(rb'(?:href|src)="/static/([^"]+)"', html) == [b"surveys/respond.css", b"surveys/respond.js"]
+    total = len(html) + sum(assets)
+    assert total <= 60 * 1024, f"{total} bytes"
+
+
+@pytest.fixture
+def staff_client(db):
+    user = User.objects.create_user("clerk", password="x", is_staff=True)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_posters_are_for_staff_only(client, survey):
+    page = client.get(f"/s/{TOKEN}/poster.png")
+    assert page.status_code == 302 and "/admin/login/" in page["Location"]
+
+
+def test_the_png_poster_is_an_image(staff_client, survey):
+    page = staff_client.get(f"/s/{TOKEN}/poster.png")
+    assert page.status_code == 200 and page["Content-Type"] == "image/png"
+    assert page.content.startswith(b"\x89PNG")
+
+
+def test_the_pdf_poster_embeds_a_chinese_font(staff_client, survey):
+    page = staff_client.get(f"/s/{TOKEN}/poster.pdf")
+    assert page.status_code == 200 and page["Content-Type"] == "application/pdf"
+    assert page.content.startswith(b"%PDF") and b"NotoSansCJK" in page.content
+    assert "hill-2024-east-villager" in page["Content-Disposition"] or "east" in page["Content-Disposition"]
+
+
+def test_the_posters_command_writes_a_png_and_a_pdf_per_invitation(survey, tmp_path):
+    staff = Group.objects.get(survey=survey, code="staff")
+    Invitation.objects.create(survey=survey, token="staff-link", group=staff)
+    call_command("posters", survey.slug, "-o", str(tmp_path))
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [
+        "hill-2024-east-villager-hill-2024-east.pdf",
+        "hill-2024-east-villager-hill-2024-east.png",
+        "hill-2024-staff-staff-link.pdf",
+        "hill-2024-staff-staff-link.png",
+    ]
+
+
+def test_the_invitation_admin_links_to_the_posters(staff_client, survey):
+    staff_client.force_login(User.objects.create_superuser("root", password="x"))
+    html = staff_client.get("/admin/surveys/invitation/").content.decode()
+    assert f"/s/{TOKEN}/poster.pdf" in html
+
+
+def test_settings_keep_the_default_language_chinese():
+    assert settings.LANGUAGE_CODE == "zh-hans"
