@@ -23,11 +23,12 @@ def format_timestamp(value) -> str:
     return timezone.localtime(value).isoformat() if value else ""
 
 
-def responses_csv_lines(survey: Survey) -> Iterator[str]:
+def responses_csv_lines(survey: Survey, *, with_comments: bool = False) -> Iterator[str]:
     """Header and one line per response, in a stable order (submission time, then id).
 
     The order and formats depend only on the responses' content, so that export → import →
-    export gives the same bytes, in this database or another.
+    export gives the same bytes, in this database or another. `with_comments` adds the
+    respondents' free text (意见建议) as a last `comment` column, which import also reads.
     """
     catalog = survey_catalog(survey)
     versions = survey_versions(survey)
@@ -36,16 +37,16 @@ def responses_csv_lines(survey: Survey) -> Iterator[str]:
     age_bands = {a.pk: a.code for a in catalog.age_bands.values()}
     item_codes = catalog.item_codes
     writer = csv.writer(_Line(), lineterminator="\n")
-    yield writer.writerow(FIXED_COLUMNS + item_codes)
+    yield writer.writerow(FIXED_COLUMNS + item_codes + (["comment"] if with_comments else []))
     rows = (
         Response.objects.filter(survey=survey)
         .order_by(F("submitted_at").asc(nulls_last=True), "id")
-        .values_list("id", "village_id", "group_id", "age_band_id", "submitted_at", "version_id", "answers")
+        .values_list("id", "village_id", "group_id", "age_band_id", "submitted_at", "version_id", "answers", "comment")
     )
     decoders = {
         pk: {"item_codes": v.item_codes, "option_codes": v.option_codes} for pk, v in versions.items()
     }
-    for rid, village, group, age_band, submitted_at, version_id, encoded in rows.iterator(chunk_size=5000):
+    for rid, village, group, age_band, submitted_at, version_id, encoded, comment in rows.iterator(chunk_size=5000):
         answers = decode_answers(encoded, **decoders[version_id])
         yield writer.writerow(
             [
@@ -55,5 +56,6 @@ def responses_csv_lines(survey: Survey) -> Iterator[str]:
                 age_bands.get(age_band, ""),
                 format_timestamp(submitted_at),
                 *(answers.get(code) or "" for code in item_codes),
+                *([comment] if with_comments else []),
             ]
         )

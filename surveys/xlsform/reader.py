@@ -342,7 +342,7 @@ def _scheme(parser: _Parser, found: _Questions, options, groups, group_weights, 
     return scheme
 
 
-def _quotas(parser: _Parser, groups: set[str], villages: set[str], age_bands: set[str]) -> list[QuotaSpec]:
+def _quotas(parser: _Parser, groups: list[str], villages: list[str], age_bands: list[str]) -> list[QuotaSpec]:
     sheet, c = parser.sheets.get("quotas"), parser.c
     if sheet is None:
         return []
@@ -474,7 +474,7 @@ def _design(parser: _Parser, slug: str | None, year: int | None) -> SurveyDesign
     min_cell = c.number("settings", 2, "min_cell", settings.get("min_cell"), integer=True)
     scheme = _scheme(parser, found, options, groups, group_weights, min_cell)
     quotas = _quotas(
-        parser, {g.code for g, _row in groups}, {v.code for v in villages}, {a.code for a in age_bands}
+        parser, [g.code for g, _row in groups], [v.code for v in villages], [a.code for a in age_bands]
     )
     fields = _survey_fields(parser, settings, slug, year)
     return SurveyDesign(

@@ -78,3 +78,18 @@ def test_the_command_writes_to_standard_output(survey, capsys):
     call_command("export_responses", survey.slug)
     assert capsys.readouterr().out == _export(survey)
     assert io.StringIO(_export(survey)).readline().startswith("response_id,")
+
+
+def test_comments_are_exported_on_request_and_read_back(survey):
+    rid = uuid.uuid4()
+    header = HEADER + ",comment"
+    body = f"{header}\n{csv_row(rid)},\"路灯不亮，请修一下\"\n"
+    responses_import_text(survey=survey, text=body)
+    assert Response.objects.get(id=rid).comment == "路灯不亮，请修一下"
+    exported = "".join(responses_csv_lines(survey, with_comments=True))
+    assert exported.splitlines()[0] == header
+    assert exported.splitlines()[1].endswith(",路灯不亮，请修一下")
+    assert "comment" not in _export(survey).splitlines()[0], "the plain CSV stays as the contract has it"
+    Response.objects.all().delete()
+    responses_import_text(survey=survey, text=exported)
+    assert "".join(responses_csv_lines(survey, with_comments=True)) == exported

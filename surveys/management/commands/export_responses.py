@@ -12,12 +12,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("slug", help="调查代码，如 daligang-2020")
         parser.add_argument("-o", "--output", help="输出文件；省略则写到标准输出")
+        parser.add_argument(
+            "--with-comments", action="store_true", help="在最后加一列 comment（意见建议）；导入时同样可读"
+        )
 
-    def handle(self, *args, slug, output, **options):
+    def handle(self, *args, slug, output, with_comments, **options):
         survey = get_survey(slug)
         if output:
             with open(output, "w", encoding="utf-8", newline="") as out:
-                out.writelines(responses_csv_lines(survey))
+                out.writelines(responses_csv_lines(survey, with_comments=with_comments))
         else:
-            sys.stdout.writelines(responses_csv_lines(survey))
+            sys.stdout.writelines(responses_csv_lines(survey, with_comments=with_comments))
             sys.stdout.flush()

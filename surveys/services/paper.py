@@ -1,0 +1,425 @@
+"""Paper questionnaires: numbered sheets, double entry by two staff members, resolution.
+
+A printed sheet carries a number people type (``3-0012-7``: survey, sheet, check digit) and a
+QR code with the id its response will have. Two staff members type each sheet independently:
+
+- the first entry is kept, pending;
+- the second entry, by another staff member, either agrees (the response is stored, with the
+  sheet's id, as paper, entered by both) or disagrees (the sheet waits for a supervisor);
+- a supervisor who typed neither entry looks at the paper, chooses the answers and gives a
+  reason; the response is stored once and the audit log keeps both entries and the choice.
+
+Until then nothing is scored: a pending sheet has no Response row. The response's id is the
+sheet's, so the database's primary key decides that a sheet counts at most once, however it
+arrives (typed twice, resolved, or imported from a spreadsheet with `import_responses --source
+paper`).
+"""
+
+import re
+import uuid
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from surveys.answers import decode_answers, encode_answers
+from surveys.cache import survey_data_changed
+from surveys.models import AuditEntry, Invitation, PaperEntry, PaperSheet, QuestionnaireVersion, Response, Survey
+from surveys.permissions import can_review
+from surveys.selectors import SurveyCatalog, survey_catalog
+from surveys.services.questionnaire import questionnaire_version_current
+
+MAX_PRINT = 1000
+REASON_MAX = 500
+RESOLVED = "paper_resolved"
+ACTION_LABELS = {RESOLVED: "裁定纸质问卷"}
+
+# ---------------------------------------------------------------------------------------------
+# Sheet numbers: "<survey id>-<sheet, 4 digits or more>-<check digit>".
+#
+# The check digit is Damm's: it catches every single mistyped digit and every swap of two
+# adjacent digits, the two commonest typing errors. On the entry page of one survey the survey
+# part may be left out: "0012-7", "00127" and "127" all mean sheet 12.
+# ---------------------------------------------------------------------------------------------
+
+_DAMM = (
+    (0, 3, 1, 7, 5, 9, 8, 6, 4, 2),
+    (7, 0, 9, 2, 1, 5, 4, 8, 6, 3),
+    (4, 2, 0, 6, 8, 7, 1, 3, 5, 9),
+    (1, 7, 5, 0, 9, 8, 3, 4, 2, 6),
+    (6, 1, 2, 3, 0, 4, 5, 9, 7, 8),
+    (3, 6, 7, 4, 2, 0, 9, 5, 8, 1),
+    (5, 8, 6, 9, 7, 2, 0, 1, 3, 4),
+    (8, 9, 4, 5, 3, 6, 2, 0, 1, 7),
+    (9, 4, 3, 8, 6, 1, 7, 2, 0, 5),
+    (2, 5, 8, 1, 4, 3, 6, 7, 9, 0),
+)
+_FULL = re.compile(r"^(\d+)-(\d+)-?(\d)$")
+_SHORT = re.compile(r"^(\d+)-?(\d)$")
+_UUID = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}", re.IGNORECASE)
+
+
+def damm_digit(digits: str) -> str:
+    interim = 0
+    for d in digits:
+        interim = _DAMM[interim][int(d)]
+    return str(interim)
+
+
+def sheet_number(survey_id: int, sequence: int) -> str:
+    body = f"{survey_id}{sequence:04d}"
+    return f"{survey_id}-{sequence:04d}-{damm_digit(body)}"
+
+
+@dataclass(frozen=True)
+class SheetReference:
+    """What someone typed or scanned: a sheet's sequence in a survey, or a response id."""
+
+    sequence: int | None = None
+    response_id: uuid.UUID | None = None
+
+
+class SheetNumberInvalid(ValueError):
+    pass
+
+
+def sheet_reference_parse(text: str, *, survey_id: int) -> SheetReference:
+    """A typed number (full or short, check digit required) or a scanned QR (UUID or a URL with one).
+
+    Raises SheetNumberInvalid with a message for the typist.
+    """
+    text = (text or "").strip()
+    found = _UUID.search(text)
+    if found:
+        return SheetReference(response_id=uuid.UUID(found.group(0)))
+    compact = re.sub(r"[\s—–_]+", "", text).replace("－", "-")
+    full, short = _FULL.match(compact), _SHORT.match(compact)
+    if full:
+        prefix, sequence, check = int(full.group(1)), int(full.group(2)), full.group(3)
+        if prefix != survey_id:
+            raise SheetNumberInvalid(f"编号 {text} 不属于这项调查（本调查的编号以 {survey_id}- 开头）。")
+    elif short:
+        sequence, check = int(short.group(1)), short.group(2)
+    else:
+        raise SheetNumberInvalid(f"“{text}”不是问卷编号：请输入纸上的编号（如 0012-7）或扫描二维码。")
+    if sequence < 1 or damm_digit(f"{survey_id}{sequence:04d}") != check:
+        raise SheetNumberInvalid(f"编号 {text} 的校验位不对，请核对纸上的编号。")
+    return SheetReference(sequence=sequence)
+
+
+def sheet_sequence(number: str) -> int:
+    return int(number.split("-")[1])
+
+
+# ---------------------------------------------------------------------------------------------
+# Printing
+# ---------------------------------------------------------------------------------------------
+
+
+def paper_sheets_print(*, invitation: Invitation, count: int) -> list[PaperSheet]:
+    """Number `count` new sheets for the invitation's village and group, next in the survey's sequence."""
+    if not 1 <= count <= MAX_PRINT:
+        raise ValueError(f"一次打印 1 至 {MAX_PRINT} 份。")
+    survey = invitation.survey
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                # Serialise numbering per survey (PostgreSQL); on SQLite the unique number
+                # makes a concurrent print fail and try again.
+                Survey.objects.select_for_update().filter(pk=survey.pk).values_list("pk").first()
+                start = PaperSheet.objects.filter(survey=survey).count() + 1
+                now = timezone.now()
+                sheets = [
+                    PaperSheet(
+                        survey=survey,
+                        invitation=invitation,
+                        number=sheet_number(survey.pk, sequence),
+                        response_id=uuid.uuid4(),
+                        printed_at=now,
+                    )
+                    for sequence in range(start, start + count)
+                ]
+                PaperSheet.objects.bulk_create(sheets)
+                return sheets
+        except IntegrityError:
+            continue
+    raise RuntimeError(f"could not number paper sheets for {survey.slug}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry
+# ---------------------------------------------------------------------------------------------
+
+
+class PaperRefused(Exception):
+    """The entry or resolution cannot be made in the sheet's state; `message` tells the user why."""
+
+    def __init__(self, code: str, message: str):
+        self.code = code
+        self.message = message
+        super().__init__(message)
+
+
+class PaperInvalid(Exception):
+    """Unknown codes or missing items: {field: [message]}."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors
+        super().__init__(errors)
+
+
+@dataclass(frozen=True)
+class PaperEntryResult:
+    entry: PaperEntry
+    ordinal: int  # 1: first entry, 2: second entry
+    status: str  # "pending" (first entry) | "stored" (agreed) | "discrepancy"
+    differences: list[str] = field(default_factory=list)
+    response: Response | None = None
+
+
+FIRST, STORED, DISCREPANCY = "pending", "stored", "discrepancy"
+
+
+def _check_answers(
+    catalog: SurveyCatalog, sheet: PaperSheet, answers: dict[str, str | None], age_band: str | None
+) -> None:
+    errors: dict[str, list[str]] = {}
+    for code, option in answers.items():
+        if code not in catalog.items:
+            errors[f"answers.{code}"] = [f"未知题目代码 {code!r}。"]
+        elif option is not None and option not in catalog.options:
+            errors[f"answers.{code}"] = [f"未知选项代码 {option!r}。"]
+    for code in catalog.items:
+        if code not in answers:
+            errors[f"answers.{code}"] = ["缺少这道题（空白请录入为空）。"]
+    if sheet.invitation.group.by_village:
+        if age_band is not None and age_band not in catalog.age_bands:
+            errors["age_band"] = [f"未知年龄段 {age_band!r}。"]
+    elif age_band is not None:
+        errors["age_band"] = [f"“{sheet.invitation.group.name}”不按年龄段抽样，年龄段应留空。"]
+    if errors:
+        raise PaperInvalid(errors)
+
+
+def _normalised(answers: dict[str, str | None]) -> dict[str, str | None]:
+    return {code: option or None for code, option in answers.items()}
+
+
+def entry_answers(entry: PaperEntry) -> dict[str, str | None]:
+    version = entry.version
+    return decode_answers(entry.answers, item_codes=version.item_codes, option_codes=version.option_codes)
+
+
+def entry_differences(a: PaperEntry, b: PaperEntry) -> list[str]:
+    """Where two entries of a sheet disagree: "age_band" and item codes, in questionnaire order."""
+    differ = ["age_band"] if a.age_band_id != b.age_band_id else []
+    if a.version_id == b.version_id:
+        codes = a.version.item_codes
+        return differ + [c for c, x, y in zip(codes, a.answers, b.answers, strict=True) if x != y]
+    first, second = entry_answers(a), entry_answers(b)
+    codes = list(dict.fromkeys([*first, *second]))
+    return differ + [c for c in codes if first.get(c) != second.get(c)]
+
+
+def _locked(sheet: PaperSheet) -> PaperSheet:
+    """The sheet, locked for this transaction: entries and resolutions of one sheet go one at a time."""
+    return (
+        PaperSheet.objects.select_for_update()
+        .select_related("survey", "invitation__group", "invitation__village")
+        .get(pk=sheet.pk)
+    )
+
+
+def _refuse_if_stored(sheet: PaperSheet) -> None:
+    if Response.objects.filter(pk=sheet.response_id).exists():
+        raise PaperRefused("stored", f"问卷 {sheet.number} 已录入完成并计入，不能再次录入。")
+
+
+def _refuse_if_frozen(survey: Survey) -> None:
+    if survey.status == Survey.Status.PUBLISHED:
+        raise PaperRefused("published", "这项调查的结果已发布，不能再录入纸质问卷。")
+
+
+def _store_response(
+    *,
+    sheet: PaperSheet,
+    version: QuestionnaireVersion,
+    age_band_id: int | None,
+    answers: str,
+    typists: list,
+) -> Response:
+    """The sheet's response, inserted once: its primary key is the sheet's response id."""
+    response = Response(
+        id=sheet.response_id,
+        survey=sheet.survey,
+        version=version,
+        invitation=sheet.invitation,
+        group=sheet.invitation.group,
+        village=sheet.invitation.village,
+        age_band_id=age_band_id,
+        answers=answers,
+        submitted_at=None,  # when the respondent filled in the paper is not known
+        received_at=timezone.now(),
+        source=Response.Source.PAPER,
+    )
+    try:
+        with transaction.atomic():
+            # force_insert: an id already stored (say, from a spreadsheet import) must fail,
+            # never be overwritten by an UPDATE.
+            response.save(force_insert=True)
+    except IntegrityError:
+        stored = Response.objects.filter(pk=sheet.response_id).first()
+        if stored is None:
+            raise
+        raise PaperRefused("stored", f"问卷 {sheet.number} 已录入完成并计入，不能再次录入。") from None
+    response.entered_by.set(typists)
+    survey_data_changed(sheet.survey)
+    return response
+
+
+def paper_entry_save(
+    *,
+    sheet: PaperSheet,
+    user: User,
+    age_band: str | None,
+    answers: dict[str, str | None],
+    keystrokes: int | None = None,
+) -> PaperEntryResult:
+    """One staff member's typing of a sheet: `answers` maps every item code to an option code or None.
+
+    Raises PermissionDenied (not staff of the survey), PaperInvalid (codes) or PaperRefused
+    (already stored, already typed by this user, or already typed twice and awaiting resolution).
+    """
+    survey = sheet.survey
+    if not can_review(user, survey):
+        raise PermissionDenied("只有这项调查的工作人员或管理员可以录入纸质问卷。")
+    answers = _normalised(answers)
+    age_band = age_band or None
+    catalog = survey_catalog(survey)
+    with transaction.atomic():
+        sheet = _locked(sheet)
+        _refuse_if_frozen(sheet.survey)
+        _refuse_if_stored(sheet)
+        others = list(PaperEntry.objects.filter(sheet=sheet).select_related("version", "user"))
+        if any(e.user_id == user.pk for e in others):
+            raise PaperRefused(
+                "already_entered",
+                f"您已录入过问卷 {sheet.number}；第二遍必须由另一位工作人员独立录入。",
+            )
+        if len(others) >= 2:
+            raise PaperRefused(
+                "awaiting_resolution", f"问卷 {sheet.number} 两遍录入不一致，正等待核对裁定，不能再录入。"
+            )
+        _check_answers(catalog, sheet, answers, age_band)
+        version = questionnaire_version_current(survey=survey)
+        entry = PaperEntry(
+            sheet=sheet,
+            user=user,
+            version=version,
+            age_band=catalog.age_bands[age_band] if age_band else None,
+            answers=encode_answers(answers, item_codes=version.item_codes, option_codes=version.option_codes),
+            keystrokes=keystrokes,
+        )
+        try:
+            with transaction.atomic():
+                entry.save(force_insert=True)
+        except IntegrityError:
+            # The same user's double click, where the row lock is not available (SQLite).
+            raise PaperRefused(
+                "already_entered", f"您已录入过问卷 {sheet.number}；第二遍必须由另一位工作人员独立录入。"
+            ) from None
+        if not others:
+            return PaperEntryResult(entry=entry, ordinal=1, status=FIRST)
+        first = others[0]
+        differences = entry_differences(first, entry)
+        if differences:
+            return PaperEntryResult(entry=entry, ordinal=2, status=DISCREPANCY, differences=differences)
+        response = _store_response(
+            sheet=sheet,
+            version=version,
+            age_band_id=entry.age_band_id,
+            answers=entry.answers,
+            typists=[first.user_id, user.pk],
+        )
+        return PaperEntryResult(entry=entry, ordinal=2, status=STORED, response=response)
+
+
+# ---------------------------------------------------------------------------------------------
+# Resolution
+# ---------------------------------------------------------------------------------------------
+
+
+def paper_discrepancy_resolve(
+    *,
+    sheet: PaperSheet,
+    user: User,
+    answers: dict[str, str | None],
+    age_band: str | None,
+    reason: str,
+) -> Response:
+    """A supervisor's reading of the paper where the two entries disagree; stored once, audited.
+
+    The supervisor is a staff member or administrator of the survey who typed neither entry.
+    `answers` maps every item code to the option on the paper (None for blank).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise PaperInvalid({"reason": ["请填写裁定依据（如：已核对纸质问卷原件）。"]})
+    if len(reason) > REASON_MAX:
+        raise PaperInvalid({"reason": [f"裁定依据不超过 {REASON_MAX} 字。"]})
+    survey = sheet.survey
+    if not can_review(user, survey):
+        raise PermissionDenied("只有这项调查的工作人员或管理员可以裁定纸质问卷。")
+    answers = _normalised(answers)
+    age_band = age_band or None
+    catalog = survey_catalog(survey)
+    with transaction.atomic():
+        sheet = _locked(sheet)
+        _refuse_if_frozen(sheet.survey)
+        _refuse_if_stored(sheet)
+        entries = list(
+            PaperEntry.objects.filter(sheet=sheet).select_related("version", "user", "age_band").order_by("entered_at", "pk")
+        )
+        if len(entries) < 2:
+            raise PaperRefused("not_double_entered", f"问卷 {sheet.number} 还没有录入两遍，无需裁定。")
+        differences = entry_differences(*entries)
+        if not differences:
+            raise PaperRefused("no_discrepancy", f"问卷 {sheet.number} 两遍录入一致，无需裁定。")
+        if any(e.user_id == user.pk for e in entries):
+            raise PaperRefused(
+                "typist", f"您录入过问卷 {sheet.number}，请由另一位工作人员或管理员对照原件裁定。"
+            )
+        _check_answers(catalog, sheet, answers, age_band)
+        version = questionnaire_version_current(survey=survey)
+        response = _store_response(
+            sheet=sheet,
+            version=version,
+            age_band_id=catalog.age_bands[age_band].pk if age_band else None,
+            answers=encode_answers(answers, item_codes=version.item_codes, option_codes=version.option_codes),
+            typists=[e.user_id for e in entries],
+        )
+        AuditEntry.objects.create(
+            survey=survey,
+            user=user,
+            action=RESOLVED,
+            response=response,
+            reason=reason,
+            details={
+                "sheet": sheet.number,
+                "differences": differences,
+                "entries": [
+                    {
+                        "user": e.user.get_username(),
+                        "user_id": e.user_id,
+                        "entered_at": e.entered_at.isoformat(),
+                        "age_band": e.age_band.code if e.age_band_id else None,
+                        "answers": entry_answers(e),
+                    }
+                    for e in entries
+                ],
+                "chosen": {"age_band": age_band, "answers": answers},
+            },
+        )
+    return response

@@ -1,0 +1,142 @@
+"""A respondent on a phone (390×844) in headless Chromium: answer, submit, and never lose or double an answer."""
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+from surveys.models import Invitation, Response, Survey
+from surveys.services.invitations import invitations_issue
+from tests.browser.conftest import SCREENSHOTS
+from tests.factories import make_survey
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TOKEN = "hill-2024-east"
+WAIT = 30_000  # ms: the offline queue retries with backoff, and the online event brings it back sooner
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def answer_everything(page) -> None:
+    """Tap an option in every question, cycling through the options, and write a comment."""
+    for n, question in enumerate(page.locator("fieldset.q").all()):
+        options = question.locator("label.opt")
+        options.nth(n % options.count()).click()
+    page.fill("#comment", "希望村里多装几盏路灯。")
+
+
+def test_a_respondent_answers_everything_and_sees_the_confirmation(live_server, phone):
+    call_command("loaddata", "daligang-2020", verbosity=0)
+    survey = Survey.objects.get(slug="daligang-2020")
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.OPEN)
+    invitations_issue(survey=survey)
+    invitation = Invitation.objects.filter(survey=survey, village__code="wuyangping", group__code="villager").get()
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/s/{invitation.token}/")
+    assert page.locator("h1").inner_text().startswith("桃江县大栗港镇")
+    assert page.locator("fieldset.q").count() == 1 + 12, "the age band and twelve items"
+    page.screenshot(path=SCREENSHOTS / "questionnaire.png")
+    page.locator("fieldset.q").nth(0).locator("label.opt").nth(1).click()
+    page.locator("fieldset.q").nth(1).locator("label.opt").nth(0).click()
+    assert page.locator("#progress-text").inner_text() == "已答 2 / 13 题"
+    page.screenshot(path=SCREENSHOTS / "questionnaire-answering.png")
+    answer_everything(page)
+    page.screenshot(path=SCREENSHOTS / "questionnaire-full.png", full_page=True)
+    page.click("#submit")
+    page.locator("#done").wait_for(state="visible", timeout=WAIT)
+    assert "已提交" in page.locator("#done").inner_text()
+    page.screenshot(path=SCREENSHOTS / "confirmation.png")
+    stored = Response.objects.get()
+    assert stored.village.code == "wuyangping" and stored.comment == "希望村里多装几盏路灯。"
+    assert stored.answers == "123012301230"[:12]
+    assert page.evaluate("localStorage.getItem('sv:draft:' + arguments[0])".replace("arguments[0]", repr(invitation.token))) is None
+
+
+def test_answers_survive_a_reload(live_server, phone):
+    make_survey()
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/s/{TOKEN}/")
+    page.locator("#q-income label.opt").nth(2).click()
+    page.fill("#comment", "半途")
+    page.reload()
+    assert page.locator('#q-income input[value="dissatisfied"]').is_checked()
+    assert page.input_value("#comment") == "半途"
+
+
+def test_a_response_given_offline_is_sent_once_the_network_returns(live_server, phone):
+    make_survey()
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/s/{TOKEN}/")
+    phone.set_offline(True)
+    answer_everything(page)
+    page.click("#submit")
+    status = page.locator("#status")
+    status.wait_for(state="visible")
+    page.wait_for_function("document.getElementById('status').textContent.indexOf('未联网') >= 0", timeout=WAIT)
+    assert "答卷已保存在本机" in status.inner_text()
+    page.screenshot(path=SCREENSHOTS / "offline.png")
+    assert Response.objects.count() == 0
+    assert page.locator("#done").is_hidden(), "never say submitted before the server has it"
+    phone.set_offline(False)
+    page.locator("#done").wait_for(state="visible", timeout=WAIT)
+    assert Response.objects.count() == 1
+
+
+def test_a_response_queued_offline_is_sent_when_the_page_is_opened_again(live_server, phone):
+    make_survey()
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/s/{TOKEN}/")
+    phone.set_offline(True)
+    answer_everything(page)
+    page.click("#submit")
+    page.wait_for_function("document.getElementById('status').textContent.indexOf('未联网') >= 0", timeout=WAIT)
+    page.close()  # the phone's browser is closed while offline
+    phone.set_offline(False)
+    again = phone.new_page()
+    again.goto(f"{live_server.url}/s/{TOKEN}/")
+    again.locator("#done").wait_for(state="visible", timeout=WAIT)
+    assert Response.objects.count() == 1
+
+
+def test_a_double_tap_on_submit_stores_one(live_server, phone):
+    make_survey()
+    page = phone.new_page()
+    # A slow network: the second tap lands while the first request is still on its way.
+    page.route("**/api/v1/responses/", lambda route: (page.wait_for_timeout(500), route.continue_()))
+    page.goto(f"{live_server.url}/s/{TOKEN}/")
+    answer_everything(page)
+    page.dblclick("#submit")
+    page.evaluate("document.getElementById('survey-form').requestSubmit()")
+    page.locator("#done").wait_for(state="visible", timeout=WAIT)
+    assert Response.objects.count() == 1
+
+
+def test_without_javascript_the_plain_form_stores_one(live_server, phone_without_js):
+    make_survey()
+    page = phone_without_js.new_page()
+    page.goto(f"{live_server.url}/s/{TOKEN}/")
+    page.click("#submit")  # nothing answered: the server marks every question
+    assert page.locator("fieldset.q.invalid").count() == 4
+    assert "还有 4 题未作答" in page.locator("#form-error").inner_text()
+    page.screenshot(path=SCREENSHOTS / "no-js-errors.png")
+    answer_everything(page)
+    page.click("#submit")
+    page.wait_for_url(f"{live_server.url}/s/{TOKEN}/done/")
+    assert "已提交" in page.locator("h1").inner_text()
+    assert Response.objects.count() == 1
+
+
+def test_a_closed_invitation_shows_a_chinese_page(live_server, phone):
+    make_survey()
+    Invitation.objects.filter(token=TOKEN).update(is_active=False)
+    page = phone.new_page()
+    answer = page.goto(f"{live_server.url}/s/{TOKEN}/")
+    assert answer.status == 403
+    assert page.locator("h1").inner_text() == "无法填写问卷"
+    assert "已停用" in page.locator(".message").inner_text()
+    page.screenshot(path=SCREENSHOTS / "closed.png")
