@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "survey_site.settings_test")
 if not os.environ.get("DATABASE_URL"):
-    os.environ["SURVEY_DATA_DIR"] = tempfile.mkdtemp(prefix="bench-dashboard-")
+    # BENCH_DIR keeps the SQLite data between runs (built once, reused).
+    os.environ["SURVEY_DATA_DIR"] = os.environ.get("BENCH_DIR") or tempfile.mkdtemp(prefix="bench-dashboard-")
 
 import django  # noqa: E402
 
@@ -104,9 +105,20 @@ def build_data() -> None:
 def timed(client: Client, url: str) -> tuple[list[float], int, int]:
     reply = client.get(url)  # warm-up (and a check that it works)
     assert reply.status_code == 200, reply.status_code
-    queries = []
-    with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
+    queries: list[tuple[float, str]] = []
+
+    def measure(execute, sql, *args):
+        began = time.perf_counter()
+        try:
+            return execute(sql, *args)
+        finally:
+            queries.append(((time.perf_counter() - began) * 1000, sql))
+
+    with connection.execute_wrapper(measure):
         client.get(url)
+    if os.environ.get("BENCH_QUERIES"):
+        for ms, sql in sorted(queries, reverse=True)[:5]:
+            print(f"      {ms:6.1f} ms  {sql[:150]}")
     times = []
     for _ in range(RUNS):
         began = time.perf_counter()
@@ -127,9 +139,14 @@ def main() -> None:
     else:
         call_command("migrate", verbosity=0)
     try:
+        from surveys.models import Response
+
         began = time.perf_counter()
-        build_data()
-        print(f"{connection.vendor}: {RESPONSES:,} responses built in {time.perf_counter() - began:.1f} s")
+        if not Response.objects.exists():
+            build_data()
+        print(
+            f"{connection.vendor}: {Response.objects.count():,} responses ready in {time.perf_counter() - began:.1f} s"
+        )
         from django.contrib.auth import get_user_model
 
         client = Client()

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from surveys.admin_authoring import SurveyAuthoringMixin
 from surveys.models import (
     AgeBand,
     Dimension,
@@ -78,7 +79,7 @@ class AgeBandInline(LockedOnceAnsweredInline):
 
 
 @admin.register(Survey)
-class SurveyAdmin(admin.ModelAdmin):
+class SurveyAdmin(SurveyAuthoringMixin, admin.ModelAdmin):
     list_display = ("title", "slug", "year", "status", "response_count", "published_at")
     list_filter = ("status", "year")
     search_fields = ("title", "slug", "organisation")
@@ -97,7 +98,7 @@ class SurveyAdmin(admin.ModelAdmin):
         "updated_at",
     )
     inlines = [DimensionInline, ItemInline, OptionInline, GroupInline, AgeBandInline]
-    actions = ["open_survey", "close_survey", "publish_survey", "issue_invitations"]
+    actions = ["open_survey", "close_survey", "publish_survey", "issue_invitations", "copy_survey", "export_xlsform"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_responses=Count("response"))

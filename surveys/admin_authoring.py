@@ -47,7 +47,11 @@ class XLSFormImportForm(forms.Form):
         label=_("调查代码"), max_length=80, required=False, help_text=_("留空则用 settings 表的 form_id。")
     )
     year = forms.IntegerField(
-        label=_("年度"), min_value=1900, max_value=9999, required=False, help_text=_("留空则用 settings 表的 year。")
+        label=_("年度"),
+        min_value=1900,
+        max_value=9999,
+        required=False,
+        help_text=_("留空则用 settings 表的 year。"),
     )
 
 

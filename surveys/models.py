@@ -401,6 +401,14 @@ class Response(models.Model):
         indexes = [
             models.Index(fields=["survey", "received_at"], name="response_survey_received"),
             models.Index(fields=["survey", "group", "village", "age_band"], name="response_survey_cell"),
+            # Responses per day on the staff dashboard, counted from the index alone.
+            models.Index(fields=["survey", "submitted_at", "received_at"], name="response_survey_submitted"),
+            # Only the flagged or excluded few: the review list without scanning the rest.
+            models.Index(
+                fields=["survey", "received_at"],
+                condition=Q(excluded=True) | ~Q(flags=[]),
+                name="response_review",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,48 +1,26 @@
-"""Quota progress of one survey, in a fixed number of queries whatever its size (seven).
+"""Quota progress of one survey, in a fixed number of queries whatever its size (eleven;
+ten for a survey without responses).
 
-The responses are never loaded: the database counts them per village × group × age band ×
-invitation (one scan) and per hour (another), and the quotas are matched to those counts here.
+The responses are never loaded, and over 100,000 of them not even read: every count below is
+answered from an index alone (response_survey_cell, the invitation key, the partial index
+response_review of the flagged or excluded few, response_survey_submitted), and the quotas are
+matched to those counts here.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import CharField, Count, Func, Max, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from surveys.models import AgeBand, Group, Invitation, Quota, Response, Survey, Village
+from surveys.selectors_review import FOR_REVIEW
 
-MAX_DAYS = 92
+CHART_DAYS = 60  # the chart shows at most the last 60 days with responses
 BEHIND, MET, OVER = "behind", "met", "over"
 STATUS_LABELS = {BEHIND: _("未完成"), MET: _("已完成"), OVER: _("超额")}
-
-
-class _UtcHour(Func):
-    """'YYYY-MM-DD HH' of a timestamp in UTC, computed by the database itself.
-
-    Django's TruncDate runs a Python function per row on SQLite (too slow over 100,000
-    responses); grouping by the UTC hour is plain SQL on both databases, and the hours are
-    turned into local days in Python. Exact for time zones whose offset is whole hours, as
-    China's is.
-    """
-
-    arity = 1
-    output_field = CharField()
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="substr(%(expressions)s, 1, 13)", **extra)
-
-    def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24')",
-            **extra,
-        )
 
 
 @dataclass
@@ -110,7 +88,6 @@ def _order(part) -> tuple:
 class InvitationProgress:
     invitation: Invitation
     responses: int = 0
-    last_response_at: datetime | None = None
 
 
 @dataclass
@@ -181,16 +158,8 @@ class Progress:
         return round(via / self.invitations_issued, 2) if self.invitations_issued else None
 
 
-def _covers(quota: Quota, group_id: int, village_id: int | None, age_band_id: int | None) -> bool:
-    return (
-        quota.group_id == group_id
-        and (quota.village_id is None or quota.village_id == village_id)
-        and (quota.age_band_id is None or quota.age_band_id == age_band_id)
-    )
-
-
 def survey_progress(survey: Survey) -> Progress:
-    """Received vs target per cell, invitations returned, responses per day (seven queries)."""
+    """Received vs target per cell, invitations returned, responses per day (eleven queries)."""
     groups = {g.pk: g for g in Group.objects.filter(survey=survey)}
     villages = {v.pk: v for v in Village.objects.filter(survey=survey)}
     age_bands = {a.pk: a for a in AgeBand.objects.filter(survey=survey)}
@@ -203,74 +172,125 @@ def survey_progress(survey: Survey) -> Progress:
         # Set from the dictionaries above rather than joined: no extra query, same objects.
         row.invitation.group = groups[row.invitation.group_id]
         row.invitation.village = villages.get(row.invitation.village_id)
+    progress = Progress(survey=survey, cells=[], invitations=list(invitations.values()), per_day=[])
 
-    counts = (
-        Response.objects.filter(survey=survey)
-        .order_by()
-        .values("group_id", "village_id", "age_band_id", "invitation_id", "excluded")
-        .annotate(n=Count("pk"), flagged=Count("pk", filter=~Q(flags=[])), last=Max("received_at"))
-    )
     cells = {
-        q.pk: Cell(
-            group=groups[q.group_id], village=villages.get(q.village_id), age_band=age_bands.get(q.age_band_id),
+        (q.group_id, q.village_id, q.age_band_id): Cell(
+            group=groups[q.group_id],
+            village=villages.get(q.village_id),
+            age_band=age_bands.get(q.age_band_id),
             target=q.target,
         )
         for q in quotas
     }
     loose: dict[tuple, Cell] = {}  # combinations no quota covers
-    progress = Progress(survey=survey, cells=[], invitations=list(invitations.values()), per_day=[])
-    for row in counts:
-        n, excluded = row["n"], row["excluded"]
-        where = (row["group_id"], row["village_id"], row["age_band_id"])
-        progress.responses += n
-        progress.excluded += n if excluded else 0
-        progress.flagged += row["flagged"]
-        if progress.last_response_at is None or row["last"] > progress.last_response_at:
-            progress.last_response_at = row["last"]
-        if row["invitation_id"] is None:
-            progress.without_invitation += n
-        elif row["invitation_id"] in invitations:
-            inv = invitations[row["invitation_id"]]
-            inv.responses += n
-            if inv.last_response_at is None or row["last"] > inv.last_response_at:
-                inv.last_response_at = row["last"]
-        covering = [cells[q.pk] for q in quotas if _covers(q, *where)]
-        if not covering:
+
+    def covering(where: tuple) -> list[Cell]:
+        group, village, age_band = where
+        found = [
+            cells[key]
+            for key in {(group, village, age_band), (group, village, None), (group, None, age_band), (group, None, None)}
+            if key in cells
+        ]
+        if not found:
             if where not in loose:
                 loose[where] = Cell(
-                    group=groups[where[0]], village=villages.get(where[1]), age_band=age_bands.get(where[2]),
-                    target=None,
+                    group=groups[group], village=villages.get(village), age_band=age_bands.get(age_band), target=None
                 )
-            covering = [loose[where]]
-        for cell in covering:
-            if excluded:
+            found = [loose[where]]
+        return found
+
+    # All responses per cell, excluded ones too (index response_survey_cell)...
+    for row in (
+        Response.objects.filter(survey=survey)
+        .order_by()
+        .values_list("group_id", "village_id", "age_band_id")
+        .annotate(n=Count("*"))
+    ):
+        progress.responses += row[3]
+        for cell in covering(row[:3]):
+            cell.received += row[3]
+    # ...then the excluded few taken back out, and the flagged counted (partial index response_review).
+    for *where, excluded, n, flagged in (
+        Response.objects.filter(survey=survey)
+        .filter(FOR_REVIEW)
+        .order_by()
+        .values_list("group_id", "village_id", "age_band_id", "excluded")
+        .annotate(n=Count("*"), flagged=Count("pk", filter=~Q(flags=[])))
+    ):
+        progress.flagged += flagged
+        if excluded:
+            progress.excluded += n
+            for cell in covering(tuple(where)):
+                cell.received -= n
                 cell.excluded += n
-            else:
-                cell.received += n
+    for invitation_id, n in (
+        Response.objects.filter(invitation_id__in=list(invitations))
+        .order_by()
+        .values_list("invitation_id")
+        .annotate(n=Count("*"))
+    ):
+        invitations[invitation_id].responses += n
+    progress.without_invitation = progress.responses - sum(i.responses for i in invitations.values())
+
     progress.cells = sorted(
         [*cells.values(), *loose.values()],
         key=lambda c: (c.target is None, c.group.order, c.group.code, _order(c.village), _order(c.age_band)),
+    )
+    progress.last_response_at = (
+        Response.objects.filter(survey=survey).order_by("-received_at").values_list("received_at", flat=True).first()
     )
     progress.per_day = _per_day(survey)
     return progress
 
 
-def _per_day(survey: Survey) -> list[tuple[date, int]]:
-    hours = (
-        Response.objects.filter(survey=survey)
-        .order_by()
-        .annotate(hour=_UtcHour(Coalesce("submitted_at", "received_at")))
-        .values("hour")
-        .annotate(n=Count("pk"))
+def _when(survey: Survey, *, submitted: bool, latest: bool) -> Subquery:
+    """The earliest or latest submitted_at (or received_at of those without one), from the index."""
+    responses = Response.objects.filter(survey=OuterRef("pk"), submitted_at__isnull=not submitted)
+    column = "submitted_at" if submitted else "received_at"
+    return Subquery(responses.order_by(f"-{column}" if latest else column).values(column)[:1])
+
+
+def _count_between(survey: Survey, start: datetime, end: datetime, *, submitted: bool) -> Subquery:
+    column = "submitted_at" if submitted else "received_at"
+    responses = Response.objects.filter(
+        survey=OuterRef("pk"), submitted_at__isnull=not submitted, **{f"{column}__gte": start, f"{column}__lt": end}
     )
-    local = timezone.get_current_timezone()
-    days: dict[date, int] = defaultdict(int)
-    for row in hours:
-        utc = datetime.strptime(row["hour"], "%Y-%m-%d %H").replace(tzinfo=dt_timezone.utc)
-        days[utc.astimezone(local).date()] += row["n"]
-    if not days:
+    return Coalesce(
+        Subquery(responses.order_by().values("survey").annotate(n=Count("*")).values("n"), output_field=IntegerField()),
+        0,
+    )
+
+
+def _per_day(survey: Survey) -> list[tuple[date, int]]:
+    """Responses per local day, by submitted_at (received_at where unknown), every day, zeros too.
+
+    Two queries of index range counts (response_survey_submitted): the first and last day, then
+    one count per day and kind. Grouping 100,000 timestamps by day would read each of them.
+    """
+    bounds = (
+        Survey.objects.filter(pk=survey.pk)
+        .annotate(
+            first_submitted=_when(survey, submitted=True, latest=False),
+            last_submitted=_when(survey, submitted=True, latest=True),
+            first_received=_when(survey, submitted=False, latest=False),
+            last_received=_when(survey, submitted=False, latest=True),
+        )
+        .values_list("first_submitted", "last_submitted", "first_received", "last_received")
+        .get()
+    )
+    known = [timezone.localtime(b).date() for b in bounds if b is not None]
+    if not known:
         return []
-    last = max(days)
-    # A wrong clock on one phone must not stretch the chart over years: the last three months.
-    first = max(min(days), last - timedelta(days=MAX_DAYS - 1))
-    return [(first + timedelta(d), days.get(first + timedelta(d), 0)) for d in range((last - first).days + 1)]
+    last = max(known)
+    # A wrong clock on one phone must not stretch the chart over years.
+    first = max(min(known), last - timedelta(days=CHART_DAYS - 1))
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    zone = timezone.get_current_timezone()
+    edges = [datetime.combine(d, time.min, tzinfo=zone) for d in [*days, last + timedelta(days=1)]]
+    counts = {}
+    for i in range(len(days)):
+        for submitted in (True, False):
+            counts[f"d{i}_{int(submitted)}"] = _count_between(survey, edges[i], edges[i + 1], submitted=submitted)
+    row = Survey.objects.filter(pk=survey.pk).annotate(**counts).values(*counts).get()
+    return [(day, row[f"d{i}_1"] + row[f"d{i}_0"]) for i, day in enumerate(days)]

@@ -48,7 +48,6 @@ class InvitationRowSerializer(serializers.Serializer):
     label = serializers.CharField(source="invitation.__str__")
     is_active = serializers.BooleanField(source="invitation.is_active")
     responses = serializers.IntegerField()
-    last_response_at = serializers.DateTimeField(allow_null=True)
 
 
 class InvitationsSerializer(serializers.Serializer):

@@ -124,7 +124,7 @@ def survey_create_from_design(*, design: SurveyDesign, issue_invitations: bool =
     return survey
 
 
-def _with_year(text: str, old: int, new: int) -> str:
+def with_year(text: str, old: int, new: int) -> str:
     """ "…2020年度…" becomes "…2021年度…"; a text without the old year stays as it is."""
     return re.sub(rf"(?<!\d){old}(?!\d)", str(new), text)
 
@@ -152,8 +152,8 @@ def survey_copy(
         design = design.without_villages()
     design.slug = slug
     design.year = year
-    design.title = title or _with_year(source.title, source.year, year)
-    design.title_en = title_en if title_en is not None else _with_year(source.title_en, source.year, year)
+    design.title = title or with_year(source.title, source.year, year)
+    design.title_en = title_en if title_en is not None else with_year(source.title_en, source.year, year)
     if organisation:
         design.organisation = organisation
     return survey_create_from_design(design=design, issue_invitations=issue_invitations)

@@ -64,7 +64,13 @@ def test_staff_watch_a_count_rise_and_exclude_a_flagged_response(live_server, pa
     survey = make_survey()
     make_member(survey, "xiaowang", SurveyMembership.Role.STAFF)
     doubtful = make_response(
-        survey, flags=[{"code": "speeder", "reason": "作答用时 20 秒，不到本调查中位用时 3 分 0 秒（最近 12 份答卷）的三分之一。"}]
+        survey,
+        flags=[
+            {
+                "code": "speeder",
+                "reason": "作答用时 20 秒，不到本调查中位用时 3 分 0 秒（最近 12 份答卷）的三分之一。",
+            }
+        ],
     )
 
     page.goto(f"{live_server.url}/staff/{survey.slug}/")
@@ -108,7 +114,9 @@ def test_a_reason_is_required_in_the_browser_too(live_server, page):
 
     survey = make_survey()
     make_member(survey, "xiaowang", SurveyMembership.Role.STAFF)
-    doubtful = make_response(survey, flags=[{"code": "straight_lining", "reason": "所答 5 道题全部选择“满意”。"}])
+    doubtful = make_response(
+        survey, flags=[{"code": "straight_lining", "reason": "所答 5 道题全部选择“满意”。"}]
+    )
     page.goto(f"{live_server.url}/accounts/login/?next=/staff/{survey.slug}/")
     page.get_by_label("用户名").fill("xiaowang")
     page.get_by_label("密码").fill(PASSWORD)

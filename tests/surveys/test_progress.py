@@ -190,17 +190,17 @@ def _fill(survey, n):
 
 
 @pytest.mark.parametrize("size", [1, 40])
-def test_the_selector_takes_seven_queries_whatever_the_size(survey, django_assert_num_queries, size):
+def test_the_selector_takes_eleven_queries_whatever_the_size(survey, django_assert_num_queries, size):
     _fill(survey, size)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(11):
         survey_progress(survey)
 
 
 @pytest.mark.parametrize("size", [1, 40])
 def test_the_api_takes_the_same_queries_whatever_the_size(staff_client, survey, django_assert_num_queries, size):
     _fill(survey, size)
-    # session, user, survey with the user's roles, then the selector's seven
-    with django_assert_num_queries(10):
+    # session, user, survey with the user's roles, then the selector's eleven
+    with django_assert_num_queries(14):
         assert staff_client.get(f"/api/v1/surveys/{survey.slug}/progress/").status_code == 200
 
 
@@ -210,13 +210,13 @@ def test_the_dashboard_takes_the_same_queries_whatever_the_size(staff_client, su
     chief = make_user("chief", superuser=True)
     for response in Response.objects.filter(survey=survey)[: size // 4]:
         AuditEntry.objects.create(survey=survey, user=chief, action="response_excluded", response=response, reason="重复")
-    # session, user, survey with roles, seven for progress, review list, audit log
-    with django_assert_num_queries(12):
+    # session, user, survey with roles, eleven for progress, review list, audit log
+    with django_assert_num_queries(16):
         assert staff_client.get(f"/staff/{survey.slug}/").status_code == 200
 
 
 def test_an_administrator_dashboard_takes_the_same_queries_as_staff(client, survey, django_assert_num_queries):
     _fill(survey, 10)
     client.force_login(make_user("chief", superuser=True))
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(16):
         assert client.get(f"/staff/{survey.slug}/").status_code == 200

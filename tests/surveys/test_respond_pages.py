@@ -134,7 +134,9 @@ def test_unanswered_questions_are_marked_in_place_and_answers_kept(client, surve
     assert "还有 3 题未作答" in html
     assert html.count("请选择一项") == 2 and "请选择您的年龄段" in html
     assert re.search(r'name="q_income" value="satisfied" checked', html)
-    assert f'name="response_id" value="{fields["response_id"]}"' in html, "the same id, so a later retry stores one"
+    assert f'name="response_id" value="{fields["response_id"]}"' in html, (
+        "the same id, so a later retry stores one"
+    )
     assert Response.objects.count() == 0
 
 
@@ -162,8 +164,13 @@ def test_the_questionnaire_weighs_at_most_60_kb_with_its_css_and_script(client):
     invitations_issue(survey=survey)
     invitation = Invitation.objects.filter(survey=survey, village__isnull=False).first()
     html = client.get(f"/s/{invitation.token}/").content
-    assets = [Path(finders.find(name)).stat().st_size for name in ("surveys/respond.css", "surveys/respond.js")]
-    assert re.findall(rb'(?:href|src)="/static/([^"]+)"', html) == [b"surveys/respond.css", b"surveys/respond.js"]
+    assets = [
+        Path(finders.find(name)).stat().st_size for name in ("surveys/respond.css", "surveys/respond.js")
+    ]
+    assert re.findall(rb'(?:href|src)="/static/([^"]+)"', html) == [
+        b"surveys/respond.css",
+        b"surveys/respond.js",
+    ]
     total = len(html) + sum(assets)
     print(f"questionnaire page weight: html {len(html)} + css/js {assets} = {total} bytes")
     assert total <= 60 * 1024, f"{total} bytes"

@@ -11,10 +11,16 @@ class Command(BaseCommand):
         parser.add_argument("slug", help="调查代码，如 daligang-2020")
         parser.add_argument("file", help="答卷 CSV 文件（UTF-8，含表头）")
         parser.add_argument("--synthetic", action="store_true", help="标记为合成演示数据（仅用于演示与测试）")
+        parser.add_argument(
+            "--source",
+            choices=["import", "paper"],
+            default="import",
+            help="答卷来源：import（文件导入，默认）或 paper（纸质问卷批量录入的表格，response_id 用问卷上二维码的编号）",
+        )
 
-    def handle(self, *args, slug, file, synthetic, **options):
+    def handle(self, *args, slug, file, synthetic, source="import", **options):
         survey = get_survey(slug)
-        source = "synthetic" if synthetic else "import"
+        source = "synthetic" if synthetic else source
         try:
             with open(file, encoding="utf-8-sig", newline="") as stream:
                 result = responses_import(survey=survey, stream=stream, source=source)

@@ -242,6 +242,8 @@
     store.removeItem(DRAFT); // only now that the server holds the answers
     form.hidden = true;
     document.getElementById("bar").hidden = true;
+    var extras = document.querySelectorAll(".intro, .lang"), i;
+    for (i = 0; i < extras.length; i++) extras[i].hidden = true;
     showAlert("");
     if (note) document.getElementById("done-message").textContent = note;
     var done = document.getElementById("done");

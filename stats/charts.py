@@ -1,0 +1,279 @@
+"""Charts of a score document (contract §5): pure functions from the document's dict to a Figure.
+
+No Django and no pyplot: each function builds a `matplotlib.figure.Figure` of its own, so charts
+can be drawn from several threads and nothing leaks between them. Chinese labels need a CJK font:
+"Noto Sans CJK SC" from Debian's fonts-noto-cjk (scripts/system-deps). Without it the charts would
+show empty boxes instead of characters, so `cjk_font()` refuses to draw at all.
+
+Every chart reads in grey print: series differ by lightness and by hatching, never by hue alone,
+and every bar carries its number.
+"""
+
+from __future__ import annotations
+
+import io
+from contextlib import contextmanager
+from functools import lru_cache
+
+import numpy as np
+from matplotlib import font_manager, rc_context
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+CJK_FAMILY = "Noto Sans CJK SC"
+# Lightness steps that stay apart when printed in grey, with a hatch each for good measure.
+SHADES = ["#1f3b57", "#5b7fa3", "#b7c9db", "#eeeeee", "#8c8c8c", "#d9d9d9"]
+HATCHES = ["", "///", "...", "xx", "\\\\", "++"]
+INK = "#222222"
+MUTED = "#666666"
+
+
+class ChartFontMissing(RuntimeError):
+    """The CJK font is not installed; Chinese labels would render as boxes."""
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str:
+    """The path of the Noto Sans CJK SC font file, or ChartFontMissing with what to install."""
+    for entry in font_manager.fontManager.ttflist:
+        if entry.name == CJK_FAMILY:
+            return entry.fname
+    raise ChartFontMissing(
+        f"图表需要中文字体 {CJK_FAMILY}，但本机没有安装。请运行 scripts/system-deps（Debian 包 fonts-noto-cjk），"
+        f"然后删除 matplotlib 的字体缓存（~/.cache/matplotlib）后重试。"
+    )
+
+
+@contextmanager
+def chart_style():
+    """The rc settings every chart is drawn and saved with."""
+    cjk_font()
+    with rc_context(
+        {
+            "font.family": [CJK_FAMILY],
+            "font.size": 9,
+            "axes.unicode_minus": False,  # the CJK font has no U+2212 minus sign
+            "axes.edgecolor": MUTED,
+            "axes.labelcolor": INK,
+            "xtick.color": INK,
+            "ytick.color": INK,
+            "hatch.linewidth": 0.6,
+            "svg.fonttype": "path",  # SVG shows the glyphs even where the font is not installed
+            "svg.hashsalt": "manyidu",  # the same document gives the same SVG bytes
+            "pdf.fonttype": 3,
+        }
+    ):
+        yield
+
+
+def _figure(width: float, height: float) -> Figure:
+    figure = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    return figure
+
+
+def _score_axis(ax, values_low: list[float], *, vertical: bool = False) -> None:
+    """A score axis that starts near the data (scores crowd into the 80s and 90s), said so."""
+    low = min([v for v in values_low if v is not None] or [0.0])
+    start = max(0.0, np.floor((low - 5) / 5) * 5)
+    (ax.set_ylim if vertical else ax.set_xlim)(start, 100)
+    (ax.yaxis if vertical else ax.xaxis).grid(True, color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def _ci(entry: dict) -> tuple[float, float] | None:
+    ci = entry.get("ci95")
+    if not ci or ci[0] is None or ci[1] is None:
+        return None
+    return float(ci[0]), float(ci[1])
+
+
+def _whisker_bars(ax, labels, scores, cis, *, shades, hatches, reference=None, reference_label=""):
+    y = np.arange(len(labels))[::-1]
+    ax.barh(y, scores, color=shades, edgecolor=INK, linewidth=0.6, hatch=hatches, height=0.62)
+    for yi, score, ci in zip(y, scores, cis, strict=True):
+        if ci is not None:
+            ax.errorbar(score, yi, xerr=[[score - ci[0]], [ci[1] - score]], fmt="none", ecolor=INK, capsize=3, lw=1)
+        right = ci[1] if ci is not None else score
+        ax.text(min(right + 0.4, 99.5), yi, f"{score:.2f}", va="center", ha="left", fontsize=8, color=INK)
+    if reference is not None:
+        ax.axvline(reference, color=INK, linestyle="--", linewidth=0.8)
+        ax.text(reference, len(labels) - 0.35, reference_label, ha="center", va="bottom", fontsize=8, color=INK)
+    ax.set_yticks(y, labels)
+
+
+def dimension_bars(document: dict) -> Figure:
+    """The composite and each dimension's score with its 95% confidence interval."""
+    with chart_style():
+        composite = document["composite"]
+        dims = [d for d in document["dimensions"] if d.get("score") is not None]
+        labels = ["综合满意度"] + [f"{d['name']}（权重 {d['weight']:g}）" for d in dims]
+        scores = [composite["score"]] + [d["score"] for d in dims]
+        cis = [_ci(composite)] + [_ci(d) for d in dims]
+        figure = _figure(7.0, 0.55 * len(labels) + 1.1)
+        ax = figure.add_subplot()
+        _whisker_bars(
+            ax,
+            labels,
+            scores,
+            cis,
+            shades=[SHADES[0]] + [SHADES[2]] * len(dims),
+            hatches=[""] + ["///"] * len(dims),
+        )
+        _score_axis(ax, [c[0] for c in cis if c] + scores)
+        ax.set_xlabel("得分（0–100），横线为 95% 置信区间")
+        ax.set_title("综合满意度与各维度得分", loc="left", fontsize=11)
+        return figure
+
+
+def item_distribution(document: dict) -> Figure:
+    """Each item's answers as one stacked bar of percentages, option by option."""
+    with chart_style():
+        options = document.get("options") or [
+            {"code": c, "name": c} for c in document["scheme"]["option_points"]
+        ]
+        items = document["items"]
+        figure = _figure(7.0, 0.42 * len(items) + 1.6)
+        ax = figure.add_subplot()
+        y = np.arange(len(items))[::-1]
+        totals = np.array([sum(i["distribution"].values()) or 1 for i in items], dtype=float)
+        left = np.zeros(len(items))
+        for k, option in enumerate(options):
+            counts = np.array([i["distribution"].get(option["code"], 0) for i in items], dtype=float)
+            share = 100 * counts / totals
+            shade, hatch = SHADES[k % len(SHADES)], HATCHES[k % len(HATCHES)]
+            ax.barh(y, share, left=left, color=shade, hatch=hatch, edgecolor=INK, linewidth=0.5, height=0.66)
+            light = k >= 2 or shade in ("#b7c9db", "#eeeeee", "#d9d9d9")
+            for yi, x0, value in zip(y, left, share, strict=True):
+                if value >= 6:
+                    ax.text(
+                        x0 + value / 2,
+                        yi,
+                        f"{value:.0f}",
+                        ha="center",
+                        va="center",
+                        fontsize=7,
+                        color=INK if light else "white",
+                        bbox=None if not hatch else {"facecolor": shade, "edgecolor": "none", "pad": 0.6},
+                    )
+            left += share
+        ax.set_yticks(y, [f"{i['name']}" for i in items])
+        ax.set_xlim(0, 100)
+        ax.set_xlabel("占该题全部作答的百分比（%）")
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        handles = [
+            Patch(facecolor=SHADES[k % len(SHADES)], hatch=HATCHES[k % len(HATCHES)], edgecolor=INK, label=o["name"])
+            for k, o in enumerate(options)
+        ]
+        figure.legend(handles=handles, loc="outside upper center", ncols=len(options), frameon=False, fontsize=8)
+        ax.set_title("各题答案分布", loc="left", fontsize=11)
+        return figure
+
+
+def village_ranking(document: dict) -> Figure:
+    """Villages from highest to lowest score with 95% CIs; cells too small to show are listed."""
+    with chart_style():
+        shown = [v for v in document["by_village"] if not v.get("suppressed") and v.get("score") is not None]
+        hidden = [v for v in document["by_village"] if v.get("suppressed")]
+        shown.sort(key=lambda v: (-v["score"], v["code"]))
+        figure = _figure(7.0, 0.34 * max(len(shown), 1) + 1.4)
+        ax = figure.add_subplot()
+        if shown:
+            _whisker_bars(
+                ax,
+                [f"{i + 1}. {v['name']}（n={v['n']}）" for i, v in enumerate(shown)],
+                [v["score"] for v in shown],
+                [_ci(v) for v in shown],
+                shades=[SHADES[2]] * len(shown),
+                hatches=["///"] * len(shown),
+                reference=document["composite"]["score"],
+                reference_label="全镇综合",
+            )
+            _score_axis(ax, [c[0] for c in map(_ci, shown) if c] + [v["score"] for v in shown])
+        ax.set_xlabel("得分（0–100），横线为 95% 置信区间，虚线为全镇综合满意度")
+        ax.set_title("各村（社区）得分排序", loc="left", fontsize=11)
+        if hidden:
+            names = "、".join(v["name"] for v in hidden)
+            figure.text(0.01, 0.005, f"样本不足未列出：{names}", fontsize=7, color=MUTED, ha="left", va="bottom")
+        return figure
+
+
+def village_dimension_heatmap(document: dict) -> Figure:
+    """Village × dimension scores as a grey-scale table with the numbers written in."""
+    with chart_style():
+        villages = [v for v in document["by_village"] if not v.get("suppressed") and v.get("dimensions")]
+        dims = document["dimensions"]
+        values = np.array(
+            [[np.nan if v["dimensions"].get(d["code"]) is None else v["dimensions"][d["code"]] for d in dims] for v in villages],
+            dtype=float,
+        ).reshape(len(villages), len(dims))
+        figure = _figure(7.0, 0.3 * max(len(villages), 1) + 1.5)
+        ax = figure.add_subplot()
+        finite = values[np.isfinite(values)]
+        low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 100.0)
+        image = ax.imshow(values, cmap="Greys_r", vmin=low - (high - low) * 0.6 - 1e-9, vmax=high, aspect="auto")
+        for (r, c), value in np.ndenumerate(values):
+            if np.isfinite(value):
+                dark = (value - low) / ((high - low) or 1) < 0.45
+                ax.text(c, r, f"{value:.1f}", ha="center", va="center", fontsize=7.5, color="white" if dark else INK)
+        ax.set_xticks(range(len(dims)), [d["name"] for d in dims])
+        ax.set_yticks(range(len(villages)), [v["name"] for v in villages])
+        ax.xaxis.tick_top()
+        ax.tick_params(length=0)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        bar = figure.colorbar(image, ax=ax, shrink=0.6, pad=0.02)
+        bar.set_label("得分（颜色越深越低）")
+        ax.set_title("各村（社区）× 维度得分", loc="left", fontsize=11, pad=22)
+        return figure
+
+
+def group_comparison(document: dict) -> Figure:
+    """Respondent groups and age bands side by side, each with its 95% CI."""
+    with chart_style():
+        panels = [("受访群体", document["by_group"]), ("年龄段", document["by_age_band"])]
+        panels = [(title, [c for c in cells if not c.get("suppressed") and c.get("score") is not None]) for title, cells in panels]
+        panels = [(title, cells) for title, cells in panels if cells]
+        figure = _figure(7.0, 2.8)
+        axes = figure.subplots(1, max(len(panels), 1), sharey=True, squeeze=False)[0]
+        every = [c for _, cells in panels for c in cells]
+        lows = [c[0] for c in map(_ci, every) if c] + [c["score"] for c in every]
+        for k, (ax, (title, cells)) in enumerate(zip(axes, panels, strict=False)):
+            x = np.arange(len(cells))
+            scores = [c["score"] for c in cells]
+            ax.bar(x, scores, color=SHADES[1 + k], hatch=HATCHES[1 + k], edgecolor=INK, linewidth=0.6, width=0.6)
+            for xi, cell in zip(x, cells, strict=True):
+                ci = _ci(cell)
+                if ci:
+                    ax.errorbar(xi, cell["score"], yerr=[[cell["score"] - ci[0]], [ci[1] - cell["score"]]], fmt="none", ecolor=INK, capsize=3, lw=1)
+                top = ci[1] if ci else cell["score"]
+                ax.text(xi, min(top + 0.3, 99.6), f"{cell['score']:.2f}", ha="center", va="bottom", fontsize=8)
+            ax.set_xticks(x, [f"{c['name']}\nn={c['n']}" for c in cells], fontsize=8)
+            ax.axhline(document["composite"]["score"], color=INK, linestyle="--", linewidth=0.8)
+            ax.set_title(title, fontsize=10)
+            _score_axis(ax, lows, vertical=True)
+        axes[0].set_ylabel("得分（0–100）")
+        figure.suptitle("按受访群体与年龄段（竖线为 95% 置信区间，虚线为综合满意度）", fontsize=10, x=0.01, ha="left")
+        return figure
+
+
+CHARTS = {
+    "dimensions": dimension_bars,
+    "items": item_distribution,
+    "villages": village_ranking,
+    "heatmap": village_dimension_heatmap,
+    "groups": group_comparison,
+}
+
+
+def render(figure: Figure, fmt: str = "png", *, dpi: int = 150) -> bytes:
+    """The figure as PNG or SVG bytes (drawn with the same style it was built with)."""
+    if fmt not in ("png", "svg"):
+        raise ValueError("format must be png or svg")
+    buffer = io.BytesIO()
+    with chart_style():
+        metadata = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
+        figure.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
+    return buffer.getvalue()

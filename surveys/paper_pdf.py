@@ -1,0 +1,258 @@
+"""The printable paper questionnaire: one A4 sheet per number, in Chinese, large type, tick boxes.
+
+Each sheet shows the survey, the village and group it is for, the age band boxes (for groups
+sampled by village), every item with one box per option, lines for comments, and, top right,
+its QR code and its number. The QR code carries the response id in upper case (a UUID in QR's
+alphanumeric mode: a small version 2 code, easy for a phone camera); the entry page also accepts
+a URL or any text containing the id. The small grey digits under the option headings are the
+keys the typist presses on the entry page.
+
+Drawn with matplotlib's object API in millimetres (no pyplot state, so safe in a web process);
+the Chinese font is the one the posters use (Noto CJK from Debian's fonts-noto-cjk). A
+questionnaire too long for one page continues on a second, which repeats the number and QR code.
+"""
+
+import io
+import textwrap
+from dataclasses import dataclass
+
+from matplotlib import rc_context
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from surveys.models import PaperSheet, Survey
+from surveys.posters import _qr_patches, cjk_family
+from surveys.services.paper import sheet_sequence
+from surveys.services.questionnaire import questionnaire_version_current
+
+PAGE_W, PAGE_H = 210.0, 297.0  # mm
+MM = 1 / 25.4  # inches
+LEFT, RIGHT = 14.0, 196.0
+TEXT_RIGHT = 112.0  # the item column ends here; option columns fill the rest
+ROW_MIN, ROW_MAX = 9.0, 12.5
+BOX = 6.0
+
+
+ITEM_WIDTH = 20  # full-width characters on one line of the item column
+TWO_LINES = 1.7  # a wrapped item's height, in rows
+
+
+@dataclass(frozen=True)
+class _Row:
+    kind: str  # "dimension" | "item"
+    text: str
+
+    @property
+    def lines(self) -> list[str]:
+        return _wrap(self.text, ITEM_WIDTH)[:2] if self.kind == "item" else [self.text]
+
+    @property
+    def units(self) -> float:
+        return TWO_LINES if len(self.lines) > 1 else 1.0
+
+
+@dataclass(frozen=True)
+class SheetLayout:
+    """The parts of the questionnaire every sheet of a survey shares."""
+
+    title: str
+    organisation: str
+    options: list[str]
+    age_bands: list[str]
+    rows: list[_Row]
+
+
+def sheet_layout(survey: Survey) -> SheetLayout:
+    definition = questionnaire_version_current(survey=survey).definition
+    dimensions = {d["code"]: d["name"] for d in definition["dimensions"]}
+    rows: list[_Row] = []
+    current = None
+    for n, item in enumerate(definition["items"], start=1):
+        if item["dimension"] != current:
+            current = item["dimension"]
+            rows.append(_Row("dimension", dimensions.get(current, current)))
+        rows.append(_Row("item", f"{n}. {item['text']}"))
+    return SheetLayout(
+        title=survey.title,
+        organisation=survey.organisation,
+        options=[o["label"] for o in definition["options"]],
+        age_bands=[a.label for a in survey.ageband_set.order_by("order", "code")],
+        rows=rows,
+    )
+
+
+def _wrap(text: str, width: float) -> list[str]:
+    """Lines of at most `width` full-width characters (Latin letters and digits count half)."""
+    lines, line, used = [], "", 0.0
+    for char in text:
+        w = 0.5 if ord(char) < 0x2E80 else 1.0
+        if used + w > width and line:
+            lines.append(line)
+            line, used = "", 0.0
+        line += char
+        used += w
+    return [*lines, line] if line else lines
+
+
+class _Page:
+    def __init__(self, family: str):
+        self.family = family
+        self.figure = Figure(figsize=(PAGE_W * MM, PAGE_H * MM))
+        self.ax = self.figure.add_axes((0, 0, 1, 1))
+        self.ax.set_axis_off()
+        self.ax.set_xlim(0, PAGE_W)
+        self.ax.set_ylim(0, PAGE_H)
+
+    def text(self, x, y, s, size, *, weight="normal", ha="left", va="center", color="#000"):
+        self.ax.text(x, y, s, fontsize=size, fontweight=weight, ha=ha, va=va, color=color, family=self.family)
+
+    def box(self, cx, cy, size=BOX):
+        self.ax.add_patch(
+            Rectangle((cx - size / 2, cy - size / 2), size, size, fill=False, linewidth=1.3, edgecolor="#000")
+        )
+
+    def line(self, x0, x1, y, width=0.6, color="#000"):
+        self.ax.plot([x0, x1], [y, y], color=color, linewidth=width, solid_capstyle="butt")
+
+    def band(self, y_top, height, color="#ececec"):
+        self.ax.add_patch(Rectangle((LEFT, y_top - height), RIGHT - LEFT, height, color=color, linewidth=0))
+
+
+def _header(page: _Page, layout: SheetLayout, sheet: PaperSheet, place: str, page_no: int, pages: int) -> float:
+    """Title, place, QR code and number; returns the y below which the body may start."""
+    qr_size = 30.0
+    qr_left, qr_top = RIGHT - qr_size, PAGE_H - 10
+    page.ax.add_collection(
+        _qr_patches(str(sheet.response_id).upper(), left=qr_left, bottom=qr_top - qr_size, width=qr_size, height=qr_size)
+    )
+    page.text(qr_left + qr_size / 2, qr_top - qr_size - 5, f"编号 {sheet.number}", 14, weight="bold", ha="center")
+    y = PAGE_H - 15
+    lines = -(-len(layout.title) // 24)  # as few lines as fit 24 characters, evenly filled
+    for line in textwrap.wrap(layout.title, -(-len(layout.title) // max(lines, 1)))[:3]:
+        page.text(LEFT, y, line, 17, weight="bold")
+        y -= 8
+    if page_no > 1:
+        page.text(LEFT, y, f"（续，第 {page_no} 页 共 {pages} 页）", 12)
+        return PAGE_H - 58
+    y -= 3
+    page.text(LEFT, y, f"受访对象：{place}", 14)
+    y -= 9
+    page.text(LEFT, y, "请在每题您认为合适的选项下的方框内打“√”，每题只选一项。", 12)
+    return min(y - 7, PAGE_H - 58)
+
+
+def _age_bands(page: _Page, layout: SheetLayout, y: float) -> float:
+    page.text(LEFT, y, "您的年龄：", 14, weight="bold")
+    start = LEFT + 28
+    slot = (RIGHT - start) / len(layout.age_bands)
+    for i, label in enumerate(layout.age_bands):
+        x = start + i * slot
+        page.box(x + BOX / 2, y)
+        page.text(x + BOX + 2, y, label, 14 if len(label) <= 7 else 12)
+    return y - 12
+
+
+def _table_header(page: _Page, layout: SheetLayout, y: float) -> float:
+    column = (RIGHT - TEXT_RIGHT) / len(layout.options)
+    page.text(LEFT, y, "题　目", 13, weight="bold")
+    for i, label in enumerate(layout.options):
+        cx = TEXT_RIGHT + column * (i + 0.5)
+        page.text(cx, y + 1.2, label, 12, weight="bold", ha="center")
+        page.text(cx, y - 4.2, str(i + 1), 7, ha="center", color="#888")
+    page.line(LEFT, RIGHT, y - 7, width=1.2)
+    return y - 7
+
+
+def _table_rows(page: _Page, layout: SheetLayout, rows: list[_Row], top: float, unit: float) -> float:
+    column = (RIGHT - TEXT_RIGHT) / len(layout.options)
+    y = top
+    for row in rows:
+        height = unit * row.units
+        middle = y - height / 2
+        if row.kind == "dimension":
+            page.band(y, height)
+            page.text(LEFT + 2, middle, row.text, 13, weight="bold")
+        else:
+            lines = row.lines
+            for k, line in enumerate(lines):
+                offset = (len(lines) - 1) * 2.9 - k * 5.8
+                page.text(LEFT + 2, middle + offset, line, 14 if len(lines) == 1 else 12.5)
+            for i in range(len(layout.options)):
+                page.box(TEXT_RIGHT + column * (i + 0.5), middle)
+        y -= height
+        page.line(LEFT, RIGHT, y, width=0.4, color="#999")
+    return y
+
+
+def _comments(page: _Page, y: float) -> None:
+    page.text(LEFT, y, "您的意见和建议：", 14, weight="bold")
+    for k in range(3):
+        page.line(LEFT, RIGHT, y - 11 - k * 10, width=0.5)
+
+
+def _footer(page: _Page, layout: SheetLayout, sheet: PaperSheet, page_no: int, pages: int) -> None:
+    page.text(LEFT, 10, f"{layout.organisation} · 感谢您的支持！", 11, color="#333")
+    page.text(RIGHT, 10, f"编号 {sheet.number} · 第 {page_no} 页 共 {pages} 页", 11, ha="right", color="#333")
+
+
+COMMENTS_HEIGHT = 48.0
+FOOTER_HEIGHT = 18.0
+
+
+def _pages_for(layout: SheetLayout, first_top: float) -> list[list[_Row]]:
+    """Rows per page at the smallest row height; the comments need room on the last page.
+
+    The questionnaires here (a dozen items) fit on one page; a long one continues on more.
+    """
+    header = 7.0
+    rows, pages, top = list(layout.rows), [], first_top
+    while True:
+        room = top - header - FOOTER_HEIGHT
+        if sum(r.units for r in rows) * ROW_MIN <= room - COMMENTS_HEIGHT:
+            return [*pages, rows]
+        used, split = 0.0, 0
+        while split < len(rows) and (used + rows[split].units) * ROW_MIN <= room:
+            used += rows[split].units
+            split += 1
+        if split == len(rows):  # the rows fit but the comments do not: carry the last two over
+            split -= min(2, split)
+        pages.append(rows[:split])
+        rows, top = rows[split:], PAGE_H - 58
+
+
+def _draw_sheet(pdf: PdfPages, layout: SheetLayout, sheet: PaperSheet, family: str, by_village: bool) -> None:
+    invitation = sheet.invitation
+    place = " · ".join(str(p) for p in (invitation.village, invitation.group) if p is not None)
+    first_top_guess = PAGE_H - 58 - (12 if by_village and layout.age_bands else 0)
+    chunks = _pages_for(layout, first_top_guess)
+    for page_no, rows in enumerate(chunks, start=1):
+        page = _Page(family)
+        y = _header(page, layout, sheet, place, page_no, len(chunks))
+        if page_no == 1 and by_village and layout.age_bands:
+            y = _age_bands(page, layout, y)
+        y = _table_header(page, layout, y)
+        last = page_no == len(chunks)
+        room = y - FOOTER_HEIGHT - (COMMENTS_HEIGHT if last else 0)
+        unit = max(ROW_MIN, min(ROW_MAX, room / max(sum(r.units for r in rows), 1)))
+        y = _table_rows(page, layout, rows, y, unit)
+        if last:
+            _comments(page, y - 10)
+        _footer(page, layout, sheet, page_no, len(chunks))
+        pdf.savefig(page.figure, facecolor="white")
+
+
+def paper_form_pdf(sheets: list[PaperSheet]) -> bytes:
+    """One PDF with every sheet in number order (all of one survey)."""
+    if not sheets:
+        raise ValueError("no sheets to print")
+    sheets = sorted(sheets, key=lambda s: sheet_sequence(s.number))
+    survey = sheets[0].survey
+    family = cjk_family()
+    layout = sheet_layout(survey)
+    buffer = io.BytesIO()
+    # Type 3 glyphs, as for the posters: vector, searchable, and fast to write.
+    with rc_context({"pdf.fonttype": 3}), PdfPages(buffer, metadata={"Title": survey.title}) as pdf:
+        for sheet in sheets:
+            _draw_sheet(pdf, layout, sheet, family, sheet.invitation.group.by_village)
+    return buffer.getvalue()

@@ -1,0 +1,232 @@
+"""Staff pages for paper questionnaires under /staff/<slug>/paper/: print, enter, resolve.
+
+Thin views over surveys/services/paper.py and surveys/selectors_paper.py. The entry page talks
+to two small JSON endpoints (look a sheet up, save an entry); everything else is plain forms.
+Every page needs a staff member or an administrator of the survey (404 for outsiders, 403 for
+evaluators), like the review actions of the dashboard.
+"""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from surveys.models import Invitation, PaperSheet
+from surveys.paper_pdf import paper_form_pdf
+from surveys.permissions import can_review, survey_get_for
+from surveys.selectors import survey_catalog
+from surveys.selectors_paper import (
+    paper_discrepancies,
+    paper_next_number,
+    paper_sheet_find,
+    paper_sheet_state,
+    paper_summary,
+)
+from surveys.services.paper import (
+    DISCREPANCY,
+    MAX_PRINT,
+    STORED,
+    PaperInvalid,
+    PaperRefused,
+    SheetNumberInvalid,
+    paper_discrepancy_resolve,
+    paper_entry_save,
+    paper_sheets_print,
+)
+from surveys.services.questionnaire import questionnaire_version_current
+
+BLANK_CHOICE = "-"  # the resolve form's value for "left blank on the paper"
+
+
+def _survey_for_staff(request, slug: str):
+    survey = survey_get_for(request.user, slug)
+    if not can_review(request.user, survey):
+        raise PermissionDenied("只有这项调查的工作人员或管理员可以处理纸质问卷。")
+    return survey
+
+
+def _sheet(survey, number: str) -> PaperSheet:
+    return get_object_or_404(
+        PaperSheet.objects.select_related("survey", "invitation__group", "invitation__village"),
+        survey=survey,
+        number=number,
+    )
+
+
+@login_required
+@require_GET
+def paper_home(request, slug: str):
+    survey = _survey_for_staff(request, slug)
+    invitations = Invitation.objects.filter(survey=survey).select_related("group", "village")
+    return render(
+        request,
+        "surveys/paper/home.html",
+        {"survey": survey, "summary": paper_summary(survey), "invitations": invitations, "max_print": MAX_PRINT},
+    )
+
+
+@login_required
+@require_POST
+def paper_print(request, slug: str):
+    """Number new sheets for one invitation and download them as one PDF."""
+    survey = _survey_for_staff(request, slug)
+    invitation = get_object_or_404(Invitation, survey=survey, token=request.POST.get("invitation", ""))
+    try:
+        count = int(request.POST.get("count", ""))
+        sheets = paper_sheets_print(invitation=invitation, count=count)
+    except ValueError:
+        messages.error(request, f"打印份数应为 1 至 {MAX_PRINT}。")
+        return redirect("staff-paper", slug=survey.slug)
+    pdf = paper_form_pdf(sheets)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"{survey.slug}-{sheets[0].number}-{sheets[-1].number}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def paper_enter(request, slug: str):
+    survey = _survey_for_staff(request, slug)
+    version = questionnaire_version_current(survey=survey)
+    catalog = survey_catalog(survey)
+    config = {
+        "lookupUrl": reverse("staff-paper-lookup", args=[survey.slug]),
+        "saveUrl": reverse("staff-paper-entry", args=[survey.slug, "NUMBER"]),
+        "items": [
+            {"code": i["code"], "text": i["text"], "dimension": i["dimension"]} for i in version.definition["items"]
+        ],
+        "dimensions": {d["code"]: d["name"] for d in version.definition["dimensions"]},
+        "options": [{"code": o["code"], "label": o["label"]} for o in version.definition["options"]],
+        "ageBands": [{"code": a.code, "label": a.label} for a in catalog.age_bands.values()],
+    }
+    return render(request, "surveys/paper/enter.html", {"survey": survey, "config": config})
+
+
+def _sheet_json(sheet: PaperSheet) -> dict:
+    invitation = sheet.invitation
+    place = " · ".join(str(p) for p in (invitation.village, invitation.group) if p is not None)
+    return {
+        "number": sheet.number,
+        "response_id": str(sheet.response_id),
+        "place": place,
+        "by_village": invitation.group.by_village,
+    }
+
+
+@login_required
+@require_GET
+def paper_lookup(request, slug: str):
+    """GET ?q=<typed number or scanned QR text> → the sheet and which entry this user would make."""
+    survey = _survey_for_staff(request, slug)
+    try:
+        sheet = paper_sheet_find(survey, request.GET.get("q", ""))
+    except SheetNumberInvalid as error:
+        return JsonResponse({"error": str(error)}, status=404)
+    state = paper_sheet_state(sheet, request.user)
+    body = {**_sheet_json(sheet), "status": state.status, "ordinal": state.ordinal, "message": state.message}
+    if not state.can_enter:
+        body["next_number"] = paper_next_number(sheet)
+        return JsonResponse({**body, "error": state.message}, status=409)
+    return JsonResponse(body)
+
+
+@login_required
+@require_POST
+def paper_entry(request, slug: str, number: str):
+    """POST JSON {"age_band", "answers": {item: option or null}, "keystrokes"} → the outcome."""
+    survey = _survey_for_staff(request, slug)
+    sheet = _sheet(survey, number)
+    try:
+        payload = json.loads(request.body)
+        answers = payload["answers"]
+        if not isinstance(answers, dict):
+            raise TypeError
+        keystrokes = payload.get("keystrokes")
+        keystrokes = int(keystrokes) if keystrokes is not None else None
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"error": "请求格式不对。"}, status=400)
+    try:
+        result = paper_entry_save(
+            sheet=sheet, user=request.user, age_band=payload.get("age_band"), answers=answers, keystrokes=keystrokes
+        )
+    except PaperRefused as refusal:
+        return JsonResponse({"error": refusal.message, "code": refusal.code}, status=409)
+    except PaperInvalid as invalid:
+        return JsonResponse({"error": "录入内容有误。", "errors": invalid.errors}, status=400)
+    if result.status == STORED:
+        message = f"问卷 {sheet.number}：两遍录入一致，已计入。"
+    elif result.status == DISCREPANCY:
+        message = f"问卷 {sheet.number}：与第 1 遍录入有 {len(result.differences)} 处不一致，已交主管对照原件裁定。"
+    else:
+        message = f"问卷 {sheet.number}：第 1 遍录入已保存，等待另一位工作人员第 2 遍录入。"
+    return JsonResponse(
+        {
+            "number": sheet.number,
+            "status": result.status,
+            "ordinal": result.ordinal,
+            "differences": result.differences,
+            "message": message,
+            "next_number": paper_next_number(sheet),
+        },
+        status=201,
+    )
+
+
+@login_required
+@require_GET
+def paper_discrepancy_list(request, slug: str):
+    survey = _survey_for_staff(request, slug)
+    catalog = survey_catalog(survey)
+    options = {code: o.label for code, o in catalog.options.items()}
+    return render(
+        request,
+        "surveys/paper/discrepancies.html",
+        {
+            "survey": survey,
+            "discrepancies": paper_discrepancies(survey, catalog=catalog),
+            "options": options,
+            "age_bands": {code: a.label for code, a in catalog.age_bands.items()},
+            "blank": BLANK_CHOICE,
+        },
+    )
+
+
+@login_required
+@require_POST
+def paper_resolve(request, slug: str, number: str):
+    """The supervisor's form: one choice per item ("-" for blank), the age band, and a reason."""
+    survey = _survey_for_staff(request, slug)
+    sheet = _sheet(survey, number)
+    catalog = survey_catalog(survey)
+    missing = [code for code in catalog.items if f"item-{code}" not in request.POST]
+    back = reverse("staff-paper-discrepancies", args=[survey.slug]) + f"#sheet-{sheet.number}"
+    if missing:
+        messages.error(request, f"问卷 {sheet.number}：请为每道不一致的题目选择纸上的答案。")
+        return redirect(back)
+
+    def chosen(value: str) -> str | None:
+        return None if value in ("", BLANK_CHOICE) else value
+
+    answers = {code: chosen(request.POST[f"item-{code}"]) for code in catalog.items}
+    try:
+        paper_discrepancy_resolve(
+            sheet=sheet,
+            user=request.user,
+            answers=answers,
+            age_band=chosen(request.POST.get("age_band", "")),
+            reason=request.POST.get("reason", ""),
+        )
+    except PaperRefused as refusal:
+        messages.error(request, refusal.message)
+        return redirect(back)
+    except PaperInvalid as invalid:
+        messages.error(request, f"问卷 {sheet.number}：" + "；".join(m for ms in invalid.errors.values() for m in ms))
+        return redirect(back)
+    messages.success(request, f"问卷 {sheet.number} 已按裁定计入，已记入审计日志。")
+    return redirect("staff-paper-discrepancies", slug=survey.slug)

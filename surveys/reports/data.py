@@ -1,0 +1,175 @@
+"""Everything a download shows, read once: the score document, the sample, the anonymised answers.
+
+Every format (XLSX, CSV, SPSS, PDF) is rendered from one `ReportData`, so the files of one
+report can never disagree with each other, and publishing freezes exactly what was rendered.
+
+The data hash: SHA-256 of the included responses in the responses CSV of contract §3 — the
+header line, then one line per included response sorted by response_id, each line as
+`export_responses` writes it, "\\n" after each. An auditor can recompute it from an export:
+drop the excluded responses, sort the lines by their first column, hash.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from surveys.answers import decode_answers
+from surveys.exports import _Line, format_timestamp
+from surveys.models import AuditEntry, Invitation, Quota, Response, Survey
+from surveys.scoring import score_document
+from surveys.selectors import survey_catalog, survey_versions
+from surveys.services.response_import import FIXED_COLUMNS
+from surveys.services.review import EXCLUDED
+
+SOURCE_LABELS = {choice.value: str(choice.label) for choice in Response.Source}
+
+
+@dataclass(frozen=True)
+class Sample:
+    planned: int  # Σ quota targets (the deputies' "as invited" has none)
+    invitations: int  # invitation links issued
+    returned: int  # every response received
+    valid: int  # responses counted in the scores
+    excluded: int
+    excluded_reasons: list[tuple[str, int]]  # (reason, how many), most common first
+    synthetic: int
+    by_source: list[tuple[str, int]]  # (source label, how many) of the valid ones
+
+
+@dataclass(frozen=True)
+class AnonymousResponse:
+    """One included response without its id, device marker, timestamps or comment."""
+
+    number: int  # 1… in the order of submission
+    village: str
+    group: str
+    age_band: str
+    source: str
+    answers: dict[str, str | None]  # item code → option code or None (blank)
+
+
+@dataclass
+class ReportData:
+    survey: Survey
+    document: dict
+    sample: Sample
+    responses: list[AnonymousResponse]
+    data_hash: str
+    generated_at: datetime
+    options: list[dict] = field(default_factory=list)  # code, name, points (the scheme's)
+    names: dict[str, dict[str, str]] = field(default_factory=dict)  # kind → code → name
+
+    @property
+    def published(self) -> bool:
+        return self.survey.status == Survey.Status.PUBLISHED
+
+    @property
+    def stamp(self) -> str:
+        """The line every download carries: survey, scheme, time, data hash."""
+        return (
+            f"调查 {self.survey.slug} · 计分方案 {self.scheme_digest} · 生成于 "
+            f"{timezone.localtime(self.generated_at):%Y-%m-%d %H:%M} · 数据摘要 SHA-256 {self.data_hash}"
+        )
+
+    @property
+    def scheme_digest(self) -> str:
+        canonical = json.dumps(self.document["scheme"], sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()[:12]
+
+
+def _sample(survey: Survey, valid: int, synthetic: int, sources: Counter) -> Sample:
+    returned = Response.objects.filter(survey=survey).count()
+    latest_reason: dict = {}
+    for response_id, reason in (
+        AuditEntry.objects.filter(survey=survey, action=EXCLUDED, response__excluded=True)
+        .order_by("response_id", "-at")
+        .values_list("response_id", "reason")
+    ):
+        latest_reason.setdefault(response_id, reason.strip() or "未注明")
+    excluded = returned - valid
+    reasons = Counter(latest_reason.values())
+    if excluded > len(latest_reason):
+        reasons["未记录原因（导入时已标记剔除）"] += excluded - len(latest_reason)
+    return Sample(
+        planned=Quota.objects.filter(survey=survey).aggregate(total=Sum("target"))["total"] or 0,
+        invitations=Invitation.objects.filter(survey=survey).count(),
+        returned=returned,
+        valid=valid,
+        excluded=excluded,
+        excluded_reasons=reasons.most_common(),
+        synthetic=synthetic,
+        by_source=[(SOURCE_LABELS.get(s, s), n) for s, n in sources.most_common()],
+    )
+
+
+def report_data(survey: Survey, *, method: str = "taylor", use_cache: bool = True) -> ReportData:
+    """Read the survey's report: score document, sample, anonymised answers and their hash."""
+    catalog = survey_catalog(survey)
+    versions = {pk: (v.item_codes, v.option_codes) for pk, v in survey_versions(survey).items()}
+    codes = {
+        "village": {v.pk: v.code for v in catalog.villages.values()},
+        "group": {g.pk: g.code for g in catalog.groups.values()},
+        "age_band": {a.pk: a.code for a in catalog.age_bands.values()},
+    }
+    rows = list(
+        Response.objects.filter(survey=survey, excluded=False)
+        .order_by()
+        .values_list("id", "village_id", "group_id", "age_band_id", "submitted_at", "version_id", "answers", "source")
+    )
+    item_codes = catalog.item_codes
+    writer = csv.writer(_Line(), lineterminator="\n")
+    lines: list[tuple[str, str]] = []
+    decoded = []
+    for rid, village, group, age_band, submitted_at, version_id, encoded, source in rows:
+        item_list, option_list = versions[version_id]
+        answers = decode_answers(encoded, item_codes=item_list, option_codes=option_list)
+        record = (
+            codes["village"].get(village, ""),
+            codes["group"][group],
+            codes["age_band"].get(age_band, ""),
+        )
+        line = writer.writerow(
+            [str(rid), *record, format_timestamp(submitted_at), *(answers.get(c) or "" for c in item_codes)]
+        )
+        lines.append((str(rid), line))
+        decoded.append((submitted_at, str(rid), record, source, {c: answers.get(c) for c in item_codes}))
+    digest = hashlib.sha256(writer.writerow(FIXED_COLUMNS + item_codes).encode())
+    for _, line in sorted(lines):
+        digest.update(line.encode())
+    # Numbered in the order of submission (unknown times last), the id breaking ties.
+    latest = datetime.max.replace(tzinfo=UTC)
+    decoded.sort(key=lambda r: (r[0] or latest, r[1]))
+    responses = [
+        AnonymousResponse(number, *record, source, answers)
+        for number, (_, _, record, source, answers) in enumerate(decoded, start=1)
+    ]
+    document = dict(score_document(survey, method=method, use_cache=use_cache))
+    points = document["scheme"]["option_points"]
+    options = [{"code": c, "name": o.label, "points": points.get(c)} for c, o in catalog.options.items()]
+    document["options"] = options
+    names = {
+        "village": {c: v.name for c, v in catalog.villages.items()},
+        "group": {c: g.name for c, g in catalog.groups.items()},
+        "age_band": {c: a.label for c, a in catalog.age_bands.items()},
+        "item": {c: i.text for c, i in catalog.items.items()},
+        "option": {c: o.label for c, o in catalog.options.items()},
+    }
+    sources = Counter(r[7] for r in rows)
+    return ReportData(
+        survey=survey,
+        document=document,
+        sample=_sample(survey, len(rows), sources.get(Response.Source.SYNTHETIC, 0), sources),
+        responses=responses,
+        data_hash=digest.hexdigest(),
+        generated_at=timezone.now(),
+        options=options,
+        names=names,
+    )

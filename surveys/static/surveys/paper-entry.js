@@ -1,0 +1,285 @@
+/* Fast keyboard entry of paper questionnaires (no framework, no mouse needed).
+ *
+ * The key model, one sheet:
+ *   sheet number  type it (or scan the QR code), Enter. After a save the next number is already
+ *                 filled in and selected, so a stack in order costs one key: Enter.
+ *   age band      (groups sampled by village) 1..n picks a band, 0 or space leaves it blank
+ *   each item     1 2 3 4 pick the options in printed order, 0 or space = left blank;
+ *                 the cursor moves on by itself. Backspace goes back one step.
+ *   summary       Enter saves, Backspace goes back to the last item, Esc drops the sheet.
+ * So a sheet costs items + 2 keys (+1 for the age band), counted here and sent with the entry.
+ */
+(function () {
+  "use strict";
+
+  var config = JSON.parse(document.getElementById("paper-config").textContent);
+  var csrf = document.querySelector("[name=csrfmiddlewaretoken]").value;
+  var numberInput = document.getElementById("sheet-number");
+  var numberForm = document.getElementById("number-form");
+  var numberError = document.getElementById("number-error");
+  var sheetBox = document.getElementById("sheet");
+  var sheetTitle = document.getElementById("sheet-title");
+  var ordinalBadge = document.getElementById("sheet-ordinal");
+  var rowsBody = document.getElementById("entry-rows");
+  var summary = document.getElementById("summary");
+  var statusBox = document.getElementById("status");
+  var doneCount = document.getElementById("done-count");
+  var keyCount = document.getElementById("key-count");
+  var scanButton = document.getElementById("scan");
+
+  var phase = "number"; // number | steps | summary | saving
+  var sheet = null; // {number, place, by_village, ordinal}
+  var steps = []; // [{kind: "age"|"item", code, choices: [{code,label}], row}]
+  var values = []; // per step: option index, null for blank, undefined for not yet
+  var position = 0;
+  var keystrokes = 0;
+  var done = 0;
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function say(message, kind) {
+    statusBox.textContent = message;
+    statusBox.className = "status " + (kind || "");
+  }
+
+  function buildSteps() {
+    steps = [];
+    rowsBody.textContent = "";
+    if (sheet.by_village && config.ageBands.length) {
+      steps.push({ kind: "age", code: "age_band", label: "年龄段", choices: config.ageBands });
+    }
+    var lastDimension = null;
+    config.items.forEach(function (item, n) {
+      if (item.dimension !== lastDimension) {
+        lastDimension = item.dimension;
+        var head = el("tr", { class: "dimension" });
+        head.appendChild(el("th", { colspan: String(2 + config.options.length + 1) }, config.dimensions[item.dimension] || ""));
+        rowsBody.appendChild(head);
+      }
+      steps.push({ kind: "item", code: item.code, label: (n + 1) + ". " + item.text, choices: config.options });
+    });
+    steps.forEach(function (step, i) {
+      var row = el("tr", { class: "step", "data-step": String(i), "data-code": step.code });
+      row.appendChild(el("th", { scope: "row" }, step.label));
+      var cells = el("td", { class: "choices" });
+      step.choices.forEach(function (choice, k) {
+        var cell = el("span", { class: "choice", "data-index": String(k) });
+        cell.appendChild(el("kbd", {}, String(k + 1)));
+        cell.appendChild(document.createTextNode(" " + choice.label));
+        cell.addEventListener("click", function () { if (phase === "steps" || phase === "summary") { position = i; choose(k); } });
+        cells.appendChild(cell);
+      });
+      var blank = el("span", { class: "choice blank", "data-index": "blank" });
+      blank.appendChild(el("kbd", {}, "0"));
+      blank.appendChild(document.createTextNode(" 空白"));
+      cells.appendChild(blank);
+      row.appendChild(cells);
+      step.row = row;
+      if (step.kind === "age") rowsBody.insertBefore(row, rowsBody.firstChild);
+      else rowsBody.appendChild(row);
+    });
+    values = steps.map(function () { return undefined; });
+    position = 0;
+  }
+
+  function paint() {
+    steps.forEach(function (step, i) {
+      step.row.classList.toggle("current", phase === "steps" && i === position);
+      step.row.classList.toggle("answered", values[i] !== undefined);
+      Array.prototype.forEach.call(step.row.querySelectorAll(".choice"), function (cell) {
+        var index = cell.getAttribute("data-index");
+        var picked = values[i] === null ? index === "blank" : String(values[i]) === index;
+        cell.classList.toggle("picked", values[i] !== undefined && picked);
+      });
+    });
+    summary.hidden = phase !== "summary";
+    keyCount.textContent = String(keystrokes);
+    if (phase === "steps" && steps[position]) {
+      steps[position].row.scrollIntoView({ block: "center" });
+    }
+    if (phase === "summary") summary.scrollIntoView({ block: "center" });
+  }
+
+  function choose(index) {
+    values[position] = index;
+    if (position < steps.length - 1) {
+      position += 1;
+      phase = "steps";
+    } else {
+      phase = "summary";
+    }
+    paint();
+  }
+
+  function back() {
+    if (phase === "summary") {
+      phase = "steps";
+      position = steps.length - 1;
+    } else if (position > 0) {
+      position -= 1;
+    }
+    paint();
+  }
+
+  function startNumber(prefill, message, kind) {
+    phase = "number";
+    sheet = null;
+    sheetBox.hidden = true;
+    summary.hidden = true;
+    numberForm.hidden = false;
+    numberInput.value = prefill || "";
+    numberInput.focus();
+    numberInput.select();
+    keystrokes = 0;
+    keyCount.textContent = "0";
+    if (message) say(message, kind);
+  }
+
+  function dropSheet() {
+    startNumber(sheet ? sheet.number : numberInput.value, "已放弃这张问卷的录入，未保存。", "warn");
+  }
+
+  function lookup(text) {
+    numberError.textContent = "";
+    return fetch(config.lookupUrl + "?q=" + encodeURIComponent(text), {
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    }).then(function (reply) {
+      return reply.json().then(function (body) {
+        if (!reply.ok) {
+          numberError.textContent = body.error || "查找问卷失败。";
+          if (body.next_number) numberInput.value = body.next_number;
+          numberInput.focus();
+          numberInput.select();
+          return;
+        }
+        sheet = body;
+        sheetTitle.textContent = "问卷 " + body.number + " · " + body.place;
+        ordinalBadge.textContent = body.ordinal === 2 ? "第 2 遍录入（核对）" : "第 1 遍录入";
+        ordinalBadge.className = "ordinal ordinal-" + body.ordinal;
+        numberForm.hidden = true;
+        sheetBox.hidden = false;
+        numberInput.blur();
+        buildSteps();
+        phase = "steps";
+        say("");
+        paint();
+      });
+    }).catch(function () {
+      numberError.textContent = "网络错误，请重试。";
+    });
+  }
+
+  function save() {
+    phase = "saving";
+    var answers = {};
+    var ageBand = null;
+    steps.forEach(function (step, i) {
+      var v = values[i];
+      var code = v === null || v === undefined ? null : step.choices[v].code;
+      if (step.kind === "age") ageBand = code;
+      else answers[step.code] = code;
+    });
+    var url = config.saveUrl.replace("NUMBER", encodeURIComponent(sheet.number));
+    fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
+      body: JSON.stringify({ age_band: ageBand, answers: answers, keystrokes: keystrokes }),
+    }).then(function (reply) {
+      return reply.json().then(function (body) {
+        if (!reply.ok) {
+          phase = "summary";
+          say(body.error || "保存失败。", "error");
+          paint();
+          return;
+        }
+        done += 1;
+        doneCount.textContent = String(done);
+        var kind = body.status === "discrepancy" ? "warn" : "ok";
+        startNumber(body.next_number || "", body.message, kind);
+      });
+    }).catch(function () {
+      phase = "summary";
+      say("网络错误，未保存：请按 Enter 重试。", "error");
+      paint();
+    });
+  }
+
+  numberForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = numberInput.value.trim();
+    if (text) lookup(text);
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.altKey || event.metaKey) return;
+    if (phase === "number") {
+      if (event.target === numberInput) keystrokes += 1;
+      return; // the form's submit (Enter) does the rest
+    }
+    if (phase === "saving") {
+      event.preventDefault();
+      return;
+    }
+    var key = event.key;
+    var handled = true;
+    if (phase === "steps") {
+      var step = steps[position];
+      if (/^[1-9]$/.test(key) && Number(key) <= step.choices.length) choose(Number(key) - 1);
+      else if (key === "0" || key === " ") choose(null);
+      else if (key === "Backspace") back();
+      else if (key === "Escape") dropSheet();
+      else handled = false;
+    } else if (phase === "summary") {
+      if (key === "Enter") save();
+      else if (key === "Backspace") back();
+      else if (key === "Escape") dropSheet();
+      else handled = false;
+    }
+    if (handled) {
+      event.preventDefault();
+      keystrokes += 1;
+      keyCount.textContent = String(keystrokes);
+    }
+  });
+
+  // Scanning the sheet's QR code with the camera, where the browser can (Chrome on Android).
+  if ("BarcodeDetector" in window && navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
+    scanButton.hidden = false;
+    scanButton.addEventListener("click", function () {
+      var video = document.getElementById("camera");
+      var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+      navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } }).then(function (stream) {
+        video.hidden = false;
+        video.srcObject = stream;
+        video.play();
+        function stop() {
+          stream.getTracks().forEach(function (t) { t.stop(); });
+          video.hidden = true;
+        }
+        function tick() {
+          detector.detect(video).then(function (codes) {
+            if (codes.length) {
+              stop();
+              numberInput.value = codes[0].rawValue;
+              lookup(codes[0].rawValue);
+            } else if (!video.hidden) {
+              requestAnimationFrame(tick);
+            }
+          }).catch(function () { stop(); });
+        }
+        tick();
+      }).catch(function () {
+        numberError.textContent = "无法打开摄像头，请手动输入编号。";
+      });
+    });
+  }
+
+  startNumber(numberInput.value);
+})();

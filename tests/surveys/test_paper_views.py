@@ -1,0 +1,146 @@
+"""The staff pages for paper questionnaires, through their real URLs."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from surveys.models import AuditEntry, Invitation, PaperSheet, Response, SurveyMembership
+from surveys.services.paper import damm_digit, paper_entry_save, paper_sheets_print
+from tests.factories import make_survey
+from tests.surveys.staff_factories import PASSWORD, make_member
+
+pytestmark = pytest.mark.django_db
+
+STAFF = SurveyMembership.Role.STAFF
+ANSWERS = {"income": "satisfied", "roads": "basically_satisfied", "water": "dont_know"}
+
+
+@pytest.fixture
+def sheet(survey):
+    invitation = Invitation.objects.get(survey=survey, token=f"{survey.slug}-east")
+    return paper_sheets_print(invitation=invitation, count=2)[0]
+
+
+@pytest.fixture
+def wang(survey):
+    return make_member(survey, "xiaowang", STAFF)
+
+
+@pytest.fixture
+def li(survey):
+    return make_member(survey, "xiaoli", STAFF)
+
+
+def logged_in(client, user):
+    client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def save(client, survey, number, answers=None, age_band="18-44"):
+    return client.post(
+        reverse("staff-paper-entry", args=[survey.slug, number]),
+        data=json.dumps({"age_band": age_band, "answers": answers or ANSWERS, "keystrokes": 6}),
+        content_type="application/json",
+    )
+
+
+def test_staff_look_a_sheet_up_by_its_short_number(client, survey, sheet, wang):
+    short = sheet.number.split("-", 1)[1]
+    reply = logged_in(client, wang).get(reverse("staff-paper-lookup", args=[survey.slug]), {"q": short})
+    assert reply.status_code == 200
+    assert reply.json() == {
+        "number": sheet.number, "response_id": str(sheet.response_id), "place": "东村 · 村民群众",
+        "by_village": True, "status": "first", "ordinal": 1, "message": "第 1 遍录入",
+    }
+
+
+def test_a_mistyped_number_is_explained(client, survey, wang):
+    wrong = (int(damm_digit(f"{survey.pk}0001")) + 1) % 10
+    reply = logged_in(client, wang).get(reverse("staff-paper-lookup", args=[survey.slug]), {"q": f"1-{wrong}"})
+    assert reply.status_code == 404
+    assert "校验位" in reply.json()["error"]
+
+
+def test_a_sheet_the_user_already_typed_is_refused_with_the_next_number(client, survey, sheet, wang):
+    paper_entry_save(sheet=sheet, user=wang, age_band="18-44", answers=ANSWERS)
+    reply = logged_in(client, wang).get(reverse("staff-paper-lookup", args=[survey.slug]), {"q": str(sheet.response_id)})
+    assert reply.status_code == 409
+    assert reply.json()["status"] == "entered_by_you"
+    assert reply.json()["next_number"] == PaperSheet.objects.order_by("number")[1].number
+
+
+def test_two_agreeing_entries_through_the_page_store_one_response(client, survey, sheet, wang, li):
+    first = save(logged_in(client, wang), survey, sheet.number)
+    assert (first.status_code, first.json()["status"], first.json()["ordinal"]) == (201, "pending", 1)
+    client.logout()
+    second = save(logged_in(client, li), survey, sheet.number)
+    assert (second.status_code, second.json()["status"]) == (201, "stored")
+    assert "已计入" in second.json()["message"]
+    assert Response.objects.get().pk == sheet.response_id
+
+
+def test_the_same_user_saving_twice_gets_a_clear_409(client, survey, sheet, wang):
+    save(logged_in(client, wang), survey, sheet.number)
+    again = save(client, survey, sheet.number)
+    assert again.status_code == 409
+    assert "第二遍必须由另一位工作人员" in again.json()["error"]
+
+
+def test_unknown_codes_are_a_400(client, survey, sheet, wang):
+    reply = save(logged_in(client, wang), survey, sheet.number, {**ANSWERS, "roads": "great"})
+    assert reply.status_code == 400
+    assert "answers.roads" in reply.json()["errors"]
+
+
+def test_evaluators_get_403_and_outsiders_404(client, survey, sheet):
+    evaluator = make_member(survey, "pinggu", SurveyMembership.Role.EVALUATOR)
+    assert logged_in(client, evaluator).get(reverse("staff-paper-enter", args=[survey.slug])).status_code == 403
+    client.logout()
+    outsider = make_member(make_survey("other-2024"), "wairen", STAFF)
+    assert logged_in(client, outsider).get(reverse("staff-paper", args=[survey.slug])).status_code == 404
+
+
+def test_the_entry_and_home_pages_render(client, survey, sheet, wang):
+    logged_in(client, wang)
+    enter = client.get(reverse("staff-paper-enter", args=[survey.slug]))
+    assert enter.status_code == 200
+    assert b'id="paper-config"' in enter.content
+    home = client.get(reverse("staff-paper", args=[survey.slug]))
+    assert home.status_code == 200
+    assert home.context["summary"]["printed"] == 2
+
+
+def test_printing_from_the_page_numbers_sheets_and_sends_a_pdf(client, survey, wang):
+    reply = logged_in(client, wang).post(
+        reverse("staff-paper-print", args=[survey.slug]), {"invitation": f"{survey.slug}-east", "count": "2"}
+    )
+    assert reply.status_code == 200
+    assert reply["Content-Type"] == "application/pdf"
+    assert reply.content.startswith(b"%PDF")
+    assert PaperSheet.objects.count() == 2
+
+
+def test_a_supervisor_resolves_a_discrepancy_through_the_form(client, survey, sheet, wang, li):
+    paper_entry_save(sheet=sheet, user=wang, age_band="18-44", answers=ANSWERS)
+    paper_entry_save(sheet=sheet, user=li, age_band="18-44", answers={**ANSWERS, "roads": "dissatisfied"})
+    boss = make_member(survey, "zhuren", STAFF)
+    logged_in(client, boss)
+    page = client.get(reverse("staff-paper-discrepancies", args=[survey.slug]))
+    assert page.status_code == 200
+    assert page.content.count(b'class="differs"') == 1
+    form = {"age_band": "18-44", "item-income": "satisfied", "item-roads": "-", "item-water": "dont_know",
+            "reason": "核对原件：第2题未勾选"}
+    reply = client.post(reverse("staff-paper-resolve", args=[survey.slug, sheet.number]), form)
+    assert reply.status_code == 302
+    assert Response.objects.get().answers == "0-3"
+    assert AuditEntry.objects.get().reason == "核对原件：第2题未勾选"
+
+
+def test_a_resolution_without_a_choice_for_every_item_stores_nothing(client, survey, sheet, wang, li):
+    paper_entry_save(sheet=sheet, user=wang, age_band="18-44", answers=ANSWERS)
+    paper_entry_save(sheet=sheet, user=li, age_band="18-44", answers={**ANSWERS, "roads": "dissatisfied"})
+    logged_in(client, make_member(survey, "zhuren", STAFF))
+    form = {"age_band": "18-44", "item-income": "satisfied", "item-water": "dont_know", "reason": "核对"}
+    client.post(reverse("staff-paper-resolve", args=[survey.slug, sheet.number]), form)
+    assert not Response.objects.exists()
