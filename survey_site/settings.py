@@ -7,9 +7,11 @@ in production fails loudly instead of falling back silently.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from survey_site.env import envbool, envint, envlist
@@ -58,11 +60,14 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "axes",
     "surveys",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -71,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "survey_site.urls"
@@ -129,6 +136,12 @@ def _cache() -> dict:
 
 CACHES = {"default": _cache()}
 
+# django-axes first: it refuses a locked-out login before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -172,6 +185,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "满意度 API",
     "DESCRIPTION": "满意度问卷调查：提交答卷、进度、评分与报告下载。",
     "VERSION": "1.0.0",
+    # /api/v1/docs/ serves Redoc from our own static files: no CDN (unreachable for many
+    # users, and refused by the Content-Security-Policy below).
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Security settings that only make sense behind HTTPS are switched on by SECURE_HTTPS=1.
@@ -182,8 +198,46 @@ if envbool("SECURE_HTTPS", "0"):
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "31536000")
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Invitation links carry their token in the path: never tell another site which page linked to it.
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT failed logins for one username from one
+# address, that pair is refused (HTTP 429) for AXES_COOLOFF_MINUTES. Attempts are counted in the
+# cache (Redis or the database cache, above) under hashed keys, so no address or user agent is
+# ever written to a table. The combination keeps one office behind a shared address usable
+# while someone guesses another colleague's password.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The same address the submission rate limits use: REMOTE_ADDR, set by the proxy in front.
+AXES_CLIENT_IP_CALLABLE = "surveys.ratelimit.client_address"
+AXES_COOLOFF_MESSAGE = "登录失败次数过多，请稍后再试。"
+AXES_PERMALOCK_MESSAGE = "登录失败次数过多，请联系管理员。"
+
+# Content-Security-Policy (django-csp): scripts only from our own static files (the pages keep
+# their data in <script type="application/json"> blocks, which are not run). Inline *styles* stay
+# allowed: the progress bars set widths in style attributes, and Django's admin and Redoc inject
+# styles; a style cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

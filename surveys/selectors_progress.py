@@ -7,11 +7,12 @@ response_review of the flagged or excluded few, response_survey_submitted), and 
 matched to those counts here.
 """
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -251,17 +252,6 @@ def _when(survey: Survey, *, submitted: bool, latest: bool) -> Subquery:
     return Subquery(responses.order_by(f"-{column}" if latest else column).values(column)[:1])
 
 
-def _count_between(survey: Survey, start: datetime, end: datetime, *, submitted: bool) -> Subquery:
-    column = "submitted_at" if submitted else "received_at"
-    responses = Response.objects.filter(
-        survey=OuterRef("pk"), submitted_at__isnull=not submitted, **{f"{column}__gte": start, f"{column}__lt": end}
-    )
-    return Coalesce(
-        Subquery(responses.order_by().values("survey").annotate(n=Count("*")).values("n"), output_field=IntegerField()),
-        0,
-    )
-
-
 def _per_day(survey: Survey) -> list[tuple[date, int]]:
     """Responses per local day, by submitted_at (received_at where unknown), every day, zeros too.
 
@@ -288,9 +278,27 @@ def _per_day(survey: Survey) -> list[tuple[date, int]]:
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     zone = timezone.get_current_timezone()
     edges = [datetime.combine(d, time.min, tzinfo=zone) for d in [*days, last + timedelta(days=1)]]
-    counts = {}
-    for i in range(len(days)):
-        for submitted in (True, False):
-            counts[f"d{i}_{int(submitted)}"] = _count_between(survey, edges[i], edges[i + 1], submitted=submitted)
-    row = Survey.objects.filter(pk=survey.pk).annotate(**counts).values(*counts).get()
-    return [(day, row[f"d{i}_1"] + row[f"d{i}_0"]) for i, day in enumerate(days)]
+    return list(zip(days, _counts_per_day(survey, edges), strict=True))
+
+
+def _counts_per_day(survey: Survey, edges: list[datetime]) -> list[int]:
+    """One row of index range counts, two per day (by submitted_at; by received_at where unknown).
+
+    Plain SQL: the same text on SQLite and PostgreSQL, and built in a fraction of the time the
+    ORM takes for a hundred subqueries.
+    """
+    table = Response._meta.db_table
+    by_submitted = f"SELECT COUNT(*) FROM {table} WHERE survey_id = %s AND submitted_at >= %s AND submitted_at < %s"
+    by_received = (
+        f"SELECT COUNT(*) FROM {table} WHERE survey_id = %s AND submitted_at IS NULL "
+        "AND received_at >= %s AND received_at < %s"
+    )
+    columns, params = [], []
+    for start, end in itertools.pairwise(edges):
+        bounds = [connection.ops.adapt_datetimefield_value(start), connection.ops.adapt_datetimefield_value(end)]
+        columns += [f"({by_submitted})", f"({by_received})"]
+        params += [survey.pk, *bounds, survey.pk, *bounds]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(columns)}", params)
+        row = cursor.fetchone()
+    return [row[i] + row[i + 1] for i in range(0, len(row), 2)]

@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from surveys.models import AuditEntry, Response, Survey
 
-LIST_LIMIT = 100
+LIST_LIMIT = 50
 # Written exactly as the condition of the partial index response_review, so that both
 # databases read only the flagged or excluded few.
 FOR_REVIEW = Q(excluded=True) | ~Q(flags=[])

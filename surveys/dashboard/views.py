@@ -54,6 +54,8 @@ def survey_dashboard(request, slug: str):
         "poll_seconds": POLL_SECONDS,
         "time_zone": settings.TIME_ZONE,
         "progress_url": reverse("api-survey-progress", args=[survey.slug]),
+        # The review forms' actions are this plus "<id>/exclude/" or "<id>/include/" (see urls.py).
+        "review_url": reverse("staff-surveys") + f"{survey.slug}/responses/",
     }
     return render(request, "surveys/staff/dashboard.html", context)
 

@@ -86,6 +86,8 @@ def _cut(face: Face, target: Path, codes: set[int]) -> None:
     options.drop_tables += ["GSUB", "GPOS", "VORG", "vhea", "vmtx"]
     options.name_IDs = ["*"]
     options.notdef_outline = True
+    options.hinting = False  # screen hints do nothing for print and slow the cut
+    options.desubroutinize = True
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=codes)
     subsetter.subset(font)

@@ -116,6 +116,7 @@ def test_staff_exclude_through_the_dashboard_form(client, survey, staff, flagged
     text = page.content.decode()
     assert "已剔除，已记入审计日志" in text
     assert "同一设备连续提交" in text  # in the audit log on the page
+    assert f'action="/staff/{survey.slug}/responses/{flagged.pk}/include/"' in text  # and ready to re-include
 
 
 def test_the_form_without_a_reason_changes_nothing_and_says_why(client, survey, staff, flagged):

@@ -2,6 +2,7 @@
 
 import io
 import uuid
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -20,6 +21,7 @@ from surveys.xlsform.writer import write_xlsform
 pytestmark = pytest.mark.django_db
 
 ZH, EN = "label::中文 (zh)", "label::English (en)"
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 
 
 @pytest.fixture
@@ -416,3 +418,9 @@ def test_the_import_command_fails_naming_the_place(tmp_path):
 def test_the_written_workbook_has_the_sheets_odk_needs_and_ours(daligang):
     workbook = write_xlsform(survey_design(daligang))
     assert workbook.sheetnames == ["survey", "choices", "settings", "quotas"]
+
+
+def test_the_example_workbook_in_the_docs_is_the_fixture_questionnaire(daligang):
+    with open(EXAMPLES / "daligang-2020.xlsform.xlsx", "rb") as stream:
+        example = survey_import_xlsform(source=stream, slug="example-2020").survey
+    assert design_without_slug(example) == design_without_slug(daligang)

@@ -27,7 +27,9 @@
   var keyCount = document.getElementById("key-count");
   var scanButton = document.getElementById("scan");
 
-  var phase = "number"; // number | steps | summary | saving
+  var phase = "number"; // number | lookup | steps | summary | saving
+  // Keys pressed while the server answers (a fast typist does not wait) are kept and replayed.
+  var queued = [];
   var sheet = null; // {number, place, by_village, ordinal}
   var steps = []; // [{kind: "age"|"item", code, choices: [{code,label}], row}]
   var values = []; // per step: option index, null for blank, undefined for not yet
@@ -47,6 +49,27 @@
     statusBox.className = "status " + (kind || "");
   }
 
+  function stepRow(step, i) {
+    var row = el("tr", { class: "step", "data-step": String(i), "data-code": step.code });
+    row.appendChild(el("th", { scope: "row" }, step.label));
+    var cells = el("td", { class: "choices" });
+    step.choices.forEach(function (choice, k) {
+      var cell = el("span", { class: "choice", "data-index": String(k) });
+      cell.appendChild(el("kbd", {}, String(k + 1)));
+      cell.appendChild(document.createTextNode(" " + choice.label));
+      cell.addEventListener("click", function () {
+        if (phase === "steps" || phase === "summary") { position = i; choose(k); }
+      });
+      cells.appendChild(cell);
+    });
+    var blank = el("span", { class: "choice blank", "data-index": "blank" });
+    blank.appendChild(el("kbd", {}, "0"));
+    blank.appendChild(document.createTextNode(" 空白"));
+    cells.appendChild(blank);
+    row.appendChild(cells);
+    return row;
+  }
+
   function buildSteps() {
     steps = [];
     rowsBody.textContent = "";
@@ -55,33 +78,20 @@
     }
     var lastDimension = null;
     config.items.forEach(function (item, n) {
-      if (item.dimension !== lastDimension) {
-        lastDimension = item.dimension;
-        var head = el("tr", { class: "dimension" });
-        head.appendChild(el("th", { colspan: String(2 + config.options.length + 1) }, config.dimensions[item.dimension] || ""));
-        rowsBody.appendChild(head);
-      }
-      steps.push({ kind: "item", code: item.code, label: (n + 1) + ". " + item.text, choices: config.options });
+      steps.push({
+        kind: "item", code: item.code, label: (n + 1) + ". " + item.text, choices: config.options,
+        dimension: item.dimension,
+      });
     });
     steps.forEach(function (step, i) {
-      var row = el("tr", { class: "step", "data-step": String(i), "data-code": step.code });
-      row.appendChild(el("th", { scope: "row" }, step.label));
-      var cells = el("td", { class: "choices" });
-      step.choices.forEach(function (choice, k) {
-        var cell = el("span", { class: "choice", "data-index": String(k) });
-        cell.appendChild(el("kbd", {}, String(k + 1)));
-        cell.appendChild(document.createTextNode(" " + choice.label));
-        cell.addEventListener("click", function () { if (phase === "steps" || phase === "summary") { position = i; choose(k); } });
-        cells.appendChild(cell);
-      });
-      var blank = el("span", { class: "choice blank", "data-index": "blank" });
-      blank.appendChild(el("kbd", {}, "0"));
-      blank.appendChild(document.createTextNode(" 空白"));
-      cells.appendChild(blank);
-      row.appendChild(cells);
-      step.row = row;
-      if (step.kind === "age") rowsBody.insertBefore(row, rowsBody.firstChild);
-      else rowsBody.appendChild(row);
+      if (step.kind === "item" && step.dimension !== lastDimension) {
+        lastDimension = step.dimension;
+        var head = el("tr", { class: "dimension" });
+        head.appendChild(el("th", { colspan: "2" }, config.dimensions[step.dimension] || ""));
+        rowsBody.appendChild(head);
+      }
+      step.row = stepRow(step, i);
+      rowsBody.appendChild(step.row);
     });
     values = steps.map(function () { return undefined; });
     position = 0;
@@ -144,14 +154,23 @@
     startNumber(sheet ? sheet.number : numberInput.value, "已放弃这张问卷的录入，未保存。", "warn");
   }
 
+  function replay() {
+    var keys = queued;
+    queued = [];
+    keys.forEach(function (key) { handleKey(key, true); });
+  }
+
   function lookup(text) {
     numberError.textContent = "";
+    phase = "lookup";
     return fetch(config.lookupUrl + "?q=" + encodeURIComponent(text), {
       headers: { Accept: "application/json" },
       credentials: "same-origin",
     }).then(function (reply) {
       return reply.json().then(function (body) {
         if (!reply.ok) {
+          phase = "number";
+          queued = [];
           numberError.textContent = body.error || "查找问卷失败。";
           if (body.next_number) numberInput.value = body.next_number;
           numberInput.focus();
@@ -169,8 +188,11 @@
         phase = "steps";
         say("");
         paint();
+        replay();
       });
     }).catch(function () {
+      phase = "number";
+      queued = [];
       numberError.textContent = "网络错误，请重试。";
     });
   }
@@ -195,6 +217,7 @@
       return reply.json().then(function (body) {
         if (!reply.ok) {
           phase = "summary";
+          queued = [];
           say(body.error || "保存失败。", "error");
           paint();
           return;
@@ -202,10 +225,15 @@
         done += 1;
         doneCount.textContent = String(done);
         var kind = body.status === "discrepancy" ? "warn" : "ok";
+        var early = queued;
+        queued = [];
         startNumber(body.next_number || "", body.message, kind);
+        keystrokes = early.length; // pressed while saving: they belong to the next sheet
+        early.forEach(function (key) { handleKey(key, true); });
       });
     }).catch(function () {
       phase = "summary";
+      queued = [];
       say("网络错误，未保存：请按 Enter 重试。", "error");
       paint();
     });
@@ -217,36 +245,54 @@
     if (text) lookup(text);
   });
 
-  document.addEventListener("keydown", function (event) {
-    if (event.ctrlKey || event.altKey || event.metaKey) return;
+  // Returns whether the key was used. `replayed` keys were counted when they were pressed.
+  function handleKey(key, replayed) {
     if (phase === "number") {
-      if (event.target === numberInput) keystrokes += 1;
-      return; // the form's submit (Enter) does the rest
+      if (!replayed) return false; // typed into the number field as usual
+      if (key === "Enter") numberForm.requestSubmit();
+      else if (key === "Backspace") numberInput.value = numberInput.value.slice(0, -1);
+      else if (key.length === 1) {
+        var whole = numberInput.selectionStart === 0 && numberInput.selectionEnd === numberInput.value.length;
+        numberInput.value = (whole ? "" : numberInput.value) + key;
+      }
+      return true;
     }
-    if (phase === "saving") {
-      event.preventDefault();
-      return;
+    if (phase === "lookup" || phase === "saving") {
+      queued.push(key);
+      return true;
     }
-    var key = event.key;
-    var handled = true;
     if (phase === "steps") {
       var step = steps[position];
       if (/^[1-9]$/.test(key) && Number(key) <= step.choices.length) choose(Number(key) - 1);
       else if (key === "0" || key === " ") choose(null);
       else if (key === "Backspace") back();
       else if (key === "Escape") dropSheet();
-      else handled = false;
-    } else if (phase === "summary") {
+      else return false;
+      return true;
+    }
+    if (phase === "summary") {
       if (key === "Enter") save();
       else if (key === "Backspace") back();
       else if (key === "Escape") dropSheet();
-      else handled = false;
+      else return false;
+      return true;
     }
-    if (handled) {
+    return false;
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.altKey || event.metaKey) return;
+    if (phase === "number") {
+      if (event.target === numberInput) keystrokes += 1;
+      return; // the number field and its form (Enter submits) do the rest
+    }
+    keystrokes += 1; // before handling: the Enter that saves is part of the sheet it saves
+    if (handleKey(event.key, false)) {
       event.preventDefault();
-      keystrokes += 1;
-      keyCount.textContent = String(keystrokes);
+    } else {
+      keystrokes -= 1;
     }
+    keyCount.textContent = String(keystrokes);
   });
 
   // Scanning the sheet's QR code with the camera, where the browser can (Chrome on Android).

@@ -1,0 +1,220 @@
+"""Double entry of paper questionnaires in a real browser, by keyboard alone.
+
+Two staff members type the same 20 sheets; the second differs on three of them. Exactly 17
+count, 3 wait for a supervisor, and resolving them stores the chosen answers once.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from surveys.models import AuditEntry, Invitation, PaperEntry, Response, SurveyMembership
+from surveys.selectors_paper import paper_summary
+from surveys.services.paper import paper_sheets_print
+from tests.factories import make_survey
+from tests.surveys.staff_factories import PASSWORD, make_member
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+STAFF = SurveyMembership.Role.STAFF
+ITEMS = ["income", "roads", "water"]
+OPTIONS = ["satisfied", "basically_satisfied", "dissatisfied", "dont_know"]
+AGE_BANDS = ["18-44", "45+"]
+SHEETS = 20
+DIFFERENT = {3: ("roads", "3"), 10: ("income", "4"), 16: ("water", " ")}  # sheet index: (item, B's key)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is missing: run scripts/system-deps")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def log_in(browser, base_url: str, username: str, next_url: str):
+    page = browser.new_context(locale="zh-CN", viewport={"width": 1100, "height": 900}).new_page()
+    page.goto(f"{base_url}/accounts/login/?next={next_url}")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base_url}{next_url}")
+    return page
+
+
+def keys_for(index: int) -> list[str]:
+    """The age band, then the three items, as typed: varied, with a blank now and then."""
+    age = str(1 + index % 2)
+    items = [str(1 + index % 4), str(1 + (index // 2) % 4), "0" if index % 5 == 0 else str(1 + (index + 1) % 4)]
+    return [age, *items]
+
+
+def expected(keys: list[str]) -> tuple[str | None, str]:
+    age = AGE_BANDS[int(keys[0]) - 1]
+    answers = "".join("-" if k in ("0", " ") else str(int(k) - 1) for k in keys[1:])
+    return age, answers
+
+
+def b_keys(index: int) -> list[str]:
+    keys = keys_for(index)
+    if index in DIFFERENT:
+        item, key = DIFFERENT[index]
+        keys[1 + ITEMS.index(item)] = key
+        assert keys != keys_for(index)
+    return keys
+
+
+def a_option(index: int, item: str) -> str | None:
+    key = keys_for(index)[1 + ITEMS.index(item)]
+    return None if key == "0" else OPTIONS[int(key) - 1]
+
+
+def type_sheets(page, sheets, keys_of, ordinal: str, *, first_number: str, correct_one: bool = False):
+    from playwright.sync_api import expect
+
+    number = page.locator("#sheet-number")
+    status = page.locator("#status")
+    expect(number).to_be_focused()
+    for index, sheet in enumerate(sheets):
+        if index == 0:
+            page.keyboard.type(first_number)
+        else:
+            expect(number).to_have_value(sheet.number)  # filled in after the previous save
+        page.keyboard.press("Enter")
+        expect(page.locator("#sheet-ordinal")).to_have_text(ordinal)
+        keys = keys_of(index)
+        if correct_one and index == 1:
+            # A slip corrected: a wrong key for the second item, Backspace, the right key.
+            page.keyboard.press(keys[0])
+            page.keyboard.press("4" if keys[1] != "4" else "3")
+            page.keyboard.press("Backspace")
+            keys = keys[1:]
+        for key in keys:
+            page.keyboard.press("Space" if key == " " else key)
+        expect(page.locator("#summary")).to_be_visible()
+        page.keyboard.press("Enter")
+        expect(status).to_contain_text(sheet.number)
+
+
+def test_twenty_sheets_typed_twice_by_keyboard_count_seventeen_and_three_wait(live_server, browser):
+    from playwright.sync_api import expect
+
+    survey = make_survey()
+    invitation = Invitation.objects.get(survey=survey, token=f"{survey.slug}-east")
+    sheets = paper_sheets_print(invitation=invitation, count=SHEETS)
+    wang, li = make_member(survey, "xiaowang", STAFF), make_member(survey, "xiaoli", STAFF)
+    make_member(survey, "zhuren", STAFF)
+    enter_url = f"/staff/{survey.slug}/paper/enter/"
+    short_first = sheets[0].number.split("-", 1)[1]  # the survey part may be left out
+
+    page = log_in(browser, live_server.url, "xiaowang", enter_url)
+    type_sheets(page, sheets, keys_for, "第 1 遍录入", first_number=short_first, correct_one=True)
+    assert PaperEntry.objects.filter(user=wang).count() == SHEETS
+    assert not Response.objects.exists()
+
+    page = log_in(browser, live_server.url, "xiaoli", enter_url)
+    type_sheets(page, sheets, b_keys, "第 2 遍录入（核对）", first_number=str(sheets[0].response_id))
+    expect(page.locator("#status")).to_contain_text("已计入")
+    page.keyboard.type(sheets[0].number)  # a sheet already counted cannot be typed again
+    page.keyboard.press("Enter")
+    expect(page.locator("#number-error")).to_contain_text("已录入完成并计入")
+
+    # Exactly 17 count, each once, as paper, entered by both; 3 wait for the supervisor.
+    assert Response.objects.count() == SHEETS - len(DIFFERENT)
+    for index, sheet in enumerate(sheets):
+        if index in DIFFERENT:
+            continue
+        response = Response.objects.get(pk=sheet.response_id)
+        assert (response.age_band.code, response.answers) == expected(keys_for(index))
+        assert response.source == "paper"
+        assert set(response.entered_by.all()) == {wang, li}
+    summary = paper_summary(survey)
+    assert (summary["stored"], summary["awaiting_resolution"], summary["pending"]) == (17, 3, 0)
+
+    # What the keyboard cost: Enter on the number, the age band, 3 items, Enter to save = 6 keys
+    # (the first sheet also had its number typed, the second a corrected slip).
+    strokes = list(PaperEntry.objects.filter(user=li).order_by("sheet__number").values_list("keystrokes", flat=True))
+    assert strokes[1:] == [6] * (SHEETS - 1)
+    assert strokes[0] == len(str(sheets[0].response_id)) + 6
+    a_strokes = list(PaperEntry.objects.filter(user=wang).order_by("sheet__number").values_list("keystrokes", flat=True))
+    assert a_strokes[1] == 8 and a_strokes[2:] == [6] * (SHEETS - 2)
+
+    # The supervisor sees the three side by side and picks the paper's answers.
+    boss = log_in(browser, live_server.url, "zhuren", f"/staff/{survey.slug}/paper/discrepancies/")
+    cards = boss.locator("section.discrepancy")
+    expect(cards).to_have_count(3)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    boss.screenshot(path=str(SCREENSHOTS / "paper-discrepancies.png"), full_page=True)
+    stale = boss.context.new_page()  # a second tab, left open on the same list
+    stale.goto(boss.url)
+    chosen = {}
+    for index, (item, _key) in DIFFERENT.items():
+        sheet = sheets[index]
+        card = boss.locator(f"#sheet-{sheet.number}")
+        differing = card.locator("tr.differs")
+        expect(differing).to_have_count(1)
+        expect(differing).to_have_attribute("data-code", item)
+        pick = "satisfied" if index == 10 else a_option(index, item)  # on sheet 10 neither typist was right
+        assert pick not in (None, a_option(index, item) if index == 10 else None)
+        chosen[index] = (item, pick)
+        card.locator(f'input[name="item-{item}"][value="{pick}"]').check()
+        card.get_by_label("裁定依据").fill("已核对纸质原件")
+        card.get_by_role("button", name="按所选答案计入").click()
+        expect(boss.locator(".messages")).to_contain_text(f"问卷 {sheet.number} 已按裁定计入")
+    expect(boss.locator("#no-discrepancies")).to_be_visible()
+
+    # Resolving stored the chosen answers, once each.
+    assert Response.objects.count() == SHEETS
+    assert AuditEntry.objects.filter(action="paper_resolved").count() == 3
+    for index, (item, pick) in chosen.items():
+        response = Response.objects.get(pk=sheets[index].response_id)
+        age, answers = expected(keys_for(index))
+        position = ITEMS.index(item)
+        answers = answers[:position] + str(OPTIONS.index(pick)) + answers[position + 1 :]
+        assert (response.age_band.code, response.answers) == (age, answers)
+
+    # A resolution sent again from the stale tab changes nothing.
+    card = stale.locator(f"#sheet-{sheets[16].number}")
+    card.locator('input[name="item-water"][value="satisfied"]').check()
+    card.get_by_label("裁定依据").fill("再提交一次")
+    card.get_by_role("button", name="按所选答案计入").click()
+    expect(stale.locator(".messages")).to_contain_text("已录入完成并计入")
+    assert Response.objects.count() == SHEETS
+    assert AuditEntry.objects.filter(action="paper_resolved").count() == 3
+
+
+def test_the_entry_page_looks_like_this_mid_sheet(live_server, browser):
+    from playwright.sync_api import expect
+
+    survey = make_survey()
+    invitation = Invitation.objects.get(survey=survey, token=f"{survey.slug}-east")
+    sheets = paper_sheets_print(invitation=invitation, count=2)
+    make_member(survey, "xiaowang", STAFF)
+    page = log_in(browser, live_server.url, "xiaowang", f"/staff/{survey.slug}/paper/enter/")
+    page.keyboard.type(sheets[0].number)
+    page.keyboard.press("Enter")
+    expect(page.locator("#sheet-ordinal")).to_have_text("第 1 遍录入")
+    for key in ["1", "2", "1"]:
+        page.keyboard.press(key)
+    expect(page.locator("tr.step.current")).to_have_attribute("data-code", "water")
+    page.keyboard.press("Backspace")
+    expect(page.locator("tr.step.current")).to_have_attribute("data-code", "roads")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "paper-entry.png"), full_page=True)
+    page.keyboard.press("Escape")
+    expect(page.locator("#sheet-number")).to_be_focused()
+    assert not PaperEntry.objects.exists()
