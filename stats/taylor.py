@@ -124,6 +124,8 @@ def coefficients(blocks: Blocks, est, cell: np.ndarray, weights: np.ndarray) -> 
     weights: (C, k, Q) weight of item j in estimand q for cell c (e.g. a_cj for the composite).
     Blocks outside every cell get zeros.
     """
+    if est.slope.shape[0] == 0:  # a breakdown with no cells (e.g. a survey without age bands)
+        return np.zeros((len(cell), 2 * est.slope.shape[2], weights.shape[2]))
     inside = cell >= 0
     c = np.where(inside, cell, 0)
     g = blocks.group

@@ -76,3 +76,21 @@ def test_a_population_count_below_the_sample_drops_the_correction_with_a_warning
     corrected = score(tiny_matrix(group_population=[None, 4]), default_scheme())
     assert corrected.composite.se < without.composite.se
     assert not any("总体人数" in w for w in corrected.warnings)
+
+
+@pytest.mark.parametrize("method", ["taylor", "bootstrap"])
+def test_a_survey_without_age_bands_or_villages_still_scores(method):
+    from stats import score
+    from tests.stats.factories import default_scheme, tiny_matrix
+
+    full = score(tiny_matrix(), default_scheme())
+    no_bands = score(tiny_matrix(age_band=None, age_band_codes=[]), default_scheme(), method=method)
+    assert no_bands.by_age_band == [] and len(no_bands.by_village) == 2
+    assert no_bands.composite.score == pytest.approx(full.composite.score)
+    flat = score(
+        tiny_matrix(age_band=None, age_band_codes=[], village=None, village_codes=[], group_clustered=[False, False]),
+        default_scheme(),
+        method=method,
+    )
+    assert flat.by_village == [] and flat.by_village_group == [] and flat.by_age_band == []
+    assert flat.composite.se > 0
