@@ -82,7 +82,12 @@ def build_data() -> None:
                 source=Response.Source.SYNTHETIC,
                 device=f"{rng.getrandbits(64):016x}",
                 excluded=rng.random() < 0.01,
-                flags=[{"code": "speeder", "reason": "作答用时 20 秒，不到本调查中位用时 6 分 0 秒（最近 1000 份答卷）的三分之一。"}]
+                flags=[
+                    {
+                        "code": "speeder",
+                        "reason": "作答用时 20 秒，不到本调查中位用时 6 分 0 秒（最近 1000 份答卷）的三分之一。",
+                    }
+                ]
                 if flagged
                 else [],
             )
@@ -93,7 +98,9 @@ def build_data() -> None:
     Response.objects.bulk_create(batch)
     admin = get_user_model().objects.create_superuser("bench-admin", password="bench-password-123456")
     for response in Response.objects.filter(survey=survey, excluded=True)[:200]:
-        AuditEntry.objects.create(survey=survey, user=admin, action="response_excluded", response=response, reason="基准测试")
+        AuditEntry.objects.create(
+            survey=survey, user=admin, action="response_excluded", response=response, reason="基准测试"
+        )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -175,8 +175,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        # Evaluators' own tools: "Authorization: Token <key>" (tokens issued in the admin).
-        "rest_framework.authentication.TokenAuthentication",
+        # Evaluators' own tools: "Authorization: Token <key>" (tokens issued in the admin);
+        # read-only: a token never writes (surveys/api/authentication.py).
+        "surveys.api.authentication.ReadOnlyTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -188,6 +189,9 @@ SPECTACULAR_SETTINGS = {
     # /api/v1/docs/ serves Redoc from our own static files: no CDN (unreachable for many
     # users, and refused by the Content-Security-Policy below).
     "REDOC_DIST": "SIDECAR",
+    # /api/v1/docs/swagger/ likewise (the split view keeps its start-up script in a file, for the CSP).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
 # Security settings that only make sense behind HTTPS are switched on by SECURE_HTTPS=1.
@@ -218,6 +222,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "surveys.ratelimit.client_address"
 AXES_COOLOFF_MESSAGE = "登录失败次数过多，请稍后再试。"
 AXES_PERMALOCK_MESSAGE = "登录失败次数过多，请联系管理员。"
+# Attempts live in the cache, not in axes' tables: keep those tables out of the admin.
+AXES_ENABLE_ADMIN = False
 
 # Content-Security-Policy (django-csp): scripts only from our own static files (the pages keep
 # their data in <script type="application/json"> blocks, which are not run). Inline *styles* stay

@@ -480,6 +480,7 @@ class PublishedReport(models.Model):
     xlsx = models.BinaryField(_("XLSX"), blank=True)
     pdf = models.BinaryField(_("PDF"), blank=True)
     csv = models.BinaryField(_("CSV"), blank=True)
+    sav = models.BinaryField(_("SPSS"), blank=True, default=b"")
 
     class Meta:
         verbose_name = _("已发布报告")

@@ -74,9 +74,7 @@ def survey_get_for(user: User | AnonymousUser, slug: str) -> Survey:
             raise Http404("没有这项调查。") from None
     if not (user.is_authenticated and user.is_active):
         raise Http404("没有这项调查。")
-    memberships = list(
-        SurveyMembership.objects.filter(user=user, survey__slug=slug).select_related("survey")
-    )
+    memberships = list(SurveyMembership.objects.filter(user=user, survey__slug=slug).select_related("survey"))
     if not memberships:
         raise Http404("没有这项调查。")
     survey = memberships[0].survey
@@ -96,6 +94,11 @@ def can_review(user: User | AnonymousUser, survey: Survey) -> bool:
 def can_read_scores(user: User | AnonymousUser, survey: Survey) -> bool:
     """Scores and the evaluator's downloads (xlsx, pdf, csv)."""
     return is_administrator(user) or EVALUATOR in survey_roles(user, survey)
+
+
+def can_publish(user: User | AnonymousUser, survey: Survey) -> bool:
+    """Freeze and publish the report: the evaluators who sign it, and administrators."""
+    return can_read_scores(user, survey)
 
 
 def can_read_audit(user: User | AnonymousUser, survey: Survey) -> bool:

@@ -190,13 +190,21 @@ def survey_progress(survey: Survey) -> Progress:
         group, village, age_band = where
         found = [
             cells[key]
-            for key in {(group, village, age_band), (group, village, None), (group, None, age_band), (group, None, None)}
+            for key in {
+                (group, village, age_band),
+                (group, village, None),
+                (group, None, age_band),
+                (group, None, None),
+            }
             if key in cells
         ]
         if not found:
             if where not in loose:
                 loose[where] = Cell(
-                    group=groups[group], village=villages.get(village), age_band=age_bands.get(age_band), target=None
+                    group=groups[group],
+                    village=villages.get(village),
+                    age_band=age_bands.get(age_band),
+                    target=None,
                 )
             found = [loose[where]]
         return found
@@ -239,7 +247,10 @@ def survey_progress(survey: Survey) -> Progress:
         key=lambda c: (c.target is None, c.group.order, c.group.code, _order(c.village), _order(c.age_band)),
     )
     progress.last_response_at = (
-        Response.objects.filter(survey=survey).order_by("-received_at").values_list("received_at", flat=True).first()
+        Response.objects.filter(survey=survey)
+        .order_by("-received_at")
+        .values_list("received_at", flat=True)
+        .first()
     )
     progress.per_day = _per_day(survey)
     return progress
@@ -288,14 +299,19 @@ def _counts_per_day(survey: Survey, edges: list[datetime]) -> list[int]:
     ORM takes for a hundred subqueries.
     """
     table = Response._meta.db_table
-    by_submitted = f"SELECT COUNT(*) FROM {table} WHERE survey_id = %s AND submitted_at >= %s AND submitted_at < %s"
+    by_submitted = (
+        f"SELECT COUNT(*) FROM {table} WHERE survey_id = %s AND submitted_at >= %s AND submitted_at < %s"
+    )
     by_received = (
         f"SELECT COUNT(*) FROM {table} WHERE survey_id = %s AND submitted_at IS NULL "
         "AND received_at >= %s AND received_at < %s"
     )
     columns, params = [], []
     for start, end in itertools.pairwise(edges):
-        bounds = [connection.ops.adapt_datetimefield_value(start), connection.ops.adapt_datetimefield_value(end)]
+        bounds = [
+            connection.ops.adapt_datetimefield_value(start),
+            connection.ops.adapt_datetimefield_value(end),
+        ]
         columns += [f"({by_submitted})", f"({by_received})"]
         params += [survey.pk, *bounds, survey.pk, *bounds]
     with connection.cursor() as cursor:

@@ -25,4 +25,3 @@ def audit_log(survey: Survey, *, limit: int = LIST_LIMIT) -> list[AuditEntry]:
     return list(
         AuditEntry.objects.filter(survey=survey).select_related("user").order_by("-at", "-pk")[:limit]
     )
-

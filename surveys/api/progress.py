@@ -20,7 +20,9 @@ class CellSerializer(serializers.Serializer):
     age_band = serializers.CharField(source="age_band.code", allow_null=True, default=None)
     age_band_label = serializers.CharField(source="age_band.label", allow_null=True, default=None)
     label = serializers.CharField()
-    target = serializers.IntegerField(allow_null=True, help_text="null: responses arrived where no quota is set")
+    target = serializers.IntegerField(
+        allow_null=True, help_text="null: responses arrived where no quota is set"
+    )
     received = serializers.IntegerField(help_text="responses counted (not excluded)")
     excluded = serializers.IntegerField()
     missing = serializers.IntegerField()
@@ -86,4 +88,3 @@ class SurveyProgressView(APIView):
         survey = survey_get_for(request.user, slug)
         self.check_object_permissions(request, survey)
         return ApiResponse(ProgressSerializer(survey_progress(survey)).data)
-

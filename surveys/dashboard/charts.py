@@ -33,6 +33,14 @@ def day_bars(per_day: list[tuple[date, int]], *, width: int = WIDTH, height: int
     bars = []
     for i, (day, count) in enumerate(per_day):
         h = round(height * count / top, 1)
-        bars.append(Bar(x=round(i * step, 1), y=round(height - h, 1), width=round(step - gap, 1), height=h,
-                        day=day, count=count))
+        bars.append(
+            Bar(
+                x=round(i * step, 1),
+                y=round(height - h, 1),
+                width=round(step - gap, 1),
+                height=h,
+                day=day,
+                count=count,
+            )
+        )
     return bars

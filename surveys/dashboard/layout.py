@@ -28,8 +28,12 @@ def _order(part) -> tuple:
 def group_tables(cells: list[Cell]) -> list[GroupTable]:
     tables: dict[int, dict] = {}
     for cell in cells:
-        table = tables.setdefault(cell.group.pk, {"group": cell.group, "cells": {}, "villages": {}, "bands": {}})
-        table["cells"][(cell.village.pk if cell.village else None, cell.age_band.pk if cell.age_band else None)] = cell
+        table = tables.setdefault(
+            cell.group.pk, {"group": cell.group, "cells": {}, "villages": {}, "bands": {}}
+        )
+        table["cells"][
+            (cell.village.pk if cell.village else None, cell.age_band.pk if cell.age_band else None)
+        ] = cell
         table["villages"][cell.village.pk if cell.village else None] = cell.village
         table["bands"][cell.age_band.pk if cell.age_band else None] = cell.age_band
     result = []
@@ -38,7 +42,8 @@ def group_tables(cells: list[Cell]) -> list[GroupTable]:
         rows = []
         for village in sorted(table["villages"].values(), key=_order):
             row_cells = [
-                table["cells"].get((village.pk if village else None, band.pk if band else None)) for band in bands
+                table["cells"].get((village.pk if village else None, band.pk if band else None))
+                for band in bands
             ]
             present = [c for c in row_cells if c is not None]
             rows.append(

@@ -6,7 +6,9 @@ from surveys.dashboard import views
 urlpatterns = [
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(template_name="surveys/staff/login.html", redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            template_name="surveys/staff/login.html", redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -11,7 +11,13 @@ from django.views.decorators.http import require_POST
 from surveys.dashboard.charts import HEIGHT, WIDTH, day_bars
 from surveys.dashboard.layout import group_tables
 from surveys.models import Response, SurveyMembership
-from surveys.permissions import can_read_audit, can_review, can_view_progress, survey_get_for, surveys_visible_to
+from surveys.permissions import (
+    can_read_audit,
+    can_review,
+    can_view_progress,
+    survey_get_for,
+    surveys_visible_to,
+)
 from surveys.selectors_progress import survey_progress
 from surveys.selectors_review import audit_log, responses_for_review
 from surveys.services.review import ACTION_LABELS, response_exclude, response_include

@@ -5,19 +5,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('surveys', '0004_reports_and_paper'),
+        ("surveys", "0004_reports_and_paper"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='response',
-            index=models.Index(fields=['survey', 'submitted_at', 'received_at'], name='response_survey_submitted'),
+            model_name="response",
+            index=models.Index(
+                fields=["survey", "submitted_at", "received_at"], name="response_survey_submitted"
+            ),
         ),
         migrations.AddIndex(
-            model_name='response',
-            index=models.Index(condition=models.Q(('excluded', True), models.Q(('flags', []), _negated=True), _connector='OR'), fields=['survey', 'received_at'], name='response_review'),
+            model_name="response",
+            index=models.Index(
+                condition=models.Q(
+                    ("excluded", True), models.Q(("flags", []), _negated=True), _connector="OR"
+                ),
+                fields=["survey", "received_at"],
+                name="response_review",
+            ),
         ),
     ]

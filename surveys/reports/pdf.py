@@ -47,6 +47,11 @@ class _Report(FPDF):
         regular, bold = report_faces(_all_text(data))
         self.add_font(FONT, fname=regular.path, collection_font_number=regular.index)
         self.add_font(FONT, style="B", fname=bold.path, collection_font_number=bold.index)
+        for font in self.fonts.values():
+            # Recomputing every glyph's bounding box when the subset is saved costs seconds
+            # and changes nothing a PDF viewer uses (the font's own bounding box stays).
+            if getattr(font, "ttfont", None) is not None:
+                font.ttfont.recalcBBoxes = False
         self.set_font(FONT, size=10)
         self.set_text_color(*INK)
         self.set_title(f"{data.survey.title} · 满意度调查统计结果")

@@ -226,7 +226,7 @@ def entry_differences(a: PaperEntry, b: PaperEntry) -> list[str]:
 def _locked(sheet: PaperSheet) -> PaperSheet:
     """The sheet, locked for this transaction: entries and resolutions of one sheet go one at a time."""
     return (
-        PaperSheet.objects.select_for_update()
+        PaperSheet.objects.select_for_update(of=("self",))
         .select_related("survey", "invitation__group", "invitation__village")
         .get(pk=sheet.pk)
     )

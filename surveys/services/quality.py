@@ -90,7 +90,8 @@ def near_duplicate_flag(
     close = [
         n
         for n in neighbours
-        if abs(n.received_at - received_at) <= NEAR_DUPLICATE_WINDOW and (not shared_device or n.answers == answers)
+        if abs(n.received_at - received_at) <= NEAR_DUPLICATE_WINDOW
+        and (not shared_device or n.answers == answers)
     ]
     if not close:
         return None
@@ -99,7 +100,11 @@ def near_duplicate_flag(
     apart = f"{minutes} 分钟" if minutes else "不到 1 分钟"
     when = "之前" if nearest.received_at <= received_at else "之后"
     same = "、答案完全相同" if shared_device else ""
-    others = f"；{NEAR_DUPLICATE_WINDOW.seconds // 60} 分钟内同一设备共 {len(close) + 1} 份" if len(close) > 1 else ""
+    others = (
+        f"；{NEAR_DUPLICATE_WINDOW.seconds // 60} 分钟内同一设备共 {len(close) + 1} 份"
+        if len(close) > 1
+        else ""
+    )
     return {
         "code": "near_duplicate",
         "reason": f"同一设备{same}的答卷 {str(nearest.id)[:8]} 相隔{apart}（{when}）提交{others}。",
@@ -170,7 +175,9 @@ def response_flags_compute(*, response: Response) -> list[Flag]:
 
     durations = _recent_durations(survey, excluding=[response.pk])
     flags.append(
-        speeder_flag(_duration(response.started_at, response.submitted_at), median_duration(durations), len(durations))
+        speeder_flag(
+            _duration(response.started_at, response.submitted_at), median_duration(durations), len(durations)
+        )
     )
 
     if response.device:
@@ -253,7 +260,9 @@ def responses_flags_apply(*, survey: Survey, response_ids: Sequence[uuid.UUID]) 
     if quotas:
         counted = {
             int(key[1:]): value
-            for key, value in Response.objects.filter(survey=survey, excluded=False, received_at__lt=first_arrival)
+            for key, value in Response.objects.filter(
+                survey=survey, excluded=False, received_at__lt=first_arrival
+            )
             .aggregate(**{f"q{q.pk}": Count("pk", filter=_cell_q(q)) for q in quotas})
             .items()
         }

@@ -14,6 +14,7 @@ from surveys.answers import decode_answers, encode_answers
 from surveys.cache import survey_data_changed
 from surveys.models import QuestionnaireVersion, Response, Survey
 from surveys.selectors import SurveyCatalog, survey_catalog, survey_versions
+from surveys.services.quality import responses_flags_apply
 from surveys.services.questionnaire import questionnaire_version_current
 
 FIXED_COLUMNS = ["response_id", "village", "group", "age_band", "submitted_at"]
@@ -275,6 +276,7 @@ def responses_import(
         result.created = len(new)
         result.created_ids = [r.id for r in new]
         if new:
+            responses_flags_apply(survey=survey, response_ids=result.created_ids)
             survey_data_changed(survey)
     return result
 

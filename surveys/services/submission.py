@@ -20,6 +20,7 @@ from surveys.answers import decode_answers, encode_answers
 from surveys.cache import survey_data_changed
 from surveys.models import Invitation, Response
 from surveys.selectors import survey_catalog
+from surveys.services.quality import response_flags_apply
 from surveys.services.questionnaire import questionnaire_version_current
 
 COMMENT_MAX_LENGTH = 2000
@@ -276,5 +277,7 @@ def response_submit(
             if stored is None:
                 raise  # some other constraint failed: a real error
             return _retry_or_conflict(stored, invitation=invitation, payload=payload)
+        # In the same transaction: a response is never seen without its data-quality flags.
+        response_flags_apply(response=response)
         survey_data_changed(survey)
     return response, True

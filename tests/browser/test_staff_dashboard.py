@@ -6,6 +6,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from surveys.models import AuditEntry, Response, SurveyMembership
 from tests.factories import make_survey
@@ -39,6 +40,10 @@ def page(monkeypatch):
         context = browser.new_context(locale="zh-CN", viewport={"width": 1100, "height": 900})
         yield context.new_page()
         browser.close()
+        # The ORM calls the test made while Playwright's loop was running got their own
+        # connection (Django keeps connections per context); close it, or PostgreSQL cannot
+        # drop the test database afterwards.
+        connections.close_all()
 
 
 def submit_as_a_respondent(base_url: str, token: str) -> int:

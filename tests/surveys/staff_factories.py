@@ -30,7 +30,9 @@ def add_items(survey: Survey, count: int) -> None:
     """More items in the survey's last dimension (a straight-liner needs at least five answered)."""
     last = Item.objects.filter(survey=survey).select_related("dimension").last()
     for n in range(count):
-        Item.objects.create(survey=survey, dimension=last.dimension, code=f"extra{n}", text=f"附加题{n}", order=10 + n)
+        Item.objects.create(
+            survey=survey, dimension=last.dimension, code=f"extra{n}", text=f"附加题{n}", order=10 + n
+        )
 
 
 def make_response(

@@ -150,8 +150,12 @@ def test_a_wrong_password_is_refused_in_chinese(client, people):
 # evaluators
 
 
-def test_an_evaluator_reads_the_dashboard_and_the_audit_log_without_review_buttons(client, people, survey, flagged):
-    AuditEntry.objects.create(survey=survey, user=people["staff"], action="response_excluded", reason="重复作答")
+def test_an_evaluator_reads_the_dashboard_and_the_audit_log_without_review_buttons(
+    client, people, survey, flagged
+):
+    AuditEntry.objects.create(
+        survey=survey, user=people["staff"], action="response_excluded", reason="重复作答"
+    )
     client.force_login(people["evaluator"])
     page = client.get(f"/staff/{survey.slug}/").content.decode()
     assert "审计日志" in page and "重复作答" in page
@@ -198,3 +202,14 @@ def test_the_survey_list_shows_each_member_their_surveys_and_roles(client, peopl
     page = client.get("/staff/").content.decode()
     assert f"/staff/{survey.slug}/" in page and "工作人员" in page
     assert "/staff/valley-2024/" not in page
+
+
+def test_the_demo_accounts_can_be_added_twice_and_log_in(client, survey):
+    from surveys.services.members import survey_member_add
+
+    for _ in range(2):
+        survey_member_add(survey=survey, username="staff", role=STAFF, password=PASSWORD)
+        survey_member_add(survey=survey, username="evaluator", role=EVALUATOR, password=PASSWORD)
+    assert SurveyMembership.objects.filter(survey=survey).count() == 2
+    assert client.login(username="evaluator", password=PASSWORD)
+    assert client.get(f"/staff/{survey.slug}/").status_code == 200

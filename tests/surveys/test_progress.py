@@ -1,7 +1,6 @@
 """Quota progress: counts per village × group × age band, invitations, days, urgency — in fixed queries."""
 
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -21,7 +20,10 @@ def quotas(survey):
     """东村 18–44 target 3 (from make_survey), 西村 18–44 target 2, 西村 45+ target 4, staff target 2."""
     villager = Group.objects.get(survey=survey, code="villager")
     west = Village.objects.get(survey=survey, code="west")
-    young, old = AgeBand.objects.get(survey=survey, code="18-44"), AgeBand.objects.get(survey=survey, code="45+")
+    young, old = (
+        AgeBand.objects.get(survey=survey, code="18-44"),
+        AgeBand.objects.get(survey=survey, code="45+"),
+    )
     Quota.objects.create(survey=survey, group=villager, village=west, age_band=young, target=2)
     Quota.objects.create(survey=survey, group=villager, village=west, age_band=old, target=4)
     Quota.objects.create(survey=survey, group=Group.objects.get(survey=survey, code="staff"), target=2)
@@ -104,7 +106,10 @@ def test_what_is_missing_comes_most_urgent_first(quotas):
 def test_invitations_issued_and_returned(survey):
     east = Invitation.objects.get(survey=survey)
     Invitation.objects.create(
-        survey=survey, token="west-link", group=east.group, village=Village.objects.get(survey=survey, code="west")
+        survey=survey,
+        token="west-link",
+        group=east.group,
+        village=Village.objects.get(survey=survey, code="west"),
     )
     make_response(survey, invitation=east)
     make_response(survey, invitation=east)
@@ -127,9 +132,9 @@ def test_the_last_response_time_is_the_latest_received(survey):
 
 def test_responses_per_day_are_counted_on_local_days_with_empty_days_kept(survey):
     # 2024-11-02 23:30 UTC is already 11-03 07:30 in China.
-    make_response(survey, received_at=datetime(2024, 11, 1, 2, 0, tzinfo=dt_timezone.utc))
-    make_response(survey, received_at=datetime(2024, 11, 2, 23, 30, tzinfo=dt_timezone.utc))
-    make_response(survey, received_at=datetime(2024, 11, 3, 1, 0, tzinfo=dt_timezone.utc))
+    make_response(survey, received_at=datetime(2024, 11, 1, 2, 0, tzinfo=UTC))
+    make_response(survey, received_at=datetime(2024, 11, 2, 23, 30, tzinfo=UTC))
+    make_response(survey, received_at=datetime(2024, 11, 3, 1, 0, tzinfo=UTC))
     days = [(d.isoformat(), n) for d, n in survey_progress(survey).per_day]
     assert days == [("2024-11-01", 1), ("2024-11-02", 0), ("2024-11-03", 2)]
 
@@ -154,15 +159,35 @@ def test_the_progress_api_answers_with_totals_cells_invitations_days_and_missing
     data = staff_client.get(f"/api/v1/surveys/{survey.slug}/progress/").json()
     assert data["survey"] == "hill-2024"
     assert data["totals"] == {
-        "target": 3, "received": 1, "towards_target": 1, "responses": 1, "excluded": 0, "flagged": 0,
-        "percent": 33.3, "status": "behind", "status_label": "未完成",
+        "target": 3,
+        "received": 1,
+        "towards_target": 1,
+        "responses": 1,
+        "excluded": 0,
+        "flagged": 0,
+        "percent": 33.3,
+        "status": "behind",
+        "status_label": "未完成",
     }
-    assert data["cells"] == [{
-        "key": "villager|east|18-44", "group": "villager", "group_name": "村民群众", "village": "east",
-        "village_name": "东村", "age_band": "18-44", "age_band_label": "18–44岁",
-        "label": "东村 · 村民群众 · 18–44岁", "target": 3, "received": 1, "excluded": 0, "missing": 2,
-        "percent": 33.3, "status": "behind", "status_label": "未完成",
-    }]
+    assert data["cells"] == [
+        {
+            "key": "villager|east|18-44",
+            "group": "villager",
+            "group_name": "村民群众",
+            "village": "east",
+            "village_name": "东村",
+            "age_band": "18-44",
+            "age_band_label": "18–44岁",
+            "label": "东村 · 村民群众 · 18–44岁",
+            "target": 3,
+            "received": 1,
+            "excluded": 0,
+            "missing": 2,
+            "percent": 33.3,
+            "status": "behind",
+            "status_label": "未完成",
+        }
+    ]
     assert data["missing"] == data["cells"]
     assert data["invitations"]["issued"] == 1 and data["invitations"]["returned"] == 1
     assert data["invitations"]["rows"][0]["responses"] == 1
@@ -183,8 +208,12 @@ def _fill(survey, n):
     invitation = Invitation.objects.get(survey=survey)
     for i in range(n):
         make_response(
-            survey, village=villages[i % 2], age_band=bands[(i // 2) % 2], received_at=T0 + timedelta(hours=7 * i),
-            invitation=invitation if i % 3 else None, excluded=i % 5 == 0,
+            survey,
+            village=villages[i % 2],
+            age_band=bands[(i // 2) % 2],
+            received_at=T0 + timedelta(hours=7 * i),
+            invitation=invitation if i % 3 else None,
+            excluded=i % 5 == 0,
             flags=[{"code": "speeder", "reason": "快"}] if i % 4 == 0 else [],
         )
 
@@ -197,7 +226,9 @@ def test_the_selector_takes_eleven_queries_whatever_the_size(survey, django_asse
 
 
 @pytest.mark.parametrize("size", [1, 40])
-def test_the_api_takes_the_same_queries_whatever_the_size(staff_client, survey, django_assert_num_queries, size):
+def test_the_api_takes_the_same_queries_whatever_the_size(
+    staff_client, survey, django_assert_num_queries, size
+):
     _fill(survey, size)
     # session, user, survey with the user's roles, then the selector's eleven
     with django_assert_num_queries(14):
@@ -205,18 +236,44 @@ def test_the_api_takes_the_same_queries_whatever_the_size(staff_client, survey, 
 
 
 @pytest.mark.parametrize("size", [1, 40])
-def test_the_dashboard_takes_the_same_queries_whatever_the_size(staff_client, survey, django_assert_num_queries, size):
+def test_the_dashboard_takes_the_same_queries_whatever_the_size(
+    staff_client, survey, django_assert_num_queries, size
+):
     _fill(survey, size)
     chief = make_user("chief", superuser=True)
     for response in Response.objects.filter(survey=survey)[: size // 4]:
-        AuditEntry.objects.create(survey=survey, user=chief, action="response_excluded", response=response, reason="重复")
+        AuditEntry.objects.create(
+            survey=survey, user=chief, action="response_excluded", response=response, reason="重复"
+        )
     # session, user, survey with roles, eleven for progress, review list, audit log
     with django_assert_num_queries(16):
         assert staff_client.get(f"/staff/{survey.slug}/").status_code == 200
 
 
-def test_an_administrator_dashboard_takes_the_same_queries_as_staff(client, survey, django_assert_num_queries):
+def test_an_administrator_dashboard_takes_the_same_queries_as_staff(
+    client, survey, django_assert_num_queries
+):
     _fill(survey, 10)
     client.force_login(make_user("chief", superuser=True))
     with django_assert_num_queries(16):
         assert client.get(f"/staff/{survey.slug}/").status_code == 200
+
+
+def test_a_day_is_the_day_answered_or_the_day_received_when_that_is_unknown(survey):
+    paper = make_response(survey, received_at=T0 + timedelta(days=3))
+    Response.objects.filter(pk=paper.pk).update(submitted_at=None)  # a paper form typed in later
+    make_response(survey, received_at=T0)
+    days = survey_progress(survey).per_day
+    assert [(d.isoformat(), n) for d, n in days] == [
+        ("2024-11-02", 1),
+        ("2024-11-03", 0),
+        ("2024-11-04", 0),
+        ("2024-11-05", 1),
+    ]
+
+
+def test_the_chart_keeps_to_the_last_sixty_days(survey):
+    make_response(survey, received_at=T0 - timedelta(days=400))  # a phone with a wrong clock
+    make_response(survey, received_at=T0)
+    days = survey_progress(survey).per_day
+    assert len(days) == 60 and days[-1] == (T0.date(), 1) and sum(n for _, n in days) == 1

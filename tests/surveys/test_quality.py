@@ -175,7 +175,12 @@ def test_excluded_responses_do_not_fill_a_cell(survey):
 def test_a_cell_without_a_quota_is_never_over_quota(survey):
     for n in range(5):
         make_response(survey, village="west", received_at=T0 + timedelta(minutes=n))
-    assert response_flags_compute(response=make_response(survey, village="west", received_at=T0 + timedelta(hours=1))) == []
+    assert (
+        response_flags_compute(
+            response=make_response(survey, village="west", received_at=T0 + timedelta(hours=1))
+        )
+        == []
+    )
 
 
 # storing

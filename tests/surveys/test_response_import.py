@@ -132,3 +132,11 @@ def test_it_refuses_an_id_that_belongs_to_another_survey(survey):
     rid = uuid.uuid4()
     responses_import_text(survey=other, text=csv_text(csv_row(rid)))
     assert _problems(survey, csv_text(csv_row(rid))) == [f"第 2 行，列 response_id：{rid} 已属于另一项调查"]
+
+
+def test_imported_responses_get_their_quality_flags(survey):
+    # The 东村 villagers 18–44 quota is 3: the fourth and fifth rows arrive over it.
+    rows = [csv_row(submitted_at=f"2024-11-02T09:3{k}:00+08:00") for k in range(5)]
+    responses_import_text(survey=survey, text=csv_text(*rows))
+    flagged = [r for r in Response.objects.all() if any(f["code"] == "over_quota" for f in r.flags)]
+    assert len(flagged) == 2

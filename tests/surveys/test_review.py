@@ -32,7 +32,10 @@ def test_staff_exclude_a_response_with_a_reason(staff, flagged):
     entry = response_exclude(response=flagged, user=staff, reason="同一人重复作答")
     assert Response.objects.get(pk=flagged.pk).excluded
     assert (entry.user, entry.action, entry.response_id, entry.reason) == (
-        staff, "response_excluded", flagged.pk, "同一人重复作答"
+        staff,
+        "response_excluded",
+        flagged.pk,
+        "同一人重复作答",
     )
     assert entry.details == {"flags": ["straight_lining"]}
 

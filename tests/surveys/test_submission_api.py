@@ -366,3 +366,17 @@ def test_when_the_look_up_misses_a_concurrent_insert_the_primary_key_decides(
     assert answer.status_code == expected
     assert len(calls) == 2, "the stored row was read back after the insert failed"
     assert Response.objects.count() == 1
+
+
+def test_a_submitted_response_arrives_with_its_quality_flags(api, survey):
+    response = post(api, body(answers={code: "satisfied" for code in ANSWERS}))
+    assert response.status_code == 201
+    stored = Response.objects.get(pk=response.json()["response_id"])
+    codes = [flag["code"] for flag in stored.flags]
+    # Three items only: too few to call one answer everywhere straight-lining (the rule needs 5),
+    # but the 东村 18–44 quota (3) is not yet met, so no flag at all.
+    assert codes == []
+    for _ in range(3):
+        assert post(api, body()).status_code == 201
+    last = Response.objects.order_by("-received_at").first()
+    assert [flag["code"] for flag in last.flags] == ["over_quota"]

@@ -1,0 +1,20 @@
+"""API tokens read and never write.
+
+Evaluators' own tools (spreadsheets, scripts) call the API with "Authorization: Token <key>".
+A token sits in files and shell histories far longer than a browser session lives, so it is
+worth less: with a token, every unsafe method (POST, PUT, PATCH, DELETE) is refused with 401,
+whoever the token belongs to — administrators included. Writing needs a logged-in session,
+which comes with CSRF protection.
+"""
+
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.permissions import SAFE_METHODS
+
+
+class ReadOnlyTokenAuthentication(TokenAuthentication):
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is not None and request.method not in SAFE_METHODS:
+            raise AuthenticationFailed("API 令牌只能读取；修改请登录网页。")
+        return result

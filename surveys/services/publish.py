@@ -1,0 +1,52 @@
+"""Publishing a survey's report: its figures and files frozen, downloadable byte for byte later."""
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from surveys.models import PublishedReport, Survey
+from surveys.permissions import can_publish
+from surveys.reports import FORMATS, render_report
+from surveys.reports.data import ReportData, report_data
+from surveys.services.survey_status import survey_set_status
+
+
+def report_publish(*, survey: Survey, user: User) -> PublishedReport:
+    """Freeze the report as it is now and mark the survey published (closed surveys only).
+
+    The score document, the scheme, the hash of the included responses and every download are
+    stored; afterwards the downloads serve these, whatever happens to the responses.
+    """
+    if not can_publish(user, survey):
+        raise PermissionDenied("只有这项调查的评价人员或管理员可以发布报告。")
+    if survey.status != Survey.Status.CLOSED:
+        raise ValidationError(
+            f"只有已截止的调查可以发布；“{survey.title}”目前为{survey.get_status_display()}。", code="status"
+        )
+    with transaction.atomic():
+        locked = Survey.objects.select_for_update().get(pk=survey.pk)
+        if locked.status != Survey.Status.CLOSED:
+            raise ValidationError("这项调查刚刚已被发布或重新开放。", code="status")
+        # Status first, so the files say 已发布; the report reads the data inside this transaction.
+        survey_set_status(survey=locked, status=Survey.Status.PUBLISHED)
+        data = report_data(locked, use_cache=False)
+        published = PublishedReport.objects.create(
+            survey=locked,
+            created_by=user,
+            created_at=locked.published_at,
+            data_hash=data.data_hash,
+            scheme=data.document["scheme"],
+            score=data.document,
+            **_files(data),
+        )
+    survey.status, survey.published_at = locked.status, locked.published_at
+    return published
+
+
+def _files(data: ReportData) -> dict[str, bytes]:
+    return {fmt: render_report(data, fmt) for fmt in FORMATS}
+
+
+def published_report(survey: Survey) -> PublishedReport | None:
+    """The survey's latest published report, or None."""
+    return PublishedReport.objects.filter(survey=survey).order_by("-created_at", "-pk").first()
