@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", include("surveys.api.urls")),
     path("", include("surveys.dashboard.urls")),
     path("", include("surveys.paper_urls")),
+    path("evaluate/", include("surveys.evaluate.urls")),
     path("s/<str:token>/", respond_views.questionnaire, name="respond"),
     path("s/<str:token>/done/", respond_views.done, name="respond-done"),
     path("s/<str:token>/poster.png", respond_views.poster_png, name="respond-poster-png"),

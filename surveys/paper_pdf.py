@@ -119,14 +119,24 @@ class _Page:
         self.ax.add_patch(Rectangle((LEFT, y_top - height), RIGHT - LEFT, height, color=color, linewidth=0))
 
 
-def _header(page: _Page, layout: SheetLayout, sheet: PaperSheet, place: str, page_no: int, pages: int) -> float:
+def _header(
+    page: _Page, layout: SheetLayout, sheet: PaperSheet, place: str, page_no: int, pages: int
+) -> float:
     """Title, place, QR code and number; returns the y below which the body may start."""
     qr_size = 30.0
     qr_left, qr_top = RIGHT - qr_size, PAGE_H - 10
     page.ax.add_collection(
-        _qr_patches(str(sheet.response_id).upper(), left=qr_left, bottom=qr_top - qr_size, width=qr_size, height=qr_size)
+        _qr_patches(
+            str(sheet.response_id).upper(),
+            left=qr_left,
+            bottom=qr_top - qr_size,
+            width=qr_size,
+            height=qr_size,
+        )
     )
-    page.text(qr_left + qr_size / 2, qr_top - qr_size - 5, f"编号 {sheet.number}", 14, weight="bold", ha="center")
+    page.text(
+        qr_left + qr_size / 2, qr_top - qr_size - 5, f"编号 {sheet.number}", 14, weight="bold", ha="center"
+    )
     y = PAGE_H - 15
     lines = -(-len(layout.title) // 24)  # as few lines as fit 24 characters, evenly filled
     for line in textwrap.wrap(layout.title, -(-len(layout.title) // max(lines, 1)))[:3]:

@@ -66,7 +66,12 @@ def paper_home(request, slug: str):
     return render(
         request,
         "surveys/paper/home.html",
-        {"survey": survey, "summary": paper_summary(survey), "invitations": invitations, "max_print": MAX_PRINT},
+        {
+            "survey": survey,
+            "summary": paper_summary(survey),
+            "invitations": invitations,
+            "max_print": MAX_PRINT,
+        },
     )
 
 
@@ -99,7 +104,8 @@ def paper_enter(request, slug: str):
         "lookupUrl": reverse("staff-paper-lookup", args=[survey.slug]),
         "saveUrl": reverse("staff-paper-entry", args=[survey.slug, "NUMBER"]),
         "items": [
-            {"code": i["code"], "text": i["text"], "dimension": i["dimension"]} for i in version.definition["items"]
+            {"code": i["code"], "text": i["text"], "dimension": i["dimension"]}
+            for i in version.definition["items"]
         ],
         "dimensions": {d["code"]: d["name"] for d in version.definition["dimensions"]},
         "options": [{"code": o["code"], "label": o["label"]} for o in version.definition["options"]],
@@ -153,7 +159,11 @@ def paper_entry(request, slug: str, number: str):
         return JsonResponse({"error": "请求格式不对。"}, status=400)
     try:
         result = paper_entry_save(
-            sheet=sheet, user=request.user, age_band=payload.get("age_band"), answers=answers, keystrokes=keystrokes
+            sheet=sheet,
+            user=request.user,
+            age_band=payload.get("age_band"),
+            answers=answers,
+            keystrokes=keystrokes,
         )
     except PaperRefused as refusal:
         return JsonResponse({"error": refusal.message, "code": refusal.code}, status=409)
@@ -162,7 +172,9 @@ def paper_entry(request, slug: str, number: str):
     if result.status == STORED:
         message = f"问卷 {sheet.number}：两遍录入一致，已计入。"
     elif result.status == DISCREPANCY:
-        message = f"问卷 {sheet.number}：与第 1 遍录入有 {len(result.differences)} 处不一致，已交主管对照原件裁定。"
+        message = (
+            f"问卷 {sheet.number}：与第 1 遍录入有 {len(result.differences)} 处不一致，已交主管对照原件裁定。"
+        )
     else:
         message = f"问卷 {sheet.number}：第 1 遍录入已保存，等待另一位工作人员第 2 遍录入。"
     return JsonResponse(
@@ -226,7 +238,9 @@ def paper_resolve(request, slug: str, number: str):
         messages.error(request, refusal.message)
         return redirect(back)
     except PaperInvalid as invalid:
-        messages.error(request, f"问卷 {sheet.number}：" + "；".join(m for ms in invalid.errors.values() for m in ms))
+        messages.error(
+            request, f"问卷 {sheet.number}：" + "；".join(m for ms in invalid.errors.values() for m in ms)
+        )
         return redirect(back)
     messages.success(request, f"问卷 {sheet.number} 已按裁定计入，已记入审计日志。")
     return redirect("staff-paper-discrepancies", slug=survey.slug)

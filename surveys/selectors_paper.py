@@ -25,7 +25,9 @@ from surveys.services.paper import (
 def paper_sheet_find(survey: Survey, text: str) -> PaperSheet:
     """The sheet a typed number or a scanned QR code names; SheetNumberInvalid says why not."""
     reference = sheet_reference_parse(text, survey_id=survey.pk)
-    sheets = PaperSheet.objects.filter(survey=survey).select_related("invitation__group", "invitation__village")
+    sheets = PaperSheet.objects.filter(survey=survey).select_related(
+        "invitation__group", "invitation__village"
+    )
     if reference.response_id is not None:
         sheet = sheets.filter(response_id=reference.response_id).first()
     else:
@@ -62,7 +64,9 @@ def paper_sheet_state(sheet: PaperSheet, user: User) -> SheetState:
             "entered_by_you", None, f"您已录入过问卷 {sheet.number}；第二遍须由另一位工作人员录入。"
         )
     if len(typists) >= 2:
-        return SheetState("awaiting_resolution", None, f"问卷 {sheet.number} 两遍录入不一致，正等待核对裁定。")
+        return SheetState(
+            "awaiting_resolution", None, f"问卷 {sheet.number} 两遍录入不一致，正等待核对裁定。"
+        )
     if typists:
         return SheetState("second", 2, "第 2 遍录入（核对录入）")
     return SheetState("first", 1, "第 1 遍录入")
@@ -153,8 +157,14 @@ def paper_summary(survey: Survey) -> dict:
         PaperEntry.objects.filter(sheet__survey=survey)
         .order_by("sheet_id", "entered_at", "pk")
         .values_list(
-            "sheet_id", "user_id", "user__username", "user__first_name", "user__last_name",
-            "version_id", "age_band_id", "answers",
+            "sheet_id",
+            "user_id",
+            "user__username",
+            "user__first_name",
+            "user__last_name",
+            "version_id",
+            "age_band_id",
+            "answers",
         )
     )
     versions = survey_versions(survey)

@@ -26,7 +26,15 @@ from django.utils import timezone
 
 from surveys.answers import decode_answers, encode_answers
 from surveys.cache import survey_data_changed
-from surveys.models import AuditEntry, Invitation, PaperEntry, PaperSheet, QuestionnaireVersion, Response, Survey
+from surveys.models import (
+    AuditEntry,
+    Invitation,
+    PaperEntry,
+    PaperSheet,
+    QuestionnaireVersion,
+    Response,
+    Survey,
+)
 from surveys.permissions import can_review
 from surveys.selectors import SurveyCatalog, survey_catalog
 from surveys.services.questionnaire import questionnaire_version_current
@@ -248,7 +256,7 @@ def _store_response(
     version: QuestionnaireVersion,
     age_band_id: int | None,
     answers: str,
-    typists: list,
+    typists: list[int],
 ) -> Response:
     """The sheet's response, inserted once: its primary key is the sheet's response id."""
     response = Response(
@@ -274,7 +282,9 @@ def _store_response(
         if stored is None:
             raise
         raise PaperRefused("stored", f"问卷 {sheet.number} 已录入完成并计入，不能再次录入。") from None
-    response.entered_by.set(typists)
+    # A new response has no typists yet: one INSERT for both.
+    through = Response.entered_by.through
+    through.objects.bulk_create([through(response_id=response.pk, user_id=user_id) for user_id in typists])
     survey_data_changed(sheet.survey)
     return response
 
@@ -380,7 +390,9 @@ def paper_discrepancy_resolve(
         _refuse_if_frozen(sheet.survey)
         _refuse_if_stored(sheet)
         entries = list(
-            PaperEntry.objects.filter(sheet=sheet).select_related("version", "user", "age_band").order_by("entered_at", "pk")
+            PaperEntry.objects.filter(sheet=sheet)
+            .select_related("version", "user", "age_band")
+            .order_by("entered_at", "pk")
         )
         if len(entries) < 2:
             raise PaperRefused("not_double_entered", f"问卷 {sheet.number} 还没有录入两遍，无需裁定。")

@@ -59,7 +59,11 @@ def log_in(browser, base_url: str, username: str, next_url: str):
 def keys_for(index: int) -> list[str]:
     """The age band, then the three items, as typed: varied, with a blank now and then."""
     age = str(1 + index % 2)
-    items = [str(1 + index % 4), str(1 + (index // 2) % 4), "0" if index % 5 == 0 else str(1 + (index + 1) % 4)]
+    items = [
+        str(1 + index % 4),
+        str(1 + (index // 2) % 4),
+        "0" if index % 5 == 0 else str(1 + (index + 1) % 4),
+    ]
     return [age, *items]
 
 
@@ -147,10 +151,14 @@ def test_twenty_sheets_typed_twice_by_keyboard_count_seventeen_and_three_wait(li
 
     # What the keyboard cost: Enter on the number, the age band, 3 items, Enter to save = 6 keys
     # (the first sheet also had its number typed, the second a corrected slip).
-    strokes = list(PaperEntry.objects.filter(user=li).order_by("sheet__number").values_list("keystrokes", flat=True))
+    strokes = list(
+        PaperEntry.objects.filter(user=li).order_by("sheet__number").values_list("keystrokes", flat=True)
+    )
     assert strokes[1:] == [6] * (SHEETS - 1)
     assert strokes[0] == len(str(sheets[0].response_id)) + 6
-    a_strokes = list(PaperEntry.objects.filter(user=wang).order_by("sheet__number").values_list("keystrokes", flat=True))
+    a_strokes = list(
+        PaperEntry.objects.filter(user=wang).order_by("sheet__number").values_list("keystrokes", flat=True)
+    )
     assert a_strokes[1] == 8 and a_strokes[2:] == [6] * (SHEETS - 2)
 
     # The supervisor sees the three side by side and picks the paper's answers.

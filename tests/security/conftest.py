@@ -45,6 +45,9 @@ class World:
             "token": UNKNOWN_TOKEN if persona == "anonymous" else self.invitation.token,
             "response_id": self.response.pk,
             "number": self.sheet.number,
+            "name": "dimensions",  # a chart
+            "fmt": "png",
+            "url": "no-such-page/",  # the admin's catch-all
         }
 
 

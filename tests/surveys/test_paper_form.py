@@ -36,14 +36,18 @@ def pages_as_png(pdf: Path, tmp_path: Path, dpi: int = 150) -> list[Path]:
 
 def pdf_text(pdf: Path) -> str:
     """The PDF's text without white space (the layout spaces words out by their position)."""
-    text = subprocess.run([need("pdftotext"), str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    text = subprocess.run(
+        [need("pdftotext"), str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
     return "".join(text.split())
 
 
 def qr_codes(png: Path) -> list[str]:
     from PIL import Image
 
-    return [r.text for r in zxingcpp.read_barcodes(Image.open(png)) if r.format == zxingcpp.BarcodeFormat.QRCode]
+    return [
+        r.text for r in zxingcpp.read_barcodes(Image.open(png)) if r.format == zxingcpp.BarcodeFormat.QRCode
+    ]
 
 
 @pytest.fixture
@@ -66,8 +70,21 @@ def test_a_printed_sheet_shows_the_questionnaire_in_chinese_and_its_number(surve
     out.write_bytes(paper_form_pdf([sheet]))
     text = pdf_text(out)
     assert f"编号{sheet.number}" in text
-    for expected in ["山村镇2024年度满意度调查", "东村", "村民群众", "您的年龄", "18–44岁", "收入", "道路", "饮水",
-                     "满意", "基本满意", "不满意", "不了解", "意见和建议"]:
+    for expected in [
+        "山村镇2024年度满意度调查",
+        "东村",
+        "村民群众",
+        "您的年龄",
+        "18–44岁",
+        "收入",
+        "道路",
+        "饮水",
+        "满意",
+        "基本满意",
+        "不满意",
+        "不了解",
+        "意见和建议",
+    ]:
         assert expected in text, expected
 
 
@@ -80,7 +97,9 @@ def test_the_qr_code_of_each_printed_sheet_decodes_to_its_response_id(survey, in
 
 
 def test_a_group_not_sampled_by_village_has_no_age_boxes(survey, tmp_path):
-    staff = Invitation.objects.create(survey=survey, token="hill-staff", group=survey.group_set.get(code="staff"))
+    staff = Invitation.objects.create(
+        survey=survey, token="hill-staff", group=survey.group_set.get(code="staff")
+    )
     out = tmp_path / "staff.pdf"
     out.write_bytes(paper_form_pdf(paper_sheets_print(invitation=staff, count=1)))
     text = pdf_text(out)
@@ -88,7 +107,9 @@ def test_a_group_not_sampled_by_village_has_no_age_boxes(survey, tmp_path):
     assert "您的年龄" not in text
 
 
-def test_a_long_questionnaire_continues_on_a_second_page_with_the_number_and_qr_code(survey, invitation, tmp_path):
+def test_a_long_questionnaire_continues_on_a_second_page_with_the_number_and_qr_code(
+    survey, invitation, tmp_path
+):
     add_items(survey, 22)
     [sheet] = paper_sheets_print(invitation=invitation, count=1)
     out = tmp_path / "long.pdf"
@@ -103,5 +124,7 @@ def test_a_long_questionnaire_continues_on_a_second_page_with_the_number_and_qr_
 
 def test_the_command_refuses_an_unknown_invitation(survey, tmp_path):
     with pytest.raises(CommandError, match="没有邀请码"):
-        call_command("paper_forms", survey.slug, "--invitation", "nope", "--count", "1", "-o", str(tmp_path / "x.pdf"))
+        call_command(
+            "paper_forms", survey.slug, "--invitation", "nope", "--count", "1", "-o", str(tmp_path / "x.pdf")
+        )
     assert not PaperSheet.objects.exists()

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 
 from surveys.cache import survey_data_token
-from surveys.models import AuditEntry, Invitation, PaperEntry, PaperSheet, Response, Survey, SurveyMembership
+from surveys.models import AuditEntry, Invitation, PaperEntry, Response, Survey, SurveyMembership
 from surveys.selectors_paper import paper_discrepancies, paper_sheet_find, paper_sheet_state, paper_summary
 from surveys.services.paper import (
     PaperInvalid,
@@ -50,7 +50,9 @@ def supervisor(survey):
 
 
 def enter(sheet, user, answers=None, age_band="18-44", **kwargs):
-    return paper_entry_save(sheet=sheet, user=user, age_band=age_band, answers=dict(answers or ANSWERS), **kwargs)
+    return paper_entry_save(
+        sheet=sheet, user=user, age_band=age_band, answers=dict(answers or ANSWERS), **kwargs
+    )
 
 
 def differing():
@@ -77,7 +79,9 @@ def test_the_check_digit_catches_every_single_mistyped_digit_and_adjacent_swap()
             assert damm_digit(swapped) != check
 
 
-@pytest.mark.parametrize("typed", ["3-0012-{c}", "0012-{c}", "0012{c}", "12{c}", "12-{c}", " 3 - 0012 - {c} "])
+@pytest.mark.parametrize(
+    "typed", ["3-0012-{c}", "0012-{c}", "0012{c}", "12{c}", "12-{c}", " 3 - 0012 - {c} "]
+)
 def test_a_typed_number_may_leave_out_the_survey_and_the_dashes(typed):
     c = damm_digit("30012")
     assert sheet_reference_parse(typed.format(c=c), survey_id=3).sequence == 12
@@ -102,7 +106,9 @@ def test_a_scanned_qr_code_names_the_response_id(scanned):
 
 
 def test_sheets_are_numbered_in_one_sequence_per_survey(survey, invitation):
-    west = Invitation.objects.create(survey=survey, token="hill-west", group=invitation.group, village_id=None)
+    west = Invitation.objects.create(
+        survey=survey, token="hill-west", group=invitation.group, village_id=None
+    )
     first = paper_sheets_print(invitation=invitation, count=2)
     then = paper_sheets_print(invitation=west, count=1)
     assert [s.number for s in first + then] == [sheet_number(survey.pk, n) for n in (1, 2, 3)]
@@ -142,12 +148,17 @@ def test_a_second_identical_entry_by_another_user_stores_the_response_once(surve
     assert response.source == Response.Source.PAPER
     assert set(response.entered_by.all()) == set(typists)
     assert (response.invitation, response.group.code, response.village.code, response.age_band.code) == (
-        sheet.invitation, "villager", "east", "18-44"
+        sheet.invitation,
+        "villager",
+        "east",
+        "18-44",
     )
     assert response.answers == "013"
 
 
-def test_storing_a_sheet_changes_the_survey_data_token(survey, sheet, typists, django_capture_on_commit_callbacks):
+def test_storing_a_sheet_changes_the_survey_data_token(
+    survey, sheet, typists, django_capture_on_commit_callbacks
+):
     before = survey_data_token(survey)
     enter(sheet, typists[0])
     with django_capture_on_commit_callbacks(execute=True):
@@ -201,8 +212,13 @@ def test_the_response_id_decides_even_when_the_check_before_is_passed(sheet, typ
     # As if a spreadsheet import stored the sheet between the look-up and the insert.
     responses_import_text(survey=sheet.survey, text=csv_text(csv_row(sheet.response_id)))
     with pytest.raises(PaperRefused, match="已录入完成并计入"):
-        _store_response(sheet=sheet, version=Response.objects.get().version, age_band_id=None, answers="000",
-                        typists=list(typists))
+        _store_response(
+            sheet=sheet,
+            version=Response.objects.get().version,
+            age_band_id=None,
+            answers="000",
+            typists=[u.pk for u in typists],
+        )
     assert Response.objects.count() == 1
 
 
@@ -275,12 +291,18 @@ def test_a_supervisor_stores_the_chosen_answers_once_with_an_audit_entry(discrep
     response = resolve(discrepant, supervisor)
     assert Response.objects.get() == response
     assert (response.pk, response.answers, response.age_band.code, response.source) == (
-        discrepant.response_id, "013", "18-44", "paper"
+        discrepant.response_id,
+        "013",
+        "18-44",
+        "paper",
     )
     assert set(response.entered_by.all()) == set(typists)
     audit = AuditEntry.objects.get()
     assert (audit.user, audit.action, audit.response, audit.reason) == (
-        supervisor, "paper_resolved", response, "已核对纸质原件"
+        supervisor,
+        "paper_resolved",
+        response,
+        "已核对纸质原件",
     )
     assert audit.details["sheet"] == discrepant.number
     assert audit.details["differences"] == ["age_band", "roads"]
@@ -360,17 +382,35 @@ def test_the_summary_counts_sheets_and_discrepancies_per_person(survey, invitati
     enter(sheets[3], b)  # typed once
     resolve(sheets[1], supervisor)
     summary = paper_summary(survey)
-    assert {k: summary[k] for k in ("printed", "stored", "resolved", "pending", "awaiting_resolution", "not_entered")} == {
-        "printed": 5, "stored": 2, "resolved": 1, "pending": 1, "awaiting_resolution": 1, "not_entered": 1,
+    assert {
+        k: summary[k]
+        for k in ("printed", "stored", "resolved", "pending", "awaiting_resolution", "not_entered")
+    } == {
+        "printed": 5,
+        "stored": 2,
+        "resolved": 1,
+        "pending": 1,
+        "awaiting_resolution": 1,
+        "not_entered": 1,
     }
     assert summary["discrepancy_rate"] == pytest.approx(2 / 3)
     people = {p["username"]: p for p in summary["per_user"]}
-    assert (people["xiaowang"]["entries"], people["xiaowang"]["compared"], people["xiaowang"]["discrepant"]) == (3, 3, 2)
-    assert (people["xiaoli"]["entries"], people["xiaoli"]["compared"], people["xiaoli"]["rate"]) == (4, 3, pytest.approx(2 / 3))
+    assert (
+        people["xiaowang"]["entries"],
+        people["xiaowang"]["compared"],
+        people["xiaowang"]["discrepant"],
+    ) == (3, 3, 2)
+    assert (people["xiaoli"]["entries"], people["xiaoli"]["compared"], people["xiaoli"]["rate"]) == (
+        4,
+        3,
+        pytest.approx(2 / 3),
+    )
     assert (people["xiaowang"]["errors"], people["xiaoli"]["errors"]) == (0, 1)
 
 
-def test_the_summary_takes_five_queries_however_many_sheets(survey, invitation, typists, django_assert_num_queries):
+def test_the_summary_takes_five_queries_however_many_sheets(
+    survey, invitation, typists, django_assert_num_queries
+):
     for s in paper_sheets_print(invitation=invitation, count=12):
         enter(s, typists[0])
         enter(s, typists[1])

@@ -50,21 +50,30 @@ def test_staff_look_a_sheet_up_by_its_short_number(client, survey, sheet, wang):
     reply = logged_in(client, wang).get(reverse("staff-paper-lookup", args=[survey.slug]), {"q": short})
     assert reply.status_code == 200
     assert reply.json() == {
-        "number": sheet.number, "response_id": str(sheet.response_id), "place": "东村 · 村民群众",
-        "by_village": True, "status": "first", "ordinal": 1, "message": "第 1 遍录入",
+        "number": sheet.number,
+        "response_id": str(sheet.response_id),
+        "place": "东村 · 村民群众",
+        "by_village": True,
+        "status": "first",
+        "ordinal": 1,
+        "message": "第 1 遍录入",
     }
 
 
 def test_a_mistyped_number_is_explained(client, survey, wang):
     wrong = (int(damm_digit(f"{survey.pk}0001")) + 1) % 10
-    reply = logged_in(client, wang).get(reverse("staff-paper-lookup", args=[survey.slug]), {"q": f"1-{wrong}"})
+    reply = logged_in(client, wang).get(
+        reverse("staff-paper-lookup", args=[survey.slug]), {"q": f"1-{wrong}"}
+    )
     assert reply.status_code == 404
     assert "校验位" in reply.json()["error"]
 
 
 def test_a_sheet_the_user_already_typed_is_refused_with_the_next_number(client, survey, sheet, wang):
     paper_entry_save(sheet=sheet, user=wang, age_band="18-44", answers=ANSWERS)
-    reply = logged_in(client, wang).get(reverse("staff-paper-lookup", args=[survey.slug]), {"q": str(sheet.response_id)})
+    reply = logged_in(client, wang).get(
+        reverse("staff-paper-lookup", args=[survey.slug]), {"q": str(sheet.response_id)}
+    )
     assert reply.status_code == 409
     assert reply.json()["status"] == "entered_by_you"
     assert reply.json()["next_number"] == PaperSheet.objects.order_by("number")[1].number
@@ -95,7 +104,9 @@ def test_unknown_codes_are_a_400(client, survey, sheet, wang):
 
 def test_evaluators_get_403_and_outsiders_404(client, survey, sheet):
     evaluator = make_member(survey, "pinggu", SurveyMembership.Role.EVALUATOR)
-    assert logged_in(client, evaluator).get(reverse("staff-paper-enter", args=[survey.slug])).status_code == 403
+    assert (
+        logged_in(client, evaluator).get(reverse("staff-paper-enter", args=[survey.slug])).status_code == 403
+    )
     client.logout()
     outsider = make_member(make_survey("other-2024"), "wairen", STAFF)
     assert logged_in(client, outsider).get(reverse("staff-paper", args=[survey.slug])).status_code == 404
@@ -129,8 +140,13 @@ def test_a_supervisor_resolves_a_discrepancy_through_the_form(client, survey, sh
     page = client.get(reverse("staff-paper-discrepancies", args=[survey.slug]))
     assert page.status_code == 200
     assert page.content.count(b'class="differs"') == 1
-    form = {"age_band": "18-44", "item-income": "satisfied", "item-roads": "-", "item-water": "dont_know",
-            "reason": "核对原件：第2题未勾选"}
+    form = {
+        "age_band": "18-44",
+        "item-income": "satisfied",
+        "item-roads": "-",
+        "item-water": "dont_know",
+        "reason": "核对原件：第2题未勾选",
+    }
     reply = client.post(reverse("staff-paper-resolve", args=[survey.slug, sheet.number]), form)
     assert reply.status_code == 302
     assert Response.objects.get().answers == "0-3"

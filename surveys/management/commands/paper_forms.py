@@ -23,7 +23,9 @@ class Command(BaseCommand):
                 survey=survey, token=invitation
             )
         except Invitation.DoesNotExist:
-            raise CommandError(f"调查 {slug} 没有邀请码 {invitation!r}（用 invitations {slug} 查看）。") from None
+            raise CommandError(
+                f"调查 {slug} 没有邀请码 {invitation!r}（用 invitations {slug} 查看）。"
+            ) from None
         if not 1 <= count <= MAX_PRINT:
             raise CommandError(f"--count 应为 1 至 {MAX_PRINT}。")
         try:
@@ -34,4 +36,6 @@ class Command(BaseCommand):
         pdf = paper_form_pdf(sheets)
         with open(output, "wb") as stream:
             stream.write(pdf)
-        self.stdout.write(f"已编号 {len(sheets)} 份：{sheets[0].number} 至 {sheets[-1].number}，写入 {output}。")
+        self.stdout.write(
+            f"已编号 {len(sheets)} 份：{sheets[0].number} 至 {sheets[-1].number}，写入 {output}。"
+        )

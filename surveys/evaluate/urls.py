@@ -1,0 +1,10 @@
+from django.urls import path
+
+from surveys.evaluate import views
+
+urlpatterns = [
+    path("token/", views.api_token, name="evaluate-token"),
+    path("<slug:slug>/", views.survey_report, name="evaluate-survey"),
+    path("<slug:slug>/publish/", views.survey_publish, name="evaluate-publish"),
+    path("<slug:slug>/charts/<str:name>.<str:fmt>", views.chart, name="evaluate-chart"),
+]

@@ -1,0 +1,131 @@
+"""Evaluators' pages: the score's breakdown and derivation, charts, downloads, publishing, API token."""
+
+import hashlib
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from rest_framework.authtoken.models import Token
+
+from stats import charts
+from surveys.evaluate.selectors import evaluator_view
+from surveys.models import SurveyMembership
+from surveys.permissions import can_publish, can_read_scores, is_administrator, survey_get_for
+from surveys.services.publish import report_publish
+
+CHART_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
+CHART_SECONDS = 24 * 3600
+
+
+def _survey_for_scores(request, slug: str):
+    survey = survey_get_for(request.user, slug)
+    if not can_read_scores(request.user, survey):
+        raise PermissionDenied
+    return survey
+
+
+def _percent(count: int, total: int) -> float:
+    return 100 * count / total if total else 0.0
+
+
+@login_required
+def survey_report(request, slug: str):
+    survey = _survey_for_scores(request, slug)
+    view = evaluator_view(survey)
+    doc = view.document
+    options = doc.get("options") or [{"code": c, "name": c, "points": p} for c, p in doc["scheme"]["option_points"].items()]
+    items = []
+    for item in doc["items"]:
+        total = sum(item["distribution"].values()) + item.get("blank", 0)
+        shares = [(o["name"], item["distribution"].get(o["code"], 0), _percent(item["distribution"].get(o["code"], 0), total)) for o in options]
+        items.append({**item, "shares": shares, "blank_share": _percent(item.get("blank", 0), total)})
+    villages = sorted(
+        doc["by_village"], key=lambda c: (c.get("suppressed") or c.get("score") is None, -(c.get("score") or 0), c["code"])
+    )
+    reliability = {r["code"]: r for r in doc["reliability"].get("items") or []}
+    context = {
+        "survey": survey,
+        "doc": doc,
+        "view": view,
+        "sample": view.current.sample,
+        "options": options,
+        "items": items,
+        "villages": villages,
+        "reliability_items": [(i["name"], reliability.get(i["code"], {})) for i in doc["items"]],
+        "explain": [e for e in doc.get("explain") or [] if not e["figure"].startswith("by_village_group:")],
+        "downloads": [
+            (fmt, label, reverse(f"api-survey-report-{fmt}", args=[survey.slug]))
+            for fmt, label in (("pdf", "PDF 报告"), ("xlsx", "Excel 工作簿"), ("csv", "CSV 统计表"), ("sav", "SPSS 数据"))
+        ],
+        "charts": [
+            (name, title, reverse("evaluate-chart", args=[survey.slug, name, "png"]), reverse("evaluate-chart", args=[survey.slug, name, "svg"]))
+            for name, title in (
+                ("dimensions", "综合满意度与各维度得分"),
+                ("items", "各题答案分布"),
+                ("villages", "各村（社区）得分排序"),
+                ("heatmap", "各村（社区）× 维度"),
+                ("groups", "按受访群体与年龄段"),
+            )
+        ],
+        "may_publish": can_publish(request.user, survey) and survey.status == survey.Status.CLOSED,
+    }
+    return render(request, "surveys/evaluate/report.html", context)
+
+
+@login_required
+def chart(request, slug: str, name: str, fmt: str):
+    if name not in charts.CHARTS or fmt not in CHART_TYPES:
+        raise Http404("没有这张图。")
+    survey = _survey_for_scores(request, slug)
+    doc = evaluator_view(survey).document
+    digest = hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:24]
+    key = f"chart:{digest}:{name}:{fmt}"
+    body = cache.get(key)
+    if body is None:
+        body = charts.render(charts.CHARTS[name](doc), fmt)
+        cache.set(key, body, CHART_SECONDS)
+    response = HttpResponse(body, content_type=CHART_TYPES[fmt])
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@login_required
+@require_POST
+def survey_publish(request, slug: str):
+    survey = _survey_for_scores(request, slug)
+    try:
+        published = report_publish(survey=survey, user=request.user)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, f"已发布。数字与下载文件已冻结（数据摘要 {published.data_hash[:16]}…）。")
+    return redirect("evaluate-survey", slug=survey.slug)
+
+
+def _may_have_token(user) -> bool:
+    return is_administrator(user) or SurveyMembership.objects.filter(user=user, role=SurveyMembership.Role.EVALUATOR).exists()
+
+
+@login_required
+def api_token(request):
+    """Show the user's API token; POST issues one, or replaces it (the old one stops working)."""
+    if not _may_have_token(request.user):
+        raise PermissionDenied("只有评价人员和管理员可以申请 API 令牌。")
+    if request.method == "POST":
+        Token.objects.filter(user=request.user).delete()
+        Token.objects.create(user=request.user)
+        messages.success(request, "已生成新令牌；旧令牌（如有）已失效。")
+        return redirect("evaluate-token")
+    token = Token.objects.filter(user=request.user).first()
+    surveys = SurveyMembership.objects.filter(user=request.user, role=SurveyMembership.Role.EVALUATOR).select_related("survey")
+    return render(
+        request,
+        "surveys/evaluate/token.html",
+        {"token": token, "surveys": [m.survey for m in surveys], "base_url": request.build_absolute_uri("/").rstrip("/")},
+    )

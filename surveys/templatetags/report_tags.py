@@ -1,0 +1,12 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def ci(cell: dict) -> str:
+    """A 95% confidence interval as "[91.66, 93.44]", or a dash where there is none."""
+    interval = (cell or {}).get("ci95")
+    if not interval or interval[0] is None or interval[1] is None:
+        return "—"
+    return f"[{interval[0]:.2f}, {interval[1]:.2f}]"

@@ -1,0 +1,107 @@
+"""Charts of a score document: Chinese text in the CJK font, PNG and SVG, no Django needed."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+from stats import charts
+
+OPTIONS = [
+    {"code": "satisfied", "name": "满意"},
+    {"code": "basically_satisfied", "name": "基本满意"},
+    {"code": "dissatisfied", "name": "不满意"},
+    {"code": "dont_know", "name": "不了解"},
+]
+
+
+def _cell(code, name, score, n=20, suppressed=False):
+    return {
+        "code": code,
+        "name": name,
+        "n": n,
+        "score": None if suppressed else score,
+        "se": None if suppressed else 1.5,
+        "ci95": None if suppressed else [score - 3, score + 3],
+        "suppressed": suppressed,
+        "dimensions": None if suppressed else {"economy": score - 1, "services": score + 1},
+    }
+
+
+@pytest.fixture
+def document():
+    return {
+        "composite": {"score": 90.5, "se": 0.8, "ci95": [88.9, 92.1], "n": 60},
+        "dimensions": [
+            {"code": "economy", "name": "经济发展", "weight": 0.5, "score": 89.0, "ci95": [87.0, 91.0], "n": 60},
+            {"code": "services", "name": "公共服务", "weight": 0.5, "score": 92.0, "ci95": [90.5, 93.5], "n": 60},
+        ],
+        "items": [
+            {"code": "income", "name": "收入", "dimension": "economy", "distribution": {"satisfied": 40, "basically_satisfied": 15, "dissatisfied": 3, "dont_know": 2}},
+            {"code": "roads", "name": "道路", "dimension": "services", "distribution": {"satisfied": 45, "basically_satisfied": 12, "dissatisfied": 1, "dont_know": 2}},
+        ],
+        "by_village": [_cell("east", "东村", 91.0), _cell("west", "西村", 88.0), _cell("north", "北村", 0, n=3, suppressed=True)],
+        "by_group": [_cell("villager", "村民群众", 90.0, n=40), _cell("staff", "政府工作人员", 92.0)],
+        "by_age_band": [_cell("18-44", "18–44岁", 89.5), _cell("45+", "45岁及以上", 91.5)],
+        "scheme": {"option_points": {"satisfied": 100, "basically_satisfied": 80, "dissatisfied": 0, "dont_know": None}},
+        "options": OPTIONS,
+    }
+
+
+@pytest.mark.parametrize("name", sorted(charts.CHARTS))
+def test_every_chart_draws_its_text_in_the_cjk_font(document, name):
+    figure = charts.CHARTS[name](document)
+    assert isinstance(figure, Figure)
+    with charts.chart_style():
+        texts = [t for t in figure.findobj(Text) if t.get_text().strip()]
+        fonts = {font_manager.findfont(t.get_fontproperties(), fallback_to_default=False) for t in texts}
+    assert texts, "a chart without any label"
+    assert {str(getattr(f, "path", f)) for f in fonts} == {charts.cjk_font()}
+
+
+@pytest.mark.parametrize("name", sorted(charts.CHARTS))
+def test_every_chart_renders_as_png_and_svg(document, name):
+    figure = charts.CHARTS[name](document)
+    assert charts.render(figure, "png").startswith(b"\x89PNG\r\n\x1a\n")
+    svg = charts.render(figure, "svg")
+    assert b"<svg" in svg and b"<text" not in svg  # glyphs as paths: readable without the font
+
+
+def test_the_village_ranking_names_the_villages_too_small_to_show(document):
+    figure = charts.village_ranking(document)
+    labels = " ".join(t.get_text() for t in figure.findobj(Text))
+    assert "北村" in labels and "样本不足" in labels
+    assert labels.index("1. 东村") < labels.index("2. 西村")
+
+
+def test_the_stacked_bars_tell_the_options_apart_by_hatching_not_only_by_colour(document):
+    figure = charts.item_distribution(document)
+    patches = figure.axes[0].patches
+    assert len({(p.get_hatch(), p.get_facecolor()) for p in patches}) == len(OPTIONS)
+    assert len({p.get_hatch() for p in patches}) == len(OPTIONS)
+
+
+def test_an_unknown_format_is_refused(document):
+    with pytest.raises(ValueError):
+        charts.render(charts.dimension_bars(document), "gif")
+
+
+def test_without_the_cjk_font_it_refuses_to_draw_boxes(document, monkeypatch):
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", [])
+    charts.cjk_font.cache_clear()
+    try:
+        with pytest.raises(charts.ChartFontMissing, match="fonts-noto-cjk"):
+            charts.dimension_bars(document)
+    finally:
+        monkeypatch.undo()
+        charts.cjk_font.cache_clear()
+
+
+def test_the_charts_module_does_not_import_django():
+    code = "import sys; sys.modules['django'] = None\nimport stats.charts\nprint('ok')"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2])
+    assert done.stdout.strip() == "ok", done.stderr

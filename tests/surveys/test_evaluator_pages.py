@@ -1,0 +1,154 @@
+"""Evaluators' pages, charts, downloads over the API, and read-only API tokens."""
+
+from urllib.parse import unquote
+
+import pytest
+from django.test import Client
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from surveys.models import Survey, SurveyMembership
+from tests.surveys.report_helpers import answer, member
+
+pytestmark = pytest.mark.django_db
+EVALUATOR = SurveyMembership.Role.EVALUATOR
+STAFF = SurveyMembership.Role.STAFF
+
+
+@pytest.fixture
+def answered(survey):
+    answer(survey, 6, village="east")
+    answer(survey, 6, village="west")
+    return survey
+
+
+def _browser(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _token_client(user):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+def test_the_evaluator_page_shows_the_composite_its_interval_and_every_derivation(answered):
+    from surveys.scoring import score_document
+
+    user = member("li", answered, EVALUATOR)
+    page = _browser(user).get("/evaluate/hill-2024/")
+    assert page.status_code == 200
+    doc = score_document(answered)
+    html = page.content.decode()
+    assert f"{doc['composite']['score']:.2f}" in html
+    assert f"{doc['composite']['ci95'][0]:.2f}" in html
+    for entry in doc["explain"]:
+        if not entry["figure"].startswith("by_village_group:"):
+            assert entry["text"].replace("“", "&ldquo;")[:12] in html or entry["text"][:12] in html
+    for fmt in ("pdf", "xlsx", "csv", "sav"):
+        assert f"/api/v1/surveys/hill-2024/report.{fmt}" in html
+    assert "发布报告" not in html  # the survey is still open
+
+
+def test_staff_may_not_see_the_scores_page_and_outsiders_do_not_learn_it_exists(answered):
+    assert _browser(member("zhang", answered, STAFF)).get("/evaluate/hill-2024/").status_code == 403
+    assert _browser(member("wang", answered, None)).get("/evaluate/hill-2024/").status_code == 404
+
+
+@pytest.mark.parametrize(("fmt", "kind"), [("png", "image/png"), ("svg", "image/svg+xml")])
+def test_charts_are_served_as_png_and_svg(answered, fmt, kind):
+    client = _browser(member("li", answered, EVALUATOR))
+    for name in ("dimensions", "items", "villages", "heatmap", "groups"):
+        response = client.get(f"/evaluate/hill-2024/charts/{name}.{fmt}")
+        assert response.status_code == 200 and response["Content-Type"] == kind
+
+
+def test_an_unknown_chart_is_not_found(answered):
+    client = _browser(member("li", answered, EVALUATOR))
+    assert client.get("/evaluate/hill-2024/charts/pie.png").status_code == 404
+
+
+def test_an_evaluator_publishes_a_closed_survey_from_the_page(answered):
+    Survey.objects.filter(pk=answered.pk).update(status=Survey.Status.CLOSED)
+    client = _browser(member("li", answered, EVALUATOR))
+    assert "发布报告" in client.get("/evaluate/hill-2024/").content.decode()
+    response = client.post("/evaluate/hill-2024/publish/", follow=True)
+    assert "已发布" in response.content.decode()
+    answered.refresh_from_db()
+    assert answered.status == Survey.Status.PUBLISHED
+
+
+def test_the_page_says_when_the_data_changed_after_publication(answered):
+    Survey.objects.filter(pk=answered.pk).update(status=Survey.Status.CLOSED)
+    client = _browser(member("li", answered, EVALUATOR))
+    client.post("/evaluate/hill-2024/publish/")
+    assert "发布后答卷有变化" not in client.get("/evaluate/hill-2024/").content.decode()
+    answer(answered, 3)
+    assert "发布后答卷有变化" in client.get("/evaluate/hill-2024/").content.decode()
+
+
+def test_a_download_names_its_file_in_chinese_with_an_ascii_fallback(answered):
+    client = APIClient()
+    client.force_authenticate(member("li", answered, EVALUATOR))
+    response = client.get("/api/v1/surveys/hill-2024/report.xlsx")
+    assert response.status_code == 200
+    disposition = response["Content-Disposition"]
+    assert 'filename="hill-2024-report.xlsx"' in disposition
+    assert "山村镇2024年度满意度调查-统计结果.xlsx" in unquote(disposition.split("filename*=UTF-8''")[1])
+    assert len(response["X-Data-Hash"]) == 64
+
+
+def test_a_client_may_ask_for_the_files_own_type(answered):
+    client = APIClient()
+    client.force_authenticate(member("li", answered, EVALUATOR))
+    response = client.get("/api/v1/surveys/hill-2024/report.pdf", HTTP_ACCEPT="application/pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+
+
+def test_staff_cannot_download_the_evaluators_report(answered):
+    client = APIClient()
+    client.force_authenticate(member("zhang", answered, STAFF))
+    assert client.get("/api/v1/surveys/hill-2024/report.csv").status_code == 403
+
+
+def test_an_evaluator_token_reads_the_score_and_the_downloads(answered):
+    client = _token_client(member("li", answered, EVALUATOR))
+    assert client.get("/api/v1/surveys/hill-2024/score/").status_code == 200
+    assert client.get("/api/v1/surveys/hill-2024/report.csv").status_code == 200
+
+
+def test_an_evaluator_token_cannot_change_anything(answered):
+    client = _token_client(member("li", answered, EVALUATOR))
+    scheme = client.get("/api/v1/surveys/hill-2024/scheme/").json()
+    scheme["option_points"]["basically_satisfied"] = 60
+    response = client.put("/api/v1/surveys/hill-2024/scheme/", scheme, format="json")
+    assert response.status_code in (401, 403)
+    answered.refresh_from_db()
+    assert answered.scheme is None
+
+
+def test_the_token_page_issues_and_replaces_a_token(answered):
+    user = member("li", answered, EVALUATOR)
+    client = _browser(user)
+    assert "生成令牌" in client.get("/evaluate/token/").content.decode()
+    client.post("/evaluate/token/")
+    first = Token.objects.get(user=user).key
+    assert first in client.get("/evaluate/token/").content.decode()
+    client.post("/evaluate/token/")
+    assert Token.objects.get(user=user).key != first
+
+
+def test_staff_get_no_api_token(answered):
+    client = _browser(member("zhang", answered, STAFF))
+    assert client.get("/evaluate/token/").status_code == 403
+
+
+def test_the_openapi_schema_lists_the_downloads_and_swagger_ui_is_served_locally(answered):
+    client = _browser(member("li", answered, EVALUATOR))
+    schema = client.get("/api/v1/schema/").content.decode()
+    for fmt in ("xlsx", "pdf", "csv", "sav"):
+        assert f"/api/v1/surveys/{{slug}}/report.{fmt}" in schema
+    swagger = client.get("/api/v1/docs/swagger/").content.decode()
+    assert "swagger-ui" in swagger and "cdn." not in swagger

@@ -1,0 +1,159 @@
+"""The evaluator's downloads carry the score document's numbers: XLSX, CSV, SPSS and PDF."""
+
+import csv
+import io
+import shutil
+import subprocess
+
+import pyreadstat
+import pytest
+from openpyxl import load_workbook
+
+from surveys.models import SurveyMembership
+from surveys.reports import render_report
+from surveys.reports.data import report_data
+from tests.surveys.report_helpers import answer, member
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data(survey):
+    answer(survey, 12)
+    answer(survey, 6, village="", group="staff", age_band="")
+    return report_data(survey)
+
+
+def _sheet_rows(workbook, name):
+    sheet = workbook[name]
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    return rows[0], rows[1:]
+
+
+def test_the_xlsx_has_every_sheet_and_the_score_documents_numbers(data):
+    workbook = load_workbook(io.BytesIO(render_report(data, "xlsx")))
+    assert workbook.sheetnames == ["汇总", "维度", "题目", "村", "群体", "年龄段", "原始数据", "计算方法"]
+    doc = data.document
+    summary = {row[0]: row[1] for row in _sheet_rows(workbook, "汇总")[1]}
+    assert summary["综合满意度"] == pytest.approx(doc["composite"]["score"])
+    assert summary["数据摘要（SHA-256）"] == data.data_hash
+    headers, rows = _sheet_rows(workbook, "维度")
+    by_code = {row[0]: dict(zip(headers, row, strict=True)) for row in rows}
+    for dimension in doc["dimensions"]:
+        assert by_code[dimension["code"]]["得分"] == pytest.approx(dimension["score"])
+        assert by_code[dimension["code"]]["95%置信区间下限"] == pytest.approx(dimension["ci95"][0])
+    headers, rows = _sheet_rows(workbook, "题目")
+    items = {row[0]: dict(zip(headers, row, strict=True)) for row in rows}
+    for item in doc["items"]:
+        assert items[item["code"]]["得分"] == pytest.approx(item["score"])
+        assert items[item["code"]]["满意（人）"] == item["distribution"]["satisfied"]
+
+
+def test_xlsx_numbers_are_numbers_shown_with_two_decimals(data):
+    workbook = load_workbook(io.BytesIO(render_report(data, "xlsx")))
+    sheet = workbook["维度"]
+    cell = sheet.cell(row=4, column=5)
+    assert isinstance(cell.value, float)
+    assert cell.number_format == "0.00"
+
+
+def test_every_sheet_states_survey_scheme_and_data_hash(data):
+    workbook = load_workbook(io.BytesIO(render_report(data, "xlsx")))
+    for sheet in workbook.worksheets:
+        stamp = sheet.cell(row=1, column=1).value
+        assert "hill-2024" in stamp and data.data_hash in stamp and data.scheme_digest in stamp, sheet.title
+
+
+def test_the_raw_data_sheet_is_anonymised(data, survey):
+    from surveys.models import Response
+
+    workbook = load_workbook(io.BytesIO(render_report(data, "xlsx")))
+    headers, rows = _sheet_rows(workbook, "原始数据")
+    assert headers[0] == "序号" and len(rows) == 18
+    text = repr(rows)
+    for response in Response.objects.filter(survey=survey):
+        assert str(response.pk) not in text
+
+
+def test_excluded_responses_are_left_out_and_their_reason_is_reported(survey):
+    from surveys.models import Response
+    from surveys.services.review import response_exclude
+
+    answer(survey, 8)
+    staff = member("zhang", survey, SurveyMembership.Role.STAFF)
+    response_exclude(response=Response.objects.filter(survey=survey).first(), user=staff, reason="同一人重复作答")
+    data = report_data(survey)
+    assert (data.sample.returned, data.sample.valid, data.sample.excluded) == (8, 7, 1)
+    assert data.sample.excluded_reasons == [("同一人重复作答", 1)]
+    assert len(data.responses) == 7
+
+
+def test_the_csv_is_one_table_a_script_can_filter(data):
+    body = render_report(data, "csv")
+    assert body.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    assert {"table", "code", "score", "ci95_low"} <= set(rows[0])
+    composite = next(r for r in rows if r["table"] == "composite")
+    assert float(composite["score"]) == pytest.approx(data.document["composite"]["score"])
+    dims = {r["code"]: float(r["score"]) for r in rows if r["table"] == "dimension"}
+    assert dims == pytest.approx({d["code"]: d["score"] for d in data.document["dimensions"]})
+    meta = {r["code"]: r["value"] for r in rows if r["table"] == "meta"}
+    assert meta["data_hash_sha256"] == data.data_hash and meta["survey"] == "hill-2024"
+    distribution = {(r["parent"], r["code"]): int(r["n"]) for r in rows if r["table"] == "distribution" and r["code"]}
+    assert distribution[("income", "satisfied")] == data.document["items"][0]["distribution"]["satisfied"]
+
+
+def test_the_sav_has_value_labels_and_gives_the_same_item_scores(data, tmp_path):
+    path = tmp_path / "report.sav"
+    path.write_bytes(render_report(data, "sav"))
+    frame, meta = pyreadstat.read_sav(str(path), user_missing=False)
+    assert len(frame) == 18
+    assert meta.variable_value_labels["income"] == {1.0: "满意", 2.0: "基本满意", 3.0: "不满意", 4.0: "不了解"}
+    assert meta.column_names_to_labels["income"] == "收入"
+    assert meta.variable_value_labels["village"][1.0] == "东村"
+    for item in data.document["items"]:
+        assert frame[f"{item['code']}_pts"].mean() == pytest.approx(item["score"])
+        assert frame[item["code"]].count() == item["n"]  # 不了解 is user-missing, like the score
+    assert data.data_hash[:16] in meta.file_label
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils missing: run scripts/system-deps")
+def test_the_pdf_is_an_a4_report_in_chinese_that_renders_to_non_blank_pages(data, tmp_path):
+    from PIL import Image, ImageStat
+
+    body = render_report(data, "pdf")
+    assert body.startswith(b"%PDF-")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(body)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    pages = int(next(line for line in info.splitlines() if line.startswith("Pages:")).split()[1])
+    assert pages >= 4
+    assert "595.28 x 841.89" in info  # A4 in points
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "综合满意度" in text and f"{data.document['composite']['score']:.2f}" in text
+    assert data.data_hash in text.replace("\n", "")
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(path), str(tmp_path / "page")], check=True)
+    images = sorted(tmp_path.glob("page-*.png"))
+    assert len(images) == pages
+    for image in images:
+        stat = ImageStat.Stat(Image.open(image).convert("L"))
+        assert stat.stddev[0] > 5, f"{image.name} is blank"
+
+
+def test_the_pdf_embeds_the_chinese_font(data, tmp_path):
+    path = tmp_path / "report.pdf"
+    path.write_bytes(render_report(data, "pdf"))
+    if shutil.which("pdffonts") is None:
+        pytest.skip("poppler-utils missing")
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "NotoSansCJKSC" in fonts and " yes yes yes " in fonts
+
+
+def test_the_data_hash_is_the_sha256_of_the_sorted_export_lines(data, survey):
+    import hashlib
+
+    from surveys.exports import responses_csv_lines
+
+    header, *lines = list(responses_csv_lines(survey))
+    expected = hashlib.sha256((header + "".join(sorted(lines))).encode()).hexdigest()
+    assert data.data_hash == expected
