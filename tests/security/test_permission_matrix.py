@@ -183,7 +183,7 @@ def test_an_api_token_is_refused_every_unsafe_method_on_every_url(world):
             as_nobody = getattr(nobody, method)(url, data={}, content_type="application/json")
             if _outcome(as_nobody) != _outcome(response):
                 accepted.append(f"{method.upper()} {route.name} → {response.status_code}")
-    assert accepted == []
+    assert accepted == [], "\n".join(accepted)
     assert _data_fingerprint() == before
 
 
@@ -243,7 +243,7 @@ def test_the_admin_refuses_everyone_but_administrators(world):
                     continue
                 if _outcome(response) != "admin" and response.status_code != 404:
                     refused_wrongly.append(f"{method.upper()} {route.route} as {persona} → {response.status_code}")
-    assert refused_wrongly == []
+    assert refused_wrongly == [], "\n".join(refused_wrongly)
 
 
 def test_every_admin_page_opens_for_an_administrator(world):
@@ -256,4 +256,4 @@ def test_every_admin_page_opens_for_an_administrator(world):
         response = client.get(url)
         if response.status_code >= 400 and response.status_code != 405 or _outcome(response) == "admin":
             broken.append(f"GET {route.route} → {response.status_code}")
-    assert broken == []
+    assert broken == [], "\n".join(broken)
