@@ -94,12 +94,16 @@ def _whisker_bars(ax, labels, scores, cis, *, shades, hatches, reference=None, r
     ax.barh(y, scores, color=shades, edgecolor=INK, linewidth=0.6, hatch=hatches, height=0.62)
     for yi, score, ci in zip(y, scores, cis, strict=True):
         if ci is not None:
-            ax.errorbar(score, yi, xerr=[[score - ci[0]], [ci[1] - score]], fmt="none", ecolor=INK, capsize=3, lw=1)
+            ax.errorbar(
+                score, yi, xerr=[[score - ci[0]], [ci[1] - score]], fmt="none", ecolor=INK, capsize=3, lw=1
+            )
         right = ci[1] if ci is not None else score
         ax.text(min(right + 0.4, 99.5), yi, f"{score:.2f}", va="center", ha="left", fontsize=8, color=INK)
     if reference is not None:
         ax.axvline(reference, color=INK, linestyle="--", linewidth=0.8)
-        ax.text(reference, len(labels) - 0.35, reference_label, ha="center", va="bottom", fontsize=8, color=INK)
+        ax.text(
+            reference, len(labels) - 0.35, reference_label, ha="center", va="bottom", fontsize=8, color=INK
+        )
     ax.set_yticks(y, labels)
 
 
@@ -164,10 +168,17 @@ def item_distribution(document: dict) -> Figure:
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         handles = [
-            Patch(facecolor=SHADES[k % len(SHADES)], hatch=HATCHES[k % len(HATCHES)], edgecolor=INK, label=o["name"])
+            Patch(
+                facecolor=SHADES[k % len(SHADES)],
+                hatch=HATCHES[k % len(HATCHES)],
+                edgecolor=INK,
+                label=o["name"],
+            )
             for k, o in enumerate(options)
         ]
-        figure.legend(handles=handles, loc="outside upper center", ncols=len(options), frameon=False, fontsize=8)
+        figure.legend(
+            handles=handles, loc="outside upper center", ncols=len(options), frameon=False, fontsize=8
+        )
         ax.set_title("各题答案分布", loc="left", fontsize=11)
         return figure
 
@@ -196,7 +207,9 @@ def village_ranking(document: dict) -> Figure:
         ax.set_title("各村（社区）得分排序", loc="left", fontsize=11)
         if hidden:
             names = "、".join(v["name"] for v in hidden)
-            figure.text(0.01, 0.005, f"样本不足未列出：{names}", fontsize=7, color=MUTED, ha="left", va="bottom")
+            figure.text(
+                0.01, 0.005, f"样本不足未列出：{names}", fontsize=7, color=MUTED, ha="left", va="bottom"
+            )
         return figure
 
 
@@ -206,18 +219,34 @@ def village_dimension_heatmap(document: dict) -> Figure:
         villages = [v for v in document["by_village"] if not v.get("suppressed") and v.get("dimensions")]
         dims = document["dimensions"]
         values = np.array(
-            [[np.nan if v["dimensions"].get(d["code"]) is None else v["dimensions"][d["code"]] for d in dims] for v in villages],
+            [
+                [
+                    np.nan if v["dimensions"].get(d["code"]) is None else v["dimensions"][d["code"]]
+                    for d in dims
+                ]
+                for v in villages
+            ],
             dtype=float,
         ).reshape(len(villages), len(dims))
         figure = _figure(7.0, 0.3 * max(len(villages), 1) + 1.5)
         ax = figure.add_subplot()
         finite = values[np.isfinite(values)]
         low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 100.0)
-        image = ax.imshow(values, cmap="Greys_r", vmin=low - (high - low) * 0.6 - 1e-9, vmax=high, aspect="auto")
+        image = ax.imshow(
+            values, cmap="Greys_r", vmin=low - (high - low) * 0.6 - 1e-9, vmax=high, aspect="auto"
+        )
         for (r, c), value in np.ndenumerate(values):
             if np.isfinite(value):
                 dark = (value - low) / ((high - low) or 1) < 0.45
-                ax.text(c, r, f"{value:.1f}", ha="center", va="center", fontsize=7.5, color="white" if dark else INK)
+                ax.text(
+                    c,
+                    r,
+                    f"{value:.1f}",
+                    ha="center",
+                    va="center",
+                    fontsize=7.5,
+                    color="white" if dark else INK,
+                )
         ax.set_xticks(range(len(dims)), [d["name"] for d in dims])
         ax.set_yticks(range(len(villages)), [v["name"] for v in villages])
         ax.xaxis.tick_top()
@@ -234,7 +263,10 @@ def group_comparison(document: dict) -> Figure:
     """Respondent groups and age bands side by side, each with its 95% CI."""
     with chart_style():
         panels = [("受访群体", document["by_group"]), ("年龄段", document["by_age_band"])]
-        panels = [(title, [c for c in cells if not c.get("suppressed") and c.get("score") is not None]) for title, cells in panels]
+        panels = [
+            (title, [c for c in cells if not c.get("suppressed") and c.get("score") is not None])
+            for title, cells in panels
+        ]
         panels = [(title, cells) for title, cells in panels if cells]
         figure = _figure(7.0, 2.8)
         axes = figure.subplots(1, max(len(panels), 1), sharey=True, squeeze=False)[0]
@@ -243,19 +275,33 @@ def group_comparison(document: dict) -> Figure:
         for k, (ax, (title, cells)) in enumerate(zip(axes, panels, strict=False)):
             x = np.arange(len(cells))
             scores = [c["score"] for c in cells]
-            ax.bar(x, scores, color=SHADES[1 + k], hatch=HATCHES[1 + k], edgecolor=INK, linewidth=0.6, width=0.6)
+            ax.bar(
+                x, scores, color=SHADES[1 + k], hatch=HATCHES[1 + k], edgecolor=INK, linewidth=0.6, width=0.6
+            )
             for xi, cell in zip(x, cells, strict=True):
                 ci = _ci(cell)
                 if ci:
-                    ax.errorbar(xi, cell["score"], yerr=[[cell["score"] - ci[0]], [ci[1] - cell["score"]]], fmt="none", ecolor=INK, capsize=3, lw=1)
+                    ax.errorbar(
+                        xi,
+                        cell["score"],
+                        yerr=[[cell["score"] - ci[0]], [ci[1] - cell["score"]]],
+                        fmt="none",
+                        ecolor=INK,
+                        capsize=3,
+                        lw=1,
+                    )
                 top = ci[1] if ci else cell["score"]
-                ax.text(xi, min(top + 0.3, 99.6), f"{cell['score']:.2f}", ha="center", va="bottom", fontsize=8)
+                ax.text(
+                    xi, min(top + 0.3, 99.6), f"{cell['score']:.2f}", ha="center", va="bottom", fontsize=8
+                )
             ax.set_xticks(x, [f"{c['name']}\nn={c['n']}" for c in cells], fontsize=8)
             ax.axhline(document["composite"]["score"], color=INK, linestyle="--", linewidth=0.8)
             ax.set_title(title, fontsize=10)
             _score_axis(ax, lows, vertical=True)
         axes[0].set_ylabel("得分（0–100）")
-        figure.suptitle("按受访群体与年龄段（竖线为 95% 置信区间，虚线为综合满意度）", fontsize=10, x=0.01, ha="left")
+        figure.suptitle(
+            "按受访群体与年龄段（竖线为 95% 置信区间，虚线为综合满意度）", fontsize=10, x=0.01, ha="left"
+        )
         return figure
 
 
@@ -266,6 +312,20 @@ CHARTS = {
     "heatmap": village_dimension_heatmap,
     "groups": group_comparison,
 }
+
+
+def rasterise(figure: Figure, *, dpi: int = 150):
+    """The figure as a Pillow RGB image, skipping PNG encoding (for embedding in a PDF)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    with chart_style():
+        figure.set_dpi(dpi)
+        canvas = FigureCanvasAgg(figure)
+        canvas.draw()
+        return Image.frombuffer(
+            "RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1
+        ).convert("RGB")
 
 
 def render(figure: Figure, fmt: str = "png", *, dpi: int = 150) -> bytes:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from surveys.models import Invitation, PaperSheet
 from surveys.paper_pdf import paper_form_pdf
 from surveys.permissions import can_review, survey_get_for
+from surveys.posters import PosterFontMissing, cjk_family
 from surveys.selectors import survey_catalog
 from surveys.selectors_paper import (
     paper_discrepancies,
@@ -29,7 +30,6 @@ from surveys.selectors_paper import (
 )
 from surveys.services.paper import (
     DISCREPANCY,
-    MAX_PRINT,
     STORED,
     PaperInvalid,
     PaperRefused,
@@ -41,6 +41,9 @@ from surveys.services.paper import (
 from surveys.services.questionnaire import questionnaire_version_current
 
 BLANK_CHOICE = "-"  # the resolve form's value for "left blank on the paper"
+# Drawing takes about a quarter of a second per sheet: a hundred stay well inside a request's
+# time limit. Larger batches: several downloads, or the paper_forms command.
+MAX_PRINT_WEB = 100
 
 
 def _survey_for_staff(request, slug: str):
@@ -70,7 +73,7 @@ def paper_home(request, slug: str):
             "survey": survey,
             "summary": paper_summary(survey),
             "invitations": invitations,
-            "max_print": MAX_PRINT,
+            "max_print": MAX_PRINT_WEB,
         },
     )
 
@@ -83,9 +86,17 @@ def paper_print(request, slug: str):
     invitation = get_object_or_404(Invitation, survey=survey, token=request.POST.get("invitation", ""))
     try:
         count = int(request.POST.get("count", ""))
+        if not 1 <= count <= MAX_PRINT_WEB:
+            raise ValueError
+        cjk_family()  # before numbering: no sheets are numbered that cannot be printed
         sheets = paper_sheets_print(invitation=invitation, count=count)
     except ValueError:
-        messages.error(request, f"打印份数应为 1 至 {MAX_PRINT}。")
+        messages.error(
+            request, f"网页上一次打印 1 至 {MAX_PRINT_WEB} 份；更多请分批下载，或用 paper_forms 命令。"
+        )
+        return redirect("staff-paper", slug=survey.slug)
+    except PosterFontMissing as error:
+        messages.error(request, str(error))
         return redirect("staff-paper", slug=survey.slug)
     pdf = paper_form_pdf(sheets)
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -59,7 +59,11 @@ class _FileRenderer(BaseRenderer):
 
 
 def _file_renderer(fmt: str) -> type[BaseRenderer]:
-    return type(f"{fmt.title()}Renderer", (_FileRenderer,), {"media_type": CONTENT_TYPES[fmt].split(";")[0], "format": fmt})
+    return type(
+        f"{fmt.title()}Renderer",
+        (_FileRenderer,),
+        {"media_type": CONTENT_TYPES[fmt].split(";")[0], "format": fmt},
+    )
 
 
 class ReportDownloadView(APIView):
@@ -74,14 +78,18 @@ class ReportDownloadView(APIView):
 
 def download_view(fmt: str):
     """One view class per format, so each has its own URL, content type and schema entry."""
+
     def get(self, request, slug: str):
         return ReportDownloadView.get(self, request, slug)
 
     decorated = extend_schema(
         summary=f"下载评价报告（{fmt.upper()}）",
-        description=DESCRIPTIONS[fmt] + "。调查已发布时返回发布时冻结的文件；响应头 X-Data-Hash 为所含答卷的 SHA-256。",
+        description=DESCRIPTIONS[fmt]
+        + "。调查已发布时返回发布时冻结的文件；响应头 X-Data-Hash 为所含答卷的 SHA-256。",
         responses={
-            (200, CONTENT_TYPES[fmt].split(";")[0]): OpenApiResponse(OpenApiTypes.BINARY, description=DESCRIPTIONS[fmt]),
+            (200, CONTENT_TYPES[fmt].split(";")[0]): OpenApiResponse(
+                OpenApiTypes.BINARY, description=DESCRIPTIONS[fmt]
+            ),
         },
         operation_id=f"survey_report_{fmt}",
     )(get)

@@ -39,14 +39,24 @@ def survey_report(request, slug: str):
     survey = _survey_for_scores(request, slug)
     view = evaluator_view(survey)
     doc = view.document
-    options = doc.get("options") or [{"code": c, "name": c, "points": p} for c, p in doc["scheme"]["option_points"].items()]
+    options = doc.get("options") or [
+        {"code": c, "name": c, "points": p} for c, p in doc["scheme"]["option_points"].items()
+    ]
     items = []
     for item in doc["items"]:
         total = sum(item["distribution"].values()) + item.get("blank", 0)
-        shares = [(o["name"], item["distribution"].get(o["code"], 0), _percent(item["distribution"].get(o["code"], 0), total)) for o in options]
+        shares = [
+            (
+                o["name"],
+                item["distribution"].get(o["code"], 0),
+                _percent(item["distribution"].get(o["code"], 0), total),
+            )
+            for o in options
+        ]
         items.append({**item, "shares": shares, "blank_share": _percent(item.get("blank", 0), total)})
     villages = sorted(
-        doc["by_village"], key=lambda c: (c.get("suppressed") or c.get("score") is None, -(c.get("score") or 0), c["code"])
+        doc["by_village"],
+        key=lambda c: (c.get("suppressed") or c.get("score") is None, -(c.get("score") or 0), c["code"]),
     )
     reliability = {r["code"]: r for r in doc["reliability"].get("items") or []}
     context = {
@@ -61,10 +71,20 @@ def survey_report(request, slug: str):
         "explain": [e for e in doc.get("explain") or [] if not e["figure"].startswith("by_village_group:")],
         "downloads": [
             (fmt, label, reverse(f"api-survey-report-{fmt}", args=[survey.slug]))
-            for fmt, label in (("pdf", "PDF 报告"), ("xlsx", "Excel 工作簿"), ("csv", "CSV 统计表"), ("sav", "SPSS 数据"))
+            for fmt, label in (
+                ("pdf", "PDF 报告"),
+                ("xlsx", "Excel 工作簿"),
+                ("csv", "CSV 统计表"),
+                ("sav", "SPSS 数据"),
+            )
         ],
         "charts": [
-            (name, title, reverse("evaluate-chart", args=[survey.slug, name, "png"]), reverse("evaluate-chart", args=[survey.slug, name, "svg"]))
+            (
+                name,
+                title,
+                reverse("evaluate-chart", args=[survey.slug, name, "png"]),
+                reverse("evaluate-chart", args=[survey.slug, name, "svg"]),
+            )
             for name, title in (
                 ("dimensions", "综合满意度与各维度得分"),
                 ("items", "各题答案分布"),
@@ -109,7 +129,10 @@ def survey_publish(request, slug: str):
 
 
 def _may_have_token(user) -> bool:
-    return is_administrator(user) or SurveyMembership.objects.filter(user=user, role=SurveyMembership.Role.EVALUATOR).exists()
+    return (
+        is_administrator(user)
+        or SurveyMembership.objects.filter(user=user, role=SurveyMembership.Role.EVALUATOR).exists()
+    )
 
 
 @login_required
@@ -123,9 +146,15 @@ def api_token(request):
         messages.success(request, "已生成新令牌；旧令牌（如有）已失效。")
         return redirect("evaluate-token")
     token = Token.objects.filter(user=request.user).first()
-    surveys = SurveyMembership.objects.filter(user=request.user, role=SurveyMembership.Role.EVALUATOR).select_related("survey")
+    surveys = SurveyMembership.objects.filter(
+        user=request.user, role=SurveyMembership.Role.EVALUATOR
+    ).select_related("survey")
     return render(
         request,
         "surveys/evaluate/token.html",
-        {"token": token, "surveys": [m.survey for m in surveys], "base_url": request.build_absolute_uri("/").rstrip("/")},
+        {
+            "token": token,
+            "surveys": [m.survey for m in surveys],
+            "base_url": request.build_absolute_uri("/").rstrip("/"),
+        },
     )

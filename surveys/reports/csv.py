@@ -99,7 +99,13 @@ def _lines(data: ReportData):
         yield {"table": "excluded_reason", "name": reason, "n": count}
     yield {"table": "composite", "code": "composite", "name": "综合满意度", **_estimate(doc["composite"])}
     for d in doc["dimensions"]:
-        yield {"table": "dimension", "code": d["code"], "name": d["name"], "weight": d.get("weight"), **_estimate(d)}
+        yield {
+            "table": "dimension",
+            "code": d["code"],
+            "name": d["name"],
+            "weight": d.get("weight"),
+            **_estimate(d),
+        }
     for item in doc["items"]:
         yield {
             "table": "item",
@@ -118,7 +124,13 @@ def _lines(data: ReportData):
                 "parent": item["code"],
                 "n": item["distribution"].get(option["code"], 0),
             }
-        yield {"table": "distribution", "code": "", "name": "未作答", "parent": item["code"], "n": item.get("blank", 0)}
+        yield {
+            "table": "distribution",
+            "code": "",
+            "name": "未作答",
+            "parent": item["code"],
+            "n": item.get("blank", 0),
+        }
     for key, table in (("by_village", "village"), ("by_group", "group"), ("by_age_band", "age_band")):
         for cell in doc[key]:
             yield {"table": table, "code": cell["code"], "name": cell["name"], **_estimate(cell)}
@@ -126,7 +138,12 @@ def _lines(data: ReportData):
             if cell.get("suppressed"):
                 continue
             for dim_code, score in (cell.get("dimensions") or {}).items():
-                yield {"table": f"{table}_dimension", "code": dim_code, "parent": cell["code"], "score": score}
+                yield {
+                    "table": f"{table}_dimension",
+                    "code": dim_code,
+                    "parent": cell["code"],
+                    "score": score,
+                }
     reliability = doc["reliability"]
     yield {
         "table": "reliability",
@@ -146,7 +163,12 @@ def _lines(data: ReportData):
         }
     scheme = doc["scheme"]
     for option in data.options:
-        yield {"table": "scheme_option", "code": option["code"], "name": option["name"], "score": option["points"]}
+        yield {
+            "table": "scheme_option",
+            "code": option["code"],
+            "name": option["name"],
+            "score": option["points"],
+        }
     for code, weight in scheme["dimension_weights"].items():
         yield {"table": "scheme_dimension", "code": code, "weight": weight}
     for code, weight in (scheme.get("item_weights") or {}).items():
@@ -165,7 +187,9 @@ def report_csv(data: ReportData) -> bytes:
     for line in _lines(data):
         writer.writerow(
             [
-                line.get(column, "") if column in ("table", "code", "name", "parent", "value") else _number(line.get(column))
+                line.get(column, "")
+                if column in ("table", "code", "name", "parent", "value")
+                else _number(line.get(column))
                 for column in COLUMNS
             ]
         )

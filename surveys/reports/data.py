@@ -122,7 +122,9 @@ def report_data(survey: Survey, *, method: str = "taylor", use_cache: bool = Tru
     rows = list(
         Response.objects.filter(survey=survey, excluded=False)
         .order_by()
-        .values_list("id", "village_id", "group_id", "age_band_id", "submitted_at", "version_id", "answers", "source")
+        .values_list(
+            "id", "village_id", "group_id", "age_band_id", "submitted_at", "version_id", "answers", "source"
+        )
     )
     item_codes = catalog.item_codes
     writer = csv.writer(_Line(), lineterminator="\n")

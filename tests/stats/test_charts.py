@@ -37,17 +37,62 @@ def document():
     return {
         "composite": {"score": 90.5, "se": 0.8, "ci95": [88.9, 92.1], "n": 60},
         "dimensions": [
-            {"code": "economy", "name": "经济发展", "weight": 0.5, "score": 89.0, "ci95": [87.0, 91.0], "n": 60},
-            {"code": "services", "name": "公共服务", "weight": 0.5, "score": 92.0, "ci95": [90.5, 93.5], "n": 60},
+            {
+                "code": "economy",
+                "name": "经济发展",
+                "weight": 0.5,
+                "score": 89.0,
+                "ci95": [87.0, 91.0],
+                "n": 60,
+            },
+            {
+                "code": "services",
+                "name": "公共服务",
+                "weight": 0.5,
+                "score": 92.0,
+                "ci95": [90.5, 93.5],
+                "n": 60,
+            },
         ],
         "items": [
-            {"code": "income", "name": "收入", "dimension": "economy", "distribution": {"satisfied": 40, "basically_satisfied": 15, "dissatisfied": 3, "dont_know": 2}},
-            {"code": "roads", "name": "道路", "dimension": "services", "distribution": {"satisfied": 45, "basically_satisfied": 12, "dissatisfied": 1, "dont_know": 2}},
+            {
+                "code": "income",
+                "name": "收入",
+                "dimension": "economy",
+                "distribution": {
+                    "satisfied": 40,
+                    "basically_satisfied": 15,
+                    "dissatisfied": 3,
+                    "dont_know": 2,
+                },
+            },
+            {
+                "code": "roads",
+                "name": "道路",
+                "dimension": "services",
+                "distribution": {
+                    "satisfied": 45,
+                    "basically_satisfied": 12,
+                    "dissatisfied": 1,
+                    "dont_know": 2,
+                },
+            },
         ],
-        "by_village": [_cell("east", "东村", 91.0), _cell("west", "西村", 88.0), _cell("north", "北村", 0, n=3, suppressed=True)],
+        "by_village": [
+            _cell("east", "东村", 91.0),
+            _cell("west", "西村", 88.0),
+            _cell("north", "北村", 0, n=3, suppressed=True),
+        ],
         "by_group": [_cell("villager", "村民群众", 90.0, n=40), _cell("staff", "政府工作人员", 92.0)],
         "by_age_band": [_cell("18-44", "18–44岁", 89.5), _cell("45+", "45岁及以上", 91.5)],
-        "scheme": {"option_points": {"satisfied": 100, "basically_satisfied": 80, "dissatisfied": 0, "dont_know": None}},
+        "scheme": {
+            "option_points": {
+                "satisfied": 100,
+                "basically_satisfied": 80,
+                "dissatisfied": 0,
+                "dont_know": None,
+            }
+        },
         "options": OPTIONS,
     }
 
@@ -103,5 +148,7 @@ def test_without_the_cjk_font_it_refuses_to_draw_boxes(document, monkeypatch):
 
 def test_the_charts_module_does_not_import_django():
     code = "import sys; sys.modules['django'] = None\nimport stats.charts\nprint('ok')"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2])
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2]
+    )
     assert done.stdout.strip() == "ok", done.stderr

@@ -13,7 +13,9 @@ ANSWER_SETS = [
 ]
 
 
-def answer(survey, count: int = 12, *, village: str = "east", group: str = "villager", age_band: str = "18-44"):
+def answer(
+    survey, count: int = 12, *, village: str = "east", group: str = "villager", age_band: str = "18-44"
+):
     rows = [
         csv_row(answers=ANSWER_SETS[i % len(ANSWER_SETS)], village=village, group=group, age_band=age_band)
         for i in range(count)

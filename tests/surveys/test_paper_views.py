@@ -160,3 +160,12 @@ def test_a_resolution_without_a_choice_for_every_item_stores_nothing(client, sur
     form = {"age_band": "18-44", "item-income": "satisfied", "item-water": "dont_know", "reason": "核对"}
     client.post(reverse("staff-paper-resolve", args=[survey.slug, sheet.number]), form)
     assert not Response.objects.exists()
+
+
+def test_the_page_prints_at_most_a_hundred_sheets_at_once(client, survey, wang):
+    reply = logged_in(client, wang).post(
+        reverse("staff-paper-print", args=[survey.slug]),
+        {"invitation": f"{survey.slug}-east", "count": "101"},
+    )
+    assert reply.status_code == 302
+    assert not PaperSheet.objects.exists()

@@ -81,7 +81,9 @@ def test_excluded_responses_are_left_out_and_their_reason_is_reported(survey):
 
     answer(survey, 8)
     staff = member("zhang", survey, SurveyMembership.Role.STAFF)
-    response_exclude(response=Response.objects.filter(survey=survey).first(), user=staff, reason="同一人重复作答")
+    response_exclude(
+        response=Response.objects.filter(survey=survey).first(), user=staff, reason="同一人重复作答"
+    )
     data = report_data(survey)
     assert (data.sample.returned, data.sample.valid, data.sample.excluded) == (8, 7, 1)
     assert data.sample.excluded_reasons == [("同一人重复作答", 1)]
@@ -99,7 +101,9 @@ def test_the_csv_is_one_table_a_script_can_filter(data):
     assert dims == pytest.approx({d["code"]: d["score"] for d in data.document["dimensions"]})
     meta = {r["code"]: r["value"] for r in rows if r["table"] == "meta"}
     assert meta["data_hash_sha256"] == data.data_hash and meta["survey"] == "hill-2024"
-    distribution = {(r["parent"], r["code"]): int(r["n"]) for r in rows if r["table"] == "distribution" and r["code"]}
+    distribution = {
+        (r["parent"], r["code"]): int(r["n"]) for r in rows if r["table"] == "distribution" and r["code"]
+    }
     assert distribution[("income", "satisfied")] == data.document["items"][0]["distribution"]["satisfied"]
 
 
@@ -108,7 +112,12 @@ def test_the_sav_has_value_labels_and_gives_the_same_item_scores(data, tmp_path)
     path.write_bytes(render_report(data, "sav"))
     frame, meta = pyreadstat.read_sav(str(path), user_missing=False)
     assert len(frame) == 18
-    assert meta.variable_value_labels["income"] == {1.0: "满意", 2.0: "基本满意", 3.0: "不满意", 4.0: "不了解"}
+    assert meta.variable_value_labels["income"] == {
+        1.0: "满意",
+        2.0: "基本满意",
+        3.0: "不满意",
+        4.0: "不了解",
+    }
     assert meta.column_names_to_labels["income"] == "收入"
     assert meta.variable_value_labels["village"][1.0] == "东村"
     for item in data.document["items"]:

@@ -26,10 +26,14 @@ class Command(BaseCommand):
             data = report_data(survey)
             body, data_hash, what = render_report(data, format), data.data_hash, "报告"
         if output == "-":
-            self.stdout.buffer.write(body) if hasattr(self.stdout, "buffer") else self.stdout.write(body.decode())
+            self.stdout.buffer.write(body) if hasattr(self.stdout, "buffer") else self.stdout.write(
+                body.decode()
+            )
             return
         try:
             Path(output).write_bytes(body)
         except OSError as exc:
             raise CommandError(f"无法写入 {output}：{exc.strerror}") from None
-        self.stderr.write(f"{survey.slug} {what} {format}：{len(body)} 字节 → {output}（数据摘要 {data_hash[:16]}…）")
+        self.stderr.write(
+            f"{survey.slug} {what} {format}：{len(body)} 字节 → {output}（数据摘要 {data_hash[:16]}…）"
+        )

@@ -1,0 +1,58 @@
+"""Benchmark: the evaluator's report for daligang-2020 (400 synthetic responses), each format.
+
+    .venv/bin/python bench/report.py [--runs 3]
+
+Uses the demo database (run `python manage.py demo` first, or `make run`). Times, in one
+process, what a download of an unpublished survey costs: reading the data (score computed
+again, no cache) and rendering the file. The first PDF of a machine also cuts the cached
+report fonts (surveys/reports/fonts.py); that one-time cost is timed separately.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--slug", default="daligang-2020")
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "survey_site.settings")
+    import django
+
+    django.setup()
+    from surveys.models import Survey
+    from surveys.reports import FORMATS, render_report
+    from surveys.reports.data import report_data
+    from surveys.reports.fonts import prepare
+
+    survey = Survey.objects.get(slug=args.slug)
+    started = time.perf_counter()
+    prepare()
+    print(
+        f"report fonts ready in {time.perf_counter() - started:.2f} s (one-time per machine when not cached)"
+    )
+    report_data(survey, use_cache=False)  # warm imports and the database connection
+    for fmt in FORMATS:
+        render_report(report_data(survey, use_cache=False), fmt)  # warm this renderer's imports
+        times, size = [], 0
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            data = report_data(survey, use_cache=False)
+            size = len(render_report(data, fmt))
+            times.append(time.perf_counter() - started)
+        print(
+            f"{fmt:>4}: median {statistics.median(times):.2f} s (min {min(times):.2f}, max {max(times):.2f}; "
+            f"{data.sample.valid} responses, {size / 1024:.0f} KiB)"
+        )
+
+
+if __name__ == "__main__":
+    main()

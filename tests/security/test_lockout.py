@@ -1,0 +1,76 @@
+"""Login lockout (django-axes): five wrong passwords for one account from one address lock that
+pair out for a while, on the database cache and on Redis alike; nothing about the attempts is
+written to a table."""
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.test import Client
+
+from tests.security.caches import cache_backend  # noqa: F401
+from tests.surveys.staff_factories import PASSWORD, make_user
+
+pytestmark = pytest.mark.usefixtures("cache_backend")
+
+
+@pytest.fixture(autouse=True)
+def axes_on(settings):
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 5
+
+
+def _login(username: str, password: str, address: str = "10.0.0.1", url: str = "/accounts/login/"):
+    return Client(REMOTE_ADDR=address).post(url, {"username": username, "password": password})
+
+
+def test_four_wrong_passwords_still_let_the_right_one_in(db):
+    make_user("clerk")
+    for _ in range(4):
+        assert _login("clerk", "wrong").status_code == 200  # the form again, with its error
+
+    assert _login("clerk", PASSWORD).status_code == 302
+
+
+def test_five_wrong_passwords_lock_the_account_out_from_that_address(db):
+    make_user("clerk")
+    answers = [_login("clerk", "wrong").status_code for _ in range(5)]
+
+    assert answers == [200, 200, 200, 200, 429]
+    refused = _login("clerk", PASSWORD)
+    assert refused.status_code == 429
+    assert "登录失败次数过多" in refused.content.decode()
+
+
+def test_the_lockout_holds_for_the_admin_login_too(db):
+    make_user("root", superuser=True)
+    for _ in range(5):
+        _login("root", "wrong", url="/admin/login/")
+
+    assert _login("root", PASSWORD, url="/admin/login/").status_code == 429
+
+
+def test_a_colleague_behind_the_same_address_can_still_log_in(db):
+    make_user("clerk")
+    make_user("colleague")
+    for _ in range(5):
+        _login("clerk", "wrong")
+
+    assert _login("colleague", PASSWORD).status_code == 302
+
+
+def test_a_successful_login_resets_the_count(db):
+    make_user("clerk")
+    for _ in range(4):
+        _login("clerk", "wrong")
+    assert _login("clerk", PASSWORD).status_code == 302
+    answers = [_login("clerk", "wrong").status_code for _ in range(4)]
+
+    assert answers == [200, 200, 200, 200]
+
+
+def test_no_attempt_is_written_to_a_table(db):
+    make_user("clerk")
+    for _ in range(6):
+        _login("clerk", "wrong")
+    _login("clerk", PASSWORD)
+
+    assert (AccessAttempt.objects.count(), AccessLog.objects.count(), AccessFailureLog.objects.count()) == (0, 0, 0)

@@ -1,0 +1,86 @@
+"""Submission rate limits per address and per invitation answer 429, on the database cache and
+on Redis alike, and count nothing that could identify a respondent."""
+
+import json
+import uuid
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from surveys.models import Response
+from tests.security.caches import cache_backend  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("cache_backend")
+NOW = 1_800_000_000.0  # a fixed clock: no window may roll over in the middle of a test
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(monkeypatch):
+    monkeypatch.setattr("surveys.ratelimit.time.time", lambda: NOW)
+
+
+def _body(invitation: str, **changes) -> str:
+    body = {
+        "response_id": str(uuid.uuid4()),
+        "invitation": invitation,
+        "age_band": "18-44",
+        "answers": {"income": "satisfied", "roads": "satisfied", "water": "dont_know"},
+    }
+    return json.dumps(body | changes)
+
+
+def _post(body: str, address: str):
+    return Client(REMOTE_ADDR=address).post("/api/v1/responses/", body, content_type="application/json")
+
+
+def test_one_address_past_its_limit_is_answered_429(survey, settings):
+    survey.allow_shared_device = True
+    survey.save()
+    settings.SUBMISSION_RATE_LIMITS = {"ip": (3, 60), "invitation": (100, 60)}
+    answers = [_post(_body("hill-2024-east"), "10.0.0.7").status_code for _ in range(4)]
+
+    assert answers == [201, 201, 201, 429]
+    assert _post(_body("hill-2024-east"), "10.0.0.8").status_code == 201  # another address is not held up
+    assert Response.objects.count() == 4
+
+
+def test_one_invitation_past_its_limit_is_answered_429_from_any_address(survey, settings):
+    survey.allow_shared_device = True
+    survey.save()
+    settings.SUBMISSION_RATE_LIMITS = {"ip": (100, 60), "invitation": (2, 60)}
+    answers = [_post(_body("hill-2024-east"), f"10.0.1.{n}").status_code for n in range(3)]
+
+    assert answers == [201, 201, 429]
+    assert _post(_body("hill-2024-east"), "10.0.1.99").json()["code"] == "rate_limited"
+
+
+def test_a_refused_submission_stores_nothing(survey, settings):
+    settings.SUBMISSION_RATE_LIMITS = {"ip": (0, 60), "invitation": (100, 60)}
+
+    assert _post(_body("hill-2024-east"), "10.0.0.9").status_code == 429
+    assert Response.objects.count() == 0
+
+
+def test_the_questionnaire_form_is_limited_too(survey, settings):
+    settings.SUBMISSION_RATE_LIMITS = {"ip": (0, 60), "invitation": (100, 60)}
+
+    answer = Client(REMOTE_ADDR="10.0.0.10").post("/s/hill-2024-east/", {"response_id": str(uuid.uuid4())})
+
+    assert answer.status_code == 429
+
+
+def test_the_counters_are_keyed_by_a_hash_never_by_the_address(survey, settings, cache_backend):
+    settings.SUBMISSION_RATE_LIMITS = {"ip": (100, 60), "invitation": (100, 60)}
+    _post(_body("hill-2024-east"), "203.0.113.77")
+
+    if cache_backend == "redis":
+        keys = [key.decode() for key in cache._cache.get_client().keys("*")]
+    else:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT cache_key FROM survey_cache")
+            keys = [row[0] for row in cursor.fetchall()]
+    assert any(":rl:ip:" in key for key in keys)
+    assert not any("203.0.113.77" in key or "hill-2024-east" in key for key in keys)
