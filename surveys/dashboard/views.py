@@ -20,7 +20,12 @@ from surveys.permissions import (
 )
 from surveys.selectors_progress import survey_progress
 from surveys.selectors_review import audit_log, responses_for_review
-from surveys.services.review import ACTION_LABELS, response_exclude, response_include
+from surveys.selectors_paper import paper_summary
+from surveys.services.paper import ACTION_LABELS as PAPER_ACTION_LABELS
+from surveys.services.review import ACTION_LABELS as REVIEW_ACTION_LABELS
+from surveys.services.review import response_exclude, response_include
+
+ACTION_LABELS = {**REVIEW_ACTION_LABELS, **PAPER_ACTION_LABELS}
 
 POLL_SECONDS = 10
 MISSING_SHOWN = 20
@@ -55,6 +60,7 @@ def survey_dashboard(request, slug: str):
         "chart_height": HEIGHT,
         "chart_max": max((n for _, n in progress.per_day), default=0),
         "review": responses_for_review(survey),
+        "paper": paper_summary(survey),
         "audit": audit,
         "may_review": can_review(request.user, survey),
         "poll_seconds": POLL_SECONDS,

@@ -170,9 +170,12 @@ def parse_responses_csv(catalog: SurveyCatalog, stream: IO[str]) -> list[ParsedR
         raise ResponseImportError(checker.problems)
     rows: list[ParsedRow] = []
     first_line: dict[uuid.UUID, int] = {}
+    end = reader.line_num  # the header's last physical line
     try:
         for row in reader:
-            line = reader.line_num
+            # The record's first line, as an editor shows it: a quoted cell may hold new lines,
+            # and line_num counts to the record's last one.
+            line, end = end + 1, reader.line_num
             if not row or row == [""]:
                 continue
             parsed = checker.check_row(line, row)

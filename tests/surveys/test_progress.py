@@ -245,8 +245,9 @@ def test_the_dashboard_takes_the_same_queries_whatever_the_size(
         AuditEntry.objects.create(
             survey=survey, user=chief, action="response_excluded", response=response, reason="重复"
         )
-    # session, user, survey with roles, eleven for progress, review list, audit log
-    with django_assert_num_queries(16):
+    # session, user, survey with roles, eleven for progress, review list, audit log,
+    # five for the paper sheets' summary
+    with django_assert_num_queries(21):
         assert staff_client.get(f"/staff/{survey.slug}/").status_code == 200
 
 
@@ -255,7 +256,7 @@ def test_an_administrator_dashboard_takes_the_same_queries_as_staff(
 ):
     _fill(survey, 10)
     client.force_login(make_user("chief", superuser=True))
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(21):
         assert client.get(f"/staff/{survey.slug}/").status_code == 200
 
 
@@ -277,3 +278,13 @@ def test_the_chart_keeps_to_the_last_sixty_days(survey):
     make_response(survey, received_at=T0)
     days = survey_progress(survey).per_day
     assert len(days) == 60 and days[-1] == (T0.date(), 1) and sum(n for _, n in days) == 1
+
+
+def test_the_dashboard_shows_paper_sheets_once_some_are_printed(staff_client, survey):
+    from surveys.models import Invitation
+    from surveys.services.paper import paper_sheets_print
+
+    assert "纸质问卷" not in staff_client.get(f"/staff/{survey.slug}/").content.decode()
+    paper_sheets_print(invitation=Invitation.objects.filter(survey=survey).first(), count=3)
+    page = staff_client.get(f"/staff/{survey.slug}/").content.decode()
+    assert "纸质问卷" in page and "已打印 <b>3</b>" in page
