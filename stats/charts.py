@@ -230,14 +230,18 @@ def village_dimension_heatmap(document: dict) -> Figure:
         ).reshape(len(villages), len(dims))
         figure = _figure(7.0, 0.3 * max(len(villages), 1) + 1.5)
         ax = figure.add_subplot()
+        if not villages:
+            ax.set_axis_off()
+            ax.text(0.5, 0.5, "没有可公布的村级得分（样本不足）", ha="center", va="center", color=MUTED)
+            ax.set_title("各村（社区）× 维度得分", loc="left", fontsize=11)
+            return figure
         finite = values[np.isfinite(values)]
         low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 100.0)
-        image = ax.imshow(
-            values, cmap="Greys_r", vmin=low - (high - low) * 0.6 - 1e-9, vmax=high, aspect="auto"
-        )
+        low = min(low, high - 2.0)  # a scale even when every cell has the same score
+        image = ax.imshow(values, cmap="Greys_r", vmin=low - (high - low) * 0.6, vmax=high, aspect="auto")
         for (r, c), value in np.ndenumerate(values):
             if np.isfinite(value):
-                dark = (value - low) / ((high - low) or 1) < 0.45
+                dark = (value - low) / (high - low) < 0.45
                 ax.text(
                     c,
                     r,

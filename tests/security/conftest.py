@@ -9,10 +9,19 @@ from rest_framework.authtoken.models import Token
 from surveys.models import Invitation, PaperSheet, Response, Survey, SurveyMembership
 from surveys.services.paper import paper_sheets_print
 from tests.factories import make_survey
+from tests.security.caches import cache_backend  # noqa: F401  (a fixture: database cache, then Redis)
 from tests.surveys.staff_factories import make_member, make_response, make_user
 
 # The personas of the permission matrix, in the order its tables list them.
-PERSONAS = ("anonymous", "respondent", "staff", "other_staff", "evaluator", "evaluator_token", "administrator")
+PERSONAS = (
+    "anonymous",
+    "respondent",
+    "staff",
+    "other_staff",
+    "evaluator",
+    "evaluator_token",
+    "administrator",
+)
 UNKNOWN_TOKEN = "no-such-invitation"
 
 

@@ -29,12 +29,12 @@ def api_schema(world):
 schema = schemathesis.pytest.from_fixture("api_schema")
 
 
-def _session_headers(user) -> dict:
+def _session(user) -> dict:
     client = Client()
     client.force_login(user)
     session = client.cookies["sessionid"].value
     csrf = get_random_string(32)  # double submit: the cookie and the header agree
-    return {"Cookie": f"sessionid={session}; csrftoken={csrf}", "X-CSRFToken": csrf}
+    return {"headers": {"X-CSRFToken": csrf}, "cookies": {"sessionid": session, "csrftoken": csrf}}
 
 
 @pytest.fixture
@@ -44,17 +44,21 @@ def fuzz_world(world):
     both = make_member(world.survey, "both", SurveyMembership.Role.EVALUATOR)
     SurveyMembership.objects.create(survey=world.survey, user=both, role=SurveyMembership.Role.STAFF)
     SurveyMembership.objects.create(survey=world.last_year, user=both, role=SurveyMembership.Role.EVALUATOR)
-    return world, _session_headers(both)
+    return world, _session(both)
 
 
 @schema.parametrize()
 @settings(
     max_examples=15,
     deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
 )
 def test_the_api_never_fails_and_keeps_to_its_schema(case, fuzz_world):
-    world, headers = fuzz_world
+    world, credentials = fuzz_world
     parameters = case.path_parameters or {}
     if "slug" in parameters and not parameters["slug"].startswith("zz"):
         parameters["slug"] = world.survey.slug
@@ -62,4 +66,4 @@ def test_the_api_never_fails_and_keeps_to_its_schema(case, fuzz_world):
         parameters["other"] = world.last_year.slug
     if isinstance(case.body, dict) and "invitation" in case.body and len(str(case.body["invitation"])) % 2:
         case.body["invitation"] = world.invitation.token
-    case.call_and_validate(headers=headers, checks=[not_a_server_error, response_schema_conformance])
+    case.call_and_validate(**credentials, checks=[not_a_server_error, response_schema_conformance])

@@ -62,7 +62,9 @@ def _pages(world):
     respondent = world.client("respondent")
     for route in site_routes():
         values = _admin_values(world) | {"object_id": _admin_object_id(route, world)}
-        client = respondent if route.name.startswith("respond") and "poster" not in route.name else administrator
+        client = (
+            respondent if route.name.startswith("respond") and "poster" not in route.name else administrator
+        )
         response = client.get(route.url(values))
         if response.status_code == 200:
             yield route.name, response
@@ -108,7 +110,10 @@ def test_no_page_has_a_script_the_policy_would_block(world):
 
 def test_no_template_has_an_inline_script():
     blocked = []
-    for template in [*ROOT.glob("survey_site/templates/**/*.html"), *ROOT.glob("surveys/templates/**/*.html")]:
+    for template in [
+        *ROOT.glob("survey_site/templates/**/*.html"),
+        *ROOT.glob("surveys/templates/**/*.html"),
+    ]:
         parser = _Scripts()
         parser.feed(re.sub(r"{%.*?%}|{{.*?}}", "", template.read_text()))
         blocked += [f"{template.relative_to(ROOT)}: {what}" for what in parser.inline]
@@ -136,7 +141,11 @@ def test_hsts_is_sent_behind_https_only(world, settings):
 
 
 def _production_environment(tmp_path) -> dict:
-    env = {key: value for key, value in os.environ.items() if key not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")
+    }
     env.update(
         DEBUG="0",
         SECURE_HTTPS="1",
@@ -163,7 +172,8 @@ def test_check_deploy_passes_with_production_settings(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "name, value", [("SECURE_SSL_REDIRECT", "True"), ("SESSION_COOKIE_SECURE", "True"), ("SECURE_HSTS_PRELOAD", "True")]
+    "name, value",
+    [("SECURE_SSL_REDIRECT", "True"), ("SESSION_COOKIE_SECURE", "True"), ("SECURE_HSTS_PRELOAD", "True")],
 )
 def test_secure_https_switches_on(tmp_path, name, value):
     result = subprocess.run(

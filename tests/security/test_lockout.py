@@ -6,7 +6,6 @@ import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.test import Client
 
-from tests.security.caches import cache_backend  # noqa: F401
 from tests.surveys.staff_factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.usefixtures("cache_backend")
@@ -73,4 +72,8 @@ def test_no_attempt_is_written_to_a_table(db):
         _login("clerk", "wrong")
     _login("clerk", PASSWORD)
 
-    assert (AccessAttempt.objects.count(), AccessLog.objects.count(), AccessFailureLog.objects.count()) == (0, 0, 0)
+    assert (AccessAttempt.objects.count(), AccessLog.objects.count(), AccessFailureLog.objects.count()) == (
+        0,
+        0,
+        0,
+    )

@@ -47,7 +47,10 @@ EXPECTED: dict[str, dict[str, str]] = {
     },
     "logout": {"GET": "405 405 405 405 405 405 405", "POST": "login login login login login login login"},
     # Staff pages: logged-in users only; other towns' staff are told the survey does not exist.
-    "staff-surveys": {"GET": "login login 200 200 200 login 200", "POST": "login login 200 200 200 login 200"},
+    "staff-surveys": {
+        "GET": "login login 200 200 200 login 200",
+        "POST": "login login 200 200 200 login 200",
+    },
     "staff-survey": {"GET": "login login 200 404 200 login 200", "POST": "login login 200 404 200 login 200"},
     "staff-response-exclude": {
         "GET": "login login 405 405 405 login 405",
@@ -63,12 +66,18 @@ EXPECTED: dict[str, dict[str, str]] = {
         "GET": "login login 405 405 405 login 405",
         "POST": "login login 404 404 403 login 404",  # 404: the empty form names no invitation
     },
-    "staff-paper-enter": {"GET": "login login 200 404 403 login 200", "POST": "login login 405 405 405 login 405"},
+    "staff-paper-enter": {
+        "GET": "login login 200 404 403 login 200",
+        "POST": "login login 405 405 405 login 405",
+    },
     "staff-paper-lookup": {
         "GET": "login login 404 404 403 login 404",  # 404: no sheet number asked for
         "POST": "login login 405 405 405 login 405",
     },
-    "staff-paper-entry": {"GET": "login login 405 405 405 login 405", "POST": "login login 400 404 403 login 400"},
+    "staff-paper-entry": {
+        "GET": "login login 405 405 405 login 405",
+        "POST": "login login 400 404 403 login 400",
+    },
     "staff-paper-discrepancies": {
         "GET": "login login 200 404 403 login 200",
         "POST": "login login 405 405 405 login 405",
@@ -78,17 +87,35 @@ EXPECTED: dict[str, dict[str, str]] = {
         "POST": "login login 302 404 403 login 302",
     },
     # Evaluators' pages: evaluators and administrators of the survey; staff 403 (they can exclude).
-    "evaluate-token": {"GET": "login login 403 403 200 login 200", "POST": "login login 403 403 302 login 302"},
-    "evaluate-survey": {"GET": "login login 403 404 200 login 200", "POST": "login login 403 404 200 login 200"},
-    "evaluate-publish": {"GET": "login login 405 405 405 login 405", "POST": "login login 403 404 302 login 302"},
-    "evaluate-chart": {"GET": "login login 403 404 200 login 200", "POST": "login login 403 404 200 login 200"},
+    "evaluate-token": {
+        "GET": "login login 403 403 200 login 200",
+        "POST": "login login 403 403 302 login 302",
+    },
+    "evaluate-survey": {
+        "GET": "login login 403 404 200 login 200",
+        "POST": "login login 403 404 200 login 200",
+    },
+    "evaluate-publish": {
+        "GET": "login login 405 405 405 login 405",
+        "POST": "login login 403 404 302 login 302",
+    },
+    "evaluate-chart": {
+        "GET": "login login 403 404 200 login 200",
+        "POST": "login login 403 404 200 login 200",
+    },
     # The questionnaire: whoever holds the link (an empty form is answered 400 with the errors).
     "respond": {"GET": "404 200 200 200 200 200 200", "POST": "404 400 400 400 400 400 400"},
     # The thank-you page says nothing about anyone; it answers any token alike.
     "respond-done": {"GET": "200 200 200 200 200 200 200", "POST": "405 405 405 405 405 405 405"},
     # Posters are printed from the admin (Django staff accounts only).
-    "respond-poster-png": {"GET": "admin admin admin admin admin admin 200", "POST": "admin admin admin admin admin admin 405"},
-    "respond-poster-pdf": {"GET": "admin admin admin admin admin admin 200", "POST": "admin admin admin admin admin admin 405"},
+    "respond-poster-png": {
+        "GET": "admin admin admin admin admin admin 200",
+        "POST": "admin admin admin admin admin admin 405",
+    },
+    "respond-poster-pdf": {
+        "GET": "admin admin admin admin admin admin 200",
+        "POST": "admin admin admin admin admin admin 405",
+    },
 }
 
 ADMIN_PREFIX = "admin/"
@@ -242,7 +269,9 @@ def test_the_admin_refuses_everyone_but_administrators(world):
                     assert response.status_code < 500
                     continue
                 if _outcome(response) != "admin" and response.status_code != 404:
-                    refused_wrongly.append(f"{method.upper()} {route.route} as {persona} → {response.status_code}")
+                    refused_wrongly.append(
+                        f"{method.upper()} {route.route} as {persona} → {response.status_code}"
+                    )
     assert refused_wrongly == [], "\n".join(refused_wrongly)
 
 

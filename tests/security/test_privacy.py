@@ -52,7 +52,9 @@ def test_a_submission_through_the_api_stores_no_address_user_agent_or_marker(sur
     client = Client(REMOTE_ADDR=ADDRESS, HTTP_USER_AGENT=USER_AGENT, HTTP_X_FORWARDED_FOR=ADDRESS)
     body = {"response_id": str(uuid.uuid4()), "invitation": "hill-2024-east", "age_band": "18-44"}
     answer = client.post(
-        "/api/v1/responses/", json.dumps(body | {"answers": _answers(), "device": MARKER}), content_type="application/json"
+        "/api/v1/responses/",
+        json.dumps(body | {"answers": _answers(), "device": MARKER}),
+        content_type="application/json",
     )
 
     assert answer.status_code == 201
@@ -66,7 +68,9 @@ def test_a_submission_through_the_api_stores_no_address_user_agent_or_marker(sur
 def test_a_submission_through_the_form_stores_no_address_or_user_agent(survey):
     client = Client(REMOTE_ADDR=ADDRESS, HTTP_USER_AGENT=USER_AGENT)
     client.cookies["sv_device"] = MARKER
-    form = {"response_id": str(uuid.uuid4()), "age_band": "18-44"} | {f"q_{k}": v for k, v in _answers().items()}
+    form = {"response_id": str(uuid.uuid4()), "age_band": "18-44"} | {
+        f"q_{k}": v for k, v in _answers().items()
+    }
     answer = client.post("/s/hill-2024-east/", form)
 
     assert answer.status_code == 303
@@ -150,7 +154,9 @@ def test_no_page_chart_or_download_shows_a_small_cells_score(scored):
 def test_exports_and_downloads_carry_no_device_marker(scored):
     survey, client = scored
     texts = _downloads(survey, client)
-    leaks = [name for name, text in texts.items() if "ab" * 32 in text or "cd" * 32 in text or f"{1:064x}" in text]
+    leaks = [
+        name for name, text in texts.items() if "ab" * 32 in text or "cd" * 32 in text or f"{1:064x}" in text
+    ]
 
     assert leaks == []
     assert "device" not in texts["export"].splitlines()[0]

@@ -24,11 +24,14 @@ HEADER = FIXED_COLUMNS + ITEMS + ["comment"]
 OPTIONS = ["satisfied", "basically_satisfied", "dissatisfied", "dont_know", ""]
 T0 = datetime(2024, 11, 1, tzinfo=timezone.get_default_timezone())
 PROPERTY = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
 comments = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]) | st.sampled_from(["\n", ",", '"', "满"]),
+    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"])
+    | st.sampled_from(["\n", ",", '"', "满"]),
     max_size=30,
 ).map(str.strip)
 
@@ -133,7 +136,17 @@ def test_one_bad_cell_is_named_by_line_and_column_and_nothing_is_stored(survey, 
 
 
 def test_a_bad_cell_in_a_record_with_a_multi_line_comment_is_named_by_the_records_first_line(survey):
-    good = ["0b6f4c52-8f7e-4a43-a0c7-1d7c3b0e5a11", "east", "villager", "18-44", "", "satisfied", "", "", "一\n二"]
+    good = [
+        "0b6f4c52-8f7e-4a43-a0c7-1d7c3b0e5a11",
+        "east",
+        "villager",
+        "18-44",
+        "",
+        "satisfied",
+        "",
+        "",
+        "一\n二",
+    ]
     bad = ["0b6f4c52-8f7e-4a43-a0c7-1d7c3b0e5a12", "east", "villager", "18-44", "", "maybe", "", "", "三\n四"]
 
     try:

@@ -9,7 +9,6 @@ from django.core.cache import cache
 from django.test import Client
 
 from surveys.models import Response
-from tests.security.caches import cache_backend  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("cache_backend")
 NOW = 1_800_000_000.0  # a fixed clock: no window may roll over in the middle of a test

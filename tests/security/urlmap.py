@@ -32,7 +32,9 @@ def _walk(patterns, prefix: str = "", namespace: str = ""):
             yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
         else:
             route = prefix + str(pattern.pattern)
-            name = ":".join(part for part in (namespace, pattern.name or "") if part) if pattern.name else route
+            name = (
+                ":".join(part for part in (namespace, pattern.name or "") if part) if pattern.name else route
+            )
             yield Route(name, route, pattern, pattern.default_args)
 
 

@@ -152,3 +152,10 @@ def test_the_charts_module_does_not_import_django():
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2]
     )
     assert done.stdout.strip() == "ok", done.stderr
+
+
+def test_the_heat_map_says_so_when_no_village_may_be_shown(document):
+    document["by_village"] = [_cell("north", "北村", 0, n=3, suppressed=True)]
+    figure = charts.village_dimension_heatmap(document)
+    assert "样本不足" in " ".join(t.get_text() for t in figure.findobj(Text))
+    assert charts.render(figure, "png").startswith(b"\x89PNG")
