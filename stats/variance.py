@@ -12,7 +12,9 @@ which is Σ_h (1 − f_h) n_h/(n_h − 1) Σ_i (e_hi − ē_h)² written so that
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats as sps
+# stdtrit is the t distribution's quantile itself; scipy.stats would cost a second of import
+# time in every process (each manage.py command, each worker) for this one function.
+from scipy.special import stdtrit
 
 
 def stratified_variance(
@@ -37,11 +39,11 @@ def t_interval(estimate: float, se: float, df: float) -> tuple[float, float]:
     """95% CI with Student's t, as R's confint(..., df = degf(design))."""
     if not np.isfinite(estimate) or not np.isfinite(se):
         return (float("nan"), float("nan"))
-    q = float(sps.t.ppf(0.975, df)) if df >= 1 else float("nan")
+    q = float(stdtrit(df, 0.975)) if df >= 1 else float("nan")
     return (estimate - q * se, estimate + q * se)
 
 
 def t_quantile(df: np.ndarray | float) -> np.ndarray:
     """0.975 quantile of t for (arrays of) df; NaN where df < 1."""
     d = np.asarray(df, dtype=float)
-    return np.where(d >= 1, sps.t.ppf(0.975, np.maximum(d, 1.0)), np.nan)
+    return np.where(d >= 1, stdtrit(np.maximum(d, 1.0), 0.975), np.nan)

@@ -1,0 +1,101 @@
+"""Load: 20,000 responses (10% of them sent twice) through gunicorn into PostgreSQL, against the floor.
+
+    .venv/bin/python bench/load_submit.py [--responses 20000] [--retries 2000] [--concurrency 32] [--workers 4]
+
+A fresh database (manyidu_load on 127.0.0.1:5432, dropped and made again) with the fixture
+survey; gunicorn serves the real site (bench/load_settings.py: production settings, the
+submission rate limits raised, Redis as the cache unless --no-redis), and a bounded asyncio
+client submits the responses with `concurrency` connections. Then the same payloads go to the
+floor (bench/floor_site.py: a bare view that parses the JSON and inserts one row) on the same
+gunicorn configuration. Checks: only 201 and 200 answers, one 201 per unique response, the
+stored ids exactly the unique ones sent. Prints p50/p99 latency, throughput and the ratio.
+"""
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.loadlib import Server, free_port, payloads, prepare, run, stored_ids  # noqa: E402
+
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/manyidu_load"
+
+
+def phase(name: str, env: dict, settings: str, jobs, args, table: str) -> dict:
+    server = Server(env, settings, free_port(), args.workers)
+    server.start()
+    try:
+        outcome = asyncio.run(
+            run(server.port, jobs, concurrency=args.concurrency, deadline_seconds=args.deadline)
+        )
+    finally:
+        server.stop()
+    stored = stored_ids(args.database, table)
+    return {"name": name, "outcome": outcome, "stored": stored}
+
+
+def report(result: dict, unique: set[str], retries: int) -> bool:
+    outcome = result["outcome"]
+    throughput = outcome.requests / outcome.seconds
+    ok = (
+        set(outcome.statuses) <= {200, 201}
+        and outcome.errors == 0
+        and outcome.statuses.get(201, 0) == len(unique)
+        and outcome.statuses.get(200, 0) == retries
+        and result["stored"] == unique
+    )
+    print(
+        f"{result['name']:12} {outcome.requests:6d} requests in {outcome.seconds:6.1f} s = {throughput:6.1f}/s  "
+        f"p50 {outcome.percentile(0.5) * 1000:6.1f} ms  p99 {outcome.percentile(0.99) * 1000:6.1f} ms  "
+        f"answers {dict(sorted(outcome.statuses.items()))}  errors {outcome.errors}  "
+        f"stored {len(result['stored'])}/{len(unique)} unique  {'OK' if ok else 'FAILED'}"
+    )
+    result["throughput"] = throughput
+    return ok
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--responses", type=int, default=20_000)
+    parser.add_argument("--retries", type=int, default=None, help="default: 10%% of --responses")
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--database", default=DEFAULT_DB)
+    parser.add_argument("--no-redis", action="store_true", help="the database cache instead of Redis")
+    parser.add_argument("--deadline", type=float, default=900, help="seconds per phase, at most")
+    args = parser.parse_args()
+    retries = args.responses // 10 if args.retries is None else args.retries
+    jobs, unique = payloads(args.responses, retries)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {key: value for key, value in os.environ.items() if key not in ("DJANGO_SETTINGS_MODULE",)}
+        env.update(DATABASE_URL=args.database, SURVEY_DATA_DIR=tmp, DEBUG="0", LOG_LEVEL="ERROR")
+        if args.no_redis:
+            env.pop("REDIS_URL", None)
+        else:
+            env["REDIS_URL"] = env.get("REDIS_URL", "redis://127.0.0.1:6379/14")
+        prepare(args.database, env)
+        print(
+            f"{args.responses} responses + {retries} retries, concurrency {args.concurrency}, "
+            f"gunicorn {args.workers} sync workers, PostgreSQL, cache: {'database' if args.no_redis else 'Redis'}"
+        )
+        if not args.no_redis:
+            import redis
+
+            redis.Redis.from_url(env["REDIS_URL"]).flushdb()
+        floor = phase("floor", env, "bench.floor_site", jobs, args, "bench_floor_row")
+        floor_ok = report(floor, unique, retries)
+        submit = phase("submission", env, "bench.load_settings", jobs, args, "surveys_response")
+        submit_ok = report(submit, unique, retries)
+        ratio = submit["throughput"] / floor["throughput"]
+        print(f"submission / floor = {ratio:.0%} (target ≥ 70%)")
+    if not (floor_ok and submit_ok):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,33 @@
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from surveys.backup import survey_backup_write
+from surveys.management.commands._common import get_survey
+
+
+class Command(BaseCommand):
+    help = "把一项调查整体备份为一个 JSON 文件（问卷、抽样设计、邀请链接、问卷版本、答卷、审核与审计记录）。格式见 surveys/backup.py。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug", help="调查代码，如 daligang-2020")
+        parser.add_argument("-o", "--output", required=True, help="备份文件（- 表示标准输出）")
+        parser.add_argument(
+            "--with-members", action="store_true", help="包括调查成员（工作人员、评价人员的用户名与角色）"
+        )
+        parser.add_argument(
+            "--with-reports", action="store_true", help="包括已发布的报告（含冻结的下载文件）"
+        )
+
+    def handle(self, *args, slug, output, with_members, with_reports, **options):
+        survey = get_survey(slug)
+        extra = {"members": with_members, "reports": with_reports}
+        if output == "-":
+            survey_backup_write(survey=survey, stream=sys.stdout, **extra)
+            return
+        try:
+            with open(output, "w", encoding="utf-8") as stream:
+                survey_backup_write(survey=survey, stream=stream, **extra)
+        except OSError as exc:
+            raise CommandError(f"无法写入 {output}：{exc.strerror}") from None
+        self.stderr.write(f"{survey.slug} 已备份 → {output}")

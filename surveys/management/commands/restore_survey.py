@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from surveys.backup import BackupInvalid, survey_restore_read
+from surveys.models import Response
+
+
+class Command(BaseCommand):
+    help = "从 backup_survey 的备份文件恢复一项调查（全部或全不）。同代码的调查已存在时拒绝恢复。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="backup_survey 写出的 JSON 文件")
+
+    def handle(self, *args, file, **options):
+        try:
+            with open(file, encoding="utf-8") as stream:
+                survey = survey_restore_read(stream=stream)
+        except OSError as exc:
+            raise CommandError(f"无法读取 {file}：{exc.strerror}") from None
+        except BackupInvalid as exc:
+            raise CommandError(str(exc)) from None
+        count = Response.objects.filter(survey=survey).count()
+        self.stderr.write(f"{survey.slug} 已恢复：{count} 份答卷。")

@@ -1,0 +1,176 @@
+"""backup_survey and restore_survey: a whole survey out to one JSON file and back, same score."""
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from surveys.backup import BackupInvalid, survey_backup, survey_restore
+from surveys.exports import responses_csv_lines
+from surveys.models import (
+    AuditEntry,
+    Invitation,
+    Item,
+    PaperEntry,
+    PaperSheet,
+    PublishedReport,
+    QuestionnaireVersion,
+    Response,
+    Survey,
+    SurveyMembership,
+)
+from surveys.scoring import score_document
+from surveys.services.paper import paper_entry_save, paper_sheets_print
+from surveys.services.review import response_exclude
+from tests.surveys.staff_factories import make_member, make_response
+
+
+def survey_delete(survey: Survey) -> None:
+    """Everything of the survey, children first (responses and the audit log are PROTECTed)."""
+    AuditEntry.objects.filter(survey=survey).delete()
+    PaperEntry.objects.filter(sheet__survey=survey).delete()
+    PaperSheet.objects.filter(survey=survey).delete()
+    PublishedReport.objects.filter(survey=survey).delete()
+    Response.objects.filter(survey=survey).delete()
+    QuestionnaireVersion.objects.filter(survey=survey).delete()
+    Invitation.objects.filter(survey=survey).delete()
+    Item.objects.filter(survey=survey).delete()  # items PROTECT their dimension
+    survey.delete()
+
+
+@pytest.fixture
+def full(survey):
+    """A survey with all there is to back up: responses, an exclusion, paper entries, members."""
+    invitation = Invitation.objects.get(survey=survey)
+    staff = make_member(survey, "clerk", SurveyMembership.Role.STAFF)
+    make_member(survey, "judge", SurveyMembership.Role.EVALUATOR)
+    patterns = ["000", "011", "102", "213", "010", "001", "120", "000", "222", "013"]
+    for n, answers in enumerate(patterns):
+        make_response(
+            survey,
+            village="east" if n % 3 else "west",
+            age_band="18-44" if n % 2 else "45+",
+            answers=answers,
+            invitation=invitation if n < 5 else None,
+            device=f"{n:064x}",
+        )
+    make_response(survey, group="staff", village=None, age_band=None, answers="001")
+    response_exclude(
+        response=Response.objects.filter(survey=survey).first(), user=staff, reason="同一人重复作答"
+    )
+    sheet = paper_sheets_print(invitation=invitation, count=2)[0]
+    paper_entry_save(
+        sheet=sheet,
+        user=staff,
+        age_band="18-44",
+        answers={"income": "satisfied", "roads": None, "water": "dont_know"},
+        keystrokes=9,
+    )
+    PublishedReport.objects.create(
+        survey=survey, data_hash="f" * 64, scheme={}, score={"composite": 1}, csv=b"a,b\n", pdf=b"%PDF"
+    )
+    return survey
+
+
+def _snapshot(survey: Survey) -> dict:
+    document = score_document(survey)
+    document.pop("computed_at", None)  # when, not what
+    return {
+        "score": json.dumps(document, sort_keys=True, default=str),
+        "csv": "".join(responses_csv_lines(survey, with_comments=True)),
+        "excluded": sorted(
+            str(pk)
+            for pk in Response.objects.filter(survey=survey, excluded=True).values_list("pk", flat=True)
+        ),
+        "audit": sorted(
+            (e.action, e.reason, e.user.username, str(e.response_id))
+            for e in AuditEntry.objects.filter(survey=survey)
+        ),
+        "tokens": sorted(Invitation.objects.filter(survey=survey).values_list("token", flat=True)),
+        "versions": list(QuestionnaireVersion.objects.filter(survey=survey).values_list("number", "digest")),
+        "sheets": sorted(PaperSheet.objects.filter(survey=survey).values_list("number", "response_id")),
+        "entries": sorted(
+            PaperEntry.objects.filter(sheet__survey=survey).values_list(
+                "sheet__number", "user__username", "answers"
+            )
+        ),
+        "devices": sorted(Response.objects.filter(survey=survey).values_list("device", flat=True)),
+    }
+
+
+def _round_trip(survey: Survey, **options) -> tuple[dict, Survey]:
+    before = _snapshot(survey)
+    data = json.loads(json.dumps(survey_backup(survey=survey, **options)))  # through JSON text, as on disk
+    survey_delete(survey)
+    assert not Survey.objects.filter(slug="hill-2024").exists()
+    return before, survey_restore(data=data)
+
+
+def test_a_restored_survey_scores_exactly_as_before(full):
+    before, restored = _round_trip(full)
+
+    assert _snapshot(restored) == before
+
+
+def test_members_and_published_reports_come_back_only_when_asked_for(full):
+    _, restored = _round_trip(full)
+
+    assert SurveyMembership.objects.filter(survey=restored).count() == 0
+    assert PublishedReport.objects.filter(survey=restored).count() == 0
+
+
+def test_with_members_and_reports_they_come_back_too(full):
+    _, restored = _round_trip(full, members=True, reports=True)
+
+    roles = sorted(SurveyMembership.objects.filter(survey=restored).values_list("user__username", "role"))
+    assert roles == [("clerk", "staff"), ("judge", "evaluator")]
+    report = PublishedReport.objects.get(survey=restored)
+    assert (bytes(report.csv), bytes(report.pdf), report.score) == (b"a,b\n", b"%PDF", {"composite": 1})
+
+
+def test_a_backup_names_no_database_row_ids(full):
+    data = survey_backup(survey=full, members=True, reports=True)
+
+    for table, rows in data["tables"].items():
+        for row in rows:
+            assert "id" not in row or table == "response", table
+            assert "survey" not in row, table
+
+
+def test_it_refuses_to_restore_over_a_survey_that_exists(full):
+    data = survey_backup(survey=full)
+    count = Response.objects.count()
+
+    with pytest.raises(BackupInvalid, match="已存在"):
+        survey_restore(data=data)
+    assert Response.objects.count() == count
+
+
+def test_a_broken_backup_restores_nothing(full):
+    data = survey_backup(survey=full)
+    survey_delete(full)
+    data["tables"]["response"][-1]["version"] = 99  # a version that is not in the file
+
+    with pytest.raises(BackupInvalid):
+        survey_restore(data=data)
+    assert not Survey.objects.filter(slug="hill-2024").exists()
+    assert Response.objects.count() == 0
+
+
+def test_a_file_that_is_not_a_backup_is_refused(db):
+    with pytest.raises(BackupInvalid, match="不是"):
+        survey_restore(data={"format": "something else"})
+
+
+def test_the_commands_round_trip_through_a_file(full, tmp_path):
+    path = tmp_path / "hill.json"
+    before = _snapshot(full)
+    call_command("backup_survey", "hill-2024", "-o", str(path), stderr=io.StringIO())
+    survey_delete(full)
+
+    call_command("restore_survey", str(path), stderr=io.StringIO())
+
+    assert _snapshot(Survey.objects.get(slug="hill-2024")) == before
+    with pytest.raises(CommandError, match="已存在"):
+        call_command("restore_survey", str(path), stderr=io.StringIO())
