@@ -39,19 +39,12 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from tests.browser.conftest import ARGS, CHROMIUM  # noqa: E402  (the same browser as the tests)
+
 SAVES = int(os.environ.get("BENCH_SAVES", "200"))
 TYPED = int(os.environ.get("BENCH_TYPED", "10"))
 SLUG = "daligang-2020"
 PASSWORD = "bench-password-123456"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def setup():

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -44,10 +45,21 @@ def browser():
     yield browser
     browser.close()
     playwright.stop()
+    # ORM calls a test made while Playwright's loop ran got their own connection; close them,
+    # or PostgreSQL cannot drop the test database afterwards.
+    connections.close_all()
     if before is None:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     else:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
+
+@pytest.fixture
+def desk(browser):
+    """A staff member's desktop browser."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1100, "height": 900})
+    yield context
+    context.close()
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ Two staff members type the same 20 sheets; the second differs on three of them. 
 count, 3 wait for a supervisor, and resolving them stores the chosen answers once.
 """
 
-from pathlib import Path
-
 import pytest
 
 from surveys.models import AuditEntry, Invitation, PaperEntry, Response, SurveyMembership
@@ -14,16 +12,6 @@ from surveys.services.paper import paper_sheets_print
 from tests.factories import make_survey
 from tests.surveys.staff_factories import PASSWORD, make_member
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 STAFF = SurveyMembership.Role.STAFF
 ITEMS = ["income", "roads", "water"]
 OPTIONS = ["satisfied", "basically_satisfied", "dissatisfied", "dont_know"]
@@ -32,18 +20,6 @@ SHEETS = 20
 DIFFERENT = {3: ("roads", "3"), 10: ("income", "4"), 16: ("water", " ")}  # sheet index: (item, B's key)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is missing: run scripts/system-deps")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 def log_in(browser, base_url: str, username: str, next_url: str):
@@ -114,7 +90,7 @@ def type_sheets(page, sheets, keys_of, ordinal: str, *, first_number: str, corre
         expect(status).to_contain_text(sheet.number)
 
 
-def test_twenty_sheets_typed_twice_by_keyboard_count_seventeen_and_three_wait(live_server, browser):
+def test_twenty_sheets_typed_twice_by_keyboard_count_seventeen_and_three_wait(live_server, browser, shots):
     from playwright.sync_api import expect
 
     survey = make_survey()
@@ -165,8 +141,7 @@ def test_twenty_sheets_typed_twice_by_keyboard_count_seventeen_and_three_wait(li
     boss = log_in(browser, live_server.url, "zhuren", f"/staff/{survey.slug}/paper/discrepancies/")
     cards = boss.locator("section.discrepancy")
     expect(cards).to_have_count(3)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    boss.screenshot(path=str(SCREENSHOTS / "paper-discrepancies.png"), full_page=True)
+    boss.screenshot(path=str(shots / "paper-discrepancies.png"), full_page=True)
     stale = boss.context.new_page()  # a second tab, left open on the same list
     stale.goto(boss.url)
     chosen = {}
@@ -205,7 +180,7 @@ def test_twenty_sheets_typed_twice_by_keyboard_count_seventeen_and_three_wait(li
     assert AuditEntry.objects.filter(action="paper_resolved").count() == 3
 
 
-def test_the_entry_page_looks_like_this_mid_sheet(live_server, browser):
+def test_the_entry_page_looks_like_this_mid_sheet(live_server, browser, shots):
     from playwright.sync_api import expect
 
     survey = make_survey()
@@ -221,8 +196,7 @@ def test_the_entry_page_looks_like_this_mid_sheet(live_server, browser):
     expect(page.locator("tr.step.current")).to_have_attribute("data-code", "water")
     page.keyboard.press("Backspace")
     expect(page.locator("tr.step.current")).to_have_attribute("data-code", "roads")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "paper-entry.png"), full_page=True)
+    page.screenshot(path=str(shots / "paper-entry.png"), full_page=True)
     page.keyboard.press("Escape")
     expect(page.locator("#sheet-number")).to_be_focused()
     assert not PaperEntry.objects.exists()

@@ -3,47 +3,20 @@
 import json
 import urllib.request
 import uuid
-from pathlib import Path
 
 import pytest
-from django.db import connections
 
 from surveys.models import AuditEntry, Response, SurveyMembership
 from tests.factories import make_survey
 from tests.surveys.staff_factories import PASSWORD, make_member, make_response
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def page(monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is missing: run scripts/system-deps")
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls made by the test
-    # itself are still plain synchronous code.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def page(monkeypatch, desk):
     monkeypatch.setattr("surveys.dashboard.views.POLL_SECONDS", 1)
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1100, "height": 900})
-        yield context.new_page()
-        browser.close()
-        # The ORM calls the test made while Playwright's loop was running got their own
-        # connection (Django keeps connections per context); close it, or PostgreSQL cannot
-        # drop the test database afterwards.
-        connections.close_all()
+    return desk.new_page()
 
 
 def submit_as_a_respondent(base_url: str, token: str) -> int:
@@ -63,7 +36,7 @@ def submit_as_a_respondent(base_url: str, token: str) -> int:
         return reply.status
 
 
-def test_staff_watch_a_count_rise_and_exclude_a_flagged_response(live_server, page):
+def test_staff_watch_a_count_rise_and_exclude_a_flagged_response(live_server, page, shots):
     from playwright.sync_api import expect
 
     survey = make_survey()
@@ -110,8 +83,7 @@ def test_staff_watch_a_count_rise_and_exclude_a_flagged_response(live_server, pa
 
     assert Response.objects.get(pk=doubtful.pk).excluded
     assert AuditEntry.objects.get().user.username == "xiaowang"
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "staff-dashboard.png"), full_page=True)
+    page.screenshot(path=str(shots / "staff-dashboard.png"), full_page=True)
 
 
 def test_a_reason_is_required_in_the_browser_too(live_server, page):
