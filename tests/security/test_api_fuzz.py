@@ -10,7 +10,9 @@ one that exists most of the time, so that the fuzzing reaches past the 404.
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client
 from django.utils.crypto import get_random_string
 from hypothesis import HealthCheck, settings
@@ -23,7 +25,13 @@ from tests.surveys.staff_factories import make_member, make_response
 
 @pytest.fixture
 def api_schema(world):
-    return schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
+    # As Django's test client does: the WSGI handler must not close the test's database
+    # connection (PostgreSQL) at the end of each request, or the test's transaction goes with it.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
