@@ -168,8 +168,13 @@ def _option_labels(version: QuestionnaireVersion) -> list[str]:
     return [o["label"] for o in version.definition["options"]]
 
 
-def response_flags_compute(*, response: Response) -> list[Flag]:
-    """The flags of one stored response, as of when it arrived (at most six queries)."""
+def response_flags_compute(*, response: Response, quotas: Sequence[Quota] | None = None) -> list[Flag]:
+    """The flags of one response, as of when it arrived (at most six queries).
+
+    Works on a response about to be stored too (its id and received_at set), so the caller can
+    insert it with its flags. `quotas`: the survey's quotas with group, village and age band, when
+    the caller already has them.
+    """
     survey = response.survey
     flags: list[Flag | None] = [straight_lining_flag(response.answers, _option_labels(response.version))]
 
@@ -201,7 +206,7 @@ def response_flags_compute(*, response: Response) -> list[Flag]:
             )
         )
 
-    covering = [q for q in _quotas(survey) if _covers(q, response)]
+    covering = [q for q in (_quotas(survey) if quotas is None else quotas) if _covers(q, response)]
     if covering:
         before = (
             Response.objects.filter(survey=survey, excluded=False, received_at__lte=response.received_at)

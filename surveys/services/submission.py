@@ -19,9 +19,8 @@ from django.utils.crypto import salted_hmac
 from surveys.answers import decode_answers, encode_answers
 from surveys.cache import survey_data_changed
 from surveys.models import Invitation, Response
-from surveys.selectors import survey_catalog
-from surveys.services.quality import response_flags_apply
-from surveys.services.questionnaire import questionnaire_version_current
+from surveys.services.quality import response_flags_compute
+from surveys.survey_state import survey_state
 
 COMMENT_MAX_LENGTH = 2000
 # The phone's random marker travels in this cookie (and in the API's "device" field).
@@ -224,17 +223,23 @@ def response_submit(
     `device` is the phone's random marker as sent; only its keyed hash is stored.
     """
     payload = _normalised(payload)
-    # A retry of what is already stored is answered even after the invitation closed: the
-    # phone may have queued it offline, and it must learn that the server has it.
-    stored = _stored(payload.response_id)
-    if stored is not None:
-        return _retry_or_conflict(stored, invitation=invitation, payload=payload)
-    refusal = invitation_refusal(invitation)
-    if refusal is not None:
-        raise SubmissionRefused(refusal.code, refusal.message)
     survey = invitation.survey
-    catalog = survey_catalog(survey)
-    _check_codes(invitation, payload, catalog)
+    state = survey_state(survey)
+    catalog, version = state.catalog, state.version
+    try:
+        refusal = invitation_refusal(invitation)
+        if refusal is not None:
+            raise SubmissionRefused(refusal.code, refusal.message)
+        _check_codes(invitation, payload, catalog)
+    except (SubmissionRefused, SubmissionInvalid):
+        # A retry of what is already stored is answered even after the invitation closed or
+        # the questionnaire changed: the phone may have queued it offline, and it must learn
+        # that the server has it. (Looked up only here: on the normal path the primary key
+        # decides, below.)
+        stored = _stored(payload.response_id)
+        if stored is not None:
+            return _retry_or_conflict(stored, invitation=invitation, payload=payload)
+        raise
     digest = device_digest(survey_id=survey.pk, marker=device)
 
     with transaction.atomic():
@@ -243,6 +248,9 @@ def response_submit(
             # responses arriving together cannot both find it unused.
             list(Invitation.objects.select_for_update().filter(pk=invitation.pk).order_by().values_list("pk"))
             if Response.objects.filter(invitation=invitation).exclude(pk=payload.response_id).exists():
+                stored = _stored(payload.response_id)
+                if stored is not None:
+                    return _retry_or_conflict(stored, invitation=invitation, payload=payload)
                 raise SubmissionRefused("used_up", USED_UP)
         if (
             digest
@@ -250,7 +258,6 @@ def response_submit(
             and Response.objects.filter(survey=survey, device=digest).exclude(pk=payload.response_id).exists()
         ):
             raise SubmissionRefused("device_used", DEVICE_USED)
-        version = questionnaire_version_current(survey=survey)
         response = Response(
             id=payload.response_id,
             survey=survey,
@@ -268,6 +275,9 @@ def response_submit(
             source=source,
             device=digest,
         )
+        # Flags are worked out before the insert and stored with it: a response is never seen
+        # without its data-quality flags, and no second write is needed.
+        response.flags = response_flags_compute(response=response, quotas=state.quotas)
         try:
             with transaction.atomic():
                 # force_insert: an existing id must fail, never be overwritten by an UPDATE.
@@ -277,7 +287,5 @@ def response_submit(
             if stored is None:
                 raise  # some other constraint failed: a real error
             return _retry_or_conflict(stored, invitation=invitation, payload=payload)
-        # In the same transaction: a response is never seen without its data-quality flags.
-        response_flags_apply(response=response)
         survey_data_changed(survey)
     return response, True
