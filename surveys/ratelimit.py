@@ -29,12 +29,14 @@ def _hit(scope: str, value: str, limit: int, seconds: int) -> bool:
     """Count one request; True while the window's count stays within the limit."""
     window = int(time.time() // seconds)
     key = f"rl:{scope}:{_hashed(value)}:{window}"
-    cache.add(key, 0, timeout=seconds + 1)
+    # incr() first: one round trip for every request but the window's first.
     try:
         count = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=seconds + 1)
-        count = 1
+    except ValueError:  # the window's first request (or its key just expired)
+        if cache.add(key, 1, timeout=seconds + 1):
+            count = 1
+        else:  # another request made it meanwhile
+            count = cache.incr(key)
     return count <= limit
 
 

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Q
 
@@ -28,6 +29,7 @@ STRAIGHT_LINING_MIN_ITEMS = 5
 SPEEDER_FRACTION = 3  # flagged under 1/3 of the median
 SPEEDER_MIN_RESPONSES = 10
 SPEEDER_SAMPLE = 1000  # the median of the most recent responses: bounded cost, follows the survey
+DURATIONS_CACHE_SECONDS = 60
 NEAR_DUPLICATE_WINDOW = timedelta(minutes=10)
 CHUNK = 500  # ids per IN (...) clause, well under SQLite's parameter limit
 
@@ -139,6 +141,20 @@ def _recent_durations(survey: Survey, *, excluding: Sequence[uuid.UUID] = ()) ->
     return [_duration(s, e) for s, e in rows]
 
 
+def recent_durations_cached(survey: Survey) -> list[float]:
+    """The survey's recent answering times, shared by all processes for a minute.
+
+    The speeder rule compares with their median, which moves slowly; reading the last few
+    hundred rows on every submission would cost more than everything else it does.
+    """
+    key = f"recent-durations:{survey.pk}:{survey.created_at.timestamp()}"
+    durations = cache.get(key)
+    if durations is None:
+        durations = _recent_durations(survey)
+        cache.set(key, durations, DURATIONS_CACHE_SECONDS)
+    return durations
+
+
 def _quotas(survey: Survey) -> list[Quota]:
     return list(Quota.objects.filter(survey=survey).select_related("group", "village", "age_band"))
 
@@ -168,17 +184,21 @@ def _option_labels(version: QuestionnaireVersion) -> list[str]:
     return [o["label"] for o in version.definition["options"]]
 
 
-def response_flags_compute(*, response: Response, quotas: Sequence[Quota] | None = None) -> list[Flag]:
+def response_flags_compute(
+    *, response: Response, quotas: Sequence[Quota] | None = None, durations: Sequence[float] | None = None
+) -> list[Flag]:
     """The flags of one response, as of when it arrived (at most six queries).
 
     Works on a response about to be stored too (its id and received_at set), so the caller can
     insert it with its flags. `quotas`: the survey's quotas with group, village and age band, when
-    the caller already has them.
+    the caller already has them; `durations`: recent answering times to compare with (see
+    `recent_durations_cached`).
     """
     survey = response.survey
     flags: list[Flag | None] = [straight_lining_flag(response.answers, _option_labels(response.version))]
 
-    durations = _recent_durations(survey, excluding=[response.pk])
+    if durations is None:
+        durations = _recent_durations(survey, excluding=[response.pk])
     flags.append(
         speeder_flag(
             _duration(response.started_at, response.submitted_at), median_duration(durations), len(durations)

@@ -19,7 +19,7 @@ from django.utils.crypto import salted_hmac
 from surveys.answers import decode_answers, encode_answers
 from surveys.cache import survey_data_changed
 from surveys.models import Invitation, Response
-from surveys.services.quality import response_flags_compute
+from surveys.services.quality import recent_durations_cached, response_flags_compute
 from surveys.survey_state import survey_state
 
 COMMENT_MAX_LENGTH = 2000
@@ -277,7 +277,9 @@ def response_submit(
         )
         # Flags are worked out before the insert and stored with it: a response is never seen
         # without its data-quality flags, and no second write is needed.
-        response.flags = response_flags_compute(response=response, quotas=state.quotas)
+        response.flags = response_flags_compute(
+            response=response, quotas=state.quotas, durations=recent_durations_cached(survey)
+        )
         try:
             with transaction.atomic():
                 # force_insert: an existing id must fail, never be overwritten by an UPDATE.
