@@ -15,7 +15,8 @@ never show the respondent Django's error page.
 import uuid
 from dataclasses import dataclass
 
-from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -26,6 +27,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from surveys.models import Invitation, Response
+from surveys.permissions import can_review, survey_get_for
 from surveys.posters import poster_filename, poster_text
 from surveys.posters import poster_pdf as render_poster_pdf
 from surveys.posters import poster_png as render_poster_png
@@ -256,25 +258,32 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "surveys/respond/done.html", context)
 
 
-# Posters are for the staff who print them; rendering one takes a few hundred milliseconds of
-# CPU, which an anonymous endpoint would offer to anyone for free.
-@staff_member_required
-@require_GET
-def poster_png(request: HttpRequest, token: str) -> HttpResponse:
+# Posters are for the survey's staff who print them (and administrators): rendering one takes a
+# few hundred milliseconds of CPU, which an anonymous endpoint would offer to anyone for free,
+# and a poster carries the invitation's token.
+def _poster_invitation(request: HttpRequest, token: str) -> Invitation:
     invitation = get_object_or_404(
         Invitation.objects.select_related("survey", "group", "village"), token=token
     )
+    survey = survey_get_for(request.user, invitation.survey.slug)  # 404 for outsiders
+    if not can_review(request.user, survey):
+        raise PermissionDenied
+    return invitation
+
+
+@login_required
+@require_GET
+def poster_png(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = _poster_invitation(request, token)
     response = HttpResponse(render_poster_png(poster_text(invitation)), content_type="image/png")
     response["Content-Disposition"] = f'inline; filename="{poster_filename(invitation, "png")}"'
     return response
 
 
-@staff_member_required
+@login_required
 @require_GET
 def poster_pdf(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = get_object_or_404(
-        Invitation.objects.select_related("survey", "group", "village"), token=token
-    )
+    invitation = _poster_invitation(request, token)
     response = HttpResponse(render_poster_pdf(poster_text(invitation)), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{poster_filename(invitation, "pdf")}"'
     return response

@@ -107,14 +107,14 @@ EXPECTED: dict[str, dict[str, str]] = {
     "respond": {"GET": "404 200 200 200 200 200 200", "POST": "404 400 400 400 400 400 400"},
     # The thank-you page says nothing about anyone; it answers any token alike.
     "respond-done": {"GET": "200 200 200 200 200 200 200", "POST": "405 405 405 405 405 405 405"},
-    # Posters are printed from the admin (Django staff accounts only).
+    # Posters: the survey's staff and administrators print them; evaluators 403, outsiders 404.
     "respond-poster-png": {
-        "GET": "admin admin admin admin admin admin 200",
-        "POST": "admin admin admin admin admin admin 405",
+        "GET": "login login 200 404 403 login 200",
+        "POST": "login login 405 405 405 login 405",
     },
     "respond-poster-pdf": {
-        "GET": "admin admin admin admin admin admin 200",
-        "POST": "admin admin admin admin admin admin 405",
+        "GET": "login login 200 404 403 login 200",
+        "POST": "login login 405 405 405 login 405",
     },
 }
 

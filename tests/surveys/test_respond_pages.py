@@ -177,16 +177,21 @@ def test_the_questionnaire_weighs_at_most_60_kb_with_its_css_and_script(client):
 
 
 @pytest.fixture
-def staff_client(db):
-    user = User.objects.create_user("clerk", password="x", is_staff=True)
+def staff_client(survey):
+    from surveys.models import SurveyMembership
+
+    user = User.objects.create_user("clerk", password="x")
+    SurveyMembership.objects.create(survey=survey, user=user, role=SurveyMembership.Role.STAFF)
     client = Client()
     client.force_login(user)
     return client
 
 
-def test_posters_are_for_staff_only(client, survey):
+def test_posters_are_for_the_surveys_staff_only(client, survey):
     page = client.get(f"/s/{TOKEN}/poster.png")
-    assert page.status_code == 302 and "/admin/login/" in page["Location"]
+    assert page.status_code == 302 and "/accounts/login/" in page["Location"]
+    client.force_login(User.objects.create_user("django-staff-elsewhere", password="x", is_staff=True))
+    assert client.get(f"/s/{TOKEN}/poster.png").status_code == 404, "Django's is_staff alone is no pass"
 
 
 def test_the_png_poster_is_an_image(staff_client, survey):
