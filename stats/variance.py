@@ -12,6 +12,7 @@ which is Σ_h (1 − f_h) n_h/(n_h − 1) Σ_i (e_hi − ē_h)² written so that
 from __future__ import annotations
 
 import numpy as np
+
 # stdtrit is the t distribution's quantile itself; scipy.stats would cost a second of import
 # time in every process (each manage.py command, each worker) for this one function.
 from scipy.special import stdtrit

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from surveys import respond_views
+from surveys.respond import views as respond_views
 
 admin.site.site_header = "满意度 · 问卷调查与统计"
 admin.site.site_title = "满意度"
@@ -13,7 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("surveys.api.urls")),
     path("", include("surveys.dashboard.urls")),
-    path("", include("surveys.paper_urls")),
+    path("", include("surveys.paper.urls")),
     path("evaluate/", include("surveys.evaluate.urls")),
     path("s/<str:token>/", respond_views.questionnaire, name="respond"),
     path("s/<str:token>/done/", respond_views.done, name="respond-done"),

@@ -247,6 +247,10 @@ class Quota(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        parts = [str(p) for p in (self.village, self.group, self.age_band) if p is not None]
+        return f"{' · '.join(parts)}：{self.target}"
+
     def natural_key(self):
         return (
             self.survey.slug,
@@ -256,10 +260,6 @@ class Quota(models.Model):
         )
 
     natural_key.dependencies = ["surveys.group", "surveys.village", "surveys.ageband"]
-
-    def __str__(self) -> str:
-        parts = [str(p) for p in (self.village, self.group, self.age_band) if p is not None]
-        return f"{' · '.join(parts)}：{self.target}"
 
 
 def new_token() -> str:

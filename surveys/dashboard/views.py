@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from surveys.dashboard.charts import HEIGHT, WIDTH, day_bars
 from surveys.dashboard.layout import group_tables
 from surveys.models import Response, SurveyMembership
+from surveys.paper.selectors import paper_summary
 from surveys.permissions import (
     can_read_audit,
     can_review,
@@ -20,7 +21,6 @@ from surveys.permissions import (
 )
 from surveys.selectors_progress import survey_progress
 from surveys.selectors_review import audit_log, responses_for_review
-from surveys.selectors_paper import paper_summary
 from surveys.services.paper import ACTION_LABELS as PAPER_ACTION_LABELS
 from surveys.services.review import ACTION_LABELS as REVIEW_ACTION_LABELS
 from surveys.services.review import response_exclude, response_include

@@ -7,7 +7,7 @@ count, 3 wait for a supervisor, and resolving them stores the chosen answers onc
 import pytest
 
 from surveys.models import AuditEntry, Invitation, PaperEntry, Response, SurveyMembership
-from surveys.selectors_paper import paper_summary
+from surveys.paper.selectors import paper_summary
 from surveys.services.paper import paper_sheets_print
 from tests.factories import make_survey
 from tests.surveys.staff_factories import PASSWORD, make_member

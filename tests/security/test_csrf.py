@@ -1,7 +1,7 @@
 """CSRF: every form and every write of a logged-in user needs the token.
 
 The two exceptions are anonymous by design and borrow nothing from a session: the respondent's
-questionnaire form and the submission API (see the docstrings of respond_views and
+questionnaire form and the submission API (see the docstrings of surveys.respond.views and
 api/submission). A new exception has to be added here, with its reason.
 """
 

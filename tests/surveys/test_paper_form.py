@@ -13,7 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from surveys.models import Invitation, PaperSheet
-from surveys.paper_pdf import paper_form_pdf
+from surveys.paper.pdf import paper_form_pdf
 from surveys.services.paper import paper_sheets_print
 from tests.surveys.staff_factories import add_items
 

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from surveys.cache import survey_data_token
 from surveys.models import AuditEntry, Invitation, PaperEntry, Response, Survey, SurveyMembership
-from surveys.selectors_paper import paper_discrepancies, paper_sheet_find, paper_sheet_state, paper_summary
+from surveys.paper.selectors import paper_discrepancies, paper_sheet_find, paper_sheet_state, paper_summary
 from surveys.services.paper import (
     PaperInvalid,
     PaperRefused,

@@ -2,8 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from surveys.management.commands._common import get_survey
 from surveys.models import Invitation
-from surveys.paper_pdf import paper_form_pdf
-from surveys.posters import PosterFontMissing, cjk_family
+from surveys.paper.pdf import paper_form_pdf
+from surveys.respond.posters import PosterFontMissing, cjk_family
 from surveys.services.paper import MAX_PRINT, paper_sheets_print
 
 

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from surveys.management.commands._common import get_survey
 from surveys.models import Invitation
-from surveys.posters import PosterFontMissing, poster_filename, poster_pdf, poster_png, poster_text
+from surveys.respond.posters import PosterFontMissing, poster_filename, poster_pdf, poster_png, poster_text
 
 
 class Command(BaseCommand):

@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from surveys.models import PaperSheet, Survey
-from surveys.posters import _qr_patches, cjk_family
+from surveys.respond.posters import _qr_patches, cjk_family
 from surveys.services.paper import sheet_sequence
 from surveys.services.questionnaire import questionnaire_version_current
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from surveys import paper_views
+from surveys.paper import views as paper_views
 
 urlpatterns = [
     path("staff/<slug:slug>/paper/", paper_views.paper_home, name="staff-paper"),

@@ -1,6 +1,6 @@
 """Staff pages for paper questionnaires under /staff/<slug>/paper/: print, enter, resolve.
 
-Thin views over surveys/services/paper.py and surveys/selectors_paper.py. The entry page talks
+Thin views over surveys/services/paper.py and surveys/paper/selectors.py. The entry page talks
 to two small JSON endpoints (look a sheet up, save an entry); everything else is plain forms.
 Every page needs a staff member or an administrator of the survey (404 for outsiders, 403 for
 evaluators), like the review actions of the dashboard.
@@ -17,17 +17,17 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from surveys.models import Invitation, PaperSheet
-from surveys.paper_pdf import paper_form_pdf
-from surveys.permissions import can_review, survey_get_for
-from surveys.posters import PosterFontMissing, cjk_family
-from surveys.selectors import survey_catalog
-from surveys.selectors_paper import (
+from surveys.paper.pdf import paper_form_pdf
+from surveys.paper.selectors import (
     paper_discrepancies,
     paper_next_number,
     paper_sheet_find,
     paper_sheet_state,
     paper_summary,
 )
+from surveys.permissions import can_review, survey_get_for
+from surveys.respond.posters import PosterFontMissing, cjk_family
+from surveys.selectors import survey_catalog
 from surveys.services.paper import (
     DISCREPANCY,
     STORED,

@@ -28,11 +28,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from surveys.models import Invitation, Response
 from surveys.permissions import can_review, survey_get_for
-from surveys.posters import poster_filename, poster_text
-from surveys.posters import poster_pdf as render_poster_pdf
-from surveys.posters import poster_png as render_poster_png
 from surveys.ratelimit import submission_allowed
-from surveys.respond_texts import texts_for
+from surveys.respond.posters import poster_filename, poster_text
+from surveys.respond.posters import poster_pdf as render_poster_pdf
+from surveys.respond.posters import poster_png as render_poster_png
+from surveys.respond.texts import texts_for
 from surveys.selectors import SurveyCatalog, survey_catalog
 from surveys.services.submission import (
     COMMENT_MAX_LENGTH,

@@ -1,0 +1,1 @@
+"""Paper questionnaires: printed sheets, keyboard entry and double entry (staff pages)."""
