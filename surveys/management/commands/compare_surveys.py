@@ -13,6 +13,9 @@ def _f2(x) -> str:
 
 class Command(BaseCommand):
     help = "比较两项共用代码的调查（如 2019 与 2020 年）：差值、差值的标准误与 95% 置信区间。"
+    # Data commands skip Django's system checks (they load every URL module, a second of start-up
+    # for nothing here); `manage.py check`, `migrate` and the server still run them.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("base", help="基期调查代码，如 daligang-2019")

@@ -6,6 +6,9 @@ from surveys.services.response_import import ResponseImportError, responses_impo
 
 class Command(BaseCommand):
     help = "导入答卷 CSV（全部成功或全部不导入；已存在且内容相同的答卷跳过）。"
+    # Data commands skip Django's system checks (they load every URL module, a second of start-up
+    # for nothing here); `manage.py check`, `migrate` and the server still run them.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("slug", help="调查代码，如 daligang-2020")

@@ -21,6 +21,9 @@ def read_scheme_file(path: str) -> dict:
 
 class Command(BaseCommand):
     help = "计算并输出调查的满意度得分（JSON 或文字说明）。--scheme 只用于试算，不保存。"
+    # Data commands skip Django's system checks (they load every URL module, a second of start-up
+    # for nothing here); `manage.py check`, `migrate` and the server still run them.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("slug")

@@ -9,6 +9,9 @@ from surveys.synthetic import write_synthetic_csv
 
 class Command(BaseCommand):
     help = "生成可复现的合成演示答卷 CSV（仅用于演示与测试，并非真实调查数据）。"
+    # Data commands skip Django's system checks (they load every URL module, a second of start-up
+    # for nothing here); `manage.py check`, `migrate` and the server still run them.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("slug")
