@@ -242,52 +242,61 @@ def response_submit(
         raise
     digest = device_digest(survey_id=survey.pk, marker=device)
 
-    with transaction.atomic():
-        if invitation.single_use:
-            # Serialise the submissions of this one invitation, so that two different
-            # responses arriving together cannot both find it unused.
-            list(Invitation.objects.select_for_update().filter(pk=invitation.pk).order_by().values_list("pk"))
-            if Response.objects.filter(invitation=invitation).exclude(pk=payload.response_id).exists():
-                stored = _stored(payload.response_id)
-                if stored is not None:
-                    return _retry_or_conflict(stored, invitation=invitation, payload=payload)
-                raise SubmissionRefused("used_up", USED_UP)
-        if (
-            digest
-            and not survey.allow_shared_device
-            and Response.objects.filter(survey=survey, device=digest).exclude(pk=payload.response_id).exists()
-        ):
-            raise SubmissionRefused("device_used", DEVICE_USED)
-        response = Response(
-            id=payload.response_id,
-            survey=survey,
-            version=version,
-            invitation=invitation,
-            group=invitation.group,
-            village=invitation.village,
-            age_band=catalog.age_bands[payload.age_band] if payload.age_band else None,
-            answers=encode_answers(
-                payload.answers, item_codes=version.item_codes, option_codes=version.option_codes
-            ),
-            comment=payload.comment,
-            started_at=payload.started_at,
-            submitted_at=payload.submitted_at or timezone.now(),
-            source=source,
-            device=digest,
-        )
-        # Flags are worked out before the insert and stored with it: a response is never seen
-        # without its data-quality flags, and no second write is needed.
-        response.flags = response_flags_compute(
-            response=response, quotas=state.quotas, durations=recent_durations_cached(survey)
-        )
-        try:
-            with transaction.atomic():
-                # force_insert: an existing id must fail, never be overwritten by an UPDATE.
-                response.save(force_insert=True)
-        except IntegrityError:
-            stored = _stored(payload.response_id)
-            if stored is None:
-                raise  # some other constraint failed: a real error
-            return _retry_or_conflict(stored, invitation=invitation, payload=payload)
-        survey_data_changed(survey)
+    try:
+        with transaction.atomic():
+            if invitation.single_use:
+                # Serialise the submissions of this one invitation, so that two different
+                # responses arriving together cannot both find it unused.
+                list(
+                    Invitation.objects.select_for_update()
+                    .filter(pk=invitation.pk)
+                    .order_by()
+                    .values_list("pk")
+                )
+                if Response.objects.filter(invitation=invitation).exclude(pk=payload.response_id).exists():
+                    stored = _stored(payload.response_id)
+                    if stored is not None:
+                        return _retry_or_conflict(stored, invitation=invitation, payload=payload)
+                    raise SubmissionRefused("used_up", USED_UP)
+            if (
+                digest
+                and not survey.allow_shared_device
+                and Response.objects.filter(survey=survey, device=digest)
+                .exclude(pk=payload.response_id)
+                .exists()
+            ):
+                raise SubmissionRefused("device_used", DEVICE_USED)
+            response = Response(
+                id=payload.response_id,
+                survey=survey,
+                version=version,
+                invitation=invitation,
+                group=invitation.group,
+                village=invitation.village,
+                age_band=catalog.age_bands[payload.age_band] if payload.age_band else None,
+                answers=encode_answers(
+                    payload.answers, item_codes=version.item_codes, option_codes=version.option_codes
+                ),
+                comment=payload.comment,
+                started_at=payload.started_at,
+                submitted_at=payload.submitted_at or timezone.now(),
+                source=source,
+                device=digest,
+            )
+            # Flags are worked out before the insert and stored with it: a response is never seen
+            # without its data-quality flags, and no second write is needed.
+            response.flags = response_flags_compute(
+                response=response, quotas=state.quotas, durations=recent_durations_cached(survey)
+            )
+            # The insert is the transaction's last statement: when the primary key refuses it (a
+            # retry, or two identical requests at once), the whole transaction rolls back with
+            # nothing else in it, so no savepoint is needed. force_insert: an existing id must
+            # fail, never be overwritten by an UPDATE.
+            response.save(force_insert=True)
+            survey_data_changed(survey)
+    except IntegrityError:
+        stored = _stored(payload.response_id)
+        if stored is None:
+            raise  # some other constraint failed: a real error
+        return _retry_or_conflict(stored, invitation=invitation, payload=payload)
     return response, True
