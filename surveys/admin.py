@@ -15,15 +15,19 @@ from django.utils.translation import gettext_lazy as _
 from surveys.admin_authoring import SurveyAuthoringMixin
 from surveys.models import (
     AgeBand,
+    AuditEntry,
     Dimension,
     Group,
     Invitation,
     Item,
     Option,
+    PaperSheet,
+    PublishedReport,
     QuestionnaireVersion,
     Quota,
     Response,
     Survey,
+    SurveyMembership,
     Village,
 )
 from surveys.services.invitations import invitations_issue
@@ -98,7 +102,14 @@ class SurveyAdmin(SurveyAuthoringMixin, admin.ModelAdmin):
         "updated_at",
     )
     inlines = [DimensionInline, ItemInline, OptionInline, GroupInline, AgeBandInline]
-    actions = ["open_survey", "close_survey", "publish_survey", "issue_invitations", "copy_survey", "export_xlsform"]
+    actions = [
+        "open_survey",
+        "close_survey",
+        "publish_survey",
+        "issue_invitations",
+        "copy_survey",
+        "export_xlsform",
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_responses=Count("response"))
@@ -233,3 +244,52 @@ class QuestionnaireVersionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SurveyMembership)
+class SurveyMembershipAdmin(admin.ModelAdmin):
+    """Who works on which survey: staff collect and review, evaluators read scores."""
+
+    list_display = ("user", "survey", "role")
+    list_filter = ("survey", "role")
+    list_select_related = ("user", "survey")
+    search_fields = ("user__username", "user__first_name", "user__last_name")
+    autocomplete_fields = ("user",)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that are written by the services only and never edited: shown, not changed."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ("at", "survey", "user", "action", "response", "reason")
+    list_filter = ("survey", "action")
+    list_select_related = ("survey", "user", "response")
+    search_fields = ("reason", "response__id")
+    date_hierarchy = "at"
+
+
+@admin.register(PublishedReport)
+class PublishedReportAdmin(ReadOnlyAdmin):
+    list_display = ("survey", "created_at", "created_by", "data_hash")
+    list_filter = ("survey",)
+    list_select_related = ("survey", "created_by")
+    exclude = ("xlsx", "pdf", "csv", "sav")
+
+
+@admin.register(PaperSheet)
+class PaperSheetAdmin(ReadOnlyAdmin):
+    list_display = ("number", "survey", "invitation", "response_id", "printed_at")
+    list_filter = ("survey",)
+    list_select_related = ("survey", "invitation__group", "invitation__village")
+    search_fields = ("number", "response_id")

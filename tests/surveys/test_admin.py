@@ -121,3 +121,22 @@ def test_responses_are_listed_but_never_deleted_in_the_admin(admin_client, surve
     assert admin_client.get("/admin/surveys/response/").status_code == 200
     response = survey.response_set.get()
     assert admin_client.get(f"/admin/surveys/response/{response.pk}/delete/").status_code == 403
+
+
+def test_an_administrator_gives_someone_a_role_on_a_survey(admin_client, survey):
+    user = get_user_model().objects.create_user("xiaozhang", password="pw-long-enough-123")
+    response = admin_client.post(
+        "/admin/surveys/surveymembership/add/", {"survey": survey.pk, "user": user.pk, "role": "evaluator"}
+    )
+    assert response.status_code == 302
+    assert survey.surveymembership_set.get().user == user
+    assert "评价人员" in admin_client.get("/admin/surveys/surveymembership/").content.decode()
+
+
+def test_the_audit_log_is_shown_and_cannot_be_changed(admin_client, survey):
+    from surveys.models import AuditEntry
+
+    entry = AuditEntry.objects.create(survey=survey, action="response_excluded", reason="重复提交")
+    assert "重复提交" in admin_client.get("/admin/surveys/auditentry/").content.decode()
+    assert admin_client.post(f"/admin/surveys/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
