@@ -1,7 +1,10 @@
 """A per-survey data token: anything cached from a survey's responses is keyed by it.
 
-Writes replace the token once their transaction commits, so cached scores are never served
-for data that has changed, and no hot row in the database is updated on every submission.
+Reviews, imports, paper entry and restores replace the token once their transaction commits, so
+cached scores are never served for data that has changed, and no hot row in the database is
+updated. A web submission, which only adds a row, does not write here: the score cache's key also
+holds the survey's response count and latest arrival (surveys/scoring.py), which keeps the
+busiest path free of a cache write.
 """
 
 import uuid

@@ -41,12 +41,16 @@ def responses_csv_lines(survey: Survey, *, with_comments: bool = False) -> Itera
     rows = (
         Response.objects.filter(survey=survey)
         .order_by(F("submitted_at").asc(nulls_last=True), "id")
-        .values_list("id", "village_id", "group_id", "age_band_id", "submitted_at", "version_id", "answers", "comment")
+        .values_list(
+            "id", "village_id", "group_id", "age_band_id", "submitted_at", "version_id", "answers", "comment"
+        )
     )
     decoders = {
         pk: {"item_codes": v.item_codes, "option_codes": v.option_codes} for pk, v in versions.items()
     }
-    for rid, village, group, age_band, submitted_at, version_id, encoded, comment in rows.iterator(chunk_size=5000):
+    for rid, village, group, age_band, submitted_at, version_id, encoded, comment in rows.iterator(
+        chunk_size=5000
+    ):
         answers = decode_answers(encoded, **decoders[version_id])
         yield writer.writerow(
             [

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.core.cache import cache
+from django.db.models import Count, Max
 from django.utils import timezone
 
 import stats
@@ -198,8 +199,10 @@ def score_document(
 ) -> dict:
     """The contract's score document for the survey's included responses (§5).
 
-    Cached per survey data token, scheme and method; any change to the responses or the
-    questionnaire makes a new token.
+    Cached per survey data token, scheme and method. Reviews, imports, paper entry and restores
+    replace the token (surveys/cache.py); a web submission only adds a row, so instead of writing
+    to the cache on every submission, the key also holds how many responses the survey has and
+    when the last one arrived (one index-only query per read).
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}")
@@ -207,7 +210,11 @@ def score_document(
     if use_cache:
         scheme_part = hashlib.sha256(json.dumps(scheme_data, sort_keys=True).encode()).hexdigest()[:16]
         stamp = survey.updated_at.isoformat()
-        key = f"score:{survey.pk}:{survey_data_token(survey)}:{stamp}:{scheme_part}:{method}:{lang}"
+        arrived = Response.objects.filter(survey=survey).aggregate(n=Count("pk"), last=Max("received_at"))
+        watermark = f"{arrived['n']}:{arrived['last'].isoformat() if arrived['last'] else '-'}"
+        key = (
+            f"score:{survey.pk}:{survey_data_token(survey)}:{watermark}:{stamp}:{scheme_part}:{method}:{lang}"
+        )
         cached = cache.get(key)
         if cached is not None:
             return cached

@@ -9,9 +9,12 @@ new key at once; an edit made behind the admin's back (a script, the shell) is s
 """
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from surveys.models import QuestionnaireVersion, Quota, Survey
+from django.db import DEFAULT_DB_ALIAS
+
+from surveys.compiled_query import CompiledQuery
+from surveys.models import Group, Invitation, QuestionnaireVersion, Quota, Survey, Village
 from surveys.selectors import SurveyCatalog, survey_catalog
 from surveys.services.questionnaire import questionnaire_version_current
 
@@ -24,21 +27,28 @@ class SurveyState:
     catalog: SurveyCatalog
     version: QuestionnaireVersion
     quotas: tuple[Quota, ...]
+    groups_by_id: dict[int, Group] = field(default_factory=dict)
+    villages_by_id: dict[int, Village] = field(default_factory=dict)
 
 
 _memo: dict[tuple, tuple[float, SurveyState]] = {}
 
 
-def survey_state(survey: Survey) -> SurveyState:
+def survey_state(survey: Survey, *, fresh: bool = False) -> SurveyState:
+    """The survey's state, from this process's memo unless it is older than `TTL_SECONDS`, or
+    `fresh` asks to load it again."""
     key = (survey.pk, survey.created_at, survey.updated_at)
     now = time.monotonic()
     hit = _memo.get(key)
-    if hit is not None and hit[0] > now:
+    if hit is not None and hit[0] > now and not fresh:
         return hit[1]
+    catalog = survey_catalog(survey)
     state = SurveyState(
-        catalog=survey_catalog(survey),
+        catalog=catalog,
         version=questionnaire_version_current(survey=survey),
         quotas=tuple(Quota.objects.filter(survey=survey).select_related("group", "village", "age_band")),
+        groups_by_id={g.pk: g for g in catalog.groups.values()},
+        villages_by_id={v.pk: v for v in catalog.villages.values()},
     )
     if len(_memo) >= _MAX_SURVEYS:
         _memo.clear()
@@ -49,3 +59,45 @@ def survey_state(survey: Survey) -> SurveyState:
 def survey_state_forget() -> None:
     """Forget everything (tests that edit a questionnaire behind the admin's back)."""
     _memo.clear()
+
+
+# What a submission reads of its invitation and survey; the other fields (titles, the scoring
+# scheme) are left deferred, loaded by Django only if something asks for them.
+_INVITATION_FIELDS = [
+    "id", "survey_id", "token", "group_id", "village_id", "single_use", "is_active", "opens_at", "closes_at"
+]  # fmt: skip
+_SURVEY_FIELDS = ["id", "slug", "status", "allow_shared_device", "created_at", "updated_at"]
+_invitation_query = CompiledQuery(
+    lambda token: (
+        Invitation.objects.filter(token=token)
+        .order_by()
+        .values_list(*_INVITATION_FIELDS, *(f"survey__{name}" for name in _SURVEY_FIELDS))
+    ),
+    1,
+    sample=["token"],
+)
+
+
+def submission_invitation(token: str) -> tuple[Invitation, SurveyState] | None:
+    """The invitation of a submission and its survey, read fresh in one fixed query (so a closed
+    survey or a deactivated link is refused at once), with the survey's state; the invitation's
+    group and village come from that state. None for an unknown token.
+    """
+    rows = _invitation_query.rows(token)
+    if not rows:
+        return None
+    row = rows[0]
+    split = len(_INVITATION_FIELDS)
+    invitation = Invitation.from_db(DEFAULT_DB_ALIAS, _INVITATION_FIELDS, row[:split])
+    survey = Survey.from_db(DEFAULT_DB_ALIAS, _SURVEY_FIELDS, row[split:])
+    state = survey_state(survey)
+    if invitation.group_id not in state.groups_by_id or (
+        invitation.village_id and invitation.village_id not in state.villages_by_id
+    ):  # a group or village added since the memo was made, behind the admin's back
+        state = survey_state(survey, fresh=True)
+    group = state.groups_by_id[invitation.group_id]
+    village = state.villages_by_id[invitation.village_id] if invitation.village_id else None
+    invitation.survey = survey
+    invitation.group = group
+    invitation.village = village
+    return invitation, state

@@ -13,7 +13,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
-from surveys.models import Invitation, Response
+from surveys.models import Response
 from surveys.ratelimit import submission_allowed
 from surveys.services.submission import (
     DEVICE_COOKIE,
@@ -24,6 +24,7 @@ from surveys.services.submission import (
     invitation_refusal,
     response_submit,
 )
+from surveys.survey_state import submission_invitation
 
 
 class ResponseSubmitInputSerializer(serializers.Serializer):
@@ -62,6 +63,8 @@ class ResponseSubmitOutputSerializer(serializers.Serializer):
     response_id = serializers.UUIDField(source="id")
     received_at = serializers.DateTimeField()
 
+
+_RECEIVED_AT = serializers.DateTimeField()
 
 _DETAIL = inline_serializer(
     "SubmissionProblem", {"detail": serializers.CharField(), "code": serializers.CharField()}
@@ -142,14 +145,11 @@ class ResponseSubmitApi(APIView):
         if not serializer.is_valid():
             return ApiResponse({"errors": _flatten(serializer.errors)}, status=status.HTTP_400_BAD_REQUEST)
         data = serializer.validated_data
-        invitation = (
-            Invitation.objects.select_related("survey", "group", "village")
-            .filter(token=data["invitation"])
-            .first()
-        )
-        if invitation is None:
+        found = submission_invitation(data["invitation"])
+        if found is None:
             refusal = invitation_refusal(None)
             return _problem(status.HTTP_403_FORBIDDEN, refusal.code, refusal.message)
+        invitation, state = found
         payload = ResponsePayload(
             response_id=data["response_id"],
             answers=data["answers"],
@@ -161,7 +161,11 @@ class ResponseSubmitApi(APIView):
         device = data.get("device") or request.COOKIES.get(DEVICE_COOKIE, "")
         try:
             response, created = response_submit(
-                invitation=invitation, payload=payload, device=device[:100], source=Response.Source.WEB
+                invitation=invitation,
+                payload=payload,
+                device=device[:100],
+                source=Response.Source.WEB,
+                state=state,
             )
         except SubmissionInvalid as exc:
             return ApiResponse({"errors": exc.errors}, status=status.HTTP_400_BAD_REQUEST)
@@ -174,7 +178,11 @@ class ResponseSubmitApi(APIView):
                 f"答卷编号 {payload.response_id} 已用于另一份内容不同的答卷（{', '.join(exc.differences)}），"
                 "先提交的那份已保存。",
             )
-        body = ResponseSubmitOutputSerializer(response).data
+        # The documented ResponseSubmitOutputSerializer's two fields, without a serializer per request.
+        body = {
+            "response_id": str(response.pk),
+            "received_at": _RECEIVED_AT.to_representation(response.received_at),
+        }
         return ApiResponse(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @staticmethod

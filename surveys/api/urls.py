@@ -9,14 +9,18 @@ from surveys.api.submission import ResponseSubmitApi
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
-    path("docs/swagger/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs-swagger"),
+    path(
+        "docs/swagger/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs-swagger"
+    ),
     path("responses/", ResponseSubmitApi.as_view(), name="api-responses"),
     path("surveys/<slug:slug>/score/", ScoreView.as_view(), name="api-survey-score"),
     path("surveys/<slug:slug>/scheme/", SchemeView.as_view(), name="api-survey-scheme"),
     path("surveys/<slug:slug>/compare/<slug:other>/", CompareView.as_view(), name="api-survey-compare"),
     path("surveys/<slug:slug>/progress/", SurveyProgressView.as_view(), name="api-survey-progress"),
     *(
-        path(f"surveys/<slug:slug>/report.{fmt}", download_view(fmt).as_view(), name=f"api-survey-report-{fmt}")
+        path(
+            f"surveys/<slug:slug>/report.{fmt}", download_view(fmt).as_view(), name=f"api-survey-report-{fmt}"
+        )
         for fmt in ("xlsx", "pdf", "csv", "sav")
     ),
 ]

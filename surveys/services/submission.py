@@ -1,28 +1,31 @@
 """Storing one respondent's submission (contract §6): never lost, never counted twice.
 
 The id of a response is made on the respondent's phone, and the database's primary key on it
-decides whether a submission is new: two identical retries that arrive at the same moment both
-pass the "already stored?" look-up, but only one INSERT can win. The loser's IntegrityError is
-caught inside a savepoint, the winner's row is read back and compared: the same content is a
-retry (answered 200), other content is a conflict (409). The look-up before the insert is only
-there to spare the database a failing INSERT in the common retry case.
+decides whether a submission is new: of two identical requests arriving at the same moment only
+one INSERT can win. The loser's IntegrityError is caught, the winner's row is read back and
+compared: the same content is a retry (answered 200), other content is a conflict (409). There
+is no "already stored?" look-up before the insert: the primary key answers that for free, and a
+retry is the rare case.
 """
 
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from surveys.answers import decode_answers, encode_answers
-from surveys.cache import survey_data_changed
+from surveys.compiled_query import CompiledInsert
 from surveys.models import Invitation, Response
 from surveys.services.quality import recent_durations_cached, response_flags_compute
-from surveys.survey_state import survey_state
+from surveys.survey_state import SurveyState, survey_state
 
 COMMENT_MAX_LENGTH = 2000
+# The hot path's INSERT, compiled once (the same SQL and values as save(force_insert=True)).
+_RESPONSE_INSERT = CompiledInsert(Response)
 # The phone's random marker travels in this cookie (and in the API's "device" field).
 DEVICE_COOKIE = "sv_device"
 
@@ -214,17 +217,19 @@ def response_submit(
     payload: ResponsePayload,
     device: str = "",
     source: str = Response.Source.API,
+    state: SurveyState | None = None,
 ) -> tuple[Response, bool]:
     """Store a respondent's answers; returns (response, created).
 
     created is False for a retry of a response already stored with the same content.
     Raises SubmissionRefused (closed, used up, this phone already answered), SubmissionInvalid
     (unknown codes, missing answers) or SubmissionConflict (same id, other content).
-    `device` is the phone's random marker as sent; only its keyed hash is stored.
+    `device` is the phone's random marker as sent; only its keyed hash is stored. `state`: the
+    survey's state when the caller already has it (see `submission_invitation`).
     """
     payload = _normalised(payload)
     survey = invitation.survey
-    state = survey_state(survey)
+    state = state or survey_state(survey)
     catalog, version = state.catalog, state.version
     try:
         refusal = invitation_refusal(invitation)
@@ -241,9 +246,36 @@ def response_submit(
             return _retry_or_conflict(stored, invitation=invitation, payload=payload)
         raise
     digest = device_digest(survey_id=survey.pk, marker=device)
-
+    check_device = bool(digest) and not survey.allow_shared_device
+    response = Response(
+        id=payload.response_id,
+        survey=survey,
+        version=version,
+        invitation=invitation,
+        group=invitation.group,
+        village=invitation.village,
+        age_band=catalog.age_bands[payload.age_band] if payload.age_band else None,
+        answers=encode_answers(
+            payload.answers, item_codes=version.item_codes, option_codes=version.option_codes
+        ),
+        comment=payload.comment,
+        started_at=payload.started_at,
+        submitted_at=payload.submitted_at or timezone.now(),
+        source=source,
+        device=digest,
+    )
+    # Flags are worked out before the insert and stored with it: a response is never seen
+    # without its data-quality flags, and no second write is needed.
+    response.flags = response_flags_compute(
+        response=response, quotas=state.quotas, durations=recent_durations_cached(survey)
+    )
+    # A transaction only where something must be checked under a lock; otherwise the INSERT
+    # alone, in autocommit, is all there is to write (and nothing to roll back when the primary
+    # key refuses it). Inside a caller's transaction, atomic() makes a savepoint, so a refused
+    # insert cannot break the caller's transaction either.
+    needs_transaction = invitation.single_use or check_device or connection.in_atomic_block
     try:
-        with transaction.atomic():
+        with transaction.atomic() if needs_transaction else nullcontext():
             if invitation.single_use:
                 # Serialise the submissions of this one invitation, so that two different
                 # responses arriving together cannot both find it unused.
@@ -259,41 +291,17 @@ def response_submit(
                         return _retry_or_conflict(stored, invitation=invitation, payload=payload)
                     raise SubmissionRefused("used_up", USED_UP)
             if (
-                digest
-                and not survey.allow_shared_device
+                check_device
                 and Response.objects.filter(survey=survey, device=digest)
                 .exclude(pk=payload.response_id)
                 .exists()
             ):
                 raise SubmissionRefused("device_used", DEVICE_USED)
-            response = Response(
-                id=payload.response_id,
-                survey=survey,
-                version=version,
-                invitation=invitation,
-                group=invitation.group,
-                village=invitation.village,
-                age_band=catalog.age_bands[payload.age_band] if payload.age_band else None,
-                answers=encode_answers(
-                    payload.answers, item_codes=version.item_codes, option_codes=version.option_codes
-                ),
-                comment=payload.comment,
-                started_at=payload.started_at,
-                submitted_at=payload.submitted_at or timezone.now(),
-                source=source,
-                device=digest,
-            )
-            # Flags are worked out before the insert and stored with it: a response is never seen
-            # without its data-quality flags, and no second write is needed.
-            response.flags = response_flags_compute(
-                response=response, quotas=state.quotas, durations=recent_durations_cached(survey)
-            )
-            # The insert is the transaction's last statement: when the primary key refuses it (a
-            # retry, or two identical requests at once), the whole transaction rolls back with
-            # nothing else in it, so no savepoint is needed. force_insert: an existing id must
-            # fail, never be overwritten by an UPDATE.
-            response.save(force_insert=True)
-            survey_data_changed(survey)
+            # The insert is the last statement: when the primary key refuses it (a retry, or two
+            # identical requests at once), the transaction rolls back with nothing else in it.
+            # Always an INSERT: an existing id must fail, never be overwritten by an UPDATE.
+            # No cache write: the score cache sees a new row by its count (surveys/scoring.py).
+            _RESPONSE_INSERT.insert(response)
     except IntegrityError:
         stored = _stored(payload.response_id)
         if stored is None:

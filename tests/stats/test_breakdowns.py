@@ -88,7 +88,9 @@ def test_a_survey_without_age_bands_or_villages_still_scores(method):
     assert no_bands.by_age_band == [] and len(no_bands.by_village) == 2
     assert no_bands.composite.score == pytest.approx(full.composite.score)
     flat = score(
-        tiny_matrix(age_band=None, age_band_codes=[], village=None, village_codes=[], group_clustered=[False, False]),
+        tiny_matrix(
+            age_band=None, age_band_codes=[], village=None, village_codes=[], group_clustered=[False, False]
+        ),
         default_scheme(),
         method=method,
     )

@@ -138,5 +138,7 @@ def test_the_audit_log_is_shown_and_cannot_be_changed(admin_client, survey):
 
     entry = AuditEntry.objects.create(survey=survey, action="response_excluded", reason="重复提交")
     assert "重复提交" in admin_client.get("/admin/surveys/auditentry/").content.decode()
-    assert admin_client.post(f"/admin/surveys/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert (
+        admin_client.post(f"/admin/surveys/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    )
     assert AuditEntry.objects.filter(pk=entry.pk).exists()

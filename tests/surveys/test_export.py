@@ -83,7 +83,7 @@ def test_the_command_writes_to_standard_output(survey, capsys):
 def test_comments_are_exported_on_request_and_read_back(survey):
     rid = uuid.uuid4()
     header = HEADER + ",comment"
-    body = f"{header}\n{csv_row(rid)},\"路灯不亮，请修一下\"\n"
+    body = f'{header}\n{csv_row(rid)},"路灯不亮，请修一下"\n'
     responses_import_text(survey=survey, text=body)
     assert Response.objects.get(id=rid).comment == "路灯不亮，请修一下"
     exported = "".join(responses_csv_lines(survey, with_comments=True))

@@ -8,9 +8,11 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from surveys.models import Item, Response
+from surveys.cache import survey_data_token
+from surveys.models import Invitation, Item, Response
 from surveys.scoring import score_document, survey_matrix
 from surveys.services.response_import import responses_import_text
+from surveys.services.submission import ResponsePayload, response_submit
 from tests.factories import csv_row, csv_text
 
 pytestmark = pytest.mark.django_db
@@ -110,9 +112,28 @@ def test_a_cached_score_is_served_until_the_responses_change(survey, django_capt
     with CaptureQueriesContext(connection) as cached:
         again = score_document(survey)
     assert again == first
-    assert not any("surveys_response" in q["sql"] for q in cached.captured_queries)
+    # Served from the cache: the answers are not read, only the survey's count and last arrival.
+    response_queries = [q["sql"] for q in cached.captured_queries if "surveys_response" in q["sql"]]
+    assert len(response_queries) == 1 and '"answers"' not in response_queries[0]
     with django_capture_on_commit_callbacks(execute=True):
         responses_import_text(survey=survey, text=csv_text(csv_row(answers=("dissatisfied",) * 3)))
+    assert score_document(survey)["composite"]["n"] == 5
+
+
+def test_a_web_submission_is_scored_at_once_without_a_cache_write(survey):
+    _load(survey)
+    assert score_document(survey)["composite"]["n"] == 4
+    invitation = Invitation.objects.get(token="hill-2024-east")
+    token = survey_data_token(survey)
+    response_submit(
+        invitation=invitation,
+        payload=ResponsePayload(
+            response_id=uuid.uuid4(),
+            answers={"income": "dissatisfied", "roads": "dissatisfied", "water": "dissatisfied"},
+            age_band="18-44",
+        ),
+    )
+    assert survey_data_token(survey) == token
     assert score_document(survey)["composite"]["n"] == 5
 
 
