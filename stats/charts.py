@@ -34,10 +34,13 @@ class ChartFontMissing(RuntimeError):
 
 @lru_cache(maxsize=1)
 def cjk_font() -> str:
-    """The path of the Noto Sans CJK SC font file, or ChartFontMissing with what to install."""
-    for entry in font_manager.fontManager.ttflist:
-        if entry.name == CJK_FAMILY:
-            return entry.fname
+    """The path of the Noto Sans CJK SC font file that regular text is drawn with (matplotlib's own
+    matching, so the Regular face, not whichever weight its font list happens to hold first), or
+    ChartFontMissing with what to install."""
+    if any(entry.name == CJK_FAMILY for entry in font_manager.fontManager.ttflist):
+        return str(
+            font_manager.findfont(font_manager.FontProperties(family=CJK_FAMILY), fallback_to_default=False)
+        )
     raise ChartFontMissing(
         f"图表需要中文字体 {CJK_FAMILY}，但本机没有安装。请运行 scripts/system-deps（Debian 包 fonts-noto-cjk），"
         f"然后删除 matplotlib 的字体缓存（~/.cache/matplotlib）后重试。"

@@ -228,3 +228,44 @@ def test_an_imported_straight_liner_is_flagged(survey):
     response = make_response(survey, answers="00000")
     assert responses_flags_apply(survey=survey, response_ids=[response.pk]) == 1
     assert codes(Response.objects.get(pk=response.pk).flags) == ["straight_lining"]
+
+
+@pytest.mark.parametrize(
+    ("quota_village", "quota_age_band", "target", "expected"),
+    [
+        ("east", "18-44", 3, ["over_quota"]),  # the cell itself: 3 already there
+        ("east", None, 5, []),  # the village across age bands: 4 of 5
+        ("east", None, 4, ["over_quota"]),
+        (None, None, 6, ["over_quota"]),  # the whole group: 3 + 1 + 2 west = 6 of 6
+        (None, None, 7, []),
+    ],
+)
+def test_a_response_arriving_now_is_counted_against_every_kind_of_quota(
+    survey, quota_village, quota_age_band, target, expected
+):
+    # One query for the narrowest cell holding every covering quota, for a response not yet
+    # stored; the same verdict as for a stored response counted by its arrival time.
+    Quota.objects.all().delete()
+    group = survey.group_set.get(code="villager")
+    Quota.objects.create(
+        survey=survey,
+        group=group,
+        village=survey.village_set.get(code=quota_village) if quota_village else None,
+        age_band=survey.ageband_set.get(code=quota_age_band) if quota_age_band else None,
+        target=target,
+    )
+    for n in range(3):
+        make_response(survey, received_at=T0 + timedelta(minutes=n))
+    make_response(survey, age_band="45+", received_at=T0 + timedelta(minutes=4))
+    make_response(survey, village="west", received_at=T0 + timedelta(minutes=5))
+    make_response(survey, village="west", received_at=T0 + timedelta(minutes=6))
+    make_response(survey, received_at=T0 + timedelta(minutes=7), excluded=True)
+    make_response(survey, group="staff", village=None, age_band=None, received_at=T0 + timedelta(minutes=8))
+
+    arriving = make_response(survey, received_at=T0 + timedelta(hours=1))
+    stored_verdict = codes(response_flags_compute(response=arriving))
+    arriving.delete()
+    arriving._state.adding = True  # as the submission path has it: built, not yet stored
+    arriving_verdict = codes(response_flags_compute(response=arriving))
+
+    assert arriving_verdict == stored_verdict == expected
