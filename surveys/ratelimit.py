@@ -28,10 +28,14 @@ def _hashed(value: str) -> str:
     return salted_hmac("surveys.ratelimit", value, algorithm="sha256").hexdigest()[:32]
 
 
+def _window_key(scope: str, value: str, seconds: int) -> str:
+    """The counter of the current fixed window for this scope and (hashed) value."""
+    return f"rl:{scope}:{_hashed(value)}:{int(time.time() // seconds)}"
+
+
 def _hit(scope: str, value: str, limit: int, seconds: int) -> bool:
     """Count one request; True while the window's count stays within the limit."""
-    window = int(time.time() // seconds)
-    key = f"rl:{scope}:{_hashed(value)}:{window}"
+    key = _window_key(scope, value, seconds)
     # incr() first: one round trip for every request but the window's first.
     try:
         count = cache.incr(key)
@@ -72,8 +76,7 @@ def _redis_count():
 
 
 def _hits_redis(count, counters: list[tuple[str, str, int, int]]) -> bool:
-    now = time.time()
-    keys = [f"rl:{scope}:{_hashed(value)}:{int(now // seconds)}" for scope, value, _l, seconds in counters]
+    keys = [_window_key(scope, value, seconds) for scope, value, _limit, seconds in counters]
     counts = count(keys=keys, args=[seconds + 1 for *_rest, seconds in counters])
     return all(n <= limit for n, (_s, _v, limit, _sec) in zip(counts, counters, strict=True))
 

@@ -9,7 +9,7 @@ new key at once; an edit made behind the admin's back (a script, the shell) is s
 """
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS
 
@@ -27,8 +27,8 @@ class SurveyState:
     catalog: SurveyCatalog
     version: QuestionnaireVersion
     quotas: tuple[Quota, ...]
-    groups_by_id: dict[int, Group] = field(default_factory=dict)
-    villages_by_id: dict[int, Village] = field(default_factory=dict)
+    groups_by_id: dict[int, Group]
+    villages_by_id: dict[int, Village]
 
 
 _memo: dict[tuple, tuple[float, SurveyState]] = {}
