@@ -1,14 +1,19 @@
 """Load: 20,000 responses (10% of them sent twice) through gunicorn into PostgreSQL, against the floor.
 
     .venv/bin/python bench/load_submit.py [--responses 20000] [--retries 2000] [--concurrency 32] [--workers 4]
+                                          [--round-trips [redis,invitation,cell]]
 
 A fresh database (manyidu_load on 127.0.0.1:5432, dropped and made again) with the fixture
 survey; gunicorn serves the real site (bench/load_settings.py: production settings, the
 submission rate limits raised, Redis as the cache unless --no-redis), and a bounded asyncio
 client submits the responses with `concurrency` connections. Then the same payloads go to the
 floor (bench/floor_site.py: a bare view that parses the JSON and inserts one row) on the same
-gunicorn configuration. Checks: only 201 and 200 answers, one 201 per unique response, the
-stored ids exactly the unique ones sent. Prints p50/p99 latency, throughput and the ratio.
+gunicorn configuration. With --round-trips, a third phase runs the floor view after it has made
+a submission's round trips to Redis and the database (bench/floor_round_trips.py): what those
+round trips alone cost, without any of the endpoint's work in Python. Checks: only 201 and 200
+answers, one 201 per unique response, the stored ids exactly the unique ones sent. Prints p50/p99
+latency, throughput, the ratios, and the CPU time per request spent by gunicorn's workers, by
+PostgreSQL and Redis (their server processes on this machine, read from /proc) and by the client.
 """
 
 import argparse
@@ -20,7 +25,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.loadlib import Server, free_port, payloads, prepare, run, stored_ids  # noqa: E402
+from bench.loadlib import (  # noqa: E402
+    Server,
+    clear_floor,
+    cpu_by_process,
+    free_port,
+    payloads,
+    prepare,
+    run,
+    settled,
+    stored_ids,
+)
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/manyidu_load"
 
@@ -29,13 +44,17 @@ def phase(name: str, env: dict, settings: str, jobs, args, table: str) -> dict:
     server = Server(env, settings, free_port(), args.workers)
     server.start()
     try:
+        settled(server)
+        cpu_before = cpu_by_process(server)
         outcome = asyncio.run(
             run(server.port, jobs, concurrency=args.concurrency, deadline_seconds=args.deadline)
         )
+        cpu_after = cpu_by_process(server)  # before the workers stop and take their times with them
     finally:
         server.stop()
     stored = stored_ids(args.database, table)
-    return {"name": name, "outcome": outcome, "stored": stored}
+    cpu = {key: cpu_after[key] - cpu_before[key] for key in cpu_after}
+    return {"name": name, "outcome": outcome, "stored": stored, "cpu": cpu}
 
 
 def report(result: dict, unique: set[str], retries: int) -> bool:
@@ -54,6 +73,12 @@ def report(result: dict, unique: set[str], retries: int) -> bool:
         f"answers {dict(sorted(outcome.statuses.items()))}  errors {outcome.errors}  "
         f"stored {len(result['stored'])}/{len(unique)} unique  {'OK' if ok else 'FAILED'}"
     )
+    per_request = {key: seconds / outcome.requests * 1000 for key, seconds in result["cpu"].items()}
+    print(
+        f"{'':12} CPU per request: "
+        + ", ".join(f"{key} {ms:.2f} ms" for key, ms in per_request.items())
+        + f"; all {sum(per_request.values()):.2f} ms"
+    )
     result["throughput"] = throughput
     return ok
 
@@ -67,6 +92,14 @@ def main() -> None:
     parser.add_argument("--database", default=DEFAULT_DB)
     parser.add_argument("--no-redis", action="store_true", help="the database cache instead of Redis")
     parser.add_argument("--deadline", type=float, default=900, help="seconds per phase, at most")
+    parser.add_argument(
+        "--round-trips",
+        nargs="?",
+        const="redis,invitation,cell",
+        metavar="LIST",
+        help="also run the floor with a submission's round trips: redis, invitation, cell (default all; "
+        "bench/floor_round_trips.py)",
+    )
     args = parser.parse_args()
     retries = args.responses // 10 if args.retries is None else args.retries
     jobs, unique = payloads(args.responses, retries)
@@ -89,9 +122,19 @@ def main() -> None:
             redis.Redis.from_url(env["REDIS_URL"]).flushdb()
         floor = phase("floor", env, "bench.floor_site", jobs, args, "bench_floor_row")
         floor_ok = report(floor, unique, retries)
+        if args.round_trips:
+            clear_floor(args.database)
+            trips_env = {**env, "FLOOR_ROUND_TRIPS": args.round_trips}
+            trips = phase("round trips", trips_env, "bench.floor_round_trips", jobs, args, "bench_floor_row")
+            floor_ok = report(trips, unique, retries) and floor_ok
         submit = phase("submission", env, "bench.load_settings", jobs, args, "surveys_response")
         submit_ok = report(submit, unique, retries)
         ratio = submit["throughput"] / floor["throughput"]
+        if args.round_trips:
+            print(
+                f"floor with round trips ({args.round_trips}) / floor = "
+                f"{trips['throughput'] / floor['throughput']:.0%}"
+            )
         print(f"submission / floor = {ratio:.0%} (target ≥ 70%)")
     if not (floor_ok and submit_ok):
         sys.exit(1)

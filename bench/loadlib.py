@@ -61,6 +61,16 @@ def prepare(url: str, env: dict) -> None:
         connection.execute(CREATE_TABLE)
 
 
+def clear_floor(url: str) -> None:
+    """Empty the floor's table, for another floor phase on the same payloads."""
+    import psycopg
+
+    from bench.floor_site import TABLE
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f"TRUNCATE {TABLE}")
+
+
 def stored_ids(url: str, table: str = "surveys_response") -> set[str]:
     import psycopg
 
@@ -115,6 +125,65 @@ class Server:
         """kill -9 the master and all its workers at once (their process group is the master's pid)."""
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
+
+
+# --- CPU by process, from /proc (Linux) ----------------------------------------------------------
+
+
+def _cpu_seconds(pid: int) -> float:
+    """user + system CPU time so far of a process and of its children that have ended (0 for a
+    process that is gone): PostgreSQL's server ends a connection's process when the connection
+    closes, and its time then shows up in the parent's."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return sum(int(fields[i]) for i in (11, 12, 13, 14)) / os.sysconf("SC_CLK_TCK")
+
+
+def _command(pid: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def cpu_by_process(server: "Server") -> dict[str, float]:
+    """CPU seconds so far of the server's workers (its process group), of PostgreSQL's and Redis's
+    server processes on this machine, and of this process (the load client)."""
+    totals = {"gunicorn": 0.0, "postgres": 0.0, "redis": 0.0}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        pid = int(entry)
+        try:
+            group = os.getpgid(pid)
+        except OSError:
+            continue
+        if server.process is not None and group == server.process.pid:
+            totals["gunicorn"] += _cpu_seconds(pid)
+        else:
+            command = _command(entry)
+            if command.startswith("postgres") or "/postgres" in command.split(" ", 1)[0]:
+                totals["postgres"] += _cpu_seconds(pid)
+            elif command.startswith(("redis-server", "/usr/bin/redis-server")):
+                totals["redis"] += _cpu_seconds(pid)
+    own = os.times()
+    totals["client"] = own.user + own.system
+    return totals
+
+
+def settled(server: "Server", seconds: float = 1.0, timeout: float = 60) -> None:
+    """Wait until every worker has started and loaded the application (its CPU time stops
+    growing), so that start-up is not counted against the requests."""
+    deadline = time.monotonic() + timeout
+    before = -1.0
+    while time.monotonic() < deadline:
+        now = cpu_by_process(server)["gunicorn"]
+        if now == before:
+            return
+        before = now
+        time.sleep(seconds)
 
 
 def free_port() -> int:

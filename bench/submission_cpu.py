@@ -30,6 +30,7 @@ WARM_UP = 50
 
 # (module, attribute, label): the submission endpoint's steps, timed where the view calls them.
 STEPS = [
+    ("surveys.api.submission", "payload_read", "input check (payload_read)"),
     ("surveys.api.submission", "submission_allowed", "rate limits (Redis)"),
     ("surveys.api.submission", "submission_invitation", "invitation + survey (1 query)"),
     ("surveys.api.submission", "response_submit", "response_submit (all of it)"),

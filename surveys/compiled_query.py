@@ -9,14 +9,16 @@ quoting and parameter adaptation included), and each later run only executes tha
 the same value converters the ORM would (datetimes on SQLite, JSON, booleans).
 
 Only for querysets whose SQL does not depend on the values: filters on equality with
-placeholders (strings or integers), never `__in` a list of varying length or a None that would
-become IS NULL. Constants written into the queryset (excluded=False) stay as they are.
+placeholders (strings, integers or UUIDs), never `__in` a list of varying length or a None that
+would become IS NULL. Constants written into the queryset (excluded=False) stay as they are.
 """
 
+import uuid
 from collections.abc import Callable, Sequence
 
 from django.db import connections
 from django.db.models import QuerySet, sql
+from django.db.models.constants import OnConflict
 
 
 class _Placeholder:
@@ -49,13 +51,14 @@ class CompiledQuery:
         queryset = self._build(*markers).using(using)
         compiler = queryset.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
-        # Each compiled parameter is either a placeholder's (its index) or a constant of the
-        # query itself, such as excluded=False (kept as it is).
+        # Each compiled parameter is either a placeholder's (its index, and how the backend
+        # wants the value: as it is, or a UUID as 32 hex digits where there is no uuid type) or
+        # a constant of the query itself, such as excluded=False (kept as it is).
         order = []
         for param in params:
-            matches = [i for i, marker in enumerate(markers) if _same(param, marker)]
-            order.append((True, matches[0]) if matches else (False, param))
-        missing = set(range(self._arity)) - {index for is_placeholder, index in order if is_placeholder}
+            matches = [(i, form) for i, marker in enumerate(markers) if (form := _form(param, marker))]
+            order.append(matches[0] if matches else (None, param))
+        missing = set(range(self._arity)) - {index for index, _ in order if index is not None}
         if missing:
             raise ValueError(f"placeholders {sorted(missing)} do not reach the compiled query")
         converters = compiler.get_converters([column for column, _, _ in compiler.select])
@@ -68,8 +71,12 @@ class CompiledQuery:
             raise TypeError(f"expected {self._arity} values, got {len(values)}")
         compiled = self._compiled.get(using) or self._compile(using)
         sql, order, compiler, converters = compiled
+        params = [
+            ref if index is None else values[index] if ref is _AS_IS else values[index].hex
+            for index, ref in order
+        ]
         with connections[using].cursor() as cursor:
-            cursor.execute(sql, [values[ref] if is_placeholder else ref for is_placeholder, ref in order])
+            cursor.execute(sql, params)
             fetched = cursor.fetchall()
         if converters:
             return [tuple(row) for row in compiler.apply_converters(fetched, converters)]
@@ -84,11 +91,23 @@ def _marker(sample: object, index: int) -> object:
         return -(10**15) - index
     if isinstance(sample, str):
         return f"\x00compiled-query-placeholder-{index}\x00"
+    if isinstance(sample, uuid.UUID):
+        return uuid.UUID(int=0xC0_4D1ED_0000 + index)
     raise TypeError(f"placeholders of type {type(sample).__name__} are not supported")
 
 
-def _same(param: object, marker: object) -> bool:
-    return type(param) is type(marker) and param == marker
+_AS_IS = "as is"
+_HEX = "hex"
+
+
+def _form(param: object, marker: object) -> str | None:
+    """How a compiled parameter holds the marker: _AS_IS, _HEX (a UUID on a database without a
+    uuid type, such as SQLite) or None when it is not this marker."""
+    if type(param) is type(marker) and param == marker:
+        return _AS_IS
+    if isinstance(marker, uuid.UUID) and param == marker.hex:
+        return _HEX
+    return None
 
 
 class CompiledInsert:
@@ -96,17 +115,21 @@ class CompiledInsert:
 
     Each run prepares the values exactly as `Model.save(force_insert=True)` does (each field's
     `pre_save` and `get_db_prep_save`, through the ORM's own insert compiler) and executes the
-    stored SQL. No signals are sent: only for models that have no receivers. A primary key that
-    is already taken raises IntegrityError, as with save().
+    stored SQL. No signals are sent: only for models that have no receivers.
+
+    With `ignore_conflicts`, a row whose primary key (or another unique value) is already taken
+    is not inserted, without an error, as with bulk_create(ignore_conflicts=True): `insert`
+    returns False. Otherwise such a row raises IntegrityError, as with save().
     """
 
-    def __init__(self, model):
+    def __init__(self, model, *, ignore_conflicts: bool = False):
         self._model = model
         self._fields = [f for f in model._meta.concrete_fields]
+        self._on_conflict = OnConflict.IGNORE if ignore_conflicts else None
         self._compiled: dict[str, tuple] = {}
 
     def _compile(self, using: str, instance):
-        query = sql.InsertQuery(self._model)
+        query = sql.InsertQuery(self._model, on_conflict=self._on_conflict)
         query.insert_values(self._fields, [instance])
         compiler = query.get_compiler(using=using)
         statements = compiler.as_sql()
@@ -116,10 +139,14 @@ class CompiledInsert:
         self._compiled[using] = compiled
         return compiled
 
-    def insert(self, instance, using: str = "default") -> None:
+    def insert(self, instance, using: str = "default") -> bool:
+        """Insert the instance; False when a conflict was ignored (nothing stored)."""
         sql_text, compiler = self._compiled.get(using) or self._compile(using, instance)
         params = [compiler.prepare_value(f, compiler.pre_save_val(f, instance)) for f in self._fields]
         with connections[using].cursor() as cursor:
             cursor.execute(sql_text, params)
-        instance._state.adding = False
-        instance._state.db = using
+            inserted = cursor.rowcount == 1
+        if inserted:
+            instance._state.adding = False
+            instance._state.db = using
+        return inserted

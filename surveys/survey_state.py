@@ -9,12 +9,12 @@ new key at once; an edit made behind the admin's back (a script, the shell) is s
 """
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import DEFAULT_DB_ALIAS
 
 from surveys.compiled_query import CompiledQuery
-from surveys.models import Group, Invitation, QuestionnaireVersion, Quota, Survey, Village
+from surveys.models import AgeBand, Group, Invitation, QuestionnaireVersion, Quota, Survey, Village
 from surveys.selectors import SurveyCatalog, survey_catalog
 from surveys.services.questionnaire import questionnaire_version_current
 
@@ -29,6 +29,25 @@ class SurveyState:
     quotas: tuple[Quota, ...]
     groups_by_id: dict[int, Group]
     villages_by_id: dict[int, Village]
+    age_bands_by_id: dict[int, AgeBand]
+    _covering: dict[tuple, tuple[Quota, ...]] = field(default_factory=dict, repr=False, compare=False)
+
+    def quotas_covering(
+        self, group_id: int, village_id: int | None, age_band_id: int | None
+    ) -> tuple[Quota, ...]:
+        """The quotas whose cell holds a response of this group, village and age band (worked
+        out once per cell and kept with the state)."""
+        key = (group_id, village_id, age_band_id)
+        covering = self._covering.get(key)
+        if covering is None:
+            covering = self._covering[key] = tuple(
+                q
+                for q in self.quotas
+                if q.group_id == group_id
+                and q.village_id in (None, village_id)
+                and q.age_band_id in (None, age_band_id)
+            )
+        return covering
 
 
 _memo: dict[tuple, tuple[float, SurveyState]] = {}
@@ -49,6 +68,7 @@ def survey_state(survey: Survey, *, fresh: bool = False) -> SurveyState:
         quotas=tuple(Quota.objects.filter(survey=survey).select_related("group", "village", "age_band")),
         groups_by_id={g.pk: g for g in catalog.groups.values()},
         villages_by_id={v.pk: v for v in catalog.villages.values()},
+        age_bands_by_id={a.pk: a for a in catalog.age_bands.values()},
     )
     if len(_memo) >= _MAX_SURVEYS:
         _memo.clear()

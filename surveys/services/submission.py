@@ -2,10 +2,10 @@
 
 The id of a response is made on the respondent's phone, and the database's primary key on it
 decides whether a submission is new: of two identical requests arriving at the same moment only
-one INSERT can win. The loser's IntegrityError is caught, the winner's row is read back and
-compared: the same content is a retry (answered 200), other content is a conflict (409). There
-is no "already stored?" look-up before the insert: the primary key answers that for free, and a
-retry is the rare case.
+one INSERT can win. The loser's insert stores nothing (ON CONFLICT DO NOTHING), the winner's row
+is read back and compared: the same content is a retry (answered 200), other content is a
+conflict (409). There is no "already stored?" look-up before the insert: the primary key answers
+that for free, and a retry is the rare case.
 """
 
 import uuid
@@ -13,19 +13,20 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from surveys.answers import decode_answers, encode_answers
-from surveys.compiled_query import CompiledInsert
+from surveys.compiled_query import CompiledInsert, CompiledQuery
 from surveys.models import Invitation, Response
 from surveys.services.quality import recent_durations_cached, response_flags_compute
 from surveys.survey_state import SurveyState, survey_state
 
 COMMENT_MAX_LENGTH = 2000
-# The hot path's INSERT, compiled once (the same SQL and values as save(force_insert=True)).
-_RESPONSE_INSERT = CompiledInsert(Response)
+# The hot path's INSERT, compiled once (the same SQL and values as save(force_insert=True)); a
+# taken id inserts nothing (ON CONFLICT DO NOTHING / INSERT OR IGNORE) and is read back.
+_RESPONSE_INSERT = CompiledInsert(Response, ignore_conflicts=True)
 # The phone's random marker travels in this cookie (and in the API's "device" field).
 DEVICE_COOKIE = "sv_device"
 
@@ -198,8 +199,32 @@ def response_differences(stored: Response, *, invitation: Invitation, payload: R
     return differ
 
 
-def _stored(response_id: uuid.UUID) -> Response | None:
-    return Response.objects.select_related("version", "age_band").filter(pk=response_id).first()
+# What comparing a retry needs of the stored response (one fixed query); the other fields stay
+# deferred.
+_STORED_FIELDS = [
+    "id", "survey_id", "version_id", "invitation_id", "group_id", "village_id", "age_band_id",
+    "answers", "comment", "submitted_at", "received_at",
+]  # fmt: skip
+_stored_query = CompiledQuery(
+    lambda response_id: Response.objects.filter(pk=response_id).order_by().values_list(*_STORED_FIELDS),
+    1,
+    sample=[uuid.uuid4()],
+)
+
+
+def _stored(response_id: uuid.UUID, state: SurveyState | None = None) -> Response | None:
+    """The stored response with this id. Its questionnaire version and age band come from
+    `state` when they are the survey's current ones; otherwise they load when first used."""
+    rows = _stored_query.rows(response_id)
+    if not rows:
+        return None
+    stored = Response.from_db(DEFAULT_DB_ALIAS, _STORED_FIELDS, rows[0])
+    if state is not None and stored.survey_id == state.catalog.survey.pk:
+        if stored.version_id == state.version.pk:
+            stored.version = state.version
+        if stored.age_band_id in state.age_bands_by_id:
+            stored.age_band = state.age_bands_by_id[stored.age_band_id]
+    return stored
 
 
 def _retry_or_conflict(
@@ -241,7 +266,7 @@ def response_submit(
         # the questionnaire changed: the phone may have queued it offline, and it must learn
         # that the server has it. (Looked up only here: on the normal path the primary key
         # decides, below.)
-        stored = _stored(payload.response_id)
+        stored = _stored(payload.response_id, state)
         if stored is not None:
             return _retry_or_conflict(stored, invitation=invitation, payload=payload)
         raise
@@ -267,44 +292,37 @@ def response_submit(
     # Flags are worked out before the insert and stored with it: a response is never seen
     # without its data-quality flags, and no second write is needed.
     response.flags = response_flags_compute(
-        response=response, quotas=state.quotas, durations=recent_durations_cached(survey)
+        response=response,
+        quotas=state.quotas_covering(response.group_id, response.village_id, response.age_band_id),
+        durations=recent_durations_cached(survey),
     )
     # A transaction only where something must be checked under a lock; otherwise the INSERT
-    # alone, in autocommit, is all there is to write (and nothing to roll back when the primary
-    # key refuses it). Inside a caller's transaction, atomic() makes a savepoint, so a refused
-    # insert cannot break the caller's transaction either.
+    # alone, in autocommit, is all there is to write. Inside a caller's transaction, atomic()
+    # makes a savepoint, so a failing statement cannot break the caller's transaction.
     needs_transaction = invitation.single_use or check_device or connection.in_atomic_block
-    try:
-        with transaction.atomic() if needs_transaction else nullcontext():
-            if invitation.single_use:
-                # Serialise the submissions of this one invitation, so that two different
-                # responses arriving together cannot both find it unused.
-                list(
-                    Invitation.objects.select_for_update()
-                    .filter(pk=invitation.pk)
-                    .order_by()
-                    .values_list("pk")
-                )
-                if Response.objects.filter(invitation=invitation).exclude(pk=payload.response_id).exists():
-                    stored = _stored(payload.response_id)
-                    if stored is not None:
-                        return _retry_or_conflict(stored, invitation=invitation, payload=payload)
-                    raise SubmissionRefused("used_up", USED_UP)
-            if (
-                check_device
-                and Response.objects.filter(survey=survey, device=digest)
-                .exclude(pk=payload.response_id)
-                .exists()
-            ):
-                raise SubmissionRefused("device_used", DEVICE_USED)
-            # The insert is the last statement: when the primary key refuses it (a retry, or two
-            # identical requests at once), the transaction rolls back with nothing else in it.
-            # Always an INSERT: an existing id must fail, never be overwritten by an UPDATE.
-            # No cache write: the score cache sees a new row by its count (surveys/scoring.py).
-            _RESPONSE_INSERT.insert(response)
-    except IntegrityError:
-        stored = _stored(payload.response_id)
-        if stored is None:
-            raise  # some other constraint failed: a real error
+    with transaction.atomic() if needs_transaction else nullcontext():
+        if invitation.single_use:
+            # Serialise the submissions of this one invitation, so that two different
+            # responses arriving together cannot both find it unused.
+            list(Invitation.objects.select_for_update().filter(pk=invitation.pk).order_by().values_list("pk"))
+            if Response.objects.filter(invitation=invitation).exclude(pk=payload.response_id).exists():
+                stored = _stored(payload.response_id, state)
+                if stored is not None:
+                    return _retry_or_conflict(stored, invitation=invitation, payload=payload)
+                raise SubmissionRefused("used_up", USED_UP)
+        if (
+            check_device
+            and Response.objects.filter(survey=survey, device=digest).exclude(pk=payload.response_id).exists()
+        ):
+            raise SubmissionRefused("device_used", DEVICE_USED)
+        # The insert is the last statement. Always an INSERT: an existing id must be left as
+        # it is, never overwritten by an UPDATE. A taken primary key (a retry, or two
+        # identical requests at once) inserts nothing, without an error.
+        # No cache write: the score cache sees a new row by its count (surveys/scoring.py).
+        inserted = _RESPONSE_INSERT.insert(response)
+    if not inserted:
+        stored = _stored(payload.response_id, state)
+        if stored is None:  # a constraint other than the primary key refused it
+            raise IntegrityError(f"response {payload.response_id} was refused by the database")
         return _retry_or_conflict(stored, invitation=invitation, payload=payload)
     return response, True

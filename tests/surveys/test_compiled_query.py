@@ -75,6 +75,25 @@ def test_a_compiled_query_runs_again_with_other_values_and_keeps_its_constants(s
     assert len(queries) == 1
 
 
+def test_a_uuid_placeholder_finds_the_row_whether_or_not_the_database_has_a_uuid_type(survey):
+    """PostgreSQL takes the UUID itself, SQLite its 32 hex digits: both are found again."""
+    version = questionnaire_version_current(survey=survey)
+    group = survey.group_set.get(code="villager")
+    ids = [uuid.uuid4() for _ in range(3)]
+    for rid in ids:
+        Response.objects.create(
+            id=rid, survey=survey, version=version, group=group, answers="000", comment=str(rid)
+        )
+    by_id = CompiledQuery(
+        lambda rid: Response.objects.filter(pk=rid, excluded=False).values_list("id", "comment"),
+        1,
+        sample=[ids[0]],
+    )
+    for rid in ids:
+        assert by_id.rows(rid) == [(rid, str(rid))]
+    assert by_id.rows(uuid.uuid4()) == []
+
+
 def test_a_placeholder_that_does_not_reach_the_sql_is_refused(survey):
     unused = CompiledQuery(lambda token: Invitation.objects.values_list("id"), 1, sample=["x"])
     with pytest.raises(ValueError, match="placeholders"):
@@ -137,6 +156,20 @@ def test_a_compiled_insert_never_overwrites_a_taken_id(survey):
     again.comment = "另一份"
     with pytest.raises(IntegrityError), transaction.atomic():
         CompiledInsert(Response).insert(again)
+    assert Response.objects.get(pk=first.pk).comment == "路灯不亮"
+
+
+def test_a_compiled_insert_ignoring_conflicts_stores_nothing_and_says_so(survey):
+    insert = CompiledInsert(Response, ignore_conflicts=True)
+    first = _response(survey)
+    assert insert.insert(first) is True
+    again = _response(survey)
+    again.id = first.id
+    again.comment = "另一份"
+    with transaction.atomic():  # nothing raised, so the surrounding transaction stays usable
+        assert insert.insert(again) is False
+        assert Response.objects.filter(survey=survey).count() == 1
+    assert again._state.adding
     assert Response.objects.get(pk=first.pk).comment == "路灯不亮"
 
 
