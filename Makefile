@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-postgres lint venv system
+.PHONY: run test test-postgres lint venv system messages
 
 ## Debian packages (Chromium for browser tests, CJK fonts, poppler): only what is missing.
 system:
@@ -18,17 +18,24 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 venv: $(VENV)/.installed
 
+## The English translations, compiled (the .po files are kept in git, the .mo files are not).
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+	msgfmt --check -o $@ $<
+
+messages: $(MO_FILES)
+
 ## Set up everything and serve the demo at http://127.0.0.1:8000/ (SQLite in var/).
-run: system venv
+run: system venv messages
 	$(PY) manage.py demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 ## Run every test (SQLite, or PostgreSQL when DATABASE_URL is set).
-test: system venv
+test: system venv messages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-postgres: system venv
+test-postgres: system venv messages
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: venv

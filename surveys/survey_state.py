@@ -8,18 +8,17 @@ new key at once; an edit made behind the admin's back (a script, the shell) is s
 `TTL_SECONDS`.
 """
 
-import time
 from dataclasses import dataclass, field
 
 from django.db import DEFAULT_DB_ALIAS
 
 from surveys.compiled_query import CompiledQuery
 from surveys.models import AgeBand, Group, Invitation, QuestionnaireVersion, Quota, Survey, Village
+from surveys.process_memo import ProcessMemo
 from surveys.selectors import SurveyCatalog, survey_catalog
 from surveys.services.questionnaire import questionnaire_version_current
 
 TTL_SECONDS = 30
-_MAX_SURVEYS = 256
 
 
 @dataclass(frozen=True)
@@ -50,19 +49,12 @@ class SurveyState:
         return covering
 
 
-_memo: dict[tuple, tuple[float, SurveyState]] = {}
+_memo: ProcessMemo[SurveyState] = ProcessMemo(ttl=TTL_SECONDS)
 
 
-def survey_state(survey: Survey, *, fresh: bool = False) -> SurveyState:
-    """The survey's state, from this process's memo unless it is older than `TTL_SECONDS`, or
-    `fresh` asks to load it again."""
-    key = (survey.pk, survey.created_at, survey.updated_at)
-    now = time.monotonic()
-    hit = _memo.get(key)
-    if hit is not None and hit[0] > now and not fresh:
-        return hit[1]
+def _survey_state_load(survey: Survey) -> SurveyState:
     catalog = survey_catalog(survey)
-    state = SurveyState(
+    return SurveyState(
         catalog=catalog,
         version=questionnaire_version_current(survey=survey),
         quotas=tuple(Quota.objects.filter(survey=survey).select_related("group", "village", "age_band")),
@@ -70,10 +62,13 @@ def survey_state(survey: Survey, *, fresh: bool = False) -> SurveyState:
         villages_by_id={v.pk: v for v in catalog.villages.values()},
         age_bands_by_id={a.pk: a for a in catalog.age_bands.values()},
     )
-    if len(_memo) >= _MAX_SURVEYS:
-        _memo.clear()
-    _memo[key] = (now + TTL_SECONDS, state)
-    return state
+
+
+def survey_state(survey: Survey, *, fresh: bool = False) -> SurveyState:
+    """The survey's state, from this process's memo unless it is older than `TTL_SECONDS`, or
+    `fresh` asks to load it again."""
+    key = (survey.pk, survey.created_at, survey.updated_at)
+    return _memo.get(key, lambda: _survey_state_load(survey), fresh=fresh)
 
 
 def survey_state_forget() -> None:

@@ -79,6 +79,9 @@ _RECEIVED_AT = serializers.DateTimeField()
 
 _CANONICAL_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _DATETIME_IN = serializers.DateTimeField()  # stateless for parsing: one instance serves every request
+_FIELDS = ResponseSubmitInputSerializer._declared_fields
+_MAX_LENGTH = {name: _FIELDS[name].max_length for name in ("invitation", "age_band", "comment", "device")}
+_MAX_LENGTH["answer"] = _FIELDS["answers"].child.max_length
 
 
 def _plain(value, max_length: int) -> bool:
@@ -112,26 +115,26 @@ def payload_read(raw: dict) -> tuple[ResponsePayload, str, str] | None:
     if (
         type(response_id) is not str
         or not _CANONICAL_UUID.fullmatch(response_id)
-        or not _plain(token, 40)
+        or not _plain(token, _MAX_LENGTH["invitation"])
         or not token
         or type(answers) is not dict
         or not answers
     ):
         return None
     for option in answers.values():
-        if option is not None and not _plain(option, 40):
+        if option is not None and not _plain(option, _MAX_LENGTH["answer"]):
             return None
     age_band = raw.get("age_band")
-    if age_band is not None and not _plain(age_band, 40):
+    if age_band is not None and not _plain(age_band, _MAX_LENGTH["age_band"]):
         return None
     comment = raw.get("comment", "")
     if type(comment) is not str:
         return None
     comment = comment.strip()
-    if not _plain(comment, 10000):
+    if not _plain(comment, _MAX_LENGTH["comment"]):
         return None
     device = raw.get("device", "")
-    if not _plain(device, 100):
+    if not _plain(device, _MAX_LENGTH["device"]):
         return None
     started_ok, started_at = _when(raw, "started_at")
     submitted_ok, submitted_at = _when(raw, "submitted_at")

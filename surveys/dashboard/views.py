@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from surveys.dashboard.charts import HEIGHT, WIDTH, day_bars
@@ -68,6 +69,13 @@ def survey_dashboard(request, slug: str):
         "progress_url": reverse("api-survey-progress", args=[survey.slug]),
         # The review forms' actions are this plus "<id>/exclude/" or "<id>/include/" (see urls.py).
         "review_url": reverse("staff-surveys") + f"{survey.slug}/responses/",
+        # What dashboard.js writes itself, in the page's language.
+        "js_texts": {
+            "all_met": _("各配额均已完成。"),
+            "missing": _("缺"),
+            "refreshed": _("更新于"),
+            "expired": _("登录已过期，请刷新页面重新登录"),
+        },
     }
     return render(request, "surveys/staff/dashboard.html", context)
 
@@ -83,8 +91,16 @@ def response_review(request, slug: str, response_id, action: str):
     try:
         service(response=response, user=request.user, reason=request.POST.get("reason", ""))
     except ValidationError as error:
-        messages.error(request, f"答卷 {str(response.pk)[:8]}：{'；'.join(error.messages)}")
+        messages.error(
+            request,
+            _("答卷 %(id)s：%(problems)s")
+            % {"id": str(response.pk)[:8], "problems": "；".join(error.messages)},
+        )
     else:
-        done = "已剔除" if action == "exclude" else "已恢复计入"
-        messages.success(request, f"答卷 {str(response.pk)[:8]} {done}，已记入审计日志。")
+        done = (
+            _("答卷 %(id)s 已剔除，已记入审计日志。")
+            if action == "exclude"
+            else _("答卷 %(id)s 已恢复计入，已记入审计日志。")
+        )
+        messages.success(request, done % {"id": str(response.pk)[:8]})
     return redirect(reverse("staff-survey", args=[survey.slug]) + "#review")

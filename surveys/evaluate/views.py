@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
@@ -72,10 +73,10 @@ def survey_report(request, slug: str):
         "downloads": [
             (fmt, label, reverse(f"api-survey-report-{fmt}", args=[survey.slug]))
             for fmt, label in (
-                ("pdf", "PDF 报告"),
-                ("xlsx", "Excel 工作簿"),
-                ("csv", "CSV 统计表"),
-                ("sav", "SPSS 数据"),
+                ("pdf", _("PDF 报告")),
+                ("xlsx", _("Excel 工作簿")),
+                ("csv", _("CSV 统计表")),
+                ("sav", _("SPSS 数据")),
             )
         ],
         "charts": [
@@ -86,11 +87,11 @@ def survey_report(request, slug: str):
                 reverse("evaluate-chart", args=[survey.slug, name, "svg"]),
             )
             for name, title in (
-                ("dimensions", "综合满意度与各维度得分"),
-                ("items", "各题答案分布"),
-                ("villages", "各村（社区）得分排序"),
-                ("heatmap", "各村（社区）× 维度"),
-                ("groups", "按受访群体与年龄段"),
+                ("dimensions", _("综合满意度与各维度得分")),
+                ("items", _("各题答案分布")),
+                ("villages", _("各村（社区）得分排序")),
+                ("heatmap", _("各村（社区）× 维度")),
+                ("groups", _("按受访群体与年龄段")),
             )
         ],
         "may_publish": can_publish(request.user, survey) and survey.status == survey.Status.CLOSED,
@@ -101,7 +102,7 @@ def survey_report(request, slug: str):
 @login_required
 def chart(request, slug: str, name: str, fmt: str):
     if name not in charts.CHARTS or fmt not in CHART_TYPES:
-        raise Http404("没有这张图。")
+        raise Http404(_("没有这张图。"))
     survey = _survey_for_scores(request, slug)
     doc = evaluator_view(survey).document
     digest = hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:24]
@@ -124,7 +125,11 @@ def survey_publish(request, slug: str):
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
     else:
-        messages.success(request, f"已发布。数字与下载文件已冻结（数据摘要 {published.data_hash[:16]}…）。")
+        messages.success(
+            request,
+            _("已发布。数字与下载文件已冻结（数据摘要 %(digest)s…）。")
+            % {"digest": published.data_hash[:16]},
+        )
     return redirect("evaluate-survey", slug=survey.slug)
 
 
@@ -139,11 +144,11 @@ def _may_have_token(user) -> bool:
 def api_token(request):
     """Show the user's API token; POST issues one, or replaces it (the old one stops working)."""
     if not _may_have_token(request.user):
-        raise PermissionDenied("只有评价人员和管理员可以申请 API 令牌。")
+        raise PermissionDenied(_("只有评价人员和管理员可以申请 API 令牌。"))
     if request.method == "POST":
         Token.objects.filter(user=request.user).delete()
         Token.objects.create(user=request.user)
-        messages.success(request, "已生成新令牌；旧令牌（如有）已失效。")
+        messages.success(request, _("已生成新令牌；旧令牌（如有）已失效。"))
         return redirect("evaluate-token")
     token = Token.objects.filter(user=request.user).first()
     surveys = SurveyMembership.objects.filter(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db.models import Count, Exists, OuterRef
+from django.utils.translation import gettext as _
 
 from surveys.answers import decode_answers
 from surveys.models import AuditEntry, PaperEntry, PaperSheet, Response, Survey
@@ -33,7 +34,7 @@ def paper_sheet_find(survey: Survey, text: str) -> PaperSheet:
     else:
         sheet = sheets.filter(number=sheet_number(survey.pk, reference.sequence)).first()
     if sheet is None:
-        raise SheetNumberInvalid(f"这项调查没有编号为 {text.strip()} 的问卷。")
+        raise SheetNumberInvalid(_("这项调查没有编号为 %(number)s 的问卷。") % {"number": text.strip()})
     return sheet
 
 
@@ -57,19 +58,25 @@ class SheetState:
 def paper_sheet_state(sheet: PaperSheet, user: User) -> SheetState:
     """What this user may do with the sheet now (two queries)."""
     if Response.objects.filter(pk=sheet.response_id).exists():
-        return SheetState("stored", None, f"问卷 {sheet.number} 已录入完成并计入，无需再录。")
+        return SheetState(
+            "stored", None, _("问卷 %(number)s 已录入完成并计入，无需再录。") % {"number": sheet.number}
+        )
     typists = list(PaperEntry.objects.filter(sheet=sheet).values_list("user_id", flat=True))
     if user.pk in typists:
         return SheetState(
-            "entered_by_you", None, f"您已录入过问卷 {sheet.number}；第二遍须由另一位工作人员录入。"
+            "entered_by_you",
+            None,
+            _("您已录入过问卷 %(number)s；第二遍须由另一位工作人员录入。") % {"number": sheet.number},
         )
     if len(typists) >= 2:
         return SheetState(
-            "awaiting_resolution", None, f"问卷 {sheet.number} 两遍录入不一致，正等待核对裁定。"
+            "awaiting_resolution",
+            None,
+            _("问卷 %(number)s 两遍录入不一致，正等待核对裁定。") % {"number": sheet.number},
         )
     if typists:
-        return SheetState("second", 2, "第 2 遍录入（核对录入）")
-    return SheetState("first", 1, "第 1 遍录入")
+        return SheetState("second", 2, _("第 2 遍录入（核对录入）"))
+    return SheetState("first", 1, _("第 1 遍录入"))
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from surveys.models import Invitation, PaperSheet
@@ -49,7 +50,7 @@ MAX_PRINT_WEB = 100
 def _survey_for_staff(request, slug: str):
     survey = survey_get_for(request.user, slug)
     if not can_review(request.user, survey):
-        raise PermissionDenied("只有这项调查的工作人员或管理员可以处理纸质问卷。")
+        raise PermissionDenied(_("只有这项调查的工作人员或管理员可以处理纸质问卷。"))
     return survey
 
 
@@ -92,7 +93,8 @@ def paper_print(request, slug: str):
         sheets = paper_sheets_print(invitation=invitation, count=count)
     except ValueError:
         messages.error(
-            request, f"网页上一次打印 1 至 {MAX_PRINT_WEB} 份；更多请分批下载，或用 paper_forms 命令。"
+            request,
+            _("网页上一次打印 1 至 %(n)d 份；更多请分批下载，或用 paper_forms 命令。") % {"n": MAX_PRINT_WEB},
         )
         return redirect("staff-paper", slug=survey.slug)
     except PosterFontMissing as error:
@@ -121,6 +123,20 @@ def paper_enter(request, slug: str):
         "dimensions": {d["code"]: d["name"] for d in version.definition["dimensions"]},
         "options": [{"code": o["code"], "label": o["label"]} for o in version.definition["options"]],
         "ageBands": [{"code": a.code, "label": a.label} for a in catalog.age_bands.values()],
+        # What paper-entry.js writes itself, in the page's language.
+        "texts": {
+            "blank": _("空白"),
+            "age_band": _("年龄段"),
+            "discarded": _("已放弃这张问卷的录入，未保存。"),
+            "lookup_failed": _("查找问卷失败。"),
+            "sheet": _("问卷"),
+            "second": _("第 2 遍录入（核对）"),
+            "first": _("第 1 遍录入"),
+            "network": _("网络错误，请重试。"),
+            "save_failed": _("保存失败。"),
+            "network_unsaved": _("网络错误，未保存：请按 Enter 重试。"),
+            "camera": _("无法打开摄像头，请手动输入编号。"),
+        },
     }
     return render(request, "surveys/paper/enter.html", {"survey": survey, "config": config})
 
@@ -167,7 +183,7 @@ def paper_entry(request, slug: str, number: str):
         keystrokes = payload.get("keystrokes")
         keystrokes = int(keystrokes) if keystrokes is not None else None
     except (ValueError, KeyError, TypeError):
-        return JsonResponse({"error": "请求格式不对。"}, status=400)
+        return JsonResponse({"error": _("请求格式不对。")}, status=400)
     try:
         result = paper_entry_save(
             sheet=sheet,
@@ -179,15 +195,18 @@ def paper_entry(request, slug: str, number: str):
     except PaperRefused as refusal:
         return JsonResponse({"error": refusal.message, "code": refusal.code}, status=409)
     except PaperInvalid as invalid:
-        return JsonResponse({"error": "录入内容有误。", "errors": invalid.errors}, status=400)
+        return JsonResponse({"error": _("录入内容有误。"), "errors": invalid.errors}, status=400)
     if result.status == STORED:
-        message = f"问卷 {sheet.number}：两遍录入一致，已计入。"
+        message = _("问卷 %(number)s：两遍录入一致，已计入。") % {"number": sheet.number}
     elif result.status == DISCREPANCY:
-        message = (
-            f"问卷 {sheet.number}：与第 1 遍录入有 {len(result.differences)} 处不一致，已交主管对照原件裁定。"
-        )
+        message = _("问卷 %(number)s：与第 1 遍录入有 %(n)d 处不一致，已交主管对照原件裁定。") % {
+            "number": sheet.number,
+            "n": len(result.differences),
+        }
     else:
-        message = f"问卷 {sheet.number}：第 1 遍录入已保存，等待另一位工作人员第 2 遍录入。"
+        message = _("问卷 %(number)s：第 1 遍录入已保存，等待另一位工作人员第 2 遍录入。") % {
+            "number": sheet.number
+        }
     return JsonResponse(
         {
             "number": sheet.number,
@@ -230,7 +249,9 @@ def paper_resolve(request, slug: str, number: str):
     missing = [code for code in catalog.items if f"item-{code}" not in request.POST]
     back = reverse("staff-paper-discrepancies", args=[survey.slug]) + f"#sheet-{sheet.number}"
     if missing:
-        messages.error(request, f"问卷 {sheet.number}：请为每道不一致的题目选择纸上的答案。")
+        messages.error(
+            request, _("问卷 %(number)s：请为每道不一致的题目选择纸上的答案。") % {"number": sheet.number}
+        )
         return redirect(back)
 
     def chosen(value: str) -> str | None:
@@ -250,8 +271,10 @@ def paper_resolve(request, slug: str, number: str):
         return redirect(back)
     except PaperInvalid as invalid:
         messages.error(
-            request, f"问卷 {sheet.number}：" + "；".join(m for ms in invalid.errors.values() for m in ms)
+            request,
+            _("问卷 %(number)s：") % {"number": sheet.number}
+            + "；".join(m for ms in invalid.errors.values() for m in ms),
         )
         return redirect(back)
-    messages.success(request, f"问卷 {sheet.number} 已按裁定计入，已记入审计日志。")
+    messages.success(request, _("问卷 %(number)s 已按裁定计入，已记入审计日志。") % {"number": sheet.number})
     return redirect("staff-paper-discrepancies", slug=survey.slug)

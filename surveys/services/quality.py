@@ -12,7 +12,6 @@ they need in a fixed number of queries, for one response or for a whole imported
 """
 
 import statistics
-import time
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
@@ -25,6 +24,7 @@ from django.db.models import Count, Q
 from surveys.answers import BLANK, SYMBOLS
 from surveys.compiled_query import CompiledQuery
 from surveys.models import QuestionnaireVersion, Quota, Response, Survey
+from surveys.process_memo import ProcessMemo
 
 STRAIGHT_LINING_MIN_ITEMS = 5
 SPEEDER_FRACTION = 3  # flagged under 1/3 of the median
@@ -142,7 +142,7 @@ def _recent_durations(survey: Survey, *, excluding: Sequence[uuid.UUID] = ()) ->
     return [_duration(s, e) for s, e in rows]
 
 
-_durations_memo: dict[tuple, tuple[float, list[float]]] = {}
+_durations_memo: ProcessMemo[list[float]] = ProcessMemo(ttl=DURATIONS_CACHE_SECONDS)
 
 
 def recent_durations_cached(survey: Survey) -> list[float]:
@@ -151,16 +151,7 @@ def recent_durations_cached(survey: Survey) -> list[float]:
     The speeder rule compares with their median, which moves slowly; reading the last thousand
     rows on every submission would cost more than everything else it does.
     """
-    key = (survey.pk, survey.created_at)
-    now = time.monotonic()
-    hit = _durations_memo.get(key)
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    durations = _recent_durations(survey)
-    if len(_durations_memo) >= 256:
-        _durations_memo.clear()
-    _durations_memo[key] = (now + DURATIONS_CACHE_SECONDS, durations)
-    return durations
+    return _durations_memo.get((survey.pk, survey.created_at), lambda: _recent_durations(survey))
 
 
 def recent_durations_forget() -> None:

@@ -101,3 +101,37 @@ def test_a_reason_is_required_in_the_browser_too(live_server, page):
     page.locator(f'[data-response="{doubtful.pk}"]').get_by_role("button", name="剔除").click()
     expect(page.locator("#audit")).to_contain_text("暂无记录")
     assert not Response.objects.get(pk=doubtful.pk).excluded
+
+
+def test_staff_choose_english_on_a_phone_and_the_live_updates_stay_english(
+    live_server, browser, monkeypatch, shots
+):
+    """An English-language phone still gets Chinese first; the English link switches the
+    login page and the dashboard, and what the page's script writes later is English too."""
+    from playwright.sync_api import expect
+
+    from tests.browser.conftest import PHONE
+
+    monkeypatch.setattr("surveys.dashboard.views.POLL_SECONDS", 1)
+    survey = make_survey()
+    make_member(survey, "xiaowang", SurveyMembership.Role.STAFF)
+    context = browser.new_context(**{**PHONE, "locale": "en-US"})
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/staff/{survey.slug}/")
+        expect(page.get_by_role("button", name="登录")).to_be_visible()  # Chinese by default
+        page.get_by_role("link", name="English").click()
+        page.get_by_label("Username").fill("xiaowang")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+
+        expect(page.get_by_role("heading", name="Responses received", exact=True)).to_be_visible()
+        expect(page.locator("#refreshed")).to_contain_text("Updated", timeout=10_000)
+        assert submit_as_a_respondent(live_server.url, "hill-2024-east") == 201
+        expect(page.locator("#total-received")).to_have_text("1", timeout=10_000)
+        expect(page.locator("#missing-list")).to_contain_text("missing")
+        expect(page.locator("#refreshed")).to_contain_text("Updated")
+        assert "已收答卷" not in page.content()
+        page.screenshot(path=str(shots / "staff-dashboard-en-phone.png"), full_page=True)
+    finally:
+        context.close()

@@ -13,6 +13,8 @@
   "use strict";
 
   var config = JSON.parse(document.getElementById("paper-config").textContent);
+  var texts = config.texts || {};
+  function t(key, chinese) { return texts[key] || chinese; }
   var csrf = document.querySelector("[name=csrfmiddlewaretoken]").value;
   var numberInput = document.getElementById("sheet-number");
   var numberForm = document.getElementById("number-form");
@@ -64,7 +66,7 @@
     });
     var blank = el("span", { class: "choice blank", "data-index": "blank" });
     blank.appendChild(el("kbd", {}, "0"));
-    blank.appendChild(document.createTextNode(" 空白"));
+    blank.appendChild(document.createTextNode(" " + t("blank", "空白")));
     cells.appendChild(blank);
     row.appendChild(cells);
     return row;
@@ -74,7 +76,7 @@
     steps = [];
     rowsBody.textContent = "";
     if (sheet.by_village && config.ageBands.length) {
-      steps.push({ kind: "age", code: "age_band", label: "年龄段", choices: config.ageBands });
+      steps.push({ kind: "age", code: "age_band", label: t("age_band", "年龄段"), choices: config.ageBands });
     }
     var lastDimension = null;
     config.items.forEach(function (item, n) {
@@ -151,7 +153,7 @@
   }
 
   function dropSheet() {
-    startNumber(sheet ? sheet.number : numberInput.value, "已放弃这张问卷的录入，未保存。", "warn");
+    startNumber(sheet ? sheet.number : numberInput.value, t("discarded", "已放弃这张问卷的录入，未保存。"), "warn");
   }
 
   function replay() {
@@ -171,15 +173,15 @@
         if (!reply.ok) {
           phase = "number";
           queued = [];
-          numberError.textContent = body.error || "查找问卷失败。";
+          numberError.textContent = body.error || t("lookup_failed", "查找问卷失败。");
           if (body.next_number) numberInput.value = body.next_number;
           numberInput.focus();
           numberInput.select();
           return;
         }
         sheet = body;
-        sheetTitle.textContent = "问卷 " + body.number + " · " + body.place;
-        ordinalBadge.textContent = body.ordinal === 2 ? "第 2 遍录入（核对）" : "第 1 遍录入";
+        sheetTitle.textContent = t("sheet", "问卷") + " " + body.number + " · " + body.place;
+        ordinalBadge.textContent = body.ordinal === 2 ? t("second", "第 2 遍录入（核对）") : t("first", "第 1 遍录入");
         ordinalBadge.className = "ordinal ordinal-" + body.ordinal;
         numberForm.hidden = true;
         sheetBox.hidden = false;
@@ -193,7 +195,7 @@
     }).catch(function () {
       phase = "number";
       queued = [];
-      numberError.textContent = "网络错误，请重试。";
+      numberError.textContent = t("network", "网络错误，请重试。");
     });
   }
 
@@ -218,7 +220,7 @@
         if (!reply.ok) {
           phase = "summary";
           queued = [];
-          say(body.error || "保存失败。", "error");
+          say(body.error || t("save_failed", "保存失败。"), "error");
           paint();
           return;
         }
@@ -234,7 +236,7 @@
     }).catch(function () {
       phase = "summary";
       queued = [];
-      say("网络错误，未保存：请按 Enter 重试。", "error");
+      say(t("network_unsaved", "网络错误，未保存：请按 Enter 重试。"), "error");
       paint();
     });
   }
@@ -322,7 +324,7 @@
         }
         tick();
       }).catch(function () {
-        numberError.textContent = "无法打开摄像头，请手动输入编号。";
+        numberError.textContent = t("camera", "无法打开摄像头，请手动输入编号。");
       });
     });
   }

@@ -12,6 +12,9 @@
   var flaggedAtLoad = null;
   var timer = null;
   var busy = false;
+  var textsScript = document.getElementById("dashboard-texts");
+  var texts = textsScript ? JSON.parse(textsScript.textContent) : {};
+  function say(key, chinese) { return texts[key] || chinese; }
 
   function $(id) { return document.getElementById(id); }
   function setText(id, value) { var el = $(id); if (el) el.textContent = value === null || value === undefined ? "—" : value; }
@@ -50,7 +53,7 @@
     if (!missing.length) {
       var done = document.createElement("li");
       done.className = "muted";
-      done.textContent = "各配额均已完成。";
+      done.textContent = say("all_met", "各配额均已完成。");
       list.appendChild(done);
       return;
     }
@@ -59,7 +62,7 @@
       var label = document.createElement("span");
       label.textContent = cell.label;
       var short = document.createElement("b");
-      short.textContent = "缺 " + cell.missing;
+      short.textContent = say("missing", "缺") + " " + cell.missing;
       var ratio = document.createElement("span");
       ratio.className = "muted";
       ratio.textContent = "（" + cell.received + "/" + cell.target + "）";
@@ -119,7 +122,7 @@
       if (cell) cell.textContent = row.responses;
     });
     setText("last-response", localTime(data.last_response_at, true));
-    setText("refreshed", "更新于 " + localTime(data.generated_at, false));
+    setText("refreshed", say("refreshed", "更新于") + " " + localTime(data.generated_at, false));
     updateCells(data.cells);
     updateMissing(data.missing);
     updateChart(data.per_day);
@@ -134,7 +137,7 @@
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) {
         if (r.status === 401 || r.status === 403) {
-          setText("refreshed", "登录已过期，请刷新页面重新登录");
+          setText("refreshed", say("expired", "登录已过期，请刷新页面重新登录"));
           return null;
         }
         return r.ok ? r.json() : Promise.reject(r.status);

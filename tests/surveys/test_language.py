@@ -1,0 +1,96 @@
+"""Which language staff and evaluators see: Chinese unless they chose English (?lang=en, kept in a
+cookie), whatever the browser's Accept-Language says; the English comes from locale/en."""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from surveys.models import SurveyMembership
+from tests.surveys.report_helpers import answer, member
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(survey):
+    client = Client()
+    client.force_login(member("wang", survey, SurveyMembership.Role.STAFF))
+    return client
+
+
+@pytest.fixture
+def evaluator_client(survey):
+    answer(survey, 6, village="east")
+    answer(survey, 6, village="west")
+    client = Client()
+    client.force_login(member("li", survey, SurveyMembership.Role.EVALUATOR))
+    return client
+
+
+def test_chinese_is_the_default_even_for_an_english_browser(staff_client):
+    page = staff_client.get("/staff/hill-2024/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "已收答卷" in html and "Responses received" not in html
+    assert page["Content-Language"] == "zh-hans"
+    assert '<html lang="zh-Hans">' in html
+    assert 'href="?lang=en"' in html  # the way to English is on the page
+
+
+def test_the_language_link_keeps_the_rest_of_the_query(client):
+    html = client.get("/accounts/login/?next=/staff/hill-2024/").content.decode()
+    assert 'href="?next=%2Fstaff%2Fhill-2024%2F&amp;lang=en"' in html
+
+
+def test_english_is_chosen_on_the_page_and_remembered(staff_client):
+    page = staff_client.get("/staff/hill-2024/?lang=en")
+    html = page.content.decode()
+    assert "Responses received" in html and "已收答卷" not in html
+    assert page["Content-Language"] == "en"
+    assert page.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert 'href="?lang=zh"' in html
+
+    again = staff_client.get("/staff/hill-2024/")  # the cookie remembers the choice
+    assert "Responses received" in again.content.decode()
+
+    back = staff_client.get("/staff/hill-2024/?lang=zh")
+    assert "已收答卷" in back.content.decode()
+    assert back.cookies[settings.LANGUAGE_COOKIE_NAME].value == "zh-hans"
+
+
+def test_the_evaluator_page_in_english(evaluator_client):
+    html = evaluator_client.get("/evaluate/hill-2024/?lang=en").content.decode()
+    for text in ("Composite satisfaction", "95% confidence interval", "Scores by dimension", "Downloads"):
+        assert text in html, text
+    # The page's own words are English; the derivation sentences come with the score document
+    # (contract §5), which is Chinese, as are the survey's names.
+    for chinese in ("<h2>综合满意度</h2>", "各维度得分", "<th>95% 置信区间</th>", "每个数字的来历"):
+        assert chinese not in html, chinese
+    token_page = evaluator_client.get("/evaluate/token/").content.decode()
+    assert "API token" in token_page and "Generate a token" in token_page
+
+
+def test_a_choice_on_one_request_does_not_leak_into_the_next_without_the_cookie(staff_client, survey):
+    staff_client.get("/staff/hill-2024/?lang=en")
+    fresh = Client()
+    fresh.force_login(member("zhao", survey, SurveyMembership.Role.STAFF))
+    assert "已收答卷" in fresh.get("/staff/hill-2024/").content.decode()
+
+
+def test_the_english_catalogue_is_complete_and_compiled():
+    """Every text marked for translation has its English, and `make messages` compiled it."""
+    import polib
+
+    po = polib.pofile(str(settings.BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po"))
+    assert [e.msgid for e in po if not e.msgstr or "fuzzy" in e.flags] == []
+    mo = settings.BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.mo"
+    assert mo.exists(), "run `make messages` (GNU gettext's msgfmt) to compile the English"
+    assert mo.stat().st_mtime >= (mo.with_suffix(".po")).stat().st_mtime, "django.mo is older than django.po"
+
+
+def test_the_paper_pages_in_english(staff_client):
+    home = staff_client.get("/staff/hill-2024/paper/?lang=en").content.decode()
+    assert "<h1>Paper questionnaires</h1>" in home and "纸质问卷</h1>" not in home
+    enter = staff_client.get("/staff/hill-2024/paper/enter/").content.decode()  # the cookie carries on
+    assert '"blank": "Blank"' in enter  # what paper-entry.js writes
+    assert "Second entry (verification)" in enter
