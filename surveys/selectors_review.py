@@ -1,5 +1,6 @@
-"""Reads for review: the responses to look at and the audit log, one query each."""
+"""Reads for review: the responses to look at (a page at a time) and the audit log."""
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Q
 
 from surveys.models import AuditEntry, Response, Survey
@@ -10,14 +11,17 @@ LIST_LIMIT = 50
 FOR_REVIEW = Q(excluded=True) | ~Q(flags=[])
 
 
-def responses_for_review(survey: Survey, *, limit: int = LIST_LIMIT) -> list[Response]:
-    """Flagged or excluded responses, newest first (an excluded one stays listed to be re-included)."""
-    return list(
+def responses_for_review(survey: Survey, page: object = 1, *, per_page: int = LIST_LIMIT) -> Page:
+    """One page of the flagged or excluded responses, newest first (an excluded one stays listed
+    to be re-included): two queries, the count and the page. A page number that is not a number
+    gives the first page, one past the end the last."""
+    responses = (
         Response.objects.filter(survey=survey)
         .filter(FOR_REVIEW)
         .select_related("group", "village", "age_band")
-        .order_by("-received_at")[:limit]
+        .order_by("-received_at", "-pk")
     )
+    return Paginator(responses, per_page).get_page(page)
 
 
 def audit_log(survey: Survey, *, limit: int = LIST_LIMIT) -> list[AuditEntry]:

@@ -60,7 +60,7 @@ def survey_dashboard(request, slug: str):
         "chart_width": WIDTH,
         "chart_height": HEIGHT,
         "chart_max": max((n for _, n in progress.per_day), default=0),
-        "review": responses_for_review(survey),
+        "review": responses_for_review(survey, request.GET.get("review_page")),
         "paper": paper_summary(survey),
         "audit": audit,
         "may_review": can_review(request.user, survey),
@@ -103,4 +103,7 @@ def response_review(request, slug: str, response_id, action: str):
             else _("答卷 %(id)s 已恢复计入，已记入审计日志。")
         )
         messages.success(request, done % {"id": str(response.pk)[:8]})
-    return redirect(reverse("staff-survey", args=[survey.slug]) + "#review")
+    # Back to the page of the list the decision was made on.
+    page = request.POST.get("review_page", "")
+    query = f"?review_page={int(page)}" if page.isdigit() and int(page) > 1 else ""
+    return redirect(reverse("staff-survey", args=[survey.slug]) + query + "#review")

@@ -245,9 +245,9 @@ def test_the_dashboard_takes_the_same_queries_whatever_the_size(
         AuditEntry.objects.create(
             survey=survey, user=chief, action="response_excluded", response=response, reason="重复"
         )
-    # session, user, survey with roles, eleven for progress, review list, audit log,
-    # five for the paper sheets' summary
-    with django_assert_num_queries(21):
+    # session, user, survey with roles, eleven for progress, review list (its count and its
+    # page), audit log, five for the paper sheets' summary
+    with django_assert_num_queries(22):
         assert staff_client.get(f"/staff/{survey.slug}/").status_code == 200
 
 
@@ -256,7 +256,7 @@ def test_an_administrator_dashboard_takes_the_same_queries_as_staff(
 ):
     _fill(survey, 10)
     client.force_login(make_user("chief", superuser=True))
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(22):
         assert client.get(f"/staff/{survey.slug}/").status_code == 200
 
 

@@ -149,3 +149,44 @@ def test_a_response_of_another_survey_cannot_be_reached_through_this_one(client,
     reply = client.post(f"/staff/{survey.slug}/responses/{elsewhere.pk}/exclude/", {"reason": "x"})
     assert reply.status_code == 404
     assert not Response.objects.get(pk=elsewhere.pk).excluded
+
+
+def test_the_list_to_review_goes_page_by_page_and_a_decision_returns_to_its_page(client, survey, staff):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from surveys.selectors_review import LIST_LIMIT
+
+    start = timezone.now() - timedelta(days=1)
+    made = [
+        make_response(survey, flags=STRAIGHT, received_at=start + timedelta(minutes=i))
+        for i in range(LIST_LIMIT + 3)
+    ]
+    make_response(survey)  # not flagged: never listed
+    newest_first = [r.pk for r in reversed(made)]
+    client.force_login(staff)
+
+    first = client.get(f"/staff/{survey.slug}/").content.decode()
+    assert f"共 {LIST_LIMIT + 3} 份" in first and "第 1 / 2 页" in first
+    assert all(f'data-response="{pk}"' in first for pk in newest_first[:LIST_LIMIT])
+    assert not any(f'data-response="{pk}"' in first for pk in newest_first[LIST_LIMIT:])
+    assert 'href="?review_page=2#review"' in first
+
+    second = client.get(f"/staff/{survey.slug}/?review_page=2").content.decode()
+    assert all(f'data-response="{pk}"' in second for pk in newest_first[LIST_LIMIT:])
+    assert 'href="?review_page=1#review"' in second and "?review_page=3" not in second
+    for wrong, shown in (
+        ("99", 2),
+        ("-1", 2),
+        ("x", 1),
+    ):  # out of range: the last page; not a number: the first
+        page = client.get(f"/staff/{survey.slug}/?review_page={wrong}").content.decode()
+        assert f"第 {shown} / 2 页" in page
+
+    oldest = made[0]
+    answer = client.post(
+        f"/staff/{survey.slug}/responses/{oldest.pk}/exclude/", {"reason": "重复", "review_page": "2"}
+    )
+    assert answer["Location"] == f"/staff/{survey.slug}/?review_page=2#review"
+    assert Response.objects.get(pk=oldest.pk).excluded
