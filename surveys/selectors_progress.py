@@ -16,6 +16,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from surveys.localized import localized
 from surveys.models import AgeBand, Group, Invitation, Quota, Response, Survey, Village
 from surveys.selectors_review import FOR_REVIEW
 
@@ -41,7 +42,7 @@ class Cell:
 
     @property
     def label(self) -> str:
-        return " · ".join(str(p) for p in (self.village, self.group, self.age_band) if p is not None)
+        return " · ".join(localized(p) for p in (self.village, self.group, self.age_band) if p is not None)
 
     @property
     def missing(self) -> int:

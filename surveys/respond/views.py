@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -58,7 +58,12 @@ def _invitation(token: str) -> Invitation | None:
 
 
 def _lang(request: HttpRequest) -> str:
-    return "en" if (request.GET.get("lang") or request.POST.get("lang")) == "en" else "zh"
+    """The language asked for (?lang= or the form's field), else the one the phone chose before
+    (the language cookie, see survey_site/language.py), else Chinese."""
+    chosen = request.GET.get("lang") or request.POST.get("lang")
+    if chosen:
+        return "en" if chosen == "en" else "zh"
+    return "en" if translation.get_language() == "en" else "zh"
 
 
 def _local(obj, field: str, lang: str) -> str:

@@ -94,3 +94,25 @@ def test_the_paper_pages_in_english(staff_client):
     enter = staff_client.get("/staff/hill-2024/paper/enter/").content.decode()  # the cookie carries on
     assert '"blank": "Blank"' in enter  # what paper-entry.js writes
     assert "Second entry (verification)" in enter
+
+
+def test_the_surveys_own_english_names_appear_where_it_has_them(staff_client, survey):
+    from surveys.models import Group, Village
+    from tests.surveys.staff_factories import make_response
+
+    survey.title_en = "Hill Town 2024 satisfaction survey"
+    survey.save()
+    Village.objects.filter(survey=survey, code="east").update(name_en="East Village")
+    Group.objects.filter(survey=survey, code="villager").update(name_en="Villagers")
+    make_response(survey)  # 东村 · 村民群众 · 18–44岁: its cell still misses two
+
+    english = staff_client.get("/staff/hill-2024/?lang=en").content.decode()
+    assert "<h1>Hill Town 2024 satisfaction survey</h1>" in english
+    assert "<h2>Villagers</h2>" in english and "East Village" in english
+    assert "East Village · Villagers · 18–44岁" in english  # no English label for the age band: Chinese
+    api = staff_client.get("/api/v1/surveys/hill-2024/progress/").json()  # the cookie holds English
+    assert "East Village · Villagers · 18–44岁" in [cell["label"] for cell in api["missing"]]
+
+    chinese = staff_client.get("/staff/hill-2024/?lang=zh").content.decode()
+    assert "<h2>村民群众</h2>" in chinese and "东村 · 村民群众 · 18–44岁" in chinese
+    assert "East Village" not in chinese

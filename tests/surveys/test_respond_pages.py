@@ -72,6 +72,13 @@ def test_the_english_page_uses_the_english_texts_where_given(client, survey):
     assert 'lang="en"' in html and "Submit" in html
 
 
+def test_a_phone_that_chose_english_gets_english_the_next_time_too(client, survey):
+    client.get(PAGE + "?lang=en")
+    assert "Submit" in client.get(PAGE).content.decode()  # the language cookie remembers
+    assert "Submit" not in client.get(PAGE + "?lang=zh").content.decode()
+    assert "Submit" not in client.get(PAGE).content.decode()
+
+
 @pytest.mark.parametrize(
     ("setup", "status", "words"),
     [
