@@ -21,16 +21,6 @@ from django.db.models import QuerySet, sql
 from django.db.models.constants import OnConflict
 
 
-class _Placeholder:
-    """A parameter value that no real filter would produce, found again in the compiled params."""
-
-    def __init__(self, index: int):
-        self.index = index
-
-    def __repr__(self) -> str:
-        return f"<placeholder {self.index}>"
-
-
 class CompiledQuery:
     """`build(*placeholders)` returns a values_list queryset; call `.rows(*values)` to run it."""
 

@@ -1,6 +1,7 @@
-"""The name of a survey's part (village, group, age band, item, dimension, the survey's title) in
-the page's language: its English field (`name_en`, `label_en`, `text_en`, `title_en`) when English
-is active and the survey has filled it in, else the Chinese.
+"""The name of a survey's part (village, group, age band, item, option, dimension, the survey's
+title) in the page's language: its English field (`name_en`, `label_en`, `text_en`, `title_en`;
+each model has one, beside the Chinese field its str() gives) when English is wanted and the
+survey has filled it in, else the Chinese.
 
 Only for what is shown on a page: exports, reports and the score document keep the Chinese
 names, whatever the language of the request that made them.
@@ -11,10 +12,13 @@ from django.utils import translation
 ENGLISH_FIELDS = ("name_en", "label_en", "text_en", "title_en")
 
 
-def localized(obj) -> str:
+def localized(obj, *, english: bool | None = None) -> str:
+    """`english`: whether English is wanted; by default, whether it is the active language."""
     if obj is None:
         return ""
-    if translation.get_language() == "en":
+    if english is None:
+        english = translation.get_language() == "en"
+    if english:
         for field in ENGLISH_FIELDS:
             value = getattr(obj, field, "")
             if value:

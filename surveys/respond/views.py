@@ -26,6 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from surveys.localized import localized
 from surveys.models import Invitation, Response
 from surveys.permissions import can_review, survey_get_for
 from surveys.ratelimit import submission_allowed
@@ -66,11 +67,6 @@ def _lang(request: HttpRequest) -> str:
     return "en" if translation.get_language() == "en" else "zh"
 
 
-def _local(obj, field: str, lang: str) -> str:
-    """The English text where asked for and filled in, else the Chinese."""
-    return (lang == "en" and getattr(obj, f"{field}_en", "")) or getattr(obj, field)
-
-
 def _with_device_cookie(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     # A random marker for "this phone", made here so that the plain form has one too;
     # respond.js keeps the same value in localStorage and puts it back if cookies are cleared.
@@ -86,7 +82,7 @@ def _refused(
 ) -> HttpResponse:
     context = {"t": texts_for(lang), "lang": lang, "message": refusal.message, "code": refusal.code}
     if invitation is not None:
-        context["survey_title"] = _local(invitation.survey, "title", lang)
+        context["survey_title"] = localized(invitation.survey, english=lang == "en")
     return render(request, "surveys/respond/closed.html", context, status=refusal.status)
 
 
@@ -104,14 +100,18 @@ def _sections(catalog: SurveyCatalog, lang: str, values: dict, errors: dict) -> 
     for number, item in enumerate(catalog.items.values(), start=1):
         if not sections or sections[-1]["code"] != item.dimension.code:
             sections.append(
-                {"code": item.dimension.code, "name": _local(item.dimension, "name", lang), "items": []}
+                {
+                    "code": item.dimension.code,
+                    "name": localized(item.dimension, english=lang == "en"),
+                    "items": [],
+                }
             )
         error = errors.get(f"answers.{item.code}")
         sections[-1]["items"].append(
             ItemView(
                 item.code,
                 number,
-                _local(item, "text", lang),
+                localized(item, english=lang == "en"),
                 values.get(item.code),
                 error[0] if error else None,
             )
@@ -140,12 +140,14 @@ def _form_page(
     t = texts_for(lang)
     survey = invitation.survey
     age_bands = (
-        [{"code": a.code, "label": _local(a, "label", lang)} for a in catalog.age_bands.values()]
+        [{"code": a.code, "label": localized(a, english=lang == "en")} for a in catalog.age_bands.values()]
         if invitation.group.by_village
         else []
     )
     place = " · ".join(
-        _local(part, "name", lang) for part in (invitation.village, invitation.group) if part is not None
+        localized(part, english=lang == "en")
+        for part in (invitation.village, invitation.group)
+        if part is not None
     )
     missing = [key for key in errors if key.startswith("answers.") or key == "age_band"]
     switch = "zh" if lang == "en" else "en"
@@ -153,11 +155,13 @@ def _form_page(
         "t": t,
         "lang": lang,
         "switch_url": f"{request.path}?lang={switch}",
-        "survey_title": _local(survey, "title", lang),
+        "survey_title": localized(survey, english=lang == "en"),
         "place": place,
         "invitation": invitation,
         "sections": _sections(catalog, lang, values or {}, errors),
-        "options": [{"code": o.code, "label": _local(o, "label", lang)} for o in catalog.options.values()],
+        "options": [
+            {"code": o.code, "label": localized(o, english=lang == "en")} for o in catalog.options.values()
+        ],
         "age_bands": age_bands,
         "age_band": age_band,
         "age_error": (errors.get("age_band") or [None])[0],
@@ -259,7 +263,7 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
     invitation = _invitation(token)
     context = {"t": texts_for(lang), "lang": lang}
     if invitation is not None:
-        context["survey_title"] = _local(invitation.survey, "title", lang)
+        context["survey_title"] = localized(invitation.survey, english=lang == "en")
     return render(request, "surveys/respond/done.html", context)
 
 
