@@ -92,6 +92,57 @@ def _ci(entry: dict) -> tuple[float, float] | None:
     return float(ci[0]), float(ci[1])
 
 
+# What the charts say, in the score document's language ("language": "zh" or "en").
+TEXT = {
+    "zh": {
+        "composite": "综合满意度",
+        "weighted": "{name}（权重 {weight:g}）",
+        "score_ci": "得分（0–100），横线为 95% 置信区间",
+        "dimensions_title": "综合满意度与各维度得分",
+        "share": "占该题全部作答的百分比（%）",
+        "items_title": "各题答案分布",
+        "ranked": "{rank}. {name}（n={n}）",
+        "reference": "全镇综合",
+        "score_ci_reference": "得分（0–100），横线为 95% 置信区间，虚线为全镇综合满意度",
+        "villages_title": "各村（社区）得分排序",
+        "list_separator": "、",
+        "hidden": "样本不足未列出：{names}",
+        "no_villages": "没有可公布的村级得分（样本不足）",
+        "heatmap_title": "各村（社区）× 维度得分",
+        "shade": "得分（颜色越深越低）",
+        "group": "受访群体",
+        "age_band": "年龄段",
+        "score": "得分（0–100）",
+        "groups_title": "按受访群体与年龄段（竖线为 95% 置信区间，虚线为综合满意度）",
+    },
+    "en": {
+        "composite": "Composite satisfaction",
+        "weighted": "{name} (weight {weight:g})",
+        "score_ci": "Score (0–100); whiskers are 95% confidence intervals",
+        "dimensions_title": "Composite satisfaction and dimension scores",
+        "share": "Share of the item's answers (%)",
+        "items_title": "Answers to each item",
+        "ranked": "{rank}. {name} (n={n})",
+        "reference": "Town composite",
+        "score_ci_reference": "Score (0–100); whiskers are 95% CIs, the dashed line is the town's composite",
+        "villages_title": "Villages ranked by score",
+        "list_separator": ", ",
+        "hidden": "Not shown (too few responses): {names}",
+        "no_villages": "No village score can be shown (too few responses)",
+        "heatmap_title": "Village × dimension scores",
+        "shade": "Score (darker is lower)",
+        "group": "Respondent group",
+        "age_band": "Age band",
+        "score": "Score (0–100)",
+        "groups_title": "By respondent group and age band (whiskers: 95% CIs; dashed: the composite)",
+    },
+}
+
+
+def _texts(document: dict) -> dict[str, str]:
+    return TEXT["en" if document.get("language") == "en" else "zh"]
+
+
 def _whisker_bars(ax, labels, scores, cis, *, shades, hatches, reference=None, reference_label=""):
     y = np.arange(len(labels))[::-1]
     ax.barh(y, scores, color=shades, edgecolor=INK, linewidth=0.6, hatch=hatches, height=0.62)
@@ -115,7 +166,8 @@ def dimension_bars(document: dict) -> Figure:
     with chart_style():
         composite = document["composite"]
         dims = [d for d in document["dimensions"] if d.get("score") is not None]
-        labels = ["综合满意度"] + [f"{d['name']}（权重 {d['weight']:g}）" for d in dims]
+        t = _texts(document)
+        labels = [t["composite"]] + [t["weighted"].format(name=d["name"], weight=d["weight"]) for d in dims]
         scores = [composite["score"]] + [d["score"] for d in dims]
         cis = [_ci(composite)] + [_ci(d) for d in dims]
         figure = _figure(7.0, 0.55 * len(labels) + 1.1)
@@ -129,13 +181,14 @@ def dimension_bars(document: dict) -> Figure:
             hatches=[""] + ["///"] * len(dims),
         )
         _score_axis(ax, [c[0] for c in cis if c] + scores)
-        ax.set_xlabel("得分（0–100），横线为 95% 置信区间")
-        ax.set_title("综合满意度与各维度得分", loc="left", fontsize=11)
+        ax.set_xlabel(t["score_ci"])
+        ax.set_title(t["dimensions_title"], loc="left", fontsize=11)
         return figure
 
 
 def item_distribution(document: dict) -> Figure:
     """Each item's answers as one stacked bar of percentages, option by option."""
+    t = _texts(document)
     with chart_style():
         options = document.get("options") or [
             {"code": c, "name": c} for c in document["scheme"]["option_points"]
@@ -167,7 +220,7 @@ def item_distribution(document: dict) -> Figure:
             left += share
         ax.set_yticks(y, [f"{i['name']}" for i in items])
         ax.set_xlim(0, 100)
-        ax.set_xlabel("占该题全部作答的百分比（%）")
+        ax.set_xlabel(t["share"])
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         handles = [
@@ -182,12 +235,13 @@ def item_distribution(document: dict) -> Figure:
         figure.legend(
             handles=handles, loc="outside upper center", ncols=len(options), frameon=False, fontsize=8
         )
-        ax.set_title("各题答案分布", loc="left", fontsize=11)
+        ax.set_title(t["items_title"], loc="left", fontsize=11)
         return figure
 
 
 def village_ranking(document: dict) -> Figure:
     """Villages from highest to lowest score with 95% CIs; cells too small to show are listed."""
+    t = _texts(document)
     with chart_style():
         shown = [v for v in document["by_village"] if not v.get("suppressed") and v.get("score") is not None]
         hidden = [v for v in document["by_village"] if v.get("suppressed")]
@@ -197,27 +251,28 @@ def village_ranking(document: dict) -> Figure:
         if shown:
             _whisker_bars(
                 ax,
-                [f"{i + 1}. {v['name']}（n={v['n']}）" for i, v in enumerate(shown)],
+                [t["ranked"].format(rank=i + 1, name=v["name"], n=v["n"]) for i, v in enumerate(shown)],
                 [v["score"] for v in shown],
                 [_ci(v) for v in shown],
                 shades=[SHADES[2]] * len(shown),
                 hatches=["///"] * len(shown),
                 reference=document["composite"]["score"],
-                reference_label="全镇综合",
+                reference_label=t["reference"],
             )
             _score_axis(ax, [c[0] for c in map(_ci, shown) if c] + [v["score"] for v in shown])
-        ax.set_xlabel("得分（0–100），横线为 95% 置信区间，虚线为全镇综合满意度")
-        ax.set_title("各村（社区）得分排序", loc="left", fontsize=11)
+        ax.set_xlabel(t["score_ci_reference"])
+        ax.set_title(t["villages_title"], loc="left", fontsize=11)
         if hidden:
-            names = "、".join(v["name"] for v in hidden)
+            names = t["list_separator"].join(v["name"] for v in hidden)
             figure.text(
-                0.01, 0.005, f"样本不足未列出：{names}", fontsize=7, color=MUTED, ha="left", va="bottom"
+                0.01, 0.005, t["hidden"].format(names=names), fontsize=7, color=MUTED, ha="left", va="bottom"
             )
         return figure
 
 
 def village_dimension_heatmap(document: dict) -> Figure:
     """Village × dimension scores as a grey-scale table with the numbers written in."""
+    t = _texts(document)
     with chart_style():
         villages = [v for v in document["by_village"] if not v.get("suppressed") and v.get("dimensions")]
         dims = document["dimensions"]
@@ -235,8 +290,8 @@ def village_dimension_heatmap(document: dict) -> Figure:
         ax = figure.add_subplot()
         if not villages:
             ax.set_axis_off()
-            ax.text(0.5, 0.5, "没有可公布的村级得分（样本不足）", ha="center", va="center", color=MUTED)
-            ax.set_title("各村（社区）× 维度得分", loc="left", fontsize=11)
+            ax.text(0.5, 0.5, t["no_villages"], ha="center", va="center", color=MUTED)
+            ax.set_title(t["heatmap_title"], loc="left", fontsize=11)
             return figure
         finite = values[np.isfinite(values)]
         low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 100.0)
@@ -261,15 +316,16 @@ def village_dimension_heatmap(document: dict) -> Figure:
         for spine in ax.spines.values():
             spine.set_visible(False)
         bar = figure.colorbar(image, ax=ax, shrink=0.6, pad=0.02)
-        bar.set_label("得分（颜色越深越低）")
-        ax.set_title("各村（社区）× 维度得分", loc="left", fontsize=11, pad=22)
+        bar.set_label(t["shade"])
+        ax.set_title(t["heatmap_title"], loc="left", fontsize=11, pad=22)
         return figure
 
 
 def group_comparison(document: dict) -> Figure:
     """Respondent groups and age bands side by side, each with its 95% CI."""
+    t = _texts(document)
     with chart_style():
-        panels = [("受访群体", document["by_group"]), ("年龄段", document["by_age_band"])]
+        panels = [(t["group"], document["by_group"]), (t["age_band"], document["by_age_band"])]
         panels = [
             (title, [c for c in cells if not c.get("suppressed") and c.get("score") is not None])
             for title, cells in panels
@@ -305,10 +361,8 @@ def group_comparison(document: dict) -> Figure:
             ax.axhline(document["composite"]["score"], color=INK, linestyle="--", linewidth=0.8)
             ax.set_title(title, fontsize=10)
             _score_axis(ax, lows, vertical=True)
-        axes[0].set_ylabel("得分（0–100）")
-        figure.suptitle(
-            "按受访群体与年龄段（竖线为 95% 置信区间，虚线为综合满意度）", fontsize=10, x=0.01, ha="left"
-        )
+        axes[0].set_ylabel(t["score"])
+        figure.suptitle(t["groups_title"], fontsize=10, x=0.01, ha="left")
         return figure
 
 

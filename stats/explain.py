@@ -154,6 +154,19 @@ def _cell_sentence(cell: Cell, label, t, result: ScoreResult) -> str:
     return t["cell"].format(name=name, score=f2(cell.score), n=cell.n, se=f2(cell.se), method=method)
 
 
+def warning_text(warning: str, lang: str = "zh") -> str:
+    """One warning in the asked language.
+
+    The engine writes its warnings "中文（English）" (stats/summaries.py), so that one list serves
+    both; English wants only the part in brackets. Chinese keeps both, as the score document
+    always has. A warning in one language only is returned as it is.
+    """
+    if lang != "en" or not warning.endswith("）") or "（" not in warning:
+        return warning
+    english = warning[:-1].rpartition("（")[2]
+    return english or warning
+
+
 def render_text(result: ScoreResult, names: dict[str, str] | None = None, lang: str = "zh") -> str:
     """A readable report: headline figures, then every derivation line, then warnings."""
     c = result.composite
@@ -166,5 +179,5 @@ def render_text(result: ScoreResult, names: dict[str, str] | None = None, lang: 
     lines += [e["text"] for e in explain(result, names, lang)]
     if result.warnings:
         lines += ["", "注意 / Warnings:" if lang != "en" else "Warnings:"]
-        lines += [f"- {w}" for w in result.warnings]
+        lines += [f"- {warning_text(w, lang)}" for w in result.warnings]
     return "\n".join(lines) + "\n"

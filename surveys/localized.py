@@ -3,8 +3,9 @@ title) in the page's language: its English field (`name_en`, `label_en`, `text_e
 each model has one, beside the Chinese field its str() gives) when English is wanted and the
 survey has filled it in, else the Chinese.
 
-Only for what is shown on a page: exports, reports and the score document keep the Chinese
-names, whatever the language of the request that made them.
+The response exports (contract §3) keep codes; the score document and the evaluator's reports
+use these names only when English is asked for explicitly (`?lang=en`, `--lang en`), and are
+Chinese otherwise, whatever the language of the page that links to them.
 """
 
 from django.utils import translation

@@ -481,6 +481,13 @@ class PublishedReport(models.Model):
     pdf = models.BinaryField(_("PDF"), blank=True)
     csv = models.BinaryField(_("CSV"), blank=True)
     sav = models.BinaryField(_("SPSS"), blank=True, default=b"")
+    # The same report in English, frozen at the same moment from the same data (empty for
+    # publications made before English reports existed).
+    score_en = models.JSONField(_("得分文档（英文）"), null=True, blank=True)
+    xlsx_en = models.BinaryField(_("XLSX（英文）"), blank=True, default=b"")
+    pdf_en = models.BinaryField(_("PDF（英文）"), blank=True, default=b"")
+    csv_en = models.BinaryField(_("CSV（英文）"), blank=True, default=b"")
+    sav_en = models.BinaryField(_("SPSS（英文）"), blank=True, default=b"")
 
     class Meta:
         verbose_name = _("已发布报告")
@@ -489,6 +496,14 @@ class PublishedReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey.slug} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def file(self, fmt: str, language: str = "zh") -> bytes:
+        """The frozen download in that language; b"" if this publication has none."""
+        return bytes(getattr(self, f"{fmt}_en" if language == "en" else fmt) or b"")
+
+    def document(self, language: str = "zh") -> dict | None:
+        """The frozen score document in that language; None if this publication has none."""
+        return self.score_en if language == "en" else self.score
 
 
 class PaperSheet(models.Model):

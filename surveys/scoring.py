@@ -16,6 +16,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 import stats
+from stats.explain import warning_text
 from surveys.answers import BLANK, SYMBOLS
 from surveys.cache import survey_data_token
 from surveys.models import Response, Survey
@@ -169,6 +170,7 @@ def _document(survey: Survey, loaded: Loaded, result, names, lang: str) -> dict:
             f"{names['village'].get(cell['village'], cell['village'])} · {names['group'].get(cell['group'], cell['group'])}"
         )
     explanation = stats.explain(result, _flat_names(names), lang)
+    doc["warnings"] = [warning_text(w, lang) for w in doc.get("warnings") or []]
     return {
         "survey": survey.slug,
         "title": survey.title_en if lang == "en" and survey.title_en else survey.title,

@@ -4,7 +4,8 @@ from urllib.parse import quote
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.views import APIView
 
@@ -21,6 +22,10 @@ DESCRIPTIONS = {
 }
 
 
+class ReportQuery(serializers.Serializer):
+    lang = serializers.ChoiceField(choices=["zh", "en"], default="zh")
+
+
 def attachment(body: bytes, fmt: str, *, ascii_name: str, name: str) -> HttpResponse:
     """A download whose file name is Chinese where the browser can take it, ASCII otherwise."""
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
@@ -28,24 +33,37 @@ def attachment(body: bytes, fmt: str, *, ascii_name: str, name: str) -> HttpResp
     return response
 
 
-def report_download(survey, fmt: str) -> HttpResponse:
-    """The frozen published file for a published survey, else one rendered now."""
+def report_download(survey, fmt: str, language: str = "zh") -> HttpResponse:
+    """The frozen published file for a published survey, else one rendered now.
+
+    `language` "en" gives the English report; a publication made before English reports
+    existed has none frozen, and the English file is then rendered from today's data (its
+    X-Report-Published header says 0, as for any file that is not the frozen one).
+    """
     published = published_report(survey) if survey.status == survey.Status.PUBLISHED else None
-    if published is not None and bytes(getattr(published, fmt) or b""):
-        body, data_hash = bytes(getattr(published, fmt)), published.data_hash
-        label = "已发布统计结果"
+    frozen = published.file(fmt, language) if published is not None else b""
+    if frozen:
+        body, data_hash = frozen, published.data_hash
     else:
-        data = report_data(survey)
+        data = report_data(survey, language=language)
         body, data_hash = render_report(data, fmt), data.data_hash
-        label = "统计结果"
+    english = language == "en"
+    title = survey.title_en if english and survey.title_en else survey.title
+    label = {
+        (True, False): "已发布统计结果",
+        (False, False): "统计结果",
+        (True, True): "published-report",
+        (False, True): "report",
+    }[(bool(frozen), english)]
     response = attachment(
         body,
         fmt,
-        ascii_name=f"{survey.slug}-report.{fmt}",
-        name=f"{survey.title}-{label}.{fmt}",
+        ascii_name=f"{survey.slug}-report{'-en' if english else ''}.{fmt}",
+        name=f"{title}-{label}.{fmt}",
     )
     response["X-Data-Hash"] = data_hash
-    response["X-Report-Published"] = "1" if published is not None else "0"
+    response["X-Report-Published"] = "1" if frozen else "0"
+    response["Content-Language"] = "en" if english else "zh-Hans"
     return response
 
 
@@ -73,7 +91,9 @@ class ReportDownloadView(APIView):
     def get(self, request, slug: str):
         survey = survey_get_for(request.user, slug)
         self.check_object_permissions(request, survey)
-        return report_download(survey, self.fmt)
+        query = ReportQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return report_download(survey, self.fmt, query.validated_data["lang"])
 
 
 def download_view(fmt: str):
@@ -85,11 +105,16 @@ def download_view(fmt: str):
     decorated = extend_schema(
         summary=f"下载评价报告（{fmt.upper()}）",
         description=DESCRIPTIONS[fmt]
-        + "。调查已发布时返回发布时冻结的文件；响应头 X-Data-Hash 为所含答卷的 SHA-256。",
+        + "。调查已发布时返回发布时冻结的文件；响应头 X-Data-Hash 为所含答卷的 SHA-256。"
+        "默认中文；?lang=en 为英文报告（数字相同）。",
+        parameters=[
+            OpenApiParameter("lang", str, enum=["zh", "en"], description="报告语言，默认中文（zh）"),
+        ],
         responses={
             (200, CONTENT_TYPES[fmt].split(";")[0]): OpenApiResponse(
                 OpenApiTypes.BINARY, description=DESCRIPTIONS[fmt]
             ),
+            (400, "application/json"): OpenApiResponse(OpenApiTypes.OBJECT, description="lang 不是 zh 或 en"),
         },
         operation_id=f"survey_report_{fmt}",
     )(get)

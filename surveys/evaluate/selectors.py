@@ -19,9 +19,12 @@ class EvaluatorView:
         return self.published is not None and self.published.data_hash != self.current.data_hash
 
 
-def evaluator_view(survey: Survey) -> EvaluatorView:
-    current = report_data(survey)
+def evaluator_view(survey: Survey, language: str = "zh") -> EvaluatorView:
+    """`language` "en": the English names and derivations (a publication made before English
+    reports existed shows its frozen Chinese document: its figures are what was published)."""
+    current = report_data(survey, language=language)
     published = published_report(survey) if survey.status == Survey.Status.PUBLISHED else None
     if published is not None:
-        return EvaluatorView(published.score, published.data_hash, published, current)
+        document = published.document(language) or published.score
+        return EvaluatorView(document, published.data_hash, published, current)
     return EvaluatorView(current.document, current.data_hash, None, current)

@@ -18,6 +18,7 @@ from stats import charts
 from surveys.evaluate.selectors import evaluator_view
 from surveys.models import SurveyMembership
 from surveys.permissions import can_publish, can_read_scores, is_administrator, survey_get_for
+from surveys.reports.data import report_language
 from surveys.services.publish import report_publish
 
 CHART_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
@@ -38,8 +39,11 @@ def _percent(count: int, total: int) -> float:
 @login_required
 def survey_report(request, slug: str):
     survey = _survey_for_scores(request, slug)
-    view = evaluator_view(survey)
+    language = report_language()
+    view = evaluator_view(survey, language)
     doc = view.document
+    # The downloads in the page's language (the API's default is Chinese).
+    query = "?lang=en" if language == "en" else ""
     options = doc.get("options") or [
         {"code": c, "name": c, "points": p} for c, p in doc["scheme"]["option_points"].items()
     ]
@@ -71,7 +75,7 @@ def survey_report(request, slug: str):
         "reliability_items": [(i["name"], reliability.get(i["code"], {})) for i in doc["items"]],
         "explain": [e for e in doc.get("explain") or [] if not e["figure"].startswith("by_village_group:")],
         "downloads": [
-            (fmt, label, reverse(f"api-survey-report-{fmt}", args=[survey.slug]))
+            (fmt, label, reverse(f"api-survey-report-{fmt}", args=[survey.slug]) + query)
             for fmt, label in (
                 ("pdf", _("PDF 报告")),
                 ("xlsx", _("Excel 工作簿")),
@@ -104,7 +108,7 @@ def chart(request, slug: str, name: str, fmt: str):
     if name not in charts.CHARTS or fmt not in CHART_TYPES:
         raise Http404(_("没有这张图。"))
     survey = _survey_for_scores(request, slug)
-    doc = evaluator_view(survey).document
+    doc = evaluator_view(survey, report_language()).document  # its "language" picks the chart's texts
     digest = hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:24]
     key = f"chart:{digest}:{name}:{fmt}"
     body = cache.get(key)

@@ -2,13 +2,16 @@
 
 `report_files(survey)` renders a fresh report; for a published survey the views and the
 `report` command serve the files frozen at publication instead (`surveys.services.publish`).
+Each comes in Chinese (the default) or English: `ReportData.language`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from surveys.reports.data import ReportData
+from django.utils import translation
+
+from surveys.reports.data import LANGUAGES, ReportData
 
 FORMATS = ("xlsx", "pdf", "csv", "sav")
 CONTENT_TYPES = {
@@ -40,8 +43,6 @@ def renderer(fmt: str) -> Callable[[ReportData], bytes]:
 
 
 def render_report(data: ReportData, fmt: str) -> bytes:
-    return renderer(fmt)(data)
-
-
-def report_filename(survey_slug: str, fmt: str, *, published: bool) -> str:
-    return f"{survey_slug}-{'published-report' if published else 'report'}.{fmt}"
+    """The file in the report's own language, whatever the language active around the call."""
+    with translation.override(LANGUAGES[data.language]):
+        return renderer(fmt)(data)

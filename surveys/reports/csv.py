@@ -15,6 +15,9 @@ Python's csv module reads it whole and `df[df.table == "village"]` picks one tab
 - `scheme_option`, `scheme_dimension`, `scheme_item`, `scheme_group`: weight or points (`score`);
 - `explain`: code = the figure, value = its derivation in words.
 
+The `table`, `code` and column names are the same in every language; `name` and `value` texts
+are in the report's language (Chinese unless English was asked for).
+
 Numbers are written at full precision with a "." decimal point; empty means none (suppressed,
 not scored). UTF-8 with a byte-order mark so that Excel on Chinese Windows shows the names.
 The anonymised responses are in the XLSX (原始数据) and the SPSS file, not here.
@@ -26,6 +29,7 @@ import csv
 import io
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from surveys.reports.data import ReportData
 
@@ -74,7 +78,8 @@ def _lines(data: ReportData):
     survey = data.survey
     meta = {
         "survey": survey.slug,
-        "title": survey.title,
+        "title": data.title,
+        "language": data.language,
         "organisation": survey.organisation,
         "year": str(survey.year),
         "status": survey.status,
@@ -97,7 +102,7 @@ def _lines(data: ReportData):
         yield {"table": "sample", "code": key, "n": value}
     for reason, count in sample.excluded_reasons:
         yield {"table": "excluded_reason", "name": reason, "n": count}
-    yield {"table": "composite", "code": "composite", "name": "综合满意度", **_estimate(doc["composite"])}
+    yield {"table": "composite", "code": "composite", "name": _("综合满意度"), **_estimate(doc["composite"])}
     for d in doc["dimensions"]:
         yield {
             "table": "dimension",
@@ -127,7 +132,7 @@ def _lines(data: ReportData):
         yield {
             "table": "distribution",
             "code": "",
-            "name": "未作答",
+            "name": _("未作答"),
             "parent": item["code"],
             "n": item.get("blank", 0),
         }
@@ -148,7 +153,7 @@ def _lines(data: ReportData):
     yield {
         "table": "reliability",
         "code": "cronbach_alpha",
-        "name": "克朗巴赫 α",
+        "name": _("克朗巴赫 α"),
         "n": reliability.get("n"),
         "score": reliability.get("cronbach_alpha"),
         "value": reliability.get("method", ""),
@@ -157,7 +162,7 @@ def _lines(data: ReportData):
         yield {
             "table": "reliability",
             "code": entry["code"],
-            "name": "校正题总相关（score）/ 删除该题后α（value）",
+            "name": _("校正题总相关（score）/ 删除该题后α（value）"),
             "score": entry.get("corrected_item_total"),
             "value": _number(entry.get("alpha_if_deleted")),
         }

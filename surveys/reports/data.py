@@ -19,17 +19,27 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from surveys.answers import decode_answers
 from surveys.exports import _Line, format_timestamp
+from surveys.localized import localized
 from surveys.models import AuditEntry, Invitation, Quota, Response, Survey
 from surveys.scoring import score_document
 from surveys.selectors import survey_catalog, survey_versions
 from surveys.services.response_import import FIXED_COLUMNS
 from surveys.services.review import EXCLUDED
 
-SOURCE_LABELS = {choice.value: str(choice.label) for choice in Response.Source}
+# The report's languages, and the Django language each is rendered in.
+LANGUAGES = {"zh": "zh-hans", "en": "en"}
+
+
+def report_language(language: str | None = None) -> str:
+    """ "en" or "zh": the given one, or the active language's (Chinese unless English is active)."""
+    if language is None:
+        language = translation.get_language() or ""
+    return "en" if language.startswith("en") else "zh"
 
 
 @dataclass(frozen=True)
@@ -66,6 +76,7 @@ class ReportData:
     generated_at: datetime
     options: list[dict] = field(default_factory=list)  # code, name, points (the scheme's)
     names: dict[str, dict[str, str]] = field(default_factory=dict)  # kind → code → name
+    language: str = "zh"  # "zh" or "en": names, derivations and every heading
 
     @property
     def published(self) -> bool:
@@ -74,10 +85,19 @@ class ReportData:
     @property
     def stamp(self) -> str:
         """The line every download carries: survey, scheme, time, data hash."""
-        return (
-            f"调查 {self.survey.slug} · 计分方案 {self.scheme_digest} · 生成于 "
-            f"{timezone.localtime(self.generated_at):%Y-%m-%d %H:%M} · 数据摘要 SHA-256 {self.data_hash}"
-        )
+        return _("调查 %(slug)s · 计分方案 %(scheme)s · 生成于 %(when)s · 数据摘要 SHA-256 %(hash)s") % {
+            "slug": self.survey.slug,
+            "scheme": self.scheme_digest,
+            "when": f"{timezone.localtime(self.generated_at):%Y-%m-%d %H:%M}",
+            "hash": self.data_hash,
+        }
+
+    @property
+    def title(self) -> str:
+        """The survey's title in the report's language (its English title where it has one)."""
+        if self.language == "en" and self.survey.title_en:
+            return self.survey.title_en
+        return self.survey.title
 
     @property
     def scheme_digest(self) -> str:
@@ -93,11 +113,11 @@ def _sample(survey: Survey, valid: int, synthetic: int, sources: Counter) -> Sam
         .order_by("response_id", "-at")
         .values_list("response_id", "reason")
     ):
-        latest_reason.setdefault(response_id, reason.strip() or "未注明")
+        latest_reason.setdefault(response_id, reason.strip() or _("未注明"))
     excluded = returned - valid
     reasons = Counter(latest_reason.values())
     if excluded > len(latest_reason):
-        reasons["未记录原因（导入时已标记剔除）"] += excluded - len(latest_reason)
+        reasons[_("未记录原因（导入时已标记剔除）")] += excluded - len(latest_reason)
     return Sample(
         planned=Quota.objects.filter(survey=survey).aggregate(total=Sum("target"))["total"] or 0,
         invitations=Invitation.objects.filter(survey=survey).count(),
@@ -106,12 +126,33 @@ def _sample(survey: Survey, valid: int, synthetic: int, sources: Counter) -> Sam
         excluded=excluded,
         excluded_reasons=reasons.most_common(),
         synthetic=synthetic,
-        by_source=[(SOURCE_LABELS.get(s, s), n) for s, n in sources.most_common()],
+        by_source=[(source_label(s), n) for s, n in sources.most_common()],
     )
 
 
-def report_data(survey: Survey, *, method: str = "taylor", use_cache: bool = True) -> ReportData:
-    """Read the survey's report: score document, sample, anonymised answers and their hash."""
+def source_label(source: str) -> str:
+    """The name of a response's source (web, paper, import…) in the active language."""
+    try:
+        return str(Response.Source(source).label)
+    except ValueError:
+        return source
+
+
+def report_data(
+    survey: Survey, *, method: str = "taylor", use_cache: bool = True, language: str = "zh"
+) -> ReportData:
+    """Read the survey's report: score document, sample, anonymised answers and their hash.
+
+    `language` ("zh" or "en") is the report's: the score document's names and derivations, the
+    catalogue's names (each part's English name where the survey has one) and every heading.
+    The figures and the data hash do not depend on it.
+    """
+    language = report_language(language)
+    with translation.override(LANGUAGES[language]):
+        return _report_data(survey, method=method, use_cache=use_cache, language=language)
+
+
+def _report_data(survey: Survey, *, method: str, use_cache: bool, language: str) -> ReportData:
     catalog = survey_catalog(survey)
     versions = {pk: (v.item_codes, v.option_codes) for pk, v in survey_versions(survey).items()}
     codes = {
@@ -144,26 +185,27 @@ def report_data(survey: Survey, *, method: str = "taylor", use_cache: bool = Tru
         lines.append((str(rid), line))
         decoded.append((submitted_at, str(rid), record, source, {c: answers.get(c) for c in item_codes}))
     digest = hashlib.sha256(writer.writerow(FIXED_COLUMNS + item_codes).encode())
-    for _, line in sorted(lines):
+    for _rid, line in sorted(lines):
         digest.update(line.encode())
     # Numbered in the order of submission (unknown times last), the id breaking ties.
     latest = datetime.max.replace(tzinfo=UTC)
     decoded.sort(key=lambda r: (r[0] or latest, r[1]))
     responses = [
         AnonymousResponse(number, *record, source, answers)
-        for number, (_, _, record, source, answers) in enumerate(decoded, start=1)
+        for number, (_when, _rid, record, source, answers) in enumerate(decoded, start=1)
     ]
-    document = dict(score_document(survey, method=method, use_cache=use_cache))
+    document = dict(score_document(survey, method=method, use_cache=use_cache, lang=language))
     points = document["scheme"]["option_points"]
-    options = [{"code": c, "name": o.label, "points": points.get(c)} for c, o in catalog.options.items()]
-    document["options"] = options
+    english = language == "en"
     names = {
-        "village": {c: v.name for c, v in catalog.villages.items()},
-        "group": {c: g.name for c, g in catalog.groups.items()},
-        "age_band": {c: a.label for c, a in catalog.age_bands.items()},
-        "item": {c: i.text for c, i in catalog.items.items()},
-        "option": {c: o.label for c, o in catalog.options.items()},
+        "village": {c: localized(v, english=english) for c, v in catalog.villages.items()},
+        "group": {c: localized(g, english=english) for c, g in catalog.groups.items()},
+        "age_band": {c: localized(a, english=english) for c, a in catalog.age_bands.items()},
+        "item": {c: localized(i, english=english) for c, i in catalog.items.items()},
+        "option": {c: localized(o, english=english) for c, o in catalog.options.items()},
     }
+    options = [{"code": c, "name": names["option"][c], "points": points.get(c)} for c in catalog.options]
+    document["options"] = options
     sources = Counter(r[7] for r in rows)
     return ReportData(
         survey=survey,
@@ -174,4 +216,5 @@ def report_data(survey: Survey, *, method: str = "taylor", use_cache: bool = Tru
         generated_at=timezone.now(),
         options=options,
         names=names,
+        language=language,
     )

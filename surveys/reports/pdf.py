@@ -1,4 +1,7 @@
-"""The PDF download: a Chinese A4 report laid out like the 统计结果 appendix of a 绩效评价报告.
+"""The PDF download: an A4 report laid out like the 统计结果 appendix of a 绩效评价报告.
+
+Chinese, or English when the report's language is English (every text goes through gettext;
+names come from the report data in its language).
 
 fpdf2 writes it: it embeds Noto Sans CJK (a CFF-outlined OpenType font, which reportlab cannot
 embed) as a subset, so the text stays selectable and searchable. Charts come from
@@ -10,6 +13,7 @@ from __future__ import annotations
 import json
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import TableBordersLayout, XPos, YPos
 from fpdf.fonts import FontFace
@@ -25,6 +29,15 @@ RULE = (160, 160, 160)
 SHADE = (232, 236, 241)
 CHART_DPI = 150
 NUMERALS = "一二三四五六七八九十"
+
+
+def _report_title(data: ReportData) -> str:
+    return _("%(title)s · 满意度调查统计结果") % {"title": data.title}
+
+
+def _joined(parts) -> str:
+    """Parts of a sentence, joined the way the active language lists them."""
+    return _("；").join(parts)
 
 
 def _f(value, digits: int = 2) -> str:
@@ -53,12 +66,12 @@ class _Report(FPDF):
                 font.ttfont.recalcBBoxes = False
         self.set_font(FONT, size=10)
         self.set_text_color(*INK)
-        self.set_title(f"{data.survey.title} · 满意度调查统计结果")
+        self.set_title(_report_title(data))
         self.set_subject(data.stamp)
-        self.set_creator("满意度")
+        self.set_creator(_("满意度"))
         self.set_author(data.survey.organisation)
         self.set_creation_date(data.generated_at)
-        self.set_lang("zh-CN")
+        self.set_lang("en" if data.language == "en" else "zh-CN")
 
     # Page furniture -------------------------------------------------------------------------
     def header(self):
@@ -66,7 +79,7 @@ class _Report(FPDF):
             return
         self.set_font(FONT, size=8)
         self.set_text_color(*MUTED)
-        self.cell(0, 5, f"{self.data.survey.title} · 满意度调查统计结果", align="L")
+        self.cell(0, 5, _report_title(self.data), align="L")
         self.ln(6)
         self.set_draw_color(*RULE)
         self.line(self.l_margin, self.get_y() - 1, self.w - self.r_margin, self.get_y() - 1)
@@ -79,15 +92,19 @@ class _Report(FPDF):
         self.set_font(FONT, size=7)
         self.set_text_color(*MUTED)
         when = timezone.localtime(data.generated_at).strftime("%Y-%m-%d %H:%M")
-        state = "已发布" if data.published else "未发布，数字可能变化"
-        self.cell(
-            0,
-            4,
-            f"{data.survey.slug} · 计分方案 {data.scheme_digest} · 数据摘要 {data.data_hash[:16]}… · {when} · {state}",
-            align="L",
-        )
+        state = _("已发布") if data.published else _("未发布，数字可能变化")
+        line = _("%(slug)s · 计分方案 %(scheme)s · 数据摘要 %(hash)s… · %(when)s · %(state)s") % {
+            "slug": data.survey.slug,
+            "scheme": data.scheme_digest,
+            "hash": data.data_hash[:16],
+            "when": when,
+            "state": state,
+        }
+        self.cell(0, 4, line, align="L")
         self.set_x(self.l_margin)
-        self.cell(0, 4, f"第 {self.page_no()} 页，共 {{nb}} 页", align="R")
+        self.cell(
+            0, 4, _("第 %(page)s 页，共 %(pages)s 页") % {"page": self.page_no(), "pages": "{nb}"}, align="R"
+        )
         self.set_text_color(*INK)
 
     # Building blocks -------------------------------------------------------------------------
@@ -95,7 +112,10 @@ class _Report(FPDF):
         if self.get_y() > self.h - 50:
             self.add_page()
         self.ln(3)
-        label = f"{NUMERALS[self.section_number]}、{title}"
+        if self.data.language == "en":
+            label = f"{self.section_number + 1}. {title}"
+        else:
+            label = f"{NUMERALS[self.section_number]}、{title}"
         self.section_number += 1
         self.set_font(FONT, "B", 13)
         self.cell(0, 8, label, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -153,8 +173,8 @@ class _Report(FPDF):
 def _all_text(data: ReportData) -> str:
     """Every piece of text the report may draw that does not come from this module."""
     survey = data.survey
-    reasons = "".join(reason for reason, _ in data.sample.excluded_reasons)
-    return survey.title + survey.organisation + reasons + json.dumps(data.document, ensure_ascii=False)
+    reasons = "".join(reason for reason, _count in data.sample.excluded_reasons)
+    return data.title + survey.organisation + reasons + json.dumps(data.document, ensure_ascii=False)
 
 
 def _cover(pdf: _Report) -> None:
@@ -162,36 +182,38 @@ def _cover(pdf: _Report) -> None:
     pdf.add_page()
     pdf.set_font(FONT, size=10)
     pdf.set_text_color(*MUTED)
-    pdf.cell(0, 6, "附件", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 6, _("附件"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_text_color(*INK)
     pdf.ln(4)
     pdf.set_font(FONT, "B", 16)
-    pdf.multi_cell(0, 9, survey.title, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 9, data.title, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(FONT, size=13)
-    pdf.cell(0, 9, "社会公众满意度调查统计结果", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 9, _("社会公众满意度调查统计结果"), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(4)
     published = (
-        f"已发布（{timezone.localtime(survey.published_at):%Y-%m-%d %H:%M}），数字已冻结"
+        _("已发布（%(when)s），数字已冻结")
+        % {"when": f"{timezone.localtime(survey.published_at):%Y-%m-%d %H:%M}"}
         if data.published and survey.published_at
-        else f"{survey.get_status_display()}，尚未发布：数字会随答卷变化"
+        else _("%(status)s，尚未发布：数字会随答卷变化") % {"status": survey.get_status_display()}
     )
     rows = [
-        ["被评价单位", survey.organisation],
-        ["评价年度", f"{survey.year} 年度"],
-        ["调查代码", survey.slug],
-        ["状态", published],
-        ["计分方案摘要", data.scheme_digest],
-        ["数据摘要 SHA-256", data.data_hash],
-        ["生成时间", timezone.localtime(data.generated_at).strftime("%Y-%m-%d %H:%M:%S")],
+        [_("被评价单位"), survey.organisation],
+        [_("评价年度"), _("%(year)s 年度") % {"year": survey.year}],
+        [_("调查代码"), survey.slug],
+        [_("状态"), published],
+        [_("计分方案摘要"), data.scheme_digest],
+        [_("数据摘要 SHA-256"), data.data_hash],
+        [_("生成时间"), timezone.localtime(data.generated_at).strftime("%Y-%m-%d %H:%M:%S")],
     ]
-    pdf.table(["项目", "内容"], rows, [28, 142], align=["LEFT", "LEFT"], size=8.5)
+    pdf.table([_("项目"), _("内容")], rows, [28, 142], align=["LEFT", "LEFT"], size=8.5)
     if data.sample.synthetic:
         pdf.set_fill_color(253, 236, 236)
         pdf.set_font(FONT, "B", 10)
         pdf.multi_cell(
             0,
             6,
-            f"注意：本报告所用 {data.sample.synthetic} 份答卷为合成演示数据，并非真实调查结果，不能用于绩效评价。",
+            _("注意：本报告所用 %(n)s 份答卷为合成演示数据，并非真实调查结果，不能用于绩效评价。")
+            % {"n": data.sample.synthetic},
             fill=True,
             align="L",
             new_x=XPos.LMARGIN,
@@ -205,7 +227,7 @@ def _cover(pdf: _Report) -> None:
     pdf.rect(pdf.l_margin, top, pdf.epw, 30, style="F")
     pdf.set_xy(pdf.l_margin + 6, top + 3)
     pdf.set_font(FONT, size=11)
-    pdf.cell(60, 7, "综合满意度")
+    pdf.cell(60, 7, _("综合满意度"))
     pdf.set_xy(pdf.l_margin + 6, top + 11)
     pdf.set_font(FONT, "B", 26)
     pdf.cell(60, 14, _f(composite["score"]))
@@ -214,8 +236,16 @@ def _cover(pdf: _Report) -> None:
     pdf.multi_cell(
         pdf.epw - 76,
         6,
-        f"95% 置信区间 {_ci(composite)}\n标准误 {_f(composite.get('se'))}，设计效应 {_f(composite.get('deff'))}，"
-        f"自由度 {composite.get('df', '—')}\n有效答卷 {data.sample.valid} 份（满分 100 分）",
+        _(
+            "95%% 置信区间 %(ci)s\n标准误 %(se)s，设计效应 %(deff)s，自由度 %(df)s\n有效答卷 %(valid)s 份（满分 100 分）"
+        )
+        % {
+            "ci": _ci(composite),
+            "se": _f(composite.get("se")),
+            "deff": _f(composite.get("deff")),
+            "df": composite.get("df", "—"),
+            "valid": data.sample.valid,
+        },
         align="L",
     )
     pdf.set_y(top + 34)
@@ -223,68 +253,76 @@ def _cover(pdf: _Report) -> None:
 
 def _sample(pdf: _Report) -> None:
     sample, doc = pdf.data.sample, pdf.data.document
-    pdf.section("样本情况")
+    pdf.section(_("样本情况"))
     rows = [
-        ["计划样本量（各村、各群体配额合计）", str(sample.planned)],
-        ["发出的邀请链接", str(sample.invitations)],
-        ["回收答卷", str(sample.returned)],
-        ["有效答卷（计入得分）", str(sample.valid)],
-        ["剔除答卷", str(sample.excluded)],
+        [_("计划样本量（各村、各群体配额合计）"), str(sample.planned)],
+        [_("发出的邀请链接"), str(sample.invitations)],
+        [_("回收答卷"), str(sample.returned)],
+        [_("有效答卷（计入得分）"), str(sample.valid)],
+        [_("剔除答卷"), str(sample.excluded)],
     ]
-    pdf.table(["项目", "份数"], rows, [120, 50])
+    pdf.table([_("项目"), _("答卷数")], rows, [120, 50])
     if sample.excluded_reasons:
-        reasons = "；".join(f"{reason}（{count} 份）" for reason, count in sample.excluded_reasons)
+        reasons = _joined(
+            _("%(reason)s（%(n)s 份）") % {"reason": reason, "n": count}
+            for reason, count in sample.excluded_reasons
+        )
         pdf.paragraph(
-            f"剔除原因：{reasons}。剔除的答卷保留在系统中，剔除人、时间与原因记入审计日志。", size=9
+            _("剔除原因：%(reasons)s。剔除的答卷保留在系统中，剔除人、时间与原因记入审计日志。")
+            % {"reasons": reasons},
+            size=9,
         )
     else:
-        pdf.paragraph("没有剔除的答卷。", size=9)
+        pdf.paragraph(_("没有剔除的答卷。"), size=9)
     group_rows = [[g["name"], str(g.get("responses", g.get("n")))] for g in doc["by_group"]]
-    pdf.table(["受访群体", "有效答卷"], group_rows, [120, 50])
+    pdf.table([_("受访群体"), _("有效答卷")], group_rows, [120, 50])
     if sample.by_source:
-        pdf.paragraph(
-            "答卷来源：" + "；".join(f"{label} {n} 份" for label, n in sample.by_source) + "。", size=9
+        sources = _joined(
+            _("%(source)s %(n)s 份") % {"source": label, "n": n} for label, n in sample.by_source
         )
+        pdf.paragraph(_("答卷来源：%(sources)s。") % {"sources": sources}, size=9)
 
 
 def _method(pdf: _Report) -> None:
     data, doc = pdf.data, pdf.data.document
     scheme = doc["scheme"]
-    pdf.section("计分方法")
+    pdf.section(_("计分方法"))
     pdf.paragraph(
-        "每道题的得分为计分答案分值的平均数（不了解、未作答不计入）；维度得分为其各题得分的加权平均；"
-        "综合满意度为各维度得分按维度权重的加权平均。所有得分为 0–100 分。"
+        _(
+            "每道题的得分为计分答案分值的平均数（不了解、未作答不计入）；维度得分为其各题得分的加权平均；"
+            "综合满意度为各维度得分按维度权重的加权平均。所有得分为 0–100 分。"
+        )
     )
-    option_rows = [[o["name"], "不计分" if o["points"] is None else f"{o['points']:g}"] for o in data.options]
-    pdf.table(["答案选项", "分值"], option_rows, [120, 50])
+    option_rows = [
+        [o["name"], _("不计分") if o["points"] is None else f"{o['points']:g}"] for o in data.options
+    ]
+    pdf.table([_("答案选项"), _("分值")], option_rows, [120, 50])
     weights = [[d["name"], f"{d['weight']:g}"] for d in doc["dimensions"]]
-    pdf.table(["维度", "权重"], weights, [120, 50])
+    pdf.table([_("维度"), _("权重")], weights, [120, 50])
     if scheme.get("item_weights"):
-        pdf.paragraph(
-            "题目权重："
-            + "；".join(f"{data.names['item'].get(c, c)} {w:g}" for c, w in scheme["item_weights"].items())
-            + "；其余题目权重为 1。",
-            size=9,
-        )
+        weights = _joined(f"{data.names['item'].get(c, c)} {w:g}" for c, w in scheme["item_weights"].items())
+        pdf.paragraph(_("题目权重：%(weights)s；其余题目权重为 1。") % {"weights": weights}, size=9)
     if scheme.get("group_weights"):
+        weights = _joined(
+            f"{data.names['group'].get(c, c)} {w:g}" for c, w in scheme["group_weights"].items()
+        )
         pdf.paragraph(
-            "群体权重：先在各群体内计算题目得分，再按群体权重加权："
-            + "；".join(f"{data.names['group'].get(c, c)} {w:g}" for c, w in scheme["group_weights"].items())
-            + "。",
+            _("群体权重：先在各群体内计算题目得分，再按群体权重加权：%(weights)s。") % {"weights": weights},
             size=9,
         )
     pdf.paragraph(
-        f"分组（村、群体、年龄段）样本少于 {scheme.get('min_cell', 5)} 份时不公布该组得分，以免识别个人。",
+        _("分组（村、群体、年龄段）样本少于 %(n)s 份时不公布该组得分，以免识别个人。")
+        % {"n": scheme.get("min_cell", 5)},
         size=9,
     )
 
 
 def _dimensions(pdf: _Report) -> None:
     doc = pdf.data.document
-    pdf.section("综合满意度与各维度得分")
+    pdf.section(_("综合满意度与各维度得分"))
     rows = [
         [
-            "综合满意度",
+            _("综合满意度"),
             "1",
             str(doc["composite"]["n"]),
             _f(doc["composite"]["score"]),
@@ -296,15 +334,21 @@ def _dimensions(pdf: _Report) -> None:
         [d["name"], f"{d['weight']:g}", str(d.get("n")), _f(d.get("score")), _f(d.get("se")), _ci(d)]
         for d in doc["dimensions"]
     ]
-    pdf.table(["", "权重", "样本数", "得分", "标准误", "95% 置信区间"], rows, [52, 18, 20, 22, 22, 36])
+    pdf.table(
+        ["", _("权重"), _("样本数"), _("得分"), _("标准误"), _("95% 置信区间")],
+        rows,
+        [52, 18, 20, 22, 22, 36],
+    )
     pdf.chart(charts.dimension_bars(doc), width=150)
 
 
 def _items(pdf: _Report) -> None:
     data, doc = pdf.data, pdf.data.document
     dims = {d["code"]: d["name"] for d in doc["dimensions"]}
-    pdf.section("各题得分与答案分布")
-    headers = ["题目", "维度", "得分", "95% 置信区间"] + [o["name"] for o in data.options] + ["未答"]
+    pdf.section(_("各题得分与答案分布"))
+    headers = (
+        [_("题目"), _("维度"), _("得分"), _("95% 置信区间")] + [o["name"] for o in data.options] + [_("未答")]
+    )
     rows = [
         [i["name"], dims.get(i["dimension"], i["dimension"]), _f(i.get("score")), _ci(i)]
         + [str(i["distribution"].get(o["code"], 0)) for o in data.options]
@@ -314,7 +358,7 @@ def _items(pdf: _Report) -> None:
     rest = 170 - 34 - 28 - 14 - 28
     each = rest / (len(data.options) + 1)
     pdf.table(headers, rows, [34, 28, 14, 28] + [each] * (len(data.options) + 1), size=8)
-    pdf.paragraph("各选项下为选择该项的人数；得分不计“不了解”与未作答。", size=8, color=MUTED)
+    pdf.paragraph(_("各选项下为选择该项的人数；得分不计“不了解”与未作答。"), size=8, color=MUTED)
     pdf.chart(charts.item_distribution(doc), width=160)
 
 
@@ -322,7 +366,7 @@ def _breakdown_rows(cells: list[dict], *, ranked: bool = False) -> list[list[str
     rows = []
     for position, cell in enumerate(cells, start=1):
         if cell.get("suppressed"):
-            row = [cell["name"], str(cell.get("n")), "样本不足", "—", "—"]
+            row = [cell["name"], str(cell.get("n")), _("样本不足"), "—", "—"]
         else:
             row = [cell["name"], str(cell.get("n")), _f(cell.get("score")), _f(cell.get("se")), _ci(cell)]
         rows.append(([str(position) if not cell.get("suppressed") else "—"] if ranked else []) + row)
@@ -331,18 +375,18 @@ def _breakdown_rows(cells: list[dict], *, ranked: bool = False) -> list[list[str
 
 def _villages(pdf: _Report) -> None:
     doc = pdf.data.document
-    pdf.section("各村（社区）得分")
+    pdf.section(_("各村（社区）得分"))
     cells = sorted(
         doc["by_village"],
         key=lambda c: (c.get("suppressed") or c.get("score") is None, -(c.get("score") or 0), c["code"]),
     )
     pdf.table(
-        ["排名", "村（社区）", "样本数", "得分", "标准误", "95% 置信区间"],
+        [_("排名"), _("村（社区）"), _("样本数"), _("得分"), _("标准误"), _("95% 置信区间")],
         _breakdown_rows(cells, ranked=True),
         [14, 56, 20, 22, 22, 36],
     )
     pdf.paragraph(
-        "各村得分只计该村的村民群众答卷，置信区间把村内受访者视为简单随机样本。", size=8, color=MUTED
+        _("各村得分只计该村的村民群众答卷，置信区间把村内受访者视为简单随机样本。"), size=8, color=MUTED
     )
     pdf.chart(charts.village_ranking(doc), width=160)
     pdf.chart(charts.village_dimension_heatmap(doc), width=160)
@@ -350,14 +394,14 @@ def _villages(pdf: _Report) -> None:
 
 def _groups(pdf: _Report) -> None:
     doc = pdf.data.document
-    pdf.section("按受访群体与年龄段")
+    pdf.section(_("按受访群体与年龄段"))
     pdf.table(
-        ["受访群体", "样本数", "得分", "标准误", "95% 置信区间"],
+        [_("受访群体"), _("样本数"), _("得分"), _("标准误"), _("95% 置信区间")],
         _breakdown_rows(doc["by_group"]),
         [60, 24, 26, 24, 36],
     )
     pdf.table(
-        ["年龄段", "样本数", "得分", "标准误", "95% 置信区间"],
+        [_("年龄段"), _("样本数"), _("得分"), _("标准误"), _("95% 置信区间")],
         _breakdown_rows(doc["by_age_band"]),
         [60, 24, 26, 24, 36],
     )
@@ -367,12 +411,18 @@ def _groups(pdf: _Report) -> None:
 def _reliability(pdf: _Report) -> None:
     data, doc = pdf.data, pdf.data.document
     reliability = doc["reliability"]
-    pdf.section("信度分析")
+    pdf.section(_("信度分析"))
     alpha = reliability.get("cronbach_alpha")
     pdf.paragraph(
-        f"克朗巴赫 α 系数为 {_f(alpha, 3)}（{reliability.get('k', len(doc['items']))} 道题，"
-        f"{reliability.get('n', '—')} 名全部题目都计分的受访者）。α 衡量各题是否测量同一倾向；"
-        "满意度各题涉及不同工作，α 偏低并不说明数据有误。"
+        _(
+            "克朗巴赫 α 系数为 %(alpha)s（%(k)s 道题，%(n)s 名全部题目都计分的受访者）。α 衡量各题是否测量同一倾向；"
+            "满意度各题涉及不同工作，α 偏低并不说明数据有误。"
+        )
+        % {
+            "alpha": _f(alpha, 3),
+            "k": reliability.get("k", len(doc["items"])),
+            "n": reliability.get("n", "—"),
+        }
     )
     rows = [
         [
@@ -383,12 +433,12 @@ def _reliability(pdf: _Report) -> None:
         for r in reliability.get("items") or []
     ]
     if rows:
-        pdf.table(["题目", "校正题总相关", "删除该题后 α"], rows, [90, 40, 40])
+        pdf.table([_("题目"), _("校正题总相关"), _("删除该题后 α")], rows, [90, 40, 40])
 
 
 def _derivation(pdf: _Report) -> None:
-    pdf.section("计算过程")
-    pdf.paragraph("以下逐项列出每个数字的来历，可用原始数据复核。", size=9, color=MUTED)
+    pdf.section(_("计算过程"))
+    pdf.paragraph(_("以下逐项列出每个数字的来历，可用原始数据复核。"), size=9, color=MUTED)
     for entry in pdf.data.document.get("explain") or []:
         if entry["figure"].startswith("by_village_group:"):
             continue
@@ -397,27 +447,43 @@ def _derivation(pdf: _Report) -> None:
 
 def _methods_note(pdf: _Report) -> None:
     data, doc = pdf.data, pdf.data.document
-    pdf.section("方法说明")
+    pdf.section(_("方法说明"))
     strata = doc.get("design", {}).get("strata") or []
-    design = "；".join(
-        f"{data.names['group'].get(s['group'], s['group'])}：{s['psu']} 个{'村' if s.get('psu_is') == 'village' else '受访者'}"
-        + (f"，总体 {s['population']} 人，抽样比 {s['fraction']:.2f}" if s.get("population") else "")
-        for s in strata
-    )
+    design = _joined(_stratum(data, s) for s in strata)
     notes = [
-        "抽样设计：以受访群体为层；按村抽样的群体（村民群众）以村为初级抽样单元，其他群体以受访者为单元。"
-        + (f"本次：{design}。" if design else ""),
-        "标准误按泰勒线性化（或自助法，见首页）计算，综合满意度的标准误把各题的比率均值一并线性化，"
-        "因此考虑了同一受访者各题之间的相关；95% 置信区间用自由度为“初级抽样单元数 − 层数”的 t 分布。",
-        "设计效应为按本设计计算的方差与同样本量简单随机抽样方差之比。",
-        "分组结果（村、群体、年龄段）只用该组答卷按同一规则计算；样本不足的组不公布得分。",
-        f"数据摘要：对所有计入得分的答卷（按合同 §3 的 CSV 格式、按 response_id 排序）计算 SHA-256，得 {data.data_hash}。"
-        "用系统导出的答卷文件可以复算，确认本报告所依据的数据未被改动。",
+        _("抽样设计：以受访群体为层；按村抽样的群体（村民群众）以村为初级抽样单元，其他群体以受访者为单元。")
+        + (_("本次：%(design)s。") % {"design": design} if design else ""),
+        _(
+            "标准误按泰勒线性化（或自助法，见首页）计算，综合满意度的标准误把各题的比率均值一并线性化，"
+            "因此考虑了同一受访者各题之间的相关；95% 置信区间用自由度为“初级抽样单元数 − 层数”的 t 分布。"
+        ),
+        _("设计效应为按本设计计算的方差与同样本量简单随机抽样方差之比。"),
+        _("分组结果（村、群体、年龄段）只用该组答卷按同一规则计算；样本不足的组不公布得分。"),
+        _(
+            "数据摘要：对所有计入得分的答卷（按合同 §3 的 CSV 格式、按 response_id 排序）计算 SHA-256，得 %(hash)s。"
+            "用系统导出的答卷文件可以复算，确认本报告所依据的数据未被改动。"
+        )
+        % {"hash": data.data_hash},
     ]
     for warning in doc.get("warnings") or []:
-        notes.append(f"提示：{warning}")
+        notes.append(_("提示：%(warning)s") % {"warning": warning})
     for note in notes:
         pdf.paragraph(note, size=9, height=5)
+
+
+def _stratum(data: ReportData, stratum: dict) -> str:
+    """One stratum of the design in words: its group, its PSUs, its population and sampling fraction."""
+    group = data.names["group"].get(stratum["group"], stratum["group"])
+    if stratum.get("psu_is") == "village":
+        text = _("%(group)s：%(n)s 个村") % {"group": group, "n": stratum["psu"]}
+    else:
+        text = _("%(group)s：%(n)s 个受访者") % {"group": group, "n": stratum["psu"]}
+    if stratum.get("population"):
+        text += _("，总体 %(population)s 人，抽样比 %(fraction)s") % {
+            "population": stratum["population"],
+            "fraction": f"{stratum['fraction']:.2f}",
+        }
+    return text
 
 
 def report_pdf(data: ReportData) -> bytes:

@@ -2,7 +2,7 @@
 
 Variables:
 - `seq` sequence number (submission order), `village`, `group`, `age_band`, `source`: numeric
-  codes 1… with the Chinese names as value labels (0 = none, e.g. staff have no village);
+  codes 1… with the names (in the report's language) as value labels (0 = none, e.g. staff have no village);
 - one variable per item, named by its code: the answer as 1… in the option order, labelled with
   the option's name; blank is system-missing, and options the scheme does not score (不了解) are
   declared user-missing, so SPSS leaves them out of means the way the score does;
@@ -19,8 +19,10 @@ import tempfile
 
 import pandas as pd
 import pyreadstat
+from django.utils.translation import gettext as _
 
-from surveys.reports.data import SOURCE_LABELS, ReportData
+from surveys.models import Response
+from surveys.reports.data import ReportData, source_label
 
 
 def _note_lines(*texts: str, width: int = 80) -> list[str]:
@@ -46,24 +48,24 @@ def report_sav(data: ReportData) -> bytes:
     names = data.names
     responses = data.responses
     columns: dict[str, list] = {"seq": [r.number for r in responses]}
-    labels: dict[str, str] = {"seq": "序号（按提交时间）"}
+    labels: dict[str, str] = {"seq": _("序号（按提交时间）")}
     value_labels: dict[str, dict] = {}
     measure: dict[str, str] = {"seq": "scale"}
     for var, kind, label in (
-        ("village", "village", "村（社区）"),
-        ("group", "group", "受访群体"),
-        ("age_band", "age_band", "年龄段"),
+        ("village", "village", _("村（社区）")),
+        ("group", "group", _("受访群体")),
+        ("age_band", "age_band", _("年龄段")),
     ):
         order = list(names[kind])
         codes, index = _coded([getattr(r, var) for r in responses], order)
         columns[var] = codes
         labels[var] = label
-        value_labels[var] = {0: "无", **{i: names[kind][c] for c, i in index.items()}}
+        value_labels[var] = {0: _("无"), **{i: names[kind][c] for c, i in index.items()}}
         measure[var] = "nominal"
-    sources = list(SOURCE_LABELS)
+    sources = list(Response.Source.values)
     columns["source"], index = _coded([r.source for r in responses], sources)
-    labels["source"] = "来源"
-    value_labels["source"] = {i: SOURCE_LABELS[c] for c, i in index.items()}
+    labels["source"] = _("来源")
+    value_labels["source"] = {i: source_label(c) for c, i in index.items()}
     measure["source"] = "nominal"
 
     option_index = {o["code"]: i for i, o in enumerate(data.options, start=1)}
@@ -86,7 +88,7 @@ def report_sav(data: ReportData) -> bytes:
         columns[pts] = [
             float(points[a]) if a and points.get(a) is not None else float("nan") for a in answers
         ]
-        labels[pts] = f"{item['name']}：得分"
+        labels[pts] = _("%(item)s：得分") % {"item": item["name"]}
         measure[pts] = "scale"
     frame = pd.DataFrame(columns)
     # pyreadstat writes to a path; a temporary file keeps this function free of side effects.
@@ -101,7 +103,7 @@ def report_sav(data: ReportData) -> bytes:
             variable_value_labels=value_labels,
             missing_ranges=missing,
             variable_measure=measure,
-            note=_note_lines(data.survey.title, data.stamp),
+            note=_note_lines(data.title, data.stamp),
         )
         with open(path, "rb") as stream:
             return stream.read()

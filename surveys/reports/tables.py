@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from surveys.reports.data import ReportData
 
@@ -21,10 +23,11 @@ WEIGHT = "0.000"
 @dataclass(frozen=True)
 class Table:
     key: str  # machine name (CSV "table" column)
-    title: str  # sheet name / heading
+    title: str  # sheet name / heading (translated with the context "表名")
     headers: list[str]
     formats: list[str | None]
     rows: list[list]
+    row_formats: list[str | None] | None = None  # the summary's: one number format per row
 
 
 def _ci(cell: dict, side: int):
@@ -39,47 +42,53 @@ def _estimate(cell: dict) -> list:
     return [cell.get("score"), cell.get("se"), _ci(cell, 0), _ci(cell, 1), cell.get("deff")]
 
 
-ESTIMATE_HEADERS = ["得分", "标准误", "95%置信区间下限", "95%置信区间上限", "设计效应"]
+def estimate_headers() -> list[str]:
+    return [_("得分"), _("标准误"), _("95%置信区间下限"), _("95%置信区间上限"), _("设计效应")]
+
+
 ESTIMATE_FORMATS = [SCORE, SCORE, SCORE, SCORE, SCORE]
-# The summary is label → value; these labels' values are figures with a number format.
-SUMMARY_FORMATS = {
-    "综合满意度": SCORE,
-    "标准误": SCORE,
-    "95%置信区间下限": SCORE,
-    "95%置信区间上限": SCORE,
-    "设计效应": SCORE,
-    "克朗巴赫 α": "0.000",
-}
+
+
+def method_name(method: str | None) -> str:
+    return _("泰勒线性化") if method == "taylor" else (method or "")
 
 
 def summary(data: ReportData) -> Table:
     doc, sample, composite = data.document, data.sample, data.document["composite"]
     survey = data.survey
-    rows = [
-        ["调查", survey.title],
-        ["调查代码", survey.slug],
-        ["被评价单位", survey.organisation],
-        ["年度", survey.year],
-        ["状态", survey.get_status_display()],
-        ["综合满意度", composite["score"]],
-        ["标准误", composite.get("se")],
-        ["95%置信区间下限", _ci(composite, 0)],
-        ["95%置信区间上限", _ci(composite, 1)],
-        ["自由度", composite.get("df")],
-        ["设计效应", composite.get("deff")],
-        ["标准误方法", "泰勒线性化" if composite.get("method") == "taylor" else composite.get("method")],
-        ["计划样本量（配额合计）", sample.planned],
-        ["邀请链接数", sample.invitations],
-        ["回收答卷", sample.returned],
-        ["有效答卷（计入得分）", sample.valid],
-        ["剔除答卷", sample.excluded],
-        ["其中合成演示数据", sample.synthetic],
-        ["克朗巴赫 α", doc["reliability"].get("cronbach_alpha")],
-        ["计分方案摘要", data.scheme_digest],
-        ["数据摘要（SHA-256）", data.data_hash],
-        ["生成时间", timezone.localtime(data.generated_at).strftime("%Y-%m-%d %H:%M:%S")],
+    # (label, value, number format of the value)
+    lines = [
+        (_("调查"), data.title, None),
+        (_("调查代码"), survey.slug, None),
+        (_("被评价单位"), survey.organisation, None),
+        (_("年度"), survey.year, None),
+        (_("状态"), survey.get_status_display(), None),
+        (_("综合满意度"), composite["score"], SCORE),
+        (_("标准误"), composite.get("se"), SCORE),
+        (_("95%置信区间下限"), _ci(composite, 0), SCORE),
+        (_("95%置信区间上限"), _ci(composite, 1), SCORE),
+        (_("自由度"), composite.get("df"), None),
+        (_("设计效应"), composite.get("deff"), SCORE),
+        (_("标准误方法"), method_name(composite.get("method")), None),
+        (_("计划样本量（配额合计）"), sample.planned, None),
+        (_("邀请链接数"), sample.invitations, None),
+        (_("回收答卷"), sample.returned, None),
+        (_("有效答卷（计入得分）"), sample.valid, None),
+        (_("剔除答卷"), sample.excluded, None),
+        (_("其中合成演示数据"), sample.synthetic, None),
+        (_("克朗巴赫 α"), doc["reliability"].get("cronbach_alpha"), "0.000"),
+        (_("计分方案摘要"), data.scheme_digest, None),
+        (_("数据摘要（SHA-256）"), data.data_hash, None),
+        (_("生成时间"), timezone.localtime(data.generated_at).strftime("%Y-%m-%d %H:%M:%S"), None),
     ]
-    return Table("summary", "汇总", ["项目", "数值"], [None, None], rows)
+    return Table(
+        "summary",
+        _("汇总"),
+        [_("项目"), _("数值")],
+        [None, None],
+        [[label, value] for label, value, _fmt in lines],
+        row_formats=[fmt for _label, _value, fmt in lines],
+    )
 
 
 def dimensions(data: ReportData) -> Table:
@@ -89,8 +98,8 @@ def dimensions(data: ReportData) -> Table:
     ]
     return Table(
         "dimension",
-        "维度",
-        ["代码", "维度", "权重", "样本数", *ESTIMATE_HEADERS],
+        pgettext("表名", "维度"),
+        [_("代码"), _("维度"), _("权重"), _("样本数"), *estimate_headers()],
         [None, None, WEIGHT, COUNT, *ESTIMATE_FORMATS],
         rows,
     )
@@ -120,10 +129,10 @@ def items(data: ReportData) -> Table:
         )
     return Table(
         "item",
-        "题目",
-        ["代码", "题目", "维度", "维度内权重", "综合权重", "计分人数", *ESTIMATE_HEADERS]
-        + [f"{o['name']}（人）" for o in options]
-        + ["未作答（人）", "校正题总相关", "删除该题后α"],
+        pgettext("表名", "题目"),
+        [_("代码"), _("题目"), _("维度"), _("维度内权重"), _("综合权重"), _("计分人数"), *estimate_headers()]
+        + [_("%(option)s（人）") % {"option": o["name"]} for o in options]
+        + [_("未作答（人）"), _("校正题总相关"), _("删除该题后α")],
         [None, None, None, WEIGHT, WEIGHT, COUNT, *ESTIMATE_FORMATS]
         + [COUNT] * len(options)
         + [COUNT, "0.000", "0.000"],
@@ -144,14 +153,20 @@ def _breakdown(data: ReportData, key: str, title: str, label: str, *, ranked: bo
         by_dim = cell.get("dimensions") or {}
         rows.append(
             ([None if suppressed else position] if ranked else [])
-            + [cell["code"], cell["name"], cell.get("n"), *_estimate(cell), "是" if suppressed else "否"]
+            + [
+                cell["code"],
+                cell["name"],
+                cell.get("n"),
+                *_estimate(cell),
+                _("是") if suppressed else _("否"),
+            ]
             + [None if suppressed else by_dim.get(d["code"]) for d in dims]
         )
     return Table(
         key,
         title,
-        (["排名"] if ranked else [])
-        + ["代码", label, "样本数", *ESTIMATE_HEADERS, "样本不足不公布"]
+        ([_("排名")] if ranked else [])
+        + [_("代码"), label, _("样本数"), *estimate_headers(), _("样本不足不公布")]
         + [d["name"] for d in dims],
         ([COUNT] if ranked else []) + [None, None, COUNT, *ESTIMATE_FORMATS, None] + [SCORE] * len(dims),
         rows,
@@ -159,55 +174,63 @@ def _breakdown(data: ReportData, key: str, title: str, label: str, *, ranked: bo
 
 
 def villages(data: ReportData) -> Table:
-    return _breakdown(data, "by_village", "村", "村（社区）", ranked=True)
+    return _breakdown(data, "by_village", pgettext("表名", "村"), _("村（社区）"), ranked=True)
 
 
 def groups(data: ReportData) -> Table:
-    return _breakdown(data, "by_group", "群体", "受访群体")
+    return _breakdown(data, "by_group", pgettext("表名", "群体"), _("受访群体"))
 
 
 def age_bands(data: ReportData) -> Table:
-    return _breakdown(data, "by_age_band", "年龄段", "年龄段")
+    return _breakdown(data, "by_age_band", pgettext("表名", "年龄段"), _("年龄段"))
 
 
 def method_lines(data: ReportData) -> list[tuple[str, str]]:
     """(heading, text) lines: the scheme, then the derivation of every figure, then the hash."""
     doc = data.document
     scheme = doc["scheme"]
-    lines: list[tuple[str, str]] = [("标识", data.stamp)]
+    lines: list[tuple[str, str]] = [(_("标识"), data.stamp)]
     for option in data.options:
         points = option["points"]
-        lines.append(
-            (
-                "选项分值",
-                f"{option['name']}（{option['code']}）：{'不计分' if points is None else f'{points:g} 分'}",
-            )
-        )
+        value = _("不计分") if points is None else _("%(points)s 分") % {"points": f"{points:g}"}
+        lines.append((_("选项分值"), _named(option["name"], option["code"], value)))
     for d in doc["dimensions"]:
-        lines.append(("维度权重", f"{d['name']}（{d['code']}）：{d['weight']:g}"))
+        lines.append((_("维度权重"), _named(d["name"], d["code"], f"{d['weight']:g}")))
     for code, weight in (scheme.get("item_weights") or {}).items():
         lines.append(
-            ("题目权重", f"{data.names['item'].get(code, code)}（{code}）：{weight:g}；未列出的题目权重为 1")
+            (
+                _("题目权重"),
+                _named(data.names["item"].get(code, code), code, f"{weight:g}") + _("；未列出的题目权重为 1"),
+            )
         )
     group_weights = scheme.get("group_weights")
     if group_weights:
         for code, weight in group_weights.items():
-            lines.append(("群体权重", f"{data.names['group'].get(code, code)}（{code}）：{weight:g}"))
+            lines.append((_("群体权重"), _named(data.names["group"].get(code, code), code, f"{weight:g}")))
     else:
-        lines.append(("群体权重", "无（各受访者等权）"))
-    lines.append(("最小公布样本", f"分组样本少于 {scheme.get('min_cell', 5)} 份时不公布得分"))
+        lines.append((_("群体权重"), _("无（各受访者等权）")))
+    lines.append(
+        (_("最小公布样本"), _("分组样本少于 %(n)s 份时不公布得分") % {"n": scheme.get("min_cell", 5)})
+    )
     for entry in doc.get("explain") or []:
-        lines.append(("计算过程", entry["text"]))
+        lines.append((_("计算过程"), entry["text"]))
     for warning in doc.get("warnings") or []:
-        lines.append(("提示", warning if isinstance(warning, str) else str(warning)))
+        lines.append((_("提示"), warning if isinstance(warning, str) else str(warning)))
     lines.append(
         (
-            "数据摘要",
-            "SHA-256，按合同 §3 的答卷 CSV 计算：表头一行，加上所有计入得分的答卷各一行（按 response_id 排序，"
-            "格式与 export_responses 导出相同，每行以换行结尾）。",
+            _("数据摘要"),
+            _(
+                "SHA-256，按合同 §3 的答卷 CSV 计算：表头一行，加上所有计入得分的答卷各一行（按 response_id 排序，"
+                "格式与 export_responses 导出相同，每行以换行结尾）。"
+            ),
         )
     )
     return lines
+
+
+def _named(name: str, code: str, value: str) -> str:
+    """ "name（code）：value", with the punctuation of the active language."""
+    return _("%(name)s（%(code)s）：%(value)s") % {"name": name, "code": code, "value": value}
 
 
 def all_tables(data: ReportData) -> list[Table]:

@@ -1,6 +1,6 @@
 """The XLSX download: one sheet per table, numbers stored as numbers, shown with two decimals.
 
-Sheets: 汇总, 维度, 题目, 村, 群体, 年龄段, 原始数据 (the included responses, anonymised: a sequence
+Sheets (named in the report's language; in Chinese): 汇总, 维度, 题目, 村, 群体, 年龄段, 原始数据 (the included responses, anonymised: a sequence
 number instead of the response id; no device marker, timestamps or comments), 计算方法 (the
 scheme and the derivation of every figure). Every sheet's first line states survey, scheme,
 time and data hash.
@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import io
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from surveys.reports import tables
-from surveys.reports.data import SOURCE_LABELS, ReportData
+from surveys.reports.data import ReportData, source_label
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EC")
 BOLD = Font(bold=True)
@@ -56,14 +57,15 @@ def _write_table(sheet, data: ReportData, table: tables.Table) -> None:
 def _summary(sheet, data: ReportData) -> None:
     table = tables.summary(data)
     _write_table(sheet, data, table)
-    for r, (label, value) in enumerate(table.rows, start=FIRST_ROW + 1):
-        fmt = tables.SUMMARY_FORMATS.get(label)
+    for r, ((_label, value), fmt) in enumerate(
+        zip(table.rows, table.row_formats, strict=True), start=FIRST_ROW + 1
+    ):
         if fmt and isinstance(value, int | float):
             sheet.cell(row=r, column=2).number_format = fmt
     sheet.freeze_panes = None
     sheet.column_dimensions["B"].width = 70
     if data.sample.synthetic:
-        note = f"注意：{data.sample.synthetic} 份答卷为合成演示数据，并非真实调查结果。"
+        note = _("注意：%(n)s 份答卷为合成演示数据，并非真实调查结果。") % {"n": data.sample.synthetic}
         sheet.cell(row=FIRST_ROW + len(table.rows) + 2, column=1, value=note).font = Font(
             bold=True, color="B91C1C"
         )
@@ -72,8 +74,9 @@ def _summary(sheet, data: ReportData) -> None:
 def _raw(sheet, data: ReportData) -> None:
     names = data.names
     item_codes = [i["code"] for i in data.document["items"]]
-    headers = ["序号", "村（社区）", "受访群体", "年龄段", "来源"] + [
-        f"{names['item'][c]}（{c}）" for c in item_codes
+    headers = [_("序号"), _("村（社区）"), _("受访群体"), _("年龄段"), _("来源")] + [
+        f"{names['item'][c]} ({c})" if data.language == "en" else f"{names['item'][c]}（{c}）"
+        for c in item_codes
     ]
     rows = [
         [
@@ -81,12 +84,11 @@ def _raw(sheet, data: ReportData) -> None:
             names["village"].get(r.village, r.village),
             names["group"].get(r.group, r.group),
             names["age_band"].get(r.age_band, r.age_band),
-            SOURCE_LABELS.get(r.source, r.source),
+            source_label(r.source),
             *(names["option"].get(r.answers[c], r.answers[c]) if r.answers[c] else None for c in item_codes),
         ]
         for r in data.responses
     ]
-    table = tables.Table("responses", "原始数据", headers, [None] * len(headers), rows)
     _stamp(sheet, data)
     sheet.append([])
     sheet.append(headers)
@@ -95,13 +97,13 @@ def _raw(sheet, data: ReportData) -> None:
     for row in rows:
         sheet.append(row)
     sheet.freeze_panes = sheet.cell(row=FIRST_ROW + 1, column=2)
-    _widths(sheet, table.headers, rows, cap=18)
+    _widths(sheet, headers, rows, cap=18)
 
 
 def _method(sheet, data: ReportData) -> None:
     _stamp(sheet, data)
-    sheet.cell(row=FIRST_ROW, column=1, value="类别").font = BOLD
-    sheet.cell(row=FIRST_ROW, column=2, value="内容").font = BOLD
+    sheet.cell(row=FIRST_ROW, column=1, value=_("类别")).font = BOLD
+    sheet.cell(row=FIRST_ROW, column=2, value=_("内容")).font = BOLD
     for r, (heading, text) in enumerate(tables.method_lines(data), start=FIRST_ROW + 1):
         sheet.cell(row=r, column=1, value=heading)
         sheet.cell(row=r, column=2, value=text).alignment = Alignment(wrap_text=True, vertical="top")
@@ -112,14 +114,14 @@ def _method(sheet, data: ReportData) -> None:
 def report_xlsx(data: ReportData) -> bytes:
     workbook = Workbook()
     _summary(workbook.active, data)
-    workbook.active.title = "汇总"
+    workbook.active.title = tables.summary(data).title
     for table in tables.all_tables(data):
         _write_table(workbook.create_sheet(table.title), data, table)
-    _raw(workbook.create_sheet("原始数据"), data)
-    _method(workbook.create_sheet("计算方法"), data)
-    workbook.properties.title = data.survey.title
+    _raw(workbook.create_sheet(_("原始数据")), data)
+    _method(workbook.create_sheet(_("计算方法")), data)
+    workbook.properties.title = data.title
     workbook.properties.subject = data.stamp
-    workbook.properties.creator = "满意度"
+    workbook.properties.creator = _("满意度")
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -15,7 +15,8 @@ def report_publish(*, survey: Survey, user: User) -> PublishedReport:
     """Freeze the report as it is now and mark the survey published (closed surveys only).
 
     The score document, the scheme, the hash of the included responses and every download are
-    stored; afterwards the downloads serve these, whatever happens to the responses.
+    stored, in Chinese and in English (both read in the same transaction, so their figures are
+    the same); afterwards the downloads serve these, whatever happens to the responses.
     """
     if not can_publish(user, survey):
         raise PermissionDenied("只有这项调查的评价人员或管理员可以发布报告。")
@@ -30,6 +31,7 @@ def report_publish(*, survey: Survey, user: User) -> PublishedReport:
         # Status first, so the files say 已发布; the report reads the data inside this transaction.
         survey_set_status(survey=locked, status=Survey.Status.PUBLISHED)
         data = report_data(locked, use_cache=False)
+        english = report_data(locked, use_cache=False, language="en")
         published = PublishedReport.objects.create(
             survey=locked,
             created_by=user,
@@ -37,7 +39,9 @@ def report_publish(*, survey: Survey, user: User) -> PublishedReport:
             data_hash=data.data_hash,
             scheme=data.document["scheme"],
             score=data.document,
+            score_en=english.document,
             **_files(data),
+            **{f"{fmt}_en": body for fmt, body in _files(english).items()},
         )
     survey.status, survey.published_at = locked.status, locked.published_at
     return published

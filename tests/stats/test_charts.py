@@ -1,5 +1,6 @@
 """Charts of a score document: Chinese text in the CJK font, PNG and SVG, no Django needed."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -159,3 +160,30 @@ def test_the_heat_map_says_so_when_no_village_may_be_shown(document):
     figure = charts.village_dimension_heatmap(document)
     assert "样本不足" in " ".join(t.get_text() for t in figure.findobj(Text))
     assert charts.render(figure, "png").startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("name", sorted(charts.CHARTS))
+def test_a_document_in_english_gets_english_charts(document, name):
+    """Everything the chart itself writes follows the document's language; names come from it."""
+    chinese = {t.get_text() for t in charts.CHARTS[name](document).findobj(Text)}
+    english = {t.get_text() for t in charts.CHARTS[name]({**document, "language": "en"}).findobj(Text)}
+    names = [
+        c["name"] for key in ("dimensions", "by_village", "by_group", "by_age_band") for c in document[key]
+    ]
+    names += [i["name"] for i in document["items"]] + [o["name"] for o in OPTIONS]
+
+    def own_words(texts):
+        text = " ".join(texts)
+        for n in sorted(names, key=len, reverse=True):
+            text = text.replace(n, "")
+        return text
+
+    assert english != chinese
+    assert not re.search(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]", own_words(english)), own_words(english)
+    assert re.search(r"[\u4e00-\u9fff]", own_words(chinese))
+
+
+def test_the_english_village_ranking_says_which_villages_are_too_few(document):
+    figure = charts.village_ranking({**document, "language": "en"})
+    labels = " ".join(t.get_text() for t in figure.findobj(Text))
+    assert "Not shown (too few responses): 北村" in labels and "Town composite" in labels

@@ -47,3 +47,17 @@ def test_the_text_report_leads_with_the_composite():
     text = render_text(score(tiny_matrix(), default_scheme()), NAMES)
     assert text.startswith("综合满意度: 79.29  (SE 6.19")
     assert "朱家村 A：84.17" in text
+
+
+def test_a_warning_is_given_in_the_language_asked_for():
+    from stats.explain import warning_text
+
+    both = "群体“staff”只有 1 个初级抽样单元，方差按确定单元计为 0（group 'staff' has a single PSU: counted as a certainty unit, it adds no variance）"
+    assert (
+        warning_text(both, "en")
+        == "group 'staff' has a single PSU: counted as a certainty unit, it adds no variance"
+    )
+    assert warning_text(both, "zh") == both
+    assert warning_text("bootstrap: some replicates had no counted answers", "en") == (
+        "bootstrap: some replicates had no counted answers"
+    )

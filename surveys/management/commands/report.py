@@ -16,14 +16,16 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=FORMATS, required=True)
         parser.add_argument("-o", "--output", required=True, help="输出文件（- 表示标准输出）")
         parser.add_argument("--fresh", action="store_true", help="已发布的调查也按当前数据重新生成")
+        parser.add_argument("--lang", choices=["zh", "en"], default="zh", help="报告语言，默认中文")
 
-    def handle(self, *args, slug, format, output, fresh, **options):
+    def handle(self, *args, slug, format, output, fresh, lang, **options):
         survey = get_survey(slug)
         published = None if fresh or survey.status != survey.Status.PUBLISHED else published_report(survey)
-        if published is not None and bytes(getattr(published, format) or b""):
-            body, data_hash, what = bytes(getattr(published, format)), published.data_hash, "已发布报告"
+        frozen = published.file(format, lang) if published is not None else b""
+        if frozen:
+            body, data_hash, what = frozen, published.data_hash, "已发布报告"
         else:
-            data = report_data(survey)
+            data = report_data(survey, language=lang)
             body, data_hash, what = render_report(data, format), data.data_hash, "报告"
         if output == "-":
             self.stdout.buffer.write(body) if hasattr(self.stdout, "buffer") else self.stdout.write(

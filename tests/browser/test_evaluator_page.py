@@ -1,0 +1,58 @@
+"""An evaluator reads the score on a phone, in Chinese by default and in English on asking."""
+
+import time
+
+import pytest
+
+from surveys.models import SurveyMembership
+from tests.factories import make_survey
+from tests.surveys.report_helpers import answer
+from tests.surveys.staff_factories import PASSWORD, make_member
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _charts_drawn(page) -> list[int]:
+    """The natural width of every chart image on the page (0: not loaded)."""
+    return page.eval_on_selector_all("figure img", "imgs => imgs.map(i => i.complete ? i.naturalWidth : 0)")
+
+
+def test_an_evaluator_reads_the_score_in_english_on_a_phone(live_server, browser, shots):
+    from playwright.sync_api import expect
+
+    from tests.browser.conftest import PHONE
+
+    survey = make_survey()
+    answer(survey, 6, village="east")
+    answer(survey, 6, village="west")
+    survey.title_en = "Hill Town 2024 satisfaction survey"
+    survey.save(update_fields=["title_en"])
+    make_member(survey, "lilaoshi", SurveyMembership.Role.EVALUATOR)
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/evaluate/{survey.slug}/")
+        expect(page.get_by_role("button", name="登录")).to_be_visible()
+        page.get_by_role("link", name="English").click()
+        page.get_by_label("Username").fill("lilaoshi")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+
+        expect(page.get_by_role("heading", name="Hill Town 2024 satisfaction survey")).to_be_visible()
+        expect(page.locator("ol.derivation")).to_contain_text("Composite satisfaction = ")
+        pdf = page.get_by_role("link", name="PDF report")
+        assert pdf.get_attribute("href").endswith("report.pdf?lang=en")
+        for image in page.locator("figure img").all():  # lazy images load when scrolled to
+            image.scroll_into_view_if_needed()
+        deadline = time.monotonic() + 30
+        while min(_charts_drawn(page)) == 0 and time.monotonic() < deadline:
+            page.wait_for_timeout(200)  # (wait_for_function would need eval, which the CSP forbids)
+        assert len(_charts_drawn(page)) == 5 and min(_charts_drawn(page)) > 300
+        # Nothing wider than the phone: the tables scroll inside their boxes, not the page.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        with page.expect_download() as download:
+            pdf.click()
+        assert download.value.suggested_filename == "Hill Town 2024 satisfaction survey-report.pdf"
+        page.screenshot(path=str(shots / "evaluator-en-phone.png"), full_page=True)
+    finally:
+        context.close()
