@@ -9,6 +9,10 @@ nothing is excluded automatically, and each flag says why, with the numbers.
 
 The rules themselves are plain functions of numbers and strings; the services below fetch what
 they need in a fixed number of queries, for one response or for a whole imported batch.
+
+A flag is stored as {"code", "reason", "reason_en"}: the reason in Chinese and in English, both
+written when the flag is set (flags set before English reasons existed have only "reason";
+`flag_reason` falls back to it).
 """
 
 import statistics
@@ -23,6 +27,7 @@ from django.db.models import Count, Q
 
 from surveys.answers import BLANK, SYMBOLS
 from surveys.compiled_query import CompiledQuery
+from surveys.localized import localized
 from surveys.models import QuestionnaireVersion, Quota, Response, Survey
 from surveys.process_memo import ProcessMemo
 
@@ -37,26 +42,39 @@ CHUNK = 500  # ids per IN (...) clause, well under SQLite's parameter limit
 Flag = dict[str, str]
 
 
+def flag_reason(flag: Flag, *, english: bool) -> str:
+    """The reason to show: the English one on an English page when the flag has it."""
+    return (flag.get("reason_en") or flag.get("reason", "")) if english else flag.get("reason", "")
+
+
 # The rules: no database.
 
 
-def straight_lining_flag(answers: str, option_labels: Sequence[str]) -> Flag | None:
+def straight_lining_flag(
+    answers: str, option_labels: Sequence[str], option_labels_en: Sequence[str] = ()
+) -> Flag | None:
+    """`option_labels_en`: the options' English labels ("" where there is none), in the same order."""
     answered = [symbol for symbol in answers if symbol != BLANK]
     if len(answered) < STRAIGHT_LINING_MIN_ITEMS or len(set(answered)) != 1:
         return None
     position = SYMBOLS.index(answered[0])
     label = option_labels[position] if position < len(option_labels) else answered[0]
+    label_en = (option_labels_en[position] if position < len(option_labels_en) else "") or label
     blank = len(answers) - len(answered)
     also = f"（另有 {blank} 题未答）" if blank else ""
+    also_en = f" ({blank} more left blank)" if blank else ""
     return {
         "code": "straight_lining",
         "reason": f"所答 {len(answered)} 道题全部选择“{label}”{also}。",
+        "reason_en": f"All {len(answered)} answered items are “{label_en}”{also_en}.",
     }
 
 
-def seconds_text(seconds: float) -> str:
+def seconds_text(seconds: float, *, english: bool = False) -> str:
     seconds = round(seconds)
     minutes, rest = divmod(seconds, 60)
+    if english:
+        return f"{minutes} min {rest} s" if minutes else f"{rest} s"
     return f"{minutes} 分 {rest} 秒" if minutes else f"{rest} 秒"
 
 
@@ -74,6 +92,10 @@ def speeder_flag(duration: float | None, median: float | None, sample: int) -> F
         "reason": (
             f"作答用时 {seconds_text(duration)}，不到本调查中位用时 {seconds_text(median)}"
             f"（最近 {sample} 份答卷）的三分之一。"
+        ),
+        "reason_en": (
+            f"Answered in {seconds_text(duration, english=True)}, under a third of the survey's median time "
+            f"of {seconds_text(median, english=True)} (the latest {sample} responses)."
         ),
     }
 
@@ -108,19 +130,35 @@ def near_duplicate_flag(
         if len(close) > 1
         else ""
     )
+    apart_en = f"{minutes} min" if minutes else "less than 1 min"
+    others_en = (
+        f"; {len(close) + 1} from this device within {NEAR_DUPLICATE_WINDOW.seconds // 60} min"
+        if len(close) > 1
+        else ""
+    )
     return {
         "code": "near_duplicate",
         "reason": f"同一设备{same}的答卷 {str(nearest.id)[:8]} 相隔{apart}（{when}）提交{others}。",
+        "reason_en": (
+            f"Response {str(nearest.id)[:8]} from the same device{' with the very same answers' if shared_device else ''}"
+            f" was sent {apart_en} {'before' if nearest.received_at <= received_at else 'after'}{others_en}."
+        ),
     }
 
 
-def over_quota_flag(cells: Sequence[tuple[str, int, int]]) -> Flag | None:
-    """cells: (label, target, responses already counted when this one arrived) of each covering quota."""
-    full = [(label, target, before) for label, target, before in cells if before >= target]
+def over_quota_flag(cells: Sequence[tuple[str, int, int] | tuple[str, int, int, str]]) -> Flag | None:
+    """cells: (label, target, responses already counted when this one arrived[, English label]) of
+    each covering quota."""
+    full = [cell for cell in cells if cell[2] >= cell[1]]
     if not full:
         return None
-    label, target, before = full[0]
-    return {"code": "over_quota", "reason": f"{label} 配额 {target} 份，收到本答卷时已有 {before} 份。"}
+    label, target, before = full[0][:3]
+    label_en = full[0][3] if len(full[0]) > 3 else label
+    return {
+        "code": "over_quota",
+        "reason": f"{label} 配额 {target} 份，收到本答卷时已有 {before} 份。",
+        "reason_en": f"{label_en}: quota {target}, already {before} when this response arrived.",
+    }
 
 
 # Fetching what the rules need.
@@ -171,8 +209,13 @@ def _covers(quota: Quota, response: Response) -> bool:
     )
 
 
-def _quota_label(quota: Quota) -> str:
-    return " · ".join(str(p) for p in (quota.village, quota.group, quota.age_band) if p is not None)
+def _quota_label(quota: Quota, *, english: bool = False) -> str:
+    parts = (quota.village, quota.group, quota.age_band)
+    return " · ".join(localized(p, english=english) for p in parts if p is not None)
+
+
+def _quota_cell(quota: Quota, target: int, before: int) -> tuple[str, int, int, str]:
+    return (_quota_label(quota), target, before, _quota_label(quota, english=True))
 
 
 def _cell_q(quota: Quota) -> Q:
@@ -188,6 +231,10 @@ def _option_labels(version: QuestionnaireVersion) -> list[str]:
     return [o["label"] for o in version.definition["options"]]
 
 
+def _option_labels_en(version: QuestionnaireVersion) -> list[str]:
+    return [o.get("label_en", "") for o in version.definition["options"]]
+
+
 def response_flags_compute(
     *, response: Response, quotas: Sequence[Quota] | None = None, durations: Sequence[float] | None = None
 ) -> list[Flag]:
@@ -199,7 +246,11 @@ def response_flags_compute(
     `recent_durations_cached`).
     """
     survey = response.survey
-    flags: list[Flag | None] = [straight_lining_flag(response.answers, _option_labels(response.version))]
+    flags: list[Flag | None] = [
+        straight_lining_flag(
+            response.answers, _option_labels(response.version), _option_labels_en(response.version)
+        )
+    ]
 
     if durations is None:
         durations = _recent_durations(survey, excluding=[response.pk])
@@ -240,7 +291,7 @@ def response_flags_compute(
                 .exclude(pk=response.pk)
                 .aggregate(**{f"q{q.pk}": Count("pk", filter=_cell_q(q)) for q in covering})
             )
-        flags.append(over_quota_flag([(_quota_label(q), q.target, before[f"q{q.pk}"]) for q in covering]))
+        flags.append(over_quota_flag([_quota_cell(q, q.target, before[f"q{q.pk}"]) for q in covering]))
     return [f for f in flags if f is not None]
 
 
@@ -311,7 +362,10 @@ def responses_flags_apply(*, survey: Survey, response_ids: Sequence[uuid.UUID]) 
         batch += Response.objects.filter(survey=survey, pk__in=response_ids[start : start + CHUNK])
     batch.sort(key=lambda r: order[r.pk])
     first_arrival = min(r.received_at for r in batch)
-    labels = {v.pk: _option_labels(v) for v in QuestionnaireVersion.objects.filter(survey=survey)}
+    labels = {
+        v.pk: (_option_labels(v), _option_labels_en(v))
+        for v in QuestionnaireVersion.objects.filter(survey=survey)
+    }
 
     durations = _recent_durations(survey)
     median = median_duration(durations)
@@ -344,7 +398,7 @@ def responses_flags_apply(*, survey: Survey, response_ids: Sequence[uuid.UUID]) 
     for response in batch:
         covering = [q for q in quotas if _covers(q, response)]
         flags = [
-            straight_lining_flag(response.answers, labels[response.version_id]),
+            straight_lining_flag(response.answers, *labels[response.version_id]),
             speeder_flag(_duration(response.started_at, response.submitted_at), median, len(durations)),
             near_duplicate_flag(
                 received_at=response.received_at,
@@ -354,7 +408,7 @@ def responses_flags_apply(*, survey: Survey, response_ids: Sequence[uuid.UUID]) 
             )
             if response.device
             else None,
-            over_quota_flag([(_quota_label(q), q.target, counted[q.pk]) for q in covering]),
+            over_quota_flag([_quota_cell(q, q.target, counted[q.pk]) for q in covering]),
         ]
         if not response.excluded:
             for q in covering:

@@ -1,8 +1,11 @@
-"""{{ village|localized }}: a survey part's name in the page's language (surveys/localized.py)."""
+"""{{ village|localized }}: a survey part's name in the page's language (surveys/localized.py);
+{{ flag|flag_reason }}: a data-quality flag's reason in it (surveys/services/quality.py)."""
 
 from django import template
+from django.utils import translation
 
 from surveys.localized import localized as _localized
+from surveys.services.quality import flag_reason as _flag_reason
 
 register = template.Library()
 
@@ -10,3 +13,9 @@ register = template.Library()
 @register.filter
 def localized(obj) -> str:
     return _localized(obj)
+
+
+@register.filter
+def flag_reason(flag: dict) -> str:
+    """{{ flag|flag_reason }}: a data-quality flag's reason in the page's language."""
+    return _flag_reason(flag, english=translation.get_language() == "en")

@@ -62,8 +62,9 @@ def test_the_evaluator_page_in_english(evaluator_client):
     html = evaluator_client.get("/evaluate/hill-2024/?lang=en").content.decode()
     for text in ("Composite satisfaction", "95% confidence interval", "Scores by dimension", "Downloads"):
         assert text in html, text
-    # The page's own words are English; the derivation sentences come with the score document
-    # (contract §5), which is Chinese, as are the survey's names.
+    # The page's own words are English, and so are the derivation sentences (the score document
+    # in English); the test survey's names have no English and stay Chinese.
+    assert "Composite satisfaction = " in html
     for chinese in ("<h2>综合满意度</h2>", "各维度得分", "<th>95% 置信区间</th>", "每个数字的来历"):
         assert chinese not in html, chinese
     token_page = evaluator_client.get("/evaluate/token/").content.decode()
@@ -116,3 +117,19 @@ def test_the_surveys_own_english_names_appear_where_it_has_them(staff_client, su
     chinese = staff_client.get("/staff/hill-2024/?lang=zh").content.decode()
     assert "<h2>村民群众</h2>" in chinese and "东村 · 村民群众 · 18–44岁" in chinese
     assert "East Village" not in chinese
+
+
+def test_flag_reasons_follow_the_page_language(staff_client, survey):
+    from tests.surveys.staff_factories import make_response
+
+    response = make_response(survey)
+    response.flags = [
+        {"code": "speeder", "reason": "作答用时 42 秒，过短。", "reason_en": "Answered in 42 s, too fast."},
+        {"code": "over_quota", "reason": "东村 配额 3 份。"},  # stored before English reasons existed
+    ]
+    response.save(update_fields=["flags"])
+    english = staff_client.get("/staff/hill-2024/?lang=en").content.decode()
+    assert "Answered in 42 s, too fast." in english and "作答用时 42 秒" not in english
+    assert "东村 配额 3 份。" in english
+    chinese = staff_client.get("/staff/hill-2024/?lang=zh").content.decode()
+    assert "作答用时 42 秒，过短。" in chinese and "Answered in 42 s" not in chinese

@@ -4,9 +4,10 @@ from datetime import timedelta
 
 import pytest
 
-from surveys.models import Quota, Response
+from surveys.models import Group, Quota, Response, Village
 from surveys.services.quality import (
     Neighbour,
+    flag_reason,
     near_duplicate_flag,
     response_flags_apply,
     response_flags_compute,
@@ -31,8 +32,12 @@ def codes(flags):
 
 
 def test_the_same_answer_to_five_items_is_straight_lining():
-    flag = straight_lining_flag("00000", LABELS)
-    assert flag == {"code": "straight_lining", "reason": "所答 5 道题全部选择“满意”。"}
+    flag = straight_lining_flag("00000", LABELS, ["Satisfied", "", "", ""])
+    assert flag == {
+        "code": "straight_lining",
+        "reason": "所答 5 道题全部选择“满意”。",
+        "reason_en": "All 5 answered items are “Satisfied”.",
+    }
 
 
 def test_four_identical_answers_are_too_few_to_call_straight_lining():
@@ -46,6 +51,8 @@ def test_one_different_answer_is_not_straight_lining():
 def test_blank_items_are_left_out_and_counted_in_the_reason():
     flag = straight_lining_flag("22-2222", LABELS)
     assert flag["reason"] == "所答 6 道题全部选择“不满意”（另有 1 题未答）。"
+    # No English label: the English reason names the option in Chinese.
+    assert flag["reason_en"] == "All 6 answered items are “不满意” (1 more left blank)."
 
 
 def test_a_stored_straight_liner_is_flagged(survey):
@@ -71,6 +78,9 @@ def test_a_third_of_the_median_or_more_is_not_a_speeder():
 def test_the_speeder_reason_says_the_numbers():
     flag = speeder_flag(42, 200, 12)
     assert flag["reason"] == "作答用时 42 秒，不到本调查中位用时 3 分 20 秒（最近 12 份答卷）的三分之一。"
+    assert flag["reason_en"] == (
+        "Answered in 42 s, under a third of the survey's median time of 3 min 20 s (the latest 12 responses)."
+    )
 
 
 def _ten_responses_of(survey, seconds):
@@ -144,6 +154,10 @@ def test_the_near_duplicate_rule_names_the_nearest_response():
         received_at=T0 + timedelta(minutes=9), answers="0", neighbours=[a, b], shared_device=False
     )
     assert "bbbbbbbb" in flag["reason"] and "共 3 份" in flag["reason"]
+    assert (
+        flag["reason_en"]
+        == "Response bbbbbbbb from the same device was sent 1 min before; 3 from this device within 10 min."
+    )
 
 
 # over-quota
@@ -157,6 +171,24 @@ def test_a_response_arriving_in_a_full_cell_is_over_quota(survey):
     flags = response_flags_compute(response=fourth)
     assert codes(flags) == ["over_quota"]
     assert flags[0]["reason"] == "东村 · 村民群众 · 18–44岁 配额 3 份，收到本答卷时已有 3 份。"
+    assert (
+        flags[0]["reason_en"] == "东村 · 村民群众 · 18–44岁: quota 3, already 3 when this response arrived."
+    )
+    Village.objects.filter(survey=survey, code="east").update(name_en="East")
+    Group.objects.filter(survey=survey, code="villager").update(name_en="Villagers")
+    fifth = make_response(survey, received_at=T0 + timedelta(minutes=6))
+    flag = response_flags_compute(
+        response=fifth, quotas=list(Quota.objects.select_related("village", "group", "age_band"))
+    )[0]
+    assert flag["reason_en"] == "East · Villagers · 18–44岁: quota 3, already 4 when this response arrived."
+
+
+def test_a_flag_shows_its_reason_in_the_pages_language_and_old_flags_in_chinese():
+    flag = {"code": "speeder", "reason": "作答用时 42 秒。", "reason_en": "Answered in 42 s."}
+    assert flag_reason(flag, english=True) == "Answered in 42 s."
+    assert flag_reason(flag, english=False) == "作答用时 42 秒。"
+    stored_before = {"code": "speeder", "reason": "作答用时 42 秒。"}
+    assert flag_reason(stored_before, english=True) == "作答用时 42 秒。"
 
 
 def test_the_response_that_fills_the_cell_is_not_over_quota(survey):
