@@ -133,3 +133,12 @@ def test_flag_reasons_follow_the_page_language(staff_client, survey):
     assert "东村 配额 3 份。" in english
     chinese = staff_client.get("/staff/hill-2024/?lang=zh").content.decode()
     assert "作答用时 42 秒，过短。" in chinese and "Answered in 42 s" not in chinese
+
+
+def test_the_home_page_is_chinese_with_a_way_to_english(client):
+    chinese = client.get("/").content.decode()
+    assert '<html lang="zh-Hans">' in chinese and "收集进度" in chinese
+    assert 'href="?lang=en"' in chinese
+    english = client.get("/?lang=en").content.decode()
+    assert '<html lang="en">' in english and "Collection" in english and "收集进度" not in english
+    assert 'href="?lang=zh"' in english
