@@ -26,6 +26,7 @@ from surveys.answers import decode_answers
 from surveys.exports import _Line, format_timestamp
 from surveys.localized import localized
 from surveys.models import AuditEntry, Invitation, Quota, Response, Survey
+from surveys.reports.disclosure import WITHHELD, k_anonymous
 from surveys.scoring import score_document
 from surveys.selectors import survey_catalog, survey_versions
 from surveys.services.response_import import FIXED_COLUMNS
@@ -56,7 +57,8 @@ class Sample:
 
 @dataclass(frozen=True)
 class AnonymousResponse:
-    """One included response without its id, device marker, timestamps or comment."""
+    """One included response without its id, device marker, timestamps or comment; where its
+    village × group × age band is a small cell, those parts are WITHHELD (reports/disclosure.py)."""
 
     number: int  # 1… in the order of submission
     village: str
@@ -130,6 +132,14 @@ def _sample(survey: Survey, valid: int, synthetic: int, sources: Counter) -> Sam
     )
 
 
+def _min_cell(document: dict) -> int:
+    return int(document["scheme"].get("min_cell") or 1)
+
+
+def _withheld() -> dict[str, str]:
+    return {WITHHELD: _("（不公布）")}
+
+
 def source_label(source: str) -> str:
     """The name of a response's source (web, paper, import…) in the active language."""
     try:
@@ -187,20 +197,26 @@ def _report_data(survey: Survey, *, method: str, use_cache: bool, language: str)
     digest = hashlib.sha256(writer.writerow(FIXED_COLUMNS + item_codes).encode())
     for _rid, line in sorted(lines):
         digest.update(line.encode())
-    # Numbered in the order of submission (unknown times last), the id breaking ties.
+    document = dict(score_document(survey, method=method, use_cache=use_cache, lang=language))
+    # Numbered in the order of submission (unknown times last), the id breaking ties; small
+    # cells' village, group or age band withheld (surveys/reports/disclosure.py).
     latest = datetime.max.replace(tzinfo=UTC)
     decoded.sort(key=lambda r: (r[0] or latest, r[1]))
+    released = k_anonymous(
+        [record for _when, _rid, record, _source, _answers in decoded], _min_cell(document)
+    )
     responses = [
         AnonymousResponse(number, *record, source, answers)
-        for number, (_when, _rid, record, source, answers) in enumerate(decoded, start=1)
+        for number, (record, (_when, _rid, _record, source, answers)) in enumerate(
+            zip(released, decoded, strict=True), start=1
+        )
     ]
-    document = dict(score_document(survey, method=method, use_cache=use_cache, lang=language))
     points = document["scheme"]["option_points"]
     english = language == "en"
     names = {
-        "village": {c: localized(v, english=english) for c, v in catalog.villages.items()},
-        "group": {c: localized(g, english=english) for c, g in catalog.groups.items()},
-        "age_band": {c: localized(a, english=english) for c, a in catalog.age_bands.items()},
+        "village": {c: localized(v, english=english) for c, v in catalog.villages.items()} | _withheld(),
+        "group": {c: localized(g, english=english) for c, g in catalog.groups.items()} | _withheld(),
+        "age_band": {c: localized(a, english=english) for c, a in catalog.age_bands.items()} | _withheld(),
         "item": {c: localized(i, english=english) for c, i in catalog.items.items()},
         "option": {c: localized(o, english=english) for c, o in catalog.options.items()},
     }

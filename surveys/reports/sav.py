@@ -2,7 +2,8 @@
 
 Variables:
 - `seq` sequence number (submission order), `village`, `group`, `age_band`, `source`: numeric
-  codes 1… with the names (in the report's language) as value labels (0 = none, e.g. staff have no village);
+  codes 1… with the names (in the report's language) as value labels (0 = none, e.g. staff have
+  no village; a withheld part of a small cell, reports/disclosure.py, has its own code and label);
 - one variable per item, named by its code: the answer as 1… in the option order, labelled with
   the option's name; blank is system-missing, and options the scheme does not score (不了解) are
   declared user-missing, so SPSS leaves them out of means the way the score does;

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from surveys.reports.data import ReportData
+from surveys.reports.disclosure import WITHHELD
 
 SCORE = "0.00"
 COUNT = "0"
@@ -211,6 +212,17 @@ def method_lines(data: ReportData) -> list[tuple[str, str]]:
         lines.append((_("群体权重"), _("无（各受访者等权）")))
     lines.append(
         (_("最小公布样本"), _("分组样本少于 %(n)s 份时不公布得分") % {"n": scheme.get("min_cell", 5)})
+    )
+    withheld = sum(1 for r in data.responses if WITHHELD in (r.village, r.group, r.age_band))
+    lines.append(
+        (
+            _("原始数据"),
+            _(
+                "村、受访群体、年龄段的每种组合至少 %(n)s 份答卷（k-匿名）：不足的，隐去其年龄段，必要时连同村、"
+                "群体，共 %(withheld)s 份答卷；答案不变，得分与数据摘要按完整数据计算。"
+            )
+            % {"n": scheme.get("min_cell", 5), "withheld": withheld},
+        )
     )
     for entry in doc.get("explain") or []:
         lines.append((_("计算过程"), entry["text"]))

@@ -1,7 +1,8 @@
 """The XLSX download: one sheet per table, numbers stored as numbers, shown with two decimals.
 
-Sheets (named in the report's language; in Chinese): 汇总, 维度, 题目, 村, 群体, 年龄段, 原始数据 (the included responses, anonymised: a sequence
-number instead of the response id; no device marker, timestamps or comments), 计算方法 (the
+Sheets (named in the report's language; in Chinese): 汇总, 维度, 题目, 村, 群体, 年龄段, 原始数据
+(the included responses, anonymised: a sequence number instead of the response id; no device
+marker, timestamps or comments; small cells' parts withheld, see reports/disclosure.py), 计算方法 (the
 scheme and the derivation of every figure). Every sheet's first line states survey, scheme,
 time and data hash.
 """
