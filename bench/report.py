@@ -1,6 +1,6 @@
 """Benchmark: the evaluator's report for daligang-2020 (400 synthetic responses), each format.
 
-    .venv/bin/python bench/report.py [--runs 3]
+    .venv/bin/python bench/report.py [--runs 3] [--lang zh|en]
 
 Uses the demo database (run `python manage.py demo` first, or `make run`). Times, in one
 process, what a download of an unpublished survey costs: reading the data (score computed
@@ -23,6 +23,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--slug", default="daligang-2020")
+    parser.add_argument("--lang", choices=["zh", "en"], default="zh", help="the report's language")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "survey_site.settings")
     import django
@@ -39,17 +40,17 @@ def main() -> None:
     print(
         f"report fonts ready in {time.perf_counter() - started:.2f} s (one-time per machine when not cached)"
     )
-    report_data(survey, use_cache=False)  # warm imports and the database connection
+    report_data(survey, use_cache=False, language=args.lang)  # warm imports and the database connection
     for fmt in FORMATS:
-        render_report(report_data(survey, use_cache=False), fmt)  # warm this renderer's imports
+        render_report(report_data(survey, use_cache=False, language=args.lang), fmt)  # warm the renderer
         times, size = [], 0
         for _ in range(args.runs):
             started = time.perf_counter()
-            data = report_data(survey, use_cache=False)
+            data = report_data(survey, use_cache=False, language=args.lang)
             size = len(render_report(data, fmt))
             times.append(time.perf_counter() - started)
         print(
-            f"{fmt:>4}: median {statistics.median(times):.2f} s (min {min(times):.2f}, max {max(times):.2f}; "
+            f"{args.lang} {fmt:>4}: median {statistics.median(times):.2f} s (min {min(times):.2f}, max {max(times):.2f}; "
             f"{data.sample.valid} responses, {size / 1024:.0f} KiB)"
         )
 
