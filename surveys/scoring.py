@@ -19,6 +19,7 @@ import stats
 from stats.explain import warning_text
 from surveys.answers import BLANK, SYMBOLS
 from surveys.cache import survey_data_token
+from surveys.localized import localized
 from surveys.models import Response, Survey
 from surveys.selectors import SurveyCatalog, survey_catalog, survey_versions
 
@@ -173,7 +174,7 @@ def _document(survey: Survey, loaded: Loaded, result, names, lang: str) -> dict:
     doc["warnings"] = [warning_text(w, lang) for w in doc.get("warnings") or []]
     return {
         "survey": survey.slug,
-        "title": survey.title_en if lang == "en" and survey.title_en else survey.title,
+        "title": localized(survey, english=lang == "en"),
         "status": survey.status,
         **doc,
         "sample": {
@@ -242,7 +243,7 @@ def score_text(
 ) -> str:
     loaded, result = score_result(survey, scheme_data=scheme_data, method=method)
     names = _names(loaded.catalog, survey, lang)
-    title = survey.title_en if lang == "en" and survey.title_en else survey.title
+    title = localized(survey, english=lang == "en")
     head = [title, f"{survey.slug} · n = {loaded.responses}"]
     if loaded.synthetic:
         head.append(

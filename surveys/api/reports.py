@@ -9,6 +9,7 @@ from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.views import APIView
 
+from surveys.localized import localized
 from surveys.permissions import CanReadScores, survey_get_for
 from surveys.reports import CONTENT_TYPES, render_report
 from surveys.reports.data import report_data
@@ -48,7 +49,7 @@ def report_download(survey, fmt: str, language: str = "zh") -> HttpResponse:
         data = report_data(survey, language=language)
         body, data_hash = render_report(data, fmt), data.data_hash
     english = language == "en"
-    title = survey.title_en if english and survey.title_en else survey.title
+    title = localized(survey, english=english)
     label = {
         (True, False): "已发布统计结果",
         (False, False): "统计结果",

@@ -97,9 +97,7 @@ class ReportData:
     @property
     def title(self) -> str:
         """The survey's title in the report's language (its English title where it has one)."""
-        if self.language == "en" and self.survey.title_en:
-            return self.survey.title_en
-        return self.survey.title
+        return localized(self.survey, english=self.language == "en")
 
     @property
     def scheme_digest(self) -> str:

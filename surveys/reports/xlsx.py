@@ -57,6 +57,7 @@ def _write_table(sheet, data: ReportData, table: tables.Table) -> None:
 
 def _summary(sheet, data: ReportData) -> None:
     table = tables.summary(data)
+    sheet.title = table.title
     _write_table(sheet, data, table)
     for r, ((_label, value), fmt) in enumerate(
         zip(table.rows, table.row_formats, strict=True), start=FIRST_ROW + 1
@@ -76,8 +77,7 @@ def _raw(sheet, data: ReportData) -> None:
     names = data.names
     item_codes = [i["code"] for i in data.document["items"]]
     headers = [_("序号"), _("村（社区）"), _("受访群体"), _("年龄段"), _("来源")] + [
-        f"{names['item'][c]} ({c})" if data.language == "en" else f"{names['item'][c]}（{c}）"
-        for c in item_codes
+        _("%(item)s（%(code)s）") % {"item": names["item"][c], "code": c} for c in item_codes
     ]
     rows = [
         [
@@ -115,7 +115,6 @@ def _method(sheet, data: ReportData) -> None:
 def report_xlsx(data: ReportData) -> bytes:
     workbook = Workbook()
     _summary(workbook.active, data)
-    workbook.active.title = tables.summary(data).title
     for table in tables.all_tables(data):
         _write_table(workbook.create_sheet(table.title), data, table)
     _raw(workbook.create_sheet(_("原始数据")), data)

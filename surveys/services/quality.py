@@ -146,14 +146,13 @@ def near_duplicate_flag(
     }
 
 
-def over_quota_flag(cells: Sequence[tuple[str, int, int] | tuple[str, int, int, str]]) -> Flag | None:
-    """cells: (label, target, responses already counted when this one arrived[, English label]) of
+def over_quota_flag(cells: Sequence[tuple[str, int, int, str]]) -> Flag | None:
+    """cells: (label, target, responses already counted when this one arrived, English label) of
     each covering quota."""
     full = [cell for cell in cells if cell[2] >= cell[1]]
     if not full:
         return None
-    label, target, before = full[0][:3]
-    label_en = full[0][3] if len(full[0]) > 3 else label
+    label, target, before, label_en = full[0]
     return {
         "code": "over_quota",
         "reason": f"{label} 配额 {target} 份，收到本答卷时已有 {before} 份。",
@@ -227,12 +226,10 @@ def _cell_q(quota: Quota) -> Q:
     return q
 
 
-def _option_labels(version: QuestionnaireVersion) -> list[str]:
-    return [o["label"] for o in version.definition["options"]]
-
-
-def _option_labels_en(version: QuestionnaireVersion) -> list[str]:
-    return [o.get("label_en", "") for o in version.definition["options"]]
+def _option_labels(version: QuestionnaireVersion) -> tuple[list[str], list[str]]:
+    """The version's option labels in Chinese and in English ("" where it has none)."""
+    options = version.definition["options"]
+    return [o["label"] for o in options], [o.get("label_en", "") for o in options]
 
 
 def response_flags_compute(
@@ -246,11 +243,7 @@ def response_flags_compute(
     `recent_durations_cached`).
     """
     survey = response.survey
-    flags: list[Flag | None] = [
-        straight_lining_flag(
-            response.answers, _option_labels(response.version), _option_labels_en(response.version)
-        )
-    ]
+    flags: list[Flag | None] = [straight_lining_flag(response.answers, *_option_labels(response.version))]
 
     if durations is None:
         durations = _recent_durations(survey, excluding=[response.pk])
@@ -362,10 +355,7 @@ def responses_flags_apply(*, survey: Survey, response_ids: Sequence[uuid.UUID]) 
         batch += Response.objects.filter(survey=survey, pk__in=response_ids[start : start + CHUNK])
     batch.sort(key=lambda r: order[r.pk])
     first_arrival = min(r.received_at for r in batch)
-    labels = {
-        v.pk: (_option_labels(v), _option_labels_en(v))
-        for v in QuestionnaireVersion.objects.filter(survey=survey)
-    }
+    labels = {v.pk: _option_labels(v) for v in QuestionnaireVersion.objects.filter(survey=survey)}
 
     durations = _recent_durations(survey)
     median = median_duration(durations)
