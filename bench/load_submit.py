@@ -1,7 +1,7 @@
 """Load: 20,000 responses (10% of them sent twice) through gunicorn into PostgreSQL, against the floor.
 
     .venv/bin/python bench/load_submit.py [--responses 20000] [--retries 2000] [--concurrency 32] [--workers 4]
-                                          [--round-trips [redis,invitation,cell]] [--rounds N]
+                                          [--round-trips [redis,invitation,cell]] [--rounds N] [--devices]
 
 A fresh database (manyidu_load on 127.0.0.1:5432, dropped and made again) with the fixture
 survey; gunicorn serves the real site (bench/load_settings.py: production settings, the
@@ -127,6 +127,11 @@ def main() -> None:
         "bench/floor_round_trips.py)",
     )
     parser.add_argument(
+        "--devices",
+        action="store_true",
+        help="each response with its phone's device marker, as the questionnaire page sends it",
+    )
+    parser.add_argument(
         "--rounds",
         type=int,
         default=1,
@@ -135,7 +140,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     retries = args.responses // 10 if args.retries is None else args.retries
-    jobs, unique = payloads(args.responses, retries)
+    jobs, unique = payloads(args.responses, retries, devices=args.devices)
 
     with tempfile.TemporaryDirectory() as tmp:
         env = {key: value for key, value in os.environ.items() if key not in ("DJANGO_SETTINGS_MODULE",)}
@@ -147,6 +152,7 @@ def main() -> None:
         print(
             f"{args.responses} responses + {retries} retries, concurrency {args.concurrency}, "
             f"gunicorn {args.workers} sync workers, PostgreSQL, cache: {'database' if args.no_redis else 'Redis'}"
+            + (", a device marker per response" if args.devices else "")
             + (f", {args.rounds} rounds" if args.rounds > 1 else "")
         )
         ratios, trip_ratios, all_ok = [], [], True

@@ -210,9 +210,13 @@ def _fixture():
     return invitations, items, options, bands
 
 
-def payloads(count: int, retries: int, seed: int = 2020) -> tuple[list[tuple[str, bytes]], set[str]]:
+def payloads(
+    count: int, retries: int, seed: int = 2020, *, devices: bool = False
+) -> tuple[list[tuple[str, bytes]], set[str]]:
     """(response id, request body) in sending order: `count` responses, and `retries` of them sent
-    again (same id, same content) somewhere after the first time; and the set of unique ids."""
+    again (same id, same content) somewhere after the first time; and the set of unique ids.
+    `devices`: each response carries its own phone's random marker, as the questionnaire page
+    sends it (so the one-phone-one-response check runs on every submission)."""
     rng = random.Random(seed)
     invitations, items, options, bands = _fixture()
     bodies = []
@@ -226,6 +230,8 @@ def payloads(count: int, retries: int, seed: int = 2020) -> tuple[list[tuple[str
             "answers": {item: rng.choice(options) for item in items},
             "submitted_at": "2020-11-03T10:15:00+08:00",
         }
+        if devices:
+            body["device"] = f"{rng.getrandbits(128):032x}"
         bodies.append((response_id, json.dumps(body).encode()))
     order = [(float(n), n) for n in range(count)]
     for n in rng.sample(range(count), retries):

@@ -32,10 +32,12 @@ WARM_UP = 50
 STEPS = [
     ("surveys.api.submission", "payload_read", "input check (payload_read)"),
     ("surveys.api.submission", "submission_allowed", "rate limits (Redis)"),
-    ("surveys.api.submission", "submission_invitation", "invitation + survey (1 query)"),
-    ("surveys.api.submission", "response_submit", "response_submit (all of it)"),
-    ("surveys.services.submission", "response_flags_compute", "  quality flags (1 query)"),
+    ("surveys.api.submission", "submission_store", "submission_store (all of it)"),
+    ("surveys.services.submission", "response_flags_compute", "  quality flags (no query)"),
+    ("surveys.services.submission", "response_insert_checked", "  the checked INSERT (1 statement)"),
     ("surveys.services.submission", "_stored", "  reading back a retried response"),
+    ("surveys.services.submission", "submission_invitation", "  the careful way: invitation read"),
+    ("surveys.services.submission", "response_submit", "  the careful way: response_submit"),
 ]
 
 

@@ -129,10 +129,21 @@ class CompiledInsert:
         self._compiled[using] = compiled
         return compiled
 
+    @property
+    def fields(self) -> list:
+        """The model's concrete fields, in the order of the INSERT's columns and `values`."""
+        return self._fields
+
+    def values(self, instance, using: str = "default") -> list:
+        """The instance's value of each field, prepared as the INSERT sends it (each field's
+        `pre_save` applied, so auto_now fields are set on the instance)."""
+        _sql, compiler = self._compiled.get(using) or self._compile(using, instance)
+        return [compiler.prepare_value(f, compiler.pre_save_val(f, instance)) for f in self._fields]
+
     def insert(self, instance, using: str = "default") -> bool:
         """Insert the instance; False when a conflict was ignored (nothing stored)."""
-        sql_text, compiler = self._compiled.get(using) or self._compile(using, instance)
-        params = [compiler.prepare_value(f, compiler.pre_save_val(f, instance)) for f in self._fields]
+        sql_text, _compiler = self._compiled.get(using) or self._compile(using, instance)
+        params = self.values(instance, using)
         with connections[using].cursor() as cursor:
             cursor.execute(sql_text, params)
             inserted = cursor.rowcount == 1

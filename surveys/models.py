@@ -403,6 +403,8 @@ class Response(models.Model):
             models.Index(fields=["survey", "group", "village", "age_band"], name="response_survey_cell"),
             # Responses per day on the staff dashboard, counted from the index alone.
             models.Index(fields=["survey", "submitted_at", "received_at"], name="response_survey_submitted"),
+            # One phone, one response: whether a device marker answered, without reading the survey.
+            models.Index(fields=["survey", "device"], condition=~Q(device=""), name="response_survey_device"),
             # Only the flagged or excluded few: the review list without scanning the rest.
             models.Index(
                 fields=["survey", "received_at"],

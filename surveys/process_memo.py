@@ -27,10 +27,19 @@ class ProcessMemo(Generic[V]):
         if hit is not None and hit[0] > now and not fresh:
             return hit[1]
         value = load()
+        self.put(key, value)
+        return value
+
+    def put(self, key: Hashable, value: V) -> None:
+        """Remember `value` for `key` from now on."""
         if len(self._entries) >= self.max_entries:
             self._entries.clear()
-        self._entries[key] = (now + self.ttl, value)
-        return value
+        self._entries[key] = (time.monotonic() + self.ttl, value)
+
+    def peek(self, key: Hashable) -> V | None:
+        """The remembered value of `key` while it is younger than `ttl`, else None."""
+        hit = self._entries.get(key)
+        return hit[1] if hit is not None and hit[0] > time.monotonic() else None
 
     def clear(self) -> None:
         self._entries.clear()

@@ -74,6 +74,7 @@ def survey_state(survey: Survey, *, fresh: bool = False) -> SurveyState:
 def survey_state_forget() -> None:
     """Forget everything (tests that edit a questionnaire behind the admin's back)."""
     _memo.clear()
+    _invitations.clear()
 
 
 # What a submission reads of its invitation and survey; the other fields (titles, the scoring
@@ -93,10 +94,25 @@ _invitation_query = CompiledQuery(
 )
 
 
+# The invitations this process last read for a submission, by token. Only a starting point: the
+# submission's INSERT checks the remembered invitation and survey against their rows (see
+# surveys/services/submission_insert.py), and a link that changed is read again. So a long life
+# costs nothing but memory.
+INVITATION_TTL_SECONDS = 600
+_invitations: ProcessMemo[Invitation] = ProcessMemo(ttl=INVITATION_TTL_SECONDS, max_entries=4096)
+
+
+def invitation_remembered(token: str) -> Invitation | None:
+    """The invitation (with its survey, group and village) as `submission_invitation` last read
+    it in this process, or None. Possibly out of date: check it before relying on it."""
+    return _invitations.peek(token)
+
+
 def submission_invitation(token: str) -> tuple[Invitation, SurveyState] | None:
     """The invitation of a submission and its survey, read fresh in one fixed query (so a closed
     survey or a deactivated link is refused at once), with the survey's state; the invitation's
-    group and village come from that state. None for an unknown token.
+    group and village come from that state. None for an unknown token. What is read is also
+    remembered (`invitation_remembered`).
     """
     rows = _invitation_query.rows(token)
     if not rows:
@@ -115,4 +131,5 @@ def submission_invitation(token: str) -> tuple[Invitation, SurveyState] | None:
     invitation.survey = survey
     invitation.group = group
     invitation.village = village
+    _invitations.put(token, invitation)
     return invitation, state

@@ -24,10 +24,8 @@ from surveys.services.submission import (
     SubmissionConflict,
     SubmissionInvalid,
     SubmissionRefused,
-    invitation_refusal,
-    response_submit,
+    submission_store,
 )
-from surveys.survey_state import submission_invitation
 
 
 class ResponseSubmitInputSerializer(serializers.Serializer):
@@ -248,19 +246,10 @@ class ResponseSubmitApi(APIView):
                 )
             read = _payload_validated(serializer.validated_data)
         payload, token, device = read
-        found = submission_invitation(token)
-        if found is None:
-            refusal = invitation_refusal(None)
-            return _problem(status.HTTP_403_FORBIDDEN, refusal.code, refusal.message)
-        invitation, state = found
         device = device or request.COOKIES.get(DEVICE_COOKIE, "")
         try:
-            response, created = response_submit(
-                invitation=invitation,
-                payload=payload,
-                device=device[:100],
-                source=Response.Source.WEB,
-                state=state,
+            response, created = submission_store(
+                token=token, payload=payload, device=device[:100], source=Response.Source.WEB
             )
         except SubmissionInvalid as exc:
             return ApiResponse({"errors": exc.errors}, status=status.HTTP_400_BAD_REQUEST)

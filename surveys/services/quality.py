@@ -150,9 +150,12 @@ def over_quota_flag(cells: Sequence[tuple[str, int, int, str]]) -> Flag | None:
     """cells: (label, target, responses already counted when this one arrived, English label) of
     each covering quota."""
     full = [cell for cell in cells if cell[2] >= cell[1]]
-    if not full:
-        return None
-    label, target, before, label_en = full[0]
+    return over_quota_flag_of(*full[0]) if full else None
+
+
+def over_quota_flag_of(label: str, target: int, before: int | str, label_en: str) -> Flag:
+    """The flag of one full cell. `before` may be a stand-in string where the count is filled
+    in later (by the database, see surveys/services/submission_insert.py)."""
     return {
         "code": "over_quota",
         "reason": f"{label} 配额 {target} 份，收到本答卷时已有 {before} 份。",
@@ -213,7 +216,8 @@ def _quota_label(quota: Quota, *, english: bool = False) -> str:
     return " · ".join(localized(p, english=english) for p in parts if p is not None)
 
 
-def _quota_cell(quota: Quota, target: int, before: int) -> tuple[str, int, int, str]:
+def quota_cell(quota: Quota, target: int, before: int | str) -> tuple[str, int, int | str, str]:
+    """(label, target, before, English label) of a quota's cell, as `over_quota_flag` takes it."""
     return (_quota_label(quota), target, before, _quota_label(quota, english=True))
 
 
@@ -233,14 +237,20 @@ def _option_labels(version: QuestionnaireVersion) -> tuple[list[str], list[str]]
 
 
 def response_flags_compute(
-    *, response: Response, quotas: Sequence[Quota] | None = None, durations: Sequence[float] | None = None
+    *,
+    response: Response,
+    quotas: Sequence[Quota] | None = None,
+    durations: Sequence[float] | None = None,
+    device_is_checked: bool = False,
 ) -> list[Flag]:
     """The flags of one response, as of when it arrived (at most six queries).
 
     Works on a response about to be stored too (its id and received_at set), so the caller can
     insert it with its flags. `quotas`: the survey's quotas with group, village and age band, when
-    the caller already has them; `durations`: recent answering times to compare with (see
-    `recent_durations_cached`).
+    the caller already has them (an empty list leaves the over-quota rule to the caller);
+    `durations`: recent answering times to compare with (see `recent_durations_cached`).
+    `device_is_checked`: the response will be refused if its device marker answered before (one
+    phone, one response), so no near duplicate can be stored with it and none is looked for.
     """
     survey = response.survey
     flags: list[Flag | None] = [straight_lining_flag(response.answers, *_option_labels(response.version))]
@@ -253,7 +263,7 @@ def response_flags_compute(
         )
     )
 
-    if response.device:
+    if response.device and not device_is_checked:
         neighbours = [
             Neighbour(*row)
             for row in Response.objects.filter(
@@ -284,7 +294,7 @@ def response_flags_compute(
                 .exclude(pk=response.pk)
                 .aggregate(**{f"q{q.pk}": Count("pk", filter=_cell_q(q)) for q in covering})
             )
-        flags.append(over_quota_flag([_quota_cell(q, q.target, before[f"q{q.pk}"]) for q in covering]))
+        flags.append(over_quota_flag([quota_cell(q, q.target, before[f"q{q.pk}"]) for q in covering]))
     return [f for f in flags if f is not None]
 
 
@@ -398,7 +408,7 @@ def responses_flags_apply(*, survey: Survey, response_ids: Sequence[uuid.UUID]) 
             )
             if response.device
             else None,
-            over_quota_flag([_quota_cell(q, q.target, counted[q.pk]) for q in covering]),
+            over_quota_flag([quota_cell(q, q.target, counted[q.pk]) for q in covering]),
         ]
         if not response.excluded:
             for q in covering:

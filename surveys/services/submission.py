@@ -6,6 +6,12 @@ one INSERT can win. The loser's insert stores nothing (ON CONFLICT DO NOTHING), 
 is read back and compared: the same content is a retry (answered 200), other content is a
 conflict (409). There is no "already stored?" look-up before the insert: the primary key answers
 that for free, and a retry is the rare case.
+
+Two ways to the insert. The careful way (`response_submit`) reads the invitation and its survey,
+checks them, and inserts. Once a process has read a link, its next submissions take one
+statement (`submission_store` → surveys/services/submission_insert.py): an INSERT that checks
+the remembered invitation and survey against their rows, the phone and the quota cell in the
+same breath. Whatever that statement cannot store goes the careful way, which says why.
 """
 
 import uuid
@@ -21,7 +27,8 @@ from surveys.answers import decode_answers, encode_answers
 from surveys.compiled_query import CompiledInsert, CompiledQuery
 from surveys.models import Invitation, Response
 from surveys.services.quality import recent_durations_cached, response_flags_compute
-from surveys.survey_state import SurveyState, survey_state
+from surveys.services.submission_insert import response_insert_checked
+from surveys.survey_state import SurveyState, invitation_remembered, submission_invitation, survey_state
 
 COMMENT_MAX_LENGTH = 2000
 # The hot path's INSERT, compiled once (the same SQL and values as save(force_insert=True)); a
@@ -236,6 +243,38 @@ def _retry_or_conflict(
     return stored, False
 
 
+def _response_new(
+    *, invitation: Invitation, payload: ResponsePayload, device: str, source: str, state: SurveyState
+) -> tuple[Response, bool]:
+    """The response to insert (flags not yet set), and whether its phone must not have answered
+    before. Raises SubmissionRefused or SubmissionInvalid."""
+    survey = invitation.survey
+    catalog, version = state.catalog, state.version
+    refusal = invitation_refusal(invitation)
+    if refusal is not None:
+        raise SubmissionRefused(refusal.code, refusal.message)
+    _check_codes(invitation, payload, catalog)
+    digest = device_digest(survey_id=survey.pk, marker=device)
+    response = Response(
+        id=payload.response_id,
+        survey=survey,
+        version=version,
+        invitation=invitation,
+        group=invitation.group,
+        village=invitation.village,
+        age_band=catalog.age_bands[payload.age_band] if payload.age_band else None,
+        answers=encode_answers(
+            payload.answers, item_codes=version.item_codes, option_codes=version.option_codes
+        ),
+        comment=payload.comment,
+        started_at=payload.started_at,
+        submitted_at=payload.submitted_at or timezone.now(),
+        source=source,
+        device=digest,
+    )
+    return response, bool(digest) and not survey.allow_shared_device
+
+
 def response_submit(
     *,
     invitation: Invitation,
@@ -255,12 +294,10 @@ def response_submit(
     payload = _normalised(payload)
     survey = invitation.survey
     state = state or survey_state(survey)
-    catalog, version = state.catalog, state.version
     try:
-        refusal = invitation_refusal(invitation)
-        if refusal is not None:
-            raise SubmissionRefused(refusal.code, refusal.message)
-        _check_codes(invitation, payload, catalog)
+        response, check_device = _response_new(
+            invitation=invitation, payload=payload, device=device, source=source, state=state
+        )
     except (SubmissionRefused, SubmissionInvalid):
         # A retry of what is already stored is answered even after the invitation closed or
         # the questionnaire changed: the phone may have queued it offline, and it must learn
@@ -270,31 +307,13 @@ def response_submit(
         if stored is not None:
             return _retry_or_conflict(stored, invitation=invitation, payload=payload)
         raise
-    digest = device_digest(survey_id=survey.pk, marker=device)
-    check_device = bool(digest) and not survey.allow_shared_device
-    response = Response(
-        id=payload.response_id,
-        survey=survey,
-        version=version,
-        invitation=invitation,
-        group=invitation.group,
-        village=invitation.village,
-        age_band=catalog.age_bands[payload.age_band] if payload.age_band else None,
-        answers=encode_answers(
-            payload.answers, item_codes=version.item_codes, option_codes=version.option_codes
-        ),
-        comment=payload.comment,
-        started_at=payload.started_at,
-        submitted_at=payload.submitted_at or timezone.now(),
-        source=source,
-        device=digest,
-    )
     # Flags are worked out before the insert and stored with it: a response is never seen
     # without its data-quality flags, and no second write is needed.
     response.flags = response_flags_compute(
         response=response,
         quotas=state.quotas_covering(response.group_id, response.village_id, response.age_band_id),
         durations=recent_durations_cached(survey),
+        device_is_checked=check_device,
     )
     # A transaction only where something must be checked under a lock; otherwise the INSERT
     # alone, in autocommit, is all there is to write. Inside a caller's transaction, atomic()
@@ -312,7 +331,9 @@ def response_submit(
                 raise SubmissionRefused("used_up", USED_UP)
         if (
             check_device
-            and Response.objects.filter(survey=survey, device=digest).exclude(pk=payload.response_id).exists()
+            and Response.objects.filter(survey=survey, device=response.device)
+            .exclude(pk=payload.response_id)
+            .exists()
         ):
             raise SubmissionRefused("device_used", DEVICE_USED)
         # The insert is the last statement. Always an INSERT: an existing id must be left as
@@ -326,3 +347,70 @@ def response_submit(
             raise IntegrityError(f"response {payload.response_id} was refused by the database")
         return _retry_or_conflict(stored, invitation=invitation, payload=payload)
     return response, True
+
+
+def submission_store(
+    *, token: str, payload: ResponsePayload, device: str = "", source: str = Response.Source.API
+) -> tuple[Response, bool]:
+    """Store a submission sent with an invitation's token; (response, created) and the
+    exceptions as for `response_submit`, and SubmissionRefused("unknown") for a token that
+    names no invitation.
+
+    The usual case is a single statement: the invitation as this process last read it, checked
+    against its row by the INSERT itself (surveys/services/submission_insert.py). Anything else
+    takes the careful way, with the invitation read afresh: a link not seen before or changed
+    since, a taken id (a retry, a conflict), a refusal, a single-use link, a shared phone.
+    """
+    payload = _normalised(payload)
+    remembered = invitation_remembered(token)
+    if remembered is not None:
+        stored = _submit_remembered(remembered, payload=payload, device=device, source=source)
+        if stored is not None:
+            return stored
+    found = submission_invitation(token)
+    if found is None:
+        refusal = invitation_refusal(None)
+        raise SubmissionRefused(refusal.code, refusal.message)
+    invitation, state = found
+    return response_submit(invitation=invitation, payload=payload, device=device, source=source, state=state)
+
+
+def _submit_remembered(
+    invitation: Invitation, *, payload: ResponsePayload, device: str, source: str
+) -> tuple[Response, bool] | None:
+    """The single-statement way (see `submission_store`); None when it cannot answer."""
+    if invitation.single_use:  # checked under a lock, the careful way
+        return None
+    survey = invitation.survey
+    state = survey_state(survey)
+    try:
+        response, check_device = _response_new(
+            invitation=invitation, payload=payload, device=device, source=source, state=state
+        )
+    except (SubmissionRefused, SubmissionInvalid):
+        return None  # answered the careful way, which also finds a stored retry
+    if response.device and not check_device:  # a shared phone: its near duplicates are looked up
+        return None
+    response.flags = response_flags_compute(
+        response=response,
+        quotas=(),
+        durations=recent_durations_cached(survey),
+        device_is_checked=check_device,
+    )
+    # Inside a caller's transaction, a savepoint, so that a failing statement cannot break it.
+    with transaction.atomic() if connection.in_atomic_block else nullcontext():
+        inserted = response_insert_checked(
+            response,
+            invitation=invitation,
+            covering=state.quotas_covering(response.group_id, response.village_id, response.age_band_id),
+            check_device=check_device,
+            now=timezone.now(),
+        )
+    if inserted:
+        return response, True
+    # Nothing inserted: a retry or a conflict (answered from the stored row, as the careful way
+    # would), or the invitation, the survey or the phone is no longer as remembered.
+    stored = _stored(payload.response_id, state)
+    if stored is not None:
+        return _retry_or_conflict(stored, invitation=invitation, payload=payload)
+    return None

@@ -8,7 +8,6 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 from django.db import connection
@@ -20,44 +19,9 @@ from surveys.cache import survey_data_token
 from surveys.models import Group, Invitation, Response, Survey
 from surveys.scoring import score_document
 from tests.factories import make_survey
+from tests.surveys.submission_helpers import ANSWERS, TOKEN, URL, body, post
 
-URL = "/api/v1/responses/"
-TOKEN = "hill-2024-east"
-ANSWERS = {"income": "satisfied", "roads": "basically_satisfied", "water": "dont_know"}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    # The rate-limit counters live in the cache table, which a test's rollback may not reach.
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def api():
-    return APIClient()
-
-
-def body(response_id=None, **changes):
-    data = {
-        "response_id": str(response_id or uuid.uuid4()),
-        "invitation": TOKEN,
-        "age_band": "18-44",
-        "answers": dict(ANSWERS),
-        "comment": "路灯太少",
-        "started_at": "2024-11-02T09:28:00+08:00",
-        "submitted_at": "2024-11-02T09:30:00+08:00",
-    }
-    data.update(changes)
-    return data
-
-
-def post(api, data, **extra):
-    return api.post(URL, data, format="json", **extra)
-
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
 
 
 def test_a_new_response_is_stored_and_answered_201(api, survey):
