@@ -367,17 +367,24 @@ class Response(models.Model):
         SYNTHETIC = "synthetic", _("合成演示数据")
 
     id = models.UUIDField(_("答卷编号"), primary_key=True, default=uuid.uuid4)
-    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, verbose_name=_("调查"))
-    version = models.ForeignKey(QuestionnaireVersion, on_delete=models.PROTECT, verbose_name=_("问卷版本"))
+    # Every insert updates every index of this, the largest table: no index of its own for a
+    # foreign key that the survey-first indexes below already lead with (survey), that nothing
+    # looks responses up by (version), or that is only looked up when an administrator deletes
+    # a group or an age band (which the admin refuses once the survey has responses). Invitation
+    # (the single-use check) and village (the admin's rename check) keep theirs.
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, db_index=False, verbose_name=_("调查"))
+    version = models.ForeignKey(
+        QuestionnaireVersion, on_delete=models.PROTECT, db_index=False, verbose_name=_("问卷版本")
+    )
     invitation = models.ForeignKey(
         Invitation, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("邀请链接")
     )
-    group = models.ForeignKey(Group, on_delete=models.PROTECT, verbose_name=_("受访群体"))
+    group = models.ForeignKey(Group, on_delete=models.PROTECT, db_index=False, verbose_name=_("受访群体"))
     village = models.ForeignKey(
         Village, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("村（社区）")
     )
     age_band = models.ForeignKey(
-        AgeBand, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("年龄段")
+        AgeBand, on_delete=models.PROTECT, null=True, blank=True, db_index=False, verbose_name=_("年龄段")
     )
     answers = models.CharField(_("答案"), max_length=255)
     comment = models.TextField(_("意见建议"), blank=True)
