@@ -193,3 +193,30 @@ def test_over_quota_flags_carry_the_counts_the_careful_way_would_give(api, remem
     ], reasons
     english = stored[uuid.UUID(sent[-1]["response_id"])].flags[0]["reason_en"]
     assert english.endswith(": quota 6, already 6 when this response arrived."), english
+
+
+def test_a_link_without_a_village_counts_its_group_quota(api, survey):
+    """政府工作人员 have no village and no age band: the link's village is NULL and the whole
+    group is the quota's cell."""
+    staff = Group.objects.get(survey=survey, code="staff")
+    Invitation.objects.create(survey=survey, token="hill-2024-staff", group=staff)
+    Quota.objects.create(survey=survey, group=staff, village=None, age_band=None, target=2)
+    sent = [body(invitation="hill-2024-staff", age_band=None, device=f"phone-{n}") for n in range(4)]
+    for data in sent:
+        assert post(api, data).status_code == 201
+    assert invitation_remembered("hill-2024-staff") is not None
+    reasons = []
+    for data in sent:
+        response = Response.objects.get(pk=data["response_id"])
+        assert response.village_id is None and response.age_band_id is None
+        assert response.flags == response_flags_compute(response=response)
+        reasons.append([flag["reason"] for flag in response.flags if flag["code"] == "over_quota"])
+    assert reasons == [
+        [],
+        [],
+        ["政府工作人员 配额 2 份，收到本答卷时已有 2 份。"],
+        ["政府工作人员 配额 2 份，收到本答卷时已有 3 份。"],
+    ]
+    assert post(api, body(invitation="hill-2024-staff", age_band=None, device="phone-0")).json()["code"] == (
+        "device_used"
+    )
