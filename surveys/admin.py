@@ -93,6 +93,7 @@ class SurveyAdmin(SurveyAuthoringMixin, admin.ModelAdmin):
         "title_en",
         "slug",
         "organisation",
+        "organisation_en",
         "year",
         "status",
         "allow_shared_device",

@@ -29,6 +29,7 @@ class SurveyCopyForm(forms.Form):
     title = forms.CharField(label=_("调查名称"), max_length=200)
     title_en = forms.CharField(label=_("英文名称"), max_length=200, required=False)
     organisation = forms.CharField(label=_("被评价单位"), max_length=200)
+    organisation_en = forms.CharField(label=_("被评价单位英文名称"), max_length=200, required=False)
     include_villages = forms.BooleanField(
         label=_("复制村（社区）及按村的配额"), required=False, help_text=_("复制给另一个乡镇时取消勾选。")
     )
@@ -87,6 +88,7 @@ class SurveyAuthoringMixin:
                     "title": with_year(source.title, source.year, year),
                     "title_en": with_year(source.title_en, source.year, year),
                     "organisation": source.organisation,
+                    "organisation_en": source.organisation_en,
                     "include_villages": True,
                 }
             )

@@ -77,6 +77,7 @@ class SurveyDesign:
     organisation: str
     year: int
     title_en: str = ""
+    organisation_en: str = ""
     allow_shared_device: bool = False
     scheme: dict | None = None
     dimensions: list[DimensionSpec] = field(default_factory=list)
@@ -105,6 +106,7 @@ def survey_design(survey: Survey) -> SurveyDesign:
         title=survey.title,
         title_en=survey.title_en,
         organisation=survey.organisation,
+        organisation_en=survey.organisation_en,
         year=survey.year,
         allow_shared_device=survey.allow_shared_device,
         scheme=copy.deepcopy(survey.scheme),

@@ -25,3 +25,10 @@ def localized(obj, *, english: bool | None = None) -> str:
             if value:
                 return value
     return str(obj)
+
+
+def organisation(survey, *, english: bool | None = None) -> str:
+    """The evaluated body (被评价单位) in the language wanted, as `localized` gives names."""
+    if english is None:
+        english = translation.get_language() == "en"
+    return (english and survey.organisation_en) or survey.organisation

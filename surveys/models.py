@@ -33,6 +33,7 @@ class Survey(models.Model):
     title = models.CharField(_("调查名称"), max_length=200)
     title_en = models.CharField(_("英文名称"), max_length=200, blank=True)
     organisation = models.CharField(_("被评价单位"), max_length=200)
+    organisation_en = models.CharField(_("被评价单位英文名称"), max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(_("年度"))
     status = models.CharField(_("状态"), max_length=12, choices=Status, default=Status.DRAFT)
     scheme = models.JSONField(

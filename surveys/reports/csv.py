@@ -80,7 +80,7 @@ def _lines(data: ReportData):
         "survey": survey.slug,
         "title": data.title,
         "language": data.language,
-        "organisation": survey.organisation,
+        "organisation": data.organisation,
         "year": str(survey.year),
         "status": survey.status,
         "scheme_digest": data.scheme_digest,

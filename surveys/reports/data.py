@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from surveys.answers import decode_answers
 from surveys.exports import _Line, format_timestamp
-from surveys.localized import localized
+from surveys.localized import localized, organisation
 from surveys.models import AuditEntry, Invitation, Quota, Response, Survey
 from surveys.reports.disclosure import WITHHELD, k_anonymous
 from surveys.scoring import score_document
@@ -98,6 +98,11 @@ class ReportData:
     def title(self) -> str:
         """The survey's title in the report's language (its English title where it has one)."""
         return localized(self.survey, english=self.language == "en")
+
+    @property
+    def organisation(self) -> str:
+        """The evaluated body in the report's language (its English name where it has one)."""
+        return organisation(self.survey, english=self.language == "en")
 
     @property
     def scheme_digest(self) -> str:

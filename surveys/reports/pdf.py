@@ -69,7 +69,7 @@ class _Report(FPDF):
         self.set_title(_report_title(data))
         self.set_subject(data.stamp)
         self.set_creator(_("满意度"))
-        self.set_author(data.survey.organisation)
+        self.set_author(data.organisation)
         self.set_creation_date(data.generated_at)
         self.set_lang("en" if data.language == "en" else "zh-CN")
 
@@ -172,9 +172,8 @@ class _Report(FPDF):
 
 def _all_text(data: ReportData) -> str:
     """Every piece of text the report may draw that does not come from this module."""
-    survey = data.survey
     reasons = "".join(reason for reason, _count in data.sample.excluded_reasons)
-    return data.title + survey.organisation + reasons + json.dumps(data.document, ensure_ascii=False)
+    return data.title + data.organisation + reasons + json.dumps(data.document, ensure_ascii=False)
 
 
 def _cover(pdf: _Report) -> None:
@@ -197,7 +196,7 @@ def _cover(pdf: _Report) -> None:
         else _("%(status)s，尚未发布：数字会随答卷变化") % {"status": survey.get_status_display()}
     )
     rows = [
-        [_("被评价单位"), survey.organisation],
+        [_("被评价单位"), data.organisation],
         [_("评价年度"), _("%(year)s 年度") % {"year": survey.year}],
         [_("调查代码"), survey.slug],
         [_("状态"), published],

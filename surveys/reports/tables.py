@@ -61,7 +61,7 @@ def summary(data: ReportData) -> Table:
     lines = [
         (_("调查"), data.title, None),
         (_("调查代码"), survey.slug, None),
-        (_("被评价单位"), survey.organisation, None),
+        (_("被评价单位"), data.organisation, None),
         (_("年度"), survey.year, None),
         (_("状态"), survey.get_status_display(), None),
         (_("综合满意度"), composite["score"], SCORE),

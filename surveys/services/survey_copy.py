@@ -52,6 +52,7 @@ def survey_create_from_design(*, design: SurveyDesign, issue_invitations: bool =
         title=design.title,
         title_en=design.title_en,
         organisation=design.organisation,
+        organisation_en=design.organisation_en,
         year=design.year,
         status=Survey.Status.DRAFT,
         allow_shared_device=design.allow_shared_device,
@@ -137,6 +138,7 @@ def survey_copy(
     title: str | None = None,
     title_en: str | None = None,
     organisation: str | None = None,
+    organisation_en: str | None = None,
     include_villages: bool = True,
     issue_invitations: bool = False,
 ) -> Survey:
@@ -145,7 +147,8 @@ def survey_copy(
     Villages and the quotas that name them come along unless `include_villages` is false (a
     copy for another town, which has villages of its own); quotas without a village (such as
     40 government staff) always do. Without a title, the source's title with the year
-    replaced is used.
+    replaced is used. Another organisation without its English name leaves that name blank
+    (the source's would be wrong).
     """
     design = survey_design(source)
     if not include_villages:
@@ -154,6 +157,9 @@ def survey_copy(
     design.year = year
     design.title = title or with_year(source.title, source.year, year)
     design.title_en = title_en if title_en is not None else with_year(source.title_en, source.year, year)
-    if organisation:
+    if organisation and organisation != design.organisation:
         design.organisation = organisation
+        design.organisation_en = ""
+    if organisation_en is not None:
+        design.organisation_en = organisation_en
     return survey_create_from_design(design=design, issue_invitations=issue_invitations)

@@ -1,10 +1,12 @@
 """{{ village|localized }}: a survey part's name in the page's language (surveys/localized.py);
-{{ flag|flag_reason }}: a data-quality flag's reason in it (surveys/services/quality.py)."""
+{{ flag|flag_reason }}: a data-quality flag's reason in it (surveys/services/quality.py);
+{{ survey|organisation }}: the survey's evaluated body in it."""
 
 from django import template
 from django.utils import translation
 
 from surveys.localized import localized as _localized
+from surveys.localized import organisation as _organisation
 from surveys.services.quality import flag_reason as _flag_reason
 
 register = template.Library()
@@ -19,3 +21,9 @@ def localized(obj) -> str:
 def flag_reason(flag: dict) -> str:
     """{{ flag|flag_reason }}: a data-quality flag's reason in the page's language."""
     return _flag_reason(flag, english=translation.get_language() == "en")
+
+
+@register.filter
+def organisation(survey) -> str:
+    """The survey's evaluated body in the page's language."""
+    return _organisation(survey)

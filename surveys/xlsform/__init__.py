@@ -43,7 +43,7 @@ Mapping
 list; ``placeholder`` on the village list (yes = a village still to be named).
 
 ``settings`` sheet: ``form_id`` → slug, ``form_title`` → title, ``default_language``, and our
-``title_en``, ``organisation``, ``year``, ``allow_shared_device``, ``min_cell``. ``version`` is
+``title_en``, ``organisation``, ``organisation_en``, ``year``, ``allow_shared_device``, ``min_cell``. ``version`` is
 written (a digest of the questionnaire, so ODK Central sees a changed form) and not read.
 
 ``quotas`` sheet (ours; pyxform ignores sheets it does not know): ``group``, ``village``,

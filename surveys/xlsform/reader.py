@@ -395,6 +395,7 @@ def _survey_fields(parser: _Parser, settings: dict, slug: str | None, year: int 
         ("form_title", title, 200),
         ("title_en", cell_text(settings.get("title_en")), 200),
         ("organisation", organisation, 200),
+        ("organisation_en", cell_text(settings.get("organisation_en")), 200),
     ):  # noqa: E501
         c.length("settings", 2, column, value, limit, column)
     return {
@@ -402,6 +403,7 @@ def _survey_fields(parser: _Parser, settings: dict, slug: str | None, year: int 
         "title": title[:200],
         "title_en": cell_text(settings.get("title_en")),
         "organisation": organisation[:200],
+        "organisation_en": cell_text(settings.get("organisation_en"))[:200],
         "year": year or 0,
         "allow_shared_device": c.flag(
             "settings", 2, "allow_shared_device", settings.get("allow_shared_device")

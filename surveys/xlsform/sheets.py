@@ -46,8 +46,8 @@ PYXFORM_SETTINGS = {
     "entities_version", "name",
 }  # fmt: skip
 OUR_SETTINGS = {
-    "form_id", "id_string", "form_title", "title_en", "default_language", "organisation", "year",
-    "allow_shared_device", "min_cell",
+    "form_id", "id_string", "form_title", "title_en", "default_language", "organisation",
+    "organisation_en", "year", "allow_shared_device", "min_cell",
 }  # fmt: skip
 
 

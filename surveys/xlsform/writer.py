@@ -41,7 +41,7 @@ CHOICE_COLUMNS = ["list_name", "name", ZH_LABEL, EN_LABEL, "points"]
 GROUP_COLUMNS = ["by_village", "population", "weight"]
 SETTINGS_COLUMNS = [
     "form_id", "form_title", "title_en", "version", "default_language", "namespaces",
-    "organisation", "year", "allow_shared_device", "min_cell",
+    "organisation", "organisation_en", "year", "allow_shared_device", "min_cell",
 ]  # fmt: skip
 
 
@@ -150,7 +150,7 @@ def write_xlsform(design: SurveyDesign) -> Workbook:
     min_cell = design.scheme.get("min_cell", 5) if design.scheme is not None else None
     settings = [
         design.slug, design.title, design.title_en, form_version(design), ZH_LANGUAGE, NAMESPACE_SETTING,
-        design.organisation, design.year, _yes(design.allow_shared_device), min_cell,
+        design.organisation, design.organisation_en, design.year, _yes(design.allow_shared_device), min_cell,
     ]  # fmt: skip
     _sheet(workbook, "settings", SETTINGS_COLUMNS, [settings])
     quotas = [[q.group, q.village, q.age_band, q.target] for q in design.quotas]

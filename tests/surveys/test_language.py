@@ -142,3 +142,13 @@ def test_the_home_page_is_chinese_with_a_way_to_english(client):
     english = client.get("/?lang=en").content.decode()
     assert '<html lang="en">' in english and "Collection" in english and "收集进度" not in english
     assert 'href="?lang=zh"' in english
+
+
+def test_the_dashboard_names_the_organisation_in_the_page_language(staff_client):
+    from surveys.models import Survey
+
+    Survey.objects.filter(slug="hill-2024").update(organisation_en="Hill Town People's Government")
+    assert (
+        "Hill Town People&#x27;s Government" in staff_client.get("/staff/hill-2024/?lang=en").content.decode()
+    )
+    assert "山村镇人民政府" in staff_client.get("/staff/hill-2024/?lang=zh").content.decode()

@@ -72,6 +72,7 @@ def test_a_copy_for_another_town_leaves_the_villages_behind_but_keeps_the_staff_
     )
 
     assert copy.organisation == "桃江县松木溪镇人民政府"
+    assert copy.organisation_en == "", "the source's English name would name the wrong town"
     assert not copy.village_set.exists()
     assert list(Quota.objects.filter(survey=copy).values_list("group__code", "target")) == [("staff", 40)]
     assert copy.group_set.get(code="villager").by_village
@@ -118,6 +119,17 @@ def test_the_copy_command_for_another_town_leaves_villages_behind(daligang):
     )  # fmt: skip
     copy = Survey.objects.get(slug="other-2020")
     assert copy.organisation == "另一个镇" and not copy.village_set.exists()
+
+
+def test_the_next_year_keeps_the_english_name_of_the_same_organisation(daligang):
+    assert daligang.organisation_en == "Daligang Town People's Government, Taojiang County"
+    same = survey_copy(source=daligang, slug="daligang-2021", year=2021, organisation=daligang.organisation)
+    assert same.organisation_en == daligang.organisation_en
+    call_command(
+        "copy_survey", "daligang-2020", "other-2021", "--year", "2021",
+        "--organisation", "另一个镇", "--organisation-en", "Another Town", stdout=io.StringIO(),
+    )  # fmt: skip
+    assert Survey.objects.get(slug="other-2021").organisation_en == "Another Town"
 
 
 # --- the admin -----------------------------------------------------------------------------

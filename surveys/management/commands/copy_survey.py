@@ -17,12 +17,25 @@ class Command(BaseCommand):
         parser.add_argument("--title", help="新调查名称；不填则把原名称中的年度换成新年度")
         parser.add_argument("--organisation", help="被评价单位（复制给另一个乡镇时填写）")
         parser.add_argument(
+            "--organisation-en", help="被评价单位英文名称（换了被评价单位而不填时留空，英文报告用中文名称）"
+        )
+        parser.add_argument(
             "--without-villages", action="store_true", help="不复制村（社区）及按村的配额（另一个乡镇用）"
         )
         parser.add_argument("--invitations", action="store_true", help="同时生成新的邀请链接")
 
     def handle(
-        self, *args, source, slug, year, title, organisation, without_villages, invitations, **options
+        self,
+        *args,
+        source,
+        slug,
+        year,
+        title,
+        organisation,
+        organisation_en,
+        without_villages,
+        invitations,
+        **options,
     ):
         try:
             survey = survey_copy(
@@ -31,6 +44,7 @@ class Command(BaseCommand):
                 year=year,
                 title=title,
                 organisation=organisation,
+                organisation_en=organisation_en,
                 include_villages=not without_villages,
                 issue_invitations=invitations,
             )
