@@ -10,9 +10,11 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from surveys.models import Group, Invitation, Quota, Response, Survey, Village
 from surveys.services.quality import response_flags_compute
@@ -220,3 +222,77 @@ def test_a_link_without_a_village_counts_its_group_quota(api, survey):
     assert post(api, body(invitation="hill-2024-staff", age_band=None, device="phone-0")).json()["code"] == (
         "device_used"
     )
+
+
+# --- a property: whatever the quotas, the single statement flags as the rules say ----------------
+
+LINKS = {
+    "east": ("hill-2024-east", True),
+    "west": ("hill-2024-west", True),
+    "staff": ("hill-2024-staff", False),
+}
+quota_cells = st.lists(
+    st.tuples(
+        st.sampled_from([None, "east", "west"]),
+        st.sampled_from([None, "18-44", "45+"]),
+        st.integers(min_value=0, max_value=3),
+    ),
+    max_size=5,
+    unique_by=lambda cell: cell[:2],
+)
+submissions = st.lists(
+    st.tuples(st.sampled_from(sorted(LINKS)), st.sampled_from(["18-44", "45+"])), min_size=1, max_size=10
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    villager_quotas=quota_cells,
+    staff_target=st.none() | st.integers(min_value=0, max_value=3),
+    sent=submissions,
+)
+def test_the_single_statement_flags_any_quotas_as_the_rules_do(survey, villager_quotas, staff_target, sent):
+    """Villager quotas of every shape (a village, an age band, both, neither) and a staff quota
+    (no village, no age band): each response's stored flags are what `response_flags_compute`
+    works out again from the stored rows."""
+    from surveys.models import AgeBand
+    from surveys.services.submission import ResponsePayload, submission_store
+    from surveys.survey_state import survey_state_forget
+
+    with transaction.atomic():
+        try:
+            survey_state_forget()
+            villager, staff = (Group.objects.get(survey=survey, code=code) for code in ("villager", "staff"))
+            villages = {v.code: v for v in Village.objects.filter(survey=survey)}
+            bands = {a.code: a for a in AgeBand.objects.filter(survey=survey)}
+            Quota.objects.filter(survey=survey).delete()
+            for village, band, target in villager_quotas:
+                Quota.objects.create(
+                    survey=survey,
+                    group=villager,
+                    village=villages.get(village),
+                    age_band=bands.get(band),
+                    target=target,
+                )
+            if staff_target is not None:
+                Quota.objects.create(survey=survey, group=staff, target=staff_target)
+            Invitation.objects.create(
+                survey=survey, token="hill-2024-west", group=villager, village=villages["west"]
+            )
+            Invitation.objects.create(survey=survey, token="hill-2024-staff", group=staff)
+            survey.save()
+            ids = []
+            for link, band in sent:
+                token, by_village = LINKS[link]
+                payload = ResponsePayload(
+                    response_id=uuid.uuid4(), answers=dict(ANSWERS), age_band=band if by_village else None
+                )
+                _response, created = submission_store(token=token, payload=payload)
+                assert created
+                ids.append(payload.response_id)
+            for rid in ids:
+                stored = Response.objects.get(pk=rid)
+                assert stored.flags == response_flags_compute(response=stored), stored.flags
+        finally:
+            transaction.set_rollback(True)
+            survey_state_forget()
