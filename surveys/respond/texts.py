@@ -2,7 +2,26 @@
 
 Kept as data rather than gettext catalogues: the pages are few, the respondent switches
 language with a link, and respond.js receives its part ("js") as JSON.
+
+Why a link takes no answers: in Chinese the server's own sentence (surveys/services/submission.py,
+which also names the opening date); in English the sentence below for its code (the API's
+`code`), so that a respondent who chose English is not told in Chinese.
 """
+
+from django.utils import timezone
+
+REFUSALS_EN = {
+    "unknown": "This questionnaire link was not found. Please check the link or the QR code.",
+    "inactive": "This questionnaire link is no longer in use.",
+    "not_yet_open": "This questionnaire is not open yet.",
+    "window_closed": "This questionnaire has closed. Thank you for your interest.",
+    "survey_not_open": "This survey is not collecting answers yet.",
+    "survey_closed": "This questionnaire has closed. Thank you for your interest.",
+    "used_up": "This link can be used only once, and answers have already been submitted with it.",
+    "device_used": "This phone has already submitted answers to this survey; each phone can submit once. "
+    "If an interviewer is filling in the questionnaire for you, please ask the staff.",
+    "rate_limited": "Too many submissions. Please wait a few minutes and try again.",
+}
 
 TEXTS = {
     "zh": {
@@ -31,6 +50,7 @@ TEXTS = {
             "waiting": "本机有 {n} 份答卷等待提交。",
             "conflict": "这份答卷此前已提交过，内容与本次不同；先提交的答卷已保存，本次修改未被采用。",
             "invalid": "答卷未通过检查，请查看标红的题目后重新提交。",
+            "refusals": {},  # the server's own Chinese sentence is shown
         },
     },
     "en": {
@@ -46,7 +66,7 @@ TEXTS = {
         "missing": "{n} question(s) not answered yet: see the ones marked in red.",
         "conflict": "These answers were submitted before with different content; "
         "the first submission is kept and this change was not stored.",
-        "rate_limited": "Too many submissions. Please wait a few minutes and try again.",
+        "rate_limited": REFUSALS_EN["rate_limited"],
         "done_title": "Submitted",
         "done_body": "Your answers have been saved. Thank you for taking part!",
         "closed_title": "This questionnaire cannot be filled in",
@@ -63,6 +83,8 @@ TEXTS = {
             "conflict": "These answers were submitted before with different content; the first submission is "
             "kept and this change was not stored.",
             "invalid": "Some answers need attention: see the questions marked in red.",
+            "refusals": REFUSALS_EN,
+            "field_error": "Please check this answer.",
         },
     },
 }
@@ -70,3 +92,13 @@ TEXTS = {
 
 def texts_for(lang: str) -> dict:
     return TEXTS["en" if lang == "en" else "zh"]
+
+
+def refusal_text(code: str, message: str, lang: str, *, opens_at=None) -> str:
+    """What the respondent is told when a link takes no answers: `message` (the server's Chinese
+    sentence) unless the page is in English. `opens_at`: when a link not yet open opens."""
+    if lang != "en" or code not in REFUSALS_EN:
+        return message
+    if code == "not_yet_open" and opens_at is not None:
+        return f"This questionnaire opens on {timezone.localtime(opens_at):%Y-%m-%d at %H:%M}."
+    return REFUSALS_EN[code]

@@ -33,7 +33,7 @@ from surveys.ratelimit import submission_allowed
 from surveys.respond.posters import poster_filename, poster_text
 from surveys.respond.posters import poster_pdf as render_poster_pdf
 from surveys.respond.posters import poster_png as render_poster_png
-from surveys.respond.texts import texts_for
+from surveys.respond.texts import refusal_text, texts_for
 from surveys.selectors import SurveyCatalog, survey_catalog
 from surveys.services.submission import (
     COMMENT_MAX_LENGTH,
@@ -80,7 +80,10 @@ def _with_device_cookie(request: HttpRequest, response: HttpResponse) -> HttpRes
 def _refused(
     request: HttpRequest, refusal: Refusal, lang: str, invitation: Invitation | None = None
 ) -> HttpResponse:
-    context = {"t": texts_for(lang), "lang": lang, "message": refusal.message, "code": refusal.code}
+    message = refusal_text(
+        refusal.code, refusal.message, lang, opens_at=invitation.opens_at if invitation is not None else None
+    )
+    context = {"t": texts_for(lang), "lang": lang, "message": message, "code": refusal.code}
     if invitation is not None:
         context["survey_title"] = localized(invitation.survey, english=lang == "en")
     return render(request, "surveys/respond/closed.html", context, status=refusal.status)

@@ -145,3 +145,21 @@ def test_a_closed_invitation_shows_a_chinese_page(live_server, phone, shots):
     assert page.locator("h1").inner_text() == "无法填写问卷"
     assert "已停用" in page.locator(".message").inner_text()
     page.screenshot(path=shots / "closed.png")
+
+
+def test_a_respondent_who_chose_english_is_told_in_english_why_the_answers_were_refused(
+    live_server, phone, shots
+):
+    """The survey closes while the page is open: the server refuses with a code, and the page says
+    why in the respondent's language (the API's detail is Chinese)."""
+    survey = make_survey()
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/s/{TOKEN}/?lang=en")
+    answer_everything(page)
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.CLOSED)
+    page.click("#submit")
+    alert = page.locator("#form-error")
+    alert.wait_for(state="visible", timeout=WAIT)
+    assert alert.inner_text() == "This questionnaire has closed. Thank you for your interest."
+    page.screenshot(path=shots / "refused-en.png")
+    assert Response.objects.count() == 0

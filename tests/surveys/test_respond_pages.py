@@ -2,7 +2,9 @@
 
 import re
 import uuid
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -235,3 +237,30 @@ def test_the_invitation_admin_links_to_the_posters(staff_client, survey):
 
 def test_settings_keep_the_default_language_chinese():
     assert settings.LANGUAGE_CODE == "zh-hans"
+
+
+@pytest.mark.parametrize(
+    ("setup", "words"),
+    [
+        (lambda s: Invitation.objects.filter(token=TOKEN).update(is_active=False), "no longer in use"),
+        (lambda s: Survey.objects.filter(pk=s.pk).update(status=Survey.Status.CLOSED), "has closed"),
+        (
+            lambda s: Invitation.objects.filter(token=TOKEN).update(
+                opens_at=datetime(2030, 5, 1, 8, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+            ),
+            "opens on 2030-05-01 at 08:30",
+        ),
+    ],
+    ids=["inactive", "survey-closed", "not-yet-open"],
+)
+def test_a_respondent_who_chose_english_is_told_why_in_english(client, survey, setup, words):
+    setup(survey)
+    html = client.get(PAGE + "?lang=en").content.decode()
+    assert words in html and "This questionnaire cannot be filled in" in html
+    assert not re.search(r"[\u4e00-\u9fff]", html.split('class="message"')[1].split("</p>")[0])
+
+
+def test_a_phone_that_already_answered_is_told_so_in_english(client, survey):
+    client.post(PAGE, {**_form(client), **ANSWERED})
+    page = client.get(PAGE + "?lang=en")
+    assert page.status_code == 403 and "each phone can submit once" in page.content.decode()

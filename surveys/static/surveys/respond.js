@@ -259,13 +259,13 @@
       var name, fieldset, first = null;
       for (name in body.errors) {
         fieldset = document.getElementById("q-" + name.replace(/^answers\./, ""));
-        if (fieldset) { markError(fieldset, body.errors[name][0]); first = first || fieldset; }
+        if (fieldset) { markError(fieldset, T.field_error || body.errors[name][0]); first = first || fieldset; }
       }
       showAlert(T.invalid);
       if (first) first.scrollIntoView();
       return;
     }
-    showAlert(body.detail || T.invalid);
+    showAlert((T.refusals && T.refusals[body.code]) || body.detail || T.invalid);
     window.scrollTo(0, 0);
   }
 
