@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("surveys.dashboard.urls")),
     path("", include("surveys.paper.urls")),
     path("evaluate/", include("surveys.evaluate.urls")),
+    path("s/sw.js", respond_views.service_worker, name="respond-service-worker"),
     path("s/<str:token>/", respond_views.questionnaire, name="respond"),
     path("s/<str:token>/done/", respond_views.done, name="respond-done"),
     path("s/<str:token>/poster.png", respond_views.poster_png, name="respond-poster-png"),

@@ -16,6 +16,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -180,6 +181,7 @@ def _form_page(
             "api": reverse("api-responses"),
             "lang": lang,
             "deviceCookie": DEVICE_COOKIE,
+            "serviceWorker": reverse("respond-service-worker"),
             "js": t["js"],
         },
     }
@@ -258,6 +260,18 @@ def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
         return _form_page(request, invitation, catalog, lang, form_error=t["conflict"], status=409, **again)
     done = reverse("respond-done", args=[invitation.token])
     return HttpResponseRedirect(f"{done}?lang={lang}" if lang == "en" else done, status=303)
+
+
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The questionnaire's service worker (surveys/static/surveys/respond-sw.js), served from /s/
+    so that its scope takes in the questionnaire pages; never cached by the browser, so that a
+    new version is picked up on the next visit."""
+    path = finders.find("surveys/respond-sw.js")
+    with open(path, encoding="utf-8") as stream:
+        response = HttpResponse(stream.read(), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @require_GET

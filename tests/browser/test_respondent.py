@@ -1,5 +1,7 @@
 """A respondent on a phone (390×844) in headless Chromium: answer, submit, and never lose or double an answer."""
 
+import time
+
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
@@ -163,3 +165,32 @@ def test_a_respondent_who_chose_english_is_told_in_english_why_the_answers_were_
     assert alert.inner_text() == "This questionnaire has closed. Thank you for your interest."
     page.screenshot(path=shots / "refused-en.png")
     assert Response.objects.count() == 0
+
+
+def test_the_questionnaire_opens_again_without_a_network(live_server, phone, shots):
+    """A phone that opened the questionnaire once can open it again offline (the service worker
+    keeps the page and its files); the answers given so far are still there, and what is
+    submitted offline is sent once the network returns."""
+    make_survey()
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/s/{TOKEN}/")
+    active = "navigator.serviceWorker.getRegistration().then(r => !!(r && r.active))"
+    deadline = time.monotonic() + 10
+    while not page.evaluate(active):
+        assert time.monotonic() < deadline, "the questionnaire's service worker never became active"
+        page.wait_for_timeout(100)
+    page.reload()  # now under the service worker, which keeps what it fetches
+    assert page.evaluate("!!navigator.serviceWorker.controller")
+    page.locator("#q-income label.opt").nth(2).click()
+    phone.set_offline(True)
+    page.reload()
+    assert page.locator("h1").inner_text() == "山村镇2024年度满意度调查"
+    assert page.locator('#q-income input[value="dissatisfied"]').is_checked()
+    page.screenshot(path=shots / "offline-reopened.png")
+    answer_everything(page)
+    page.click("#submit")
+    page.locator("#status").wait_for(state="visible")
+    assert Response.objects.count() == 0
+    phone.set_offline(False)
+    page.locator("#done").wait_for(state="visible", timeout=WAIT)
+    assert Response.objects.count() == 1

@@ -105,6 +105,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     },
     # The questionnaire: whoever holds the link (an empty form is answered 400 with the errors).
     "respond": {"GET": "404 200 200 200 200 200 200", "POST": "404 400 400 400 400 400 400"},
+    # The questionnaire's service worker: the same script for everyone, read-only.
+    "respond-service-worker": {"GET": "200 200 200 200 200 200 200", "POST": "405 405 405 405 405 405 405"},
     # The thank-you page says nothing about anyone; it answers any token alike.
     "respond-done": {"GET": "200 200 200 200 200 200 200", "POST": "405 405 405 405 405 405 405"},
     # Posters: the survey's staff and administrators print them; evaluators 403, outsiders 404.

@@ -264,3 +264,11 @@ def test_a_phone_that_already_answered_is_told_so_in_english(client, survey):
     client.post(PAGE, {**_form(client), **ANSWERED})
     page = client.get(PAGE + "?lang=en")
     assert page.status_code == 403 and "each phone can submit once" in page.content.decode()
+
+
+def test_the_service_worker_is_served_from_the_questionnaires_folder(client, survey):
+    script = client.get("/s/sw.js")
+    assert script.status_code == 200
+    assert script["Content-Type"].startswith("text/javascript") and script["Cache-Control"] == "no-cache"
+    assert b'addEventListener("fetch"' in script.content
+    assert '"serviceWorker": "/s/sw.js"' in client.get(PAGE).content.decode()

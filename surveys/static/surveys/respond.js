@@ -295,4 +295,7 @@
     showStatus(T.sending, false);
   }
   flush(); // anything left from an earlier visit, for any invitation
+  if (cfg.serviceWorker && navigator.serviceWorker) { // the page opens again without a network
+    navigator.serviceWorker.register(cfg.serviceWorker).catch(function () {}); // its scope: /s/
+  }
 })();
