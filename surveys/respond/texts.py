@@ -51,6 +51,7 @@ TEXTS = {
             "conflict": "这份答卷此前已提交过，内容与本次不同；先提交的答卷已保存，本次修改未被采用。",
             "invalid": "答卷未通过检查，请查看标红的题目后重新提交。",
             "refusals": {},  # the server's own Chinese sentence is shown
+            "already_done": "这部手机已提交过这份问卷，感谢您的参与！",
         },
     },
     "en": {
@@ -84,6 +85,7 @@ TEXTS = {
             "kept and this change was not stored.",
             "invalid": "Some answers need attention: see the questions marked in red.",
             "refusals": REFUSALS_EN,
+            "already_done": "This phone has already submitted this questionnaire. Thank you for taking part!",
             "field_error": "Please check this answer.",
         },
     },

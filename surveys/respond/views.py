@@ -182,6 +182,7 @@ def _form_page(
             "lang": lang,
             "deviceCookie": DEVICE_COOKIE,
             "serviceWorker": reverse("respond-service-worker"),
+            "sharedDevice": invitation.survey.allow_shared_device,
             "js": t["js"],
         },
     }

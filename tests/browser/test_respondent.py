@@ -195,3 +195,21 @@ def test_the_questionnaire_opens_again_without_a_network(server, phone_with_serv
     server.start()  # the same port: the page's queue retries on its own
     page.locator("#done").wait_for(state="visible", timeout=WAIT)
     assert Response.objects.count() == 1
+    # Opened once more without a network: the kept page must not ask this phone again.
+    server.stop()
+    page.reload()
+    assert page.locator("#done").is_visible() and page.locator("#survey-form").is_hidden()
+    assert page.locator("#done-message").inner_text() == "这部手机已提交过这份问卷，感谢您的参与！"
+
+
+def test_an_interviewers_shared_phone_gets_a_fresh_questionnaire_after_each_response(live_server, phone):
+    survey = make_survey()
+    Survey.objects.filter(pk=survey.pk).update(allow_shared_device=True)
+    page = phone.new_page()
+    for expected in (1, 2):
+        page.goto(f"{live_server.url}/s/{TOKEN}/")
+        assert page.locator("#survey-form").is_visible()
+        answer_everything(page)
+        page.click("#submit")
+        page.locator("#done").wait_for(state="visible", timeout=WAIT)
+        assert Response.objects.count() == expected

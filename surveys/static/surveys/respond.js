@@ -9,6 +9,7 @@
   var cfg = JSON.parse(configNode.textContent);
   var T = cfg.js;
   var DRAFT = "sv:draft:" + cfg.token;
+  var DONE = "sv:done:" + cfg.token; // this phone's answers to this link are stored
   var OUTBOX = "sv:outbox";
   var MAX_DELAY = 300000; // retries back off to at most five minutes
   var store = storage();
@@ -240,6 +241,7 @@
 
   function finish(note) {
     store.removeItem(DRAFT); // only now that the server holds the answers
+    if (!cfg.sharedDevice) save(DONE, true);
     form.hidden = true;
     document.getElementById("bar").hidden = true;
     var extras = document.querySelectorAll(".intro, .lang"), i;
@@ -293,6 +295,11 @@
   if (pending(draft.response_id)) { // submitted before a reload and not yet acknowledged
     button.disabled = true;
     showStatus(T.sending, false);
+  }
+  if (!cfg.sharedDevice && load(DONE, false) && !pending(draft.response_id)) {
+    // One phone, one response: the server says so when it can be reached; a page kept by the
+    // service worker and opened offline must not ask again either.
+    finish(T.already_done);
   }
   flush(); // anything left from an earlier visit, for any invitation
   if (cfg.serviceWorker && navigator.serviceWorker) { // the page opens again without a network
