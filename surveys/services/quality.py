@@ -311,6 +311,17 @@ def _cells_query(*filters: str) -> CompiledQuery:
     )
 
 
+def narrowest_cell(covering: Sequence[Quota]) -> str:
+    """The narrowest cell that holds every covering quota's cell: "group" when one of them spans
+    the whole group, "village" when one spans a village's age bands, else "age_band". Counting
+    within it reads only its rows (through the response_survey_cell index)."""
+    if any(q.village_id is None for q in covering):
+        return "group"
+    if any(q.age_band_id is None for q in covering):
+        return "village"
+    return "age_band"
+
+
 # The included responses per (village, age band) within the narrowest cell that holds every
 # covering quota: one fixed query, which reads only that cell's rows through response_survey_cell.
 _CELLS = {
@@ -323,9 +334,10 @@ _CELLS = {
 def _cell_counts_now(response: Response, covering: Sequence[Quota]) -> dict[str, int]:
     """How many included responses each covering quota's cell holds now, as {"q<pk>": n}."""
     ids = [response.survey_id, response.group_id]
-    if any(q.village_id is None for q in covering):
+    cell = narrowest_cell(covering)
+    if cell == "group":
         rows = _CELLS["group"].rows(*ids)
-    elif any(q.age_band_id is None for q in covering):
+    elif cell == "village":
         rows = _CELLS["village"].rows(*ids, response.village_id)
     else:
         rows = _CELLS["age_band"].rows(*ids, response.village_id, response.age_band_id)

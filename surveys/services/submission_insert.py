@@ -35,7 +35,7 @@ from django.db import connections
 
 from surveys.compiled_query import CompiledInsert
 from surveys.models import Invitation, Quota, Response, Survey
-from surveys.services.quality import Flag, over_quota_flag_of, quota_cell
+from surveys.services.quality import Flag, narrowest_cell, over_quota_flag_of, quota_cell
 
 _INSERT = CompiledInsert(Response)  # prepares the row's values exactly as save() would
 _COUNT = "\x00count\x00"  # stands for the cell's count in a flag's text
@@ -43,12 +43,13 @@ _COUNT_IN_JSON = json.dumps(_COUNT)[1:-1]
 
 # The statement's text depends only on its shape, which a survey has a few of: per covering
 # quota, whether it names a village and an age band and in how many pieces its flag text comes;
-# whether the invitation has a village; whether the phone is checked. Made once per shape.
+# the narrowest cell holding them all (quality.narrowest_cell); whether the invitation has a
+# village; whether the phone is checked. Made once per shape.
 QuotaShape = tuple[bool, bool, int]
 
 
 @lru_cache(maxsize=512)
-def _statement(alias: str, quotas: tuple[QuotaShape, ...], village: bool, device: bool) -> str:
+def _statement(alias: str, quotas: tuple[QuotaShape, ...], cell: str, village: bool, device: bool) -> str:
     connection = connections[alias]
     qn = connection.ops.quote_name
 
@@ -79,10 +80,8 @@ def _statement(alias: str, quotas: tuple[QuotaShape, ...], village: bool, device
             conditions += [f"{r('age_band')} = %s"] if has_age_band else []
             counts.append(f"COALESCE(SUM(CASE WHEN {' AND '.join(conditions)} THEN 1 ELSE 0 END), 0) AS n{n}")
         where = [f"{r('survey')} = %s", f"{r('excluded')} = %s", f"{r('group')} = %s"]
-        if all(has_village for has_village, _a, _p in quotas):  # the narrowest cell holding them all
-            where.append(f"{r('village')} = %s")
-            if all(has_age_band for _v, has_age_band, _p in quotas):
-                where.append(f"{r('age_band')} = %s")
+        where += [f"{r('village')} = %s"] if cell in ("village", "age_band") else []
+        where += [f"{r('age_band')} = %s"] if cell == "age_band" else []
         cells = (
             f" CROSS JOIN (SELECT {', '.join(counts)} FROM {response_table} r WHERE {' AND '.join(where)}) k"
         )
@@ -144,15 +143,14 @@ def response_insert_checked(
             params += [quota.target, *pieces]
             shapes.append((quota.village_id is not None, quota.age_band_id is not None, len(pieces)))
         params.append(json.dumps(flags))
+    cell = narrowest_cell(covering) if covering else ""
     if covering:
         for quota in covering:
             params += [quota.village_id] if quota.village_id is not None else []
             params += [quota.age_band_id] if quota.age_band_id is not None else []
         params += [response.survey_id, False, response.group_id]
-        if all(quota.village_id is not None for quota in covering):
-            params.append(response.village_id)
-            if all(quota.age_band_id is not None for quota in covering):
-                params.append(response.age_band_id)
+        params += [response.village_id] if cell in ("village", "age_band") else []
+        params += [response.age_band_id] if cell == "age_band" else []
     survey = invitation.survey
     when = ops.adapt_datetimefield_value(now)
     params += [invitation.pk, invitation.survey_id, invitation.group_id]
@@ -161,7 +159,7 @@ def response_insert_checked(
     params += [ops.adapt_datetimefield_value(survey.updated_at), survey.allow_shared_device]
     device = bool(check_device and response.device)
     params += [invitation.survey_id, response.device] if device else []
-    statement = _statement(using, tuple(shapes), invitation.village_id is not None, device)
+    statement = _statement(using, tuple(shapes), cell, invitation.village_id is not None, device)
     with connections[using].cursor() as cursor:
         cursor.execute(statement, params)
         row = cursor.fetchone()
