@@ -5,12 +5,12 @@ loop in the test's thread, so Django's guard against ORM calls from async code i
 """
 
 import os
-import socket
-import threading
 from pathlib import Path
 
 import pytest
 from django.db import connections
+
+from tests.servers import Server
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -81,52 +81,6 @@ def phone_with_service_worker(browser):
     context = browser.new_context(service_workers="allow", **PHONE)
     yield context
     context.close()
-
-
-class Server:
-    """The site on a threaded server of its own that a test can stop and start again on the same
-    port: to the phone, as real a loss of network as it gets (connections refused)."""
-
-    def __init__(self):
-        self.port = 0
-        self._server = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        from django.contrib.staticfiles.handlers import StaticFilesHandler
-        from django.core.handlers.wsgi import WSGIHandler
-        from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
-
-        class Tracked(ThreadedWSGIServer):
-            """Remembers its open connections, so that stopping also cuts the kept-alive ones."""
-
-            def process_request(self, request, client_address):
-                self.open.add(request)
-                super().process_request(request, client_address)
-
-            def shutdown_request(self, request):
-                self.open.discard(request)
-                super().shutdown_request(request)
-
-        self._server = Tracked(("127.0.0.1", self.port), WSGIRequestHandler)
-        self._server.open = set()
-        self._server.set_app(StaticFilesHandler(WSGIHandler()))
-        self.port = self._server.server_port
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            for connection in list(self._server.open):
-                try:
-                    connection.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass  # already closed by the other side
-            self._server = None
 
 
 @pytest.fixture

@@ -8,8 +8,6 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from django.core.handlers.wsgi import WSGIHandler
-from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 from django.db import connection
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
@@ -19,6 +17,7 @@ from surveys.cache import survey_data_token
 from surveys.models import Group, Invitation, Response, Survey
 from surveys.scoring import score_document
 from tests.factories import make_survey
+from tests.servers import Server
 from tests.surveys.submission_helpers import ANSWERS, TOKEN, URL, body, post
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
@@ -257,23 +256,14 @@ def test_the_openapi_schema_documents_the_endpoint(survey):
 CONCURRENT = 50
 
 
-class _Server(ThreadedWSGIServer):
-    # Django's default listen backlog (10) would reset most of fifty simultaneous connections
-    # before the application saw them; a real deployment sits behind a proxy that queues them.
-    request_queue_size = 2 * CONCURRENT
-
-
 @pytest.fixture
 def server_url():
-    """The whole application on a threaded server of its own: one thread and one database
-    connection per request, closed after each (Django's ThreadedWSGIServer does that)."""
-    server = _Server(("127.0.0.1", 0), WSGIRequestHandler)
-    server.set_app(WSGIHandler())
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    """The whole application on a threaded server of its own (tests/servers.py), its listen
+    backlog large enough for fifty simultaneous connections."""
+    server = Server(backlog=2 * CONCURRENT)
+    server.start()
+    yield server.url
+    server.stop()
 
 
 @pytest.mark.django_db(transaction=True)
