@@ -13,13 +13,16 @@ from django.utils import translation
 ENGLISH_FIELDS = ("name_en", "label_en", "text_en", "title_en")
 
 
+def english_wanted(english: bool | None = None) -> bool:
+    """`english` when given; by default, whether English is the active language."""
+    return translation.get_language() == "en" if english is None else english
+
+
 def localized(obj, *, english: bool | None = None) -> str:
     """`english`: whether English is wanted; by default, whether it is the active language."""
     if obj is None:
         return ""
-    if english is None:
-        english = translation.get_language() == "en"
-    if english:
+    if english_wanted(english):
         for field in ENGLISH_FIELDS:
             value = getattr(obj, field, "")
             if value:
@@ -29,6 +32,4 @@ def localized(obj, *, english: bool | None = None) -> str:
 
 def organisation(survey, *, english: bool | None = None) -> str:
     """The evaluated body (被评价单位) in the language wanted, as `localized` gives names."""
-    if english is None:
-        english = translation.get_language() == "en"
-    return (english and survey.organisation_en) or survey.organisation
+    return (english_wanted(english) and survey.organisation_en) or survey.organisation

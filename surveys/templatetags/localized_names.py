@@ -3,8 +3,8 @@
 {{ survey|organisation }}: the survey's evaluated body in it."""
 
 from django import template
-from django.utils import translation
 
+from surveys.localized import english_wanted
 from surveys.localized import localized as _localized
 from surveys.localized import organisation as _organisation
 from surveys.services.quality import flag_reason as _flag_reason
@@ -20,7 +20,7 @@ def localized(obj) -> str:
 @register.filter
 def flag_reason(flag: dict) -> str:
     """{{ flag|flag_reason }}: a data-quality flag's reason in the page's language."""
-    return _flag_reason(flag, english=translation.get_language() == "en")
+    return _flag_reason(flag, english=english_wanted())
 
 
 @register.filter
