@@ -3,10 +3,25 @@ valid body for it (their fixtures, the client and a clean slate for the rate lim
 tests/surveys/conftest.py)."""
 
 import uuid
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
 
 URL = "/api/v1/responses/"
 TOKEN = "hill-2024-east"
 ANSWERS = {"income": "satisfied", "roads": "basically_satisfied", "water": "dont_know"}
+
+# An invitation that takes no answers, and the API's code for why: (changes to the invitation, code).
+CLOSED_INVITATIONS = pytest.mark.parametrize(
+    ("invitation_change", "code"),
+    [
+        ({"is_active": False}, "inactive"),
+        ({"opens_at": timezone.now() + timedelta(days=1)}, "not_yet_open"),
+        ({"closes_at": timezone.now() - timedelta(minutes=1)}, "window_closed"),
+    ],
+    ids=["inactive", "not-yet-open", "closed-window"],
+)
 
 
 def body(response_id=None, **changes):

@@ -5,11 +5,9 @@ import threading
 import urllib.error
 import urllib.request
 import uuid
-from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
@@ -18,7 +16,7 @@ from surveys.models import Group, Invitation, Response, Survey
 from surveys.scoring import score_document
 from tests.factories import make_survey
 from tests.servers import Server
-from tests.surveys.submission_helpers import ANSWERS, TOKEN, URL, body, post
+from tests.surveys.submission_helpers import ANSWERS, CLOSED_INVITATIONS, TOKEN, URL, body, post
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
 
@@ -150,15 +148,7 @@ def test_an_unknown_invitation_is_answered_403(api, survey):
     assert answer.json()["code"] == "unknown"
 
 
-@pytest.mark.parametrize(
-    ("invitation_change", "code"),
-    [
-        ({"is_active": False}, "inactive"),
-        ({"opens_at": timezone.now() + timedelta(days=1)}, "not_yet_open"),
-        ({"closes_at": timezone.now() - timedelta(minutes=1)}, "window_closed"),
-    ],
-    ids=["inactive", "not-yet-open", "closed-window"],
-)
+@CLOSED_INVITATIONS
 def test_a_closed_invitation_is_answered_403(api, survey, invitation_change, code):
     Invitation.objects.filter(token=TOKEN).update(**invitation_change)
     answer = post(api, body())

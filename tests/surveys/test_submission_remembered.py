@@ -7,7 +7,6 @@ link had been read again.
 """
 
 import uuid
-from datetime import timedelta
 
 import pytest
 from django.db import connection, transaction
@@ -19,7 +18,7 @@ from hypothesis import strategies as st
 from surveys.models import Group, Invitation, Quota, Response, Survey, Village
 from surveys.services.quality import response_flags_compute
 from surveys.survey_state import invitation_remembered
-from tests.surveys.submission_helpers import ANSWERS, TOKEN, body, post
+from tests.surveys.submission_helpers import ANSWERS, CLOSED_INVITATIONS, TOKEN, body, post
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
 
@@ -59,17 +58,9 @@ def test_a_remembered_link_stores_a_response_in_one_statement(api, remembered):
     assert answer.json()["received_at"]
 
 
-@pytest.mark.parametrize(
-    ("change", "code"),
-    [
-        ({"is_active": False}, "inactive"),
-        ({"opens_at": timezone.now() + timedelta(days=1)}, "not_yet_open"),
-        ({"closes_at": timezone.now() - timedelta(minutes=1)}, "window_closed"),
-    ],
-    ids=["deactivated", "not-yet-open", "window-closed"],
-)
-def test_a_remembered_link_changed_since_is_refused_at_once(api, remembered, change, code):
-    Invitation.objects.filter(token=TOKEN).update(**change)
+@CLOSED_INVITATIONS
+def test_a_remembered_link_changed_since_is_refused_at_once(api, remembered, invitation_change, code):
+    Invitation.objects.filter(token=TOKEN).update(**invitation_change)
     answer = post(api, body())
     assert answer.status_code == 403
     assert answer.json()["code"] == code
