@@ -1,6 +1,7 @@
 """Scores for evaluators: the score document, what-if schemes, saving a scheme, year over year."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -92,7 +93,7 @@ class SchemeView(_SurveyView):
         survey = self.survey(request, slug)
         if survey.status == Survey.Status.PUBLISHED:
             return Response(
-                {"errors": {"scheme": ["调查已发布，计分方案已冻结，不能修改。"]}},
+                {"errors": {"scheme": [_("调查已发布，计分方案已冻结，不能修改。")]}},
                 status=status.HTTP_409_CONFLICT,
             )
         loaded = survey_matrix(survey)
@@ -116,7 +117,7 @@ class CompareView(_SurveyView):
     def get(self, request, slug: str, other: str):
         current = self.survey(request, slug)
         base = self.survey(request, other)
-        _, result_base = score_result(base)
-        _, result_current = score_result(current)
+        _document, result_base = score_result(base)
+        _document, result_current = score_result(current)
         comparison = stats.compare(result_base, result_current).to_dict()
         return Response({"base": base.slug, "current": current.slug, **comparison})

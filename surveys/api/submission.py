@@ -9,6 +9,7 @@ CORS preflight that we never grant.
 import re
 import uuid
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ParseError
@@ -16,8 +17,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
+from surveys.localized import english_wanted
 from surveys.models import Response
 from surveys.ratelimit import submission_allowed
+from surveys.respond.texts import refusal_text
 from surveys.services.submission import (
     DEVICE_COOKIE,
     ResponsePayload,
@@ -187,6 +190,14 @@ def _problem(http_status: int, code: str, detail: str) -> ApiResponse:
     return ApiResponse({"detail": detail, "code": code}, status=http_status)
 
 
+def _refused(http_status: int, code: str, message: str, details: dict | None = None) -> ApiResponse:
+    """Why the link takes no answers, in the request's language (?lang=en or the language
+    cookie): the respondent's page says the same (surveys/respond/texts.py)."""
+    lang = "en" if english_wanted() else "zh"
+    detail = refusal_text(code, message, lang, opens_at=(details or {}).get("opens_at"))
+    return _problem(http_status, code, detail)
+
+
 class ResponseSubmitApi(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
@@ -231,10 +242,10 @@ class ResponseSubmitApi(APIView):
         raw = self._data(request)
         token = str(raw.get("invitation", "")) if isinstance(raw, dict) else ""
         if not submission_allowed(request, token=token):
-            return _problem(status.HTTP_429_TOO_MANY_REQUESTS, "rate_limited", "提交过于频繁，请稍后再试。")
+            return _refused(status.HTTP_429_TOO_MANY_REQUESTS, "rate_limited", "提交过于频繁，请稍后再试。")
         if not isinstance(raw, dict):
             return ApiResponse(
-                {"errors": {"non_field_errors": ["请求内容应为 JSON 对象。"]}},
+                {"errors": {"non_field_errors": [_("请求内容应为 JSON 对象。")]}},
                 status=status.HTTP_400_BAD_REQUEST,
             )
         read = payload_read(raw)
@@ -254,13 +265,13 @@ class ResponseSubmitApi(APIView):
         except SubmissionInvalid as exc:
             return ApiResponse({"errors": exc.errors}, status=status.HTTP_400_BAD_REQUEST)
         except SubmissionRefused as exc:
-            return _problem(status.HTTP_403_FORBIDDEN, exc.code, exc.message)
+            return _refused(status.HTTP_403_FORBIDDEN, exc.code, exc.message, exc.details)
         except SubmissionConflict as exc:
             return _problem(
                 status.HTTP_409_CONFLICT,
                 "conflict",
-                f"答卷编号 {payload.response_id} 已用于另一份内容不同的答卷（{', '.join(exc.differences)}），"
-                "先提交的那份已保存。",
+                _("答卷编号 %(id)s 已用于另一份内容不同的答卷（%(fields)s），先提交的那份已保存。")
+                % {"id": payload.response_id, "fields": ", ".join(exc.differences)},
             )
         # The documented ResponseSubmitOutputSerializer's two fields, without a serializer per request.
         body = {

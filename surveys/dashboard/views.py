@@ -94,7 +94,7 @@ def response_review(request, slug: str, response_id, action: str):
         messages.error(
             request,
             _("答卷 %(id)s：%(problems)s")
-            % {"id": str(response.pk)[:8], "problems": "；".join(error.messages)},
+            % {"id": str(response.pk)[:8], "problems": _("；").join(error.messages)},
         )
     else:
         done = (

@@ -127,7 +127,7 @@ def survey_publish(request, slug: str):
     try:
         published = report_publish(survey=survey, user=request.user)
     except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
+        messages.error(request, _("；").join(error.messages))
     else:
         messages.success(
             request,

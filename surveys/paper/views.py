@@ -273,7 +273,7 @@ def paper_resolve(request, slug: str, number: str):
         messages.error(
             request,
             _("问卷 %(number)s：") % {"number": sheet.number}
-            + "；".join(m for ms in invalid.errors.values() for m in ms),
+            + _("；").join(m for ms in invalid.errors.values() for m in ms),
         )
         return redirect(back)
     messages.success(request, _("问卷 %(number)s 已按裁定计入，已记入审计日志。") % {"number": sheet.number})

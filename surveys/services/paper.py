@@ -23,9 +23,11 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from surveys.answers import decode_answers, encode_answers
 from surveys.cache import survey_data_changed
+from surveys.localized import localized
 from surveys.models import (
     AuditEntry,
     Invitation,
@@ -107,13 +109,18 @@ def sheet_reference_parse(text: str, *, survey_id: int) -> SheetReference:
     if full:
         prefix, sequence, check = int(full.group(1)), int(full.group(2)), full.group(3)
         if prefix != survey_id:
-            raise SheetNumberInvalid(f"编号 {text} 不属于这项调查（本调查的编号以 {survey_id}- 开头）。")
+            raise SheetNumberInvalid(
+                _("编号 %(number)s 不属于这项调查（本调查的编号以 %(prefix)s- 开头）。")
+                % {"number": text, "prefix": survey_id}
+            )
     elif short:
         sequence, check = int(short.group(1)), short.group(2)
     else:
-        raise SheetNumberInvalid(f"“{text}”不是问卷编号：请输入纸上的编号（如 0012-7）或扫描二维码。")
+        raise SheetNumberInvalid(
+            _("“%(text)s”不是问卷编号：请输入纸上的编号（如 0012-7）或扫描二维码。") % {"text": text}
+        )
     if sequence < 1 or damm_digit(f"{survey_id}{sequence:04d}") != check:
-        raise SheetNumberInvalid(f"编号 {text} 的校验位不对，请核对纸上的编号。")
+        raise SheetNumberInvalid(_("编号 %(number)s 的校验位不对，请核对纸上的编号。") % {"number": text})
     return SheetReference(sequence=sequence)
 
 
@@ -129,7 +136,7 @@ def sheet_sequence(number: str) -> int:
 def paper_sheets_print(*, invitation: Invitation, count: int) -> list[PaperSheet]:
     """Number `count` new sheets for the invitation's village and group, next in the survey's sequence."""
     if not 1 <= count <= MAX_PRINT:
-        raise ValueError(f"一次打印 1 至 {MAX_PRINT} 份。")
+        raise ValueError(_("一次打印 1 至 %(n)d 份。") % {"n": MAX_PRINT})
     survey = invitation.survey
     for _attempt in range(5):
         try:
@@ -196,17 +203,19 @@ def _check_answers(
     errors: dict[str, list[str]] = {}
     for code, option in answers.items():
         if code not in catalog.items:
-            errors[f"answers.{code}"] = [f"未知题目代码 {code!r}。"]
+            errors[f"answers.{code}"] = [_("未知题目代码 %(code)r。") % {"code": code}]
         elif option is not None and option not in catalog.options:
-            errors[f"answers.{code}"] = [f"未知选项代码 {option!r}。"]
+            errors[f"answers.{code}"] = [_("未知选项代码 %(code)r。") % {"code": option}]
     for code in catalog.items:
         if code not in answers:
-            errors[f"answers.{code}"] = ["缺少这道题（空白请录入为空）。"]
+            errors[f"answers.{code}"] = [_("缺少这道题（空白请录入为空）。")]
     if sheet.invitation.group.by_village:
         if age_band is not None and age_band not in catalog.age_bands:
-            errors["age_band"] = [f"未知年龄段 {age_band!r}。"]
+            errors["age_band"] = [_("未知年龄段 %(code)r。") % {"code": age_band}]
     elif age_band is not None:
-        errors["age_band"] = [f"“{sheet.invitation.group.name}”不按年龄段抽样，年龄段应留空。"]
+        errors["age_band"] = [
+            _("“%(group)s”不按年龄段抽样，年龄段应留空。") % {"group": localized(sheet.invitation.group)}
+        ]
     if errors:
         raise PaperInvalid(errors)
 
@@ -240,14 +249,22 @@ def _locked(sheet: PaperSheet) -> PaperSheet:
     )
 
 
+def _already_stored(sheet: PaperSheet) -> str:
+    return _("问卷 %(number)s 已录入完成并计入，不能再次录入。") % {"number": sheet.number}
+
+
+def _already_entered(sheet: PaperSheet) -> str:
+    return _("您已录入过问卷 %(number)s；第二遍必须由另一位工作人员独立录入。") % {"number": sheet.number}
+
+
 def _refuse_if_stored(sheet: PaperSheet) -> None:
     if Response.objects.filter(pk=sheet.response_id).exists():
-        raise PaperRefused("stored", f"问卷 {sheet.number} 已录入完成并计入，不能再次录入。")
+        raise PaperRefused("stored", _already_stored(sheet))
 
 
 def _refuse_if_frozen(survey: Survey) -> None:
     if survey.status == Survey.Status.PUBLISHED:
-        raise PaperRefused("published", "这项调查的结果已发布，不能再录入纸质问卷。")
+        raise PaperRefused("published", _("这项调查的结果已发布，不能再录入纸质问卷。"))
 
 
 def _store_response(
@@ -281,7 +298,7 @@ def _store_response(
         stored = Response.objects.filter(pk=sheet.response_id).first()
         if stored is None:
             raise
-        raise PaperRefused("stored", f"问卷 {sheet.number} 已录入完成并计入，不能再次录入。") from None
+        raise PaperRefused("stored", _already_stored(sheet)) from None
     # A new response has no typists yet: one INSERT for both.
     through = Response.entered_by.through
     through.objects.bulk_create([through(response_id=response.pk, user_id=user_id) for user_id in typists])
@@ -304,7 +321,7 @@ def paper_entry_save(
     """
     survey = sheet.survey
     if not can_review(user, survey):
-        raise PermissionDenied("只有这项调查的工作人员或管理员可以录入纸质问卷。")
+        raise PermissionDenied(_("只有这项调查的工作人员或管理员可以录入纸质问卷。"))
     answers = _normalised(answers)
     age_band = age_band or None
     catalog = survey_catalog(survey)
@@ -314,13 +331,11 @@ def paper_entry_save(
         _refuse_if_stored(sheet)
         others = list(PaperEntry.objects.filter(sheet=sheet).select_related("version", "user"))
         if any(e.user_id == user.pk for e in others):
-            raise PaperRefused(
-                "already_entered",
-                f"您已录入过问卷 {sheet.number}；第二遍必须由另一位工作人员独立录入。",
-            )
+            raise PaperRefused("already_entered", _already_entered(sheet))
         if len(others) >= 2:
             raise PaperRefused(
-                "awaiting_resolution", f"问卷 {sheet.number} 两遍录入不一致，正等待核对裁定，不能再录入。"
+                "awaiting_resolution",
+                _("问卷 %(number)s 两遍录入不一致，正等待核对裁定，不能再录入。") % {"number": sheet.number},
             )
         _check_answers(catalog, sheet, answers, age_band)
         version = questionnaire_version_current(survey=survey)
@@ -337,9 +352,7 @@ def paper_entry_save(
                 entry.save(force_insert=True)
         except IntegrityError:
             # The same user's double click, where the row lock is not available (SQLite).
-            raise PaperRefused(
-                "already_entered", f"您已录入过问卷 {sheet.number}；第二遍必须由另一位工作人员独立录入。"
-            ) from None
+            raise PaperRefused("already_entered", _already_entered(sheet)) from None
         if not others:
             return PaperEntryResult(entry=entry, ordinal=1, status=FIRST)
         first = others[0]
@@ -376,12 +389,12 @@ def paper_discrepancy_resolve(
     """
     reason = (reason or "").strip()
     if not reason:
-        raise PaperInvalid({"reason": ["请填写裁定依据（如：已核对纸质问卷原件）。"]})
+        raise PaperInvalid({"reason": [_("请填写裁定依据（如：已核对纸质问卷原件）。")]})
     if len(reason) > REASON_MAX:
-        raise PaperInvalid({"reason": [f"裁定依据不超过 {REASON_MAX} 字。"]})
+        raise PaperInvalid({"reason": [_("裁定依据不超过 %(n)d 字。") % {"n": REASON_MAX}]})
     survey = sheet.survey
     if not can_review(user, survey):
-        raise PermissionDenied("只有这项调查的工作人员或管理员可以裁定纸质问卷。")
+        raise PermissionDenied(_("只有这项调查的工作人员或管理员可以裁定纸质问卷。"))
     answers = _normalised(answers)
     age_band = age_band or None
     catalog = survey_catalog(survey)
@@ -395,13 +408,20 @@ def paper_discrepancy_resolve(
             .order_by("entered_at", "pk")
         )
         if len(entries) < 2:
-            raise PaperRefused("not_double_entered", f"问卷 {sheet.number} 还没有录入两遍，无需裁定。")
+            raise PaperRefused(
+                "not_double_entered",
+                _("问卷 %(number)s 还没有录入两遍，无需裁定。") % {"number": sheet.number},
+            )
         differences = entry_differences(*entries)
         if not differences:
-            raise PaperRefused("no_discrepancy", f"问卷 {sheet.number} 两遍录入一致，无需裁定。")
+            raise PaperRefused(
+                "no_discrepancy", _("问卷 %(number)s 两遍录入一致，无需裁定。") % {"number": sheet.number}
+            )
         if any(e.user_id == user.pk for e in entries):
             raise PaperRefused(
-                "typist", f"您录入过问卷 {sheet.number}，请由另一位工作人员或管理员对照原件裁定。"
+                "typist",
+                _("您录入过问卷 %(number)s，请由另一位工作人员或管理员对照原件裁定。")
+                % {"number": sheet.number},
             )
         _check_answers(catalog, sheet, answers, age_band)
         version = questionnaire_version_current(survey=survey)

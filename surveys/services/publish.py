@@ -3,7 +3,9 @@
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from surveys.localized import localized
 from surveys.models import PublishedReport, Survey
 from surveys.permissions import can_publish
 from surveys.reports import FORMATS, render_report
@@ -19,15 +21,17 @@ def report_publish(*, survey: Survey, user: User) -> PublishedReport:
     the same); afterwards the downloads serve these, whatever happens to the responses.
     """
     if not can_publish(user, survey):
-        raise PermissionDenied("只有这项调查的评价人员或管理员可以发布报告。")
+        raise PermissionDenied(_("只有这项调查的评价人员或管理员可以发布报告。"))
     if survey.status != Survey.Status.CLOSED:
         raise ValidationError(
-            f"只有已截止的调查可以发布；“{survey.title}”目前为{survey.get_status_display()}。", code="status"
+            _("只有已截止的调查可以发布；“%(title)s”目前为%(status)s。")
+            % {"title": localized(survey), "status": survey.get_status_display()},
+            code="status",
         )
     with transaction.atomic():
         locked = Survey.objects.select_for_update().get(pk=survey.pk)
         if locked.status != Survey.Status.CLOSED:
-            raise ValidationError("这项调查刚刚已被发布或重新开放。", code="status")
+            raise ValidationError(_("这项调查刚刚已被发布或重新开放。"), code="status")
         # Status first, so the files say 已发布; the report reads the data inside this transaction.
         survey_set_status(survey=locked, status=Survey.Status.PUBLISHED)
         data = report_data(locked, use_cache=False)

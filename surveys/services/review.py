@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from surveys.cache import survey_data_changed
 from surveys.models import AuditEntry, Response
@@ -23,17 +24,17 @@ REASON_MAX = 500
 def _set_excluded(*, response: Response, user: User, reason: str, excluded: bool) -> AuditEntry:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "请填写原因。"}, code="required")
+        raise ValidationError({"reason": _("请填写原因。")}, code="required")
     if len(reason) > REASON_MAX:
-        raise ValidationError({"reason": f"原因不超过 {REASON_MAX} 字。"}, code="max_length")
+        raise ValidationError({"reason": _("原因不超过 %(n)d 字。") % {"n": REASON_MAX}}, code="max_length")
     if not can_review(user, response.survey):
-        raise PermissionDenied("只有这项调查的工作人员或管理员可以剔除或恢复答卷。")
+        raise PermissionDenied(_("只有这项调查的工作人员或管理员可以剔除或恢复答卷。"))
     with transaction.atomic():
         # Locked, so two reviewers clicking at once make one change and one clear refusal.
         locked = Response.objects.select_for_update().get(pk=response.pk)
         if locked.excluded == excluded:
             raise ValidationError(
-                "这份答卷已经剔除。" if excluded else "这份答卷没有被剔除，无需恢复。", code="unchanged"
+                _("这份答卷已经剔除。") if excluded else _("这份答卷没有被剔除，无需恢复。"), code="unchanged"
             )
         Response.objects.filter(pk=locked.pk).update(excluded=excluded, updated_at=timezone.now())
         entry = AuditEntry.objects.create(

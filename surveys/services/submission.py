@@ -22,9 +22,11 @@ from datetime import datetime
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 from surveys.answers import decode_answers, encode_answers
 from surveys.compiled_query import CompiledInsert, CompiledQuery
+from surveys.localized import localized
 from surveys.models import Invitation, Response
 from surveys.services.quality import recent_durations_cached, response_flags_compute
 from surveys.services.submission_insert import response_insert_checked
@@ -53,12 +55,14 @@ class ResponsePayload:
 class SubmissionRefused(Exception):
     """The invitation cannot take this response (HTTP 403).
 
-    `code` says why (for programs), `message` tells the respondent (in Chinese).
+    `code` says why (for programs), `message` tells the respondent (in Chinese; English by the
+    code with surveys.respond.texts.refusal_text), `details` what the message names (`opens_at`).
     """
 
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: str, message: str, details: dict | None = None):
         self.code = code
         self.message = message
+        self.details = details or {}
         super().__init__(message)
 
 
@@ -101,7 +105,11 @@ def invitation_refusal(invitation: Invitation | None, *, now: datetime | None = 
     now = now or timezone.now()
     if invitation.opens_at and now < invitation.opens_at:
         opens = timezone.localtime(invitation.opens_at)
-        return Refusal("not_yet_open", f"问卷尚未开始，将于 {opens:%Y年%m月%d日 %H:%M} 开放。")
+        return Refusal(
+            "not_yet_open",
+            f"问卷尚未开始，将于 {opens:%Y年%m月%d日 %H:%M} 开放。",
+            details={"opens_at": invitation.opens_at},
+        )
     if invitation.closes_at and now >= invitation.closes_at:
         return Refusal("window_closed", "问卷已截止，感谢您的关注。")
     if not survey.accepts_responses:
@@ -154,23 +162,29 @@ def _check_codes(invitation: Invitation, payload: ResponsePayload, catalog) -> N
     errors: dict[str, list[str]] = {}
     for code, option in payload.answers.items():
         if code not in catalog.items:
-            errors[f"answers.{code}"] = [f"未知题目代码 {code!r}。"]
+            errors[f"answers.{code}"] = [_("未知题目代码 %(code)r。") % {"code": code}]
         elif option is not None and option not in catalog.options:
-            errors[f"answers.{code}"] = [f"未知选项代码 {option!r}；应为 {', '.join(catalog.options)} 之一。"]
+            errors[f"answers.{code}"] = [
+                _("未知选项代码 %(code)r；应为 %(known)s 之一。")
+                % {"code": option, "known": ", ".join(catalog.options)}
+            ]
     for code in catalog.items:
         if not payload.answers.get(code) and f"answers.{code}" not in errors:
-            errors[f"answers.{code}"] = ["请选择一项（不清楚可选“不了解”）。"]
+            errors[f"answers.{code}"] = [_("请选择一项（不清楚可选“不了解”）。")]
     if invitation.group.by_village:
         if payload.age_band is None:
-            errors["age_band"] = ["请选择您的年龄段。"]
+            errors["age_band"] = [_("请选择您的年龄段。")]
         elif payload.age_band not in catalog.age_bands:
             errors["age_band"] = [
-                f"未知年龄段 {payload.age_band!r}；应为 {', '.join(catalog.age_bands)} 之一。"
+                _("未知年龄段 %(code)r；应为 %(known)s 之一。")
+                % {"code": payload.age_band, "known": ", ".join(catalog.age_bands)}
             ]
     elif payload.age_band is not None:
-        errors["age_band"] = [f"“{invitation.group.name}”不按年龄段抽样，年龄段应留空。"]
+        errors["age_band"] = [
+            _("“%(group)s”不按年龄段抽样，年龄段应留空。") % {"group": localized(invitation.group)}
+        ]
     if len(payload.comment) > COMMENT_MAX_LENGTH:
-        errors["comment"] = [f"意见建议最多 {COMMENT_MAX_LENGTH} 字。"]
+        errors["comment"] = [_("意见建议最多 %(n)d 字。") % {"n": COMMENT_MAX_LENGTH}]
     if errors:
         raise SubmissionInvalid(errors)
 
@@ -252,7 +266,7 @@ def _response_new(
     catalog, version = state.catalog, state.version
     refusal = invitation_refusal(invitation)
     if refusal is not None:
-        raise SubmissionRefused(refusal.code, refusal.message)
+        raise SubmissionRefused(refusal.code, refusal.message, refusal.details)
     _check_codes(invitation, payload, catalog)
     digest = device_digest(survey_id=survey.pk, marker=device)
     response = Response(
@@ -370,7 +384,7 @@ def submission_store(
     found = submission_invitation(token)
     if found is None:
         refusal = invitation_refusal(None)
-        raise SubmissionRefused(refusal.code, refusal.message)
+        raise SubmissionRefused(refusal.code, refusal.message, refusal.details)
     invitation, state = found
     return response_submit(invitation=invitation, payload=payload, device=device, source=source, state=state)
 

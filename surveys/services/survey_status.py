@@ -2,7 +2,9 @@
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from surveys.localized import localized
 from surveys.models import Survey
 
 S = Survey.Status
@@ -20,9 +22,15 @@ def survey_set_status(*, survey: Survey, status: str) -> Survey:
     if target == current:
         return survey
     if target not in ALLOWED[current]:
-        allowed = "、".join(str(s.label) for s in ALLOWED[current]) or "无"
+        allowed = _("、").join(str(s.label) for s in ALLOWED[current]) or _("无")
         raise ValidationError(
-            f"“{survey.title}”目前为{current.label}，不能改为{target.label}（可改为：{allowed}）。"
+            _("“%(title)s”目前为%(current)s，不能改为%(target)s（可改为：%(allowed)s）。")
+            % {
+                "title": localized(survey),
+                "current": current.label,
+                "target": target.label,
+                "allowed": allowed,
+            }
         )
     survey.status = target
     fields = ["status", "updated_at"]
