@@ -200,3 +200,23 @@ def test_the_entry_page_looks_like_this_mid_sheet(live_server, browser, shots):
     page.keyboard.press("Escape")
     expect(page.locator("#sheet-number")).to_be_focused()
     assert not PaperEntry.objects.exists()
+
+
+def test_on_the_english_page_a_mistyped_number_is_explained_in_english(live_server, browser, shots):
+    from playwright.sync_api import expect
+
+    survey = make_survey()
+    invitation = Invitation.objects.get(survey=survey, token=f"{survey.slug}-east")
+    sheet = paper_sheets_print(invitation=invitation, count=1)[0]
+    make_member(survey, "xiaowang", STAFF)
+    page = log_in(browser, live_server.url, "xiaowang", f"/staff/{survey.slug}/paper/enter/")
+    page.goto(f"{live_server.url}/staff/{survey.slug}/paper/enter/?lang=en")
+    prefix, sequence = sheet.number[:-1], sheet.number[-1]
+    wrong = f"{prefix}{(int(sequence) + 1) % 10}"  # the check digit off by one
+    page.keyboard.type(wrong)
+    page.keyboard.press("Enter")
+    expect(page.locator("#number-error")).to_have_text(
+        f"The check digit of number {wrong} is wrong; please check the number on the paper."
+    )
+    page.screenshot(path=str(shots / "paper-entry-en-error.png"), full_page=True)
+    assert not PaperEntry.objects.exists()
