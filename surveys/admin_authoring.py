@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from surveys.localized import localized
 from surveys.models import Survey
 from surveys.services.survey_copy import survey_copy, with_year
 from surveys.xlsform import XLSFormError, survey_export_xlsform, survey_import_xlsform
@@ -76,7 +77,11 @@ class SurveyAuthoringMixin:
                 except ValidationError as exc:
                     form.add_error(None, exc)
                 else:
-                    self.message_user(request, f"已复制为“{survey.title}”（{survey.slug}），状态为草稿。")
+                    self.message_user(
+                        request,
+                        _("已复制为“%(title)s”（%(slug)s），状态为草稿。")
+                        % {"title": localized(survey), "slug": survey.slug},
+                    )
                     return HttpResponseRedirect(reverse("admin:surveys_survey_change", args=[survey.pk]))
         else:
             year = source.year + 1
@@ -142,9 +147,15 @@ class SurveyAuthoringMixin:
                 problems = [str(p) for p in exc.problems]
             else:
                 survey = result.survey
-                self.message_user(request, f"已导入“{survey.title}”（{survey.slug}），状态为草稿。")
+                self.message_user(
+                    request,
+                    _("已导入“%(title)s”（%(slug)s），状态为草稿。")
+                    % {"title": localized(survey), "slug": survey.slug},
+                )
                 for warning in result.warnings:
-                    self.message_user(request, f"提示：{warning}", messages.WARNING)
+                    self.message_user(
+                        request, _("提示：%(warning)s") % {"warning": warning}, messages.WARNING
+                    )
                 return HttpResponseRedirect(reverse("admin:surveys_survey_change", args=[survey.pk]))
         context = {
             **self.admin_site.each_context(request),

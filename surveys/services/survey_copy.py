@@ -13,6 +13,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from surveys.design import SurveyDesign, survey_design
 from surveys.models import AgeBand, Dimension, Group, Item, Option, Quota, Survey, Village
@@ -27,14 +28,16 @@ def _check_references(design: SurveyDesign) -> list[str]:
     age_bands = {a.code for a in design.age_bands}
     for item in design.items:
         if item.dimension not in dimensions:
-            problems.append(f"题目 {item.code} 的维度 {item.dimension} 不存在")
+            problems.append(
+                _("题目 %(item)s 的维度 %(code)s 不存在") % {"item": item.code, "code": item.dimension}
+            )
     for quota in design.quotas:
         if quota.group not in groups:
-            problems.append(f"配额的受访群体 {quota.group} 不存在")
+            problems.append(_("配额的受访群体 %(code)s 不存在") % {"code": quota.group})
         if quota.village is not None and quota.village not in villages:
-            problems.append(f"配额的村（社区） {quota.village} 不存在")
+            problems.append(_("配额的村（社区） %(code)s 不存在") % {"code": quota.village})
         if quota.age_band is not None and quota.age_band not in age_bands:
-            problems.append(f"配额的年龄段 {quota.age_band} 不存在")
+            problems.append(_("配额的年龄段 %(code)s 不存在") % {"code": quota.age_band})
     return problems
 
 
@@ -43,7 +46,7 @@ def survey_create_from_design(*, design: SurveyDesign, issue_invitations: bool =
     """Create the survey and everything below it, or nothing."""
     validate_slug(design.slug)
     if Survey.objects.filter(slug=design.slug).exists():
-        raise ValidationError(f"代码为 {design.slug} 的调查已存在，请换一个代码。")
+        raise ValidationError(_("代码为 %(slug)s 的调查已存在，请换一个代码。") % {"slug": design.slug})
     problems = _check_references(design)
     if problems:
         raise ValidationError(problems)

@@ -192,3 +192,18 @@ def test_every_sentence_the_services_say_has_its_english(survey):
     assert all(no_chinese(entry.msgstr) for entry in services), [
         entry.msgstr for entry in services if not no_chinese(entry.msgstr)
     ]
+
+
+def test_copying_onto_a_taken_code_is_refused_in_the_active_language(survey):
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from surveys.services.survey_copy import survey_copy
+
+    with pytest.raises(ValidationError, match="代码为 hill-2024 的调查已存在"):
+        survey_copy(source=survey, slug=survey.slug, year=2025)
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        survey_copy(source=survey, slug=survey.slug, year=2025)
+    assert refused.value.messages == [
+        "A survey with the code hill-2024 already exists; please choose another code."
+    ]
