@@ -6,7 +6,11 @@ evaluator and the staff member are logged in through a real session cookie with 
 so the writes (what-if scores, saving a scheme) are fuzzed as well as the reads; the anonymous
 submission endpoint gets whatever it is sent. Path parameters that name a survey are pointed at
 one that exists most of the time, so that the fuzzing reaches past the 404.
+
+A longer hunt: FUZZ_EXAMPLES=200 .venv/bin/python -m pytest tests/security/test_api_fuzz.py
 """
+
+import os
 
 import pytest
 import schemathesis
@@ -57,7 +61,7 @@ def fuzz_world(world):
 
 @schema.parametrize()
 @settings(
-    max_examples=15,
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "15")),  # more for a longer hunt
     deadline=None,
     suppress_health_check=[
         HealthCheck.function_scoped_fixture,

@@ -272,3 +272,12 @@ def test_the_service_worker_is_served_from_the_questionnaires_folder(client, sur
     assert script["Content-Type"].startswith("text/javascript") and script["Cache-Control"] == "no-cache"
     assert b'addEventListener("fetch"' in script.content
     assert '"serviceWorker": "/s/sw.js"' in client.get(PAGE).content.decode()
+
+
+def test_an_unchanged_service_worker_costs_a_returning_phone_only_a_304(client, survey):
+    first = client.get("/s/sw.js")
+    tag = first["ETag"]
+    assert tag.startswith('"') and len(first.content) > 1000
+    again = client.get("/s/sw.js", HTTP_IF_NONE_MATCH=tag)
+    assert again.status_code == 304 and again.content == b""
+    assert client.get("/s/sw.js", HTTP_IF_NONE_MATCH='"an-older-version"').status_code == 200
