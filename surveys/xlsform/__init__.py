@@ -62,6 +62,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from surveys.design import survey_design
 from surveys.models import Survey
@@ -91,7 +92,14 @@ def survey_import_xlsform(
     if Survey.objects.filter(slug=design.slug).exists():
         column = None if slug else "form_id"
         raise XLSFormError(
-            [Problem("settings", 2, column, f"调查代码 {design.slug} 已存在，请换一个（--slug）")]
+            [
+                Problem(
+                    "settings",
+                    2,
+                    column,
+                    _("调查代码 %(slug)s 已存在，请换一个（--slug）") % {"slug": design.slug},
+                )
+            ]
         )
     try:
         survey = survey_create_from_design(design=design, issue_invitations=issue_invitations)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 ROLE_COLUMN = "bind::manyidu:role"
 NAMESPACE_SETTING = 'manyidu="urn:manyidu:xforms"'
 ZH_LABEL = "label::中文 (zh)"
@@ -49,12 +51,12 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.sheet} 表" if self.sheet else "工作簿"
+        where = _("%(sheet)s 表") % {"sheet": self.sheet} if self.sheet else _("工作簿")
         if self.row:
-            where += f"第 {self.row} 行"
+            where += _("第 %(row)d 行") % {"row": self.row}
         if self.column:
-            where += f"（{self.column} 列）"
-        return f"{where}：{self.message}"
+            where += _("（%(column)s 列）") % {"column": self.column}
+        return _("%(where)s：%(message)s") % {"where": where, "message": self.message}
 
 
 class XLSFormError(Exception):

@@ -10,6 +10,8 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -44,14 +46,14 @@ MAX_ITEMS = 255  # one character per item in Response.answers
 MAX_PROBLEMS = 50
 KNOWN_SHEETS = {"survey", "choices", "settings", "quotas"}
 UNSUPPORTED_TYPES = {
-    "select_multiple": "不支持多选题 select_multiple：每道满意度题目只能选一个答案",
-    "select_all_that_apply": "不支持多选题 select_all_that_apply：每道满意度题目只能选一个答案",
-    "select_one_from_file": "不支持 select_one_from_file：选项须写在 choices 表中",
-    "select_multiple_from_file": "不支持 select_multiple_from_file",
-    "rank": "不支持排序题 rank",
-    "calculate": "不支持计算字段 calculate",
-    "begin_repeat": "不支持重复组 begin_repeat",
-    "end_repeat": "不支持重复组 end_repeat",
+    "select_multiple": gettext_noop("不支持多选题 select_multiple：每道满意度题目只能选一个答案"),
+    "select_all_that_apply": gettext_noop("不支持多选题 select_all_that_apply：每道满意度题目只能选一个答案"),
+    "select_one_from_file": gettext_noop("不支持 select_one_from_file：选项须写在 choices 表中"),
+    "select_multiple_from_file": gettext_noop("不支持 select_multiple_from_file"),
+    "rank": gettext_noop("不支持排序题 rank"),
+    "calculate": gettext_noop("不支持计算字段 calculate"),
+    "begin_repeat": gettext_noop("不支持重复组 begin_repeat"),
+    "end_repeat": gettext_noop("不支持重复组 end_repeat"),
 }
 
 
@@ -103,9 +105,9 @@ class _Parser:
             return {}
         for column in sheet.header:
             if column and column not in OUR_SETTINGS | PYXFORM_SETTINGS:
-                self.c.warn("settings", 1, column, f"未知设置 {column}，不导入")
+                self.c.warn("settings", 1, column, _("未知设置 %(column)s，不导入") % {"column": column})
         if len(sheet.rows) > 1:
-            self.c.warn("settings", sheet.rows[1][0], None, "settings 表只读第一行，其余各行已忽略")
+            self.c.warn("settings", sheet.rows[1][0], None, _("settings 表只读第一行，其余各行已忽略"))
         return sheet.rows[0][1] if sheet.rows else {}
 
     # --- survey sheet ---------------------------------------------------------------------
@@ -114,7 +116,7 @@ class _Parser:
         sheet, c, found = self.sheets["survey"], self.c, _Questions()
         for column in ("type", "name"):
             if not sheet.has(column):
-                c.error("survey", 1, column, f"缺少 {column} 列")
+                c.error("survey", 1, column, _("缺少 %(column)s 列") % {"column": column})
         labels = c.label_columns(sheet, default_language)
         if c.problems:
             return found
@@ -125,42 +127,59 @@ class _Parser:
             name = cell_text(cells.get("name"))
             role = cell_text(cells.get(ROLE_COLUMN)).lower()
             if role and role not in ROLES:
-                c.error("survey", row, ROLE_COLUMN, f"未知角色 {role!r}；应为 {', '.join(ROLES)} 之一")
+                c.error(
+                    "survey",
+                    row,
+                    ROLE_COLUMN,
+                    _("未知角色 %(role)r；应为 %(known)s 之一") % {"role": role, "known": ", ".join(ROLES)},
+                )
                 continue
             if not kind:
-                c.error("survey", row, "type", "缺少题型")
+                c.error("survey", row, "type", _("缺少题型"))
             elif kind in UNSUPPORTED_TYPES:
-                c.error("survey", row, "type", UNSUPPORTED_TYPES[kind])
+                c.error("survey", row, "type", _(UNSUPPORTED_TYPES[kind]))
             elif kind in METADATA:
-                c.warn("survey", row, "type", f"{kind} 不含满意度答案，不导入")
+                c.warn("survey", row, "type", _("%(kind)s 不含满意度答案，不导入") % {"kind": kind})
             elif kind == "begin_group":
                 if open_group is not None:
-                    c.error("survey", row, "type", f"不支持嵌套分组：第 {open_group.row} 行的分组尚未结束")
+                    c.error(
+                        "survey",
+                        row,
+                        "type",
+                        _("不支持嵌套分组：第 %(row)d 行的分组尚未结束") % {"row": open_group.row},
+                    )
                     continue
-                code = c.code("survey", row, name, "维度")
+                code = c.code("survey", row, name, _("维度"))
                 if code in found.dimensions:
                     c.error(
-                        "survey", row, "name", f"维度代码 {code} 重复（第 {found.dimensions[code].row} 行）"
+                        "survey",
+                        row,
+                        "name",
+                        _("维度代码 %(code)s 重复（第 %(row)d 行）")
+                        % {"code": code, "row": found.dimensions[code].row},
                     )
-                zh, en = c.label_pair(sheet, labels, row, cells, f"维度 {code} ")
-                self._lengths("survey", row, labels, zh, en, 100, "维度名称")
+                zh, en = c.label_pair(sheet, labels, row, cells, _("维度 %(code)s ") % {"code": code})
+                self._lengths("survey", row, labels, zh, en, 100, _("维度名称"))
                 weight = c.number("survey", row, "weight", cells.get("weight"))
                 c.other_columns(sheet, row, cells, KNOWN_SURVEY, role=False)
                 open_group = _Dimension(code, zh, en, row, weight)
             elif kind == "end_group":
                 if open_group is None:
-                    c.error("survey", row, "type", "end_group 之前没有对应的 begin_group")
+                    c.error("survey", row, "type", _("end_group 之前没有对应的 begin_group"))
                 elif not open_group.has_items:
                     if open_group.weight is not None:
                         c.error(
-                            "survey", open_group.row, "weight", f"分组 {open_group.code} 没有题目，不能有权重"
+                            "survey",
+                            open_group.row,
+                            "weight",
+                            _("分组 %(code)s 没有题目，不能有权重") % {"code": open_group.code},
                         )
                     else:
                         c.warn(
                             "survey",
                             open_group.row,
                             "type",
-                            f"分组 {open_group.code} 没有题目，不作为维度导入",
+                            _("分组 %(code)s 没有题目，不作为维度导入") % {"code": open_group.code},
                         )
                 open_group = None
             elif kind == "select_one":
@@ -169,40 +188,65 @@ class _Parser:
                 c.other_columns(sheet, row, cells, KNOWN_SURVEY, role=True)
                 self._role(found, "comment", "", row)
             elif kind == "text":
-                c.error("survey", row, "type", "不支持文本题 text（只有意见建议题 comment 可以是文本）")
+                c.error("survey", row, "type", _("不支持文本题 text（只有意见建议题 comment 可以是文本）"))
             else:
-                c.error("survey", row, "type", f"不支持题型 {kind}")
+                c.error("survey", row, "type", _("不支持题型 %(kind)s") % {"kind": kind})
         if open_group is not None:
-            c.error("survey", open_group.row, "type", f"分组 {open_group.code} 没有 end_group")
+            c.error(
+                "survey",
+                open_group.row,
+                "type",
+                _("分组 %(code)s 没有 end_group") % {"code": open_group.code},
+            )
         if not found.items and not c.problems:
-            c.error("survey", None, None, "没有任何 select_one 满意度题目")
+            c.error("survey", None, None, _("没有任何 select_one 满意度题目"))
         if len(found.items) > MAX_ITEMS:
-            c.error("survey", None, None, f"题目太多：{len(found.items)} 道，最多 {MAX_ITEMS} 道")
+            c.error(
+                "survey",
+                None,
+                None,
+                _("题目太多：%(n)d 道，最多 %(max)d 道") % {"n": len(found.items), "max": MAX_ITEMS},
+            )
         return found
 
     def _role(self, found: _Questions, role: str, list_name: str, row: int) -> None:
         if role in found.roles:
-            self.c.error("survey", row, ROLE_COLUMN, f"角色 {role} 重复（第 {found.roles[role][1]} 行）")
+            self.c.error(
+                "survey",
+                row,
+                ROLE_COLUMN,
+                _("角色 %(role)s 重复（第 %(row)d 行）") % {"role": role, "row": found.roles[role][1]},
+            )
         found.roles[role] = (list_name, row)
 
     def _select_one(self, found, sheet, labels, row, cells, args, name, role, open_group, item_rows) -> None:
         c = self.c
         if len(args) != 1:
-            what = "or_other" if "or_other" in args else "选项列表名"
-            c.error("survey", row, "type", f"select_one 后应只有一个选项列表名（不支持 {what}）")
+            what = "or_other" if "or_other" in args else _("选项列表名")
+            c.error(
+                "survey",
+                row,
+                "type",
+                _("select_one 后应只有一个选项列表名（不支持 %(what)s）") % {"what": what},
+            )
             return
         list_name = args[0]
         role = role or (name if name in ("group", "village", "age_band") else "")
         if role == "comment":
-            c.error("survey", row, ROLE_COLUMN, "comment（意见建议）应为 text 题")
+            c.error("survey", row, ROLE_COLUMN, _("comment（意见建议）应为 text 题"))
             return
         if role:
             c.other_columns(sheet, row, cells, KNOWN_SURVEY, role=True)
             self._role(found, role, list_name, row)
             return
-        code = c.code("survey", row, name, "题目")
+        code = c.code("survey", row, name, _("题目"))
         if code in item_rows:
-            c.error("survey", row, "name", f"题目代码 {code} 重复（第 {item_rows[code]} 行）")
+            c.error(
+                "survey",
+                row,
+                "name",
+                _("题目代码 %(code)s 重复（第 %(row)d 行）") % {"code": code, "row": item_rows[code]},
+            )
         item_rows.setdefault(code, row)
         if found.answer_list is None:
             found.answer_list = (list_name, row)
@@ -210,10 +254,11 @@ class _Parser:
             first, first_row = found.answer_list
             c.error(
                 "survey", row, "type",
-                f"所有题目须用同一个选项列表：这里是 {list_name}，第 {first_row} 行是 {first}",
+                _("所有题目须用同一个选项列表：这里是 %(here)s，第 %(row)d 行是 %(first)s")
+                % {"here": list_name, "row": first_row, "first": first},
             )  # fmt: skip
-        zh, en = c.label_pair(sheet, labels, row, cells, f"题目 {code} ")
-        self._lengths("survey", row, labels, zh, en, 300, "题目")
+        zh, en = c.label_pair(sheet, labels, row, cells, _("题目 %(code)s ") % {"code": code})
+        self._lengths("survey", row, labels, zh, en, 300, _("题目"))
         weight = c.number("survey", row, "weight", cells.get("weight"))
         c.other_columns(sheet, row, cells, KNOWN_SURVEY, role=False)
         dimension = self._dimension_of(found, row, cells, open_group)
@@ -225,20 +270,25 @@ class _Parser:
             if column and column != open_group.code:
                 self.c.error(
                     "survey", row, "dimension",
-                    f"dimension 列为 {column}，但题目在分组 {open_group.code}（第 {open_group.row} 行）中",
+                    _("dimension 列为 %(column)s，但题目在分组 %(group)s（第 %(row)d 行）中")
+                    % {"column": column, "group": open_group.code, "row": open_group.row},
                 )  # fmt: skip
             open_group.has_items = True
             found.dimensions.setdefault(open_group.code, open_group)
             return open_group.code
         if not column:
             self.c.error(
-                "survey", row, "dimension", "题目不属于任何维度：请放进 begin_group 分组，或填写 dimension 列"
+                "survey",
+                row,
+                "dimension",
+                _("题目不属于任何维度：请放进 begin_group 分组，或填写 dimension 列"),
             )
         elif column not in found.dimensions:
-            self.c.code("survey", row, column, "维度", column="dimension")
+            self.c.code("survey", row, column, _("维度"), column="dimension")
             self.c.warn(
                 "survey", row, "dimension",
-                f"维度 {column} 只出现在 dimension 列，没有名称：暂用代码作名称，请在管理后台补上中英文名称",
+                _("维度 %(code)s 只出现在 dimension 列，没有名称：暂用代码作名称，请在管理后台补上中英文名称")
+                % {"code": column},
             )  # fmt: skip
             found.dimensions[column] = _Dimension(column, column, "", row, None, has_items=True)
         return column
@@ -254,7 +304,7 @@ class _Parser:
         lists: dict[str, list[_Choice]] = {}
         for column in ("list_name", "name"):
             if not sheet.has(column):
-                c.error("choices", 1, column, f"缺少 {column} 列")
+                c.error("choices", 1, column, _("缺少 %(column)s 列") % {"column": column})
         labels = c.label_columns(sheet, default_language)
         if not (sheet.has("list_name") and sheet.has("name")):
             return lists, labels
@@ -262,15 +312,16 @@ class _Parser:
         for row, cells in sheet.rows:
             list_name = cell_text(cells.get("list_name"))
             if not list_name:
-                c.error("choices", row, "list_name", "缺少列表名")
+                c.error("choices", row, "list_name", _("缺少列表名"))
                 continue
-            code = c.code("choices", row, cells.get("name"), "选项")
+            code = c.code("choices", row, cells.get("name"), _("选项"))
             if (list_name, code) in seen:
                 c.error(
                     "choices",
                     row,
                     "name",
-                    f"列表 {list_name} 中 {code} 重复（第 {seen[list_name, code]} 行）",
+                    _("列表 %(list)s 中 %(code)s 重复（第 %(row)d 行）")
+                    % {"list": list_name, "code": code, "row": seen[list_name, code]},
                 )
             seen.setdefault((list_name, code), row)
             c.other_columns(sheet, row, cells, KNOWN_CHOICES, role=False)
@@ -280,15 +331,27 @@ class _Parser:
     def labelled(self, choices: list[_Choice], labels: Labels, what: str, limit: int):
         sheet = self.sheets["choices"]
         for choice in choices:
-            zh, en = self.c.label_pair(sheet, labels, choice.row, choice.cells, f"{what} {choice.code} ")
+            zh, en = self.c.label_pair(
+                sheet,
+                labels,
+                choice.row,
+                choice.cells,
+                _("%(what)s %(code)s ") % {"what": what, "code": choice.code},
+            )
             self._lengths("choices", choice.row, labels, zh, en, limit, what)
             yield choice, zh, en
 
 
 def _list_for(parser: _Parser, lists: dict, name: str, row: int, what: str) -> list[_Choice]:
     if name not in lists:
-        known = ", ".join(lists) or "（无）"
-        parser.c.error("survey", row, "type", f"{what}的选项列表 {name} 在 choices 表中不存在；已有：{known}")
+        known = ", ".join(lists) or _("（无）")
+        parser.c.error(
+            "survey",
+            row,
+            "type",
+            _("%(what)s的选项列表 %(name)s 在 choices 表中不存在；已有：%(known)s")
+            % {"what": what, "name": name, "known": known},
+        )
         return []
     return lists[name]
 
@@ -303,13 +366,23 @@ def _scheme(parser: _Parser, found: _Questions, options, groups, group_weights, 
     if dimension_weights:
         for d in found.dimensions.values():
             if d.weight is None:
-                c.error("survey", d.row, "weight", f"维度 {d.code} 缺少权重（其他维度给了权重）")
+                c.error(
+                    "survey",
+                    d.row,
+                    "weight",
+                    _("维度 %(code)s 缺少权重（其他维度给了权重）") % {"code": d.code},
+                )
     else:
         dimension_weights = {code: 1 for code in found.dimensions}
     if group_weights and len(group_weights) < len(groups):
         for group, row in groups:
             if group.code not in group_weights:
-                c.error("choices", row, "weight", f"受访群体 {group.code} 缺少权重（其他群体给了权重）")
+                c.error(
+                    "choices",
+                    row,
+                    "weight",
+                    _("受访群体 %(code)s 缺少权重（其他群体给了权重）") % {"code": group.code},
+                )
     if choices.has("scheme_points"):
         option_points = {
             o.code: c.number("choices", row, "scheme_points", cells.get("scheme_points"))
@@ -338,7 +411,9 @@ def _scheme(parser: _Parser, found: _Questions, options, groups, group_weights, 
         except SchemeError as exc:
             for key, messages in exc.errors.items():
                 for message in messages:
-                    c.error("", None, None, f"计分方案 {key}：{message}")
+                    c.error(
+                        "", None, None, _("计分方案 %(key)s：%(message)s") % {"key": key, "message": message}
+                    )
     return scheme
 
 
@@ -348,7 +423,7 @@ def _quotas(parser: _Parser, groups: list[str], villages: list[str], age_bands: 
         return []
     missing = [col for col in QUOTA_COLUMNS if not sheet.has(col)]
     for column in missing:
-        c.error("quotas", 1, column, f"缺少 {column} 列")
+        c.error("quotas", 1, column, _("缺少 %(column)s 列") % {"column": column})
     if missing:
         return []
     quotas, seen = [], {}
@@ -360,13 +435,19 @@ def _quotas(parser: _Parser, groups: list[str], villages: list[str], age_bands: 
             ("age_band", age_band, age_bands),
         ):  # noqa: E501
             if (code or column == "group") and code not in known:
-                c.error("quotas", row, column, f"未知代码 {code!r}；应为 {', '.join(known) or '（无）'} 之一")
+                c.error(
+                    "quotas",
+                    row,
+                    column,
+                    _("未知代码 %(code)r；应为 %(known)s 之一")
+                    % {"code": code, "known": ", ".join(known) or _("（无）")},
+                )
         target = c.number("quotas", row, "target", cells.get("target"), integer=True)
         if target is None and cell_text(cells.get("target")) == "":
-            c.error("quotas", row, "target", "缺少目标份数")
+            c.error("quotas", row, "target", _("缺少目标份数"))
         key = (group, village, age_band)
         if key in seen:
-            c.error("quotas", row, None, f"与第 {seen[key]} 行是同一个配额格")
+            c.error("quotas", row, None, _("与第 %(row)d 行是同一个配额格") % {"row": seen[key]})
         seen.setdefault(key, row)
         quotas.append(QuotaSpec(group, village or None, age_band or None, target or 0))
     return quotas
@@ -376,21 +457,26 @@ def _survey_fields(parser: _Parser, settings: dict, slug: str | None, year: int 
     c = parser.c
     slug = slug or cell_text(settings.get("form_id")) or cell_text(settings.get("id_string"))
     if not slug:
-        c.error("settings", 2, "form_id", "缺少 form_id（调查代码），也可在导入时指定 --slug")
+        c.error("settings", 2, "form_id", _("缺少 form_id（调查代码），也可在导入时指定 --slug"))
     elif len(slug) > 80 or not SLUG.match(slug):
-        c.error("settings", 2, "form_id", f"调查代码 {slug!r} 只能含字母、数字、-、_，最多 80 个字符")
+        c.error(
+            "settings",
+            2,
+            "form_id",
+            _("调查代码 %(slug)r 只能含字母、数字、-、_，最多 80 个字符") % {"slug": slug},
+        )
     title = cell_text(settings.get("form_title"))
     if not title:
-        c.warn("settings", 2, "form_title", "缺少 form_title：调查名称暂用 form_id")
+        c.warn("settings", 2, "form_title", _("缺少 form_title：调查名称暂用 form_id"))
         title = slug
     organisation = cell_text(settings.get("organisation"))
     if not organisation:
-        c.warn("settings", 2, "organisation", "缺少 organisation（被评价单位）：暂用调查名称")
+        c.warn("settings", 2, "organisation", _("缺少 organisation（被评价单位）：暂用调查名称"))
         organisation = title
     if year is None:
         year = c.number("settings", 2, "year", settings.get("year"), integer=True)
         if year is None and cell_text(settings.get("year")) == "":
-            c.error("settings", 2, "year", "缺少年度 year，也可在导入时指定 --year")
+            c.error("settings", 2, "year", _("缺少年度 year，也可在导入时指定 --year"))
     for column, value, limit in (
         ("form_title", title, 200),
         ("title_en", cell_text(settings.get("title_en")), 200),
@@ -415,10 +501,10 @@ def _design(parser: _Parser, slug: str | None, year: int | None) -> SurveyDesign
     c = parser.c
     for name in ("survey", "choices"):
         if name not in parser.sheets:
-            c.error(name, None, None, f"缺少 {name} 工作表")
+            c.error(name, None, None, _("缺少 %(sheet)s 工作表") % {"sheet": name})
     for name, sheet in parser.sheets.items():
         if name not in KNOWN_SHEETS:
-            c.warn(sheet.title, None, None, f"工作表 {sheet.title} 不导入")
+            c.warn(sheet.title, None, None, _("工作表 %(sheet)s 不导入") % {"sheet": sheet.title})
     if c.problems:
         return None
     settings = parser.settings()
@@ -429,16 +515,20 @@ def _design(parser: _Parser, slug: str | None, year: int | None) -> SurveyDesign
         return None
 
     answer_list, answer_row = found.answer_list
-    answer_choices = _list_for(parser, lists, answer_list, answer_row, "题目")
+    answer_choices = _list_for(parser, lists, answer_list, answer_row, _("题目"))
     options = []
-    for choice, zh, en in parser.labelled(answer_choices, labels, "选项", 50):
+    for choice, zh, en in parser.labelled(answer_choices, labels, _("选项"), 50):
         points = c.number("choices", choice.row, "points", choice.cells.get("points"))
         options.append((OptionSpec(choice.code, zh, en, points), choice.row, choice.cells))
     if answer_choices and not parser.sheets["choices"].has("points"):
-        c.warn("choices", 1, "points", "没有 points 列：选项都不计分，请在管理后台补上分值")
+        c.warn("choices", 1, "points", _("没有 points 列：选项都不计分，请在管理后台补上分值"))
     if len(options) > MAX_OPTIONS:
         c.error(
-            "choices", None, None, f"选项列表 {answer_list} 有 {len(options)} 个选项，最多 {MAX_OPTIONS} 个"
+            "choices",
+            None,
+            None,
+            _("选项列表 %(list)s 有 %(n)d 个选项，最多 %(max)d 个")
+            % {"list": answer_list, "n": len(options), "max": MAX_OPTIONS},
         )
 
     def role_list(role: str, what: str) -> list[_Choice]:
@@ -448,7 +538,7 @@ def _design(parser: _Parser, slug: str | None, year: int | None) -> SurveyDesign
         return _list_for(parser, lists, list_name, row, what)
 
     groups, group_weights = [], {}
-    for choice, zh, en in parser.labelled(role_list("group", "受访群体"), labels, "受访群体", 100):
+    for choice, zh, en in parser.labelled(role_list("group", _("受访群体")), labels, _("受访群体"), 100):
         cells, row = choice.cells, choice.row
         population = c.number("choices", row, "population", cells.get("population"), integer=True)
         by_village = c.flag("choices", row, "by_village", cells.get("by_village"))
@@ -457,21 +547,30 @@ def _design(parser: _Parser, slug: str | None, year: int | None) -> SurveyDesign
         if weight is not None:
             group_weights[choice.code] = weight
     if "group" not in found.roles:
-        c.warn("survey", None, None, "没有受访群体题（group）：导入后请在管理后台添加受访群体，才能收集答卷")
+        c.warn(
+            "survey", None, None, _("没有受访群体题（group）：导入后请在管理后台添加受访群体，才能收集答卷")
+        )
     age_bands = [
         AgeBandSpec(choice.code, zh, en)
-        for choice, zh, en in parser.labelled(role_list("age_band", "年龄段"), labels, "年龄段", 50)
+        for choice, zh, en in parser.labelled(role_list("age_band", _("年龄段")), labels, _("年龄段"), 50)
     ]
     villages = [
         VillageSpec(
             choice.code, zh, en, c.flag("choices", choice.row, "placeholder", choice.cells.get("placeholder"))
         )
-        for choice, zh, en in parser.labelled(role_list("village", "村（社区）"), labels, "村（社区）", 100)
+        for choice, zh, en in parser.labelled(
+            role_list("village", _("村（社区）")), labels, _("村（社区）"), 100
+        )
     ]
     used = {answer_list, *(name for name, _row in found.roles.values())}
     for name, choices in lists.items():
         if name not in used:
-            c.warn("choices", choices[0].row, "list_name", f"列表 {name} 没有题目使用，不导入")
+            c.warn(
+                "choices",
+                choices[0].row,
+                "list_name",
+                _("列表 %(list)s 没有题目使用，不导入") % {"list": name},
+            )
 
     min_cell = c.number("settings", 2, "min_cell", settings.get("min_cell"), integer=True)
     scheme = _scheme(parser, found, options, groups, group_weights, min_cell)
@@ -502,7 +601,9 @@ def read_xlsform(
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise XLSFormError([Problem("", None, None, f"不是可读取的 .xlsx 工作簿（{exc}）")]) from None
+        raise XLSFormError(
+            [Problem("", None, None, _("不是可读取的 .xlsx 工作簿（%(error)s）") % {"error": exc})]
+        ) from None
     try:
         sheets = load_sheets(workbook)
     finally:

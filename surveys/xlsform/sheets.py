@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from surveys.xlsform.conventions import ROLE_COLUMN, Problem, language_of
 
 CODE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]*$")
@@ -124,24 +126,24 @@ class Collector:
             else:
                 continue
             if language not in ("zh", "en"):
-                self.warn(sheet.title, 1, column, "只导入中文和英文标签，这一列已忽略")
+                self.warn(sheet.title, 1, column, _("只导入中文和英文标签，这一列已忽略"))
             elif getattr(labels, language) is None or column != "label":
                 setattr(labels, language, column)
         if labels.zh is None:
             self.error(
-                sheet.title, 1, None, "没有中文标签列（应为 label::中文 (zh)，或默认语言为中文时的 label）"
+                sheet.title, 1, None, _("没有中文标签列（应为 label::中文 (zh)，或默认语言为中文时的 label）")
             )
         elif labels.en is None:
-            self.warn(sheet.title, 1, None, "没有英文标签列（label::English (en)）：英文界面将显示中文")
+            self.warn(sheet.title, 1, None, _("没有英文标签列（label::English (en)）：英文界面将显示中文"))
         return labels
 
     def label_pair(self, sheet: Sheet, labels: Labels, row: int, cells: dict, what: str) -> tuple[str, str]:
         zh = cell_text(cells.get(labels.zh)) if labels.zh else ""
         en = cell_text(cells.get(labels.en)) if labels.en else ""
         if labels.zh and not zh:
-            self.error(sheet.title, row, labels.zh, f"{what}缺少中文标签")
+            self.error(sheet.title, row, labels.zh, _("%(what)s缺少中文标签") % {"what": what})
         if labels.en and not en and zh:
-            self.warn(sheet.title, row, labels.en, f"{what}缺少英文标签")
+            self.warn(sheet.title, row, labels.en, _("%(what)s缺少英文标签") % {"what": what})
         return zh, en
 
     # --- cells ----------------------------------------------------------------------------
@@ -153,10 +155,15 @@ class Collector:
         try:
             number = float(text)
         except ValueError:
-            self.error(sheet, row, column, f"{text!r} 不是数字")
+            self.error(sheet, row, column, _("%(text)r 不是数字") % {"text": text})
             return None
         if number < 0 or number != number or (integer and not number.is_integer()):
-            self.error(sheet, row, column, f"{text!r} 应为{'非负整数' if integer else '非负数'}")
+            self.error(
+                sheet,
+                row,
+                column,
+                (_("%(text)r 应为非负整数") if integer else _("%(text)r 应为非负数")) % {"text": text},
+            )
             return None
         return int(number) if integer or number.is_integer() else number
 
@@ -165,20 +172,26 @@ class Collector:
         if text in YES:
             return True
         if text not in NO:
-            self.error(sheet, row, column, f"{text!r} 应为 yes 或 no")
+            self.error(sheet, row, column, _("%(text)r 应为 yes 或 no") % {"text": text})
         return False
 
     def code(self, sheet: str, row: int, value: Any, what: str, column: str = "name") -> str:
         code = cell_text(value)
         if not code:
-            self.error(sheet, row, column, f"{what}缺少代码")
+            self.error(sheet, row, column, _("%(what)s缺少代码") % {"what": what})
         elif len(code) > 40 or not CODE.match(code):
-            self.error(sheet, row, column, f"{what}代码 {code!r} 应为不超过 40 个字符的字母、数字、_、-")
+            self.error(
+                sheet,
+                row,
+                column,
+                _("%(what)s代码 %(code)r 应为不超过 40 个字符的字母、数字、_、-")
+                % {"what": what, "code": code},
+            )
         return code
 
     def length(self, sheet: str, row: int, column: str | None, text: str, limit: int, what: str) -> None:
         if len(text) > limit:
-            self.error(sheet, row, column, f"{what}超过 {limit} 个字符")
+            self.error(sheet, row, column, _("%(what)s超过 %(n)d 个字符") % {"what": what, "n": limit})
 
     def other_columns(self, sheet: Sheet, row: int, cells: dict, known: set[str], *, role: bool) -> None:
         """Name every column of this row that we do not use, by what it would have meant."""
@@ -186,11 +199,21 @@ class Collector:
             if column in known or column.startswith("label") or cell_text(value) == "":
                 continue
             if LOGIC.match(column) and not (role and column in LOGIC_ON_ROLES):
-                self.error(sheet.title, row, column, f"不支持 {column}（跳转、计算或校验逻辑无法保留）")
+                self.error(
+                    sheet.title,
+                    row,
+                    column,
+                    _("不支持 %(column)s（跳转、计算或校验逻辑无法保留）") % {"column": column},
+                )
             elif (sheet.title, column) not in self.warned_columns and not role:
                 self.warned_columns.add((sheet.title, column))
-                kind = "显示设置" if PRESENTATION.match(column) else "未知列"
-                self.warn(sheet.title, row, column, f"{kind} {column} 不导入（此后各行同样忽略）")
+                kind = _("显示设置") if PRESENTATION.match(column) else _("未知列")
+                self.warn(
+                    sheet.title,
+                    row,
+                    column,
+                    _("%(kind)s %(column)s 不导入（此后各行同样忽略）") % {"kind": kind, "column": column},
+                )
 
 
 def load_sheets(workbook) -> dict[str, Sheet]:

@@ -215,3 +215,29 @@ def test_the_admin_import_page_imports_a_workbook_or_lists_its_problems(admin_cl
     copy = Survey.objects.get(slug="daligang-2022")
     assert done.status_code == 302 and copy.year == 2022
     assert questionnaire_definition(copy) == questionnaire_definition(daligang)
+
+
+def test_the_english_admin_names_a_workbooks_problems_and_the_copy_in_english(admin_client, daligang):
+    exported = admin_client.post(
+        "/admin/surveys/survey/", {"action": "export_xlsform", "_selected_action": [daligang.pk]}
+    ).content
+    refused = admin_client.post(
+        "/admin/surveys/survey/import-xlsform/?lang=en",
+        {"file": io.BytesIO(exported), "slug": "", "year": ""},
+    ).content.decode()
+    assert (
+        "settings sheet, row 2 (column form_id): a survey with the code daligang-2020 already exists; "
+        "choose another (--slug)" in refused
+    )
+    assert "已存在" not in refused
+
+    upload = io.BytesIO(exported)
+    upload.name = "daligang.xlsx"
+    admin_client.post(
+        "/admin/surveys/survey/import-xlsform/", {"file": upload, "slug": "daligang-2022", "year": ""}
+    )
+    listing = admin_client.get("/admin/surveys/survey/").content.decode()
+    title = Survey.objects.get(slug="daligang-2022").title_en
+    assert (
+        title and f"Imported as “{title}” (daligang-2022), status Draft." in listing
+    )  # the cookie kept English

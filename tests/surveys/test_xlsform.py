@@ -424,3 +424,19 @@ def test_the_example_workbook_in_the_docs_is_the_fixture_questionnaire(daligang)
     with open(EXAMPLES / "daligang-2020.xlsform.xlsx", "rb") as stream:
         example = survey_import_xlsform(source=stream, slug="example-2020").survey
     assert design_without_slug(example) == design_without_slug(daligang)
+
+
+def test_on_an_english_page_a_workbooks_problems_are_named_in_english():
+    from django.utils import translation
+
+    multiple, unlabelled = river_town_form(), river_town_form()
+    multiple["survey"][6][0] = "select_multiple sat"
+    unlabelled["choices"][2][2] = None
+    with translation.override("en"):
+        assert problems_of(multiple) == [
+            "survey sheet, row 7 (column type): select_multiple is not supported: "
+            "each satisfaction question takes one answer"
+        ]
+        assert problems_of(unlabelled) == [
+            "choices sheet, row 3 (column label::中文 (zh)): Option basically_satisfied has no Chinese label"
+        ]
