@@ -33,3 +33,10 @@ def localized(obj, *, english: bool | None = None) -> str:
 def organisation(survey, *, english: bool | None = None) -> str:
     """The evaluated body (被评价单位) in the language wanted, as `localized` gives names."""
     return (english_wanted(english) and survey.organisation_en) or survey.organisation
+
+
+def place(invitation, *, english: bool | None = None) -> str:
+    """Where an invitation's answers come from: "village · group" (the group alone where it is
+    not sampled by village), as Invitation's str() gives it, in the language wanted."""
+    parts = (invitation.village, invitation.group) if invitation.village_id else (invitation.group,)
+    return " · ".join(localized(part, english=english) for part in parts)

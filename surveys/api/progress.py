@@ -5,6 +5,7 @@ from rest_framework import serializers
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
+from surveys.localized import localized, place
 from surveys.permissions import CanViewProgress, survey_get_for
 from surveys.selectors_progress import Progress, survey_progress
 
@@ -14,11 +15,11 @@ STATUS_CHOICES = ["behind", "met", "over"]
 class CellSerializer(serializers.Serializer):
     key = serializers.CharField(help_text="group|village|age_band codes, blank where the quota has none")
     group = serializers.CharField(source="group.code")
-    group_name = serializers.CharField(source="group.name")
+    group_name = serializers.SerializerMethodField()
     village = serializers.CharField(source="village.code", allow_null=True, default=None)
-    village_name = serializers.CharField(source="village.name", allow_null=True, default=None)
+    village_name = serializers.SerializerMethodField()
     age_band = serializers.CharField(source="age_band.code", allow_null=True, default=None)
-    age_band_label = serializers.CharField(source="age_band.label", allow_null=True, default=None)
+    age_band_label = serializers.SerializerMethodField()
     label = serializers.CharField()
     target = serializers.IntegerField(
         allow_null=True, help_text="null: responses arrived where no quota is set"
@@ -29,6 +30,19 @@ class CellSerializer(serializers.Serializer):
     percent = serializers.FloatField(allow_null=True)
     status = serializers.ChoiceField(STATUS_CHOICES, allow_null=True)
     status_label = serializers.CharField()
+
+    # Names in the request's language (?lang=en or the language cookie), as `label` is.
+    @extend_schema_field(serializers.CharField())
+    def get_group_name(self, cell) -> str:
+        return localized(cell.group)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_village_name(self, cell) -> str | None:
+        return localized(cell.village) if cell.village is not None else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_age_band_label(self, cell) -> str | None:
+        return localized(cell.age_band) if cell.age_band is not None else None
 
 
 class TotalsSerializer(serializers.Serializer):
@@ -47,9 +61,13 @@ class InvitationRowSerializer(serializers.Serializer):
     token = serializers.CharField(source="invitation.token")
     group = serializers.CharField(source="invitation.group.code")
     village = serializers.CharField(source="invitation.village.code", allow_null=True, default=None)
-    label = serializers.CharField(source="invitation.__str__")
+    label = serializers.SerializerMethodField()
     is_active = serializers.BooleanField(source="invitation.is_active")
     responses = serializers.IntegerField()
+
+    @extend_schema_field(serializers.CharField())
+    def get_label(self, row) -> str:
+        return place(row.invitation)
 
 
 class InvitationsSerializer(serializers.Serializer):

@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from surveys.answers import decode_answers
+from surveys.localized import localized
 from surveys.models import AuditEntry, PaperEntry, PaperSheet, Response, Survey
 from surveys.selectors import SurveyCatalog, survey_catalog, survey_versions
 from surveys.services.paper import (
@@ -128,7 +129,7 @@ def paper_discrepancies(survey: Survey, *, catalog: SurveyCatalog | None = None)
             continue
         a, b = entry_answers(first), entry_answers(second)
         rows = [
-            DiscrepancyRow(code, item.text, a.get(code), b.get(code), a.get(code) != b.get(code))
+            DiscrepancyRow(code, localized(item), a.get(code), b.get(code), a.get(code) != b.get(code))
             for code, item in catalog.items.items()
         ]
         found.append(Discrepancy(sheet, [first, second], first.age_band_id != second.age_band_id, rows))

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from surveys.localized import english_wanted, localized, place
 from surveys.models import Invitation, PaperSheet
 from surveys.paper.pdf import paper_form_pdf
 from surveys.paper.selectors import (
@@ -107,6 +108,12 @@ def paper_print(request, slug: str):
     return response
 
 
+def _named(part: dict, field: str) -> str:
+    """A name in the questionnaire version's definition (`text`, `name`, `label`), in English
+    where the page is and the definition has one (`text_en`…), as `localized` does for models."""
+    return (english_wanted() and part.get(f"{field}_en")) or part[field]
+
+
 @login_required
 @require_GET
 def paper_enter(request, slug: str):
@@ -117,12 +124,12 @@ def paper_enter(request, slug: str):
         "lookupUrl": reverse("staff-paper-lookup", args=[survey.slug]),
         "saveUrl": reverse("staff-paper-entry", args=[survey.slug, "NUMBER"]),
         "items": [
-            {"code": i["code"], "text": i["text"], "dimension": i["dimension"]}
+            {"code": i["code"], "text": _named(i, "text"), "dimension": i["dimension"]}
             for i in version.definition["items"]
         ],
-        "dimensions": {d["code"]: d["name"] for d in version.definition["dimensions"]},
-        "options": [{"code": o["code"], "label": o["label"]} for o in version.definition["options"]],
-        "ageBands": [{"code": a.code, "label": a.label} for a in catalog.age_bands.values()],
+        "dimensions": {d["code"]: _named(d, "name") for d in version.definition["dimensions"]},
+        "options": [{"code": o["code"], "label": _named(o, "label")} for o in version.definition["options"]],
+        "ageBands": [{"code": a.code, "label": localized(a)} for a in catalog.age_bands.values()],
         # What paper-entry.js writes itself, in the page's language.
         "texts": {
             "blank": _("空白"),
@@ -143,11 +150,10 @@ def paper_enter(request, slug: str):
 
 def _sheet_json(sheet: PaperSheet) -> dict:
     invitation = sheet.invitation
-    place = " · ".join(str(p) for p in (invitation.village, invitation.group) if p is not None)
     return {
         "number": sheet.number,
         "response_id": str(sheet.response_id),
-        "place": place,
+        "place": place(invitation),
         "by_village": invitation.group.by_village,
     }
 
@@ -225,7 +231,7 @@ def paper_entry(request, slug: str, number: str):
 def paper_discrepancy_list(request, slug: str):
     survey = _survey_for_staff(request, slug)
     catalog = survey_catalog(survey)
-    options = {code: o.label for code, o in catalog.options.items()}
+    options = {code: localized(o) for code, o in catalog.options.items()}
     return render(
         request,
         "surveys/paper/discrepancies.html",
@@ -233,7 +239,7 @@ def paper_discrepancy_list(request, slug: str):
             "survey": survey,
             "discrepancies": paper_discrepancies(survey, catalog=catalog),
             "options": options,
-            "age_bands": {code: a.label for code, a in catalog.age_bands.items()},
+            "age_bands": {code: localized(a) for code, a in catalog.age_bands.items()},
             "blank": BLANK_CHOICE,
         },
     )

@@ -1,12 +1,14 @@
 """{{ village|localized }}: a survey part's name in the page's language (surveys/localized.py);
 {{ flag|flag_reason }}: a data-quality flag's reason in it (surveys/services/quality.py);
-{{ survey|organisation }}: the survey's evaluated body in it."""
+{{ survey|organisation }}: the survey's evaluated body in it;
+{{ invitation|place }}: where an invitation's answers come from ("village · group") in it."""
 
 from django import template
 
 from surveys.localized import english_wanted
 from surveys.localized import localized as _localized
 from surveys.localized import organisation as _organisation
+from surveys.localized import place as _place
 from surveys.services.quality import flag_reason as _flag_reason
 
 register = template.Library()
@@ -27,3 +29,9 @@ def flag_reason(flag: dict) -> str:
 def organisation(survey) -> str:
     """The survey's evaluated body in the page's language."""
     return _organisation(survey)
+
+
+@register.filter
+def place(invitation) -> str:
+    """An invitation's village and group in the page's language."""
+    return _place(invitation)

@@ -119,6 +119,59 @@ def test_the_surveys_own_english_names_appear_where_it_has_them(staff_client, su
     assert "East Village" not in chinese
 
 
+def test_every_staff_view_of_links_cells_and_the_questionnaire_uses_the_english_names(staff_client, survey):
+    """Not only headings: the invitations table, the progress API's name fields, the paper-entry
+    page's items and keys, the sheet look-up and the discrepancy list."""
+    import json
+    import re
+
+    from surveys.models import AgeBand, Group, Invitation, Item, Option, Village
+    from surveys.services.paper import paper_entry_save, paper_sheets_print
+    from tests.surveys.staff_factories import make_member, make_response
+
+    Village.objects.filter(survey=survey, code="east").update(name_en="East Village")
+    Group.objects.filter(survey=survey, code="villager").update(name_en="Villagers")
+    AgeBand.objects.filter(survey=survey, code="18-44").update(label_en="18–44")
+    Item.objects.filter(survey=survey, code="income").update(text_en="Income")
+    Option.objects.filter(survey=survey, code="satisfied").update(label_en="Satisfied")
+    make_response(survey)
+    invitation = Invitation.objects.get(survey=survey, token="hill-2024-east")
+    sheet = paper_sheets_print(invitation=invitation, count=1)[0]
+    answers = {"income": "satisfied", "roads": "satisfied", "water": "satisfied"}
+    paper_entry_save(sheet=sheet, user=make_member(survey, "a", "staff"), age_band="18-44", answers=answers)
+    other = {**answers, "income": "dont_know"}
+    paper_entry_save(sheet=sheet, user=make_member(survey, "b", "staff"), age_band="18-44", answers=other)
+
+    dashboard = staff_client.get("/staff/hill-2024/?lang=en").content.decode()
+    assert "<td>East Village · Villagers</td><td><code>hill-2024-east</code>" in dashboard
+
+    progress = staff_client.get("/api/v1/surveys/hill-2024/progress/").json()  # the cookie holds English
+    cell = next(c for c in progress["cells"] if c["key"] == "villager|east|18-44")
+    assert (cell["group_name"], cell["village_name"], cell["age_band_label"]) == (
+        "Villagers",
+        "East Village",
+        "18–44",
+    )
+    rows = {row["token"]: row["label"] for row in progress["invitations"]["rows"]}
+    assert rows["hill-2024-east"] == "East Village · Villagers"
+
+    enter = staff_client.get("/staff/hill-2024/paper/enter/").content.decode()
+    config = json.loads(re.search(r'id="paper-config"[^>]*>(.*?)</script>', enter, re.S).group(1))
+    assert config["items"][0]["text"] == "Income" and config["options"][0]["label"] == "Satisfied"
+    assert config["ageBands"][0]["label"] == "18–44"
+    assert "<kbd>1</kbd> Satisfied" in enter
+
+    lookup = staff_client.get("/staff/hill-2024/paper/lookup/", {"q": sheet.number}).json()
+    assert lookup["place"] == "East Village · Villagers"
+
+    discrepancies = staff_client.get("/staff/hill-2024/paper/discrepancies/").content.decode()
+    assert "East Village · Villagers ·" in discrepancies
+    assert "1. Income" in discrepancies and "Satisfied" in discrepancies and "18–44" in discrepancies
+
+    chinese = staff_client.get("/staff/hill-2024/paper/discrepancies/?lang=zh").content.decode()
+    assert "东村 · 村民群众 ·" in chinese and "1. 收入" in chinese
+
+
 def test_flag_reasons_follow_the_page_language(staff_client, survey):
     from tests.surveys.staff_factories import make_response
 
