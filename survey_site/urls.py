@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.generic import TemplateView
 
 from surveys.respond import views as respond_views
 
-admin.site.site_header = "满意度 · 问卷调查与统计"
-admin.site.site_title = "满意度"
-admin.site.index_title = "管理"
+admin.site.site_header = _("满意度 · 问卷调查与统计")
+admin.site.site_title = _("满意度")
+admin.site.index_title = pgettext_lazy("后台首页", "管理")
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),

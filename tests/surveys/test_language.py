@@ -205,3 +205,14 @@ def test_the_dashboard_names_the_organisation_in_the_page_language(staff_client)
         "Hill Town People&#x27;s Government" in staff_client.get("/staff/hill-2024/?lang=en").content.decode()
     )
     assert "山村镇人民政府" in staff_client.get("/staff/hill-2024/?lang=zh").content.decode()
+
+
+def test_the_admin_in_english(admin_client):
+    index = admin_client.get("/admin/?lang=en").content.decode()
+    assert "Satisfaction · surveys and statistics" in index and "Site administration" in index
+    assert "Satisfaction surveys" in index and "满意度调查" not in index
+    importing = admin_client.get("/admin/surveys/survey/import-xlsform/").content.decode()  # the cookie
+    assert "Upload an XLSForm workbook" in importing and 'value="Import"' in importing
+    assert "上传" not in importing
+    chinese = admin_client.get("/admin/surveys/survey/import-xlsform/?lang=zh").content.decode()
+    assert "上传 XLSForm 工作簿" in chinese and 'value="导入"' in chinese
