@@ -44,6 +44,7 @@ from typing import IO, Any
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from surveys.cache import survey_data_changed
 from surveys.models import (
@@ -192,7 +193,10 @@ class _Resolver:
         try:
             return self.rows[target][reference if target is not Response else str(reference)]
         except KeyError:
-            raise BackupInvalid(f"{target._meta.model_name} {reference!r} 在备份中不存在") from None
+            raise BackupInvalid(
+                _("%(model)s %(reference)r 在备份中不存在")
+                % {"model": target._meta.model_name, "reference": reference}
+            ) from None
 
 
 def _decode(model, row: dict, resolver: _Resolver) -> models.Model:
@@ -238,13 +242,16 @@ def _responses_restore(rows: list[dict], resolver: _Resolver) -> None:
 def survey_restore(*, data: dict) -> Survey:
     """Create the survey of a backup, all or nothing; refuses a slug that already exists."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise BackupInvalid("这不是满意度调查的备份文件。")
+        raise BackupInvalid(_("这不是满意度调查的备份文件。"))
     if data.get("version") != VERSION:
-        raise BackupInvalid(f"备份格式版本 {data.get('version')!r} 无法恢复（本程序为 {VERSION}）。")
+        raise BackupInvalid(
+            _("备份格式版本 %(version)r 无法恢复（本程序为 %(ours)s）。")
+            % {"version": data.get("version"), "ours": VERSION}
+        )
     tables = data["tables"]
     slug = tables["survey"][0]["slug"]
     if Survey.objects.filter(slug=slug).exists():
-        raise BackupInvalid(f"调查 {slug} 已存在，未恢复；请先删除或改名。")
+        raise BackupInvalid(_("调查 %(slug)s 已存在，未恢复；请先删除或改名。") % {"slug": slug})
     with transaction.atomic():
         survey = _decode(Survey, tables["survey"][0], _Resolver(None))
         survey.save(force_insert=True)
@@ -270,5 +277,5 @@ def survey_restore_read(*, stream: IO[str]) -> Survey:
     try:
         data = json.load(stream)
     except json.JSONDecodeError as exc:
-        raise BackupInvalid(f"备份文件不是有效的 JSON：{exc}") from None
+        raise BackupInvalid(_("备份文件不是有效的 JSON：%(error)s") % {"error": exc}) from None
     return survey_restore(data=data)

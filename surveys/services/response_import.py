@@ -9,6 +9,7 @@ from typing import IO
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from surveys.answers import decode_answers, encode_answers
 from surveys.cache import survey_data_changed
@@ -29,8 +30,11 @@ class CsvProblem:
     message: str
 
     def __str__(self) -> str:
-        where = f"第 {self.line} 行" + (f"，列 {self.column}" if self.column else "")
-        return f"{where}：{self.message}"
+        if self.column:
+            where = _("第 %(line)d 行，列 %(column)s") % {"line": self.line, "column": self.column}
+        else:
+            where = _("第 %(line)d 行") % {"line": self.line}
+        return _("%(where)s：%(message)s") % {"where": where, "message": self.message}
 
 
 class ResponseImportError(Exception):
@@ -80,53 +84,79 @@ class _RowChecker:
     def check_header(self) -> bool:
         catalog, header = self.catalog, self.header
         if header[: len(FIXED_COLUMNS)] != FIXED_COLUMNS:
-            self.problem(1, "", f"表头前五列应为 {','.join(FIXED_COLUMNS)}，实际为 {','.join(header[:5])}")
+            self.problem(
+                1,
+                "",
+                _("表头前五列应为 %(expected)s，实际为 %(actual)s")
+                % {"expected": ",".join(FIXED_COLUMNS), "actual": ",".join(header[:5])},
+            )
             return False
         trailing = header[len(FIXED_COLUMNS) + len(self.item_columns) :]
         if trailing not in ([], OPTIONAL_TRAILING):
-            self.problem(1, "comment", "comment 列只能放在最后")
+            self.problem(1, "comment", _("comment 列只能放在最后"))
         seen: set[str] = set()
         for column in self.item_columns:
             if column not in catalog.items:
-                self.problem(1, column, f"未知题目代码 {column!r}；应为 {', '.join(catalog.items)} 之一")
+                self.problem(
+                    1,
+                    column,
+                    _("未知题目代码 %(code)r；应为 %(known)s 之一")
+                    % {"code": column, "known": ", ".join(catalog.items)},
+                )
             elif column in seen:
-                self.problem(1, column, f"题目 {column!r} 重复出现")
+                self.problem(1, column, _("题目 %(code)r 重复出现") % {"code": column})
             seen.add(column)
         missing = [c for c in catalog.items if c not in seen]
         if missing:
-            self.problem(1, "", f"缺少题目列：{', '.join(missing)}")
+            self.problem(1, "", _("缺少题目列：%(columns)s") % {"columns": ", ".join(missing)})
         return not self.problems
 
     def _code(self, line: int, column: str, value: str, known: dict, what: str) -> str | None:
         if value == "":
             return None
         if value not in known:
-            self.problem(line, column, f"未知{what}代码 {value!r}；应为 {', '.join(known)} 之一")
+            self.problem(
+                line,
+                column,
+                _("未知%(what)s代码 %(code)r；应为 %(known)s 之一")
+                % {"what": what, "code": value, "known": ", ".join(known)},
+            )
         return value
 
     def check_row(self, line: int, row: list[str]) -> ParsedRow | None:
         catalog = self.catalog
         if len(row) != len(self.header):
-            self.problem(line, "", f"应有 {len(self.header)} 列，实际 {len(row)} 列")
+            self.problem(
+                line,
+                "",
+                _("应有 %(expected)d 列，实际 %(actual)d 列")
+                % {"expected": len(self.header), "actual": len(row)},
+            )
             return None
         before = len(self.problems)
         cells = dict(zip(self.header, row, strict=True))
         try:
             response_id = uuid.UUID(cells["response_id"])
         except ValueError:
-            self.problem(line, "response_id", f"{cells['response_id']!r} 不是有效的 UUID")
+            self.problem(
+                line, "response_id", _("%(value)r 不是有效的 UUID") % {"value": cells["response_id"]}
+            )
             response_id = None
-        village = self._code(line, "village", cells["village"], catalog.villages, "村（社区）")
-        age_band = self._code(line, "age_band", cells["age_band"], catalog.age_bands, "年龄段")
-        group = self._code(line, "group", cells["group"], catalog.groups, "受访群体")
+        village = self._code(line, "village", cells["village"], catalog.villages, _("村（社区）"))
+        age_band = self._code(line, "age_band", cells["age_band"], catalog.age_bands, _("年龄段"))
+        group = self._code(line, "group", cells["group"], catalog.groups, _("受访群体"))
         if cells["group"] == "":
-            self.problem(line, "group", "受访群体不能为空")
+            self.problem(line, "group", _("受访群体不能为空"))
         elif group in catalog.groups:
             by_village = catalog.groups[group].by_village
             if by_village and village is None and cells["village"] == "":
-                self.problem(line, "village", f"群体 {group} 按村抽样，必须填写村（社区）")
+                self.problem(
+                    line, "village", _("群体 %(group)s 按村抽样，必须填写村（社区）") % {"group": group}
+                )
             if not by_village and cells["village"]:
-                self.problem(line, "village", f"群体 {group} 不按村抽样，村（社区）应留空")
+                self.problem(
+                    line, "village", _("群体 %(group)s 不按村抽样，村（社区）应留空") % {"group": group}
+                )
         submitted_at = None
         if cells["submitted_at"]:
             try:
@@ -135,11 +165,12 @@ class _RowChecker:
                 self.problem(
                     line,
                     "submitted_at",
-                    f"{cells['submitted_at']!r} 不是 ISO 8601 时间（如 2020-11-03T10:15:00+08:00）",
+                    _("%(value)r 不是 ISO 8601 时间（如 2020-11-03T10:15:00+08:00）")
+                    % {"value": cells["submitted_at"]},
                 )
         answers = {}
         for column in self.item_columns:
-            answers[column] = self._code(line, column, cells[column], catalog.options, "选项")
+            answers[column] = self._code(line, column, cells[column], catalog.options, _("选项"))
         if len(self.problems) > before:
             return None
         return ParsedRow(
@@ -160,9 +191,11 @@ def parse_responses_csv(catalog: SurveyCatalog, stream: IO[str]) -> list[ParsedR
     try:
         header = next(reader)
     except StopIteration:
-        raise ResponseImportError([CsvProblem(1, "", "文件是空的，缺少表头")]) from None
+        raise ResponseImportError([CsvProblem(1, "", _("文件是空的，缺少表头"))]) from None
     except csv.Error as exc:
-        raise ResponseImportError([CsvProblem(1, "", f"CSV 格式错误：{exc}")]) from None
+        raise ResponseImportError(
+            [CsvProblem(1, "", _("CSV 格式错误：%(error)s") % {"error": exc})]
+        ) from None
     if header and header[0].startswith("\ufeff"):
         header[0] = header[0][1:]
     checker = _RowChecker(catalog, header)
@@ -182,13 +215,17 @@ def parse_responses_csv(catalog: SurveyCatalog, stream: IO[str]) -> list[ParsedR
             if parsed is not None:
                 earlier = first_line.setdefault(parsed.response_id, line)
                 if earlier != line:
-                    checker.problem(line, "response_id", f"{parsed.response_id} 与第 {earlier} 行重复")
+                    checker.problem(
+                        line,
+                        "response_id",
+                        _("%(id)s 与第 %(line)d 行重复") % {"id": parsed.response_id, "line": earlier},
+                    )
                 else:
                     rows.append(parsed)
             if len(checker.problems) >= MAX_ERRORS:
                 break
     except csv.Error as exc:
-        checker.problem(reader.line_num, "", f"CSV 格式错误：{exc}")
+        checker.problem(reader.line_num, "", _("CSV 格式错误：%(error)s") % {"error": exc})
     if checker.problems:
         raise ResponseImportError(checker.problems[:MAX_ERRORS])
     return rows
@@ -239,7 +276,9 @@ def responses_import(
             if existing is not None:
                 if existing.survey_id != survey.pk:
                     problems.append(
-                        CsvProblem(row.line, "response_id", f"{row.response_id} 已属于另一项调查")
+                        CsvProblem(
+                            row.line, "response_id", _("%(id)s 已属于另一项调查") % {"id": row.response_id}
+                        )
                     )
                     continue
                 differ = _differences(row, existing, versions)
@@ -248,7 +287,8 @@ def responses_import(
                         CsvProblem(
                             row.line,
                             differ[0],
-                            f"{row.response_id} 已存储，但内容不同（{', '.join(differ)}）",
+                            _("%(id)s 已存储，但内容不同（%(fields)s）")
+                            % {"id": row.response_id, "fields": ", ".join(differ)},
                         )
                     )
                 else:

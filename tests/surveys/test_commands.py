@@ -124,6 +124,31 @@ def test_import_command_names_an_unknown_survey(db, tmp_path):
         call_command("import_responses", "nowhere", str(tmp_path / "x.csv"))
 
 
+def test_with_lang_en_the_commands_speak_english(survey, tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(csv_text(csv_row(), csv_row(answers=("satisfied", "yes", ""))), encoding="utf-8")
+    with pytest.raises(CommandError) as refused:
+        call_command("import_responses", survey.slug, str(bad), "--lang", "en")
+    assert str(refused.value) == (
+        f"{bad}: no response was imported:\nline 3, column roads: unknown code 'yes' (Option); "
+        "expected one of satisfied, basically_satisfied, dissatisfied, dont_know"
+    )
+    with pytest.raises(
+        CommandError, match="^There is no survey with the code 'nowhere'. There are: hill-2024$"
+    ):
+        call_command("import_responses", "nowhere", str(bad), "--lang", "en")
+
+    good = tmp_path / "good.csv"
+    good.write_text(csv_text(csv_row()), encoding="utf-8")
+    call_command("import_responses", survey.slug, str(good), "--lang", "en")
+    call_command("import_responses", survey.slug, str(good))  # and Chinese again without it
+    assert capsys.readouterr().out.splitlines() == [
+        "1 added, 0 already stored and skipped.",
+        "新增 0 份，跳过已存在 1 份。",
+    ]
+    assert Response.objects.count() == 1
+
+
 def test_import_command_rejects_a_file_that_is_not_utf8(survey, tmp_path):
     path = tmp_path / "gbk.csv"
     path.write_bytes(csv_text(csv_row(village="东村")).encode("gbk"))

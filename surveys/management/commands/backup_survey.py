@@ -1,12 +1,13 @@
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from surveys.backup import survey_backup_write
-from surveys.management.commands._common import get_survey
+from surveys.management.commands._common import SurveyCommand, get_survey
 
 
-class Command(BaseCommand):
+class Command(SurveyCommand):
     help = "把一项调查整体备份为一个 JSON 文件（问卷、抽样设计、邀请链接、问卷版本、答卷、审核与审计记录）。格式见 surveys/backup.py。"
 
     def add_arguments(self, parser):
@@ -29,5 +30,7 @@ class Command(BaseCommand):
             with open(output, "w", encoding="utf-8") as stream:
                 survey_backup_write(survey=survey, stream=stream, **extra)
         except OSError as exc:
-            raise CommandError(f"无法写入 {output}：{exc.strerror}") from None
-        self.stderr.write(f"{survey.slug} 已备份 → {output}")
+            raise CommandError(
+                _("无法写入 %(file)s：%(why)s") % {"file": output, "why": exc.strerror}
+            ) from None
+        self.stderr.write(_("%(slug)s 已备份 → %(file)s") % {"slug": survey.slug, "file": output})

@@ -1,17 +1,22 @@
 import json
 
-from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 import stats
-from surveys.management.commands._common import get_survey
+from surveys.management.commands._common import SurveyCommand, get_survey
 from surveys.scoring import score_result
+
+
+def _kind(kind: str) -> str:
+    return {"dimensions": _("维度"), "items": _("题目")}.get(kind, kind)
 
 
 def _f2(x) -> str:
     return "—" if x is None else f"{x:.2f}"
 
 
-class Command(BaseCommand):
+class Command(SurveyCommand):
     help = "比较两项共用代码的调查（如 2019 与 2020 年）：差值、差值的标准误与 95% 置信区间。"
     # Data commands skip Django's system checks (they load every URL module, a second of start-up
     # for nothing here); `manage.py check`, `migrate` and the server still run them.
@@ -23,8 +28,8 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json", "text"], default="text")
 
     def handle(self, *args, base, current, format, **options):
-        _, result_base = score_result(get_survey(base))
-        _, result_current = score_result(get_survey(current))
+        _document, result_base = score_result(get_survey(base))
+        _document, result_current = score_result(get_survey(current))
         comparison = stats.compare(result_base, result_current).to_dict()
         if format == "json":
             self.stdout.write(
@@ -32,19 +37,27 @@ class Command(BaseCommand):
             )
             return
         self.stdout.write(
-            f"{current} 相对于 {base}（差值 = 本期 − 基期；两期为独立样本，标准误 = √(se₁² + se₂²)）"
+            _("%(current)s 相对于 %(base)s（差值 = 本期 − 基期；两期为独立样本，标准误 = √(se₁² + se₂²)）")
+            % {"current": current, "base": base}
         )
         rows = [comparison["composite"], *comparison["dimensions"], *comparison["items"]]
+        difference, se = pgettext("比较", "差值"), pgettext("比较", "标准误")
         for row in rows:
             ci = row["ci95"]
             span = f"[{_f2(ci[0])}, {_f2(ci[1])}]" if ci else "—"
             self.stdout.write(
-                f"  {row['code']:<16} {_f2(row['a']):>7} → {_f2(row['b']):>7}  差值 {_f2(row['difference']):>6}"
-                f"  标准误 {_f2(row['se'])}  95% CI {span}"
+                f"  {row['code']:<16} {_f2(row['a']):>7} → {_f2(row['b']):>7}  {difference} {_f2(row['difference']):>6}"
+                f"  {se} {_f2(row['se'])}  95% CI {span}"
             )
         for kind, codes in comparison["only_in_a"].items():
             if codes:
-                self.stdout.write(f"  仅基期有的{kind}：{', '.join(codes)}")
+                self.stdout.write(
+                    "  "
+                    + _("仅基期有的%(kind)s：%(codes)s") % {"kind": _kind(kind), "codes": ", ".join(codes)}
+                )
         for kind, codes in comparison["only_in_b"].items():
             if codes:
-                self.stdout.write(f"  仅本期有的{kind}：{', '.join(codes)}")
+                self.stdout.write(
+                    "  "
+                    + _("仅本期有的%(kind)s：%(codes)s") % {"kind": _kind(kind), "codes": ", ".join(codes)}
+                )

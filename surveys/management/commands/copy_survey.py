@@ -1,11 +1,13 @@
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
-from surveys.management.commands._common import get_survey
+from surveys.localized import localized
+from surveys.management.commands._common import SurveyCommand, get_survey
 from surveys.services.survey_copy import survey_copy
 
 
-class Command(BaseCommand):
+class Command(SurveyCommand):
     help = (
         "复制调查为新年度或另一个乡镇的调查：问卷、计分方案、群体、年龄段、村与配额，代码不变；不复制答卷。"
     )
@@ -49,5 +51,8 @@ class Command(BaseCommand):
                 issue_invitations=invitations,
             )
         except ValidationError as exc:
-            raise CommandError("；".join(exc.messages)) from None
-        self.stdout.write(f"已复制为 {survey.slug}（{survey.title}），状态为草稿。")
+            raise CommandError(_("；").join(exc.messages)) from None
+        self.stdout.write(
+            _("已复制为 %(slug)s（%(title)s），状态为草稿。")
+            % {"slug": survey.slug, "title": localized(survey)}
+        )

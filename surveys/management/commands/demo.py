@@ -1,16 +1,27 @@
+import unicodedata
+
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from surveys.localized import localized, place
+from surveys.management.commands._common import SurveyCommand
 from surveys.models import Survey
 from surveys.services.members import survey_member_add
 
 DEMO_PASSWORD = "manyidu-demo-2020"
+
+
+def _columns(text: str) -> int:
+    """How many terminal columns the text takes (a Chinese character takes two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 SYNTHETIC = "fixtures/daligang-2020-synthetic.csv"
 
 
-class Command(BaseCommand):
+class Command(SurveyCommand):
     help = "准备演示环境：建表、载入 daligang-2020 调查与合成演示答卷、创建演示账号（可重复执行）。"
 
     def handle(self, *args, **options):
@@ -31,20 +42,38 @@ class Command(BaseCommand):
         survey_member_add(survey=survey, username="evaluator", role="evaluator", password=DEMO_PASSWORD)
         invitation = survey.invitation_set.filter(is_active=True).select_related("village", "group").first()
         base = settings.PUBLIC_BASE_URL
-        self.stdout.write(
-            "\n".join(
-                [
-                    "",
-                    f"演示调查：{survey.title}（{survey.get_status_display()}）",
-                    "其中的答卷是合成演示数据，并非真实调查结果。",
-                    f"  首页        {base}/",
-                    f"  管理后台    {base}/admin/   账号 admin / {DEMO_PASSWORD}（管理员）",
-                    f"  收集进度    {base}/staff/{survey.slug}/   账号 staff / {DEMO_PASSWORD}（工作人员）",
-                    f"  评价结果    {base}/evaluate/{survey.slug}/   账号 evaluator / {DEMO_PASSWORD}（评价人员）",
-                    f"  答卷示例    {invitation.url}（{invitation}）",
-                    f"  接口文档    {base}/api/v1/docs/",
-                    f"  邀请链接    python manage.py invitations {survey.slug}",
-                    "",
-                ]
-            )
-        )
+        account = _("账号 %(user)s / %(password)s（%(role)s）")
+        links = [
+            (_("首页"), f"{base}/"),
+            (
+                _("管理后台"),
+                f"{base}/admin/   "
+                + account % {"user": "admin", "password": DEMO_PASSWORD, "role": _("管理员")},
+            ),
+            (
+                _("收集进度"),
+                f"{base}/staff/{survey.slug}/   "
+                + account % {"user": "staff", "password": DEMO_PASSWORD, "role": _("工作人员")},
+            ),
+            (
+                _("评价结果"),
+                f"{base}/evaluate/{survey.slug}/   "
+                + account % {"user": "evaluator", "password": DEMO_PASSWORD, "role": _("评价人员")},
+            ),
+            (_("答卷示例"), _("%(url)s（%(place)s）") % {"url": invitation.url, "place": place(invitation)}),
+            (_("接口文档"), f"{base}/api/v1/docs/"),
+            (_("邀请链接"), f"python manage.py invitations {survey.slug}"),
+        ]
+        heading = [
+            _("演示调查：%(title)s（%(status)s）")
+            % {"title": localized(survey), "status": survey.get_status_display()},
+            _("其中的答卷是合成演示数据，并非真实调查结果。"),
+        ]
+        width = max(12, *(_columns(label) + 2 for label, _value in links))
+        lines = [
+            "",
+            *heading,
+            *(f"  {label}{' ' * (width - _columns(label))}{value}" for label, value in links),
+            "",
+        ]
+        self.stdout.write("\n".join(lines))

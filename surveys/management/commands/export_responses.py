@@ -1,12 +1,10 @@
 import sys
 
-from django.core.management.base import BaseCommand
-
 from surveys.exports import responses_csv_lines
-from surveys.management.commands._common import get_survey
+from surveys.management.commands._common import SurveyCommand, get_survey
 
 
-class Command(BaseCommand):
+class Command(SurveyCommand):
     help = "导出答卷 CSV（与 import_responses 的格式相同）。"
     # Data commands skip Django's system checks (they load every URL module, a second of start-up
     # for nothing here); `manage.py check`, `migrate` and the server still run them.

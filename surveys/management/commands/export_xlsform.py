@@ -1,10 +1,10 @@
-from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
-from surveys.management.commands._common import get_survey
+from surveys.management.commands._common import SurveyCommand, get_survey
 from surveys.xlsform import survey_export_xlsform
 
 
-class Command(BaseCommand):
+class Command(SurveyCommand):
     help = "把调查的问卷导出为 XLSForm 工作簿（.xlsx），可用 pyxform/ODK/KoboToolbox 打开，也可再导入。"
 
     def add_arguments(self, parser):
@@ -15,4 +15,4 @@ class Command(BaseCommand):
         data = survey_export_xlsform(survey=get_survey(slug))
         with open(output, "wb") as stream:
             stream.write(data)
-        self.stdout.write(f"已写出 {output}")
+        self.stdout.write(_("已写出 %(file)s") % {"file": output})

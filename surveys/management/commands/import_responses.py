@@ -1,10 +1,11 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
-from surveys.management.commands._common import get_survey
+from surveys.management.commands._common import SurveyCommand, get_survey
 from surveys.services.response_import import ResponseImportError, responses_import
 
 
-class Command(BaseCommand):
+class Command(SurveyCommand):
     help = "导入答卷 CSV（全部成功或全部不导入；已存在且内容相同的答卷跳过）。"
     # Data commands skip Django's system checks (they load every URL module, a second of start-up
     # for nothing here); `manage.py check`, `migrate` and the server still run them.
@@ -28,9 +29,14 @@ class Command(BaseCommand):
             with open(file, encoding="utf-8-sig", newline="") as stream:
                 result = responses_import(survey=survey, stream=stream, source=source)
         except FileNotFoundError:
-            raise CommandError(f"找不到文件 {file}") from None
+            raise CommandError(_("找不到文件 %(file)s") % {"file": file}) from None
         except UnicodeDecodeError as exc:
-            raise CommandError(f"{file} 不是 UTF-8 编码（第 {exc.start} 字节）") from None
+            raise CommandError(
+                _("%(file)s 不是 UTF-8 编码（第 %(byte)d 字节）") % {"file": file, "byte": exc.start}
+            ) from None
         except ResponseImportError as exc:
-            raise CommandError(f"{file} 未导入任何答卷：\n{exc}") from None
-        self.stdout.write(f"新增 {result.created} 份，跳过已存在 {result.skipped} 份。")
+            raise CommandError(_("%(file)s 未导入任何答卷：") % {"file": file} + f"\n{exc}") from None
+        self.stdout.write(
+            _("新增 %(created)d 份，跳过已存在 %(skipped)d 份。")
+            % {"created": result.created, "skipped": result.skipped}
+        )

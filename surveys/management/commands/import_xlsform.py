@@ -1,9 +1,12 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
+from surveys.localized import localized
+from surveys.management.commands._common import SurveyCommand
 from surveys.xlsform import XLSFormError, survey_import_xlsform
 
 
-class Command(BaseCommand):
+class Command(SurveyCommand):
     help = "从 XLSForm 工作簿（.xlsx）导入问卷，新建一项草稿调查（全部成功或全部不导入）。"
 
     def add_arguments(self, parser):
@@ -19,13 +22,18 @@ class Command(BaseCommand):
                     source=stream, slug=slug, year=year, issue_invitations=invitations
                 )
         except FileNotFoundError:
-            raise CommandError(f"找不到文件 {file}") from None
+            raise CommandError(_("找不到文件 %(file)s") % {"file": file}) from None
         except XLSFormError as exc:
-            raise CommandError(f"{file} 未导入：\n{exc}") from None
+            raise CommandError(_("%(file)s 未导入：") % {"file": file} + f"\n{exc}") from None
         for warning in result.warnings:
-            self.stderr.write(f"提示：{warning}")
+            self.stderr.write(_("提示：%(warning)s") % {"warning": warning})
         survey = result.survey
         self.stdout.write(
-            f"已导入 {survey.slug}（{survey.title}）：{survey.dimension_set.count()} 个维度，"
-            f"{survey.item_set.count()} 道题，状态为草稿。"
+            _("已导入 %(slug)s（%(title)s）：%(dimensions)d 个维度，%(items)d 道题，状态为草稿。")
+            % {
+                "slug": survey.slug,
+                "title": localized(survey),
+                "dimensions": survey.dimension_set.count(),
+                "items": survey.item_set.count(),
+            }
         )

@@ -1,14 +1,14 @@
 import csv
 import sys
 
-from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
-from surveys.management.commands._common import get_survey
+from surveys.management.commands._common import SurveyCommand, get_survey
 from surveys.models import Invitation
 from surveys.services.invitations import invitations_issue
 
 
-class Command(BaseCommand):
+class Command(SurveyCommand):
     help = "列出调查的邀请链接（CSV：village,group,token,url）。"
     # Data commands skip Django's system checks (they load every URL module, a second of start-up
     # for nothing here); `manage.py check`, `migrate` and the server still run them.
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         survey = get_survey(slug)
         if issue:
             created = invitations_issue(survey=survey)
-            self.stderr.write(f"新生成 {len(created)} 个邀请链接。")
+            self.stderr.write(_("新生成 %(n)d 个邀请链接。") % {"n": len(created)})
         invitations = Invitation.objects.filter(survey=survey).select_related("village", "group")
         if not all:
             invitations = invitations.filter(is_active=True)

@@ -1,13 +1,14 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
-from surveys.management.commands._common import get_survey
+from surveys.management.commands._common import SurveyCommand, get_survey
 from surveys.models import Invitation
 from surveys.paper.pdf import paper_form_pdf
 from surveys.respond.posters import PosterFontMissing, cjk_family
 from surveys.services.paper import MAX_PRINT, paper_sheets_print
 
 
-class Command(BaseCommand):
+class Command(SurveyCommand):
     help = "为一个邀请（村 × 群体）编号并打印纸质问卷（A4 PDF，每份带编号和二维码）。"
 
     def add_arguments(self, parser):
@@ -24,10 +25,11 @@ class Command(BaseCommand):
             )
         except Invitation.DoesNotExist:
             raise CommandError(
-                f"调查 {slug} 没有邀请码 {invitation!r}（用 invitations {slug} 查看）。"
+                _("调查 %(slug)s 没有邀请码 %(token)r（用 invitations %(slug)s 查看）。")
+                % {"slug": slug, "token": invitation}
             ) from None
         if not 1 <= count <= MAX_PRINT:
-            raise CommandError(f"--count 应为 1 至 {MAX_PRINT}。")
+            raise CommandError(_("--count 应为 1 至 %(n)d。") % {"n": MAX_PRINT})
         try:
             cjk_family()  # before numbering: no sheets are numbered that cannot be printed
         except PosterFontMissing as error:
@@ -37,5 +39,6 @@ class Command(BaseCommand):
         with open(output, "wb") as stream:
             stream.write(pdf)
         self.stdout.write(
-            f"已编号 {len(sheets)} 份：{sheets[0].number} 至 {sheets[-1].number}，写入 {output}。"
+            _("已编号 %(n)d 份：%(first)s 至 %(last)s，写入 %(file)s。")
+            % {"n": len(sheets), "first": sheets[0].number, "last": sheets[-1].number, "file": output}
         )

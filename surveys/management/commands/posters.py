@@ -1,13 +1,14 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
-from surveys.management.commands._common import get_survey
+from surveys.management.commands._common import SurveyCommand, get_survey
 from surveys.models import Invitation
 from surveys.respond.posters import PosterFontMissing, poster_filename, poster_pdf, poster_png, poster_text
 
 
-class Command(BaseCommand):
+class Command(SurveyCommand):
     help = "为调查的每个启用的邀请链接生成 A4 海报（PNG 与 PDF：村、群体、二维码和链接）。"
 
     def add_arguments(self, parser):
@@ -21,7 +22,9 @@ class Command(BaseCommand):
         if not all:
             invitations = invitations.filter(is_active=True)
         if not invitations:
-            raise CommandError(f"调查 {slug} 没有邀请链接；请先运行 invitations {slug} --issue。")
+            raise CommandError(
+                _("调查 %(slug)s 没有邀请链接；请先运行 invitations %(slug)s --issue。") % {"slug": slug}
+            )
         folder = Path(output)
         folder.mkdir(parents=True, exist_ok=True)
         try:
@@ -31,4 +34,6 @@ class Command(BaseCommand):
                 (folder / poster_filename(invitation, "pdf")).write_bytes(poster_pdf(text))
         except PosterFontMissing as exc:
             raise CommandError(str(exc)) from None
-        self.stderr.write(f"已生成 {len(invitations)} 张海报（PNG 与 PDF）：{folder}")
+        self.stderr.write(
+            _("已生成 %(n)d 张海报（PNG 与 PDF）：%(folder)s") % {"n": len(invitations), "folder": folder}
+        )

@@ -1,14 +1,15 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
-from surveys.management.commands._common import get_survey
+from surveys.management.commands._common import SurveyCommand, get_survey
 from surveys.reports import FORMATS, render_report
 from surveys.reports.data import report_data
 from surveys.services.publish import published_report
 
 
-class Command(BaseCommand):
+class Command(SurveyCommand):
     help = "写出评价报告（xlsx、pdf、csv 或 SPSS sav）。已发布的调查写出发布时冻结的文件。"
 
     def add_arguments(self, parser):
@@ -16,17 +17,17 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=FORMATS, required=True)
         parser.add_argument("-o", "--output", required=True, help="输出文件（- 表示标准输出）")
         parser.add_argument("--fresh", action="store_true", help="已发布的调查也按当前数据重新生成")
-        parser.add_argument("--lang", choices=["zh", "en"], default="zh", help="报告语言，默认中文")
 
-    def handle(self, *args, slug, format, output, fresh, lang, **options):
+    def handle(self, *args, slug, format, output, fresh, **options):
+        lang = self.language()
         survey = get_survey(slug)
         published = None if fresh or survey.status != survey.Status.PUBLISHED else published_report(survey)
         frozen = published.file(format, lang) if published is not None else b""
         if frozen:
-            body, data_hash, what = frozen, published.data_hash, "已发布报告"
+            body, data_hash, what = frozen, published.data_hash, _("已发布报告")
         else:
             data = report_data(survey, language=lang)
-            body, data_hash, what = render_report(data, format), data.data_hash, "报告"
+            body, data_hash, what = render_report(data, format), data.data_hash, _("报告")
         if output == "-":
             self.stdout.buffer.write(body) if hasattr(self.stdout, "buffer") else self.stdout.write(
                 body.decode()
@@ -35,7 +36,17 @@ class Command(BaseCommand):
         try:
             Path(output).write_bytes(body)
         except OSError as exc:
-            raise CommandError(f"无法写入 {output}：{exc.strerror}") from None
+            raise CommandError(
+                _("无法写入 %(file)s：%(why)s") % {"file": output, "why": exc.strerror}
+            ) from None
         self.stderr.write(
-            f"{survey.slug} {what} {format}：{len(body)} 字节 → {output}（数据摘要 {data_hash[:16]}…）"
+            _("%(slug)s %(what)s %(format)s：%(n)d 字节 → %(file)s（数据摘要 %(hash)s…）")
+            % {
+                "slug": survey.slug,
+                "what": what,
+                "format": format,
+                "n": len(body),
+                "file": output,
+                "hash": data_hash[:16],
+            }
         )

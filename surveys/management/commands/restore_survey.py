@@ -1,10 +1,12 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from surveys.backup import BackupInvalid, survey_restore_read
+from surveys.management.commands._common import SurveyCommand
 from surveys.models import Response
 
 
-class Command(BaseCommand):
+class Command(SurveyCommand):
     help = "从 backup_survey 的备份文件恢复一项调查（全部或全不）。同代码的调查已存在时拒绝恢复。"
 
     def add_arguments(self, parser):
@@ -15,8 +17,10 @@ class Command(BaseCommand):
             with open(file, encoding="utf-8") as stream:
                 survey = survey_restore_read(stream=stream)
         except OSError as exc:
-            raise CommandError(f"无法读取 {file}：{exc.strerror}") from None
+            raise CommandError(
+                _("无法读取 %(file)s：%(why)s") % {"file": file, "why": exc.strerror}
+            ) from None
         except BackupInvalid as exc:
             raise CommandError(str(exc)) from None
         count = Response.objects.filter(survey=survey).count()
-        self.stderr.write(f"{survey.slug} 已恢复：{count} 份答卷。")
+        self.stderr.write(_("%(slug)s 已恢复：%(n)d 份答卷。") % {"slug": survey.slug, "n": count})

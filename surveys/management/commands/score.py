@@ -1,9 +1,10 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 import stats
-from surveys.management.commands._common import get_survey
+from surveys.management.commands._common import SurveyCommand, get_survey
 from surveys.scoring import METHODS, score_document, score_text
 
 
@@ -12,14 +13,15 @@ def read_scheme_file(path: str) -> dict:
         with open(path, encoding="utf-8") as stream:
             return json.load(stream)
     except FileNotFoundError:
-        raise CommandError(f"找不到计分方案文件 {path}") from None
+        raise CommandError(_("找不到计分方案文件 %(file)s") % {"file": path}) from None
     except json.JSONDecodeError as exc:
         raise CommandError(
-            f"{path} 第 {exc.lineno} 行第 {exc.colno} 列：不是有效的 JSON（{exc.msg}）"
+            _("%(file)s 第 %(line)d 行第 %(column)d 列：不是有效的 JSON（%(why)s）")
+            % {"file": path, "line": exc.lineno, "column": exc.colno, "why": exc.msg}
         ) from None
 
 
-class Command(BaseCommand):
+class Command(SurveyCommand):
     help = "计算并输出调查的满意度得分（JSON 或文字说明）。--scheme 只用于试算，不保存。"
     # Data commands skip Django's system checks (they load every URL module, a second of start-up
     # for nothing here); `manage.py check`, `migrate` and the server still run them.
@@ -30,9 +32,9 @@ class Command(BaseCommand):
         parser.add_argument("--scheme", help="计分方案 JSON 文件（试算，不保存）")
         parser.add_argument("--format", choices=["json", "text"], default="json")
         parser.add_argument("--method", choices=METHODS, default="taylor", help="标准误方法")
-        parser.add_argument("--lang", choices=["zh", "en"], default="zh")
 
-    def handle(self, *args, slug, scheme, format, method, lang, **options):
+    def handle(self, *args, slug, scheme, format, method, **options):
+        lang = self.language()
         survey = get_survey(slug)
         scheme_data = read_scheme_file(scheme) if scheme else None
         try:
@@ -47,4 +49,4 @@ class Command(BaseCommand):
             lines = [
                 f"  {field}: {message}" for field, messages in exc.errors.items() for message in messages
             ]
-            raise CommandError("计分方案有误：\n" + "\n".join(lines)) from None
+            raise CommandError(_("计分方案有误：") + "\n" + "\n".join(lines)) from None

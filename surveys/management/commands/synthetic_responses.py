@@ -1,13 +1,13 @@
 import sys
 
-from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
-from surveys.management.commands._common import get_survey
+from surveys.management.commands._common import SurveyCommand, get_survey
 from surveys.selectors import survey_catalog
 from surveys.synthetic import write_synthetic_csv
 
 
-class Command(BaseCommand):
+class Command(SurveyCommand):
     help = "生成可复现的合成演示答卷 CSV（仅用于演示与测试，并非真实调查数据）。"
     # Data commands skip Django's system checks (they load every URL module, a second of start-up
     # for nothing here); `manage.py check`, `migrate` and the server still run them.
@@ -29,4 +29,4 @@ class Command(BaseCommand):
                 count = write_synthetic_csv(catalog, out, **kwargs)
         else:
             count = write_synthetic_csv(catalog, sys.stdout, **kwargs)
-        self.stderr.write(f"生成 {count} 份合成答卷。")
+        self.stderr.write(_("生成 %(n)d 份合成答卷。") % {"n": count})
