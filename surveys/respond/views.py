@@ -249,12 +249,14 @@ def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
         "comment": payload.comment,
     }
     try:
-        response, _created = response_submit(
-            invitation=invitation,
-            payload=payload,
-            device=request.COOKIES.get(DEVICE_COOKIE, "")[:100],
-            source=Response.Source.WEB,
-        )
+        # The page's language, which the form itself may carry: the service's messages follow it.
+        with translation.override("en" if lang == "en" else "zh-hans"):
+            response, _created = response_submit(
+                invitation=invitation,
+                payload=payload,
+                device=request.COOKIES.get(DEVICE_COOKIE, "")[:100],
+                source=Response.Source.WEB,
+            )
     except SubmissionInvalid as exc:
         return _form_page(request, invitation, catalog, lang, errors=exc.errors, status=400, **again)
     except SubmissionRefused as exc:

@@ -281,3 +281,16 @@ def test_an_unchanged_service_worker_costs_a_returning_phone_only_a_304(client, 
     again = client.get("/s/sw.js", HTTP_IF_NONE_MATCH=tag)
     assert again.status_code == 304 and again.content == b""
     assert client.get("/s/sw.js", HTTP_IF_NONE_MATCH='"an-older-version"').status_code == 200
+
+
+def test_a_form_sent_in_english_is_corrected_in_english_without_the_language_cookie(client, survey):
+    from django.conf import settings
+
+    fields = _form(client, PAGE + "?lang=en")
+    assert fields["lang"] == "en"
+    client.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)  # the form's own field must be enough
+    page = client.post(PAGE, {**fields, **ANSWERED, "q_roads": ""})
+    html = page.content.decode()
+    assert page.status_code == 400
+    assert "Please choose one (if you are not sure, choose “don&#x27;t know”)." in html
+    assert "请选择一项" not in html
