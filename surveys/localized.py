@@ -37,6 +37,6 @@ def organisation(survey, *, english: bool | None = None) -> str:
 
 def place(invitation, *, english: bool | None = None) -> str:
     """Where an invitation's answers come from: "village · group" (the group alone where it is
-    not sampled by village), as Invitation's str() gives it, in the language wanted."""
+    not sampled by village), in the language wanted; Invitation's str() is the Chinese."""
     parts = (invitation.village, invitation.group) if invitation.village_id else (invitation.group,)
     return " · ".join(localized(part, english=english) for part in parts)

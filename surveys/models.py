@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from surveys.localized import place
+
 CODE_HELP = _("英文小写代码，跨年度保持不变，用于文件与接口（如 economy、income）。")
 
 
@@ -297,8 +299,7 @@ class Invitation(models.Model):
         ordering = ["survey", "group__order", "village__order", "token"]
 
     def __str__(self) -> str:
-        where = f"{self.village} · " if self.village_id else ""
-        return f"{where}{self.group}"
+        return place(self, english=False)  # "village · group", in Chinese
 
     def natural_key(self):
         return (self.token,)
