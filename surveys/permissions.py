@@ -19,6 +19,8 @@ action gets 403.
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.permissions import BasePermission
 
 from surveys.models import Survey, SurveyMembership
@@ -71,12 +73,12 @@ def survey_get_for(user: User | AnonymousUser, slug: str) -> Survey:
         try:
             return Survey.objects.get(slug=slug)
         except Survey.DoesNotExist:
-            raise Http404("没有这项调查。") from None
+            raise Http404(_("没有这项调查。")) from None
     if not (user.is_authenticated and user.is_active):
-        raise Http404("没有这项调查。")
+        raise Http404(_("没有这项调查。"))
     memberships = list(SurveyMembership.objects.filter(user=user, survey__slug=slug).select_related("survey"))
     if not memberships:
-        raise Http404("没有这项调查。")
+        raise Http404(_("没有这项调查。"))
     survey = memberships[0].survey
     _remember(user, survey, frozenset(m.role for m in memberships))
     return survey
@@ -113,7 +115,7 @@ class _SurveyPermission(BasePermission):
     without the role). Override `rule` in a subclass for another action.
     """
 
-    message = "您在这项调查中没有这项权限。"
+    message = gettext_lazy("您在这项调查中没有这项权限。")
 
     @staticmethod
     def rule(user, survey: Survey) -> bool:

@@ -7,6 +7,7 @@ whoever the token belongs to — administrators included. Writing needs a logged
 which comes with CSRF protection.
 """
 
+from django.utils.translation import gettext as _
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import SAFE_METHODS
@@ -16,5 +17,5 @@ class ReadOnlyTokenAuthentication(TokenAuthentication):
     def authenticate(self, request):
         result = super().authenticate(request)
         if result is not None and request.method not in SAFE_METHODS:
-            raise AuthenticationFailed("API 令牌只能读取；修改请登录网页。")
+            raise AuthenticationFailed(_("API 令牌只能读取；修改请登录网页。"))
         return result

@@ -14,6 +14,7 @@ from django.utils import timezone
 from surveys.models import Invitation, PublishedReport, Response, SurveyMembership
 from surveys.respond.texts import REFUSALS_EN
 from surveys.services.paper import damm_digit, paper_entry_save, paper_sheets_print
+from tests.factories import make_survey
 from tests.surveys.report_helpers import member
 from tests.surveys.staff_factories import make_member, make_response
 from tests.surveys.submission_helpers import ANSWERS, TOKEN, URL, body, post
@@ -207,3 +208,32 @@ def test_copying_onto_a_taken_code_is_refused_in_the_active_language(survey):
     assert refused.value.messages == [
         "A survey with the code hill-2024 already exists; please choose another code."
     ]
+
+
+def test_the_apis_refusals_of_access_are_english_when_asked(survey):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    evaluator = member("li", survey, SurveyMembership.Role.EVALUATOR)
+    staff = make_member(survey, "xiaowang", STAFF)
+    outsider = make_member(make_survey("other-2024"), "zhao", STAFF)
+
+    with_token = APIClient()
+    with_token.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=evaluator).key}")
+    written = with_token.put("/api/v1/surveys/hill-2024/scheme/?lang=en", {}, format="json")
+    assert written.status_code in (401, 403)
+    assert written.json()["detail"] == "API tokens can only read; log in on the web pages to make changes."
+    chinese = with_token.put(
+        "/api/v1/surveys/hill-2024/scheme/?lang=zh", {}, format="json"
+    )  # the cookie said en
+    assert chinese.json()["detail"] == "API 令牌只能读取；修改请登录网页。"
+
+    client = APIClient()
+    client.force_authenticate(staff)
+    forbidden = client.get("/api/v1/surveys/hill-2024/score/?lang=en")
+    assert forbidden.status_code == 403
+    assert forbidden.json()["detail"] == "You do not have this permission in this survey."
+    client.force_authenticate(outsider)
+    hidden = client.get("/api/v1/surveys/hill-2024/progress/?lang=en")
+    assert hidden.status_code == 404 and hidden.json()["detail"] == "There is no such survey."
+    assert client.get("/api/v1/surveys/hill-2024/progress/?lang=zh").json()["detail"] == "没有这项调查。"
