@@ -1,6 +1,8 @@
 """Which language staff and evaluators see: Chinese unless they chose English (?lang=en, kept in a
 cookie), whatever the browser's Accept-Language says; the English comes from locale/en."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -216,3 +218,65 @@ def test_the_admin_in_english(admin_client):
     assert "上传" not in importing
     chinese = admin_client.get("/admin/surveys/survey/import-xlsform/?lang=zh").content.decode()
     assert "上传 XLSForm 工作簿" in chinese and 'value="导入"' in chinese
+
+
+CJK = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]+")
+
+
+def _chinese_shown(html: str) -> list[str]:
+    """Chinese characters a reader sees on a page or in its JSON data (the language switch aside)."""
+    text = re.sub(r"(?is)<(style|script(?![^>]*application/json))[^>]*>.*?</\1>", " ", html)
+    text = re.sub(r"(?s)<[^>]+>", " ", text)
+    return [run for run in CJK.findall(text) if run != "中文"]
+
+
+def test_a_survey_with_english_names_shows_no_chinese_on_english_pages(db):
+    """The demo survey has an English name for every part: on an English page (and in the API
+    asked in English) nothing a staff member, evaluator or respondent reads stays Chinese."""
+    import io
+
+    from django.core.management import call_command
+
+    from surveys.models import Invitation, Survey
+    from surveys.selectors import survey_catalog
+    from surveys.services.paper import paper_entry_save, paper_sheets_print
+    from surveys.services.response_import import responses_import_text
+    from surveys.synthetic import write_synthetic_csv
+    from tests.surveys.staff_factories import make_member
+
+    call_command("loaddata", "daligang-2020", verbosity=0)
+    survey = Survey.objects.get(slug="daligang-2020")
+    rows = io.StringIO()
+    write_synthetic_csv(survey_catalog(survey), rows, seed=7, per_village=2, staff=4, deputies=4)
+    responses_import_text(survey=survey, text=rows.getvalue(), source="synthetic")
+    invitation = Invitation.objects.filter(survey=survey, village__isnull=False).first()
+    sheet = paper_sheets_print(invitation=invitation, count=1)[0]
+    answers = dict.fromkeys(survey_catalog(survey).items, "satisfied")
+    paper_entry_save(sheet=sheet, user=make_member(survey, "a", "staff"), age_band="18-29", answers=answers)
+    other = {**answers, "income": "dont_know"}
+    paper_entry_save(sheet=sheet, user=make_member(survey, "b", "staff"), age_band="18-29", answers=other)
+
+    staff, evaluator = Client(), Client()
+    staff.force_login(member("wang", survey, SurveyMembership.Role.STAFF))
+    evaluator.force_login(member("li", survey, SurveyMembership.Role.EVALUATOR))
+    pages = [
+        (Client(), "/"),
+        (Client(), f"/s/{invitation.token}/"),
+        (Client(), f"/s/{invitation.token}/done/"),
+        (staff, "/staff/"),
+        (staff, f"/staff/{survey.slug}/"),
+        (staff, f"/staff/{survey.slug}/paper/"),
+        (staff, f"/staff/{survey.slug}/paper/enter/"),
+        (staff, f"/staff/{survey.slug}/paper/discrepancies/"),
+        (staff, f"/staff/{survey.slug}/paper/lookup/?q={sheet.number}"),  # 409: awaiting resolution
+        (staff, f"/api/v1/surveys/{survey.slug}/progress/"),
+        (evaluator, f"/evaluate/{survey.slug}/"),
+        (evaluator, "/evaluate/token/"),
+        (evaluator, f"/api/v1/surveys/{survey.slug}/score/"),
+    ]
+    shown = {}
+    for client, url in pages:
+        reply = client.get(url + ("&" if "?" in url else "?") + "lang=en", follow=True)
+        assert reply.status_code in (200, 409), url
+        shown[url] = _chinese_shown(reply.content.decode())
+    assert {url: runs for url, runs in shown.items() if runs} == {}
