@@ -146,6 +146,7 @@ def test_every_staff_view_of_links_cells_and_the_questionnaire_uses_the_english_
 
     dashboard = staff_client.get("/staff/hill-2024/?lang=en").content.decode()
     assert "<td>East Village · Villagers</td><td><code>hill-2024-east</code>" in dashboard
+    assert "<th>Link</th><th>Invitation code</th><th>Responses</th>" in dashboard
 
     progress = staff_client.get("/api/v1/surveys/hill-2024/progress/").json()  # the cookie holds English
     cell = next(c for c in progress["cells"] if c["key"] == "villager|east|18-44")
