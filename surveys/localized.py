@@ -18,6 +18,17 @@ def english_wanted(english: bool | None = None) -> bool:
     return translation.get_language() == "en" if english is None else english
 
 
+def language(english: bool | None = None) -> str:
+    """ "en" or "zh": the short code of the language wanted (documents, texts tables, ?lang=)."""
+    return "en" if english_wanted(english) else "zh"
+
+
+def named(part: dict, field: str, *, english: bool | None = None) -> str:
+    """A name in a questionnaire version's definition (`text`, `name`, `label`): its `…_en`
+    when English is wanted and it has one, else the Chinese — as `localized` does for models."""
+    return (english_wanted(english) and part.get(f"{field}_en")) or part[field]
+
+
 def localized(obj, *, english: bool | None = None) -> str:
     """`english`: whether English is wanted; by default, whether it is the active language."""
     if obj is None:

@@ -17,7 +17,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
-from surveys.localized import english_wanted
+from surveys.localized import language
 from surveys.models import Response
 from surveys.ratelimit import submission_allowed
 from surveys.respond.texts import refusal_text
@@ -193,8 +193,7 @@ def _problem(http_status: int, code: str, detail: str) -> ApiResponse:
 def _refused(http_status: int, code: str, message: str, details: dict | None = None) -> ApiResponse:
     """Why the link takes no answers, in the request's language (?lang=en or the language
     cookie): the respondent's page says the same (surveys/respond/texts.py)."""
-    lang = "en" if english_wanted() else "zh"
-    detail = refusal_text(code, message, lang, opens_at=(details or {}).get("opens_at"))
+    detail = refusal_text(code, message, language(), opens_at=(details or {}).get("opens_at"))
     return _problem(http_status, code, detail)
 
 

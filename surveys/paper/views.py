@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from surveys.localized import english_wanted, localized, place
+from surveys.localized import localized, named, place
 from surveys.models import Invitation, PaperSheet
 from surveys.paper.pdf import paper_form_pdf
 from surveys.paper.selectors import (
@@ -108,12 +108,6 @@ def paper_print(request, slug: str):
     return response
 
 
-def _named(part: dict, field: str) -> str:
-    """A name in the questionnaire version's definition (`text`, `name`, `label`), in English
-    where the page is and the definition has one (`text_en`…), as `localized` does for models."""
-    return (english_wanted() and part.get(f"{field}_en")) or part[field]
-
-
 @login_required
 @require_GET
 def paper_enter(request, slug: str):
@@ -124,11 +118,11 @@ def paper_enter(request, slug: str):
         "lookupUrl": reverse("staff-paper-lookup", args=[survey.slug]),
         "saveUrl": reverse("staff-paper-entry", args=[survey.slug, "NUMBER"]),
         "items": [
-            {"code": i["code"], "text": _named(i, "text"), "dimension": i["dimension"]}
+            {"code": i["code"], "text": named(i, "text"), "dimension": i["dimension"]}
             for i in version.definition["items"]
         ],
-        "dimensions": {d["code"]: _named(d, "name") for d in version.definition["dimensions"]},
-        "options": [{"code": o["code"], "label": _named(o, "label")} for o in version.definition["options"]],
+        "dimensions": {d["code"]: named(d, "name") for d in version.definition["dimensions"]},
+        "options": [{"code": o["code"], "label": named(o, "label")} for o in version.definition["options"]],
         "ageBands": [{"code": a.code, "label": localized(a)} for a in catalog.age_bands.values()],
         # What paper-entry.js writes itself, in the page's language.
         "texts": {

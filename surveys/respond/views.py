@@ -29,7 +29,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import etag, require_GET, require_http_methods
 
-from surveys.localized import localized
+from survey_site.language import CHOICES as LANGUAGE_CHOICES
+from surveys.localized import language, localized
 from surveys.models import Invitation, Response
 from surveys.permissions import can_review, survey_get_for
 from surveys.ratelimit import submission_allowed
@@ -65,9 +66,7 @@ def _lang(request: HttpRequest) -> str:
     """The language asked for (?lang= or the form's field), else the one the phone chose before
     (the language cookie, see survey_site/language.py), else Chinese."""
     chosen = request.GET.get("lang") or request.POST.get("lang")
-    if chosen:
-        return "en" if chosen == "en" else "zh"
-    return "en" if translation.get_language() == "en" else "zh"
+    return language(chosen == "en" if chosen else None)
 
 
 def _with_device_cookie(request: HttpRequest, response: HttpResponse) -> HttpResponse:
@@ -250,7 +249,7 @@ def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
     }
     try:
         # The page's language, which the form itself may carry: the service's messages follow it.
-        with translation.override("en" if lang == "en" else "zh-hans"):
+        with translation.override(LANGUAGE_CHOICES[lang]):
             response, _created = response_submit(
                 invitation=invitation,
                 payload=payload,

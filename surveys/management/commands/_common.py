@@ -11,9 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from survey_site.language import CHOICES as LANGUAGE_CHOICES
 from surveys.models import Survey
-
-LANGUAGES = {"zh": "zh-hans", "en": "en"}
 
 
 class SurveyCommand(BaseCommand):
@@ -21,22 +20,15 @@ class SurveyCommand(BaseCommand):
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.add_argument(
-            "--lang", choices=sorted(LANGUAGES), help="输出语言：zh（中文，默认）或 en（英文）"
-        )
+        parser.add_argument("--lang", choices=["en", "zh"], help="输出语言：zh（中文，默认）或 en（英文）")
         return parser
 
     def execute(self, *args, **options):
         # Without --lang the language in force stays: Chinese from the shell, the caller's when
         # one command calls another (`demo` → `import_responses`).
         lang = options.get("lang")
-        with translation.override(LANGUAGES[lang]) if lang else nullcontext():
+        with translation.override(LANGUAGE_CHOICES[lang]) if lang else nullcontext():
             return super().execute(*args, **options)
-
-    @staticmethod
-    def language() -> str:
-        """ "zh" or "en": the language this command runs in (for the documents it writes)."""
-        return "en" if translation.get_language() == "en" else "zh"
 
 
 def get_survey(slug: str) -> Survey:

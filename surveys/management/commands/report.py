@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from surveys.localized import language
 from surveys.management.commands._common import SurveyCommand, get_survey
 from surveys.reports import FORMATS, render_report
 from surveys.reports.data import report_data
@@ -19,7 +20,7 @@ class Command(SurveyCommand):
         parser.add_argument("--fresh", action="store_true", help="已发布的调查也按当前数据重新生成")
 
     def handle(self, *args, slug, format, output, fresh, **options):
-        lang = self.language()
+        lang = language()  # --lang (surveys/management/commands/_common.py)
         survey = get_survey(slug)
         published = None if fresh or survey.status != survey.Status.PUBLISHED else published_report(survey)
         frozen = published.file(format, lang) if published is not None else b""

@@ -4,6 +4,7 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 import stats
+from surveys.localized import language
 from surveys.management.commands._common import SurveyCommand, get_survey
 from surveys.scoring import METHODS, score_document, score_text
 
@@ -34,7 +35,7 @@ class Command(SurveyCommand):
         parser.add_argument("--method", choices=METHODS, default="taylor", help="标准误方法")
 
     def handle(self, *args, slug, scheme, format, method, **options):
-        lang = self.language()
+        lang = language()  # --lang (surveys/management/commands/_common.py)
         survey = get_survey(slug)
         scheme_data = read_scheme_file(scheme) if scheme else None
         try:
