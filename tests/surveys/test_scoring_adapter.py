@@ -239,3 +239,23 @@ def test_compare_surveys_prints_the_difference_and_its_se(survey, capsys):
     call_command("compare_surveys", "hill-2024", "hill-2025")
     out = capsys.readouterr().out
     assert "hill-2025 相对于 hill-2024" in out and "差值  25.00" in out
+
+
+def test_compare_surveys_names_the_codes_only_one_survey_has(survey, capsys):
+    from surveys.models import Item
+    from tests.factories import make_survey
+
+    _load(survey)
+    later = make_survey("hill-2025")
+    Item.objects.filter(survey=later, code="water").update(code="wells")
+    rows = [csv_row(answers=("satisfied",) * 3) for _ in range(5)]
+    responses_import_text(survey=later, text=csv_text(*rows).replace(",water", ",wells", 1))
+    call_command("compare_surveys", "hill-2024", "hill-2025")
+    out = capsys.readouterr().out.splitlines()
+    assert "  仅基期有的题目：water" in out and "  仅本期有的题目：wells" in out
+    call_command("compare_surveys", "hill-2024", "hill-2025", "--lang", "en")
+    out = capsys.readouterr().out.splitlines()
+    assert (
+        "  only in the base survey (Item): water" in out
+        and "  only in the current survey (Item): wells" in out
+    )

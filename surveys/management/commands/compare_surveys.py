@@ -49,15 +49,11 @@ class Command(SurveyCommand):
                 f"  {row['code']:<16} {_f2(row['a']):>7} → {_f2(row['b']):>7}  {difference} {_f2(row['difference']):>6}"
                 f"  {se} {_f2(row['se'])}  95% CI {span}"
             )
-        for kind, codes in comparison["only_in_a"].items():
-            if codes:
-                self.stdout.write(
-                    "  "
-                    + _("仅基期有的%(kind)s：%(codes)s") % {"kind": _kind(kind), "codes": ", ".join(codes)}
-                )
-        for kind, codes in comparison["only_in_b"].items():
-            if codes:
-                self.stdout.write(
-                    "  "
-                    + _("仅本期有的%(kind)s：%(codes)s") % {"kind": _kind(kind), "codes": ", ".join(codes)}
-                )
+        only = [
+            (comparison["only_in_a"], _("仅基期有的%(kind)s：%(codes)s")),
+            (comparison["only_in_b"], _("仅本期有的%(kind)s：%(codes)s")),
+        ]
+        for by_kind, sentence in only:
+            for kind, codes in by_kind.items():
+                if codes:
+                    self.stdout.write("  " + sentence % {"kind": _kind(kind), "codes": ", ".join(codes)})

@@ -11,14 +11,12 @@ from surveys.models import Survey
 from surveys.services.members import survey_member_add
 
 DEMO_PASSWORD = "manyidu-demo-2020"
+SYNTHETIC = "fixtures/daligang-2020-synthetic.csv"
 
 
 def _columns(text: str) -> int:
     """How many terminal columns the text takes (a Chinese character takes two)."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-SYNTHETIC = "fixtures/daligang-2020-synthetic.csv"
 
 
 class Command(SurveyCommand):
