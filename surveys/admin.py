@@ -1,4 +1,4 @@
-"""The Chinese admin, for staff who are not programmers.
+"""The admin, for staff who are not programmers: Chinese, English when chosen (?lang=en).
 
 Once a survey has responses, codes cannot change and items, options, dimensions and groups
 cannot be deleted: stored answers refer to them. Texts can still be corrected; that makes a
@@ -9,10 +9,12 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from surveys.admin_authoring import SurveyAuthoringMixin
+from surveys.localized import english_wanted, localized
 from surveys.models import (
     AgeBand,
     AuditEntry,
@@ -31,6 +33,7 @@ from surveys.models import (
     Village,
 )
 from surveys.services.invitations import invitations_issue
+from surveys.services.quality import flag_reason
 from surveys.services.survey_status import survey_set_status
 
 
@@ -84,7 +87,7 @@ class AgeBandInline(LockedOnceAnsweredInline):
 
 @admin.register(Survey)
 class SurveyAdmin(SurveyAuthoringMixin, admin.ModelAdmin):
-    list_display = ("title", "slug", "year", "status", "response_count", "published_at")
+    list_display = ("name", "slug", "year", "status", "response_count", "published_at")
     list_filter = ("status", "year")
     search_fields = ("title", "slug", "organisation")
     readonly_fields = ("status", "published_at", "created_at", "updated_at")
@@ -115,6 +118,10 @@ class SurveyAdmin(SurveyAuthoringMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_responses=Count("response"))
 
+    @admin.display(description=_("调查名称"), ordering="title")
+    def name(self, obj):
+        return localized(obj)  # the English title on English pages, where there is one
+
     @admin.display(description=_("答卷数"), ordering="_responses")
     def response_count(self, obj):
         return obj._responses
@@ -130,7 +137,11 @@ class SurveyAdmin(SurveyAuthoringMixin, admin.ModelAdmin):
             except ValidationError as exc:
                 self.message_user(request, exc.messages[0], messages.ERROR)
             else:
-                self.message_user(request, f"“{survey.title}”现为{survey.get_status_display()}。")
+                self.message_user(
+                    request,
+                    gettext("“%(title)s”现为%(status)s。")
+                    % {"title": localized(survey), "status": survey.get_status_display()},
+                )
 
     @admin.action(description=_("开始收集（开放作答）"))
     def open_survey(self, request, queryset):
@@ -148,14 +159,22 @@ class SurveyAdmin(SurveyAuthoringMixin, admin.ModelAdmin):
     def issue_invitations(self, request, queryset):
         for survey in queryset:
             created = invitations_issue(survey=survey)
-            self.message_user(request, f"“{survey.title}”新生成 {len(created)} 个邀请链接。")
+            self.message_user(
+                request,
+                ngettext(
+                    "“%(title)s”新生成 %(count)d 个邀请链接。",
+                    "“%(title)s”新生成 %(count)d 个邀请链接。",
+                    len(created),
+                )
+                % {"title": localized(survey), "count": len(created)},
+            )
 
 
 @admin.register(Village)
 class VillageAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "survey", "is_placeholder", "order")
+    list_display = ("code", "name", "name_en", "survey", "is_placeholder", "order")
     list_display_links = ("code",)
-    list_editable = ("name", "is_placeholder")
+    list_editable = ("name", "name_en", "is_placeholder")
     list_filter = ("survey", "is_placeholder")
     search_fields = ("name", "code")
 
@@ -211,7 +230,11 @@ class InvitationAdmin(admin.ModelAdmin):
     @admin.action(description=_("停用所选链接"))
     def deactivate(self, request, queryset):
         count = queryset.update(is_active=False)
-        self.message_user(request, f"已停用 {count} 个邀请链接。")
+        self.message_user(
+            request,
+            ngettext("已停用 %(count)d 个邀请链接。", "已停用 %(count)d 个邀请链接。", count)
+            % {"count": count},
+        )
 
 
 @admin.register(Response)
@@ -221,7 +244,15 @@ class ResponseAdmin(admin.ModelAdmin):
     list_select_related = ("survey", "village", "group", "age_band")
     search_fields = ("id",)
     date_hierarchy = "received_at"
-    readonly_fields = [f.name for f in Response._meta.fields]
+    # Every field as stored, but the quality flags as their reasons in the page's language.
+    fields = readonly_fields = [
+        f.name if f.name != "flags" else "flag_reasons" for f in Response._meta.fields
+    ]
+
+    @admin.display(description=_("数据质量标记"))
+    def flag_reasons(self, obj):
+        reasons = ((flag_reason(flag, english=english_wanted()),) for flag in obj.flags)
+        return format_html_join("", "<p>{}</p>", reasons) or "-"
 
     def has_add_permission(self, request):
         return False

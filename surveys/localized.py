@@ -1,7 +1,10 @@
 """The name of a survey's part (village, group, age band, item, option, dimension, the survey's
 title) in the page's language: its English field (`name_en`, `label_en`, `text_en`, `title_en`;
-each model has one, beside the Chinese field its str() gives) when English is wanted and the
-survey has filled it in, else the Chinese.
+each model has one, beside the Chinese field its NAME_FIELD names) when English is wanted and the
+survey has filled it in, else the Chinese. Those models' str() is `localized(self)`: the active
+language's name, so that the admin and every form list them in the page's language; whatever
+must stay Chinese whatever the page (posters, paper sheets, stored flag texts) asks for it
+with `english=False`.
 
 The response exports (contract §3) keep codes; the score document and the evaluator's reports
 use these names only when English is asked for explicitly (`?lang=en`, `--lang en`), and are
@@ -38,7 +41,8 @@ def localized(obj, *, english: bool | None = None) -> str:
             value = getattr(obj, field, "")
             if value:
                 return value
-    return str(obj)
+    name_field = getattr(obj, "NAME_FIELD", None)
+    return getattr(obj, name_field) if name_field else str(obj)
 
 
 def organisation(survey, *, english: bool | None = None) -> str:

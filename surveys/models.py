@@ -13,8 +13,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
-from surveys.localized import place
+from surveys.localized import localized, place
 
 CODE_HELP = _("英文小写代码，跨年度保持不变，用于文件与接口（如 economy、income）。")
 
@@ -60,8 +61,10 @@ class Survey(models.Model):
         verbose_name_plural = _("调查")
         ordering = ["-year", "slug"]
 
+    NAME_FIELD = "title"
+
     def __str__(self) -> str:
-        return self.title
+        return localized(self)  # its title, in English on English pages where it has one
 
     def natural_key(self):
         return (self.slug,)
@@ -100,6 +103,7 @@ def _unique_code(name: str) -> models.UniqueConstraint:
 
 
 class Dimension(SurveyPart):
+    NAME_FIELD = "name"
     name = models.CharField(_("名称"), max_length=100)
     name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
 
@@ -109,10 +113,11 @@ class Dimension(SurveyPart):
         constraints = [_unique_code("dimension")]
 
     def __str__(self) -> str:
-        return self.name
+        return localized(self)
 
 
 class Item(SurveyPart):
+    NAME_FIELD = "text"
     dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, verbose_name=_("维度"))
     text = models.CharField(_("题目"), max_length=300)
     text_en = models.CharField(_("英文题目"), max_length=300, blank=True)
@@ -123,10 +128,11 @@ class Item(SurveyPart):
         constraints = [_unique_code("item")]
 
     def __str__(self) -> str:
-        return self.text
+        return localized(self)
 
 
 class Option(SurveyPart):
+    NAME_FIELD = "label"
     label = models.CharField(_("选项"), max_length=50)
     label_en = models.CharField(_("英文选项"), max_length=50, blank=True)
     points = models.FloatField(
@@ -139,10 +145,11 @@ class Option(SurveyPart):
         constraints = [_unique_code("option")]
 
     def __str__(self) -> str:
-        return self.label
+        return localized(self)
 
 
 class Group(SurveyPart):
+    NAME_FIELD = "name"
     name = models.CharField(_("名称"), max_length=100)
     name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
     by_village = models.BooleanField(
@@ -161,10 +168,11 @@ class Group(SurveyPart):
         constraints = [_unique_code("group")]
 
     def __str__(self) -> str:
-        return self.name
+        return localized(self)
 
 
 class AgeBand(SurveyPart):
+    NAME_FIELD = "label"
     label = models.CharField(_("名称"), max_length=50)
     label_en = models.CharField(_("英文名称"), max_length=50, blank=True)
 
@@ -174,10 +182,11 @@ class AgeBand(SurveyPart):
         constraints = [_unique_code("ageband")]
 
     def __str__(self) -> str:
-        return self.label
+        return localized(self)
 
 
 class Village(SurveyPart):
+    NAME_FIELD = "name"
     name = models.CharField(_("名称"), max_length=100)
     name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
     is_placeholder = models.BooleanField(
@@ -190,7 +199,7 @@ class Village(SurveyPart):
         constraints = [_unique_code("village")]
 
     def __str__(self) -> str:
-        return self.name
+        return localized(self)
 
 
 class QuotaManager(models.Manager):
@@ -252,7 +261,7 @@ class Quota(models.Model):
 
     def __str__(self) -> str:
         parts = [str(p) for p in (self.village, self.group, self.age_band) if p is not None]
-        return f"{' · '.join(parts)}：{self.target}"
+        return pgettext("配额", "%(cell)s：%(target)d") % {"cell": " · ".join(parts), "target": self.target}
 
     def natural_key(self):
         return (
@@ -299,7 +308,7 @@ class Invitation(models.Model):
         ordering = ["survey", "group__order", "village__order", "token"]
 
     def __str__(self) -> str:
-        return place(self, english=False)  # "village · group", in Chinese
+        return place(self)  # "village · group", in the active language
 
     def natural_key(self):
         return (self.token,)

@@ -21,6 +21,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from surveys import localized
 from surveys.models import PaperSheet, Survey
 from surveys.respond.posters import _qr_patches, cjk_family
 from surveys.services.paper import sheet_sequence
@@ -233,7 +234,7 @@ def _pages_for(layout: SheetLayout, first_top: float) -> list[list[_Row]]:
 
 def _draw_sheet(pdf: PdfPages, layout: SheetLayout, sheet: PaperSheet, family: str, by_village: bool) -> None:
     invitation = sheet.invitation
-    place = " · ".join(str(p) for p in (invitation.village, invitation.group) if p is not None)
+    place = localized.place(invitation, english=False)  # the sheet goes to the village: Chinese
     first_top_guess = PAGE_H - 58 - (12 if by_village and layout.age_bands else 0)
     chunks = _pages_for(layout, first_top_guess)
     for page_no, rows in enumerate(chunks, start=1):

@@ -16,6 +16,8 @@ from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from surveys import localized
+
 CJK_FAMILIES = ["Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Zen Hei", "Source Han Sans SC"]
 A4_INCHES = (8.27, 11.69)
 
@@ -113,7 +115,7 @@ def poster_pdf(text: PosterText) -> bytes:
 
 def poster_text(invitation) -> PosterText:
     """The texts of an Invitation's poster (names in Chinese: posters hang in the village)."""
-    place = " · ".join(str(part) for part in (invitation.village, invitation.group) if part is not None)
+    place = localized.place(invitation, english=False)
     survey = invitation.survey
     return PosterText(
         title=survey.title,

@@ -142,3 +142,22 @@ def test_the_audit_log_is_shown_and_cannot_be_changed(admin_client, survey):
         admin_client.post(f"/admin/surveys/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
     )
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_the_admins_confirmations_in_english(admin_client, daligang):
+    """Chosen English (?lang=en, kept in the cookie): the actions' confirmations and the record
+    lists name the survey and its parts in English."""
+    assert admin_client.get("/admin/?lang=en").status_code == 200
+    page = _action(admin_client, daligang, "close_survey").content.decode()
+    assert "“Daligang Town Government, Taojiang County: 2020 public satisfaction survey” is now" in page
+    Invitation.objects.filter(survey=daligang, group__code="deputy").delete()
+    page = _action(admin_client, daligang, "issue_invitations").content.decode()
+    assert ": 1 new invitation link." in page
+    token = Invitation.objects.get(survey=daligang, group__code="deputy").pk
+    page = admin_client.post(
+        "/admin/surveys/invitation/", {"action": "deactivate", "_selected_action": [token]}, follow=True
+    ).content.decode()
+    assert "1 invitation link deactivated." in page
+    assert "County and town people&#x27;s congress deputies" in page  # the link's group, in English
+    villages = admin_client.get("/admin/surveys/village/").content.decode()
+    assert 'value="Wuyangping"' in villages  # the English name, editable beside the Chinese

@@ -231,14 +231,28 @@ def _chinese_shown(html: str) -> list[str]:
     return [run for run in CJK.findall(text) if run != "中文"]
 
 
+# The admin's lists whose rows name a survey's parts (by their str(), in the page's language).
+ADMIN_RECORD_LISTS = (
+    "survey",
+    "village",
+    "quota",
+    "invitation",
+    "response",
+    "papersheet",
+    "surveymembership",
+)
+
+
 def test_a_survey_with_english_names_shows_no_chinese_on_english_pages(db):
     """The demo survey has an English name for every part: on an English page (and in the API
-    asked in English) nothing a staff member, evaluator or respondent reads stays Chinese."""
+    asked in English) nothing a staff member, evaluator, respondent or administrator reads stays
+    Chinese (form fields that hold the Chinese names aside: they are data)."""
     import io
 
+    from django.contrib.auth.models import User
     from django.core.management import call_command
 
-    from surveys.models import Invitation, Survey
+    from surveys.models import Invitation, Quota, Response, Survey
     from surveys.selectors import survey_catalog
     from surveys.services.paper import paper_entry_save, paper_sheets_print
     from surveys.services.response_import import responses_import_text
@@ -274,6 +288,15 @@ def test_a_survey_with_english_names_shows_no_chinese_on_english_pages(db):
         (evaluator, f"/evaluate/{survey.slug}/"),
         (evaluator, "/evaluate/token/"),
         (evaluator, f"/api/v1/surveys/{survey.slug}/score/"),
+    ]
+    admin = Client()
+    admin.force_login(User.objects.create_superuser("root", "", "x"))
+    quota = Quota.objects.filter(survey=survey, village__isnull=False, age_band__isnull=False).first()
+    pages += [(admin, f"/admin/surveys/{model}/") for model in ADMIN_RECORD_LISTS]
+    pages += [
+        (admin, f"/admin/surveys/invitation/{invitation.pk}/change/"),
+        (admin, f"/admin/surveys/quota/{quota.pk}/change/"),
+        (admin, f"/admin/surveys/response/{Response.objects.filter(survey=survey).first().pk}/change/"),
     ]
     shown = {}
     for client, url in pages:

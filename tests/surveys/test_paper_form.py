@@ -128,3 +128,23 @@ def test_the_command_refuses_an_unknown_invitation(survey, tmp_path):
             "paper_forms", survey.slug, "--invitation", "nope", "--count", "1", "-o", str(tmp_path / "x.pdf")
         )
     assert not PaperSheet.objects.exists()
+
+
+def test_a_sheet_printed_from_an_english_page_stays_chinese(survey, invitation, tmp_path):
+    """The sheet goes to the village: the names of its parts are Chinese whatever the language of
+    the staff member's page (their str() follows the page)."""
+    from django.utils import translation
+
+    from surveys.models import Group, Survey, Village
+
+    Village.objects.filter(survey=survey).update(name_en="East Village")
+    Group.objects.filter(survey=survey).update(name_en="Villagers")
+    Survey.objects.filter(pk=survey.pk).update(title_en="Hill Town 2024")
+    [sheet] = paper_sheets_print(invitation=invitation, count=1)
+    out = tmp_path / "sheet.pdf"
+    with translation.override("en"):
+        assert str(sheet.invitation) == "East Village · Villagers"
+        out.write_bytes(paper_form_pdf([PaperSheet.objects.get(pk=sheet.pk)]))
+    text = pdf_text(out)
+    assert "东村·村民群众" in text and "山村镇2024年度满意度调查" in text
+    assert "East" not in text and "Villagers" not in text

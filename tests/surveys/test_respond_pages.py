@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 
-from surveys.models import Group, Invitation, Item, Response, Survey
+from surveys.models import Group, Invitation, Item, Response, Survey, Village
 from surveys.services.invitations import invitations_issue
 
 pytestmark = pytest.mark.django_db
@@ -294,3 +294,17 @@ def test_a_form_sent_in_english_is_corrected_in_english_without_the_language_coo
     assert page.status_code == 400
     assert "Please choose one (if you are not sure, choose “don&#x27;t know”)." in html
     assert "请选择一项" not in html
+
+
+def test_a_poster_made_from_an_english_page_names_the_place_in_chinese(survey):
+    """Posters hang in the village: Chinese names, whatever the language the staff member chose."""
+    from django.utils import translation
+
+    from surveys.respond.posters import poster_text
+
+    Village.objects.filter(survey=survey).update(name_en="East Village")
+    Group.objects.filter(survey=survey).update(name_en="Villagers")
+    invitation = Invitation.objects.get(token=TOKEN)
+    with translation.override("en"):
+        assert str(invitation) == "East Village · Villagers"
+        assert poster_text(invitation).place == "东村 · 村民群众"
