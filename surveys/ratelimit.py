@@ -87,6 +87,13 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+def retry_after() -> int:
+    """Seconds until every submission counter's current window has ended (the Retry-After of a
+    429): the windows are fixed, so a refused client may try again once they roll over."""
+    now = int(time.time())
+    return max(seconds - now % seconds for _limit, seconds in _limits().values())
+
+
 def submission_allowed(request, *, token: str) -> bool:
     """Count this submission against the address and the invitation; False means answer 429."""
     limits = _limits()

@@ -10,18 +10,21 @@ import re
 import uuid
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import ParseError, UnsupportedMediaType
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
 from surveys.localized import language
 from surveys.models import Response
-from surveys.ratelimit import submission_allowed
+from surveys.ratelimit import retry_after, submission_allowed
 from surveys.respond.texts import refusal_text
 from surveys.services.submission import (
+    COMMENT_MAX_LENGTH,
     DEVICE_COOKIE,
     ResponsePayload,
     SubmissionConflict,
@@ -31,8 +34,18 @@ from surveys.services.submission import (
 )
 
 
+class UuidStringField(serializers.UUIDField):
+    """A UUID written as a string: DRF's UUIDField also takes a JSON number (even true) as the
+    UUID's integer, which would make 1 from one phone and 1 from another the same response."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
+
+
 class ResponseSubmitInputSerializer(serializers.Serializer):
-    response_id = serializers.UUIDField(help_text="由手机生成的 UUID；重试时保持不变。")
+    response_id = UuidStringField(help_text="由手机生成的 UUID（字符串）；重试时保持不变。")
     invitation = serializers.CharField(max_length=40, help_text="邀请码：确定调查、村（社区）和受访群体。")
     age_band = serializers.CharField(
         required=False,
@@ -49,8 +62,9 @@ class ResponseSubmitInputSerializer(serializers.Serializer):
     comment = serializers.CharField(
         required=False,
         allow_blank=True,
-        max_length=10000,
+        max_length=COMMENT_MAX_LENGTH,
         trim_whitespace=True,
+        error_messages={"max_length": gettext_lazy("意见建议最多 {max_length} 字。")},
         help_text="意见建议（不计分）。",
     )
     started_at = serializers.DateTimeField(required=False, allow_null=True)
@@ -200,6 +214,7 @@ def _refused(http_status: int, code: str, message: str, details: dict | None = N
 class ResponseSubmitApi(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
+    parser_classes = [JSONParser]  # a phone sends JSON; a form post is answered 400, not stored
 
     @extend_schema(
         operation_id="responses_submit",
@@ -229,7 +244,20 @@ class ResponseSubmitApi(APIView):
                     "response_id": "0b6f4c52-8f7e-4a43-a0c7-1d7c3b0e5a11",
                     "invitation": "Xy3kP0aBcdE",
                     "age_band": "30-44",
-                    "answers": {"income": "satisfied", "jobs": "basically_satisfied"},
+                    "answers": {
+                        "income": "satisfied",
+                        "jobs": "basically_satisfied",
+                        "air": "satisfied",
+                        "water": "satisfied",
+                        "sanitation": "basically_satisfied",
+                        "housing": "satisfied",
+                        "public_security": "satisfied",
+                        "rule_of_law": "satisfied",
+                        "work_style": "dont_know",
+                        "service_quality": "satisfied",
+                        "rectification": "dissatisfied",
+                        "integrity": "satisfied",
+                    },
                     "comment": "",
                     "started_at": "2020-11-03T10:13:02+08:00",
                     "submitted_at": "2020-11-03T10:15:00+08:00",
@@ -241,7 +269,11 @@ class ResponseSubmitApi(APIView):
         raw = self._data(request)
         token = str(raw.get("invitation", "")) if isinstance(raw, dict) else ""
         if not submission_allowed(request, token=token):
-            return _refused(status.HTTP_429_TOO_MANY_REQUESTS, "rate_limited", "提交过于频繁，请稍后再试。")
+            refused = _refused(
+                status.HTTP_429_TOO_MANY_REQUESTS, "rate_limited", "提交过于频繁，请稍后再试。"
+            )
+            refused["Retry-After"] = str(retry_after())
+            return refused
         if not isinstance(raw, dict):
             return ApiResponse(
                 {"errors": {"non_field_errors": [_("请求内容应为 JSON 对象。")]}},
@@ -283,5 +315,5 @@ class ResponseSubmitApi(APIView):
     def _data(request):
         try:
             return request.data
-        except ParseError:  # not JSON at all: answered 400 in the contract's shape, not DRF's
+        except (ParseError, UnsupportedMediaType):  # not JSON: 400 in the contract's shape, not DRF's
             return None

@@ -97,6 +97,8 @@ def test_the_same_id_through_another_invitation_is_answered_409(api, survey):
         ({"submitted_at": "yesterday"}, "submitted_at"),
         ({"answers": {}}, "answers"),
         ({"comment": "长" * 2001}, "comment"),
+        ({"response_id": 12345}, "response_id"),
+        ({"response_id": True}, "response_id"),
     ],
     ids=[
         "unknown-option",
@@ -108,10 +110,12 @@ def test_the_same_id_through_another_invitation_is_answered_409(api, survey):
         "bad-time",
         "no-answers",
         "long-comment",
+        "uuid-as-number",  # DRF's UUIDField would take it as the UUID's integer
+        "uuid-as-true",
     ],
 )
 def test_a_bad_payload_is_answered_400_naming_the_field(api, survey, change, field):
-    answer = post(api, body(**change))
+    answer = post(api, {**body(), **change})
     assert answer.status_code == 400
     errors = answer.json()["errors"]
     assert field in errors, errors
@@ -131,6 +135,16 @@ def test_a_body_that_is_not_json_is_answered_400_in_the_same_shape(api, survey):
     answer = api.post(URL, "{not json", content_type="application/json")
     assert answer.status_code == 400
     assert "errors" in answer.json()
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded"])
+def test_a_body_that_is_not_sent_as_json_is_answered_400_and_stores_nothing(api, survey, content_type):
+    data = body()
+    sent = json.dumps(data) if content_type == "text/plain" else "&".join(f"{k}=x" for k in data)
+    answer = api.post(URL, sent, content_type=content_type)
+    assert answer.status_code == 400, "the contract answers bad input 400, not 415"
+    assert answer.json() == {"errors": {"non_field_errors": ["请求内容应为 JSON 对象。"]}}
+    assert Response.objects.count() == 0
 
 
 def test_an_age_band_for_a_group_not_sampled_by_age_is_answered_400(api, survey):
@@ -212,6 +226,7 @@ def test_too_many_requests_from_one_address_are_answered_429(api, survey, settin
     assert post(api, body()).status_code == 201
     answer = post(api, body())
     assert answer.status_code == 429
+    assert 1 <= int(answer["Retry-After"]) <= 60, "when the one-minute window rolls over"
     assert Response.objects.count() == 2
     assert post(api, body(), REMOTE_ADDR="10.1.2.3").status_code == 201, "another address is not limited"
 
@@ -241,6 +256,12 @@ def test_the_openapi_schema_documents_the_endpoint(survey):
     schema = SchemaGenerator().get_schema(request=None, public=True)
     operation = schema["paths"]["/api/v1/responses/"]["post"]
     assert set(operation["responses"]) >= {"200", "201", "400", "403", "409", "429"}
+    assert list(operation["requestBody"]["content"]) == ["application/json"]
+    request = schema["components"]["schemas"]["ResponseSubmitInput"]["properties"]
+    assert request["comment"]["maxLength"] == 2000, "what the service accepts"
+    example = operation["requestBody"]["content"]["application/json"]["examples"]
+    [answers] = [e["value"]["answers"] for e in example.values()]
+    assert len(answers) == 12, "the example answers every item of the 2020 survey, as it must"
 
 
 CONCURRENT = 50
