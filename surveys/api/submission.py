@@ -8,7 +8,9 @@ CORS preflight that we never grant.
 
 import re
 import uuid
+from datetime import UTC
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
@@ -44,6 +46,21 @@ class UuidStringField(serializers.UUIDField):
         return super().to_internal_value(data)
 
 
+class DateTimeStorable(serializers.DateTimeField):
+    """An ISO 8601 time that the database can store (in UTC): 0001-01-01T00:00:00 is valid ISO
+    8601 but falls before year 1 in UTC, and DRF's own check of it overflows (a 500) instead of
+    failing."""
+
+    def enforce_timezone(self, value):
+        try:
+            value = super().enforce_timezone(value)
+            if timezone.is_aware(value):
+                value.astimezone(UTC)
+        except OverflowError:
+            self.fail("overflow")
+        return value
+
+
 class ResponseSubmitInputSerializer(serializers.Serializer):
     response_id = UuidStringField(help_text="由手机生成的 UUID（字符串）；重试时保持不变。")
     invitation = serializers.CharField(max_length=40, help_text="邀请码：确定调查、村（社区）和受访群体。")
@@ -67,8 +84,8 @@ class ResponseSubmitInputSerializer(serializers.Serializer):
         error_messages={"max_length": gettext_lazy("意见建议最多 {max_length} 字。")},
         help_text="意见建议（不计分）。",
     )
-    started_at = serializers.DateTimeField(required=False, allow_null=True)
-    submitted_at = serializers.DateTimeField(required=False, allow_null=True)
+    started_at = DateTimeStorable(required=False, allow_null=True)
+    submitted_at = DateTimeStorable(required=False, allow_null=True)
     device = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -93,7 +110,7 @@ _RECEIVED_AT = serializers.DateTimeField()
 # tests/surveys/test_submission_input.py checks the two against each other on generated input.
 
 _CANONICAL_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_DATETIME_IN = serializers.DateTimeField()  # stateless for parsing: one instance serves every request
+_DATETIME_IN = DateTimeStorable()  # stateless for parsing: one instance serves every request
 _FIELDS = ResponseSubmitInputSerializer._declared_fields
 _MAX_LENGTH = {name: _FIELDS[name].max_length for name in ("invitation", "age_band", "comment", "device")}
 _MAX_LENGTH["answer"] = _FIELDS["answers"].child.max_length

@@ -4,7 +4,7 @@ import csv
 import io
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import IO
 
 from django.db import transaction
@@ -63,11 +63,13 @@ class ImportResult:
 
 
 def parse_timestamp(text: str) -> datetime:
-    """ISO 8601; a time without offset is taken as local time (Asia/Shanghai)."""
+    """ISO 8601; a time without offset is taken as local time (Asia/Shanghai). OverflowError for
+    a time that exists only in its own offset (9999-12-31T23:59-12:00 is past year 9999 in UTC,
+    as the database stores it)."""
     value = datetime.fromisoformat(text)
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
-    return value
+    return value.astimezone(UTC)
 
 
 class _RowChecker:
@@ -166,6 +168,13 @@ class _RowChecker:
                     line,
                     "submitted_at",
                     _("%(value)r 不是 ISO 8601 时间（如 2020-11-03T10:15:00+08:00）")
+                    % {"value": cells["submitted_at"]},
+                )
+            except OverflowError:
+                self.problem(
+                    line,
+                    "submitted_at",
+                    _("%(value)r 超出可存储的时间范围（换算为 UTC 后须在公元 1–9999 年之内）")
                     % {"value": cells["submitted_at"]},
                 )
         answers = {}

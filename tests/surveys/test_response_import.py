@@ -77,6 +77,13 @@ def test_it_names_line_and_column_of_an_unknown_option(survey):
         (csv_row(age_band="12-17"), "age_band", "未知年龄段代码 '12-17'"),
         (csv_row("not-a-uuid"), "response_id", "'not-a-uuid' 不是有效的 UUID"),
         (csv_row(submitted_at="yesterday"), "submitted_at", "'yesterday' 不是 ISO 8601 时间"),
+        # Valid ISO 8601, but past the years a database stores once in UTC.
+        (
+            csv_row(submitted_at="9999-12-31T23:59:59-12:00"),
+            "submitted_at",
+            "'9999-12-31T23:59:59-12:00' 超出可存储的时间范围",
+        ),
+        (csv_row(submitted_at="0001-01-01T00:00:00"), "submitted_at", "'0001-01-01T00:00:00' 超出可存储"),
         (csv_row(village=""), "village", "群体 villager 按村抽样，必须填写村（社区）"),
         (csv_row(group="staff"), "village", "群体 staff 不按村抽样，村（社区）应留空"),
         (csv_row(group=""), "group", "受访群体不能为空"),

@@ -99,6 +99,8 @@ def test_the_same_id_through_another_invitation_is_answered_409(api, survey):
         ({"comment": "长" * 2001}, "comment"),
         ({"response_id": 12345}, "response_id"),
         ({"response_id": True}, "response_id"),
+        ({"started_at": "0001-01-01T00:00:00"}, "started_at"),  # before year 1 in UTC: was a 500
+        ({"submitted_at": "9999-12-31T23:59:59-12:00"}, "submitted_at"),  # past 9999 in UTC
     ],
     ids=[
         "unknown-option",
@@ -112,6 +114,8 @@ def test_the_same_id_through_another_invitation_is_answered_409(api, survey):
         "long-comment",
         "uuid-as-number",  # DRF's UUIDField would take it as the UUID's integer
         "uuid-as-true",
+        "time-before-year-1-in-utc",
+        "time-after-9999-in-utc",
     ],
 )
 def test_a_bad_payload_is_answered_400_naming_the_field(api, survey, change, field):
