@@ -77,8 +77,14 @@ def _estimate(y, weight, stratum, psu, fpc, *, kind: str) -> DesignEstimate:
     s1 = np.bincount(psu_stratum, weights=e, minlength=len(strata_codes))
     s2 = np.bincount(psu_stratum, weights=e * e, minlength=len(strata_codes))
     variance = float(stratified_variance(s1, s2, n_h, f_h))
+    if kind == "mean" and total_w <= 0:  # no counted value: no mean, and no SE either
+        variance = float("nan")
     se = variance**0.5
-    df = int(len(psu_stratum) - len(strata_codes))
+    # Degrees of freedom of the rows that count, as R's degf() of the design subset to them
+    # (svymean(na.rm = TRUE)): PSUs with a counted value minus the strata they fall in. The SE
+    # above keeps every PSU (domain estimation), as R's variance of that subset does.
+    inset = counted & (w > 0)
+    df = int(len(np.unique(psu_index[inset])) - len(np.unique(h[inset])))
 
     lonely = tuple(_plain(strata_codes[i]) for i in np.flatnonzero(n_h == 1))
     warnings = tuple(

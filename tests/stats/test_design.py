@@ -97,6 +97,23 @@ def test_it_leaves_nan_out_of_the_mean():
     assert r.n == 3
 
 
+def test_rows_left_out_for_nan_count_in_the_se_but_not_in_the_degrees_of_freedom():
+    """As R's svymean(na.rm = TRUE): the variance keeps the full design (domain estimation: a
+    left-out row is a zero in its PSU's total), the df is degf() of the rows that count."""
+    with_nan = design_mean([1.0, np.nan, 3.0])
+    assert with_nan.se == pytest.approx((0.75) ** 0.5)  # 3/2 · ((−½)² + 0² + ½²)
+    assert with_nan.df == design_mean([1.0, 3.0]).df == 1
+    clustered = design_mean([1.0, 2.0, np.nan, np.nan, 5.0, 6.0], psu=[1, 1, 2, 2, 3, 3])
+    assert clustered.df == 1, "PSU 2 has no counted value: two PSUs in one stratum"
+    strata = design_mean([1.0, 2.0, np.nan, np.nan], stratum=["a", "a", "b", "b"], psu=[1, 2, 3, 4])
+    assert strata.df == 1, "stratum b has no counted value"
+
+
+def test_a_mean_of_nothing_has_no_standard_error():
+    empty = design_mean([np.nan, np.nan])
+    assert np.isnan(empty.estimate) and np.isnan(empty.se) and empty.n == 0
+
+
 def test_an_unweighted_srs_gives_the_textbook_standard_error():
     y = np.array([2.0, 4.0, 4.0, 5.0, 9.0])
     r = design_mean(y)
