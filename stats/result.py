@@ -43,7 +43,8 @@ class Item:
     ci95: tuple[float, float]
     deff: float
     n: int  # counted answers
-    dont_know: int  # answers whose option scores null
+    dont_know: int  # answers "dont_know" (不了解), the contract's option, whatever it scores
+    left_out: int  # answers whose option scores null (under the default scheme: dont_know)
     blank: int
     distribution: dict[str, int]
     group_scores: dict[str, float] | None = None  # item mean per group, when groups are weighted

@@ -20,6 +20,9 @@ from stats.summaries import design_summary, design_warnings, reliability_summary
 from stats.taylor import build_design, coefficients, variances
 from stats.variance import t_quantile
 
+# The contract's 不了解: counted on its own in every item, whatever the scheme makes of it.
+DONT_KNOW = "dont_know"
+
 WITHIN_VILLAGE = "srs_within_village"
 
 
@@ -118,7 +121,10 @@ def score(
             ci95=_ci(overall.item[0, j], half[j]),
             deff=_ratio(v0[j], srs0[j]),
             n=int(counted_answers[j]),
-            dont_know=int(blocks.distribution[j, :-1][null_options].sum()),
+            dont_know=int(blocks.distribution[j, matrix.option_codes.index(DONT_KNOW)])
+            if DONT_KNOW in matrix.option_codes
+            else 0,
+            left_out=int(blocks.distribution[j, :-1][null_options].sum()),
             blank=int(blocks.distribution[j, -1]),
             distribution={o: int(blocks.distribution[j, i]) for i, o in enumerate(matrix.option_codes)},
             group_scores=None

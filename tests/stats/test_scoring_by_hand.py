@@ -30,6 +30,8 @@ from scipy import stats as sps
 from stats import score
 from tests.stats.factories import default_scheme, tiny_matrix
 
+POINTS = {"satisfied": 100, "basically_satisfied": 80, "dissatisfied": 0, "dont_know": None}
+
 
 @pytest.fixture(scope="module")
 def result():
@@ -49,6 +51,18 @@ def test_it_leaves_dont_know_out_of_the_mean(result):
     assert air.score == pytest.approx(560 / 7)
     assert air.n == 7
     assert air.dont_know == 1
+
+
+def test_dont_know_counts_the_dont_know_answers_whatever_the_scheme_scores(result):
+    """items[].dont_know (contract §5) is how many answered 不了解; left_out, how many answers the
+    scheme leaves out of the mean (points null)."""
+    assert (item(result, "air").dont_know, item(result, "air").left_out) == (1, 1)
+    scored = score(tiny_matrix(), default_scheme(option_points={**POINTS, "dont_know": 50}))
+    air = item(scored, "air")
+    assert (air.dont_know, air.left_out, air.n) == (1, 0, 8)
+    harsh = score(tiny_matrix(), default_scheme(option_points={**POINTS, "dissatisfied": None}))
+    air = item(harsh, "air")
+    assert air.dont_know == 1 and air.left_out == 1 + air.distribution["dissatisfied"]
 
 
 def test_it_leaves_blank_answers_out_of_the_mean(result):
