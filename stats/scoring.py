@@ -220,7 +220,8 @@ def _cells(blocks, cell, est, var, srs, df, labels, m, min_cell, method) -> list
     inside = cell >= 0
     counted = np.bincount(cell[inside], weights=blocks.counted[inside], minlength=n_cells)
     responses = np.bincount(cell[inside], weights=blocks.count[inside], minlength=n_cells)
-    se = np.sqrt(var)
+    # A cell without a score (no counted answer, or only groups the scheme weighs 0) has no SE.
+    se = np.where(np.isfinite(est.composite), np.sqrt(var), np.nan)
     half = t_quantile(df) * se
     out = []
     for c, (code, village, group) in enumerate(labels):

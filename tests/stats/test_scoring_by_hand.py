@@ -128,3 +128,12 @@ def test_to_dict_gives_plain_json_values(result):
         "scheme",
         "warnings",
     }
+
+
+def test_a_group_weighed_zero_has_no_score_in_its_own_cell_and_so_no_se():
+    """Group weights {villager: 1, staff: 0}: the staff cell's own weighted mean is 0/0 — no score,
+    and no SE or interval either (the SE was 0.00, as if it were exact)."""
+    scheme = default_scheme(group_weights={"villager": 1, "staff": 0})
+    staff = next(c for c in score(tiny_matrix(), scheme).by_group if c.code == "staff")
+    assert staff.n > 0 and not staff.suppressed
+    assert math.isnan(staff.score) and math.isnan(staff.se) and all(map(math.isnan, staff.ci95))
