@@ -5,6 +5,7 @@ from rest_framework import serializers
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
+from surveys.api.score_schema import refusals
 from surveys.localized import localized, place
 from surveys.permissions import CanViewProgress, survey_get_for
 from surveys.selectors_progress import Progress, survey_progress
@@ -101,7 +102,9 @@ class ProgressSerializer(serializers.Serializer):
 class SurveyProgressView(APIView):
     permission_classes = [CanViewProgress]
 
-    @extend_schema(responses=ProgressSerializer, summary="配额进度（工作人员、评价人员）")
+    @extend_schema(
+        responses={200: ProgressSerializer, **refusals()}, summary="配额进度（工作人员、评价人员）"
+    )
     def get(self, request, slug: str):
         survey = survey_get_for(request.user, slug)
         self.check_object_permissions(request, survey)

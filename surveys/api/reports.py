@@ -9,6 +9,7 @@ from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.views import APIView
 
+from surveys.api.score_schema import refusals
 from surveys.localized import localized
 from surveys.permissions import CanReadScores, survey_get_for
 from surveys.reports import CONTENT_TYPES, render_report
@@ -110,12 +111,15 @@ def download_view(fmt: str):
         "默认中文；?lang=en 为英文报告（数字相同）。",
         parameters=[
             OpenApiParameter("lang", str, enum=["zh", "en"], description="报告语言，默认中文（zh）"),
+            # DRF's ?format= only picks between the file and JSON for errors: nothing to offer.
+            OpenApiParameter("format", exclude=True),
         ],
         responses={
             (200, CONTENT_TYPES[fmt].split(";")[0]): OpenApiResponse(
                 OpenApiTypes.BINARY, description=DESCRIPTIONS[fmt]
             ),
             (400, "application/json"): OpenApiResponse(OpenApiTypes.OBJECT, description="lang 不是 zh 或 en"),
+            **refusals("application/json"),
         },
         operation_id=f"survey_report_{fmt}",
     )(get)

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 import stats
+from surveys.api.score_schema import ScoreDocumentSerializer, refusals
 from surveys.cache import survey_data_changed
 from surveys.models import Survey
 from surveys.permissions import CanReadScores, survey_get_for
@@ -18,6 +19,9 @@ SCORE_PARAMETERS = [
     OpenApiParameter("method", str, enum=list(METHODS), description="标准误方法：taylor（默认）或 bootstrap"),
     OpenApiParameter("lang", str, enum=["zh", "en"], description="名称与说明的语言，默认中文"),
 ]
+
+
+REFUSALS = refusals()
 
 
 class ScoreQuery(serializers.Serializer):
@@ -51,7 +55,7 @@ class ScoreView(_SurveyView):
     @extend_schema(
         summary="得分文档（合同 §5）",
         parameters=SCORE_PARAMETERS,
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: ScoreDocumentSerializer, 400: OpenApiTypes.OBJECT, **REFUSALS},
     )
     def get(self, request, slug: str):
         survey = self.survey(request, slug)
@@ -61,7 +65,7 @@ class ScoreView(_SurveyView):
         summary="按另一计分方案试算（不保存）",
         parameters=SCORE_PARAMETERS,
         request=WhatIfInput,
-        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+        responses={200: ScoreDocumentSerializer, 400: OpenApiTypes.OBJECT, **REFUSALS},
     )
     def post(self, request, slug: str):
         survey = self.survey(request, slug)
@@ -77,7 +81,7 @@ class ScoreView(_SurveyView):
 
 
 class SchemeView(_SurveyView):
-    @extend_schema(summary="当前计分方案", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(summary="当前计分方案", responses={200: OpenApiTypes.OBJECT, **REFUSALS})
     def get(self, request, slug: str):
         survey = self.survey(request, slug)
         loaded = survey_matrix(survey)
@@ -87,7 +91,7 @@ class SchemeView(_SurveyView):
     @extend_schema(
         summary="保存计分方案（校验代码与权重）",
         request=OpenApiTypes.OBJECT,
-        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT},
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT, **REFUSALS},
     )
     def put(self, request, slug: str):
         survey = self.survey(request, slug)
@@ -111,7 +115,7 @@ class SchemeView(_SurveyView):
 class CompareView(_SurveyView):
     @extend_schema(
         summary="与另一年度（或另一调查）比较：差值及其标准误",
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: OpenApiTypes.OBJECT, **REFUSALS},
         parameters=[OpenApiParameter("other", str, OpenApiParameter.PATH, description="作为基期的调查代码")],
     )
     def get(self, request, slug: str, other: str):

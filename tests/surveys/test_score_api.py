@@ -134,3 +134,28 @@ def test_two_years_compare_with_the_se_of_the_difference(answered):
     assert (body["base"], body["current"]) == ("hill-2024", "hill-2025")
     assert body["composite"]["difference"] == pytest.approx(body["composite"]["b"] - body["composite"]["a"])
     assert body["composite"]["b"] > body["composite"]["a"]
+
+
+def test_the_openapi_schema_describes_the_score_document_and_the_refusals():
+    """A client generated from /api/v1/schema/ knows the score document's fields (contract §5);
+    the fuzz test (tests/security/test_api_fuzz.py) checks real answers against it."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    paths = schema["paths"]
+    score = paths["/api/v1/surveys/{slug}/score/"]["get"]["responses"]
+    assert score["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ScoreDocument"
+    }
+    assert {"403", "404"} <= set(score)
+    document = schema["components"]["schemas"]["ScoreDocument"]["properties"]
+    assert {"survey", "composite", "dimensions", "items", "by_village", "by_group", "by_age_band"} <= set(
+        document
+    )
+    assert {"reliability", "scheme"} <= set(document)
+    item = schema["components"]["schemas"]["Item"]["properties"]
+    assert {"code", "dimension", "score", "n", "dont_know", "distribution"} <= set(item)
+    for fmt in ("xlsx", "pdf", "csv"):
+        report = paths[f"/api/v1/surveys/{{slug}}/report.{fmt}"]["get"]
+        assert {"403", "404"} <= set(report["responses"])
+        assert [p["name"] for p in report.get("parameters", []) if p["in"] == "query"] == ["lang"]
