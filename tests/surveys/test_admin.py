@@ -27,7 +27,7 @@ def daligang(db):
 def test_the_admin_speaks_chinese_and_lists_the_2020_survey(admin_client, daligang):
     page = admin_client.get("/admin/surveys/survey/").content.decode()
     assert "满意度 · 问卷调查与统计" in page
-    assert "桃江县大栗港镇人民政府2020年度部门社会公众满意度问卷调查" in page
+    assert "桃江县大栗港镇人民政府 2020年度部门社会公众满意度问卷调查" in page
     assert "收集中" in page
 
 

@@ -18,7 +18,7 @@ def daligang(db):
 
 
 def test_the_fixture_holds_the_2020_survey_of_the_contract(daligang):
-    assert daligang.title == "桃江县大栗港镇人民政府2020年度部门社会公众满意度问卷调查"
+    assert daligang.title == "桃江县大栗港镇人民政府 2020年度部门社会公众满意度问卷调查"
     assert list(daligang.dimension_set.values_list("code", flat=True)) == [
         "economy",
         "ecology",

@@ -35,7 +35,7 @@ def admin_client(client):
 def test_a_copy_for_next_year_keeps_the_questionnaire_scheme_groups_villages_and_quotas(daligang):
     copy = survey_copy(source=daligang, slug="daligang-2021", year=2021)
 
-    assert copy.title == "桃江县大栗港镇人民政府2021年度部门社会公众满意度问卷调查"
+    assert copy.title == "桃江县大栗港镇人民政府 2021年度部门社会公众满意度问卷调查"
     assert copy.title_en == "Daligang Town Government, Taojiang County: 2021 public satisfaction survey"
     assert copy.year == 2021 and copy.status == Survey.Status.DRAFT
     assert questionnaire_definition(copy) == questionnaire_definition(daligang)
