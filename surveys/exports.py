@@ -23,12 +23,16 @@ def format_timestamp(value) -> str:
     return timezone.localtime(value).isoformat() if value else ""
 
 
-def responses_csv_lines(survey: Survey, *, with_comments: bool = False) -> Iterator[str]:
+def responses_csv_lines(
+    survey: Survey, *, with_comments: bool = False, included_only: bool = False
+) -> Iterator[str]:
     """Header and one line per response, in a stable order (submission time, then id).
 
     The order and formats depend only on the responses' content, so that export → import →
     export gives the same bytes, in this database or another. `with_comments` adds the
     respondents' free text (意见建议) as a last `comment` column, which import also reads.
+    `included_only` leaves out the responses staff excluded: what the score counts, and what
+    a report's data hash is computed from (surveys/reports/data.py).
     """
     catalog = survey_catalog(survey)
     versions = survey_versions(survey)
@@ -38,9 +42,11 @@ def responses_csv_lines(survey: Survey, *, with_comments: bool = False) -> Itera
     item_codes = catalog.item_codes
     writer = csv.writer(_Line(), lineterminator="\n")
     yield writer.writerow(FIXED_COLUMNS + item_codes + (["comment"] if with_comments else []))
+    responses = Response.objects.filter(survey=survey)
+    if included_only:
+        responses = responses.filter(excluded=False)
     rows = (
-        Response.objects.filter(survey=survey)
-        .order_by(F("submitted_at").asc(nulls_last=True), "id")
+        responses.order_by(F("submitted_at").asc(nulls_last=True), "id")
         .values_list(
             "id", "village_id", "group_id", "age_band_id", "submitted_at", "version_id", "answers", "comment"
         )

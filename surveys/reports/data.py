@@ -5,8 +5,9 @@ report can never disagree with each other, and publishing freezes exactly what w
 
 The data hash: SHA-256 of the included responses in the responses CSV of contract §3 — the
 header line, then one line per included response sorted by response_id, each line as
-`export_responses` writes it, "\\n" after each. An auditor can recompute it from an export:
-drop the excluded responses, sort the lines by their first column, hash.
+`export_responses` writes it, "\\n" after each. An auditor can recompute it from
+`export_responses SLUG --included-only` (the excluded responses left out): sort the lines after
+the header by their first column, hash.
 """
 
 from __future__ import annotations

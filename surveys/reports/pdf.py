@@ -460,9 +460,10 @@ def _methods_note(pdf: _Report) -> None:
         _("分组结果（村、群体、年龄段）只用该组答卷按同一规则计算；样本不足的组不公布得分。"),
         _(
             "数据摘要：对所有计入得分的答卷（按合同 §3 的 CSV 格式、按 response_id 排序）计算 SHA-256，得 %(hash)s。"
-            "用系统导出的答卷文件可以复算，确认本报告所依据的数据未被改动。"
+            "用 manage.py export_responses %(slug)s --included-only 导出的文件（表头之后各行按 response_id 排序）"
+            "可以复算，确认本报告所依据的数据未被改动。"
         )
-        % {"hash": data.data_hash},
+        % {"hash": data.data_hash, "slug": data.survey.slug},
     ]
     for warning in doc.get("warnings") or []:
         notes.append(_("提示：%(warning)s") % {"warning": warning})

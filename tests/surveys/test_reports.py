@@ -166,3 +166,35 @@ def test_the_data_hash_is_the_sha256_of_the_sorted_export_lines(data, survey):
     header, *lines = list(responses_csv_lines(survey))
     expected = hashlib.sha256((header + "".join(sorted(lines))).encode()).hexdigest()
     assert data.data_hash == expected
+
+
+def test_with_excluded_responses_the_data_hash_is_recomputed_from_the_included_only_export(survey, tmp_path):
+    """The report says how to check its digest: `export_responses SLUG --included-only`, the
+    lines after the header sorted, SHA-256 — also once staff have excluded responses (the plain
+    export holds them too, with nothing to tell them apart)."""
+    import hashlib
+
+    from django.core.management import call_command
+
+    from surveys.models import Response
+
+    answer(survey, 12)
+    Response.objects.filter(pk__in=Response.objects.values("pk")[:3]).update(excluded=True)
+    data = report_data(survey)
+    out = tmp_path / "included.csv"
+    call_command("export_responses", survey.slug, "--included-only", "-o", str(out))
+    header, *lines = out.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert len(lines) == 9
+    assert hashlib.sha256((header + "".join(sorted(lines))).encode()).hexdigest() == data.data_hash
+    call_command("export_responses", survey.slug, "-o", str(out))
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 1 + 12, "the plain export keeps every response"
+    assert f"export_responses {survey.slug} --included-only" in _pdf_text(render_report(data, "pdf"), tmp_path)
+
+
+def _pdf_text(pdf: bytes, tmp_path) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils missing")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return " ".join(text.split())

@@ -16,12 +16,17 @@ class Command(SurveyCommand):
         parser.add_argument(
             "--with-comments", action="store_true", help="在最后加一列 comment（意见建议）；导入时同样可读"
         )
+        parser.add_argument(
+            "--included-only",
+            action="store_true",
+            help="只导出计入得分的答卷（不含已剔除的）：报告的数据摘要即由这些答卷算得",
+        )
 
-    def handle(self, *args, slug, output, with_comments, **options):
-        survey = get_survey(slug)
+    def handle(self, *args, slug, output, with_comments, included_only, **options):
+        lines = responses_csv_lines(get_survey(slug), with_comments=with_comments, included_only=included_only)
         if output:
             with open(output, "w", encoding="utf-8", newline="") as out:
-                out.writelines(responses_csv_lines(survey, with_comments=with_comments))
+                out.writelines(lines)
         else:
-            sys.stdout.writelines(responses_csv_lines(survey, with_comments=with_comments))
+            sys.stdout.writelines(lines)
             sys.stdout.flush()
