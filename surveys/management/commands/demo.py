@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from surveys.localized import localized, place
 from surveys.management.commands._common import SurveyCommand
 from surveys.models import Survey
+from surveys.reports.fonts import prepare as report_fonts_prepare
 from surveys.services.members import survey_member_add
 
 DEMO_PASSWORD = "manyidu-demo-2020"
@@ -38,6 +39,7 @@ class Command(SurveyCommand):
         survey = Survey.objects.get(slug="daligang-2020")
         survey_member_add(survey=survey, username="staff", role="staff", password=DEMO_PASSWORD)
         survey_member_add(survey=survey, username="evaluator", role="evaluator", password=DEMO_PASSWORD)
+        report_fonts_prepare()  # the PDF report's font, cut once now rather than on the first download
         invitation = survey.invitation_set.filter(is_active=True).select_related("village", "group").first()
         base = settings.PUBLIC_BASE_URL
         account = _("账号 %(user)s / %(password)s（%(role)s）")
