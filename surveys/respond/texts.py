@@ -34,16 +34,22 @@ TEXTS = {
         "comment_hint": "您对政府工作还有什么意见或建议？（不计入评分）",
         "submit": "提交答卷",
         "missing": "还有 {n} 题未作答，请查看标红的题目。",
+        "missing_age": "请选择您的年龄段。",
+        "missing_age_and": "请选择您的年龄段；还有 {n} 题未作答，请查看标红的题目。",
         "conflict": "这份答卷此前已提交过，内容与本次不同；先提交的答卷已保存，本次修改未被采用。",
         "rate_limited": "提交过于频繁，请稍等几分钟再试。",
         "done_title": "已提交",
         "done_body": "您的答卷已保存，感谢您的参与！",
+        "answered_title": "您已提交过答卷",
+        "answered_body": "这部手机已提交过本次调查的答卷，谢谢您的参与！",
+        "answered_hint": "每部手机只能提交一份。如由调查员代为填写，请联系工作人员。",
         "closed_title": "无法填写问卷",
         "closed_hint": "如有疑问，请联系村（社区）或镇政府工作人员。",
         "js": {
             "progress": "已答 {n} / {total} 题",
-            "required": "请选择一项",
             "missing": "还有 {n} 题未作答，请查看标红的题目。",
+            "missing_age": "请选择您的年龄段。",
+            "missing_age_and": "请选择您的年龄段；还有 {n} 题未作答，请查看标红的题目。",
             "sending": "正在提交……",
             "offline": "未联网，答卷已保存在本机，联网后自动提交。",
             "retry": "服务器暂时无法接收，答卷已保存在本机，稍后自动重试。",
@@ -65,17 +71,26 @@ TEXTS = {
         "comment_hint": "Anything else you would like to tell the government? (Not scored.)",
         "submit": "Submit",
         "missing": "{n} question(s) not answered yet: see the ones marked in red.",
+        "missing_age": "Please choose your age band.",
+        "missing_age_and": "Please choose your age band; {n} question(s) not answered yet: "
+        "see the ones marked in red.",
         "conflict": "These answers were submitted before with different content; "
         "the first submission is kept and this change was not stored.",
         "rate_limited": REFUSALS_EN["rate_limited"],
         "done_title": "Submitted",
         "done_body": "Your answers have been saved. Thank you for taking part!",
+        "answered_title": "You have already submitted your answers",
+        "answered_body": "This phone has already submitted answers to this survey. Thank you for taking part!",
+        "answered_hint": "Each phone can submit once. "
+        "If an interviewer is filling in the questionnaire for you, please ask the staff.",
         "closed_title": "This questionnaire cannot be filled in",
         "closed_hint": "If you have questions, please ask your village committee or the town government.",
         "js": {
-            "progress": "{n} / {total} answered",
-            "required": "Please choose one",
+            "progress": "{n} of {total} questions answered",
             "missing": "{n} question(s) not answered yet: see the ones marked in red.",
+            "missing_age": "Please choose your age band.",
+            "missing_age_and": "Please choose your age band; {n} question(s) not answered yet: "
+            "see the ones marked in red.",
             "sending": "Submitting…",
             "offline": "No network. Your answers are saved on this phone "
             "and will be sent when you are online.",
@@ -94,6 +109,15 @@ TEXTS = {
 
 def texts_for(lang: str) -> dict:
     return TEXTS["en" if lang == "en" else "zh"]
+
+
+def missing_text(texts: dict, *, items: int, age_band: bool) -> str:
+    """What the page says when answers are missing: the numbered questions by their count (as the
+    counter counts them), the age band, asked first and unnumbered, by name. `texts`: the page's
+    texts or their "js" part, which say it the same way (respond.js does the same)."""
+    if age_band:
+        return texts["missing_age_and"].format(n=items) if items else texts["missing_age"]
+    return texts["missing"].format(n=items) if items else ""
 
 
 def refusal_text(code: str, message: str, lang: str, *, opens_at=None) -> str:

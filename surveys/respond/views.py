@@ -15,6 +15,7 @@ never show the respondent Django's error page.
 import hashlib
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from django.contrib.auth.decorators import login_required
@@ -25,6 +26,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import etag, require_GET, require_http_methods
@@ -33,16 +35,15 @@ from survey_site.language import CHOICES as LANGUAGE_CHOICES
 from surveys.localized import language, localized
 from surveys.models import Invitation, Response
 from surveys.permissions import can_review, survey_get_for
-from surveys.ratelimit import submission_allowed
+from surveys.ratelimit import retry_after, submission_allowed
 from surveys.respond.posters import poster_filename, poster_text
 from surveys.respond.posters import poster_pdf as render_poster_pdf
 from surveys.respond.posters import poster_png as render_poster_png
-from surveys.respond.texts import refusal_text, texts_for
+from surveys.respond.texts import missing_text, refusal_text, texts_for
 from surveys.selectors import SurveyCatalog, survey_catalog
 from surveys.services.submission import (
     COMMENT_MAX_LENGTH,
     DEVICE_COOKIE,
-    DEVICE_USED,
     USED_UP,
     Refusal,
     ResponsePayload,
@@ -89,6 +90,68 @@ def _refused(
     if invitation is not None:
         context["survey_title"] = localized(invitation.survey, english=lang == "en")
     return render(request, "surveys/respond/closed.html", context, status=refusal.status)
+
+
+def _started_at(text: str) -> datetime | None:
+    """The form's start time, which the page wrote (timezone.now()): anything else — altered,
+    invalid, or out of what the database stores in UTC — is no start time, not an error."""
+    try:
+        started = parse_datetime(text or "")
+        if started is None or not timezone.is_aware(started):
+            return None
+        started.astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
+    return started
+
+
+def _script_config(invitation: Invitation, lang: str, **extra) -> dict:
+    """What respond.js needs, on every page that loads it. `keep`: the page is the link's own
+    address, which the service worker is asked to keep (so that one visit is enough to open it
+    again offline). `answered`: the server knows that this phone's answers are stored."""
+    return {
+        "token": invitation.token,
+        "api": reverse("api-responses"),
+        "lang": lang,
+        "deviceCookie": DEVICE_COOKIE,
+        "serviceWorker": reverse("respond-service-worker"),
+        "sharedDevice": invitation.survey.allow_shared_device,
+        "keep": False,
+        "answered": False,
+        "js": texts_for(lang)["js"],
+        **extra,
+    }
+
+
+def _required_texts(lang: str) -> dict:
+    """The service's own sentences for a missing answer (surveys/services/submission.py), so that
+    the page with JavaScript asks in the same words as without."""
+    with translation.override(LANGUAGE_CHOICES[lang]):
+        return {
+            "required": gettext("请选择一项（不清楚可选“不了解”）。"),
+            "required_age": gettext("请选择您的年龄段。"),
+        }
+
+
+def _confirmation(
+    request: HttpRequest, invitation: Invitation | None, lang: str, *, answered: bool
+) -> HttpResponse:
+    """The thank-you page: after the plain form's submission (/s/<token>/done/), and at the link
+    itself for a phone whose answers the server already holds (`answered`) — also when their
+    acknowledgement never reached it. Its script delivers what the phone still queues (a retry
+    of a stored response is acknowledged), so nothing stays stuck in the phone's outbox."""
+    t = texts_for(lang)
+    context = {
+        "t": t,
+        "lang": lang,
+        "title": t["answered_title"] if answered else t["done_title"],
+        "message": t["answered_body"] if answered else t["done_body"],
+        "hint": t["answered_hint"] if answered else "",
+    }
+    if invitation is not None:
+        context["survey_title"] = localized(invitation.survey, english=lang == "en")
+        context["config"] = _script_config(invitation, lang, keep=answered, answered=answered)
+    return render(request, "surveys/respond/done.html", context)
 
 
 @dataclass
@@ -154,7 +217,7 @@ def _form_page(
         for part in (invitation.village, invitation.group)
         if part is not None
     )
-    missing = [key for key in errors if key.startswith("answers.") or key == "age_band"]
+    missing_items = sum(1 for key in errors if key.startswith("answers."))
     switch = "zh" if lang == "en" else "en"
     context = {
         "t": t,
@@ -175,17 +238,10 @@ def _form_page(
         "comment_max": COMMENT_MAX_LENGTH,
         "response_id": response_id,
         "started_at": started_at,
-        "form_error": form_error or (t["missing"].format(n=len(missing)) if missing else ""),
-        "total": len(catalog.items) + (1 if age_bands else 0),
-        "config": {
-            "token": invitation.token,
-            "api": reverse("api-responses"),
-            "lang": lang,
-            "deviceCookie": DEVICE_COOKIE,
-            "serviceWorker": reverse("respond-service-worker"),
-            "sharedDevice": invitation.survey.allow_shared_device,
-            "js": t["js"],
-        },
+        "form_error": form_error or missing_text(t, items=missing_items, age_band="age_band" in errors),
+        # The counter counts the numbered questions; the age band is asked first, unnumbered.
+        "total": len(catalog.items),
+        "config": _script_config(invitation, lang, keep=True, js={**t["js"], **_required_texts(lang)}),
     }
     response = render(request, "surveys/respond/questionnaire.html", context, status=status)
     return _with_device_cookie(request, response)
@@ -199,13 +255,12 @@ def _payload_from_form(request: HttpRequest, catalog: SurveyCatalog) -> tuple[Re
         # Only an altered form lacks one; a fresh id at least stores the answers once.
         response_id = uuid.uuid4()
     values = {code: post.get(f"q_{code}") or None for code in catalog.items}
-    started = parse_datetime(post.get("started_at", "") or "")
     payload = ResponsePayload(
         response_id=response_id,
         answers=values,
         age_band=post.get("age_band") or None,
         comment=post.get("comment", ""),
-        started_at=started if started and timezone.is_aware(started) else None,
+        started_at=_started_at(post.get("started_at", "")),
     )
     return payload, values
 
@@ -220,12 +275,14 @@ def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
         return _refused(request, invitation_refusal(None), lang)
     if request.method == "GET":
         refusal = invitation_refusal(invitation)
-        if refusal is None and invitation_used_up(invitation):
-            refusal = Refusal("used_up", USED_UP)
-        if refusal is None and device_answered(invitation.survey, request.COOKIES.get(DEVICE_COOKIE, "")):
-            refusal = Refusal("device_used", DEVICE_USED)
         if refusal is not None:
             return _refused(request, refusal, lang, invitation)
+        # One phone, one response: a phone whose answers are stored is thanked, not refused
+        # (200: nothing went wrong) — before the single-use check, which its own answers used.
+        if device_answered(invitation.survey, request.COOKIES.get(DEVICE_COOKIE, "")):
+            return _confirmation(request, invitation, lang, answered=True)
+        if invitation_used_up(invitation):
+            return _refused(request, Refusal("used_up", USED_UP), lang, invitation)
         return _form_page(
             request,
             invitation,
@@ -237,7 +294,9 @@ def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
 
     t = texts_for(lang)
     if not submission_allowed(request, token=token):
-        return _refused(request, Refusal("rate_limited", t["rate_limited"], status=429), lang, invitation)
+        refused = _refused(request, Refusal("rate_limited", t["rate_limited"], status=429), lang, invitation)
+        refused["Retry-After"] = str(retry_after())
+        return refused
     catalog = survey_catalog(invitation.survey)
     payload, values = _payload_from_form(request, catalog)
     again = {
@@ -290,12 +349,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def done(request: HttpRequest, token: str) -> HttpResponse:
-    lang = _lang(request)
-    invitation = _invitation(token)
-    context = {"t": texts_for(lang), "lang": lang}
-    if invitation is not None:
-        context["survey_title"] = localized(invitation.survey, english=lang == "en")
-    return render(request, "surveys/respond/done.html", context)
+    return _confirmation(request, _invitation(token), _lang(request), answered=False)
 
 
 # Posters are for the survey's staff who print them (and administrators): rendering one takes a

@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from surveys.models import Invitation, Response, Survey
 from surveys.services.invitations import invitations_issue
+from tests.browser.conftest import PHONE
 from tests.factories import make_survey
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,6 +24,26 @@ def _fresh_rate_limits():
     cache.clear()
 
 
+def demo_invitation() -> Invitation:
+    """The 2020 demo survey (twelve items, English names for everything), open, and its link
+    for 五羊坪村's villagers."""
+    call_command("loaddata", "daligang-2020", verbosity=0)
+    survey = Survey.objects.get(slug="daligang-2020")
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.OPEN)
+    invitations_issue(survey=survey)
+    return Invitation.objects.filter(survey=survey, village__code="wuyangping", group__code="villager").get()
+
+
+@pytest.fixture
+def small_phone(browser):
+    """The narrowest phones still sold (320 px wide)."""
+    context = browser.new_context(
+        service_workers="block", **{**PHONE, "viewport": {"width": 320, "height": 640}}
+    )
+    yield context
+    context.close()
+
+
 def answer_everything(page) -> None:
     """Tap an option in every question, cycling through the options, and write a comment."""
     for n, question in enumerate(page.locator("fieldset.q").all()):
@@ -32,13 +53,7 @@ def answer_everything(page) -> None:
 
 
 def test_a_respondent_answers_everything_and_sees_the_confirmation(live_server, phone, shots):
-    call_command("loaddata", "daligang-2020", verbosity=0)
-    survey = Survey.objects.get(slug="daligang-2020")
-    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.OPEN)
-    invitations_issue(survey=survey)
-    invitation = Invitation.objects.filter(
-        survey=survey, village__code="wuyangping", group__code="villager"
-    ).get()
+    invitation = demo_invitation()
     page = phone.new_page()
     page.goto(f"{live_server.url}/s/{invitation.token}/")
     assert page.locator("h1").inner_text().startswith("桃江县大栗港镇")
@@ -46,7 +61,9 @@ def test_a_respondent_answers_everything_and_sees_the_confirmation(live_server, 
     page.screenshot(path=shots / "questionnaire.png")
     page.locator("fieldset.q").nth(0).locator("label.opt").nth(1).click()
     page.locator("fieldset.q").nth(1).locator("label.opt").nth(0).click()
-    assert page.locator("#progress-text").inner_text() == "已答 2 / 13 题"
+    assert page.locator("#progress-text").inner_text() == "已答 1 / 12 题", (
+        "the counter counts the numbered questions 1–12 (the age band is asked first, unnumbered)"
+    )
     page.screenshot(path=shots / "questionnaire-answering.png")
     answer_everything(page)
     page.screenshot(path=shots / "questionnaire-full.png", full_page=True)
@@ -129,7 +146,7 @@ def test_without_javascript_the_plain_form_stores_one(live_server, phone_without
     page.goto(f"{live_server.url}/s/{TOKEN}/")
     page.click("#submit")  # nothing answered: the server marks every question
     assert page.locator("fieldset.q.invalid").count() == 4
-    assert "还有 4 题未作答" in page.locator("#form-error").inner_text()
+    assert page.locator("#form-error").inner_text() == "请选择您的年龄段；还有 3 题未作答，请查看标红的题目。"
     page.screenshot(path=shots / "no-js-errors.png")
     answer_everything(page)
     page.click("#submit")
@@ -213,3 +230,148 @@ def test_an_interviewers_shared_phone_gets_a_fresh_questionnaire_after_each_resp
         page.click("#submit")
         page.locator("#done").wait_for(state="visible", timeout=WAIT)
         assert Response.objects.count() == expected
+
+
+def kept_by_the_service_worker(page) -> set[str]:
+    return set(
+        page.evaluate(
+            """() => caches.keys()
+                .then(names => Promise.all(names.map(name => caches.open(name).then(cache => cache.keys()))))
+                .then(lists => lists.flat().map(request => request.url))"""
+        )
+    )
+
+
+def test_one_visit_is_enough_for_the_questionnaire_to_open_without_a_network(
+    server, phone_with_service_worker, shots
+):
+    """A new phone opens the link once: the service worker, installed during that visit, keeps
+    the page and its files at once (not only from a second visit), so the next opening without
+    a network shows the questionnaire."""
+    make_survey()
+    page = phone_with_service_worker.new_page()
+    address = f"{server.url}/s/{TOKEN}/"
+    page.goto(address)
+    files = set(
+        page.evaluate(
+            """() => Array.from(document.querySelectorAll('link[rel=stylesheet], script[src]'))
+                .map(node => node.href || node.src)"""
+        )
+    )
+    wanted = {address} | files
+    assert len(wanted) == 3, wanted
+    deadline = time.monotonic() + 10
+    while not wanted <= kept_by_the_service_worker(page):
+        assert time.monotonic() < deadline, f"kept after one visit: {kept_by_the_service_worker(page)}"
+        page.wait_for_timeout(100)
+    page.locator("#q-income label.opt").nth(2).click()
+    server.stop()
+    page.reload()  # the first load under the worker is this one, with no network
+    assert page.locator("h1").inner_text() == "山村镇2024年度满意度调查"
+    assert page.locator("#bar").is_visible(), "the script and the stylesheet came from the cache too"
+    assert page.evaluate("() => getComputedStyle(document.body).backgroundColor") == "rgb(244, 241, 234)"
+    assert page.locator('#q-income input[value="dissatisfied"]').is_checked()
+    page.screenshot(path=shots / "offline-after-one-visit.png")
+
+
+def test_answers_stored_whose_acknowledgement_was_lost_are_confirmed_when_the_link_is_opened_again(
+    live_server, phone, shots
+):
+    """The server stores the answers, the connection is cut before its 201 reaches the phone:
+    the answers wait in the phone's outbox. Opened again, the link thanks the respondent (not
+    an error page) and the page's script delivers the queued copy (acknowledged: the server has
+    it), so nothing stays stuck on the phone."""
+    make_survey()
+    page = phone.new_page()
+
+    def cut(route):
+        route.fetch()  # the server stores the answers…
+        route.abort("connectionreset")  # …and its answer never reaches the phone
+
+    page.route("**/api/v1/responses/", cut)
+    page.goto(f"{live_server.url}/s/{TOKEN}/")
+    answer_everything(page)
+    page.click("#submit")
+    page.wait_for_function(
+        "() => document.getElementById('status').textContent.indexOf('未联网') >= 0", timeout=WAIT
+    )
+    assert Response.objects.count() == 1
+    assert len(page.evaluate("() => JSON.parse(localStorage.getItem('sv:outbox'))")) == 1
+    page.close()
+    again = phone.new_page()
+    reply = again.goto(f"{live_server.url}/s/{TOKEN}/")
+    assert reply.status == 200
+    assert again.locator("h1").inner_text() == "您已提交过答卷"
+    assert "无法填写问卷" not in again.content()
+    again.wait_for_function("() => localStorage.getItem('sv:outbox') === '{}'", timeout=10_000)
+    assert again.evaluate("token => localStorage.getItem('sv:draft:' + token)", TOKEN) is None
+    assert Response.objects.count() == 1
+    again.screenshot(path=shots / "already-answered.png")
+
+
+def test_after_submit_the_first_unanswered_question_shows_below_the_bar_with_the_alert_in_view(
+    live_server, phone, shots
+):
+    invitation = demo_invitation()
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/s/{invitation.token}/")
+    questions = page.locator("fieldset.q")
+    for n in range(4):  # the age band and questions 1–3
+        questions.nth(n).locator("label.opt").first.click()
+    page.click("#submit")
+    first_missing = questions.nth(4)
+    assert first_missing.locator("legend").inner_text().startswith("4. ")
+    bar = page.locator("#bar").bounding_box()
+    title = first_missing.locator("legend").bounding_box()
+    assert title["y"] >= bar["y"] + bar["height"], "the question's title is not under the sticky bar"
+    assert title["y"] < 844 / 2
+    alert = page.locator("[role=alert]:visible")
+    assert alert.count() == 1 and "还有 9 题未作答" in alert.inner_text()
+    box = alert.bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= 844, "the alert is on screen"
+    assert first_missing.locator(".err").inner_text() == "请选择一项（不清楚可选“不了解”）。", (
+        "the same words as without JavaScript"
+    )
+    page.screenshot(path=shots / "missing-answers.png")
+    questions.nth(4).locator("label.opt").first.click()
+    assert "还有 8 题未作答" in alert.inner_text(), "the count follows the answers"
+
+
+@pytest.mark.parametrize(("context", "lang"), [("phone", "en"), ("small_phone", "en"), ("small_phone", "zh")])
+def test_option_boxes_in_a_row_are_equally_tall(live_server, request, context, lang):
+    invitation = demo_invitation()
+    page = request.getfixturevalue(context).new_page()
+    page.goto(f"{live_server.url}/s/{invitation.token}/?lang={lang}")
+    for question in page.locator("fieldset.q").all():  # a chosen option turns bold, with a tick
+        question.locator("label.opt").nth(2).click()
+    rows = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.opts')).flatMap(group => {
+            const rows = {};
+            for (const box of group.querySelectorAll('.opt span')) {
+                const r = box.getBoundingClientRect();
+                (rows[Math.round(r.top)] = rows[Math.round(r.top)] || []).push({ width: r.width, height: r.height });
+            }
+            return Object.values(rows);
+        })"""
+    )
+    assert len(rows) > 20
+    assert [row for row in rows if len({round(box["height"]) for box in row}) > 1] == []
+    assert len({round(box["width"]) for row in rows for box in row}) == 1, "the columns never change width"
+
+
+def test_at_320_px_the_header_texts_use_the_whole_width_also_once_submitted(live_server, small_phone, shots):
+    invitation = demo_invitation()
+    page = small_phone.new_page()
+    page.goto(f"{live_server.url}/s/{invitation.token}/")
+    width = page.locator(".head").bounding_box()["width"]
+    assert page.locator(".intro").bounding_box()["width"] == pytest.approx(width, abs=1)
+    assert page.locator(".place").bounding_box()["width"] == pytest.approx(width, abs=1)
+    button, title = page.locator(".lang").bounding_box(), page.locator("h1").bounding_box()
+    assert button["y"] < title["y"] + title["height"], "the button sits beside the title"
+    page.screenshot(path=shots / "questionnaire-320.png")
+    answer_everything(page)
+    page.click("#submit")
+    page.locator("#done").wait_for(state="visible", timeout=WAIT)
+    assert page.locator(".lang").is_hidden()
+    assert page.locator("h1").bounding_box()["width"] == pytest.approx(width, abs=1)
+    page.screenshot(path=shots / "confirmation-320.png")

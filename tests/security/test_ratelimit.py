@@ -67,6 +67,7 @@ def test_the_questionnaire_form_is_limited_too(survey, settings):
     answer = Client(REMOTE_ADDR="10.0.0.10").post("/s/hill-2024-east/", {"response_id": str(uuid.uuid4())})
 
     assert answer.status_code == 429
+    assert 1 <= int(answer["Retry-After"]) <= 60
 
 
 def test_the_counters_are_keyed_by_a_hash_never_by_the_address(survey, settings, cache_backend):

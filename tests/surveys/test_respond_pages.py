@@ -1,8 +1,10 @@
 """The respondent's pages without JavaScript: /s/<token>/, the plain form, confirmation, posters."""
 
+import json
 import re
 import uuid
 from datetime import datetime
+from html import unescape
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -112,10 +114,97 @@ def test_a_used_single_use_invitation_gets_a_chinese_page(client, survey):
     assert page.status_code == 403 and "只能使用一次" in page.content.decode()
 
 
-def test_a_phone_that_already_answered_is_told_so(client, survey):
+def _config(html: str) -> dict:
+    return json.loads(
+        re.search(r'<script id="respond-config" type="application/json">(.*?)</script>', html).group(1)
+    )
+
+
+def test_a_phone_that_already_answered_is_thanked_not_refused(client, survey):
+    """Its answers are stored (perhaps while the acknowledgement never reached it): the link gives
+    a confirmation, not an error, and the page's script is there to send or clear what the phone
+    still holds (the retry of a stored response is acknowledged; see the browser test)."""
     client.post(PAGE, {**_form(client), **ANSWERED})
     page = client.get(PAGE)
-    assert page.status_code == 403 and "已经提交过" in page.content.decode()
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "您已提交过答卷" in html and "这部手机已提交过本次调查的答卷" in html
+    assert "无法填写问卷" not in html and "<form" not in html
+    assert "/static/surveys/respond.js" in html
+    config = _config(html)
+    assert config["token"] == TOKEN and config["answered"] is True and config["keep"] is True
+
+
+def test_the_done_page_sends_what_the_phone_still_holds_but_marks_nothing(client, survey):
+    html = client.get(f"/s/{TOKEN}/done/").content.decode()
+    assert "/static/surveys/respond.js" in html
+    config = _config(html)
+    assert config["answered"] is False and config["keep"] is False, "the address proves no answer"
+
+
+def test_the_submission_api_still_refuses_another_response_from_the_same_phone(client, survey):
+    client.post(PAGE, {**_form(client), **ANSWERED})
+    device = client.cookies["sv_device"].value
+    other = {
+        "response_id": str(uuid.uuid4()),
+        "invitation": TOKEN,
+        "age_band": "18-44",
+        "answers": {"income": "satisfied", "roads": "satisfied", "water": "satisfied"},
+        "device": device,
+    }
+    answer = client.post("/api/v1/responses/", json.dumps(other), content_type="application/json")
+    assert answer.status_code == 403 and answer.json()["code"] == "device_used"
+
+
+def test_hidden_error_paragraphs_are_empty(client, survey):
+    html = client.get(PAGE).content.decode()
+    assert re.findall(r'<p class="err" id="err-\w+" hidden></p>', html), "one per question, empty"
+    assert "None" not in html
+
+
+@pytest.mark.parametrize(
+    "path", [PAGE, f"/s/{TOKEN}/done/", "/s/no-such-token/"], ids=["questionnaire", "done", "refused"]
+)
+def test_every_respondent_page_names_its_icon_so_the_browser_does_not_ask_for_favicon_ico(
+    client, survey, path
+):
+    html = client.get(path).content.decode()
+    icons = re.findall(r'<link rel="icon" href="/static/([^"]+)"[^>]*>', html)
+    assert icons
+    for name in icons:
+        assert finders.find(name), name
+
+
+def test_the_counter_counts_the_numbered_questions_and_the_age_is_asked_for_by_name(client, survey):
+    html = client.get(PAGE).content.decode()
+    assert 'data-total="3"' in html, "the items 1–3; the age band is not numbered"
+    page = client.post(PAGE, {**_form(client), "q_income": "satisfied"})
+    assert "请选择您的年龄段；还有 2 题未作答，请查看标红的题目。" in page.content.decode()
+    page = client.post(PAGE, {**_form(client), **ANSWERED, "age_band": ""})
+    assert "请选择您的年龄段。" in page.content.decode() and "题未作答" not in page.content.decode()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_script_asks_for_an_answer_in_the_servers_words(client, survey, lang):
+    """With or without JavaScript, a missing answer is explained by the same sentence."""
+    fields = _form(client, f"{PAGE}?lang={lang}")
+    html = client.post(PAGE, {**fields, "q_income": "satisfied"}).content.decode()
+    server = {
+        key: unescape(re.search(rf'<p class="err" id="err-{key}">([^<]+)</p>', html).group(1))
+        for key in ("roads", "age_band")
+    }
+    config = _config(client.get(f"{PAGE}?lang={lang}").content.decode())
+    assert config["js"]["required"] == server["roads"]
+    assert config["js"]["required_age"] == server["age_band"]
+
+
+@pytest.mark.parametrize("started_at", ["0001-01-01T05:00:00+08:00", "2024-13-45T10:00:00+08:00", "soon"])
+def test_an_altered_start_time_in_the_plain_form_is_ignored_not_an_error(client, survey, started_at):
+    """The page writes the start time; one a database cannot store in UTC (was a 500), an
+    invalid date (was a 500) or any text stores the answers without a start time."""
+    sent = client.post(PAGE, {**_form(client), **ANSWERED, "started_at": started_at})
+    assert sent.status_code == 303
+    assert Response.objects.get().started_at is None
 
 
 def test_the_plain_form_stores_one_response_and_confirms(client, survey):
@@ -140,8 +229,8 @@ def test_unanswered_questions_are_marked_in_place_and_answers_kept(client, surve
     page = client.post(PAGE, {**fields, "q_income": "satisfied"})
     html = page.content.decode()
     assert page.status_code == 400
-    assert "还有 3 题未作答" in html
-    assert html.count("请选择一项") == 2 and "请选择您的年龄段" in html
+    assert "请选择您的年龄段；还有 2 题未作答" in html
+    assert html.count("请选择一项") == 2 and "请选择您的年龄段。</p>" in html
     assert re.search(r'name="q_income" value="satisfied" checked', html)
     assert f'name="response_id" value="{fields["response_id"]}"' in html, (
         "the same id, so a later retry stores one"
@@ -173,15 +262,11 @@ def test_the_questionnaire_weighs_at_most_60_kb_with_its_css_and_script(client):
     invitations_issue(survey=survey)
     invitation = Invitation.objects.filter(survey=survey, village__isnull=False).first()
     html = client.get(f"/s/{invitation.token}/").content
-    assets = [
-        Path(finders.find(name)).stat().st_size for name in ("surveys/respond.css", "surveys/respond.js")
-    ]
-    assert re.findall(rb'(?:href|src)="/static/([^"]+)"', html) == [
-        b"surveys/respond.css",
-        b"surveys/respond.js",
-    ]
-    total = len(html) + sum(assets)
-    print(f"questionnaire page weight: html {len(html)} + css/js {assets} = {total} bytes")
+    files = ("surveys/respond.css", "surveys/favicon-32.png", "surveys/favicon.svg", "surveys/respond.js")
+    assert re.findall(rb'(?:href|src)="/static/([^"]+)"', html) == [name.encode() for name in files]
+    assets = [Path(finders.find(name)).stat().st_size for name in files]
+    total = len(html) + sum(assets)  # both icons, though a browser takes one
+    print(f"questionnaire page weight: html {len(html)} + css/icons/js {assets} = {total} bytes")
     assert total <= 60 * 1024, f"{total} bytes"
 
 
@@ -260,10 +345,12 @@ def test_a_respondent_who_chose_english_is_told_why_in_english(client, survey, s
     assert not re.search(r"[\u4e00-\u9fff]", html.split('class="message"')[1].split("</p>")[0])
 
 
-def test_a_phone_that_already_answered_is_told_so_in_english(client, survey):
+def test_a_phone_that_already_answered_is_thanked_in_english(client, survey):
     client.post(PAGE, {**_form(client), **ANSWERED})
     page = client.get(PAGE + "?lang=en")
-    assert page.status_code == 403 and "each phone can submit once" in page.content.decode()
+    html = page.content.decode()
+    assert page.status_code == 200 and "You have already submitted your answers" in html
+    assert "Each phone can submit once" in html
 
 
 def test_the_service_worker_is_served_from_the_questionnaires_folder(client, survey):

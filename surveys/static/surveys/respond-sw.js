@@ -2,7 +2,10 @@
    without a network (its answers are kept by respond.js in localStorage, and sent when the
    network returns). Network first, always: online, every page and file comes fresh from the
    server; only when the network fails is the copy kept from the last visit used. Only the
-   questionnaire pages (/s/<token>/) and the files they load are kept; nothing else is touched. */
+   questionnaire pages (/s/<token>/) and the files they load are kept; nothing else is touched.
+   The visit that installs the worker is not served by it: that page then asks it (a message
+   listing the page's address and its files, see respond.js) to fetch and keep them at once, so
+   that one visit is enough. */
 "use strict";
 var CACHE = "manyidu-questionnaire-v1";
 var QUESTIONNAIRE = /^\/s\/[^/]+\/$/;
@@ -22,6 +25,26 @@ function kept(request) {
   if (request.mode === "navigate") return QUESTIONNAIRE.test(url.pathname);
   return ["script", "style", "font", "image"].indexOf(request.destination) >= 0;
 }
+
+// What a page may ask to be kept: a questionnaire page, or a stylesheet or script of this site.
+function keepable(address) {
+  var url;
+  try { url = new URL(address, self.location.href); } catch (e) { return false; }
+  return url.origin === self.location.origin &&
+    (QUESTIONNAIRE.test(url.pathname) || /\.(css|js)$/.test(url.pathname));
+}
+
+self.addEventListener("message", function (event) {
+  var asked = event.data && event.data.keep;
+  if (!Array.isArray(asked)) return;
+  event.waitUntil(caches.open(CACHE).then(function (cache) {
+    return Promise.all(asked.filter(keepable).map(function (address) {
+      return fetch(address, { credentials: "same-origin" }).then(function (response) {
+        if (response.ok) return cache.put(address, response);
+      }).catch(function () { /* offline already: kept on a later visit */ });
+    }));
+  }));
+});
 
 self.addEventListener("fetch", function (event) {
   var request = event.request;

@@ -1,20 +1,20 @@
 /* The questionnaire on the phone: keep answers as they are given, submit through the API with
    an id made here, queue while offline and retry until the server acknowledges (201/200).
-   Without this script the page is a plain form; nothing here is needed to answer. */
+   Without this script the page is a plain form; nothing here is needed to answer.
+   On the thank-you pages (no form) it only delivers what the phone still queues: a retry of
+   answers the server already holds is acknowledged, and leaves the outbox. */
 (function () {
   "use strict";
-  var form = document.getElementById("survey-form");
   var configNode = document.getElementById("respond-config");
-  if (!form || !configNode || !window.JSON) return;
+  if (!configNode || !window.JSON) return;
   var cfg = JSON.parse(configNode.textContent);
   var T = cfg.js;
+  var form = document.getElementById("survey-form");
   var DRAFT = "sv:draft:" + cfg.token;
   var DONE = "sv:done:" + cfg.token; // this phone's answers to this link are stored
   var OUTBOX = "sv:outbox";
   var MAX_DELAY = 300000; // retries back off to at most five minutes
   var store = storage();
-  var statusNode = document.getElementById("status");
-  var button = document.getElementById("submit");
   var timer = null;
   var busy = false;
 
@@ -63,96 +63,6 @@
   save("sv:device", device);
   document.cookie = cfg.deviceCookie + "=" + encodeURIComponent(device) + "; path=/; max-age=34560000; samesite=lax";
 
-  // The draft: answers as given, the response id and when answering started.
-  var draft = load(DRAFT, null) || {};
-  draft.values = draft.values || {};
-  draft.response_id = draft.response_id || uuid();
-  draft.started_at = draft.started_at || new Date().toISOString();
-  form.elements.response_id.value = draft.response_id;
-  save(DRAFT, draft);
-
-  var questions = form.querySelectorAll("fieldset.q");
-  var total = questions.length;
-
-  function restore() {
-    var els = form.elements, i, el;
-    for (i = 0; i < els.length; i++) {
-      el = els[i];
-      if (el.type === "radio" && draft.values[el.name] === el.value) el.checked = true;
-      else if (el.name === "comment" && typeof draft.values.comment === "string") el.value = draft.values.comment;
-    }
-  }
-  function value(name) {
-    var checked = form.querySelector('input[name="' + name + '"]:checked');
-    return checked ? checked.value : null;
-  }
-  function progress() {
-    var n = 0, i;
-    for (i = 0; i < questions.length; i++) if (value(questions[i].getAttribute("data-name"))) n++;
-    document.getElementById("progress-fill").style.width = (total ? (100 * n) / total : 0) + "%";
-    document.getElementById("progress-text").textContent = format(T.progress, { n: n, total: total });
-    return n;
-  }
-  function markError(fieldset, message) {
-    var err = fieldset.querySelector(".err");
-    fieldset.className = message ? "q invalid" : "q";
-    if (err) { err.textContent = message || ""; err.hidden = !message; }
-  }
-  function showAlert(message) {
-    var node = document.getElementById("form-error");
-    node.textContent = message || "";
-    node.hidden = !message;
-  }
-  function showStatus(message, isError) {
-    statusNode.textContent = message || "";
-    statusNode.hidden = !message;
-    statusNode.className = isError ? "status error" : "status";
-  }
-
-  function onInput(event) {
-    var el = event.target;
-    if (!el.name || el.name === "response_id") return;
-    draft.values[el.name] = el.value;
-    save(DRAFT, draft);
-    if (el.type === "radio") {
-      var fieldset = closest(el, "q");
-      if (fieldset) markError(fieldset, "");
-      progress();
-    }
-  }
-  function closest(el, cls) {
-    while (el && !(el.classList && el.classList.contains(cls))) el = el.parentNode;
-    return el;
-  }
-
-  function check() {
-    var missing = [], i;
-    for (i = 0; i < questions.length; i++) {
-      if (!value(questions[i].getAttribute("data-name"))) {
-        markError(questions[i], T.required);
-        missing.push(questions[i]);
-      }
-    }
-    return missing;
-  }
-  function payload() {
-    var answers = {}, i, name;
-    for (i = 0; i < questions.length; i++) {
-      name = questions[i].getAttribute("data-name");
-      if (name.indexOf("q_") === 0) answers[name.slice(2)] = value(name);
-    }
-    return {
-      response_id: draft.response_id,
-      invitation: cfg.token,
-      age_band: value("age_band"),
-      answers: answers,
-      comment: form.elements.comment.value,
-      started_at: draft.started_at,
-      submitted_at: new Date().toISOString(),
-      device: device
-    };
-  }
-
   // The outbox: submissions not yet acknowledged, by response id, across invitations.
   function outbox() { return load(OUTBOX, {}); }
   function pending(id) { var box = outbox(); return box[id]; }
@@ -167,6 +77,8 @@
     var n = Object.keys(outbox()).length;
     return n > 1 ? " " + format(T.waiting, { n: n }) : "";
   }
+  // Whether this page shows the entry's fate: the questionnaire of its own link.
+  function shown(entry) { return !!form && entry.payload.invitation === cfg.token; }
 
   function post(data) {
     var body = JSON.stringify(data);
@@ -201,7 +113,7 @@
       save(OUTBOX, box);
     }
     var delay = Math.min(MAX_DELAY, 2000 * Math.pow(2, entry.tries || 0)) * (0.8 + Math.random() * 0.4);
-    if (entry.payload.invitation === cfg.token) showStatus(message + waitingText(), true);
+    if (shown(entry)) showStatus(message + waitingText(), true);
     clearTimeout(timer);
     timer = setTimeout(flush, delay);
   }
@@ -211,7 +123,7 @@
     var box = outbox(), ids = Object.keys(box);
     if (!ids.length) return;
     var entry = box[ids[0]];
-    var mine = entry.payload.invitation === cfg.token;
+    var mine = shown(entry);
     busy = true;
     if (mine) showStatus(T.sending, false);
     post(entry.payload).then(function (res) {
@@ -239,11 +151,169 @@
     }
   }
 
+  // The service worker (its scope: /s/) keeps the questionnaire so that it opens again without
+  // a network. It keeps what it serves; a page it did not serve — the first visit, before it was
+  // installed — asks it to fetch and keep that page and its files now, so one visit is enough.
+  function keepForOffline() {
+    if (!cfg.serviceWorker || !navigator.serviceWorker) return;
+    var served = !!navigator.serviceWorker.controller;
+    navigator.serviceWorker.register(cfg.serviceWorker).then(function () {
+      if (served || !cfg.keep) return;
+      return navigator.serviceWorker.ready.then(function (registration) {
+        var urls = [location.href.split("#")[0]], i;
+        var files = document.querySelectorAll("link[rel=stylesheet][href], script[src]");
+        for (i = 0; i < files.length; i++) urls.push(files[i].href || files[i].src);
+        if (registration.active) registration.active.postMessage({ keep: urls });
+      });
+    }).catch(function () { /* no service worker: the page still works online */ });
+  }
+
+  window.addEventListener("online", function () { clearTimeout(timer); flush(); });
+
+  if (!form) { // a thank-you page
+    if (cfg.answered) {
+      // The server holds this phone's answers to this survey: nothing more to ask here, even
+      // from a copy of the questionnaire opened offline.
+      store.removeItem(DRAFT);
+      if (!cfg.sharedDevice) save(DONE, true);
+    }
+    flush(); // anything left from an earlier visit, for any invitation
+    keepForOffline();
+    return;
+  }
+
+  var statusNode = document.getElementById("status");
+  var button = document.getElementById("submit");
+  var bar = document.getElementById("bar");
+  var barAlert = document.getElementById("bar-alert");
+  var reminding = false; // the bar counts the unanswered questions after a submit tap
+
+  // The draft: answers as given, the response id and when answering started.
+  var draft = load(DRAFT, null) || {};
+  draft.values = draft.values || {};
+  draft.response_id = draft.response_id || uuid();
+  draft.started_at = draft.started_at || new Date().toISOString();
+  form.elements.response_id.value = draft.response_id;
+  save(DRAFT, draft);
+
+  var questions = form.querySelectorAll("fieldset.q"); // the age band (unnumbered) and the items
+  var items = [], q;
+  for (q = 0; q < questions.length; q++) {
+    if (isItem(questions[q])) items.push(questions[q]);
+  }
+
+  function isItem(fieldset) { return fieldset.getAttribute("data-name").indexOf("q_") === 0; }
+  function restore() {
+    var els = form.elements, i, el;
+    for (i = 0; i < els.length; i++) {
+      el = els[i];
+      if (el.type === "radio" && draft.values[el.name] === el.value) el.checked = true;
+      else if (el.name === "comment" && typeof draft.values.comment === "string") el.value = draft.values.comment;
+    }
+  }
+  function value(name) {
+    var checked = form.querySelector('input[name="' + name + '"]:checked');
+    return checked ? checked.value : null;
+  }
+  // The counter counts the numbered questions, as the page numbers them.
+  function progress() {
+    var n = 0, i;
+    for (i = 0; i < items.length; i++) if (value(items[i].getAttribute("data-name"))) n++;
+    document.getElementById("progress-fill").style.width = (items.length ? (100 * n) / items.length : 0) + "%";
+    document.getElementById("progress-text").textContent = format(T.progress, { n: n, total: items.length });
+    return n;
+  }
+  function markError(fieldset, message) {
+    var err = fieldset.querySelector(".err");
+    fieldset.className = message ? "q invalid" : "q";
+    if (err) { err.textContent = message || ""; err.hidden = !message; }
+  }
+  function showAlert(message) { // at the top of the page: why the server refused
+    var node = document.getElementById("form-error");
+    node.textContent = message || "";
+    node.hidden = !message;
+  }
+  function showBarAlert(message) { // in the sticky bar, which stays on screen
+    barAlert.textContent = message || "";
+    barAlert.hidden = !message;
+  }
+  function showStatus(message, isError) {
+    statusNode.textContent = message || "";
+    statusNode.hidden = !message;
+    statusNode.className = isError ? "status error" : "status";
+  }
+  // Scroll a question to just below the sticky bar (whose height changes with its alert).
+  function reveal(fieldset) {
+    var top = fieldset.getBoundingClientRect().top + (window.pageYOffset || 0) - bar.offsetHeight - 8;
+    window.scrollTo(0, Math.max(0, top));
+    var input = fieldset.querySelector("input");
+    if (input) {
+      try { input.focus({ preventScroll: true }); } catch (e) { /* focus is a courtesy */ }
+    }
+  }
+
+  function onInput(event) {
+    var el = event.target;
+    if (!el.name || el.name === "response_id") return;
+    draft.values[el.name] = el.value;
+    save(DRAFT, draft);
+    if (el.type === "radio") {
+      var fieldset = closest(el, "q");
+      if (fieldset) markError(fieldset, "");
+      progress();
+      if (reminding) remind(unanswered());
+    }
+  }
+  function closest(el, cls) {
+    while (el && !(el.classList && el.classList.contains(cls))) el = el.parentNode;
+    return el;
+  }
+
+  function unanswered() {
+    var missing = [], i;
+    for (i = 0; i < questions.length; i++) {
+      if (!value(questions[i].getAttribute("data-name"))) missing.push(questions[i]);
+    }
+    return missing;
+  }
+  // What is missing, said as the server says it (surveys/respond/texts.py, missing_text).
+  function remind(missing) {
+    var count = 0, age = false, i;
+    for (i = 0; i < missing.length; i++) {
+      if (isItem(missing[i])) count++;
+      else age = true;
+    }
+    var text = age
+      ? (count ? format(T.missing_age_and, { n: count }) : T.missing_age)
+      : (count ? format(T.missing, { n: count }) : "");
+    showBarAlert(text);
+    reminding = !!text;
+  }
+  function payload() {
+    var answers = {}, i, name;
+    for (i = 0; i < items.length; i++) {
+      name = items[i].getAttribute("data-name");
+      answers[name.slice(2)] = value(name);
+    }
+    return {
+      response_id: draft.response_id,
+      invitation: cfg.token,
+      age_band: value("age_band"),
+      answers: answers,
+      comment: form.elements.comment.value,
+      started_at: draft.started_at,
+      submitted_at: new Date().toISOString(),
+      device: device
+    };
+  }
+
   function finish(note) {
     store.removeItem(DRAFT); // only now that the server holds the answers
     if (!cfg.sharedDevice) save(DONE, true);
     form.hidden = true;
-    document.getElementById("bar").hidden = true;
+    bar.hidden = true;
+    showBarAlert("");
+    reminding = false;
     var extras = document.querySelectorAll(".intro, .lang"), i;
     for (i = 0; i < extras.length; i++) extras[i].hidden = true;
     showAlert("");
@@ -263,10 +333,13 @@
         fieldset = document.getElementById("q-" + name.replace(/^answers\./, ""));
         if (fieldset) { markError(fieldset, T.field_error || body.errors[name][0]); first = first || fieldset; }
       }
-      showAlert(T.invalid);
-      if (first) first.scrollIntoView();
+      reminding = false;
+      showBarAlert(T.invalid);
+      if (first) reveal(first);
       return;
     }
+    showBarAlert("");
+    reminding = false;
     showAlert((T.refusals && T.refusals[body.code]) || body.detail || T.invalid);
     window.scrollTo(0, 0);
   }
@@ -276,21 +349,23 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     if (button.disabled) return; // a double tap: the first one is already on its way
-    var missing = check();
+    var missing = unanswered(), i;
+    for (i = 0; i < missing.length; i++) markError(missing[i], isItem(missing[i]) ? T.required : T.required_age);
+    showAlert("");
     if (missing.length) {
-      showAlert(format(T.missing, { n: missing.length }));
-      missing[0].scrollIntoView();
+      remind(missing);
+      reveal(missing[0]);
       return;
     }
-    showAlert("");
+    showBarAlert("");
+    reminding = false;
     button.disabled = true;
     enqueue(payload());
     flush();
   });
-  window.addEventListener("online", function () { clearTimeout(timer); flush(); });
 
   restore();
-  document.getElementById("bar").hidden = false;
+  bar.hidden = false;
   progress();
   if (pending(draft.response_id)) { // submitted before a reload and not yet acknowledged
     button.disabled = true;
@@ -302,7 +377,5 @@
     finish(T.already_done);
   }
   flush(); // anything left from an earlier visit, for any invitation
-  if (cfg.serviceWorker && navigator.serviceWorker) { // the page opens again without a network
-    navigator.serviceWorker.register(cfg.serviceWorker).catch(function () {}); // its scope: /s/
-  }
+  keepForOffline();
 })();
