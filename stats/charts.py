@@ -12,6 +12,7 @@ and every bar carries its number.
 from __future__ import annotations
 
 import io
+import textwrap
 from contextlib import contextmanager
 from functools import lru_cache
 
@@ -92,6 +93,24 @@ def _ci(entry: dict) -> tuple[float, float] | None:
     return float(ci[0]), float(ci[1])
 
 
+def _wrapped(label: str, width: int) -> str:
+    """A tick label on lines of about `width` characters: English names break between words,
+    Chinese ones (no spaces) at `width` characters — neither runs into its neighbour."""
+    if " " in label:
+        return textwrap.fill(label, width, break_long_words=False)
+    return "\n".join(label[i : i + width] for i in range(0, len(label), width)) if label else label
+
+
+def _hidden_note(figure: Figure, t: dict, cells: list[dict]) -> None:
+    """Below the chart (space kept for it by the layout), the cells left out for too few
+    responses with their counts, wrapped to the figure's width."""
+    if not cells:
+        return
+    names = t["list_separator"].join(t["named_n"].format(name=c["name"], n=c["n"]) for c in cells)
+    note = textwrap.fill(t["hidden"].format(names=names), t["note_width"])
+    figure.supxlabel(note, x=0.01, ha="left", fontsize=7, color=MUTED)
+
+
 # What the charts say, in the score document's language ("language": "zh" or "en").
 TEXT = {
     "zh": {
@@ -102,11 +121,14 @@ TEXT = {
         "share": "占该题全部作答的百分比（%）",
         "items_title": "各题答案分布",
         "ranked": "{rank}. {name}（n={n}）",
-        "reference": "全镇综合",
-        "score_ci_reference": "得分（0–100），横线为 95% 置信区间，虚线为全镇综合满意度",
+        "reference": "综合满意度 {score:.2f}",
+        "group_reference": "{name}总体 {score:.2f}",
+        "tick_width": 8,
         "villages_title": "各村（社区）得分排序",
         "list_separator": "、",
         "hidden": "样本不足未列出：{names}",
+        "named_n": "{name}（n={n}）",
+        "note_width": 62,
         "no_villages": "没有可公布的村级得分（样本不足）",
         "heatmap_title": "各村（社区）× 维度得分",
         "shade": "得分（颜色越深越低）",
@@ -123,11 +145,14 @@ TEXT = {
         "share": "Share of the item's answers (%)",
         "items_title": "Answers to each item",
         "ranked": "{rank}. {name} (n={n})",
-        "reference": "Town composite",
-        "score_ci_reference": "Score (0–100); whiskers are 95% CIs, the dashed line is the town's composite",
+        "reference": "Composite satisfaction {score:.2f}",
+        "group_reference": "{name} overall {score:.2f}",
+        "tick_width": 14,
         "villages_title": "Villages ranked by score",
         "list_separator": ", ",
         "hidden": "Not shown (too few responses): {names}",
+        "named_n": "{name} (n={n})",
+        "note_width": 125,
         "no_villages": "No village score can be shown (too few responses)",
         "heatmap_title": "Village × dimension scores",
         "shade": "Score (darker is lower)",
@@ -139,7 +164,7 @@ TEXT = {
 }
 
 
-def _texts(document: dict) -> dict[str, str]:
+def _texts(document: dict) -> dict:
     return TEXT["en" if document.get("language") == "en" else "zh"]
 
 
@@ -153,11 +178,9 @@ def _whisker_bars(ax, labels, scores, cis, *, shades, hatches, reference=None, r
             )
         right = ci[1] if ci is not None else score
         ax.text(min(right + 0.4, 99.5), yi, f"{score:.2f}", va="center", ha="left", fontsize=8, color=INK)
-    if reference is not None:
-        ax.axvline(reference, color=INK, linestyle="--", linewidth=0.8)
-        ax.text(
-            reference, len(labels) - 0.35, reference_label, ha="center", va="bottom", fontsize=8, color=INK
-        )
+    if reference is not None:  # named in a legend above the bars, where no label can cross it
+        ax.axvline(reference, color=INK, linestyle="--", linewidth=0.8, label=reference_label)
+        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8, borderaxespad=0.2)
     ax.set_yticks(y, labels)
 
 
@@ -248,26 +271,38 @@ def village_ranking(document: dict) -> Figure:
         shown.sort(key=lambda v: (-v["score"], v["code"]))
         figure = _figure(7.0, 0.34 * max(len(shown), 1) + 1.4)
         ax = figure.add_subplot()
-        if shown:
-            _whisker_bars(
-                ax,
-                [t["ranked"].format(rank=i + 1, name=v["name"], n=v["n"]) for i, v in enumerate(shown)],
-                [v["score"] for v in shown],
-                [_ci(v) for v in shown],
-                shades=[SHADES[2]] * len(shown),
-                hatches=["///"] * len(shown),
-                reference=document["composite"]["score"],
-                reference_label=t["reference"],
-            )
-            _score_axis(ax, [c[0] for c in map(_ci, shown) if c] + [v["score"] for v in shown])
-        ax.set_xlabel(t["score_ci_reference"])
         ax.set_title(t["villages_title"], loc="left", fontsize=11)
-        if hidden:
-            names = t["list_separator"].join(v["name"] for v in hidden)
-            figure.text(
-                0.01, 0.005, t["hidden"].format(names=names), fontsize=7, color=MUTED, ha="left", va="bottom"
-            )
+        _hidden_note(figure, t, hidden)
+        if not shown:
+            ax.set_axis_off()
+            ax.text(0.5, 0.5, t["no_villages"], ha="center", va="center", color=MUTED)
+            return figure
+        reference, reference_label = _village_reference(document, t)
+        _whisker_bars(
+            ax,
+            [t["ranked"].format(rank=i + 1, name=v["name"], n=v["n"]) for i, v in enumerate(shown)],
+            [v["score"] for v in shown],
+            [_ci(v) for v in shown],
+            shades=[SHADES[2]] * len(shown),
+            hatches=["///"] * len(shown),
+            reference=reference,
+            reference_label=reference_label,
+        )
+        _score_axis(ax, [c[0] for c in map(_ci, shown) if c] + [v["score"] for v in shown] + [reference])
+        ax.set_xlabel(t["score_ci"])
         return figure
+
+
+def _village_reference(document: dict, t: dict) -> tuple[float, str]:
+    """What the villages compare with: the score of the group sampled by village (villagers: a
+    village's score is theirs alone), when it is one group with a score; else the composite."""
+    sampled = {c.get("group") for c in document.get("by_village_group") or []}
+    groups = [c for c in document["by_group"] if c["code"] in sampled]
+    if len(groups) == 1 and groups[0].get("score") is not None and not groups[0].get("suppressed"):
+        return groups[0]["score"], t["group_reference"].format(
+            name=groups[0]["name"], score=groups[0]["score"]
+        )
+    return document["composite"]["score"], t["reference"].format(score=document["composite"]["score"])
 
 
 def village_dimension_heatmap(document: dict) -> Figure:
@@ -275,6 +310,7 @@ def village_dimension_heatmap(document: dict) -> Figure:
     t = _texts(document)
     with chart_style():
         villages = [v for v in document["by_village"] if not v.get("suppressed") and v.get("dimensions")]
+        hidden = [v for v in document["by_village"] if v.get("suppressed")]
         dims = document["dimensions"]
         values = np.array(
             [
@@ -286,8 +322,9 @@ def village_dimension_heatmap(document: dict) -> Figure:
             ],
             dtype=float,
         ).reshape(len(villages), len(dims))
-        figure = _figure(7.0, 0.3 * max(len(villages), 1) + 1.5)
+        figure = _figure(7.0, 0.3 * max(len(villages), 1) + 1.7)
         ax = figure.add_subplot()
+        _hidden_note(figure, t, hidden)
         if not villages:
             ax.set_axis_off()
             ax.text(0.5, 0.5, t["no_villages"], ha="center", va="center", color=MUTED)
@@ -309,7 +346,7 @@ def village_dimension_heatmap(document: dict) -> Figure:
                     fontsize=7.5,
                     color="white" if dark else INK,
                 )
-        ax.set_xticks(range(len(dims)), [d["name"] for d in dims])
+        ax.set_xticks(range(len(dims)), [_wrapped(d["name"], t["tick_width"]) for d in dims])
         ax.set_yticks(range(len(villages)), [v["name"] for v in villages])
         ax.xaxis.tick_top()
         ax.tick_params(length=0)
@@ -326,13 +363,15 @@ def group_comparison(document: dict) -> Figure:
     t = _texts(document)
     with chart_style():
         panels = [(t["group"], document["by_group"]), (t["age_band"], document["by_age_band"])]
+        hidden = [c for _, cells in panels for c in cells if c.get("suppressed")]
         panels = [
             (title, [c for c in cells if not c.get("suppressed") and c.get("score") is not None])
             for title, cells in panels
         ]
         panels = [(title, cells) for title, cells in panels if cells]
-        figure = _figure(7.0, 2.8)
+        figure = _figure(7.0, 3.0)
         axes = figure.subplots(1, max(len(panels), 1), sharey=True, squeeze=False)[0]
+        _hidden_note(figure, t, hidden)
         every = [c for _, cells in panels for c in cells]
         lows = [c[0] for c in map(_ci, every) if c] + [c["score"] for c in every]
         for k, (ax, (title, cells)) in enumerate(zip(axes, panels, strict=False)):
@@ -357,7 +396,9 @@ def group_comparison(document: dict) -> Figure:
                 ax.text(
                     xi, min(top + 0.3, 99.6), f"{cell['score']:.2f}", ha="center", va="bottom", fontsize=8
                 )
-            ax.set_xticks(x, [f"{c['name']}\nn={c['n']}" for c in cells], fontsize=8)
+            ax.set_xticks(
+                x, [f"{_wrapped(c['name'], t['tick_width'])}\nn={c['n']}" for c in cells], fontsize=8
+            )
             ax.axhline(document["composite"]["score"], color=INK, linestyle="--", linewidth=0.8)
             ax.set_title(title, fontsize=10)
             _score_axis(ax, lows, vertical=True)

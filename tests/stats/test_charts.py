@@ -186,4 +186,38 @@ def test_a_document_in_english_gets_english_charts(document, name):
 def test_the_english_village_ranking_says_which_villages_are_too_few(document):
     figure = charts.village_ranking({**document, "language": "en"})
     labels = " ".join(t.get_text() for t in figure.findobj(Text))
-    assert "Not shown (too few responses): 北村" in labels and "Town composite" in labels
+    assert "Not shown (too few responses): 北村 (n=3)" in labels
+    assert "Composite satisfaction 90.50" in labels, "no village × group cells: the composite"
+
+
+def test_villages_are_compared_with_the_group_sampled_by_village_not_the_composite(document):
+    """A village's score is its villagers' alone: the dashed line is all villagers' score (the
+    composite also holds staff and deputies)."""
+    cells = [{**_cell(f"{v}-villager", v, 90.0), "village": v, "group": "villager"} for v in ("east", "west")]
+    figure = charts.village_ranking({**document, "by_village_group": cells})
+    labels = " ".join(t.get_text() for t in figure.findobj(Text))
+    assert "村民群众总体 90.00" in labels and "综合满意度 90.50" not in labels
+    [line] = [line for line in figure.axes[0].get_lines() if line.get_linestyle() == "--"]
+    assert line.get_xdata()[0] == 90.0
+
+
+@pytest.mark.parametrize("name", ["villages", "heatmap", "groups"])
+def test_every_breakdown_chart_names_the_cells_it_leaves_out(document, name):
+    small = {
+        **document,
+        "by_village": [{**c, "score": None, "suppressed": True} for c in document["by_village"]],
+        "by_group": [*document["by_group"], _cell("deputy", "人大代表", 0, n=3, suppressed=True)],
+    }
+    labels = " ".join(t.get_text() for t in charts.CHARTS[name](small).findobj(Text))
+    expected = "人大代表（n=3）" if name == "groups" else "北村（n=3）"
+    assert "样本不足未列出" in labels and expected in labels, labels
+
+
+def test_long_english_names_are_wrapped_between_words(document):
+    english = {
+        **document,
+        "language": "en",
+        "by_group": [_cell("deputy", "County and town people's congress deputies", 91.0, n=20)],
+    }
+    ticks = [t.get_text() for t in charts.group_comparison(english).axes[0].get_xticklabels()]
+    assert ticks == ["County and\ntown people's\ncongress\ndeputies\nn=20"]
