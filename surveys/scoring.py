@@ -187,6 +187,13 @@ def _document(survey: Survey, loaded: Loaded, result, names, lang: str) -> dict:
     }
 
 
+def document_scheme_digest(scheme: dict) -> str:
+    """The scheme's short digest as every download shows it (计分方案摘要): the first 12 hex digits
+    of the SHA-256 of its canonical JSON, as the score document gives it under "scheme"."""
+    canonical = json.dumps(scheme, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:12]
+
+
 def scheme_digest(scheme: stats.Scheme) -> str:
     canonical = json.dumps(stats.scheme_to_dict(scheme), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
@@ -245,6 +252,11 @@ def score_text(
     names = _names(loaded.catalog, survey, lang)
     title = localized(survey, english=lang == "en")
     head = [title, f"{survey.slug} · n = {loaded.responses}"]
+    digest = document_scheme_digest(result.scheme)
+    if lang == "en":
+        head.append(f"Scoring scheme {digest}" + (" (a trial scheme, not saved)" if scheme_data else ""))
+    else:
+        head.append(f"计分方案摘要 {digest}" + ("（试算方案，未保存）" if scheme_data else ""))
     if loaded.synthetic:
         head.append(
             f"注意：其中 {loaded.synthetic} 份为合成演示数据，并非真实调查结果。"

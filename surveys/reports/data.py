@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,7 +27,7 @@ from surveys.exports import _Line, format_timestamp
 from surveys.localized import localized, organisation
 from surveys.models import AuditEntry, Invitation, Quota, Response, Survey
 from surveys.reports.disclosure import WITHHELD, k_anonymous
-from surveys.scoring import score_document
+from surveys.scoring import document_scheme_digest, score_document
 from surveys.selectors import survey_catalog, survey_versions
 from surveys.services.response_import import FIXED_COLUMNS
 from surveys.services.review import EXCLUDED
@@ -107,8 +106,7 @@ class ReportData:
 
     @property
     def scheme_digest(self) -> str:
-        canonical = json.dumps(self.document["scheme"], sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode()).hexdigest()[:12]
+        return document_scheme_digest(self.document["scheme"])
 
 
 def _sample(survey: Survey, valid: int, synthetic: int, sources: Counter) -> Sample:

@@ -197,6 +197,23 @@ def test_the_text_format_explains_every_figure(survey, capsys):
     assert "公共服务 services = (100.00 + 60.00)/2 = 80.00" in out
 
 
+def test_the_text_format_names_its_scheme_and_says_when_it_is_a_trial(survey, capsys, tmp_path):
+    """The scheme's digest, as the downloads show it; a --scheme trial says that it is one."""
+    from surveys.reports.data import report_data
+
+    _load(survey)
+    call_command("score", survey.slug, "--format", "text")
+    official = capsys.readouterr().out
+    assert f"计分方案摘要 {report_data(survey).scheme_digest}\n" in official and "试算" not in official
+    scheme = score_document(survey)["scheme"]
+    path = tmp_path / "trial.json"
+    path.write_text(json.dumps({**scheme, "min_cell": 1}))
+    call_command("score", survey.slug, "--format", "text", "--scheme", str(path))
+    trial = capsys.readouterr().out
+    assert "（试算方案，未保存）" in trial
+    assert trial.split("\n")[2] != official.split("\n")[2], "another scheme, another digest"
+
+
 def test_the_daligang_synthetic_set_scores_with_a_margin_of_error(db):
     call_command("loaddata", "daligang-2020", verbosity=0)
     from django.conf import settings
