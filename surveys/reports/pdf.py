@@ -136,6 +136,7 @@ class _Report(FPDF):
     def table(
         self, headers: list[str], rows: list[list[str]], widths: list[float], *, align=None, size: float = 8.5
     ):
+        widths = self._fitted(headers, rows, widths, size)
         self.set_font(FONT, size=size)
         self.set_draw_color(*RULE)
         align = align or ["LEFT"] + ["RIGHT"] * (len(headers) - 1)
@@ -158,6 +159,35 @@ class _Report(FPDF):
                     cells.cell(str(text))
         self.ln(2)
         self.set_font(FONT, size=10)
+
+    def _fitted(
+        self, headers: list[str], rows: list[list[str]], widths: list[float], size: float
+    ) -> list[float]:
+        """`widths` (mm, or proportions) made wide enough that no word is broken inside a column
+        ("Satisfie/d", "基本满/意"): each column at least its longest unbreakable piece (a word, or
+        a Chinese label of up to six characters) in the bold heading font; what that adds is taken
+        from the columns with room to spare, in proportion."""
+        scale = self.epw / sum(widths)
+        widths = [w * scale for w in widths]
+        padding = 2 * 1.2 + 0.8
+        need = []
+        for column, heading in enumerate(headers):
+            texts = [(heading, "B")] + [(str(row[column]), "") for row in rows]
+            longest = 0.0
+            for text, style in texts:
+                self.set_font(FONT, style, size=size)
+                for piece in text.split():
+                    if len(piece) > 6 and not piece.isascii():
+                        piece = piece[:2]  # Chinese wraps between any two characters
+                    longest = max(longest, self.get_string_width(piece))
+            need.append(longest + padding)
+        fitted = [max(w, n) for w, n in zip(widths, need, strict=True)]
+        excess = sum(fitted) - self.epw
+        room = [max(0.0, f - n) for f, n in zip(fitted, need, strict=True)]
+        if excess > 0 and sum(room) > 0:
+            share = min(1.0, excess / sum(room))
+            fitted = [f - r * share for f, r in zip(fitted, room, strict=True)]
+        return fitted
 
     def chart(self, figure, *, width: float | None = None) -> None:
         image = charts.rasterise(figure, dpi=CHART_DPI)

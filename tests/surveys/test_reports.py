@@ -214,3 +214,18 @@ def test_the_report_fonts_cached_cut_holds_the_common_characters_and_the_surveys
     codes = fonts._charset()
     assert {ord(c) for c in "满意度调查黄栗洑村Huanglifu（）、。"} <= codes
     assert len(codes) < 10_000
+
+
+def test_the_pdf_tables_never_break_a_heading_inside_a_word(data, tmp_path):
+    """Each column is at least as wide as its longest word: "基本满意", not "基本满" over "意"."""
+    lines = _pdf_lines(render_report(data, "pdf"), tmp_path)
+    assert "基本满意" in lines and "基本满" not in lines
+
+
+def _pdf_lines(pdf: bytes, tmp_path) -> list[str]:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils missing")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return [line.strip() for line in text.splitlines()]
