@@ -1,5 +1,6 @@
 """The evaluator's downloads (contract §6): GET /api/v1/surveys/SLUG/report.xlsx|.pdf|.csv|.sav."""
 
+import re
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -28,8 +29,18 @@ class ReportQuery(serializers.Serializer):
     lang = serializers.ChoiceField(choices=["zh", "en"], default="zh")
 
 
+# Characters no file name may hold on Windows (a colon in an English title, a slash in a Chinese
+# one); browsers replace them with "_" ("County_ 2020"). Written as a dash instead, spaces tidied.
+_NOT_IN_FILE_NAMES = re.compile(r'\s*[\\/:*?"<>|\x00-\x1f]+\s*')
+
+
+def file_name(text: str) -> str:
+    return _NOT_IN_FILE_NAMES.sub(" - ", text).strip(" -.") or "report"
+
+
 def attachment(body: bytes, fmt: str, *, ascii_name: str, name: str) -> HttpResponse:
     """A download whose file name is Chinese where the browser can take it, ASCII otherwise."""
+    name = file_name(name)
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
     return response

@@ -208,3 +208,17 @@ def test_the_evaluator_page_in_english_shows_english_derivations_and_links_engli
     assert zh_chart.startswith(b"\x89PNG") and en_chart.startswith(b"\x89PNG") and zh_chart != en_chart
     chinese = browser.get("/evaluate/hill-2024/?lang=zh").content.decode()
     assert "综合满意度 = " in chinese and "report.pdf?lang=en" not in chinese
+
+
+def test_a_title_with_a_colon_makes_a_file_name_without_one(english):
+    """Windows takes no ':' (nor / \\ * ? " < > |) in a file name; browsers put '_' in its place."""
+    from urllib.parse import unquote
+
+    from surveys.models import Survey
+
+    Survey.objects.filter(slug="hill-2024").update(title_en="Hill Town: 2024 survey / results")
+    client = APIClient()
+    client.force_authenticate(member("li", english, EVALUATOR))
+    disposition = client.get("/api/v1/surveys/hill-2024/report.csv?lang=en")["Content-Disposition"]
+    name = unquote(disposition.split("filename*=UTF-8''")[1])
+    assert name == "Hill Town - 2024 survey - results-report.csv"
