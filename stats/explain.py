@@ -14,13 +14,16 @@ TEXT = {
         "answered": "（{n} 人答“{option}”，不计入）",
         "blank": "（{n} 人未作答，不计入）",
         "method_taylor": "泰勒线性化",
+        "method_bootstrap": "自助法",
+        "brackets": str.maketrans({"(": "（", ")": "）", ",": "，", " ": ""}),
         "composite": "综合满意度",
+        "composite_of": "综合满意度",
         "no_score": "{name}：没有计分的回答，不计入",
         "groups": "{name} = 各群体得分按群体权重加权：{terms} = {value}",
         "se_taylor": "{name}的标准误 {se} 按泰勒线性化计算：以受访者群体为层，"
         "整群抽样的群体以村为初级抽样单元，其他受访者各为一个单元{fpc}"
         "；自由度 = 初级抽样单元数 − 层数 = {df}；95% 置信区间 [{lo}, {hi}] 用 t 分布；设计效应 {deff}。",
-        "se_boot": "{name}的标准误 {se} 按 {method} 重抽样计算：每层有放回地抽取 n_h − 1 个初级抽样单元"
+        "se_boot": "{name}的标准误 {se} 按{method}重抽样计算：每层有放回地抽取 n_h − 1 个初级抽样单元"
         "；自由度 {df}；95% 置信区间 [{lo}, {hi}] 用 t 分布。",
         "fpc": "，并按各层总体单元数作有限总体校正",
         "cell": "{name}：{score}（n = {n}，标准误 {se}，{method}）",
@@ -32,13 +35,16 @@ TEXT = {
         "answered": " ({n} answered “{option}”, left out)",
         "blank": " ({n} left it blank, left out)",
         "method_taylor": "Taylor linearisation",
+        "method_bootstrap": "bootstrap",
+        "brackets": {},
         "composite": "Composite satisfaction",
+        "composite_of": "composite satisfaction",
         "no_score": "{name}: no counted answer, left out",
         "groups": "{name} = group scores weighted by the group weights: {terms} = {value}",
-        "se_taylor": "The SE of {name}, {se}, is by Taylor linearisation: strata are respondent groups, "
+        "se_taylor": "The SE of the {name}, {se}, is by Taylor linearisation: strata are respondent groups, "
         "PSUs are villages for clustered groups and single respondents otherwise{fpc}"
         "; df = PSUs − strata = {df}; the 95% CI [{lo}, {hi}] uses Student's t; design effect {deff}.",
-        "se_boot": "The SE of {name}, {se}, is from the {method}: "
+        "se_boot": "The SE of the {name}, {se}, is from the {method}: "
         "n_h − 1 PSUs drawn with replacement in each stratum"
         "; df {df}; the 95% CI [{lo}, {hi}] uses Student's t.",
         "fpc": ", with a finite population correction from each stratum's population count",
@@ -134,13 +140,13 @@ def _se_sentence(result: ScoreResult, t: dict[str, str]) -> str:
     c = result.composite
     has_fpc = any(s["population"] is not None for s in result.design["strata"])
     fields = dict(
-        name=t["composite"],
+        name=t["composite_of"],
         se=f2(c.se),
         df=c.df,
         lo=f2(c.ci95[0]),
         hi=f2(c.ci95[1]),
         deff=f2(c.deff),
-        method=c.method,
+        method=method_name(c.method, t),
         fpc=t["fpc"] if has_fpc else "",
     )
     return (t["se_boot"] if c.method.startswith("bootstrap") else t["se_taylor"]).format(**fields)
@@ -150,8 +156,18 @@ def _cell_sentence(cell: Cell, label, t, result: ScoreResult) -> str:
     name = label(cell.village) + "|" + label(cell.group) if cell.village and cell.group else label(cell.code)
     if cell.suppressed:
         return t["suppressed"].format(name=name, n=cell.n, min_cell=result.scheme["min_cell"])
-    method = {"srs_within_village": t["within"], "taylor": t["method_taylor"]}.get(cell.method, cell.method)
+    method = t["within"] if cell.method == "srs_within_village" else method_name(cell.method, t)
     return t["cell"].format(name=name, score=f2(cell.score), n=cell.n, se=f2(cell.se), method=method)
+
+
+def method_name(method: str, t: dict[str, str]) -> str:
+    """The SE method as the document names it ("taylor", "bootstrap (Rao–Wu, R=500)") in words of
+    the text's language."""
+    if method == "taylor":
+        return t["method_taylor"]
+    if method.startswith("bootstrap"):
+        return t["method_bootstrap"] + method.removeprefix("bootstrap").translate(t["brackets"])
+    return method
 
 
 def warning_text(warning: str, lang: str = "zh") -> str:
@@ -173,7 +189,7 @@ def render_text(result: ScoreResult, names: dict[str, str] | None = None, lang: 
     head = "综合满意度" if lang != "en" else "Composite"
     lines = [
         f"{head}: {f2(c.score)}  (SE {f2(c.se)}, 95% CI [{f2(c.ci95[0])}, {f2(c.ci95[1])}], "
-        f"n = {c.n}, {c.method})",
+        f"n = {c.n}, {method_name(c.method, TEXT['en' if lang == 'en' else 'zh'])})",
         "",
     ]
     lines += [e["text"] for e in explain(result, names, lang)]

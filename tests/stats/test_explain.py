@@ -61,3 +61,16 @@ def test_a_warning_is_given_in_the_language_asked_for():
     assert warning_text("bootstrap: some replicates had no counted answers", "en") == (
         "bootstrap: some replicates had no counted answers"
     )
+
+
+def test_the_method_is_named_in_the_texts_language():
+    """Not the document's code ("taylor", "bootstrap (Rao–Wu, R=…)") in a Chinese sentence."""
+    taylor = render_text(score(tiny_matrix(), default_scheme()), NAMES)
+    assert "泰勒线性化)" in taylor.splitlines()[0] and ", taylor)" not in taylor
+    boot = score(tiny_matrix(), default_scheme(), method="bootstrap", replicates=50, seed=1)
+    chinese = texts(boot)["composite:se"]
+    assert "按自助法（Rao–Wu，R=50）重抽样计算" in chinese and "bootstrap" not in chinese
+    english = texts(boot, "en")["composite:se"]
+    assert (
+        english.startswith("The SE of the composite satisfaction,") and "bootstrap (Rao–Wu, R=50)" in english
+    )
