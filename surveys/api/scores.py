@@ -33,6 +33,14 @@ class WhatIfInput(serializers.Serializer):
     scheme = serializers.JSONField(help_text="计分方案（合同 §2），只用于试算，不保存")
 
 
+def _document(document: dict) -> Response:
+    """The score document, its Content-Language its own (?lang=), not the page language a
+    cookie chose."""
+    response = Response(document)
+    response["Content-Language"] = "en" if document["language"] == "en" else "zh-Hans"
+    return response
+
+
 def _errors(exc: stats.SchemeError) -> Response:
     return Response({"errors": exc.errors}, status=status.HTTP_400_BAD_REQUEST)
 
@@ -59,7 +67,7 @@ class ScoreView(_SurveyView):
     )
     def get(self, request, slug: str):
         survey = self.survey(request, slug)
-        return Response(score_document(survey, **self.query(request)))
+        return _document(score_document(survey, **self.query(request)))
 
     @extend_schema(
         summary="按另一计分方案试算（不保存）",
@@ -73,7 +81,7 @@ class ScoreView(_SurveyView):
         if not body.is_valid():
             return Response({"errors": body.errors}, status=status.HTTP_400_BAD_REQUEST)
         try:
-            return Response(
+            return _document(
                 score_document(survey, scheme_data=body.validated_data["scheme"], **self.query(request))
             )
         except stats.SchemeError as exc:

@@ -59,6 +59,15 @@ def test_english_names_are_available(answered):
     assert doc["dimensions"][0]["name"] == "Economy"
 
 
+def test_the_document_says_its_own_language_not_the_cookies(answered):
+    client = _client(_user("eva", answered, "evaluator"))
+    client.cookies["django_language"] = "en"  # an evaluator who reads the pages in English
+    chinese = client.get(URL)
+    assert chinese.json()["language"] == "zh" and chinese["Content-Language"] == "zh-Hans"
+    english = client.get(URL, {"lang": "en"})
+    assert english.json()["language"] == "en" and english["Content-Language"] == "en"
+
+
 def test_anonymous_users_are_refused(answered):
     assert _client().get(URL).status_code in (401, 403)
 
