@@ -39,6 +39,7 @@ from surveys.models import (
 )
 from surveys.permissions import can_review
 from surveys.selectors import SurveyCatalog, survey_catalog
+from surveys.services.quality import response_flags_compute
 from surveys.services.questionnaire import questionnaire_version_current
 
 MAX_PRINT = 1000
@@ -289,6 +290,9 @@ def _store_response(
         received_at=timezone.now(),
         source=Response.Source.PAPER,
     )
+    # Stored with its quality flags (over quota, straight-lining…), as a phone's answers are, so
+    # that staff find it among the responses to review and can exclude it.
+    response.flags = response_flags_compute(response=response)
     try:
         with transaction.atomic():
             # force_insert: an id already stored (say, from a spreadsheet import) must fail,

@@ -437,3 +437,20 @@ def test_a_sheet_imported_from_a_spreadsheet_cannot_be_typed_as_well(survey, she
     with pytest.raises(PaperRefused, match="已录入完成并计入"):
         enter(sheet, typists[0])
     assert Response.objects.count() == 1
+
+
+def test_a_paper_response_is_stored_with_its_quality_flags(survey, invitation, typists):
+    """Like a phone's (over quota, straight-lining…), so that staff find it among the responses
+    to review, where they can exclude it; it was stored with none."""
+    from surveys.selectors_review import responses_for_review
+
+    east_young = 3  # the factory's quota for 东村 · 村民群众 · 18–44
+    for _ in range(east_young):
+        responses_import_text(survey=survey, text=csv_text(csv_row()))
+    sheet = paper_sheets_print(invitation=invitation, count=1)[0]
+    enter(sheet, typists[0])
+    enter(sheet, typists[1])
+    stored = Response.objects.get(pk=sheet.response_id)
+    assert {flag["code"] for flag in stored.flags} == {"over_quota"}
+    assert "已有 3 份" in next(f["reason"] for f in stored.flags if f["code"] == "over_quota")
+    assert stored.pk in {r.pk for r in responses_for_review(survey).object_list}
