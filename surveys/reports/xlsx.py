@@ -10,9 +10,12 @@ time and data hash.
 from __future__ import annotations
 
 import io
+import math
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.label import DataLabelList
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -112,11 +115,88 @@ def _method(sheet, data: ReportData) -> None:
     sheet.column_dimensions["B"].width = 120
 
 
+def _score_chart(sheet, table: tables.Table, *, title: str, horizontal: bool) -> None:
+    """A native Excel bar chart of a table's score column beside the table (Excel, WPS and
+    LibreOffice draw it; it follows the cells if someone edits them). Suppressed cells have no
+    score and so no bar; the score axis starts near the data, as the PDF's charts do, and says so."""
+    score_col = table.headers.index(tables.estimate_headers()[0]) + 1
+    name_col = table.headers.index(_("代码")) + 2  # the name follows the code
+    scores = [row[score_col - 1] for row in table.rows if isinstance(row[score_col - 1], int | float)]
+    if not scores:
+        return
+    chart = BarChart()
+    chart.type = "bar" if horizontal else "col"
+    chart.title = title
+    chart.legend = None
+    chart.style = 2
+    chart.add_data(
+        Reference(sheet, min_col=score_col, min_row=FIRST_ROW, max_row=FIRST_ROW + len(table.rows)),
+        titles_from_data=True,
+    )
+    chart.set_categories(
+        Reference(sheet, min_col=name_col, min_row=FIRST_ROW + 1, max_row=FIRST_ROW + len(table.rows))
+    )
+    start = max(0.0, math.floor((min(scores) - 5) / 5) * 5)
+    chart.y_axis.scaling.min, chart.y_axis.scaling.max = start, 100
+    chart.y_axis.title = _("得分（坐标从 %(start)s 起）") % {"start": f"{start:g}"}
+    chart.y_axis.numFmt = "0"
+    chart.y_axis.majorGridlines = None
+    chart.x_axis.delete = chart.y_axis.delete = False  # openpyxl hides both axes otherwise
+    if horizontal:
+        chart.x_axis.scaling.orientation = "maxMin"  # the first row on top, as in the table
+    # The value alone (LibreOffice adds the category and series names unless told not to).
+    chart.dataLabels = DataLabelList(
+        showVal=True, showCatName=False, showSerName=False, showLegendKey=False, showPercent=False
+    )
+    chart.dataLabels.numFmt = "0.00"
+    chart.width = 16
+    chart.height = max(7.5, 0.8 * len(table.rows) + 3) if horizontal else 7.5
+    sheet.add_chart(chart, f"{get_column_letter(len(table.headers) + 2)}{FIRST_ROW}")
+
+
+def _distribution_chart(sheet, table: tables.Table, data: ReportData) -> None:
+    """Each item's answers as one 100 % stacked bar, option by option (blanks left out, as in the
+    PDF's chart: shares of the item's answers)."""
+    first = table.headers.index(_("%(option)s（人）") % {"option": data.options[0]["name"]}) + 1
+    last = first + len(data.options) - 1
+    rows = len(table.rows)
+    chart = BarChart()
+    chart.type = "bar"
+    chart.grouping = "percentStacked"
+    chart.overlap = 100
+    chart.title = _("各题答案分布")
+    chart.add_data(
+        Reference(sheet, min_col=first, max_col=last, min_row=FIRST_ROW, max_row=FIRST_ROW + rows),
+        titles_from_data=True,
+    )
+    chart.set_categories(Reference(sheet, min_col=2, min_row=FIRST_ROW + 1, max_row=FIRST_ROW + rows))
+    chart.x_axis.scaling.orientation = "maxMin"
+    chart.x_axis.delete = chart.y_axis.delete = False
+    chart.y_axis.numFmt = "0%"
+    chart.legend.position = "b"
+    chart.width = 18
+    chart.height = max(7.5, 0.8 * rows + 4)
+    sheet.add_chart(chart, f"{get_column_letter(len(table.headers) + 2)}{FIRST_ROW}")
+
+
+def _charts(sheet, table: tables.Table, data: ReportData) -> None:
+    if table.key == "dimension":
+        _score_chart(sheet, table, title=_("各维度得分"), horizontal=True)
+    elif table.key == "item":
+        _distribution_chart(sheet, table, data)
+    elif table.key == "by_village":
+        _score_chart(sheet, table, title=_("各村（社区）得分排序"), horizontal=True)
+    elif table.key in ("by_group", "by_age_band"):
+        _score_chart(sheet, table, title=table.title, horizontal=False)
+
+
 def report_xlsx(data: ReportData) -> bytes:
     workbook = Workbook()
     _summary(workbook.active, data)
     for table in tables.all_tables(data):
-        _write_table(workbook.create_sheet(table.title), data, table)
+        sheet = workbook.create_sheet(table.title)
+        _write_table(sheet, data, table)
+        _charts(sheet, table, data)
     _raw(workbook.create_sheet(_("原始数据")), data)
     _method(workbook.create_sheet(_("计算方法")), data)
     workbook.properties.title = data.title

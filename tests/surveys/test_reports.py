@@ -229,3 +229,21 @@ def _pdf_lines(pdf: bytes, tmp_path) -> list[str]:
     path.write_bytes(pdf)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     return [line.strip() for line in text.splitlines()]
+
+
+def test_the_xlsx_draws_a_native_chart_beside_each_breakdown(data):
+    """Excel/WPS/LibreOffice charts on the dimension, item, village, group and age-band sheets,
+    drawn from the sheet's own cells (the score column; the item sheet's answer counts)."""
+    import re
+    import zipfile
+
+    archive = zipfile.ZipFile(io.BytesIO(render_report(data, "xlsx")))
+    charts = [archive.read(n).decode() for n in sorted(archive.namelist()) if n.startswith("xl/charts/chart")]
+    ranges = [set(re.findall(r"<f>([^<]+)</f>", chart)) for chart in charts]
+    sheets = [{r.split("!")[0].strip("'") for r in refs} for refs in ranges]
+    assert sheets == [{"维度"}, {"题目"}, {"村"}, {"群体"}, {"年龄段"}]
+    dimensions = len(data.document["dimensions"])
+    assert f"'维度'!$E$4:$E${3 + dimensions}" in ranges[0], "the score column, one bar per dimension"
+    workbook = load_workbook(io.BytesIO(render_report(data, "xlsx")))
+    assert workbook["维度"]["E3"].value == "得分"
+    assert '<showCatName val="0" />' in charts[0], "the value alone on each bar"
