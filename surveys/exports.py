@@ -45,11 +45,8 @@ def responses_csv_lines(
     responses = Response.objects.filter(survey=survey)
     if included_only:
         responses = responses.filter(excluded=False)
-    rows = (
-        responses.order_by(F("submitted_at").asc(nulls_last=True), "id")
-        .values_list(
-            "id", "village_id", "group_id", "age_band_id", "submitted_at", "version_id", "answers", "comment"
-        )
+    rows = responses.order_by(F("submitted_at").asc(nulls_last=True), "id").values_list(
+        "id", "village_id", "group_id", "age_band_id", "submitted_at", "version_id", "answers", "comment"
     )
     decoders = {
         pk: {"item_codes": v.item_codes, "option_codes": v.option_codes} for pk, v in versions.items()

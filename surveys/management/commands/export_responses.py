@@ -23,7 +23,9 @@ class Command(SurveyCommand):
         )
 
     def handle(self, *args, slug, output, with_comments, included_only, **options):
-        lines = responses_csv_lines(get_survey(slug), with_comments=with_comments, included_only=included_only)
+        lines = responses_csv_lines(
+            get_survey(slug), with_comments=with_comments, included_only=included_only
+        )
         if output:
             with open(output, "w", encoding="utf-8", newline="") as out:
                 out.writelines(lines)
