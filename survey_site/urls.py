@@ -1,8 +1,11 @@
 from django.contrib import admin
+from django.http import JsonResponse
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django.views import defaults
 from django.views.generic import TemplateView
+from rest_framework.exceptions import APIException, NotFound
 
 from surveys.respond import views as respond_views
 
@@ -23,3 +26,26 @@ urlpatterns = [
     path("s/<str:token>/poster.png", respond_views.poster_png, name="respond-poster-png"),
     path("s/<str:token>/poster.pdf", respond_views.poster_pdf, name="respond-poster-pdf"),
 ]
+
+
+# Error pages: the site's own 403.html, 404.html and 500.html (survey_site/templates/), in the
+# page's language (500.html in both, as it is drawn without context). The API's views answer
+# their errors in JSON through DRF; an address under /api/ that matches no view, or a crash
+# there, answers JSON too, so that the evaluators' tools never get a web page.
+API_PREFIX = "/api/"
+
+
+def page_not_found(request, exception):
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": str(APIException.default_detail)}, status=500)
+    return defaults.server_error(request)
+
+
+handler404 = page_not_found
+handler500 = server_error

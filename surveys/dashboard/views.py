@@ -6,7 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from surveys.dashboard.charts import HEIGHT, WIDTH, day_bars
@@ -15,42 +17,110 @@ from surveys.models import Response, SurveyMembership
 from surveys.paper.selectors import paper_summary
 from surveys.permissions import (
     can_read_audit,
+    can_read_scores,
     can_review,
     can_view_progress,
     survey_get_for,
     surveys_visible_to,
 )
-from surveys.selectors_progress import survey_progress
+from surveys.selectors_progress import InvitationProgress, survey_progress
 from surveys.selectors_review import audit_log, responses_for_review
-from surveys.services.paper import ACTION_LABELS as PAPER_ACTION_LABELS
-from surveys.services.review import ACTION_LABELS as REVIEW_ACTION_LABELS
-from surveys.services.review import response_exclude, response_include
+from surveys.services.paper import RESOLVED
+from surveys.services.review import EXCLUDED, INCLUDED, response_exclude, response_include
+from surveys.services.submission import invitation_refusal
 
-ACTION_LABELS = {**REVIEW_ACTION_LABELS, **PAPER_ACTION_LABELS}
+# The audit log's actions as the page names them, in the page's language (the services' own
+# ACTION_LABELS are plain Chinese strings). An action missing here shows its code.
+ACTION_LABELS = {
+    EXCLUDED: pgettext_lazy("审计日志的操作", "剔除答卷"),
+    INCLUDED: pgettext_lazy("审计日志的操作", "恢复计入"),
+    RESOLVED: pgettext_lazy("审计日志的操作", "裁定纸质问卷"),
+}
 
 POLL_SECONDS = 10
 MISSING_SHOWN = 20
 
 
+def survey_pages(user, survey) -> list[tuple[str, str, str]]:
+    """The pages of a survey this user may open, as (kind, label, url), the user's main one first:
+    the evaluation page for evaluators who are not staff, else the dashboard."""
+    pages = []
+    staff_work = can_review(user, survey)
+    if can_view_progress(user, survey):
+        pages.append(("progress", _("收集进度"), reverse("staff-survey", args=[survey.slug])))
+    if staff_work:
+        pages.append(("paper", _("纸质问卷"), reverse("staff-paper", args=[survey.slug])))
+    if can_read_scores(user, survey):
+        evaluate = ("evaluate", _("评价结果"), reverse("evaluate-survey", args=[survey.slug]))
+        pages.insert(len(pages) if staff_work else 0, evaluate)
+    return pages
+
+
 @login_required
 def survey_list(request):
+    """Everyone's landing page after logging in: each survey with the pages this user may open."""
     surveys = list(surveys_visible_to(request.user).order_by("-year", "slug"))
     roles: dict[int, list[str]] = {}
     for membership in SurveyMembership.objects.filter(user=request.user, survey__in=surveys):
         roles.setdefault(membership.survey_id, []).append(membership.get_role_display())
-    rows = [(survey, roles.get(survey.pk, [])) for survey in surveys]
+    rows = [(survey, roles.get(survey.pk, []), survey_pages(request.user, survey)) for survey in surveys]
     return render(request, "surveys/staff/survey_list.html", {"rows": rows})
+
+
+# What the invitations table says of a link that takes no answers now, by the questionnaire's
+# own refusal code (surveys/services/submission.py), and whether it may still be handed out: a
+# link that is not open yet may be posted ahead; a closed, switched-off or used-up one may not.
+INVITATION_STATES = {
+    "inactive": (gettext_lazy("已停用"), False),
+    "window_closed": (gettext_lazy("已截止"), False),
+    "survey_closed": (gettext_lazy("已截止"), False),
+    "used_up": (gettext_lazy("已用过"), False),
+    "not_yet_open": (gettext_lazy("未到开始时间"), True),
+    "survey_not_open": (gettext_lazy("调查尚未开始"), True),
+}
+
+
+def _invitation_rows(survey, rows: list[InvitationProgress], *, with_links: bool) -> list[dict]:
+    """The invitations table: where, responses, the token, and for those who hand links out the
+    address to copy and the QR posters. A link that takes no more answers is marked so and
+    offered neither for copying nor as a poster."""
+    now = timezone.now()
+    table = []
+    for row in rows:
+        invitation = row.invitation
+        invitation.survey = survey  # the same object: no query per row
+        refusal = invitation_refusal(invitation, now=now)
+        state = refusal.code if refusal is not None else ""
+        if not state and invitation.single_use and row.responses:
+            state = "used_up"
+        label, usable = INVITATION_STATES.get(state, ("", not state))
+        postable = with_links and usable
+        table.append(
+            {
+                "invitation": invitation,
+                "responses": row.responses,
+                "state": state,
+                "state_label": label,
+                "dead": not usable,
+                "url": invitation.url if with_links else "",
+                "postable": postable,
+                "poster_png": reverse("respond-poster-png", args=[invitation.token]) if postable else "",
+                "poster_pdf": reverse("respond-poster-pdf", args=[invitation.token]) if postable else "",
+            }
+        )
+    return table
 
 
 @login_required
 def survey_dashboard(request, slug: str):
     survey = survey_get_for(request.user, slug)
     if not can_view_progress(request.user, survey):
-        raise PermissionDenied
+        raise PermissionDenied(_("只有这项调查的工作人员、评价人员或管理员可以查看收集进度。"))
     progress = survey_progress(survey)
     audit = audit_log(survey) if can_read_audit(request.user, survey) else []
     for entry in audit:
         entry.action_label = ACTION_LABELS.get(entry.action, entry.action)
+    may_review = can_review(request.user, survey)
     context = {
         "survey": survey,
         "progress": progress,
@@ -63,7 +133,11 @@ def survey_dashboard(request, slug: str):
         "review": responses_for_review(survey, request.GET.get("review_page")),
         "paper": paper_summary(survey),
         "audit": audit,
-        "may_review": can_review(request.user, survey),
+        # Reviewing, the paper pages and posters are for staff and administrators; evaluators
+        # are offered none of them (they would answer 403), but the evaluation page instead.
+        "may_review": may_review,
+        "may_evaluate": can_read_scores(request.user, survey),
+        "invitation_rows": _invitation_rows(survey, progress.invitations, with_links=may_review),
         "poll_seconds": POLL_SECONDS,
         "time_zone": settings.TIME_ZONE,
         "progress_url": reverse("api-survey-progress", args=[survey.slug]),
@@ -71,10 +145,14 @@ def survey_dashboard(request, slug: str):
         "review_url": reverse("staff-surveys") + f"{survey.slug}/responses/",
         # What dashboard.js writes itself, in the page's language.
         "js_texts": {
-            "all_met": _("各配额均已完成。"),
             "missing": _("缺"),
+            # The same texts as the template's, so a refresh writes exactly what the server did.
+            "ratio": _("（%(received)s/%(target)s）"),
+            "day": _("%(day)s：%(count)s"),
             "refreshed": _("更新于"),
             "expired": _("登录已过期，请刷新页面重新登录"),
+            "copied": _("已复制"),
+            "copy_failed": _("请长按或选中链接后复制"),
         },
     }
     return render(request, "surveys/staff/dashboard.html", context)
@@ -85,7 +163,7 @@ def survey_dashboard(request, slug: str):
 def response_review(request, slug: str, response_id, action: str):
     survey = survey_get_for(request.user, slug)
     if not can_review(request.user, survey):
-        raise PermissionDenied
+        raise PermissionDenied(_("只有这项调查的工作人员或管理员可以剔除或恢复答卷。"))
     response = get_object_or_404(Response.objects.select_related("survey"), survey=survey, pk=response_id)
     service = response_exclude if action == "exclude" else response_include
     try:

@@ -3,6 +3,7 @@ from django.urls import path
 from surveys.evaluate import views
 
 urlpatterns = [
+    path("", views.survey_list, name="evaluate-surveys"),
     path("token/", views.api_token, name="evaluate-token"),
     path("<slug:slug>/", views.survey_report, name="evaluate-survey"),
     path("<slug:slug>/publish/", views.survey_publish, name="evaluate-publish"),

@@ -11,13 +11,19 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from rest_framework.authtoken.models import Token
 
 from stats import charts
 from surveys.evaluate.selectors import evaluator_view
-from surveys.models import SurveyMembership
-from surveys.permissions import can_publish, can_read_scores, is_administrator, survey_get_for
+from surveys.models import Survey, SurveyMembership
+from surveys.permissions import (
+    can_publish,
+    can_read_scores,
+    is_administrator,
+    survey_get_for,
+    surveys_visible_to,
+)
 from surveys.reports.data import report_language
 from surveys.services.publish import report_publish
 
@@ -28,8 +34,29 @@ CHART_SECONDS = 24 * 3600
 def _survey_for_scores(request, slug: str):
     survey = survey_get_for(request.user, slug)
     if not can_read_scores(request.user, survey):
-        raise PermissionDenied
+        raise PermissionDenied(_("只有这项调查的评价人员或管理员可以查看评价结果。"))
     return survey
+
+
+def surveys_to_evaluate(user) -> list[Survey]:
+    """The surveys whose scores this user may read (can_read_scores): every one for
+    administrators, those they are an evaluator of for members — newest first."""
+    surveys = surveys_visible_to(user).order_by("-year", "slug")
+    if not is_administrator(user):
+        evaluated = SurveyMembership.objects.filter(user=user, role=SurveyMembership.Role.EVALUATOR)
+        surveys = surveys.filter(pk__in=evaluated.values("survey_id"))
+    return list(surveys)
+
+
+@login_required
+@require_GET
+def survey_list(request):
+    """/evaluate/: the surveys this user may evaluate, each linking to its evaluation page."""
+    return render(
+        request,
+        "surveys/evaluate/list.html",
+        {"surveys": surveys_to_evaluate(request.user), "may_have_token": _may_have_token(request.user)},
+    )
 
 
 def _percent(count: int, total: int) -> float:

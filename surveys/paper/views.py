@@ -55,6 +55,14 @@ def _survey_for_staff(request, slug: str):
     return survey
 
 
+def _typist_refusal(number: str) -> str:
+    """Why someone who typed a sheet may not resolve it. Whoever typed it, staff member or
+    administrator, the resolver is someone who typed neither entry (surveys/services/paper.py)."""
+    return _(
+        "您录入过问卷 %(number)s，不能裁定它：请由没有录入过这张问卷的工作人员或管理员对照原件裁定。"
+    ) % {"number": number}
+
+
 def _sheet(survey, number: str) -> PaperSheet:
     return get_object_or_404(
         PaperSheet.objects.select_related("survey", "invitation__group", "invitation__village"),
@@ -231,7 +239,16 @@ def paper_discrepancy_list(request, slug: str):
         "surveys/paper/discrepancies.html",
         {
             "survey": survey,
-            "discrepancies": paper_discrepancies(survey, catalog=catalog),
+            # Each with a note instead of the form for a sheet this user typed (they may not resolve it).
+            "discrepancies": [
+                (
+                    d,
+                    _typist_refusal(d.sheet.number)
+                    if any(e.user_id == request.user.pk for e in d.entries)
+                    else "",
+                )
+                for d in paper_discrepancies(survey, catalog=catalog)
+            ],
             "options": options,
             "age_bands": {code: localized(a) for code, a in catalog.age_bands.items()},
             "blank": BLANK_CHOICE,
@@ -267,7 +284,9 @@ def paper_resolve(request, slug: str, number: str):
             reason=request.POST.get("reason", ""),
         )
     except PaperRefused as refusal:
-        messages.error(request, refusal.message)
+        messages.error(
+            request, _typist_refusal(sheet.number) if refusal.code == "typist" else refusal.message
+        )
         return redirect(back)
     except PaperInvalid as invalid:
         messages.error(

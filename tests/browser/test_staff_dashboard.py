@@ -135,3 +135,151 @@ def test_staff_choose_english_on_a_phone_and_the_live_updates_stay_english(
         page.screenshot(path=str(shots / "staff-dashboard-en-phone.png"), full_page=True)
     finally:
         context.close()
+
+
+def log_in(page, base_url: str, username: str, next_url: str, lang: str = "en") -> None:
+    page.goto(f"{base_url}/accounts/login/?next={next_url}&lang={lang}")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url(f"{base_url}{next_url}")
+
+
+def test_the_live_refresh_writes_exactly_what_the_server_wrote_in_english(live_server, browser, monkeypatch):
+    """After a refresh the missing list keeps "(1/3)" (not the Chinese "（1/3）"), the total keeps
+    one decimal ("100.0", as the template writes it), and "all met" is a sentence, not item 1."""
+    from playwright.sync_api import expect
+
+    from tests.browser.conftest import PHONE
+
+    monkeypatch.setattr("surveys.dashboard.views.POLL_SECONDS", 1)
+    survey = make_survey()
+    make_member(survey, "xiaowang", SurveyMembership.Role.STAFF)
+    make_response(survey)  # 东村 · 村民群众 · 18–44岁: 1 of 3
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "xiaowang", f"/staff/{survey.slug}/")
+        served = {
+            "missing": page.locator("#missing-list").inner_text(),
+            "totals": page.locator("#totals").inner_text(),
+            "chart": page.locator("#day-chart title").last.text_content(),
+        }
+        assert "(1/3)" in served["missing"] and "（" not in served["missing"]
+        assert "(33.3%)" in served["totals"]
+        refreshed = page.locator("#refreshed").inner_text()
+        expect(page.locator("#refreshed")).not_to_have_text(refreshed, timeout=10_000)  # the script ran
+        expect(page.locator("#missing-list")).to_have_text(served["missing"])
+        expect(page.locator("#totals")).to_have_text(served["totals"])
+        assert page.locator("#day-chart title").last.text_content() == served["chart"]  # "2024-…: 1"
+
+        make_response(survey)
+        make_response(survey)  # the quota is met
+        expect(page.locator("#missing-none")).to_be_visible(timeout=10_000)
+        expect(page.locator("#missing-none")).to_have_text("All quotas have been met.")
+        expect(page.locator("#missing-list")).to_be_hidden()
+        expect(page.locator("#total-percent")).to_have_text("100.0")
+        after_refresh = page.locator("#totals").inner_text()
+        page.reload()
+        assert page.locator("#totals").inner_text() == after_refresh  # the same as the server's
+        assert page.locator("#missing-none").is_visible() and page.locator("#missing-list").is_hidden()
+    finally:
+        context.close()
+
+
+def _a_paper_survey():
+    """A survey with a sheet typed twice with different answers (by staff and an administrator),
+    so that every paper table has rows, and a third staff member who may resolve it."""
+    from surveys.models import Invitation
+    from surveys.services.paper import paper_entry_save, paper_sheets_print
+    from tests.surveys.staff_factories import make_user
+
+    survey = make_survey()
+    staff = make_member(survey, "xiaowang", SurveyMembership.Role.STAFF)
+    make_member(survey, "zhuren", SurveyMembership.Role.STAFF)
+    admin = make_user("guanliyuan", superuser=True)
+    sheet = paper_sheets_print(invitation=Invitation.objects.get(survey=survey), count=2)[0]
+    answers = {"income": "satisfied", "roads": "satisfied", "water": "satisfied"}
+    paper_entry_save(sheet=sheet, user=staff, age_band="18-44", answers=answers)
+    paper_entry_save(sheet=sheet, user=admin, age_band="18-44", answers={**answers, "roads": "dont_know"})
+    return survey
+
+
+def phone_at(width: int) -> dict:
+    from tests.browser.conftest import PHONE
+
+    return {**PHONE, "viewport": {"width": width, "height": 800}}
+
+
+TABLE_BOXES = """() => Array.from(document.querySelectorAll('main table')).map(t => {
+    const box = t.closest('.scroll');
+    const first = t.querySelector('tbody tr > :first-child');
+    return {
+        inBox: !!box,
+        overflow: box ? getComputedStyle(box).overflowX : null,
+        sticky: first ? getComputedStyle(first).position : null,
+    };
+})"""
+
+SMALL_TARGETS = """() => Array.from(document.querySelectorAll(
+    'header a, header button, .crumbs a, nav a, td.posters a, .copy button'))
+    .filter(e => e.offsetParent !== null)
+    .map(e => [e.textContent.trim(), Math.round(e.getBoundingClientRect().height)])
+    .filter(([, height]) => height < 44)"""
+
+
+@pytest.mark.parametrize("width", [320, 390])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_wide_tables_scroll_in_their_own_box_and_never_widen_the_page(live_server, browser, width, lang):
+    survey = _a_paper_survey()
+    context = browser.new_context(**phone_at(width))
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "zhuren", f"/staff/{survey.slug}/", lang)
+        for url in (
+            "/staff/",
+            f"/staff/{survey.slug}/",
+            f"/staff/{survey.slug}/paper/",
+            f"/staff/{survey.slug}/paper/enter/",
+            f"/staff/{survey.slug}/paper/discrepancies/",
+        ):
+            page.goto(live_server.url + url)
+            page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+            assert page.evaluate("() => document.documentElement.scrollWidth") <= width, (url, lang, width)
+            for table in page.evaluate(TABLE_BOXES):
+                if url.endswith("/enter/"):
+                    continue  # the entry table is the typist's own, one item a row
+                assert table == {"inBox": True, "overflow": "auto", "sticky": "sticky"}, (url, table)
+            assert page.evaluate(SMALL_TARGETS) == [], url  # fingers need 44 px
+    finally:
+        context.close()
+
+
+def test_staff_copy_an_invitation_link_and_the_inactive_one_is_not_offered(live_server, browser):
+    from playwright.sync_api import expect
+
+    from surveys.models import Invitation
+
+    survey = make_survey()
+    make_member(survey, "xiaowang", SurveyMembership.Role.STAFF)
+    east = Invitation.objects.get(survey=survey)
+    Invitation.objects.create(
+        survey=survey, token="hill-off", group=east.group, village=east.village, is_active=False
+    )
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1100, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "xiaowang", f"/staff/{survey.slug}/", "zh")
+        page.locator("#invitations summary").click()
+        row = page.locator('tr[data-invitation="hill-2024-east"]')
+        expect(row.locator("input.url")).to_have_value(east.url)
+        row.get_by_role("button", name="复制").click()
+        expect(row.locator(".copy-button")).to_have_text("已复制")
+        assert page.evaluate("() => navigator.clipboard.readText()") == east.url
+        expect(row.get_by_role("link", name="PNG")).to_have_attribute("href", "/s/hill-2024-east/poster.png")
+        off = page.locator('tr[data-invitation="hill-off"]')
+        expect(off).to_contain_text("已停用")
+        assert off.locator("input, button, a").count() == 0
+    finally:
+        context.close()

@@ -86,6 +86,12 @@ EXPECTED: dict[str, dict[str, str]] = {
         "GET": "login login 405 405 405 login 405",
         "POST": "login login 302 404 403 login 302",
     },
+    # The list of surveys to evaluate: any logged-in user, each sees only what they may evaluate
+    # (staff an empty list; tests/surveys/test_evaluator_pages.py says what each one lists).
+    "evaluate-surveys": {
+        "GET": "login login 200 200 200 login 200",
+        "POST": "login login 405 405 405 login 405",
+    },
     # Evaluators' pages: evaluators and administrators of the survey; staff 403 (they can exclude).
     "evaluate-token": {
         "GET": "login login 403 403 200 login 200",

@@ -152,3 +152,49 @@ def test_the_openapi_schema_lists_the_downloads_and_swagger_ui_is_served_locally
         assert f"/api/v1/surveys/{{slug}}/report.{fmt}" in schema
     swagger = client.get("/api/v1/docs/swagger/").content.decode()
     assert "swagger-ui" in swagger and "cdn." not in swagger
+
+
+def test_the_evaluate_page_lists_the_surveys_the_user_may_evaluate(answered):
+    """/evaluate/ (the home page's 评价结果) lists the user's evaluator surveys, each linking on."""
+    from tests.factories import make_survey
+
+    other = make_survey("other-2024")
+    staffed = make_survey("staffed-2024")
+    user = member("li", answered, EVALUATOR)
+    SurveyMembership.objects.create(survey=staffed, user=user, role=STAFF)  # staff there: no scores
+    page = _browser(user).get("/evaluate/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'href="/evaluate/hill-2024/"' in html
+    assert "/evaluate/staffed-2024/" not in html and "/evaluate/other-2024/" not in html
+    assert _browser(user).get("/evaluate/hill-2024/").status_code == 200  # and the link opens
+
+    from surveys.permissions import can_read_scores
+
+    for survey in (answered, other, staffed):  # the list follows the permission rule
+        assert (f'href="/evaluate/{survey.slug}/"' in html) == can_read_scores(user, survey)
+
+
+def test_administrators_see_every_survey_on_the_evaluate_page(answered):
+    from django.contrib.auth.models import User
+
+    from tests.factories import make_survey
+
+    make_survey("other-2024")
+    admin = User.objects.create_superuser("root", password="pw-long-enough-123")
+    html = _browser(admin).get("/evaluate/?lang=en").content.decode()
+    assert 'href="/evaluate/hill-2024/"' in html and 'href="/evaluate/other-2024/"' in html
+    assert "<h1>Results</h1>" in html
+
+
+def test_staff_are_told_the_evaluate_page_is_for_evaluators(answered):
+    html = _browser(member("wang", answered, STAFF)).get("/evaluate/").content.decode()
+    assert "您不是任何调查的评价人员" in html and "/evaluate/hill-2024/" not in html
+    assert 'href="/staff/"' in html
+
+
+def test_anonymous_visitors_of_the_evaluate_page_are_asked_to_log_in(client):
+    reply = client.get("/evaluate/")
+    assert reply.status_code == 302 and reply["Location"] == "/accounts/login/?next=/evaluate/"
+    home = client.get("/").content.decode()
+    assert 'href="/evaluate/"' in home  # the home page's link now leads somewhere

@@ -169,3 +169,48 @@ def test_the_page_prints_at_most_a_hundred_sheets_at_once(client, survey, wang):
     )
     assert reply.status_code == 302
     assert not PaperSheet.objects.exists()
+
+
+def test_who_typed_a_sheet_sees_a_note_instead_of_the_resolve_form(client, survey, sheet, wang, li):
+    paper_entry_save(sheet=sheet, user=wang, age_band="18-44", answers=ANSWERS)
+    paper_entry_save(sheet=sheet, user=li, age_band="18-44", answers={**ANSWERS, "roads": "dissatisfied"})
+    resolve = reverse("staff-paper-resolve", args=[survey.slug, sheet.number])
+    html = (
+        logged_in(client, wang).get(reverse("staff-paper-discrepancies", args=[survey.slug])).content.decode()
+    )
+    assert f'id="sheet-{sheet.number}"' in html and 'class="differs"' in html  # the comparison stays
+    assert resolve not in html and 'name="reason"' not in html and 'type="radio"' not in html
+    assert f"您录入过问卷 {sheet.number}，不能裁定它" in html
+    client.logout()
+    boss = logged_in(client, make_member(survey, "zhuren", STAFF))
+    html = boss.get(reverse("staff-paper-discrepancies", args=[survey.slug])).content.decode()
+    assert resolve in html and 'name="reason"' in html and "不能裁定它" not in html
+
+
+def test_an_administrator_who_typed_the_sheet_is_told_who_may_resolve_it(client, survey, sheet, wang):
+    from django.contrib.auth.models import User
+
+    admin = User.objects.create_superuser("guanli", password=PASSWORD)
+    paper_entry_save(sheet=sheet, user=wang, age_band="18-44", answers=ANSWERS)
+    paper_entry_save(sheet=sheet, user=admin, age_band="18-44", answers={**ANSWERS, "roads": "dissatisfied"})
+    logged_in(client, admin)
+    page = client.get(reverse("staff-paper-discrepancies", args=[survey.slug])).content.decode()
+    assert "不能裁定它" in page and 'name="reason"' not in page
+    form = {"age_band": "18-44", "item-income": "satisfied", "item-roads": "-", "item-water": "dont_know"}
+    reply = client.post(
+        reverse("staff-paper-resolve", args=[survey.slug, sheet.number]),
+        {**form, "reason": "核对"},
+        follow=True,
+    )
+    html = reply.content.decode()
+    # Not "another staff member or an administrator": they are the administrator, and any other
+    # administrator or staff member who typed neither entry may resolve it.
+    assert "请由没有录入过这张问卷的工作人员或管理员对照原件裁定" in html
+    assert "另一位工作人员或管理员" not in html
+    assert not Response.objects.exists()
+    english = client.post(
+        reverse("staff-paper-resolve", args=[survey.slug, sheet.number]) + "?lang=en",
+        {**form, "reason": "checked"},
+        follow=True,
+    ).content.decode()
+    assert "a staff member or administrator who entered neither copy" in english

@@ -284,7 +284,8 @@ def test_the_dashboard_shows_paper_sheets_once_some_are_printed(staff_client, su
     from surveys.models import Invitation
     from surveys.services.paper import paper_sheets_print
 
-    assert "纸质问卷" not in staff_client.get(f"/staff/{survey.slug}/").content.decode()
+    # Before any is printed, staff see only the way to the paper pages (tests/surveys/test_staff_pages.py).
+    assert "已打印" not in staff_client.get(f"/staff/{survey.slug}/").content.decode()
     paper_sheets_print(invitation=Invitation.objects.filter(survey=survey).first(), count=3)
     page = staff_client.get(f"/staff/{survey.slug}/").content.decode()
     assert "纸质问卷" in page and "已打印 <b>3</b>" in page

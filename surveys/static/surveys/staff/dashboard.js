@@ -15,6 +15,15 @@
   var textsScript = document.getElementById("dashboard-texts");
   var texts = textsScript ? JSON.parse(textsScript.textContent) : {};
   function say(key, chinese) { return texts[key] || chinese; }
+  // Fills a gettext text's %(name)s placeholders, as the server's template does.
+  function fill(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (whole, name) { return name in values ? values[name] : whole; });
+  }
+  // A number as the server's template writes a Python float: 100.0, 95.3, 1.25 (never "100").
+  function pyFloat(value) {
+    if (value === null || value === undefined) return value;
+    return Number.isInteger(value) ? value.toFixed(1) : String(value);
+  }
 
   function $(id) { return document.getElementById(id); }
   function setText(id, value) { var el = $(id); if (el) el.textContent = value === null || value === undefined ? "—" : value; }
@@ -50,13 +59,8 @@
   function updateMissing(missing) {
     var list = $("missing-list");
     list.textContent = "";
-    if (!missing.length) {
-      var done = document.createElement("li");
-      done.className = "muted";
-      done.textContent = say("all_met", "各配额均已完成。");
-      list.appendChild(done);
-      return;
-    }
+    list.hidden = !missing.length;
+    $("missing-none").hidden = !!missing.length;  // "all quotas met": a sentence, not a list item
     missing.slice(0, 20).forEach(function (cell) {
       var li = document.createElement("li");
       var label = document.createElement("span");
@@ -65,7 +69,7 @@
       short.textContent = say("missing", "缺") + " " + cell.missing;
       var ratio = document.createElement("span");
       ratio.className = "muted";
-      ratio.textContent = "（" + cell.received + "/" + cell.target + "）";
+      ratio.textContent = fill(say("ratio", "（%(received)s/%(target)s）"), { received: cell.received, target: cell.target });
       li.append(label, " ", short, " ", ratio);
       list.appendChild(li);
     });
@@ -92,7 +96,7 @@
       rect.setAttribute("width", (step - gap).toFixed(1));
       rect.setAttribute("height", h.toFixed(1));
       var title = document.createElementNS("http://www.w3.org/2000/svg", "title");
-      title.textContent = d.date + "：" + d.count;
+      title.textContent = fill(say("day", "%(day)s：%(count)s"), { day: d.date, count: d.count });
       rect.appendChild(title);
       svg.appendChild(rect);
     });
@@ -106,7 +110,8 @@
     setText("total-received", t.received);
     setText("total-target", t.target);
     setText("total-towards", t.towards_target);
-    setText("total-percent", t.percent === null ? 0 : t.percent);
+    // As the template writes them ({{ percent|default:0 }}, {{ per|default:"—" }}): 100.0, 0, —.
+    setText("total-percent", t.percent ? pyFloat(t.percent) : 0);
     setText("total-status", t.status_label);
     setText("total-responses", t.responses);
     setText("total-excluded", t.excluded);
@@ -115,7 +120,7 @@
     setStatus($("totals"), t.status);
     setText("inv-issued", inv.issued);
     setText("inv-returned", inv.returned);
-    setText("inv-per", inv.responses_per_invitation);
+    setText("inv-per", inv.responses_per_invitation ? pyFloat(inv.responses_per_invitation) : null);
     setText("inv-without", inv.without_invitation);
     inv.rows.forEach(function (row) {
       var cell = root.querySelector('[data-token="' + CSS.escape(row.token) + '"]');
@@ -160,4 +165,38 @@
   });
   $("total-flagged").dataset.atLoad = $("total-flagged").textContent;
   schedule();
+})();
+
+// The invitations table's copy buttons: the link's full address to the clipboard. Without
+// scripts (or a clipboard) the address stays in a read-only field, selectable by hand.
+(function () {
+  "use strict";
+  var textsScript = document.getElementById("dashboard-texts");
+  var texts = textsScript ? JSON.parse(textsScript.textContent) : {};
+  function copied(button, ok) {
+    var label = button.dataset.label || button.textContent;
+    button.dataset.label = label;
+    button.textContent = ok ? (texts.copied || "已复制") : (texts.copy_failed || "请选中链接后复制");
+    setTimeout(function () { button.textContent = label; }, 2000);
+  }
+  function fallback(field) {
+    field.focus();
+    field.select();
+    try { return document.execCommand("copy"); } catch (e) { return false; }
+  }
+  document.querySelectorAll(".copy").forEach(function (box) {
+    var field = box.querySelector("input.url"), button = box.querySelector(".copy-button");
+    if (!field || !button) return;
+    field.addEventListener("focus", function () { field.select(); });
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(
+          function () { copied(button, true); },
+          function () { copied(button, fallback(field)); });
+      } else {
+        copied(button, fallback(field));
+      }
+    });
+  });
 })();

@@ -1,0 +1,310 @@
+"""The staff pages as each role sees them: the landing list, the dashboard's links, the
+invitations table, the audit log's words, and the site's own error pages."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from surveys.models import Invitation, SurveyMembership
+from tests.surveys.staff_factories import make_member, make_response, make_user
+
+pytestmark = pytest.mark.django_db
+
+STAFF = SurveyMembership.Role.STAFF
+EVALUATOR = SurveyMembership.Role.EVALUATOR
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def links(html: str) -> set[str]:
+    return set(re.findall(r'href="([^"]+)"', html))
+
+
+@pytest.fixture
+def staff(survey):
+    return client_for(make_member(survey, "xiaowang", STAFF))
+
+
+@pytest.fixture
+def evaluator(survey):
+    return client_for(make_member(survey, "pinggu", EVALUATOR))
+
+
+@pytest.fixture
+def administrator(db):
+    return client_for(make_user("root", superuser=True))
+
+
+# --- 1. the paper pages are reachable before any sheet is printed -------------------------------
+
+
+def test_staff_reach_the_paper_pages_before_any_sheet_is_printed(staff, survey):
+    html = staff.get(f"/staff/{survey.slug}/").content.decode()
+    assert f"/staff/{survey.slug}/paper/" in links(html)
+    assert 'id="paper"' in html and "还没有打印纸质问卷" in html
+    assert f"/staff/{survey.slug}/paper/discrepancies/" not in links(html)  # nothing to resolve yet
+
+
+def test_the_paper_card_offers_entry_and_resolution_once_sheets_exist(staff, survey):
+    from surveys.services.paper import paper_sheets_print
+
+    paper_sheets_print(invitation=Invitation.objects.get(survey=survey), count=3)
+    html = staff.get(f"/staff/{survey.slug}/").content.decode()
+    assert "已打印 <b>3</b>" in html and "待第 2 遍录入 <b>0</b>" in html  # the paper page's words
+    assert {f"/staff/{survey.slug}/paper/", f"/staff/{survey.slug}/paper/discrepancies/"} <= links(html)
+
+
+# --- 2. invitation links and QR posters ---------------------------------------------------------
+
+
+def test_staff_get_each_invitation_link_to_copy_and_its_posters(staff, survey, settings):
+    html = staff.get(f"/staff/{survey.slug}/").content.decode()
+    row = re.search(r'<tr[^>]*data-invitation="hill-2024-east".*?</tr>', html, re.S).group(0)
+    assert f'value="{settings.PUBLIC_BASE_URL}/s/hill-2024-east/"' in row and "readonly" in row
+    assert 'class="copy-button"' in row
+    assert 'href="/s/hill-2024-east/poster.png"' in row and 'href="/s/hill-2024-east/poster.pdf"' in row
+    assert staff.get("/s/hill-2024-east/poster.png").status_code == 200  # the link works for them
+
+
+def test_a_link_that_takes_no_more_answers_is_marked_and_not_offered_for_posting(staff, survey):
+    villager = survey.group_set.get(code="villager")
+    west = survey.village_set.get(code="west")
+    Invitation.objects.create(survey=survey, token="hill-off", group=villager, village=west, is_active=False)
+    Invitation.objects.create(
+        survey=survey,
+        token="hill-past",
+        group=survey.group_set.get(code="staff"),
+        closes_at=timezone.now() - timedelta(days=1),
+    )
+    html = staff.get(f"/staff/{survey.slug}/").content.decode()
+    off = re.search(r'<tr[^>]*data-invitation="hill-off".*?</tr>', html, re.S).group(0)
+    assert "已停用" in off and "poster.p" not in off and "<input" not in off and "copy-button" not in off
+    past = re.search(r'<tr[^>]*data-invitation="hill-past".*?</tr>', html, re.S).group(0)
+    assert "已截止" in past and "poster.p" not in past and "<input" not in past
+    english = staff.get(f"/staff/{survey.slug}/?lang=en").content.decode()
+    assert "Switched off" in re.search(r'<tr[^>]*data-invitation="hill-off".*?</tr>', english, re.S).group(0)
+
+
+def test_evaluators_see_the_counts_per_link_but_no_links_or_posters(evaluator, survey):
+    html = evaluator.get(f"/staff/{survey.slug}/").content.decode()
+    assert "<code>hill-2024-east</code>" in html
+    assert "poster.p" not in html and "/s/hill-2024-east/" not in html and "copy-button" not in html
+
+
+# --- 3. the audit log in English -----------------------------------------------------------------
+
+
+def test_the_audit_log_names_its_actions_in_the_page_language(staff, survey):
+    from django.contrib.auth.models import User
+
+    from surveys.services.review import response_exclude, response_include
+
+    response = make_response(survey)
+    user = User.objects.get(username="xiaowang")
+    response_exclude(response=response, user=user, reason="回访：未参加")
+    response_include(response=response, user=user, reason="核实：本人作答")
+    english = staff.get(f"/staff/{survey.slug}/?lang=en").content.decode()
+    audit = english[english.index('id="audit"') :]
+    assert "<td>Excluded a response</td>" in audit and "<td>Counted a response again</td>" in audit
+    assert "剔除答卷" not in audit and "恢复计入" not in audit
+    chinese = staff.get(f"/staff/{survey.slug}/?lang=zh").content.decode()
+    audit = chinese[chinese.index('id="audit"') :]
+    assert "<td>剔除答卷</td>" in audit and "<td>恢复计入</td>" in audit
+
+
+def test_a_resolved_paper_sheet_is_named_in_english_in_the_audit_log(staff, survey):
+    from surveys.services.paper import paper_discrepancy_resolve, paper_entry_save, paper_sheets_print
+
+    sheet = paper_sheets_print(invitation=Invitation.objects.get(survey=survey), count=1)[0]
+    answers = {"income": "satisfied", "roads": "satisfied", "water": "satisfied"}
+    paper_entry_save(sheet=sheet, user=make_member(survey, "a", STAFF), age_band="18-44", answers=answers)
+    other = {**answers, "roads": "dissatisfied"}
+    paper_entry_save(sheet=sheet, user=make_member(survey, "b", STAFF), age_band="18-44", answers=other)
+    paper_discrepancy_resolve(
+        sheet=sheet, user=make_user("root", superuser=True), answers=answers, age_band="18-44", reason="原件"
+    )
+    english = staff.get(f"/staff/{survey.slug}/?lang=en").content.decode()
+    assert "<td>Resolved a paper questionnaire</td>" in english and "裁定纸质问卷" not in english
+
+
+# --- 5. every role lands on a list of what it may open -------------------------------------------
+
+
+def test_an_evaluator_lands_on_a_list_that_leads_to_the_evaluation_page(survey):
+    make_member(survey, "pinggu", EVALUATOR)
+    client = Client()
+    landed = client.post(
+        "/accounts/login/", {"username": "pinggu", "password": "a-long-test-password-42"}, follow=True
+    )
+    html = landed.content.decode()
+    assert landed.redirect_chain[-1][0] == "/staff/"
+    item = re.search(r'<li class="card" data-survey="hill-2024">.*?</li>', html, re.S).group(0)
+    assert re.search(r'<a class="title" href="/evaluate/hill-2024/">', item)  # the main link
+    assert f"/evaluate/{survey.slug}/" in links(item) and f"/staff/{survey.slug}/" in links(item)
+    assert f"/staff/{survey.slug}/paper/" not in links(item)
+
+
+def test_staff_are_not_offered_the_evaluation_page(staff, survey):
+    item = re.search(
+        r'<li class="card" data-survey="hill-2024">.*?</li>', staff.get("/staff/").content.decode(), re.S
+    )
+    assert re.search(r'<a class="title" href="/staff/hill-2024/">', item.group(0))
+    assert links(item.group(0)) == {f"/staff/{survey.slug}/", f"/staff/{survey.slug}/paper/"}
+
+
+def test_administrators_are_offered_every_page(administrator, survey):
+    item = re.search(
+        r'<li class="card" data-survey="hill-2024">.*?</li>',
+        administrator.get("/staff/").content.decode(),
+        re.S,
+    ).group(0)
+    assert links(item) == {
+        f"/staff/{survey.slug}/",
+        f"/staff/{survey.slug}/paper/",
+        f"/evaluate/{survey.slug}/",
+    }
+
+
+def test_the_dashboard_offers_an_evaluator_only_what_they_may_open(evaluator, survey):
+    from surveys.services.paper import paper_sheets_print
+
+    paper_sheets_print(invitation=Invitation.objects.get(survey=survey), count=1)
+    html = evaluator.get(f"/staff/{survey.slug}/").content.decode()
+    assert f"/evaluate/{survey.slug}/" in links(html)
+    offered = [url for url in links(html) if url.startswith(f"/staff/{survey.slug}/")]
+    assert offered == []  # no paper entry, no resolution (403 for them)
+    assert "录入纸质问卷" not in html and "裁定不一致" not in html
+    for url in links(html):
+        if url.startswith("/") and not url.startswith(("/static/", "/accounts/")):
+            assert evaluator.get(url).status_code == 200, url
+
+
+def test_every_link_on_the_staff_pages_opens_for_staff(staff, survey):
+    from surveys.services.paper import paper_sheets_print
+
+    paper_sheets_print(invitation=Invitation.objects.get(survey=survey), count=1)
+    for page in ("/staff/", f"/staff/{survey.slug}/", f"/staff/{survey.slug}/paper/"):
+        for url in links(staff.get(page).content.decode()):
+            if url.startswith("/") and not url.startswith(("/static/", "/accounts/", "/?", "?")):
+                assert staff.get(url).status_code == 200, (page, url)
+
+
+# --- 6. the site's own error pages ---------------------------------------------------------------
+
+
+def test_an_unknown_page_is_the_sites_own_404_in_the_chosen_language(staff):
+    reply = staff.get("/staff/nonexistent/")
+    html = reply.content.decode()
+    assert reply.status_code == 404
+    assert "找不到这个页面" in html and 'href="/"' in html and "staff/staff.css" in html
+    assert "Not Found" not in html
+    english = staff.get("/staff/nonexistent/?lang=en").content.decode()
+    assert "Page not found" in english and "找不到这个页面" not in english and 'lang="en"' in english
+
+
+def test_a_refusal_is_the_sites_own_403_and_says_why(staff, survey):
+    reply = staff.get(f"/evaluate/{survey.slug}/")
+    html = reply.content.decode()
+    assert reply.status_code == 403
+    assert "没有权限打开这个页面" in html and "只有这项调查的评价人员或管理员可以查看评价结果" in html
+    assert 'href="/"' in html and "403 Forbidden" not in html
+    english = staff.get(f"/evaluate/{survey.slug}/?lang=en").content.decode()
+    assert "You may not open this page" in english and "evaluators or an administrator" in english
+
+
+def test_a_crash_shows_the_sites_own_500_in_both_languages(staff, survey, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("surveys.dashboard.views.survey_progress", broken)
+    staff.raise_request_exception = False
+    reply = staff.get(f"/staff/{survey.slug}/")
+    html = reply.content.decode()
+    assert reply.status_code == 500
+    assert "服务器出错了" in html and "Server error" in html and 'href="/"' in html
+
+
+def test_the_500_page_needs_no_context_at_all():
+    from django.template import loader
+
+    html = loader.get_template("500.html").render()  # as Django's server_error draws it
+    assert "服务器出错了" in html and "Server error" in html and "{%" not in html
+
+
+def test_the_api_still_answers_its_errors_in_json(staff, survey, monkeypatch):
+    unknown = staff.get("/api/v1/no-such-endpoint/")
+    assert unknown.status_code == 404 and unknown["Content-Type"] == "application/json"
+    assert unknown.json() == {"detail": "未找到。"}
+    assert staff.get("/api/v1/no-such-endpoint/?lang=en").json() == {"detail": "Not found."}
+    missing = staff.get("/api/v1/surveys/no-such-survey/progress/")
+    assert missing.status_code == 404 and missing["Content-Type"] == "application/json"
+    refused = staff.get(f"/api/v1/surveys/{survey.slug}/score/")
+    assert refused.status_code == 403 and "detail" in refused.json()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("surveys.api.progress.survey_progress", broken)
+    staff.raise_request_exception = False
+    crashed = staff.get(f"/api/v1/surveys/{survey.slug}/progress/")
+    assert crashed.status_code == 500 and crashed["Content-Type"] == "application/json"
+    assert "detail" in crashed.json()
+
+
+# --- 9. one wording, the English card title ------------------------------------------------------
+
+
+def test_the_invitation_card_title_is_plural_in_english(staff, survey):
+    english = staff.get(f"/staff/{survey.slug}/?lang=en").content.decode()
+    assert "<h2>Invitation links</h2>" in english
+    assert "<h2>邀请链接</h2>" in staff.get(f"/staff/{survey.slug}/?lang=zh").content.decode()
+
+
+def test_all_quotas_met_is_a_sentence_not_a_numbered_list_item(staff, survey):
+    for _ in range(3):
+        make_response(survey)  # the one quota (东村 · 村民群众 · 18–44岁, 3) is met
+    html = staff.get(f"/staff/{survey.slug}/").content.decode()
+    assert re.search(r'<ol id="missing-list" hidden>\s*</ol>', html)
+    assert re.search(r'<p id="missing-none" class="muted">各配额均已完成。</p>', html)
+
+
+def test_a_quota_still_missing_is_listed_and_the_sentence_hidden(staff, survey):
+    html = staff.get(f"/staff/{survey.slug}/").content.decode()
+    assert '<ol id="missing-list">' in html and '<p id="missing-none" class="muted" hidden>' in html
+    assert "（0/3）" in html
+
+
+def test_links_not_open_yet_may_be_posted_ahead_and_a_used_single_use_link_may_not(staff, survey):
+    villager = survey.group_set.get(code="villager")
+    west = survey.village_set.get(code="west")
+    Invitation.objects.create(
+        survey=survey,
+        token="hill-soon",
+        group=villager,
+        village=west,
+        opens_at=timezone.now() + timedelta(days=2),
+    )
+    once = Invitation.objects.create(
+        survey=survey, token="hill-once", group=survey.group_set.get(code="staff"), single_use=True
+    )
+    make_response(survey, group="staff", village=None, age_band=None, invitation=once)
+    html = staff.get(f"/staff/{survey.slug}/").content.decode()
+    soon = re.search(r'<tr[^>]*data-invitation="hill-soon".*?</tr>', html, re.S).group(0)
+    assert "未到开始时间" in soon and "/s/hill-soon/poster.pdf" in soon and "copy-button" in soon
+    used = re.search(r'<tr[^>]*data-invitation="hill-once".*?</tr>', html, re.S).group(0)
+    assert "已用过" in used and "poster.p" not in used and "<input" not in used
+
+
+def test_when_the_survey_is_closed_no_link_is_offered(staff, survey):
+    survey.status = survey.Status.CLOSED
+    survey.save()
+    html = staff.get(f"/staff/{survey.slug}/").content.decode()
+    row = re.search(r'<tr[^>]*data-invitation="hill-2024-east".*?</tr>', html, re.S).group(0)
+    assert "已截止" in row and "poster.p" not in row and "<input" not in row
