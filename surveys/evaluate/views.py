@@ -76,7 +76,8 @@ def survey_report(request, slug: str):
     ]
     items = []
     for item in doc["items"]:
-        total = sum(item["distribution"].values()) + item.get("blank", 0)
+        # Shares of the item's answers, blanks left out (counted beside them), as in the charts.
+        total = sum(item["distribution"].values())
         shares = [
             (
                 o["name"],
@@ -85,12 +86,15 @@ def survey_report(request, slug: str):
             )
             for o in options
         ]
-        items.append({**item, "shares": shares, "blank_share": _percent(item.get("blank", 0), total)})
+        items.append({**item, "shares": shares})
     villages = sorted(
         doc["by_village"],
         key=lambda c: (c.get("suppressed") or c.get("score") is None, -(c.get("score") or 0), c["code"]),
     )
     reliability = {r["code"]: r for r in doc["reliability"].get("items") or []}
+    # The images' addresses name the page's language and the figures they draw, so that a
+    # browser never shows a chart it kept from before a switch of language or new responses.
+    chart_query = f"?lang={language}&v={_digest(doc)[:12]}"
     context = {
         "survey": survey,
         "doc": doc,
@@ -114,8 +118,8 @@ def survey_report(request, slug: str):
             (
                 name,
                 title,
-                reverse("evaluate-chart", args=[survey.slug, name, "png"]),
-                reverse("evaluate-chart", args=[survey.slug, name, "svg"]),
+                reverse("evaluate-chart", args=[survey.slug, name, "png"]) + chart_query,
+                reverse("evaluate-chart", args=[survey.slug, name, "svg"]) + chart_query,
             )
             for name, title in (
                 ("dimensions", _("综合满意度与各维度得分")),
@@ -130,14 +134,17 @@ def survey_report(request, slug: str):
     return render(request, "surveys/evaluate/report.html", context)
 
 
+def _digest(document: dict) -> str:
+    return hashlib.sha256(json.dumps(document, sort_keys=True, default=str).encode()).hexdigest()
+
+
 @login_required
 def chart(request, slug: str, name: str, fmt: str):
     if name not in charts.CHARTS or fmt not in CHART_TYPES:
         raise Http404(_("没有这张图。"))
     survey = _survey_for_scores(request, slug)
     doc = evaluator_view(survey, report_language()).document  # its "language" picks the chart's texts
-    digest = hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:24]
-    key = f"chart:{digest}:{name}:{fmt}"
+    key = f"chart:{_digest(doc)[:24]}:{name}:{fmt}"
     body = cache.get(key)
     if body is None:
         body = charts.render(charts.CHARTS[name](doc), fmt)

@@ -198,3 +198,32 @@ def test_anonymous_visitors_of_the_evaluate_page_are_asked_to_log_in(client):
     assert reply.status_code == 302 and reply["Location"] == "/accounts/login/?next=/evaluate/"
     home = client.get("/").content.decode()
     assert 'href="/evaluate/"' in home  # the home page's link now leads somewhere
+
+
+def test_the_charts_addresses_name_the_pages_language_and_its_figures(answered):
+    """A browser keeps a chart for five minutes: after a switch to English, or new responses, the
+    page must ask for another address, or it shows the old chart (Chinese, old figures)."""
+    import re
+
+    browser = _browser(member("li", answered, SurveyMembership.Role.EVALUATOR))
+    chinese = re.findall(r'<img src="([^"]+)"', browser.get("/evaluate/hill-2024/").content.decode())
+    english = re.findall(r'<img src="([^"]+)"', browser.get("/evaluate/hill-2024/?lang=en").content.decode())
+    assert len(chinese) == len(english) == 5
+    assert all("lang=zh" in src for src in chinese) and all("lang=en" in src for src in english)
+    answer(answered, 1, village="west")
+    again = re.findall(r'<img src="([^"]+)"', browser.get("/evaluate/hill-2024/?lang=en").content.decode())
+    assert set(again).isdisjoint(english), "new figures, new addresses"
+    assert browser.get(english[0].replace("&amp;", "&")).status_code == 200
+
+
+def test_answer_shares_are_of_the_items_answers_as_in_the_charts(answered):
+    """Blanks are counted beside the shares, not in them: the shares add up to 100 %."""
+    from surveys.services.response_import import responses_import_text
+    from tests.factories import csv_row, csv_text
+
+    responses_import_text(survey=answered, text=csv_text(csv_row(answers=("satisfied", "", "dont_know"))))
+    page = _browser(member("li", answered, SurveyMembership.Role.EVALUATOR)).get("/evaluate/hill-2024/")
+    roads = next(item for item in page.context["items"] if item["code"] == "roads")
+    assert roads["blank"] == 1
+    for item in page.context["items"]:
+        assert sum(share for _name, _count, share in item["shares"]) == pytest.approx(100.0)
