@@ -44,3 +44,19 @@ def test_the_login_form_carries_a_csrf_token(world):
     response = Client().get("/accounts/login/")
 
     assert b"csrfmiddlewaretoken" in response.content
+
+
+def test_a_refused_form_explains_itself_in_the_chosen_language(world):
+    """Not Django's English "CSRF verification failed" page: what happened and what to do."""
+    client = Client(enforce_csrf_checks=True)
+    chinese = client.post("/accounts/login/", {"username": "admin", "password": "x"})
+    assert chinese.status_code == 403
+    assert "页面已过期，没有提交" in chinese.content.decode() and "CSRF" not in chinese.content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.post("/accounts/login/", {"username": "admin", "password": "x"}).content.decode()
+    assert "This page has expired; nothing was sent" in english
+
+
+def test_a_bad_request_gets_the_sites_own_page(db):
+    reply = Client(HTTP_HOST="evil.example").get("/")  # a host the site does not serve
+    assert reply.status_code == 400 and "请求有误" in reply.content.decode()
