@@ -227,3 +227,22 @@ def test_answer_shares_are_of_the_items_answers_as_in_the_charts(answered):
     assert roads["blank"] == 1
     for item in page.context["items"]:
         assert sum(share for _name, _count, share in item["shares"]) == pytest.approx(100.0)
+
+
+def test_every_suppressed_cell_on_the_page_says_the_same_thing(answered):
+    """One sentence with the threshold for villages, groups and age bands alike."""
+    from surveys.cache import survey_data_changed
+    from surveys.scoring import score_document
+
+    scheme = {**score_document(answered)["scheme"], "min_cell": 100}
+    answered.scheme = scheme
+    answered.save(update_fields=["scheme", "updated_at"])
+    survey_data_changed(answered)
+    page = _browser(member("li", answered, SurveyMembership.Role.EVALUATOR)).get("/evaluate/hill-2024/")
+    html = page.content.decode()
+    cells = (
+        len(page.context["villages"])
+        + len(page.context["doc"]["by_group"])
+        + len(page.context["doc"]["by_age_band"])
+    )
+    assert html.count("样本不足 100 份，不公布") == cells and "样本不足，不公布" not in html
