@@ -284,9 +284,11 @@ def _per_day(survey: Survey) -> list[tuple[date, int]]:
     known = [timezone.localtime(b).date() for b in bounds if b is not None]
     if not known:
         return []
-    last = max(known)
-    # A wrong clock on one phone must not stretch the chart over years.
-    first = max(min(known), last - timedelta(days=CHART_DAYS - 1))
+    # A wrong clock on one phone must not stretch the chart over years, either way: the chart ends
+    # today at the latest (a phone set to 9999-12-31 made the day after overflow: a 500 for every
+    # staff member) and spans at most CHART_DAYS.
+    last = min(max(known), timezone.localdate())
+    first = min(max(min(known), last - timedelta(days=CHART_DAYS - 1)), last)
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     zone = timezone.get_current_timezone()
     edges = [datetime.combine(d, time.min, tzinfo=zone) for d in [*days, last + timedelta(days=1)]]

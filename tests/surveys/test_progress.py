@@ -280,6 +280,20 @@ def test_the_chart_keeps_to_the_last_sixty_days(survey):
     assert len(days) == 60 and days[-1] == (T0.date(), 1) and sum(n for _, n in days) == 1
 
 
+def test_a_phone_clock_in_year_9999_neither_breaks_nor_stretches_the_chart(staff_client, survey):
+    """The chart ends today at the latest: the day after 9999-12-31 overflowed (a 500 for every
+    staff member, from one anonymous submission)."""
+    from django.utils import timezone
+
+    future = make_response(survey, received_at=timezone.now())
+    Response.objects.filter(pk=future.pk).update(submitted_at=datetime(9999, 12, 31, 15, 59, tzinfo=UTC))
+    make_response(survey, received_at=timezone.now() - timedelta(days=2))
+    days = survey_progress(survey).per_day
+    assert days[-1][0] == timezone.localdate() and len(days) == 3
+    assert staff_client.get(f"/staff/{survey.slug}/").status_code == 200
+    assert staff_client.get(f"/api/v1/surveys/{survey.slug}/progress/").status_code == 200
+
+
 def test_the_dashboard_shows_paper_sheets_once_some_are_printed(staff_client, survey):
     from surveys.models import Invitation
     from surveys.services.paper import paper_sheets_print
