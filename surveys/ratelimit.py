@@ -94,10 +94,13 @@ def retry_after() -> int:
     return max(seconds - now % seconds for _limit, seconds in _limits().values())
 
 
-def submission_allowed(request, *, token: str) -> bool:
-    """Count this submission against the address and the invitation; False means answer 429."""
+def submission_allowed(request, *, token: str | None) -> bool:
+    """Count this submission against the address and (`token` not None) the invitation; False
+    means answer 429. One round trip to Redis for both."""
     limits = _limits()
-    counters = [("ip", client_address(request), *limits["ip"]), ("invitation", token, *limits["invitation"])]
+    counters = [("ip", client_address(request), *limits["ip"])]
+    if token is not None:
+        counters.append(("invitation", token, *limits["invitation"]))
     count = _redis_count()
     if count is not None:
         return _hits_redis(count, counters)

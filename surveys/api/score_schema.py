@@ -49,7 +49,9 @@ class _Estimate(serializers.Serializer):
 class CompositeSerializer(_Estimate):
     n = serializers.IntegerField(help_text="至少有一个计分答案的答卷数")
     df = serializers.IntegerField(help_text="自由度：PSU 数 − 层数")
-    method = serializers.CharField(help_text="标准误方法：taylor 或 bootstrap")
+    method = serializers.CharField(
+        help_text="标准误方法：taylor（泰勒线性化），或 bootstrap (Rao–Wu, R=<重复次数>)，如 bootstrap (Rao–Wu, R=500)"
+    )
 
 
 class DimensionSerializer(_Estimate):

@@ -10,17 +10,24 @@ import re
 import uuid
 from datetime import UTC
 
+from django.core.exceptions import RequestDataTooBig
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.exceptions import ParseError, UnsupportedMediaType
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
+from surveys.api.parsers import JSONParser
 from surveys.localized import language
 from surveys.models import Response
 from surveys.ratelimit import retry_after, submission_allowed
@@ -40,10 +47,15 @@ class UuidStringField(serializers.UUIDField):
     """A UUID written as a string: DRF's UUIDField also takes a JSON number (even true) as the
     UUID's integer, which would make 1 from one phone and 1 from another the same response."""
 
+    default_error_messages = {"nil": gettext_lazy("不能是全零的 UUID：每份答卷要有手机生成的随机编号。")}
+
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid", value=data)
-        return super().to_internal_value(data)
+        value = super().to_internal_value(data)
+        if value.int == 0:  # one fixed id for every phone would make every second answer a 409
+            self.fail("nil")
+        return value
 
 
 class DateTimeStorable(serializers.DateTimeField):
@@ -110,6 +122,7 @@ _RECEIVED_AT = serializers.DateTimeField()
 # tests/surveys/test_submission_input.py checks the two against each other on generated input.
 
 _CANONICAL_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+NIL_UUID = "00000000-0000-0000-0000-000000000000"
 _DATETIME_IN = DateTimeStorable()  # stateless for parsing: one instance serves every request
 _FIELDS = ResponseSubmitInputSerializer._declared_fields
 _MAX_LENGTH = {name: _FIELDS[name].max_length for name in ("invitation", "age_band", "comment", "device")}
@@ -147,6 +160,7 @@ def payload_read(raw: dict) -> tuple[ResponsePayload, str, str] | None:
     if (
         type(response_id) is not str
         or not _CANONICAL_UUID.fullmatch(response_id)
+        or response_id == NIL_UUID
         or not _plain(token, _MAX_LENGTH["invitation"])
         or not token
         or type(answers) is not dict
@@ -244,6 +258,15 @@ class ResponseSubmitApi(APIView):
             "(code device_used); 429 too many requests."
         ),
         auth=[],
+        parameters=[
+            OpenApiParameter(
+                "Retry-After",
+                int,
+                OpenApiParameter.HEADER,
+                response=[429],
+                description="多少秒后限额重新计数",
+            )
+        ],
         request=ResponseSubmitInputSerializer,
         responses={
             201: ResponseSubmitOutputSerializer,
@@ -284,26 +307,27 @@ class ResponseSubmitApi(APIView):
     )
     def post(self, request):
         raw = self._data(request)
-        token = str(raw.get("invitation", "")) if isinstance(raw, dict) else ""
-        if not submission_allowed(request, token=token):
+        read, errors = None, None
+        if not isinstance(raw, dict):
+            errors = {"non_field_errors": [_("请求内容应为 JSON 对象。")]}
+        else:
+            read = payload_read(raw)
+            if read is None:
+                serializer = ResponseSubmitInputSerializer(data=raw)
+                if serializer.is_valid():
+                    read = _payload_validated(serializer.validated_data)
+                else:
+                    errors = _flatten(serializer.errors)
+        # Every request counts against its address; only a well-formed one against the link it
+        # names, so that junk naming a poster's token cannot jam that link for its village.
+        if not submission_allowed(request, token=read[1] if read is not None else None):
             refused = _refused(
-                status.HTTP_429_TOO_MANY_REQUESTS, "rate_limited", "提交过于频繁，请稍后再试。"
+                status.HTTP_429_TOO_MANY_REQUESTS, "rate_limited", "提交过于频繁，请等一分钟再试。"
             )
             refused["Retry-After"] = str(retry_after())
             return refused
-        if not isinstance(raw, dict):
-            return ApiResponse(
-                {"errors": {"non_field_errors": [_("请求内容应为 JSON 对象。")]}},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        read = payload_read(raw)
-        if read is None:
-            serializer = ResponseSubmitInputSerializer(data=raw)
-            if not serializer.is_valid():
-                return ApiResponse(
-                    {"errors": _flatten(serializer.errors)}, status=status.HTTP_400_BAD_REQUEST
-                )
-            read = _payload_validated(serializer.validated_data)
+        if errors is not None:
+            return ApiResponse({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)
         payload, token, device = read
         device = device or request.COOKIES.get(DEVICE_COOKIE, "")
         try:
@@ -332,5 +356,5 @@ class ResponseSubmitApi(APIView):
     def _data(request):
         try:
             return request.data
-        except (ParseError, UnsupportedMediaType):  # not JSON: 400 in the contract's shape, not DRF's
-            return None
+        except (ParseError, UnsupportedMediaType, RequestDataTooBig):
+            return None  # not JSON, or more than any answer sheet: 400 in the contract's shape

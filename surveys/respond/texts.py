@@ -20,7 +20,7 @@ REFUSALS_EN = {
     "used_up": "This link can be used only once, and answers have already been submitted with it.",
     "device_used": "This phone has already submitted answers to this survey; each phone can submit once. "
     "If an interviewer is filling in the questionnaire for you, please ask the staff.",
-    "rate_limited": "Too many submissions. Please wait a few minutes and try again.",
+    "rate_limited": "Too many submissions. Please wait a minute and try again.",
 }
 
 TEXTS = {
@@ -37,7 +37,7 @@ TEXTS = {
         "missing_age": "请选择您的年龄段。",
         "missing_age_and": "请选择您的年龄段；还有 {n} 题未作答，请查看标红的题目。",
         "conflict": "这份答卷此前已提交过，内容与本次不同；先提交的答卷已保存，本次修改未被采用。",
-        "rate_limited": "提交过于频繁，请稍等几分钟再试。",
+        "rate_limited": "提交过于频繁，请等一分钟再试。",
         "done_title": "已提交",
         "done_body": "您的答卷已保存，感谢您的参与！",
         "answered_title": "您已提交过答卷",

@@ -84,3 +84,14 @@ def test_the_counters_are_keyed_by_a_hash_never_by_the_address(survey, settings,
             keys = [row[0] for row in cursor.fetchall()]
     assert any("rl:ip:" in key for key in keys)
     assert not any("203.0.113.77" in key or "hill-2024-east" in key for key in keys)
+
+
+def test_junk_naming_a_link_does_not_use_up_that_links_allowance(survey, settings):
+    """Anyone can read a poster's token: malformed requests naming it count against their own
+    address, not against the village's link."""
+    settings.SUBMISSION_RATE_LIMITS = {"ip": (100, 60), "invitation": (2, 60)}
+    junk = [_post('{"invitation": "hill-2024-east"}', "10.0.2.1").status_code for _ in range(5)]
+    assert junk == [400] * 5
+    assert _post(_body("hill-2024-east"), "10.0.2.2").status_code == 201, "the link still takes answers"
+    settings.SUBMISSION_RATE_LIMITS = {"ip": (3, 60), "invitation": (100, 60)}
+    assert [_post("[]", "10.0.2.3").status_code for _ in range(4)] == [400, 400, 400, 429]

@@ -99,6 +99,7 @@ def test_the_same_id_through_another_invitation_is_answered_409(api, survey):
         ({"comment": "长" * 2001}, "comment"),
         ({"response_id": 12345}, "response_id"),
         ({"response_id": True}, "response_id"),
+        ({"response_id": "00000000-0000-0000-0000-000000000000"}, "response_id"),
         ({"started_at": "0001-01-01T00:00:00"}, "started_at"),  # before year 1 in UTC: was a 500
         ({"submitted_at": "9999-12-31T23:59:59-12:00"}, "submitted_at"),  # past 9999 in UTC
     ],
@@ -114,6 +115,7 @@ def test_the_same_id_through_another_invitation_is_answered_409(api, survey):
         "long-comment",
         "uuid-as-number",  # DRF's UUIDField would take it as the UUID's integer
         "uuid-as-true",
+        "nil-uuid",
         "time-before-year-1-in-utc",
         "time-after-9999-in-utc",
     ],
@@ -139,6 +141,25 @@ def test_a_body_that_is_not_json_is_answered_400_in_the_same_shape(api, survey):
     answer = api.post(URL, "{not json", content_type="application/json")
     assert answer.status_code == 400
     assert "errors" in answer.json()
+
+
+@pytest.mark.parametrize(
+    "sent",
+    ["[" * 5000 + "]" * 5000, '{"answers": ' + '{"a": ' * 3000 + "1" + "}" * 3000 + "}"],
+    ids=["deep-array", "deep-object"],
+)
+def test_json_nested_too_deeply_is_answered_400_not_500(api, survey, sent):
+    answer = api.post(URL, sent, content_type="application/json")
+    assert answer.status_code == 400
+    assert answer.json() == {"errors": {"non_field_errors": ["请求内容应为 JSON 对象。"]}}
+
+
+def test_a_body_over_the_size_limit_is_answered_400_in_the_contracts_shape(api, survey, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    answer = post(api, {**body(), "comment": "长" * 20_000})
+    assert answer.status_code == 400 and answer["Content-Type"] == "application/json"
+    assert list(answer.json()["errors"]) == ["non_field_errors"]
+    assert Response.objects.count() == 0
 
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded"])
