@@ -14,6 +14,7 @@ from django.utils.cache import patch_vary_headers
 # What ?lang= accepts, and the language each means.
 CHOICES = {"zh": "zh-hans", "zh-hans": "zh-hans", "en": "en"}
 ONE_YEAR = 365 * 24 * 3600
+ADMIN_PATH = "/admin/"
 
 
 class LanguageMiddleware:
@@ -26,6 +27,11 @@ class LanguageMiddleware:
         if remembered not in dict(settings.LANGUAGES):
             remembered = None
         language = chosen or remembered or settings.LANGUAGE_CODE
+        if "lang" in request.GET and request.path.startswith(ADMIN_PATH):
+            # The admin takes every query parameter of a record list for a filter, and an
+            # unknown one sends it back to the whole list (?e=1): it never sees this one.
+            request.GET = request.GET.copy()
+            del request.GET["lang"]
         # Only for this request: the thread's language is restored afterwards.
         with translation.override(language):
             request.LANGUAGE_CODE = translation.get_language()

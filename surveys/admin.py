@@ -14,6 +14,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from surveys.admin_authoring import SurveyAuthoringMixin
+from surveys.audit import ACTION_LABELS, action_label
 from surveys.localized import english_wanted, localized
 from surveys.models import (
     AgeBand,
@@ -302,13 +303,30 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class AuditActionFilter(admin.SimpleListFilter):
+    """The actions by their names, not the codes the services write."""
+
+    title = _("操作")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return list(ACTION_LABELS.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ("at", "survey", "user", "action", "response", "reason")
-    list_filter = ("survey", "action")
+    list_display = ("at", "survey", "user", "action_name", "response", "reason")
+    list_filter = ("survey", AuditActionFilter)
     list_select_related = ("survey", "user", "response")
     search_fields = ("reason", "response__id")
     date_hierarchy = "at"
+
+    @admin.display(description=_("操作"), ordering="action")
+    def action_name(self, obj):
+        return action_label(obj.action)
 
 
 @admin.register(PublishedReport)

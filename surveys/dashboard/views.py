@@ -8,9 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from surveys.audit import action_label
 from surveys.dashboard.charts import HEIGHT, WIDTH, day_bars
 from surveys.dashboard.layout import group_tables
 from surveys.models import Response, SurveyMembership
@@ -25,17 +26,8 @@ from surveys.permissions import (
 )
 from surveys.selectors_progress import InvitationProgress, survey_progress
 from surveys.selectors_review import audit_log, responses_for_review
-from surveys.services.paper import RESOLVED
-from surveys.services.review import EXCLUDED, INCLUDED, response_exclude, response_include
+from surveys.services.review import response_exclude, response_include
 from surveys.services.submission import invitation_refusal
-
-# The audit log's actions as the page names them, in the page's language (the services' own
-# ACTION_LABELS are plain Chinese strings). An action missing here shows its code.
-ACTION_LABELS = {
-    EXCLUDED: pgettext_lazy("审计日志的操作", "剔除答卷"),
-    INCLUDED: pgettext_lazy("审计日志的操作", "恢复计入"),
-    RESOLVED: pgettext_lazy("审计日志的操作", "裁定纸质问卷"),
-}
 
 POLL_SECONDS = 10
 MISSING_SHOWN = 20
@@ -119,7 +111,7 @@ def survey_dashboard(request, slug: str):
     progress = survey_progress(survey)
     audit = audit_log(survey) if can_read_audit(request.user, survey) else []
     for entry in audit:
-        entry.action_label = ACTION_LABELS.get(entry.action, entry.action)
+        entry.action_label = action_label(entry.action)
     may_review = can_review(request.user, survey)
     context = {
         "survey": survey,

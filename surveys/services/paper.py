@@ -45,7 +45,6 @@ from surveys.services.questionnaire import questionnaire_version_current
 MAX_PRINT = 1000
 REASON_MAX = 500
 RESOLVED = "paper_resolved"
-ACTION_LABELS = {RESOLVED: "裁定纸质问卷"}
 
 # ---------------------------------------------------------------------------------------------
 # Sheet numbers: "<survey id>-<sheet, 4 digits or more>-<check digit>".

@@ -17,7 +17,6 @@ from surveys.permissions import can_review
 
 EXCLUDED = "response_excluded"
 INCLUDED = "response_included"
-ACTION_LABELS = {EXCLUDED: "剔除答卷", INCLUDED: "恢复计入"}
 REASON_MAX = 500
 
 

@@ -161,3 +161,16 @@ def test_the_admins_confirmations_in_english(admin_client, daligang):
     assert "County and town people&#x27;s congress deputies" in page  # the link's group, in English
     villages = admin_client.get("/admin/surveys/village/").content.decode()
     assert 'value="Wuyangping"' in villages  # the English name, editable beside the Chinese
+
+
+def test_the_audit_list_names_its_actions(admin_client, survey):
+    """As the dashboard does, not the codes the services write (response_excluded…)."""
+    from surveys.models import Response
+    from surveys.services.review import response_exclude
+
+    responses_import_text(survey=survey, text=csv_text(csv_row()))
+    user = get_user_model().objects.get(username="chief")
+    response_exclude(response=Response.objects.get(), user=user, reason="重复")
+    chinese = admin_client.get("/admin/surveys/auditentry/?lang=zh").content.decode()
+    assert "剔除答卷" in chinese and ">response_excluded<" not in chinese  # (its filter link keeps the code)
+    assert "Excluded a response" in admin_client.get("/admin/surveys/auditentry/?lang=en").content.decode()

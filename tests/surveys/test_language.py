@@ -222,6 +222,18 @@ def test_the_admin_in_english(admin_client):
     assert "上传 XLSForm 工作簿" in chinese and 'value="导入"' in chinese
 
 
+def test_lang_on_an_admin_list_keeps_its_search_and_filters(admin_client, survey):
+    """The admin sends a list with a parameter it does not know back to the whole list (?e=1)."""
+    from surveys.models import Invitation
+
+    Invitation.objects.filter(token="hill-2024-east").update(is_active=False)
+    reply = admin_client.get("/admin/surveys/invitation/?lang=en&is_active__exact=0")
+    assert reply.status_code == 200, reply.get("Location")
+    html = reply.content.decode()
+    assert "Invitation" in html and "hill-2024-east" in html and "hill-2024-west" not in html
+    assert reply.cookies["django_language"].value == "en"
+
+
 CJK = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]+")
 
 
