@@ -214,3 +214,12 @@ def test_an_administrator_who_typed_the_sheet_is_told_who_may_resolve_it(client,
         follow=True,
     ).content.decode()
     assert "a staff member or administrator who entered neither copy" in english
+
+
+def test_the_print_form_marks_a_link_switched_off_online(client, survey, wang):
+    """Paper for its village still counts (the sheets go round by hand), but staff should know."""
+    from surveys.models import Invitation
+
+    Invitation.objects.filter(survey=survey).update(is_active=False)
+    page = logged_in(client, wang).get(reverse("staff-paper", args=[survey.slug])).content.decode()
+    assert "（在线链接已停用）</option>" in page
