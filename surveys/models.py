@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext, pgettext_lazy
 
 from surveys.localized import localized, place
 
@@ -58,7 +58,7 @@ class Survey(models.Model):
 
     class Meta:
         verbose_name = _("调查")
-        verbose_name_plural = _("调查")
+        verbose_name_plural = pgettext_lazy("复数", "调查")
         ordering = ["-year", "slug"]
 
     NAME_FIELD = "title"
@@ -109,7 +109,7 @@ class Dimension(SurveyPart):
 
     class Meta(SurveyPart.Meta):
         verbose_name = _("维度")
-        verbose_name_plural = _("维度")
+        verbose_name_plural = pgettext_lazy("复数", "维度")
         constraints = [_unique_code("dimension")]
 
     def __str__(self) -> str:
@@ -124,7 +124,7 @@ class Item(SurveyPart):
 
     class Meta(SurveyPart.Meta):
         verbose_name = _("题目")
-        verbose_name_plural = _("题目")
+        verbose_name_plural = pgettext_lazy("复数", "题目")
         constraints = [_unique_code("item")]
 
     def __str__(self) -> str:
@@ -141,7 +141,7 @@ class Option(SurveyPart):
 
     class Meta(SurveyPart.Meta):
         verbose_name = _("答案选项")
-        verbose_name_plural = _("答案选项")
+        verbose_name_plural = pgettext_lazy("复数", "答案选项")
         constraints = [_unique_code("option")]
 
     def __str__(self) -> str:
@@ -164,7 +164,7 @@ class Group(SurveyPart):
 
     class Meta(SurveyPart.Meta):
         verbose_name = _("受访群体")
-        verbose_name_plural = _("受访群体")
+        verbose_name_plural = pgettext_lazy("复数", "受访群体")
         constraints = [_unique_code("group")]
 
     def __str__(self) -> str:
@@ -178,7 +178,7 @@ class AgeBand(SurveyPart):
 
     class Meta(SurveyPart.Meta):
         verbose_name = _("年龄段")
-        verbose_name_plural = _("年龄段")
+        verbose_name_plural = pgettext_lazy("复数", "年龄段")
         constraints = [_unique_code("ageband")]
 
     def __str__(self) -> str:
@@ -195,7 +195,7 @@ class Village(SurveyPart):
 
     class Meta(SurveyPart.Meta):
         verbose_name = _("村（社区）")
-        verbose_name_plural = _("村（社区）")
+        verbose_name_plural = pgettext_lazy("复数", "村（社区）")
         constraints = [_unique_code("village")]
 
     def __str__(self) -> str:
@@ -229,7 +229,7 @@ class Quota(models.Model):
 
     class Meta:
         verbose_name = _("配额")
-        verbose_name_plural = _("配额")
+        verbose_name_plural = pgettext_lazy("复数", "配额")
         ordering = ["survey", "group__order", "village__order", "age_band__order"]
         # NULL never equals NULL in a unique index, so each shape of cell gets its own.
         constraints = [
@@ -304,7 +304,7 @@ class Invitation(models.Model):
 
     class Meta:
         verbose_name = _("邀请链接")
-        verbose_name_plural = _("邀请链接")
+        verbose_name_plural = pgettext_lazy("复数", "邀请链接")
         ordering = ["survey", "group__order", "village__order", "token"]
 
     def __str__(self) -> str:
@@ -340,7 +340,7 @@ class QuestionnaireVersion(models.Model):
 
     class Meta:
         verbose_name = _("问卷版本")
-        verbose_name_plural = _("问卷版本")
+        verbose_name_plural = pgettext_lazy("复数", "问卷版本")
         ordering = ["survey", "number"]
         constraints = [
             models.UniqueConstraint(fields=["survey", "number"], name="version_number_unique"),
@@ -414,7 +414,7 @@ class Response(models.Model):
 
     class Meta:
         verbose_name = _("答卷")
-        verbose_name_plural = _("答卷")
+        verbose_name_plural = pgettext_lazy("复数", "答卷")
         ordering = ["survey", "received_at"]
         indexes = [
             models.Index(fields=["survey", "received_at"], name="response_survey_received"),
@@ -448,7 +448,7 @@ class SurveyMembership(models.Model):
 
     class Meta:
         verbose_name = _("调查成员")
-        verbose_name_plural = _("调查成员")
+        verbose_name_plural = pgettext_lazy("复数", "调查成员")
         constraints = [
             models.UniqueConstraint(fields=["survey", "user", "role"], name="membership_unique"),
         ]
@@ -474,7 +474,7 @@ class AuditEntry(models.Model):
 
     class Meta:
         verbose_name = _("审计记录")
-        verbose_name_plural = _("审计记录")
+        verbose_name_plural = pgettext_lazy("复数", "审计记录")
         ordering = ["survey", "-at"]
         indexes = [models.Index(fields=["survey", "at"], name="audit_survey_at")]
 
@@ -511,7 +511,7 @@ class PublishedReport(models.Model):
 
     class Meta:
         verbose_name = _("已发布报告")
-        verbose_name_plural = _("已发布报告")
+        verbose_name_plural = pgettext_lazy("复数", "已发布报告")
         ordering = ["survey", "-created_at"]
 
     def __str__(self) -> str:
@@ -537,7 +537,7 @@ class PaperSheet(models.Model):
 
     class Meta:
         verbose_name = _("纸质问卷")
-        verbose_name_plural = _("纸质问卷")
+        verbose_name_plural = pgettext_lazy("复数", "纸质问卷")
         ordering = ["survey", "number"]
 
     def __str__(self) -> str:
@@ -559,7 +559,7 @@ class PaperEntry(models.Model):
 
     class Meta:
         verbose_name = _("录入记录")
-        verbose_name_plural = _("录入记录")
+        verbose_name_plural = pgettext_lazy("复数", "录入记录")
         ordering = ["sheet", "entered_at"]
         constraints = [
             models.UniqueConstraint(fields=["sheet", "user"], name="paper_entry_once_per_user"),

@@ -222,6 +222,18 @@ def test_the_admin_in_english(admin_client):
     assert "上传 XLSForm 工作簿" in chinese and 'value="导入"' in chinese
 
 
+def test_the_admin_switches_language_and_names_its_lists_in_the_plural(admin_client):
+    index = admin_client.get("/admin/?lang=en").content.decode()
+    assert ">中文</a>" in index and "Invitation links" in index and "Responses" in index
+    assert ">English</a>" in admin_client.get("/admin/?lang=zh").content.decode()
+
+
+@pytest.mark.parametrize("url", ["/", "/accounts/login/", "/admin/login/", "/staff/nowhere/"])
+def test_every_page_names_the_sites_icon(client, url):
+    """So that no browser asks for /favicon.ico, a 404 in every log."""
+    assert 'rel="icon"' in client.get(url, follow=True).content.decode()
+
+
 def test_lang_on_an_admin_list_keeps_its_search_and_filters(admin_client, survey):
     """The admin sends a list with a parameter it does not know back to the whole list (?e=1)."""
     from surveys.models import Invitation
