@@ -336,7 +336,9 @@ def village_dimension_heatmap(document: dict) -> Figure:
         image = ax.imshow(values, cmap="Greys_r", vmin=low - (high - low) * 0.6, vmax=high, aspect="auto")
         for (r, c), value in np.ndenumerate(values):
             if np.isfinite(value):
-                dark = (value - low) / (high - low) < 0.45
+                # White on a dark cell, ink on a light one, by the cell's own shade's luminance.
+                red, green, blue, _alpha = image.cmap(image.norm(value))
+                dark = 0.2126 * red + 0.7152 * green + 0.0722 * blue < 0.5
                 ax.text(
                     c,
                     r,

@@ -221,3 +221,17 @@ def test_long_english_names_are_wrapped_between_words(document):
     }
     ticks = [t.get_text() for t in charts.group_comparison(english).axes[0].get_xticklabels()]
     assert ticks == ["County and\ntown people's\ncongress\ndeputies\nn=20"]
+
+
+def test_the_heatmaps_numbers_contrast_with_their_cells(document):
+    """White on a dark cell, ink on a light one, judged by the shade actually drawn (white numbers
+    sat on light grey cells)."""
+    figure = charts.village_dimension_heatmap(document)
+    ax = figure.axes[0]
+    [image] = ax.get_images()
+    for text in ax.texts:
+        row, column = round(text.get_position()[1]), round(text.get_position()[0])
+        red, green, blue, _ = image.cmap(image.norm(image.get_array()[row, column]))
+        luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
+        white = text.get_color() == "white"
+        assert white == (luminance < 0.5), (text.get_text(), luminance, text.get_color())
