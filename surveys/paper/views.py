@@ -111,7 +111,8 @@ def paper_print(request, slug: str):
         return redirect("staff-paper", slug=survey.slug)
     pdf = paper_form_pdf(sheets)
     response = HttpResponse(pdf, content_type="application/pdf")
-    filename = f"{survey.slug}-{sheets[0].number}-{sheets[-1].number}.pdf"
+    numbers = sheets[0].number if len(sheets) == 1 else f"{sheets[0].number}-{sheets[-1].number}"
+    filename = f"{survey.slug}-{numbers}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -223,3 +223,11 @@ def test_the_print_form_marks_a_link_switched_off_online(client, survey, wang):
     Invitation.objects.filter(survey=survey).update(is_active=False)
     page = logged_in(client, wang).get(reverse("staff-paper", args=[survey.slug])).content.decode()
     assert "（在线链接已停用）</option>" in page
+
+
+def test_one_printed_sheet_is_named_by_its_own_number(client, survey, wang):
+    reply = logged_in(client, wang).post(
+        reverse("staff-paper-print", args=[survey.slug]), {"invitation": f"{survey.slug}-east", "count": "1"}
+    )
+    number = PaperSheet.objects.get().number
+    assert reply["Content-Disposition"] == f'attachment; filename="{survey.slug}-{number}.pdf"'
