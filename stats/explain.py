@@ -18,6 +18,7 @@ TEXT = {
         "brackets": str.maketrans({"(": "（", ")": "）", ",": "，", " ": ""}),
         "composite": "综合满意度",
         "composite_of": "综合满意度",
+        "named": "{name}（{code}）",
         "no_score": "{name}：没有计分的回答，不计入",
         "groups": "{name} = 各群体得分按群体权重加权：{terms} = {value}",
         "se_taylor": "{name}的标准误 {se} 按泰勒线性化计算：以受访者群体为层，"
@@ -39,6 +40,7 @@ TEXT = {
         "brackets": {},
         "composite": "Composite satisfaction",
         "composite_of": "composite satisfaction",
+        "named": "{name} ({code})",
         "no_score": "{name}: no counted answer, left out",
         "groups": "{name} = group scores weighted by the group weights: {terms} = {value}",
         "se_taylor": "The SE of the {name}, {se}, is by Taylor linearisation: strata are respondent groups, "
@@ -70,8 +72,8 @@ def explain(
     t = TEXT["en" if lang == "en" else "zh"]
     names = names or {}
 
-    def label(code: str) -> str:
-        return f"{names[code]} {code}" if code in names else code
+    def label(code: str) -> str:  # the name, its code set apart: 收入（income）, Income (income)
+        return t["named"].format(name=names[code], code=code) if code in names else code
 
     points = result.scheme["option_points"]
     out: list[dict[str, str]] = []

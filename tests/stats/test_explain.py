@@ -10,21 +10,21 @@ def texts(result, lang="zh"):
 
 def test_it_shows_an_item_sum_with_its_left_out_answers():
     t = texts(score(tiny_matrix(), default_scheme()))
-    assert t["item:income"] == "收入 income = (4×100 + 3×80 + 1×0)/8 = 80.00"
+    assert t["item:income"] == "收入（income） = (4×100 + 3×80 + 1×0)/8 = 80.00"
     assert t["item:air"] == "air = (4×100 + 2×80 + 1×0)/7 = 80.00（1 人答“不了解”，不计入）"
     assert t["item:water"] == "water = (3×100 + 3×80 + 1×0)/7 = 77.14（1 人未作答，不计入）"
 
 
 def test_it_shows_dimensions_and_the_composite():
     t = texts(score(tiny_matrix(), default_scheme()))
-    assert t["dimension:ecology"] == "生态环境健康度 ecology = (80.00 + 77.14)/2 = 78.57"
+    assert t["dimension:ecology"] == "生态环境健康度（ecology） = (80.00 + 77.14)/2 = 78.57"
     assert t["composite"] == "综合满意度 = 0.5×80.00 + 0.5×78.57 = 79.29"
     assert "6.19" in t["composite:se"] and "= 2" in t["composite:se"]
 
 
 def test_it_uses_the_item_weighted_form_when_weights_differ():
     t = texts(score(tiny_matrix(), default_scheme(item_weights={"air": 3})))
-    assert t["dimension:ecology"] == "生态环境健康度 ecology = (3×80.00 + 1×77.14)/4 = 79.29"
+    assert t["dimension:ecology"] == "生态环境健康度（ecology） = (3×80.00 + 1×77.14)/4 = 79.29"
 
 
 def test_it_explains_group_weighting():
@@ -46,7 +46,7 @@ def test_it_says_why_a_cell_has_no_score():
 def test_the_text_report_leads_with_the_composite():
     text = render_text(score(tiny_matrix(), default_scheme()), NAMES)
     assert text.startswith("综合满意度: 79.29  (SE 6.19")
-    assert "朱家村 A：84.17" in text
+    assert "朱家村（A）：84.17" in text
 
 
 def test_a_warning_is_given_in_the_language_asked_for():

@@ -201,7 +201,7 @@ def test_the_evaluator_page_in_english_shows_english_derivations_and_links_engli
     browser.force_login(user)
     html = browser.get("/evaluate/hill-2024/?lang=en").content.decode()
     assert "Hill Town 2024 satisfaction survey" in html
-    assert "Composite satisfaction = " in html and "Drinking water water = " in html
+    assert "Composite satisfaction = " in html and "Drinking water (water) = " in html
     assert "/api/v1/surveys/hill-2024/report.pdf?lang=en" in html
     zh_chart = browser.get("/evaluate/hill-2024/charts/dimensions.png?lang=zh").content
     en_chart = browser.get("/evaluate/hill-2024/charts/dimensions.png?lang=en").content

@@ -57,7 +57,7 @@ def test_it_scores_by_the_default_scheme_worked_out_by_hand(survey):
         ("services", "公共服务", pytest.approx(80)),
     ]
     assert doc["sample"] == {"responses": 4, "excluded": 0, "synthetic": 0}
-    assert "收入 income = (2×100 + 1×80 + 1×0)/4 = 70.00" in [e["text"] for e in doc["explain"]]
+    assert "收入（income） = (2×100 + 1×80 + 1×0)/4 = 70.00" in [e["text"] for e in doc["explain"]]
 
 
 def test_breakdowns_carry_names_and_suppress_small_cells(survey):
@@ -194,7 +194,7 @@ def test_the_text_format_explains_every_figure(survey, capsys):
     call_command("score", survey.slug, "--format", "text")
     out = capsys.readouterr().out
     assert "综合满意度: 75.00" in out
-    assert "公共服务 services = (100.00 + 60.00)/2 = 80.00" in out
+    assert "公共服务（services） = (100.00 + 60.00)/2 = 80.00" in out
 
 
 def test_the_text_format_names_its_scheme_and_says_when_it_is_a_trial(survey, capsys, tmp_path):
