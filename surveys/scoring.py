@@ -9,6 +9,8 @@ which every write replaces, so a cached score is never stale.
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 from django.core.cache import cache
@@ -187,6 +189,15 @@ def _document(survey: Survey, loaded: Loaded, result, names, lang: str) -> dict:
     }
 
 
+@lru_cache(maxsize=1)
+def _code_version() -> str:
+    """A digest of the code that makes a score document (the engine in stats/ and this module):
+    part of the cache key, so that a new version never serves a document the old one cached
+    (its fields, names or derivation texts) — the cache lives on across deployments."""
+    sources = sorted(Path(stats.__file__).parent.glob("*.py")) + [Path(__file__)]
+    return hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()[:12]
+
+
 def document_scheme_digest(scheme: dict) -> str:
     """The scheme's short digest as every download shows it (计分方案摘要): the first 12 hex digits
     of the SHA-256 of its canonical JSON, as the score document gives it under "scheme"."""
@@ -223,7 +234,8 @@ def score_document(
         arrived = Response.objects.filter(survey=survey).aggregate(n=Count("pk"), last=Max("received_at"))
         watermark = f"{arrived['n']}:{arrived['last'].isoformat() if arrived['last'] else '-'}"
         key = (
-            f"score:{survey.pk}:{survey_data_token(survey)}:{watermark}:{stamp}:{scheme_part}:{method}:{lang}"
+            f"score:{_code_version()}:{survey.pk}:{survey_data_token(survey)}:{watermark}:{stamp}:"
+            f"{scheme_part}:{method}:{lang}"
         )
         cached = cache.get(key)
         if cached is not None:

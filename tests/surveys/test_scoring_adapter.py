@@ -276,3 +276,15 @@ def test_compare_surveys_names_the_codes_only_one_survey_has(survey, capsys):
         "  only in the base survey (Item): water" in out
         and "  only in the current survey (Item): wells" in out
     )
+
+
+def test_a_new_version_of_the_scoring_code_never_serves_an_old_cached_document(survey, monkeypatch):
+    """The cache outlives a deployment: a document cached by older code (other fields, other
+    derivation texts) must not come back from newer code."""
+    from surveys import scoring
+
+    _load(survey)
+    first = score_document(survey)
+    assert score_document(survey)["computed_at"] == first["computed_at"], "cached"
+    monkeypatch.setattr(scoring, "_code_version", lambda: "another-version")
+    assert score_document(survey)["computed_at"] != first["computed_at"]
