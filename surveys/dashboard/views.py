@@ -22,7 +22,8 @@ from surveys.permissions import (
     can_review,
     can_view_progress,
     survey_get_for,
-    surveys_visible_to,
+    survey_roles,
+    surveys_listed_for,
 )
 from surveys.selectors_progress import InvitationProgress, survey_progress
 from surveys.selectors_review import audit_log, responses_for_review
@@ -51,11 +52,15 @@ def survey_pages(user, survey) -> list[tuple[str, str, str]]:
 @login_required
 def survey_list(request):
     """Everyone's landing page after logging in: each survey with the pages this user may open."""
-    surveys = list(surveys_visible_to(request.user).order_by("-year", "slug"))
-    roles: dict[int, list[str]] = {}
-    for membership in SurveyMembership.objects.filter(user=request.user, survey__in=surveys):
-        roles.setdefault(membership.survey_id, []).append(membership.get_role_display())
-    rows = [(survey, roles.get(survey.pk, []), survey_pages(request.user, survey)) for survey in surveys]
+    user = request.user
+    rows = [
+        (
+            survey,
+            [role.label for role in SurveyMembership.Role if role in survey_roles(user, survey)],
+            survey_pages(user, survey),
+        )
+        for survey in surveys_listed_for(user)
+    ]
     return render(request, "surveys/staff/survey_list.html", {"rows": rows})
 
 

@@ -22,7 +22,7 @@ from surveys.permissions import (
     can_read_scores,
     is_administrator,
     survey_get_for,
-    surveys_visible_to,
+    surveys_listed_for,
 )
 from surveys.reports.data import report_language
 from surveys.services.publish import report_publish
@@ -39,13 +39,9 @@ def _survey_for_scores(request, slug: str):
 
 
 def surveys_to_evaluate(user) -> list[Survey]:
-    """The surveys whose scores this user may read (can_read_scores): every one for
-    administrators, those they are an evaluator of for members — newest first."""
-    surveys = surveys_visible_to(user).order_by("-year", "slug")
-    if not is_administrator(user):
-        evaluated = SurveyMembership.objects.filter(user=user, role=SurveyMembership.Role.EVALUATOR)
-        surveys = surveys.filter(pk__in=evaluated.values("survey_id"))
-    return list(surveys)
+    """The surveys whose scores this user may read, newest first (can_read_scores itself: every
+    one for administrators, those they are an evaluator of for members)."""
+    return [survey for survey in surveys_listed_for(user) if can_read_scores(user, survey)]
 
 
 @login_required
