@@ -39,6 +39,7 @@ from surveys.services.paper import (
     paper_discrepancy_resolve,
     paper_entry_save,
     paper_sheets_print,
+    typist_may_not_resolve,
 )
 from surveys.services.questionnaire import questionnaire_version_current
 
@@ -53,14 +54,6 @@ def _survey_for_staff(request, slug: str):
     if not can_review(request.user, survey):
         raise PermissionDenied(_("只有这项调查的工作人员或管理员可以处理纸质问卷。"))
     return survey
-
-
-def _typist_refusal(number: str) -> str:
-    """Why someone who typed a sheet may not resolve it. Whoever typed it, staff member or
-    administrator, the resolver is someone who typed neither entry (surveys/services/paper.py)."""
-    return _(
-        "您录入过问卷 %(number)s，不能裁定它：请由没有录入过这张问卷的工作人员或管理员对照原件裁定。"
-    ) % {"number": number}
 
 
 def _sheet(survey, number: str) -> PaperSheet:
@@ -244,7 +237,7 @@ def paper_discrepancy_list(request, slug: str):
             "discrepancies": [
                 (
                     d,
-                    _typist_refusal(d.sheet.number)
+                    typist_may_not_resolve(d.sheet.number)
                     if any(e.user_id == request.user.pk for e in d.entries)
                     else "",
                 )
@@ -285,9 +278,7 @@ def paper_resolve(request, slug: str, number: str):
             reason=request.POST.get("reason", ""),
         )
     except PaperRefused as refusal:
-        messages.error(
-            request, _typist_refusal(sheet.number) if refusal.code == "typist" else refusal.message
-        )
+        messages.error(request, refusal.message)
         return redirect(back)
     except PaperInvalid as invalid:
         messages.error(

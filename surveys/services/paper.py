@@ -257,6 +257,14 @@ def _already_entered(sheet: PaperSheet) -> str:
     return _("您已录入过问卷 %(number)s；第二遍必须由另一位工作人员独立录入。") % {"number": sheet.number}
 
 
+def typist_may_not_resolve(number: str) -> str:
+    """Why someone who typed a sheet may not resolve it. Whoever typed it, staff member or
+    administrator, the resolver is someone who typed neither entry."""
+    return _(
+        "您录入过问卷 %(number)s，不能裁定它：请由没有录入过这张问卷的工作人员或管理员对照原件裁定。"
+    ) % {"number": number}
+
+
 def _refuse_if_stored(sheet: PaperSheet) -> None:
     if Response.objects.filter(pk=sheet.response_id).exists():
         raise PaperRefused("stored", _already_stored(sheet))
@@ -421,11 +429,7 @@ def paper_discrepancy_resolve(
                 "no_discrepancy", _("问卷 %(number)s 两遍录入一致，无需裁定。") % {"number": sheet.number}
             )
         if any(e.user_id == user.pk for e in entries):
-            raise PaperRefused(
-                "typist",
-                _("您录入过问卷 %(number)s，请由另一位工作人员或管理员对照原件裁定。")
-                % {"number": sheet.number},
-            )
+            raise PaperRefused("typist", typist_may_not_resolve(sheet.number))
         _check_answers(catalog, sheet, answers, age_band)
         version = questionnaire_version_current(survey=survey)
         response = _store_response(

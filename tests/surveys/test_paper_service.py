@@ -320,7 +320,7 @@ def test_the_supervisor_may_choose_what_neither_typist_entered(discrepant, super
 
 def test_a_typist_cannot_resolve_their_own_sheet(discrepant, typists):
     for typist in typists:
-        with pytest.raises(PaperRefused, match="另一位工作人员或管理员"):
+        with pytest.raises(PaperRefused, match="没有录入过这张问卷的工作人员或管理员"):
             resolve(discrepant, typist)
     assert not Response.objects.exists()
 
