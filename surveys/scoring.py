@@ -198,16 +198,20 @@ def _code_version() -> str:
     return hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()[:12]
 
 
-def document_scheme_digest(scheme: dict) -> str:
-    """The scheme's short digest as every download shows it (计分方案摘要): the first 12 hex digits
-    of the SHA-256 of its canonical JSON, as the score document gives it under "scheme"."""
+def _canonical_digest(scheme: dict) -> str:
+    """SHA-256 of the scheme's canonical JSON (keys sorted, no spaces)."""
     canonical = json.dumps(scheme, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()[:12]
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def document_scheme_digest(scheme: dict) -> str:
+    """The scheme's short digest as every download shows it (计分方案摘要): its first 12 hex
+    digits, of the scheme as the score document gives it under "scheme"."""
+    return _canonical_digest(scheme)[:12]
 
 
 def scheme_digest(scheme: stats.Scheme) -> str:
-    canonical = json.dumps(stats.scheme_to_dict(scheme), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+    return _canonical_digest(stats.scheme_to_dict(scheme))[:16]
 
 
 def score_document(
