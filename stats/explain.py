@@ -58,6 +58,10 @@ TEXT = {
 }
 
 
+def _texts(lang: str) -> dict:
+    return TEXT["en" if lang == "en" else "zh"]
+
+
 def f2(x) -> str:
     return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.2f}"
 
@@ -69,7 +73,7 @@ def pts(x: float) -> str:
 def explain(
     result: ScoreResult, names: dict[str, str] | None = None, lang: str = "zh"
 ) -> list[dict[str, str]]:
-    t = TEXT["en" if lang == "en" else "zh"]
+    t = _texts(lang)
     names = names or {}
 
     def label(code: str) -> str:  # the name, its code set apart: 收入（income）, Income (income)
@@ -191,7 +195,7 @@ def render_text(result: ScoreResult, names: dict[str, str] | None = None, lang: 
     head = "综合满意度" if lang != "en" else "Composite"
     lines = [
         f"{head}: {f2(c.score)}  (SE {f2(c.se)}, 95% CI [{f2(c.ci95[0])}, {f2(c.ci95[1])}], "
-        f"n = {c.n}, {method_name(c.method, TEXT['en' if lang == 'en' else 'zh'])})",
+        f"n = {c.n}, {method_name(c.method, _texts(lang))})",
         "",
     ]
     lines += [e["text"] for e in explain(result, names, lang)]
