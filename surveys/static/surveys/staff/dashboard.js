@@ -4,6 +4,12 @@
 // surveys/dashboard/charts.py.
 (function () {
   "use strict";
+  // What the page writes itself, in its language (surveys/dashboard/views.py, js_texts).
+  var textsScript = document.getElementById("dashboard-texts");
+  var texts = textsScript ? JSON.parse(textsScript.textContent) : {};
+  function say(key, chinese) { return texts[key] || chinese; }
+
+(function refresh() {
   var root = document.getElementById("dashboard");
   if (!root || !window.fetch) return;
   var url = root.dataset.progressUrl;
@@ -12,9 +18,6 @@
   var flaggedAtLoad = null;
   var timer = null;
   var busy = false;
-  var textsScript = document.getElementById("dashboard-texts");
-  var texts = textsScript ? JSON.parse(textsScript.textContent) : {};
-  function say(key, chinese) { return texts[key] || chinese; }
   // Fills a gettext text's %(name)s placeholders, as the server's template does.
   function fill(text, values) {
     return text.replace(/%\((\w+)\)s/g, function (whole, name) { return name in values ? values[name] : whole; });
@@ -169,14 +172,11 @@
 
 // The invitations table's copy buttons: the link's full address to the clipboard. Without
 // scripts (or a clipboard) the address stays in a read-only field, selectable by hand.
-(function () {
-  "use strict";
-  var textsScript = document.getElementById("dashboard-texts");
-  var texts = textsScript ? JSON.parse(textsScript.textContent) : {};
+(function copyButtons() {
   function copied(button, ok) {
     var label = button.dataset.label || button.textContent;
     button.dataset.label = label;
-    button.textContent = ok ? (texts.copied || "已复制") : (texts.copy_failed || "请选中链接后复制");
+    button.textContent = ok ? say("copied", "已复制") : say("copy_failed", "请选中链接后复制");
     setTimeout(function () { button.textContent = label; }, 2000);
   }
   function fallback(field) {
@@ -199,4 +199,5 @@
       }
     });
   });
+})();
 })();
