@@ -1,7 +1,9 @@
 """Charts of a score document (contract §5): pure functions from the document's dict to a Figure.
 
-No Django and no pyplot: each function builds a `matplotlib.figure.Figure` of its own, so charts
-can be drawn from several threads and nothing leaks between them. Chinese labels need a CJK font:
+No Django and no pyplot: each function builds a `matplotlib.figure.Figure` of its own, so nothing
+leaks between charts. The style lives in matplotlib's global rc settings, so drawing takes a lock:
+a threaded server's concurrent chart requests are drawn one after the other (a thread that finished
+would otherwise put the defaults back under another one's tick labels, losing the CJK font). Chinese labels need a CJK font:
 "Noto Sans CJK SC" from Debian's fonts-noto-cjk (scripts/system-deps). Without it the charts would
 show empty boxes instead of characters, so `cjk_font()` refuses to draw at all.
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import io
 import textwrap
+import threading
 from contextlib import contextmanager
 from functools import lru_cache
 
@@ -48,25 +51,29 @@ def cjk_font() -> str:
     )
 
 
+STYLE = {
+    "font.family": [CJK_FAMILY],
+    "font.size": 9,
+    "axes.unicode_minus": False,  # the CJK font has no U+2212 minus sign
+    "axes.edgecolor": MUTED,
+    "axes.labelcolor": INK,
+    "xtick.color": INK,
+    "ytick.color": INK,
+    "hatch.linewidth": 0.6,
+    "svg.fonttype": "path",  # SVG shows the glyphs even where the font is not installed
+    "svg.hashsalt": "manyidu",  # the same document gives the same SVG bytes
+    "pdf.fonttype": 3,
+}
+
+# Re-entrant: a caller may render a figure (render() takes it again) inside chart_style.
+_STYLE_LOCK = threading.RLock()
+
+
 @contextmanager
 def chart_style():
-    """The rc settings every chart is drawn and saved with."""
+    """The rc settings every chart is drawn and saved with, held by one thread at a time."""
     cjk_font()
-    with rc_context(
-        {
-            "font.family": [CJK_FAMILY],
-            "font.size": 9,
-            "axes.unicode_minus": False,  # the CJK font has no U+2212 minus sign
-            "axes.edgecolor": MUTED,
-            "axes.labelcolor": INK,
-            "xtick.color": INK,
-            "ytick.color": INK,
-            "hatch.linewidth": 0.6,
-            "svg.fonttype": "path",  # SVG shows the glyphs even where the font is not installed
-            "svg.hashsalt": "manyidu",  # the same document gives the same SVG bytes
-            "pdf.fonttype": 3,
-        }
-    ):
+    with _STYLE_LOCK, rc_context(STYLE):
         yield
 
 

@@ -235,3 +235,39 @@ def test_the_heatmaps_numbers_contrast_with_their_cells(document):
         luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
         white = text.get_color() == "white"
         assert white == (luminance < 0.5), (text.get_text(), luminance, text.get_color())
+
+
+def test_a_chart_drawn_while_another_thread_finishes_one_keeps_the_cjk_font(document):
+    """Two threads drawing at once (a threaded server answering a page's five chart requests): the
+    first to finish must not put matplotlib's defaults back under the second, whose tick labels
+    would then be drawn in DejaVu Sans, without Chinese glyphs. The interleaving is forced: the
+    first thread waits inside chart_style until the second has entered it (or a timeout, when
+    charts are drawn one at a time), and only then leaves."""
+    import threading
+
+    from matplotlib import rcParams
+
+    first_inside, second_inside, first_left = threading.Event(), threading.Event(), threading.Event()
+    seen: dict[str, object] = {}
+
+    def first():
+        with charts.chart_style():
+            first_inside.set()
+            second_inside.wait(timeout=1.0)
+        first_left.set()
+
+    def second():
+        first_inside.wait(timeout=5.0)
+        with charts.chart_style():
+            second_inside.set()
+            first_left.wait(timeout=5.0)
+            seen["family"] = list(rcParams["font.family"])
+            seen["png"] = charts.render(charts.dimension_bars(document), "png")
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10.0)
+    assert seen["family"] == [charts.CJK_FAMILY]
+    assert seen["png"].startswith(b"\x89PNG")
