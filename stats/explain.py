@@ -176,6 +176,11 @@ def method_name(method: str, t: dict[str, str]) -> str:
     return method
 
 
+def method_in(method: str, lang: str = "zh") -> str:
+    """The SE method in words of the asked language ("zh" or "en"), as the derivations name it."""
+    return method_name(method, _texts(lang))
+
+
 def warning_text(warning: str, lang: str = "zh") -> str:
     """One warning in the asked language.
 

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from surveys.reports.data import ReportData
+from stats.explain import method_in
+from surveys.reports.data import ReportData, report_language
 from surveys.reports.disclosure import WITHHELD
 
 SCORE = "0.00"
@@ -51,7 +52,8 @@ ESTIMATE_FORMATS = [SCORE, SCORE, SCORE, SCORE, SCORE]
 
 
 def method_name(method: str | None) -> str:
-    return _("泰勒线性化") if method == "taylor" else (method or "")
+    """The SE method in the report's language, in the derivation texts' words."""
+    return method_in(method, report_language()) if method else ""
 
 
 def summary(data: ReportData) -> Table:

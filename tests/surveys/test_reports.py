@@ -247,3 +247,22 @@ def test_the_xlsx_draws_a_native_chart_beside_each_breakdown(data):
     workbook = load_workbook(io.BytesIO(render_report(data, "xlsx")))
     assert workbook["维度"]["E3"].value == "得分"
     assert '<showCatName val="0" />' in charts[0], "the value alone on each bar"
+
+
+@pytest.mark.parametrize(
+    ("language", "sheet", "label", "taylor", "bootstrap"),
+    [
+        ("zh", "汇总", "标准误方法", "泰勒线性化", "自助法（Rao–Wu，R=500）"),
+        ("en", "Summary", "Standard error method", "Taylor linearisation", "bootstrap (Rao–Wu, R=500)"),
+    ],
+)
+def test_the_summary_names_the_se_method_in_the_reports_language_as_the_derivation_does(
+    survey, language, sheet, label, taylor, bootstrap
+):
+    answer(survey, 12)
+    for method, expected in (("taylor", taylor), ("bootstrap", bootstrap)):
+        workbook = load_workbook(
+            io.BytesIO(render_report(report_data(survey, method=method, language=language), "xlsx"))
+        )
+        summary = {row[0]: row[1] for row in workbook[sheet].iter_rows(min_row=4, values_only=True)}
+        assert summary[label] == expected, method
