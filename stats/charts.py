@@ -137,6 +137,7 @@ TEXT = {
         "named_n": "{name}（n={n}）",
         "note_width": 62,
         "no_villages": "没有可公布的村级得分（样本不足）",
+        "no_score": "尚无计入得分的答卷",
         "heatmap_title": "各村（社区）× 维度得分",
         "shade": "得分（颜色越深越低）",
         "group": "受访群体",
@@ -161,6 +162,7 @@ TEXT = {
         "named_n": "{name} (n={n})",
         "note_width": 125,
         "no_villages": "No village score can be shown (too few responses)",
+        "no_score": "No counted answers yet",
         "heatmap_title": "Village × dimension scores",
         "shade": "Score (darker is lower)",
         "group": "Respondent group",
@@ -197,6 +199,13 @@ def dimension_bars(document: dict) -> Figure:
         composite = document["composite"]
         dims = [d for d in document["dimensions"] if d.get("score") is not None]
         t = _texts(document)
+        if composite.get("score") is None:  # nothing counted yet: say so rather than draw no bar
+            figure = _figure(7.0, 1.6)
+            ax = figure.add_subplot()
+            ax.set_axis_off()
+            ax.text(0.5, 0.5, t["no_score"], ha="center", va="center", color=MUTED)
+            ax.set_title(t["dimensions_title"], loc="left", fontsize=11)
+            return figure
         labels = [t["composite"]] + [t["weighted"].format(name=d["name"], weight=d["weight"]) for d in dims]
         scores = [composite["score"]] + [d["score"] for d in dims]
         cis = [_ci(composite)] + [_ci(d) for d in dims]
@@ -300,7 +309,7 @@ def village_ranking(document: dict) -> Figure:
         return figure
 
 
-def _village_reference(document: dict, t: dict) -> tuple[float, str]:
+def _village_reference(document: dict, t: dict) -> tuple[float | None, str]:
     """What the villages compare with: the score of the group sampled by village (villagers: a
     village's score is theirs alone), when it is one group with a score; else the composite."""
     sampled = {c.get("group") for c in document.get("by_village_group") or []}
@@ -309,7 +318,8 @@ def _village_reference(document: dict, t: dict) -> tuple[float, str]:
         return groups[0]["score"], t["group_reference"].format(
             name=groups[0]["name"], score=groups[0]["score"]
         )
-    return document["composite"]["score"], t["reference"].format(score=document["composite"]["score"])
+    score = document["composite"]["score"]
+    return (None, "") if score is None else (score, t["reference"].format(score=score))
 
 
 def village_dimension_heatmap(document: dict) -> Figure:
@@ -408,7 +418,8 @@ def group_comparison(document: dict) -> Figure:
             ax.set_xticks(
                 x, [f"{_wrapped(c['name'], t['tick_width'])}\nn={c['n']}" for c in cells], fontsize=8
             )
-            ax.axhline(document["composite"]["score"], color=INK, linestyle="--", linewidth=0.8)
+            if document["composite"]["score"] is not None:
+                ax.axhline(document["composite"]["score"], color=INK, linestyle="--", linewidth=0.8)
             ax.set_title(title, fontsize=10)
             _score_axis(ax, lows, vertical=True)
         axes[0].set_ylabel(t["score"])

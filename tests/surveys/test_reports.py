@@ -9,7 +9,7 @@ import pyreadstat
 import pytest
 from openpyxl import load_workbook
 
-from surveys.models import SurveyMembership
+from surveys.models import Response, SurveyMembership
 from surveys.reports import render_report
 from surveys.reports.data import report_data
 from tests.surveys.report_helpers import answer, member
@@ -266,3 +266,19 @@ def test_the_summary_names_the_se_method_in_the_reports_language_as_the_derivati
         )
         summary = {row[0]: row[1] for row in workbook[sheet].iter_rows(min_row=4, values_only=True)}
         assert summary[label] == expected, method
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_survey_without_a_counted_answer_still_gets_every_download_and_chart(survey, language):
+    """Before the first response (or with every one excluded) the PDF was a TypeError: its
+    dimensions chart drew bars of no score. Each chart now says there is nothing to show yet."""
+    from stats.charts import CHARTS, render
+
+    answer(survey, 3, group="staff", village="", age_band="")
+    Response.objects.filter(survey=survey).update(excluded=True)
+    data = report_data(survey, language=language)
+    assert data.document["composite"]["score"] is None
+    for fmt in ("pdf", "xlsx", "csv"):
+        assert render_report(data, fmt)
+    for name, chart in CHARTS.items():
+        assert render(chart(data.document), "png").startswith(b"\x89PNG"), name
