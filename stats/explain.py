@@ -21,6 +21,7 @@ TEXT = {
         "named": "{name}（{code}）",
         "no_score": "{name}：没有计分的回答，不计入",
         "groups": "{name} = 各群体得分按群体权重加权：{terms} = {value}",
+        "withheld": "〔{name}：作答不足 {min_cell} 人，不公布〕",
         "se_taylor": "{name}的标准误 {se} 按泰勒线性化计算：以受访者群体为层，"
         "整群抽样的群体以村为初级抽样单元，其他受访者各为一个单元{fpc}"
         "；自由度 = 初级抽样单元数 − 层数 = {df}；95% 置信区间 [{lo}, {hi}] 用 t 分布；设计效应 {deff}。",
@@ -43,6 +44,7 @@ TEXT = {
         "named": "{name} ({code})",
         "no_score": "{name}: no counted answer, left out",
         "groups": "{name} = group scores weighted by the group weights: {terms} = {value}",
+        "withheld": "[{name}: fewer than {min_cell} answers, not shown]",
         "se_taylor": "The SE of the {name}, {se}, is by Taylor linearisation: strata are respondent groups, "
         "PSUs are villages for clustered groups and single respondents otherwise{fpc}"
         "; df = PSUs − strata = {df}; the 95% CI [{lo}, {hi}] uses Student's t; design effect {deff}.",
@@ -88,8 +90,11 @@ def explain(
             continue
         if item.group_scores is not None:
             gw = result.scheme["group_weights"]
-            present = {g: s for g, s in item.group_scores.items() if not math.isnan(s)}
-            terms = " + ".join(f"{pts(gw[g])}×{f2(s)}" for g, s in present.items())
+            present = {g: s for g, s in item.group_scores.items() if s is None or not math.isnan(s)}
+            terms = " + ".join(
+                f"{pts(gw[g])}×{t['withheld'].format(name=label(g), min_cell=result.scheme['min_cell']) if s is None else f2(s)}"
+                for g, s in present.items()
+            )
             total = sum(gw[g] for g in present)
             text = t["groups"].format(name=name, terms=f"({terms})/{pts(total)}", value=f2(item.score))
         else:

@@ -47,7 +47,8 @@ class Item:
     left_out: int  # answers whose option scores null (under the default scheme: dont_know)
     blank: int
     distribution: dict[str, int]
-    group_scores: dict[str, float] | None = None  # item mean per group, when groups are weighted
+    # Item mean per group, when groups are weighted: NaN without an answer, None withheld (< min_cell).
+    group_scores: dict[str, float | None] | None = None
 
 
 @dataclass

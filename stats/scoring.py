@@ -109,6 +109,10 @@ def score(
         )
         for d, code in enumerate(matrix.dimension_codes)
     ]
+    # Counted answers per group and item: a group's item mean from fewer than min_cell people is
+    # withheld, as any breakdown cell is (it would otherwise print one deputy's answers).
+    group_item_n = np.zeros((len(matrix.group_codes), k))
+    np.add.at(group_item_n, blocks.group, blocks.sums[:, k:])
     null_options = np.array([scheme.option_points.get(c) is None for c in matrix.option_codes])
     items = [
         Item(
@@ -130,7 +134,7 @@ def score(
             group_scores=None
             if scheme.group_weights is None
             else {
-                g: float(overall.ratio[0, h, j]) if overall.slope[0, h, j] > 0 else float("nan")
+                g: _group_score(overall, h, j, group_item_n[h, j], scheme.min_cell)
                 for h, g in enumerate(matrix.group_codes)
             },
         )
@@ -248,6 +252,14 @@ def _cells(blocks, cell, est, var, srs, df, labels, m, min_cell, method) -> list
             )
         )
     return out
+
+
+def _group_score(overall: Estimates, group: int, item: int, n: float, min_cell: int) -> float | None:
+    """A group's mean on an item: NaN without a counted answer, None (withheld) from fewer than
+    min_cell respondents."""
+    if overall.slope[0, group, item] <= 0:
+        return float("nan")
+    return None if n < min_cell else float(overall.ratio[0, group, item])
 
 
 def _ci(estimate: float, half: float) -> tuple[float, float]:

@@ -75,7 +75,7 @@ class ItemSerializer(_Estimate):
     group_scores = serializers.DictField(
         child=serializers.FloatField(allow_null=True),
         allow_null=True,
-        help_text="有群体权重时各群体的题目均分",
+        help_text="有群体权重时各群体的题目均分；无计分作答或作答不足 min_cell 人（不公布）时为 null",
     )
 
 

@@ -55,3 +55,19 @@ def test_without_group_weights_groups_are_pooled():
     r = score(tiny_matrix(), default_scheme())
     assert scores(r)["income"] == pytest.approx(80.0)
     assert np.isclose(r.items[0].composite_weight, 0.5)
+
+
+def test_a_groups_item_mean_from_fewer_than_min_cell_answers_is_withheld_and_its_derivation_says_so():
+    """With group weights each item's derivation printed every group's mean — one deputy's (or
+    two staff members') answers word for word although their group cell is suppressed."""
+    from stats import explain
+
+    r = score(tiny_matrix(), default_scheme(group_weights=WEIGHTS, min_cell=3))
+    air = r.items[1]
+    assert air.group_scores == {"villager": pytest.approx(92.0), "staff": None}  # 2 staff answered
+    assert air.score == pytest.approx(75.2)  # the score itself is unchanged
+    assert [c.suppressed for c in r.by_group] == [False, True]
+    text = next(e["text"] for e in explain(r) if e["figure"] == "item:air")
+    assert "50.00" not in text and "0.4×〔staff：作答不足 3 人，不公布〕" in text, text
+    english = next(e["text"] for e in explain(r, lang="en") if e["figure"] == "item:air")
+    assert "0.4×[staff: fewer than 3 answers, not shown]" in english, english
