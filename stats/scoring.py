@@ -224,6 +224,14 @@ def _cells(blocks, cell, est, var, srs, df, labels, m, min_cell, method) -> list
     inside = cell >= 0
     counted = np.bincount(cell[inside], weights=blocks.counted[inside], minlength=n_cells)
     responses = np.bincount(cell[inside], weights=blocks.count[inside], minlength=n_cells)
+    # A shown cell's dimension score from fewer than min_cell people (the rest 不了解) is withheld.
+    counted_dim = np.stack(
+        [
+            np.bincount(cell[inside], weights=blocks.counted_dim[inside, d], minlength=n_cells)
+            for d in range(len(m.dimension_codes))
+        ],
+        axis=1,
+    ).reshape(n_cells, len(m.dimension_codes))
     # A cell without a score (no counted answer, or only groups the scheme weighs 0) has no SE.
     se = np.where(np.isfinite(est.composite), np.sqrt(var), np.nan)
     half = t_quantile(df) * se
@@ -245,7 +253,8 @@ def _cells(blocks, cell, est, var, srs, df, labels, m, min_cell, method) -> list
                 suppressed=bool(hidden),
                 method=method,
                 dimensions={
-                    d: None if hidden else float(est.dimension[c, i]) for i, d in enumerate(m.dimension_codes)
+                    d: None if hidden or counted_dim[c, i] < min_cell else float(est.dimension[c, i])
+                    for i, d in enumerate(m.dimension_codes)
                 },
                 village=village,
                 group=group,

@@ -1,7 +1,7 @@
 import pytest
 
 from stats import score
-from tests.stats.factories import default_scheme, four_dimension_scheme, generated_matrix, tiny_matrix
+from tests.stats.factories import DK, default_scheme, four_dimension_scheme, generated_matrix, tiny_matrix
 
 
 def test_a_cell_below_min_cell_is_suppressed_with_its_n():
@@ -96,3 +96,15 @@ def test_a_survey_without_age_bands_or_villages_still_scores(method):
     )
     assert flat.by_village == [] and flat.by_village_group == [] and flat.by_age_band == []
     assert flat.composite.se > 0
+
+
+def test_a_shown_cells_dimension_score_from_fewer_than_min_cell_people_is_withheld():
+    """Village A is shown (3 respondents, min_cell 3), but only one of them counts on ecology
+    (the others answered 不了解): its ecology score would be that one person's answers."""
+    m = tiny_matrix()
+    m.answers[1:3, 1:] = DK
+    r = score(m, default_scheme(min_cell=3))
+    village_a = next(c for c in r.by_village if c.code == "A")
+    assert not village_a.suppressed and village_a.score is not None
+    assert village_a.dimensions["ecology"] is None
+    assert village_a.dimensions["economy"] is not None
