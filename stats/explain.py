@@ -154,8 +154,8 @@ def _se_sentence(result: ScoreResult, t: dict[str, str]) -> str:
         name=t["composite_of"],
         se=f2(c.se),
         df=c.df,
-        lo=f2(c.ci95[0]),
-        hi=f2(c.ci95[1]),
+        lo=f2(c.ci95[0] if c.ci95 else None),
+        hi=f2(c.ci95[1] if c.ci95 else None),
         deff=f2(c.deff),
         method=method_name(c.method, t),
         fpc=t["fpc"] if has_fpc else "",
@@ -202,9 +202,10 @@ def warning_text(warning: str, lang: str = "zh") -> str:
 def render_text(result: ScoreResult, names: dict[str, str] | None = None, lang: str = "zh") -> str:
     """A readable report: headline figures, then every derivation line, then warnings."""
     c = result.composite
+    lo, hi = c.ci95 or (None, None)
     head = "综合满意度" if lang != "en" else "Composite"
     lines = [
-        f"{head}: {f2(c.score)}  (SE {f2(c.se)}, 95% CI [{f2(c.ci95[0])}, {f2(c.ci95[1])}], "
+        f"{head}: {f2(c.score)}  (SE {f2(c.se)}, 95% CI [{f2(lo)}, {f2(hi)}], "
         f"n = {c.n}, {method_name(c.method, _texts(lang))})",
         "",
     ]

@@ -14,7 +14,7 @@ import numpy as np
 class Composite:
     score: float
     se: float
-    ci95: tuple[float, float]
+    ci95: tuple[float, float] | None  # None where the SE cannot be estimated (df < 1)
     df: int
     deff: float
     n: int  # respondents with at least one counted answer
@@ -27,7 +27,7 @@ class Dimension:
     weight: float  # dimension weight renormalised over the dimensions with a score
     score: float
     se: float
-    ci95: tuple[float, float]
+    ci95: tuple[float, float] | None  # None where the SE cannot be estimated (df < 1)
     deff: float
     n: int
 
@@ -40,7 +40,7 @@ class Item:
     composite_weight: float  # a_j: its share in the composite after all renormalising
     score: float
     se: float
-    ci95: tuple[float, float]
+    ci95: tuple[float, float] | None  # None where the SE cannot be estimated (df < 1)
     deff: float
     n: int  # counted answers
     dont_know: int  # answers "dont_know" (不了解), the contract's option, whatever it scores

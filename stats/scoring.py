@@ -17,7 +17,7 @@ from stats.matrix import Blocks, SurveyMatrix, block_stats
 from stats.result import Cell, Composite, Dimension, Item, ScoreResult
 from stats.scheme import Scheme, scheme_to_dict
 from stats.summaries import design_summary, design_warnings, reliability_summary
-from stats.taylor import build_design, coefficients, variances
+from stats.taylor import build_design, coefficients, subset_df, variances
 from stats.variance import t_quantile
 
 # The contract's 不了解: counted on its own in every item, whatever the scheme makes of it.
@@ -84,15 +84,32 @@ def score(
         design_var.update(boot)
         warnings += boot_warnings
 
-    v0, srs0 = design_var["overall"], v_all.srs[0]
+    # Each estimate's df is its own subset's (R's degf() of the design subset to the respondents
+    # it counts); from fewer than two PSUs in any stratum (df < 1) a variance cannot be
+    # estimated: SE, CI and deff are then null, not 0.
+    counted_by = np.concatenate([blocks.sums[:, k:], blocks.counted_dim, blocks.counted[:, None]], axis=1)
+    df0 = subset_df(blocks, design, cells["overall"][0], 1, counted_by)[0]
+    v0 = np.where(df0 >= 1, design_var["overall"], np.nan)
+    srs0 = v_all.srs[0]
     se0 = np.sqrt(v0)
-    half = t_quantile(design.df) * se0
+    half = t_quantile(df0) * se0
+    low, high = _scale(points)
+    clipped: list[str] = []
+
+    def ci(estimate: float, half: float, figure: str) -> tuple[float, float] | None:
+        """estimate ± half, cut at the scale's ends (a mean of points cannot leave them)."""
+        if not (np.isfinite(estimate) and np.isfinite(half)):
+            return None
+        if estimate - half < low or estimate + half > high:
+            clipped.append(figure)
+        return (float(max(estimate - half, low)), float(min(estimate + half, high)))
+
     counted_answers = blocks.sums[:, k:].sum(axis=0)
     composite = Composite(
         score=float(overall.composite[0]),
         se=float(se0[-1]),
-        ci95=_ci(overall.composite[0], half[-1]),
-        df=design.df,
+        ci95=ci(overall.composite[0], half[-1], "composite"),
+        df=int(df0[-1]),
         deff=_ratio(v0[-1], srs0[-1]),
         n=int(blocks.counted.sum()),
         method=method_name,
@@ -103,7 +120,7 @@ def score(
             weight=float(overall.dimension_share[0, d]),
             score=float(overall.dimension[0, d]),
             se=float(se0[k + d]),
-            ci95=_ci(overall.dimension[0, d], half[k + d]),
+            ci95=ci(overall.dimension[0, d], half[k + d], f"dimension:{code}"),
             deff=_ratio(v0[k + d], srs0[k + d]),
             n=int(blocks.counted_dim[:, d].sum()),
         )
@@ -122,7 +139,7 @@ def score(
             composite_weight=float(overall.in_composite[0, j]),
             score=float(overall.item[0, j]),
             se=float(se0[j]),
-            ci95=_ci(overall.item[0, j], half[j]),
+            ci95=ci(overall.item[0, j], half[j], f"item:{code}"),
             deff=_ratio(v0[j], srs0[j]),
             n=int(counted_answers[j]),
             dont_know=int(blocks.distribution[j, matrix.option_codes.index(DONT_KNOW)])
@@ -145,7 +162,11 @@ def score(
     for name, v in v_cells.items():
         within = name in ("by_village", "by_village_group")
         var = v.within[:, 0] if within else design_var[name]
-        df = v.within_df if within else np.full(len(var), design.df)
+        df = (
+            v.within_df
+            if within
+            else subset_df(blocks, design, cells[name][0], cells[name][1], counted_by[:, -1:])[:, 0]
+        )
         breakdown[name] = _cells(
             blocks,
             cells[name][0],
@@ -157,7 +178,10 @@ def score(
             matrix,
             scheme.min_cell,
             WITHIN_VILLAGE if within else method_name,
+            lambda e, h, code, name=name: ci(e, h, f"{name}:{code}"),
         )
+    if clipped:
+        warnings.append(_clipped_warning(clipped, low, high))
     return ScoreResult(
         composite=composite,
         dimensions=dimensions,
@@ -219,7 +243,7 @@ def _labels(m: SurveyMatrix) -> dict[str, list[tuple[str, str | None, str | None
     }
 
 
-def _cells(blocks, cell, est, var, srs, df, labels, m, min_cell, method) -> list[Cell]:
+def _cells(blocks, cell, est, var, srs, df, labels, m, min_cell, method, ci) -> list[Cell]:
     n_cells = len(labels)
     inside = cell >= 0
     counted = np.bincount(cell[inside], weights=blocks.counted[inside], minlength=n_cells)
@@ -233,7 +257,8 @@ def _cells(blocks, cell, est, var, srs, df, labels, m, min_cell, method) -> list
         axis=1,
     ).reshape(n_cells, len(m.dimension_codes))
     # A cell without a score (no counted answer, or only groups the scheme weighs 0) has no SE.
-    se = np.where(np.isfinite(est.composite), np.sqrt(var), np.nan)
+    # Nor from fewer than two PSUs in a stratum (df < 1): not estimable, null rather than 0.
+    se = np.where(np.isfinite(est.composite) & (df >= 1), np.sqrt(var), np.nan)
     half = t_quantile(df) * se
     out = []
     for c, (code, village, group) in enumerate(labels):
@@ -247,9 +272,9 @@ def _cells(blocks, cell, est, var, srs, df, labels, m, min_cell, method) -> list
                 responses=int(responses[c]),
                 score=None if hidden else float(est.composite[c]),
                 se=None if hidden else float(se[c]),
-                ci95=None if hidden else _ci(est.composite[c], half[c]),
+                ci95=None if hidden else ci(est.composite[c], half[c], code),
                 df=int(df[c]),
-                deff=None if hidden else _ratio(var[c], srs[c]),
+                deff=None if hidden else _ratio(se[c] ** 2, srs[c]),
                 suppressed=bool(hidden),
                 method=method,
                 dimensions={
@@ -271,8 +296,20 @@ def _group_score(overall: Estimates, group: int, item: int, n: float, min_cell: 
     return None if n < min_cell else float(overall.ratio[0, group, item])
 
 
-def _ci(estimate: float, half: float) -> tuple[float, float]:
-    return (float(estimate - half), float(estimate + half))
+def _scale(points: np.ndarray) -> tuple[float, float]:
+    """The lowest and highest points an answer can score (0 and 100 on the usual schemes)."""
+    scored = points[np.isfinite(points)]
+    return (float(scored.min()), float(scored.max())) if scored.size else (0.0, 100.0)
+
+
+def _clipped_warning(figures: list[str], low: float, high: float) -> str:
+    shown = "、".join(figures[:5]) + ("…" if len(figures) > 5 else "")
+    listed = ", ".join(figures[:5]) + (", …" if len(figures) > 5 else "")
+    return (
+        f"{len(figures)} 个 95% 置信区间超出计分范围 [{low:g}, {high:g}]，已截断至该范围：{shown}"
+        f"（{len(figures)} 95% confidence intervals reached past the scale [{low:g}, {high:g}] and "
+        f"were cut at its ends: {listed}）"
+    )
 
 
 def _ratio(v: float, v_srs: float) -> float:

@@ -133,3 +133,23 @@ def coefficients(blocks: Blocks, est, cell: np.ndarray, weights: np.ndarray) -> 
     ratio = est.ratio[c, g]
     w = weights[c]  # (Φ, k, Q)
     return np.concatenate([slope[:, :, None] * w, -(slope * ratio)[:, :, None] * w], axis=1)
+
+
+def subset_df(
+    blocks: Blocks, design: Design, cell: np.ndarray, n_cells: int, counted: np.ndarray
+) -> np.ndarray:
+    """Degrees of freedom of each estimand on each cell's subset, as R's degf() of the design
+    subset to the respondents the estimand counts: the PSUs holding at least one of them minus
+    the strata holding such PSUs. counted: (Φ, Q) respondents of each block counted by estimand q
+    (an item: its counted answers; the composite: respondents with any). Returns (C, Q)."""
+    n_strata, n_q = len(design.n_psu), counted.shape[1]
+    use = cell >= 0
+    c, h, p, k = cell[use], design.stratum[use], design.cluster[use], counted[use]
+    single = p < 0
+    psus = np.zeros((n_cells, n_strata, n_q))
+    np.add.at(psus, (c[single], h[single]), k[single])
+    in_village = np.zeros((n_cells, len(design.cluster_stratum), n_q))
+    np.add.at(in_village, (c[~single], p[~single]), k[~single])
+    for stratum in range(n_strata):
+        psus[:, stratum] += (in_village[:, design.cluster_stratum == stratum] > 0).sum(axis=1)
+    return (psus.sum(axis=1) - (psus > 0).sum(axis=1)).astype(int)

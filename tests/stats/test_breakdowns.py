@@ -1,3 +1,5 @@
+import math
+
 import pytest
 
 from stats import score
@@ -52,8 +54,31 @@ def test_village_by_group_cells_name_their_village_and_group():
 def test_age_bands_are_domains_that_keep_the_full_design():
     r = score(tiny_matrix(), default_scheme())
     assert [c.responses for c in r.by_age_band] == [3, 3]
-    assert all(c.df == r.composite.df for c in r.by_age_band)
     assert all(c.method == "taylor" for c in r.by_age_band)
+    # Their df is their subset's, as R's degf(subset(design, age == band)): each band's three
+    # villagers sit in villages A and B (2 PSUs) of one stratum → 1; the composite's is 2 + 2 − 2.
+    assert [c.df for c in r.by_age_band] == [1, 1] and r.composite.df == 2
+
+
+def test_a_group_whose_respondents_sit_in_one_psu_has_no_se_rather_than_se_0():
+    """Every villager in village A: the villagers' cell has one PSU, so df 0 and no variance
+    can be estimated — it showed SE 0.00 and a zero-width interval."""
+    m = tiny_matrix()
+    m.village[:6] = 0
+    r = score(m, default_scheme())
+    villagers = next(c for c in r.by_group if c.code == "villager")
+    assert villagers.df == 0 and villagers.score is not None
+    assert math.isnan(villagers.se) and villagers.ci95 is None and math.isnan(villagers.deff)
+    one = score(m, default_scheme(), method="bootstrap", replicates=50)
+    assert math.isnan(next(c for c in one.by_group if c.code == "villager").se)
+
+
+def test_an_item_answered_by_one_person_has_no_se():
+    m = tiny_matrix()
+    m.answers[1:, 0] = DK  # income: r1 alone
+    income = next(i for i in score(m, default_scheme()).items if i.code == "income")
+    assert income.n == 1 and income.score == pytest.approx(100.0)
+    assert math.isnan(income.se) and income.ci95 is None
 
 
 def test_a_group_with_one_psu_is_flagged():
@@ -108,3 +133,11 @@ def test_a_shown_cells_dimension_score_from_fewer_than_min_cell_people_is_withhe
     assert not village_a.suppressed and village_a.score is not None
     assert village_a.dimensions["ecology"] is None
     assert village_a.dimensions["economy"] is not None
+
+
+def test_respondents_whose_every_answer_is_left_out_add_no_degrees_of_freedom():
+    """Both staff answered 不了解 throughout: the composite counts no staff member, so its df is
+    the villagers' 2 villages − 1 stratum, not 2 + 2 − 2 (as R's degf of the na.rm subset)."""
+    m = tiny_matrix()
+    m.answers[6:] = DK
+    assert score(m, default_scheme()).composite.df == 1
