@@ -21,6 +21,7 @@ from fpdf.fonts import FontFace
 from stats import charts
 from surveys.reports.data import ReportData
 from surveys.reports.fonts import report_faces
+from surveys.reports.tables import uncertainty_note
 
 FONT = "NotoSansSC"
 INK = (34, 34, 34)
@@ -484,10 +485,14 @@ def _methods_note(pdf: _Report) -> None:
         + (_("本次：%(design)s。") % {"design": design} if design else ""),
         _(
             "标准误按泰勒线性化（或自助法，见首页）计算，综合满意度的标准误把各题的比率均值一并线性化，"
-            "因此考虑了同一受访者各题之间的相关；95% 置信区间用自由度为“初级抽样单元数 − 层数”的 t 分布。"
-        ),
+            "因此考虑了同一受访者各题之间的相关。"
+        )
+        + uncertainty_note(),
         _("设计效应为按本设计计算的方差与同样本量简单随机抽样方差之比。"),
-        _("分组结果（村、群体、年龄段）只用该组答卷按同一规则计算；样本不足的组不公布得分。"),
+        _(
+            "分组结果（村、群体、年龄段）只用该组答卷按同一规则计算；样本不足的组不公布得分，"
+            "分组中计分人数不足的维度得分、群体权重下人数不足的群体题目均分同样不公布。"
+        ),
         _(
             "数据摘要：对所有计入得分的答卷（按合同 §3 的 CSV 格式、按 response_id 排序）计算 SHA-256，得 %(hash)s。"
             "用 manage.py export_responses %(slug)s --included-only 导出的文件（表头之后各行按 response_id 排序）"

@@ -188,6 +188,14 @@ def age_bands(data: ReportData) -> Table:
     return _breakdown(data, "by_age_band", pgettext("表名", "年龄段"), _("年龄段"))
 
 
+def uncertainty_note() -> str:
+    """How the intervals are made, for the PDF's method notes and the XLSX's method sheet."""
+    return _(
+        "95% 置信区间用 t 分布，自由度为计入该数字的初级抽样单元数减层数（群体、年龄段和各题各按计入自己的答卷"
+        "数）；不足两个单元时标准误无法估计，记为“—”；区间超出计分范围的部分截断至范围两端。"
+    )
+
+
 def method_lines(data: ReportData) -> list[tuple[str, str]]:
     """(heading, text) lines: the scheme, then the derivation of every figure, then the hash."""
     doc = data.document
@@ -215,6 +223,7 @@ def method_lines(data: ReportData) -> list[tuple[str, str]]:
     lines.append(
         (_("最小公布样本"), _("分组样本少于 %(n)s 份时不公布得分") % {"n": scheme.get("min_cell", 5)})
     )
+    lines.append((_("不确定性"), uncertainty_note()))
     withheld = sum(1 for r in data.responses if WITHHELD in (r.village, r.group, r.age_band))
     lines.append(
         (
