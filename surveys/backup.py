@@ -20,7 +20,9 @@ row ids, so a backup taken on SQLite restores on PostgreSQL and the other way ro
         "papersheet": [...], "paperentry": [...],
         "surveymembership": [...],              # only with --with-members
         "publishedreport": [...]                # only with --with-reports (files in base64)
-      }
+      },
+      "counts": {"response": 545, ...},         # rows per table, and the SHA-256 of the tables'
+      "digest": "…"                             # canonical JSON: a cut or edited file is refused
     }
 
 Each row holds the model's concrete fields by name (a response's updated_at becomes the time of the
@@ -36,16 +38,19 @@ starts afresh for the restored survey.
 """
 
 import base64
+import hashlib
 import json
 import uuid
 from datetime import datetime
 from typing import IO, Any
 
 from django.contrib.auth import get_user_model
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from surveys.answers import BLANK, SYMBOLS
 from surveys.cache import survey_data_changed
 from surveys.models import (
     AgeBand,
@@ -151,7 +156,20 @@ def survey_backup(*, survey: Survey, members: bool = False, reports: bool = Fals
         "survey": survey.slug,
         "created_at": timezone.now().isoformat(),
         "tables": tables,
+        **seal(tables),
     }
+
+
+def _digest(tables: dict) -> str:
+    canonical = json.dumps(tables, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def seal(tables: dict) -> dict:
+    """What lets a restore tell a whole file from a cut or edited one: rows per table and the
+    SHA-256 of the tables' canonical JSON (written by every backup; older files without them
+    are restored on their own checks)."""
+    return {"counts": {name: len(rows) for name, rows in tables.items()}, "digest": _digest(tables)}
 
 
 def survey_backup_write(*, survey: Survey, stream: IO[str], **options) -> None:
@@ -223,11 +241,30 @@ def _decode(model, row: dict, resolver: _Resolver) -> models.Model:
     return model(**values)
 
 
+def _answers_check(response: Response) -> None:
+    """The answers string must fit its questionnaire version, as every reader of it assumes."""
+    version = response.version
+    allowed = set(SYMBOLS[: len(version.option_codes)]) | {BLANK}
+    answers = response.answers
+    if not isinstance(answers, str) or len(answers) != len(version.item_codes) or set(answers) - allowed:
+        raise BackupInvalid(
+            _(
+                "答卷 %(id)s 的 answers %(answers)r 与问卷第 %(version)s 版不符（应为 %(n)s 个字符，每个为选项序号或 -）。"
+            )
+            % {"id": response.pk, "answers": answers, "version": version.number, "n": len(version.item_codes)}
+        )
+
+
 def _responses_restore(rows: list[dict], resolver: _Resolver) -> None:
     """In batches: a survey has tens of thousands. updated_at becomes the time of the restore."""
     through = Response.entered_by.through
     for start in range(0, len(rows), BATCH):
-        batch = [_decode(Response, row, resolver) for row in rows[start : start + BATCH]]
+        batch = [
+            _row_decode(Response, row, start + k, resolver)
+            for k, row in enumerate(rows[start : start + BATCH])
+        ]
+        for response in batch:
+            _answers_check(response)
         Response.objects.bulk_create(batch)
         links = [
             through(response_id=response.pk, user_id=resolver.user(name).pk)
@@ -239,6 +276,40 @@ def _responses_restore(rows: list[dict], resolver: _Resolver) -> None:
             resolver.remember(Response, str(response.pk), response)
 
 
+def _row_decode(model, row, index: int, resolver: _Resolver) -> models.Model:
+    """_decode, with a bad value named by its table and row rather than a traceback."""
+    try:
+        return _decode(model, row, resolver)
+    except (ValueError, TypeError, AttributeError, ValidationError) as exc:
+        raise BackupInvalid(
+            _("备份表 %(table)s 第 %(row)s 行无法恢复：%(error)s")
+            % {"table": _key(model), "row": index + 1, "error": exc}
+        ) from None
+
+
+def _tables_check(data: dict) -> dict:
+    """The file's shape, then its counts and digest where it has them; returns its tables."""
+    tables = data.get("tables")
+    if not isinstance(tables, dict) or not all(
+        isinstance(rows, list) and all(isinstance(row, dict) for row in rows) for rows in tables.values()
+    ):
+        raise BackupInvalid(_("备份文件缺少 tables，或其中的表不是记录列表；未恢复。"))
+    survey_rows = tables.get("survey")
+    if not survey_rows or len(survey_rows) != 1 or not isinstance(survey_rows[0].get("slug"), str):
+        raise BackupInvalid(_("备份文件的 survey 表应恰有一行（含 slug）；未恢复。"))
+    counts = data.get("counts")
+    if isinstance(counts, dict):
+        for name, expected in counts.items():
+            if len(tables.get(name, [])) != expected:
+                raise BackupInvalid(
+                    _("备份表 %(table)s 应有 %(expected)s 行，文件中只有 %(found)s 行：文件不完整；未恢复。")
+                    % {"table": name, "expected": expected, "found": len(tables.get(name, []))}
+                )
+    if "digest" in data and data["digest"] != _digest(tables):
+        raise BackupInvalid(_("备份内容与其校验值（SHA-256）不符：文件在备份后被改动或损坏；未恢复。"))
+    return tables
+
+
 def survey_restore(*, data: dict) -> Survey:
     """Create the survey of a backup, all or nothing; refuses a slug that already exists."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -248,12 +319,25 @@ def survey_restore(*, data: dict) -> Survey:
             _("备份格式版本 %(version)r 无法恢复（本程序为 %(ours)s）。")
             % {"version": data.get("version"), "ours": VERSION}
         )
-    tables = data["tables"]
+    tables = _tables_check(data)
     slug = tables["survey"][0]["slug"]
     if Survey.objects.filter(slug=slug).exists():
-        raise BackupInvalid(_("调查 %(slug)s 已存在，未恢复；请先删除或改名。") % {"slug": slug})
+        raise BackupInvalid(
+            _("调查 %(slug)s 已存在，未恢复：备份只能恢复到还没有这项调查的数据库（例如新建的空数据库）。")
+            % {"slug": slug}
+        )
+    try:
+        return _restore(tables)
+    except IntegrityError as exc:
+        raise BackupInvalid(
+            _("备份中有重复或相互冲突的记录（例如同一 response id 出现两次），未恢复：%(error)s")
+            % {"error": exc}
+        ) from None
+
+
+def _restore(tables: dict) -> Survey:
     with transaction.atomic():
-        survey = _decode(Survey, tables["survey"][0], _Resolver(None))
+        survey = _row_decode(Survey, tables["survey"][0], 0, _Resolver(None))
         survey.save(force_insert=True)
         resolver = _Resolver(survey)
         for model in [*PARTS, *DATA, SurveyMembership, PublishedReport]:
@@ -261,8 +345,8 @@ def survey_restore(*, data: dict) -> Survey:
             if model is Response:
                 _responses_restore(rows, resolver)
                 continue
-            for row in rows:
-                obj = _decode(model, row, resolver)
+            for index, row in enumerate(rows):
+                obj = _row_decode(model, row, index, resolver)
                 obj.save(force_insert=True)
                 if model in (*PARTS, Invitation, QuestionnaireVersion, PaperSheet):
                     resolver.remember(model, _reference(model, obj), obj)
@@ -276,6 +360,8 @@ def survey_restore(*, data: dict) -> Survey:
 def survey_restore_read(*, stream: IO[str]) -> Survey:
     try:
         data = json.load(stream)
+    except UnicodeDecodeError:
+        raise BackupInvalid(_("备份文件不是 UTF-8 编码的 JSON。")) from None
     except json.JSONDecodeError as exc:
         raise BackupInvalid(_("备份文件不是有效的 JSON：%(error)s") % {"error": exc}) from None
     return survey_restore(data=data)

@@ -174,3 +174,77 @@ def test_the_commands_round_trip_through_a_file(full, tmp_path):
     assert _snapshot(Survey.objects.get(slug="hill-2024")) == before
     with pytest.raises(CommandError, match="已存在"):
         call_command("restore_survey", str(path), stderr=io.StringIO())
+
+
+def _nothing_restored() -> bool:
+    return not Survey.objects.filter(slug="hill-2024").exists() and Response.objects.count() == 0
+
+
+def _resealed(data: dict) -> dict:
+    """The backup as if written so: counts and digest made for its (edited) tables."""
+    from surveys.backup import seal
+
+    return {**data, **seal(data["tables"])}
+
+
+@pytest.mark.parametrize("answers", ["zzz", "0", "", "0123"])
+def test_a_response_whose_answers_do_not_fit_its_questionnaire_is_refused_by_id(full, answers):
+    """It was restored ("已恢复") and then every score, export and evaluator page was a 500."""
+    data = survey_backup(survey=full)
+    survey_delete(full)
+    row = data["tables"]["response"][3]
+    row["answers"] = answers
+
+    with pytest.raises(BackupInvalid, match=row["id"]):
+        survey_restore(data=_resealed(data))
+    assert _nothing_restored()
+
+
+def test_a_backup_missing_rows_is_refused_by_its_counts(full):
+    data = survey_backup(survey=full)
+    survey_delete(full)
+    del data["tables"]["response"][2:]
+
+    with pytest.raises(BackupInvalid, match="response"):
+        survey_restore(data=data)
+    assert _nothing_restored()
+
+
+def test_a_backup_changed_after_it_was_written_is_refused_by_its_digest(full):
+    data = survey_backup(survey=full)
+    survey_delete(full)
+    data["tables"]["response"][0]["excluded"] = not data["tables"]["response"][0]["excluded"]
+
+    with pytest.raises(BackupInvalid, match="校验"):
+        survey_restore(data=data)
+    assert _nothing_restored()
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        lambda d: d.pop("tables"),
+        lambda d: d["tables"].update(survey=[]),
+        lambda d: d["tables"].update(response={"not": "a list"}),
+        lambda d: d["tables"]["response"].append(dict(d["tables"]["response"][0])),  # the same id twice
+        lambda d: d["tables"]["response"][0].update(submitted_at="yesterday"),
+    ],
+    ids=["no tables", "no survey row", "table not a list", "duplicate id", "bad time"],
+)
+def test_a_malformed_backup_gets_a_clear_refusal_not_a_traceback(full, broken):
+    data = survey_backup(survey=full)
+    survey_delete(full)
+    broken(data)
+    if "tables" in data:
+        data = _resealed(data)
+
+    with pytest.raises(BackupInvalid):
+        survey_restore(data=data)
+    assert _nothing_restored()
+
+
+def test_the_command_refuses_a_file_that_is_not_utf8(db, tmp_path):
+    path = tmp_path / "gbk.json"
+    path.write_bytes('{"format": "满意度"}'.encode("gbk"))
+    with pytest.raises(CommandError, match="UTF-8"):
+        call_command("restore_survey", str(path), stderr=io.StringIO())
