@@ -225,8 +225,12 @@ AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-# The same address the submission rate limits use: REMOTE_ADDR, set by the proxy in front.
+# The same address the submission rate limits use (surveys.ratelimit.client_address).
 AXES_CLIENT_IP_CALLABLE = "surveys.ratelimit.client_address"
+# Reverse proxies in front of the service (nginx: 1). With 0, the sender's address is REMOTE_ADDR;
+# behind a proxy that would be the proxy's for everyone (one person's failed logins would lock
+# the account for all), so set it: the address is then read from X-Forwarded-For.
+NUM_PROXIES = envint("NUM_PROXIES", "0")
 AXES_COOLOFF_MESSAGE = "登录失败次数过多，请稍后再试。"
 AXES_PERMALOCK_MESSAGE = "登录失败次数过多，请联系管理员。"
 # Attempts live in the cache, not in axes' tables: keep those tables out of the admin.

@@ -82,8 +82,19 @@ def _hits_redis(count, counters: list[tuple[str, str, int, int]]) -> bool:
 
 
 def client_address(request) -> str:
-    # REMOTE_ADDR only: a proxy in front must set it (e.g. gunicorn --forwarded-allow-ips),
-    # since X-Forwarded-For from the open internet can be anything.
+    """The sender's address, for the rate limits and the login lockout.
+
+    Directly on the internet that is REMOTE_ADDR. Behind NUM_PROXIES reverse proxies (nginx…)
+    REMOTE_ADDR is the nearest proxy's for everyone, so the address is read from
+    X-Forwarded-For instead: the one the outermost of our proxies saw, NUM_PROXIES from the right
+    (each proxy appends what it saw; anything further left came from the client and can be
+    anything). Without the header, REMOTE_ADDR.
+    """
+    proxies = settings.NUM_PROXIES
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "") if proxies else ""
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    if hops:
+        return hops[-min(proxies, len(hops))]
     return request.META.get("REMOTE_ADDR", "")
 
 

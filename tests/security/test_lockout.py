@@ -77,3 +77,21 @@ def test_no_attempt_is_written_to_a_table(db):
         0,
         0,
     )
+
+
+def _behind_proxy(username: str, password: str, client_address: str):
+    """As nginx forwards it: REMOTE_ADDR is the proxy's, the sender is appended to X-Forwarded-For."""
+    return Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=f"198.51.100.9, {client_address}").post(
+        "/accounts/login/", {"username": username, "password": password}
+    )
+
+
+def test_behind_a_proxy_one_senders_failed_logins_do_not_lock_out_everyone_else(db, settings):
+    """Behind nginx every sender had the proxy's address: five wrong passwords from anywhere
+    locked the account for its owner too. With NUM_PROXIES=1 the sender is the address the proxy
+    saw (the header's last hop; the hop before it came from the client and is not trusted)."""
+    settings.NUM_PROXIES = 1
+    make_user("clerk")
+    assert [_behind_proxy("clerk", "wrong", "203.0.113.5").status_code for _ in range(5)][-1] == 429
+    assert _behind_proxy("clerk", PASSWORD, "203.0.113.5").status_code == 429
+    assert _behind_proxy("clerk", PASSWORD, "203.0.113.77").status_code == 302

@@ -95,3 +95,24 @@ def test_junk_naming_a_link_does_not_use_up_that_links_allowance(survey, setting
     assert _post(_body("hill-2024-east"), "10.0.2.2").status_code == 201, "the link still takes answers"
     settings.SUBMISSION_RATE_LIMITS = {"ip": (3, 60), "invitation": (100, 60)}
     assert [_post("[]", "10.0.2.3").status_code for _ in range(4)] == [400, 400, 400, 429]
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "203.0.113.5", "127.0.0.1"),  # no proxy configured: the header is anyone's to forge
+        (1, "203.0.113.5", "203.0.113.5"),
+        (1, "6.6.6.6, 203.0.113.5", "203.0.113.5"),  # the client's own claim is left of it
+        (2, "6.6.6.6, 203.0.113.5, 10.0.0.2", "203.0.113.5"),
+        (2, "203.0.113.5", "203.0.113.5"),  # fewer hops than proxies: the leftmost there is
+        (1, "", "127.0.0.1"),
+    ],
+)
+def test_the_senders_address_behind_num_proxies(settings, proxies, forwarded, expected):
+    from django.test import RequestFactory
+
+    from surveys.ratelimit import client_address
+
+    settings.NUM_PROXIES = proxies
+    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == expected
