@@ -24,6 +24,8 @@ from tests.security.urlmap import Route, site_routes
 #  anonymous respondent staff other_staff evaluator evaluator_token administrator
 EXPECTED: dict[str, dict[str, str]] = {
     "home": {"GET": "200 200 200 200 200 200 200", "POST": "405 405 405 405 405 405 405"},
+    # A monitor's: says only whether the database and the cache answer.
+    "healthz": {"GET": "200 200 200 200 200 200 200", "POST": "405 405 405 405 405 405 405"},
     # The API's description and its documentation pages are public; a token never writes.
     "api-schema": {"GET": "200 200 200 200 200 200 200", "POST": "405 405 405 405 405 403 405"},
     "api-docs": {"GET": "200 200 200 200 200 200 200", "POST": "405 405 405 405 405 403 405"},
