@@ -19,7 +19,8 @@ row ids, so a backup taken on SQLite restores on PostgreSQL and the other way ro
         "auditentry": [...],                    # the review and audit log
         "papersheet": [...], "paperentry": [...],
         "surveymembership": [...],              # only with --with-members
-        "publishedreport": [...]                # only with --with-reports (files in base64)
+        "publishedreport": [...]                # the published report, if any (files in base64);
+                                                # left out with --without-reports
       },
       "counts": {"response": 545, ...},         # rows per table, and the SHA-256 of the tables'
       "digest": "…"                             # canonical JSON: a cut or edited file is refused
@@ -142,8 +143,12 @@ def _rows(model, survey: Survey) -> list[dict]:
     return rows
 
 
-def survey_backup(*, survey: Survey, members: bool = False, reports: bool = False) -> dict:
-    """The whole survey as a JSON-ready dict (see the module docstring)."""
+def survey_backup(*, survey: Survey, members: bool = False, reports: bool | None = None) -> dict:
+    """The whole survey as a JSON-ready dict (see the module docstring). The published report
+    (the frozen, official downloads) is in it unless reports=False: without it a restored
+    published survey would serve figures computed afresh instead."""
+    if reports is None:
+        reports = PublishedReport.objects.filter(survey=survey).exists()
     models_ = (
         [*PARTS, *DATA] + ([SurveyMembership] if members else []) + ([PublishedReport] if reports else [])
     )

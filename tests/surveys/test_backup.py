@@ -113,11 +113,15 @@ def test_a_restored_survey_scores_exactly_as_before(full):
     assert _snapshot(restored) == before
 
 
-def test_members_and_published_reports_come_back_only_when_asked_for(full):
+def test_members_come_back_only_when_asked_for_and_the_published_report_unless_left_out(full):
+    """The published report is the official, frozen record: a backup that left it out by default
+    restored a published survey whose downloads were computed afresh."""
     _, restored = _round_trip(full)
 
     assert SurveyMembership.objects.filter(survey=restored).count() == 0
-    assert PublishedReport.objects.filter(survey=restored).count() == 0
+    assert PublishedReport.objects.filter(survey=restored).count() == 1
+    data = survey_backup(survey=restored, reports=False)
+    assert "publishedreport" not in data["tables"]
 
 
 def test_with_members_and_reports_they_come_back_too(full):
@@ -161,6 +165,14 @@ def test_a_broken_backup_restores_nothing(full):
 def test_a_file_that_is_not_a_backup_is_refused(db):
     with pytest.raises(BackupInvalid, match="不是"):
         survey_restore(data={"format": "something else"})
+
+
+def test_the_command_leaves_the_published_report_out_only_when_told(full, tmp_path):
+    kept, left = tmp_path / "kept.json", tmp_path / "left.json"
+    call_command("backup_survey", "hill-2024", "-o", str(kept), stderr=io.StringIO())
+    call_command("backup_survey", "hill-2024", "-o", str(left), "--without-reports", stderr=io.StringIO())
+    assert len(json.loads(kept.read_text())["tables"]["publishedreport"]) == 1
+    assert "publishedreport" not in json.loads(left.read_text())["tables"]
 
 
 def test_the_commands_round_trip_through_a_file(full, tmp_path):

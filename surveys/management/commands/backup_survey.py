@@ -16,13 +16,21 @@ class Command(SurveyCommand):
         parser.add_argument(
             "--with-members", action="store_true", help="包括调查成员（工作人员、评价人员的用户名与角色）"
         )
-        parser.add_argument(
-            "--with-reports", action="store_true", help="包括已发布的报告（含冻结的下载文件）"
+        reports = parser.add_mutually_exclusive_group()
+        reports.add_argument(
+            "--with-reports",
+            action="store_true",
+            default=None,
+            dest="reports",
+            help="包括已发布的报告（含冻结的下载文件）；已发布的调查默认包括",
+        )
+        reports.add_argument(
+            "--without-reports", action="store_false", dest="reports", help="不包括已发布的报告"
         )
 
-    def handle(self, *args, slug, output, with_members, with_reports, **options):
+    def handle(self, *args, slug, output, with_members, reports, **options):
         survey = get_survey(slug)
-        extra = {"members": with_members, "reports": with_reports}
+        extra = {"members": with_members, "reports": reports}
         if output == "-":
             survey_backup_write(survey=survey, stream=sys.stdout, **extra)
             return
