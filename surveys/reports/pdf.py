@@ -288,7 +288,8 @@ def _sample(pdf: _Report) -> None:
         [_("计划样本量（各村、各群体配额合计）"), str(sample.planned)],
         [_("发出的邀请链接"), str(sample.invitations)],
         [_("回收答卷"), str(sample.returned)],
-        [_("有效答卷（计入得分）"), str(sample.valid)],
+        [_("有效答卷（未剔除）"), str(sample.valid)],
+        [_("计入得分的答卷（至少一题有计分答案）"), str(doc["composite"].get("n") or 0)],
         [_("剔除答卷"), str(sample.excluded)],
     ]
     pdf.table([_("项目"), _("答卷数")], rows, [120, 50])

@@ -12,6 +12,8 @@ from openpyxl import load_workbook
 from surveys.models import Response, SurveyMembership
 from surveys.reports import render_report
 from surveys.reports.data import report_data
+from surveys.services.response_import import responses_import_text
+from tests.factories import csv_row, csv_text
 from tests.surveys.report_helpers import answer, member
 
 pytestmark = pytest.mark.django_db
@@ -282,3 +284,16 @@ def test_a_survey_without_a_counted_answer_still_gets_every_download_and_chart(s
         assert render_report(data, fmt)
     for name, chart in CHARTS.items():
         assert render(chart(data.document), "png").startswith(b"\x89PNG"), name
+
+
+def test_the_summary_tells_valid_responses_from_those_the_scores_count(survey):
+    """A respondent who answered 不了解 throughout is valid (not excluded) but counts in no score:
+    "有效答卷（计入得分）" said 13 while the composite's n was 12."""
+    answer(survey, 12)
+    responses_import_text(
+        survey=survey, text=csv_text(csv_row(answers=("dont_know",) * 3, village="east", age_band="18-44"))
+    )
+    workbook = load_workbook(io.BytesIO(render_report(report_data(survey), "xlsx")))
+    summary = {row[0]: row[1] for row in workbook["汇总"].iter_rows(min_row=4, values_only=True)}
+    assert summary["有效答卷（未剔除）"] == 13
+    assert summary["计入得分的答卷（至少一题有计分答案）"] == 12
