@@ -69,6 +69,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages are compressed for phones on slow links (the questionnaire: 13 KB → 3 KB); Django's
+    # gzip pads each response against BREACH. After WhiteNoise, which answers static files
+    # itself (precompressed), so they never reach it.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Chinese unless the person chose English (?lang=en, kept in a cookie): survey_site/language.py
     "survey_site.language.LanguageMiddleware",
