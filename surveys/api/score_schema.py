@@ -48,7 +48,9 @@ class _Estimate(serializers.Serializer):
 
 class CompositeSerializer(_Estimate):
     n = serializers.IntegerField(help_text="至少有一个计分答案的答卷数")
-    df = serializers.IntegerField(help_text="自由度：计入该数字的 PSU 数 − 层数（不足 1 时 se、ci95、deff 为 null）")
+    df = serializers.IntegerField(
+        help_text="自由度：计入该数字的 PSU 数 − 层数（不足 1 时 se、ci95、deff 为 null）"
+    )
     method = serializers.CharField(
         help_text="标准误方法：taylor（泰勒线性化），或 bootstrap (Rao–Wu, R=<重复次数>)，如 bootstrap (Rao–Wu, R=500)"
     )
