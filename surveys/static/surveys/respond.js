@@ -13,11 +13,8 @@
   var DRAFT = "sv:draft:" + cfg.token;
   var DONE = "sv:done:" + cfg.token; // this phone's answers to this link are stored
   var OUTBOX = "sv:outbox";
-  var MAX_DELAY = 300000; // retries back off to at most five minutes while the page is not seen…
-  var MAX_DELAY_SEEN = 60000; // …and to about a minute while it is
-  var due = 0; // when the waiting retry is due
+  var MAX_DELAY = 300000; // retries back off to at most five minutes
   var store = storage();
-  var retryButton = document.getElementById("retry"); // 立即重试, while a retry waits
   var timer = null;
   var busy = false;
 
@@ -116,28 +113,13 @@
       save(OUTBOX, box);
     }
     var delay = Math.min(MAX_DELAY, 2000 * Math.pow(2, entry.tries || 0)) * (0.8 + Math.random() * 0.4);
-    if (document.visibilityState !== "hidden") delay = Math.min(MAX_DELAY_SEEN, delay);
-    if (shown(entry)) {
-      showStatus(message + waitingText(), true);
-      if (retryButton) retryButton.hidden = false;
-    }
-    wait(delay);
-  }
-  function wait(delay) {
+    if (shown(entry)) showStatus(message + waitingText(), true);
     clearTimeout(timer);
-    due = Date.now() + delay;
     timer = setTimeout(flush, delay);
   }
-  // Back in view with a long wait ahead: wait no more than a minute from now.
-  document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState !== "hidden" && !busy && due - Date.now() > MAX_DELAY_SEEN) wait(MAX_DELAY_SEEN);
-  });
 
   function flush() {
     if (busy) return;
-    clearTimeout(timer);
-    due = 0;
-    if (retryButton) retryButton.hidden = true;
     var box = outbox(), ids = Object.keys(box);
     if (!ids.length) return;
     var entry = box[ids[0]];
@@ -149,8 +131,7 @@
       handle(entry, res.status, res.body || {}, mine);
     }, function () {
       busy = false;
-      // No answer at all: offline if the phone says so, else a slow or flaky network.
-      schedule(entry, navigator.onLine === false ? T.offline : T.slow);
+      schedule(entry, T.offline);
     });
   }
 
@@ -246,68 +227,24 @@
     var err = fieldset.querySelector(".err");
     fieldset.className = message ? "q invalid" : "q";
     if (err) { err.textContent = message || ""; err.hidden = !message; }
-    if (message) {
-      fieldset.setAttribute("aria-invalid", "true");
-      if (err && err.id) fieldset.setAttribute("aria-describedby", err.id);
-    } else {
-      fieldset.removeAttribute("aria-invalid");
-      fieldset.removeAttribute("aria-describedby");
-    }
   }
   function showAlert(message) { // at the top of the page: why the server refused
     var node = document.getElementById("form-error");
     node.textContent = message || "";
     node.hidden = !message;
   }
-  // In the sticky bar, which stays on screen. Announced (role=alert) when a submit tap or the
-  // server gives it; `quiet` while the answers come in, when the counter (aria-live polite)
-  // already says the progress: the whole reminder is not read out again on every tap.
-  function showBarAlert(message, quiet) {
-    if (quiet) barAlert.removeAttribute("role");
-    else barAlert.setAttribute("role", "alert");
+  function showBarAlert(message) { // in the sticky bar, which stays on screen
     barAlert.textContent = message || "";
     barAlert.hidden = !message;
-    fitBar();
-  }
-  // A bar taller than 30 % of the screen (large text, a long reminder) scrolls away instead of
-  // covering the questions (respond.css: .bar.tall).
-  function fitBar() {
-    bar.classList.toggle("tall", !bar.hidden && bar.offsetHeight > 0.3 * window.innerHeight);
-  }
-  // While a submission is pending the answers cannot change: what is queued is sent as it is,
-  // so the screen must keep showing exactly that. Lifted when the server refuses it as invalid.
-  function lock(on) {
-    var sets = form.querySelectorAll("fieldset"), i;
-    for (i = 0; i < sets.length; i++) sets[i].disabled = on;
-    form.classList.toggle("locked", on);
-    button.disabled = on;
-  }
-  // The screen shows a queued submission's answers (after a reload they are the draft's no longer).
-  function show(data) {
-    var els = form.elements, i, el, given;
-    for (i = 0; i < els.length; i++) {
-      el = els[i];
-      if (el.type === "radio") {
-        given = el.name === "age_band" ? data.age_band : (data.answers || {})[el.name.slice(2)];
-        el.checked = given === el.value;
-        if (el.checked) draft.values[el.name] = el.value;
-      } else if (el.name === "comment") {
-        el.value = data.comment || "";
-        draft.values.comment = el.value;
-      }
-    }
-    save(DRAFT, draft);
   }
   function showStatus(message, isError) {
-    if (message && form.classList.contains("locked")) message += " " + T.locked;
     statusNode.textContent = message || "";
     statusNode.hidden = !message;
     statusNode.className = isError ? "status error" : "status";
   }
-  // Scroll a question to just below the sticky bar (whose height changes with its alert), if sticky.
+  // Scroll a question to just below the sticky bar (whose height changes with its alert).
   function reveal(fieldset) {
-    var over = window.getComputedStyle(bar).position === "sticky" ? bar.offsetHeight : 0; // static when short
-    var top = fieldset.getBoundingClientRect().top + (window.pageYOffset || 0) - over - 8;
+    var top = fieldset.getBoundingClientRect().top + (window.pageYOffset || 0) - bar.offsetHeight - 8;
     window.scrollTo(0, Math.max(0, top));
     var input = fieldset.querySelector("input");
     if (input) {
@@ -324,7 +261,7 @@
       var fieldset = closest(el, "q");
       if (fieldset) markError(fieldset, "");
       progress();
-      if (reminding) remind(unanswered(), true);
+      if (reminding) remind(unanswered());
     }
   }
   function closest(el, cls) {
@@ -340,7 +277,7 @@
     return missing;
   }
   // What is missing, said as the server says it (surveys/respond/texts.py, missing_text).
-  function remind(missing, quiet) {
+  function remind(missing) {
     var count = 0, age = false, i;
     for (i = 0; i < missing.length; i++) {
       if (isItem(missing[i])) count++;
@@ -349,7 +286,7 @@
     var text = age
       ? (count ? format(T.missing_age_and, { n: count }) : T.missing_age)
       : (count ? format(T.missing, { n: count }) : "");
-    showBarAlert(text, quiet);
+    showBarAlert(text);
     reminding = !!text;
   }
   function payload() {
@@ -388,7 +325,7 @@
   }
 
   function refused(status, body) {
-    lock(false);
+    button.disabled = false;
     showStatus("", false);
     if (status === 400 && body.errors) {
       var name, fieldset, first = null;
@@ -407,7 +344,6 @@
     window.scrollTo(0, 0);
   }
 
-  if (retryButton) retryButton.addEventListener("click", function () { flush(); });
   form.addEventListener("change", onInput);
   form.addEventListener("input", onInput);
   form.addEventListener("submit", function (event) {
@@ -423,20 +359,16 @@
     }
     showBarAlert("");
     reminding = false;
+    button.disabled = true;
     enqueue(payload());
-    lock(true);
     flush();
   });
 
   restore();
   bar.hidden = false;
-  fitBar();
-  window.addEventListener("resize", fitBar);
   progress();
   if (pending(draft.response_id)) { // submitted before a reload and not yet acknowledged
-    show(pending(draft.response_id).payload);
-    progress();
-    lock(true);
+    button.disabled = true;
     showStatus(T.sending, false);
   }
   if (!cfg.sharedDevice && load(DONE, false) && !pending(draft.response_id)) {
