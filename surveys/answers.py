@@ -18,6 +18,13 @@ def encode_answers(answers: dict[str, str | None], *, item_codes: list[str], opt
     return "".join(position[answers[c]] if answers.get(c) else BLANK for c in item_codes)
 
 
+def answers_fit(encoded: str, *, item_count: int, option_count: int) -> bool:
+    """Whether a stored string can be answers to a version of item_count items and option_count
+    options: one symbol per item, each an option's position or BLANK."""
+    allowed = set(SYMBOLS[:option_count]) | {BLANK}
+    return isinstance(encoded, str) and len(encoded) == item_count and not set(encoded) - allowed
+
+
 def decode_answers(encoded: str, *, item_codes: list[str], option_codes: list[str]) -> dict[str, str | None]:
     assert len(encoded) == len(item_codes), "answers do not match the questionnaire version"
     return {

@@ -51,7 +51,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from surveys.answers import BLANK, SYMBOLS
+from surveys.answers import answers_fit
 from surveys.cache import survey_data_changed
 from surveys.models import (
     AgeBand,
@@ -248,10 +248,8 @@ def _decode(model, row: dict, resolver: _Resolver) -> models.Model:
 
 def _answers_check(response: Response) -> None:
     """The answers string must fit its questionnaire version, as every reader of it assumes."""
-    version = response.version
-    allowed = set(SYMBOLS[: len(version.option_codes)]) | {BLANK}
-    answers = response.answers
-    if not isinstance(answers, str) or len(answers) != len(version.item_codes) or set(answers) - allowed:
+    version, answers = response.version, response.answers
+    if not answers_fit(answers, item_count=len(version.item_codes), option_count=len(version.option_codes)):
         raise BackupInvalid(
             _(
                 "答卷 %(id)s 的 answers %(answers)r 与问卷第 %(version)s 版不符（应为 %(n)s 个字符，每个为选项序号或 -）。"
