@@ -3,8 +3,9 @@
 No Django and no pyplot: each function builds a `matplotlib.figure.Figure` of its own, so nothing
 leaks between charts. The style lives in matplotlib's global rc settings, so drawing takes a lock:
 a threaded server's concurrent chart requests are drawn one after the other (a thread that finished
-would otherwise put the defaults back under another one's tick labels, losing the CJK font). Chinese labels need a CJK font:
-"Noto Sans CJK SC" from Debian's fonts-noto-cjk (scripts/system-deps). Without it the charts would
+would otherwise put the defaults back under another one's tick labels, losing the CJK font).
+
+Chinese labels need a CJK font: "Noto Sans CJK SC" from Debian's fonts-noto-cjk (scripts/system-deps). Without it the charts would
 show empty boxes instead of characters, so `cjk_font()` refuses to draw at all.
 
 Every chart reads in grey print: series differ by lightness and by hatching, never by hue alone,
@@ -108,6 +109,12 @@ def _wrapped(label: str, width: int) -> str:
     return "\n".join(label[i : i + width] for i in range(0, len(label), width)) if label else label
 
 
+def _nothing_to_show(ax, text: str) -> None:
+    """An empty chart's axes: no frame, the reason in their middle."""
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, text, ha="center", va="center", color=MUTED)
+
+
 def _hidden_note(figure: Figure, t: dict, cells: list[dict]) -> None:
     """Below the chart (space kept for it by the layout), the cells left out for too few
     responses with their counts, wrapped to the figure's width."""
@@ -202,8 +209,7 @@ def dimension_bars(document: dict) -> Figure:
         if composite.get("score") is None:  # nothing counted yet: say so rather than draw no bar
             figure = _figure(7.0, 1.6)
             ax = figure.add_subplot()
-            ax.set_axis_off()
-            ax.text(0.5, 0.5, t["no_score"], ha="center", va="center", color=MUTED)
+            _nothing_to_show(ax, t["no_score"])
             ax.set_title(t["dimensions_title"], loc="left", fontsize=11)
             return figure
         labels = [t["composite"]] + [t["weighted"].format(name=d["name"], weight=d["weight"]) for d in dims]
@@ -290,8 +296,7 @@ def village_ranking(document: dict) -> Figure:
         ax.set_title(t["villages_title"], loc="left", fontsize=11)
         _hidden_note(figure, t, hidden)
         if not shown:
-            ax.set_axis_off()
-            ax.text(0.5, 0.5, t["no_villages"], ha="center", va="center", color=MUTED)
+            _nothing_to_show(ax, t["no_villages"])
             return figure
         reference, reference_label = _village_reference(document, t)
         _whisker_bars(
@@ -343,8 +348,7 @@ def village_dimension_heatmap(document: dict) -> Figure:
         ax = figure.add_subplot()
         _hidden_note(figure, t, hidden)
         if not villages:
-            ax.set_axis_off()
-            ax.text(0.5, 0.5, t["no_villages"], ha="center", va="center", color=MUTED)
+            _nothing_to_show(ax, t["no_villages"])
             ax.set_title(t["heatmap_title"], loc="left", fontsize=11)
             return figure
         finite = values[np.isfinite(values)]
