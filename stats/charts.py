@@ -5,8 +5,9 @@ leaks between charts. The style lives in matplotlib's global rc settings, so dra
 a threaded server's concurrent chart requests are drawn one after the other (a thread that finished
 would otherwise put the defaults back under another one's tick labels, losing the CJK font).
 
-Chinese labels need a CJK font: "Noto Sans CJK SC" from Debian's fonts-noto-cjk (scripts/system-deps). Without it the charts would
-show empty boxes instead of characters, so `cjk_font()` refuses to draw at all.
+Chinese labels need a CJK font: "Noto Sans CJK SC" from Debian's fonts-noto-cjk (scripts/system-deps).
+Without it the charts would show empty boxes instead of characters, so `cjk_font()` refuses to draw
+at all.
 
 Every chart reads in grey print: series differ by lightness and by hatching, never by hue alone,
 and every bar carries its number.

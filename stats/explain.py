@@ -91,10 +91,13 @@ def explain(
         if item.group_scores is not None:
             gw = result.scheme["group_weights"]
             present = {g: s for g, s in item.group_scores.items() if s is None or not math.isnan(s)}
-            terms = " + ".join(
-                f"{pts(gw[g])}×{t['withheld'].format(name=label(g), min_cell=result.scheme['min_cell']) if s is None else f2(s)}"
-                for g, s in present.items()
-            )
+
+            def shown(group: str, score: float | None) -> str:  # a withheld mean says why, not what
+                if score is None:
+                    return t["withheld"].format(name=label(group), min_cell=result.scheme["min_cell"])
+                return f2(score)
+
+            terms = " + ".join(f"{pts(gw[g])}×{shown(g, s)}" for g, s in present.items())
             total = sum(gw[g] for g in present)
             text = t["groups"].format(name=name, terms=f"({terms})/{pts(total)}", value=f2(item.score))
         else:
