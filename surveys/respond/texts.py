@@ -51,6 +51,7 @@ TEXTS = {
             "missing_age": "请选择您的年龄段。",
             "missing_age_and": "请选择您的年龄段；还有 {n} 题未作答，请查看标红的题目。",
             "sending": "正在提交……",
+            "locked": "提交完成前，答案不能修改。",
             "offline": "未联网，答卷已保存在本机，联网后自动提交。",
             "retry": "服务器暂时无法接收，答卷已保存在本机，稍后自动重试。",
             "waiting": "本机有 {n} 份答卷等待提交。",
@@ -92,6 +93,7 @@ TEXTS = {
             "missing_age_and": "Please choose your age band; {n} question(s) not answered yet: "
             "see the ones marked in red.",
             "sending": "Submitting…",
+            "locked": "The answers cannot be changed until they are sent.",
             "offline": "No network. Your answers are saved on this phone "
             "and will be sent when you are online.",
             "retry": "The server cannot take answers right now. They are saved on this phone; retrying soon.",

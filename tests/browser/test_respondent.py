@@ -375,3 +375,75 @@ def test_at_320_px_the_header_texts_use_the_whole_width_also_once_submitted(live
     assert page.locator(".lang").is_hidden()
     assert page.locator("h1").bounding_box()["width"] == pytest.approx(width, abs=1)
     page.screenshot(path=shots / "confirmation-320.png")
+
+
+SCREEN = """() => Array.from(document.querySelectorAll('fieldset.q[data-name^="q_"]')).map(q => {
+    const inputs = Array.from(q.querySelectorAll('input'));
+    return String(inputs.findIndex(input => input.checked));
+}).join('')"""
+
+
+def test_answers_cannot_change_while_their_submission_is_pending(live_server, phone, shots):
+    """What a pending submission sends is what the screen shows: while the answers are on their way
+    (and after a reload with them still queued) the questions cannot be changed, and what is stored
+    is what the screen showed."""
+    make_survey()
+    page = phone.new_page()
+    held = []
+    page.route("**/api/v1/responses/", lambda route: held.append(route))
+    page.goto(f"{live_server.url}/s/{TOKEN}/")
+    answer_everything(page)
+    shown = page.evaluate(SCREEN)
+    page.click("#submit")
+    page.wait_for_function("() => document.getElementById('status').textContent.indexOf('正在提交') >= 0")
+    deadline = time.monotonic() + 10
+    while not held:
+        assert time.monotonic() < deadline, "the submission was never sent"
+        page.wait_for_timeout(50)
+    other = page.locator("#q-income label.opt").filter(has=page.locator("input:not(:checked)")).first
+    other.click(force=True)
+    page.locator("#comment").click(force=True)
+    page.keyboard.type("改了")
+    assert page.evaluate(SCREEN) == shown, "an answer changed while its submission was pending"
+    assert page.input_value("#comment") == "希望村里多装几盏路灯。"
+    assert not page.locator("#comment").is_editable()
+    page.screenshot(path=shots / "pending-locked.png")
+    # A draft changed behind the page's back (an older version of the page) must not show either:
+    # after a reload the screen shows the queued answers, still locked.
+    page.evaluate(
+        """token => { const d = JSON.parse(localStorage.getItem('sv:draft:' + token));
+                      d.values.q_income = 'satisfied'; d.values.comment = '别的';
+                      localStorage.setItem('sv:draft:' + token, JSON.stringify(d)); }""",
+        TOKEN,
+    )
+    page.reload()
+    deadline = time.monotonic() + 10
+    while len(held) < 2:
+        assert time.monotonic() < deadline, "the queued submission was not sent again after the reload"
+        page.wait_for_timeout(50)
+    assert page.evaluate(SCREEN) == shown
+    assert page.input_value("#comment") == "希望村里多装几盏路灯。"
+    assert page.locator("#q-income input").first.is_disabled() and page.locator("#comment").is_disabled()
+    held[-1].continue_()
+    page.locator("#done").wait_for(state="visible", timeout=WAIT)
+    stored = Response.objects.get()
+    assert stored.answers == shown and stored.comment == "希望村里多装几盏路灯。"
+
+
+def test_answers_refused_as_invalid_can_be_corrected(live_server, phone):
+    """The lock lasts only while the answers are pending: refused as invalid, they can be changed."""
+    make_survey()
+    page = phone.new_page()
+    page.route(
+        "**/api/v1/responses/",
+        lambda route: route.fulfill(
+            status=400, content_type="application/json", body='{"errors": {"answers.income": ["无效"]}}'
+        ),
+    )
+    page.goto(f"{live_server.url}/s/{TOKEN}/")
+    answer_everything(page)
+    page.click("#submit")
+    page.locator("#q-income.invalid").wait_for(timeout=WAIT)
+    assert page.locator("#q-income input").first.is_enabled() and page.locator("#comment").is_editable()
+    page.locator("#q-income label.opt").nth(3).click()
+    assert page.locator("#q-income input").nth(3).is_checked()

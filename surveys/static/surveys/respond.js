@@ -237,7 +237,32 @@
     barAlert.textContent = message || "";
     barAlert.hidden = !message;
   }
+  // While a submission is pending the answers cannot change: what is queued is sent as it is,
+  // so the screen must keep showing exactly that. Lifted when the server refuses it as invalid.
+  function lock(on) {
+    var sets = form.querySelectorAll("fieldset"), i;
+    for (i = 0; i < sets.length; i++) sets[i].disabled = on;
+    form.classList.toggle("locked", on);
+    button.disabled = on;
+  }
+  // The screen shows a queued submission's answers (after a reload they are the draft's no longer).
+  function show(data) {
+    var els = form.elements, i, el, given;
+    for (i = 0; i < els.length; i++) {
+      el = els[i];
+      if (el.type === "radio") {
+        given = el.name === "age_band" ? data.age_band : (data.answers || {})[el.name.slice(2)];
+        el.checked = given === el.value;
+        if (el.checked) draft.values[el.name] = el.value;
+      } else if (el.name === "comment") {
+        el.value = data.comment || "";
+        draft.values.comment = el.value;
+      }
+    }
+    save(DRAFT, draft);
+  }
   function showStatus(message, isError) {
+    if (message && form.classList.contains("locked")) message += " " + T.locked;
     statusNode.textContent = message || "";
     statusNode.hidden = !message;
     statusNode.className = isError ? "status error" : "status";
@@ -325,7 +350,7 @@
   }
 
   function refused(status, body) {
-    button.disabled = false;
+    lock(false);
     showStatus("", false);
     if (status === 400 && body.errors) {
       var name, fieldset, first = null;
@@ -359,8 +384,8 @@
     }
     showBarAlert("");
     reminding = false;
-    button.disabled = true;
     enqueue(payload());
+    lock(true);
     flush();
   });
 
@@ -368,7 +393,9 @@
   bar.hidden = false;
   progress();
   if (pending(draft.response_id)) { // submitted before a reload and not yet acknowledged
-    button.disabled = true;
+    show(pending(draft.response_id).payload);
+    progress();
+    lock(true);
     showStatus(T.sending, false);
   }
   if (!cfg.sharedDevice && load(DONE, false) && !pending(draft.response_id)) {
