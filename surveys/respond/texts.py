@@ -52,7 +52,9 @@ TEXTS = {
             "missing_age_and": "请选择您的年龄段；还有 {n} 题未作答，请查看标红的题目。",
             "sending": "正在提交……",
             "locked": "提交完成前，答案不能修改。",
-            "offline": "未联网，答卷已保存在本机，联网后自动提交。",
+            # The outbox is sent only while a questionnaire page (/s/…) is open: say so.
+            "offline": "未联网，答卷已保存在本机。请保持此页面打开，或联网后再次打开此链接，即可自动提交。",
+            "slow": "网络较慢，正在重试……答卷已保存在本机，请保持此页面打开。",
             "retry": "服务器暂时无法接收，答卷已保存在本机，稍后自动重试。",
             "waiting": "本机有 {n} 份答卷等待提交。",
             "conflict": "这份答卷此前已提交过，内容与本次不同；先提交的答卷已保存，本次修改未被采用。",
@@ -94,8 +96,10 @@ TEXTS = {
             "see the ones marked in red.",
             "sending": "Submitting…",
             "locked": "The answers cannot be changed until they are sent.",
-            "offline": "No network. Your answers are saved on this phone "
-            "and will be sent when you are online.",
+            "offline": "No network. Your answers are saved on this phone. Keep this page open, "
+            "or open this link again once you are online, and they will be sent automatically.",
+            "slow": "The network is slow; retrying… Your answers are saved on this phone; "
+            "please keep this page open.",
             "retry": "The server cannot take answers right now. They are saved on this phone; retrying soon.",
             "waiting": "{n} questionnaire(s) on this phone waiting to be sent.",
             "conflict": "These answers were submitted before with different content; the first submission is "

@@ -101,6 +101,10 @@ def test_a_response_given_offline_is_sent_once_the_network_returns(live_server, 
         "document.getElementById('status').textContent.indexOf('未联网') >= 0", timeout=WAIT
     )
     assert "答卷已保存在本机" in status.inner_text()
+    assert "请保持此页面打开，或联网后再次打开此链接" in status.inner_text(), (
+        "the queue is sent only while a questionnaire page is open: say so, not 联网后自动提交"
+    )
+    assert "联网后自动提交" not in status.inner_text()
     page.screenshot(path=shots / "offline.png")
     assert Response.objects.count() == 0
     assert page.locator("#done").is_hidden(), "never say submitted before the server has it"
@@ -292,8 +296,8 @@ def test_answers_stored_whose_acknowledgement_was_lost_are_confirmed_when_the_li
     page.goto(f"{live_server.url}/s/{TOKEN}/")
     answer_everything(page)
     page.click("#submit")
-    page.wait_for_function(
-        "() => document.getElementById('status').textContent.indexOf('未联网') >= 0", timeout=WAIT
+    page.wait_for_function(  # the phone is online: the network is slow or flaky, not missing
+        "() => document.getElementById('status').textContent.indexOf('网络较慢，正在重试') >= 0", timeout=WAIT
     )
     assert Response.objects.count() == 1
     assert len(page.evaluate("() => JSON.parse(localStorage.getItem('sv:outbox'))")) == 1
@@ -447,3 +451,26 @@ def test_answers_refused_as_invalid_can_be_corrected(live_server, phone):
     assert page.locator("#q-income input").first.is_enabled() and page.locator("#comment").is_editable()
     page.locator("#q-income label.opt").nth(3).click()
     assert page.locator("#q-income input").nth(3).is_checked()
+
+
+def test_in_english_a_failed_submission_says_whether_the_phone_is_offline_or_the_network_slow(
+    live_server, phone
+):
+    make_survey()
+    page = phone.new_page()
+    page.route("**/api/v1/responses/", lambda route: route.abort("timedout"))
+    page.goto(f"{live_server.url}/s/{TOKEN}/?lang=en")
+    answer_everything(page)
+    page.click("#submit")
+    page.wait_for_function(
+        "() => document.getElementById('status').textContent.indexOf('network is slow') >= 0", timeout=WAIT
+    )
+    assert "No network" not in page.locator("#status").inner_text()
+    page.unroute("**/api/v1/responses/")
+    phone.set_offline(True)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")  # retry now, offline
+    page.wait_for_function(
+        "() => document.getElementById('status').textContent.indexOf('No network') >= 0", timeout=WAIT
+    )
+    assert "keep this page open" in page.locator("#status").inner_text().lower()
+    assert "will be sent when you are online" not in page.locator("#status").inner_text()

@@ -131,7 +131,8 @@
       handle(entry, res.status, res.body || {}, mine);
     }, function () {
       busy = false;
-      schedule(entry, T.offline);
+      // No answer at all: offline if the phone says so, else a slow or flaky network.
+      schedule(entry, navigator.onLine === false ? T.offline : T.slow);
     });
   }
 
