@@ -33,6 +33,7 @@ TEXTS = {
         "comment": "意见建议（选填）",
         "comment_hint": "您对政府工作还有什么意见或建议？（不计入评分）",
         "submit": "提交答卷",
+        "retry_now": "立即重试",
         "missing": "还有 {n} 题未作答，请查看标红的题目。",
         "missing_age": "请选择您的年龄段。",
         "missing_age_and": "请选择您的年龄段；还有 {n} 题未作答，请查看标红的题目。",
@@ -73,6 +74,7 @@ TEXTS = {
         "comment": "Comments and suggestions (optional)",
         "comment_hint": "Anything else you would like to tell the government? (Not scored.)",
         "submit": "Submit",
+        "retry_now": "Retry now",
         "missing": "{n} question(s) not answered yet: see the ones marked in red.",
         "missing_age": "Please choose your age band.",
         "missing_age_and": "Please choose your age band; {n} question(s) not answered yet: "

@@ -474,3 +474,43 @@ def test_in_english_a_failed_submission_says_whether_the_phone_is_offline_or_the
     )
     assert "keep this page open" in page.locator("#status").inner_text().lower()
     assert "will be sent when you are online" not in page.locator("#status").inner_text()
+
+
+def test_while_waiting_to_retry_the_respondent_can_retry_now_and_the_wait_stays_short(
+    live_server, phone, shots
+):
+    """A flaky link: the backoff grew to five minutes with the button disabled. Now a 立即重试 button
+    shows while a retry is waiting, and the wait is at most about a minute while the page is seen."""
+    make_survey()
+    page = phone.new_page()
+    posts = []
+    page.route(
+        "**/api/v1/responses/", lambda route: (posts.append(time.monotonic()), route.abort("timedout"))
+    )
+    page.goto(f"{live_server.url}/s/{TOKEN}/")
+    page.evaluate(
+        """() => { window.delays = []; const later = window.setTimeout;
+                   window.setTimeout = function (f, d) { window.delays.push(d || 0); return later.apply(window, arguments); }; }"""
+    )
+    answer_everything(page)
+    page.click("#submit")
+    retry = page.locator("#retry")
+    retry.wait_for(state="visible", timeout=WAIT)
+    assert retry.inner_text() == "立即重试"
+    page.screenshot(path=shots / "retry-now.png")
+    # Many failures already: the next wait would be the longest.
+    page.evaluate(
+        """() => { const box = JSON.parse(localStorage.getItem('sv:outbox'));
+                   for (const id in box) box[id].tries = 20;
+                   localStorage.setItem('sv:outbox', JSON.stringify(box)); }"""
+    )
+    for expected in (2, 3):
+        retry.click()
+        deadline = time.monotonic() + 1.2
+        while len(posts) < expected:
+            assert time.monotonic() < deadline, "立即重试 did not send the answers at once"
+            page.wait_for_timeout(20)
+        retry.wait_for(state="visible", timeout=WAIT)
+    waits = [d for d in page.evaluate("() => window.delays") if d > 1000]
+    assert waits and max(waits) <= 60_000, f"waits while the page is visible: {waits}"
+    assert Response.objects.count() == 0

@@ -13,8 +13,11 @@
   var DRAFT = "sv:draft:" + cfg.token;
   var DONE = "sv:done:" + cfg.token; // this phone's answers to this link are stored
   var OUTBOX = "sv:outbox";
-  var MAX_DELAY = 300000; // retries back off to at most five minutes
+  var MAX_DELAY = 300000; // retries back off to at most five minutes while the page is not seen…
+  var MAX_DELAY_SEEN = 60000; // …and to about a minute while it is
+  var due = 0; // when the waiting retry is due
   var store = storage();
+  var retryButton = document.getElementById("retry"); // 立即重试, while a retry waits
   var timer = null;
   var busy = false;
 
@@ -113,13 +116,28 @@
       save(OUTBOX, box);
     }
     var delay = Math.min(MAX_DELAY, 2000 * Math.pow(2, entry.tries || 0)) * (0.8 + Math.random() * 0.4);
-    if (shown(entry)) showStatus(message + waitingText(), true);
+    if (document.visibilityState !== "hidden") delay = Math.min(MAX_DELAY_SEEN, delay);
+    if (shown(entry)) {
+      showStatus(message + waitingText(), true);
+      if (retryButton) retryButton.hidden = false;
+    }
+    wait(delay);
+  }
+  function wait(delay) {
     clearTimeout(timer);
+    due = Date.now() + delay;
     timer = setTimeout(flush, delay);
   }
+  // Back in view with a long wait ahead: wait no more than a minute from now.
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState !== "hidden" && !busy && due - Date.now() > MAX_DELAY_SEEN) wait(MAX_DELAY_SEEN);
+  });
 
   function flush() {
     if (busy) return;
+    clearTimeout(timer);
+    due = 0;
+    if (retryButton) retryButton.hidden = true;
     var box = outbox(), ids = Object.keys(box);
     if (!ids.length) return;
     var entry = box[ids[0]];
@@ -370,6 +388,7 @@
     window.scrollTo(0, 0);
   }
 
+  if (retryButton) retryButton.addEventListener("click", function () { flush(); });
   form.addEventListener("change", onInput);
   form.addEventListener("input", onInput);
   form.addEventListener("submit", function (event) {
