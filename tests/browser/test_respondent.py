@@ -514,3 +514,29 @@ def test_while_waiting_to_retry_the_respondent_can_retry_now_and_the_wait_stays_
     waits = [d for d in page.evaluate("() => window.delays") if d > 1000]
     assert waits and max(waits) <= 60_000, f"waits while the page is visible: {waits}"
     assert Response.objects.count() == 0
+
+
+def test_a_network_that_never_answers_still_opens_the_kept_questionnaire(
+    server, phone_with_service_worker, shots
+):
+    """Lie-fi (a captive portal, a link that takes the connection and never answers): the service
+    worker waits a few seconds for the network, then shows the questionnaire it keeps."""
+    make_survey()
+    phone = phone_with_service_worker
+    page = phone.new_page()
+    address = f"{server.url}/s/{TOKEN}/"
+    page.goto(address)
+    deadline = time.monotonic() + 10
+    while address not in kept_by_the_service_worker(page):
+        assert time.monotonic() < deadline, "the questionnaire was never kept"
+        page.wait_for_timeout(100)
+    page.locator("#q-income label.opt").nth(2).click()
+    held = []
+    phone.route(f"{address}*", lambda route: held.append(route))  # taken, never answered
+    started = time.monotonic()
+    page.goto(address, wait_until="domcontentloaded", timeout=15_000)
+    assert page.locator("h1").inner_text() == "山村镇2024年度满意度调查"
+    assert time.monotonic() - started < 10
+    assert held, "the navigation did go to the network first"
+    assert page.locator('#q-income input[value="dissatisfied"]').is_checked()
+    page.screenshot(path=shots / "lie-fi.png")

@@ -5,9 +5,13 @@
    questionnaire pages (/s/<token>/) and the files they load are kept; nothing else is touched.
    The visit that installs the worker is not served by it: that page then asks it (a message
    listing the page's address and its files, see respond.js) to fetch and keep them at once, so
-   that one visit is enough. */
+   that one visit is enough.
+   A network that takes the connection and never answers (a captive portal, "lie-fi") must not
+   leave a blank page: a questionnaire page waits NAVIGATION_WAIT for the network, then shows the
+   kept copy if there is one (the network's answer, when it comes, is still kept for next time). */
 "use strict";
-var CACHE = "manyidu-questionnaire-v1";
+var CACHE = "manyidu-questionnaire-v2";
+var NAVIGATION_WAIT = 4000; // ms
 var QUESTIONNAIRE = /^\/s\/[^/]+\/$/;
 
 self.addEventListener("install", function () { self.skipWaiting(); });
@@ -46,26 +50,46 @@ self.addEventListener("message", function (event) {
   }));
 });
 
+function keptCopy(request) {
+  return caches.open(CACHE).then(function (cache) {
+    return cache.match(request).then(function (hit) {
+      // The same questionnaire asked for in another language (?lang=): better than nothing.
+      return hit || cache.match(request, { ignoreSearch: true });
+    });
+  });
+}
+
 self.addEventListener("fetch", function (event) {
   var request = event.request;
   if (!kept(request)) return;
-  event.respondWith(
-    fetch(request).then(function (response) {
-      if (response.ok) {
-        var copy = response.clone();
-        caches.open(CACHE).then(function (cache) { cache.put(request, copy); });
-      }
-      return response;
-    }).catch(function (error) {
-      return caches.open(CACHE).then(function (cache) {
-        return cache.match(request).then(function (hit) {
-          // The same questionnaire asked for in another language (?lang=): better than nothing.
-          return hit || cache.match(request, { ignoreSearch: true });
-        });
-      }).then(function (hit) {
-        if (hit) return hit;
-        throw error;
-      });
-    })
-  );
+  var network = fetch(request).then(function (response) {
+    if (response.ok) {
+      var copy = response.clone();
+      var put = caches.open(CACHE).then(function (cache) { return cache.put(request, copy); });
+      try { event.waitUntil(put); } catch (e) { /* the page was answered long ago: put runs anyway */ }
+    }
+    return response;
+  });
+  var fromNetwork = network.catch(function (error) {
+    return keptCopy(request).then(function (hit) {
+      if (hit) return hit;
+      throw error;
+    });
+  });
+  if (request.mode !== "navigate") {
+    event.respondWith(fromNetwork);
+    return;
+  }
+  // A page: the network's answer if it comes in time (or ever, when nothing is kept), else the copy.
+  event.respondWith(new Promise(function (resolve, reject) {
+    var settled = false;
+    function answer(response) { if (!settled) { settled = true; resolve(response); } }
+    var timeout = setTimeout(function () {
+      keptCopy(request).then(function (hit) { if (hit) answer(hit); });
+    }, NAVIGATION_WAIT);
+    fromNetwork.then(answer, function (error) {
+      clearTimeout(timeout);
+      if (!settled) { settled = true; reject(error); }
+    });
+  }));
 });
