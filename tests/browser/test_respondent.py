@@ -150,6 +150,10 @@ def test_without_javascript_the_plain_form_stores_one(live_server, phone_without
     page.goto(f"{live_server.url}/s/{TOKEN}/")
     page.click("#submit")  # nothing answered: the server marks every question
     assert page.locator("fieldset.q.invalid").count() == 4
+    for question in page.locator("fieldset.q").all():
+        assert question.get_attribute("aria-invalid") == "true"
+        described = question.get_attribute("aria-describedby")
+        assert described and question.locator(f"#{described}.err").is_visible()
     assert page.locator("#form-error").inner_text() == "请选择您的年龄段；还有 3 题未作答，请查看标红的题目。"
     page.screenshot(path=shots / "no-js-errors.png")
     answer_everything(page)
@@ -338,7 +342,13 @@ def test_after_submit_the_first_unanswered_question_shows_below_the_bar_with_the
     )
     page.screenshot(path=shots / "missing-answers.png")
     questions.nth(4).locator("label.opt").first.click()
-    assert "还有 8 题未作答" in alert.inner_text(), "the count follows the answers"
+    bar_alert = page.locator("#bar-alert")
+    assert "还有 8 题未作答" in bar_alert.inner_text(), "the count follows the answers"
+    assert bar_alert.get_attribute("role") is None, (
+        "updated quietly: the counter (polite) says the progress, the whole reminder is not re-announced each tap"
+    )
+    page.click("#submit")
+    assert bar_alert.get_attribute("role") == "alert", "a new submit tap announces the reminder again"
 
 
 @pytest.mark.parametrize(("context", "lang"), [("phone", "en"), ("small_phone", "en"), ("small_phone", "zh")])
@@ -540,3 +550,20 @@ def test_a_network_that_never_answers_still_opens_the_kept_questionnaire(
     assert held, "the navigation did go to the network first"
     assert page.locator('#q-income input[value="dissatisfied"]').is_checked()
     page.screenshot(path=shots / "lie-fi.png")
+
+
+def test_a_question_missing_its_answer_is_marked_invalid_for_screen_readers_until_answered(
+    live_server, phone
+):
+    make_survey()
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/s/{TOKEN}/")
+    page.locator("#q-age_band label.opt").first.click()
+    page.click("#submit")
+    income = page.locator("#q-income")
+    assert income.get_attribute("aria-invalid") == "true"
+    assert income.get_attribute("aria-describedby") == "err-income"
+    assert page.locator("#err-income").inner_text() == "请选择一项（不清楚可选“不了解”）。"
+    assert page.locator("#q-age_band").get_attribute("aria-invalid") is None
+    income.locator("label.opt").first.click()
+    assert income.get_attribute("aria-invalid") is None and income.get_attribute("aria-describedby") is None

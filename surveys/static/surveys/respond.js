@@ -246,13 +246,25 @@
     var err = fieldset.querySelector(".err");
     fieldset.className = message ? "q invalid" : "q";
     if (err) { err.textContent = message || ""; err.hidden = !message; }
+    if (message) {
+      fieldset.setAttribute("aria-invalid", "true");
+      if (err && err.id) fieldset.setAttribute("aria-describedby", err.id);
+    } else {
+      fieldset.removeAttribute("aria-invalid");
+      fieldset.removeAttribute("aria-describedby");
+    }
   }
   function showAlert(message) { // at the top of the page: why the server refused
     var node = document.getElementById("form-error");
     node.textContent = message || "";
     node.hidden = !message;
   }
-  function showBarAlert(message) { // in the sticky bar, which stays on screen
+  // In the sticky bar, which stays on screen. Announced (role=alert) when a submit tap or the
+  // server gives it; `quiet` while the answers come in, when the counter (aria-live polite)
+  // already says the progress: the whole reminder is not read out again on every tap.
+  function showBarAlert(message, quiet) {
+    if (quiet) barAlert.removeAttribute("role");
+    else barAlert.setAttribute("role", "alert");
     barAlert.textContent = message || "";
     barAlert.hidden = !message;
   }
@@ -305,7 +317,7 @@
       var fieldset = closest(el, "q");
       if (fieldset) markError(fieldset, "");
       progress();
-      if (reminding) remind(unanswered());
+      if (reminding) remind(unanswered(), true);
     }
   }
   function closest(el, cls) {
@@ -321,7 +333,7 @@
     return missing;
   }
   // What is missing, said as the server says it (surveys/respond/texts.py, missing_text).
-  function remind(missing) {
+  function remind(missing, quiet) {
     var count = 0, age = false, i;
     for (i = 0; i < missing.length; i++) {
       if (isItem(missing[i])) count++;
@@ -330,7 +342,7 @@
     var text = age
       ? (count ? format(T.missing_age_and, { n: count }) : T.missing_age)
       : (count ? format(T.missing, { n: count }) : "");
-    showBarAlert(text);
+    showBarAlert(text, quiet);
     reminding = !!text;
   }
   function payload() {
