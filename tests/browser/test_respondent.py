@@ -567,3 +567,56 @@ def test_a_question_missing_its_answer_is_marked_invalid_for_screen_readers_unti
     assert page.locator("#q-age_band").get_attribute("aria-invalid") is None
     income.locator("label.opt").first.click()
     assert income.get_attribute("aria-invalid") is None and income.get_attribute("aria-describedby") is None
+
+
+CONTRAST = """color => {
+    const [r, g, b] = color.match(/\\d+/g).slice(0, 3).map(Number).map(v => {
+        v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05);
+}"""
+
+
+def test_option_borders_are_visible_and_texts_follow_the_phones_font_size(
+    live_server, small_phone, browser, shots
+):
+    """Tile borders (and error borders) reach 3:1 against white; the questionnaire's sizes are in rem,
+    so the phone's font size applies, and at twice the size the English labels wrap inside their tiles."""
+    invitation = demo_invitation()
+    page = small_phone.new_page()
+    page.goto(f"{live_server.url}/s/{invitation.token}/?lang=en")
+    border = page.evaluate("() => getComputedStyle(document.querySelector('.opt span')).borderTopColor")
+    assert page.evaluate(CONTRAST, border) >= 3, border
+    page.click("#submit")
+    error = page.evaluate(
+        "() => getComputedStyle(document.querySelector('.invalid .opt span')).borderTopColor"
+    )
+    assert page.evaluate(CONTRAST, error) >= 3, error
+    sizes = "() => ['body', '.opt span', '.intro', '.lang', '.bar p'].map(s => getComputedStyle(document.querySelector(s)).fontSize)"
+    normal = page.evaluate(sizes)
+    assert normal == ["18px", "16px", "16px", "16px", "16px"], "the default rendering at 320 px is unchanged"
+    page.evaluate("() => { document.documentElement.style.fontSize = '32px'; }")  # the phone's 200 % text
+    assert page.evaluate(sizes) == [f"{2 * int(size[:-2])}px" for size in normal]
+    overflowing = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.opt span')).filter(span => {
+            const box = span.getBoundingClientRect(), opts = span.closest('.opts').getBoundingClientRect();
+            return span.scrollWidth > span.clientWidth + 1 || box.right > opts.right + 1;
+        }).map(span => span.textContent)"""
+    )
+    assert overflowing == []
+    page.screenshot(path=shots / "questionnaire-320-200pct.png")
+    short = browser.new_context(
+        service_workers="block", **{**PHONE, "viewport": {"width": 844, "height": 390}}
+    )
+    try:
+        landscape = short.new_page()
+        landscape.goto(f"{live_server.url}/s/{invitation.token}/?lang=en")
+        landscape.click("#submit")
+        landscape.mouse.wheel(0, 1500)
+        landscape.wait_for_timeout(200)
+        bar = landscape.locator("#bar").bounding_box()
+        assert bar["y"] + bar["height"] <= 0 or bar["height"] <= 390 * 0.2, (
+            f"the bar covers the screen: {bar}"
+        )
+        landscape.screenshot(path=shots / "questionnaire-landscape.png")
+    finally:
+        short.close()

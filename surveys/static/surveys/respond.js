@@ -298,9 +298,10 @@
     statusNode.hidden = !message;
     statusNode.className = isError ? "status error" : "status";
   }
-  // Scroll a question to just below the sticky bar (whose height changes with its alert).
+  // Scroll a question to just below the sticky bar (whose height changes with its alert), if sticky.
   function reveal(fieldset) {
-    var top = fieldset.getBoundingClientRect().top + (window.pageYOffset || 0) - bar.offsetHeight - 8;
+    var over = window.getComputedStyle(bar).position === "sticky" ? bar.offsetHeight : 0; // static when short
+    var top = fieldset.getBoundingClientRect().top + (window.pageYOffset || 0) - over - 8;
     window.scrollTo(0, Math.max(0, top));
     var input = fieldset.querySelector("input");
     if (input) {
