@@ -620,3 +620,16 @@ def test_option_borders_are_visible_and_texts_follow_the_phones_font_size(
         landscape.screenshot(path=shots / "questionnaire-landscape.png")
     finally:
         short.close()
+
+
+@pytest.mark.parametrize(("lang", "other"), [("zh", "en"), ("en", "zh-Hans")])
+def test_the_language_link_says_its_language_and_the_tick_is_not_read_aloud(live_server, phone, lang, other):
+    make_survey()
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/s/{TOKEN}/?lang={lang}")
+    assert page.locator("a.lang").get_attribute("lang") == other
+    page.locator("#q-income label.opt").first.click()
+    tick = page.evaluate(
+        "() => getComputedStyle(document.querySelector('.opt input:checked+span'), '::before').content"
+    )
+    assert tick.replace(" ", "") == '"✓"/""', f"the tick has empty alternative text: {tick}"
