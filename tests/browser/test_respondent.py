@@ -633,3 +633,17 @@ def test_the_language_link_says_its_language_and_the_tick_is_not_read_aloud(live
         "() => getComputedStyle(document.querySelector('.opt input:checked+span'), '::before').content"
     )
     assert tick.replace(" ", "") == '"✓"/""', f"the tick has empty alternative text: {tick}"
+
+
+def test_at_twice_the_text_size_the_bar_does_not_cover_the_screen(live_server, small_phone, shots):
+    invitation = demo_invitation()
+    page = small_phone.new_page()
+    page.goto(f"{live_server.url}/s/{invitation.token}/?lang=en")
+    page.evaluate("() => { document.documentElement.style.fontSize = '32px'; }")  # the phone's 200 % text
+    page.click("#submit")
+    page.mouse.wheel(0, 3000)
+    page.wait_for_timeout(200)
+    bar = page.locator("#bar").bounding_box()
+    covered = max(0, min(640, bar["y"] + bar["height"]) - max(0, bar["y"]))
+    assert covered <= 640 * 0.3, f"the bar covers {covered} px of 640"
+    page.screenshot(path=shots / "questionnaire-320-200pct-scrolled.png")

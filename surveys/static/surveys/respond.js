@@ -267,6 +267,12 @@
     else barAlert.setAttribute("role", "alert");
     barAlert.textContent = message || "";
     barAlert.hidden = !message;
+    fitBar();
+  }
+  // A bar taller than 30 % of the screen (large text, a long reminder) scrolls away instead of
+  // covering the questions (respond.css: .bar.tall).
+  function fitBar() {
+    bar.classList.toggle("tall", !bar.hidden && bar.offsetHeight > 0.3 * window.innerHeight);
   }
   // While a submission is pending the answers cannot change: what is queued is sent as it is,
   // so the screen must keep showing exactly that. Lifted when the server refuses it as invalid.
@@ -424,6 +430,8 @@
 
   restore();
   bar.hidden = false;
+  fitBar();
+  window.addEventListener("resize", fitBar);
   progress();
   if (pending(draft.response_id)) { // submitted before a reload and not yet acknowledged
     show(pending(draft.response_id).payload);
