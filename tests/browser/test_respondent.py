@@ -655,3 +655,88 @@ def test_at_twice_the_text_size_the_bar_does_not_cover_the_screen(live_server, s
     covered = max(0, min(640, bar["y"] + bar["height"]) - max(0, bar["y"]))
     assert covered <= 640 * 0.3, f"the bar covers {covered} px of 640"
     page.screenshot(path=shots / "questionnaire-320-200pct-scrolled.png")
+
+
+def dispatch_sync(context, page, origin: str) -> None:
+    """What Chromium does once the network is back: the questionnaire's sync event (the DevTools
+    protocol's ServiceWorker.dispatchSyncEvent, as DevTools' own "Sync" button)."""
+    cdp = context.new_cdp_session(page)
+    registrations = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"])
+    )
+    cdp.send("ServiceWorker.enable")
+    deadline = time.monotonic() + 10
+    while not registrations:
+        assert time.monotonic() < deadline, "no service worker registration"
+        page.wait_for_timeout(50)
+    (registration,) = [r for r in registrations if r["scopeURL"].startswith(origin) and not r["isDeleted"]]
+    cdp.send(
+        "ServiceWorker.dispatchSyncEvent",
+        {
+            "origin": origin,
+            "registrationId": registration["registrationId"],
+            "tag": "manyidu-outbox",
+            "lastChance": False,
+        },
+    )
+
+
+def kept_for_sync(page) -> list[str]:
+    return page.evaluate(
+        """() => new Promise((resolve, reject) => {
+             const opening = indexedDB.open('manyidu-outbox', 1);
+             opening.onupgradeneeded = () => opening.result.createObjectStore('answers');
+             opening.onsuccess = () => {
+               const request = opening.result.transaction('answers').objectStore('answers').getAllKeys();
+               request.onsuccess = () => { opening.result.close(); resolve(request.result); };
+             };
+             opening.onerror = () => reject(opening.error);
+           })"""
+    )
+
+
+def test_answers_that_could_not_be_sent_are_sent_by_background_sync_after_the_page_is_closed(
+    server, phone_with_service_worker
+):
+    """Submitted while the server cannot be reached, then the page closed: the browser's sync
+    event (once the network is back) sends the answers with no questionnaire page open, once;
+    opening the link afterwards thanks the respondent and sends nothing twice."""
+    make_survey()
+    phone = phone_with_service_worker
+    page = phone.new_page()
+    page.goto(f"{server.url}/s/{TOKEN}/")
+    page.wait_for_function("navigator.serviceWorker.getRegistration().then(r => !!(r && r.active))")
+    page.reload()
+    answer_everything(page)
+    server.stop()
+    page.click("#submit")
+    page.wait_for_function(
+        "() => document.getElementById('status').textContent.indexOf('答卷已保存在本机') >= 0", timeout=WAIT
+    )
+    deadline = time.monotonic() + 10
+    while not kept_for_sync(page):
+        assert time.monotonic() < deadline, "the answers were not handed to the service worker"
+        page.wait_for_timeout(100)
+    response_id = page.evaluate("() => Object.keys(JSON.parse(localStorage.getItem('sv:outbox')))[0]")
+    assert kept_for_sync(page) == [response_id]
+    blank = phone.new_page()  # the phone keeps its browser, not the questionnaire
+    page.close()
+    server.start()
+    assert Response.objects.count() == 0
+    dispatch_sync(phone, blank, server.url)
+    deadline = time.monotonic() + 15
+    while not Response.objects.exists():
+        assert time.monotonic() < deadline, "the sync event did not send the answers"
+        time.sleep(0.1)
+    stored = Response.objects.get()
+    assert str(stored.pk) == response_id and stored.comment == "希望村里多装几盏路灯。"
+    again = phone.new_page()
+    again.goto(f"{server.url}/s/{TOKEN}/")
+    assert again.locator("h1").inner_text() == "您已提交过答卷"
+    again.wait_for_function("() => localStorage.getItem('sv:outbox') === '{}'", timeout=10_000)
+    deadline = time.monotonic() + 10
+    while kept_for_sync(again):
+        assert time.monotonic() < deadline, "the delivered answers stayed in the service worker's store"
+        again.wait_for_timeout(100)
+    assert Response.objects.count() == 1

@@ -8,10 +8,16 @@
    that one visit is enough.
    A network that takes the connection and never answers (a captive portal, "lie-fi") must not
    leave a blank page: a questionnaire page waits NAVIGATION_WAIT for the network, then shows the
-   kept copy if there is one (the network's answer, when it comes, is still kept for next time). */
+   kept copy if there is one (the network's answer, when it comes, is still kept for next time).
+   Answers the page could not deliver are handed over to the worker too, where the browser has
+   Background Sync: kept in IndexedDB, they are sent when the network returns, even when no page
+   is open any more (the page's own outbox stays as it is; a second copy of answers the server
+   already holds is acknowledged as a retry, so either may deliver first). */
 "use strict";
 var CACHE = "manyidu-questionnaire-v2";
 var NAVIGATION_WAIT = 4000; // ms
+var SYNC_TAG = "manyidu-outbox";
+var ANSWERS_API = /\/api\/v1\/responses\/(\?.*)?$/; // where answers go (under the site's prefix, if any)
 var QUESTIONNAIRE = /^\/s\/[^/]+\/$/;
 
 self.addEventListener("install", function () { self.skipWaiting(); });
@@ -39,7 +45,10 @@ function keepable(address) {
 }
 
 self.addEventListener("message", function (event) {
-  var asked = event.data && event.data.keep;
+  var data = event.data || {};
+  if (data.outbox) event.waitUntil(takeOver(data.outbox));
+  if (data.sent) event.waitUntil(forget(String(data.sent)).catch(function () { /* nothing kept */ }));
+  var asked = data.keep;
   if (!Array.isArray(asked)) return;
   event.waitUntil(caches.open(CACHE).then(function (cache) {
     return Promise.all(asked.filter(keepable).map(function (address) {
@@ -92,4 +101,61 @@ self.addEventListener("fetch", function (event) {
       if (!settled) { settled = true; reject(error); }
     });
   }));
+});
+
+// Background Sync. IndexedDB "manyidu-outbox", store "answers": {api, payload} by response id.
+function answers(mode, work) {
+  return new Promise(function (resolve, reject) {
+    var opening = indexedDB.open("manyidu-outbox", 1);
+    opening.onupgradeneeded = function () { opening.result.createObjectStore("answers"); };
+    opening.onerror = function () { reject(opening.error); };
+    opening.onsuccess = function () {
+      var db = opening.result, tx = db.transaction("answers", mode), request = work(tx.objectStore("answers"));
+      tx.oncomplete = function () { db.close(); resolve(request.result); };
+      tx.onerror = tx.onabort = function () { db.close(); reject(tx.error); };
+    };
+  });
+}
+function forget(id) { return answers("readwrite", function (store) { return store.delete(id); }); }
+
+// A page could not deliver these answers: keep them and ask the browser for a sync event, which
+// comes once the network is back (at once if the browser thinks it is online; when that attempt
+// fails the browser tries again later, a few times).
+function takeOver(entry) {
+  var id = entry.payload && entry.payload.response_id;
+  var api;
+  try { api = new URL(entry.api, self.location.href); } catch (e) { return Promise.resolve(); }
+  if (!self.registration.sync || typeof id !== "string" || api.origin !== self.location.origin ||
+      !ANSWERS_API.test(api.pathname + api.search)) return Promise.resolve();
+  return answers("readwrite", function (store) {
+    return store.put({ api: api.pathname + api.search, payload: entry.payload }, id);
+  }).then(function () {
+    return self.registration.sync.register(SYNC_TAG);
+  }).catch(function () { /* no storage or no sync: the page's own outbox still has them */ });
+}
+
+// Send every kept submission, one after the other. The server's answer settles an entry — stored
+// (201), already stored (200), or one it will never take as it is (400, 403, 409; the page shows
+// why when the link is opened again) — anything else leaves it for the next sync event.
+function deliver() {
+  return answers("readonly", function (store) { return store.getAll(); }).then(function (entries) {
+    var left = 0;
+    return entries.reduce(function (chain, entry) {
+      return chain.then(function () {
+        return fetch(entry.api, {
+          method: "POST", body: JSON.stringify(entry.payload), credentials: "same-origin", cache: "no-store",
+          headers: { "Content-Type": "application/json", "Accept": "application/json" }
+        }).then(function (response) {
+          if ([200, 201, 400, 403, 409].indexOf(response.status) < 0) left++;
+          else return forget(entry.payload.response_id);
+        }, function () { left++; });
+      });
+    }, Promise.resolve()).then(function () {
+      if (left) throw new Error(left + " submissions not delivered: the browser tries again later");
+    });
+  });
+}
+
+self.addEventListener("sync", function (event) {
+  if (event.tag === SYNC_TAG) event.waitUntil(deliver());
 });

@@ -2,7 +2,9 @@
    an id made here, queue while offline and retry until the server acknowledges (201/200).
    Without this script the page is a plain form; nothing here is needed to answer.
    On the thank-you pages (no form) it only delivers what the phone still queues: a retry of
-   answers the server already holds is acknowledged, and leaves the outbox. */
+   answers the server already holds is acknowledged, and leaves the outbox. Where the browser
+   has Background Sync, a submission that failed is also handed to the service worker, which
+   sends it when the network returns even if the page was closed (respond-sw.js). */
 (function () {
   "use strict";
   var configNode = document.getElementById("respond-config");
@@ -75,7 +77,15 @@
     if (!box[data.response_id]) box[data.response_id] = { payload: data, tries: 0 };
     save(OUTBOX, box);
   }
-  function dequeue(id) { var box = outbox(); delete box[id]; save(OUTBOX, box); }
+  function dequeue(id) { var box = outbox(); delete box[id]; save(OUTBOX, box); tell({ sent: id }); }
+  // Background Sync (respond-sw.js): answers this page could not deliver are handed over to the
+  // service worker as well, which sends them once the network is back even if no page is open.
+  function tell(message) {
+    if (!cfg.serviceWorker || !navigator.serviceWorker) return;
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (registration.active) registration.active.postMessage(message);
+    }).catch(function () { /* no service worker: the page's outbox is all there is */ });
+  }
   function waitingText() {
     var n = Object.keys(outbox()).length;
     return n > 1 ? " " + format(T.waiting, { n: n }) : "";
@@ -114,6 +124,7 @@
     if (box[entry.payload.response_id]) {
       box[entry.payload.response_id].tries = (entry.tries || 0) + 1;
       save(OUTBOX, box);
+      tell({ outbox: { api: cfg.api, payload: entry.payload } });
     }
     var delay = Math.min(MAX_DELAY, 2000 * Math.pow(2, entry.tries || 0)) * (0.8 + Math.random() * 0.4);
     if (document.visibilityState !== "hidden") delay = Math.min(MAX_DELAY_SEEN, delay);
