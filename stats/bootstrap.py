@@ -16,6 +16,7 @@ from stats.matrix import Blocks, SurveyMatrix
 from stats.taylor import Design
 
 MAX_DRAWS = 20_000_000  # replicate × PSU cells held at once (~160 MB of float64)
+_BREAKDOWN = {"overall": "总体", "by_group": "各受访群体", "by_age_band": "各年龄段"}  # in a warning
 
 
 def rao_wu(
@@ -49,7 +50,10 @@ def rao_wu(
             theta = est.composite
         lost = np.isnan(theta).any(axis=0) & ~np.isnan(theta).all(axis=0)
         if lost.any():
-            warnings.append(f"bootstrap: some replicates of {name} had no counted answers and were left out")
+            warnings.append(
+                f"自助法：{_BREAKDOWN.get(name, name)}的部分重抽样没有计分的回答，已略去"
+                f"（bootstrap: some replicates of {name} had no counted answers and were left out）"
+            )
         with np.errstate(invalid="ignore"):
             out[name] = _nanvar(theta)
     return out, warnings

@@ -189,17 +189,34 @@ def method_in(method: str, lang: str = "zh") -> str:
     return method_name(method, _texts(lang))
 
 
+def _warning_parts(warning: str) -> tuple[str, str] | None:
+    """(Chinese, English) of a warning written "中文（English）", or None for one in one language."""
+    if not warning.endswith("）") or "（" not in warning:
+        return None
+    chinese, _, english = warning[:-1].rpartition("（")
+    if not chinese or not english or any("\u4e00" <= c <= "\u9fff" for c in english):
+        return None
+    return chinese, english
+
+
 def warning_text(warning: str, lang: str = "zh") -> str:
-    """One warning in the asked language.
+    """One warning as the score document in the asked language carries it.
 
     The engine writes its warnings "中文（English）" (stats/summaries.py), so that one list serves
-    both; English wants only the part in brackets. Chinese keeps both, as the score document
-    always has. A warning in one language only is returned as it is.
+    both; English wants only the part in brackets. The Chinese document keeps both, as it always
+    has (scripts may read either). A warning in one language only is returned as it is. What a
+    reader sees (the page, the PDF, the XLSX, the text report) is `warning_shown`.
     """
-    if lang != "en" or not warning.endswith("）") or "（" not in warning:
+    parts = _warning_parts(warning)
+    return parts[1] if lang == "en" and parts else warning
+
+
+def warning_shown(warning: str, lang: str = "zh") -> str:
+    """One warning for a reader, in the asked language only (not "中文（English）")."""
+    parts = _warning_parts(warning)
+    if parts is None:
         return warning
-    english = warning[:-1].rpartition("（")[2]
-    return english or warning
+    return parts[1] if lang == "en" else parts[0]
 
 
 def render_text(result: ScoreResult, names: dict[str, str] | None = None, lang: str = "zh") -> str:
@@ -215,5 +232,5 @@ def render_text(result: ScoreResult, names: dict[str, str] | None = None, lang: 
     lines += [e["text"] for e in explain(result, names, lang)]
     if result.warnings:
         lines += ["", "注意 / Warnings:" if lang != "en" else "Warnings:"]
-        lines += [f"- {warning_text(w, lang)}" for w in result.warnings]
+        lines += [f"- {warning_shown(w, lang)}" for w in result.warnings]
     return "\n".join(lines) + "\n"

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from rest_framework.authtoken.models import Token
 
 from stats import charts
+from stats.explain import warning_shown
 from surveys.evaluate.selectors import evaluator_view
 from surveys.models import Survey, SurveyMembership
 from surveys.permissions import (
@@ -98,6 +99,7 @@ def survey_report(request, slug: str):
         "sample": view.current.sample,
         "options": options,
         "items": items,
+        "warnings": [warning_shown(str(w), language) for w in doc.get("warnings") or []],
         "villages": villages,
         "reliability_items": [(i["name"], reliability.get(i["code"], {})) for i in doc["items"]],
         "explain": [e for e in doc.get("explain") or [] if not e["figure"].startswith("by_village_group:")],

@@ -19,7 +19,8 @@ from fpdf.enums import TableBordersLayout, XPos, YPos
 from fpdf.fonts import FontFace
 
 from stats import charts
-from surveys.reports.data import ReportData
+from stats.explain import warning_shown
+from surveys.reports.data import ReportData, report_language
 from surveys.reports.fonts import report_faces
 from surveys.reports.tables import uncertainty_note
 
@@ -502,7 +503,7 @@ def _methods_note(pdf: _Report) -> None:
         % {"hash": data.data_hash, "slug": data.survey.slug},
     ]
     for warning in doc.get("warnings") or []:
-        notes.append(_("提示：%(warning)s") % {"warning": warning})
+        notes.append(_("提示：%(warning)s") % {"warning": warning_shown(str(warning), report_language())})
     for note in notes:
         pdf.paragraph(note, size=9, height=5)
 

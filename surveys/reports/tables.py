@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from stats.explain import method_in
+from stats.explain import method_in, warning_shown
 from surveys.reports.data import ReportData, report_language
 from surveys.reports.disclosure import WITHHELD
 
@@ -240,7 +240,7 @@ def method_lines(data: ReportData) -> list[tuple[str, str]]:
     for entry in doc.get("explain") or []:
         lines.append((_("计算过程"), entry["text"]))
     for warning in doc.get("warnings") or []:
-        lines.append((_("提示"), warning if isinstance(warning, str) else str(warning)))
+        lines.append((_("提示"), warning_shown(str(warning), report_language())))
     lines.append(
         (
             _("数据摘要"),

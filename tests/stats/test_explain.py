@@ -1,5 +1,5 @@
 from stats import explain, render_text, score
-from tests.stats.factories import default_scheme, tiny_matrix
+from tests.stats.factories import BLANK, default_scheme, tiny_matrix
 
 NAMES = {"income": "收入", "ecology": "生态环境健康度", "dont_know": "不了解", "A": "朱家村"}
 
@@ -57,9 +57,38 @@ def test_a_warning_is_given_in_the_language_asked_for():
         warning_text(both, "en")
         == "group 'staff' has a single PSU: counted as a certainty unit, it adds no variance"
     )
-    assert warning_text(both, "zh") == both
+    assert warning_text(both, "zh") == both, "the Chinese document keeps both, as it always has"
     assert warning_text("bootstrap: some replicates had no counted answers", "en") == (
         "bootstrap: some replicates had no counted answers"
+    )
+
+
+def test_a_reader_gets_a_warning_in_one_language():
+    from stats.explain import warning_shown
+
+    both = "群体“staff”只有 1 个初级抽样单元，方差按确定单元计为 0（group 'staff' has a single PSU: counted as a certainty unit, it adds no variance）"
+    assert warning_shown(both, "zh") == "群体“staff”只有 1 个初级抽样单元，方差按确定单元计为 0"
+    assert warning_shown(both, "en").startswith("group 'staff' has a single PSU")
+    cut = "7 个 95% 置信区间超出计分范围 [0, 100]，已截断至该范围：a、b、c、d、e…（7 95% confidence intervals reached past the scale [0, 100] and were cut at its ends: a, b, c, d, e, …）"
+    assert warning_shown(cut, "zh").endswith("a、b、c、d、e…")
+    assert warning_shown(cut, "en").endswith("a, b, c, d, e, …")
+    # A Chinese bracket at the end is part of the Chinese sentence, not an English version.
+    assert warning_shown("村“东村”的答卷不足（少于 5 份）", "zh") == "村“东村”的答卷不足（少于 5 份）"
+    assert warning_shown("村“东村”的答卷不足（少于 5 份）", "en") == "村“东村”的答卷不足（少于 5 份）"
+
+
+def test_the_bootstraps_warning_is_in_both_languages():
+    from stats.explain import warning_shown
+
+    # Water answered in village A only: a replicate that draws village B alone has no water answer.
+    answers = tiny_matrix().answers.copy()
+    answers[3:, 2] = BLANK
+    result = score(tiny_matrix(answers=answers), default_scheme(), method="bootstrap", replicates=30, seed=1)
+    (warning,) = [w for w in result.warnings if "bootstrap" in w]
+    assert warning_shown(warning, "zh") == "自助法：总体的部分重抽样没有计分的回答，已略去"
+    assert (
+        warning_shown(warning, "en")
+        == "bootstrap: some replicates of overall had no counted answers and were left out"
     )
 
 

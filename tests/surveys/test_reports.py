@@ -297,3 +297,19 @@ def test_the_summary_tells_valid_responses_from_those_the_scores_count(survey):
     summary = {row[0]: row[1] for row in workbook["汇总"].iter_rows(min_row=4, values_only=True)}
     assert summary["有效答卷（未剔除）"] == 13
     assert summary["计入得分的答卷（至少一题有计分答案）"] == 12
+
+
+def test_a_chinese_report_gives_its_warnings_in_chinese_only(data, tmp_path, client):
+    """The score document keeps each warning "中文（English）" for scripts; a reader of the Chinese
+    PDF, XLSX and score page gets the Chinese sentence, not both languages run together."""
+    (warning,) = [w for w in data.document["warnings"] if "初级抽样单元" in w]
+    assert "single PSU" in warning, "the document itself keeps both languages"
+    workbook = load_workbook(io.BytesIO(render_report(data, "xlsx")))
+    shown = [row[1] for row in workbook["计算方法"].iter_rows(values_only=True) if row[0] == "提示"]
+    assert "群体“villager”只有 1 个初级抽样单元，方差按确定单元计为 0" in shown
+    assert not any("single PSU" in text for text in shown)
+    pdf = _pdf_text(render_report(data, "pdf"), tmp_path)
+    assert "只有1个初级抽样单元" in pdf.replace(" ", "") and "single PSU" not in pdf
+    client.force_login(member("reader", data.survey, "evaluator"))
+    page = client.get(f"/evaluate/{data.survey.slug}/").content.decode()
+    assert "只有 1 个初级抽样单元" in page and "single PSU" not in page
