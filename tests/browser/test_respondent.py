@@ -115,9 +115,12 @@ def test_a_response_given_offline_is_sent_once_the_network_returns(live_server, 
 
 
 def test_a_response_queued_offline_is_sent_when_the_page_is_opened_again(live_server, phone):
+    """Submitted offline, the browser closed: opening the link again online ends with the answers
+    stored once, the phone saying so, and nothing left in its outbox."""
     make_survey()
     page = phone.new_page()
     page.goto(f"{live_server.url}/s/{TOKEN}/")
+    page.route("**/api/v1/responses/", lambda route: route.abort("internetdisconnected"))
     phone.set_offline(True)
     answer_everything(page)
     page.click("#submit")
@@ -128,13 +131,20 @@ def test_a_response_queued_offline_is_sent_when_the_page_is_opened_again(live_se
     phone.set_offline(False)
     again = phone.new_page()
     again.goto(f"{live_server.url}/s/{TOKEN}/")
+    # Sent by the reopened page, which then shows its confirmation; or — as Chromium does now and
+    # then (one run in five to ten under load, invisible to Playwright's request events) — by the
+    # closing page in its last moments, and then the server thanks the phone for answers it already
+    # holds and the reopened page clears its outbox with the acknowledged retry. Both are right.
+    thanked = again.locator("#done").or_(again.get_by_role("heading", name="您已提交过答卷"))
     try:
-        again.locator("#done").wait_for(state="visible", timeout=WAIT)
+        thanked.wait_for(state="visible", timeout=WAIT)
+        again.wait_for_function("() => localStorage.getItem('sv:outbox') === '{}'", timeout=WAIT)
     except PlaywrightTimeout:  # say what the page showed and what the phone still holds
         shown = again.evaluate(
-            "() => [document.getElementById('status').textContent, localStorage.getItem('sv:outbox')]"
+            "() => [document.body.innerText.slice(0, 400), localStorage.getItem('sv:outbox')]"
         )
-        raise AssertionError(f"not sent on reopening: status, outbox = {shown}") from None
+        stored = Response.objects.count()
+        raise AssertionError(f"not sent on reopening: page, outbox = {shown}; stored {stored}") from None
     assert Response.objects.count() == 1
 
 
