@@ -8,7 +8,9 @@ a short code that stays the same from year to year, so that years compare; the n
 import secrets
 import uuid
 
+from django import forms
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -18,6 +20,28 @@ from django.utils.translation import pgettext, pgettext_lazy
 from surveys.localized import localized, place
 
 CODE_HELP = _("英文小写代码，跨年度保持不变，用于文件与接口（如 economy、income）。")
+
+# The characters of the XLSForm import (surveys/xlsform/sheets.py), so age bands such as 60+
+# (contract §1) can be typed in the admin as well as loaded from files.
+validate_code = RegexValidator(
+    r"^[A-Za-z0-9_][A-Za-z0-9_.+-]*\Z",
+    _("代码只能由英文字母、数字和 _ . + - 组成，并以字母、数字或 _ 开头，如 economy、60+。"),
+    code="invalid",
+)
+
+
+class CodeField(models.SlugField):
+    """A part's code: a slug that may also hold "." and "+" (age band 60+)."""
+
+    default_validators = [validate_code]
+
+    def formfield(self, **kwargs):
+        return models.CharField.formfield(self, **{"form_class": forms.CharField, **kwargs})
+
+    def deconstruct(self):
+        # The column is a SlugField's; only the validation differs, so migrations need not know.
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.SlugField", args, kwargs
 
 
 class SurveyManager(models.Manager):
@@ -83,7 +107,7 @@ class SurveyPartManager(models.Manager):
 
 class SurveyPart(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, verbose_name=_("调查"))
-    code = models.SlugField(_("代码"), max_length=40, help_text=CODE_HELP)
+    code = CodeField(_("代码"), max_length=40, help_text=CODE_HELP)
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
 
     objects = SurveyPartManager()

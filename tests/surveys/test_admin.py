@@ -174,3 +174,14 @@ def test_the_audit_list_names_its_actions(admin_client, survey):
     chinese = admin_client.get("/admin/surveys/auditentry/?lang=zh").content.decode()
     assert "剔除答卷" in chinese and ">response_excluded<" not in chinese  # (its filter link keeps the code)
     assert "Excluded a response" in admin_client.get("/admin/surveys/auditentry/?lang=en").content.decode()
+
+
+def test_a_part_code_with_a_space_is_refused_with_the_characters_it_may_hold(survey):
+    from django.core.exceptions import ValidationError
+
+    from surveys.models import AgeBand
+
+    AgeBand(survey=survey, code="60+", label="60岁及以上").full_clean()
+    with pytest.raises(ValidationError) as refused:
+        AgeBand(survey=survey, code="60 岁", label="60岁及以上").full_clean()
+    assert "代码只能由英文字母、数字和 _ . + - 组成" in str(refused.value)
