@@ -240,6 +240,40 @@ def parse_responses_csv(catalog: SurveyCatalog, stream: IO[str]) -> list[ParsedR
     return rows
 
 
+def encoding_problem(raw: bytes) -> CsvProblem | None:
+    """Where a file that is not UTF-8 first goes wrong, and how to save it as UTF-8; None if it is.
+
+    Excel on a Chinese Windows saves "CSV（逗号分隔）" in GBK: its bytes never look like a comma,
+    a quote or a line end, so the file read with replacement characters still has its cells.
+    """
+    try:
+        raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return None
+    try:
+        raw.decode("gb18030")
+        why = _("不是 UTF-8 编码，像是 Excel 默认的 GBK 编码（“CSV（逗号分隔）”）")
+    except UnicodeDecodeError:
+        why = _("不是 UTF-8 编码")
+    why += _("；请在 Excel 中“另存为”，文件类型选“CSV UTF-8（逗号分隔）”，再导入")
+    reader = csv.reader(io.StringIO(raw.decode("utf-8-sig", errors="replace"), newline=""))
+    header: list[str] = []
+    end = 0
+    try:
+        for row in reader:
+            line, end = end + 1, reader.line_num
+            header = header or row
+            for index, cell in enumerate(row):
+                if "\ufffd" in cell:
+                    column = header[index] if line > 1 and index < len(header) else ""
+                    return CsvProblem(line, column, why)
+    except csv.Error:
+        pass
+    return CsvProblem(end or 1, "", why)
+
+
 def _differences(row: ParsedRow, stored: Response, versions: dict[int, QuestionnaireVersion]) -> list[str]:
     """Which fields of a stored response differ from the row claiming the same id."""
     version = versions[stored.version_id]

@@ -156,6 +156,21 @@ def test_import_command_rejects_a_file_that_is_not_utf8(survey, tmp_path):
         call_command("import_responses", survey.slug, str(path))
 
 
+def test_a_file_saved_by_excel_in_gbk_is_refused_naming_its_line_column_and_the_way_out(survey, tmp_path):
+    path = tmp_path / "excel.csv"
+    rows = [csv_row(uuid.uuid4()), csv_row(uuid.uuid4(), village="东村")]
+    path.write_bytes(csv_text(*rows).replace("\n", "\r\n").encode("gbk"))
+    with pytest.raises(CommandError) as refused:
+        call_command("import_responses", survey.slug, str(path))
+    message = str(refused.value)
+    assert "未导入任何答卷" in message
+    assert "第 3 行，列 village：不是 UTF-8 编码" in message
+    assert "GBK" in message and "CSV UTF-8" in message
+    with pytest.raises(CommandError, match="line 3, column village: not UTF-8: it looks like Excel's"):
+        call_command("import_responses", survey.slug, str(path), "--lang", "en")
+    assert Response.objects.count() == 0
+
+
 def test_a_generated_thousand_responses_import_once(survey, tmp_path):
     rows = [csv_row(uuid.uuid4(), village=("east", "west")[k % 2]) for k in range(1000)]
     path = tmp_path / "thousand.csv"

@@ -2,7 +2,7 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from surveys.management.commands._common import SurveyCommand, get_survey
-from surveys.services.response_import import ResponseImportError, responses_import
+from surveys.services.response_import import ResponseImportError, encoding_problem, responses_import
 
 
 class Command(SurveyCommand):
@@ -30,10 +30,10 @@ class Command(SurveyCommand):
                 result = responses_import(survey=survey, stream=stream, source=source)
         except FileNotFoundError:
             raise CommandError(_("找不到文件 %(file)s") % {"file": file}) from None
-        except UnicodeDecodeError as exc:
-            raise CommandError(
-                _("%(file)s 不是 UTF-8 编码（第 %(byte)d 字节）") % {"file": file, "byte": exc.start}
-            ) from None
+        except UnicodeDecodeError:
+            with open(file, "rb") as raw:
+                problem = encoding_problem(raw.read())
+            raise CommandError(_("%(file)s 未导入任何答卷：") % {"file": file} + f"\n{problem}") from None
         except ResponseImportError as exc:
             raise CommandError(_("%(file)s 未导入任何答卷：") % {"file": file} + f"\n{exc}") from None
         self.stdout.write(
