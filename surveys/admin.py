@@ -5,6 +5,7 @@ cannot be deleted: stored answers refer to them. Texts can still be corrected; t
 new questionnaire version, and earlier responses keep the version they were answered on.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -13,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+import stats
 from surveys.admin_authoring import SurveyAuthoringMixin
 from surveys.audit import ACTION_LABELS, action_label
 from surveys.localized import english_wanted, localized
@@ -33,6 +35,7 @@ from surveys.models import (
     SurveyMembership,
     Village,
 )
+from surveys.scoring import survey_scheme_completed
 from surveys.services.invitations import invitations_issue
 from surveys.services.quality import flag_reason
 from surveys.services.survey_status import survey_set_status
@@ -86,8 +89,28 @@ class AgeBandInline(LockedOnceAnsweredInline):
     fields = ("order", "code", "label", "label_en")
 
 
+class SurveyForm(forms.ModelForm):
+    def clean_scheme(self):
+        """The scheme is checked as the score will read it: one that does not fit the
+        questionnaire would otherwise be stored and break every score page."""
+        data = self.cleaned_data.get("scheme")
+        if data in (None, "", {}):
+            return None
+        if not isinstance(data, dict):
+            raise ValidationError(
+                _('计分方案应为 JSON 对象，如 {"dimension_weights": {"economy": 0.5, …}}。')
+            )
+        try:
+            return survey_scheme_completed(self.instance, data)
+        except stats.SchemeError as exc:
+            raise ValidationError(
+                [message for messages in exc.errors.values() for message in messages]
+            ) from None
+
+
 @admin.register(Survey)
 class SurveyAdmin(SurveyAuthoringMixin, admin.ModelAdmin):
+    form = SurveyForm
     list_display = ("name", "slug", "year", "status", "response_count", "published_at")
     list_filter = ("status", "year")
     search_fields = ("title", "slug", "organisation")
@@ -127,9 +150,18 @@ class SurveyAdmin(SurveyAuthoringMixin, admin.ModelAdmin):
     def response_count(self, obj):
         return obj._responses
 
+    def get_fields(self, request, obj=None):
+        # A new survey has no dimensions or options yet to weigh: its scheme is set once saved.
+        fields = super().get_fields(request, obj)
+        return [f for f in fields if f != "scheme"] if obj is None else fields
+
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
-        return (*fields, "slug") if _has_responses(obj) else fields
+        if _has_responses(obj):
+            fields = (*fields, "slug")
+        if obj is not None and obj.status == Survey.Status.PUBLISHED:
+            fields = (*fields, "scheme")  # frozen with the published report, as the API says
+        return fields
 
     def _move(self, request, queryset, status):
         for survey in queryset:

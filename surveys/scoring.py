@@ -83,10 +83,7 @@ def survey_matrix(survey: Survey) -> Loaded:
     group = np.fromiter((pk_index["group"][r[1]] for r in rows), dtype=np.int64, count=n)
     village = np.fromiter((pk_index["village"].get(r[2], -1) for r in rows), dtype=np.int64, count=n)
     age_band = np.fromiter((pk_index["age_band"].get(r[3], -1) for r in rows), dtype=np.int64, count=n)
-    dimension_codes = list(dict.fromkeys(i.dimension.code for i in catalog.items.values()))
-    for d in survey.dimension_set.order_by("order", "code").values_list("code", flat=True):
-        if d not in dimension_codes:
-            dimension_codes.append(d)
+    dimension_codes = _dimension_codes(survey, catalog)
     matrix = stats.SurveyMatrix(
         item_codes=catalog.item_codes,
         item_dimension=[i.dimension.code for i in catalog.items.values()],
@@ -104,6 +101,15 @@ def survey_matrix(survey: Survey) -> Loaded:
     )
     synthetic = sum(1 for r in rows if r[5] == Response.Source.SYNTHETIC)
     return Loaded(matrix=matrix, catalog=catalog, responses=n, excluded=counts, synthetic=synthetic)
+
+
+def _dimension_codes(survey: Survey, catalog: SurveyCatalog) -> list[str]:
+    """The dimensions in the items' order, then any without items."""
+    codes = list(dict.fromkeys(i.dimension.code for i in catalog.items.values()))
+    for d in survey.dimension_set.order_by("order", "code").values_list("code", flat=True):
+        if d not in codes:
+            codes.append(d)
+    return codes
 
 
 def default_scheme_data(catalog: SurveyCatalog, dimension_codes: list[str]) -> dict:
@@ -134,6 +140,19 @@ def survey_scheme(
         groups=list(catalog.groups),
         item_dimension=[i.dimension.code for i in catalog.items.values()],
     )
+
+
+def survey_scheme_completed(survey: Survey, data: dict) -> dict:
+    """`data` checked against the survey's questionnaire as it is stored now, its missing parts
+    (say option_points) taken from the defaults; the complete scheme to save.
+
+    Raises stats.SchemeError with {field: [message]} for anything that does not fit.
+    """
+    catalog = survey_catalog(survey)
+    dimension_codes = _dimension_codes(survey, catalog)
+    defaults = default_scheme_data(catalog, dimension_codes) if dimension_codes else {}
+    scheme = survey_scheme(survey, catalog, dimension_codes, {**defaults, **data})
+    return stats.scheme_to_dict(scheme)
 
 
 def _names(catalog: SurveyCatalog, survey: Survey, lang: str) -> dict[str, dict[str, str]]:

@@ -1,5 +1,8 @@
 """The admin as a non-programmer uses it: in Chinese, through the real URLs."""
 
+import json
+from html.parser import HTMLParser
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -185,3 +188,83 @@ def test_a_part_code_with_a_space_is_refused_with_the_characters_it_may_hold(sur
     with pytest.raises(ValidationError) as refused:
         AgeBand(survey=survey, code="60 岁", label="60岁及以上").full_clean()
     assert "代码只能由英文字母、数字和 _ . + - 组成" in str(refused.value)
+
+
+class _FormFields(HTMLParser):
+    """The values a browser would send for the page's main form (inputs, selects, textareas)."""
+
+    def __init__(self):
+        super().__init__()
+        self.data: dict[str, str] = {}
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        name = a.get("name")
+        if tag == "input" and name and a.get("type") not in ("submit", "button", "file"):
+            if a.get("type") != "checkbox" or "checked" in a:
+                self.data[name] = a.get("value") or ("on" if a.get("type") == "checkbox" else "")
+        elif tag == "select" and name:
+            self._select = name
+            self.data.setdefault(name, "")
+        elif tag == "option" and self._select and "selected" in a:
+            self.data[self._select] = a.get("value") or ""
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data[name] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea] += data.removeprefix("\n") if not self.data[self._textarea] else data
+
+
+def _change_form(admin_client, survey) -> dict[str, str]:
+    parser = _FormFields()
+    parser.feed(admin_client.get(f"/admin/surveys/survey/{survey.pk}/change/").content.decode())
+    return {k: v for k, v in parser.data.items() if k not in ("csrfmiddlewaretoken", "q")}
+
+
+def test_the_survey_form_sent_back_unchanged_saves(admin_client, survey):
+    response = admin_client.post(
+        f"/admin/surveys/survey/{survey.pk}/change/", _change_form(admin_client, survey)
+    )
+    assert response.status_code == 302
+
+
+def test_a_scheme_that_does_not_fit_the_questionnaire_is_refused_and_not_stored(admin_client, survey):
+    data = _change_form(admin_client, survey)
+    data["scheme"] = json.dumps({"dimension_weights": {"nope": 1}, "option_points": {"satisfied": "lots"}})
+    response = admin_client.post(f"/admin/surveys/survey/{survey.pk}/change/", data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "未知的维度代码“nope”" in page and "不是数字或 null" in page
+    survey.refresh_from_db()
+    assert survey.scheme is None
+
+
+def test_a_fitting_scheme_is_stored_completed_as_the_score_uses_it(admin_client, survey):
+    data = _change_form(admin_client, survey)
+    data["scheme"] = json.dumps({"dimension_weights": {"economy": 0.4, "services": 0.6}})
+    response = admin_client.post(f"/admin/surveys/survey/{survey.pk}/change/", data)
+    assert response.status_code == 302
+    survey.refresh_from_db()
+    assert survey.scheme["dimension_weights"] == {"economy": 0.4, "services": 0.6}
+    assert survey.scheme["option_points"]["satisfied"] == 100
+
+
+def test_a_published_surveys_scheme_cannot_be_changed_in_the_admin(admin_client, survey):
+    survey.status = Survey.Status.PUBLISHED
+    survey.save()
+    data = _change_form(admin_client, survey)
+    assert "scheme" not in data
+    data["scheme"] = json.dumps({"dimension_weights": {"economy": 0.9, "services": 0.1}})
+    admin_client.post(f"/admin/surveys/survey/{survey.pk}/change/", data)
+    survey.refresh_from_db()
+    assert survey.scheme is None
