@@ -7,7 +7,7 @@ new questionnaire version, and earlier responses keep the version they were answ
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -37,6 +37,7 @@ from surveys.models import (
 )
 from surveys.scoring import survey_scheme_completed
 from surveys.services.invitations import invitations_issue
+from surveys.services.publish import report_publish
 from surveys.services.quality import flag_reason
 from surveys.services.survey_status import survey_set_status
 
@@ -186,7 +187,21 @@ class SurveyAdmin(SurveyAuthoringMixin, admin.ModelAdmin):
 
     @admin.action(description=_("发布结果（冻结数据）"))
     def publish_survey(self, request, queryset):
-        self._move(request, queryset, Survey.Status.PUBLISHED)
+        # Through the same service as the evaluators' page: the figures and downloads are frozen
+        # with the status, or the "published" files would be rendered anew from later data.
+        for survey in queryset:
+            try:
+                published = report_publish(survey=survey, user=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(
+                    request, exc.messages[0] if hasattr(exc, "messages") else str(exc), messages.ERROR
+                )
+            else:
+                self.message_user(
+                    request,
+                    gettext("“%(title)s”已发布。数字与下载文件已冻结（数据摘要 %(digest)s…）。")
+                    % {"title": localized(survey), "digest": published.data_hash[:16]},
+                )
 
     @admin.action(description=_("为缺少链接的村和群体生成邀请链接"))
     def issue_invitations(self, request, queryset):

@@ -268,3 +268,16 @@ def test_a_published_surveys_scheme_cannot_be_changed_in_the_admin(admin_client,
     admin_client.post(f"/admin/surveys/survey/{survey.pk}/change/", data)
     survey.refresh_from_db()
     assert survey.scheme is None
+
+
+def test_publishing_from_the_admin_freezes_the_report_as_the_evaluators_page_does(admin_client, survey):
+    from surveys.models import PublishedReport
+
+    responses_import_text(survey=survey, text=csv_text(csv_row()))
+    _action(admin_client, survey, "close_survey")
+    page = _action(admin_client, survey, "publish_survey").content.decode()
+    survey.refresh_from_db()
+    assert survey.status == "published"
+    report = PublishedReport.objects.get(survey=survey)
+    assert report.pdf and report.xlsx and report.score["survey"] == survey.slug
+    assert report.data_hash[:16] in page
