@@ -151,6 +151,23 @@ class SurveyAdmin(SurveyAuthoringMixin, admin.ModelAdmin):
     def response_count(self, obj):
         return obj._responses
 
+    def get_inlines(self, request, obj):
+        # An item names its dimension, which a new survey has not saved yet: items come after.
+        inlines = super().get_inlines(request, obj)
+        return [i for i in inlines if i is not ItemInline] if obj is None else inlines
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if request.method == "GET":
+            self.message_user(
+                request,
+                gettext(
+                    "先填写调查信息和维度、答案选项、受访群体、年龄段，点“保存并继续编辑”；"
+                    "保存后再添加题目（每道题选择一个已保存的维度）和计分方案。"
+                ),
+                messages.INFO,
+            )
+        return super().add_view(request, form_url, extra_context)
+
     def get_fields(self, request, obj=None):
         # A new survey has no dimensions or options yet to weigh: its scheme is set once saved.
         fields = super().get_fields(request, obj)

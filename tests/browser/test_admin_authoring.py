@@ -2,7 +2,7 @@
 
 import pytest
 
-from surveys.models import AgeBand
+from surveys.models import AgeBand, Item
 from tests.factories import make_survey
 from tests.surveys.staff_factories import PASSWORD, make_user
 
@@ -36,3 +36,34 @@ def test_a_draft_survey_with_the_age_band_45_plus_saves_and_takes_a_60_plus(live
         "45+",
         "60+",
     }
+
+
+def test_a_new_survey_is_built_from_scratch_items_after_their_dimensions_are_saved(live_server, page):
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server.url}/admin/surveys/survey/add/")
+    expect(page.locator(".messagelist")).to_contain_text("保存后再添加题目")
+    page.get_by_label("调查名称").fill("新村镇2021年度满意度调查")
+    page.locator("#id_slug").fill("xincun-2021")
+    page.locator("#id_organisation").fill("新村镇人民政府")
+    page.get_by_label("年度").fill("2021")
+    page.get_by_text("添加另一个 维度").click()
+    page.locator("#id_dimension_set-0-code").fill("economy")
+    page.locator("#id_dimension_set-0-name").fill("经济发展")
+    page.get_by_text("添加另一个 答案选项").click()
+    page.locator("#id_option_set-0-code").fill("satisfied")
+    page.locator("#id_option_set-0-label").fill("满意")
+    page.locator("#id_option_set-0-points").fill("100")
+    page.get_by_text("添加另一个 受访群体").click()
+    page.locator("#id_group_set-0-code").fill("staff")
+    page.locator("#id_group_set-0-name").fill("工作人员")
+    page.get_by_role("button", name="保存并继续编辑").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("成功添加")
+
+    page.get_by_text("添加另一个 题目").click()
+    page.locator("#id_item_set-0-code").fill("income")
+    page.locator("#id_item_set-0-dimension").select_option(label="经济发展")
+    page.locator("#id_item_set-0-text").fill("个人收入")
+    page.get_by_role("button", name="保存并继续编辑").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("成功修改")
+    assert Item.objects.get(survey__slug="xincun-2021").dimension.code == "economy"
