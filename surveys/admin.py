@@ -251,8 +251,20 @@ class VillageAdmin(admin.ModelAdmin):
         return not used and super().has_delete_permission(request, obj)
 
 
+class PartsNamedWithTheirSurvey:
+    """Villages, groups and age bands listed as "朱家村（daligang-2021）": two years' surveys
+    have parts of the same name."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name in ("village", "group", "age_band"):
+            field.queryset = field.queryset.select_related("survey").order_by("survey__slug", "order", "code")
+            field.label_from_instance = lambda part: f"{localized(part)}（{part.survey.slug}）"
+        return field
+
+
 @admin.register(Quota)
-class QuotaAdmin(admin.ModelAdmin):
+class QuotaAdmin(PartsNamedWithTheirSurvey, admin.ModelAdmin):
     list_display = ("__str__", "survey", "village", "group", "age_band", "target")
     list_editable = ("target",)
     list_filter = ("survey", "group", "age_band", "village")
@@ -261,7 +273,7 @@ class QuotaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(PartsNamedWithTheirSurvey, admin.ModelAdmin):
     list_display = (
         "__str__",
         "survey",

@@ -10,6 +10,7 @@ import uuid
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -226,6 +227,24 @@ class Village(SurveyPart):
         return localized(self)
 
 
+def parts_of_this_survey(row: models.Model, fields: tuple[str, ...]) -> None:
+    """Refuse a village, group or age band of another survey (another year's has the same name):
+    the cell or link would silently count nothing, or file answers under a foreign group."""
+    if row.survey_id is None:
+        return
+    errors = {}
+    for name in fields:
+        part = getattr(row, name)
+        if part is not None and part.survey_id != row.survey_id:
+            errors[name] = _("%(part)s 属于另一项调查（%(other)s），请选本调查（%(survey)s）的。") % {
+                "part": localized(part),
+                "other": part.survey.slug,
+                "survey": row.survey.slug,
+            }
+    if errors:
+        raise ValidationError(errors)
+
+
 class QuotaManager(models.Manager):
     def get_by_natural_key(self, survey_slug, group, village, age_band):
         return self.get(
@@ -297,6 +316,9 @@ class Quota(models.Model):
 
     natural_key.dependencies = ["surveys.group", "surveys.village", "surveys.ageband"]
 
+    def clean(self) -> None:
+        parts_of_this_survey(self, ("group", "village", "age_band"))
+
 
 def new_token() -> str:
     # 8 random bytes: short enough for a QR code and a link typed by hand, far too many to guess.
@@ -336,6 +358,9 @@ class Invitation(models.Model):
 
     def natural_key(self):
         return (self.token,)
+
+    def clean(self) -> None:
+        parts_of_this_survey(self, ("group", "village"))
 
     @property
     def url(self) -> str:

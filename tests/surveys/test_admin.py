@@ -281,3 +281,33 @@ def test_publishing_from_the_admin_freezes_the_report_as_the_evaluators_page_doe
     report = PublishedReport.objects.get(survey=survey)
     assert report.pdf and report.xlsx and report.score["survey"] == survey.slug
     assert report.data_hash[:16] in page
+
+
+def test_a_quota_or_link_with_a_village_of_another_years_survey_is_refused(admin_client, daligang):
+    from surveys.models import Group
+
+    call_command("copy_survey", "daligang-2020", "daligang-2021", "--year", "2021", verbosity=0)
+    new = Survey.objects.get(slug="daligang-2021")
+    old_village = Village.objects.get(survey=daligang, code="zhujia")
+    new_group = Group.objects.get(survey=new, code="villager")
+    page = admin_client.get("/admin/surveys/quota/add/").content.decode()
+    assert "朱家村（daligang-2020）" in page and "朱家村（daligang-2021）" in page
+    quotas, links = Quota.objects.count(), Invitation.objects.count()
+
+    response = admin_client.post(
+        "/admin/surveys/quota/add/",
+        {"survey": new.pk, "group": new_group.pk, "village": old_village.pk, "age_band": "", "target": 9},
+    )
+    assert response.status_code == 200
+    assert (
+        "朱家村 属于另一项调查（daligang-2020），请选本调查（daligang-2021）的。" in response.content.decode()
+    )
+    response = admin_client.post(
+        "/admin/surveys/invitation/add/",
+        {"survey": new.pk, "token": "abc12345", "group": new_group.pk, "village": old_village.pk, "note": ""},
+    )
+    assert response.status_code == 200
+    assert (
+        "朱家村 属于另一项调查（daligang-2020），请选本调查（daligang-2021）的。" in response.content.decode()
+    )
+    assert (Quota.objects.count(), Invitation.objects.count()) == (quotas, links)
