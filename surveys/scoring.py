@@ -16,6 +16,8 @@ import numpy as np
 from django.core.cache import cache
 from django.db.models import Count, Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 import stats
 from stats.explain import warning_text
@@ -47,9 +49,35 @@ def _symbol_table(version_options: list[str], current: dict[str, int]) -> np.nda
     return table
 
 
+class QuestionnaireIncomplete(Exception):
+    """The survey has no items, options or groups yet (a new survey saved halfway): nothing to score."""
+
+    def __init__(self, missing: list[str]):
+        self.missing = missing
+        super().__init__(
+            _("问卷还缺少%(parts)s，还不能计算得分：请先在管理后台的调查页补齐。")
+            % {"parts": _("、").join(missing)}
+        )
+
+
+def questionnaire_missing(catalog: SurveyCatalog) -> list[str]:
+    """The parts without which a survey cannot be answered or scored, in the admin's words."""
+    parts = [
+        (catalog.items, pgettext("缺少", "题目")),
+        (catalog.options, pgettext("缺少", "答案选项")),
+        (catalog.groups, pgettext("缺少", "受访群体")),
+    ]
+    return [str(name) for rows, name in parts if not rows]
+
+
 def survey_matrix(survey: Survey) -> Loaded:
-    """Every included response of the survey as the engine's matrix: one query for the answers."""
+    """Every included response of the survey as the engine's matrix: one query for the answers.
+
+    Raises QuestionnaireIncomplete for a survey without items, options or groups."""
     catalog = survey_catalog(survey)
+    missing = questionnaire_missing(catalog)
+    if missing:
+        raise QuestionnaireIncomplete(missing)
     versions = survey_versions(survey)
     rows = list(
         Response.objects.filter(survey=survey, excluded=False)

@@ -26,6 +26,7 @@ from surveys.permissions import (
     surveys_listed_for,
 )
 from surveys.reports.data import report_language
+from surveys.scoring import QuestionnaireIncomplete
 from surveys.services.publish import report_publish
 
 CHART_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
@@ -64,7 +65,11 @@ def _percent(count: int, total: int) -> float:
 def survey_report(request, slug: str):
     survey = _survey_for_scores(request, slug)
     language = report_language()
-    view = evaluator_view(survey, language)
+    try:
+        view = evaluator_view(survey, language)
+    except QuestionnaireIncomplete as exc:
+        context = {"survey": survey, "message": str(exc)}
+        return render(request, "surveys/evaluate/incomplete.html", context, status=409)
     doc = view.document
     # The downloads in the page's language (the API's default is Chinese).
     query = "?lang=en" if language == "en" else ""

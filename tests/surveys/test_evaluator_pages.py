@@ -246,3 +246,20 @@ def test_every_suppressed_cell_on_the_page_says_the_same_thing(answered):
         + len(page.context["doc"]["by_age_band"])
     )
     assert html.count("样本不足 100 份，不公布") == cells and "样本不足，不公布" not in html
+
+
+def test_a_new_survey_without_items_says_what_is_missing_instead_of_failing():
+    survey = Survey.objects.create(
+        slug="new-2023", title="新镇2023年度满意度调查", organisation="新镇", year=2023
+    )
+    evaluator = member("pinggu", survey, EVALUATOR)
+    page = _browser(evaluator).get("/evaluate/new-2023/")
+    assert page.status_code == 409
+    assert "问卷还缺少题目、答案选项、受访群体，还不能计算得分" in page.content.decode()
+    api = _token_client(evaluator)
+    reply = api.get("/api/v1/surveys/new-2023/score/")
+    assert reply.status_code == 409
+    assert reply.json()["code"] == "questionnaire_incomplete"
+    assert "问卷还缺少题目" in reply.json()["detail"]
+    reply = api.get("/api/v1/surveys/new-2023/score/?lang=en")
+    assert "The questionnaire has no items, answer options, respondent groups yet" in reply.json()["detail"]
