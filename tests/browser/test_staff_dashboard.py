@@ -283,3 +283,23 @@ def test_staff_copy_an_invitation_link_and_the_inactive_one_is_not_offered(live_
         assert off.locator("input, button, a").count() == 0
     finally:
         context.close()
+
+
+def test_a_survey_without_quotas_says_so_instead_of_all_quotas_met(live_server, page):
+    from playwright.sync_api import expect
+
+    from surveys.models import Quota
+
+    survey = make_survey()
+    Quota.objects.filter(survey=survey).delete()
+    make_member(survey, "xiaowang", SurveyMembership.Role.STAFF)
+    page.goto(f"{live_server.url}/staff/{survey.slug}/")
+    page.get_by_label("用户名").fill("xiaowang")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+    expect(page.get_by_text("还没有设置配额")).to_be_visible()
+    assert submit_as_a_respondent(live_server.url, "hill-2024-east") == 201
+    expect(page.locator("#total-received")).to_have_text("1", timeout=10_000)  # after a refresh
+    expect(page.get_by_text("还没有设置配额")).to_be_visible()
+    expect(page.get_by_text("各配额均已完成。")).to_be_hidden()

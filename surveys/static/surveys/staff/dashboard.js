@@ -59,11 +59,13 @@
     });
   }
 
-  function updateMissing(missing) {
+  function updateMissing(missing, target) {
     var list = $("missing-list");
     list.textContent = "";
     list.hidden = !missing.length;
-    $("missing-none").hidden = !!missing.length;  // "all quotas met": a sentence, not a list item
+    // "All quotas met" is a sentence, not a list item; without any quota it would mislead.
+    $("missing-none").hidden = !!missing.length || !target;
+    $("missing-no-quota").hidden = !!target;
     missing.slice(0, 20).forEach(function (cell) {
       var li = document.createElement("li");
       var label = document.createElement("span");
@@ -132,7 +134,7 @@
     setText("last-response", localTime(data.last_response_at, true));
     setText("refreshed", say("refreshed", "更新于") + " " + localTime(data.generated_at, false));
     updateCells(data.cells);
-    updateMissing(data.missing);
+    updateMissing(data.missing, t.target);
     updateChart(data.per_day);
     if (flaggedAtLoad === null) flaggedAtLoad = parseInt($("total-flagged").dataset.atLoad || t.flagged, 10);
     $("new-flags").hidden = t.flagged === flaggedAtLoad;
