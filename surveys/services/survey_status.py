@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 
 from surveys.localized import localized
 from surveys.models import Survey
+from surveys.scoring import questionnaire_missing
+from surveys.selectors import survey_catalog
 
 S = Survey.Status
 ALLOWED = {
@@ -32,6 +34,14 @@ def survey_set_status(*, survey: Survey, status: str) -> Survey:
                 "allowed": allowed,
             }
         )
+    if target == S.OPEN:
+        # Respondents would get a questionnaire without questions, and the score a 500.
+        missing = questionnaire_missing(survey_catalog(survey))
+        if missing:
+            raise ValidationError(
+                _("“%(title)s”的问卷还缺少%(parts)s，不能开始收集：请先在调查页补齐。")
+                % {"title": localized(survey), "parts": _("、").join(missing)}
+            )
     survey.status = target
     fields = ["status", "updated_at"]
     if target == S.PUBLISHED:

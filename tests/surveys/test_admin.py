@@ -311,3 +311,13 @@ def test_a_quota_or_link_with_a_village_of_another_years_survey_is_refused(admin
         "朱家村 属于另一项调查（daligang-2020），请选本调查（daligang-2021）的。" in response.content.decode()
     )
     assert (Quota.objects.count(), Invitation.objects.count()) == (quotas, links)
+
+
+def test_a_survey_without_items_cannot_be_opened_and_the_admin_says_what_is_missing(admin_client):
+    empty = Survey.objects.create(
+        slug="new-2023", title="新镇2023年度满意度调查", organisation="新镇", year=2023
+    )
+    page = _action(admin_client, empty, "open_survey").content.decode()
+    empty.refresh_from_db()
+    assert empty.status == "draft"
+    assert "的问卷还缺少题目、答案选项、受访群体，不能开始收集" in page
