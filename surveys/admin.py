@@ -7,6 +7,7 @@ new questionnaire version, and earlier responses keep the version they were answ
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.urls import reverse
@@ -40,6 +41,29 @@ from surveys.services.invitations import invitations_issue
 from surveys.services.publish import report_publish
 from surveys.services.quality import flag_reason
 from surveys.services.survey_status import survey_set_status
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """A survey's staff member or evaluator who signs in here is told where to go, rather than
+    Django's "enter a correct staff account username and password" (the password was right)."""
+
+    def confirm_login_allowed(self, user):
+        if user.is_active and not user.is_staff:
+            raise ValidationError(
+                format_html(
+                    gettext(
+                        "“{username}”不是管理员账号，不能进入管理后台。工作人员和评价人员请从"
+                        '<a href="{url}">我的调查</a>进入；问卷、村（社区）、配额和邀请链接由管理员在这里维护。'
+                    ),
+                    username=user.get_username(),
+                    url=reverse("staff-surveys"),
+                ),
+                code="not_administrator",
+            )
+        super().confirm_login_allowed(user)
+
+
+admin.site.login_form = AdminLoginForm
 
 
 def _has_responses(survey: Survey | None) -> bool:

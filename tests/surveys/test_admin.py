@@ -321,3 +321,18 @@ def test_a_survey_without_items_cannot_be_opened_and_the_admin_says_what_is_miss
     empty.refresh_from_db()
     assert empty.status == "draft"
     assert "的问卷还缺少题目、答案选项、受访群体，不能开始收集" in page
+
+
+def test_a_survey_staff_member_at_the_admin_login_is_told_it_is_for_administrators(client, survey):
+    from surveys.models import SurveyMembership
+    from tests.surveys.staff_factories import PASSWORD, make_member
+
+    make_member(survey, "xiaowang", SurveyMembership.Role.STAFF)
+    page = client.post("/admin/login/?next=/admin/", {"username": "xiaowang", "password": PASSWORD})
+    text = page.content.decode()
+    assert "“xiaowang”不是管理员账号" in text and 'href="/staff/"' in text
+    assert "请输入一个正确的" not in text
+    wrong = client.post(
+        "/admin/login/?next=/admin/", {"username": "xiaowang", "password": "wrong-password-1"}
+    )
+    assert "不是管理员账号" not in wrong.content.decode()
