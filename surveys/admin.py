@@ -283,7 +283,13 @@ class PartsNamedWithTheirSurvey:
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name in ("village", "group", "age_band"):
             field.queryset = field.queryset.select_related("survey").order_by("survey__slug", "order", "code")
-            field.label_from_instance = lambda part: f"{localized(part)}（{part.survey.slug}）"
+            field.label_from_instance = lambda part: (
+                gettext("%(part)s（%(survey)s）")
+                % {
+                    "part": localized(part),
+                    "survey": part.survey.slug,
+                }
+            )
         return field
 
 

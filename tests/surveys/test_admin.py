@@ -336,3 +336,10 @@ def test_a_survey_staff_member_at_the_admin_login_is_told_it_is_for_administrato
         "/admin/login/?next=/admin/", {"username": "xiaowang", "password": "wrong-password-1"}
     )
     assert "不是管理员账号" not in wrong.content.decode()
+
+
+def test_the_quota_page_in_english_names_each_village_with_its_survey_in_plain_brackets(
+    admin_client, daligang
+):
+    page = admin_client.get("/admin/surveys/quota/add/?lang=en").content.decode()
+    assert "Zhujia (daligang-2020)" in page
