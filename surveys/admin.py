@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
@@ -70,10 +71,21 @@ def _has_responses(survey: Survey | None) -> bool:
     return survey is not None and survey.pk is not None and Response.objects.filter(survey=survey).exists()
 
 
+class PartFormSet(BaseInlineFormSet):
+    def get_unique_error_message(self, unique_check):
+        # Django's says "请修改code的重复数据", with the field's English name.
+        if "code" in unique_check:
+            return gettext("%(part)s的代码有重复：同一项调查中每个代码只能用一次。") % {
+                "part": self.model._meta.verbose_name
+            }
+        return super().get_unique_error_message(unique_check)
+
+
 class LockedOnceAnsweredInline(admin.TabularInline):
     """Codes are frozen and rows cannot be deleted once the survey has responses."""
 
     extra = 0
+    formset = PartFormSet
 
     def get_readonly_fields(self, request, obj=None):
         return ("code",) if _has_responses(obj) else ()

@@ -343,3 +343,15 @@ def test_the_quota_page_in_english_names_each_village_with_its_survey_in_plain_b
 ):
     page = admin_client.get("/admin/surveys/quota/add/?lang=en").content.decode()
     assert "Zhujia (daligang-2020)" in page
+
+
+def test_two_dimensions_with_one_code_are_refused_naming_the_field_in_chinese(admin_client, survey):
+    data = _change_form(admin_client, survey)
+    total = int(data["dimension_set-TOTAL_FORMS"])
+    for n in (total, total + 1):
+        data |= {f"dimension_set-{n}-survey": survey.pk, f"dimension_set-{n}-order": "9"}
+        data |= {f"dimension_set-{n}-code": "safety", f"dimension_set-{n}-name": f"安全{n}"}
+    data["dimension_set-TOTAL_FORMS"] = str(total + 2)
+    page = admin_client.post(f"/admin/surveys/survey/{survey.pk}/change/", data).content.decode()
+    assert "维度的代码有重复：同一项调查中每个代码只能用一次。" in page
+    assert "code的重复数据" not in page
