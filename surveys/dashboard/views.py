@@ -133,7 +133,6 @@ def survey_dashboard(request, slug: str):
         # Reviewing, the paper pages and posters are for staff and administrators; evaluators
         # are offered none of them (they would answer 403), but the evaluation page instead.
         "may_review": may_review,
-        "published": survey.status == survey.Status.PUBLISHED,
         "may_evaluate": can_read_scores(request.user, survey),
         "invitation_rows": _invitation_rows(survey, progress.invitations, with_links=may_review),
         "poll_seconds": POLL_SECONDS,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from surveys.cache import survey_data_changed
-from surveys.models import AuditEntry, Response, Survey
+from surveys.models import AuditEntry, Response
 from surveys.permissions import can_review
 
 EXCLUDED = "response_excluded"
@@ -28,11 +28,6 @@ def _set_excluded(*, response: Response, user: User, reason: str, excluded: bool
         raise ValidationError({"reason": _("原因不超过 %(n)d 字。") % {"n": REASON_MAX}}, code="max_length")
     if not can_review(user, response.survey):
         raise PermissionDenied(_("只有这项调查的工作人员或管理员可以剔除或恢复答卷。"))
-    if response.survey.status == Survey.Status.PUBLISHED:
-        # The published report is frozen; a change now would move only the live figures.
-        raise ValidationError(
-            _("结果已发布，答卷不能再剔除或恢复：已发布的报告和下载文件已冻结。"), code="published"
-        )
     with transaction.atomic():
         # Locked, so two reviewers clicking at once make one change and one clear refusal.
         locked = Response.objects.select_for_update().get(pk=response.pk)

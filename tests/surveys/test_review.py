@@ -190,20 +190,3 @@ def test_the_list_to_review_goes_page_by_page_and_a_decision_returns_to_its_page
     )
     assert answer["Location"] == f"/staff/{survey.slug}/?review_page=2#review"
     assert Response.objects.get(pk=oldest.pk).excluded
-
-
-def test_after_publication_a_response_is_neither_excluded_nor_re_included(client, survey, staff, flagged):
-    survey.status = "published"
-    survey.save()
-    with pytest.raises(ValidationError, match="结果已发布"):
-        response_exclude(response=flagged, user=staff, reason="同一人重复作答")
-    client.force_login(staff)
-    dashboard = client.get(f"/staff/{survey.slug}/").content.decode()
-    assert "结果已发布，答卷不能再剔除或恢复" in dashboard
-    assert f"{flagged.pk}/exclude/" not in dashboard
-    page = client.post(
-        f"/staff/{survey.slug}/responses/{flagged.pk}/exclude/", {"reason": "重复"}, follow=True
-    )
-    assert "结果已发布，答卷不能再剔除或恢复" in page.content.decode()
-    assert not Response.objects.get(pk=flagged.pk).excluded
-    assert not AuditEntry.objects.filter(action="response_excluded").exists()
