@@ -67,6 +67,10 @@ class AdminLoginForm(AdminAuthenticationForm):
 admin.site.login_form = AdminLoginForm
 
 
+def _is_published(survey: Survey | None) -> bool:
+    return survey is not None and survey.status == Survey.Status.PUBLISHED
+
+
 def _has_responses(survey: Survey | None) -> bool:
     return survey is not None and survey.pk is not None and Response.objects.filter(survey=survey).exists()
 
@@ -90,8 +94,18 @@ class LockedOnceAnsweredInline(admin.TabularInline):
     def get_readonly_fields(self, request, obj=None):
         return ("code",) if _has_responses(obj) else ()
 
+    def has_add_permission(self, request, obj=None):
+        return not _is_published(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        # A published survey's points, populations and texts are what its frozen report used;
+        # changing them would move only the live figures, silently.
+        return not _is_published(obj) and super().has_change_permission(request, obj)
+
     def has_delete_permission(self, request, obj=None):
-        return not _has_responses(obj) and super().has_delete_permission(request, obj)
+        return (
+            not _has_responses(obj) and not _is_published(obj) and super().has_delete_permission(request, obj)
+        )
 
 
 class DimensionInline(LockedOnceAnsweredInline):

@@ -355,3 +355,19 @@ def test_two_dimensions_with_one_code_are_refused_naming_the_field_in_chinese(ad
     page = admin_client.post(f"/admin/surveys/survey/{survey.pk}/change/", data).content.decode()
     assert "维度的代码有重复：同一项调查中每个代码只能用一次。" in page
     assert "code的重复数据" not in page
+
+
+def test_a_published_surveys_questionnaire_is_shown_but_cannot_be_changed(admin_client, survey):
+    from surveys.models import Group, Option
+
+    survey.status = Survey.Status.PUBLISHED
+    survey.save()
+    data = _change_form(admin_client, survey)
+    assert not {"option_set-0-points", "group_set-0-population", "item_set-0-text"} & set(data)
+    page = admin_client.get(f"/admin/surveys/survey/{survey.pk}/change/").content.decode()
+    assert "基本满意" in page and "政府工作人员" in page
+    data |= {"option_set-0-id": Option.objects.get(survey=survey, code="satisfied").pk}
+    data |= {"option_set-0-points": "50", "option_set-0-label": "满意", "option_set-0-code": "satisfied"}
+    admin_client.post(f"/admin/surveys/survey/{survey.pk}/change/", data)
+    assert Option.objects.get(survey=survey, code="satisfied").points == 100
+    assert Group.objects.get(survey=survey, code="staff").population == 30
