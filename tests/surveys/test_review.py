@@ -190,3 +190,15 @@ def test_the_list_to_review_goes_page_by_page_and_a_decision_returns_to_its_page
     )
     assert answer["Location"] == f"/staff/{survey.slug}/?review_page=2#review"
     assert Response.objects.get(pk=oldest.pk).excluded
+
+
+def test_after_publication_the_review_says_a_decision_no_longer_changes_the_published_report(
+    client, survey, staff, flagged
+):
+    client.force_login(staff)
+    assert "不会改变已发布的报告" not in client.get(f"/staff/{survey.slug}/").content.decode()
+    survey.status = "published"
+    survey.save()
+    page = client.get(f"/staff/{survey.slug}/").content.decode()
+    assert "结果已发布：此后剔除或恢复答卷不会改变已发布的报告和下载文件" in page
+    assert f"{flagged.pk}/exclude/" in page
