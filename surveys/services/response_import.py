@@ -38,9 +38,19 @@ class CsvProblem:
 
 
 class ResponseImportError(Exception):
-    def __init__(self, problems: list[CsvProblem]):
+    """`stopped_after`: the line after which nothing was checked, when the list was cut at
+    MAX_ERRORS (or the person fixes fifty problems and meets fifty more, unwarned)."""
+
+    def __init__(self, problems: list[CsvProblem], stopped_after: int | None = None):
         self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        self.stopped_after = stopped_after
+        lines = [str(p) for p in problems]
+        if stopped_after is not None:
+            lines.append(
+                _("只列出前 %(n)d 个问题：第 %(line)d 行之后没有检查，改正后请再导入一次。")
+                % {"n": len(problems), "line": stopped_after}
+            )
+        super().__init__("\n".join(lines))
 
 
 @dataclass
@@ -212,6 +222,7 @@ def parse_responses_csv(catalog: SurveyCatalog, stream: IO[str]) -> list[ParsedR
         raise ResponseImportError(checker.problems)
     rows: list[ParsedRow] = []
     first_line: dict[uuid.UUID, int] = {}
+    stopped_after: int | None = None
     end = reader.line_num  # the header's last physical line
     try:
         for row in reader:
@@ -232,11 +243,12 @@ def parse_responses_csv(catalog: SurveyCatalog, stream: IO[str]) -> list[ParsedR
                 else:
                     rows.append(parsed)
             if len(checker.problems) >= MAX_ERRORS:
+                stopped_after = end if next(reader, None) is not None else None  # more to check?
                 break
     except csv.Error as exc:
         checker.problem(reader.line_num, "", _("CSV 格式错误：%(error)s") % {"error": exc})
     if checker.problems:
-        raise ResponseImportError(checker.problems[:MAX_ERRORS])
+        raise ResponseImportError(checker.problems[:MAX_ERRORS], stopped_after)
     return rows
 
 
@@ -312,6 +324,7 @@ def responses_import(
         stored = _stored_responses([r.response_id for r in rows])
         versions = survey_versions(survey)
         problems: list[CsvProblem] = []
+        stopped_after: int | None = None
         new: list[Response] = []
         now = timezone.now()
         for row in rows:
@@ -355,9 +368,10 @@ def responses_import(
                 )
             )
             if len(problems) >= MAX_ERRORS:
+                stopped_after = row.line
                 break
         if problems:
-            raise ResponseImportError(problems)
+            raise ResponseImportError(problems, stopped_after)
         Response.objects.bulk_create(new, batch_size=1000)
         result.created = len(new)
         result.created_ids = [r.id for r in new]

@@ -147,3 +147,20 @@ def test_imported_responses_get_their_quality_flags(survey):
     responses_import_text(survey=survey, text=csv_text(*rows))
     flagged = [r for r in Response.objects.all() if any(f["code"] == "over_quota" for f in r.flags)]
     assert len(flagged) == 2
+
+
+def test_a_file_with_more_problems_than_are_listed_says_where_checking_stopped(survey):
+    rows = [csv_row(uuid.uuid4(), village="nowhere") for _ in range(80)]
+    with pytest.raises(ResponseImportError) as refused:
+        responses_import_text(survey=survey, text=csv_text(*rows))
+    message = str(refused.value)
+    assert len(refused.value.problems) == 50
+    assert message.endswith("只列出前 50 个问题：第 51 行之后没有检查，改正后请再导入一次。")
+    assert not Response.objects.exists()
+
+
+def test_a_file_with_exactly_fifty_problems_lists_them_all_without_a_note(survey):
+    rows = [csv_row(uuid.uuid4(), village="nowhere") for _ in range(50)]
+    with pytest.raises(ResponseImportError) as refused:
+        responses_import_text(survey=survey, text=csv_text(*rows))
+    assert "只列出前" not in str(refused.value)
