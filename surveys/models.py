@@ -361,6 +361,11 @@ class Invitation(models.Model):
 
     def clean(self) -> None:
         parts_of_this_survey(self, ("group", "village"))
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            # Such a link is never open: every respondent would be turned away.
+            raise ValidationError(
+                {"closes_at": _("截止时间早于开始时间，这个链接将无法作答：请改正其中之一。")}
+            )
 
     @property
     def url(self) -> str:

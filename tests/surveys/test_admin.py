@@ -371,3 +371,30 @@ def test_a_published_surveys_questionnaire_is_shown_but_cannot_be_changed(admin_
     admin_client.post(f"/admin/surveys/survey/{survey.pk}/change/", data)
     assert Option.objects.get(survey=survey, code="satisfied").points == 100
     assert Group.objects.get(survey=survey, code="staff").population == 30
+
+
+def test_a_link_that_would_close_before_it_opens_is_refused(admin_client, survey):
+    from surveys.models import Group
+
+    group = Group.objects.get(survey=survey, code="staff")
+    links = Invitation.objects.count()
+    response = admin_client.post(
+        "/admin/surveys/invitation/add/",
+        {
+            "survey": survey.pk,
+            "token": "abc12345",
+            "group": group.pk,
+            "village": "",
+            "is_active": "on",
+            "opens_at_0": "2024-11-10",
+            "opens_at_1": "08:00:00",
+            "closes_at_0": "2024-11-01",
+            "closes_at_1": "08:00:00",
+            "created_at_0": "2024-10-30",
+            "created_at_1": "08:00:00",
+            "note": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "截止时间早于开始时间" in response.content.decode()
+    assert Invitation.objects.count() == links
