@@ -361,6 +361,15 @@ class Invitation(models.Model):
 
     def clean(self) -> None:
         parts_of_this_survey(self, ("group", "village"))
+        # As the responses CSV asks (contract §3), or its answers would not import back.
+        if self.group_id and self.group.by_village and self.village_id is None:
+            raise ValidationError(
+                {"village": _("“%(group)s”按村抽样，请选择村（社区）。") % {"group": localized(self.group)}}
+            )
+        if self.group_id and not self.group.by_village and self.village_id is not None:
+            raise ValidationError(
+                {"village": _("“%(group)s”不按村抽样，村（社区）应留空。") % {"group": localized(self.group)}}
+            )
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             # Such a link is never open: every respondent would be turned away.
             raise ValidationError(

@@ -398,3 +398,35 @@ def test_a_link_that_would_close_before_it_opens_is_refused(admin_client, survey
     assert response.status_code == 200
     assert "截止时间早于开始时间" in response.content.decode()
     assert Invitation.objects.count() == links
+
+
+@pytest.mark.parametrize(
+    ("group_code", "village_code", "refusal"),
+    [
+        ("villager", None, "“村民群众”按村抽样，请选择村（社区）。"),
+        ("staff", "east", "“政府工作人员”不按村抽样，村（社区）应留空。"),
+    ],
+)
+def test_a_link_must_name_a_village_exactly_when_its_group_is_sampled_by_village(
+    admin_client, survey, group_code, village_code, refusal
+):
+    from surveys.models import Group
+
+    group = Group.objects.get(survey=survey, code=group_code)
+    village = Village.objects.get(survey=survey, code=village_code).pk if village_code else ""
+    links = Invitation.objects.count()
+    response = admin_client.post(
+        "/admin/surveys/invitation/add/",
+        {
+            "survey": survey.pk,
+            "token": "abc12345",
+            "group": group.pk,
+            "village": village,
+            "is_active": "on",
+            "created_at_0": "2024-10-30",
+            "created_at_1": "08:00:00",
+            "note": "",
+        },
+    )
+    assert refusal in response.content.decode()
+    assert Invitation.objects.count() == links
