@@ -8,7 +8,6 @@ a short code that stays the same from year to year, so that years compare; the n
 import secrets
 import uuid
 
-from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -29,20 +28,6 @@ validate_code = RegexValidator(
     _("代码只能由英文字母、数字和 _ . + - 组成，并以字母、数字或 _ 开头，如 economy、60+。"),
     code="invalid",
 )
-
-
-class CodeField(models.SlugField):
-    """A part's code: a slug that may also hold "." and "+" (age band 60+)."""
-
-    default_validators = [validate_code]
-
-    def formfield(self, **kwargs):
-        return models.CharField.formfield(self, **{"form_class": forms.CharField, **kwargs})
-
-    def deconstruct(self):
-        # The column is a SlugField's; only the validation differs, so migrations need not know.
-        name, _path, args, kwargs = super().deconstruct()
-        return name, "django.db.models.SlugField", args, kwargs
 
 
 class SurveyManager(models.Manager):
@@ -108,7 +93,9 @@ class SurveyPartManager(models.Manager):
 
 class SurveyPart(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, verbose_name=_("调查"))
-    code = CodeField(_("代码"), max_length=40, help_text=CODE_HELP)
+    code = models.CharField(
+        _("代码"), max_length=40, db_index=True, validators=[validate_code], help_text=CODE_HELP
+    )
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
 
     objects = SurveyPartManager()
