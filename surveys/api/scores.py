@@ -14,6 +14,7 @@ from surveys.cache import survey_data_changed
 from surveys.models import Survey
 from surveys.permissions import CanReadScores, survey_get_for
 from surveys.scoring import METHODS, score_document, score_result, survey_matrix, survey_scheme
+from surveys.services.publish import published_document
 
 SCORE_PARAMETERS = [
     OpenApiParameter("method", str, enum=list(METHODS), description="标准误方法：taylor（默认）或 bootstrap"),
@@ -21,12 +22,23 @@ SCORE_PARAMETERS = [
 ]
 
 
+# A published survey's score is the one published (as on the evaluator page and in the downloads).
+LIVE = OpenApiParameter(
+    "live",
+    bool,
+    description="true：已发布的调查也按当前数据计算（默认给出发布时冻结的得分文档，响应头 X-Report-Published: 1）",
+)
+
 REFUSALS = refusals()
 
 
 class ScoreQuery(serializers.Serializer):
     method = serializers.ChoiceField(choices=METHODS, default="taylor")
     lang = serializers.ChoiceField(choices=["zh", "en"], default="zh")
+
+
+class ScoreGetQuery(ScoreQuery):
+    live = serializers.BooleanField(default=False)
 
 
 class WhatIfInput(serializers.Serializer):
@@ -62,12 +74,18 @@ class _SurveyView(APIView):
 class ScoreView(_SurveyView):
     @extend_schema(
         summary="得分文档（合同 §5）",
-        parameters=SCORE_PARAMETERS,
+        parameters=[*SCORE_PARAMETERS, LIVE],
         responses={200: ScoreDocumentSerializer, 400: OpenApiTypes.OBJECT, **REFUSALS},
     )
     def get(self, request, slug: str):
         survey = self.survey(request, slug)
-        return _document(score_document(survey, **self.query(request)))
+        query = ScoreGetQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        options = dict(query.validated_data)
+        frozen = None if options.pop("live") else published_document(survey, **options)
+        response = _document(frozen or score_document(survey, **options))
+        response["X-Report-Published"] = "1" if frozen else "0"
+        return response
 
     @extend_schema(
         summary="按另一计分方案试算（不保存）",

@@ -58,3 +58,15 @@ def _files(data: ReportData) -> dict[str, bytes]:
 def published_report(survey: Survey) -> PublishedReport | None:
     """The survey's latest published report, or None."""
     return PublishedReport.objects.filter(survey=survey).order_by("-created_at", "-pk").first()
+
+
+def published_document(survey: Survey, *, method: str, lang: str) -> dict | None:
+    """The score document frozen when the survey was published, if that is what is asked for
+    (its method; a publication made before English reports existed has only its Chinese one)."""
+    if survey.status != Survey.Status.PUBLISHED:
+        return None
+    published = published_report(survey)
+    document = published.document(lang) if published is not None else None
+    if not document or document.get("composite", {}).get("method") != method:
+        return None
+    return document

@@ -97,3 +97,38 @@ def test_a_survey_is_published_once(closed, evaluator):
     with pytest.raises(ValidationError):
         report_publish(survey=closed, user=evaluator)
     assert PublishedReport.objects.count() == 1
+
+
+def test_after_publishing_the_score_api_gives_the_published_document_unless_asked_for_live(closed, evaluator):
+    """The score API agrees with the evaluator page and the downloads: a published survey's score
+    is the one published, also after an exclusion; ?live=true computes from the data as it is now."""
+    published = report_publish(survey=closed, user=evaluator)
+    staff = member("zhang", closed, STAFF)
+    response_exclude(response=Response.objects.filter(survey=closed).first(), user=staff, reason="重复作答")
+    client = APIClient()
+    client.force_authenticate(evaluator)
+    frozen = client.get("/api/v1/surveys/hill-2024/score/")
+    assert frozen.status_code == 200 and frozen["X-Report-Published"] == "1"
+    assert frozen.json() == published.score
+    assert frozen.json()["composite"]["n"] == 12
+    english = client.get("/api/v1/surveys/hill-2024/score/?lang=en")
+    assert english.json() == published.score_en and english["X-Report-Published"] == "1"
+    live = client.get("/api/v1/surveys/hill-2024/score/?live=true")
+    assert live["X-Report-Published"] == "0" and live.json()["composite"]["n"] == 11
+    other = client.get("/api/v1/surveys/hill-2024/score/?method=bootstrap")
+    assert other["X-Report-Published"] == "0", "not the published method: computed now"
+    assert client.get("/api/v1/surveys/hill-2024/score/?live=maybe").status_code == 400
+
+
+def test_the_score_command_prints_the_published_document_unless_fresh(closed, evaluator, capsys):
+    import json
+
+    published = report_publish(survey=closed, user=evaluator)
+    answer(closed, 5)  # an import after publication
+    call_command("score", "hill-2024")
+    assert json.loads(capsys.readouterr().out) == published.score
+    call_command("score", "hill-2024", "--fresh")
+    assert json.loads(capsys.readouterr().out)["composite"]["n"] == 17
+    call_command("score", "hill-2024", "--format", "text")
+    printed = capsys.readouterr()
+    assert "该调查已发布" in printed.err and printed.out

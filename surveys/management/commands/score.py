@@ -7,6 +7,7 @@ import stats
 from surveys.localized import language
 from surveys.management.commands._common import SurveyCommand, get_survey
 from surveys.scoring import METHODS, score_document, score_text
+from surveys.services.publish import published_document
 
 
 def read_scheme_file(path: str) -> dict:
@@ -33,11 +34,25 @@ class Command(SurveyCommand):
         parser.add_argument("--scheme", help="计分方案 JSON 文件（试算，不保存）")
         parser.add_argument("--format", choices=["json", "text"], default="json")
         parser.add_argument("--method", choices=METHODS, default="taylor", help="标准误方法")
+        parser.add_argument(
+            "--fresh",
+            action="store_true",
+            help="已发布的调查也按当前数据计算（默认输出发布时冻结的得分文档）",
+        )
 
-    def handle(self, *args, slug, scheme, format, method, **options):
+    def handle(self, *args, slug, scheme, format, method, fresh, **options):
         lang = language()  # --lang (surveys/management/commands/_common.py)
         survey = get_survey(slug)
         scheme_data = read_scheme_file(scheme) if scheme else None
+        # A published survey's score is the one published, as the API and the report command give it.
+        frozen = None if fresh or scheme_data else published_document(survey, method=method, lang=lang)
+        if frozen is not None and format == "json":
+            self.stdout.write(json.dumps(frozen, ensure_ascii=False, indent=2))
+            return
+        if frozen is not None:
+            self.stderr.write(
+                _("注意：该调查已发布。以下文字按当前数据计算；发布时冻结的得分文档请用 --format json。")
+            )
         try:
             if format == "text":
                 self.stdout.write(
