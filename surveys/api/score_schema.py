@@ -12,6 +12,9 @@ from rest_framework import serializers
 
 _REFUSAL = inline_serializer("Refusal", {"detail": serializers.CharField()})
 _NOT_FOUND = inline_serializer("NotFound", {"detail": serializers.CharField()})
+_INCOMPLETE = inline_serializer(
+    "QuestionnaireIncomplete", {"code": serializers.CharField(), "detail": serializers.CharField()}
+)
 
 
 def refusals(media_type: str | None = None) -> dict:
@@ -22,6 +25,17 @@ def refusals(media_type: str | None = None) -> dict:
             _REFUSAL, description="未登录，或在这项调查中没有所需的角色（评价人员、工作人员）或管理员权限"
         ),
         key(404): OpenApiResponse(_NOT_FOUND, description="没有这项调查"),
+    }
+
+
+def incomplete(media_type: str | None = None) -> dict:
+    """The 409 of an endpoint that scores a survey whose questionnaire is not finished yet
+    (surveys/api/exceptions.py), for extend_schema(responses=)."""
+    return {
+        ((409, media_type) if media_type else 409): OpenApiResponse(
+            _INCOMPLETE,
+            description="问卷还缺少题目、答案选项或受访群体，还不能计算得分（code: questionnaire_incomplete）",
+        )
     }
 
 

@@ -263,3 +263,9 @@ def test_a_new_survey_without_items_says_what_is_missing_instead_of_failing():
     assert "问卷还缺少题目" in reply.json()["detail"]
     reply = api.get("/api/v1/surveys/new-2023/score/?lang=en")
     assert "The questionnaire has no items, answer options, respondent groups yet" in reply.json()["detail"]
+    download = api.get("/api/v1/surveys/new-2023/report.csv")
+    assert download.status_code == 409 and download.json()["code"] == "questionnaire_incomplete"
+    # Both answers are in the OpenAPI schema, which the fuzzing checks every answer against.
+    paths = api.get("/api/v1/schema/?format=json").json()["paths"]
+    assert "409" in paths["/api/v1/surveys/{slug}/score/"]["get"]["responses"]
+    assert "409" in paths["/api/v1/surveys/{slug}/report.csv"]["get"]["responses"]
