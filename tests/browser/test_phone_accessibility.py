@@ -1,0 +1,80 @@
+"""Staff and evaluators on a phone, and with a screen reader: text they can read, targets a
+finger can hit, tables whose rows keep their names."""
+
+import pytest
+
+from surveys.models import SurveyMembership
+from tests.browser.test_staff_dashboard import _a_paper_survey, log_in, phone_at
+from tests.surveys.report_helpers import answer
+from tests.surveys.staff_factories import make_member, make_response
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Every visible piece of text whose contrast with what is behind it (the first opaque background
+# colour up the tree, with the opacity of the element and its parents applied) is below WCAG AA:
+# 4.5:1, or 3:1 from 24 px (18.66 px bold).
+LOW_CONTRAST = """() => {
+  const parse = c => { const p = c.match(/rgba?\\(([^)]+)\\)/)[1].split(',').map(Number);
+                       return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1}; };
+  const mix = (top, a, under) => ({r: top.r * a + under.r * (1 - a), g: top.g * a + under.g * (1 - a),
+                                    b: top.b * a + under.b * (1 - a)});
+  const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+                     return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
+  const behind = el => {
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c.a > 0) { layers.push(c); if (c.a >= 1) break; }
+    }
+    return layers.reverse().reduce((under, c) => mix(c, c.a, under), {r: 255, g: 255, b: 255});
+  };
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const el = walker.currentNode.parentElement;
+    if (!walker.currentNode.textContent.trim() || !el.checkVisibility()) continue;
+    const style = getComputedStyle(el);
+    let opacity = 1;
+    for (let e = el; e; e = e.parentElement) opacity *= parseFloat(getComputedStyle(e).opacity);
+    const back = behind(el), colour = parse(style.color);
+    const fore = mix(colour, colour.a * opacity, back);
+    const [hi, lo] = [lum(fore), lum(back)].sort((a, b) => b - a);
+    const ratio = (hi + 0.05) / (lo + 0.05);
+    const size = parseFloat(style.fontSize), bold = parseInt(style.fontWeight) >= 700;
+    if (ratio < (size >= 24 || (bold && size >= 18.66) ? 3 : 4.5)) {
+      found.push(`${el.tagName.toLowerCase()}.${el.className} "${el.textContent.trim().slice(0, 20)}" ${ratio.toFixed(2)}`);
+    }
+  }
+  return [...new Set(found)];
+}"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_text_on_the_staff_and_evaluator_pages_is_readable_against_its_background(
+    live_server, browser, lang
+):
+    survey = _a_paper_survey()
+    make_member(survey, "pingjia", SurveyMembership.Role.EVALUATOR)
+    make_response(survey, flags=[{"code": "speeder", "reason": "作答用时 20 秒。"}])
+    make_response(survey, excluded=True, flags=[{"code": "straight_lining", "reason": "全部选择“满意”。"}])
+    answer(survey, 6, village="east")
+    context = browser.new_context(**phone_at(390))
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "zhuren", f"/staff/{survey.slug}/", lang)
+        for url in (
+            "/staff/",
+            f"/staff/{survey.slug}/",
+            f"/staff/{survey.slug}/paper/",
+            f"/staff/{survey.slug}/paper/enter/",
+            f"/staff/{survey.slug}/paper/discrepancies/",
+        ):
+            page.goto(live_server.url + url)
+            assert page.evaluate(LOW_CONTRAST) == [], url
+        page.context.clear_cookies()
+        log_in(page, live_server.url, "pingjia", f"/evaluate/{survey.slug}/", lang)
+        assert page.evaluate(LOW_CONTRAST) == [], "evaluate"
+        page.goto(f"{live_server.url}/evaluate/")
+        assert page.evaluate(LOW_CONTRAST) == [], "evaluate list"
+    finally:
+        context.close()
