@@ -59,6 +59,7 @@ def test_every_text_on_the_staff_and_evaluator_pages_is_readable_against_its_bac
     make_response(survey, excluded=True, flags=[{"code": "straight_lining", "reason": "全部选择“满意”。"}])
     answer(survey, 6, village="east")
     context = browser.new_context(**phone_at(390))
+    context.route("**/charts/**", lambda route: route.abort())  # images only; not read after the test
     page = context.new_page()
     try:
         log_in(page, live_server.url, "zhuren", f"/staff/{survey.slug}/", lang)
@@ -76,5 +77,34 @@ def test_every_text_on_the_staff_and_evaluator_pages_is_readable_against_its_bac
         assert page.evaluate(LOW_CONTRAST) == [], "evaluate"
         page.goto(f"{live_server.url}/evaluate/")
         assert page.evaluate(LOW_CONTRAST) == [], "evaluate list"
+    finally:
+        context.close()
+
+
+# What a finger taps on these pages apart from links inside running sentences (which WCAG exempts).
+SMALL_TARGETS = """() => Array.from(document.querySelectorAll(
+    'summary, select, a.button, ul.downloads a, figcaption a, .crumbs a, .cards .card p > a'))
+    .filter(e => e.checkVisibility())
+    .map(e => [e.textContent.trim().slice(0, 20), Math.round(e.getBoundingClientRect().height)])
+    .filter(([, height]) => height < 44)"""
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_summaries_menus_downloads_and_chart_links_are_big_enough_for_a_finger(live_server, browser, width):
+    survey = _a_paper_survey()
+    make_member(survey, "pingjia", SurveyMembership.Role.EVALUATOR)
+    answer(survey, 6, village="east")
+    context = browser.new_context(**phone_at(width))
+    context.route("**/charts/**", lambda route: route.abort())
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "zhuren", f"/staff/{survey.slug}/", "zh")
+        for url in (f"/staff/{survey.slug}/", f"/staff/{survey.slug}/paper/"):
+            page.goto(live_server.url + url)
+            assert page.evaluate(SMALL_TARGETS) == [], url
+        page.context.clear_cookies()
+        log_in(page, live_server.url, "pingjia", f"/evaluate/{survey.slug}/", "zh")
+        assert page.locator("ul.downloads a").count() == 4
+        assert page.evaluate(SMALL_TARGETS) == [], "evaluate"
     finally:
         context.close()
