@@ -269,3 +269,19 @@ def test_a_new_survey_without_items_says_what_is_missing_instead_of_failing():
     paths = api.get("/api/v1/schema/?format=json").json()["paths"]
     assert "409" in paths["/api/v1/surveys/{slug}/score/"]["get"]["responses"]
     assert "409" in paths["/api/v1/surveys/{slug}/report.csv"]["get"]["responses"]
+
+
+def test_every_row_of_the_evaluator_tables_is_named_by_a_row_header(answered):
+    """A screen reader names a cell by its row header: the dimension, item, village or group."""
+    import re
+
+    html = _browser(member("li", answered, EVALUATOR)).get("/evaluate/hill-2024/").content.decode()
+    bodies = re.findall(r"<tbody>(.*?)</tbody>", html, re.S)
+    assert len(bodies) == 5
+    for body in bodies:
+        rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
+        assert rows
+        for row in rows:
+            assert len(re.findall(r'<th scope="row">', row)) == 1, row
+    assert re.search(r'<th scope="row">经济发展</th>', html)
+    assert re.search(r'<th scope="row">东村</th>', html)
