@@ -108,3 +108,42 @@ def test_summaries_menus_downloads_and_chart_links_are_big_enough_for_a_finger(l
         assert page.evaluate(SMALL_TARGETS) == [], "evaluate"
     finally:
         context.close()
+
+
+# Table headers whose text is squeezed to fewer than four characters a line (or its whole text,
+# when shorter): at 390 px the evaluator's dimension names went down a column, one a line.
+SQUEEZED_HEADERS = """() => Array.from(document.querySelectorAll('main table th'))
+    .filter(th => th.checkVisibility() && th.textContent.trim())
+    .map(th => {
+        const style = getComputedStyle(th);
+        const inside = th.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        const ruler = document.createElement('canvas').getContext('2d');
+        ruler.font = style.font;
+        const oneLine = ruler.measureText(th.textContent.trim()).width;
+        const needed = Math.min(oneLine, 4 * parseFloat(style.fontSize));
+        return [th.textContent.trim().slice(0, 20), Math.round(inside), Math.round(needed)];
+    })
+    .filter(([, inside, needed]) => inside + 1 < needed)"""
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_table_headers_are_not_squeezed_to_a_character_a_line_on_a_phone(live_server, browser, width):
+    from surveys.models import Dimension
+
+    survey = _a_paper_survey()
+    Dimension.objects.filter(survey=survey, code="economy").update(name="经济发展满意度")
+    make_member(survey, "pingjia", SurveyMembership.Role.EVALUATOR)
+    answer(survey, 6, village="east")
+    context = browser.new_context(**phone_at(width))
+    context.route("**/charts/**", lambda route: route.abort())
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "zhuren", f"/staff/{survey.slug}/paper/", "zh")
+        assert page.evaluate(SQUEEZED_HEADERS) == [], "paper"
+        page.goto(f"{live_server.url}/staff/{survey.slug}/")
+        assert page.evaluate(SQUEEZED_HEADERS) == [], "dashboard"
+        page.context.clear_cookies()
+        log_in(page, live_server.url, "pingjia", f"/evaluate/{survey.slug}/", "zh")
+        assert page.evaluate(SQUEEZED_HEADERS) == [], "evaluate"
+    finally:
+        context.close()
