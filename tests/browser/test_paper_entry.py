@@ -220,3 +220,44 @@ def test_on_the_english_page_a_mistyped_number_is_explained_in_english(live_serv
     )
     page.screenshot(path=str(shots / "paper-entry-en-error.png"), full_page=True)
     assert not PaperEntry.objects.exists()
+
+
+def test_on_a_touch_phone_a_sheet_is_tapped_in_and_saved_without_a_keyboard(live_server, browser):
+    """The scan button is for phones, and a phone has no Enter, Backspace or Esc once its
+    on-screen keyboard has closed: the summary offers them as buttons."""
+    from playwright.sync_api import expect
+
+    from tests.browser.conftest import PHONE
+
+    survey = make_survey()
+    invitation = Invitation.objects.get(survey=survey, token=f"{survey.slug}-east")
+    sheets = paper_sheets_print(invitation=invitation, count=2)
+    make_member(survey, "xiaowang", STAFF)
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/accounts/login/?next=/staff/{survey.slug}/paper/enter/")
+        page.get_by_label("用户名").fill("xiaowang")
+        page.get_by_label("密码").fill(PASSWORD)
+        page.get_by_role("button", name="登录").tap()
+        page.get_by_label("问卷编号").fill(sheets[0].number)
+        page.get_by_role("button", name="开始录入（Enter）").tap()
+        expect(page.locator("#sheet-ordinal")).to_have_text("第 1 遍录入")
+        for code, choice in [("age_band", "0"), ("income", "0"), ("roads", "1"), ("water", "blank")]:
+            page.locator(f'tr.step[data-code="{code}"] .choice[data-index="{choice}"]').tap()
+        page.get_by_role("button", name="返回修改").tap()
+        expect(page.locator("tr.step.current")).to_have_attribute("data-code", "water")
+        page.locator('tr.step[data-code="water"] .choice[data-index="2"]').tap()
+        page.get_by_role("button", name="保存").tap()
+        expect(page.locator("#status")).to_contain_text(sheets[0].number)
+        entry = PaperEntry.objects.get()
+        assert (entry.age_band.code, entry.answers) == ("18-44", "012")
+
+        page.get_by_role("button", name="开始录入（Enter）").tap()  # the next number is filled in
+        expect(page.locator("#sheet-ordinal")).to_have_text("第 1 遍录入")
+        page.locator('tr.step[data-code="age_band"] .choice[data-index="1"]').tap()
+        page.get_by_role("button", name="放弃这张").tap()
+        expect(page.locator("#status")).to_contain_text("已放弃")
+        assert PaperEntry.objects.count() == 1
+    finally:
+        context.close()

@@ -67,6 +67,9 @@
     var blank = el("span", { class: "choice blank", "data-index": "blank" });
     blank.appendChild(el("kbd", {}, "0"));
     blank.appendChild(document.createTextNode(" " + t("blank", "空白")));
+    blank.addEventListener("click", function () {
+      if (phase === "steps" || phase === "summary") { position = i; choose(null); }
+    });
     cells.appendChild(blank);
     row.appendChild(cells);
     return row;
@@ -240,6 +243,18 @@
       paint();
     });
   }
+
+  // The summary's buttons and the discard button do what Enter, Backspace and Esc do, for a
+  // phone (no keys once its on-screen keyboard has closed) or a pointer.
+  document.getElementById("save-sheet").addEventListener("click", function () {
+    if (phase === "summary") save();
+  });
+  document.getElementById("back-step").addEventListener("click", function () {
+    if (phase === "summary") back();
+  });
+  document.getElementById("drop-sheet").addEventListener("click", function () {
+    if (phase === "steps" || phase === "summary") dropSheet();
+  });
 
   numberForm.addEventListener("submit", function (event) {
     event.preventDefault();
