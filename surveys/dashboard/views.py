@@ -32,6 +32,7 @@ from surveys.services.submission import invitation_refusal
 
 POLL_SECONDS = 10
 MISSING_SHOWN = 20
+REVIEW_TAG = "review-"  # a review message's extra tag, then the response's id (and its element's id)
 
 
 def survey_pages(user, survey) -> list[tuple[str, str, str]]:
@@ -118,7 +119,20 @@ def survey_dashboard(request, slug: str):
     for entry in audit:
         entry.action_label = action_label(entry.action)
     may_review = can_review(request.user, survey)
+    review = responses_for_review(survey, request.GET.get("review_page"))
+    # A review decision's outcome goes beside its response (on a phone the top of the page,
+    # where messages usually are, is far from it); any other message stays at the top.
+    outcomes, other_messages = {}, []
+    for message in messages.get_messages(request):
+        if message.extra_tags.startswith(REVIEW_TAG):
+            outcomes[message.extra_tags.removeprefix(REVIEW_TAG)] = message
+        else:
+            other_messages.append(message)
+    review.object_list = list(review.object_list)
+    for response in review.object_list:
+        response.outcome = outcomes.get(str(response.pk))
     context = {
+        "other_messages": other_messages,
         "survey": survey,
         "progress": progress,
         "tables": group_tables(progress.cells),
@@ -127,7 +141,7 @@ def survey_dashboard(request, slug: str):
         "chart_width": WIDTH,
         "chart_height": HEIGHT,
         "chart_max": max((n for _, n in progress.per_day), default=0),
-        "review": responses_for_review(survey, request.GET.get("review_page")),
+        "review": review,
         "paper": paper_summary(survey),
         "audit": audit,
         # Reviewing, the paper pages and posters are for staff and administrators; evaluators
@@ -163,6 +177,8 @@ def response_review(request, slug: str, response_id, action: str):
         raise PermissionDenied(_("只有这项调查的工作人员或管理员可以剔除或恢复答卷。"))
     response = get_object_or_404(Response.objects.select_related("survey"), survey=survey, pk=response_id)
     service = response_exclude if action == "exclude" else response_include
+    # The outcome is shown beside the response (REVIEW_TAG), where the page comes back to.
+    place = f"{REVIEW_TAG}{response.pk}"
     try:
         service(response=response, user=request.user, reason=request.POST.get("reason", ""))
     except ValidationError as error:
@@ -170,6 +186,7 @@ def response_review(request, slug: str, response_id, action: str):
             request,
             _("答卷 %(id)s：%(problems)s")
             % {"id": str(response.pk)[:8], "problems": _("；").join(error.messages)},
+            extra_tags=place,
         )
     else:
         done = (
@@ -177,8 +194,8 @@ def response_review(request, slug: str, response_id, action: str):
             if action == "exclude"
             else _("答卷 %(id)s 已恢复计入，已记入审计日志。")
         )
-        messages.success(request, done % {"id": str(response.pk)[:8]})
-    # Back to the page of the list the decision was made on.
+        messages.success(request, done % {"id": str(response.pk)[:8]}, extra_tags=place)
+    # Back to the page of the list the decision was made on, at the response.
     page = request.POST.get("review_page", "")
     query = f"?review_page={int(page)}" if page.isdigit() and int(page) > 1 else ""
-    return redirect(reverse("staff-survey", args=[survey.slug]) + query + "#review")
+    return redirect(reverse("staff-survey", args=[survey.slug]) + query + f"#{place}")

@@ -73,7 +73,8 @@ def test_staff_watch_a_count_rise_and_exclude_a_flagged_response(live_server, pa
     item.get_by_placeholder("原因（必填）").fill("电话回访：本人未参加调查")
     item.get_by_role("button", name="剔除").click()
 
-    expect(page.locator(".messages")).to_contain_text("已剔除")
+    expect(item.get_by_role("status")).to_contain_text("已剔除")  # told beside the response
+    expect(page).to_have_url(f"{live_server.url}/staff/{survey.slug}/#review-{doubtful.pk}")
     audit = page.locator("#audit")
     expect(audit).to_contain_text("xiaowang")
     expect(audit).to_contain_text("剔除答卷")

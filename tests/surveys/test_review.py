@@ -188,7 +188,7 @@ def test_the_list_to_review_goes_page_by_page_and_a_decision_returns_to_its_page
     answer = client.post(
         f"/staff/{survey.slug}/responses/{oldest.pk}/exclude/", {"reason": "重复", "review_page": "2"}
     )
-    assert answer["Location"] == f"/staff/{survey.slug}/?review_page=2#review"
+    assert answer["Location"] == f"/staff/{survey.slug}/?review_page=2#review-{oldest.pk}"
     assert Response.objects.get(pk=oldest.pk).excluded
 
 
@@ -202,3 +202,34 @@ def test_after_publication_the_review_says_a_decision_no_longer_changes_the_publ
     page = client.get(f"/staff/{survey.slug}/").content.decode()
     assert "结果已发布：此后剔除或恢复答卷不会改变已发布的报告和下载文件" in page
     assert f"{flagged.pk}/exclude/" in page
+
+
+def test_a_refused_or_done_decision_is_told_beside_the_response_it_was_made_on(
+    client, survey, staff, flagged
+):
+    """The page comes back scrolled to the response (on a phone the top of the page is far
+    away): its outcome is there, and a refused reason marks the field and explains it."""
+    import re
+
+    other = make_response(survey, flags=STRAIGHT)
+    client.force_login(staff)
+    answer = client.post(f"/staff/{survey.slug}/responses/{flagged.pk}/exclude/", {"reason": "   "})
+    assert answer["Location"] == f"/staff/{survey.slug}/#review-{flagged.pk}"
+    page = client.get(answer["Location"]).content.decode()
+    start = page.index(f'id="review-{flagged.pk}"')
+    ends = [n for n in (page.find('<li class="', start), page.find('id="audit"', start)) if n > 0]
+    item = page[start : min(ends)]
+    outcome = f"review-{flagged.pk}-outcome"
+    assert re.search(
+        rf'<p id="{outcome}"[^>]*role="alert"[^>]*>答卷 {str(flagged.pk)[:8]}：请填写原因。</p>', item
+    )
+    field = re.search(r"<input name=\"reason\"[^>]*>", item).group(0)
+    assert 'aria-invalid="true"' in field and f'aria-describedby="{outcome}"' in field
+    assert page.count("请填写原因。") == 1  # not also at the top of the page
+    other_field = re.search(rf'id="review-{other.pk}".*?(<input name="reason"[^>]*>)', page, re.S).group(1)
+    assert "aria-invalid" not in other_field
+
+    answer = client.post(f"/staff/{survey.slug}/responses/{flagged.pk}/exclude/", {"reason": "重复作答"})
+    page = client.get(answer["Location"]).content.decode()
+    assert re.search(rf'<p id="{outcome}"[^>]*role="status"[^>]*>答卷 {str(flagged.pk)[:8]} 已剔除', page)
+    assert "aria-invalid" not in page
