@@ -47,6 +47,7 @@ BLANK_CHOICE = "-"  # the resolve form's value for "left blank on the paper"
 # Drawing takes about a quarter of a second per sheet: a hundred stay well inside a request's
 # time limit. Larger batches: several downloads, or the paper_forms command.
 MAX_PRINT_WEB = 100
+SHEET_TAG = "sheet-"  # a resolution's message's extra tag, then the sheet's number (its section's id)
 
 
 def _survey_for_staff(request, slug: str):
@@ -228,20 +229,34 @@ def paper_discrepancy_list(request, slug: str):
     survey = _survey_for_staff(request, slug)
     catalog = survey_catalog(survey)
     options = {code: localized(o) for code, o in catalog.options.items()}
+    # A refused resolution's problem goes in its sheet's section; other messages stay at the top,
+    # as does the problem of a sheet no longer listed (resolved meanwhile by someone else).
+    listed = paper_discrepancies(survey, catalog=catalog)
+    numbers = {d.sheet.number for d in listed}
+    problems, other_messages = {}, []
+    for message in messages.get_messages(request):
+        number = message.extra_tags.split(" ")[0].removeprefix(SHEET_TAG)
+        if message.extra_tags.startswith(SHEET_TAG) and number in numbers:
+            problems[number] = message
+        else:
+            other_messages.append(message)
     return render(
         request,
         "surveys/paper/discrepancies.html",
         {
             "survey": survey,
-            # Each with a note instead of the form for a sheet this user typed (they may not resolve it).
+            "other_messages": other_messages,
+            # Each with a note instead of the form for a sheet this user typed (they may not
+            # resolve it), and the problem of this user's last try to resolve it, if any.
             "discrepancies": [
                 (
                     d,
                     typist_may_not_resolve(d.sheet.number)
                     if any(e.user_id == request.user.pk for e in d.entries)
                     else "",
+                    problems.get(d.sheet.number),
                 )
-                for d in paper_discrepancies(survey, catalog=catalog)
+                for d in listed
             ],
             "options": options,
             "age_bands": {code: localized(a) for code, a in catalog.age_bands.items()},
@@ -259,9 +274,12 @@ def paper_resolve(request, slug: str, number: str):
     catalog = survey_catalog(survey)
     missing = [code for code in catalog.items if f"item-{code}" not in request.POST]
     back = reverse("staff-paper-discrepancies", args=[survey.slug]) + f"#sheet-{sheet.number}"
+    here = f"{SHEET_TAG}{sheet.number}"  # the problem is told in the sheet's section, where `back` lands
     if missing:
         messages.error(
-            request, _("问卷 %(number)s：请为每道不一致的题目选择纸上的答案。") % {"number": sheet.number}
+            request,
+            _("问卷 %(number)s：请为每道不一致的题目选择纸上的答案。") % {"number": sheet.number},
+            extra_tags=here,
         )
         return redirect(back)
 
@@ -278,13 +296,14 @@ def paper_resolve(request, slug: str, number: str):
             reason=request.POST.get("reason", ""),
         )
     except PaperRefused as refusal:
-        messages.error(request, refusal.message)
+        messages.error(request, refusal.message, extra_tags=here)
         return redirect(back)
     except PaperInvalid as invalid:
         messages.error(
             request,
             _("问卷 %(number)s：") % {"number": sheet.number}
             + _("；").join(m for ms in invalid.errors.values() for m in ms),
+            extra_tags=f"{here} reason" if "reason" in invalid.errors else here,
         )
         return redirect(back)
     messages.success(request, _("问卷 %(number)s 已按裁定计入，已记入审计日志。") % {"number": sheet.number})

@@ -231,3 +231,33 @@ def test_one_printed_sheet_is_named_by_its_own_number(client, survey, wang):
     )
     number = PaperSheet.objects.get().number
     assert reply["Content-Disposition"] == f'attachment; filename="{survey.slug}-{number}.pdf"'
+
+
+def test_a_refused_resolution_is_explained_in_its_sheets_section_and_marks_the_reason(
+    client, survey, sheet, wang, li
+):
+    """The page comes back at the sheet (far down on a phone): the problem is said there, not
+    only at the top, and a missing reason marks its field and describes it."""
+    import re
+
+    paper_entry_save(sheet=sheet, user=wang, age_band="18-44", answers=ANSWERS)
+    paper_entry_save(sheet=sheet, user=li, age_band="18-44", answers={**ANSWERS, "roads": "dissatisfied"})
+    logged_in(client, make_member(survey, "zhuren", STAFF))
+    form = {"age_band": "18-44", "item-income": "satisfied", "item-roads": "-", "item-water": "dont_know"}
+    reply = client.post(
+        reverse("staff-paper-resolve", args=[survey.slug, sheet.number]), {**form, "reason": " "}
+    )
+    assert reply["Location"].endswith(f"#sheet-{sheet.number}")
+    page = client.get(reply["Location"]).content.decode()
+    section = page[page.index(f'id="sheet-{sheet.number}"') :]
+    problem = f"sheet-{sheet.number}-problem"
+    assert re.search(rf'<p id="{problem}"[^>]*role="alert"[^>]*>问卷 {sheet.number}：请填写裁定依据', section)
+    field = re.search(r'<input id="reason-[^>]*>', section).group(0)
+    assert 'aria-invalid="true"' in field and f'aria-describedby="{problem}"' in field
+    assert page.count("请填写裁定依据") == 1
+
+    without_roads = {**{k: v for k, v in form.items() if k != "item-roads"}, "reason": "核对原件"}
+    reply = client.post(reverse("staff-paper-resolve", args=[survey.slug, sheet.number]), without_roads)
+    page = client.get(reply["Location"]).content.decode()
+    assert re.search(rf'<p id="{problem}"[^>]*role="alert"[^>]*>问卷 {sheet.number}：请为每道', page)
+    assert "aria-invalid" not in page  # not the reason's fault
