@@ -218,6 +218,12 @@ def test_on_the_english_page_a_mistyped_number_is_explained_in_english(live_serv
     expect(page.locator("#number-error")).to_have_text(
         f"The check digit of number {wrong} is wrong; please check the number on the paper."
     )
+    # A screen reader hears the field is wrong, and why (aria-describedby names #number-error).
+    expect(page.locator("#sheet-number")).to_have_attribute("aria-invalid", "true")
+    page.keyboard.type(sheet.number)
+    page.keyboard.press("Enter")
+    expect(page.locator("#sheet-ordinal")).to_have_text("First entry")
+    expect(page.locator("#sheet-number")).not_to_have_attribute("aria-invalid", "true")
     page.screenshot(path=str(shots / "paper-entry-en-error.png"), full_page=True)
     assert not PaperEntry.objects.exists()
 

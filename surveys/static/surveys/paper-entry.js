@@ -46,6 +46,14 @@
     return node;
   }
 
+  // The number's problem, said under the field (#number-error, its aria-describedby) and
+  // marking the field invalid for a screen reader; "" clears both.
+  function numberProblem(text) {
+    numberError.textContent = text;
+    if (text) numberInput.setAttribute("aria-invalid", "true");
+    else numberInput.removeAttribute("aria-invalid");
+  }
+
   function say(message, kind) {
     statusBox.textContent = message;
     statusBox.className = "status " + (kind || "");
@@ -166,7 +174,7 @@
   }
 
   function lookup(text) {
-    numberError.textContent = "";
+    numberProblem("");
     phase = "lookup";
     return fetch(config.lookupUrl + "?q=" + encodeURIComponent(text), {
       headers: { Accept: "application/json" },
@@ -176,7 +184,7 @@
         if (!reply.ok) {
           phase = "number";
           queued = [];
-          numberError.textContent = body.error || t("lookup_failed", "查找问卷失败。");
+          numberProblem(body.error || t("lookup_failed", "查找问卷失败。"));
           if (body.next_number) numberInput.value = body.next_number;
           numberInput.focus();
           numberInput.select();
@@ -198,7 +206,7 @@
     }).catch(function () {
       phase = "number";
       queued = [];
-      numberError.textContent = t("network", "网络错误，请重试。");
+      numberProblem(t("network", "网络错误，请重试。"));
     });
   }
 
