@@ -224,7 +224,9 @@ def test_a_refused_or_done_decision_is_told_beside_the_response_it_was_made_on(
         rf'<p id="{outcome}"[^>]*role="alert"[^>]*>答卷 {str(flagged.pk)[:8]}：请填写原因。</p>', item
     )
     field = re.search(r"<input name=\"reason\"[^>]*>", item).group(0)
-    assert 'aria-invalid="true"' in field and f'aria-describedby="{outcome}"' in field
+    assert (
+        'aria-invalid="true"' in field and f'aria-describedby="review-{flagged.pk}-what {outcome}"' in field
+    )
     assert page.count("请填写原因。") == 1  # not also at the top of the page
     other_field = re.search(rf'id="review-{other.pk}".*?(<input name="reason"[^>]*>)', page, re.S).group(1)
     assert "aria-invalid" not in other_field
@@ -233,3 +235,20 @@ def test_a_refused_or_done_decision_is_told_beside_the_response_it_was_made_on(
     page = client.get(answer["Location"]).content.decode()
     assert re.search(rf'<p id="{outcome}"[^>]*role="status"[^>]*>答卷 {str(flagged.pk)[:8]} 已剔除', page)
     assert "aria-invalid" not in page
+
+
+def test_each_reason_field_and_button_says_which_response_it_is_for(client, survey, staff, flagged):
+    """A screen reader moving from field to field hears 原因 and 剔除 for every response in the
+    list: each also has the response's line (its id, place and time) as its description."""
+    import re
+
+    other = make_response(survey, flags=STRAIGHT, village="west")
+    client.force_login(staff)
+    page = client.get(f"/staff/{survey.slug}/").content.decode()
+    for response, place in ((flagged, "东村"), (other, "西村")):
+        what = f"review-{response.pk}-what"
+        line = re.search(rf'<p id="{what}">(.*?)</p>', page, re.S).group(1)
+        assert str(response.pk)[:8] in line and place in line
+        form = re.search(rf'action="[^"]*/{response.pk}/exclude/".*?</form>', page, re.S).group(0)
+        assert re.search(rf'<input name="reason"[^>]*aria-describedby="{what}"', form)
+        assert re.search(rf'<button type="submit" aria-describedby="{what}">剔除</button>', form)
