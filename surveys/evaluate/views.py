@@ -106,6 +106,15 @@ def survey_report(request, slug: str):
         "items": items,
         "warnings": [warning_shown(str(w), language) for w in doc.get("warnings") or []],
         "villages": villages,
+        # The heat map's figures as a table (its text alternative): village, suppressed, scores.
+        "village_dimensions": [
+            (
+                v["name"],
+                bool(v.get("suppressed")),
+                [(v.get("dimensions") or {}).get(d["code"]) for d in doc["dimensions"]],
+            )
+            for v in doc["by_village"]
+        ],
         "reliability_items": [(i["name"], reliability.get(i["code"], {})) for i in doc["items"]],
         "explain": [e for e in doc.get("explain") or [] if not e["figure"].startswith("by_village_group:")],
         "downloads": [

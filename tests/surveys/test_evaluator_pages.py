@@ -241,7 +241,7 @@ def test_every_suppressed_cell_on_the_page_says_the_same_thing(answered):
     page = _browser(member("li", answered, SurveyMembership.Role.EVALUATOR)).get("/evaluate/hill-2024/")
     html = page.content.decode()
     cells = (
-        len(page.context["villages"])
+        2 * len(page.context["villages"])  # the ranking, and the heat map's table
         + len(page.context["doc"]["by_group"])
         + len(page.context["doc"]["by_age_band"])
     )
@@ -277,7 +277,7 @@ def test_every_row_of_the_evaluator_tables_is_named_by_a_row_header(answered):
 
     html = _browser(member("li", answered, EVALUATOR)).get("/evaluate/hill-2024/").content.decode()
     bodies = re.findall(r"<tbody>(.*?)</tbody>", html, re.S)
-    assert len(bodies) == 5
+    assert len(bodies) == 6
     for body in bodies:
         rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
         assert rows
@@ -285,3 +285,21 @@ def test_every_row_of_the_evaluator_tables_is_named_by_a_row_header(answered):
             assert len(re.findall(r'<th scope="row">', row)) == 1, row
     assert re.search(r'<th scope="row">经济发展</th>', html)
     assert re.search(r'<th scope="row">东村</th>', html)
+
+
+def test_the_heatmaps_village_by_dimension_scores_are_also_a_table(answered):
+    """The heat map's figures are on the page only in its image: a screen reader (and a phone,
+    where the image is small) gets them as a table too."""
+    import re
+
+    from surveys.scoring import score_document
+
+    html = _browser(member("li", answered, EVALUATOR)).get("/evaluate/hill-2024/").content.decode()
+    table = re.search(r'<table id="village-dimensions".*?</table>', html, re.S).group(0)
+    head = re.search(r"<thead>(.*?)</thead>", table, re.S).group(1)
+    assert "经济发展" in head and "公共服务" in head
+    doc = score_document(answered)
+    for village in doc["by_village"]:
+        row = re.search(rf'<tr><th scope="row">{village["name"]}</th>(.*?)</tr>', table, re.S).group(1)
+        for dimension in doc["dimensions"]:
+            assert f"{village['dimensions'][dimension['code']]:.2f}" in row
