@@ -147,3 +147,34 @@ def test_table_headers_are_not_squeezed_to_a_character_a_line_on_a_phone(live_se
         assert page.evaluate(SQUEEZED_HEADERS) == [], "evaluate"
     finally:
         context.close()
+
+
+# The answers a supervisor chooses between, each wrapped onto more than one line.
+BROKEN_CHOICES = """() => Array.from(document.querySelectorAll('fieldset.choose label'))
+    .map(label => {
+        const tops = new Set();
+        const walker = document.createTreeWalker(label, NodeFilter.SHOW_TEXT);
+        while (walker.nextNode()) {
+            if (!walker.currentNode.textContent.trim()) continue;
+            const range = document.createRange();
+            range.selectNodeContents(walker.currentNode);
+            for (const r of range.getClientRects()) if (r.width > 0) tops.add(Math.round(r.top));
+        }
+        return [label.textContent.trim(), tops.size];
+    })
+    .filter(([, lines]) => lines > 1)"""
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_the_answers_to_choose_between_on_a_discrepancy_keep_to_one_line_on_a_phone(
+    live_server, browser, width
+):
+    survey = _a_paper_survey()
+    context = browser.new_context(**phone_at(width))
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "zhuren", f"/staff/{survey.slug}/paper/discrepancies/", "zh")
+        assert page.locator("fieldset.choose label").count() == 5  # one item differs: 4 answers and blank
+        assert page.evaluate(BROKEN_CHOICES) == []
+    finally:
+        context.close()
