@@ -308,3 +308,15 @@ def test_when_the_survey_is_closed_no_link_is_offered(staff, survey):
     html = staff.get(f"/staff/{survey.slug}/").content.decode()
     row = re.search(r'<tr[^>]*data-invitation="hill-2024-east".*?</tr>', html, re.S).group(0)
     assert "已截止" in row and "poster.p" not in row and "<input" not in row
+
+
+def test_a_wrong_password_marks_both_fields_and_ties_them_to_the_explanation(survey):
+    make_member(survey, "pinggu", EVALUATOR)
+    html = Client().post("/accounts/login/", {"username": "pinggu", "password": "wrong-password-1"}).content
+    html = html.decode()
+    assert re.search(r'<p id="login-error" class="error" role="alert">用户名或密码不正确', html)
+    for name in ("username", "password"):
+        field = re.search(rf'<input id="id_{name}"[^>]*>', html).group(0)
+        assert 'aria-invalid="true"' in field and 'aria-describedby="login-error"' in field
+    fresh = Client().get("/accounts/login/").content.decode()
+    assert "aria-invalid" not in fresh and "login-error" not in fresh
