@@ -320,3 +320,32 @@ def test_a_wrong_password_marks_both_fields_and_ties_them_to_the_explanation(sur
         assert 'aria-invalid="true"' in field and 'aria-describedby="login-error"' in field
     fresh = Client().get("/accounts/login/").content.decode()
     assert "aria-invalid" not in fresh and "login-error" not in fresh
+
+
+def test_every_wide_table_box_can_be_reached_and_scrolled_by_keyboard_and_is_named():
+    """A table wider than a phone scrolls in its own box: the box takes the keyboard's focus
+    (arrow keys then scroll it, in every browser) and a screen reader names it."""
+    from tests.browser.test_staff_dashboard import _a_paper_survey
+    from tests.surveys.report_helpers import answer
+
+    survey = _a_paper_survey()
+    answer(survey, 6, village="east")
+    make_response(survey, flags=[{"code": "speeder", "reason": "快"}])
+    from django.contrib.auth import get_user_model
+
+    zhuren = client_for(get_user_model().objects.get(username="zhuren"))
+    evaluator = client_for(make_member(survey, "pinggu", EVALUATOR))
+    pages = [
+        (zhuren, f"/staff/{survey.slug}/", 3),
+        (zhuren, f"/staff/{survey.slug}/paper/", 1),
+        (zhuren, f"/staff/{survey.slug}/paper/discrepancies/", 1),
+        (evaluator, f"/evaluate/{survey.slug}/", 6),
+    ]
+    for client, url, expected in pages:
+        html = client.get(url).content.decode()
+        boxes = re.findall(r'<div class="scroll"[^>]*>', html)
+        assert len(boxes) >= expected, url
+        for box in boxes:
+            assert re.fullmatch(r'<div class="scroll" tabindex="0" role="region" aria-label="[^"]+">', box), (
+                box
+            )
