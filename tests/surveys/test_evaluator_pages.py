@@ -303,3 +303,17 @@ def test_the_heatmaps_village_by_dimension_scores_are_also_a_table(answered):
         row = re.search(rf'<tr><th scope="row">{village["name"]}</th>(.*?)</tr>', table, re.S).group(1)
         for dimension in doc["dimensions"]:
             assert f"{village['dimensions'][dimension['code']]:.2f}" in row
+
+
+def test_each_charts_svg_and_png_links_say_which_chart_they_are(answered):
+    """Five SVG and five PNG links: in a screen reader's list of links each names its chart."""
+    import re
+
+    from django.utils.html import escape
+
+    page = _browser(member("li", answered, EVALUATOR)).get("/evaluate/hill-2024/")
+    html = page.content.decode()
+    for _name, title, png, svg in page.context["charts"]:
+        assert f'<a href="{escape(svg)}" aria-label="SVG · {title}">SVG</a>' in html
+        assert f'<a href="{escape(png)}" aria-label="PNG · {title}">PNG</a>' in html
+    assert not re.search(r"<a href=\"[^\"]*\">(SVG|PNG)</a>", html)
