@@ -304,3 +304,18 @@ def test_a_survey_without_quotas_says_so_instead_of_all_quotas_met(live_server, 
     expect(page.locator("#total-received")).to_have_text("1", timeout=10_000)  # after a refresh
     expect(page.get_by_text("还没有设置配额")).to_be_visible()
     expect(page.get_by_text("各配额均已完成。")).to_be_hidden()
+
+
+def test_new_flags_and_an_expired_login_are_announced_to_a_screen_reader(live_server, page):
+    """What the page's refresh tells later appears inside a live region (role=status), which
+    screen readers read out when it changes, not only on the screen."""
+    from playwright.sync_api import expect
+
+    survey = make_survey()
+    make_member(survey, "xiaowang", SurveyMembership.Role.STAFF)
+    log_in(page, live_server.url, "xiaowang", f"/staff/{survey.slug}/", "zh")
+    make_response(survey, flags=[{"code": "speeder", "reason": "作答用时 20 秒。"}])
+    expect(page.get_by_role("status").filter(has_text="有新的标记答卷")).to_be_visible(timeout=10_000)
+    page.context.clear_cookies()
+    expired = page.get_by_role("status").filter(has_text="登录已过期，请刷新页面重新登录")
+    expect(expired).to_be_visible(timeout=10_000)

@@ -147,7 +147,7 @@
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) {
         if (r.status === 401 || r.status === 403) {
-          setText("refreshed", say("expired", "登录已过期，请刷新页面重新登录"));
+          setText("expired", say("expired", "登录已过期，请刷新页面重新登录"));  // a live region
           return null;
         }
         return r.ok ? r.json() : Promise.reject(r.status);
