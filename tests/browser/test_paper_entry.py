@@ -249,6 +249,10 @@ def test_on_a_touch_phone_a_sheet_is_tapped_in_and_saved_without_a_keyboard(live
         page.get_by_label("问卷编号").fill(sheets[0].number)
         page.get_by_role("button", name="开始录入（Enter）").tap()
         expect(page.locator("#sheet-ordinal")).to_have_text("第 1 遍录入")
+        heights = page.eval_on_selector_all(
+            ".choice", "cells => cells.map(c => c.getBoundingClientRect().height)"
+        )
+        assert len(heights) == 3 + 3 * 5 and min(heights) >= 44  # a finger's size, blank included
         for code, choice in [("age_band", "0"), ("income", "0"), ("roads", "1"), ("water", "blank")]:
             page.locator(f'tr.step[data-code="{code}"] .choice[data-index="{choice}"]').tap()
         page.get_by_role("button", name="返回修改").tap()
