@@ -121,7 +121,8 @@ def survey_dashboard(request, slug: str):
     may_review = can_review(request.user, survey)
     review = responses_for_review(survey, request.GET.get("review_page"))
     # A review decision's outcome goes beside its response (on a phone the top of the page,
-    # where messages usually are, is far from it); any other message stays at the top.
+    # where messages usually are, is far from it); any other message stays at the top, as does
+    # the outcome for a response not listed (not flagged, or on another page of the list).
     outcomes, other_messages = {}, []
     for message in messages.get_messages(request):
         if message.extra_tags.startswith(REVIEW_TAG):
@@ -130,7 +131,8 @@ def survey_dashboard(request, slug: str):
             other_messages.append(message)
     review.object_list = list(review.object_list)
     for response in review.object_list:
-        response.outcome = outcomes.get(str(response.pk))
+        response.outcome = outcomes.pop(str(response.pk), None)
+    other_messages += outcomes.values()  # for a response not in this page of the list: at the top
     context = {
         "other_messages": other_messages,
         "survey": survey,

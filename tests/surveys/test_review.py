@@ -252,3 +252,11 @@ def test_each_reason_field_and_button_says_which_response_it_is_for(client, surv
         form = re.search(rf'action="[^"]*/{response.pk}/exclude/".*?</form>', page, re.S).group(0)
         assert re.search(rf'<input name="reason"[^>]*aria-describedby="{what}"', form)
         assert re.search(rf'<button type="submit" aria-describedby="{what}">剔除</button>', form)
+
+
+def test_the_outcome_for_a_response_not_in_the_list_is_told_at_the_top(client, survey, staff):
+    plain = make_response(survey)  # not flagged: not in the list to review
+    client.force_login(staff)
+    page = client.post(f"/staff/{survey.slug}/responses/{plain.pk}/exclude/", {"reason": " "}, follow=True)
+    assert '<ul class="messages"><li class="msg-error' in page.content.decode()
+    assert f"答卷 {str(plain.pk)[:8]}：请填写原因。" in page.content.decode()
