@@ -271,3 +271,45 @@ def test_on_a_touch_phone_a_sheet_is_tapped_in_and_saved_without_a_keyboard(live
         assert PaperEntry.objects.count() == 1
     finally:
         context.close()
+
+
+def test_a_sheet_can_be_entered_with_tab_and_space_and_each_question_is_announced(live_server, browser):
+    """For a screen reader, whose browse mode takes the number keys for itself: each answer is a
+    button in a group named by its question, pressed or not; Tab and space pick one (not 空白, the
+    space key's meaning elsewhere), and a live region says the question now due."""
+    from playwright.sync_api import expect
+
+    survey = make_survey()
+    invitation = Invitation.objects.get(survey=survey, token=f"{survey.slug}-east")
+    (sheet,) = paper_sheets_print(invitation=invitation, count=1)
+    make_member(survey, "xiaowang", STAFF)
+    page = log_in(browser, live_server.url, "xiaowang", f"/staff/{survey.slug}/paper/enter/")
+    try:
+        page.get_by_label("问卷编号").fill(sheet.number)
+        page.keyboard.press("Enter")
+        expect(page.locator("#sheet-ordinal")).to_have_text("第 1 遍录入")
+        age = page.get_by_role("group", name="年龄段")
+        expect(age.get_by_role("button")).to_have_count(3)
+        expect(page.locator("#step-now")).to_have_text("年龄段")
+        second = age.get_by_role("button", name="2 45岁及以上")
+        second.focus()
+        page.keyboard.press(" ")
+        expect(second).to_have_attribute("aria-pressed", "true")
+        expect(age.get_by_role("button", name="0 空白")).to_have_attribute("aria-pressed", "false")
+        expect(page.locator("#step-now")).to_have_text("1. 收入")
+        income = page.get_by_role("group", name="1. 收入")
+        income.get_by_role("button", name="1 满意").focus()
+        page.keyboard.press("Enter")
+        expect(income.get_by_role("button", name="1 满意")).to_have_attribute("aria-pressed", "true")
+        # A clerk who clicks an answer and types on: the keys keep their meaning (space = 空白).
+        page.get_by_role("group", name="2. 道路").get_by_role("button", name="2 基本满意").click()
+        page.keyboard.press(" ")
+        expect(page.locator("#step-now")).to_have_text("请对照纸质问卷核对上面的答案。")
+        save = page.get_by_role("button", name="保存")
+        save.focus()
+        page.keyboard.press("Enter")
+        expect(page.locator("#status")).to_contain_text(sheet.number)
+        entry = PaperEntry.objects.get()
+        assert (entry.age_band.code, entry.answers) == ("45+", "01-")
+    finally:
+        page.context.close()

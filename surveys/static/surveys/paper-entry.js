@@ -28,6 +28,7 @@
   var doneCount = document.getElementById("done-count");
   var keyCount = document.getElementById("key-count");
   var scanButton = document.getElementById("scan");
+  var stepNow = document.getElementById("step-now");
 
   var phase = "number"; // number | lookup | steps | summary | saving
   // Keys pressed while the server answers (a fast typist does not wait) are kept and replayed.
@@ -59,23 +60,34 @@
     statusBox.className = "status " + (kind || "");
   }
 
+  // A button clicked or tapped keeps no focus (unless reached by keyboard): the next space or
+  // Enter is the key model's (空白, save), not a second click of that button.
+  function letGo(button) {
+    if (document.activeElement === button && !button.matches(":focus-visible")) button.blur();
+  }
+
+  // Each answer is a button (reachable by Tab, its state said by aria-pressed), the row's
+  // answers a group named by its question: a screen reader can enter a sheet without the
+  // number keys, which its browse mode takes for itself.
   function stepRow(step, i) {
     var row = el("tr", { class: "step", "data-step": String(i), "data-code": step.code });
-    row.appendChild(el("th", { scope: "row" }, step.label));
-    var cells = el("td", { class: "choices" });
+    row.appendChild(el("th", { scope: "row", id: "step-" + i }, step.label));
+    var cells = el("td", { class: "choices", role: "group", "aria-labelledby": "step-" + i });
     step.choices.forEach(function (choice, k) {
-      var cell = el("span", { class: "choice", "data-index": String(k) });
+      var cell = el("button", { type: "button", class: "choice", "data-index": String(k), "aria-pressed": "false" });
       cell.appendChild(el("kbd", {}, String(k + 1)));
       cell.appendChild(document.createTextNode(" " + choice.label));
       cell.addEventListener("click", function () {
+        letGo(cell);
         if (phase === "steps" || phase === "summary") { position = i; choose(k); }
       });
       cells.appendChild(cell);
     });
-    var blank = el("span", { class: "choice blank", "data-index": "blank" });
+    var blank = el("button", { type: "button", class: "choice blank", "data-index": "blank", "aria-pressed": "false" });
     blank.appendChild(el("kbd", {}, "0"));
     blank.appendChild(document.createTextNode(" " + t("blank", "空白")));
     blank.addEventListener("click", function () {
+      letGo(blank);
       if (phase === "steps" || phase === "summary") { position = i; choose(null); }
     });
     cells.appendChild(blank);
@@ -118,14 +130,30 @@
         var index = cell.getAttribute("data-index");
         var picked = values[i] === null ? index === "blank" : String(values[i]) === index;
         cell.classList.toggle("picked", values[i] !== undefined && picked);
+        cell.setAttribute("aria-pressed", values[i] !== undefined && picked ? "true" : "false");
       });
     });
+    announce();
     summary.hidden = phase !== "summary";
     keyCount.textContent = String(keystrokes);
     if (phase === "steps" && steps[position]) {
       steps[position].row.scrollIntoView({ block: "center" });
     }
     if (phase === "summary") summary.scrollIntoView({ block: "center" });
+  }
+
+  // What a screen reader hears after each answer: the question now due, or the summary's ask.
+  var spoken = "";
+  function announce() {
+    var text = "";
+    if (phase === "steps" && steps[position]) {
+      var given = values[position];
+      text = steps[position].label + (given === undefined ? "" : "：" + (given === null
+        ? t("blank", "空白") : steps[position].choices[given].label));
+    } else if (phase === "summary") {
+      text = summary.querySelector("p").textContent;
+    }
+    if (text !== spoken) stepNow.textContent = spoken = text;
   }
 
   function choose(index) {
@@ -311,6 +339,10 @@
       if (event.target === numberInput) keystrokes += 1;
       return; // the number field and its form (Enter submits) do the rest
     }
+    // Enter or space on an answer button reached by keyboard (Tab: focus shown) is that button's
+    // click; after a mouse click the keys keep their meaning (space = 空白, Enter = save).
+    if ((event.key === "Enter" || event.key === " ") && event.target.classList &&
+        event.target.classList.contains("choice") && event.target.matches(":focus-visible")) return;
     keystrokes += 1; // before handling: the Enter that saves is part of the sheet it saves
     if (handleKey(event.key, false)) {
       event.preventDefault();
