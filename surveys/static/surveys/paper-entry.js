@@ -68,29 +68,31 @@
 
   // Each answer is a button (reachable by Tab, its state said by aria-pressed), the row's
   // answers a group named by its question: a screen reader can enter a sheet without the
-  // number keys, which its browse mode takes for itself.
+  // number keys, which its browse mode takes for itself. `value`: the option's index, or null
+  // for 空白 (key 0).
+  function answerButton(i, value, label) {
+    var blank = value === null;
+    var button = el("button", {
+      type: "button", class: blank ? "choice blank" : "choice", "data-index": blank ? "blank" : String(value),
+      "aria-pressed": "false",
+    });
+    button.appendChild(el("kbd", {}, blank ? "0" : String(value + 1)));
+    button.appendChild(document.createTextNode(" " + label));
+    button.addEventListener("click", function () {
+      letGo(button);
+      if (phase === "steps" || phase === "summary") { position = i; choose(value); }
+    });
+    return button;
+  }
+
   function stepRow(step, i) {
     var row = el("tr", { class: "step", "data-step": String(i), "data-code": step.code });
     row.appendChild(el("th", { scope: "row", id: "step-" + i }, step.label));
     var cells = el("td", { class: "choices", role: "group", "aria-labelledby": "step-" + i });
     step.choices.forEach(function (choice, k) {
-      var cell = el("button", { type: "button", class: "choice", "data-index": String(k), "aria-pressed": "false" });
-      cell.appendChild(el("kbd", {}, String(k + 1)));
-      cell.appendChild(document.createTextNode(" " + choice.label));
-      cell.addEventListener("click", function () {
-        letGo(cell);
-        if (phase === "steps" || phase === "summary") { position = i; choose(k); }
-      });
-      cells.appendChild(cell);
+      cells.appendChild(answerButton(i, k, choice.label));
     });
-    var blank = el("button", { type: "button", class: "choice blank", "data-index": "blank", "aria-pressed": "false" });
-    blank.appendChild(el("kbd", {}, "0"));
-    blank.appendChild(document.createTextNode(" " + t("blank", "空白")));
-    blank.addEventListener("click", function () {
-      letGo(blank);
-      if (phase === "steps" || phase === "summary") { position = i; choose(null); }
-    });
-    cells.appendChild(blank);
+    cells.appendChild(answerButton(i, null, t("blank", "空白")));
     row.appendChild(cells);
     return row;
   }
