@@ -25,6 +25,7 @@ from surveys.permissions import (
     survey_roles,
     surveys_listed_for,
 )
+from surveys.placed_messages import messages_placed
 from surveys.selectors_progress import InvitationProgress, survey_progress
 from surveys.selectors_review import audit_log, responses_for_review
 from surveys.services.review import response_exclude, response_include
@@ -123,16 +124,10 @@ def survey_dashboard(request, slug: str):
     # A review decision's outcome goes beside its response (on a phone the top of the page,
     # where messages usually are, is far from it); any other message stays at the top, as does
     # the outcome for a response not listed (not flagged, or on another page of the list).
-    outcomes, other_messages = {}, []
-    for message in messages.get_messages(request):
-        if message.extra_tags.startswith(REVIEW_TAG):
-            outcomes[message.extra_tags.removeprefix(REVIEW_TAG)] = message
-        else:
-            other_messages.append(message)
     review.object_list = list(review.object_list)
+    outcomes, other_messages = messages_placed(request, REVIEW_TAG, {str(r.pk) for r in review.object_list})
     for response in review.object_list:
-        response.outcome = outcomes.pop(str(response.pk), None)
-    other_messages += outcomes.values()  # for a response not in this page of the list: at the top
+        response.outcome = outcomes.get(str(response.pk))
     context = {
         "other_messages": other_messages,
         "survey": survey,

@@ -28,6 +28,7 @@ from surveys.paper.selectors import (
     paper_summary,
 )
 from surveys.permissions import can_review, survey_get_for
+from surveys.placed_messages import messages_placed
 from surveys.respond.posters import PosterFontMissing, cjk_family
 from surveys.selectors import survey_catalog
 from surveys.services.paper import (
@@ -232,14 +233,7 @@ def paper_discrepancy_list(request, slug: str):
     # A refused resolution's problem goes in its sheet's section; other messages stay at the top,
     # as does the problem of a sheet no longer listed (resolved meanwhile by someone else).
     listed = paper_discrepancies(survey, catalog=catalog)
-    numbers = {d.sheet.number for d in listed}
-    problems, other_messages = {}, []
-    for message in messages.get_messages(request):
-        number = message.extra_tags.split(" ")[0].removeprefix(SHEET_TAG)
-        if message.extra_tags.startswith(SHEET_TAG) and number in numbers:
-            problems[number] = message
-        else:
-            other_messages.append(message)
+    problems, other_messages = messages_placed(request, SHEET_TAG, {d.sheet.number for d in listed})
     return render(
         request,
         "surveys/paper/discrepancies.html",
