@@ -227,7 +227,7 @@ class SurveyAdmin(SurveyAuthoringMixin, admin.ModelAdmin):
         fields = super().get_readonly_fields(request, obj)
         if _has_responses(obj):
             fields = (*fields, "slug")
-        if obj is not None and obj.status == Survey.Status.PUBLISHED:
+        if _is_published(obj):
             fields = (*fields, "scheme")  # frozen with the published report, as the API says
         return fields
 
