@@ -1,12 +1,27 @@
 """Staff and evaluators on a phone, and with a screen reader: text they can read, targets a
 finger can hit, tables whose rows keep their names."""
 
+from contextlib import contextmanager
+
 import pytest
 
 from surveys.models import SurveyMembership
-from tests.browser.test_staff_dashboard import _a_paper_survey, log_in, phone_at
+from tests.browser.test_staff_dashboard import _a_paper_survey, log_in, phone_at, staff_pages
 from tests.surveys.report_helpers import answer
 from tests.surveys.staff_factories import make_member, make_response
+
+
+@contextmanager
+def phone_page(browser, width: int):
+    """A page on a phone that wide; the charts' images are not fetched (these tests do not read
+    them, and none is left drawing after the test)."""
+    context = browser.new_context(**phone_at(width))
+    context.route("**/charts/**", lambda route: route.abort())
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,18 +73,9 @@ def test_every_text_on_the_staff_and_evaluator_pages_is_readable_against_its_bac
     make_response(survey, flags=[{"code": "speeder", "reason": "作答用时 20 秒。"}])
     make_response(survey, excluded=True, flags=[{"code": "straight_lining", "reason": "全部选择“满意”。"}])
     answer(survey, 6, village="east")
-    context = browser.new_context(**phone_at(390))
-    context.route("**/charts/**", lambda route: route.abort())  # images only; not read after the test
-    page = context.new_page()
-    try:
+    with phone_page(browser, 390) as page:
         log_in(page, live_server.url, "zhuren", f"/staff/{survey.slug}/", lang)
-        for url in (
-            "/staff/",
-            f"/staff/{survey.slug}/",
-            f"/staff/{survey.slug}/paper/",
-            f"/staff/{survey.slug}/paper/enter/",
-            f"/staff/{survey.slug}/paper/discrepancies/",
-        ):
+        for url in staff_pages(survey):
             page.goto(live_server.url + url)
             assert page.evaluate(LOW_CONTRAST) == [], url
         page.context.clear_cookies()
@@ -77,8 +83,6 @@ def test_every_text_on_the_staff_and_evaluator_pages_is_readable_against_its_bac
         assert page.evaluate(LOW_CONTRAST) == [], "evaluate"
         page.goto(f"{live_server.url}/evaluate/")
         assert page.evaluate(LOW_CONTRAST) == [], "evaluate list"
-    finally:
-        context.close()
 
 
 # What a finger taps on these pages apart from links inside running sentences (which WCAG exempts).
@@ -94,10 +98,7 @@ def test_summaries_menus_downloads_and_chart_links_are_big_enough_for_a_finger(l
     survey = _a_paper_survey()
     make_member(survey, "pingjia", SurveyMembership.Role.EVALUATOR)
     answer(survey, 6, village="east")
-    context = browser.new_context(**phone_at(width))
-    context.route("**/charts/**", lambda route: route.abort())
-    page = context.new_page()
-    try:
+    with phone_page(browser, width) as page:
         log_in(page, live_server.url, "zhuren", f"/staff/{survey.slug}/", "zh")
         for url in (f"/staff/{survey.slug}/", f"/staff/{survey.slug}/paper/"):
             page.goto(live_server.url + url)
@@ -106,8 +107,6 @@ def test_summaries_menus_downloads_and_chart_links_are_big_enough_for_a_finger(l
         log_in(page, live_server.url, "pingjia", f"/evaluate/{survey.slug}/", "zh")
         assert page.locator("ul.downloads a").count() == 4
         assert page.evaluate(SMALL_TARGETS) == [], "evaluate"
-    finally:
-        context.close()
 
 
 # Table headers whose text is squeezed to fewer than four characters a line (or its whole text,
@@ -134,10 +133,7 @@ def test_table_headers_are_not_squeezed_to_a_character_a_line_on_a_phone(live_se
     Dimension.objects.filter(survey=survey, code="economy").update(name="经济发展满意度")
     make_member(survey, "pingjia", SurveyMembership.Role.EVALUATOR)
     answer(survey, 6, village="east")
-    context = browser.new_context(**phone_at(width))
-    context.route("**/charts/**", lambda route: route.abort())
-    page = context.new_page()
-    try:
+    with phone_page(browser, width) as page:
         log_in(page, live_server.url, "zhuren", f"/staff/{survey.slug}/paper/", "zh")
         assert page.evaluate(SQUEEZED_HEADERS) == [], "paper"
         page.goto(f"{live_server.url}/staff/{survey.slug}/")
@@ -145,8 +141,6 @@ def test_table_headers_are_not_squeezed_to_a_character_a_line_on_a_phone(live_se
         page.context.clear_cookies()
         log_in(page, live_server.url, "pingjia", f"/evaluate/{survey.slug}/", "zh")
         assert page.evaluate(SQUEEZED_HEADERS) == [], "evaluate"
-    finally:
-        context.close()
 
 
 # The answers a supervisor chooses between, each wrapped onto more than one line.

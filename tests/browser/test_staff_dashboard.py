@@ -229,6 +229,17 @@ SMALL_TARGETS = """() => Array.from(document.querySelectorAll(
     .filter(([, height]) => height < 44)"""
 
 
+def staff_pages(survey) -> tuple[str, ...]:
+    """Every page a survey's staff member opens (the list, dashboard and the three paper pages)."""
+    return (
+        "/staff/",
+        f"/staff/{survey.slug}/",
+        f"/staff/{survey.slug}/paper/",
+        f"/staff/{survey.slug}/paper/enter/",
+        f"/staff/{survey.slug}/paper/discrepancies/",
+    )
+
+
 @pytest.mark.parametrize("width", [320, 390])
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_wide_tables_scroll_in_their_own_box_and_never_widen_the_page(live_server, browser, width, lang):
@@ -237,13 +248,7 @@ def test_wide_tables_scroll_in_their_own_box_and_never_widen_the_page(live_serve
     page = context.new_page()
     try:
         log_in(page, live_server.url, "zhuren", f"/staff/{survey.slug}/", lang)
-        for url in (
-            "/staff/",
-            f"/staff/{survey.slug}/",
-            f"/staff/{survey.slug}/paper/",
-            f"/staff/{survey.slug}/paper/enter/",
-            f"/staff/{survey.slug}/paper/discrepancies/",
-        ):
+        for url in staff_pages(survey):
             page.goto(live_server.url + url)
             page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
             assert page.evaluate("() => document.documentElement.scrollWidth") <= width, (url, lang, width)
