@@ -16,7 +16,12 @@ from stats.matrix import Blocks, SurveyMatrix
 from stats.taylor import Design
 
 MAX_DRAWS = 20_000_000  # replicate × PSU cells held at once (~160 MB of float64)
-_BREAKDOWN = {"overall": "总体", "by_group": "各受访群体", "by_age_band": "各年龄段"}  # in a warning
+# How a warning names a breakdown: (Chinese, English).
+_BREAKDOWN = {
+    "overall": ("总体", "the overall figures"),
+    "by_group": ("各受访群体", "the groups' figures"),
+    "by_age_band": ("各年龄段", "the age bands' figures"),
+}
 
 
 def rao_wu(
@@ -51,8 +56,9 @@ def rao_wu(
         lost = np.isnan(theta).any(axis=0) & ~np.isnan(theta).all(axis=0)
         if lost.any():
             warnings.append(
-                f"自助法：{_BREAKDOWN.get(name, name)}的部分重抽样没有计分的回答，已略去"
-                f"（bootstrap: some replicates of {name} had no counted answers and were left out）"
+                f"自助法：{_BREAKDOWN.get(name, (name, name))[0]}的部分重抽样没有计分的回答，已略去"
+                f"（bootstrap: some replicates of {_BREAKDOWN.get(name, (name, name))[1]} had no counted "
+                "answers and were left out）"
             )
         with np.errstate(invalid="ignore"):
             out[name] = _nanvar(theta)

@@ -6,6 +6,8 @@ Numbers shown to people have two decimals; the JSON keeps full precision.
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Mapping
 
 from stats.result import Cell, ScoreResult
 
@@ -219,7 +221,79 @@ def warning_shown(warning: str, lang: str = "zh") -> str:
     return parts[1] if lang == "en" else parts[0]
 
 
-def render_text(result: ScoreResult, names: dict[str, str] | None = None, lang: str = "zh") -> str:
+# How the engine's warnings name a part (stats/summaries.py, stats/scoring.py): 群体“staff”,
+# group 'staff'; and the figures whose confidence interval was cut, after the sentence's colon.
+_PART_ZH = {"群体": "group", "题目": "item", "维度": "dimension"}
+_PART_EN = ("group", "item", "dimension")
+_CODED_ZH = re.compile("(" + "|".join(_PART_ZH) + ")“([^”]+)”")
+_CODED_EN = re.compile(r"\b(" + "|".join(_PART_EN) + r") '([^']+)'")
+_CUT = {"zh": ("已截断至该范围：", "、"), "en": ("were cut at its ends: ", ", ")}
+_FIGURE_KIND = {
+    "dimension": ("维度", "dimension", "dimension"),
+    "item": ("题目", "item", "item"),
+    "by_village": ("村", "village", "village"),
+    "by_group": ("群体", "group", "group"),
+    "by_age_band": ("年龄段", "age band", "age_band"),
+}
+
+
+def figure_named(figure: str, names: Mapping[str, Mapping[str, str]], lang: str = "zh") -> str:
+    """A figure of the score document as a reader knows it: "item:water" → 题目“饮水安全”
+    (English: item “Drinking water”), "by_village_group:east|villager" → 东村 · 村民,
+    "composite" → 综合满意度. A code without a name stays as it is."""
+    en = lang == "en"
+    if figure == "composite":
+        return "the composite" if en else "综合满意度"
+    kind, _, code = figure.partition(":")
+    if kind == "by_village_group" and "|" in code:
+        village, _, group = code.partition("|")
+        return (
+            f"{names.get('village', {}).get(village, village)} · {names.get('group', {}).get(group, group)}"
+        )
+    if kind not in _FIGURE_KIND or not code:
+        return figure
+    zh, english, names_kind = _FIGURE_KIND[kind]
+    name = names.get(names_kind, {}).get(code, code)
+    return f"{english} “{name}”" if en else f"{zh}“{name}”"
+
+
+def warning_named(warning: str, names: Mapping[str, Mapping[str, str]], lang: str = "zh") -> str:
+    """A warning of the engine with the parts it names by code named as readers know them, in the
+    part of the sentence written in `lang` (whose names `names` holds, kind → code → name): a
+    Chinese document's warning keeps its English part as the engine wrote it, an English
+    document's warning is its English part alone (as `warning_text` gives it)."""
+    parts = _warning_parts(warning)
+    en = lang == "en"
+    sentence = (parts[1] if en else parts[0]) if parts else warning
+
+    def part(match: re.Match) -> str:
+        kind = match.group(1)
+        code = match.group(2)
+        name = names.get(kind if en else _PART_ZH[kind], {}).get(code)
+        if name is None:
+            return match.group(0)
+        return f"{kind} “{name}”" if en else f"{kind}“{name}”"
+
+    sentence = (_CODED_EN if en else _CODED_ZH).sub(part, sentence)
+    lead, joiner = _CUT["en" if en else "zh"]
+    before, found, listed = sentence.rpartition(lead)
+    if found:  # the figures cut: "a、b、c…" / "a, b, c, …"
+        figures = [f.strip() for f in listed.split(joiner.strip())]
+        more = any(f.endswith("…") for f in figures)
+        figures = [f.removesuffix("…") for f in figures if f.removesuffix("…")]
+        shown = joiner.join(figure_named(f, names, lang) for f in figures)
+        sentence = before + found + shown + ((joiner if en else "") + "…" if more else "")
+    if en or not parts:
+        return sentence
+    return f"{sentence}（{parts[1]}）"
+
+
+def render_text(
+    result: ScoreResult,
+    names: dict[str, str] | None = None,
+    lang: str = "zh",
+    part_names: Mapping[str, Mapping[str, str]] | None = None,
+) -> str:
     """A readable report: headline figures, then every derivation line, then warnings."""
     c = result.composite
     lo, hi = c.ci95 or (None, None)
@@ -232,5 +306,6 @@ def render_text(result: ScoreResult, names: dict[str, str] | None = None, lang: 
     lines += [e["text"] for e in explain(result, names, lang)]
     if result.warnings:
         lines += ["", "注意 / Warnings:" if lang != "en" else "Warnings:"]
-        lines += [f"- {warning_shown(w, lang)}" for w in result.warnings]
+        named = [warning_named(w, part_names, lang) if part_names else w for w in result.warnings]
+        lines += [f"- {warning_shown(w, lang)}" for w in named]
     return "\n".join(lines) + "\n"

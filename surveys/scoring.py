@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 import stats
-from stats.explain import warning_text
+from stats.explain import warning_named, warning_text
 from surveys.answers import BLANK, SYMBOLS
 from surveys.cache import survey_data_token
 from surveys.localized import localized
@@ -220,7 +220,8 @@ def _document(survey: Survey, loaded: Loaded, result, names, lang: str) -> dict:
             f"{names['village'].get(cell['village'], cell['village'])} · {names['group'].get(cell['group'], cell['group'])}"
         )
     explanation = stats.explain(result, _flat_names(names), lang)
-    doc["warnings"] = [warning_text(w, lang) for w in doc.get("warnings") or []]
+    # Parts named as readers know them (群体“人大代表”, not 群体“deputy”) in the document's language.
+    doc["warnings"] = [warning_text(warning_named(w, names, lang), lang) for w in doc.get("warnings") or []]
     return {
         "survey": survey.slug,
         "title": localized(survey, english=lang == "en"),
@@ -326,4 +327,4 @@ def score_text(
             if lang != "en"
             else f"Note: {loaded.synthetic} of these responses are synthetic demo data, not real answers."
         )
-    return "\n".join(head) + "\n\n" + stats.render_text(result, _flat_names(names), lang)
+    return "\n".join(head) + "\n\n" + stats.render_text(result, _flat_names(names), lang, part_names=names)

@@ -88,7 +88,7 @@ def test_the_bootstraps_warning_is_in_both_languages():
     assert warning_shown(warning, "zh") == "自助法：总体的部分重抽样没有计分的回答，已略去"
     assert (
         warning_shown(warning, "en")
-        == "bootstrap: some replicates of overall had no counted answers and were left out"
+        == "bootstrap: some replicates of the overall figures had no counted answers and were left out"
     )
 
 
@@ -103,3 +103,74 @@ def test_the_method_is_named_in_the_texts_language():
     assert (
         english.startswith("The SE of the composite satisfaction,") and "bootstrap (Rao–Wu, R=50)" in english
     )
+
+
+PARTS = {
+    "group": {"staff": "政府工作人员", "villager": "村民群众"},
+    "item": {"water": "饮水安全"},
+    "dimension": {"ecology": "生态环境"},
+    "village": {"A": "朱家村"},
+    "age_band": {"60+": "60 岁以上"},
+}
+PARTS_EN = {
+    "group": {"staff": "Government staff"},
+    "item": {"water": "Drinking water"},
+    "village": {"A": "Zhujia"},
+}
+
+
+def test_a_warning_names_the_parts_readers_know():
+    """群体“人大代表”, not 群体“deputy”: the engine has only codes, the document has the names."""
+    from stats.explain import warning_named, warning_shown, warning_text
+
+    both = "群体“staff”只有 1 个初级抽样单元，方差按确定单元计为 0（group 'staff' has a single PSU: counted as a certainty unit, it adds no variance）"
+    chinese = warning_named(both, PARTS, "zh")
+    assert chinese.startswith("群体“政府工作人员”只有 1 个初级抽样单元")
+    assert chinese.endswith(
+        "（group 'staff' has a single PSU: counted as a certainty unit, it adds no variance）"
+    )
+    assert warning_shown(chinese, "zh") == "群体“政府工作人员”只有 1 个初级抽样单元，方差按确定单元计为 0"
+    english = warning_text(warning_named(both, PARTS_EN, "en"), "en")
+    assert (
+        english
+        == "group “Government staff” has a single PSU: counted as a certainty unit, it adds no variance"
+    )
+    item = "题目“water”没有计分的回答，不计入（item 'water' has no counted answer and is left out）"
+    assert warning_shown(warning_named(item, PARTS, "zh"), "zh") == "题目“饮水安全”没有计分的回答，不计入"
+    # A code without a name, and a warning without codes, stay as they are.
+    assert warning_named(
+        "群体“nobody”只有 1 个初级抽样单元（group 'nobody' has a single PSU）", PARTS, "zh"
+    ) == ("群体“nobody”只有 1 个初级抽样单元（group 'nobody' has a single PSU）")
+    plain = "3 名整群抽样的受访者没有村，按各自为一个单元计算（3 respondents of a clustered group have no village; each is taken as its own PSU）"
+    assert warning_named(plain, PARTS, "zh") == plain
+
+
+def test_the_figures_whose_interval_was_cut_are_named():
+    from stats.explain import figure_named, warning_named, warning_shown
+
+    cut = (
+        "7 个 95% 置信区间超出计分范围 [0, 100]，已截断至该范围："
+        "composite、item:water、by_village:A、by_village_group:A|villager、by_age_band:60+…"
+        "（7 95% confidence intervals reached past the scale [0, 100] and were cut at its ends: "
+        "composite, item:water, by_village:A, by_village_group:A|villager, by_age_band:60+, …）"
+    )
+    chinese = warning_shown(warning_named(cut, PARTS, "zh"), "zh")
+    assert chinese.endswith(
+        "已截断至该范围：综合满意度、题目“饮水安全”、村“朱家村”、朱家村 · 村民群众、年龄段“60 岁以上”…"
+    )
+    english = warning_named(cut, PARTS_EN, "en")
+    assert english.endswith(
+        "cut at its ends: the composite, item “Drinking water”, village “Zhujia”, Zhujia · villager, "
+        "age band “60+”, …"
+    )
+    assert figure_named("dimension:ecology", PARTS) == "维度“生态环境”"
+    assert figure_named("reliability", PARTS) == "reliability"
+
+
+def test_the_text_report_names_the_parts_of_its_warnings():
+    answers = tiny_matrix().answers.copy()
+    answers[:, 2] = BLANK  # nobody answered the third item
+    result = score(tiny_matrix(answers=answers), default_scheme())
+    code = result.items[2].code
+    text = render_text(result, NAMES, part_names={"item": {code: "第三题"}})
+    assert "题目“第三题”没有计分的回答" in text and f"题目“{code}”" not in text

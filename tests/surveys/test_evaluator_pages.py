@@ -277,7 +277,7 @@ def test_every_row_of_the_evaluator_tables_is_named_by_a_row_header(answered):
 
     html = _browser(member("li", answered, EVALUATOR)).get("/evaluate/hill-2024/").content.decode()
     bodies = re.findall(r"<tbody>(.*?)</tbody>", html, re.S)
-    assert len(bodies) == 6
+    assert len(bodies) == 7
     for body in bodies:
         rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
         assert rows
@@ -285,6 +285,30 @@ def test_every_row_of_the_evaluator_tables_is_named_by_a_row_header(answered):
             assert len(re.findall(r'<th scope="row">', row)) == 1, row
     assert re.search(r'<th scope="row">经济发展</th>', html)
     assert re.search(r'<th scope="row">东村</th>', html)
+
+
+def test_groups_and_age_bands_are_two_tables_each_named_for_what_it_lists(answered):
+    """Not one table of groups and age bands run together under 分组: a reader (and a screen
+    reader's table list) tells the respondent groups from the age bands by the table's title."""
+    import re
+
+    from surveys.scoring import score_document
+
+    doc = score_document(answered)
+    for lang, titles in (("zh", ("受访群体", "年龄段")), ("en", ("Respondent groups", "Age bands"))):
+        html = _browser(member(f"li-{lang}", answered, EVALUATOR)).get(f"/evaluate/hill-2024/?lang={lang}")
+        tables = re.findall(r"<table>\s*<caption>(.*?)</caption>(.*?)</table>", html.content.decode(), re.S)
+        assert [caption for caption, _ in tables] == list(titles), lang
+        (groups, _), (bands, _) = [(body, None) for _, body in tables]
+        assert re.search(rf'<th scope="col">{titles[0]}</th>', groups)
+        assert re.search(rf'<th scope="col">{titles[1]}</th>', bands)
+        if lang == "zh":
+            for cell in doc["by_group"]:
+                assert f'<th scope="row">{cell["name"]}</th>' in groups
+                assert f'<th scope="row">{cell["name"]}</th>' not in bands
+            for cell in doc["by_age_band"]:
+                assert f'<th scope="row">{cell["name"]}</th>' in bands
+            assert doc["by_group"] and doc["by_age_band"]
 
 
 def test_the_heatmaps_village_by_dimension_scores_are_also_a_table(answered):

@@ -306,10 +306,15 @@ def test_a_chinese_report_gives_its_warnings_in_chinese_only(data, tmp_path, cli
     assert "single PSU" in warning, "the document itself keeps both languages"
     workbook = load_workbook(io.BytesIO(render_report(data, "xlsx")))
     shown = [row[1] for row in workbook["计算方法"].iter_rows(values_only=True) if row[0] == "提示"]
-    assert "群体“villager”只有 1 个初级抽样单元，方差按确定单元计为 0" in shown
+    assert "群体“村民群众”只有 1 个初级抽样单元，方差按确定单元计为 0" in shown, "named, not coded"
     assert not any("single PSU" in text for text in shown)
     pdf = _pdf_text(render_report(data, "pdf"), tmp_path)
     assert "只有1个初级抽样单元" in pdf.replace(" ", "") and "single PSU" not in pdf
     client.force_login(member("reader", data.survey, "evaluator"))
     page = client.get(f"/evaluate/{data.survey.slug}/").content.decode()
     assert "只有 1 个初级抽样单元" in page and "single PSU" not in page
+    assert "群体“村民群众”" in page and "“villager”" not in page
+    english = client.get(f"/evaluate/{data.survey.slug}/?lang=en").content.decode()
+    # This survey's groups have no English names: the English page names them as its tables do.
+    assert "group “村民群众” has a single PSU" in english
+    assert "'villager'" not in english and "&#x27;villager&#x27;" not in english
