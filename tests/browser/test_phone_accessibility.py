@@ -117,7 +117,7 @@ SQUEEZED_HEADERS = """() => Array.from(document.querySelectorAll('main table th'
         const style = getComputedStyle(th);
         const inside = th.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
         const ruler = document.createElement('canvas').getContext('2d');
-        ruler.font = style.font;
+        ruler.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
         const oneLine = ruler.measureText(th.textContent.trim()).width;
         const needed = Math.min(oneLine, 4 * parseFloat(style.fontSize));
         return [th.textContent.trim().slice(0, 20), Math.round(inside), Math.round(needed)];
@@ -172,3 +172,33 @@ def test_the_answers_to_choose_between_on_a_discrepancy_keep_to_one_line_on_a_ph
         assert page.evaluate(BROKEN_CHOICES) == []
     finally:
         context.close()
+
+
+# Every visible field whose example (placeholder) is wider than the field: the reader sees it cut.
+CUT_PLACEHOLDERS = """() => Array.from(document.querySelectorAll('input[placeholder], textarea[placeholder]'))
+    .filter(field => field.checkVisibility() && field.placeholder)
+    .map(field => {
+        const style = getComputedStyle(field);
+        const inside = field.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        const ruler = document.createElement('canvas').getContext('2d');
+        // From the longhands: the shorthand is "" when it cannot say them all (tabular-nums).
+        ruler.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+        ruler.letterSpacing = style.letterSpacing;
+        return [field.id || field.name, field.placeholder, Math.round(inside),
+                Math.round(ruler.measureText(field.placeholder).width)];
+    })
+    .filter(([, , inside, needed]) => inside + 1 < needed)"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_fields_example_is_not_cut_off_on_a_small_phone(live_server, browser, lang):
+    """At 320 px the sheet number's example "如 0012-7，或扫描二维码" showed "如 0012-7，或扫描"."""
+    survey = _a_paper_survey()
+    with phone_page(browser, 320) as page:
+        log_in(page, live_server.url, "zhuren", f"/staff/{survey.slug}/", lang)
+        checked = 0
+        for url in staff_pages(survey):
+            page.goto(f"{live_server.url}{url}?lang={lang}")
+            checked += page.locator("input[placeholder]:visible").count()
+            assert page.evaluate(CUT_PLACEHOLDERS) == [], url
+        assert checked >= 1, "the paper entry's sheet number has an example"
