@@ -6,7 +6,10 @@ The shell tests run manage.py in a subprocess on their own SQLite database in a 
 (never DATABASE_URL: PostgreSQL is not theirs to use)."""
 
 import argparse
+import errno
 import gettext
+import io
+import json
 import os
 import subprocess
 import sys
@@ -18,6 +21,7 @@ from django.utils import translation
 
 from surveys.management.commands.score import Command as ScoreCommand
 from surveys.management.parser_language import argv_language
+from surveys.models import Invitation, PaperSheet, Response, Survey
 
 SLUG = "daligang-2020"
 
@@ -202,3 +206,217 @@ def test_the_help_is_headed_in_the_language_in_force():
 )
 def test_the_language_is_read_from_the_arguments_before_they_are_parsed(args, language):
     assert argv_language(args) == language
+
+
+# ---------------------------------------------------------------- files
+
+
+def writing(survey_slug: str, path: str) -> dict[str, list[str]]:
+    """Each command that writes a file, with its output at the path."""
+    return {
+        "export_responses": ["export_responses", survey_slug, "-o", path],
+        "synthetic_responses": ["synthetic_responses", survey_slug, "-o", path],
+        "backup_survey": ["backup_survey", survey_slug, "-o", path],
+        "export_xlsform": ["export_xlsform", survey_slug, "-o", path],
+        "report": ["report", survey_slug, "--format", "csv", "-o", path],
+        "paper_forms": [
+            "paper_forms",
+            survey_slug,
+            "--invitation",
+            f"{survey_slug}-east",
+            "--count",
+            "2",
+            "-o",
+            path,
+        ],
+        "posters": ["posters", survey_slug, "-o", path],
+    }
+
+
+WRITERS = list(writing("s", "p"))
+
+
+def refusal_of(*args: str) -> str:
+    with pytest.raises(CommandError) as refused:
+        call_command(*args, stdout=io.StringIO(), stderr=io.StringIO())
+    return str(refused.value)
+
+
+def stored() -> tuple:
+    """What the database holds that a command could add to."""
+    return (
+        Survey.objects.count(),
+        Response.objects.count(),
+        PaperSheet.objects.count(),
+        Invitation.objects.count(),
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("command", WRITERS)
+def test_a_writer_refuses_an_output_folder_that_does_not_exist_before_its_work(
+    survey, tmp_path, monkeypatch, command
+):
+    # The work itself would fail the test: the refusal must come first.
+    for name in ("render_report", "paper_form_pdf", "poster_png", "survey_export_xlsform"):
+        for module in ("report", "paper_forms", "posters", "export_xlsform"):
+            monkeypatch.setattr(f"surveys.management.commands.{module}.{name}", _work_done, raising=False)
+    path = str(tmp_path / "missing" / "out.file")
+    before = stored()
+    message = refusal_of(*writing(survey.slug, path)[command])
+    assert message == f"无法写入 {path}：文件夹 {tmp_path / 'missing'} 不存在"
+    assert stored() == before
+    assert list(tmp_path.iterdir()) == []
+
+
+def _work_done(*args, **kwargs):
+    raise AssertionError("the command did its work before checking its output")
+
+
+@pytest.mark.django_db
+def test_the_refusal_is_english_with_lang_en(survey, tmp_path):
+    message = refusal_of("export_responses", survey.slug, "-o", str(tmp_path), "--lang", "en")
+    assert message == f"Cannot write {tmp_path}: it is a folder, not a file"
+    message = refusal_of("report", survey.slug, "--format", "csv", "-o", "/dev/full", "--lang", "en")
+    assert message == "Cannot write /dev/full: the disk is full"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("command", ["export_responses", "report", "backup_survey", "paper_forms"])
+def test_a_writer_refuses_a_folder_as_its_output_file(survey, tmp_path, command):
+    before = stored()
+    assert refusal_of(*writing(survey.slug, str(tmp_path))[command]) == (
+        f"无法写入 {tmp_path}：这是一个文件夹，不是文件"
+    )
+    assert stored() == before
+
+
+@pytest.mark.django_db
+def test_posters_refuse_a_file_where_their_folder_should_be(survey, tmp_path):
+    (tmp_path / "posters").write_text("not a folder")
+    path = str(tmp_path / "posters")
+    assert refusal_of("posters", survey.slug, "-o", path) == f"无法写入 {path}：{path} 是文件，不是文件夹"
+
+
+@pytest.mark.django_db
+def test_a_file_where_a_folder_of_the_path_should_be_is_named(survey, tmp_path):
+    (tmp_path / "out").write_text("a file")
+    path = str(tmp_path / "out" / "a.csv")
+    assert refusal_of("export_responses", survey.slug, "-o", path) == (
+        f"无法写入 {path}：{tmp_path / 'out'} 是文件，不是文件夹"
+    )
+
+
+@pytest.mark.django_db
+def test_a_full_disk_is_named(survey):
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full")
+    assert refusal_of("export_responses", survey.slug, "-o", "/dev/full") == "无法写入 /dev/full：磁盘已满"
+
+
+@pytest.mark.django_db
+def test_a_folder_without_permission_to_write_is_refused_before_numbering_sheets(
+    survey, tmp_path, monkeypatch
+):
+    real_open = os.open
+
+    def denied(path, *args, **kwargs):  # as for a folder of another user (the tests may run as root)
+        if str(path).startswith(str(tmp_path)):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", denied)
+    path = str(tmp_path / "sheets.pdf")
+    args = writing(survey.slug, path)["paper_forms"]
+    assert refusal_of(*args) == f"无法写入 {path}：没有写入权限"
+    assert refusal_of(*args, "--lang", "en") == f"Cannot write {path}: permission to write it is denied"
+    assert not PaperSheet.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_refusal_after_the_output_was_opened_leaves_the_file_there_as_it_was(survey, tmp_path, monkeypatch):
+    def refused(*args, **kwargs):
+        raise CommandError("做不出来")
+
+    monkeypatch.setattr("surveys.management.commands.report.render_report", refused)
+    kept = tmp_path / "report.csv"
+    kept.write_text("上次的报告")
+    assert refusal_of("report", survey.slug, "--format", "csv", "-o", str(kept)) == "做不出来"
+    assert kept.read_text() == "上次的报告"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.csv"]  # no half-written file left beside it
+
+
+@pytest.mark.django_db
+def test_a_written_file_replaces_the_old_one_and_keeps_its_permissions(survey, tmp_path):
+    backup = tmp_path / "hill.json"
+    backup.write_text("old")
+    backup.chmod(0o600)
+    call_command("backup_survey", survey.slug, "-o", str(backup), stderr=io.StringIO())
+    assert json.loads(backup.read_text())["survey"] == survey.slug
+    assert backup.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["hill.json"]
+
+
+def reading(survey_slug: str, path: str) -> dict[str, list[str]]:
+    """Each command that reads a file, with its input at the path."""
+    return {
+        "import_responses": ["import_responses", survey_slug, path],
+        "import_xlsform": ["import_xlsform", path, "--slug", "river-2024"],
+        "restore_survey": ["restore_survey", path],
+        "score": ["score", survey_slug, "--scheme", path],
+    }
+
+
+READERS = list(reading("s", "p"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("command", READERS)
+def test_a_reader_refuses_a_missing_file_and_a_folder_and_stores_nothing(survey, tmp_path, command):
+    before = stored()
+    missing = str(tmp_path / "missing.file")
+    assert refusal_of(*reading(survey.slug, missing)[command]) == f"无法读取 {missing}：文件不存在"
+    assert refusal_of(*reading(survey.slug, str(tmp_path))[command]) == (
+        f"无法读取 {tmp_path}：这是一个文件夹，不是文件"
+    )
+    english = refusal_of(*reading(survey.slug, missing)[command], "--lang", "en")
+    assert english == f"Cannot read {missing}: there is no such file"
+    assert stored() == before
+
+
+@pytest.mark.django_db
+def test_a_file_without_permission_to_read_is_refused(survey, tmp_path, monkeypatch):
+    import surveys.management.commands._common as common
+
+    def denied(path, *args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr(common, "open", denied, raising=False)
+    path = str(tmp_path / "answers.csv")
+    assert refusal_of("import_responses", survey.slug, path) == f"无法读取 {path}：没有读取权限"
+
+
+def test_a_reason_the_commands_do_not_know_is_the_systems():
+    from surveys.management.commands._common import cannot_read, cannot_write
+
+    assert str(cannot_write("a.csv", OSError(errno.EROFS, "Read-only file system"))) == (
+        "无法写入 a.csv：文件系统只读"
+    )
+    assert str(cannot_read("a.csv", OSError(errno.EIO, "Input/output error"))) == (
+        "无法读取 a.csv：Input/output error"
+    )
+
+
+def test_a_refused_output_is_one_line_with_status_1_in_the_shell(data_dir, tmp_path):
+    path = str(tmp_path / "missing" / "a.csv")
+    zh = manage(data_dir, "export_responses", SLUG, "-o", path)
+    en = manage(data_dir, "export_responses", SLUG, "-o", path, "--lang", "en")
+    assert (zh.returncode, zh.stdout, zh.stderr) == (
+        1,
+        "",
+        f"错误：无法写入 {path}：文件夹 {tmp_path / 'missing'} 不存在\n",
+    )
+    assert (en.returncode, en.stderr) == (
+        1,
+        f"Error: Cannot write {path}: the folder {tmp_path / 'missing'} does not exist\n",
+    )

@@ -5,17 +5,25 @@ Every command here speaks Chinese, and English with `--lang en` (its messages an
 and `score` also write their documents in that language). Output meant for programs — CSV, JSON,
 file names — keeps its codes whatever the language.
 
-Exit statuses: 0 done; 1 refused (`错误：…` on stderr, nothing stored changed); 2 a usage
-error (same form, surveys/management/parser_language.py); 141 the reader of the output went away
-(`… | head -1`), quietly, as a program killed by SIGPIPE.
+Exit statuses: 0 done; 1 refused (`错误：…` on stderr; files are checked before the work, so a
+refusal leaves what is stored as it was); 2 a usage error (same form,
+surveys/management/parser_language.py); 141 the reader of the output went away (`… | head -1`),
+quietly, as a program killed by SIGPIPE.
 """
 
+import errno
 import os
+import secrets
 import select
 import signal
+import stat
 import sys
+import tempfile
 import traceback
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import IO
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, SystemCheckError, handle_default_options
@@ -111,3 +119,119 @@ def get_survey(slug: str) -> Survey:
         raise CommandError(
             _("没有代码为 %(slug)r 的调查。已有：%(known)s") % {"slug": slug, "known": known}
         ) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Files: checked before the work, refused with the path and the reason
+# ---------------------------------------------------------------------------------------------
+
+
+def _not_a_folder(path: str) -> str:
+    """The part of the path that is a file where a folder should be."""
+    for part in [*reversed(Path(path).parents), Path(path)]:
+        if part.exists() and not part.is_dir():
+            return str(part)
+    return path
+
+
+def _reason(path: str, exc: OSError, *, writing: bool) -> str:
+    if exc.errno == errno.ENOENT:
+        if writing:
+            return _("文件夹 %(folder)s 不存在") % {"folder": os.path.dirname(path) or "."}
+        return _("文件不存在")
+    if exc.errno == errno.EISDIR:
+        return _("这是一个文件夹，不是文件")
+    if exc.errno == errno.ENOTDIR:
+        return _("%(part)s 是文件，不是文件夹") % {"part": _not_a_folder(path)}
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return _("没有写入权限") if writing else _("没有读取权限")
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return _("磁盘已满")
+    if exc.errno == errno.EROFS:
+        return _("文件系统只读")
+    return exc.strerror or str(exc)
+
+
+def cannot_write(path: str, exc: OSError) -> CommandError:
+    """The refusal for an output that cannot be written, e.g. `无法写入 out/a.csv：文件夹 out 不存在`."""
+    return CommandError(
+        _("无法写入 %(file)s：%(why)s") % {"file": path, "why": _reason(path, exc, writing=True)}
+    )
+
+
+def cannot_read(path: str, exc: OSError) -> CommandError:
+    """The refusal for an input that cannot be read, e.g. `无法读取 a.csv：文件不存在`."""
+    return CommandError(
+        _("无法读取 %(file)s：%(why)s") % {"file": path, "why": _reason(path, exc, writing=False)}
+    )
+
+
+def input_file(path: str, *, binary: bool = False, encoding: str = "utf-8") -> IO:
+    """The command's input file, open, or its refusal (missing, a folder, not readable)."""
+    try:
+        if binary:
+            return open(path, "rb")
+        return open(path, encoding=encoding, newline="")
+    except OSError as exc:
+        raise cannot_read(path, exc) from None
+
+
+@contextmanager
+def output_file(path: str, *, binary: bool = False) -> Iterator[IO]:
+    """The command's output file, opened before its work: a path that cannot be written is
+    refused at once, with its reason. `-` is standard output.
+
+    The block writes to a new file beside it, which takes the path's place only when the block
+    ends without error: a refusal on the way (and a disk that fills up) leaves whatever the path
+    held as it was. A device or a pipe (/dev/stdout, a fifo) is written in place.
+    """
+    if path == "-":
+        yield sys.stdout.buffer if binary else sys.stdout
+        return
+    mode = "wb" if binary else "w"
+    text = {} if binary else {"encoding": "utf-8", "newline": ""}
+    given = Path(path)
+    temporary = None
+    try:
+        if given.is_dir():
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
+        if given.exists() and not given.is_file():
+            stream = open(given, mode, **text)
+        else:
+            target = given.resolve()  # through a symbolic link: the file it points to is replaced
+            if target.exists() and not os.access(target, os.W_OK):
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), path)
+            temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            if target.exists():  # a backup kept private stays private
+                os.fchmod(fd, stat.S_IMODE(target.stat().st_mode))
+            stream = open(fd, mode, **text)
+    except OSError as exc:
+        raise cannot_write(path, exc) from None
+    try:
+        yield stream
+        stream.close()
+        if temporary is not None:
+            os.replace(temporary, target)
+    except BaseException as exc:
+        with suppress(OSError):
+            stream.close()
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise cannot_write(path, exc) from None
+        raise
+
+
+def output_folder(path: str) -> Path:
+    """The command's output folder, made if missing (its parent must exist), or its refusal."""
+    folder = Path(path)
+    try:
+        if folder.exists() and not folder.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), path)
+        folder.mkdir(exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):  # writable (a read-only disk refuses root too)
+            pass
+    except OSError as exc:
+        raise cannot_write(path, exc) from None
+    return folder

@@ -1,10 +1,7 @@
-import sys
-
-from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from surveys.backup import survey_backup_write
-from surveys.management.commands._common import SurveyCommand, get_survey
+from surveys.management.commands._common import SurveyCommand, get_survey, output_file
 
 
 class Command(SurveyCommand):
@@ -30,15 +27,8 @@ class Command(SurveyCommand):
 
     def handle(self, *args, slug, output, with_members, reports, **options):
         survey = get_survey(slug)
-        extra = {"members": with_members, "reports": reports}
+        with output_file(output) as stream:
+            survey_backup_write(survey=survey, stream=stream, members=with_members, reports=reports)
         if output == "-":
-            survey_backup_write(survey=survey, stream=sys.stdout, **extra)
             return
-        try:
-            with open(output, "w", encoding="utf-8") as stream:
-                survey_backup_write(survey=survey, stream=stream, **extra)
-        except OSError as exc:
-            raise CommandError(
-                _("无法写入 %(file)s：%(why)s") % {"file": output, "why": exc.strerror}
-            ) from None
         self.stderr.write(_("%(slug)s 已备份 → %(file)s") % {"slug": survey.slug, "file": output})

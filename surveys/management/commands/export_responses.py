@@ -1,7 +1,5 @@
-import sys
-
 from surveys.exports import responses_csv_lines
-from surveys.management.commands._common import SurveyCommand, get_survey
+from surveys.management.commands._common import SurveyCommand, get_survey, output_file
 
 
 class Command(SurveyCommand):
@@ -23,12 +21,8 @@ class Command(SurveyCommand):
         )
 
     def handle(self, *args, slug, output, with_comments, included_only, **options):
-        lines = responses_csv_lines(
-            get_survey(slug), with_comments=with_comments, included_only=included_only
-        )
-        if output:
-            with open(output, "w", encoding="utf-8", newline="") as out:
-                out.writelines(lines)
-        else:
-            sys.stdout.writelines(lines)
-            sys.stdout.flush()
+        survey = get_survey(slug)
+        with output_file(output or "-") as out:
+            out.writelines(
+                responses_csv_lines(survey, with_comments=with_comments, included_only=included_only)
+            )

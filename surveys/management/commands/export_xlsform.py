@@ -1,6 +1,6 @@
 from django.utils.translation import gettext as _
 
-from surveys.management.commands._common import SurveyCommand, get_survey
+from surveys.management.commands._common import SurveyCommand, get_survey, output_file
 from surveys.xlsform import survey_export_xlsform
 
 
@@ -12,7 +12,9 @@ class Command(SurveyCommand):
         parser.add_argument("-o", "--output", required=True, help="输出文件，如 daligang-2020.xlsx")
 
     def handle(self, *args, slug, output, **options):
-        data = survey_export_xlsform(survey=get_survey(slug))
-        with open(output, "wb") as stream:
-            stream.write(data)
+        survey = get_survey(slug)
+        with output_file(output, binary=True) as stream:
+            stream.write(survey_export_xlsform(survey=survey))
+        if output == "-":
+            return
         self.stdout.write(_("已写出 %(file)s") % {"file": output})

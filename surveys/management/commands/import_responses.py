@@ -1,7 +1,7 @@
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from surveys.management.commands._common import SurveyCommand, get_survey
+from surveys.management.commands._common import SurveyCommand, cannot_read, get_survey, input_file
 from surveys.services.response_import import ResponseImportError, encoding_problem, responses_import
 
 
@@ -26,16 +26,16 @@ class Command(SurveyCommand):
         survey = get_survey(slug)
         source = "synthetic" if synthetic else source
         try:
-            with open(file, encoding="utf-8-sig", newline="") as stream:
+            with input_file(file, encoding="utf-8-sig") as stream:
                 result = responses_import(survey=survey, stream=stream, source=source)
-        except FileNotFoundError:
-            raise CommandError(_("找不到文件 %(file)s") % {"file": file}) from None
         except UnicodeDecodeError:
             with open(file, "rb") as raw:
                 problem = encoding_problem(raw.read())
             raise CommandError(_("%(file)s 未导入任何答卷：") % {"file": file} + f"\n{problem}") from None
         except ResponseImportError as exc:
             raise CommandError(_("%(file)s 未导入任何答卷：") % {"file": file} + f"\n{exc}") from None
+        except OSError as exc:  # a read that fails half-way (a disk error, a file that went away)
+            raise cannot_read(file, exc) from None
         self.stdout.write(
             _("新增 %(created)d 份，跳过已存在 %(skipped)d 份。")
             % {"created": result.created, "skipped": result.skipped}

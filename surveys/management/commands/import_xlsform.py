@@ -2,7 +2,7 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from surveys.localized import localized
-from surveys.management.commands._common import SurveyCommand
+from surveys.management.commands._common import SurveyCommand, cannot_read, input_file
 from surveys.xlsform import XLSFormError, survey_import_xlsform
 
 
@@ -17,14 +17,14 @@ class Command(SurveyCommand):
 
     def handle(self, *args, file, slug, year, invitations, **options):
         try:
-            with open(file, "rb") as stream:
+            with input_file(file, binary=True) as stream:
                 result = survey_import_xlsform(
                     source=stream, slug=slug, year=year, issue_invitations=invitations
                 )
-        except FileNotFoundError:
-            raise CommandError(_("找不到文件 %(file)s") % {"file": file}) from None
         except XLSFormError as exc:
             raise CommandError(_("%(file)s 未导入：") % {"file": file} + f"\n{exc}") from None
+        except OSError as exc:
+            raise cannot_read(file, exc) from None
         for warning in result.warnings:
             self.stderr.write(_("提示：%(warning)s") % {"warning": warning})
         survey = result.survey

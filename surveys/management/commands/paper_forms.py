@@ -1,7 +1,7 @@
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from surveys.management.commands._common import SurveyCommand, get_survey
+from surveys.management.commands._common import SurveyCommand, get_survey, output_file
 from surveys.models import Invitation
 from surveys.paper.pdf import paper_form_pdf
 from surveys.respond.posters import PosterFontMissing, cjk_family
@@ -34,10 +34,20 @@ class Command(SurveyCommand):
             cjk_family()  # before numbering: no sheets are numbered that cannot be printed
         except PosterFontMissing as error:
             raise CommandError(str(error)) from None
-        sheets = paper_sheets_print(invitation=chosen, count=count)
-        pdf = paper_form_pdf(sheets)
-        with open(output, "wb") as stream:
-            stream.write(pdf)
+        sheets = []
+        try:
+            # The PDF's path is checked before numbering: no sheets are numbered that cannot be written.
+            with output_file(output, binary=True) as stream:
+                sheets = paper_sheets_print(invitation=chosen, count=count)
+                stream.write(paper_form_pdf(sheets))
+        except CommandError as refused:
+            if not sheets:
+                raise
+            # Only a write that fails at the end (a full disk) comes here: the numbers are taken.
+            raise CommandError(
+                _("%(refusal)s（已编号 %(first)s 至 %(last)s，未能打印）")
+                % {"refusal": refused, "first": sheets[0].number, "last": sheets[-1].number}
+            ) from None
         self.stdout.write(
             _("已编号 %(n)d 份：%(first)s 至 %(last)s，写入 %(file)s。")
             % {"n": len(sheets), "first": sheets[0].number, "last": sheets[-1].number, "file": output}

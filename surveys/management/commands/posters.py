@@ -1,11 +1,16 @@
-from pathlib import Path
-
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from surveys.management.commands._common import SurveyCommand, get_survey
+from surveys.management.commands._common import SurveyCommand, get_survey, output_file, output_folder
 from surveys.models import Invitation
-from surveys.respond.posters import PosterFontMissing, poster_filename, poster_pdf, poster_png, poster_text
+from surveys.respond.posters import (
+    PosterFontMissing,
+    cjk_family,
+    poster_filename,
+    poster_pdf,
+    poster_png,
+    poster_text,
+)
 
 
 class Command(SurveyCommand):
@@ -25,15 +30,16 @@ class Command(SurveyCommand):
             raise CommandError(
                 _("调查 %(slug)s 没有邀请链接；请先运行 invitations %(slug)s --issue。") % {"slug": slug}
             )
-        folder = Path(output)
-        folder.mkdir(parents=True, exist_ok=True)
         try:
-            for invitation in invitations:
-                text = poster_text(invitation)
-                (folder / poster_filename(invitation, "png")).write_bytes(poster_png(text))
-                (folder / poster_filename(invitation, "pdf")).write_bytes(poster_pdf(text))
+            cjk_family()  # before the folder is made
         except PosterFontMissing as exc:
             raise CommandError(str(exc)) from None
+        folder = output_folder(output)
+        for invitation in invitations:
+            text = poster_text(invitation)
+            for kind, render in (("png", poster_png), ("pdf", poster_pdf)):
+                with output_file(str(folder / poster_filename(invitation, kind)), binary=True) as stream:
+                    stream.write(render(text))
         self.stderr.write(
             _("已生成 %(n)d 张海报（PNG 与 PDF）：%(folder)s") % {"n": len(invitations), "folder": folder}
         )

@@ -1,10 +1,7 @@
-from pathlib import Path
-
-from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from surveys.localized import language
-from surveys.management.commands._common import SurveyCommand, get_survey
+from surveys.management.commands._common import SurveyCommand, get_survey, output_file
 from surveys.reports import FORMATS, render_report
 from surveys.reports.data import report_data
 from surveys.services.publish import published_report
@@ -22,24 +19,15 @@ class Command(SurveyCommand):
     def handle(self, *args, slug, format, output, fresh, **options):
         lang = language()  # --lang (surveys/management/commands/_common.py)
         survey = get_survey(slug)
-        published = None if fresh or survey.status != survey.Status.PUBLISHED else published_report(survey)
-        frozen = published.file(format, lang) if published is not None else b""
-        if frozen:
-            body, data_hash, what = frozen, published.data_hash, _("已发布报告")
-        else:
-            data = report_data(survey, language=lang)
-            body, data_hash, what = render_report(data, format), data.data_hash, _("报告")
         if output == "-":
+            body, _data_hash, _what = self.report(survey, format, lang, fresh)
             self.stdout.buffer.write(body) if hasattr(self.stdout, "buffer") else self.stdout.write(
                 body.decode()
             )
             return
-        try:
-            Path(output).write_bytes(body)
-        except OSError as exc:
-            raise CommandError(
-                _("无法写入 %(file)s：%(why)s") % {"file": output, "why": exc.strerror}
-            ) from None
+        with output_file(output, binary=True) as stream:  # its path checked before the report is made
+            body, data_hash, what = self.report(survey, format, lang, fresh)
+            stream.write(body)
         self.stderr.write(
             _("%(slug)s %(what)s %(format)s：%(n)d 字节 → %(file)s（数据摘要 %(hash)s…）")
             % {
@@ -51,3 +39,12 @@ class Command(SurveyCommand):
                 "hash": data_hash[:16],
             }
         )
+
+    def report(self, survey, format: str, lang: str, fresh: bool) -> tuple[bytes, str, str]:
+        """The report's bytes, its data hash and what it is (the published one, or made now)."""
+        published = None if fresh or survey.status != survey.Status.PUBLISHED else published_report(survey)
+        frozen = published.file(format, lang) if published is not None else b""
+        if frozen:
+            return frozen, published.data_hash, _("已发布报告")
+        data = report_data(survey, language=lang)
+        return render_report(data, format), data.data_hash, _("报告")

@@ -2,7 +2,7 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from surveys.backup import BackupInvalid, survey_restore_read
-from surveys.management.commands._common import SurveyCommand
+from surveys.management.commands._common import SurveyCommand, cannot_read, input_file
 from surveys.models import Response
 
 
@@ -14,13 +14,11 @@ class Command(SurveyCommand):
 
     def handle(self, *args, file, **options):
         try:
-            with open(file, encoding="utf-8") as stream:
+            with input_file(file) as stream:
                 survey = survey_restore_read(stream=stream)
-        except OSError as exc:
-            raise CommandError(
-                _("无法读取 %(file)s：%(why)s") % {"file": file, "why": exc.strerror}
-            ) from None
         except BackupInvalid as exc:
             raise CommandError(str(exc)) from None
+        except OSError as exc:
+            raise cannot_read(file, exc) from None
         count = Response.objects.filter(survey=survey).count()
         self.stderr.write(_("%(slug)s 已恢复：%(n)d 份答卷。") % {"slug": survey.slug, "n": count})

@@ -5,17 +5,17 @@ from django.utils.translation import gettext as _
 
 import stats
 from surveys.localized import language
-from surveys.management.commands._common import SurveyCommand, get_survey
+from surveys.management.commands._common import SurveyCommand, cannot_read, get_survey, input_file
 from surveys.scoring import METHODS, score_document, score_text
 from surveys.services.publish import published_document
 
 
 def read_scheme_file(path: str) -> dict:
     try:
-        with open(path, encoding="utf-8") as stream:
+        with input_file(path) as stream:
             return json.load(stream)
-    except FileNotFoundError:
-        raise CommandError(_("找不到计分方案文件 %(file)s") % {"file": path}) from None
+    except OSError as exc:
+        raise cannot_read(path, exc) from None
     except json.JSONDecodeError as exc:
         raise CommandError(
             _("%(file)s 第 %(line)d 行第 %(column)d 列：不是有效的 JSON（%(why)s）")

@@ -1,8 +1,6 @@
-import sys
-
 from django.utils.translation import gettext as _
 
-from surveys.management.commands._common import SurveyCommand, get_survey
+from surveys.management.commands._common import SurveyCommand, get_survey, output_file
 from surveys.selectors import survey_catalog
 from surveys.synthetic import write_synthetic_csv
 
@@ -24,9 +22,6 @@ class Command(SurveyCommand):
     def handle(self, *args, slug, seed, per_village, staff, deputies, output, **options):
         catalog = survey_catalog(get_survey(slug))
         kwargs = {"seed": seed, "per_village": per_village, "staff": staff, "deputies": deputies}
-        if output:
-            with open(output, "w", encoding="utf-8", newline="") as out:
-                count = write_synthetic_csv(catalog, out, **kwargs)
-        else:
-            count = write_synthetic_csv(catalog, sys.stdout, **kwargs)
+        with output_file(output or "-") as out:
+            count = write_synthetic_csv(catalog, out, **kwargs)
         self.stderr.write(_("生成 %(n)d 份合成答卷。") % {"n": count})
