@@ -234,6 +234,16 @@ def writing(survey_slug: str, path: str) -> dict[str, list[str]]:
 
 
 WRITERS = list(writing("s", "p"))
+# What each writer does before it writes (module.name in surveys/management/commands).
+WORK = [
+    "export_responses.responses_csv_lines",
+    "synthetic_responses.write_synthetic_csv",
+    "backup_survey.survey_backup_write",
+    "export_xlsform.survey_export_xlsform",
+    "report.report_data",
+    "paper_forms.paper_sheets_print",
+    "posters.poster_text",
+]
 
 
 def refusal_of(*args: str) -> str:
@@ -257,10 +267,8 @@ def stored() -> tuple:
 def test_a_writer_refuses_an_output_folder_that_does_not_exist_before_its_work(
     survey, tmp_path, monkeypatch, command
 ):
-    # The work itself would fail the test: the refusal must come first.
-    for name in ("render_report", "paper_form_pdf", "poster_png", "survey_export_xlsform"):
-        for module in ("report", "paper_forms", "posters", "export_xlsform"):
-            monkeypatch.setattr(f"surveys.management.commands.{module}.{name}", _work_done, raising=False)
+    for work in WORK:  # the work itself would fail the test: the refusal must come first
+        monkeypatch.setattr(f"surveys.management.commands.{work}", _work_done)
     path = str(tmp_path / "missing" / "out.file")
     before = stored()
     message = refusal_of(*writing(survey.slug, path)[command])
