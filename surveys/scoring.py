@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext_lazy
 
 import stats
 from stats.explain import warning_named, warning_text
@@ -50,24 +50,35 @@ def _symbol_table(version_options: list[str], current: dict[str, int]) -> np.nda
 
 
 class QuestionnaireIncomplete(Exception):
-    """The survey has no items, options or groups yet (a new survey saved halfway): nothing to score."""
+    """The survey has no items, options or groups yet (a new survey saved halfway): nothing to score.
+
+    Its message is worded when shown, not when raised: an exception raised while one language is
+    active may be shown in another (a command's --lang, a page's ?lang=en)."""
 
     def __init__(self, missing: list[str]):
-        self.missing = missing
-        super().__init__(
-            _("问卷还缺少%(parts)s，还不能计算得分：请先在管理后台的调查页补齐。")
-            % {"parts": _("、").join(missing)}
-        )
+        self.missing = missing  # lazy names (questionnaire_missing)
+        super().__init__(missing)
+
+    def __str__(self) -> str:
+        return _("问卷还缺少%(parts)s，还不能计算得分：请先在管理后台的调查页补齐。") % {
+            "parts": missing_named(self.missing)
+        }
 
 
 def questionnaire_missing(catalog: SurveyCatalog) -> list[str]:
-    """The parts without which a survey cannot be answered or scored, in the admin's words."""
+    """The parts without which a survey cannot be answered or scored, in the admin's words
+    (lazy: each is translated where it is shown; `missing_named` lists them)."""
     parts = [
-        (catalog.items, pgettext("缺少", "题目")),
-        (catalog.options, pgettext("缺少", "答案选项")),
-        (catalog.groups, pgettext("缺少", "受访群体")),
+        (catalog.items, pgettext_lazy("缺少", "题目")),
+        (catalog.options, pgettext_lazy("缺少", "答案选项")),
+        (catalog.groups, pgettext_lazy("缺少", "受访群体")),
     ]
-    return [str(name) for rows, name in parts if not rows]
+    return [name for rows, name in parts if not rows]
+
+
+def missing_named(missing: list[str]) -> str:
+    """ "题目、答案选项" in the active language."""
+    return _("、").join(str(name) for name in missing)
 
 
 def survey_matrix(survey: Survey) -> Loaded:

@@ -61,6 +61,12 @@ def _percent(count: int, total: int) -> float:
     return 100 * count / total if total else 0.0
 
 
+def _incomplete(request, survey: Survey, exc: QuestionnaireIncomplete) -> HttpResponse:
+    """What every page and chart of a survey saved halfway answers: what is missing (409)."""
+    context = {"survey": survey, "message": str(exc)}
+    return render(request, "surveys/evaluate/incomplete.html", context, status=409)
+
+
 @login_required
 def survey_report(request, slug: str):
     survey = _survey_for_scores(request, slug)
@@ -68,8 +74,7 @@ def survey_report(request, slug: str):
     try:
         view = evaluator_view(survey, language)
     except QuestionnaireIncomplete as exc:
-        context = {"survey": survey, "message": str(exc)}
-        return render(request, "surveys/evaluate/incomplete.html", context, status=409)
+        return _incomplete(request, survey, exc)
     doc = view.document
     # The downloads in the page's language (the API's default is Chinese).
     query = "?lang=en" if language == "en" else ""
@@ -155,7 +160,10 @@ def chart(request, slug: str, name: str, fmt: str):
     if name not in charts.CHARTS or fmt not in CHART_TYPES:
         raise Http404(_("没有这张图。"))
     survey = _survey_for_scores(request, slug)
-    doc = evaluator_view(survey, report_language()).document  # its "language" picks the chart's texts
+    try:
+        doc = evaluator_view(survey, report_language()).document  # its "language" picks the chart's texts
+    except QuestionnaireIncomplete as exc:
+        return _incomplete(request, survey, exc)
     key = f"chart:{_digest(doc)[:24]}:{name}:{fmt}"
     body = cache.get(key)
     if body is None:

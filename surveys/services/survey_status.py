@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from surveys.localized import localized
 from surveys.models import Survey
-from surveys.scoring import questionnaire_missing
+from surveys.scoring import missing_named, questionnaire_missing
 from surveys.selectors import survey_catalog
 
 S = Survey.Status
@@ -40,7 +40,8 @@ def survey_set_status(*, survey: Survey, status: str) -> Survey:
         if missing:
             raise ValidationError(
                 _("“%(title)s”的问卷还缺少%(parts)s，不能开始收集：请先在调查页补齐。")
-                % {"title": localized(survey), "parts": _("、").join(missing)}
+                % {"title": localized(survey), "parts": missing_named(missing)},
+                code="incomplete",
             )
     survey.status = target
     fields = ["status", "updated_at"]

@@ -341,3 +341,53 @@ def test_each_charts_svg_and_png_links_say_which_chart_they_are(answered):
         assert f'<a href="{escape(svg)}" aria-label="SVG · {title}">SVG</a>' in html
         assert f'<a href="{escape(png)}" aria-label="PNG · {title}">PNG</a>' in html
     assert not re.search(r"<a href=\"[^\"]*\">(SVG|PNG)</a>", html)
+
+
+@pytest.mark.parametrize("status", [Survey.Status.OPEN, Survey.Status.CLOSED])
+def test_every_page_and_download_of_an_incomplete_questionnaire_answers_409_saying_what_is_missing(
+    survey, status
+):
+    """Items deleted in the admin before anyone answered: nothing can be scored, and every page,
+    chart and download says so (409) instead of failing (500)."""
+    from surveys.models import Item
+
+    Item.objects.filter(survey=survey).delete()
+    Survey.objects.filter(pk=survey.pk).update(status=status)
+    evaluator = member("pinggu", survey, EVALUATOR)
+    browser = _browser(evaluator)
+    pages = [
+        f"/evaluate/hill-2024/{chart}?lang={lang}"
+        for chart in [""]
+        + [
+            f"charts/{name}.{fmt}"
+            for name in ("dimensions", "items", "villages", "heatmap", "groups")
+            for fmt in ("png", "svg")
+        ]
+        for lang in ("zh", "en")
+    ]
+    for address in pages:
+        page = browser.get(address)
+        assert page.status_code == 409, address
+        assert page["Content-Type"].startswith("text/html"), address
+        html = page.content.decode()
+        if "lang=en" in address:
+            assert "The questionnaire has no items yet" in html, address
+        else:
+            assert "问卷还缺少题目，还不能计算得分" in html, address
+    assert browser.get("/evaluate/").status_code == 200
+    api = _token_client(evaluator)
+    addresses = [f"/api/v1/surveys/hill-2024/report.{fmt}" for fmt in ("pdf", "xlsx", "csv", "sav")]
+    addresses += ["/api/v1/surveys/hill-2024/score/", "/api/v1/surveys/hill-2024/scheme/"]
+    for address in addresses:
+        for query, text in (
+            ("?lang=zh", "问卷还缺少题目"),
+            ("?lang=en", "The questionnaire has no items yet"),
+        ):
+            reply = api.get(address + query)
+            assert reply.status_code == 409, address
+            assert reply.json()["code"] == "questionnaire_incomplete", address
+            assert text in reply.json()["detail"], address + query
+    signed_in = APIClient()
+    signed_in.force_authenticate(evaluator)  # a token only reads: the what-if is a POST
+    what_if = signed_in.post("/api/v1/surveys/hill-2024/score/", {"scheme": {}}, format="json")
+    assert what_if.status_code == 409 and what_if.json()["code"] == "questionnaire_incomplete"

@@ -132,3 +132,99 @@ def test_the_score_command_prints_the_published_document_unless_fresh(closed, ev
     call_command("score", "hill-2024", "--format", "text")
     printed = capsys.readouterr()
     assert "该调查已发布" in printed.err and printed.out
+
+
+# A survey saved halfway: closed (it was opened complete), then its items, options or groups
+# deleted in the admin, which allows that while nobody has answered.
+INCOMPLETE = {
+    "items": ("题目", "items"),
+    "options": ("答案选项", "answer options"),
+    "groups": ("受访群体", "respondent groups"),
+}
+
+
+def _incomplete(survey, part: str) -> Survey:
+    from surveys.models import Group, Invitation, Item, Option, Quota
+
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.CLOSED)
+    if part == "groups":
+        Quota.objects.filter(survey=survey).delete()
+        Invitation.objects.filter(survey=survey).delete()
+    {"items": Item, "options": Option, "groups": Group}[part].objects.filter(survey=survey).delete()
+    survey.refresh_from_db()
+    return survey
+
+
+def _stored(survey) -> tuple:
+    from surveys.models import AuditEntry
+
+    row = Survey.objects.filter(pk=survey.pk).values("status", "published_at", "updated_at", "scheme").get()
+    return row, PublishedReport.objects.count(), AuditEntry.objects.count()
+
+
+@pytest.mark.parametrize("part", INCOMPLETE)
+def test_publishing_an_incomplete_questionnaire_is_refused_naming_what_is_missing(survey, part):
+    incomplete = _incomplete(survey, part)
+    user = member("li", incomplete, EVALUATOR)
+    before = _stored(incomplete)
+    with pytest.raises(ValidationError) as refused:
+        report_publish(survey=incomplete, user=user)
+    assert refused.value.code == "incomplete"
+    assert f"问卷还缺少{INCOMPLETE[part][0]}，不能发布" in refused.value.messages[0]
+    assert _stored(incomplete) == before
+
+
+@pytest.mark.parametrize("part", INCOMPLETE)
+def test_the_admins_publish_action_refuses_an_incomplete_questionnaire_in_the_users_language(
+    client, survey, part
+):
+    from django.contrib.auth import get_user_model
+
+    incomplete = _incomplete(survey, part)
+    client.force_login(get_user_model().objects.create_superuser("chief", password="pw-long-enough-123"))
+    before = _stored(incomplete)
+    form = {"action": "publish_survey", "_selected_action": [incomplete.pk]}
+    page = client.post("/admin/surveys/survey/", form, follow=True)
+    assert page.status_code == 200
+    assert f"“山村镇2024年度满意度调查”的问卷还缺少{INCOMPLETE[part][0]}，不能发布" in page.content.decode()
+    assert [m.level_tag for m in page.context["messages"]] == ["error"]
+    assert _stored(incomplete) == before
+    english = client.post("/admin/surveys/survey/?lang=en", form, follow=True).content.decode()
+    assert f"has no {INCOMPLETE[part][1]} yet and cannot be published" in english
+    assert _stored(incomplete) == before
+
+
+def test_the_evaluators_publish_button_refuses_an_incomplete_questionnaire(client, survey):
+    incomplete = _incomplete(survey, "options")
+    client.force_login(member("li", incomplete, EVALUATOR))
+    before = _stored(incomplete)
+    page = client.post("/evaluate/hill-2024/publish/", follow=True)
+    assert page.status_code == 409, "back on the evaluator page, which says what is missing"
+    html = page.content.decode()
+    assert "问卷还缺少答案选项，不能发布" in html and "问卷还缺少答案选项，还不能计算得分" in html
+    assert _stored(incomplete) == before
+
+
+def test_the_incomplete_questionnaires_message_is_in_the_language_it_is_shown_in(survey):
+    from django.utils import translation
+
+    from surveys.scoring import survey_matrix
+
+    incomplete = _incomplete(survey, "items")
+    with translation.override("zh-hans"):
+        with pytest.raises(Exception) as raised:
+            survey_matrix(incomplete)
+    with translation.override("en"):
+        assert str(raised.value).startswith("The questionnaire has no items yet")
+    with translation.override("zh-hans"):
+        assert str(raised.value).startswith("问卷还缺少题目，还不能计算得分")
+
+
+def test_the_report_and_score_commands_say_what_is_missing_instead_of_a_traceback(survey, tmp_path):
+    from django.core.management.base import CommandError
+
+    _incomplete(survey, "groups")
+    with pytest.raises(CommandError, match="问卷还缺少受访群体"):
+        call_command("report", "hill-2024", "--format", "csv", "-o", str(tmp_path / "out.csv"))
+    with pytest.raises(CommandError, match="has no respondent groups yet"):
+        call_command("score", "hill-2024", "--lang", "en")

@@ -54,7 +54,17 @@ class SurveyCommand(BaseCommand):
         # one command calls another (`demo` → `import_responses`).
         lang = options.get("lang")
         with in_language(LANGUAGE_CHOICES[lang] if lang else None):
-            return super().execute(*args, **options)
+            try:
+                return super().execute(*args, **options)
+            except Exception as exc:
+                # A survey saved halfway cannot be scored: say what is missing, not a traceback.
+                # (Imported here: the scoring engine is numpy and scipy, which most commands
+                # never load.)
+                from surveys.scoring import QuestionnaireIncomplete
+
+                if isinstance(exc, QuestionnaireIncomplete):
+                    raise CommandError(str(exc)) from None
+                raise
 
     def run_from_argv(self, argv):
         """Django's, with a refusal printed as `错误：…` in the command's language rather than
