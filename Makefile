@@ -18,9 +18,11 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 venv: $(VENV)/.installed
 
-## The English translations, compiled (the .po files are kept in git, the .mo files are not).
-MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
-locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+## The translations, compiled: English (locale/en) and the Chinese of Django's own texts that its
+## catalogues leave in English (locale/zh_Hans), both domains (django, djangojs). The .po files
+## are kept in git, the .mo files are not.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+locale/%.mo: locale/%.po
 	msgfmt --check -o $@ $<
 
 messages: $(MO_FILES)

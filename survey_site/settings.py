@@ -239,6 +239,8 @@ AXES_CLIENT_IP_CALLABLE = "surveys.ratelimit.client_address"
 NUM_PROXIES = envint("NUM_PROXIES", "0")
 AXES_COOLOFF_MESSAGE = "登录失败次数过多，请稍后再试。"
 AXES_PERMALOCK_MESSAGE = "登录失败次数过多，请联系管理员。"
+# The refusal as a page of the site, in the person's language, saying for how long.
+AXES_LOCKOUT_CALLABLE = "survey_site.lockout.lockout_response"
 # Attempts live in the cache, not in axes' tables: keep those tables out of the admin.
 AXES_ENABLE_ADMIN = False
 

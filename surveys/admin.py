@@ -475,3 +475,7 @@ class PaperSheetAdmin(ReadOnlyAdmin):
     list_filter = ("survey",)
     list_select_related = ("survey", "invitation__group", "invitation__village")
     search_fields = ("number", "response_id")
+
+
+# Users and groups: Django's pages, with their permissions named in the page's language.
+import surveys.admin_accounts  # noqa: E402, F401
