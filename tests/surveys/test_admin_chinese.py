@@ -162,3 +162,10 @@ def test_every_text_of_the_admins_javascript_has_its_chinese(chief):
     days = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
     assert [chinese[f"one letter {day}\x04{day[0]}"] for day in days] == list("日一二三四五六")
     assert "Choose all %s" not in _javascript_catalogue(chief, "?lang=en")
+
+
+def test_the_admin_login_page_offers_its_english():
+    page = Client().get("/admin/login/?next=/admin/").content.decode()
+    assert 'hreflang="en"' in page and "?next=%2Fadmin%2F&amp;lang=en" in page
+    english = Client().get("/admin/login/?lang=en").content.decode()
+    assert "Log in" in english and 'hreflang="zh-Hans"' in english
