@@ -11,11 +11,16 @@ at all.
 
 Every chart reads in grey print: series differ by lightness and by hatching, never by hue alone,
 and every bar carries its number.
+
+Each chart is drawn at one of two widths (`SIZES`): WIDE for a screen and the PDF, PHONE for a
+phone's screen, where labels wrap to the width (`_fit`, measured in the font), titles and legends
+move so as not to cross, and side-by-side panels stand one above the other.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import textwrap
 import threading
 from contextlib import contextmanager
@@ -25,6 +30,7 @@ import numpy as np
 from matplotlib import font_manager, rc_context
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.textpath import text_to_path
 
 CJK_FAMILY = "Noto Sans CJK SC"
 # Lightness steps that stay apart when printed in grey, with a hatch each for good measure.
@@ -32,6 +38,13 @@ SHADES = ["#1f3b57", "#5b7fa3", "#b7c9db", "#eeeeee", "#8c8c8c", "#d9d9d9"]
 HATCHES = ["", "///", "...", "xx", "\\\\", "++"]
 INK = "#222222"
 MUTED = "#666666"
+
+# Figure widths in inches, drawn at 150 dpi. WIDE fills a page on a screen and in the PDF; PHONE
+# is the same chart laid out for a phone's screen (about 360 CSS px): its image is 540 px wide, so
+# the text keeps about two thirds of its size instead of shrinking to a third inside a 1,050 px image.
+WIDE = 7.0
+PHONE = 3.6
+SIZES = {"wide": WIDE, "phone": PHONE}
 
 
 class ChartFontMissing(RuntimeError):
@@ -84,6 +97,62 @@ def _figure(width: float, height: float) -> Figure:
     return figure
 
 
+def _narrow(width: float) -> bool:
+    return width < 5.0
+
+
+# What a line may not start with: closing brackets and punctuation stay on the line before.
+_CLOSING = set("）)，,、。：:；;％%")
+_OPENING = set("（(")
+_TOKENS = re.compile(r"[\x21-\x7e–]+ *| +|.")
+
+
+@lru_cache(maxsize=4096)
+def _em(text: str) -> float:
+    """A line's width in ems of the CJK font, as matplotlib will draw it (a little over, for the
+    rounding of its layout)."""
+    if not text:
+        return 0.0
+    width, _height, _descent = text_to_path.get_text_width_height_descent(
+        text, font_manager.FontProperties(fname=cjk_font(), size=100), ismath=False
+    )
+    return width / 100 * 1.04
+
+
+def _greedy(text: str, limit: float) -> list[str]:
+    """Lines of at most `limit` ems, each filled before the next starts."""
+    lines = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for token in _TOKENS.findall(paragraph):
+            if line.strip() and _em((line + token).rstrip()) > limit and token[0] not in _CLOSING:
+                carried = line[-1] if line[-1] in _OPENING and line[:-1].strip() else ""
+                lines.append(line[: len(line) - len(carried)].rstrip())
+                line = carried + token.lstrip()
+            else:
+                line += token
+        lines.append(line.rstrip())
+    return lines
+
+
+def _fit(text: str, inches: float, fontsize: float) -> str:
+    """The text on lines no wider than `inches` at `fontsize` points, as even as they can be:
+    English breaks between words, Chinese between characters (a bracket stays with what it
+    encloses, a comma with what it ends); lines it already has are kept. A word longer than a line
+    stays whole."""
+    limit = inches * 72 / fontsize
+    count = len(_greedy(text, limit))
+    low, high = 0.0, limit  # the narrowest limit that takes no more lines: lines of even length
+    for _ in range(10):
+        middle = (low + high) / 2
+        low, high = (low, middle) if len(_greedy(text, middle)) <= count else (middle, high)
+    return "\n".join(_greedy(text, high))
+
+
+def _lines(labels: list[str]) -> int:
+    return max([label.count("\n") + 1 for label in labels] or [1])
+
+
 def _score_axis(ax, values_low: list[float], *, vertical: bool = False) -> None:
     """A score axis that starts near the data (scores crowd into the 80s and 90s), said so."""
     low = min([v for v in values_low if v is not None] or [0.0])
@@ -122,7 +191,7 @@ def _hidden_note(figure: Figure, t: dict, cells: list[dict]) -> None:
     if not cells:
         return
     names = t["list_separator"].join(t["named_n"].format(name=c["name"], n=c["n"]) for c in cells)
-    note = textwrap.fill(t["hidden"].format(names=names), t["note_width"])
+    note = _fit(t["hidden"].format(names=names), figure.get_figwidth() - 0.25, 7)
     figure.supxlabel(note, x=0.01, ha="left", fontsize=7, color=MUTED)
 
 
@@ -143,7 +212,8 @@ TEXT = {
         "list_separator": "、",
         "hidden": "样本不足未列出：{names}",
         "named_n": "{name}（n={n}）",
-        "note_width": 62,
+        "weighted_phone": "{name}\n（权重 {weight:g}）",
+        "ranked_phone": "{rank}. {name}\nn={n}",
         "no_villages": "没有可公布的村级得分（样本不足）",
         "no_score": "尚无计入得分的答卷",
         "heatmap_title": "各村（社区）× 维度得分",
@@ -168,7 +238,8 @@ TEXT = {
         "list_separator": ", ",
         "hidden": "Not shown (too few responses): {names}",
         "named_n": "{name} (n={n})",
-        "note_width": 125,
+        "weighted_phone": "{name}\n(weight {weight:g})",
+        "ranked_phone": "{rank}. {name}\nn={n}",
         "no_villages": "No village score can be shown (too few responses)",
         "no_score": "No counted answers yet",
         "heatmap_title": "Village × dimension scores",
@@ -183,6 +254,21 @@ TEXT = {
 
 def _texts(document: dict) -> dict:
     return TEXT["en" if document.get("language") == "en" else "zh"]
+
+
+def _label(label: str, width: float, share: float, fontsize: float = 9) -> str:
+    """A tick label on a phone-wide figure, on lines no wider than `share` of the figure (a wide
+    figure's labels fit as they are)."""
+    return _fit(label, width * share, fontsize) if _narrow(width) else label
+
+
+def _titled(ax, text: str, width: float, *, fontsize: float = 11, pad: float | None = None) -> None:
+    """The chart's title: above its axes on a wide figure; on a phone-wide one above everything
+    (the legend too) from the figure's left edge, on as many lines as it takes."""
+    if _narrow(width):
+        ax.figure.suptitle(_fit(text, width - 0.2, fontsize), x=0.02, ha="left", fontsize=fontsize)
+    else:
+        ax.set_title(text, loc="left", fontsize=fontsize, pad=pad)
 
 
 def _whisker_bars(ax, labels, scores, cis, *, shades, hatches, reference=None, reference_label=""):
@@ -201,22 +287,27 @@ def _whisker_bars(ax, labels, scores, cis, *, shades, hatches, reference=None, r
     ax.set_yticks(y, labels)
 
 
-def dimension_bars(document: dict) -> Figure:
+def dimension_bars(document: dict, *, width: float = WIDE) -> Figure:
     """The composite and each dimension's score with its 95% confidence interval."""
     with chart_style():
         composite = document["composite"]
         dims = [d for d in document["dimensions"] if d.get("score") is not None]
         t = _texts(document)
         if composite.get("score") is None:  # nothing counted yet: say so rather than draw no bar
-            figure = _figure(7.0, 1.6)
+            figure = _figure(width, 1.6)
             ax = figure.add_subplot()
             _nothing_to_show(ax, t["no_score"])
-            ax.set_title(t["dimensions_title"], loc="left", fontsize=11)
+            _titled(ax, t["dimensions_title"], width, fontsize=11)
             return figure
-        labels = [t["composite"]] + [t["weighted"].format(name=d["name"], weight=d["weight"]) for d in dims]
+        weighted = t["weighted_phone" if _narrow(width) else "weighted"]
+        labels = [t["composite"]] + [weighted.format(name=d["name"], weight=d["weight"]) for d in dims]
+        labels = [_label(label, width, 0.4) for label in labels]
         scores = [composite["score"]] + [d["score"] for d in dims]
         cis = [_ci(composite)] + [_ci(d) for d in dims]
-        figure = _figure(7.0, 0.55 * len(labels) + 1.1)
+        figure = _figure(
+            width,
+            (0.2 + 0.17 * _lines(labels)) * len(labels) + 1.1 if _narrow(width) else 0.55 * len(labels) + 1.1,
+        )
         ax = figure.add_subplot()
         _whisker_bars(
             ax,
@@ -227,20 +318,25 @@ def dimension_bars(document: dict) -> Figure:
             hatches=[""] + ["///"] * len(dims),
         )
         _score_axis(ax, [c[0] for c in cis if c] + scores)
-        ax.set_xlabel(t["score_ci"])
-        ax.set_title(t["dimensions_title"], loc="left", fontsize=11)
+        ax.set_xlabel(_fit(t["score_ci"], width - 0.9, 9))
+        _titled(ax, t["dimensions_title"], width, fontsize=11)
         return figure
 
 
-def item_distribution(document: dict) -> Figure:
+def item_distribution(document: dict, *, width: float = WIDE) -> Figure:
     """Each item's answers as one stacked bar of percentages, option by option."""
     t = _texts(document)
+    narrow = _narrow(width)
     with chart_style():
         options = document.get("options") or [
             {"code": c, "name": c} for c in document["scheme"]["option_points"]
         ]
         items = document["items"]
-        figure = _figure(7.0, 0.42 * len(items) + 1.6)
+        names = [_label(i["name"], width, 0.33) for i in items]
+        columns = min(len(options), 2 if narrow else len(options)) or 1
+        legend_rows = -(-len(options) // columns)
+        row = 0.2 + 0.16 * _lines(names) if narrow else 0.42
+        figure = _figure(width, row * len(items) + 1.4 + 0.2 * legend_rows)
         ax = figure.add_subplot()
         y = np.arange(len(items))[::-1]
         totals = np.array([sum(i["distribution"].values()) or 1 for i in items], dtype=float)
@@ -252,7 +348,7 @@ def item_distribution(document: dict) -> Figure:
             ax.barh(y, share, left=left, color=shade, hatch=hatch, edgecolor=INK, linewidth=0.5, height=0.66)
             light = k >= 2 or shade in ("#b7c9db", "#eeeeee", "#d9d9d9")
             for yi, x0, value in zip(y, left, share, strict=True):
-                if value >= 6:
+                if value >= (11 if narrow else 6):  # room for its two digits
                     ax.text(
                         x0 + value / 2,
                         yi,
@@ -264,9 +360,9 @@ def item_distribution(document: dict) -> Figure:
                         bbox=None if not hatch else {"facecolor": shade, "edgecolor": "none", "pad": 0.6},
                     )
             left += share
-        ax.set_yticks(y, [f"{i['name']}" for i in items])
+        ax.set_yticks(y, names)
         ax.set_xlim(0, 100)
-        ax.set_xlabel(t["share"])
+        ax.set_xlabel(_fit(t["share"], width - 0.9, 9))
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         handles = [
@@ -278,23 +374,29 @@ def item_distribution(document: dict) -> Figure:
             )
             for k, o in enumerate(options)
         ]
-        figure.legend(
-            handles=handles, loc="outside upper center", ncols=len(options), frameon=False, fontsize=8
-        )
-        ax.set_title(t["items_title"], loc="left", fontsize=11)
+        # On a phone the title takes the top (a legend there would cross it): the legend goes below.
+        where = "outside lower center" if narrow else "outside upper center"
+        figure.legend(handles=handles, loc=where, ncols=columns, frameon=False, fontsize=8)
+        _titled(ax, t["items_title"], width, fontsize=11)
         return figure
 
 
-def village_ranking(document: dict) -> Figure:
+def village_ranking(document: dict, *, width: float = WIDE) -> Figure:
     """Villages from highest to lowest score with 95% CIs; cells too small to show are listed."""
     t = _texts(document)
     with chart_style():
         shown = [v for v in document["by_village"] if not v.get("suppressed") and v.get("score") is not None]
         hidden = [v for v in document["by_village"] if v.get("suppressed")]
         shown.sort(key=lambda v: (-v["score"], v["code"]))
-        figure = _figure(7.0, 0.34 * max(len(shown), 1) + 1.4)
+        ranked = t["ranked_phone" if _narrow(width) else "ranked"]
+        labels = [
+            _label(ranked.format(rank=i + 1, name=v["name"], n=v["n"]), width, 0.38)
+            for i, v in enumerate(shown)
+        ]
+        row = 0.16 + 0.16 * _lines(labels) if _narrow(width) else 0.34
+        figure = _figure(width, row * max(len(shown), 1) + 1.4)
         ax = figure.add_subplot()
-        ax.set_title(t["villages_title"], loc="left", fontsize=11)
+        _titled(ax, t["villages_title"], width, fontsize=11)
         _hidden_note(figure, t, hidden)
         if not shown:
             _nothing_to_show(ax, t["no_villages"])
@@ -302,7 +404,7 @@ def village_ranking(document: dict) -> Figure:
         reference, reference_label = _village_reference(document, t)
         _whisker_bars(
             ax,
-            [t["ranked"].format(rank=i + 1, name=v["name"], n=v["n"]) for i, v in enumerate(shown)],
+            labels,
             [v["score"] for v in shown],
             [_ci(v) for v in shown],
             shades=[SHADES[2]] * len(shown),
@@ -311,7 +413,7 @@ def village_ranking(document: dict) -> Figure:
             reference_label=reference_label,
         )
         _score_axis(ax, [c[0] for c in map(_ci, shown) if c] + [v["score"] for v in shown] + [reference])
-        ax.set_xlabel(t["score_ci"])
+        ax.set_xlabel(_fit(t["score_ci"], width - 0.9, 9))
         return figure
 
 
@@ -328,7 +430,7 @@ def _village_reference(document: dict, t: dict) -> tuple[float | None, str]:
     return (None, "") if score is None else (score, t["reference"].format(score=score))
 
 
-def village_dimension_heatmap(document: dict) -> Figure:
+def village_dimension_heatmap(document: dict, *, width: float = WIDE) -> Figure:
     """Village × dimension scores as a grey-scale table with the numbers written in."""
     t = _texts(document)
     with chart_style():
@@ -345,12 +447,27 @@ def village_dimension_heatmap(document: dict) -> Figure:
             ],
             dtype=float,
         ).reshape(len(villages), len(dims))
-        figure = _figure(7.0, 0.3 * max(len(villages), 1) + 1.7)
+        narrow = _narrow(width)
+        names = [_label(v["name"], width, 0.3) for v in villages]
+        column_font = 7.5 if narrow else 9
+        room = width * 0.62 / max(len(dims), 1)  # inches each column has on a phone
+        columns = [
+            _fit(d["name"], room, column_font) if narrow else _wrapped(d["name"], t["tick_width"])
+            for d in dims
+        ]
+        widest = max((_em(line) for c in columns for line in c.split("\n")), default=0.0)
+        if narrow and widest * column_font > room * 72:  # a word longer than its column: smaller type
+            column_font = room * 72 / widest
+        if narrow:
+            height = (0.12 + 0.16 * _lines(names)) * max(len(villages), 1) + 1.6 + 0.14 * _lines(columns)
+        else:
+            height = 0.3 * max(len(villages), 1) + 1.7
+        figure = _figure(width, height)
         ax = figure.add_subplot()
         _hidden_note(figure, t, hidden)
         if not villages:
             _nothing_to_show(ax, t["no_villages"])
-            ax.set_title(t["heatmap_title"], loc="left", fontsize=11)
+            _titled(ax, t["heatmap_title"], width, fontsize=11)
             return figure
         finite = values[np.isfinite(values)]
         low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 100.0)
@@ -370,21 +487,26 @@ def village_dimension_heatmap(document: dict) -> Figure:
                     fontsize=7.5,
                     color="white" if dark else INK,
                 )
-        ax.set_xticks(range(len(dims)), [_wrapped(d["name"], t["tick_width"]) for d in dims])
-        ax.set_yticks(range(len(villages)), [v["name"] for v in villages])
+        ax.set_xticks(range(len(dims)), columns, fontsize=column_font)
+        ax.set_yticks(range(len(villages)), names)
         ax.xaxis.tick_top()
         ax.tick_params(length=0)
         for spine in ax.spines.values():
             spine.set_visible(False)
-        bar = figure.colorbar(image, ax=ax, shrink=0.6, pad=0.02)
+        if narrow:  # the scale under the table, leaving the screen's width to the columns
+            bar = figure.colorbar(image, ax=ax, orientation="horizontal", shrink=0.8, pad=0.02, aspect=30)
+        else:
+            bar = figure.colorbar(image, ax=ax, shrink=0.6, pad=0.02)
         bar.set_label(t["shade"])
-        ax.set_title(t["heatmap_title"], loc="left", fontsize=11, pad=22)
+        _titled(ax, t["heatmap_title"], width, fontsize=11, pad=22)
         return figure
 
 
-def group_comparison(document: dict) -> Figure:
-    """Respondent groups and age bands side by side, each with its 95% CI."""
+def group_comparison(document: dict, *, width: float = WIDE) -> Figure:
+    """Respondent groups and age bands side by side (one above the other on a phone), each with its
+    95% CI."""
     t = _texts(document)
+    narrow = _narrow(width)
     with chart_style():
         panels = [(t["group"], document["by_group"]), (t["age_band"], document["by_age_band"])]
         hidden = [c for _, cells in panels for c in cells if c.get("suppressed")]
@@ -393,8 +515,12 @@ def group_comparison(document: dict) -> Figure:
             for title, cells in panels
         ]
         panels = [(title, cells) for title, cells in panels if cells]
-        figure = _figure(7.0, 3.0)
-        axes = figure.subplots(1, max(len(panels), 1), sharey=True, squeeze=False)[0]
+        if narrow:  # one panel above the other, each as wide as the screen
+            figure = _figure(width, 0.6 + 2.6 * max(len(panels), 1))
+            axes = figure.subplots(max(len(panels), 1), 1, squeeze=False)[:, 0]
+        else:
+            figure = _figure(width, 3.0)
+            axes = figure.subplots(1, max(len(panels), 1), sharey=True, squeeze=False)[0]
         _hidden_note(figure, t, hidden)
         every = [c for _, cells in panels for c in cells]
         lows = [c[0] for c in map(_ci, every) if c] + [c["score"] for c in every]
@@ -420,15 +546,22 @@ def group_comparison(document: dict) -> Figure:
                 ax.text(
                     xi, min(top + 0.3, 99.6), f"{cell['score']:.2f}", ha="center", va="bottom", fontsize=8
                 )
+            room = (width - 0.8) / max(len(cells), 1) * 0.9  # inches under each bar on a phone
             ax.set_xticks(
-                x, [f"{_wrapped(c['name'], t['tick_width'])}\nn={c['n']}" for c in cells], fontsize=8
+                x,
+                [
+                    f"{_fit(c['name'], room, 8) if narrow else _wrapped(c['name'], t['tick_width'])}\nn={c['n']}"
+                    for c in cells
+                ],
+                fontsize=8,
             )
             if document["composite"]["score"] is not None:
                 ax.axhline(document["composite"]["score"], color=INK, linestyle="--", linewidth=0.8)
             ax.set_title(title, fontsize=10)
             _score_axis(ax, lows, vertical=True)
-        axes[0].set_ylabel(t["score"])
-        figure.suptitle(t["groups_title"], fontsize=10, x=0.01, ha="left")
+        for ax in axes if narrow else axes[:1]:
+            ax.set_ylabel(t["score"])
+        figure.suptitle(_fit(t["groups_title"], width - 0.2, 10), fontsize=10, x=0.01, ha="left")
         return figure
 
 

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -31,6 +32,9 @@ from surveys.services.publish import report_publish
 
 CHART_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 CHART_SECONDS = 24 * 3600
+# The drawing code's own digest, in every cached chart's key: a release that draws a chart
+# differently does not serve the images its predecessor cached.
+CHART_CODE = hashlib.sha256(Path(charts.__file__).read_bytes()).hexdigest()[:12]
 
 
 def _survey_for_scores(request, slug: str):
@@ -131,12 +135,15 @@ def survey_report(request, slug: str):
                 ("sav", _("SPSS 数据")),
             )
         ],
+        # (name, title, PNG, SVG, the PNG laid out for a phone's screen): the page shows the last
+        # on a narrow screen, where the wide one's text would shrink to a third of its size.
         "charts": [
             (
                 name,
                 title,
                 reverse("evaluate-chart", args=[survey.slug, name, "png"]) + chart_query,
                 reverse("evaluate-chart", args=[survey.slug, name, "svg"]) + chart_query,
+                reverse("evaluate-chart", args=[survey.slug, name, "png"]) + chart_query + "&size=phone",
             )
             for name, title in (
                 ("dimensions", _("综合满意度与各维度得分")),
@@ -157,17 +164,18 @@ def _digest(document: dict) -> str:
 
 @login_required
 def chart(request, slug: str, name: str, fmt: str):
-    if name not in charts.CHARTS or fmt not in CHART_TYPES:
+    size = request.GET.get("size", "wide")
+    if name not in charts.CHARTS or fmt not in CHART_TYPES or size not in charts.SIZES:
         raise Http404(_("没有这张图。"))
     survey = _survey_for_scores(request, slug)
     try:
         doc = evaluator_view(survey, report_language()).document  # its "language" picks the chart's texts
     except QuestionnaireIncomplete as exc:
         return _incomplete(request, survey, exc)
-    key = f"chart:{_digest(doc)[:24]}:{name}:{fmt}"
+    key = f"chart:{CHART_CODE}:{_digest(doc)[:24]}:{name}:{size}:{fmt}"
     body = cache.get(key)
     if body is None:
-        body = charts.render(charts.CHARTS[name](doc), fmt)
+        body = charts.render(charts.CHARTS[name](doc, width=charts.SIZES[size]), fmt)
         cache.set(key, body, CHART_SECONDS)
     response = HttpResponse(body, content_type=CHART_TYPES[fmt])
     response["Cache-Control"] = "private, max-age=300"

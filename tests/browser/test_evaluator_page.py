@@ -17,6 +17,24 @@ def _charts_drawn(page) -> list[int]:
     return page.eval_on_selector_all("figure img", "imgs => imgs.map(i => i.complete ? i.naturalWidth : 0)")
 
 
+def _charts_loaded(page) -> list[tuple[str, int, int]]:
+    """Each chart as shown once all have loaded: the address the browser chose, its width in
+    pixels and the width it is shown at on the page."""
+    for image in page.locator("figure img").all():  # lazy images load when scrolled to
+        image.scroll_into_view_if_needed()
+    deadline = time.monotonic() + 30
+    while min(_charts_drawn(page)) == 0 and time.monotonic() < deadline:
+        page.wait_for_timeout(200)  # (wait_for_function would need eval, which the CSP forbids)
+    return page.eval_on_selector_all(
+        "figure img", "imgs => imgs.map(i => [i.currentSrc, i.naturalWidth, i.clientWidth])"
+    )
+
+
+# A chart's 9 pt labels are 18.75 px tall in its image (150 dpi); shown at the page's width they
+# must stay readable.
+LABEL_PX = 9 / 72 * 150
+
+
 def test_an_evaluator_reads_the_score_in_english_on_a_phone(live_server, browser, shots):
     from playwright.sync_api import expect
 
@@ -42,17 +60,37 @@ def test_an_evaluator_reads_the_score_in_english_on_a_phone(live_server, browser
         expect(page.locator("ol.derivation")).to_contain_text("Composite satisfaction = ")
         pdf = page.get_by_role("link", name="PDF report")
         assert pdf.get_attribute("href").endswith("report.pdf?lang=en")
-        for image in page.locator("figure img").all():  # lazy images load when scrolled to
-            image.scroll_into_view_if_needed()
-        deadline = time.monotonic() + 30
-        while min(_charts_drawn(page)) == 0 and time.monotonic() < deadline:
-            page.wait_for_timeout(200)  # (wait_for_function would need eval, which the CSP forbids)
-        assert len(_charts_drawn(page)) == 5 and min(_charts_drawn(page)) > 300
+        charts = _charts_loaded(page)
+        assert len(charts) == 5
+        for address, natural, shown in charts:  # each laid out for a phone, its labels ≥ 11 px
+            assert "size=phone" in address and natural == 540, address
+            assert LABEL_PX * shown / natural >= 11, (address, shown)
         # Nothing wider than the phone: the tables scroll inside their boxes, not the page.
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         with page.expect_download() as download:
             pdf.click()
         assert download.value.suggested_filename == "Hill Town 2024 satisfaction survey-report.pdf"
         page.screenshot(path=str(shots / "evaluator-en-phone.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def test_a_wide_screen_gets_the_wide_charts(live_server, browser):
+    """Above the phone breakpoint the page shows the charts drawn 7 inches wide (1,050 px)."""
+    from tests.browser.test_staff_dashboard import log_in
+
+    survey = make_survey()
+    answer(survey, 6, village="east")
+    answer(survey, 6, village="west")
+    make_member(survey, "lilaoshi", SurveyMembership.Role.EVALUATOR)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "lilaoshi", f"/evaluate/{survey.slug}/", lang="zh")
+        charts = _charts_loaded(page)
+        assert len(charts) == 5
+        for address, natural, shown in charts:
+            assert "size=phone" not in address and natural == 1050, address
+            assert LABEL_PX * shown / natural >= 11, (address, shown)
     finally:
         context.close()

@@ -1,5 +1,6 @@
 """Charts of a score document: Chinese text in the CJK font, PNG and SVG, no Django needed."""
 
+import itertools
 import re
 import subprocess
 import sys
@@ -271,3 +272,100 @@ def test_a_chart_drawn_while_another_thread_finishes_one_keeps_the_cjk_font(docu
         thread.join(timeout=10.0)
     assert seen["family"] == [charts.CJK_FAMILY]
     assert seen["png"].startswith(b"\x89PNG")
+
+
+LONG_NAMES = {
+    "zh": {
+        "dimensions": ["经济发展满意度", "居住生活安全度"],
+        "items": ["个人（家庭）收入", "农村清洁工程"],
+        "village": "待命名村（社区）{}",
+        "groups": ["村民群众", "政府工作人员", "县、镇人大代表"],
+        "bands": ["18–29岁", "30–44岁", "45–59岁", "60岁及以上"],
+    },
+    "en": {
+        "dimensions": ["Economic development", "Housing and public safety"],
+        "items": ["Personal (household) income", "Water pollution improvement"],
+        "village": "Village {} (to be named)",
+        "groups": ["Villagers", "Government staff", "County and town people's congress deputies"],
+        "bands": ["18–29", "30–44", "45–59", "60 and over"],
+    },
+}
+
+
+def _long_named(document, language):
+    """The test document with the demo survey's longest names, 17 villages (the last too small to
+    show) and four age bands, in one language."""
+    names = LONG_NAMES[language]
+    villages = [_cell(f"v{k}", names["village"].format(k), 80 + k, n=20) for k in range(1, 17)]
+    return {
+        **document,
+        "language": language,
+        "dimensions": [
+            {**d, "name": n} for d, n in zip(document["dimensions"], names["dimensions"], strict=True)
+        ],
+        "items": [{**i, "name": n} for i, n in zip(document["items"], names["items"], strict=True)],
+        "by_village": [*villages, _cell("v17", names["village"].format(17), 0, n=4, suppressed=True)],
+        "by_group": [_cell(f"g{k}", n, 88 + k, n=40) for k, n in enumerate(names["groups"])],
+        "by_age_band": [_cell(f"a{k}", n, 89 + k, n=30) for k, n in enumerate(names["bands"])],
+    }
+
+
+def _drawn_texts(figure):
+    """Each text the figure shows, with its box in pixels once drawn at 150 dpi (tick labels of
+    ticks outside the axes' range are kept by matplotlib but not drawn, so they are left out)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    figure.set_dpi(150)
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    ticks, drawn = set(), set()
+    for ax in figure.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                ticks |= {id(tick.label1), id(tick.label2)}
+            for tick in axis._update_ticks():
+                drawn |= {id(label) for label in (tick.label1, tick.label2) if label.get_visible()}
+    return [
+        (text.get_text(), text.get_window_extent(renderer))
+        for text in figure.findobj(Text)
+        if text.get_visible() and text.get_text().strip() and (id(text) not in ticks or id(text) in drawn)
+    ]
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("size", sorted(charts.SIZES))
+@pytest.mark.parametrize("name", sorted(charts.CHARTS))
+def test_no_text_runs_off_the_chart_or_over_another_at_either_size(document, name, size, language):
+    """Wide (a screen, the PDF) and phone-wide, with long Chinese and English names: every title,
+    label, legend, note and number lies inside the image and clear of every other (a title drawn
+    above the axes crossed the villages' legend on a phone, and ran off its right edge in English)."""
+    with charts.chart_style():
+        figure = charts.CHARTS[name](_long_named(document, language), width=charts.SIZES[size])
+        texts = _drawn_texts(figure)
+        frame = figure.bbox
+    assert figure.get_figwidth() == charts.SIZES[size]
+    assert len(texts) > 10
+    for text, box in texts:
+        assert frame.x0 <= box.x0 + 0.5 and box.x1 <= frame.x1 + 0.5, (text, box.bounds, frame.bounds)
+        assert frame.y0 <= box.y0 + 0.5 and box.y1 <= frame.y1 + 0.5, (text, box.bounds, frame.bounds)
+    for (first, a), (second, b) in itertools.combinations(texts, 2):
+        crossing = a.x0 + 1 < b.x1 and b.x0 + 1 < a.x1 and a.y0 + 1 < b.y1 and b.y0 + 1 < a.y1
+        assert not crossing, (first, second)
+
+
+def test_on_a_phone_the_groups_and_age_bands_stand_one_above_the_other(document):
+    wide = charts.group_comparison(document)
+    phone = charts.group_comparison(document, width=charts.PHONE)
+    (left, right), (top, bottom) = [[ax.get_position() for ax in f.axes] for f in (wide, phone)]
+    assert left.x1 <= right.x0  # side by side on a screen
+    assert bottom.y1 <= top.y0 and top.x0 == bottom.x0  # one above the other on a phone
+
+
+def test_a_phone_sized_label_breaks_between_words_and_keeps_brackets_with_their_words():
+    assert charts._fit("County and town people's congress deputies", 0.9, 8) == (
+        "County and\ntown people's\ncongress\ndeputies"
+    )
+    assert charts._fit("待命名村（社区）14", 1.08, 9) == "待命名村\n（社区）14"
+    assert charts._fit("经济发展满意度", 0.6, 7.5) == "经济发展\n满意度"  # as even as it can be
+    assert charts._fit("经济发展", 3.0, 9) == "经济发展"

@@ -1,5 +1,7 @@
 """Evaluators' pages, charts, downloads over the API, and read-only API tokens."""
 
+import io
+import re
 from urllib.parse import unquote
 
 import pytest
@@ -68,6 +70,35 @@ def test_charts_are_served_as_png_and_svg(answered, fmt, kind):
 def test_an_unknown_chart_is_not_found(answered):
     client = _browser(member("li", answered, EVALUATOR))
     assert client.get("/evaluate/hill-2024/charts/pie.png").status_code == 404
+    assert client.get("/evaluate/hill-2024/charts/items.png?size=poster").status_code == 404
+
+
+def test_a_release_that_draws_charts_differently_does_not_serve_the_cached_ones(answered, monkeypatch):
+    from surveys.evaluate import views
+
+    client = _browser(member("li", answered, EVALUATOR))
+    first = client.get("/evaluate/hill-2024/charts/items.png").content
+    assert (
+        first.startswith(b"\x89PNG") and client.get("/evaluate/hill-2024/charts/items.png").content == first
+    )
+    monkeypatch.setattr(views, "CHART_CODE", "next-release")
+    monkeypatch.setattr(views.charts, "render", lambda figure, fmt: b"drawn again")
+    assert client.get("/evaluate/hill-2024/charts/items.png").content == b"drawn again"
+
+
+def test_each_chart_has_a_phone_sized_image_which_the_page_offers_to_narrow_screens(answered):
+    from PIL import Image
+
+    client = _browser(member("li", answered, EVALUATOR))
+    html = client.get("/evaluate/hill-2024/").content.decode()
+    for name in ("dimensions", "items", "villages", "heatmap", "groups"):
+        phone = re.search(
+            rf'<source media="\(max-width: 40rem\)" srcset="([^"]*/charts/{name}\.png[^"]*)">', html
+        )
+        assert phone and "size=phone" in phone[1], name
+        wide = Image.open(io.BytesIO(client.get(f"/evaluate/hill-2024/charts/{name}.png").content))
+        narrow = Image.open(io.BytesIO(client.get(phone[1].replace("&amp;", "&")).content))
+        assert (wide.width, narrow.width) == (1050, 540), name  # 7 and 3.6 inches at 150 dpi
 
 
 def test_an_evaluator_publishes_a_closed_survey_from_the_page(answered):
@@ -331,13 +362,11 @@ def test_the_heatmaps_village_by_dimension_scores_are_also_a_table(answered):
 
 def test_each_charts_svg_and_png_links_say_which_chart_they_are(answered):
     """Five SVG and five PNG links: in a screen reader's list of links each names its chart."""
-    import re
-
     from django.utils.html import escape
 
     page = _browser(member("li", answered, EVALUATOR)).get("/evaluate/hill-2024/")
     html = page.content.decode()
-    for _name, title, png, svg in page.context["charts"]:
+    for _name, title, png, svg, _phone in page.context["charts"]:
         assert f'<a href="{escape(svg)}" aria-label="SVG · {title}">SVG</a>' in html
         assert f'<a href="{escape(png)}" aria-label="PNG · {title}">PNG</a>' in html
     assert not re.search(r"<a href=\"[^\"]*\">(SVG|PNG)</a>", html)
