@@ -450,7 +450,9 @@ def village_dimension_heatmap(document: dict, *, width: float = WIDE) -> Figure:
         narrow = _narrow(width)
         names = [_label(v["name"], width, 0.3) for v in villages]
         column_font = 7.5 if narrow else 9
-        room = width * 0.62 / max(len(dims), 1)  # inches each column has on a phone
+        # Inches each column has on a phone: the width less the villages' names and the margins.
+        named = max((_em(line) for name in names for line in name.split("\n")), default=0.0) * 9 / 72
+        room = (width - named - 0.3) / max(len(dims), 1)
         columns = [
             _fit(d["name"], room, column_font) if narrow else _wrapped(d["name"], t["tick_width"])
             for d in dims
