@@ -5,9 +5,12 @@ loop in the test's thread, so Django's guard against ORM calls from async code i
 """
 
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_finished, request_started
 from django.db import connections
 
 from tests.servers import Server
@@ -22,6 +25,68 @@ ARGS = [
     "--no-first-run",
 ]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "zh-CN"}
+
+
+class _Requests:
+    """How many requests the live server is answering now (Django's request_started and
+    request_finished signals, the latter sent once the response is closed)."""
+
+    lock = threading.Lock()
+    in_flight = 0
+
+    @classmethod
+    def started(cls, **_kwargs) -> None:
+        with cls.lock:
+            cls.in_flight += 1
+
+    @classmethod
+    def finished(cls, **_kwargs) -> None:
+        with cls.lock:
+            cls.in_flight -= 1
+
+
+request_started.connect(_Requests.started, dispatch_uid="browser-tests-requests-started")
+request_finished.connect(_Requests.finished, dispatch_uid="browser-tests-requests-finished")
+
+
+def _wait_until_live_server_idle(seconds: float = 10) -> None:
+    """Until the live server has answered every request it took, or `seconds`."""
+    deadline = time.monotonic() + seconds
+    while _Requests.in_flight > 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def close_context(context) -> None:
+    """Close a phone so that nothing its pages scheduled reaches the server after the test: each
+    page first leaves for about:blank, which stops its timers and cancels its requests (one held
+    or waiting for a route handler too) while the test's routes still stand; then the context
+    closes. A retry let through as a context closed reached the live server while the test's
+    database was being emptied (`database table is locked`), and the next test found its rows."""
+    from playwright.sync_api import Error
+
+    for page in context.pages:
+        try:
+            page.goto("about:blank", timeout=5_000)
+        except Error:  # a page already crashed or closing: closing the context is what is left
+            pass
+    context.close()
+    _wait_until_live_server_idle()
+
+
+@pytest.fixture(autouse=True)
+def _live_server_idle_before_the_database_is_emptied(request):
+    """After a test with the live server, wait (at most 10 s) until the server has finished every
+    request before the test's database is emptied: a request still writing holds SQLite's tables
+    (`database table is locked`), the flush fails and the next test finds the last one's rows.
+    Requesting transactional_db here puts this teardown before the flush."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    _wait_until_live_server_idle()
+
+
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
@@ -61,7 +126,7 @@ def desk(browser):
     """A staff member's desktop browser."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 1100, "height": 900})
     yield context
-    context.close()
+    close_context(context)
 
 
 @pytest.fixture
@@ -71,7 +136,7 @@ def phone(browser):
     (microsoft/playwright#2311), so the tests of the page's own offline queue keep it out."""
     context = browser.new_context(service_workers="block", **PHONE)
     yield context
-    context.close()
+    close_context(context)
 
 
 @pytest.fixture
@@ -80,7 +145,7 @@ def phone_with_service_worker(browser):
     away with `server` (stop the server) rather than set_offline, which the worker ignores."""
     context = browser.new_context(service_workers="allow", **PHONE)
     yield context
-    context.close()
+    close_context(context)
 
 
 @pytest.fixture
@@ -95,4 +160,4 @@ def server(transactional_db):
 def phone_without_js(browser):
     context = browser.new_context(java_script_enabled=False, **PHONE)
     yield context
-    context.close()
+    close_context(context)

@@ -9,7 +9,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from surveys.models import Invitation, Response, Survey
 from surveys.services.invitations import invitations_issue
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, close_context
 from tests.factories import make_survey
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,7 +42,7 @@ def small_phone(browser):
         service_workers="block", **{**PHONE, "viewport": {"width": 320, "height": 640}}
     )
     yield context
-    context.close()
+    close_context(context)
 
 
 def answer_everything(page) -> None:
@@ -637,7 +637,7 @@ def test_option_borders_are_visible_and_texts_follow_the_phones_font_size(
         )
         landscape.screenshot(path=shots / "questionnaire-landscape.png")
     finally:
-        short.close()
+        close_context(short)
 
 
 @pytest.mark.parametrize(("lang", "other"), [("zh", "en"), ("en", "zh-Hans")])
