@@ -37,14 +37,15 @@ def _hit(scope: str, value: str, limit: int, seconds: int) -> bool:
     """Count one request; True while the window's count stays within the limit."""
     key = _window_key(scope, value, seconds)
     # incr() first: one round trip for every request but the window's first.
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window's first request (or its key just expired)
-        if cache.add(key, 1, timeout=seconds + 1):
-            count = 1
-        else:  # another request made it meanwhile
-            count = cache.incr(key)
-    return count <= limit
+    for _attempt in range(3):
+        try:
+            return cache.incr(key) <= limit
+        except ValueError:  # the window's first request (or its key just expired)
+            if cache.add(key, 1, timeout=seconds + 1):
+                return 1 <= limit
+            # Another request made it meanwhile: count again (it may be gone again already, culled
+            # or cleared, which made this a 500 for the respondent).
+    return True  # the counter keeps vanishing under us: let the request through uncounted
 
 
 # Count one request in each window key (KEYS) and return the counts; a window's first request

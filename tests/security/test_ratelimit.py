@@ -116,3 +116,32 @@ def test_the_senders_address_behind_num_proxies(settings, proxies, forwarded, ex
     settings.NUM_PROXIES = proxies
     request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
     assert client_address(request) == expected
+
+
+def test_a_counter_gone_between_two_requests_counting_it_is_no_server_error(monkeypatch):
+    """A window's counter that another request created and that vanished before this one could
+    count it (a cache culling entries, or cleared) raised ValueError from incr(): a 500 for the
+    respondent. It counts again, and lets the request through if the counter keeps vanishing."""
+    from surveys import ratelimit
+
+    calls = []
+
+    def incr_gone(key):
+        calls.append("incr")
+        raise ValueError(f"Key '{key}' not found")
+
+    monkeypatch.setattr(ratelimit.cache, "incr", incr_gone)
+    monkeypatch.setattr(ratelimit.cache, "add", lambda *args, **kwargs: calls.append("add") or False)
+    assert ratelimit._hit("invitation", "abc", limit=5, seconds=60) is True
+    assert calls == ["incr", "add"] * 3
+
+    counts = iter([ValueError, 4])
+
+    def incr_back(key):
+        value = next(counts)
+        if value is ValueError:
+            raise ValueError(key)
+        return value
+
+    monkeypatch.setattr(ratelimit.cache, "incr", incr_back)
+    assert ratelimit._hit("invitation", "abc", limit=3, seconds=60) is False  # counted again: 4 > 3
