@@ -7,6 +7,7 @@ loop in the test's thread, so Django's guard against ORM calls from async code i
 import os
 import threading
 import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -28,21 +29,29 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 
 
 class _Requests:
-    """How many requests the live server is answering now (Django's request_started and
-    request_finished signals, the latter sent once the response is closed)."""
+    """The live server's threads answering a request now (Django's request_started and
+    request_finished signals, the latter sent once the response is closed). By thread, not a
+    count: a request whose request_finished never reached us (an earlier receiver raised) is
+    forgotten with its thread once the browser closes the connection."""
 
     lock = threading.Lock()
-    in_flight = 0
+    answering: set[threading.Thread] = set()
 
     @classmethod
     def started(cls, **_kwargs) -> None:
         with cls.lock:
-            cls.in_flight += 1
+            cls.answering.add(threading.current_thread())
 
     @classmethod
     def finished(cls, **_kwargs) -> None:
         with cls.lock:
-            cls.in_flight -= 1
+            cls.answering.discard(threading.current_thread())
+
+    @classmethod
+    def busy(cls) -> bool:
+        with cls.lock:
+            cls.answering = {thread for thread in cls.answering if thread.is_alive()}
+            return bool(cls.answering - {threading.main_thread()})
 
 
 request_started.connect(_Requests.started, dispatch_uid="browser-tests-requests-started")
@@ -52,8 +61,10 @@ request_finished.connect(_Requests.finished, dispatch_uid="browser-tests-request
 def _wait_until_live_server_idle(seconds: float = 10) -> None:
     """Until the live server has answered every request it took, or `seconds`."""
     deadline = time.monotonic() + seconds
-    while _Requests.in_flight > 0 and time.monotonic() < deadline:
+    while _Requests.busy() and time.monotonic() < deadline:
         time.sleep(0.02)
+    if _Requests.busy():
+        warnings.warn(f"the live server still answers a request after {seconds} s", stacklevel=2)
 
 
 def close_context(context) -> None:
