@@ -10,8 +10,6 @@ from surveys.models import PublishedReport, Survey
 from surveys.permissions import can_publish
 from surveys.reports import FORMATS, render_report
 from surveys.reports.data import ReportData, report_data
-from surveys.scoring import missing_named, questionnaire_missing
-from surveys.selectors import survey_catalog
 from surveys.services.survey_status import survey_set_status
 
 
@@ -35,16 +33,8 @@ def report_publish(*, survey: Survey, user: User) -> PublishedReport:
         locked = Survey.objects.select_for_update().get(pk=survey.pk)
         if locked.status != Survey.Status.CLOSED:
             raise ValidationError(_("这项调查刚刚已被发布或重新开放。"), code="status")
-        # A survey saved halfway (its items, options or groups deleted since it was opened) has
-        # no score to freeze: refused before anything is stored, naming what to add.
-        missing = questionnaire_missing(survey_catalog(locked))
-        if missing:
-            raise ValidationError(
-                _("“%(title)s”的问卷还缺少%(parts)s，不能发布：请先在管理后台的调查页补齐。")
-                % {"title": localized(locked), "parts": missing_named(missing)},
-                code="incomplete",
-            )
         # Status first, so the files say 已发布; the report reads the data inside this transaction.
+        # (A questionnaire missing its items, options or groups is refused there, nothing stored.)
         survey_set_status(survey=locked, status=Survey.Status.PUBLISHED)
         data = report_data(locked, use_cache=False)
         english = report_data(locked, use_cache=False, language="en")

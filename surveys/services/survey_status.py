@@ -34,14 +34,19 @@ def survey_set_status(*, survey: Survey, status: str) -> Survey:
                 "allowed": allowed,
             }
         )
-    if target == S.OPEN:
-        # Respondents would get a questionnaire without questions, and the score a 500.
+    if target in (S.OPEN, S.PUBLISHED):
+        # Opened, respondents would get a questionnaire without questions and the score a 500;
+        # published, there would be no score to freeze (its items, options or groups deleted since
+        # it was opened). Refused before anything is stored, naming what to add.
         missing = questionnaire_missing(survey_catalog(survey))
         if missing:
-            raise ValidationError(
+            refusal = (
                 _("“%(title)s”的问卷还缺少%(parts)s，不能开始收集：请先在调查页补齐。")
-                % {"title": localized(survey), "parts": missing_named(missing)},
-                code="incomplete",
+                if target == S.OPEN
+                else _("“%(title)s”的问卷还缺少%(parts)s，不能发布：请先在管理后台的调查页补齐。")
+            )
+            raise ValidationError(
+                refusal % {"title": localized(survey), "parts": missing_named(missing)}, code="incomplete"
             )
     survey.status = target
     fields = ["status", "updated_at"]
