@@ -299,15 +299,14 @@ def dimension_bars(document: dict, *, width: float = WIDE) -> Figure:
             _nothing_to_show(ax, t["no_score"])
             _titled(ax, t["dimensions_title"], width, fontsize=11)
             return figure
-        weighted = t["weighted_phone" if _narrow(width) else "weighted"]
+        narrow = _narrow(width)
+        weighted = t["weighted_phone" if narrow else "weighted"]
         labels = [t["composite"]] + [weighted.format(name=d["name"], weight=d["weight"]) for d in dims]
         labels = [_label(label, width, 0.4) for label in labels]
         scores = [composite["score"]] + [d["score"] for d in dims]
         cis = [_ci(composite)] + [_ci(d) for d in dims]
-        figure = _figure(
-            width,
-            (0.2 + 0.17 * _lines(labels)) * len(labels) + 1.1 if _narrow(width) else 0.55 * len(labels) + 1.1,
-        )
+        row = 0.2 + 0.17 * _lines(labels) if narrow else 0.55
+        figure = _figure(width, row * len(labels) + 1.1)
         ax = figure.add_subplot()
         _whisker_bars(
             ax,
@@ -388,12 +387,13 @@ def village_ranking(document: dict, *, width: float = WIDE) -> Figure:
         shown = [v for v in document["by_village"] if not v.get("suppressed") and v.get("score") is not None]
         hidden = [v for v in document["by_village"] if v.get("suppressed")]
         shown.sort(key=lambda v: (-v["score"], v["code"]))
-        ranked = t["ranked_phone" if _narrow(width) else "ranked"]
+        narrow = _narrow(width)
+        ranked = t["ranked_phone" if narrow else "ranked"]
         labels = [
             _label(ranked.format(rank=i + 1, name=v["name"], n=v["n"]), width, 0.38)
             for i, v in enumerate(shown)
         ]
-        row = 0.16 + 0.16 * _lines(labels) if _narrow(width) else 0.34
+        row = 0.16 + 0.16 * _lines(labels) if narrow else 0.34
         figure = _figure(width, row * max(len(shown), 1) + 1.4)
         ax = figure.add_subplot()
         _titled(ax, t["villages_title"], width, fontsize=11)
