@@ -16,9 +16,10 @@ import sys
 
 import pytest
 from django.conf import settings
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, call_command, get_commands, load_command_class
 from django.utils import translation
 
+from surveys.management.commands._common import SurveyCommand
 from surveys.management.commands.score import Command as ScoreCommand
 from surveys.management.parser_language import argv_language
 from surveys.models import Invitation, PaperSheet, Response, Survey
@@ -190,6 +191,41 @@ def test_the_help_is_headed_in_the_language_in_force():
         and "显示此帮助信息并退出" in chinese
     )
     assert english.startswith("usage: manage.py score") and "positional arguments" in english
+
+
+def survey_commands() -> list[str]:
+    return sorted(name for name, app in get_commands().items() if app == "surveys")
+
+
+@pytest.mark.parametrize("name", survey_commands())
+def test_every_option_is_explained_in_the_commands_language(name):
+    """Django's own options too (--verbosity, --settings…), which Django explains in English only."""
+    command = load_command_class("surveys", name)
+    assert isinstance(command, SurveyCommand)
+    with translation.override("zh-hans"):
+        chinese = command.create_parser("manage.py", name)
+    with translation.override("en"):
+        english = command.create_parser("manage.py", name)
+        english_help = english.format_help()
+    assert has_chinese(chinese.description) and not has_chinese(english.description)
+    for zh, en in zip(chinese._actions, english._actions, strict=True):
+        assert zh.help and has_chinese(zh.help), (name, zh.dest, zh.help)
+        assert en.help and not has_chinese(en.help), (name, en.dest, en.help)
+    assert not has_chinese(english_help)
+
+
+def test_help_in_a_shell_follows_lang(tmp_path):
+    zh = manage(tmp_path, "paper_forms", "--help")
+    en = manage(tmp_path, "paper_forms", "--help", "--lang", "en")
+    assert zh.returncode == en.returncode == 0
+    assert "--count COUNT         份数（1 至 1000）" in zh.stdout
+    assert "--verbosity {0,1,2,3}\n                        输出的详细程度" in zh.stdout
+    assert "--count COUNT         Number of sheets (1 to 1000)" in en.stdout
+    assert not has_chinese(en.stdout)
+
+
+def has_chinese(text: str) -> bool:
+    return any("\u4e00" <= character <= "\u9fff" for character in text)
 
 
 @pytest.mark.parametrize(

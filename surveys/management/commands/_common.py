@@ -1,8 +1,9 @@
 """What the survey commands share: a survey looked up by its code, the language they speak, and
 how they behave in a shell when something goes wrong.
 
-Every command here speaks Chinese, and English with `--lang en` (its messages and errors; `report`
-and `score` also write their documents in that language). Output meant for programs — CSV, JSON,
+Every command here speaks Chinese, and English with `--lang en` (its help, Django's own options'
+included, its messages and errors; `report` and `score` also write their documents in that
+language). Output meant for programs — CSV, JSON,
 file names — keeps its codes whatever the language.
 
 Exit statuses: 0 done; 1 refused (`错误：…` on stderr; files are checked before the work, so a
@@ -29,12 +30,28 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, SystemCheckError, handle_default_options
 from django.db import connections
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from survey_site.language import CHOICES as LANGUAGE_CHOICES
 from surveys.management.parser_language import LanguageParser, argv_language, in_language, refusal, speaking
 from surveys.models import Survey
 
 BROKEN_PIPE_STATUS = 128 + signal.SIGPIPE
+
+# The help of the options Django gives every command (by their dest), which Django writes in
+# English only: here in Chinese, and in English (Django's own words, in locale/en) with --lang en.
+DJANGO_OPTIONS_HELP = {
+    "version": gettext_lazy("显示程序的版本号并退出。"),
+    "verbosity": gettext_lazy("输出的详细程度：0 最少，1 正常，2 详细，3 非常详细"),
+    "settings": gettext_lazy(
+        "设置模块的 Python 路径，如 “myproject.settings.main”；不填则用环境变量 DJANGO_SETTINGS_MODULE。"
+    ),
+    "pythonpath": gettext_lazy("加到 Python 路径里的目录，如 “/home/djangoprojects/myproject”。"),
+    "traceback": gettext_lazy("出现 CommandError 时显示完整的调用栈。"),
+    "no_color": gettext_lazy("输出不加颜色。"),
+    "force_color": gettext_lazy("输出一律加颜色。"),
+    "skip_checks": gettext_lazy("跳过系统检查。"),
+}
 
 
 class SurveyCommand(BaseCommand):
@@ -46,7 +63,11 @@ class SurveyCommand(BaseCommand):
         # Django builds a CommandParser and has no hook for another class; LanguageParser adds
         # behaviour only (no state of its own), so the parser Django built becomes one.
         parser.__class__ = LanguageParser
-        parser.add_argument("--lang", choices=["en", "zh"], help="输出语言：zh（中文，默认）或 en（英文）")
+        parser.description = str(self.help) if self.help else None  # argparse wants a str, not a lazy one
+        for action in parser._actions:
+            if action.dest in DJANGO_OPTIONS_HELP:
+                action.help = str(DJANGO_OPTIONS_HELP[action.dest])
+        parser.add_argument("--lang", choices=["en", "zh"], help=_("输出语言：zh（中文，默认）或 en（英文）"))
         return parser
 
     def execute(self, *args, **options):

@@ -1,7 +1,7 @@
 import json
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 
 import stats
 from surveys.management.commands._common import SurveyCommand, get_survey
@@ -17,15 +17,20 @@ def _f2(x) -> str:
 
 
 class Command(SurveyCommand):
-    help = "比较两项共用代码的调查（如 2019 与 2020 年）：差值、差值的标准误与 95% 置信区间。"
+    help = gettext_lazy("比较两项共用代码的调查（如 2019 与 2020 年）：差值、差值的标准误与 95% 置信区间。")
     # Data commands skip Django's system checks (they load every URL module, a second of start-up
     # for nothing here); `manage.py check`, `migrate` and the server still run them.
     requires_system_checks = []
 
     def add_arguments(self, parser):
-        parser.add_argument("base", help="基期调查代码，如 daligang-2019")
-        parser.add_argument("current", help="本期调查代码，如 daligang-2020")
-        parser.add_argument("--format", choices=["json", "text"], default="text")
+        parser.add_argument("base", help=_("基期调查代码，如 daligang-2019"))
+        parser.add_argument("current", help=_("本期调查代码，如 daligang-2020"))
+        parser.add_argument(
+            "--format",
+            choices=["json", "text"],
+            default="text",
+            help=_("输出格式：text（默认，文字说明）或 json"),
+        )
 
     def handle(self, *args, base, current, format, **options):
         _document, result_base = score_result(get_survey(base))

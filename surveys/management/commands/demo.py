@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from surveys.localized import localized, place
 from surveys.management.commands._common import SurveyCommand
@@ -21,7 +22,9 @@ def _columns(text: str) -> int:
 
 
 class Command(SurveyCommand):
-    help = "准备演示环境：建表、载入 daligang-2020 调查与合成演示答卷、创建演示账号（可重复执行）。"
+    help = gettext_lazy(
+        "准备演示环境：建表、载入 daligang-2020 调查与合成演示答卷、创建演示账号（可重复执行）。"
+    )
 
     def handle(self, *args, **options):
         from django.conf import settings

@@ -1,25 +1,30 @@
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from surveys.management.commands._common import SurveyCommand, cannot_read, get_survey, input_file
 from surveys.services.response_import import ResponseImportError, encoding_problem, responses_import
 
 
 class Command(SurveyCommand):
-    help = "导入答卷 CSV（全部成功或全部不导入；已存在且内容相同的答卷跳过）。"
+    help = gettext_lazy("导入答卷 CSV（全部成功或全部不导入；已存在且内容相同的答卷跳过）。")
     # Data commands skip Django's system checks (they load every URL module, a second of start-up
     # for nothing here); `manage.py check`, `migrate` and the server still run them.
     requires_system_checks = []
 
     def add_arguments(self, parser):
-        parser.add_argument("slug", help="调查代码，如 daligang-2020")
-        parser.add_argument("file", help="答卷 CSV 文件（UTF-8，含表头）")
-        parser.add_argument("--synthetic", action="store_true", help="标记为合成演示数据（仅用于演示与测试）")
+        parser.add_argument("slug", help=_("调查代码，如 daligang-2020"))
+        parser.add_argument("file", help=_("答卷 CSV 文件（UTF-8，含表头）"))
+        parser.add_argument(
+            "--synthetic", action="store_true", help=_("标记为合成演示数据（仅用于演示与测试）")
+        )
         parser.add_argument(
             "--source",
             choices=["import", "paper"],
             default="import",
-            help="答卷来源：import（文件导入，默认）或 paper（纸质问卷批量录入的表格，response_id 用问卷上二维码的编号）",
+            help=_(
+                "答卷来源：import（文件导入，默认）或 paper（纸质问卷批量录入的表格，response_id 用问卷上二维码的编号）"
+            ),
         )
 
     def handle(self, *args, slug, file, synthetic, source="import", **options):

@@ -1,5 +1,6 @@
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from surveys.localized import localized
 from surveys.management.commands._common import SurveyCommand, cannot_read, input_file
@@ -7,13 +8,13 @@ from surveys.xlsform import XLSFormError, survey_import_xlsform
 
 
 class Command(SurveyCommand):
-    help = "从 XLSForm 工作簿（.xlsx）导入问卷，新建一项草稿调查（全部成功或全部不导入）。"
+    help = gettext_lazy("从 XLSForm 工作簿（.xlsx）导入问卷，新建一项草稿调查（全部成功或全部不导入）。")
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="XLSForm 工作簿（survey、choices、settings 表）")
-        parser.add_argument("--slug", help="调查代码；不填则用 settings 表的 form_id")
-        parser.add_argument("--year", type=int, help="年度；不填则用 settings 表的 year")
-        parser.add_argument("--invitations", action="store_true", help="同时生成邀请链接")
+        parser.add_argument("file", help=_("XLSForm 工作簿（survey、choices、settings 表）"))
+        parser.add_argument("--slug", help=_("调查代码；不填则用 settings 表的 form_id"))
+        parser.add_argument("--year", type=int, help=_("年度；不填则用 settings 表的 year"))
+        parser.add_argument("--invitations", action="store_true", help=_("同时生成邀请链接"))
 
     def handle(self, *args, file, slug, year, invitations, **options):
         try:

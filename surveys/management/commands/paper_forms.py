@@ -1,5 +1,6 @@
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from surveys.management.commands._common import SurveyCommand, get_survey, output_file
 from surveys.models import Invitation
@@ -9,13 +10,15 @@ from surveys.services.paper import MAX_PRINT, paper_sheets_print
 
 
 class Command(SurveyCommand):
-    help = "为一个邀请（村 × 群体）编号并打印纸质问卷（A4 PDF，每份带编号和二维码）。"
+    help = gettext_lazy("为一个邀请（村 × 群体）编号并打印纸质问卷（A4 PDF，每份带编号和二维码）。")
 
     def add_arguments(self, parser):
-        parser.add_argument("slug", help="调查代码，如 daligang-2020")
-        parser.add_argument("--invitation", required=True, help="邀请码（见 invitations 命令）")
-        parser.add_argument("--count", type=int, required=True, help=f"份数（1 至 {MAX_PRINT}）")
-        parser.add_argument("-o", "--output", required=True, help="输出的 PDF 文件")
+        parser.add_argument("slug", help=_("调查代码，如 daligang-2020"))
+        parser.add_argument("--invitation", required=True, help=_("邀请码（见 invitations 命令）"))
+        parser.add_argument(
+            "--count", type=int, required=True, help=_("份数（1 至 %(max)s）") % {"max": MAX_PRINT}
+        )
+        parser.add_argument("-o", "--output", required=True, help=_("输出的 PDF 文件"))
 
     def handle(self, *args, slug, invitation, count, output, **options):
         survey = get_survey(slug)

@@ -1,5 +1,6 @@
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from surveys.management.commands._common import SurveyCommand, get_survey, output_file, output_folder
 from surveys.models import Invitation
@@ -14,12 +15,12 @@ from surveys.respond.posters import (
 
 
 class Command(SurveyCommand):
-    help = "为调查的每个启用的邀请链接生成 A4 海报（PNG 与 PDF：村、群体、二维码和链接）。"
+    help = gettext_lazy("为调查的每个启用的邀请链接生成 A4 海报（PNG 与 PDF：村、群体、二维码和链接）。")
 
     def add_arguments(self, parser):
-        parser.add_argument("slug", help="调查代码，如 daligang-2020")
-        parser.add_argument("-o", "--output", default="posters", help="输出目录（默认 posters/）")
-        parser.add_argument("--all", action="store_true", help="也为已停用的链接生成")
+        parser.add_argument("slug", help=_("调查代码，如 daligang-2020"))
+        parser.add_argument("-o", "--output", default="posters", help=_("输出目录（默认 posters/）"))
+        parser.add_argument("--all", action="store_true", help=_("也为已停用的链接生成"))
 
     def handle(self, *args, slug, output, all, **options):
         survey = get_survey(slug)

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from surveys.localized import language
 from surveys.management.commands._common import SurveyCommand, get_survey, output_file
@@ -8,13 +9,13 @@ from surveys.services.publish import published_report
 
 
 class Command(SurveyCommand):
-    help = "写出评价报告（xlsx、pdf、csv 或 SPSS sav）。已发布的调查写出发布时冻结的文件。"
+    help = gettext_lazy("写出评价报告（xlsx、pdf、csv 或 SPSS sav）。已发布的调查写出发布时冻结的文件。")
 
     def add_arguments(self, parser):
-        parser.add_argument("slug")
-        parser.add_argument("--format", choices=FORMATS, required=True)
-        parser.add_argument("-o", "--output", required=True, help="输出文件（- 表示标准输出）")
-        parser.add_argument("--fresh", action="store_true", help="已发布的调查也按当前数据重新生成")
+        parser.add_argument("slug", help=_("调查代码，如 daligang-2020"))
+        parser.add_argument("--format", choices=FORMATS, required=True, help=_("文件格式"))
+        parser.add_argument("-o", "--output", required=True, help=_("输出文件（- 表示标准输出）"))
+        parser.add_argument("--fresh", action="store_true", help=_("已发布的调查也按当前数据重新生成"))
 
     def handle(self, *args, slug, format, output, fresh, **options):
         lang = language()  # --lang (surveys/management/commands/_common.py)

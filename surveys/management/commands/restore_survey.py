@@ -1,5 +1,6 @@
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from surveys.backup import BackupInvalid, survey_restore_read
 from surveys.management.commands._common import SurveyCommand, cannot_read, input_file
@@ -7,10 +8,12 @@ from surveys.models import Response
 
 
 class Command(SurveyCommand):
-    help = "从 backup_survey 的备份文件恢复一项调查（全部或全不）。同代码的调查已存在时拒绝恢复。"
+    help = gettext_lazy(
+        "从 backup_survey 的备份文件恢复一项调查（全部或全不）。同代码的调查已存在时拒绝恢复。"
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="backup_survey 写出的 JSON 文件")
+        parser.add_argument("file", help=_("backup_survey 写出的 JSON 文件"))
 
     def handle(self, *args, file, **options):
         try:

@@ -2,6 +2,7 @@ import json
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 import stats
 from surveys.localized import language
@@ -24,20 +25,30 @@ def read_scheme_file(path: str) -> dict:
 
 
 class Command(SurveyCommand):
-    help = "计算并输出调查的满意度得分（JSON 或文字说明）。--scheme 只用于试算，不保存。"
+    help = gettext_lazy("计算并输出调查的满意度得分（JSON 或文字说明）。--scheme 只用于试算，不保存。")
     # Data commands skip Django's system checks (they load every URL module, a second of start-up
     # for nothing here); `manage.py check`, `migrate` and the server still run them.
     requires_system_checks = []
 
     def add_arguments(self, parser):
-        parser.add_argument("slug")
-        parser.add_argument("--scheme", help="计分方案 JSON 文件（试算，不保存）")
-        parser.add_argument("--format", choices=["json", "text"], default="json")
-        parser.add_argument("--method", choices=METHODS, default="taylor", help="标准误方法")
+        parser.add_argument("slug", help=_("调查代码，如 daligang-2020"))
+        parser.add_argument("--scheme", help=_("计分方案 JSON 文件（试算，不保存）"))
+        parser.add_argument(
+            "--format",
+            choices=["json", "text"],
+            default="json",
+            help=_("输出格式：json（默认）或 text（文字说明）"),
+        )
+        parser.add_argument(
+            "--method",
+            choices=METHODS,
+            default="taylor",
+            help=_("标准误的算法：taylor（泰勒线性化，默认）或 bootstrap（自助法）"),
+        )
         parser.add_argument(
             "--fresh",
             action="store_true",
-            help="已发布的调查也按当前数据计算（默认输出发布时冻结的得分文档）",
+            help=_("已发布的调查也按当前数据计算（默认输出发布时冻结的得分文档）"),
         )
 
     def handle(self, *args, slug, scheme, format, method, fresh, **options):
