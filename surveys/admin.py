@@ -479,3 +479,6 @@ class PaperSheetAdmin(ReadOnlyAdmin):
 
 # Users and groups: Django's pages, with their permissions named in the page's language.
 import surveys.admin_accounts  # noqa: E402, F401
+
+# The yes/no icons of every admin page, described in the page's language.
+import surveys.admin_boolean  # noqa: E402, F401

@@ -2,8 +2,10 @@
 
 Django stores a permission's name once, in English ("Can add survey"), and shows it so on the
 user and group pages; here each of the four standard ones is named from its model's translated
-name ("满意度调查 | 可添加调查"). django-axes' models are left out of the lists: its attempts
-live in the cache (settings.AXES_HANDLER), so permissions on its tables would grant nothing.
+name ("满意度调查 | 可添加调查"). Left out of the lists, as they would grant nothing:
+django-axes' models (its attempts live in the cache, settings.AXES_HANDLER), and DRF's Token
+model, whose admin page is its proxy's (TokenProxy, with permissions of its own under the same
+name: each token permission was listed twice).
 """
 
 from django.contrib import admin
@@ -18,6 +20,7 @@ ACTIONS = {
     "view": _("可查看%(model)s"),
 }
 UNUSED_APPS = ("axes",)
+UNUSED_MODELS = (("authtoken", "token"),)
 
 
 def permission_label(permission: Permission) -> str:
@@ -35,6 +38,10 @@ class PermissionsNamedInTheirLanguage:
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if db_field.name in ("permissions", "user_permissions"):
             field.queryset = field.queryset.exclude(content_type__app_label__in=UNUSED_APPS)
+            for app_label, model in UNUSED_MODELS:
+                field.queryset = field.queryset.exclude(
+                    content_type__app_label=app_label, content_type__model=model
+                )
             field.label_from_instance = permission_label
         return field
 

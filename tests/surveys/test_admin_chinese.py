@@ -33,6 +33,8 @@ ENGLISH_SEEN = [
     'alt="Search"',
     "for a staff account",  # the login error (its Chinese said 工作人员, whom the admin refuses)
     "Too many failed logins",
+    'alt="True"',  # the yes/no icons of a list's boolean columns
+    'alt="False"',
 ]
 
 
@@ -77,6 +79,26 @@ def test_a_users_permissions_are_named_in_chinese_and_in_english_when_chosen(chi
     english = chief.get(f"/admin/auth/user/{user.pk}/change/?lang=en").content.decode()
     assert "Can add Survey" in english and "Can view user" in english
     assert "Axes" not in english, "axes' tables are not used: their permissions would grant nothing"
+
+
+@pytest.mark.parametrize("query", ["", "?lang=en"], ids=["zh", "en"])
+def test_no_permission_is_listed_twice_under_one_name(chief, query):
+    """DRF's Token and its admin's TokenProxy carry the same names; only the proxy's grant anything."""
+    user = make_user("xiaoli")
+    page = chief.get(f"/admin/auth/user/{user.pk}/change/{query}").content.decode()
+    select = re.search(r'<select name="user_permissions".*?</select>', page, re.S).group(0)
+    labels = re.findall(r"<option [^>]*>([^<]*)</option>", select)
+    assert len(labels) > 50
+    assert sorted({label for label in labels if labels.count(label) > 1}) == []
+    assert ("认证令牌 | 可添加令牌" if not query else "Auth Token | Can add Token") in labels
+
+
+def test_the_yes_no_icons_are_described_in_the_pages_language(chief):
+    make_user("xiaoli")  # not staff: a ✗ beside the chief's ✓
+    chinese = chief.get("/admin/auth/user/").content.decode()
+    english = chief.get("/admin/auth/user/?lang=en").content.decode()
+    assert 'icon-yes.svg" alt="是"' in chinese and 'icon-no.svg" alt="否"' in chinese
+    assert 'icon-yes.svg" alt="Yes"' in english and 'icon-no.svg" alt="No"' in english
 
 
 def test_the_admin_home_page_in_english_keeps_djangos_english(chief):
