@@ -41,6 +41,7 @@ from surveys.scoring import survey_scheme_completed
 from surveys.services.invitations import invitations_issue
 from surveys.services.publish import report_publish
 from surveys.services.quality import flag_reason
+from surveys.services.survey_modified import survey_mark_modified
 from surveys.services.survey_status import survey_set_status
 
 
@@ -285,8 +286,27 @@ class SurveyAdmin(SurveyAuthoringMixin, admin.ModelAdmin):
             )
 
 
+class PartOfItsSurvey:
+    """A part of a survey edited on its own admin page (or in its list) marks the survey modified,
+    so that nothing cached of the survey keeps the part as it was (surveys/services/survey_modified.py)."""
+
+    def save_model(self, request, obj, form, change):
+        before = form.initial.get("survey") if change else None  # the survey it was moved from
+        super().save_model(request, obj, form, change)
+        survey_mark_modified(survey_ids=[obj.survey_id, before])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        survey_mark_modified(survey_ids=[obj.survey_id])
+
+    def delete_queryset(self, request, queryset):
+        surveys = list(queryset.values_list("survey_id", flat=True).distinct())
+        super().delete_queryset(request, queryset)
+        survey_mark_modified(survey_ids=surveys)
+
+
 @admin.register(Village)
-class VillageAdmin(admin.ModelAdmin):
+class VillageAdmin(PartOfItsSurvey, admin.ModelAdmin):
     list_display = ("code", "name", "name_en", "survey", "is_placeholder", "order")
     list_display_links = ("code",)
     list_editable = ("name", "name_en", "is_placeholder")
@@ -320,7 +340,7 @@ class PartsNamedWithTheirSurvey:
 
 
 @admin.register(Quota)
-class QuotaAdmin(PartsNamedWithTheirSurvey, admin.ModelAdmin):
+class QuotaAdmin(PartOfItsSurvey, PartsNamedWithTheirSurvey, admin.ModelAdmin):
     list_display = ("__str__", "survey", "village", "group", "age_band", "target")
     list_editable = ("target",)
     list_filter = ("survey", "group", "age_band", "village")

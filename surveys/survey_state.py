@@ -3,9 +3,10 @@
 The catalog of codes, the current questionnaire version and the quotas take a dozen queries to
 load and change only when an administrator edits the survey. Each process keeps them for a
 short while, keyed by the survey's id, creation and modification times: the admin saves the
-survey whenever its questionnaire changes (its inlines live on the survey's page), which gives a
-new key at once; an edit made behind the admin's back (a script, the shell) is seen within
-`TTL_SECONDS`.
+survey whenever its questionnaire changes (its inlines live on the survey's page), and marks it
+modified when a village or a quota is edited on its own page (surveys/services/survey_modified.py),
+which gives a new key at once; an edit made behind the admin's back (a script, the shell) is seen
+within `TTL_SECONDS`.
 """
 
 from dataclasses import dataclass, field

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from surveys.models import Invitation, Quota, Survey, Village
+from surveys.scoring import score_document
 from surveys.services.response_import import responses_import_text
 from tests.factories import csv_row, csv_text
 
@@ -58,6 +59,49 @@ def test_a_placeholder_village_can_be_renamed(admin_client, daligang):
     assert (village.name, village.is_placeholder) == ("金竹村", False)
 
 
+@pytest.fixture
+def daligang_answered(daligang, settings):
+    path = settings.BASE_DIR / "fixtures" / "daligang-2020-synthetic.csv"
+    responses_import_text(survey=daligang, text=path.read_text(encoding="utf-8"))
+    return daligang
+
+
+def _village_names(survey) -> dict[str, str]:
+    document = score_document(Survey.objects.get(pk=survey.pk))
+    return {cell["code"]: cell["name"] for cell in document["by_village"]}
+
+
+@pytest.mark.parametrize("page", ["change form", "list"])
+def test_a_renamed_village_is_scored_under_its_new_name_at_once(admin_client, daligang_answered, page):
+    """The score document is cached for a day, keyed by the survey's modification time."""
+    survey = daligang_answered
+    assert _village_names(survey)["village-14"] == "待命名村（社区）14"  # now cached
+    village = Village.objects.get(survey=survey, code="village-14")
+    fields = {"name": "石牛江村", "name_en": "Shiniujiang", "is_placeholder": ""}
+    if page == "change form":
+        sent = admin_client.post(
+            f"/admin/surveys/village/{village.pk}/change/",
+            {"survey": survey.pk, "code": "village-14", "order": 14, **fields},
+        )
+    else:  # the list's editable columns, every village of the page sent back
+        rows = admin_client.get("/admin/surveys/village/").context["cl"].result_list
+        form = {"form-TOTAL_FORMS": len(rows), "form-INITIAL_FORMS": len(rows), "_save": "1"}
+        for k, row in enumerate(rows):
+            values = (
+                fields
+                if row.pk == village.pk
+                else {
+                    "name": row.name,
+                    "name_en": row.name_en,
+                    "is_placeholder": "on" if row.is_placeholder else "",
+                }
+            )
+            form |= {f"form-{k}-id": row.pk, **{f"form-{k}-{name}": value for name, value in values.items()}}
+        sent = admin_client.post("/admin/surveys/village/", form)
+    assert sent.status_code == 302
+    assert _village_names(survey)["village-14"] == "石牛江村"
+
+
 def test_a_quota_can_be_changed(admin_client, daligang):
     quota = Quota.objects.get(survey=daligang, group__code="staff")
     response = admin_client.post(
@@ -67,6 +111,8 @@ def test_a_quota_can_be_changed(admin_client, daligang):
     assert response.status_code == 302
     quota.refresh_from_db()
     assert quota.target == 45
+    # What each process remembers of the survey's quotas (the over-quota flag) is keyed by this.
+    assert Survey.objects.get(pk=daligang.pk).updated_at > daligang.updated_at
 
 
 def test_a_second_quota_for_the_same_cell_is_refused_in_chinese(admin_client, daligang):
