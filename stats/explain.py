@@ -22,6 +22,7 @@ TEXT = {
         "composite_of": "综合满意度",
         "named": "{name}（{code}）",
         "no_score": "{name}：没有计分的回答，不计入",
+        "no_composite": "综合满意度：还没有计分的回答，无法计算",
         "groups": "{name} = 各群体得分按群体权重加权：{terms} = {value}",
         "withheld": "〔{name}：作答不足 {min_cell} 人，不公布〕",
         "se_taylor": "{name}的标准误 {se} 按泰勒线性化计算：以受访者群体为层，"
@@ -45,6 +46,7 @@ TEXT = {
         "composite_of": "composite satisfaction",
         "named": "{name} ({code})",
         "no_score": "{name}: no counted answer, left out",
+        "no_composite": "The composite: no counted answer yet, so no score",
         "groups": "{name} = group scores weighted by the group weights: {terms} = {value}",
         "withheld": "[{name}: fewer than {min_cell} answers, not shown]",
         "se_taylor": "The SE of the {name}, {se}, is by Taylor linearisation: strata are respondent groups, "
@@ -138,8 +140,11 @@ def explain(
 
     c = result.composite
     present = [d for d in result.dimensions if not math.isnan(d.score)]
-    terms = " + ".join(f"{d.weight:.4g}×{f2(d.score)}" for d in present)
-    out.append({"figure": "composite", "text": f"{t['composite']} = {terms} = {f2(c.score)}"})
+    if present:
+        terms = " + ".join(f"{d.weight:.4g}×{f2(d.score)}" for d in present)
+        out.append({"figure": "composite", "text": f"{t['composite']} = {terms} = {f2(c.score)}"})
+    else:  # no dimension has a counted answer (no responses yet): not "综合满意度 =  = —"
+        out.append({"figure": "composite", "text": t["no_composite"]})
     out.append({"figure": "composite:se", "text": _se_sentence(result, t)})
 
     for key in ("by_village", "by_group", "by_age_band", "by_village_group"):
@@ -297,15 +302,17 @@ def render_text(
     """A readable report: headline figures, then every derivation line, then warnings."""
     c = result.composite
     lo, hi = c.ci95 or (None, None)
-    head = "综合满意度" if lang != "en" else "Composite"
-    lines = [
-        f"{head}: {f2(c.score)}  (SE {f2(c.se)}, 95% CI [{f2(lo)}, {f2(hi)}], "
-        f"n = {c.n}, {method_name(c.method, _texts(lang))})",
-        "",
-    ]
+    method = method_name(c.method, _texts(lang))
+    if lang == "en":
+        headline = (
+            f"Composite: {f2(c.score)}  (SE {f2(c.se)}, 95% CI [{f2(lo)}, {f2(hi)}], n = {c.n}, {method})"
+        )
+    else:
+        headline = f"综合满意度：{f2(c.score)}（标准误 {f2(c.se)}，95% 置信区间 [{f2(lo)}, {f2(hi)}]，n = {c.n}，{method}）"
+    lines = [headline, ""]
     lines += [e["text"] for e in explain(result, names, lang)]
     if result.warnings:
-        lines += ["", "注意 / Warnings:" if lang != "en" else "Warnings:"]
+        lines += ["", "注意：" if lang != "en" else "Warnings:"]
         named = [warning_named(w, part_names, lang) if part_names else w for w in result.warnings]
         lines += [f"- {warning_shown(w, lang)}" for w in named]
     return "\n".join(lines) + "\n"

@@ -11,6 +11,9 @@ Decisions:
   dimensions. A weight of 0 is allowed (it drops that dimension/group) but each set must have a
   positive sum.
 - `option_points` must name every option; `null` means "left out of every mean" (e.g. 不了解).
+  Points lie between 0 and 100: scores are on 0–100 (contract §5), and a scheme giving 150 made a
+  composite of 130.
+- `item_weights` and `min_cell` given as null are taken as not given (their defaults).
 """
 
 from __future__ import annotations
@@ -88,8 +91,9 @@ def parse_scheme(
         add,
         required=True,
     )
+    # null stands for "not given" where the contract has a default: every item weighs 1, min_cell 5.
     item_w = _weights(
-        data.get("item_weights", {}), items, "item_weights", "题目", "item", add, required=False
+        _given(data, "item_weights", {}), items, "item_weights", "题目", "item", add, required=False
     )
     if item_w is not None and item_dimension is not None:
         for dim in dict.fromkeys(item_dimension):
@@ -105,7 +109,7 @@ def parse_scheme(
         group_w = _weights(
             data["group_weights"], groups, "group_weights", "群体", "group", add, required=True
         )
-    min_cell = _min_cell(data.get("min_cell", 5), add)
+    min_cell = _min_cell(_given(data, "min_cell", 5), add)
 
     if errors:
         raise SchemeError(errors)
@@ -116,6 +120,11 @@ def parse_scheme(
         group_weights=group_w,
         min_cell=min_cell,
     )
+
+
+def _given(data: dict, key: str, default: Any) -> Any:
+    value = data.get(key)
+    return default if value is None else value
 
 
 def _is_number(value: Any) -> bool:
@@ -139,6 +148,12 @@ def _option_points(raw, options, add) -> dict[str, float | None] | None:
                 key,
                 f"选项“{code}”的分值“{value}”不是数字或 null"
                 f"（points of {code!r} must be a number or null, got {value!r}）",
+            )
+        elif value is not None and not 0 <= value <= 100:
+            add(
+                key,
+                f"选项“{code}”的分值 {value} 不在 0 至 100 之间：得分是百分制"
+                f"（points of {code!r} must be between 0 and 100, as scores are, got {value!r}）",
             )
         else:
             result[code] = None if value is None else float(value)

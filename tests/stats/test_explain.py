@@ -1,3 +1,5 @@
+import numpy as np
+
 from stats import explain, render_text, score
 from tests.stats.factories import BLANK, default_scheme, tiny_matrix
 
@@ -20,6 +22,13 @@ def test_it_shows_dimensions_and_the_composite():
     assert t["dimension:ecology"] == "生态环境健康度（ecology） = (80.00 + 77.14)/2 = 78.57"
     assert t["composite"] == "综合满意度 = 0.5×80.00 + 0.5×78.57 = 79.29"
     assert "6.19" in t["composite:se"] and "= 2" in t["composite:se"]
+
+
+def test_without_a_counted_answer_the_composite_says_so_rather_than_an_empty_sum():
+    empty = score(tiny_matrix(answers=np.full((8, 3), BLANK, dtype=np.int8)), default_scheme())
+    assert texts(empty)["composite"] == "综合满意度：还没有计分的回答，无法计算"
+    assert texts(empty, "en")["composite"] == "The composite: no counted answer yet, so no score"
+    assert " =  = " not in render_text(empty, NAMES)
 
 
 def test_it_uses_the_item_weighted_form_when_weights_differ():
@@ -45,7 +54,7 @@ def test_it_says_why_a_cell_has_no_score():
 
 def test_the_text_report_leads_with_the_composite():
     text = render_text(score(tiny_matrix(), default_scheme()), NAMES)
-    assert text.startswith("综合满意度: 79.29  (SE 6.19")
+    assert text.startswith("综合满意度：79.29（标准误 6.19，95% 置信区间 [")
     assert "朱家村（A）：84.17" in text
 
 
@@ -95,7 +104,7 @@ def test_the_bootstraps_warning_is_in_both_languages():
 def test_the_method_is_named_in_the_texts_language():
     """Not the document's code ("taylor", "bootstrap (Rao–Wu, R=…)") in a Chinese sentence."""
     taylor = render_text(score(tiny_matrix(), default_scheme()), NAMES)
-    assert "泰勒线性化)" in taylor.splitlines()[0] and ", taylor)" not in taylor
+    assert "，泰勒线性化）" in taylor.splitlines()[0] and "taylor" not in taylor
     boot = score(tiny_matrix(), default_scheme(), method="bootstrap", replicates=50, seed=1)
     chinese = texts(boot)["composite:se"]
     assert "按自助法（Rao–Wu，R=50）重抽样计算" in chinese and "bootstrap" not in chinese

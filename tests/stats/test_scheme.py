@@ -47,6 +47,25 @@ def test_it_rejects_points_that_are_not_numbers():
     assert any("satisfied" in m and "不是数字" in m for m in errors["option_points"])
 
 
+@pytest.mark.parametrize("points", [150, -10, 100.5])
+def test_it_rejects_points_off_the_0_to_100_scale(points):
+    errors = errors_of(option_points={**GOOD["option_points"], "satisfied": points})
+    assert errors["option_points"] == [
+        f"选项“satisfied”的分值 {points} 不在 0 至 100 之间：得分是百分制"
+        f"（points of 'satisfied' must be between 0 and 100, as scores are, got {points!r}）"
+    ]
+
+
+def test_points_at_the_ends_of_the_scale_are_accepted():
+    points = {"satisfied": 100, "basically_satisfied": 0.5, "dissatisfied": 0, "dont_know": None}
+    assert parse_scheme({**GOOD, "option_points": points}, **CODES).option_points["satisfied"] == 100
+
+
+def test_null_item_weights_and_min_cell_take_their_defaults():
+    scheme = parse_scheme({**GOOD, "item_weights": None, "min_cell": None}, **CODES)
+    assert scheme.item_weights == {} and scheme.min_cell == 5
+
+
 def test_it_requires_points_for_every_option():
     points = {k: v for k, v in GOOD["option_points"].items() if k != "dont_know"}
     assert any("dont_know" in m for m in errors_of(option_points=points)["option_points"])

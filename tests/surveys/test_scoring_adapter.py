@@ -193,7 +193,7 @@ def test_the_text_format_explains_every_figure(survey, capsys):
     _load(survey)
     call_command("score", survey.slug, "--format", "text")
     out = capsys.readouterr().out
-    assert "综合满意度: 75.00" in out
+    assert "综合满意度：75.00（标准误" in out
     assert "公共服务（services） = (100.00 + 60.00)/2 = 80.00" in out
 
 
