@@ -182,7 +182,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "surveys.api.exceptions.exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        # Evaluators' own tools: "Authorization: Token <key>" (tokens issued in the admin);
+        # Evaluators' own tools: "Authorization: Token <key>" (made at /evaluate/token/ or in the admin);
         # read-only: a token never writes (surveys/api/authentication.py).
         "surveys.api.authentication.ReadOnlyTokenAuthentication",
     ],

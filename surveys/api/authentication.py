@@ -2,9 +2,11 @@
 
 Evaluators' own tools (spreadsheets, scripts) call the API with "Authorization: Token <key>".
 A token sits in files and shell histories far longer than a browser session lives, so it is
-worth less: with a token, every unsafe method (POST, PUT, PATCH, DELETE) is refused with 401,
-whoever the token belongs to — administrators included. Writing needs a logged-in session,
-which comes with CSRF protection.
+worth less: with a token, every unsafe method (POST, PUT, PATCH, DELETE) is refused with 403
+and this module's message, whoever the token belongs to — administrators included. (403, not
+401: the session authenticator comes first in settings, and DRF answers 401 only when the first
+one names a WWW-Authenticate challenge; a request without a valid token gets 403 alike.) Writing
+needs a logged-in session, which comes with CSRF protection.
 """
 
 from django.utils.translation import gettext as _

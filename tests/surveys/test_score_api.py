@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from surveys.models import SurveyMembership
@@ -70,6 +71,18 @@ def test_the_document_says_its_own_language_not_the_cookies(answered):
 
 def test_anonymous_users_are_refused(answered):
     assert _client().get(URL).status_code in (401, 403)
+
+
+def test_a_token_reads_but_a_post_with_it_is_refused_with_403_saying_why(answered):
+    """As README and surveys/api/authentication.py say: 403, the session authenticator being first."""
+    client = APIClient()
+    token = Token.objects.create(user=_user("eva", answered, "evaluator"))
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert client.get(URL).status_code == 200
+    tried = client.post(URL, {"scheme": {}}, format="json")
+    assert (tried.status_code, tried.json()) == (403, {"detail": "API 令牌只能读取；修改请登录网页。"})
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+    assert client.get(URL).status_code == 403
 
 
 def test_staff_cannot_read_scores_and_outsiders_do_not_see_the_survey(answered):
