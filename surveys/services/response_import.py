@@ -107,8 +107,14 @@ class _RowChecker:
         if trailing not in ([], OPTIONAL_TRAILING):
             self.problem(1, "comment", _("comment 列只能放在最后"))
         seen: set[str] = set()
-        for column in self.item_columns:
-            if column not in catalog.items:
+        for position, column in enumerate(self.item_columns, start=len(FIXED_COLUMNS) + 1):
+            if column.strip() == "":
+                self.problem(
+                    1,
+                    "",
+                    _("第 %(position)d 列的表头是空的（行末多了一个逗号？）") % {"position": position},
+                )
+            elif column not in catalog.items:
                 self.problem(
                     1,
                     column,
@@ -135,8 +141,24 @@ class _RowChecker:
             )
         return value
 
-    def check_row(self, line: int, row: list[str]) -> ParsedRow | None:
+    def check_row(self, line: int, row: list[str], end: int | None = None) -> ParsedRow | None:
+        """`end`: the record's last physical line, past `line` when a quoted cell holds new lines."""
         catalog = self.catalog
+        if end is not None and end > line:
+            # Only a comment may hold a new line; anywhere else a quote was left open and swallowed
+            # the lines after it into one cell (whose error would quote those lines as a "code").
+            columns = [*self.header, *[""] * max(len(row) - len(self.header), 0)]
+            if any(
+                ("\n" in cell or "\r" in cell) and name != "comment"
+                for name, cell in zip(columns, row, strict=False)
+            ):
+                self.problem(
+                    line,
+                    "",
+                    _("有个引号没有闭合，把第 %(line)d 至 %(end)d 行读成了一条答卷")
+                    % {"line": line, "end": end},
+                )
+                return None
         if len(row) != len(self.header):
             self.problem(
                 line,
@@ -231,7 +253,7 @@ def parse_responses_csv(catalog: SurveyCatalog, stream: IO[str]) -> list[ParsedR
             line, end = end + 1, reader.line_num
             if not row or row == [""]:
                 continue
-            parsed = checker.check_row(line, row)
+            parsed = checker.check_row(line, row, end)
             if parsed is not None:
                 earlier = first_line.setdefault(parsed.response_id, line)
                 if earlier != line:

@@ -115,6 +115,26 @@ def test_it_rejects_a_row_with_the_wrong_number_of_cells(survey):
     assert problems == ["第 2 行：应有 8 列，实际 9 列"]
 
 
+def test_a_header_ending_in_a_comma_names_the_empty_column(survey):
+    problems = _problems(survey, HEADER + ",\n" + csv_row() + ",\n")
+    assert problems == ["第 1 行：第 9 列的表头是空的（行末多了一个逗号？）"]
+
+
+@pytest.mark.parametrize("cells_after", ["", ",,,"], ids=["too-few-cells", "right-number-of-cells"])
+def test_a_quote_left_open_is_named_rather_than_the_lines_it_swallowed(survey, cells_after):
+    """The quote takes the next lines into one cell; whether the record then has the right number
+    of cells or not, the error names the quote and the lines, not a "code" made of those lines."""
+    opened = csv_row().rsplit(",", 1)[0] + ',"dont_know' + cells_after
+    problems = _problems(survey, csv_text(opened, csv_row(), csv_row()))
+    assert problems == ["第 2 行：有个引号没有闭合，把第 2 至 4 行读成了一条答卷"]
+    assert not Response.objects.exists()
+
+
+def test_a_comment_may_hold_new_lines(survey):
+    text = HEADER + ",comment\n" + csv_row() + ',"第一行\n第二行"\n' + csv_row() + ",\n"
+    assert responses_import_text(survey=survey, text=text).created == 2
+
+
 def test_it_reads_a_byte_order_mark_and_a_time_without_offset_as_beijing_time(survey):
     rid = uuid.uuid4()
     responses_import_text(
