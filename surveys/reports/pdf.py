@@ -11,6 +11,7 @@ embed) as a subset, so the text stays selectable and searchable. Charts come fro
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -127,6 +128,15 @@ class _Report(FPDF):
         self.set_line_width(0.2)
         self.ln(2.5)
         self.set_font(FONT, size=10)
+
+    def kept_together(self, draw: Callable[[], None]) -> None:
+        """What `draw` draws, on this page if it fits there whole, else from the top of the next
+        (tried first on a copy of the document: fpdf2's offset_rendering)."""
+        with self.offset_rendering() as trial:
+            draw()
+        if trial.page_break_triggered:
+            self.add_page()
+        draw()
 
     def paragraph(self, text: str, *, size: float = 10, color=INK, height: float = 5.6) -> None:
         self.set_font(FONT, size=size)
@@ -307,12 +317,18 @@ def _sample(pdf: _Report) -> None:
     else:
         pdf.paragraph(_("没有剔除的答卷。"), size=9)
     group_rows = [[g["name"], str(g.get("responses", g.get("n")))] for g in doc["by_group"]]
-    pdf.table([_("受访群体"), _("有效答卷")], group_rows, [120, 50])
-    if sample.by_source:
-        sources = _joined(
-            _("%(source)s %(n)s 份") % {"source": label, "n": n} for label, n in sample.by_source
-        )
-        pdf.paragraph(_("答卷来源：%(sources)s。") % {"sources": sources}, size=9)
+
+    # The groups' table and the sources under it on one page: the note alone at the top of the
+    # next page reads as if it belonged to whatever follows.
+    def groups_and_sources() -> None:
+        pdf.table([_("受访群体"), _("有效答卷")], group_rows, [120, 50])
+        if sample.by_source:
+            sources = _joined(
+                _("%(source)s %(n)s 份") % {"source": label, "n": n} for label, n in sample.by_source
+            )
+            pdf.paragraph(_("答卷来源：%(sources)s。") % {"sources": sources}, size=9)
+
+    pdf.kept_together(groups_and_sources)
 
 
 def _method(pdf: _Report) -> None:

@@ -318,3 +318,26 @@ def test_a_chinese_report_gives_its_warnings_in_chinese_only(data, tmp_path, cli
     # This survey's groups have no English names: the English page names them as its tables do.
     assert "group “村民群众” has a single PSU" in english
     assert "'villager'" not in english and "&#x27;villager&#x27;" not in english
+
+
+def test_the_sources_note_stays_on_the_page_of_the_groups_table(data, tmp_path):
+    """Wherever the sample section starts on a page, "答卷来源…" is never left alone at the top of
+    the next page, away from the table it annotates (it was, in an English report)."""
+    from surveys.reports.pdf import _Report, _sample
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils missing")
+    assert data.sample.by_source, data.sample
+    for start in range(150, 262, 3):  # mm from the top of an A4 page (297 mm, 18 mm margins)
+        pdf = _Report(data)
+        pdf.add_page()
+        pdf.set_y(start)
+        _sample(pdf)
+        path = tmp_path / "sample.pdf"
+        path.write_bytes(bytes(pdf.output()))
+        text = subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        pages = text.split("\f")
+        noted = [page for page in pages if "答卷来源" in page]
+        assert len(noted) == 1 and "受访群体" in noted[0], f"starting at {start} mm"
