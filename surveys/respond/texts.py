@@ -75,10 +75,13 @@ TEXTS = {
         "comment_hint": "Anything else you would like to tell the government? (Not scored.)",
         "submit": "Submit",
         "retry_now": "Retry now",
-        "missing": "{n} question(s) not answered yet: see the ones marked in red.",
+        "missing": "{n} questions not answered yet: see the ones marked in red.",
+        "missing_one": "1 question not answered yet: see the one marked in red.",
         "missing_age": "Please choose your age band.",
-        "missing_age_and": "Please choose your age band; {n} question(s) not answered yet: "
+        "missing_age_and": "Please choose your age band; {n} questions not answered yet: "
         "see the ones marked in red.",
+        "missing_age_and_one": "Please choose your age band; 1 question not answered yet: "
+        "see the one marked in red.",
         "conflict": "These answers were submitted before with different content; "
         "the first submission is kept and this change was not stored.",
         "rate_limited": REFUSALS_EN["rate_limited"],
@@ -92,10 +95,13 @@ TEXTS = {
         "closed_hint": "If you have questions, please ask your village committee or the town government.",
         "js": {
             "progress": "{n} of {total} questions answered",
-            "missing": "{n} question(s) not answered yet: see the ones marked in red.",
+            "missing": "{n} questions not answered yet: see the ones marked in red.",
+            "missing_one": "1 question not answered yet: see the one marked in red.",
             "missing_age": "Please choose your age band.",
-            "missing_age_and": "Please choose your age band; {n} question(s) not answered yet: "
+            "missing_age_and": "Please choose your age band; {n} questions not answered yet: "
             "see the ones marked in red.",
+            "missing_age_and_one": "Please choose your age band; 1 question not answered yet: "
+            "see the one marked in red.",
             "sending": "Submitting…",
             "locked": "The answers cannot be changed until they are sent.",
             "offline": "No network. Your answers are saved on this phone. Keep this page open, "
@@ -103,7 +109,7 @@ TEXTS = {
             "slow": "The network is slow; retrying… Your answers are saved on this phone; "
             "please keep this page open.",
             "retry": "The server cannot take answers right now. They are saved on this phone; retrying soon.",
-            "waiting": "{n} questionnaire(s) on this phone waiting to be sent.",
+            "waiting": "{n} questionnaires on this phone waiting to be sent.",  # said only for 2 or more
             "conflict": "These answers were submitted before with different content; the first submission is "
             "kept and this change was not stored.",
             "invalid": "Some answers need attention: see the questions marked in red.",
@@ -119,13 +125,20 @@ def texts_for(lang: str) -> dict:
     return TEXTS["en" if lang == "en" else "zh"]
 
 
+def counted(texts: dict, key: str, n: int) -> str:
+    """The text `key` for `n` things: its "_one" form for exactly one where the language has one
+    (English: "1 question", "2 questions"; Chinese has a single form), with {n} filled in.
+    respond.js picks its texts the same way."""
+    return texts.get(f"{key}_one" if n == 1 else key, texts[key]).format(n=n)
+
+
 def missing_text(texts: dict, *, items: int, age_band: bool) -> str:
     """What the page says when answers are missing: the numbered questions by their count (as the
     counter counts them), the age band, asked first and unnumbered, by name. `texts`: the page's
     texts or their "js" part, which say it the same way (respond.js does the same)."""
     if age_band:
-        return texts["missing_age_and"].format(n=items) if items else texts["missing_age"]
-    return texts["missing"].format(n=items) if items else ""
+        return counted(texts, "missing_age_and", items) if items else texts["missing_age"]
+    return counted(texts, "missing", items) if items else ""
 
 
 def refusal_text(code: str, message: str, lang: str, *, opens_at=None) -> str:

@@ -368,6 +368,21 @@ def test_after_submit_the_first_unanswered_question_shows_below_the_bar_with_the
     assert bar_alert.get_attribute("role") == "alert", "a new submit tap announces the reminder again"
 
 
+def test_in_english_the_reminder_counts_one_question_in_the_singular_and_more_in_the_plural(live_server, phone):
+    """The script's own reminder says "1 question", "2 questions" (not "question(s)"), as the server does."""
+    make_survey()
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/s/{TOKEN}/?lang=en")
+    questions = page.locator("fieldset.q")
+    questions.nth(0).locator("label.opt").first.click()  # the age band
+    questions.nth(1).locator("label.opt").first.click()  # question 1 of 3
+    page.click("#submit")
+    alert = page.locator("#bar-alert")
+    assert alert.inner_text() == "2 questions not answered yet: see the ones marked in red."
+    questions.nth(2).locator("label.opt").first.click()
+    assert alert.inner_text() == "1 question not answered yet: see the one marked in red."
+
+
 @pytest.mark.parametrize(("context", "lang"), [("phone", "en"), ("small_phone", "en"), ("small_phone", "zh")])
 def test_option_boxes_in_a_row_are_equally_tall(live_server, request, context, lang):
     invitation = demo_invitation()

@@ -46,6 +46,11 @@
   function format(text, values) {
     return text.replace(/\{(\w+)\}/g, function (m, k) { return values[k]; });
   }
+  // The text for n things: its "_one" form for exactly one where the language has one (as
+  // counted() in surveys/respond/texts.py).
+  function counted(key, n) {
+    return format(n === 1 && T[key + "_one"] ? T[key + "_one"] : T[key], { n: n });
+  }
 
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -358,8 +363,8 @@
       else age = true;
     }
     var text = age
-      ? (count ? format(T.missing_age_and, { n: count }) : T.missing_age)
-      : (count ? format(T.missing, { n: count }) : "");
+      ? (count ? counted("missing_age_and", count) : T.missing_age)
+      : (count ? counted("missing", count) : "");
     showBarAlert(text, quiet);
     reminding = !!text;
   }
