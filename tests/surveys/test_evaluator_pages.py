@@ -420,3 +420,16 @@ def test_every_page_and_download_of_an_incomplete_questionnaire_answers_409_sayi
     signed_in.force_authenticate(evaluator)  # a token only reads: the what-if is a POST
     what_if = signed_in.post("/api/v1/surveys/hill-2024/score/", {"scheme": {}}, format="json")
     assert what_if.status_code == 409 and what_if.json()["code"] == "questionnaire_incomplete"
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [("zh", "未记录原因（导入时已标记剔除）：1"), ("en", "no reason recorded (marked excluded when imported): 1")],
+)
+def test_each_reason_for_exclusion_is_counted_with_the_languages_colon(answered, lang, line):
+    """Chinese text takes the full-width colon (“测试：调查员误填: 1” mixed both), English ": "."""
+    from tests.surveys.staff_factories import make_response
+
+    make_response(answered, excluded=True)
+    html = _browser(member("li", answered, EVALUATOR)).get(f"/evaluate/hill-2024/?lang={lang}").content.decode()
+    assert f"<li>{line}</li>" in html
