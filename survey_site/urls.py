@@ -7,6 +7,7 @@ from django.views import defaults
 from django.views.generic import TemplateView
 from rest_framework.exceptions import APIException, NotFound
 
+from survey_site.favicon import favicon
 from survey_site.health import healthz
 from surveys.respond import views as respond_views
 
@@ -17,6 +18,7 @@ admin.site.index_title = pgettext_lazy("后台首页", "管理")
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("surveys.api.urls")),
     path("", include("surveys.dashboard.urls")),

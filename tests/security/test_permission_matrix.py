@@ -26,6 +26,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "home": {"GET": "200 200 200 200 200 200 200", "POST": "405 405 405 405 405 405 405"},
     # A monitor's: says only whether the database and the cache answer.
     "healthz": {"GET": "200 200 200 200 200 200 200", "POST": "405 405 405 405 405 405 405"},
+    # The site's icon for what is not a page of the site (a poster's PNG, the API): its static file.
+    "favicon": {"GET": "302 302 302 302 302 302 302", "POST": "405 405 405 405 405 405 405"},
     # The API's description and its documentation pages are public; a token never writes.
     "api-schema": {"GET": "200 200 200 200 200 200 200", "POST": "405 405 405 405 405 403 405"},
     "api-docs": {"GET": "200 200 200 200 200 200 200", "POST": "405 405 405 405 405 403 405"},
