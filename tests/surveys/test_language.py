@@ -228,10 +228,15 @@ def test_the_admin_switches_language_and_names_its_lists_in_the_plural(admin_cli
     assert ">English</a>" in admin_client.get("/admin/?lang=zh").content.decode()
 
 
-@pytest.mark.parametrize("url", ["/", "/accounts/login/", "/admin/login/", "/staff/nowhere/"])
+@pytest.mark.parametrize("url", ["/", "/accounts/login/", "/admin/login/", "/staff/nowhere/", "/api/v1/docs/"])
 def test_every_page_names_the_sites_icon(client, url):
     """So that no browser asks for /favicon.ico, a 404 in every log."""
     assert 'rel="icon"' in client.get(url, follow=True).content.decode()
+
+
+@pytest.mark.parametrize(("query", "lang"), [("", "zh-Hans"), ("?lang=en", "en")])
+def test_the_api_documentation_says_its_language(client, query, lang):
+    assert f'<html lang="{lang}">' in client.get(f"/api/v1/docs/{query}").content.decode()
 
 
 def test_lang_on_an_admin_list_keeps_its_search_and_filters(admin_client, survey):
