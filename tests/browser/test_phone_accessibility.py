@@ -85,9 +85,11 @@ def test_every_text_on_the_staff_and_evaluator_pages_is_readable_against_its_bac
         assert page.evaluate(LOW_CONTRAST) == [], "evaluate list"
 
 
-# What a finger taps on these pages apart from links inside running sentences (which WCAG exempts).
+# What a finger taps on these pages apart from links inside running sentences (which WCAG exempts);
+# the links to the API token and the API's documentation are what their paragraphs are for.
 SMALL_TARGETS = """() => Array.from(document.querySelectorAll(
-    'summary, select, a.button, ul.downloads a, figcaption a, .crumbs a, .cards .card p > a'))
+    'summary, select, a.button, ul.downloads a, figcaption a, .crumbs a, .cards .card p > a, p.taps > a,' +
+    'main a[href="/evaluate/token/"], main a[href^="/api/v1/docs/"], main a[href="/api/v1/schema/"]'))
     .filter(e => e.checkVisibility())
     .map(e => [e.textContent.trim().slice(0, 20), Math.round(e.getBoundingClientRect().height)])
     .filter(([, height]) => height < 44)"""
@@ -107,6 +109,11 @@ def test_summaries_menus_downloads_and_chart_links_are_big_enough_for_a_finger(l
         log_in(page, live_server.url, "pingjia", f"/evaluate/{survey.slug}/", "zh")
         assert page.locator("ul.downloads a").count() == 4
         assert page.evaluate(SMALL_TARGETS) == [], "evaluate"
+        for url, links in (("/evaluate/", 2), ("/evaluate/token/", 4)):  # the token, the docs (3), a survey
+            for lang in ("zh", "en"):
+                page.goto(f"{live_server.url}{url}?lang={lang}")
+                assert page.locator("p.taps > a").count() == links, url
+                assert page.evaluate(SMALL_TARGETS) == [], (url, lang)
 
 
 # Table headers whose text is squeezed to fewer than four characters a line (or its whole text,
