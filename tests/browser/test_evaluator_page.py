@@ -94,3 +94,45 @@ def test_a_wide_screen_gets_the_wide_charts(live_server, browser):
             assert LABEL_PX * shown / natural >= 11, (address, shown)
     finally:
         context.close()
+
+
+# How many lines the first occurrence of `text` inside `selector` takes on the page.
+LINES_OF = """([selector, text]) => {
+  const box = [...document.querySelectorAll(selector)].find(e => e.textContent.includes(text));
+  if (!box) return 0;
+  const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+  const nodes = [];
+  while (walker.nextNode()) nodes.push(walker.currentNode);
+  const at = offset => {
+    for (const node of nodes) {
+      if (offset <= node.length) return [node, offset];
+      offset -= node.length;
+    }
+  };
+  const start = nodes.map(n => n.textContent).join('').indexOf(text);
+  const range = document.createRange();
+  range.setStart(...at(start));
+  range.setEnd(...at(start + text.length));
+  return new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))).size;
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_composites_sample_size_stays_on_one_line_at_any_phones_width(live_server, browser, lang):
+    """“n = 404” wrapped as “n” / “= 404” at 390 px in English."""
+    from tests.browser.test_phone_accessibility import phone_page
+    from tests.browser.test_staff_dashboard import log_in
+
+    survey = make_survey()
+    answer(survey, 6, village="east")
+    answer(survey, 6, village="west")
+    make_member(survey, "lilaoshi", SurveyMembership.Role.EVALUATOR)
+    with phone_page(browser, 390) as page:
+        log_in(page, live_server.url, "lilaoshi", f"/evaluate/{survey.slug}/", lang)
+        broken = []
+        for width in range(320, 431, 2):
+            page.set_viewport_size({"width": width, "height": 800})
+            lines = page.evaluate(LINES_OF, [".headline p", "n = 12"])
+            if lines != 1:
+                broken.append((width, lines))
+        assert broken == []
