@@ -21,9 +21,11 @@ def test_the_api_documentation_opens_without_an_error_or_a_request_to_another_si
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on(
         "request",
-        lambda request: request.url.startswith(("http:", "https:"))
-        and not request.url.startswith(live_server.url)
-        and elsewhere.append(request.url),
+        lambda request: (
+            request.url.startswith(("http:", "https:"))
+            and not request.url.startswith(live_server.url)
+            and elsewhere.append(request.url)
+        ),
     )
     try:
         page.goto(f"{live_server.url}/api/v1/docs/?lang={lang}")

@@ -368,7 +368,9 @@ def test_after_submit_the_first_unanswered_question_shows_below_the_bar_with_the
     assert bar_alert.get_attribute("role") == "alert", "a new submit tap announces the reminder again"
 
 
-def test_in_english_the_reminder_counts_one_question_in_the_singular_and_more_in_the_plural(live_server, phone):
+def test_in_english_the_reminder_counts_one_question_in_the_singular_and_more_in_the_plural(
+    live_server, phone
+):
     """The script's own reminder says "1 question", "2 questions" (not "question(s)"), as the server does."""
     make_survey()
     page = phone.new_page()

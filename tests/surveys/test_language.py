@@ -228,7 +228,9 @@ def test_the_admin_switches_language_and_names_its_lists_in_the_plural(admin_cli
     assert ">English</a>" in admin_client.get("/admin/?lang=zh").content.decode()
 
 
-@pytest.mark.parametrize("url", ["/", "/accounts/login/", "/admin/login/", "/staff/nowhere/", "/api/v1/docs/"])
+@pytest.mark.parametrize(
+    "url", ["/", "/accounts/login/", "/admin/login/", "/staff/nowhere/", "/api/v1/docs/"]
+)
 def test_every_page_names_the_sites_icon(client, url):
     """So that no browser asks for /favicon.ico, a 404 in every log."""
     assert 'rel="icon"' in client.get(url, follow=True).content.decode()

@@ -187,14 +187,21 @@ def test_the_counter_counts_the_numbered_questions_and_the_age_is_asked_for_by_n
 @pytest.mark.parametrize(
     ("answers", "said"),
     [
-        ({"q_income": "satisfied", "q_roads": "satisfied"}, "1 question not answered yet: see the one marked in red."),
+        (
+            {"q_income": "satisfied", "q_roads": "satisfied"},
+            "1 question not answered yet: see the one marked in red.",
+        ),
         ({"q_income": "satisfied"}, "2 questions not answered yet: see the ones marked in red."),
-        ({"age_band": "", "q_income": "satisfied", "q_roads": "satisfied"},
-         "Please choose your age band; 1 question not answered yet: see the one marked in red."),
+        (
+            {"age_band": "", "q_income": "satisfied", "q_roads": "satisfied"},
+            "Please choose your age band; 1 question not answered yet: see the one marked in red.",
+        ),
     ],
     ids=["one", "two", "age-and-one"],
 )
-def test_in_english_the_missing_questions_are_counted_in_the_singular_or_the_plural(client, survey, answers, said):
+def test_in_english_the_missing_questions_are_counted_in_the_singular_or_the_plural(
+    client, survey, answers, said
+):
     """Not "1 question(s)": one question, two questions."""
     fields = _form(client, f"{PAGE}?lang=en")
     html = client.post(f"{PAGE}?lang=en", {**fields, "age_band": "18-44", **answers}).content.decode()
