@@ -590,6 +590,14 @@ def rasterise(figure: Figure, *, dpi: int = 150):
         ).convert("RGB")
 
 
+def pixel_size(figure: Figure, *, dpi: int = 150) -> tuple[int, int]:
+    """The width and height of the figure's PNG from `render` (its size in inches times `dpi`,
+    truncated as matplotlib's canvas does): a page names them so that the browser keeps the
+    image's place before it arrives."""
+    width, height = figure.get_size_inches()
+    return int(width * dpi), int(height * dpi)
+
+
 def render(figure: Figure, fmt: str = "png", *, dpi: int = 150) -> bytes:
     """The figure as PNG or SVG bytes (drawn with the same style it was built with)."""
     if fmt not in ("png", "svg"):

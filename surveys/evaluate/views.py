@@ -3,6 +3,7 @@
 import hashlib
 import json
 from pathlib import Path
+from typing import NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -35,6 +36,33 @@ CHART_SECONDS = 24 * 3600
 # The drawing code's own digest, in every cached chart's key: a release that draws a chart
 # differently does not serve the images its predecessor cached.
 CHART_CODE = hashlib.sha256(Path(charts.__file__).read_bytes()).hexdigest()[:12]
+
+
+class Chart(NamedTuple):
+    """One chart of the score page: its addresses, and its PNGs' sizes in pixels (width, height),
+    which the page names so that the browser keeps each image's place before it arrives."""
+
+    name: str
+    title: str
+    png: str
+    svg: str
+    phone_png: str  # laid out for a phone's screen, where the wide one's text would shrink to a third
+    size: tuple[int, int]
+    phone_size: tuple[int, int]
+
+
+def _chart_sizes(doc: dict, digest: str) -> dict[str, dict[str, tuple[int, int]]]:
+    """Each chart's PNG size at each width ({name: {size: (width, height)}}): the figures are built
+    (their height follows the document: rows, wrapped labels) but not drawn, once per document."""
+    key = f"chart-sizes:{CHART_CODE}:{digest[:24]}"
+    sizes = cache.get(key)
+    if sizes is None:
+        sizes = {
+            name: {size: charts.pixel_size(draw(doc, width=inches)) for size, inches in charts.SIZES.items()}
+            for name, draw in charts.CHARTS.items()
+        }
+        cache.set(key, sizes, CHART_SECONDS)
+    return sizes
 
 
 def _survey_for_scores(request, slug: str):
@@ -105,7 +133,9 @@ def survey_report(request, slug: str):
     reliability = {r["code"]: r for r in doc["reliability"].get("items") or []}
     # The images' addresses name the page's language and the figures they draw, so that a
     # browser never shows a chart it kept from before a switch of language or new responses.
-    chart_query = f"?lang={language}&v={_digest(doc)[:12]}"
+    digest = _digest(doc)
+    chart_query = f"?lang={language}&v={digest[:12]}"
+    sizes = _chart_sizes(doc, digest)
     context = {
         "survey": survey,
         "doc": doc,
@@ -135,15 +165,17 @@ def survey_report(request, slug: str):
                 ("sav", _("SPSS 数据")),
             )
         ],
-        # (name, title, PNG, SVG, the PNG laid out for a phone's screen): the page shows the last
-        # on a narrow screen, where the wide one's text would shrink to a third of its size.
+        # The page shows the phone's PNG on a narrow screen, where the wide one's text would
+        # shrink to a third of its size.
         "charts": [
-            (
+            Chart(
                 name,
                 title,
                 reverse("evaluate-chart", args=[survey.slug, name, "png"]) + chart_query,
                 reverse("evaluate-chart", args=[survey.slug, name, "svg"]) + chart_query,
                 reverse("evaluate-chart", args=[survey.slug, name, "png"]) + chart_query + "&size=phone",
+                sizes[name]["wide"],
+                sizes[name]["phone"],
             )
             for name, title in (
                 ("dimensions", _("综合满意度与各维度得分")),

@@ -136,3 +136,37 @@ def test_the_composites_sample_size_stays_on_one_line_at_any_phones_width(live_s
             if lines != 1:
                 broken.append((width, lines))
         assert broken == []
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_each_charts_place_is_kept_before_its_image_arrives(live_server, browser, width):
+    """The charts load when scrolled to: each keeps its place (its size, from the width and height
+    the page names) before, so that nothing below it jumps as it arrives."""
+    from tests.browser.test_staff_dashboard import log_in, phone_at
+
+    survey = make_survey()
+    answer(survey, 6, village="east")
+    answer(survey, 6, village="west")
+    make_member(survey, "lilaoshi", SurveyMembership.Role.EVALUATOR)
+    context = (
+        browser.new_context(**phone_at(width))
+        if width < 600
+        else browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    )
+    page = context.new_page()
+    boxes = "imgs => imgs.map(i => [Math.round(i.getBoundingClientRect().width), Math.round(i.getBoundingClientRect().height)])"
+    try:
+        log_in(page, live_server.url, "lilaoshi", f"/evaluate/{survey.slug}/", "zh")
+        before = page.eval_on_selector_all("figure img", boxes)
+        height = page.evaluate("document.documentElement.scrollHeight")
+        assert page.eval_on_selector_all("figure img", "imgs => imgs.filter(i => !i.complete).length") >= 1, (
+            "some chart is still to come (lazily) when measured"
+        )
+        charts = _charts_loaded(page)
+        after = page.eval_on_selector_all("figure img", boxes)
+        assert len(before) == len(charts) == 5
+        for (w0, h0), (w1, h1) in zip(before, after, strict=True):
+            assert h0 > 100 and abs(w0 - w1) <= 1 and abs(h0 - h1) <= 1, (before, after)
+        assert page.evaluate("document.documentElement.scrollHeight") == height
+    finally:
+        context.close()

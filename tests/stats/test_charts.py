@@ -118,6 +118,20 @@ def test_every_chart_renders_as_png_and_svg(document, name):
     assert b"<svg" in svg and b"<text" not in svg  # glyphs as paths: readable without the font
 
 
+@pytest.mark.parametrize("size", sorted(charts.SIZES))
+@pytest.mark.parametrize("name", sorted(charts.CHARTS))
+def test_a_charts_pixel_size_is_its_pngs(document, name, size):
+    """What the page names as the image's width and height (to keep its place) is what arrives."""
+    import io
+
+    from PIL import Image
+
+    figure = charts.CHARTS[name](document, width=charts.SIZES[size])
+    expected = charts.pixel_size(figure)
+    assert Image.open(io.BytesIO(charts.render(figure, "png"))).size == expected
+    assert expected[0] == round(charts.SIZES[size] * 150)
+
+
 def test_the_village_ranking_names_the_villages_too_small_to_show(document):
     figure = charts.village_ranking(document)
     labels = " ".join(t.get_text() for t in figure.findobj(Text))

@@ -93,7 +93,7 @@ def test_each_chart_has_a_phone_sized_image_which_the_page_offers_to_narrow_scre
     html = client.get("/evaluate/hill-2024/").content.decode()
     for name in ("dimensions", "items", "villages", "heatmap", "groups"):
         phone = re.search(
-            rf'<source media="\(max-width: 40rem\)" srcset="([^"]*/charts/{name}\.png[^"]*)">', html
+            rf'<source media="\(max-width: 40rem\)" srcset="([^"]*/charts/{name}\.png[^"]*)"', html
         )
         assert phone and "size=phone" in phone[1], name
         wide = Image.open(io.BytesIO(client.get(f"/evaluate/hill-2024/charts/{name}.png").content))
@@ -366,10 +366,31 @@ def test_each_charts_svg_and_png_links_say_which_chart_they_are(answered):
 
     page = _browser(member("li", answered, EVALUATOR)).get("/evaluate/hill-2024/")
     html = page.content.decode()
-    for _name, title, png, svg, _phone in page.context["charts"]:
-        assert f'<a href="{escape(svg)}" aria-label="SVG · {title}">SVG</a>' in html
-        assert f'<a href="{escape(png)}" aria-label="PNG · {title}">PNG</a>' in html
+    for chart in page.context["charts"]:
+        assert f'<a href="{escape(chart.svg)}" aria-label="SVG · {chart.title}">SVG</a>' in html
+        assert f'<a href="{escape(chart.png)}" aria-label="PNG · {chart.title}">PNG</a>' in html
     assert not re.search(r"<a href=\"[^\"]*\">(SVG|PNG)</a>", html)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_each_chart_image_names_the_size_of_the_png_it_gets_at_either_width(answered, lang):
+    """<img> (the wide PNG) and <source> (the phone's) carry the pixels that arrive, so that the
+    browser keeps each chart's place before its image loads (lazily, when scrolled to)."""
+    from html import unescape
+
+    from PIL import Image
+
+    client = _browser(member("li", answered, EVALUATOR))
+    html = client.get(f"/evaluate/hill-2024/?lang={lang}").content.decode()
+    pictures = re.findall(r"<picture>(.*?)</picture>", html)
+    assert len(pictures) == 5
+    for picture in pictures:
+        phone = re.search(r'<source [^>]*srcset="([^"]+)" width="(\d+)" height="(\d+)"', picture)
+        wide = re.search(r'<img src="([^"]+)" width="(\d+)" height="(\d+)"', picture)
+        assert phone and wide, picture
+        for address, width, height in (phone.groups(), wide.groups()):
+            png = Image.open(io.BytesIO(client.get(unescape(address)).content))
+            assert png.size == (int(width), int(height)), address
 
 
 @pytest.mark.parametrize("status", [Survey.Status.OPEN, Survey.Status.CLOSED])
@@ -424,12 +445,17 @@ def test_every_page_and_download_of_an_incomplete_questionnaire_answers_409_sayi
 
 @pytest.mark.parametrize(
     ("lang", "line"),
-    [("zh", "未记录原因（导入时已标记剔除）：1"), ("en", "no reason recorded (marked excluded when imported): 1")],
+    [
+        ("zh", "未记录原因（导入时已标记剔除）：1"),
+        ("en", "no reason recorded (marked excluded when imported): 1"),
+    ],
 )
 def test_each_reason_for_exclusion_is_counted_with_the_languages_colon(answered, lang, line):
     """Chinese text takes the full-width colon (“测试：调查员误填: 1” mixed both), English ": "."""
     from tests.surveys.staff_factories import make_response
 
     make_response(answered, excluded=True)
-    html = _browser(member("li", answered, EVALUATOR)).get(f"/evaluate/hill-2024/?lang={lang}").content.decode()
+    html = (
+        _browser(member("li", answered, EVALUATOR)).get(f"/evaluate/hill-2024/?lang={lang}").content.decode()
+    )
     assert f"<li>{line}</li>" in html
