@@ -170,3 +170,47 @@ def test_each_charts_place_is_kept_before_its_image_arrives(live_server, browser
         assert page.evaluate("document.documentElement.scrollHeight") == height
     finally:
         context.close()
+
+
+# Each item's row in the table of items: its name's and its distribution's boxes, the table's.
+ITEM_ROWS = """() => {
+  const table = document.querySelector('table.items'), box = table.closest('.scroll');
+  const rect = e => { const r = e.getBoundingClientRect(); return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
+  return {
+    table: rect(table), box: rect(box), overflow: box.scrollWidth - box.clientWidth,
+    rows: [...table.querySelectorAll('tbody tr')].map(tr => ({
+      name: rect(tr.querySelector('th')), shares: rect(tr.querySelector('td.shares')),
+      text: tr.querySelector('td.shares').innerText,
+    })),
+  };
+}"""
+
+
+@pytest.mark.parametrize(("width", "lang"), [(360, "zh"), (390, "en"), (320, "en"), (1100, "zh")])
+def test_each_items_answer_distribution_is_in_view_under_it_on_a_phone(live_server, browser, width, lang):
+    """At 360 px the distribution, a fifth column, was off the screen and, wrapped there, made each
+    row about 200 px tall and mostly blank: on a phone it goes under the item, the table's width;
+    a wider screen keeps it as a column."""
+    from tests.browser.test_phone_accessibility import phone_page
+    from tests.browser.test_staff_dashboard import log_in
+
+    survey = make_survey()
+    answer(survey, 6, village="east")
+    answer(survey, 6, village="west")
+    make_member(survey, "lilaoshi", SurveyMembership.Role.EVALUATOR)
+    with phone_page(browser, width) as page:
+        log_in(page, live_server.url, "lilaoshi", f"/evaluate/{survey.slug}/", lang)
+        items = page.evaluate(ITEM_ROWS)
+        assert items["overflow"] <= 0, "the table fits its box: nothing to scroll to"
+        assert len(items["rows"]) == 3
+        for row in items["rows"]:
+            assert row["text"].count("%") == 4, row["text"]  # every option's count and share
+            if width < 640:
+                assert row["shares"]["top"] >= row["name"]["bottom"] - 1, "under the item"
+                assert row["shares"]["left"] - items["table"]["left"] <= 1
+                assert items["table"]["right"] - row["shares"]["right"] <= 1, "the table's whole width"
+            else:
+                assert (
+                    row["shares"]["top"] == row["name"]["top"]
+                    and row["shares"]["left"] > row["name"]["right"]
+                )
