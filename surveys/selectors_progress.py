@@ -1,5 +1,6 @@
 """Quota progress of one survey, in a fixed number of queries whatever its size (eleven;
-ten for a survey without responses).
+ten for a survey without responses; twelve or thirteen when its responses span more days than
+the chart shows, to find the busiest of them).
 
 The responses are never loaded, and over 100,000 of them not even read: every count below is
 answered from an index alone (response_survey_cell, the invitation key, the partial index
@@ -20,7 +21,8 @@ from surveys.localized import localized
 from surveys.models import AgeBand, Group, Invitation, Quota, Response, Survey, Village
 from surveys.selectors_review import FOR_REVIEW
 
-CHART_DAYS = 60  # the chart shows at most the last 60 days with responses
+CHART_DAYS = 60  # the chart shows at most 60 days: the busiest ones, when the responses span more
+COARSE_BLOCKS = 400  # a longer span is first counted in at most this many blocks of days
 BEHIND, MET, OVER = "behind", "met", "over"
 STATUS_LABELS = {BEHIND: _("未完成"), MET: _("已完成"), OVER: _("超额")}
 
@@ -97,7 +99,11 @@ class Progress:
     survey: Survey
     cells: list[Cell]
     invitations: list[InvitationProgress]
-    per_day: list[tuple[date, int]]  # every day from the first response to the last, zeros too
+    per_day: list[tuple[date, int]]  # every day charted (at most CHART_DAYS), zeros too
+    # Responses dated before the chart's first day or after its last (a longer span, or a phone
+    # whose clock is wrong): counted here so that the page can say what it does not draw.
+    per_day_earlier: int = 0
+    per_day_later: int = 0
     responses: int = 0  # all responses, excluded ones too
     excluded: int = 0
     flagged: int = 0
@@ -253,7 +259,7 @@ def survey_progress(survey: Survey) -> Progress:
         .values_list("received_at", flat=True)
         .first()
     )
-    progress.per_day = _per_day(survey)
+    progress.per_day, progress.per_day_earlier, progress.per_day_later = _per_day(survey)
     return progress
 
 
@@ -264,11 +270,18 @@ def _when(survey: Survey, *, submitted: bool, latest: bool) -> Subquery:
     return Subquery(responses.order_by(f"-{column}" if latest else column).values(column)[:1])
 
 
-def _per_day(survey: Survey) -> list[tuple[date, int]]:
-    """Responses per local day, by submitted_at (received_at where unknown), every day, zeros too.
+def _per_day(survey: Survey) -> tuple[list[tuple[date, int]], int, int]:
+    """Responses per local day, by submitted_at (received_at where unknown), every day, zeros too;
+    and how many are dated before and after the days charted.
+
+    The chart ends today at the latest (a phone set to 9999-12-31 made the day after overflow: a
+    500 for every staff member) and spans at most CHART_DAYS: when the responses span more (a
+    survey collected years ago and answered again today, a phone with a wrong clock), the busiest
+    CHART_DAYS of them, and the page says how many fall outside.
 
     Two queries of index range counts (response_survey_submitted): the first and last day, then
-    one count per day and kind. Grouping 100,000 timestamps by day would read each of them.
+    one count per day and kind; one more (or two) to find the busiest days of a longer span.
+    Grouping 100,000 timestamps by local day would read and convert each of them.
     """
     bounds = (
         Survey.objects.filter(pk=survey.pk)
@@ -283,40 +296,63 @@ def _per_day(survey: Survey) -> list[tuple[date, int]]:
     )
     known = [timezone.localtime(b).date() for b in bounds if b is not None]
     if not known:
-        return []
-    # A wrong clock on one phone must not stretch the chart over years, either way: the chart ends
-    # today at the latest (a phone set to 9999-12-31 made the day after overflow: a 500 for every
-    # staff member) and spans at most CHART_DAYS.
+        return [], 0, 0
     last = min(max(known), timezone.localdate())
-    first = min(max(min(known), last - timedelta(days=CHART_DAYS - 1)), last)
+    first = min(min(known), last)
+    cut = (last - first).days >= CHART_DAYS
+    if cut:
+        first = _busiest_start(survey, first, last)
+        last = first + timedelta(days=CHART_DAYS - 1)
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    zone = timezone.get_current_timezone()
-    edges = [datetime.combine(d, time.min, tzinfo=zone) for d in [*days, last + timedelta(days=1)]]
-    return list(zip(days, _counts_per_day(survey, edges), strict=True))
+    earlier, *counts, later = _range_counts(survey, [None, *map(_midnight, days), _midnight(last, 1), None])
+    per_day = list(zip(days, counts, strict=True))
+    if cut:  # the busiest days, without the empty ones around them
+        while len(per_day) > 1 and per_day[0][1] == 0:
+            per_day.pop(0)
+        while len(per_day) > 1 and per_day[-1][1] == 0:
+            per_day.pop()
+    return per_day, earlier, later
 
 
-def _counts_per_day(survey: Survey, edges: list[datetime]) -> list[int]:
-    """One row of index range counts, two per day (by submitted_at; by received_at where unknown).
+def _midnight(day: date, plus_days: int = 0) -> datetime:
+    return datetime.combine(day + timedelta(days=plus_days), time.min, tzinfo=timezone.get_current_timezone())
+
+
+def _busiest_start(survey: Survey, first: date, last: date) -> date:
+    """The first day of the CHART_DAYS days between first and last with the most responses (the
+    latest of equally busy ones), counted in blocks of a week or more, at most COARSE_BLOCKS."""
+    span = (last - first).days + 1
+    block = max(7, -(-span // COARSE_BLOCKS))
+    starts = [first + timedelta(days=n) for n in range(0, span, block)]
+    counts = _range_counts(survey, [*map(_midnight, starts), _midnight(last, 1)])
+    run = max(1, CHART_DAYS // block)  # blocks in CHART_DAYS days
+    sums = [sum(counts[i : i + run]) for i in range(max(len(counts) - run + 1, 1))]
+    best = max(range(len(sums)), key=lambda i: (sums[i], i))
+    if block > CHART_DAYS:  # over 65 years (a clock at 1970): look inside the busiest block
+        return _busiest_start(survey, starts[best], min(starts[best] + timedelta(days=block - 1), last))
+    return min(starts[best], last - timedelta(days=CHART_DAYS - 1))
+
+
+def _range_counts(survey: Survey, edges: list[datetime | None]) -> list[int]:
+    """Responses dated between each two consecutive edges (None: without that bound), by
+    submitted_at, by received_at where that is unknown: one row of index range counts.
 
     Plain SQL: the same text on SQLite and PostgreSQL, and built in a fraction of the time the
     ORM takes for a hundred subqueries.
     """
     table = Response._meta.db_table
-    by_submitted = (
-        f"SELECT COUNT(*) FROM {table} WHERE survey_id = %s AND submitted_at >= %s AND submitted_at < %s"
-    )
-    by_received = (
-        f"SELECT COUNT(*) FROM {table} WHERE survey_id = %s AND submitted_at IS NULL "
-        "AND received_at >= %s AND received_at < %s"
-    )
     columns, params = [], []
     for start, end in itertools.pairwise(edges):
-        bounds = [
-            connection.ops.adapt_datetimefield_value(start),
-            connection.ops.adapt_datetimefield_value(end),
-        ]
-        columns += [f"({by_submitted})", f"({by_received})"]
-        params += [survey.pk, *bounds, survey.pk, *bounds]
+        for column, where in (("submitted_at", ""), ("received_at", " AND submitted_at IS NULL")):
+            sql = f"SELECT COUNT(*) FROM {table} WHERE survey_id = %s{where}"
+            params.append(survey.pk)
+            if start is not None:
+                sql += f" AND {column} >= %s"
+                params.append(connection.ops.adapt_datetimefield_value(start))
+            if end is not None:
+                sql += f" AND {column} < %s"
+                params.append(connection.ops.adapt_datetimefield_value(end))
+            columns.append(f"({sql})")
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(columns)}", params)
         row = cursor.fetchone()

@@ -92,7 +92,14 @@ class ProgressSerializer(serializers.Serializer):
     cells = CellSerializer(many=True)
     missing = CellSerializer(many=True, help_text="cells behind, most urgent first")
     invitations = InvitationsSerializer(source="*")
-    per_day = serializers.SerializerMethodField(help_text="responses per day, every day from first to last")
+    per_day = serializers.SerializerMethodField(
+        help_text="responses per day (by date submitted, else received), every day from first to last, "
+        "at most 60: the busiest when they span more"
+    )
+    per_day_earlier = serializers.IntegerField(help_text="responses dated before the first day of per_day")
+    per_day_later = serializers.IntegerField(
+        help_text="responses dated after the last day of per_day (or after today: a wrong clock)"
+    )
 
     @extend_schema_field(DaySerializer(many=True))
     def get_per_day(self, progress: Progress) -> list[dict]:

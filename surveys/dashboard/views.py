@@ -1,5 +1,7 @@
 """Staff pages: thin views over the progress and review selectors and the review services."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from surveys.audit import action_label
@@ -26,7 +28,7 @@ from surveys.permissions import (
     surveys_listed_for,
 )
 from surveys.placed_messages import messages_placed
-from surveys.selectors_progress import InvitationProgress, survey_progress
+from surveys.selectors_progress import CHART_DAYS, InvitationProgress, survey_progress
 from surveys.selectors_review import audit_log, responses_for_review
 from surveys.services.review import response_exclude, response_include
 from surveys.services.submission import invitation_refusal
@@ -110,6 +112,19 @@ def _invitation_rows(survey, rows: list[InvitationProgress], *, with_links: bool
     return table
 
 
+def _response_times(response: Response) -> list[tuple[str, datetime]]:
+    """When a response was submitted (the day the chart counts it on) and, when it reached the
+    server on another day (imported, typed in from paper, queued on a phone offline), when it
+    arrived; only the latter when the submission time is unknown."""
+    received = (pgettext("答卷时间", "接收"), response.received_at)
+    if response.submitted_at is None:
+        return [received]
+    submitted = (pgettext("答卷时间", "提交"), response.submitted_at)
+    if timezone.localdate(response.submitted_at) == timezone.localdate(response.received_at):
+        return [submitted]
+    return [submitted, received]
+
+
 @login_required
 def survey_dashboard(request, slug: str):
     survey = survey_get_for(request.user, slug)
@@ -128,6 +143,7 @@ def survey_dashboard(request, slug: str):
     outcomes, other_messages = messages_placed(request, REVIEW_TAG, {str(r.pk) for r in review.object_list})
     for response in review.object_list:
         response.outcome = outcomes.get(str(response.pk))
+        response.times = _response_times(response)
     context = {
         "other_messages": other_messages,
         "survey": survey,
@@ -138,6 +154,7 @@ def survey_dashboard(request, slug: str):
         "chart_width": WIDTH,
         "chart_height": HEIGHT,
         "chart_max": max((n for _, n in progress.per_day), default=0),
+        "chart_days": CHART_DAYS,
         "review": review,
         "paper": paper_summary(survey),
         "audit": audit,

@@ -273,11 +273,83 @@ def test_a_day_is_the_day_answered_or_the_day_received_when_that_is_unknown(surv
     ]
 
 
-def test_the_chart_keeps_to_the_last_sixty_days(survey):
+def test_the_chart_keeps_to_sixty_days_and_counts_the_one_it_leaves_out(survey):
     make_response(survey, received_at=T0 - timedelta(days=400))  # a phone with a wrong clock
     make_response(survey, received_at=T0)
-    days = survey_progress(survey).per_day
-    assert len(days) == 60 and days[-1] == (T0.date(), 1) and sum(n for _, n in days) == 1
+    progress = survey_progress(survey)
+    assert progress.per_day == [(T0.date(), 1)]  # not the 59 empty days before it
+    assert (progress.per_day_earlier, progress.per_day_later) == (1, 0)
+
+
+def _imported(survey, submitted_at, received_at):
+    """A response answered at submitted_at and imported (or typed in) at received_at."""
+    response = make_response(survey, received_at=received_at)
+    Response.objects.filter(pk=response.pk).update(submitted_at=submitted_at)
+
+
+def test_the_chart_shows_the_busiest_sixty_days_when_the_responses_span_years(survey):
+    """Twelve responses answered in December 2020 and imported now, and two answered today: the
+    chart shows December 2020 (where the responses are), not the last sixty days (two of them),
+    and counts the two it leaves out."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    for n in range(12):
+        _imported(survey, datetime(2020, 12, 1 + n, 2, 0, tzinfo=UTC), now)
+    make_response(survey, received_at=now)
+    make_response(survey, received_at=now)
+    progress = survey_progress(survey)
+    days = progress.per_day
+    # China's days: 2020-12-01 10:00 … 2020-12-12 10:00, and nothing drawn around them.
+    assert [(d.isoformat(), n) for d, n in days] == [(f"2020-12-{n:02}", 1) for n in range(1, 13)]
+    assert (progress.per_day_earlier, progress.per_day_later) == (0, 2)
+
+
+def test_the_busiest_days_are_found_in_a_span_of_a_century(survey):
+    """A phone whose clock said 1926: the span is counted in blocks of 92 days, then inside the
+    busiest one (a query more)."""
+    old = make_response(survey, received_at=T0)
+    Response.objects.filter(pk=old.pk).update(submitted_at=datetime(1926, 1, 1, tzinfo=UTC))
+    for n in range(3):
+        make_response(survey, received_at=T0 - timedelta(days=100 + n))
+    make_response(survey, received_at=T0)
+    progress = survey_progress(survey)
+    assert [n for _, n in progress.per_day] == [1, 1, 1]
+    assert (progress.per_day_earlier, progress.per_day_later) == (1, 1)
+
+
+def test_the_chart_covers_every_day_of_a_shorter_span_and_leaves_nothing_out(survey):
+    for n in range(3):
+        make_response(survey, received_at=T0 + timedelta(days=20 * n))
+    progress = survey_progress(survey)
+    assert len(progress.per_day) == 41 and sum(n for _, n in progress.per_day) == 3
+    assert (progress.per_day_earlier, progress.per_day_later) == (0, 0)
+
+
+def test_the_dashboard_says_what_the_chart_leaves_out_and_which_date_each_response_is_on(
+    staff_client, survey
+):
+    from django.utils import timezone
+
+    now = timezone.now()
+    for n in range(3):
+        _imported(survey, datetime(2020, 12, 1 + n, 2, 0, tzinfo=UTC), now)
+    make_response(survey, received_at=now, flags=[{"code": "speeder", "reason": "快"}])
+    imported = make_response(survey, received_at=now, flags=[{"code": "speeder", "reason": "快"}])
+    Response.objects.filter(pk=imported.pk).update(submitted_at=datetime(2020, 12, 3, 2, 0, tzinfo=UTC))
+    page = staff_client.get(f"/staff/{survey.slug}/").content.decode()
+    assert '<span id="day-first">2020-' in page
+    assert 'id="day-later-note">未画出：另有 <b id="day-later">1</b> 份的日期晚于图中最后一天。' in page
+    assert 'id="day-earlier-note" hidden' in page
+    # The review list names both times of the imported response, and only one of the other.
+    assert (
+        '提交 <time datetime="2020-12-03T10:00:00+08:00">2020-12-03 10:00</time></span> · <span>接收 <time'
+        in page
+    )
+    assert page.count("接收 <time") == 1
+    data = staff_client.get(f"/api/v1/surveys/{survey.slug}/progress/").json()
+    assert (data["per_day_earlier"], data["per_day_later"]) == (0, 1)
+    assert data["per_day"][0]["date"].startswith("2020-")
 
 
 def test_a_phone_clock_in_year_9999_neither_breaks_nor_stretches_the_chart(staff_client, survey):

@@ -136,6 +136,10 @@
     updateCells(data.cells);
     updateMissing(data.missing, t.target);
     updateChart(data.per_day);
+    setText("day-earlier", data.per_day_earlier);
+    $("day-earlier-note").hidden = !data.per_day_earlier;
+    setText("day-later", data.per_day_later);
+    $("day-later-note").hidden = !data.per_day_later;
     if (flaggedAtLoad === null) flaggedAtLoad = parseInt($("total-flagged").dataset.atLoad || t.flagged, 10);
     $("new-flags").hidden = t.flagged === flaggedAtLoad;
   }
