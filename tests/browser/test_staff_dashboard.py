@@ -212,7 +212,9 @@ def phone_at(width: int) -> dict:
     return {**PHONE, "viewport": {"width": width, "height": 800}}
 
 
-TABLE_BOXES = """() => Array.from(document.querySelectorAll('main table')).map(t => {
+TABLE_BOXES = """() => Array.from(document.querySelectorAll('main table'))
+    .filter(t => getComputedStyle(t).display === 'table')  // not one a phone shows as blocks
+    .map(t => {
     const box = t.closest('.scroll');
     const first = t.querySelector('tbody tr > :first-child');
     return {
@@ -279,7 +281,7 @@ def test_staff_copy_an_invitation_link_and_the_inactive_one_is_not_offered(live_
         log_in(page, live_server.url, "xiaowang", f"/staff/{survey.slug}/", "zh")
         page.locator("#invitations summary").click()
         row = page.locator('tr[data-invitation="hill-2024-east"]')
-        expect(row.locator("input.url")).to_have_value(east.url)
+        expect(row.locator("textarea.url")).to_have_value(east.url)
         row.get_by_role("button", name="复制").click()
         expect(row.locator(".copy-button")).to_have_text("已复制")
         assert page.evaluate("() => navigator.clipboard.readText()") == east.url
@@ -287,6 +289,44 @@ def test_staff_copy_an_invitation_link_and_the_inactive_one_is_not_offered(live_
         off = page.locator('tr[data-invitation="hill-off"]')
         expect(off).to_contain_text("已停用")
         assert off.locator("input, button, a").count() == 0
+    finally:
+        context.close()
+
+
+INVITATIONS_FIT = """() => {
+    const card = document.querySelector('#invitations'), edge = card.getBoundingClientRect();
+    const shown = [...card.querySelectorAll('*')].filter(e => e.getClientRects().length);
+    const size = e => { const r = e.getBoundingClientRect(); return [Math.round(r.width), Math.round(r.height)]; };
+    return {
+        outside: shown.filter(e => { const r = e.getBoundingClientRect();
+            return r.right > edge.right + 0.5 || r.left < edge.left - 0.5; }).map(e => e.outerHTML.slice(0, 60)),
+        small: shown.filter(e => e.matches('a, button, textarea'))
+            .filter(e => Math.min(...size(e)) < 44).map(e => [e.textContent.trim(), ...size(e)]),
+        cut: shown.filter(e => e.matches('textarea.url'))
+            .filter(t => t.scrollWidth > t.clientWidth || t.scrollHeight > t.clientHeight).map(t => t.value),
+    };
+}"""
+
+
+@pytest.mark.parametrize("width", [320, 360])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_on_a_phone_each_invitation_shows_its_whole_address_and_posters_within_the_card(
+    live_server, browser, settings, width, lang
+):
+    """No sideways scrolling to reach an address or a poster: each link is a block as wide as
+    the card, its address wrapped in full, the copy button and both posters 44 px or more."""
+    settings.PUBLIC_BASE_URL = "https://manyidu.taojiangxian.example.gov.cn"
+    survey = make_survey()
+    make_member(survey, "xiaowang", SurveyMembership.Role.STAFF)
+    context = browser.new_context(**phone_at(width))
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "xiaowang", f"/staff/{survey.slug}/", lang)
+        page.locator("#invitations summary").click()
+        row = page.locator('tr[data-invitation="hill-2024-east"]')
+        assert row.get_by_role("link", name="PDF").is_visible()
+        assert page.evaluate(INVITATIONS_FIT) == {"outside": [], "small": [], "cut": []}
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width
     finally:
         context.close()
 

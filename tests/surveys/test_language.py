@@ -145,9 +145,12 @@ def test_every_staff_view_of_links_cells_and_the_questionnaire_uses_the_english_
     paper_entry_save(sheet=sheet, user=make_member(survey, "b", "staff"), age_band="18-44", answers=other)
 
     dashboard = staff_client.get("/staff/hill-2024/?lang=en").content.decode()
-    assert '<td>East Village · Villagers</td><td data-token="hill-2024-east">' in dashboard
+    assert '<td class="place">East Village · Villagers</td><td class="responses"' in dashboard
     assert "<th>Link</th><th>Responses</th><th>Questionnaire address</th><th>QR poster</th>" in dashboard
-    assert "<th>Invitation code</th>" in dashboard and "<td><code>hill-2024-east</code></td>" in dashboard
+    assert (
+        "<th>Invitation code</th>" in dashboard
+        and '<td class="token" data-label="Invitation code"><code>hill-2024-east</code></td>' in dashboard
+    )
 
     progress = staff_client.get("/api/v1/surveys/hill-2024/progress/").json()  # the cookie holds English
     cell = next(c for c in progress["cells"] if c["key"] == "villager|east|18-44")

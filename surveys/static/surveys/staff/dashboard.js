@@ -191,7 +191,7 @@
     try { return document.execCommand("copy"); } catch (e) { return false; }
   }
   document.querySelectorAll(".copy").forEach(function (box) {
-    var field = box.querySelector("input.url"), button = box.querySelector(".copy-button");
+    var field = box.querySelector(".url"), button = box.querySelector(".copy-button");
     if (!field || !button) return;
     field.addEventListener("focus", function () { field.select(); });
     button.hidden = false;
