@@ -35,3 +35,10 @@ def organisation(survey) -> str:
 def place(invitation) -> str:
     """An invitation's village and group in the page's language."""
     return _place(invitation)
+
+
+@register.filter
+def unbroken_ranges(text: str) -> str:
+    """An age band such as "18–29岁" never broken after its dash (a word joiner follows it): a narrow
+    column heading breaks elsewhere ("60岁及 / 以上") or not at all."""
+    return str(text).replace("–", "–\u2060")

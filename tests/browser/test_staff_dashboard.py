@@ -331,6 +331,32 @@ def test_on_a_phone_each_invitation_shows_its_whole_address_and_posters_within_t
         context.close()
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_village_by_age_band_quotas_fit_a_360_px_phone_without_scrolling(live_server, browser, lang):
+    """The 2020 survey's seventeen villages by four age bands: every column and every status on
+    the screen, in the card, the age bands' headings unbroken after their dash."""
+    from django.core.management import call_command
+
+    from surveys.models import Survey
+
+    call_command("loaddata", "daligang-2020", verbosity=0)
+    survey = Survey.objects.get(slug="daligang-2020")
+    make_member(survey, "xiaowang", SurveyMembership.Role.STAFF)
+    context = browser.new_context(**phone_at(360))
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "xiaowang", f"/staff/{survey.slug}/", lang)
+        box = page.locator(".scroll:has(table.quota)").first
+        assert box.evaluate("b => [b.scrollWidth, b.querySelectorAll('thead th').length]")[1] == 5
+        assert box.evaluate("b => b.scrollWidth <= b.clientWidth"), box.evaluate(
+            "b => [b.scrollWidth, b.clientWidth]"
+        )
+        headings = box.locator("thead th").all_inner_texts()
+        assert not [h for h in headings if h.replace("\u2060", "").split("\n")[0].endswith("–")], headings
+    finally:
+        context.close()
+
+
 def test_a_survey_without_quotas_says_so_instead_of_all_quotas_met(live_server, page):
     from playwright.sync_api import expect
 
