@@ -313,3 +313,30 @@ def test_a_sheet_can_be_entered_with_tab_and_space_and_each_question_is_announce
         assert (entry.age_band.code, entry.answers) == ("45+", "01-")
     finally:
         page.context.close()
+
+
+SHEET_NUMBER_LINES = """() => Array.from(document.querySelectorAll('main .sheet-number'))
+    .map(e => [e.textContent, e.getClientRects().length])"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_on_a_360_px_phone_sheet_numbers_stay_whole_and_the_two_entries_fit(live_server, browser, lang):
+    """The typist's view of a sheet with discrepancies: its number on one line in the heading and
+    in the note, and the two entries side by side without scrolling (the resolver's choices, a
+    fourth column, scroll inside the table's box: see test_staff_dashboard)."""
+    from tests.browser.test_staff_dashboard import _a_paper_survey, phone_at
+    from tests.browser.test_staff_dashboard import log_in as log_in_at
+
+    survey = _a_paper_survey()
+    context = browser.new_context(**phone_at(360))
+    page = context.new_page()
+    try:
+        url = f"/staff/{survey.slug}/paper/discrepancies/"
+        log_in_at(page, live_server.url, "xiaowang", url, lang)
+        number = page.locator("section.discrepancy h2 .sheet-number").inner_text()
+        assert page.evaluate(SHEET_NUMBER_LINES) == [[number, 1], [number, 1]]  # the heading and the note
+        box = page.locator("section.discrepancy .scroll").first
+        assert box.evaluate("b => b.scrollWidth - b.clientWidth") <= 0
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    finally:
+        context.close()

@@ -180,7 +180,7 @@ def test_who_typed_a_sheet_sees_a_note_instead_of_the_resolve_form(client, surve
     )
     assert f'id="sheet-{sheet.number}"' in html and 'class="differs"' in html  # the comparison stays
     assert resolve not in html and 'name="reason"' not in html and 'type="radio"' not in html
-    assert f"您录入过问卷 {sheet.number}，不能裁定它" in html
+    assert f'您录入过问卷 <span class="sheet-number">{sheet.number}</span>，不能裁定它' in html
     client.logout()
     boss = logged_in(client, make_member(survey, "zhuren", STAFF))
     html = boss.get(reverse("staff-paper-discrepancies", args=[survey.slug])).content.decode()
@@ -251,7 +251,8 @@ def test_a_refused_resolution_is_explained_in_its_sheets_section_and_marks_the_r
     page = client.get(reply["Location"]).content.decode()
     section = page[page.index(f'id="sheet-{sheet.number}"') :]
     problem = f"sheet-{sheet.number}-problem"
-    assert re.search(rf'<p id="{problem}"[^>]*role="alert"[^>]*>问卷 {sheet.number}：请填写裁定依据', section)
+    number = f'<span class="sheet-number">{sheet.number}</span>'  # never broken at its hyphens
+    assert re.search(rf'<p id="{problem}"[^>]*role="alert"[^>]*>问卷 {number}：请填写裁定依据', section)
     field = re.search(r'<input id="reason-[^>]*>', section).group(0)
     assert 'aria-invalid="true"' in field and f'aria-describedby="{problem}"' in field
     assert page.count("请填写裁定依据") == 1
@@ -259,5 +260,13 @@ def test_a_refused_resolution_is_explained_in_its_sheets_section_and_marks_the_r
     without_roads = {**{k: v for k, v in form.items() if k != "item-roads"}, "reason": "核对原件"}
     reply = client.post(reverse("staff-paper-resolve", args=[survey.slug, sheet.number]), without_roads)
     page = client.get(reply["Location"]).content.decode()
-    assert re.search(rf'<p id="{problem}"[^>]*role="alert"[^>]*>问卷 {sheet.number}：请为每道', page)
+    assert re.search(rf'<p id="{problem}"[^>]*role="alert"[^>]*>问卷 {number}：请为每道', page)
     assert "aria-invalid" not in page  # not the reason's fault
+
+
+def test_a_sheet_number_in_a_message_is_kept_whole_and_the_rest_escaped():
+    from surveys.templatetags.sheet_numbers import unbroken_sheet_numbers
+
+    assert unbroken_sheet_numbers("问卷 12-0001-4 <b>已计入</b>，答卷 9f3e-0a") == (
+        '问卷 <span class="sheet-number">12-0001-4</span> &lt;b&gt;已计入&lt;/b&gt;，答卷 9f3e-0a'
+    )
