@@ -340,3 +340,22 @@ def test_on_a_360_px_phone_sheet_numbers_stay_whole_and_the_two_entries_fit(live
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [360, 1100])
+def test_the_print_button_stands_apart_from_the_count_field(live_server, browser, width):
+    from tests.browser.test_staff_dashboard import log_in as log_in_at
+    from tests.browser.test_staff_dashboard import phone_at
+
+    survey = make_survey()
+    make_member(survey, "xiaowang", STAFF)
+    context = browser.new_context(**phone_at(width))
+    page = context.new_page()
+    try:
+        log_in_at(page, live_server.url, "xiaowang", f"/staff/{survey.slug}/paper/", "zh")
+        field = page.locator("form.print #count").bounding_box()
+        button = page.get_by_role("button", name="编号并下载 PDF").bounding_box()
+        assert button["y"] - (field["y"] + field["height"]) >= 12, (field, button)
+        assert button["height"] >= 44
+    finally:
+        context.close()
