@@ -275,9 +275,11 @@ def _per_day(survey: Survey) -> tuple[list[tuple[date, int]], int, int]:
     and how many are dated before and after the days charted.
 
     The chart ends today at the latest (a phone set to 9999-12-31 made the day after overflow: a
-    500 for every staff member) and spans at most CHART_DAYS: when the responses span more (a
-    survey collected years ago and answered again today, a phone with a wrong clock), the busiest
-    CHART_DAYS of them, and the page says how many fall outside.
+    500 for every staff member) and spans at most CHART_DAYS. When the responses span more (a
+    survey collected years ago and answered again today, a phone with a wrong clock), it shows the
+    latest CHART_DAYS up to the last response while the survey is collecting — the staff watching
+    it look for today's — and the busiest CHART_DAYS once it is closed; the page says how many
+    fall outside.
 
     Two queries of index range counts (response_survey_submitted): the first and last day, then
     one count per day and kind; one more (or two) to find the busiest days of a longer span.
@@ -300,13 +302,16 @@ def _per_day(survey: Survey) -> tuple[list[tuple[date, int]], int, int]:
     last = min(max(known), timezone.localdate())
     first = min(min(known), last)
     cut = (last - first).days >= CHART_DAYS
-    if cut:
+    busiest = cut and survey.status != Survey.Status.OPEN
+    if busiest:
         first = _busiest_start(survey, first, last)
         last = first + timedelta(days=CHART_DAYS - 1)
+    elif cut:  # collecting: the latest days, where the staff watching it look for today's
+        first = last - timedelta(days=CHART_DAYS - 1)
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     earlier, *counts, later = _range_counts(survey, [None, *map(_midnight, days), _midnight(last, 1), None])
     per_day = list(zip(days, counts, strict=True))
-    if cut:  # the busiest days, without the empty ones around them
+    if cut:  # the days charted, without the empty ones around them
         while len(per_day) > 1 and per_day[0][1] == 0:
             per_day.pop(0)
         while len(per_day) > 1 and per_day[-1][1] == 0:

@@ -4,7 +4,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from surveys.models import AgeBand, AuditEntry, Group, Invitation, Quota, Response, SurveyMembership, Village
+from surveys.models import (
+    AgeBand,
+    AuditEntry,
+    Group,
+    Invitation,
+    Quota,
+    Response,
+    Survey,
+    SurveyMembership,
+    Village,
+)
 from surveys.selectors_progress import survey_progress
 from tests.surveys.staff_factories import T0, make_member, make_response, make_user
 
@@ -287,10 +297,32 @@ def _imported(survey, submitted_at, received_at):
     Response.objects.filter(pk=response.pk).update(submitted_at=submitted_at)
 
 
-def test_the_chart_shows_the_busiest_sixty_days_when_the_responses_span_years(survey):
-    """Twelve responses answered in December 2020 and imported now, and two answered today: the
-    chart shows December 2020 (where the responses are), not the last sixty days (two of them),
-    and counts the two it leaves out."""
+def _closed(survey):
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.CLOSED)
+    return Survey.objects.get(pk=survey.pk)
+
+
+def test_a_closed_survey_charts_its_busiest_sixty_days_when_the_responses_span_years(survey):
+    """Twelve responses answered in December 2020 and imported now, and two answered today: once
+    collection is over the chart shows December 2020 (where the responses are), not the last
+    sixty days (two of them), and counts the two it leaves out."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    for n in range(12):
+        _imported(survey, datetime(2020, 12, 1 + n, 2, 0, tzinfo=UTC), now)
+    make_response(survey, received_at=now)
+    make_response(survey, received_at=now)
+    progress = survey_progress(_closed(survey))
+    days = progress.per_day
+    # China's days: 2020-12-01 10:00 … 2020-12-12 10:00, and nothing drawn around them.
+    assert [(d.isoformat(), n) for d, n in days] == [(f"2020-12-{n:02}", 1) for n in range(1, 13)]
+    assert (progress.per_day_earlier, progress.per_day_later) == (0, 2)
+
+
+def test_a_survey_still_collecting_charts_its_latest_sixty_days_where_todays_responses_are(survey):
+    """The same responses while the survey is open: the staff watching it see today's two, and
+    are told of the twelve older ones the chart leaves out."""
     from django.utils import timezone
 
     now = timezone.now()
@@ -299,10 +331,8 @@ def test_the_chart_shows_the_busiest_sixty_days_when_the_responses_span_years(su
     make_response(survey, received_at=now)
     make_response(survey, received_at=now)
     progress = survey_progress(survey)
-    days = progress.per_day
-    # China's days: 2020-12-01 10:00 … 2020-12-12 10:00, and nothing drawn around them.
-    assert [(d.isoformat(), n) for d, n in days] == [(f"2020-12-{n:02}", 1) for n in range(1, 13)]
-    assert (progress.per_day_earlier, progress.per_day_later) == (0, 2)
+    assert progress.per_day == [(timezone.localdate(), 2)]  # not the 59 empty days before
+    assert (progress.per_day_earlier, progress.per_day_later) == (12, 0)
 
 
 def test_the_busiest_days_are_found_in_a_span_of_a_century(survey):
@@ -313,7 +343,7 @@ def test_the_busiest_days_are_found_in_a_span_of_a_century(survey):
     for n in range(3):
         make_response(survey, received_at=T0 - timedelta(days=100 + n))
     make_response(survey, received_at=T0)
-    progress = survey_progress(survey)
+    progress = survey_progress(_closed(survey))
     assert [n for _, n in progress.per_day] == [1, 1, 1]
     assert (progress.per_day_earlier, progress.per_day_later) == (1, 1)
 
@@ -337,6 +367,7 @@ def test_the_dashboard_says_what_the_chart_leaves_out_and_which_date_each_respon
     make_response(survey, received_at=now, flags=[{"code": "speeder", "reason": "快"}])
     imported = make_response(survey, received_at=now, flags=[{"code": "speeder", "reason": "快"}])
     Response.objects.filter(pk=imported.pk).update(submitted_at=datetime(2020, 12, 3, 2, 0, tzinfo=UTC))
+    _closed(survey)
     page = staff_client.get(f"/staff/{survey.slug}/").content.decode()
     assert '<span id="day-first">2020-' in page
     assert 'id="day-later-note">未画出：另有 <b id="day-later">1</b> 份的日期晚于图中最后一天。' in page
