@@ -1,6 +1,6 @@
 """Quota progress of one survey, in a fixed number of queries whatever its size (eleven;
-ten for a survey without responses; twelve or thirteen when its responses span more days than
-the chart shows, to find the busiest of them).
+ten for a survey without responses; twelve or thirteen when a closed survey's responses span
+more days than the chart shows, to find the busiest of them).
 
 The responses are never loaded, and over 100,000 of them not even read: every count below is
 answered from an index alone (response_survey_cell, the invitation key, the partial index
@@ -21,7 +21,7 @@ from surveys.localized import localized
 from surveys.models import AgeBand, Group, Invitation, Quota, Response, Survey, Village
 from surveys.selectors_review import FOR_REVIEW
 
-CHART_DAYS = 60  # the chart shows at most 60 days: the busiest ones, when the responses span more
+CHART_DAYS = 60  # the chart shows at most 60 days (which ones: _per_day)
 COARSE_BLOCKS = 400  # a longer span is first counted in at most this many blocks of days
 BEHIND, MET, OVER = "behind", "met", "over"
 STATUS_LABELS = {BEHIND: _("未完成"), MET: _("已完成"), OVER: _("超额")}
@@ -282,7 +282,8 @@ def _per_day(survey: Survey) -> tuple[list[tuple[date, int]], int, int]:
     fall outside.
 
     Two queries of index range counts (response_survey_submitted): the first and last day, then
-    one count per day and kind; one more (or two) to find the busiest days of a longer span.
+    one count per day and kind; one more (or two) to find the busiest days of a closed survey's
+    longer span.
     Grouping 100,000 timestamps by local day would read and convert each of them.
     """
     bounds = (

@@ -94,7 +94,7 @@ class ProgressSerializer(serializers.Serializer):
     invitations = InvitationsSerializer(source="*")
     per_day = serializers.SerializerMethodField(
         help_text="responses per day (by date submitted, else received), every day from first to last, "
-        "at most 60: the busiest when they span more"
+        "at most 60 when they span more: the latest while the survey is open, the busiest once closed"
     )
     per_day_earlier = serializers.IntegerField(help_text="responses dated before the first day of per_day")
     per_day_later = serializers.IntegerField(

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import itertools
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -147,10 +148,9 @@ class _RowChecker:
         if end is not None and end > line:
             # Only a comment may hold a new line; anywhere else a quote was left open and swallowed
             # the lines after it into one cell (whose error would quote those lines as a "code").
-            columns = [*self.header, *[""] * max(len(row) - len(self.header), 0)]
             if any(
                 ("\n" in cell or "\r" in cell) and name != "comment"
-                for name, cell in zip(columns, row, strict=False)
+                for name, cell in itertools.zip_longest(self.header, row, fillvalue="")
             ):
                 self.problem(
                     line,

@@ -3,8 +3,8 @@ how they behave in a shell when something goes wrong.
 
 Every command here speaks Chinese, and English with `--lang en` (its help, Django's own options'
 included, its messages and errors; `report` and `score` also write their documents in that
-language). Output meant for programs — CSV, JSON,
-file names — keeps its codes whatever the language.
+language). Output meant for programs — CSV, JSON, file names — keeps its codes whatever the
+language.
 
 Exit statuses: 0 done; 1 refused (`错误：…` on stderr; files are checked before the work, so a
 refusal leaves what is stored as it was); 2 a usage error (same form,
