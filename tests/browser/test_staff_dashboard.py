@@ -130,6 +130,8 @@ def test_staff_choose_english_on_a_phone_and_the_live_updates_stay_english(
         expect(page.locator("#refreshed")).to_contain_text("Updated", timeout=10_000)
         assert submit_as_a_respondent(live_server.url, "hill-2024-east") == 201
         expect(page.locator("#total-received")).to_have_text("1", timeout=10_000)
+        expect(page.locator("#total-responses")).to_have_text("1")
+        assert "Stored in all: 1" in page.locator("#total-responses").locator("..").inner_text()
         expect(page.locator("#missing-list")).to_contain_text("missing")
         expect(page.locator("#refreshed")).to_contain_text("Updated")
         assert "已收答卷" not in page.content()

@@ -270,6 +270,22 @@ def test_the_invitation_card_title_is_plural_in_english(staff, survey):
     assert "<h2>邀请链接</h2>" in staff.get(f"/staff/{survey.slug}/?lang=zh").content.decode()
 
 
+def test_the_english_counts_need_no_unit_word_so_one_response_is_not_1_responses(staff, survey):
+    """The cards' counts are rewritten by the page's script as they change, without the text
+    around them: English puts them after a label ("Stored in all: 1"), where Chinese says
+    "共存储 1 份"."""
+    make_response(survey)
+    english = staff.get(f"/staff/{survey.slug}/?lang=en").content.decode()
+    assert 'Stored in all: <b id="total-responses">1</b>' in english
+    assert 'Excluded: <b id="total-excluded">0</b>' in english
+    assert 'Without a link (imported): <b id="inv-without">' in english
+    assert 'Per link on average: <b id="inv-per">' in english
+    assert "1 responses" not in english and "0 responses" not in english
+    chinese = staff.get(f"/staff/{survey.slug}/?lang=zh").content.decode()
+    assert '共存储 <b id="total-responses">1</b> 份' in chinese
+    assert '已剔除 <b id="total-excluded">0</b> 份' in chinese
+
+
 def test_all_quotas_met_is_a_sentence_not_a_numbered_list_item(staff, survey):
     for _ in range(3):
         make_response(survey)  # the one quota (东村 · 村民群众 · 18–44岁, 3) is met
