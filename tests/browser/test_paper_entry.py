@@ -359,3 +359,47 @@ def test_the_print_button_stands_apart_from_the_count_field(live_server, browser
         assert button["height"] >= 44
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_entry_pages_own_messages_keep_sheet_numbers_whole_on_a_360_px_phone(live_server, browser, lang):
+    """What the entry page's script writes (the sheet's heading, the saved message, a number's
+    problem) names sheet numbers in a span.sheet-number too, as the server's pages do; and the
+    English counts stand after a label ("Sheets entered this session: 1", not "1 sheets")."""
+    from playwright.sync_api import expect
+
+    from tests.browser.test_staff_dashboard import log_in as log_in_at
+    from tests.browser.test_staff_dashboard import phone_at
+
+    survey = make_survey()
+    invitation = Invitation.objects.get(survey=survey, token=f"{survey.slug}-east")
+    sheets = paper_sheets_print(invitation=invitation, count=2)
+    make_member(survey, "xiaowang", STAFF)
+    context = browser.new_context(**phone_at(360))
+    page = context.new_page()
+    try:
+        log_in_at(page, live_server.url, "xiaowang", f"/staff/{survey.slug}/paper/enter/", lang)
+        page.locator("#sheet-number").fill(sheets[0].number)
+        page.keyboard.press("Enter")
+        expect(page.locator("#sheet-title .sheet-number")).to_have_text(sheets[0].number)
+        for key in ["1", "1", "2", "3"]:
+            page.keyboard.press(key)
+        expect(page.locator("#summary")).to_be_visible()
+        page.keyboard.press("Enter")
+        expect(page.locator("#status .sheet-number").first).to_have_text(sheets[0].number)
+        shown = [
+            lines for _text, lines in page.evaluate(SHEET_NUMBER_LINES) if lines
+        ]  # the heading is hidden now
+        assert shown and set(shown) == {1}, shown
+        assert sheets[0].number in page.locator("#status").inner_text()  # the text itself unchanged
+        counts = page.locator("#done-count").locator("..").inner_text()
+        if lang == "en":
+            assert "Sheets entered this session: 1" in counts and "sheets" not in counts.replace("Sheets", "")
+        else:
+            assert "本次已录入 1 张" in counts
+        wrong = sheets[1].number[:-1] + str((int(sheets[1].number[-1]) + 1) % 10)  # a wrong check digit
+        page.locator("#sheet-number").fill(wrong)
+        page.keyboard.press("Enter")
+        expect(page.locator("#number-error .sheet-number")).to_have_text(wrong)
+    finally:
+        context.close()

@@ -47,16 +47,36 @@
     return node;
   }
 
+  // A sheet number ("1-0001-4", as surveys.services.paper.sheet_number writes it), where a text
+  // names one; the same pattern as the unbroken_sheet_numbers template filter.
+  var SHEET_NUMBER = /(^|[^\w-])(\d+-\d+-\d)(?![\w-])/g;
+
+  // The node's text, with each sheet number in a span.sheet-number that never breaks at its
+  // hyphens: a phone broke "1-0001-4" into "1-0001-" and "4".
+  function setText(node, text) {
+    text = text || "";
+    node.textContent = "";
+    var last = 0;
+    text.replace(SHEET_NUMBER, function (match, before, number, offset) {
+      var start = offset + before.length;
+      node.appendChild(document.createTextNode(text.slice(last, start)));
+      node.appendChild(el("span", { class: "sheet-number" }, number));
+      last = start + number.length;
+      return match;
+    });
+    node.appendChild(document.createTextNode(text.slice(last)));
+  }
+
   // The number's problem, said under the field (#number-error, its aria-describedby) and
   // marking the field invalid for a screen reader; "" clears both.
   function numberProblem(text) {
-    numberError.textContent = text;
+    setText(numberError, text);
     if (text) numberInput.setAttribute("aria-invalid", "true");
     else numberInput.removeAttribute("aria-invalid");
   }
 
   function say(message, kind) {
-    statusBox.textContent = message;
+    setText(statusBox, message);
     statusBox.className = "status " + (kind || "");
   }
 
@@ -221,7 +241,7 @@
           return;
         }
         sheet = body;
-        sheetTitle.textContent = t("sheet", "问卷") + " " + body.number + " · " + body.place;
+        setText(sheetTitle, t("sheet", "问卷") + " " + body.number + " · " + body.place);
         ordinalBadge.textContent = body.ordinal === 2 ? t("second", "第 2 遍录入（核对）") : t("first", "第 1 遍录入");
         ordinalBadge.className = "ordinal ordinal-" + body.ordinal;
         numberForm.hidden = true;
