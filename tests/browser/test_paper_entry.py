@@ -403,3 +403,31 @@ def test_the_entry_pages_own_messages_keep_sheet_numbers_whole_on_a_360_px_phone
         expect(page.locator("#number-error .sheet-number")).to_have_text(wrong)
     finally:
         context.close()
+
+
+def test_a_differing_rows_pink_lets_the_scroll_boxs_edge_shadow_show_on_a_phone(live_server, browser):
+    """The resolver's four columns scroll in their box on a 360 px phone, and a shadow at the
+    box's right edge says so; the differing row's pink covered that shadow, so the one row that
+    matters looked as if nothing were beyond it. Its pixels darken towards the edge."""
+    import io
+
+    from PIL import Image
+
+    from tests.browser.test_staff_dashboard import _a_paper_survey, phone_at
+    from tests.browser.test_staff_dashboard import log_in as log_in_at
+
+    survey = _a_paper_survey()
+    context = browser.new_context(**phone_at(360))
+    page = context.new_page()
+    try:
+        log_in_at(page, live_server.url, "zhuren", f"/staff/{survey.slug}/paper/discrepancies/", "zh")
+        box = page.locator("section.discrepancy .scroll").first
+        assert box.evaluate("b => b.scrollWidth - b.clientWidth") > 0  # it does scroll
+        row = box.locator("tr.differs").first
+        shot = Image.open(io.BytesIO(box.screenshot())).convert("L")
+        top = row.bounding_box()["y"] - box.bounding_box()["y"]
+        y = round(top + 4)  # the row's top padding: no text, no radio button
+        edge, inside = shot.getpixel((shot.width - 2, y)), shot.getpixel((shot.width - 30, y))
+        assert edge < inside - 10, (edge, inside)
+    finally:
+        context.close()
