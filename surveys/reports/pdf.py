@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from fpdf import FPDF
 from fpdf.enums import TableBordersLayout, XPos, YPos
 from fpdf.fonts import FontFace
@@ -528,9 +529,15 @@ def _stratum(data: ReportData, stratum: dict) -> str:
     """One stratum of the design in words: its group, its PSUs, its population and sampling fraction."""
     group = data.names["group"].get(stratum["group"], stratum["group"])
     if stratum.get("psu_is") == "village":
-        text = _("%(group)s：%(n)s 个村") % {"group": group, "n": stratum["psu"]}
+        text = ngettext("%(group)s：%(n)s 个村", "%(group)s：%(n)s 个村", stratum["psu"]) % {
+            "group": group,
+            "n": stratum["psu"],
+        }
     else:
-        text = _("%(group)s：%(n)s 个受访者") % {"group": group, "n": stratum["psu"]}
+        text = ngettext("%(group)s：%(n)s 个受访者", "%(group)s：%(n)s 个受访者", stratum["psu"]) % {
+            "group": group,
+            "n": stratum["psu"],
+        }
     if stratum.get("population"):
         text += _("，总体 %(population)s 人，抽样比 %(fraction)s") % {
             "population": stratum["population"],

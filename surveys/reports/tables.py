@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from stats.explain import method_in, warning_shown
 from surveys.reports.data import ReportData, report_language
@@ -230,9 +230,12 @@ def method_lines(data: ReportData) -> list[tuple[str, str]]:
     lines.append(
         (
             _("原始数据"),
-            _(
+            ngettext(
                 "村、受访群体、年龄段的每种组合至少 %(n)s 份答卷（k-匿名）：不足的，隐去其年龄段，必要时连同村、"
-                "群体，共 %(withheld)s 份答卷；答案不变，得分与数据摘要按完整数据计算。"
+                "群体，共 %(withheld)s 份答卷；答案不变，得分与数据摘要按完整数据计算。",
+                "村、受访群体、年龄段的每种组合至少 %(n)s 份答卷（k-匿名）：不足的，隐去其年龄段，必要时连同村、"
+                "群体，共 %(withheld)s 份答卷；答案不变，得分与数据摘要按完整数据计算。",
+                withheld,
             )
             % {"n": scheme.get("min_cell", 5), "withheld": withheld},
         )

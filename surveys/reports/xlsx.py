@@ -13,6 +13,7 @@ import io
 import math
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
@@ -70,7 +71,12 @@ def _summary(sheet, data: ReportData) -> None:
     sheet.freeze_panes = None
     sheet.column_dimensions["B"].width = 70
     if data.sample.synthetic:
-        note = _("注意：%(n)s 份答卷为合成演示数据，并非真实调查结果。") % {"n": data.sample.synthetic}
+        synthetic = data.sample.synthetic
+        note = ngettext(
+            "注意：%(n)s 份答卷为合成演示数据，并非真实调查结果。",
+            "注意：%(n)s 份答卷为合成演示数据，并非真实调查结果。",
+            synthetic,
+        ) % {"n": synthetic}
         sheet.cell(row=FIRST_ROW + len(table.rows) + 2, column=1, value=note).font = Font(
             bold=True, color="B91C1C"
         )

@@ -1,6 +1,6 @@
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from surveys.backup import BackupInvalid, survey_restore_read
 from surveys.management.commands._common import SurveyCommand, cannot_read, input_file
@@ -24,4 +24,5 @@ class Command(SurveyCommand):
         except OSError as exc:
             raise cannot_read(file, exc) from None
         count = Response.objects.filter(survey=survey).count()
-        self.stderr.write(_("%(slug)s 已恢复：%(n)d 份答卷。") % {"slug": survey.slug, "n": count})
+        restored = ngettext("%(slug)s 已恢复：%(n)d 份答卷。", "%(slug)s 已恢复：%(n)d 份答卷。", count)
+        self.stderr.write(restored % {"slug": survey.slug, "n": count})
