@@ -1,6 +1,7 @@
 """Staff watch the dashboard in a real browser: log in, see a count rise, exclude a flagged response."""
 
 import json
+import re
 import urllib.request
 import uuid
 
@@ -392,3 +393,25 @@ def test_new_flags_and_an_expired_login_are_announced_to_a_screen_reader(live_se
     page.context.clear_cookies()
     expired = page.get_by_role("status").filter(has_text="登录已过期，请刷新页面重新登录")
     expect(expired).to_be_visible(timeout=10_000)
+
+
+def test_a_screen_reader_hears_each_days_count_in_the_daily_chart_also_after_a_refresh(live_server, page):
+    """The chart of responses per day is a list of its days, each named by its date and count
+    (its bars' titles), as the server draws it and as the refresh redraws it: as one image with
+    the name 每日答卷数 it said none of its counts (WCAG 1.1.1)."""
+    from playwright.sync_api import expect
+
+    survey = make_survey()
+    make_member(survey, "xiaowang", SurveyMembership.Role.STAFF)
+    make_response(survey)
+    log_in(page, live_server.url, "xiaowang", f"/staff/{survey.slug}/", "zh")
+    chart = page.get_by_role("list", name="每日答卷数")
+    days = chart.get_by_role("listitem")
+    expect(days).to_have_count(14)  # charts.MIN_DAYS
+    expect(days.last).to_have_accessible_name(re.compile(r"^\d{4}-\d\d-\d\d：1$"))
+    refreshed = page.locator("#refreshed").inner_text()
+    make_response(survey)
+    expect(page.locator("#refreshed")).not_to_have_text(refreshed, timeout=10_000)  # the script redrew it
+    expect(page.locator("#total-received")).to_have_text("2", timeout=10_000)
+    expect(days).to_have_count(14)
+    expect(days.last).to_have_accessible_name(re.compile(r"^\d{4}-\d\d-\d\d：2$"))

@@ -96,6 +96,7 @@
     days.forEach(function (d, i) {
       var h = height * d.count / top;
       var rect = document.createElementNS("http://www.w3.org/2000/svg", "rect");
+      rect.setAttribute("role", "listitem");
       rect.setAttribute("x", (i * step).toFixed(1));
       rect.setAttribute("y", (height - h).toFixed(1));
       rect.setAttribute("width", (step - gap).toFixed(1));
