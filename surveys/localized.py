@@ -45,6 +45,16 @@ def localized(obj, *, english: bool | None = None) -> str:
     return getattr(obj, name_field) if name_field else str(obj)
 
 
+def fallback_lang(obj, *, english: bool | None = None) -> str:
+    """ "zh-Hans" where `localized(obj, english=english)` gives the Chinese name although English
+    is wanted (the survey has no English name for it), else "": the value of the lang attribute
+    that marks such a name as Chinese on an English page, for a screen reader to read it with its
+    Chinese voice (WCAG 3.1.2)."""
+    if obj is None or not english_wanted(english):
+        return ""
+    return "" if any(getattr(obj, field, "") for field in ENGLISH_FIELDS) else "zh-Hans"
+
+
 def organisation(survey, *, english: bool | None = None) -> str:
     """The evaluated body (被评价单位) in the language wanted, as `localized` gives names."""
     return (english_wanted(english) and survey.organisation_en) or survey.organisation

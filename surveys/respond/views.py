@@ -32,7 +32,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import etag, require_GET, require_http_methods
 
 from survey_site.language import CHOICES as LANGUAGE_CHOICES
-from surveys.localized import language, localized
+from surveys.localized import fallback_lang, language, localized
 from surveys.models import Invitation, Response
 from surveys.permissions import can_review, survey_get_for
 from surveys.ratelimit import retry_after, submission_allowed
@@ -89,6 +89,7 @@ def _refused(
     context = {"t": texts_for(lang), "lang": lang, "message": message, "code": refusal.code}
     if invitation is not None:
         context["survey_title"] = localized(invitation.survey, english=lang == "en")
+        context["survey_title_lang"] = fallback_lang(invitation.survey, english=lang == "en")
     return render(request, "surveys/respond/closed.html", context, status=refusal.status)
 
 
@@ -150,6 +151,7 @@ def _confirmation(
     }
     if invitation is not None:
         context["survey_title"] = localized(invitation.survey, english=lang == "en")
+        context["survey_title_lang"] = fallback_lang(invitation.survey, english=lang == "en")
         context["config"] = _script_config(invitation, lang, keep=answered, answered=answered)
     return render(request, "surveys/respond/done.html", context)
 
@@ -161,6 +163,7 @@ class ItemView:
     text: str
     value: str | None
     error: str | None
+    lang: str = ""  # "zh-Hans" for a Chinese text on an English page (fallback_lang)
 
 
 def _sections(catalog: SurveyCatalog, lang: str, values: dict, errors: dict) -> list[dict]:
@@ -171,6 +174,7 @@ def _sections(catalog: SurveyCatalog, lang: str, values: dict, errors: dict) -> 
                 {
                     "code": item.dimension.code,
                     "name": localized(item.dimension, english=lang == "en"),
+                    "lang": fallback_lang(item.dimension, english=lang == "en"),
                     "items": [],
                 }
             )
@@ -182,6 +186,7 @@ def _sections(catalog: SurveyCatalog, lang: str, values: dict, errors: dict) -> 
                 localized(item, english=lang == "en"),
                 values.get(item.code),
                 error[0] if error else None,
+                fallback_lang(item, english=lang == "en"),
             )
         )
     for index, section in enumerate(sections, start=1):
@@ -207,28 +212,44 @@ def _form_page(
     errors = errors or {}
     t = texts_for(lang)
     survey = invitation.survey
+    english = lang == "en"
+    # Each name with the lang attribute it needs: "zh-Hans" where an English page shows the
+    # survey's Chinese name (fallback_lang).
     age_bands = (
-        [{"code": a.code, "label": localized(a, english=lang == "en")} for a in catalog.age_bands.values()]
+        [
+            {
+                "code": a.code,
+                "label": localized(a, english=english),
+                "lang": fallback_lang(a, english=english),
+            }
+            for a in catalog.age_bands.values()
+        ]
         if invitation.group.by_village
         else []
     )
-    place = " · ".join(
-        localized(part, english=lang == "en")
+    place = [
+        {"name": localized(part, english=english), "lang": fallback_lang(part, english=english)}
         for part in (invitation.village, invitation.group)
         if part is not None
-    )
+    ]
     missing_items = sum(1 for key in errors if key.startswith("answers."))
     switch = "zh" if lang == "en" else "en"
     context = {
         "t": t,
         "lang": lang,
         "switch_url": f"{request.path}?lang={switch}",
-        "survey_title": localized(survey, english=lang == "en"),
+        "survey_title": localized(survey, english=english),
+        "survey_title_lang": fallback_lang(survey, english=english),
         "place": place,
         "invitation": invitation,
         "sections": _sections(catalog, lang, values or {}, errors),
         "options": [
-            {"code": o.code, "label": localized(o, english=lang == "en")} for o in catalog.options.values()
+            {
+                "code": o.code,
+                "label": localized(o, english=english),
+                "lang": fallback_lang(o, english=english),
+            }
+            for o in catalog.options.values()
         ],
         "age_bands": age_bands,
         "age_band": age_band,

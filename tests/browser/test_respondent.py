@@ -767,3 +767,46 @@ def test_answers_that_could_not_be_sent_are_sent_by_background_sync_after_the_pa
         assert time.monotonic() < deadline, "the delivered answers stayed in the service worker's store"
         again.wait_for_timeout(100)
     assert Response.objects.count() == 1
+
+
+# Every visible piece of text with Chinese characters whose language (the nearest lang attribute
+# up the tree) is not Chinese: a screen reader reads it with that language's voice.
+CHINESE_NOT_MARKED = r"""() => {
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode, el = node.parentElement;
+    if (!/[\u4e00-\u9fff]/.test(node.textContent) || !el.checkVisibility()) continue;
+    const lang = el.closest('[lang]').getAttribute('lang');
+    if (!lang.startsWith('zh')) found.push(`${lang}: ${node.textContent.trim().slice(0, 20)}`);
+  }
+  return found;
+}"""
+
+
+def test_in_english_the_survey_s_own_chinese_names_are_marked_as_chinese(live_server, phone):
+    """A survey without English names (names_en empty) shows its title, place, dimensions,
+    questions, age bands and options in Chinese on the English pages: each is marked
+    lang="zh-Hans", so that a screen reader reads them in Chinese, not with its English voice
+    (WCAG 3.1.2); the page's own texts stay English."""
+    survey = make_survey()
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/s/{TOKEN}/?lang=en")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.evaluate(CHINESE_NOT_MARKED) == []
+    assert page.locator("#q-income legend").inner_text() == "1. 收入"
+    assert page.locator("#submit").inner_text() == "Submit"
+    page.click("#submit")  # nothing answered: the reminders are English, the questions Chinese
+    assert page.evaluate(CHINESE_NOT_MARKED) == []
+    answer_everything(page)
+    page.fill("#comment", "")
+    page.click("#submit")
+    page.locator("#done").wait_for(state="visible", timeout=WAIT)
+    assert page.evaluate(CHINESE_NOT_MARKED) == []
+    for address in (f"/s/{TOKEN}/?lang=en", f"/s/{TOKEN}/done/?lang=en"):  # answered; thanked
+        page.goto(live_server.url + address)
+        assert page.evaluate(CHINESE_NOT_MARKED) == [], address
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.CLOSED)
+    page.goto(f"{live_server.url}/s/{TOKEN}/?lang=en")
+    assert page.locator("h1").inner_text() == "This questionnaire cannot be filled in"
+    assert page.evaluate(CHINESE_NOT_MARKED) == []
