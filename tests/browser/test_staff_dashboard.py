@@ -415,3 +415,28 @@ def test_a_screen_reader_hears_each_days_count_in_the_daily_chart_also_after_a_r
     expect(page.locator("#total-received")).to_have_text("2", timeout=10_000)
     expect(days).to_have_count(14)
     expect(days.last).to_have_accessible_name(re.compile(r"^\d{4}-\d\d-\d\d：2$"))
+
+
+@pytest.mark.parametrize(("lang", "poster"), [("zh", "{place}的二维码海报"), ("en", "QR poster for {place}")])
+def test_each_poster_link_names_the_invitation_it_prints(live_server, page, lang, poster):
+    """A screen reader listing the page's links, or tabbing through the invitations, hears which
+    invitation each PNG and PDF poster is for: the place is in another cell of the row, which is
+    no header (WCAG 2.4.4); the visible PNG / PDF starts each name (2.5.3)."""
+    from playwright.sync_api import expect
+
+    from surveys.models import Invitation, Village
+
+    survey = make_survey()
+    make_member(survey, "xiaowang", SurveyMembership.Role.STAFF)
+    east = Invitation.objects.get(survey=survey)
+    Invitation.objects.create(
+        survey=survey, token="hill-2024-west", group=east.group, village=Village.objects.get(code="west")
+    )
+    log_in(page, live_server.url, "xiaowang", f"/staff/{survey.slug}/", lang)
+    page.locator("#invitations summary").click()
+    links = page.locator("td.posters a")
+    expect(links).to_have_count(4)
+    for place in ("东村 · 村民群众", "西村 · 村民群众"):
+        for kind in ("PNG", "PDF"):
+            name = f"{kind} · {poster.format(place=place)}"
+            expect(page.get_by_role("link", name=name, exact=True)).to_have_count(1)
