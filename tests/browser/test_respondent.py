@@ -810,3 +810,51 @@ def test_in_english_the_survey_s_own_chinese_names_are_marked_as_chinese(live_se
     page.goto(f"{live_server.url}/s/{TOKEN}/?lang=en")
     assert page.locator("h1").inner_text() == "This questionnaire cannot be filled in"
     assert page.evaluate(CHINESE_NOT_MARKED) == []
+
+
+ACTIVE = "() => document.activeElement.id || document.activeElement.name || document.activeElement.tagName"
+
+
+@pytest.mark.parametrize("key_on", ["#submit", "#q-water input >> nth=0"])
+def test_a_keyboard_user_who_submits_offline_keeps_the_focus_beside_the_retry_button(
+    live_server, phone, key_on
+):
+    """Enter on 提交答卷 (or in a question, which submits the form too) while offline: the button
+    and the questions are disabled while the answers wait, and the focus they had went to the
+    page itself, so that the next Tab started again at the top and 立即重试 was the whole
+    questionnaire away (WCAG 2.4.3). The focus goes to the message that says what happens, and
+    the next Tab reaches 立即重试."""
+    make_survey()
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/s/{TOKEN}/")
+    answer_everything(page)
+    phone.set_offline(True)
+    page.focus(key_on)
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "document.getElementById('status').textContent.indexOf('未联网') >= 0", timeout=WAIT
+    )
+    assert page.evaluate(ACTIVE) == "status"
+    page.locator("#retry").wait_for(state="visible")
+    page.keyboard.press("Tab")
+    assert page.evaluate(ACTIVE) == "retry"
+    phone.set_offline(False)
+    page.keyboard.press("Enter")  # 立即重试
+    page.locator("#done").wait_for(state="visible", timeout=WAIT)
+    assert page.evaluate(ACTIVE) == "done"
+    assert Response.objects.count() == 1
+
+
+def test_a_keyboard_user_whose_answers_are_refused_is_taken_to_the_reason(live_server, phone):
+    """The survey closed while the page was open: the reason shows at the top of the page, and
+    the focus goes there, not to the page itself (WCAG 2.4.3)."""
+    survey = make_survey()
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/s/{TOKEN}/")
+    answer_everything(page)
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.CLOSED)
+    page.focus("#submit")
+    page.keyboard.press("Enter")
+    page.locator("#form-error").wait_for(state="visible", timeout=WAIT)
+    assert page.evaluate(ACTIVE) == "form-error"
+    assert page.locator("#submit").is_enabled()

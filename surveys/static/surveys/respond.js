@@ -153,6 +153,8 @@
     if (busy) return;
     clearTimeout(timer);
     due = 0;
+    // 立即重试 pressed from the keyboard hides itself: its focus goes to the status, just before it.
+    var refocus = !!retryButton && document.activeElement === retryButton;
     if (retryButton) retryButton.hidden = true;
     var box = outbox(), ids = Object.keys(box);
     if (!ids.length) return;
@@ -160,6 +162,7 @@
     var mine = shown(entry);
     busy = true;
     if (mine) showStatus(T.sending, false);
+    if (refocus) focusOn(statusNode);
     post(entry.payload).then(function (res) {
       busy = false;
       handle(entry, res.status, res.body || {}, mine);
@@ -343,6 +346,13 @@
       if (reminding) remind(unanswered(), true);
     }
   }
+  // A message that takes the focus from a control about to be disabled or hidden: without it the
+  // focus falls to the page itself, and the next Tab starts again at the top (status, form-error
+  // and done have tabindex=-1).
+  function focusOn(node) {
+    if (!node || node.hidden) return;
+    try { node.focus(); } catch (e) { /* focus is a courtesy */ }
+  }
   function closest(el, cls) {
     while (el && !(el.classList && el.classList.contains(cls))) el = el.parentNode;
     return el;
@@ -404,6 +414,8 @@
   }
 
   function refused(status, body) {
+    var active = document.activeElement;
+    var lost = !active || active === document.body || active === statusNode || active === retryButton;
     lock(false);
     showStatus("", false);
     if (status === 400 && body.errors) {
@@ -421,6 +433,7 @@
     reminding = false;
     showAlert((T.refusals && T.refusals[body.code]) || body.detail || T.invalid);
     window.scrollTo(0, 0);
+    if (lost) focusOn(document.getElementById("form-error"));
   }
 
   if (retryButton) retryButton.addEventListener("click", function () { flush(); });
@@ -439,9 +452,13 @@
     }
     showBarAlert("");
     reminding = false;
+    // The submit button or a question has the focus (Enter), and is disabled now: the focus goes
+    // to the status, which says what happens and is followed by 立即重试 when that shows.
+    var focusInForm = form.contains(document.activeElement);
     enqueue(payload());
     lock(true);
     flush();
+    if (focusInForm) focusOn(statusNode);
   });
 
   restore();
