@@ -285,8 +285,11 @@ def test_staff_copy_an_invitation_link_and_the_inactive_one_is_not_offered(live_
         page.locator("#invitations summary").click()
         row = page.locator('tr[data-invitation="hill-2024-east"]')
         expect(row.locator("textarea.url")).to_have_value(east.url)
-        row.get_by_role("button", name="复制").click()
+        button = row.get_by_role("button", name="复制东村 · 村民群众的问卷地址", exact=True)  # not 19 × 复制
+        button.click()
         expect(row.locator(".copy-button")).to_have_text("已复制")
+        expect(page.get_by_role("status").filter(has_text="已复制")).to_have_count(1)  # heard, not only seen
+        expect(button).to_be_visible()  # the name stays while the text says 已复制
         assert page.evaluate("() => navigator.clipboard.readText()") == east.url
         expect(row.get_by_role("link", name="PNG")).to_have_attribute("href", "/s/hill-2024-east/poster.png")
         off = page.locator('tr[data-invitation="hill-off"]')

@@ -184,6 +184,12 @@
     var label = button.dataset.label || button.textContent;
     button.dataset.label = label;
     button.textContent = ok ? say("copied", "已复制") : say("copy_failed", "请选中链接后复制");
+    // The button keeps its name (复制 and the place): a screen reader hears the outcome here.
+    var status = document.getElementById("copy-status");
+    if (status) {
+      status.textContent = "";
+      setTimeout(function () { status.textContent = button.textContent; }, 50);
+    }
     setTimeout(function () { button.textContent = label; }, 2000);
   }
   function fallback(field) {
