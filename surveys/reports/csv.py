@@ -21,6 +21,10 @@ are in the report's language (Chinese unless English was asked for).
 Numbers are written at full precision with a "." decimal point; empty means none (suppressed,
 not scored). UTF-8 with a byte-order mark so that Excel on Chinese Windows shows the names.
 The anonymised responses are in the XLSX (原始数据) and the SPSS file, not here.
+
+A text that a spreadsheet would take for a formula (a name starting with = + - @, a tab or a
+carriage return: a village called '=HYPERLINK(…)') is written with a leading apostrophe, as
+OWASP advises for CSV files meant for Excel; a number (a negative α if deleted) is left as it is.
 """
 
 from __future__ import annotations
@@ -48,6 +52,20 @@ COLUMNS = [
     "suppressed",
     "value",
 ]
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value) -> str:
+    """A text cell that Excel will not run as a formula."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_START):
+        try:
+            float(text)
+        except ValueError:
+            return "'" + text
+    return text
 
 
 def _number(value) -> str:
@@ -192,7 +210,7 @@ def report_csv(data: ReportData) -> bytes:
     for line in _lines(data):
         writer.writerow(
             [
-                line.get(column, "")
+                _text(line.get(column, ""))
                 if column in ("table", "code", "name", "parent", "value")
                 else _number(line.get(column))
                 for column in COLUMNS

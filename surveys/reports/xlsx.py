@@ -29,8 +29,18 @@ NOTE = Font(italic=True, color="666666", size=9)
 FIRST_ROW = 3  # row 1: the stamp, row 2: blank, row 3: headers
 
 
+def _put(sheet, row: int, column: int, value):
+    """The cell with `value`, a text always as text: openpyxl takes any string that starts with "="
+    for a formula, so a village named '=HYPERLINK(…)' became a live link in Excel, and
+    '=1+2人大代表' a broken formula. (Text starting with + - @ is stored as text already.)"""
+    cell = sheet.cell(row=row, column=column, value=value)
+    if isinstance(value, str) and cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
+
+
 def _stamp(sheet, data: ReportData) -> None:
-    sheet.cell(row=1, column=1, value=data.stamp).font = NOTE
+    _put(sheet, 1, 1, data.stamp).font = NOTE
 
 
 def _widths(sheet, headers: list[str], rows: list[list], *, cap: int = 48) -> None:
@@ -47,12 +57,12 @@ def _widths(sheet, headers: list[str], rows: list[list], *, cap: int = 48) -> No
 def _write_table(sheet, data: ReportData, table: tables.Table) -> None:
     _stamp(sheet, data)
     for col, header in enumerate(table.headers, start=1):
-        cell = sheet.cell(row=FIRST_ROW, column=col, value=header)
+        cell = _put(sheet, FIRST_ROW, col, header)
         cell.font, cell.fill = BOLD, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for r, row in enumerate(table.rows, start=FIRST_ROW + 1):
         for col, (value, fmt) in enumerate(zip(row, table.formats, strict=True), start=1):
-            cell = sheet.cell(row=r, column=col, value=value)
+            cell = _put(sheet, r, col, value)
             if fmt and isinstance(value, int | float):
                 cell.number_format = fmt
     sheet.freeze_panes = sheet.cell(row=FIRST_ROW + 1, column=3)
@@ -77,9 +87,7 @@ def _summary(sheet, data: ReportData) -> None:
             "注意：%(n)s 份答卷为合成演示数据，并非真实调查结果。",
             synthetic,
         ) % {"n": synthetic}
-        sheet.cell(row=FIRST_ROW + len(table.rows) + 2, column=1, value=note).font = Font(
-            bold=True, color="B91C1C"
-        )
+        _put(sheet, FIRST_ROW + len(table.rows) + 2, 1, note).font = Font(bold=True, color="B91C1C")
 
 
 def _raw(sheet, data: ReportData) -> None:
@@ -100,23 +108,23 @@ def _raw(sheet, data: ReportData) -> None:
         for r in data.responses
     ]
     _stamp(sheet, data)
-    sheet.append([])
-    sheet.append(headers)
-    for cell in sheet[FIRST_ROW]:
+    for col, header in enumerate(headers, start=1):
+        cell = _put(sheet, FIRST_ROW, col, header)
         cell.font, cell.fill = BOLD, HEADER_FILL
-    for row in rows:
-        sheet.append(row)
+    for r, row in enumerate(rows, start=FIRST_ROW + 1):
+        for col, value in enumerate(row, start=1):
+            _put(sheet, r, col, value)
     sheet.freeze_panes = sheet.cell(row=FIRST_ROW + 1, column=2)
     _widths(sheet, headers, rows, cap=18)
 
 
 def _method(sheet, data: ReportData) -> None:
     _stamp(sheet, data)
-    sheet.cell(row=FIRST_ROW, column=1, value=_("类别")).font = BOLD
-    sheet.cell(row=FIRST_ROW, column=2, value=_("内容")).font = BOLD
+    _put(sheet, FIRST_ROW, 1, _("类别")).font = BOLD
+    _put(sheet, FIRST_ROW, 2, _("内容")).font = BOLD
     for r, (heading, text) in enumerate(tables.method_lines(data), start=FIRST_ROW + 1):
-        sheet.cell(row=r, column=1, value=heading)
-        sheet.cell(row=r, column=2, value=text).alignment = Alignment(wrap_text=True, vertical="top")
+        _put(sheet, r, 1, heading)
+        _put(sheet, r, 2, text).alignment = Alignment(wrap_text=True, vertical="top")
     sheet.column_dimensions["A"].width = 14
     sheet.column_dimensions["B"].width = 120
 

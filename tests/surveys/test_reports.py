@@ -341,3 +341,46 @@ def test_the_sources_note_stays_on_the_page_of_the_groups_table(data, tmp_path):
         pages = text.split("\f")
         noted = [page for page in pages if "答卷来源" in page]
         assert len(noted) == 1 and "受访群体" in noted[0], f"starting at {start} mm"
+
+
+FORMULAS = {
+    "east": '=HYPERLINK("http://evil.example/","东村")',
+    "west": "+1+1西村",
+}
+
+
+def test_names_that_look_like_formulas_stay_text_in_the_xlsx_and_the_csv(survey):
+    """A village, group or title starting with = + - @ is a name, not a formula: the XLSX stored
+    '=HYPERLINK(…)' as a live formula (openpyxl takes any string starting with "=" for one) and
+    '=1+2人大代表' as a broken one; the CSV, made to be opened in Excel, handed both to Excel."""
+    from surveys.models import Group, Village
+
+    for code, name in FORMULAS.items():
+        Village.objects.filter(survey=survey, code=code).update(name=name)
+    Group.objects.filter(survey=survey, code="staff").update(name="=1+2工作人员")
+    survey.title = "@SUM(1+1)调查"
+    survey.save(update_fields=["title"])
+    answer(survey, 6, village="east")
+    answer(survey, 6, village="west")
+    answer(survey, 6, village="", group="staff", age_band="")
+    data = report_data(survey)
+
+    workbook = load_workbook(io.BytesIO(render_report(data, "xlsx")))
+    texts = []
+    for sheet in workbook:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    texts.append(cell.value)
+    assert FORMULAS["east"] in texts and "=1+2工作人员" in texts  # the names kept as they are
+
+    body = render_report(data, "csv").decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(body)))
+    for row in rows:
+        for column in ("name", "value", "code", "parent"):
+            text = row[column]
+            if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+                float(text)  # only a number may start so (a negative α-if-deleted)
+    villages = {r["code"]: r["name"] for r in rows if r["table"] == "village"}
+    assert villages == {"east": "'" + FORMULAS["east"], "west": "'" + FORMULAS["west"]}
