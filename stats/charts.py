@@ -216,6 +216,7 @@ TEXT = {
         "ranked_phone": "{rank}. {name}\nn={n}",
         "no_villages": "没有可公布的村级得分（样本不足）",
         "no_score": "尚无计入得分的答卷",
+        "no_groups": "没有可公布的群体或年龄段得分（样本不足）",
         "heatmap_title": "各村（社区）× 维度得分",
         "shade": "得分（颜色越深越低）",
         "group": "受访群体",
@@ -242,6 +243,7 @@ TEXT = {
         "ranked_phone": "{rank}. {name}\nn={n}",
         "no_villages": "No village score can be shown (too few responses)",
         "no_score": "No counted answers yet",
+        "no_groups": "No group or age band score can be shown (too few responses)",
         "heatmap_title": "Village × dimension scores",
         "shade": "Score (darker is lower)",
         "group": "Respondent group",
@@ -524,6 +526,12 @@ def group_comparison(document: dict, *, width: float = WIDE) -> Figure:
             figure = _figure(width, 3.0)
             axes = figure.subplots(1, max(len(panels), 1), sharey=True, squeeze=False)[0]
         _hidden_note(figure, t, hidden)
+        if not panels:  # every cell too small, or nothing counted yet: say so, not empty 0–1 axes
+            _nothing_to_show(
+                axes[0], t["no_score"] if document["composite"]["score"] is None else t["no_groups"]
+            )
+            figure.suptitle(_fit(t["groups_title"], width - 0.2, 10), fontsize=10, x=0.01, ha="left")
+            return figure
         every = [c for _, cells in panels for c in cells]
         lows = [c[0] for c in map(_ci, every) if c] + [c["score"] for c in every]
         for k, (ax, (title, cells)) in enumerate(zip(axes, panels, strict=False)):

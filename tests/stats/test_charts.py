@@ -383,3 +383,22 @@ def test_a_phone_sized_label_breaks_between_words_and_keeps_brackets_with_their_
     assert charts._fit("待命名村（社区）14", 1.08, 9) == "待命名村\n（社区）14"
     assert charts._fit("经济发展满意度", 0.6, 7.5) == "经济发展\n满意度"  # as even as it can be
     assert charts._fit("经济发展", 3.0, 9) == "经济发展"
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("size", sorted(charts.SIZES))
+def test_the_groups_chart_says_so_when_no_group_or_age_band_may_be_shown(document, size, language):
+    """With every group and age band too small (or no response yet) the chart drew empty axes
+    scaled 0.0–1.0 under the label 得分（0–100）; it now says why there is nothing, as the others do."""
+    empty = {
+        **document,
+        "language": language,
+        "by_group": [_cell("staff", "政府工作人员", 0, n=3, suppressed=True)],
+        "by_age_band": [_cell("18-44", "18–44岁", 0, n=0, suppressed=True)],
+    }
+    figure = charts.group_comparison(empty, width=charts.SIZES[size])
+    texts = " ".join(t.get_text() for t in figure.findobj(Text) if t.get_visible())
+    said = "No group or age band score" if language == "en" else "没有可公布的群体或年龄段得分"
+    assert said in texts, texts
+    assert not any(ax.axison for ax in figure.axes), "no empty score axes"
+    assert charts.render(figure, "png").startswith(b"\x89PNG")
