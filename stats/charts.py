@@ -259,9 +259,10 @@ def _texts(document: dict) -> dict:
 
 
 def _label(label: str, width: float, share: float, fontsize: float = 9) -> str:
-    """A tick label on a phone-wide figure, on lines no wider than `share` of the figure (a wide
-    figure's labels fit as they are)."""
-    return _fit(label, width * share, fontsize) if _narrow(width) else label
+    """A tick label on lines no wider than `share` of the figure. A wide figure's usual labels fit
+    on one line as they are; a very long name (the admin allows 100 characters) is wrapped too,
+    or it ran off the image and took every other label's start with it."""
+    return _fit(label, width * share, fontsize)
 
 
 def _titled(ax, text: str, width: float, *, fontsize: float = 11, pad: float | None = None) -> None:
@@ -307,7 +308,7 @@ def dimension_bars(document: dict, *, width: float = WIDE) -> Figure:
         labels = [_label(label, width, 0.4) for label in labels]
         scores = [composite["score"]] + [d["score"] for d in dims]
         cis = [_ci(composite)] + [_ci(d) for d in dims]
-        row = 0.2 + 0.17 * _lines(labels) if narrow else 0.55
+        row = 0.2 + 0.17 * _lines(labels) if narrow else max(0.55, 0.2 + 0.16 * _lines(labels))
         figure = _figure(width, row * len(labels) + 1.1)
         ax = figure.add_subplot()
         _whisker_bars(
@@ -336,7 +337,7 @@ def item_distribution(document: dict, *, width: float = WIDE) -> Figure:
         names = [_label(i["name"], width, 0.33) for i in items]
         columns = min(len(options), 2 if narrow else len(options)) or 1
         legend_rows = -(-len(options) // columns)
-        row = 0.2 + 0.16 * _lines(names) if narrow else 0.42
+        row = 0.2 + 0.16 * _lines(names) if narrow else max(0.42, 0.12 + 0.16 * _lines(names))
         figure = _figure(width, row * len(items) + 1.4 + 0.2 * legend_rows)
         ax = figure.add_subplot()
         y = np.arange(len(items))[::-1]
@@ -395,7 +396,7 @@ def village_ranking(document: dict, *, width: float = WIDE) -> Figure:
             _label(ranked.format(rank=i + 1, name=v["name"], n=v["n"]), width, 0.38)
             for i, v in enumerate(shown)
         ]
-        row = 0.16 + 0.16 * _lines(labels) if narrow else 0.34
+        row = 0.16 + 0.16 * _lines(labels) if narrow else max(0.34, 0.1 + 0.16 * _lines(labels))
         figure = _figure(width, row * max(len(shown), 1) + 1.4)
         ax = figure.add_subplot()
         _titled(ax, t["villages_title"], width, fontsize=11)
@@ -465,7 +466,9 @@ def village_dimension_heatmap(document: dict, *, width: float = WIDE) -> Figure:
         if narrow:
             height = (0.12 + 0.16 * _lines(names)) * max(len(villages), 1) + 1.6 + 0.14 * _lines(columns)
         else:
-            height = 0.3 * max(len(villages), 1) + 1.7
+            height = (
+                max(0.3, 0.1 + 0.16 * _lines(names)) * max(len(villages), 1) + 1.5 + 0.14 * _lines(columns)
+            )
         figure = _figure(width, height)
         ax = figure.add_subplot()
         _hidden_note(figure, t, hidden)

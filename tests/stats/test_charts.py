@@ -402,3 +402,34 @@ def test_the_groups_chart_says_so_when_no_group_or_age_band_may_be_shown(documen
     assert said in texts, texts
     assert not any(ax.axison for ax in figure.axes), "no empty score axes"
     assert charts.render(figure, "png").startswith(b"\x89PNG")
+
+
+VERY_LONG = {
+    "zh": "大栗港社区" * 10 + "很长",
+    "en": "Daligang Community with an extraordinarily long name that goes on and on and on and on",
+}
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("size", sorted(charts.SIZES))
+@pytest.mark.parametrize("name", sorted(charts.CHARTS))
+def test_a_very_long_name_wraps_and_leaves_every_other_label_whole(document, name, size, language):
+    """A village (item, dimension, group) named with 52 characters (the admin allows 100): on the
+    wide chart (the PDF's, the page's on a screen) it ran off the image's left edge and constrained
+    layout gave up, so every other village lost its rank and the start of its name ("家村（n=20）")."""
+    long_named = _long_named(document, language)
+    very_long = VERY_LONG[language]
+    long_named["by_village"][3] = {**long_named["by_village"][3], "name": very_long}
+    long_named["items"][0] = {**long_named["items"][0], "name": very_long}
+    long_named["dimensions"][0] = {**long_named["dimensions"][0], "name": very_long}
+    long_named["by_group"][0] = {**long_named["by_group"][0], "name": very_long}
+    with charts.chart_style():
+        figure = charts.CHARTS[name](long_named, width=charts.SIZES[size])
+        texts = _drawn_texts(figure)
+        frame = figure.bbox
+    for text, box in texts:
+        assert frame.x0 <= box.x0 + 0.5 and box.x1 <= frame.x1 + 0.5, (text, box.bounds, frame.bounds)
+        assert frame.y0 <= box.y0 + 0.5 and box.y1 <= frame.y1 + 0.5, (text, box.bounds, frame.bounds)
+    for (first, a), (second, b) in itertools.combinations(texts, 2):
+        crossing = a.x0 + 1 < b.x1 and b.x0 + 1 < a.x1 and a.y0 + 1 < b.y1 and b.y0 + 1 < a.y1
+        assert not crossing, (first, second)
