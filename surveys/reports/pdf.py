@@ -346,7 +346,11 @@ def _method(pdf: _Report) -> None:
         [o["name"], _("不计分") if o["points"] is None else f"{o['points']:g}"] for o in data.options
     ]
     pdf.table([_("答案选项"), _("分值")], option_rows, [120, 50])
-    weights = [[d["name"], f"{d['weight']:g}"] for d in doc["dimensions"]]
+    # The scheme's weights (the table of scores below gives those used: a dimension without a
+    # score weighs 0 there, and the others more).
+    weights = [
+        [d["name"], f"{scheme['dimension_weights'].get(d['code'], d['weight']):g}"] for d in doc["dimensions"]
+    ]
     pdf.table([_("维度"), _("权重")], weights, [120, 50])
     if scheme.get("item_weights"):
         weights = _joined(f"{data.names['item'].get(c, c)} {w:g}" for c, w in scheme["item_weights"].items())

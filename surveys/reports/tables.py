@@ -207,8 +207,9 @@ def method_lines(data: ReportData) -> list[tuple[str, str]]:
         points = option["points"]
         value = _("不计分") if points is None else _("%(points)s 分") % {"points": f"{points:g}"}
         lines.append((_("选项分值"), _named(option["name"], option["code"], value)))
-    for d in doc["dimensions"]:
-        lines.append((_("维度权重"), _named(d["name"], d["code"], f"{d['weight']:g}")))
+    for d in doc["dimensions"]:  # the scheme's weight (a dimension without a score weighs 0 in use)
+        weight = scheme["dimension_weights"].get(d["code"], d["weight"])
+        lines.append((_("维度权重"), _named(d["name"], d["code"], f"{weight:g}")))
     for code, weight in (scheme.get("item_weights") or {}).items():
         lines.append(
             (

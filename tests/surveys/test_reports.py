@@ -384,3 +384,32 @@ def test_names_that_look_like_formulas_stay_text_in_the_xlsx_and_the_csv(survey)
                 float(text)  # only a number may start so (a negative α-if-deleted)
     villages = {r["code"]: r["name"] for r in rows if r["table"] == "village"}
     assert villages == {"east": "'" + FORMULAS["east"], "west": "'" + FORMULAS["west"]}
+
+
+def test_the_scoring_method_states_the_schemes_dimension_weights_not_those_left_after_renormalising(survey):
+    """Every answer 不了解 (or none yet): the PDF's 计分方法 and the XLSX's 计算方法 said each dimension
+    weighs 0 — the weights left once dimensions without a score drop out — while the scheme (and the
+    CSV's scheme_dimension lines) said 0.5."""
+    from surveys.reports import tables
+
+    rows = [csv_row(answers=("dont_know", "dont_know", "dont_know"), age_band="18-44") for _ in range(6)]
+    responses_import_text(survey=survey, text=csv_text(*rows))
+    data = report_data(survey)
+    assert [d["weight"] for d in data.document["dimensions"]] == [0, 0]  # used: none
+    stated = [text for heading, text in tables.method_lines(data) if heading == "维度权重"]
+    assert stated == ["经济发展（economy）：0.5", "公共服务（services）：0.5"]
+    workbook = load_workbook(io.BytesIO(render_report(data, "xlsx")))
+    method = [
+        row[1] for row in workbook["计算方法"].iter_rows(min_row=4, values_only=True) if row[0] == "维度权重"
+    ]
+    assert method == stated
+    pdf = render_report(data, "pdf")
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout
+    method_section = text.decode().split("计分方法")[1].split("综合满意度与各维度得分")[0]
+    assert [
+        line.split()[-1]
+        for line in method_section.splitlines()
+        if line.strip().startswith(("经济发展", "公共服务"))
+    ] == ["0.5", "0.5"]
