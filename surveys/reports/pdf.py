@@ -32,6 +32,7 @@ MUTED = (102, 102, 102)
 RULE = (160, 160, 160)
 SHADE = (232, 236, 241)
 CHART_DPI = 150
+PAGE_HEADER = 6  # mm the running header takes below the top margin from page 2 on
 NUMERALS = "一二三四五六七八九十"
 
 
@@ -207,6 +208,11 @@ class _Report(FPDF):
         width = width or self.epw
         inches = figure.get_size_inches()
         height = width * inches[1] / inches[0]
+        # A chart taller than a page (the ranking of many villages) is shrunk onto one: else the
+        # new page would not hold it either, and fpdf2 would turn again, leaving that page blank.
+        room = self.h - self.b_margin - (self.t_margin + PAGE_HEADER) - 2  # 2: the space after it
+        if height > room:
+            width, height = width * room / height, room
         if self.get_y() + height > self.h - self.b_margin:
             self.add_page()
         self.image(image, x=self.l_margin + (self.epw - width) / 2, w=width, h=height)

@@ -413,3 +413,21 @@ def test_the_scoring_method_states_the_schemes_dimension_weights_not_those_left_
         for line in method_section.splitlines()
         if line.strip().startswith(("经济发展", "公共服务"))
     ] == ["0.5", "0.5"]
+
+
+@pytest.mark.parametrize("start", [40, 150, 250])
+def test_a_chart_taller_than_a_page_is_shrunk_onto_one_page_not_left_a_blank_page_before_it(data, start):
+    """The village ranking of a town with many villages (or long, wrapped names) is taller than a
+    page: the PDF turned to a new page for it, the image still did not fit, and fpdf2 turned again —
+    a blank page, then a chart running into the footer."""
+    from matplotlib.figure import Figure
+
+    from surveys.reports.pdf import _Report
+
+    pdf = _Report(data)
+    pdf.add_page()
+    pdf.set_y(start)
+    pdf.chart(Figure(figsize=(7.0, 20.0)), width=160)
+    assert pdf.page_no() <= 2
+    image = pdf.pages[pdf.page_no()]
+    assert pdf.get_y() <= pdf.h - pdf.b_margin + 0.01, (pdf.get_y(), image)
