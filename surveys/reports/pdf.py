@@ -84,12 +84,23 @@ class _Report(FPDF):
             return
         self.set_font(FONT, size=8)
         self.set_text_color(*MUTED)
-        self.cell(0, 5, _report_title(self.data), align="L")
+        self.cell(0, 5, self.header_line(), align="L")
         self.ln(6)
         self.set_draw_color(*RULE)
         self.line(self.l_margin, self.get_y() - 1, self.w - self.r_margin, self.get_y() - 1)
         self.set_text_color(*INK)
         self.set_font(FONT, size=10)
+
+    def header_line(self) -> str:
+        """The running header: the report's title, shortened with "…" to the width of the page
+        (a long survey title ran off its right edge)."""
+        self.set_font(FONT, size=8)
+        text = _report_title(self.data)
+        if self.get_string_width(text) <= self.epw:
+            return text
+        while text and self.get_string_width(text + "…") > self.epw:
+            text = text[:-1]
+        return text.rstrip() + "…"
 
     def footer(self):
         data = self.data

@@ -431,3 +431,21 @@ def test_a_chart_taller_than_a_page_is_shrunk_onto_one_page_not_left_a_blank_pag
     assert pdf.page_no() <= 2
     image = pdf.pages[pdf.page_no()]
     assert pdf.get_y() <= pdf.h - pdf.b_margin + 0.01, (pdf.get_y(), image)
+
+
+def test_a_long_title_is_shortened_in_the_running_header_not_run_off_the_page(survey):
+    """The header of pages 2… is one line: a title of 100 characters ran past the right edge of
+    the page (cut at "满意度" by the paper's end); it now ends in "…" within the margins."""
+    from surveys.reports.pdf import FONT, _Report
+
+    survey.title = "桃江县大栗港镇人民政府" * 9
+    survey.save(update_fields=["title"])
+    answer(survey, 6)
+    pdf = _Report(report_data(survey))
+    pdf.add_page()
+    pdf.add_page()  # draws the header
+    pdf.set_font(FONT, size=8)
+    line = pdf.header_line()
+    assert line.endswith("…") and pdf.get_string_width(line) <= pdf.epw
+    survey.title = "山村镇2024年度满意度调查"
+    assert not _Report(report_data(survey)).header_line().endswith("…")
