@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from surveys.models import SurveyMembership
+from surveys.models import SurveyMembership, Village
 from tests.factories import make_survey
 from tests.surveys.report_helpers import answer
 from tests.surveys.staff_factories import PASSWORD, make_member
@@ -214,3 +214,23 @@ def test_each_items_answer_distribution_is_in_view_under_it_on_a_phone(live_serv
                     row["shares"]["top"] == row["name"]["top"]
                     and row["shares"]["left"] > row["name"]["right"]
                 )
+
+
+def test_a_long_unbroken_title_or_name_wraps_on_a_phone_instead_of_widening_the_page(live_server, browser):
+    """A survey title holding a long run without spaces (an address, '=HYPERLINK("http://…")') made
+    the evaluator's page 501 px wide on a 360 px phone: it scrolled sideways."""
+    from tests.browser.test_phone_accessibility import phone_page
+    from tests.browser.test_staff_dashboard import log_in
+
+    survey = make_survey()
+    survey.title = '=HYPERLINK("http://evil.example/report/2024/hill-town",' + "山村镇满意度调查" * 3
+    survey.save(update_fields=["title"])
+    Village.objects.filter(survey=survey, code="east").update(
+        name="http://east.example/village/very-long-name"
+    )
+    answer(survey, 6, village="east")
+    answer(survey, 6, village="west")
+    make_member(survey, "lilaoshi", SurveyMembership.Role.EVALUATOR)
+    with phone_page(browser, 360) as page:
+        log_in(page, live_server.url, "lilaoshi", f"/evaluate/{survey.slug}/", "zh")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
