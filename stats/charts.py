@@ -277,13 +277,15 @@ def _titled(ax, text: str, width: float, *, fontsize: float = 11, pad: float | N
 def _whisker_bars(ax, labels, scores, cis, *, shades, hatches, reference=None, reference_label=""):
     y = np.arange(len(labels))[::-1]
     ax.barh(y, scores, color=shades, edgecolor=INK, linewidth=0.6, hatch=hatches, height=0.62)
+    # Each number right of its bar and whisker, past the scale's end if need be (the layout makes
+    # room): capped at 99.5 it was written across a bar of 100.
     for yi, score, ci in zip(y, scores, cis, strict=True):
         if ci is not None:
             ax.errorbar(
                 score, yi, xerr=[[score - ci[0]], [ci[1] - score]], fmt="none", ecolor=INK, capsize=3, lw=1
             )
         right = ci[1] if ci is not None else score
-        ax.text(min(right + 0.4, 99.5), yi, f"{score:.2f}", va="center", ha="left", fontsize=8, color=INK)
+        ax.text(right + 0.4, yi, f"{score:.2f}", va="center", ha="left", fontsize=8, color=INK, clip_on=False)
     if reference is not None:  # named in a legend above the bars, where no label can cross it
         ax.axvline(reference, color=INK, linestyle="--", linewidth=0.8, label=reference_label)
         ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8, borderaxespad=0.2)
@@ -556,9 +558,7 @@ def group_comparison(document: dict, *, width: float = WIDE) -> Figure:
                         lw=1,
                     )
                 top = ci[1] if ci else cell["score"]
-                ax.text(
-                    xi, min(top + 0.3, 99.6), f"{cell['score']:.2f}", ha="center", va="bottom", fontsize=8
-                )
+                ax.text(xi, top + 0.3, f"{cell['score']:.2f}", ha="center", va="bottom", fontsize=8)
             room = (width - 0.8) / max(len(cells), 1) * 0.9  # inches under each bar on a phone
             ax.set_xticks(
                 x,
@@ -572,6 +572,12 @@ def group_comparison(document: dict, *, width: float = WIDE) -> Figure:
                 ax.axhline(document["composite"]["score"], color=INK, linestyle="--", linewidth=0.8)
             ax.set_title(title, fontsize=10)
             _score_axis(ax, lows, vertical=True)
+            # Headroom above 100 for the number over a bar that reaches it (it was drawn at 99.6,
+            # across the bar's top); the scale itself still ends at 100.
+            start = ax.get_ylim()[0]
+            ticks = [tick for tick in ax.get_yticks() if start <= tick <= 100]
+            ax.set_ylim(start, 100 + (100 - start) * 0.1)
+            ax.set_yticks(ticks)
         for ax in axes if narrow else axes[:1]:
             ax.set_ylabel(t["score"])
         figure.suptitle(_fit(t["groups_title"], width - 0.2, 10), fontsize=10, x=0.01, ha="left")

@@ -10,6 +10,7 @@ import pytest
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 
 from stats import charts
 
@@ -433,3 +434,50 @@ def test_a_very_long_name_wraps_and_leaves_every_other_label_whole(document, nam
     for (first, a), (second, b) in itertools.combinations(texts, 2):
         crossing = a.x0 + 1 < b.x1 and b.x0 + 1 < a.x1 and a.y0 + 1 < b.y1 and b.y0 + 1 < a.y1
         assert not crossing, (first, second)
+
+
+@pytest.mark.parametrize("size", sorted(charts.SIZES))
+@pytest.mark.parametrize("name", ["dimensions", "villages", "groups"])
+def test_the_number_of_a_bar_of_100_is_written_beside_it_not_across_it(document, name, size):
+    """A small village or group where everyone answered 满意 scores 100.00: its number was drawn at
+    99.5 (99.6 over a column), across the end of its own bar."""
+    full = {**_cell("east", "东村", 100.0), "ci95": None}
+    perfect = {
+        **document,
+        "composite": {**document["composite"], "score": 100.0, "ci95": None},
+        "dimensions": [{**d, "score": 100.0, "ci95": None} for d in document["dimensions"]],
+        "by_village": [full, {**_cell("west", "西村", 99.0), "ci95": [96.0, 100.0]}],
+        "by_group": [{**full, "code": "villager", "name": "村民群众"}],
+        "by_age_band": [{**full, "code": "18-44", "name": "18–44岁"}],
+    }
+    with charts.chart_style():
+        figure = charts.CHARTS[name](perfect, width=charts.SIZES[size])
+        texts = _drawn_texts(figure)
+        renderer = figure.canvas.get_renderer()
+        # Each bar as drawn: cut to its axes (a column from 0 is drawn from the axis' start).
+        bars = [
+            Bbox.intersection(p.get_window_extent(renderer), ax.bbox)
+            for ax in figure.axes
+            for p in ax.patches
+        ]
+        bars = [bar for bar in bars if bar is not None]
+        frame = figure.bbox
+    numbers = [(text, box) for text, box in texts if text in ("100.00", "99.00")]
+    assert numbers
+    for text, box in numbers:
+        assert frame.x0 <= box.x0 and box.x1 <= frame.x1 + 0.5 and box.y1 <= frame.y1 + 0.5, text
+        for bar in bars:
+            crossing = (
+                box.x0 + 1 < bar.x1 and bar.x0 + 1 < box.x1 and box.y0 + 1 < bar.y1 and bar.y0 + 1 < box.y1
+            )
+            assert not crossing, (text, box.bounds, bar.bounds)
+    for text, box in texts:  # and clear of every other text (the panel titles above the columns)
+        for other, other_box in numbers:
+            if text != other and box is not other_box:
+                crossing = (
+                    box.x0 + 1 < other_box.x1
+                    and other_box.x0 + 1 < box.x1
+                    and box.y0 + 1 < other_box.y1
+                    and other_box.y0 + 1 < box.y1
+                )
+                assert not crossing, (text, other)
