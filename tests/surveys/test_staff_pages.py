@@ -368,3 +368,11 @@ def test_every_wide_table_box_can_be_reached_and_scrolled_by_keyboard_and_is_nam
             assert re.fullmatch(r'<div class="scroll" tabindex="0" role="region" aria-label="[^"]+">', box), (
                 box
             )
+
+
+def test_each_copy_button_is_named_by_its_place_in_both_languages(staff, survey):
+    english = staff.get(f"/staff/{survey.slug}/?lang=en").content.decode()
+    chinese = staff.get(f"/staff/{survey.slug}/?lang=zh").content.decode()
+    assert 'aria-label="Copy the questionnaire address for ' in english
+    assert 'aria-label="复制' in chinese and "的问卷地址" in chinese
+    assert '<p id="copy-status" class="visually-hidden" role="status"></p>' in english
