@@ -325,6 +325,16 @@ def _long_named(document, language):
     }
 
 
+def _assert_inside_and_apart(texts, frame) -> None:
+    """Every drawn text lies inside the image and clear of every other."""
+    for text, box in texts:
+        assert frame.x0 <= box.x0 + 0.5 and box.x1 <= frame.x1 + 0.5, (text, box.bounds, frame.bounds)
+        assert frame.y0 <= box.y0 + 0.5 and box.y1 <= frame.y1 + 0.5, (text, box.bounds, frame.bounds)
+    for (first, a), (second, b) in itertools.combinations(texts, 2):
+        crossing = a.x0 + 1 < b.x1 and b.x0 + 1 < a.x1 and a.y0 + 1 < b.y1 and b.y0 + 1 < a.y1
+        assert not crossing, (first, second)
+
+
 def _drawn_texts(figure):
     """Each text the figure shows, with its box in pixels once drawn at 150 dpi (tick labels of
     ticks outside the axes' range are kept by matplotlib but not drawn, so they are left out)."""
@@ -361,12 +371,7 @@ def test_no_text_runs_off_the_chart_or_over_another_at_either_size(document, nam
         frame = figure.bbox
     assert figure.get_figwidth() == charts.SIZES[size]
     assert len(texts) > 10
-    for text, box in texts:
-        assert frame.x0 <= box.x0 + 0.5 and box.x1 <= frame.x1 + 0.5, (text, box.bounds, frame.bounds)
-        assert frame.y0 <= box.y0 + 0.5 and box.y1 <= frame.y1 + 0.5, (text, box.bounds, frame.bounds)
-    for (first, a), (second, b) in itertools.combinations(texts, 2):
-        crossing = a.x0 + 1 < b.x1 and b.x0 + 1 < a.x1 and a.y0 + 1 < b.y1 and b.y0 + 1 < a.y1
-        assert not crossing, (first, second)
+    _assert_inside_and_apart(texts, frame)
 
 
 def test_on_a_phone_the_groups_and_age_bands_stand_one_above_the_other(document):
@@ -428,12 +433,7 @@ def test_a_very_long_name_wraps_and_leaves_every_other_label_whole(document, nam
         figure = charts.CHARTS[name](long_named, width=charts.SIZES[size])
         texts = _drawn_texts(figure)
         frame = figure.bbox
-    for text, box in texts:
-        assert frame.x0 <= box.x0 + 0.5 and box.x1 <= frame.x1 + 0.5, (text, box.bounds, frame.bounds)
-        assert frame.y0 <= box.y0 + 0.5 and box.y1 <= frame.y1 + 0.5, (text, box.bounds, frame.bounds)
-    for (first, a), (second, b) in itertools.combinations(texts, 2):
-        crossing = a.x0 + 1 < b.x1 and b.x0 + 1 < a.x1 and a.y0 + 1 < b.y1 and b.y0 + 1 < a.y1
-        assert not crossing, (first, second)
+    _assert_inside_and_apart(texts, frame)
 
 
 @pytest.mark.parametrize("size", sorted(charts.SIZES))
