@@ -62,6 +62,12 @@ def design_warnings(m: SurveyMatrix, blocks: Blocks, design: Design, overall: Es
             f"（group {m.group_codes[h]!r} has a single PSU: "
             "counted as a certainty unit, it adds no variance）"
         )
+    if design.lonely.any() and design.df < 1:
+        out.append(
+            "自由度为 0：每个群体都只有 1 个初级抽样单元，无法估计综合得分的标准误和置信区间"
+            "（df is 0: every group has a single PSU, so the composite has no standard error or "
+            "confidence interval）"
+        )
     for h in np.flatnonzero((design.fraction >= 1) & np.array(m.group_clustered) & (design.n_psu > 0)):
         out.append(
             f"群体“{m.group_codes[h]}”的所有村都已抽中：第一阶段方差为 0，第二阶段未建模"

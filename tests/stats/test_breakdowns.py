@@ -90,6 +90,19 @@ def test_a_group_with_one_psu_is_flagged():
     assert any("single PSU" in w for w in r.warnings)
 
 
+def test_when_every_group_has_one_psu_the_warning_says_the_composite_has_no_se():
+    """One village of villagers alone: its one stratum has one PSU, df = 0. The single-PSU warning
+    says it "adds no variance", and the SE shown is "—": a second warning says why."""
+    m = tiny_matrix()
+    m.group[:] = 0
+    m.village[:] = 0
+    r = score(m, default_scheme())
+    assert r.composite.df == 0 and math.isnan(r.composite.se) and r.composite.ci95 is None
+    assert any(w.startswith("自由度为 0") and "no standard error" in w for w in r.warnings)
+    shown = score(tiny_matrix(), default_scheme())  # two villages and the staff: df > 0
+    assert shown.composite.df > 0 and not any(w.startswith("自由度为 0") for w in shown.warnings)
+
+
 def test_a_population_count_below_the_sample_drops_the_correction_with_a_warning():
     from stats import score
     from tests.stats.factories import default_scheme, tiny_matrix
