@@ -69,6 +69,12 @@ def score(
     method_name = "taylor"
     design_var = {"overall": v_all.design[0], **{name: v.design[:, 0] for name, v in v_cells.items()}}
     warnings = design_warnings(matrix, blocks, design, overall)
+    for code, weight in (scheme.group_weights or {}).items():
+        if weight == 0 and code in matrix.group_codes:
+            warnings.append(
+                f"群体“{code}”的权重为 0：不计入任何得分，其分组得分为空"
+                f"（group {code!r} weighs 0: it counts towards no score, and its own breakdown is empty）"
+            )
     if method == "bootstrap":
         method_name = f"bootstrap (Rao–Wu, R={replicates})"
         boot, boot_warnings = bootstrap.rao_wu(

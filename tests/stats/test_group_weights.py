@@ -71,3 +71,20 @@ def test_a_groups_item_mean_from_fewer_than_min_cell_answers_is_withheld_and_its
     assert "50.00" not in text and "0.4×〔staff：作答不足 3 人，不公布〕" in text, text
     english = next(e["text"] for e in explain(r, lang="en") if e["figure"] == "item:air")
     assert "0.4×[staff: fewer than 3 answers, not shown]" in english, english
+
+
+def test_a_group_weighted_0_counts_nowhere_and_a_warning_says_why_its_own_score_is_empty():
+    """The staff weigh 0: the composite is the villagers' alone, and the staff's own breakdown is
+    Σ W·S / Σ W = 0/0 (contract §2), null in the document; a warning says so, where the cell
+    showed an empty score with no reason."""
+    weighted = score(tiny_matrix(), default_scheme(group_weights={"villager": 1.0, "staff": 0.0}))
+    villagers_only = score(tiny_matrix(), default_scheme(group_weights={"villager": 1.0, "staff": 1.0}))
+    staff = next(c for c in weighted.by_group if c.code == "staff")
+    villager = next(c for c in villagers_only.by_group if c.code == "villager")
+    assert weighted.composite.score == pytest.approx(villager.score)
+    assert np.isnan(staff.score) and not staff.suppressed and staff.n == 2
+    assert [w for w in weighted.warnings if "weighs 0" in w] == [
+        "群体“staff”的权重为 0：不计入任何得分，其分组得分为空"
+        "（group 'staff' weighs 0: it counts towards no score, and its own breakdown is empty）"
+    ]
+    assert not any("weighs 0" in w for w in villagers_only.warnings)
