@@ -459,3 +459,19 @@ def test_each_reason_for_exclusion_is_counted_with_the_languages_colon(answered,
         _browser(member("li", answered, EVALUATOR)).get(f"/evaluate/hill-2024/?lang={lang}").content.decode()
     )
     assert f"<li>{line}</li>" in html
+
+
+def test_on_the_english_page_the_surveys_chinese_names_are_marked_as_chinese(answered):
+    """The survey has no English names: its title, dimensions and items stay Chinese on the
+    English page, marked lang="zh-Hans" for a screen reader's Chinese voice (WCAG 3.1.2); the
+    page's own English and the Chinese page carry no such mark."""
+    client = _browser(member("li", answered, EVALUATOR))
+    english = client.get(f"/evaluate/{answered.slug}/?lang=en").content.decode()
+    marked = re.findall(r'<(h1|th)[^>]* lang="zh-Hans">([^<]*)<', english)
+    names = {text for _tag, text in marked}
+    assert answered.title in names
+    assert {d.name for d in answered.dimension_set.all()} <= names
+    assert {i.text for i in answered.item_set.all()} <= names
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in text) for text in names)
+    chinese = client.get(f"/evaluate/{answered.slug}/?lang=zh").content.decode()
+    assert 'lang="zh-Hans">' not in chinese.split("<body", 1)[1]

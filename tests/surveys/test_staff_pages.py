@@ -376,3 +376,13 @@ def test_each_copy_button_is_named_by_its_place_in_both_languages(staff, survey)
     assert 'aria-label="Copy the questionnaire address for ' in english
     assert 'aria-label="复制' in chinese and "的问卷地址" in chinese
     assert '<p id="copy-status" class="visually-hidden" role="status"></p>' in english
+
+
+def test_the_dashboards_chinese_title_is_marked_as_chinese_on_the_english_page(staff, survey):
+    english = staff.get(f"/staff/{survey.slug}/?lang=en").content.decode()
+    assert f'<h1 lang="zh-Hans">{survey.title}</h1>' in english
+    survey.title_en = "Hill satisfaction survey"
+    survey.save()
+    english = staff.get(f"/staff/{survey.slug}/?lang=en").content.decode()
+    assert "<h1>Hill satisfaction survey</h1>" in english
+    assert f"<h1>{survey.title}</h1>" in staff.get(f"/staff/{survey.slug}/?lang=zh").content.decode()
