@@ -858,3 +858,37 @@ def test_a_keyboard_user_whose_answers_are_refused_is_taken_to_the_reason(live_s
     page.locator("#form-error").wait_for(state="visible", timeout=WAIT)
     assert page.evaluate(ACTIVE) == "form-error"
     assert page.locator("#submit").is_enabled()
+
+
+@pytest.mark.parametrize(("width", "height"), [(360, 740), (390, 844), (320, 640)])
+def test_going_back_up_with_shift_tab_never_leaves_the_focus_under_the_sticky_bar(
+    live_server, browser, width, height
+):
+    """The progress bar stays on top of the screen; a keyboard user going back up the page with
+    Shift+Tab had an option scrolled to just under it (11 px hidden). What is focused is scrolled
+    into view below the bar (scroll padding of the bar's height)."""
+    invitation = demo_invitation()
+    context = browser.new_context(
+        service_workers="block", **{**PHONE, "viewport": {"width": width, "height": height}}
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/s/{invitation.token}/")
+    answer_everything(page)
+    page.focus("#submit")
+    hidden, focused = [], 0
+    for _ in range(40):
+        page.keyboard.press("Shift+Tab")
+        gap = page.evaluate(
+            """() => {
+                const bar = document.querySelector('.bar'), el = document.activeElement;
+                if (!el.closest('form')) return 0;  // the page's top (the bar's own link, the body)
+                const target = el.matches('input[type=radio]') ? el.closest('label') : el;
+                return target.getBoundingClientRect().top - bar.getBoundingClientRect().bottom;
+            }"""
+        )
+        focused += page.evaluate("() => !!document.activeElement.closest('form')")
+        if gap < 0:
+            hidden.append((page.evaluate("() => document.activeElement.outerHTML.slice(0, 80)"), gap))
+    assert page.evaluate("() => getComputedStyle(document.querySelector('.bar')).position") == "sticky"
+    close_context(context)
+    assert focused >= 14 and hidden == []  # every question, the comment and the age band

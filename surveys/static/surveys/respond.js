@@ -289,9 +289,12 @@
     fitBar();
   }
   // A bar taller than 30 % of the screen (large text, a long reminder) scrolls away instead of
-  // covering the questions (respond.css: .bar.tall).
+  // covering the questions (respond.css: .bar.tall). While it stays on top, what the keyboard
+  // focuses is scrolled into view below it, not under it (Shift+Tab going back up the page).
   function fitBar() {
     bar.classList.toggle("tall", !bar.hidden && bar.offsetHeight > 0.3 * window.innerHeight);
+    var onTop = !bar.hidden && window.getComputedStyle(bar).position === "sticky";
+    document.documentElement.style.scrollPaddingTop = onTop ? bar.offsetHeight + 8 + "px" : "";
   }
   // While a submission is pending the answers cannot change: what is queued is sent as it is,
   // so the screen must keep showing exactly that. Lifted when the server refuses it as invalid.
