@@ -174,6 +174,8 @@ def _distribution_chart(sheet, table: tables.Table, data: ReportData) -> None:
     first = table.headers.index(_("%(option)s（人）") % {"option": data.options[0]["name"]}) + 1
     last = first + len(data.options) - 1
     rows = len(table.rows)
+    if not any(isinstance(n, int | float) and n > 0 for row in table.rows for n in row[first - 1 : last]):
+        return  # no answer yet: an empty chart frame says nothing (the score chart does the same)
     chart = BarChart()
     chart.type = "bar"
     chart.grouping = "percentStacked"

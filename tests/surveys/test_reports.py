@@ -284,6 +284,9 @@ def test_a_survey_without_a_counted_answer_still_gets_every_download_and_chart(s
         assert render_report(data, fmt)
     for name, chart in CHARTS.items():
         assert render(chart(data.document), "png").startswith(b"\x89PNG"), name
+    # No empty chart frames in the XLSX: no score to draw, no answer to share out.
+    workbook = load_workbook(io.BytesIO(render_report(data, "xlsx")))
+    assert sum(len(sheet._charts) for sheet in workbook.worksheets) == 0
 
 
 def test_the_summary_tells_valid_responses_from_those_the_scores_count(survey):
