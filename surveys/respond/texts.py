@@ -62,6 +62,8 @@ TEXTS = {
             "invalid": "答卷未通过检查，请查看标红的题目后重新提交。",
             "refusals": {},  # the server's own Chinese sentence is shown
             "already_done": "这部手机已提交过这份问卷，感谢您的参与！",
+            # The questionnaire was edited after this page was loaded: the page reloads itself.
+            "updated": "问卷内容已更新，您已填的答案都已保留。请检查后再次提交。",
         },
     },
     "en": {
@@ -115,6 +117,8 @@ TEXTS = {
             "invalid": "Some answers need attention: see the questions marked in red.",
             "refusals": REFUSALS_EN,
             "already_done": "This phone has already submitted this questionnaire. Thank you for taking part!",
+            "updated": "The questionnaire has been updated; the answers you gave are kept. "
+            "Please check them and submit again.",
             "field_error": "Please check this answer.",
         },
     },

@@ -7,8 +7,9 @@ from django.core.cache import cache
 from django.core.management import call_command
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from surveys.models import Invitation, Response, Survey
+from surveys.models import Dimension, Invitation, Item, Response, Survey
 from surveys.services.invitations import invitations_issue
+from surveys.survey_state import survey_state_forget
 from tests.browser.conftest import PHONE, close_context
 from tests.factories import make_survey
 
@@ -892,3 +893,68 @@ def test_going_back_up_with_shift_tab_never_leaves_the_focus_under_the_sticky_ba
     assert page.evaluate("() => getComputedStyle(document.querySelector('.bar')).position") == "sticky"
     close_context(context)
     assert focused >= 14 and hidden == []  # every question, the comment and the age band
+
+
+def _questionnaire_edited() -> None:
+    """What an administrator's edit does to the caches (here behind the admin's back)."""
+    survey_state_forget()
+    cache.clear()
+
+
+def test_a_question_added_after_the_page_was_loaded_is_asked_with_the_answers_given_kept(live_server, phone):
+    """Staff add a question while the page is open: the server refuses the answers for the missing
+    question, which this page does not show. The bar said 请查看标红的题目 with nothing marked red,
+    and submitting again was refused again. Now the page loads the questionnaire as it is, the
+    answers given fill it in again, and the new question is the one marked and shown."""
+    survey = make_survey()
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/s/{TOKEN}/")
+    answer_everything(page)
+    Item.objects.create(
+        survey=survey, dimension=Dimension.objects.get(survey=survey, code="economy"), code="jobs",
+        text="工作机会", order=2,
+    )  # fmt: skip
+    _questionnaire_edited()
+    page.click("#submit")
+    alert = page.locator("#form-error")
+    page.locator("#q-jobs").wait_for(state="visible", timeout=WAIT)
+    assert alert.inner_text() == "问卷内容已更新，您已填的答案都已保留。请检查后再次提交。"
+    assert page.locator("fieldset.invalid").count() == 1
+    assert page.locator("#q-jobs").get_attribute("aria-invalid") == "true"
+    assert page.locator("#bar-alert").inner_text() == "还有 1 题未作答，请查看标红的题目。"
+    assert page.locator("input:checked").count() == 1 + 3, "the age band and the three answers given"
+    assert page.input_value("#comment") == "希望村里多装几盏路灯。"
+    assert Response.objects.count() == 0
+    page.locator("#q-jobs label.opt").nth(1).click()
+    page.click("#submit")
+    page.locator("#done").wait_for(state="visible", timeout=WAIT)
+    stored = Response.objects.get()
+    assert stored.version.item_codes == ["income", "jobs", "roads", "water"]
+    assert stored.comment == "希望村里多装几盏路灯。"
+
+
+def test_in_english_a_question_removed_after_the_page_was_loaded_does_not_block_the_answers(
+    live_server, phone
+):
+    """Staff remove a question while the page is open: the server refused the answer to it
+    ("未知题目代码 'water'。", in Chinese on an English page) beside a question the respondent had
+    answered and could not fix; every new tap on Submit was refused the same way. Now the page
+    loads the questionnaire as it is, says why in English, and the answers go through."""
+    survey = make_survey()
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/s/{TOKEN}/?lang=en")
+    answer_everything(page)
+    Item.objects.filter(survey=survey, code="water").delete()
+    _questionnaire_edited()
+    page.click("#submit")
+    page.locator("#q-water").wait_for(state="detached", timeout=WAIT)
+    assert page.locator("#form-error").inner_text() == (
+        "The questionnaire has been updated; the answers you gave are kept. Please check them and submit again."
+    )
+    assert page.locator("fieldset.invalid").count() == 0
+    assert page.locator("#bar-alert").is_hidden()
+    assert "未知" not in page.locator("body").inner_text()
+    page.click("#submit")
+    page.locator("#done").wait_for(state="visible", timeout=WAIT)
+    stored = Response.objects.get()
+    assert stored.version.item_codes == ["income", "roads"]

@@ -14,6 +14,7 @@
   var form = document.getElementById("survey-form");
   var DRAFT = "sv:draft:" + cfg.token;
   var DONE = "sv:done:" + cfg.token; // this phone's answers to this link are stored
+  var RENEWED = "sv:renewed:" + cfg.token; // reloaded because the questionnaire was edited
   var OUTBOX = "sv:outbox";
   var MAX_DELAY = 300000; // retries back off to at most five minutes while the page is not seen…
   var MAX_DELAY_SEEN = 60000; // …and to about a minute while it is
@@ -416,7 +417,30 @@
     done.focus();
   }
 
+  // A 400 that answering cannot fix: the server names a question this page does not show (one
+  // added since it was loaded), or refuses an answer given on it (a question or option removed,
+  // "未知题目代码"). The page is older than the questionnaire.
+  function outdated(errors) {
+    var name, fieldset;
+    for (name in errors) {
+      if (name === "comment") continue;
+      fieldset = document.getElementById("q-" + name.replace(/^answers\./, ""));
+      if (!fieldset || value(fieldset.getAttribute("data-name"))) return true;
+    }
+    return false;
+  }
+  // Load the questionnaire as it is now: the draft (kept by question) fills it in again, and the
+  // page then says why and points at what is still unanswered. Once only: a page that is still
+  // older after reloading (a kept copy) shows the server's reasons instead.
+  function renew() {
+    if (renewed) return false;
+    save(RENEWED, true);
+    location.reload();
+    return true;
+  }
+
   function refused(status, body) {
+    if (status === 400 && body.errors && outdated(body.errors) && renew()) return;
     var active = document.activeElement;
     var lost = !active || active === document.body || active === statusNode || active === retryButton;
     lock(false);
@@ -469,6 +493,17 @@
   fitBar();
   window.addEventListener("resize", fitBar);
   progress();
+  var renewed = load(RENEWED, false);
+  store.removeItem(RENEWED);
+  if (renewed) { // reloaded by renew(): the answers are back; say so and show what is missing
+    showAlert(T.updated);
+    var missing = unanswered(), m;
+    for (m = 0; m < missing.length; m++) markError(missing[m], isItem(missing[m]) ? T.required : T.required_age);
+    if (missing.length) {
+      remind(missing);
+      reveal(missing[0]);
+    }
+  }
   if (pending(draft.response_id)) { // submitted before a reload and not yet acknowledged
     show(pending(draft.response_id).payload);
     progress();
