@@ -958,3 +958,31 @@ def test_in_english_a_question_removed_after_the_page_was_loaded_does_not_block_
     page.locator("#done").wait_for(state="visible", timeout=WAIT)
     stored = Response.objects.get()
     assert stored.version.item_codes == ["income", "roads"]
+
+
+def test_the_same_link_open_in_two_tabs_keeps_the_answers_of_both_and_is_not_asked_twice(live_server, phone):
+    """Two tabs (or a chat app's two WebViews) of one link share the phone's draft. Each saved its
+    own copy over the other's: an answer given in one tab was gone after a reload once the other
+    tab was tapped. And once one tab had submitted, the other still asked for answers (a change
+    there ended in a conflict). Now each tab takes in the other's answers, and the other tab
+    says the answers are stored."""
+    make_survey()
+    first = phone.new_page()
+    first.goto(f"{live_server.url}/s/{TOKEN}/")
+    second = phone.new_page()
+    second.goto(f"{live_server.url}/s/{TOKEN}/")
+    first.locator("#q-income label.opt").nth(0).click()
+    second.locator("#q-roads label.opt").nth(2).click()
+    first.locator('#q-roads input[value="dissatisfied"]:checked').wait_for(state="attached", timeout=5_000)
+    assert first.locator("#progress-text").inner_text() == "已答 2 / 3 题"
+    first.reload()
+    assert first.locator('#q-income input[value="satisfied"]').is_checked()
+    assert first.locator('#q-roads input[value="dissatisfied"]').is_checked()
+    assert first.input_value("input[name=response_id]") == second.input_value("input[name=response_id]")
+    answer_everything(first)
+    first.click("#submit")
+    first.locator("#done").wait_for(state="visible", timeout=WAIT)
+    second.locator("#done").wait_for(state="visible", timeout=WAIT)
+    assert "这部手机已提交过这份问卷" in second.locator("#done").inner_text()
+    assert second.locator("#survey-form").is_hidden()
+    assert Response.objects.count() == 1

@@ -463,6 +463,27 @@
     if (lost) focusOn(document.getElementById("form-error"));
   }
 
+  // The same link open in two tabs (or two WebViews of a chat app) shares one draft: each tab
+  // takes in what the other saves, so that neither overwrites the other's answers with its own
+  // older copy, and both keep one response id. Once the other tab's answers are stored, this one
+  // says so instead of asking again.
+  window.addEventListener("storage", function (event) {
+    if (event.key === DRAFT && event.newValue && !form.classList.contains("locked") && !form.hidden) {
+      var other;
+      try { other = JSON.parse(event.newValue); } catch (e) { return; }
+      if (!other || !other.values || !other.response_id) return;
+      draft.values = other.values;
+      draft.response_id = other.response_id;
+      draft.started_at = other.started_at || draft.started_at;
+      form.elements.response_id.value = draft.response_id;
+      restore();
+      progress();
+      if (reminding) remind(unanswered(), true);
+    } else if (event.key === DONE && event.newValue && !cfg.sharedDevice && !form.hidden &&
+               !pending(draft.response_id)) {
+      finish(T.already_done);
+    }
+  });
   if (retryButton) retryButton.addEventListener("click", function () { flush(); });
   form.addEventListener("change", onInput);
   form.addEventListener("input", onInput);
