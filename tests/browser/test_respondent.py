@@ -918,6 +918,7 @@ def test_a_question_added_after_the_page_was_loaded_is_asked_with_the_answers_gi
     page.click("#submit")
     alert = page.locator("#form-error")
     page.locator("#q-jobs").wait_for(state="visible", timeout=WAIT)
+    alert.wait_for(state="visible")
     assert alert.inner_text() == "问卷内容已更新，您已填的答案都已保留。请检查后再次提交。"
     assert page.locator("fieldset.invalid").count() == 1
     assert page.locator("#q-jobs").get_attribute("aria-invalid") == "true"
@@ -948,6 +949,7 @@ def test_in_english_a_question_removed_after_the_page_was_loaded_does_not_block_
     _questionnaire_edited()
     page.click("#submit")
     page.locator("#q-water").wait_for(state="detached", timeout=WAIT)
+    page.locator("#form-error").wait_for(state="visible")
     assert page.locator("#form-error").inner_text() == (
         "The questionnaire has been updated; the answers you gave are kept. Please check them and submit again."
     )

@@ -431,16 +431,17 @@
   }
   // Load the questionnaire as it is now: the draft (kept by question) fills it in again, and the
   // page then says why and points at what is still unanswered. Once only: a page that is still
-  // older after reloading (a kept copy) shows the server's reasons instead.
-  function renew() {
+  // older after reloading (a kept copy) shows the server's reasons instead. What the server
+  // refused that the page still shows, answered, is marked after the reload.
+  function renew(errors) {
     if (renewed) return false;
-    save(RENEWED, true);
+    save(RENEWED, { errors: errors });
     location.reload();
     return true;
   }
 
   function refused(status, body) {
-    if (status === 400 && body.errors && outdated(body.errors) && renew()) return;
+    if (status === 400 && body.errors && outdated(body.errors) && renew(body.errors)) return;
     var active = document.activeElement;
     var lost = !active || active === document.body || active === statusNode || active === retryButton;
     lock(false);
@@ -518,12 +519,18 @@
   store.removeItem(RENEWED);
   if (renewed) { // reloaded by renew(): the answers are back; say so and show what is missing
     showAlert(T.updated);
+    var refusedBefore = renewed.errors || {}, name, fieldset;
+    for (name in refusedBefore) {
+      fieldset = document.getElementById("q-" + name.replace(/^answers\./, ""));
+      if (fieldset && value(fieldset.getAttribute("data-name"))) {
+        markError(fieldset, T.field_error || (refusedBefore[name] || [])[0] || T.invalid);
+      }
+    }
     var missing = unanswered(), m;
     for (m = 0; m < missing.length; m++) markError(missing[m], isItem(missing[m]) ? T.required : T.required_age);
-    if (missing.length) {
-      remind(missing);
-      reveal(missing[0]);
-    }
+    if (missing.length) remind(missing);
+    else if (form.querySelector("fieldset.invalid")) showBarAlert(T.invalid);
+    if (form.querySelector("fieldset.invalid")) reveal(form.querySelector("fieldset.invalid"));
   }
   if (pending(draft.response_id)) { // submitted before a reload and not yet acknowledged
     show(pending(draft.response_id).payload);
