@@ -988,3 +988,38 @@ def test_the_same_link_open_in_two_tabs_keeps_the_answers_of_both_and_is_not_ask
     assert "这部手机已提交过这份问卷" in second.locator("#done").inner_text()
     assert second.locator("#survey-form").is_hidden()
     assert Response.objects.count() == 1
+
+
+def test_after_a_deploy_that_renews_the_service_worker_the_questionnaire_still_opens_without_a_network(
+    server, phone_with_service_worker, monkeypatch
+):
+    """A deploy brings a new service worker with a new cache name. A phone that opens the link once
+    more (online) gets it, and the new worker deleted the old cache on activation: the page kept
+    for offline use was gone, and the next opening without a network showed the browser's error
+    page. The new worker now carries over what the old one kept."""
+    from surveys.respond import views
+
+    make_survey()
+    page = phone_with_service_worker.new_page()
+    address = f"{server.url}/s/{TOKEN}/"
+    page.goto(address)
+    deadline = time.monotonic() + 10
+    while address not in kept_by_the_service_worker(page):
+        assert time.monotonic() < deadline, "the questionnaire was never kept"
+        page.wait_for_timeout(100)
+    page.locator("#q-income label.opt").nth(2).click()
+    text, _digest = views._service_worker_source()
+    renewed = text.replace('"manyidu-questionnaire-v2"', '"manyidu-questionnaire-deploy-test"')
+    assert renewed != text
+    monkeypatch.setattr(views, "_service_worker_source", lambda: (renewed, "deploy-test"))
+    page.goto(address)  # online: the browser finds the new worker and installs it
+    names = "caches.keys()"
+    deadline = time.monotonic() + 10
+    while "manyidu-questionnaire-v2" in page.evaluate(names):  # the new worker's activation deletes it
+        assert time.monotonic() < deadline, f"the new worker never took over: {page.evaluate(names)}"
+        page.wait_for_timeout(100)
+    server.stop()
+    page.reload()
+    assert page.locator("h1").inner_text() == "山村镇2024年度满意度调查"
+    assert page.locator("#bar").is_visible(), "the script came from the cache too"
+    assert page.locator('#q-income input[value="dissatisfied"]').is_checked()

@@ -20,7 +20,31 @@ var SYNC_TAG = "manyidu-outbox";
 var ANSWERS_API = /\/api\/v1\/responses\/(\?.*)?$/; // where answers go (under the site's prefix, if any)
 var QUESTIONNAIRE = /^\/s\/[^/]+\/$/;
 
-self.addEventListener("install", function () { self.skipWaiting(); });
+// A new version of this worker (a deploy) may keep its copies under a new name: it starts with
+// what the old one kept, which its activation then deletes — or a phone that opened the link
+// once more online, and got the new worker then, could not open it again without a network.
+var KEPT = /^manyidu-questionnaire-/;
+self.addEventListener("install", function (event) {
+  self.skipWaiting();
+  event.waitUntil(caches.keys().then(function (names) {
+    var old = names.filter(function (n) { return n !== CACHE && KEPT.test(n); });
+    if (!old.length) return;
+    return caches.open(CACHE).then(function (cache) {
+      return Promise.all(old.map(function (name) {
+        return caches.open(name).then(function (from) {
+          return from.keys().then(function (requests) {
+            return Promise.all(requests.map(function (request) {
+              return cache.match(request).then(function (have) {
+                if (have) return;
+                return from.match(request).then(function (copy) { if (copy) return cache.put(request, copy); });
+              });
+            }));
+          });
+        });
+      }));
+    });
+  }).catch(function () { /* nothing carried over: kept again on the next visit */ }));
+});
 self.addEventListener("activate", function (event) {
   event.waitUntil(
     caches.keys().then(function (names) {
