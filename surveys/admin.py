@@ -9,10 +9,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +43,7 @@ from surveys.scoring import survey_scheme_completed
 from surveys.services.invitations import invitations_issue
 from surveys.services.publish import report_publish
 from surveys.services.quality import flag_reason
+from surveys.services.survey_delete import survey_delete, survey_delete_refusal
 from surveys.services.survey_modified import survey_mark_modified
 from surveys.services.survey_status import survey_set_status
 
@@ -231,6 +234,39 @@ class SurveyAdmin(SurveyAuthoringMixin, admin.ModelAdmin):
         if _is_published(obj):
             fields = (*fields, "scheme")  # frozen with the published report, as the API says
         return fields
+
+    # Deleting a survey: its parts PROTECT one another (an item its dimension, an invitation its
+    # group), so Django's own deletion refused every survey with an item or a link, saying the
+    # administrator lacked a permission. A survey nothing was collected for is deleted with its
+    # parts (surveys/services/survey_delete.py); any other is refused saying why.
+    delete_confirmation_template = "admin/surveys/survey/delete_confirmation.html"
+    delete_selected_confirmation_template = "admin/surveys/survey/delete_selected_confirmation.html"
+    SURVEY_PARTS = (Dimension, Item, Option, Group, AgeBand, Village, Quota, Invitation)
+
+    def get_deleted_objects(self, objs, request):
+        refusals = [refusal for survey in objs if (refusal := survey_delete_refusal(survey))]
+        if refusals:
+            return [], {}, set(), refusals
+        deleted, counts = [], {}
+        for survey in objs:
+            parts = []
+            for model in self.SURVEY_PARTS:
+                rows = list(model.objects.filter(survey=survey))
+                if rows:
+                    name = model._meta.verbose_name_plural
+                    counts[name] = counts.get(name, 0) + len(rows)
+                    parts += [f"{capfirst(model._meta.verbose_name)}: {row}" for row in rows]
+            deleted += [f"{capfirst(self.model._meta.verbose_name)}: {localized(survey)}", parts]
+        counts[self.model._meta.verbose_name_plural] = len(objs)
+        return deleted, counts, set(), []
+
+    def delete_model(self, request, obj):
+        survey_delete(survey=obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for survey in queryset:
+                survey_delete(survey=survey)
 
     def _move(self, request, queryset, status):
         for survey in queryset:

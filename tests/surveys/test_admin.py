@@ -172,6 +172,57 @@ def test_responses_are_listed_but_never_deleted_in_the_admin(admin_client, surve
     assert admin_client.get(f"/admin/surveys/response/{response.pk}/delete/").status_code == 403
 
 
+def test_a_draft_survey_nothing_was_collected_for_is_deleted_with_its_parts(admin_client):
+    """A survey made by mistake: its items PROTECT its dimensions and its links its groups, so
+    the admin used to refuse it, telling a superuser they lacked a permission."""
+    from surveys.models import Dimension, Item, Quota
+    from surveys.services.questionnaire import questionnaire_version_current
+    from tests.factories import make_survey
+
+    draft = make_survey("oops-2024", status=Survey.Status.DRAFT)
+    questionnaire_version_current(survey=draft)
+    page = admin_client.get(f"/admin/surveys/survey/{draft.pk}/delete/").content.decode()
+    assert "无权删除" not in page and "受保护" not in page
+    assert 'name="post"' in page and "收入" in page
+    response = admin_client.post(f"/admin/surveys/survey/{draft.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Survey.objects.filter(slug="oops-2024").exists()
+    assert not Item.objects.exists() and not Dimension.objects.exists() and not Quota.objects.exists()
+    assert not Invitation.objects.exists()
+
+
+def test_a_survey_with_responses_is_not_deleted_and_the_admin_is_told_why(admin_client, survey):
+    from tests.factories import make_survey
+
+    responses_import_text(survey=survey, text=csv_text(csv_row()))
+    survey.status = Survey.Status.CLOSED
+    survey.save()
+    page = admin_client.get(f"/admin/surveys/survey/{survey.pk}/delete/").content.decode()
+    assert "无权删除" not in page and 'name="post"' not in page
+    assert "已有 1 份答卷，不能删除" in page
+    admin_client.post(f"/admin/surveys/survey/{survey.pk}/delete/", {"post": "yes"})
+    assert Survey.objects.filter(pk=survey.pk).exists()
+    # Several at once: one that may not go keeps all of them.
+    other = make_survey("other-2024", status=Survey.Status.DRAFT)
+    chosen = {"action": "delete_selected", "_selected_action": [survey.pk, other.pk]}
+    page = admin_client.post("/admin/surveys/survey/", chosen).content.decode()
+    assert "没有删除任何调查" in page and "已有 1 份答卷" in page
+    admin_client.post("/admin/surveys/survey/", {**chosen, "post": "yes"})
+    assert Survey.objects.filter(pk__in=[survey.pk, other.pk]).count() == 2
+
+
+def test_a_collecting_survey_or_one_with_paper_sheets_is_not_deleted(admin_client, survey):
+    from surveys.services.paper import paper_sheets_print
+
+    page = admin_client.get(f"/admin/surveys/survey/{survey.pk}/delete/").content.decode()
+    assert "正在收集中" in page and 'name="post"' not in page
+    survey.status = Survey.Status.CLOSED
+    survey.save()
+    paper_sheets_print(invitation=Invitation.objects.get(survey=survey), count=1)
+    page = admin_client.get(f"/admin/surveys/survey/{survey.pk}/delete/").content.decode()
+    assert "已打印纸质问卷，不能删除" in page and 'name="post"' not in page
+
+
 def test_an_administrator_gives_someone_a_role_on_a_survey(admin_client, survey):
     user = get_user_model().objects.create_user("xiaozhang", password="pw-long-enough-123")
     response = admin_client.post(
