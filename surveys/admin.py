@@ -39,7 +39,7 @@ from surveys.models import (
     SurveyMembership,
     Village,
 )
-from surveys.scoring import survey_scheme_completed
+from surveys.scoring import scheme_completed, survey_scheme_completed
 from surveys.services.invitations import invitations_issue
 from surveys.services.publish import report_publish
 from surveys.services.quality import flag_reason
@@ -146,8 +146,6 @@ class AgeBandInline(LockedOnceAnsweredInline):
 
 class SurveyForm(forms.ModelForm):
     def clean_scheme(self):
-        """The scheme is checked as the score will read it: one that does not fit the
-        questionnaire would otherwise be stored and break every score page."""
         data = self.cleaned_data.get("scheme")
         if data in (None, "", {}):
             return None
@@ -155,12 +153,75 @@ class SurveyForm(forms.ModelForm):
             raise ValidationError(
                 _('计分方案应为 JSON 对象，如 {"dimension_weights": {"economy": 0.5, …}}。')
             )
+        return data
+
+    def clean(self):
+        """The scheme is checked as the score will read it, against the questionnaire as this
+        page is about to store it (a dimension or an option added, changed or deleted in the
+        rows below): one that does not fit would otherwise be stored, or left behind by the
+        questionnaire, and break every score page."""
+        cleaned = super().clean()
+        data = cleaned.get("scheme")
+        if data is None:
+            return cleaned
         try:
-            return survey_scheme_completed(self.instance, data)
+            parts = _questionnaire_after(getattr(self.instance, "_inline_formsets", None))
+            if parts is False:
+                return cleaned  # the rows have errors of their own, shown with them
+            if parts is None:
+                cleaned["scheme"] = survey_scheme_completed(self.instance, data)
+            else:
+                cleaned["scheme"] = scheme_completed(data, **parts)
         except stats.SchemeError as exc:
-            raise ValidationError(
-                [message for messages in exc.errors.values() for message in messages]
-            ) from None
+            self.add_error("scheme", [message for messages in exc.errors.values() for message in messages])
+        return cleaned
+
+
+def _questionnaire_after(formsets) -> dict | None | bool:
+    """The codes of the questionnaire as the survey page's rows will store them, for
+    `scoring.scheme_completed`; None without the rows (the stored questionnaire counts), False
+    when a row has errors."""
+    if not formsets:
+        return None
+    by_model = {formset.model: formset for formset in formsets}
+    if not all(model in by_model for model in (Dimension, Item, Option, Group)):
+        return None
+    if not all(formset.is_valid() for formset in formsets):
+        return False
+
+    def kept(model):
+        formset = by_model[model]
+        forms_kept = [
+            form
+            for form in formset.forms
+            if not (formset.can_delete and formset._should_delete_form(form))
+            and (form.instance.pk is not None or form.has_changed())
+        ]
+
+        def value(form, name):
+            return form.cleaned_data.get(name, getattr(form.instance, name, None))
+
+        return sorted(
+            ((value(f, "order") or 0, value(f, "code"), f) for f in forms_kept), key=lambda r: r[:2]
+        ), value
+
+    dimensions, _value = kept(Dimension)
+    items, value = kept(Item)
+    options, _value = kept(Option)
+    groups, _value = kept(Group)
+    item_dimension = {}
+    for _order, code, form in items:
+        dimension = value(form, "dimension")
+        item_dimension[code] = dimension.code if dimension is not None else ""
+    # The dimensions in the items' order, then any without items (as scoring orders them).
+    dimension_codes = list(dict.fromkeys(d for d in item_dimension.values() if d))
+    dimension_codes += [code for _order, code, _form in dimensions if code not in dimension_codes]
+    return {
+        "option_points": {code: value(form, "points") for _order, code, form in options},
+        "dimension_codes": dimension_codes,
+        "item_dimension": item_dimension,
+        "group_codes": [code for _order, code, _form in groups],
+    }
 
 
 @admin.register(Survey)
@@ -242,6 +303,12 @@ class SurveyAdmin(SurveyAuthoringMixin, admin.ModelAdmin):
     delete_confirmation_template = "admin/surveys/survey/delete_confirmation.html"
     delete_selected_confirmation_template = "admin/surveys/survey/delete_selected_confirmation.html"
     SURVEY_PARTS = (Dimension, Item, Option, Group, AgeBand, Village, Quota, Invitation)
+
+    def _create_formsets(self, request, obj, change):
+        # The rows go with the survey's form, whose scheme is checked against them (SurveyForm).
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        obj._inline_formsets = formsets
+        return formsets, inline_instances
 
     def get_deleted_objects(self, objs, request):
         refusals = [refusal for survey in objs if (refusal := survey_delete_refusal(survey))]

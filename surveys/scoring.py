@@ -188,9 +188,51 @@ def survey_scheme_completed(survey: Survey, data: dict) -> dict:
     Raises stats.SchemeError with {field: [message]} for anything that does not fit.
     """
     catalog = survey_catalog(survey)
-    dimension_codes = _dimension_codes(survey, catalog)
-    defaults = default_scheme_data(catalog, dimension_codes) if dimension_codes else {}
-    scheme = survey_scheme(survey, catalog, dimension_codes, {**defaults, **data})
+    return scheme_completed(
+        data,
+        option_points={code: option.points for code, option in catalog.options.items()},
+        dimension_codes=_dimension_codes(survey, catalog),
+        item_dimension={code: item.dimension.code for code, item in catalog.items.items()},
+        group_codes=list(catalog.groups),
+    )
+
+
+def scheme_completed(
+    data: dict,
+    *,
+    option_points: dict[str, float | None],
+    dimension_codes: list[str],
+    item_dimension: dict[str, str],
+    group_codes: list[str],
+) -> dict:
+    """`data` checked against a questionnaire given by its codes (as the admin's survey page
+    is about to store it, say), its missing parts taken from the defaults; the complete scheme.
+
+    Raises stats.SchemeError with {field: [message]} for anything that does not fit.
+    """
+    defaults = (
+        {
+            "option_points": dict(option_points),
+            "dimension_weights": {code: 1 / len(dimension_codes) for code in dimension_codes},
+            "item_weights": {},
+            "group_weights": None,
+            "min_cell": 5,
+        }
+        if dimension_codes
+        else {}
+    )
+    given = {**defaults, **data}
+    if isinstance(data.get("option_points"), dict):
+        # An option the scheme does not name scores its default points (a new option, say).
+        given["option_points"] = {**defaults.get("option_points", {}), **data["option_points"]}
+    scheme = stats.parse_scheme(
+        given,
+        options=list(option_points),
+        dimensions=dimension_codes,
+        items=list(item_dimension),
+        groups=group_codes,
+        item_dimension=list(item_dimension.values()),
+    )
     return stats.scheme_to_dict(scheme)
 
 

@@ -356,6 +356,63 @@ def test_a_fitting_scheme_is_stored_completed_as_the_score_uses_it(admin_client,
     assert survey.scheme["option_points"]["satisfied"] == 100
 
 
+def _with_new_row(data: dict, prefix: str, fields: dict) -> dict:
+    """The change form's data with one more row in an inline (as the admin's "add another")."""
+    n = int(data[f"{prefix}-TOTAL_FORMS"])
+    data = {**data, f"{prefix}-TOTAL_FORMS": str(n + 1)}
+    data.update({f"{prefix}-{n}-{name}": value for name, value in fields.items()})
+    return data
+
+
+def test_a_dimension_added_after_the_scheme_was_saved_asks_for_its_weight_and_breaks_no_score(
+    admin_client, survey
+):
+    """A saved scheme weighs the dimensions it knew; a dimension added later without a weight
+    used to be stored, and every score page, download and the publish action answered 500."""
+    from surveys.models import Dimension
+    from surveys.scoring import score_document
+
+    data = _change_form(admin_client, survey)
+    data["scheme"] = json.dumps({"dimension_weights": {"economy": 0.4, "services": 0.6}})
+    assert admin_client.post(f"/admin/surveys/survey/{survey.pk}/change/", data).status_code == 302
+
+    data = _with_new_row(
+        _change_form(admin_client, survey),
+        "dimension_set",
+        {"order": "3", "code": "safety", "name": "居住安全", "name_en": ""},
+    )
+    response = admin_client.post(f"/admin/surveys/survey/{survey.pk}/change/", data)
+    assert response.status_code == 200
+    assert "缺少维度“safety”的权重" in response.content.decode()
+    assert not Dimension.objects.filter(survey=survey, code="safety").exists()
+    score_document(survey)  # still scores
+
+    # The dimension and its weight in one save: both stored.
+    data["scheme"] = json.dumps({"dimension_weights": {"economy": 0.4, "services": 0.4, "safety": 0.2}})
+    assert admin_client.post(f"/admin/surveys/survey/{survey.pk}/change/", data).status_code == 302
+    survey.refresh_from_db()
+    assert Dimension.objects.filter(survey=survey, code="safety").exists()
+    assert survey.scheme["dimension_weights"]["safety"] == 0.2
+    score_document(survey)
+
+
+def test_an_option_added_after_the_scheme_was_saved_scores_its_default_points(admin_client, survey):
+    from surveys.scoring import score_document
+
+    data = _change_form(admin_client, survey)
+    data["scheme"] = json.dumps({"dimension_weights": {"economy": 0.4, "services": 0.6}})
+    assert admin_client.post(f"/admin/surveys/survey/{survey.pk}/change/", data).status_code == 302
+    data = _with_new_row(
+        _change_form(admin_client, survey),
+        "option_set",
+        {"order": "5", "code": "very_dissatisfied", "label": "很不满意", "label_en": "", "points": "0"},
+    )
+    assert admin_client.post(f"/admin/surveys/survey/{survey.pk}/change/", data).status_code == 302
+    survey.refresh_from_db()
+    assert survey.scheme["option_points"]["very_dissatisfied"] == 0
+    score_document(survey)
+
+
 def test_a_published_surveys_scheme_cannot_be_changed_in_the_admin(admin_client, survey):
     survey.status = Survey.Status.PUBLISHED
     survey.save()
