@@ -32,6 +32,19 @@ def paper_sheet_find(survey: Survey, text: str) -> PaperSheet:
     )
     if reference.response_id is not None:
         sheet = sheets.filter(response_id=reference.response_id).first()
+        if sheet is None:
+            # The QR code of a sheet of another survey (the number the typist would have read
+            # was refused by its prefix): said so, with the number printed beside the code.
+            other = (
+                PaperSheet.objects.filter(response_id=reference.response_id)
+                .values_list("number", flat=True)
+                .first()
+            )
+            if other is not None:
+                raise SheetNumberInvalid(
+                    _("扫描的问卷 %(number)s 不属于这项调查（本调查的编号以 %(prefix)s- 开头）。")
+                    % {"number": other, "prefix": survey.pk}
+                )
     else:
         sheet = sheets.filter(number=sheet_number(survey.pk, reference.sequence)).first()
     if sheet is None:

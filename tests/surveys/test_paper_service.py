@@ -129,6 +129,18 @@ def test_a_sheet_is_found_by_its_number_or_its_qr_code(survey, sheet):
         paper_sheet_find(survey, sheet_number(survey.pk, 99))
 
 
+def test_the_scanned_qr_code_of_another_surveys_sheet_says_so(survey, sheet):
+    """Not "this survey has no questionnaire numbered 3F2A…-…", the whole scanned text."""
+    from tests.factories import make_survey
+
+    other = make_survey("dale-2024")
+    with pytest.raises(SheetNumberInvalid) as refused:
+        paper_sheet_find(other, str(sheet.response_id).upper())
+    assert str(refused.value) == (
+        f"扫描的问卷 {sheet.number} 不属于这项调查（本调查的编号以 {other.pk}- 开头）。"
+    )
+
+
 # --- double entry --------------------------------------------------------------------------------
 
 
