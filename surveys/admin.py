@@ -483,6 +483,28 @@ class InvitationAdmin(PartsNamedWithTheirSurvey, admin.ModelAdmin):
         pdf = reverse("respond-poster-pdf", args=[obj.token])
         return format_html('<a href="{}" target="_blank">PNG</a> · <a href="{}">PDF</a>', png, pdf)
 
+    # A link with responses or printed paper sheets cannot go (they PROTECT it); Django said a
+    # superuser lacked the permission to delete responses. Said here as it is, with the way out.
+    delete_confirmation_template = "admin/surveys/survey/delete_confirmation.html"
+    delete_selected_confirmation_template = "admin/surveys/survey/delete_selected_confirmation.html"
+
+    def get_deleted_objects(self, objs, request):
+        refusals = []
+        for invitation in objs:
+            responses = Response.objects.filter(invitation=invitation).count()
+            sheets = PaperSheet.objects.filter(invitation=invitation).count()
+            if responses or sheets:
+                refusals.append(
+                    gettext(
+                        "邀请链接“%(link)s”已有 %(responses)d 份答卷、印过 %(sheets)d 份纸质问卷，不能删除："
+                        "不再使用时请用“停用所选链接”。"
+                    )
+                    % {"link": invitation, "responses": responses, "sheets": sheets}
+                )
+        if refusals:
+            return [], {}, set(), refusals
+        return super().get_deleted_objects(objs, request)
+
     @admin.action(description=_("停用所选链接"))
     def deactivate(self, request, queryset):
         count = queryset.update(is_active=False)

@@ -206,7 +206,7 @@ def test_a_survey_with_responses_is_not_deleted_and_the_admin_is_told_why(admin_
     other = make_survey("other-2024", status=Survey.Status.DRAFT)
     chosen = {"action": "delete_selected", "_selected_action": [survey.pk, other.pk]}
     page = admin_client.post("/admin/surveys/survey/", chosen).content.decode()
-    assert "没有删除任何调查" in page and "已有 1 份答卷" in page
+    assert "没有删除任何一个" in page and "已有 1 份答卷" in page
     admin_client.post("/admin/surveys/survey/", {**chosen, "post": "yes"})
     assert Survey.objects.filter(pk__in=[survey.pk, other.pk]).count() == 2
 
@@ -221,6 +221,27 @@ def test_a_collecting_survey_or_one_with_paper_sheets_is_not_deleted(admin_clien
     paper_sheets_print(invitation=Invitation.objects.get(survey=survey), count=1)
     page = admin_client.get(f"/admin/surveys/survey/{survey.pk}/delete/").content.decode()
     assert "已打印纸质问卷，不能删除" in page and 'name="post"' not in page
+
+
+def test_a_link_with_responses_or_paper_sheets_is_not_deleted_and_the_admin_is_told_why(admin_client, survey):
+    """Django said a superuser lacked the permission to delete responses."""
+    from surveys.services.paper import paper_sheets_print
+
+    link = Invitation.objects.get(survey=survey)
+    paper_sheets_print(invitation=link, count=2)
+    page = admin_client.get(f"/admin/surveys/invitation/{link.pk}/delete/").content.decode()
+    assert "无权删除" not in page and 'name="post"' not in page
+    assert "已有 0 份答卷、印过 2 份纸质问卷，不能删除" in page and "停用所选链接" in page
+    admin_client.post(f"/admin/surveys/invitation/{link.pk}/delete/", {"post": "yes"})
+    assert Invitation.objects.filter(pk=link.pk).exists()
+    unused = Invitation.objects.create(survey=survey, token="spare", group=link.group, village=link.village)
+    page = admin_client.get(f"/admin/surveys/invitation/{unused.pk}/delete/").content.decode()
+    assert 'name="post"' in page
+    assert (
+        admin_client.post(f"/admin/surveys/invitation/{unused.pk}/delete/", {"post": "yes"}).status_code
+        == 302
+    )
+    assert not Invitation.objects.filter(pk=unused.pk).exists()
 
 
 def test_an_administrator_gives_someone_a_role_on_a_survey(admin_client, survey):
