@@ -117,7 +117,9 @@ class Progress:
 
     @property
     def target(self) -> int:
-        return sum(c.target for c in self.quota_cells)
+        """Responses the quotas ask for: a quota and the finer ones inside it (a village's 20
+        and its age bands' 5 each) ask for the same responses, counted once."""
+        return _needed(self.quota_cells, lambda c: c.target)
 
     @property
     def received(self) -> int:
@@ -127,7 +129,7 @@ class Progress:
     @property
     def towards_target(self) -> int:
         """Responses that fill a target: a cell over its quota does not make up for one behind."""
-        return sum(min(c.received, c.target) for c in self.quota_cells)
+        return self.target - _needed(self.quota_cells, lambda c: c.missing)
 
     @property
     def percent(self) -> float | None:
@@ -164,6 +166,39 @@ class Progress:
     def responses_per_invitation(self) -> float | None:
         via = self.responses - self.without_invitation
         return round(via / self.invitations_issued, 2) if self.invitations_issued else None
+
+
+def _needed(cells: list[Cell], value) -> int:
+    """How many responses `value` (a cell's target, or what it still misses) comes to over
+    quotas that may nest: per group, the most of its own quota, its villages' (each the most of
+    the village's quota and its age bands' sum) and its age bands' (likewise over villages).
+    Without nesting, the plain sum."""
+    total = 0
+    for _group, group_cells in itertools.groupby(
+        sorted(cells, key=lambda c: c.group.pk), key=lambda c: c.group.pk
+    ):
+        whole = 0
+        by_village: dict[int, list[int]] = {}  # village → [its own quota, its age bands' sum]
+        by_band: dict[int, list[int]] = {}
+        for cell in group_cells:
+            n = value(cell)
+            village = cell.village.pk if cell.village is not None else None
+            band = cell.age_band.pk if cell.age_band is not None else None
+            if village is None and band is None:
+                whole = n
+            elif band is None:
+                by_village.setdefault(village, [0, 0])[0] = n
+            elif village is None:
+                by_band.setdefault(band, [0, 0])[0] = n
+            else:
+                by_village.setdefault(village, [0, 0])[1] += n
+                by_band.setdefault(band, [0, 0])[1] += n
+        total += max(
+            whole,
+            sum(max(own, inner) for own, inner in by_village.values()),
+            sum(max(own, inner) for own, inner in by_band.values()),
+        )
+    return total
 
 
 def survey_progress(survey: Survey) -> Progress:

@@ -94,6 +94,30 @@ def test_an_over_quota_cell_does_not_make_up_for_one_behind(quotas):
     assert progress.status == "behind"
 
 
+def test_a_village_quota_and_its_age_bands_ask_for_the_same_responses_once(quotas):
+    """西村 wants 6 villagers in all and its age bands 2 and 4 of them: 6, not 12. The
+    dashboard said "6 / 17" once every quota was met."""
+    villager = Group.objects.get(survey=quotas, code="villager")
+    west = Village.objects.get(survey=quotas, code="west")
+    Quota.objects.create(survey=quotas, group=villager, village=west, age_band=None, target=6)
+    progress = survey_progress(quotas)
+    assert progress.target == 3 + 6 + 2
+    for _ in range(2):
+        make_response(quotas, village="west")
+    for _ in range(4):
+        make_response(quotas, village="west", age_band="45+")
+    progress = survey_progress(quotas)
+    assert (progress.received, progress.towards_target) == (6, 6)
+    assert cell(progress, "villager|west|").status == "met"
+    # One more 18–44 is over both its band and the village: it fills nothing.
+    make_response(quotas, village="west")
+    assert survey_progress(quotas).towards_target == 6
+    # A village quota larger than its bands' sum asks for more than they do.
+    Quota.objects.filter(village=west, age_band=None).update(target=9)
+    progress = survey_progress(quotas)
+    assert (progress.target, progress.towards_target) == (3 + 9 + 2, 7)
+
+
 def test_the_survey_is_met_when_every_cell_is(survey):
     for _ in range(3):
         make_response(survey, village="east")
