@@ -305,6 +305,20 @@ class Quota(models.Model):
 
     def clean(self) -> None:
         parts_of_this_survey(self, ("group", "village", "age_band"))
+        # A group not sampled by village answers with neither village nor age band: a cell that
+        # names either would never receive a response and stay "behind" for good.
+        if self.group_id and not self.group.by_village:
+            errors = {}
+            if self.village_id is not None:
+                errors["village"] = _("“%(group)s”不按村抽样，村（社区）应留空。") % {
+                    "group": localized(self.group)
+                }
+            if self.age_band_id is not None:
+                errors["age_band"] = _("“%(group)s”不按年龄段抽样，年龄段应留空。") % {
+                    "group": localized(self.group)
+                }
+            if errors:
+                raise ValidationError(errors)
 
 
 def new_token() -> str:

@@ -125,6 +125,21 @@ def test_a_second_quota_for_the_same_cell_is_refused_in_chinese(admin_client, da
     assert "这个群体已有配额。" in response.content.decode()
 
 
+@pytest.mark.parametrize("cell", ["village", "age_band"])
+def test_a_quota_for_a_group_not_sampled_by_village_names_neither_village_nor_age_band(
+    admin_client, daligang, cell
+):
+    """Staff answer with no village and no age band: such a cell would stay behind for good."""
+    staff = Quota.objects.get(survey=daligang, group__code="staff").group
+    part = {"village": daligang.village_set.first(), "age_band": daligang.ageband_set.first()}[cell]
+    form = {"survey": daligang.pk, "group": staff.pk, "village": "", "age_band": "", "target": 10}
+    response = admin_client.post("/admin/surveys/quota/add/", {**form, cell: part.pk})
+    assert response.status_code == 200
+    expected = "不按村抽样，村（社区）应留空" if cell == "village" else "不按年龄段抽样，年龄段应留空"
+    assert expected in response.content.decode()
+    assert not Quota.objects.filter(group=staff, **{cell: part}).exists()
+
+
 def _action(admin_client, survey, action):
     return admin_client.post(
         "/admin/surveys/survey/", {"action": action, "_selected_action": [survey.pk]}, follow=True
