@@ -47,9 +47,14 @@ class CellSerializer(serializers.Serializer):
 
 
 class TotalsSerializer(serializers.Serializer):
-    target = serializers.IntegerField()
+    target = serializers.IntegerField(
+        help_text="responses the quotas ask for; a quota and the finer ones inside it (a village's "
+        "and its age bands') ask for the same responses, counted once"
+    )
     received = serializers.IntegerField(help_text="responses counted (not excluded)")
-    towards_target = serializers.IntegerField(help_text="received, each cell capped at its target")
+    towards_target = serializers.IntegerField(
+        help_text="target less what the quotas still miss: a cell over its quota does not make up for one behind"
+    )
     responses = serializers.IntegerField(help_text="all responses stored, excluded ones too")
     excluded = serializers.IntegerField()
     flagged = serializers.IntegerField()
