@@ -6,6 +6,7 @@ from contextlib import contextmanager
 import pytest
 
 from surveys.models import SurveyMembership
+from tests.browser.conftest import close_context
 from tests.browser.test_staff_dashboard import _a_paper_survey, log_in, phone_at, staff_pages
 from tests.surveys.report_helpers import answer
 from tests.surveys.staff_factories import make_member, make_response
@@ -20,7 +21,10 @@ def phone_page(browser, width: int):
     try:
         yield context.new_page()
     finally:
-        context.close()
+        # Not context.close() alone: a chart request still waiting for its route when the context
+        # closed was let through, reached the live server as its database was being emptied
+        # (`database table is locked: auth_user`), and the next test found this one's rows.
+        close_context(context)
 
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -178,7 +182,7 @@ def test_the_answers_to_choose_between_on_a_discrepancy_keep_to_one_line_on_a_ph
         assert page.locator("fieldset.choose label").count() == 5  # one item differs: 4 answers and blank
         assert page.evaluate(BROKEN_CHOICES) == []
     finally:
-        context.close()
+        close_context(context)
 
 
 # Every visible field whose example (placeholder) is wider than the field: the reader sees it cut.

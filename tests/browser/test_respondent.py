@@ -258,6 +258,14 @@ def test_an_interviewers_shared_phone_gets_a_fresh_questionnaire_after_each_resp
         assert Response.objects.count() == expected
 
 
+def wait_until_kept(page, address: str) -> None:
+    """Until the service worker keeps the questionnaire at `address` (at most 10 s)."""
+    deadline = time.monotonic() + 10
+    while address not in kept_by_the_service_worker(page):
+        assert time.monotonic() < deadline, "the questionnaire was never kept"
+        page.wait_for_timeout(100)
+
+
 def kept_by_the_service_worker(page) -> set[str]:
     return set(
         page.evaluate(
@@ -572,10 +580,7 @@ def test_a_network_that_never_answers_still_opens_the_kept_questionnaire(
     page = phone.new_page()
     address = f"{server.url}/s/{TOKEN}/"
     page.goto(address)
-    deadline = time.monotonic() + 10
-    while address not in kept_by_the_service_worker(page):
-        assert time.monotonic() < deadline, "the questionnaire was never kept"
-        page.wait_for_timeout(100)
+    wait_until_kept(page, address)
     page.locator("#q-income label.opt").nth(2).click()
     held = []
     phone.route(f"{address}*", lambda route: held.append(route))  # taken, never answered
@@ -1003,10 +1008,7 @@ def test_after_a_deploy_that_renews_the_service_worker_the_questionnaire_still_o
     page = phone_with_service_worker.new_page()
     address = f"{server.url}/s/{TOKEN}/"
     page.goto(address)
-    deadline = time.monotonic() + 10
-    while address not in kept_by_the_service_worker(page):
-        assert time.monotonic() < deadline, "the questionnaire was never kept"
-        page.wait_for_timeout(100)
+    wait_until_kept(page, address)
     page.locator("#q-income label.opt").nth(2).click()
     text, _digest = views._service_worker_source()
     renewed = text.replace('"manyidu-questionnaire-v2"', '"manyidu-questionnaire-deploy-test"')
