@@ -196,12 +196,17 @@ def method_in(method: str, lang: str = "zh") -> str:
     return method_name(method, _texts(lang))
 
 
+def has_chinese(text: str) -> bool:
+    """Whether the text holds a Chinese character (CJK Unified Ideographs)."""
+    return any("\u4e00" <= c <= "\u9fff" for c in text)
+
+
 def _warning_parts(warning: str) -> tuple[str, str] | None:
     """(Chinese, English) of a warning written "中文（English）", or None for one in one language."""
     if not warning.endswith("）") or "（" not in warning:
         return None
     chinese, _, english = warning[:-1].rpartition("（")
-    if not chinese or not english or any("\u4e00" <= c <= "\u9fff" for c in english):
+    if not chinese or not english or has_chinese(english):
         return None
     return chinese, english
 

@@ -6,6 +6,7 @@
 from django import template
 from django.utils.safestring import mark_safe
 
+from stats.explain import has_chinese
 from surveys.localized import english_wanted
 from surveys.localized import localized as _localized
 from surveys.localized import organisation as _organisation
@@ -51,6 +52,6 @@ def chinese_lang(text) -> str:
     Chinese (a survey's own name with no English, or a frozen score document's), else "": a screen
     reader then reads it with its Chinese voice (WCAG 3.1.2). Use inside the opening tag:
     <th{{ item.name|chinese_lang }}>."""
-    if not english_wanted() or not any("\u4e00" <= ch <= "\u9fff" for ch in str(text)):
+    if not english_wanted() or not has_chinese(str(text)):
         return ""
     return mark_safe(' lang="zh-Hans"')
