@@ -204,6 +204,8 @@ SPECTACULAR_SETTINGS = {
     # /api/v1/docs/swagger/ likewise (the split view keeps its start-up script in a file, for the CSP).
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Why a survey cannot be scored (409, surveys/api/exceptions.py), named for what it is.
+    "ENUM_NAME_OVERRIDES": {"CannotScoreCodeEnum": ["questionnaire_incomplete", "scheme_invalid"]},
 }
 
 # Security settings that only make sense behind HTTPS are switched on by SECURE_HTTPS=1.

@@ -19,9 +19,10 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 import stats
+from stats.explain import warning_shown
 from surveys.admin_authoring import SurveyAuthoringMixin
 from surveys.audit import ACTION_LABELS, action_label
-from surveys.localized import english_wanted, localized
+from surveys.localized import english_wanted, language, localized
 from surveys.models import (
     AgeBand,
     AuditEntry,
@@ -39,7 +40,7 @@ from surveys.models import (
     SurveyMembership,
     Village,
 )
-from surveys.scoring import scheme_completed, survey_scheme_completed
+from surveys.scoring import scheme_completed, survey_scheme_broken, survey_scheme_completed
 from surveys.services.invitations import invitations_issue
 from surveys.services.publish import report_publish
 from surveys.services.quality import flag_reason
@@ -173,7 +174,9 @@ class SurveyForm(forms.ModelForm):
             else:
                 cleaned["scheme"] = scheme_completed(data, **parts)
         except stats.SchemeError as exc:
-            self.add_error("scheme", [message for messages in exc.errors.values() for message in messages])
+            # The engine words each problem "中文（English）": the page's language only.
+            shown = [warning_shown(m, language()) for messages in exc.errors.values() for m in messages]
+            self.add_error("scheme", shown)
         return cleaned
 
 
@@ -282,6 +285,22 @@ class SurveyAdmin(SurveyAuthoringMixin, admin.ModelAdmin):
                 messages.INFO,
             )
         return super().add_view(request, form_url, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The page an error about the survey's scheme sends the administrator to says, on
+        # opening, what does not fit (the scheme field itself only says it on saving).
+        if request.method == "GET":
+            survey = self.get_object(request, object_id)
+            broken = survey_scheme_broken(survey) if survey is not None else None
+            if broken is not None:
+                if broken.frozen:
+                    fix = broken.remedy()
+                elif survey.scheme:
+                    fix = gettext("请改正下方的“计分方案”后保存。")
+                else:
+                    fix = gettext("请改正下方答案选项的“默认分值”后保存。")
+                self.message_user(request, f"{broken.summary()}{fix}", messages.WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_fields(self, request, obj=None):
         # A new survey has no dimensions or options yet to weigh: its scheme is set once saved.

@@ -13,17 +13,19 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 import stats
-from stats.explain import warning_named, warning_text
+from stats.explain import warning_named, warning_shown, warning_text
 from surveys.answers import BLANK, SYMBOLS
 from surveys.cache import survey_data_token
-from surveys.localized import localized
+from surveys.localized import language, localized
 from surveys.models import Response, Survey
 from surveys.selectors import SurveyCatalog, survey_catalog, survey_versions
 
@@ -79,6 +81,74 @@ def questionnaire_missing(catalog: SurveyCatalog) -> list[str]:
 def missing_named(missing: list[str]) -> str:
     """ "题目、答案选项" in the active language."""
     return _("、").join(str(name) for name in missing)
+
+
+class SchemeBroken(Exception):
+    """The survey's own scheme does not fit its questionnaire: saved before the admin checked
+    schemes, or left behind by a dimension, item or option deleted or renamed outside the admin
+    (the shell, a migration, a restore); or, without a saved scheme, the options' default points
+    cannot score (150 points typed in). Nothing can be scored until it is corrected.
+
+    Not a stats.SchemeError: that is a scheme someone sends (a what-if, a --scheme file, a PUT),
+    refused as their mistake (400); this one is stored, and every reader of the score is told
+    which survey, what does not fit and where to fix it (409, a command's error). Worded when
+    shown, as QuestionnaireIncomplete."""
+
+    def __init__(self, survey: Survey, errors: dict[str, list[str]]):
+        self.survey = survey
+        self.errors = errors  # as stats.parse_scheme words them: "中文（English）"
+        super().__init__(errors)
+
+    def errors_shown(self) -> dict[str, list[str]]:
+        """{field: [message]} in the active language only."""
+        lang = language()
+        return {field: [warning_shown(m, lang) for m in messages] for field, messages in self.errors.items()}
+
+    def problems(self) -> list[str]:
+        return [message for messages in self.errors_shown().values() for message in messages]
+
+    def _named(self) -> dict[str, str]:
+        return {"title": localized(self.survey), "slug": self.survey.slug}
+
+    def heading(self) -> str:
+        """The summary without its problems, for a page that lists them after it."""
+        return _("“%(title)s”（%(slug)s）的计分方案与问卷不符，不能计算得分：") % self._named()
+
+    def summary(self) -> str:
+        return _("“%(title)s”（%(slug)s）的计分方案与问卷不符，不能计算得分：%(problems)s。") % {
+            **self._named(),
+            "problems": _("；").join(self.problems()),
+        }
+
+    @property
+    def frozen(self) -> bool:
+        """A published survey's scheme and options are read-only in the admin: nothing to edit."""
+        return self.survey.status == Survey.Status.PUBLISHED
+
+    @property
+    def admin_path(self) -> str:
+        return reverse("admin:surveys_survey_change", args=[self.survey.pk])
+
+    def remedy(self, url: str = "") -> str:
+        """What to do; `url`, the admin page's address, ends it (a page links it instead)."""
+        if self.frozen:
+            return _("这项调查已发布，计分方案随发布冻结：发布时冻结的得分和下载文件不受影响。")
+        if self.survey.scheme:
+            fix = (
+                _("请管理员在管理后台打开这项调查，改正“计分方案”后保存：%(url)s")
+                if url
+                else _("请管理员在管理后台打开这项调查，改正“计分方案”后保存。")
+            )
+        else:
+            fix = (
+                _("请管理员在管理后台打开这项调查，改正答案选项的“默认分值”后保存：%(url)s")
+                if url
+                else _("请管理员在管理后台打开这项调查，改正答案选项的“默认分值”后保存。")
+            )
+        return fix % {"url": url} if url else fix
+
+    def __str__(self) -> str:
+        return self.summary() + self.remedy(settings.PUBLIC_BASE_URL + self.admin_path)
 
 
 def survey_matrix(survey: Survey) -> Loaded:
@@ -167,18 +237,39 @@ def survey_scheme(
 ):
     """The scheme to score with: `data` (a what-if), else the survey's saved one, else defaults.
 
-    Raises stats.SchemeError with {field: [message]} for anything that does not fit the survey.
+    Raises stats.SchemeError with {field: [message]} for a `data` that does not fit the survey,
+    SchemeBroken for the survey's own scheme (saved, or the defaults) that does not.
     """
+    own = data is None
     if data is None:
         data = survey.scheme or default_scheme_data(catalog, dimension_codes)
-    return stats.parse_scheme(
-        data,
-        options=catalog.option_codes,
-        dimensions=dimension_codes,
-        items=catalog.item_codes,
-        groups=list(catalog.groups),
-        item_dimension=[i.dimension.code for i in catalog.items.values()],
-    )
+    try:
+        return stats.parse_scheme(
+            data,
+            options=catalog.option_codes,
+            dimensions=dimension_codes,
+            items=catalog.item_codes,
+            groups=list(catalog.groups),
+            item_dimension=[i.dimension.code for i in catalog.items.values()],
+        )
+    except stats.SchemeError as exc:
+        if own:
+            raise SchemeBroken(survey, exc.errors) from None
+        raise
+
+
+def survey_scheme_broken(survey: Survey) -> SchemeBroken | None:
+    """What of the survey's own scheme does not fit its questionnaire, checked without reading a
+    response (the admin's survey page says it on opening); None when it fits, or when the
+    questionnaire lacks items, options or groups (that is said on its own)."""
+    catalog = survey_catalog(survey)
+    if questionnaire_missing(catalog):
+        return None
+    try:
+        survey_scheme(survey, catalog, _dimension_codes(survey, catalog))
+    except SchemeBroken as exc:
+        return exc
+    return None
 
 
 def survey_scheme_completed(survey: Survey, data: dict) -> dict:

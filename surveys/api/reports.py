@@ -10,7 +10,7 @@ from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.views import APIView
 
-from surveys.api.score_schema import incomplete, refusals
+from surveys.api.score_schema import cannot_score, refusals
 from surveys.localized import localized
 from surveys.permissions import CanReadScores, survey_get_for
 from surveys.reports import CONTENT_TYPES, render_report
@@ -131,7 +131,7 @@ def download_view(fmt: str):
             ),
             (400, "application/json"): OpenApiResponse(OpenApiTypes.OBJECT, description="lang 不是 zh 或 en"),
             **refusals("application/json"),
-            **incomplete("application/json"),
+            **cannot_score("application/json"),
         },
         operation_id=f"survey_report_{fmt}",
     )(get)

@@ -12,8 +12,17 @@ from rest_framework import serializers
 
 _REFUSAL = inline_serializer("Refusal", {"detail": serializers.CharField()})
 _NOT_FOUND = inline_serializer("NotFound", {"detail": serializers.CharField()})
-_INCOMPLETE = inline_serializer(
-    "QuestionnaireIncomplete", {"code": serializers.CharField(), "detail": serializers.CharField()}
+_CANNOT_SCORE = inline_serializer(
+    "CannotScore",
+    {
+        "code": serializers.ChoiceField(choices=["questionnaire_incomplete", "scheme_invalid"]),
+        "detail": serializers.CharField(),
+        "errors": serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()),
+            required=False,
+            help_text='scheme_invalid：{字段: [问题]}，如 {"dimension_weights": ["缺少维度“safety”的权重"]}',
+        ),
+    },
 )
 
 
@@ -28,13 +37,14 @@ def refusals(media_type: str | None = None) -> dict:
     }
 
 
-def incomplete(media_type: str | None = None) -> dict:
-    """The 409 of an endpoint that scores a survey whose questionnaire is not finished yet
+def cannot_score(media_type: str | None = None) -> dict:
+    """The 409 of an endpoint that scores a survey which cannot be scored as it is stored
     (surveys/api/exceptions.py), for extend_schema(responses=)."""
     return {
         ((409, media_type) if media_type else 409): OpenApiResponse(
-            _INCOMPLETE,
-            description="问卷还缺少题目、答案选项或受访群体，还不能计算得分（code: questionnaire_incomplete）",
+            _CANNOT_SCORE,
+            description="还不能计算得分：问卷还缺少题目、答案选项或受访群体（code: questionnaire_incomplete），"
+            "或保存的计分方案与问卷不符（code: scheme_invalid；errors 列出每个问题，detail 说明在哪里改正）",
         )
     }
 

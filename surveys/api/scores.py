@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 import stats
-from surveys.api.score_schema import ScoreDocumentSerializer, incomplete, refusals
+from surveys.api.score_schema import ScoreDocumentSerializer, cannot_score, refusals
 from surveys.cache import survey_data_changed
 from surveys.models import Survey
 from surveys.permissions import CanReadScores, survey_get_for
@@ -29,7 +29,7 @@ LIVE = OpenApiParameter(
     description="true：已发布的调查也按当前数据计算（默认给出发布时冻结的得分文档，响应头 X-Report-Published: 1）",
 )
 
-REFUSALS = {**refusals(), **incomplete()}  # every view here scores the survey
+REFUSALS = {**refusals(), **cannot_score()}  # every view here scores the survey
 
 
 class ScoreQuery(serializers.Serializer):

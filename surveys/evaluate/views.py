@@ -28,7 +28,7 @@ from surveys.permissions import (
     surveys_listed_for,
 )
 from surveys.reports.data import report_language
-from surveys.scoring import QuestionnaireIncomplete
+from surveys.scoring import QuestionnaireIncomplete, SchemeBroken
 from surveys.services.publish import report_publish
 
 CHART_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
@@ -93,9 +93,27 @@ def _percent(count: int, total: int) -> float:
     return 100 * count / total if total else 0.0
 
 
-def _incomplete(request, survey: Survey, exc: QuestionnaireIncomplete) -> HttpResponse:
-    """What every page and chart of a survey saved halfway answers: what is missing (409)."""
+CANNOT_SCORE = (QuestionnaireIncomplete, SchemeBroken)
+
+
+def _cannot_score(request, survey: Survey, exc: QuestionnaireIncomplete | SchemeBroken) -> HttpResponse:
+    """What every page and chart of a survey that cannot be scored as it is stored answers (409):
+    what is missing, or what of its saved scheme does not fit the questionnaire and where an
+    administrator fixes it (the link for administrators; a published survey's frozen downloads)."""
     context = {"survey": survey, "message": str(exc)}
+    if isinstance(exc, SchemeBroken):
+        query = "?lang=en" if report_language() == "en" else ""
+        context.update(
+            {
+                "scheme": True,
+                "message": exc.heading(),
+                "problems": exc.problems(),
+                "remedy": exc.remedy(),
+                "admin_url": exc.admin_path if is_administrator(request.user) and not exc.frozen else "",
+                # Published: the frozen files need no score of today's data.
+                "downloads": _downloads(survey, query) if exc.frozen else [],
+            }
+        )
     return render(request, "surveys/evaluate/incomplete.html", context, status=409)
 
 
@@ -105,8 +123,8 @@ def survey_report(request, slug: str):
     language = report_language()
     try:
         view = evaluator_view(survey, language)
-    except QuestionnaireIncomplete as exc:
-        return _incomplete(request, survey, exc)
+    except CANNOT_SCORE as exc:
+        return _cannot_score(request, survey, exc)
     doc = view.document
     # The downloads in the page's language (the API's default is Chinese).
     query = "?lang=en" if language == "en" else ""
@@ -156,15 +174,7 @@ def survey_report(request, slug: str):
         ],
         "reliability_items": [(i["name"], reliability.get(i["code"], {})) for i in doc["items"]],
         "explain": [e for e in doc.get("explain") or [] if not e["figure"].startswith("by_village_group:")],
-        "downloads": [
-            (fmt, label, reverse(f"api-survey-report-{fmt}", args=[survey.slug]) + query)
-            for fmt, label in (
-                ("pdf", _("PDF 报告")),
-                ("xlsx", _("Excel 工作簿")),
-                ("csv", _("CSV 统计表")),
-                ("sav", _("SPSS 数据")),
-            )
-        ],
+        "downloads": _downloads(survey, query),
         # The page shows the phone's PNG on a narrow screen, where the wide one's text would
         # shrink to a third of its size.
         "charts": [
@@ -190,6 +200,19 @@ def survey_report(request, slug: str):
     return render(request, "surveys/evaluate/report.html", context)
 
 
+def _downloads(survey: Survey, query: str) -> list[tuple[str, str, str]]:
+    """(format, label, address) of each download, `query` "?lang=en" for the English files."""
+    return [
+        (fmt, label, reverse(f"api-survey-report-{fmt}", args=[survey.slug]) + query)
+        for fmt, label in (
+            ("pdf", _("PDF 报告")),
+            ("xlsx", _("Excel 工作簿")),
+            ("csv", _("CSV 统计表")),
+            ("sav", _("SPSS 数据")),
+        )
+    ]
+
+
 def _digest(document: dict) -> str:
     return hashlib.sha256(json.dumps(document, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -202,8 +225,8 @@ def chart(request, slug: str, name: str, fmt: str):
     survey = _survey_for_scores(request, slug)
     try:
         doc = evaluator_view(survey, report_language()).document  # its "language" picks the chart's texts
-    except QuestionnaireIncomplete as exc:
-        return _incomplete(request, survey, exc)
+    except CANNOT_SCORE as exc:
+        return _cannot_score(request, survey, exc)
     key = f"chart:{CHART_CODE}:{_digest(doc)[:24]}:{name}:{size}:{fmt}"
     body = cache.get(key)
     if body is None:

@@ -10,6 +10,7 @@ from surveys.models import PublishedReport, Survey
 from surveys.permissions import can_publish
 from surveys.reports import FORMATS, render_report
 from surveys.reports.data import ReportData, report_data
+from surveys.scoring import SchemeBroken
 from surveys.services.survey_status import survey_set_status
 
 
@@ -34,10 +35,16 @@ def report_publish(*, survey: Survey, user: User) -> PublishedReport:
         if locked.status != Survey.Status.CLOSED:
             raise ValidationError(_("这项调查刚刚已被发布或重新开放。"), code="status")
         # Status first, so the files say 已发布; the report reads the data inside this transaction.
-        # (A questionnaire missing its items, options or groups is refused there, nothing stored.)
+        # (A questionnaire missing its items, options or groups is refused there, nothing stored;
+        # so is a saved scheme that does not fit the questionnaire, below.)
         survey_set_status(survey=locked, status=Survey.Status.PUBLISHED)
-        data = report_data(locked, use_cache=False)
-        english = report_data(locked, use_cache=False, language="en")
+        try:
+            data = report_data(locked, use_cache=False)
+            english = report_data(locked, use_cache=False, language="en")
+        except SchemeBroken as exc:
+            # Refused as a missing part is: nothing stored, the administrator told what to fix
+            # (of the survey as it still is: `locked` already says published).
+            raise ValidationError(str(SchemeBroken(survey, exc.errors)), code="scheme") from None
         published = PublishedReport.objects.create(
             survey=locked,
             created_by=user,

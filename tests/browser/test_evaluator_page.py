@@ -234,3 +234,40 @@ def test_a_long_unbroken_title_or_name_wraps_on_a_phone_instead_of_widening_the_
     with phone_page(browser, 360) as page:
         log_in(page, live_server.url, "lilaoshi", f"/evaluate/{survey.slug}/", "zh")
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_scheme_that_does_not_fit_is_listed_on_a_phone_with_the_way_to_the_admin(
+    live_server, browser, shots, lang
+):
+    """A scheme left behind by a dimension and an item renamed in the shell: the page lists what
+    does not fit, in the page's language, and links an administrator to where it is fixed."""
+    from playwright.sync_api import expect
+
+    from surveys.models import Dimension, Item, Survey
+    from tests.browser.test_phone_accessibility import phone_page
+    from tests.browser.test_staff_dashboard import log_in
+    from tests.surveys.staff_factories import make_user
+    from tests.surveys.test_broken_scheme import EN_PROBLEMS, FITTING, ZH_PROBLEMS
+
+    survey = make_survey()
+    answer(survey, 6, village="east")
+    Survey.objects.filter(pk=survey.pk).update(scheme=FITTING)
+    Dimension.objects.filter(survey=survey, code="services").update(code="public")
+    Item.objects.filter(survey=survey, code="water").update(code="drinking_water")
+    make_user("chief", superuser=True)
+    with phone_page(browser, 360) as page:
+        log_in(page, live_server.url, "chief", f"/evaluate/{survey.slug}/", lang)
+        problems = page.locator("ul.problems li")
+        expect(problems).to_have_text(EN_PROBLEMS if lang == "en" else ZH_PROBLEMS)
+        link = page.get_by_role(
+            "link", name="Open this survey in the admin" if lang == "en" else "在管理后台打开这项调查"
+        )
+        assert link.get_attribute("href") == f"/admin/surveys/survey/{survey.pk}/change/"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        page.screenshot(path=str(shots / f"evaluator-scheme-invalid-{lang}-phone.png"), full_page=True)
+        link.click()
+        expect(page.locator(".messagelist .warning")).to_contain_text(
+            "unknown item code 'water'" if lang == "en" else "未知的题目代码“water”"
+        )
+        page.screenshot(path=str(shots / f"admin-scheme-invalid-{lang}-phone.png"), full_page=True)

@@ -78,12 +78,13 @@ class SurveyCommand(BaseCommand):
             try:
                 return super().execute(*args, **options)
             except Exception as exc:
-                # A survey saved halfway cannot be scored: say what is missing, not a traceback.
+                # A survey saved halfway, or whose saved scheme does not fit its questionnaire,
+                # cannot be scored: say what is wrong and where to fix it, not a traceback.
                 # (Imported here: the scoring engine is numpy and scipy, which most commands
                 # never load.)
-                from surveys.scoring import QuestionnaireIncomplete
+                from surveys.scoring import QuestionnaireIncomplete, SchemeBroken
 
-                if isinstance(exc, QuestionnaireIncomplete):
+                if isinstance(exc, QuestionnaireIncomplete | SchemeBroken):
                     raise CommandError(str(exc)) from None
                 raise
 
