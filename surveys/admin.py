@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 import stats
 from stats.explain import warning_shown
 from surveys.admin_authoring import SurveyAuthoringMixin
+from surveys.admin_points import points_edited, scheme_points_follow
 from surveys.audit import ACTION_LABELS, action_label
 from surveys.localized import english_wanted, language, localized
 from surveys.models import (
@@ -162,13 +163,19 @@ class SurveyForm(forms.ModelForm):
         rows below): one that does not fit would otherwise be stored, or left behind by the
         questionnaire, and break every score page."""
         cleaned = super().clean()
+        self.points_notes = []
         data = cleaned.get("scheme")
         if data is None:
             return cleaned
         try:
-            parts = _questionnaire_after(getattr(self.instance, "_inline_formsets", None))
+            formsets = getattr(self.instance, "_inline_formsets", None)
+            parts = _questionnaire_after(formsets)
             if parts is False:
                 return cleaned  # the rows have errors of their own, shown with them
+            # An option's default points edited below: the scheme's points follow where they
+            # were the default's, and the administrator is told which points count
+            # (surveys/admin_points.py).
+            data, self.points_notes = scheme_points_follow(data, points_edited(formsets))
             if parts is None:
                 cleaned["scheme"] = survey_scheme_completed(self.instance, data)
             else:
@@ -177,6 +184,7 @@ class SurveyForm(forms.ModelForm):
             # The engine words each problem "中文（English）": the page's language only.
             shown = [warning_shown(m, language()) for messages in exc.errors.values() for m in messages]
             self.add_error("scheme", shown)
+            self.points_notes = []
         return cleaned
 
 
@@ -322,6 +330,11 @@ class SurveyAdmin(SurveyAuthoringMixin, admin.ModelAdmin):
     delete_confirmation_template = "admin/surveys/survey/delete_confirmation.html"
     delete_selected_confirmation_template = "admin/surveys/survey/delete_selected_confirmation.html"
     SURVEY_PARTS = (Dimension, Item, Option, Group, AgeBand, Village, Quota, Invitation)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        for level, note in getattr(form, "points_notes", ()):
+            self.message_user(request, note, level)
 
     def _create_formsets(self, request, obj, change):
         # The rows go with the survey's form, whose scheme is checked against them (SurveyForm).
