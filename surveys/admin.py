@@ -136,8 +136,28 @@ class OptionInline(LockedOnceAnsweredInline):
     fields = ("order", "code", "label", "label_en", "points")
 
 
+class GroupFormSet(PartFormSet):
+    def clean(self):
+        """A group's sampling switched once it has responses or paper sheets is refused by
+        Group.clean, on its 按村抽样 box: in a table cell that narrow a phone shows the reason
+        a few characters a line. The reason goes above the table, at the page's width; the box
+        keeps a pointer to it."""
+        refusals = []
+        for form in self.forms:
+            if form.has_error("by_village", code="by_village_answered"):
+                refusals += form.errors.pop("by_village")
+                form.add_error("by_village", gettext("不能再改，原因见本表上方。"))
+        try:
+            super().clean()  # two rows with one code, say
+        except ValidationError as exc:
+            raise ValidationError(refusals + exc.error_list) from None
+        if refusals:
+            raise ValidationError(refusals)
+
+
 class GroupInline(LockedOnceAnsweredInline):
     model = Group
+    formset = GroupFormSet
     fields = ("order", "code", "name", "name_en", "by_village", "population")
 
 

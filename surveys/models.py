@@ -182,6 +182,33 @@ class Group(SurveyPart):
     def __str__(self) -> str:
         return localized(self)
 
+    def clean(self) -> None:
+        # A response of a group sampled by village carries its village and age band, one of
+        # another group neither: they are its strata, its quota cells and its scores' PSUs, and
+        # a printed sheet asks for them or not. Switched once answered (or printed), what was
+        # collected would no longer fit how the group is sampled.
+        if self.pk is None:
+            return
+        stored = Group.objects.filter(pk=self.pk).values_list("by_village", flat=True).first()
+        if stored is None or stored == self.by_village:
+            return
+        responses = Response.objects.filter(group=self).count()
+        sheets = PaperSheet.objects.filter(invitation__group=self).count()
+        if responses or sheets:
+            raise ValidationError(
+                {
+                    "by_village": ValidationError(
+                        _(
+                            "“%(group)s”已有 %(responses)d 份答卷、印过 %(sheets)d 份纸质问卷，不能再改“按村抽样”："
+                            "已收的答卷按它分了村（社区）和年龄段，改了会打乱它们的分层、配额和得分。"
+                            "要换一种抽样方式，请另加一个受访群体。"
+                        )
+                        % {"group": localized(self), "responses": responses, "sheets": sheets},
+                        code="by_village_answered",
+                    )
+                }
+            )
+
 
 class AgeBand(SurveyPart):
     NAME_FIELD = "label"

@@ -67,3 +67,46 @@ def test_a_new_survey_is_built_from_scratch_items_after_their_dimensions_are_sav
     page.get_by_role("button", name="保存并继续编辑").click()
     expect(page.locator(".messagelist .success")).to_contain_text("成功修改")
     assert Item.objects.get(survey__slug="xincun-2021").dimension.code == "economy"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_on_a_phone_switching_an_answered_groups_sampling_is_refused_in_sight(
+    live_server, browser, shots, lang
+):
+    """360 px: the refusal is shown with the group's row, where the box was unticked, and
+    nothing is stored; editing an option's default points beside a saved scheme is explained
+    in the messages at the top."""
+    from playwright.sync_api import expect
+
+    from surveys.models import Group, Survey
+    from tests.browser.test_phone_accessibility import phone_page
+    from tests.browser.test_staff_dashboard import log_in
+    from tests.surveys.report_helpers import answer
+
+    survey = make_survey()
+    answer(survey, 4)
+    Survey.objects.filter(pk=survey.pk).update(
+        scheme={"dimension_weights": {"economy": 0.5, "services": 0.5}}
+    )
+    make_user("chief", superuser=True)
+    address = f"/admin/surveys/survey/{survey.pk}/change/"
+    with phone_page(browser, 360) as page:
+        log_in(page, live_server.url, "chief", address, lang)
+        page.locator("#id_group_set-0-by_village").uncheck()
+        page.get_by_role(
+            "button", name="Save and continue editing" if lang == "en" else "保存并继续编辑"
+        ).click()
+        refusal = page.locator(".inline-group .errorlist.nonform")
+        expect(refusal).to_contain_text(
+            "responses: 4" if lang == "en" else "已有 4 份答卷、印过 0 份纸质问卷"
+        )
+        refusal.scroll_into_view_if_needed()
+        box = refusal.bounding_box()
+        # Read without scrolling sideways, in lines of the page's width (not a narrow cell's).
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 360 and box["width"] >= 280, box
+        pointer = page.locator("#id_group_set-0-by_village").locator("xpath=..").locator(".errorlist")
+        expect(pointer).to_have_text(
+            "Cannot change: see above the table." if lang == "en" else "不能再改，原因见本表上方。"
+        )
+        page.screenshot(path=str(shots / f"admin-by-village-refused-{lang}-phone.png"))
+        assert Group.objects.get(survey=survey, code="villager").by_village is True

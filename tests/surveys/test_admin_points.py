@@ -32,7 +32,11 @@ def _row(data: dict, code: str) -> str:
     """The option rows' prefix of the option with that code ("option_set-0"), by its id (the
     code is read-only once answered)."""
     pk = str(Option.objects.get(code=code).pk)
-    return next(k.removesuffix("-id") for k, v in data.items() if k.startswith("option_set-") and v == pk)
+    return next(
+        k.removesuffix("-id")
+        for k, v in data.items()
+        if k.startswith("option_set-") and k.endswith("-id") and v == pk
+    )
 
 
 def _with_scheme(admin_client, survey, **given) -> dict:
