@@ -159,6 +159,14 @@ class Option(SurveyPart):
     def __str__(self) -> str:
         return localized(self)
 
+    def clean(self) -> None:
+        # Scores are on 0–100 (contract §5), as a scheme's points are (stats/scheme.py); without a
+        # scheme these points score, and 150 made every score page refuse the survey.
+        if self.points is not None and not 0 <= self.points <= 100:
+            raise ValidationError(
+                {"points": ValidationError(_("须在 0 至 100 之间，或留空（不计分）。"), code="points_range")}
+            )
+
 
 class Group(SurveyPart):
     NAME_FIELD = "name"

@@ -132,3 +132,16 @@ def test_a_scheme_refused_for_another_reason_keeps_the_defaults_and_says_nothing
     assert Option.objects.get(survey=survey, code="satisfied").points == 100
     survey.refresh_from_db()
     assert survey.scheme["option_points"]["satisfied"] == 100
+
+
+@pytest.mark.parametrize("points", ["150", "-5"])
+def test_default_points_outside_0_to_100_are_refused_where_they_are_typed(admin_client, survey, points):
+    """Without a scheme the defaults score: 150 was stored, and every score page refused the survey."""
+    data = _change_form(admin_client, survey)
+    data[f"{_row(data, 'satisfied')}-points"] = points
+    page = admin_client.post(f"/admin/surveys/survey/{survey.pk}/change/", data)
+    assert page.status_code == 200
+    assert "须在 0 至 100 之间，或留空（不计分）。" in page.content.decode()
+    assert Option.objects.get(survey=survey, code="satisfied").points == 100
+    english = admin_client.post(f"/admin/surveys/survey/{survey.pk}/change/?lang=en", data)
+    assert "Must be between 0 and 100, or blank (not scored)." in english.content.decode()
