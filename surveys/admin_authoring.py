@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from surveys.localized import localized
 from surveys.models import Survey
+from surveys.names import NameFormField
 from surveys.services.survey_copy import survey_copy, with_year
 from surveys.xlsform import XLSFormError, survey_export_xlsform, survey_import_xlsform
 
@@ -27,10 +28,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class SurveyCopyForm(forms.Form):
     slug = forms.SlugField(label=_("新调查代码"), max_length=80, help_text=_("如 daligang-2021"))
     year = forms.IntegerField(label=_("年度"), min_value=1900, max_value=9999)
-    title = forms.CharField(label=_("调查名称"), max_length=200)
-    title_en = forms.CharField(label=_("英文名称"), max_length=200, required=False)
-    organisation = forms.CharField(label=_("被评价单位"), max_length=200)
-    organisation_en = forms.CharField(label=_("被评价单位英文名称"), max_length=200, required=False)
+    title = NameFormField(label=_("调查名称"), max_length=200)
+    title_en = NameFormField(label=_("英文名称"), max_length=200, required=False)
+    organisation = NameFormField(label=_("被评价单位"), max_length=200)
+    organisation_en = NameFormField(label=_("被评价单位英文名称"), max_length=200, required=False)
     include_villages = forms.BooleanField(
         label=_("复制村（社区）及按村的配额"), required=False, help_text=_("复制给另一个乡镇时取消勾选。")
     )

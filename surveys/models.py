@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 
 from surveys.localized import localized, place
+from surveys.names import NameField
 
 CODE_HELP = _("英文小写代码，跨年度保持不变，用于文件与接口（如 economy、income）。")
 
@@ -43,10 +44,10 @@ class Survey(models.Model):
         PUBLISHED = "published", _("已发布")
 
     slug = models.SlugField(_("代码"), max_length=80, unique=True)
-    title = models.CharField(_("调查名称"), max_length=200)
-    title_en = models.CharField(_("英文名称"), max_length=200, blank=True)
-    organisation = models.CharField(_("被评价单位"), max_length=200)
-    organisation_en = models.CharField(_("被评价单位英文名称"), max_length=200, blank=True)
+    title = NameField(_("调查名称"), max_length=200)
+    title_en = NameField(_("英文名称"), max_length=200, blank=True)
+    organisation = NameField(_("被评价单位"), max_length=200)
+    organisation_en = NameField(_("被评价单位英文名称"), max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(_("年度"))
     status = models.CharField(_("状态"), max_length=12, choices=Status, default=Status.DRAFT)
     scheme = models.JSONField(
@@ -116,8 +117,8 @@ def _unique_code(name: str) -> models.UniqueConstraint:
 
 class Dimension(SurveyPart):
     NAME_FIELD = "name"
-    name = models.CharField(_("名称"), max_length=100)
-    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
+    name = NameField(_("名称"), max_length=100)
+    name_en = NameField(_("英文名称"), max_length=100, blank=True)
 
     class Meta(SurveyPart.Meta):
         verbose_name = _("维度")
@@ -131,8 +132,8 @@ class Dimension(SurveyPart):
 class Item(SurveyPart):
     NAME_FIELD = "text"
     dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, verbose_name=_("维度"))
-    text = models.CharField(_("题目"), max_length=300)
-    text_en = models.CharField(_("英文题目"), max_length=300, blank=True)
+    text = NameField(_("题目"), max_length=300)
+    text_en = NameField(_("英文题目"), max_length=300, blank=True)
 
     class Meta(SurveyPart.Meta):
         verbose_name = _("题目")
@@ -145,8 +146,8 @@ class Item(SurveyPart):
 
 class Option(SurveyPart):
     NAME_FIELD = "label"
-    label = models.CharField(_("选项"), max_length=50)
-    label_en = models.CharField(_("英文选项"), max_length=50, blank=True)
+    label = NameField(_("选项"), max_length=50)
+    label_en = NameField(_("英文选项"), max_length=50, blank=True)
     points = models.FloatField(
         _("默认分值"), null=True, blank=True, help_text=_("留空表示不计分（如“不了解”），不计入平均。")
     )
@@ -170,8 +171,8 @@ class Option(SurveyPart):
 
 class Group(SurveyPart):
     NAME_FIELD = "name"
-    name = models.CharField(_("名称"), max_length=100)
-    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
+    name = NameField(_("名称"), max_length=100)
+    name_en = NameField(_("英文名称"), max_length=100, blank=True)
     by_village = models.BooleanField(
         _("按村抽样"), default=False, help_text=_("按村（社区）抽样并询问年龄段，如村民群众。")
     )
@@ -220,8 +221,8 @@ class Group(SurveyPart):
 
 class AgeBand(SurveyPart):
     NAME_FIELD = "label"
-    label = models.CharField(_("名称"), max_length=50)
-    label_en = models.CharField(_("英文名称"), max_length=50, blank=True)
+    label = NameField(_("名称"), max_length=50)
+    label_en = NameField(_("英文名称"), max_length=50, blank=True)
 
     class Meta(SurveyPart.Meta):
         verbose_name = _("年龄段")
@@ -234,8 +235,8 @@ class AgeBand(SurveyPart):
 
 class Village(SurveyPart):
     NAME_FIELD = "name"
-    name = models.CharField(_("名称"), max_length=100)
-    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
+    name = NameField(_("名称"), max_length=100)
+    name_en = NameField(_("英文名称"), max_length=100, blank=True)
     is_placeholder = models.BooleanField(
         _("待命名"), default=False, help_text=_("报告中未列名的村（社区），请改成真实名称后取消勾选。")
     )

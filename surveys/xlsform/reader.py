@@ -40,6 +40,7 @@ from surveys.xlsform.sheets import (
     Sheet,
     cell_text,
     load_sheets,
+    name_text,
 )
 
 MAX_ITEMS = 255  # one character per item in Response.answers
@@ -465,11 +466,11 @@ def _survey_fields(parser: _Parser, settings: dict, slug: str | None, year: int 
             "form_id",
             _("调查代码 %(slug)r 只能含字母、数字、-、_，最多 80 个字符") % {"slug": slug},
         )
-    title = cell_text(settings.get("form_title"))
+    title = name_text(settings.get("form_title"))
     if not title:
         c.warn("settings", 2, "form_title", _("缺少 form_title：调查名称暂用 form_id"))
         title = slug
-    organisation = cell_text(settings.get("organisation"))
+    organisation = name_text(settings.get("organisation"))
     if not organisation:
         c.warn("settings", 2, "organisation", _("缺少 organisation（被评价单位）：暂用调查名称"))
         organisation = title
@@ -477,19 +478,23 @@ def _survey_fields(parser: _Parser, settings: dict, slug: str | None, year: int 
         year = c.number("settings", 2, "year", settings.get("year"), integer=True)
         if year is None and cell_text(settings.get("year")) == "":
             c.error("settings", 2, "year", _("缺少年度 year，也可在导入时指定 --year"))
+    title_en, organisation_en = (
+        name_text(settings.get("title_en")),
+        name_text(settings.get("organisation_en")),
+    )
     for column, value, limit in (
         ("form_title", title, 200),
-        ("title_en", cell_text(settings.get("title_en")), 200),
+        ("title_en", title_en, 200),
         ("organisation", organisation, 200),
-        ("organisation_en", cell_text(settings.get("organisation_en")), 200),
+        ("organisation_en", organisation_en, 200),
     ):  # noqa: E501
         c.length("settings", 2, column, value, limit, column)
     return {
         "slug": slug,
         "title": title[:200],
-        "title_en": cell_text(settings.get("title_en")),
+        "title_en": title_en,
         "organisation": organisation[:200],
-        "organisation_en": cell_text(settings.get("organisation_en"))[:200],
+        "organisation_en": organisation_en[:200],
         "year": year or 0,
         "allow_shared_device": c.flag(
             "settings", 2, "allow_shared_device", settings.get("allow_shared_device")

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from stats.text import one_line
 from surveys.xlsform.conventions import ROLE_COLUMN, Problem, language_of
 
 CODE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]*$")
@@ -59,6 +60,11 @@ def cell_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def name_text(value: Any) -> str:
+    """A cell that holds a name (a label, a title): on one line, as the models store names."""
+    return one_line(cell_text(value))
 
 
 @dataclass
@@ -138,8 +144,8 @@ class Collector:
         return labels
 
     def label_pair(self, sheet: Sheet, labels: Labels, row: int, cells: dict, what: str) -> tuple[str, str]:
-        zh = cell_text(cells.get(labels.zh)) if labels.zh else ""
-        en = cell_text(cells.get(labels.en)) if labels.en else ""
+        zh = name_text(cells.get(labels.zh)) if labels.zh else ""
+        en = name_text(cells.get(labels.en)) if labels.en else ""
         if labels.zh and not zh:
             self.error(sheet.title, row, labels.zh, _("%(what)s缺少中文标签") % {"what": what})
         if labels.en and not en and zh:
