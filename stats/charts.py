@@ -7,7 +7,11 @@ would otherwise put the defaults back under another one's tick labels, losing th
 
 Chinese labels need a CJK font: "Noto Sans CJK SC" from Debian's fonts-noto-cjk (scripts/system-deps).
 Without it the charts would show empty boxes instead of characters, so `cjk_font()` refuses to draw
-at all.
+at all. The emoji and symbols that names sometimes carry (🌾, ✅, ⭐) and the CJK font lacks come from
+"Symbola" (Debian's fonts-symbola, black and white), matplotlib's fallback for each missing glyph.
+Names are drawn through `drawable`: on one line (stats/text.py), without the few characters neither
+font has (an emoji newer than Unicode 9, a variation selector), which would otherwise be boxes. The
+PDF (surveys/reports/pdf.py) draws its text with the same fonts and the same rule.
 
 Every chart reads in grey print: series differ by lightness and by hatching, never by hue alone,
 and every bar carries its number.
@@ -19,12 +23,14 @@ move so as not to cross, and side-by-side panels stand one above the other.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import textwrap
 import threading
 from contextlib import contextmanager
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 from matplotlib import font_manager, rc_context
@@ -32,7 +38,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.textpath import text_to_path
 
+from stats.text import one_line
+
 CJK_FAMILY = "Noto Sans CJK SC"
+SYMBOL_FAMILY = "Symbola"
 # Lightness steps that stay apart when printed in grey, with a hatch each for good measure.
 SHADES = ["#1f3b57", "#5b7fa3", "#b7c9db", "#eeeeee", "#8c8c8c", "#d9d9d9"]
 HATCHES = ["", "///", "...", "xx", "\\\\", "++"]
@@ -66,8 +75,77 @@ def cjk_font() -> str:
     )
 
 
+@lru_cache(maxsize=1)
+def symbol_font() -> str | None:
+    """The path of the Symbola font file, or None where it is not installed (the characters only it
+    has are then left out of names). Installed after matplotlib listed the machine's fonts (its font
+    cache), it is found on disk and added."""
+    entries = [entry for entry in font_manager.fontManager.ttflist if entry.name == SYMBOL_FAMILY]
+    if not entries:
+        for path in font_manager.findSystemFonts():
+            if Path(path).name.startswith(SYMBOL_FAMILY):
+                font_manager.fontManager.addfont(path)
+        entries = [entry for entry in font_manager.fontManager.ttflist if entry.name == SYMBOL_FAMILY]
+    return min(entry.fname for entry in entries) if entries else None
+
+
+def chart_families() -> list[str]:
+    """The font families text is drawn in, in order: each glyph from the first that has it."""
+    return [CJK_FAMILY] + ([SYMBOL_FAMILY] if symbol_font() else [])
+
+
+@lru_cache(maxsize=4)
+def font_characters(path: str) -> frozenset[int]:
+    """The code points the font file has glyphs for."""
+    return frozenset(font_manager.get_font(path).get_charmap())
+
+
+@lru_cache(maxsize=1)
+def _drawn_characters() -> frozenset[int]:
+    symbol = symbol_font()
+    return font_characters(cjk_font()) | (font_characters(symbol) if symbol else frozenset())
+
+
+# Selectors of a glyph's variant (the emoji style of ⭐, an ideograph's regional form): drawn one
+# character at a time, as matplotlib and fpdf2 draw, each would be a glyph of its own or a box.
+_VARIATION_SELECTORS = {*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)}
+
+
+@lru_cache(maxsize=8192)
+def drawable(text: str) -> str:
+    """A name as the charts and the PDF draw it: on one line (`one_line`), without the characters
+    that none of their fonts has — not empty boxes in their place."""
+    covered = _drawn_characters()
+    return one_line(
+        "".join(c for c in one_line(text) if ord(c) in covered and ord(c) not in _VARIATION_SELECTORS)
+    )
+
+
+def names_drawable(value):
+    """The score document (or part of it) with every name `drawable`; a name left with nothing to
+    draw (an emoji alone) is shown by its code."""
+    if isinstance(value, list):
+        return [names_drawable(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    shown = {key: names_drawable(v) for key, v in value.items()}
+    if isinstance(value.get("name"), str):
+        shown["name"] = drawable(value["name"]) or str(value.get("code") or "")
+    return shown
+
+
+def _names_drawn(chart):
+    """A chart function that draws the document's names through `drawable`."""
+
+    @functools.wraps(chart)
+    def drawn(document: dict, *, width: float = WIDE) -> Figure:
+        return chart(names_drawable(document), width=width)
+
+    return drawn
+
+
 STYLE = {
-    "font.family": [CJK_FAMILY],
+    "font.family": [CJK_FAMILY],  # and the fallbacks of chart_families(), where installed
     "font.size": 9,
     "axes.unicode_minus": False,  # the CJK font has no U+2212 minus sign
     "axes.edgecolor": MUTED,
@@ -88,7 +166,7 @@ _STYLE_LOCK = threading.RLock()
 def chart_style():
     """The rc settings every chart is drawn and saved with, held by one thread at a time."""
     cjk_font()
-    with _STYLE_LOCK, rc_context(STYLE):
+    with _STYLE_LOCK, rc_context({**STYLE, "font.family": chart_families()}):
         yield
 
 
@@ -114,7 +192,7 @@ def _em(text: str) -> float:
     if not text:
         return 0.0
     width, _height, _descent = text_to_path.get_text_width_height_descent(
-        text, font_manager.FontProperties(fname=cjk_font(), size=100), ismath=False
+        text, font_manager.FontProperties(family=chart_families(), size=100), ismath=False
     )
     return width / 100 * 1.04
 
@@ -292,6 +370,7 @@ def _whisker_bars(ax, labels, scores, cis, *, shades, hatches, reference=None, r
     ax.set_yticks(y, labels)
 
 
+@_names_drawn
 def dimension_bars(document: dict, *, width: float = WIDE) -> Figure:
     """The composite and each dimension's score with its 95% confidence interval."""
     with chart_style():
@@ -327,6 +406,7 @@ def dimension_bars(document: dict, *, width: float = WIDE) -> Figure:
         return figure
 
 
+@_names_drawn
 def item_distribution(document: dict, *, width: float = WIDE) -> Figure:
     """Each item's answers as one stacked bar of percentages, option by option."""
     t = _texts(document)
@@ -385,6 +465,7 @@ def item_distribution(document: dict, *, width: float = WIDE) -> Figure:
         return figure
 
 
+@_names_drawn
 def village_ranking(document: dict, *, width: float = WIDE) -> Figure:
     """Villages from highest to lowest score with 95% CIs; cells too small to show are listed."""
     t = _texts(document)
@@ -435,6 +516,7 @@ def _village_reference(document: dict, t: dict) -> tuple[float | None, str]:
     return (None, "") if score is None else (score, t["reference"].format(score=score))
 
 
+@_names_drawn
 def village_dimension_heatmap(document: dict, *, width: float = WIDE) -> Figure:
     """Village × dimension scores as a grey-scale table with the numbers written in."""
     t = _texts(document)
@@ -511,6 +593,7 @@ def village_dimension_heatmap(document: dict, *, width: float = WIDE) -> Figure:
         return figure
 
 
+@_names_drawn
 def group_comparison(document: dict, *, width: float = WIDE) -> Figure:
     """Respondent groups and age bands side by side (one above the other on a phone), each with its
     95% CI."""

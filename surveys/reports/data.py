@@ -22,6 +22,7 @@ from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from stats.text import one_line
 from surveys.answers import decode_answers
 from surveys.exports import _Line, format_timestamp
 from surveys.localized import localized, organisation
@@ -96,13 +97,14 @@ class ReportData:
 
     @property
     def title(self) -> str:
-        """The survey's title in the report's language (its English title where it has one)."""
-        return localized(self.survey, english=self.language == "en")
+        """The survey's title in the report's language (its English title where it has one), on
+        one line (a title stored before names were kept on one line may hold a line break)."""
+        return one_line(localized(self.survey, english=self.language == "en"))
 
     @property
     def organisation(self) -> str:
         """The evaluated body in the report's language (its English name where it has one)."""
-        return organisation(self.survey, english=self.language == "en")
+        return one_line(organisation(self.survey, english=self.language == "en"))
 
     @property
     def scheme_digest(self) -> str:

@@ -25,7 +25,7 @@ from pathlib import Path
 from django.conf import settings
 from matplotlib import font_manager
 
-from stats.charts import CJK_FAMILY, ChartFontMissing
+from stats.charts import CJK_FAMILY, ChartFontMissing, font_characters, symbol_font
 
 CACHE_VERSION = 2  # 2: GB2312 and the surveys' own characters (1: GBK)
 EXTRA_RANGES = [
@@ -155,11 +155,22 @@ def _cached_faces() -> tuple[Face, Face, frozenset[int]] | None:
 
 
 def report_faces(text: str) -> tuple[Face, Face]:
-    """(regular, bold) faces that can draw every character of `text`."""
+    """(regular, bold) faces that draw every character of `text` that Noto Sans CJK has (the
+    others are the symbol font's, `symbol_face`, or left out: stats.charts.drawable)."""
     regular, bold, codes = _cached_faces()
-    if all(ord(c) in codes or c in "\n\r\t" for c in set(text)):
+    if {ord(c) for c in text} & font_characters(_full_face(400).path) <= codes:
         return regular, bold
     return _full_face(400), _full_face(700)
+
+
+def symbol_face(text: str) -> Face | None:
+    """The face of the symbol font (Symbola) when `text` has characters that only it draws (an
+    emoji in a name), else None: the PDF then does without it."""
+    path = symbol_font()
+    if path is None:
+        return None
+    wanted = {ord(c) for c in text} - font_characters(_full_face(400).path)
+    return Face(path, 0) if wanted & font_characters(path) else None
 
 
 def prepare() -> None:

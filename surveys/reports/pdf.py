@@ -10,6 +10,7 @@ embed) as a subset, so the text stays selectable and searchable. Charts come fro
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 
@@ -23,10 +24,11 @@ from fpdf.fonts import FontFace
 from stats import charts
 from stats.explain import warning_shown
 from surveys.reports.data import ReportData, report_language
-from surveys.reports.fonts import report_faces
+from surveys.reports.fonts import report_faces, symbol_face
 from surveys.reports.tables import uncertainty_note
 
 FONT = "NotoSansSC"
+SYMBOL_FONT = "Symbola"
 INK = (34, 34, 34)
 MUTED = (102, 102, 102)
 RULE = (160, 160, 160)
@@ -61,9 +63,14 @@ class _Report(FPDF):
         self.section_number = 0
         self.set_margins(20, 18, 20)
         self.set_auto_page_break(True, margin=18)
-        regular, bold = report_faces(_all_text(data))
+        text = _all_text(data)
+        regular, bold = report_faces(text)
         self.add_font(FONT, fname=regular.path, collection_font_number=regular.index)
         self.add_font(FONT, style="B", fname=bold.path, collection_font_number=bold.index)
+        symbols = symbol_face(text)
+        if symbols is not None:  # the emoji of a name, in regular and bold text alike
+            self.add_font(SYMBOL_FONT, fname=symbols.path)
+            self.set_fallback_fonts([SYMBOL_FONT], exact_match=False)
         for font in self.fonts.values():
             # Recomputing every glyph's bounding box when the subset is saved costs seconds
             # and changes nothing a PDF viewer uses (the font's own bounding box stays).
@@ -77,6 +84,11 @@ class _Report(FPDF):
         self.set_author(data.organisation)
         self.set_creation_date(data.generated_at)
         self.set_lang("en" if data.language == "en" else "zh-CN")
+
+    def normalize_text(self, text: str) -> str:
+        # Every text is drawn through here: each line as the charts draw names (stats.charts.drawable),
+        # so a tab, a zero-width space or an emoji no font has is not drawn as an empty box.
+        return super().normalize_text("\n".join(charts.drawable(line) for line in text.split("\n")))
 
     # Page furniture -------------------------------------------------------------------------
     def header(self):
@@ -567,8 +579,22 @@ def _stratum(data: ReportData, stratum: dict) -> str:
     return text
 
 
+def _names_drawable(data: ReportData) -> ReportData:
+    """The report's names as the PDF draws them: on one line, without what no font has (a name
+    stored with a line break would break a table's row, one of nothing but emoji shows its code)."""
+    return dataclasses.replace(
+        data,
+        document=charts.names_drawable(data.document),
+        options=charts.names_drawable(data.options),
+        names={
+            kind: {code: charts.drawable(name) or code for code, name in names.items()}
+            for kind, names in data.names.items()
+        },
+    )
+
+
 def report_pdf(data: ReportData) -> bytes:
-    pdf = _Report(data)
+    pdf = _Report(_names_drawable(data))
     _cover(pdf)
     _sample(pdf)
     _method(pdf)

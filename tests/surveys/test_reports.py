@@ -452,3 +452,44 @@ def test_a_long_title_is_shortened_in_the_running_header_not_run_off_the_page(su
     assert line.endswith("…") and pdf.get_string_width(line) <= pdf.epw
     survey.title = "山村镇2024年度满意度调查"
     assert not _Report(report_data(survey)).header_line().endswith("…")
+
+
+def _stored_as_typed(row, **names):
+    """Names written to the database as they were before names were kept on one line (the
+    model's field cleans anything saved or updated through it)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for field, value in names.items():
+            cursor.execute(f"UPDATE {row._meta.db_table} SET {field} = %s WHERE id = %s", [value, row.pk])
+
+
+def test_names_with_tabs_line_breaks_and_emoji_are_drawn_in_the_pdf_without_a_box(survey, tmp_path, caplog):
+    """A tab, a line break, a zero-width space or an emoji in a stored name: the fonts have no
+    glyph for them, and the PDF drew each as an empty space or box. Now names are drawn on one
+    line, emoji from Symbola (fonts-symbola), and what no font has (🥰) is left out."""
+    import logging
+
+    from surveys.models import Dimension, Survey, Village
+
+    _stored_as_typed(survey, title="山村镇\t2024年度\n满意度调查😀", organisation="山村镇\u200b人民政府")
+    _stored_as_typed(Village.objects.get(survey=survey, code="east"), name="东\t村🌾🥰")
+    _stored_as_typed(Dimension.objects.get(survey=survey, code="economy"), name="经济\n发展⭐\x07")
+    answer(survey, 12)
+    answer(survey, 6, village="", group="staff", age_band="")
+    survey = Survey.objects.get(pk=survey.pk)
+    assert survey.title == "山村镇\t2024年度\n满意度调查😀", "stored as it was typed"
+    with caplog.at_level(logging.WARNING, logger="fpdf"):
+        pdf = render_report(report_data(survey), "pdf")
+    assert not [r.getMessage() for r in caplog.records if "missing" in r.getMessage()]
+    lines = _pdf_lines(pdf, tmp_path)
+    assert "山村镇 2024年度 满意度调查😀" in lines, "the title on one line"
+    text = " ".join(lines)
+    assert "山村镇人民政府" in text and "经济 发展⭐" in text
+    assert "东 村🌾" in lines, "the village's row"
+    assert not {"\t", "\x07", "\u200b", "🥰"} & set(text)
+    path = tmp_path / "fonts.pdf"
+    path.write_bytes(pdf)
+    if shutil.which("pdffonts"):
+        fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+        assert "Symbola" in fonts
