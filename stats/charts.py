@@ -516,6 +516,19 @@ def _village_reference(document: dict, t: dict) -> tuple[float | None, str]:
     return (None, "") if score is None else (score, t["reference"].format(score=score))
 
 
+# The heat map's column headings stand HEADING_GAP inches clear of each other and HEADING_PAD
+# points above the cells. To fit them, the columns' width is reckoned before the layout from what
+# else takes the figure's width (measured from constrained layout, rounded up): MARGINS, the
+# villages' names, and on a wide figure the colour scale at the right, SCALE_LABELS for its
+# numbers and label and the bar, SCALE_SHRINK of the table's height over SCALE_ASPECT, itself.
+HEADING_GAP = 0.12
+HEADING_PAD = 7
+MARGINS = 0.15
+SCALE_LABELS = 0.65
+SCALE_SHRINK = 0.6
+SCALE_ASPECT = 20
+
+
 @_names_drawn
 def village_dimension_heatmap(document: dict, *, width: float = WIDE) -> Figure:
     """Village × dimension scores as a grey-scale table with the numbers written in."""
@@ -537,22 +550,19 @@ def village_dimension_heatmap(document: dict, *, width: float = WIDE) -> Figure:
         narrow = _narrow(width)
         names = [_label(v["name"], width, 0.3) for v in villages]
         column_font = 7.5 if narrow else 9
-        # Inches each column has on a phone: the width less the villages' names and the margins.
+        row = 0.12 + 0.16 * _lines(names) if narrow else max(0.3, 0.1 + 0.16 * _lines(names))
+        table = row * max(len(villages), 1)
+        # Inches each column's heading may take: its column less the gap to the next (a heading as
+        # wide as its column touched its neighbour). In English a word longer than that is set in
+        # smaller type; Chinese breaks between any two characters.
         named = max((_em(line) for name in names for line in name.split("\n")), default=0.0) * 9 / 72
-        room = (width - named - 0.3) / max(len(dims), 1)
-        columns = [
-            _fit(d["name"], room, column_font) if narrow else _wrapped(d["name"], t["tick_width"])
-            for d in dims
-        ]
+        scale = 0.0 if narrow else SCALE_LABELS + SCALE_SHRINK * table / SCALE_ASPECT
+        room = (width - MARGINS - named - scale) / max(len(dims), 1) - HEADING_GAP
+        columns = [_fit(d["name"], room, column_font) for d in dims]
         widest = max((_em(line) for c in columns for line in c.split("\n")), default=0.0)
-        if narrow and widest * column_font > room * 72:  # a word longer than its column: smaller type
+        if widest * column_font > room * 72:
             column_font = room * 72 / widest
-        if narrow:
-            height = (0.12 + 0.16 * _lines(names)) * max(len(villages), 1) + 1.6 + 0.14 * _lines(columns)
-        else:
-            height = (
-                max(0.3, 0.1 + 0.16 * _lines(names)) * max(len(villages), 1) + 1.5 + 0.14 * _lines(columns)
-            )
+        height = table + (1.6 if narrow else 1.5) + 0.14 * _lines(columns)
         figure = _figure(width, height)
         ax = figure.add_subplot()
         _hidden_note(figure, t, hidden)
@@ -582,12 +592,13 @@ def village_dimension_heatmap(document: dict, *, width: float = WIDE) -> Figure:
         ax.set_yticks(range(len(villages)), names)
         ax.xaxis.tick_top()
         ax.tick_params(length=0)
+        ax.tick_params(axis="x", pad=HEADING_PAD)  # the headings clear of the cells below them
         for spine in ax.spines.values():
             spine.set_visible(False)
         if narrow:  # the scale under the table, leaving the screen's width to the columns
             bar = figure.colorbar(image, ax=ax, orientation="horizontal", shrink=0.8, pad=0.02, aspect=30)
         else:
-            bar = figure.colorbar(image, ax=ax, shrink=0.6, pad=0.02)
+            bar = figure.colorbar(image, ax=ax, shrink=SCALE_SHRINK, aspect=SCALE_ASPECT, pad=0.02)
         bar.set_label(t["shade"])
         _titled(ax, t["heatmap_title"], width, fontsize=11, pad=22)
         return figure

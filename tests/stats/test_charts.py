@@ -524,3 +524,62 @@ def test_names_with_tabs_line_breaks_and_emoji_are_drawn_without_a_box(document,
     for text in shown:
         assert text.replace(" ", "") in drawn.replace(" ", "").replace("\n", ""), (text, drawn)
     assert not {"\t", "\x07", "\u200b", "\u2028", "\ufe0f", "🥰"} & set(drawn), drawn
+
+
+DEMO_DIMENSIONS = {
+    "zh": ["经济发展满意度", "生态环境健康度", "居住生活安全度", "政府履职满意度"],
+    "en": [
+        "Economic development",
+        "Ecological environment",
+        "Housing and public safety",
+        "Government performance",
+    ],
+}
+
+
+def _clear(a, b, gap: float) -> bool:
+    """Whether two boxes are at least `gap` pixels apart, across or down."""
+    return a.x1 + gap <= b.x0 or b.x1 + gap <= a.x0 or a.y1 + gap <= b.y0 or b.y1 + gap <= a.y0
+
+
+@pytest.mark.parametrize("row", [0, 3])
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("size", sorted(charts.SIZES))
+def test_the_heat_maps_headings_stand_clear_of_each_other_the_cells_and_the_names(
+    document, size, language, row
+):
+    """The demo survey's four dimensions over 16 villages, one with a very long name (the names'
+    column at its widest, the dimensions' columns at their narrowest). The headings were fitted to
+    their column's whole width on a phone, and to 14 characters whatever the width on a screen, so
+    that in English neighbours touched ("Economic development" and "Ecological environment"), and
+    they sat 3.5 pt over the cells. Now each stands at least 0.1 in from the next, and 0.06 in
+    from the cells, the names and the title."""
+    long_named = _long_named(document, language)
+    codes = [f"d{k}" for k in range(4)]
+    long_named["dimensions"] = [
+        {**document["dimensions"][0], "code": code, "name": name}
+        for code, name in zip(codes, DEMO_DIMENSIONS[language], strict=True)
+    ]
+    villages = long_named["by_village"]
+    for k, village in enumerate(villages):
+        if not village["suppressed"]:
+            villages[k] = {**village, "dimensions": {code: 85.0 + j + k % 5 for j, code in enumerate(codes)}}
+    villages[row] = {**villages[row], "name": VERY_LONG[language]}
+    with charts.chart_style():
+        figure = charts.village_dimension_heatmap(long_named, width=charts.SIZES[size])
+        texts = _drawn_texts(figure)
+        renderer = figure.canvas.get_renderer()
+        ax = figure.axes[0]
+        headings = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
+        names = [t.get_window_extent(renderer) for t in ax.get_yticklabels() if t.get_text()]
+        cells = ax.get_images()[0].get_window_extent(renderer)
+        title = next(box for text, box in texts if text == charts.TEXT[language]["heatmap_title"])
+    inch = figure.dpi
+    assert len(headings) == 4 and len(names) == 16
+    for left, right in itertools.pairwise(headings):
+        assert right.x0 - left.x1 >= 0.1 * inch, (left.bounds, right.bounds)
+    for heading in headings:
+        assert heading.y0 - cells.y1 >= 0.06 * inch, (heading.bounds, cells.bounds)
+        assert _clear(heading, title, 0.06 * inch), (heading.bounds, title.bounds)
+        for name in names:
+            assert _clear(heading, name, 0.06 * inch), (heading.bounds, name.bounds)
