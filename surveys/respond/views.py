@@ -44,6 +44,7 @@ from surveys.selectors import SurveyCatalog, survey_catalog
 from surveys.services.submission import (
     COMMENT_MAX_LENGTH,
     DEVICE_COOKIE,
+    DEVICE_USED,
     USED_UP,
     Refusal,
     ResponsePayload,
@@ -109,9 +110,11 @@ def _started_at(text: str) -> datetime | None:
 def _script_config(invitation: Invitation, lang: str, **extra) -> dict:
     """What respond.js needs, on every page that loads it. `keep`: the page is the link's own
     address, which the service worker is asked to keep (so that one visit is enough to open it
-    again offline). `answered`: the server knows that this phone's answers are stored."""
+    again offline). `answered`: the server knows that this phone's answers are stored. `survey`:
+    the survey every link of it shares (one phone, one response per survey, not per link)."""
     return {
         "token": invitation.token,
+        "survey": invitation.survey.slug,
         "api": reverse("api-responses"),
         "lang": lang,
         "deviceCookie": DEVICE_COOKIE,
@@ -262,7 +265,18 @@ def _form_page(
         "form_error": form_error or missing_text(t, items=missing_items, age_band="age_band" in errors),
         # The counter counts the numbered questions; the age band is asked first, unnumbered.
         "total": len(catalog.items),
-        "config": _script_config(invitation, lang, keep=True, js={**t["js"], **_required_texts(lang)}),
+        "config": _script_config(
+            invitation,
+            lang,
+            keep=True,
+            js={
+                **t["js"],
+                **_required_texts(lang),
+                # What the server says when this phone has answered by another link (respond.js
+                # says it before the form is filled in, where the phone knows).
+                "device_used": refusal_text("device_used", DEVICE_USED, lang),
+            },
+        ),
     }
     response = render(request, "surveys/respond/questionnaire.html", context, status=status)
     return _with_device_cookie(request, response)

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from surveys.models import Dimension, Invitation, Item, Response, Survey
+from surveys.respond.texts import REFUSALS_EN
 from surveys.services.invitations import invitations_issue
 from surveys.survey_state import survey_state_forget
 from tests.browser.conftest import PHONE, close_context
@@ -1025,3 +1026,80 @@ def test_after_a_deploy_that_renews_the_service_worker_the_questionnaire_still_o
     assert page.locator("h1").inner_text() == "山村镇2024年度满意度调查"
     assert page.locator("#bar").is_visible(), "the script came from the cache too"
     assert page.locator('#q-income input[value="dissatisfied"]').is_checked()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "zh",
+            "这部手机已经提交过本次调查的答卷，每部手机只能提交一份。如由调查员代为填写，请联系工作人员。",
+        ),
+        ("en", REFUSALS_EN["device_used"]),
+    ],
+    ids=["zh", "en"],
+)
+def test_a_phone_that_answered_by_one_link_is_told_at_once_on_another_link_of_the_survey(
+    live_server, browser, lang, said, shots
+):
+    """Cookies cleared, storage kept (a browser's "clear cookies", a chat app's WebView): the
+    server no longer recognises the phone, and another link of the same survey (another village's
+    poster) showed the questionnaire, to refuse it only once answered. The page knows from the
+    phone's storage that the survey is answered: it says so at once, in the server's words."""
+    survey = make_survey()
+    villager = survey.group_set.get(code="villager")
+    Invitation.objects.create(
+        survey=survey, token="hill-2024-west", group=villager, village=survey.village_set.get(code="west")
+    )
+    small = {**PHONE, "viewport": {"width": 360, "height": 740}}
+    first = browser.new_context(service_workers="block", **small)
+    page = first.new_page()
+    page.goto(f"{live_server.url}/s/{TOKEN}/")
+    answer_everything(page)
+    page.click("#submit")
+    page.locator("#done").wait_for(state="visible", timeout=WAIT)
+    kept = first.storage_state()
+    close_context(first)
+    assert any(c["name"] == "sv_device" for c in kept["cookies"])
+    again = browser.new_context(service_workers="block", storage_state={**kept, "cookies": []}, **small)
+    try:
+        page = again.new_page()
+        page.goto(f"{live_server.url}/s/hill-2024-west/?lang={lang}")
+        alert = page.locator("#form-error")
+        alert.wait_for(state="visible", timeout=5_000)
+        assert alert.inner_text() == said
+        assert page.locator("#survey-form").is_hidden() and page.locator("#bar").is_hidden()
+        assert page.locator("h1").inner_text() == "山村镇2024年度满意度调查"
+        page.screenshot(path=shots / f"answered-by-another-link-{lang}.png")
+    finally:
+        close_context(again)
+    assert Response.objects.count() == 1
+
+
+def test_where_phones_are_shared_another_link_still_shows_the_questionnaire(live_server, browser):
+    """The rule is the survey's: once its administrator lets one phone answer for several people,
+    a phone that answered before gets the questionnaire on another link."""
+    survey = make_survey()
+    villager = survey.group_set.get(code="villager")
+    Invitation.objects.create(
+        survey=survey, token="hill-2024-west", group=villager, village=survey.village_set.get(code="west")
+    )
+    small = {**PHONE, "viewport": {"width": 360, "height": 740}}
+    first = browser.new_context(service_workers="block", **small)
+    page = first.new_page()
+    page.goto(f"{live_server.url}/s/{TOKEN}/")
+    answer_everything(page)
+    page.click("#submit")
+    page.locator("#done").wait_for(state="visible", timeout=WAIT)
+    kept = first.storage_state()
+    close_context(first)
+    Survey.objects.filter(pk=survey.pk).update(allow_shared_device=True)
+    survey_state_forget()
+    again = browser.new_context(service_workers="block", storage_state={**kept, "cookies": []}, **small)
+    try:
+        page = again.new_page()
+        page.goto(f"{live_server.url}/s/hill-2024-west/")
+        page.locator("#bar").wait_for(state="visible", timeout=5_000)
+        assert page.locator("#survey-form").is_visible() and page.locator("#form-error").is_hidden()
+    finally:
+        close_context(again)

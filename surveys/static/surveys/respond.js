@@ -14,6 +14,9 @@
   var form = document.getElementById("survey-form");
   var DRAFT = "sv:draft:" + cfg.token;
   var DONE = "sv:done:" + cfg.token; // this phone's answers to this link are stored
+  // This phone's answers to this survey are stored, by whichever of its links: where the survey
+  // takes one response per phone, its other links say so before they are filled in.
+  var ANSWERED = cfg.survey ? "sv:answered:" + cfg.survey : "";
   var RENEWED = "sv:renewed:" + cfg.token; // reloaded because the questionnaire was edited
   var OUTBOX = "sv:outbox";
   var MAX_DELAY = 300000; // retries back off to at most five minutes while the page is not seen…
@@ -80,9 +83,13 @@
   function enqueue(data) {
     var box = outbox();
     // Once queued a submission never changes: a retry must be byte-for-byte the same answers.
-    if (!box[data.response_id]) box[data.response_id] = { payload: data, tries: 0 };
+    // `survey`: the survey to remember as answered once it is stored (one phone, one response).
+    if (!box[data.response_id]) {
+      box[data.response_id] = { payload: data, tries: 0, survey: cfg.sharedDevice ? "" : cfg.survey || "" };
+    }
     save(OUTBOX, box);
   }
+  function answeredSurvey(survey) { if (survey) save("sv:answered:" + survey, true); }
   function dequeue(id) { var box = outbox(); delete box[id]; save(OUTBOX, box); tell({ sent: id }); }
   // Background Sync (respond-sw.js): answers this page could not deliver are handed over to the
   // service worker as well, which sends them once the network is back even if no page is open.
@@ -177,11 +184,13 @@
   function handle(entry, status, body, mine) {
     var id = entry.payload.response_id;
     if (status === 201 || status === 200 || status === 409) {
+      answeredSurvey(entry.survey); // stored: this or an earlier copy of it (409)
       dequeue(id);
       if (mine) finish(status === 409 ? T.conflict : null);
       flush();
     } else if (status === 400 || status === 403) {
       // The server will never take this one as it is: give it back to the respondent.
+      if (body.code === "device_used") answeredSurvey(entry.survey); // answered by another link
       dequeue(id);
       if (mine) refused(status, body);
       flush();
@@ -214,7 +223,10 @@
       // The server holds this phone's answers to this survey: nothing more to ask here, even
       // from a copy of the questionnaire opened offline.
       store.removeItem(DRAFT);
-      if (!cfg.sharedDevice) save(DONE, true);
+      if (!cfg.sharedDevice) {
+        save(DONE, true);
+        answeredSurvey(cfg.survey);
+      }
     }
     flush(); // anything left from an earlier visit, for any invitation
     keepForOffline();
@@ -402,7 +414,10 @@
 
   function finish(note) {
     store.removeItem(DRAFT); // only now that the server holds the answers
-    if (!cfg.sharedDevice) save(DONE, true);
+    if (!cfg.sharedDevice) {
+      save(DONE, true);
+      answeredSurvey(cfg.survey);
+    }
     form.hidden = true;
     bar.hidden = true;
     showBarAlert("");
@@ -415,6 +430,22 @@
     done.hidden = false;
     window.scrollTo(0, 0);
     done.focus();
+  }
+
+  // This phone answered the survey by another of its links, and the survey takes one response per
+  // phone: the server refuses a second one, and with the phone's cookies cleared it cannot tell
+  // before the answers arrive. Said at once, in the server's words, instead of a form to fill in
+  // for nothing; after a refusal, the form goes too.
+  function answeredElsewhere(focus) {
+    form.hidden = true;
+    bar.hidden = true;
+    showBarAlert("");
+    reminding = false;
+    var extras = document.querySelectorAll(".intro"), i;
+    for (i = 0; i < extras.length; i++) extras[i].hidden = true;
+    showAlert(T.device_used || T.already_done);
+    window.scrollTo(0, 0);
+    if (focus) focusOn(document.getElementById("form-error"));
   }
 
   // A 400 that answering cannot fix: the server names a question this page does not show (one
@@ -446,6 +477,10 @@
     var lost = !active || active === document.body || active === statusNode || active === retryButton;
     lock(false);
     showStatus("", false);
+    if (body.code === "device_used" && !cfg.sharedDevice) {
+      answeredElsewhere(lost);
+      return;
+    }
     if (status === 400 && body.errors) {
       var name, fieldset, first = null;
       for (name in body.errors) {
@@ -483,6 +518,9 @@
     } else if (event.key === DONE && event.newValue && !cfg.sharedDevice && !form.hidden &&
                !pending(draft.response_id)) {
       finish(T.already_done);
+    } else if (ANSWERED && event.key === ANSWERED && event.newValue && !cfg.sharedDevice && !form.hidden &&
+               !pending(draft.response_id)) {
+      answeredElsewhere(false); // answered in another tab, by another link of the survey
     }
   });
   if (retryButton) retryButton.addEventListener("click", function () { flush(); });
@@ -542,6 +580,8 @@
     // One phone, one response: the server says so when it can be reached; a page kept by the
     // service worker and opened offline must not ask again either.
     finish(T.already_done);
+  } else if (!cfg.sharedDevice && ANSWERED && load(ANSWERED, false) && !pending(draft.response_id)) {
+    answeredElsewhere(false);
   }
   flush(); // anything left from an earlier visit, for any invitation
   keepForOffline();
