@@ -13,6 +13,7 @@ never show the respondent Django's error page.
 """
 
 import hashlib
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +24,7 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
@@ -360,13 +362,29 @@ def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
     return HttpResponseRedirect(f"{done}?lang={lang}" if lang == "en" else done, status=303)
 
 
+# The files the questionnaire pages load (respond/base.html, questionnaire.html, favicon.html).
+QUESTIONNAIRE_FILES = (
+    "surveys/respond.js",
+    "surveys/respond.css",
+    "surveys/favicon-32.png",
+    "surveys/favicon.svg",
+)
+DEPLOYED_LINE = "var DEPLOYED = [];"
+
+
 @lru_cache(maxsize=1)
 def _service_worker_source() -> tuple[str, str]:
     """The service worker's text and its ETag, read once per process (static files change only
-    with a deployment, which restarts the processes)."""
+    with a deployment, which restarts the processes). The text names the questionnaire's files
+    as this deploy serves them (in production with their content's digest in their names): a
+    deploy that changes one changes the worker, whose activation drops the files it replaces."""
     path = finders.find("surveys/respond-sw.js")
     with open(path, encoding="utf-8") as stream:
         text = stream.read()
+    if DEPLOYED_LINE not in text:
+        raise RuntimeError(f"surveys/respond-sw.js lacks the line {DEPLOYED_LINE!r} that the server fills in")
+    deployed = json.dumps([static(name) for name in QUESTIONNAIRE_FILES])
+    text = text.replace(DEPLOYED_LINE, f"var DEPLOYED = {deployed};", 1)
     return text, hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

@@ -1103,3 +1103,63 @@ def test_where_phones_are_shared_another_link_still_shows_the_questionnaire(live
         assert page.locator("#survey-form").is_visible() and page.locator("#form-error").is_hidden()
     finally:
         close_context(again)
+
+
+def test_a_deploy_drops_the_files_of_earlier_deploys_and_the_questionnaire_still_opens_without_a_network(
+    server, phone_with_service_worker, monkeypatch
+):
+    """Each deploy renames the questionnaire's script (its content's digest in its name), and the
+    service worker kept every earlier one for good, about 10 KB a deploy. The new worker's
+    activation now drops a kept file that neither this deploy's pages nor any kept page loads; the
+    script of a page kept before the deploy and not opened since stays, so that page still opens
+    offline; and the questionnaire opened again without a network has its script and its answers."""
+    from surveys.respond import views
+
+    survey = make_survey()
+    villager = survey.group_set.get(code="villager")
+    Invitation.objects.create(
+        survey=survey, token="hill-2024-west", group=villager, village=survey.village_set.get(code="west")
+    )
+    page = phone_with_service_worker.new_page()
+    address = f"{server.url}/s/{TOKEN}/"
+    page.goto(address)
+    wait_until_kept(page, address)
+    script = page.evaluate("() => document.querySelector('script[src]').src")
+    wait_until_kept(page, script)
+    page.locator("#q-income label.opt").nth(2).click()
+    # What two earlier deploys left: a script no kept page loads any more, and the page of another
+    # link kept then (and not opened since) with the script it loads.
+    old, other = f"{server.url}/static/surveys/respond.0ld0dep1.js", f"{server.url}/s/hill-2024-west/"
+    still_loaded = f"{server.url}/static/surveys/respond.0ld0dep2.js"
+    page.evaluate(
+        """([old, other, stillLoaded]) => caches.open("manyidu-questionnaire-v2").then(cache => Promise.all([
+            cache.put(old, new Response("/* an earlier deploy's script */",
+                {headers: {"Content-Type": "text/javascript"}})),
+            cache.put(stillLoaded, new Response("/* the script of the page kept then */",
+                {headers: {"Content-Type": "text/javascript"}})),
+            cache.put(other, new Response('<!doctype html><script src="/static/surveys/respond.0ld0dep2.js"></script>',
+                {headers: {"Content-Type": "text/html"}})),
+        ]))""",
+        [old, other, still_loaded],
+    )
+    assert {old, other, still_loaded} <= kept_by_the_service_worker(page)
+    text, _digest = views._service_worker_source()
+    renewed = text.replace('"manyidu-questionnaire-v2"', '"manyidu-questionnaire-deploy-test"')
+    assert renewed != text
+    monkeypatch.setattr(views, "_service_worker_source", lambda: (renewed, "deploy-test"))
+    page.goto(address)  # online: the browser finds the new worker, which installs and activates
+    deadline = time.monotonic() + 10
+    while "manyidu-questionnaire-v2" in page.evaluate("caches.keys()"):
+        assert time.monotonic() < deadline, "the new worker never took over"
+        page.wait_for_timeout(100)
+    deadline = time.monotonic() + 10
+    while old in kept_by_the_service_worker(page):
+        assert time.monotonic() < deadline, "the earlier deploy's script is still kept"
+        page.wait_for_timeout(100)
+    kept = kept_by_the_service_worker(page)
+    assert {address, script, other, still_loaded} <= kept, kept
+    server.stop()
+    page.reload()
+    assert page.locator("h1").inner_text() == "山村镇2024年度满意度调查"
+    assert page.locator("#bar").is_visible(), "the script came from the cache"
+    assert page.locator('#q-income input[value="dissatisfied"]').is_checked(), "the draft is untouched"

@@ -395,6 +395,30 @@ def test_an_unchanged_service_worker_costs_a_returning_phone_only_a_304(client, 
     assert client.get("/s/sw.js", HTTP_IF_NONE_MATCH='"an-older-version"').status_code == 200
 
 
+def test_the_service_worker_names_the_files_the_questionnaire_loads_as_this_deploy_serves_them(
+    client, survey, monkeypatch
+):
+    """In production a static file's name carries its content's digest: a deploy that changes
+    respond.js changes the worker too, so that phones install it, and its activation drops the
+    script it replaces (respond-sw.js, prune)."""
+    from surveys.respond import views
+
+    script = client.get("/s/sw.js").content.decode()
+    deployed = json.loads(re.search(r"var DEPLOYED = (\[.*?\]);", script).group(1))
+    html = client.get(PAGE).content.decode()
+    loaded = set(re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)="([^"]*/static/[^"]+)"', html))
+    assert len(loaded) == 4 and loaded == set(deployed)
+
+    before = views._service_worker_source()
+    views._service_worker_source.cache_clear()
+    monkeypatch.setattr(views, "static", lambda name: f"/static/{name.replace('.', '.0a1b2c3d.')}")
+    try:
+        text, tag = views._service_worker_source()
+        assert '"/static/surveys/respond.0a1b2c3d.js"' in text and tag != before[1]
+    finally:
+        views._service_worker_source.cache_clear()
+
+
 def test_a_form_sent_in_english_is_corrected_in_english_without_the_language_cookie(client, survey):
     from django.conf import settings
 

@@ -19,6 +19,11 @@ var NAVIGATION_WAIT = 4000; // ms
 var SYNC_TAG = "manyidu-outbox";
 var ANSWERS_API = /\/api\/v1\/responses\/(\?.*)?$/; // where answers go (under the site's prefix, if any)
 var QUESTIONNAIRE = /^\/s\/[^/]+\/$/;
+// The files this deploy's questionnaire pages load, under the names they have in it (in production
+// a file's name carries a digest of its content): written in by the server (surveys/respond/views.py),
+// so that a deploy that changes one of them changes this worker too, and a phone installs the new
+// worker on its next visit, whose activation drops what earlier deploys left (see `prune`).
+var DEPLOYED = [];
 
 // A new version of this worker (a deploy) may keep its copies under a new name: it starts with
 // what the old one kept, which its activation then deletes — or a phone that opened the link
@@ -49,9 +54,44 @@ self.addEventListener("activate", function (event) {
   event.waitUntil(
     caches.keys().then(function (names) {
       return Promise.all(names.filter(function (n) { return n !== CACHE; }).map(function (n) { return caches.delete(n); }));
-    }).then(function () { return self.clients.claim(); })
+    }).then(prune).catch(function () { /* what is left is dropped on a later activation */ })
+      .then(function () { return self.clients.claim(); })
   );
 });
+
+// Each deploy's scripts and stylesheets have new names, and the old ones stayed kept for good
+// (about 10 KB a deploy). On activation a kept file goes unless this deploy's pages load it
+// (DEPLOYED) or a kept questionnaire page does: a page kept before the deploy, carried over at
+// install and not opened since, still needs its own files to open offline, and keeps them until
+// it is kept anew. The pages stay; the answers (localStorage, IndexedDB) are not in this cache.
+function prune() {
+  return caches.open(CACHE).then(function (cache) {
+    return cache.keys().then(function (requests) {
+      var pages = requests.filter(isPage);
+      return Promise.all(pages.map(function (page) {
+        return cache.match(page).then(function (response) { return response ? response.text() : ""; })
+          .then(function (html) { return loadedBy(html, page.url); });
+      })).then(function (lists) {
+        var used = {};
+        DEPLOYED.forEach(function (address) { used[new URL(address, self.location.href).href] = true; });
+        lists.forEach(function (list) { list.forEach(function (address) { used[address] = true; }); });
+        return Promise.all(requests.filter(function (request) {
+          return !isPage(request) && !used[request.url];
+        }).map(function (request) { return cache.delete(request); }));
+      });
+    });
+  });
+}
+function isPage(request) { return QUESTIONNAIRE.test(new URL(request.url).pathname); }
+// What a kept page loads: the addresses in its src= and href= attributes (its stylesheet, script
+// and icons; a link's address too, which is no kept file).
+function loadedBy(html, base) {
+  var found = [], pattern = /\s(?:src|href)="([^"]*)"/g, match;
+  while ((match = pattern.exec(html))) {
+    try { found.push(new URL(match[1].replace(/&amp;/g, "&"), base).href); } catch (e) { /* not an address */ }
+  }
+  return found;
+}
 
 function kept(request) {
   var url = new URL(request.url);
