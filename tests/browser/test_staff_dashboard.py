@@ -71,7 +71,7 @@ def test_staff_watch_a_count_rise_and_exclude_a_flagged_response(live_server, pa
 
     item = page.locator(f'[data-response="{doubtful.pk}"]')
     expect(item).to_contain_text("用时过短")
-    item.get_by_placeholder("原因（必填）").fill("电话回访：本人未参加调查")
+    item.get_by_label("剔除原因（必填）").fill("电话回访：本人未参加调查")
     item.get_by_role("button", name="剔除").click()
 
     expect(item.get_by_role("status")).to_contain_text("已剔除")  # told beside the response
@@ -443,3 +443,54 @@ def test_each_poster_link_names_the_invitation_it_prints(live_server, page, lang
         for kind in ("PNG", "PDF"):
             name = f"{kind} · {poster.format(place=place)}"
             expect(page.get_by_role("link", name=name, exact=True)).to_have_count(1)
+
+
+def phone_360(browser):
+    from tests.browser.conftest import PHONE
+
+    return browser.new_context(**{**PHONE, "viewport": {"width": 360, "height": 740}})
+
+
+REASON_FITS = """field => {
+    const label = field.labels[0], card = field.closest('.card').getBoundingClientRect();
+    const l = label.getBoundingClientRect(), f = field.getBoundingClientRect();
+    const style = getComputedStyle(field), ruler = document.createElement('canvas').getContext('2d');
+    ruler.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const inside = field.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return {
+        above: l.bottom <= f.top + 0.5,
+        inCard: l.left >= card.left && l.right <= card.right + 0.5 && f.right <= card.right + 0.5,
+        cut: label.scrollWidth > label.clientWidth || ruler.measureText(field.placeholder).width > inside + 1,
+        page: document.documentElement.scrollWidth,
+    };
+}"""
+
+
+@pytest.mark.parametrize(
+    ("lang", "label"), [("zh", "剔除原因（必填）"), ("en", "Reason for excluding (required)")]
+)
+def test_the_reason_field_is_named_by_a_label_shown_above_it_on_a_phone(
+    live_server, browser, shots, lang, label
+):
+    """The reason's name stays on the screen while it is typed (a placeholder goes), within the
+    card at 360 px, and it is the field's accessible name; its example is not cut off."""
+    from playwright.sync_api import expect
+
+    from tests.browser.conftest import close_context
+
+    survey = make_survey()
+    make_member(survey, "xiaowang", SurveyMembership.Role.STAFF)
+    doubtful = make_response(survey, flags=[{"code": "speeder", "reason": "作答用时 20 秒。"}])
+    context = phone_360(browser)
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "xiaowang", f"/staff/{survey.slug}/", lang)
+        item = page.locator(f'[data-response="{doubtful.pk}"]')
+        field = item.get_by_label(label, exact=True)
+        field.fill("x")
+        expect(item.get_by_text(label, exact=True)).to_be_visible()
+        assert field.evaluate(REASON_FITS) == {"above": True, "inCard": True, "cut": False, "page": 360}
+        item.scroll_into_view_if_needed()
+        item.screenshot(path=str(shots / f"staff-review-reason-{lang}.png"))
+    finally:
+        close_context(context)

@@ -254,6 +254,32 @@ def test_each_reason_field_and_button_says_which_response_it_is_for(client, surv
         assert re.search(rf'<button type="submit" aria-describedby="{what}">剔除</button>', form)
 
 
+@pytest.mark.parametrize(
+    ("lang", "exclude", "include", "example"),
+    [
+        ("zh", "剔除原因（必填）", "恢复计入的原因（必填）", "如："),
+        ("en", "Reason for excluding (required)", "Reason for counting it again (required)", "e.g. "),
+    ],
+)
+def test_each_reason_field_has_a_visible_label_naming_the_decision(
+    client, survey, staff, flagged, lang, exclude, include, example
+):
+    """The field's name was only its placeholder (原因（必填）, gone once typing starts) and an
+    aria-label: now a <label> above it says whose reason it is (WCAG 3.3.2, 1.3.1); what is left
+    in the field is an example."""
+    import re
+
+    excluded = make_response(survey, flags=STRAIGHT, excluded=True)
+    client.force_login(staff)
+    page = client.get(f"/staff/{survey.slug}/?lang={lang}").content.decode()
+    for response, label in ((flagged, exclude), (excluded, include)):
+        form = re.search(rf'<form[^>]*action="[^"]*/{response.pk}/[a-z]+/".*?</form>', page, re.S).group(0)
+        assert f'<label for="reason-{response.pk}">{label}</label>' in form
+        field = re.search(r'<input name="reason"[^>]*>', form).group(0)
+        assert f'id="reason-{response.pk}"' in field and "aria-label" not in field
+        assert re.search(rf'placeholder="{example}[^"]+"', field)
+
+
 def test_the_outcome_for_a_response_not_in_the_list_is_told_at_the_top(client, survey, staff):
     plain = make_response(survey)  # not flagged: not in the list to review
     client.force_login(staff)
