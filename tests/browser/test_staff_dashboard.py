@@ -494,3 +494,102 @@ def test_the_reason_field_is_named_by_a_label_shown_above_it_on_a_phone(
         item.screenshot(path=str(shots / f"staff-review-reason-{lang}.png"))
     finally:
         close_context(context)
+
+
+def _counting_progress_requests(page, survey) -> list:
+    """The progress API's requests this page makes from now on."""
+    made = []
+    page.on("request", lambda r: made.append(r.url) if f"/surveys/{survey.slug}/progress/" in r.url else None)
+    return made
+
+
+@pytest.mark.parametrize(
+    ("lang", "pause", "paused"),
+    [("zh", "暂停自动刷新", "自动刷新已暂停"), ("en", "Pause auto-refresh", "Auto-refresh paused")],
+)
+def test_staff_pause_the_live_refresh_and_it_refreshes_at_once_when_resumed(
+    live_server, browser, monkeypatch, shots, lang, pause, paused
+):
+    """WCAG 2.2.2: what updates by itself can be paused. While paused the page asks for nothing
+    and a new response changes none of its counts, also after a reload (remembered for the tab);
+    pressed again, it refreshes at once, not a round later."""
+    from playwright.sync_api import expect
+
+    from tests.browser.conftest import close_context
+
+    monkeypatch.setattr("surveys.dashboard.views.POLL_SECONDS", 2)
+    survey = make_survey()
+    make_member(survey, "xiaowang", SurveyMembership.Role.STAFF)
+    context = phone_360(browser)
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "xiaowang", f"/staff/{survey.slug}/", lang)
+        toggle = page.get_by_role("button", name=pause, exact=True)
+        expect(toggle).to_have_attribute("aria-pressed", "false")
+        toggle.click()
+        expect(toggle).to_have_attribute("aria-pressed", "true")
+        expect(page.get_by_role("status").filter(has_text=paused)).to_be_visible()  # read out
+        page.reload()  # the choice holds for the tab
+        expect(toggle).to_have_attribute("aria-pressed", "true")
+        expect(page.locator("#refresh-state")).to_have_text(paused)
+        page.screenshot(path=str(shots / f"staff-dashboard-paused-{lang}.png"))
+
+        requests = _counting_progress_requests(page, survey)
+        refreshed = page.locator("#refreshed").inner_text()
+        assert submit_as_a_respondent(live_server.url, "hill-2024-east") == 201
+        page.wait_for_timeout(5_000)  # two and a half rounds of the refresh
+        assert requests == []
+        expect(page.locator("#total-received")).to_have_text("0")
+        expect(page.locator('[data-key="villager|east|18-44"] .received')).to_have_text("0")
+        expect(page.locator("#refreshed")).to_have_text(refreshed)
+
+        with page.expect_request(f"**/surveys/{survey.slug}/progress/", timeout=1_500):  # before a round
+            toggle.click()
+        expect(toggle).to_have_attribute("aria-pressed", "false")
+        expect(page.locator("#total-received")).to_have_text("1")
+        expect(page.locator('[data-key="villager|east|18-44"] .received')).to_have_text("1")
+        expect(page.locator("#refreshed")).not_to_have_text(refreshed)
+        page.reload()
+        expect(page.get_by_role("button", name=pause, exact=True)).to_have_attribute("aria-pressed", "false")
+    finally:
+        close_context(context)
+
+
+# Every change to the page's content from now on, named by the nearest element with an id.
+WATCH_CHANGES = """() => {
+    window.changed = new Set();
+    new MutationObserver(records => records.forEach(r => {
+        const node = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+        window.changed.add(node.closest('[id]') ? node.closest('[id]').id : node.tagName);
+    })).observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true});
+}"""
+
+
+def test_the_refresh_rewrites_only_what_changed_and_leaves_the_focus_where_it_is(live_server, page):
+    """A staff member typing a reason keeps the focus and what they typed across refreshes; a
+    refresh that brings nothing new changes nothing but its time (no live region speaks again,
+    a screen reader reading the missing list or the chart is not sent back to its start), and
+    one that brings a response changes its numbers only."""
+    from playwright.sync_api import expect
+
+    survey = make_survey()
+    make_member(survey, "xiaowang", SurveyMembership.Role.STAFF)
+    make_response(survey)
+    doubtful = make_response(survey, flags=[{"code": "speeder", "reason": "作答用时 20 秒。"}])
+    log_in(page, live_server.url, "xiaowang", f"/staff/{survey.slug}/", "zh")
+    field = page.locator(f"#reason-{doubtful.pk}")
+    field.fill("电话回访")
+    page.evaluate(WATCH_CHANGES)
+    for _ in range(3):
+        refreshed = page.locator("#refreshed").inner_text()
+        expect(page.locator("#refreshed")).not_to_have_text(refreshed, timeout=10_000)
+    assert page.evaluate("() => [...window.changed]") == ["refreshed"]
+    assert page.evaluate("() => document.activeElement.id") == f"reason-{doubtful.pk}"
+
+    make_response(survey)
+    expect(page.locator("#total-received")).to_have_text("3", timeout=10_000)
+    changed = set(page.evaluate("() => [...window.changed]"))
+    assert {"total-received", "missing-list", "day-chart"} <= changed
+    assert not changed & {"review", "expired", "refresh-state", "review-changed"}, changed
+    assert page.evaluate("() => document.activeElement.id") == f"reason-{doubtful.pk}"
+    expect(field).to_have_value("电话回访")

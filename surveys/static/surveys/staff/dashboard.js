@@ -1,7 +1,9 @@
 // Refreshes the dashboard's numbers from GET /api/v1/surveys/SLUG/progress/ every few seconds.
 // The server renders the page complete; this only rewrites numbers, bars and the two lists, so
 // the page works (with reloads) without JavaScript too. The bar geometry follows
-// surveys/dashboard/charts.py.
+// surveys/dashboard/charts.py. Only what changed is written (a screen reader reading the missing
+// list or the chart is not sent back to its start, no live region speaks again), nothing takes
+// the keyboard focus, and the pause button stops it all (WCAG 2.2.2), for this tab's session.
 (function () {
   "use strict";
   // What the page writes itself, in its language (surveys/dashboard/views.py, js_texts).
@@ -15,9 +17,12 @@
   var url = root.dataset.progressUrl;
   var every = (parseInt(root.dataset.pollSeconds, 10) || 10) * 1000;
   var zone = root.dataset.timeZone || "Asia/Shanghai";
-  var flaggedAtLoad = null;
+  var atLoad = null;  // the review list's counts when the page was served: {flagged}
   var timer = null;
   var busy = false;
+  var toggle = $("refresh-toggle");
+  var pausedKey = "manyidu:dashboard-paused:" + location.pathname;
+  var paused = remembered();
   // Fills a gettext text's %(name)s placeholders, as the server's template does.
   function fill(text, values) {
     return text.replace(/%\((\w+)\)s/g, function (whole, name) { return name in values ? values[name] : whole; });
@@ -29,7 +34,33 @@
   }
 
   function $(id) { return document.getElementById(id); }
-  function setText(id, value) { var el = $(id); if (el) el.textContent = value === null || value === undefined ? "—" : value; }
+  // Each write only when it changes something: the same text written again is a change to a
+  // live region (read out again) and moves a screen reader reading there back to its start.
+  function write(el, text) {
+    text = String(text);
+    if (el && el.textContent !== text) el.textContent = text;
+  }
+  function setText(id, value) { write($(id), value === null || value === undefined ? "—" : value); }
+  function setHidden(el, hidden) { if (el.hidden !== hidden) el.hidden = hidden; }
+  function setWidth(el, percent) {
+    var width = Math.min(percent || 0, 100).toFixed(1) + "%";
+    if (el.style.width !== width) el.style.width = width;
+  }
+  // A list's items (or a chart's bars) replaced only when what they say differs.
+  function replaceIfChanged(parent, children, says) {
+    var now = Array.prototype.map.call(parent.children, says).join("\n");
+    if (now !== children.map(says).join("\n")) parent.replaceChildren.apply(parent, children);
+  }
+  function words(el) { return el.textContent.replace(/\s+/g, " ").trim(); }
+
+  function remembered() {
+    try { return sessionStorage.getItem(pausedKey) === "1"; } catch (e) { return false; }
+  }
+  function remember(value) {
+    try {
+      if (value) sessionStorage.setItem(pausedKey, "1"); else sessionStorage.removeItem(pausedKey);
+    } catch (e) { /* storage refused (private mode): paused for this page only */ }
+  }
 
   function localTime(iso, withDate) {
     if (!iso) return "—";
@@ -43,30 +74,33 @@
   }
 
   function setStatus(el, status) {
-    el.classList.remove("st-behind", "st-met", "st-over", "st-none");
-    el.classList.add("st-" + (status || "none"));
+    var wanted = "st-" + (status || "none");
+    ["st-behind", "st-met", "st-over", "st-none"].forEach(function (name) {
+      if (name !== wanted && el.classList.contains(name)) el.classList.remove(name);
+    });
+    if (!el.classList.contains(wanted)) el.classList.add(wanted);
   }
 
   function updateCells(cells) {
     cells.forEach(function (cell) {
       var el = root.querySelector('[data-key="' + CSS.escape(cell.key) + '"]');
       if (!el) return;
-      el.querySelector(".received").textContent = cell.received;
+      write(el.querySelector(".received"), cell.received);
       var bar = el.querySelector(".bar > span");
-      if (bar) bar.style.width = Math.min(cell.percent || 0, 100).toFixed(1) + "%";
-      if (cell.target !== null) el.querySelector(".mark").textContent = cell.status_label;
+      if (bar) setWidth(bar, cell.percent);
+      if (cell.target !== null) write(el.querySelector(".mark"), cell.status_label);
       setStatus(el, cell.status);
     });
   }
 
   function updateMissing(missing, target) {
     var list = $("missing-list");
-    list.textContent = "";
-    list.hidden = !missing.length;
+    missing = missing.slice(0, 20);
+    setHidden(list, !missing.length);
     // "All quotas met" is a sentence, not a list item; without any quota it would mislead.
-    $("missing-none").hidden = !!missing.length || !target;
-    $("missing-no-quota").hidden = !!target;
-    missing.slice(0, 20).forEach(function (cell) {
+    setHidden($("missing-none"), !!missing.length || !target);
+    setHidden($("missing-no-quota"), !!target);
+    replaceIfChanged(list, missing.map(function (cell) {
       var li = document.createElement("li");
       var label = document.createElement("span");
       label.textContent = cell.label;
@@ -76,15 +110,17 @@
       ratio.className = "muted";
       ratio.textContent = fill(say("ratio", "（%(received)s/%(target)s）"), { received: cell.received, target: cell.target });
       li.append(label, " ", short, " ", ratio);
-      list.appendChild(li);
-    });
+      return li;
+    }), words);
   }
 
   function updateChart(days) {
     var svg = $("day-chart");
     var width = svg.viewBox.baseVal.width, height = svg.viewBox.baseVal.height;
-    while (svg.firstChild) svg.removeChild(svg.firstChild);
-    if (!days.length) return;
+    if (!days.length) {
+      replaceIfChanged(svg, [], words);
+      return;
+    }
     days = days.slice();
     while (days.length < 14) {  // charts.MIN_DAYS
       var before = new Date(days[0].date + "T00:00:00Z");
@@ -93,7 +129,8 @@
     }
     var top = Math.max.apply(null, days.map(function (d) { return d.count; })) || 1;
     var step = width / days.length, gap = Math.min(2, step / 4);
-    days.forEach(function (d, i) {
+    // A bar's title says its day and count; with the same titles the bars are drawn the same.
+    replaceIfChanged(svg, days.map(function (d, i) {
       var h = height * d.count / top;
       var rect = document.createElementNS("http://www.w3.org/2000/svg", "rect");
       rect.setAttribute("role", "listitem");
@@ -104,8 +141,8 @@
       var title = document.createElementNS("http://www.w3.org/2000/svg", "title");
       title.textContent = fill(say("day", "%(day)s：%(count)s"), { day: d.date, count: d.count });
       rect.appendChild(title);
-      svg.appendChild(rect);
-    });
+      return rect;
+    }), words);
     setText("day-first", days[0].date);
     setText("day-last", days[days.length - 1].date);
     setText("day-max", Math.max.apply(null, days.map(function (d) { return d.count; })));
@@ -113,6 +150,7 @@
 
   function update(data) {
     var t = data.totals, inv = data.invitations;
+    if (paused) return;  // a reply that was on its way when the refresh was paused
     setText("total-received", t.received);
     setText("total-target", t.target);
     setText("total-towards", t.towards_target);
@@ -122,7 +160,7 @@
     setText("total-responses", t.responses);
     setText("total-excluded", t.excluded);
     setText("total-flagged", t.flagged);
-    $("total-bar").style.width = Math.min(t.percent || 0, 100).toFixed(1) + "%";
+    setWidth($("total-bar"), t.percent);
     setStatus($("totals"), t.status);
     setText("inv-issued", inv.issued);
     setText("inv-returned", inv.returned);
@@ -130,7 +168,7 @@
     setText("inv-without", inv.without_invitation);
     inv.rows.forEach(function (row) {
       var cell = root.querySelector('[data-token="' + CSS.escape(row.token) + '"]');
-      if (cell) cell.textContent = row.responses;
+      write(cell, row.responses);
     });
     setText("last-response", localTime(data.last_response_at, true));
     setText("refreshed", say("refreshed", "更新于") + " " + localTime(data.generated_at, false));
@@ -138,11 +176,10 @@
     updateMissing(data.missing, t.target);
     updateChart(data.per_day);
     setText("day-earlier", data.per_day_earlier);
-    $("day-earlier-note").hidden = !data.per_day_earlier;
+    setHidden($("day-earlier-note"), !data.per_day_earlier);
     setText("day-later", data.per_day_later);
-    $("day-later-note").hidden = !data.per_day_later;
-    if (flaggedAtLoad === null) flaggedAtLoad = parseInt($("total-flagged").dataset.atLoad || t.flagged, 10);
-    $("new-flags").hidden = t.flagged === flaggedAtLoad;
+    setHidden($("day-later-note"), !data.per_day_later);
+    setHidden($("new-flags"), t.flagged === atLoad.flagged);
   }
 
   function poll() {
@@ -159,7 +196,7 @@
       })
       .then(function (data) {
         busy = false;
-        if (!data) return;
+        if (!data || paused) return;
         update(data);
         schedule();
       })
@@ -167,13 +204,40 @@
   }
 
   function schedule() {
-    if (timer === null && !document.hidden) timer = setTimeout(poll, every);
+    if (timer === null && !document.hidden && !paused) timer = setTimeout(poll, every);
+  }
+
+  // The pause button: its name stays 暂停自动刷新 and aria-pressed says whether it is paused
+  // (a toggle's name that changed as well would be heard as "继续…, pressed"); the line beside
+  // it says the state, politely read out when it changes.
+  var stateTimer = null;
+  function showPaused(announce) {
+    toggle.setAttribute("aria-pressed", paused ? "true" : "false");
+    clearTimeout(stateTimer);
+    write($("refresh-state"), paused ? say("paused", "自动刷新已暂停") : announce ? say("resumed", "自动刷新已恢复") : "");
+    // "Resumed" is news once; the time beside it then says the page is current.
+    if (!paused && announce) stateTimer = setTimeout(function () { write($("refresh-state"), ""); }, 5000);
+  }
+  if (toggle) {
+    toggle.hidden = false;
+    showPaused(false);
+    toggle.addEventListener("click", function () {
+      paused = !paused;
+      remember(paused);
+      showPaused(true);
+      if (paused) {
+        clearTimeout(timer);
+        timer = null;
+      } else if (!busy) {
+        poll();  // at once: what the page shows may be long out of date
+      }
+    });
   }
 
   document.addEventListener("visibilitychange", function () {
-    if (!document.hidden && timer === null) poll();
+    if (!document.hidden && timer === null && !paused) poll();
   });
-  $("total-flagged").dataset.atLoad = $("total-flagged").textContent;
+  atLoad = { flagged: parseInt($("total-flagged").textContent, 10) };
   schedule();
 })();
 
