@@ -593,3 +593,39 @@ def test_the_refresh_rewrites_only_what_changed_and_leaves_the_focus_where_it_is
     assert not changed & {"review", "expired", "refresh-state", "review-changed"}, changed
     assert page.evaluate("() => document.activeElement.id") == f"reason-{doubtful.pk}"
     expect(field).to_have_value("电话回访")
+
+
+@pytest.mark.parametrize(
+    ("lang", "note"),
+    [
+        ("zh", "有答卷在别处被剔除或恢复计入，刷新查看"),
+        ("en", "Responses were excluded or counted again elsewhere, refresh to view"),
+    ],
+)
+def test_a_decision_made_elsewhere_is_told_as_the_list_to_review_is_not_rewritten(
+    live_server, page, lang, note
+):
+    """The refresh brings the counts but leaves the list to review alone (a reason may be half
+    typed there): a response another reviewer excluded stayed listed as counted, with an 剔除
+    button, and nothing said so; now a note (a live region) does, as for new flags."""
+    from playwright.sync_api import expect
+
+    from surveys.services.review import response_exclude
+
+    survey = make_survey()
+    make_member(survey, "xiaowang", SurveyMembership.Role.STAFF)
+    other = make_member(survey, "xiaoli", SurveyMembership.Role.STAFF)
+    doubtful = make_response(survey, flags=[{"code": "speeder", "reason": "作答用时 20 秒。"}])
+    log_in(page, live_server.url, "xiaowang", f"/staff/{survey.slug}/", lang)
+    refreshed = page.locator("#refreshed").inner_text()
+    expect(page.locator("#refreshed")).not_to_have_text(refreshed, timeout=10_000)
+    expect(page.locator("#review-changed")).to_be_hidden()
+
+    response_exclude(response=doubtful, user=other, reason="电话回访：本人未参加")
+    expect(page.get_by_role("status").filter(has_text=note)).to_be_visible(timeout=10_000)
+    expect(page.locator("#total-excluded")).to_have_text("1")
+    page.locator("#review-changed a").click()
+    expect(page.locator(f'[data-response="{doubtful.pk}"] .state')).to_have_text(
+        "已剔除" if lang == "zh" else "Excluded"
+    )
+    expect(page.locator("#review-changed")).to_be_hidden()

@@ -17,7 +17,7 @@
   var url = root.dataset.progressUrl;
   var every = (parseInt(root.dataset.pollSeconds, 10) || 10) * 1000;
   var zone = root.dataset.timeZone || "Asia/Shanghai";
-  var atLoad = null;  // the review list's counts when the page was served: {flagged}
+  var atLoad = null;  // the review list's counts when the page was served: {flagged, excluded}
   var timer = null;
   var busy = false;
   var toggle = $("refresh-toggle");
@@ -179,7 +179,14 @@
     setHidden($("day-earlier-note"), !data.per_day_earlier);
     setText("day-later", data.per_day_later);
     setHidden($("day-later-note"), !data.per_day_later);
-    setHidden($("new-flags"), t.flagged === atLoad.flagged);
+    // The list to review is not rewritten (its fields may be half typed in): a note says it
+    // changed, for new flagged responses or for a decision made elsewhere (another reviewer).
+    var flagged = t.flagged !== atLoad.flagged, decided = t.excluded !== atLoad.excluded;
+    setHidden($("review-changed"), !flagged && !decided);
+    if (flagged || decided) {
+      setHidden($("review-new-flags"), !flagged);
+      setHidden($("review-decided"), flagged);
+    }
   }
 
   function poll() {
@@ -237,7 +244,10 @@
   document.addEventListener("visibilitychange", function () {
     if (!document.hidden && timer === null && !paused) poll();
   });
-  atLoad = { flagged: parseInt($("total-flagged").textContent, 10) };
+  atLoad = {
+    flagged: parseInt($("total-flagged").textContent, 10),
+    excluded: parseInt($("total-excluded").textContent, 10)
+  };
   schedule();
 })();
 
