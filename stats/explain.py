@@ -201,6 +201,30 @@ def has_chinese(text: str) -> bool:
     return any("\u4e00" <= c <= "\u9fff" for c in text)
 
 
+# A Chinese run: from a Chinese character (has_chinese's range), or the digits written onto one
+# ("18–44岁"), to the last Chinese character, full-width punctuation or digit after it; the
+# spaces and ASCII punctuation of an English sentence end it.
+_CHINESE_RUN = re.compile("[0-9.–-]*[\u4e00-\u9fff][0-9–\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]*")
+
+
+def chinese_runs(text: str) -> list[tuple[str, bool]]:
+    """The text cut into its Chinese runs and what lies between, in order: (part, is Chinese).
+
+    An English derivation names a survey's parts in Chinese where they have no English ("道路
+    (roads) = …"); a page marks only those runs as Chinese, not the sentence around them.
+    """
+    parts: list[tuple[str, bool]] = []
+    end = 0
+    for run in _CHINESE_RUN.finditer(text):
+        if run.start() > end:
+            parts.append((text[end : run.start()], False))
+        parts.append((run.group(), True))
+        end = run.end()
+    if end < len(text):
+        parts.append((text[end:], False))
+    return parts
+
+
 def _warning_parts(warning: str) -> tuple[str, str] | None:
     """(Chinese, English) of a warning written "中文（English）", or None for one in one language."""
     if not warning.endswith("）") or "（" not in warning:

@@ -4,9 +4,10 @@
 {{ invitation|place }}: where an invitation's answers come from ("village · group") in it."""
 
 from django import template
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
-from stats.explain import has_chinese
+from stats.explain import chinese_runs, has_chinese
 from surveys.localized import english_wanted
 from surveys.localized import localized as _localized
 from surveys.localized import organisation as _organisation
@@ -55,3 +56,20 @@ def chinese_lang(text) -> str:
     if not english_wanted() or not has_chinese(str(text)):
         return ""
     return mark_safe(' lang="zh-Hans"')
+
+
+@register.filter
+def chinese_spans(text) -> str:
+    """The text with each of its Chinese runs in <span lang="zh-Hans"> on an English page, where
+    it mixes English words and a survey's Chinese names ("道路 (roads) = …", an option 不满意 in
+    an item's answer shares): only the names are read with the Chinese voice (WCAG 3.1.2).
+    Elsewhere the text as it is, escaped."""
+    text = str(text)
+    if not english_wanted() or not has_chinese(text):
+        return conditional_escape(text)
+    return mark_safe(
+        "".join(
+            format_html('<span lang="zh-Hans">{}</span>', part) if chinese else conditional_escape(part)
+            for part, chinese in chinese_runs(text)
+        )
+    )

@@ -1,6 +1,7 @@
 import numpy as np
 
 from stats import explain, render_text, score
+from stats.explain import chinese_runs
 from tests.stats.factories import BLANK, default_scheme, tiny_matrix
 
 NAMES = {"income": "收入", "ecology": "生态环境健康度", "dont_know": "不了解", "A": "朱家村"}
@@ -183,3 +184,23 @@ def test_the_text_report_names_the_parts_of_its_warnings():
     code = result.items[2].code
     text = render_text(result, NAMES, part_names={"item": {code: "第三题"}})
     assert "题目“第三题”没有计分的回答" in text and f"题目“{code}”" not in text
+
+
+def test_an_english_derivation_is_cut_into_its_chinese_names_and_its_english_words():
+    t = texts(score(tiny_matrix(), default_scheme()), "en")
+    assert chinese_runs(t["item:income"]) == [
+        ("收入", True),
+        (" (income) = (4×100 + 3×80 + 1×0)/8 = 80.00", False),
+    ]
+    assert chinese_runs(t["item:air"])[1:] == [("不了解", True), ("”, left out)", False)]
+    assert chinese_runs("18–44岁 (18-44): 80.00 (n = 8)")[0] == ("18–44岁", True)
+    assert chinese_runs("东村|村民群众: 80.00") == [
+        ("东村", True),
+        ("|", False),
+        ("村民群众", True),
+        (": 80.00", False),
+    ]
+    assert chinese_runs("Composite satisfaction = 0.5×80.00") == [
+        ("Composite satisfaction = 0.5×80.00", False)
+    ]
+    assert chinese_runs("") == []

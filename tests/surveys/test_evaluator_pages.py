@@ -462,9 +462,11 @@ def test_each_reason_for_exclusion_is_counted_with_the_languages_colon(answered,
 
 
 def test_on_the_english_page_the_surveys_chinese_names_are_marked_as_chinese(answered):
-    """The survey has no English names: its title, dimensions and items stay Chinese on the
-    English page, marked lang="zh-Hans" for a screen reader's Chinese voice (WCAG 3.1.2); the
-    page's own English and the Chinese page carry no such mark."""
+    """The survey has no English names: its title, dimensions, items and answer options stay
+    Chinese on the English page, marked lang="zh-Hans" for a screen reader's Chinese voice (WCAG
+    3.1.2), also inside the items' answer shares and the derivations, where only the names are
+    marked, not the English sentence around them; the page's own English and the Chinese page
+    carry no such mark."""
     client = _browser(member("li", answered, EVALUATOR))
     english = client.get(f"/evaluate/{answered.slug}/?lang=en").content.decode()
     marked = re.findall(r'<(h1|th)[^>]* lang="zh-Hans">([^<]*)<', english)
@@ -473,5 +475,23 @@ def test_on_the_english_page_the_surveys_chinese_names_are_marked_as_chinese(ans
     assert {d.name for d in answered.dimension_set.all()} <= names
     assert {i.text for i in answered.item_set.all()} <= names
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in text) for text in names)
+
+    options = [o.label for o in answered.option_set.all()]
+    shares = re.findall(r'<td class="shares">.*?</td>', english, re.S)
+    assert len(shares) == answered.item_set.count()
+    for cell in shares:
+        for option in options:
+            assert f'<span lang="zh-Hans">{option}</span> ' in cell  # "满意 8 (67%)": the name only
+            assert re.search(rf'title="{option} \d+" lang="zh-Hans"', cell)  # its bar's title
+    derivation = re.search(r'<ol class="derivation">(.*?)</ol>', english, re.S).group(1)
+    water = re.search(r'<li id="item:water">(.*?)</li>', derivation).group(1)
+    assert water.startswith('<span lang="zh-Hans">饮水</span> (water) = (')
+    assert '(4 answered “<span lang="zh-Hans">不了解</span>”, left out)' in water
+    spans = re.findall(r'<span lang="zh-Hans">([^<]*)</span>', derivation)
+    assert {"东村", "村民群众", "经济发展", "18–44岁"} <= set(spans)
+    assert not [text for text in spans if re.search("[A-Za-z ]", text)]  # no English inside
+    outside = re.sub(r'<span lang="zh-Hans">[^<]*</span>', "", derivation)
+    assert not re.search("[\u4e00-\u9fff]", outside)  # and no Chinese left outside
+
     chinese = client.get(f"/evaluate/{answered.slug}/?lang=zh").content.decode()
-    assert 'lang="zh-Hans">' not in chinese.split("<body", 1)[1]
+    assert 'lang="zh-Hans"' not in chinese.split("<body", 1)[1]

@@ -318,8 +318,9 @@ def test_a_chinese_report_gives_its_warnings_in_chinese_only(data, tmp_path, cli
     assert "只有 1 个初级抽样单元" in page and "single PSU" not in page
     assert "群体“村民群众”" in page and "“villager”" not in page
     english = client.get(f"/evaluate/{data.survey.slug}/?lang=en").content.decode()
-    # This survey's groups have no English names: the English page names them as its tables do.
-    assert "group “村民群众” has a single PSU" in english
+    # This survey's groups have no English names: the English page names them as its tables do,
+    # marked as Chinese for a screen reader.
+    assert 'group “<span lang="zh-Hans">村民群众</span>” has a single PSU' in english
     assert "'villager'" not in english and "&#x27;villager&#x27;" not in english
 
 
