@@ -17,6 +17,7 @@ paper`).
 
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
@@ -253,6 +254,25 @@ def _already_stored(sheet: PaperSheet) -> str:
     return _("问卷 %(number)s 已录入完成并计入，不能再次录入。") % {"number": sheet.number}
 
 
+def _already_resolved(sheet: PaperSheet, user: User) -> str:
+    """Why a sheet's discrepancy is not resolved again: what became of it (resolved by someone
+    else, by this user in another tab, or stored another way meanwhile), not the typist's refusal
+    "已录入完成，不能再次录入"."""
+    resolution = (
+        AuditEntry.objects.filter(action=RESOLVED, response_id=sheet.response_id)
+        .select_related("user")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    number = sheet.number
+    if resolution is None:
+        return _("问卷 %(number)s 已通过其他途径计入（如表格导入），无需再裁定。") % {"number": number}
+    if resolution.user_id == user.pk:
+        return _("您已裁定过问卷 %(number)s，它已按您的裁定计入，无需再裁定。") % {"number": number}
+    who = resolution.user.get_full_name() or resolution.user.get_username()
+    return _("问卷 %(number)s 的不一致已由 %(who)s 裁定并计入，无需再裁定。") % {"number": number, "who": who}
+
+
 def _already_entered(sheet: PaperSheet) -> str:
     return _("您已录入过问卷 %(number)s；第二遍必须由另一位工作人员独立录入。") % {"number": sheet.number}
 
@@ -265,9 +285,9 @@ def typist_may_not_resolve(number: str) -> str:
     ) % {"number": number}
 
 
-def _refuse_if_stored(sheet: PaperSheet) -> None:
+def _refuse_if_stored(sheet: PaperSheet, already: Callable[[PaperSheet], str] = _already_stored) -> None:
     if Response.objects.filter(pk=sheet.response_id).exists():
-        raise PaperRefused("stored", _already_stored(sheet))
+        raise PaperRefused("stored", already(sheet))
 
 
 def _refuse_if_frozen(survey: Survey) -> None:
@@ -282,8 +302,10 @@ def _store_response(
     age_band_id: int | None,
     answers: str,
     typists: list[int],
+    already: Callable[[PaperSheet], str] = _already_stored,
 ) -> Response:
-    """The sheet's response, inserted once: its primary key is the sheet's response id."""
+    """The sheet's response, inserted once: its primary key is the sheet's response id. `already`
+    says why, when the id was stored meanwhile."""
     response = Response(
         id=sheet.response_id,
         survey=sheet.survey,
@@ -309,7 +331,7 @@ def _store_response(
         stored = Response.objects.filter(pk=sheet.response_id).first()
         if stored is None:
             raise
-        raise PaperRefused("stored", _already_stored(sheet)) from None
+        raise PaperRefused("stored", already(sheet)) from None
     # A new response has no typists yet: one INSERT for both.
     through = Response.entered_by.through
     through.objects.bulk_create([through(response_id=response.pk, user_id=user_id) for user_id in typists])
@@ -409,10 +431,14 @@ def paper_discrepancy_resolve(
     answers = _normalised(answers)
     age_band = age_band or None
     catalog = survey_catalog(survey)
+
+    def already(sheet: PaperSheet) -> str:
+        return _already_resolved(sheet, user)
+
     with transaction.atomic():
         sheet = _locked(sheet)
         _refuse_if_frozen(sheet.survey)
-        _refuse_if_stored(sheet)
+        _refuse_if_stored(sheet, already)
         entries = list(
             PaperEntry.objects.filter(sheet=sheet)
             .select_related("version", "user", "age_band")
@@ -438,6 +464,7 @@ def paper_discrepancy_resolve(
             age_band_id=catalog.age_bands[age_band].pk if age_band else None,
             answers=encode_answers(answers, item_codes=version.item_codes, option_codes=version.option_codes),
             typists=[e.user_id for e in entries],
+            already=already,
         )
         AuditEntry.objects.create(
             survey=survey,

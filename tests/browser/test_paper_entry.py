@@ -175,7 +175,9 @@ def test_twenty_sheets_typed_twice_by_keyboard_count_seventeen_and_three_wait(li
     card.locator('input[name="item-water"][value="satisfied"]').check()
     card.get_by_label("裁定依据").fill("再提交一次")
     card.get_by_role("button", name="按所选答案计入").click()
-    expect(stale.locator(".messages")).to_contain_text("已录入完成并计入")
+    expect(stale.locator(".messages")).to_contain_text(
+        f"您已裁定过问卷 {sheets[16].number}，它已按您的裁定计入"
+    )
     assert Response.objects.count() == SHEETS
     assert AuditEntry.objects.filter(action="paper_resolved").count() == 3
 

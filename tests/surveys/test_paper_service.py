@@ -347,11 +347,44 @@ def test_a_resolution_needs_a_reason(discrepant, supervisor, reason):
         resolve(discrepant, supervisor, reason=reason)
 
 
-def test_a_sheet_is_resolved_once(discrepant, supervisor, survey):
+def test_a_sheet_is_resolved_once_and_the_second_resolver_is_told_who_resolved_it(
+    discrepant, supervisor, survey
+):
+    """Not "已录入完成并计入，不能再次录入", which speaks to a typist: a supervisor who comes
+    second hears that the discrepancy was resolved, and by whom."""
+    supervisor.first_name = "主任"
+    supervisor.save()
     resolve(discrepant, supervisor)
     other = make_member(survey, "laozhang", STAFF)
-    with pytest.raises(PaperRefused, match="已录入完成并计入"):
+    with pytest.raises(PaperRefused) as refusal:
         resolve(discrepant, other, differing())
+    assert refusal.value.message == f"问卷 {discrepant.number} 的不一致已由 主任 裁定并计入，无需再裁定。"
+    assert (Response.objects.count(), AuditEntry.objects.count()) == (1, 1)
+
+
+def test_a_resolution_sent_twice_tells_the_resolver_it_was_theirs(discrepant, supervisor):
+    resolve(discrepant, supervisor)  # the same form sent again from another tab
+    with pytest.raises(PaperRefused, match="您已裁定过问卷 .*它已按您的裁定计入，无需再裁定"):
+        resolve(discrepant, supervisor, differing())
+    assert (Response.objects.count(), AuditEntry.objects.count()) == (1, 1)
+
+
+def test_a_discrepant_sheet_imported_meanwhile_is_not_resolved_and_says_so(survey, discrepant, supervisor):
+    responses_import_text(survey=survey, text=csv_text(csv_row(discrepant.response_id)))
+    with pytest.raises(PaperRefused, match="已通过其他途径计入（如表格导入），无需再裁定"):
+        resolve(discrepant, supervisor)
+    assert not AuditEntry.objects.filter(action="paper_resolved").exists()
+
+
+def test_a_resolution_that_loses_the_race_to_store_says_who_won(discrepant, supervisor, survey, monkeypatch):
+    """Where the row lock is not available (SQLite), two resolutions may both find the sheet not
+    stored: the response's primary key refuses the second, which is told it was resolved."""
+    from surveys.services import paper
+
+    resolve(discrepant, make_member(survey, "laozhang", STAFF))
+    monkeypatch.setattr(paper, "_refuse_if_stored", lambda *args, **kwargs: None)
+    with pytest.raises(PaperRefused, match="的不一致已由 laozhang 裁定并计入"):
+        resolve(discrepant, supervisor)
     assert (Response.objects.count(), AuditEntry.objects.count()) == (1, 1)
 
 

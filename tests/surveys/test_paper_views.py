@@ -264,6 +264,44 @@ def test_a_refused_resolution_is_explained_in_its_sheets_section_and_marks_the_r
     assert "aria-invalid" not in page  # not the reason's fault
 
 
+@pytest.mark.parametrize(
+    ("lang", "told"),
+    [
+        ("zh", "问卷 {number} 的不一致已由 老张 裁定并计入，无需再裁定。"),
+        ("en", "The discrepancy of questionnaire {number} has already been resolved by 老张 and counted;"),
+    ],
+)
+def test_a_supervisor_who_resolves_a_sheet_just_resolved_is_told_who_resolved_it(
+    client, survey, sheet, wang, li, lang, told
+):
+    """Two supervisors on the discrepancies page at once: the second was told "已录入完成并计入，
+    不能再次录入", which speaks of typing; now of the resolution, at the top of the page (the
+    sheet is no longer listed)."""
+    paper_entry_save(sheet=sheet, user=wang, age_band="18-44", answers=ANSWERS)
+    paper_entry_save(sheet=sheet, user=li, age_band="18-44", answers={**ANSWERS, "roads": "dissatisfied"})
+    form = {
+        "age_band": "18-44",
+        "item-income": "satisfied",
+        "item-roads": "-",
+        "item-water": "dont_know",
+        "reason": "核对原件",
+    }
+    first = make_member(survey, "laozhang", STAFF)
+    first.first_name = "老张"
+    first.save()
+    logged_in(client, first).post(reverse("staff-paper-resolve", args=[survey.slug, sheet.number]), form)
+    client.logout()
+    logged_in(client, make_member(survey, "zhuren", STAFF))
+    reply = client.post(
+        reverse("staff-paper-resolve", args=[survey.slug, sheet.number]) + f"?lang={lang}", form, follow=True
+    )
+    html = reply.content.decode()
+    number = f'<span class="sheet-number">{sheet.number}</span>'
+    assert f'<ul class="messages"><li class="msg-error" role="status">{told.format(number=number)}' in html
+    assert "已录入完成" not in html and "already entered" not in html
+    assert Response.objects.count() == 1 and AuditEntry.objects.count() == 1
+
+
 def test_a_sheet_number_in_a_message_is_kept_whole_and_the_rest_escaped():
     from surveys.templatetags.sheet_numbers import unbroken_sheet_numbers
 
