@@ -1028,6 +1028,25 @@ def test_after_a_deploy_that_renews_the_service_worker_the_questionnaire_still_o
     assert page.locator('#q-income input[value="dissatisfied"]').is_checked()
 
 
+def _answered_by_one_link(live_server, browser, small: dict):
+    """A survey with a second villagers' link (hill-2024-west), answered on a phone by the first:
+    the survey, and that phone's storage (cookies included) once its answers are stored."""
+    survey = make_survey()
+    villager = survey.group_set.get(code="villager")
+    Invitation.objects.create(
+        survey=survey, token="hill-2024-west", group=villager, village=survey.village_set.get(code="west")
+    )
+    first = browser.new_context(service_workers="block", **small)
+    page = first.new_page()
+    page.goto(f"{live_server.url}/s/{TOKEN}/")
+    answer_everything(page)
+    page.click("#submit")
+    page.locator("#done").wait_for(state="visible", timeout=WAIT)
+    kept = first.storage_state()
+    close_context(first)
+    return survey, kept
+
+
 @pytest.mark.parametrize(
     ("lang", "said"),
     [
@@ -1046,20 +1065,8 @@ def test_a_phone_that_answered_by_one_link_is_told_at_once_on_another_link_of_th
     server no longer recognises the phone, and another link of the same survey (another village's
     poster) showed the questionnaire, to refuse it only once answered. The page knows from the
     phone's storage that the survey is answered: it says so at once, in the server's words."""
-    survey = make_survey()
-    villager = survey.group_set.get(code="villager")
-    Invitation.objects.create(
-        survey=survey, token="hill-2024-west", group=villager, village=survey.village_set.get(code="west")
-    )
     small = {**PHONE, "viewport": {"width": 360, "height": 740}}
-    first = browser.new_context(service_workers="block", **small)
-    page = first.new_page()
-    page.goto(f"{live_server.url}/s/{TOKEN}/")
-    answer_everything(page)
-    page.click("#submit")
-    page.locator("#done").wait_for(state="visible", timeout=WAIT)
-    kept = first.storage_state()
-    close_context(first)
+    survey, kept = _answered_by_one_link(live_server, browser, small)
     assert any(c["name"] == "sv_device" for c in kept["cookies"])
     again = browser.new_context(service_workers="block", storage_state={**kept, "cookies": []}, **small)
     try:
@@ -1079,20 +1086,8 @@ def test_a_phone_that_answered_by_one_link_is_told_at_once_on_another_link_of_th
 def test_where_phones_are_shared_another_link_still_shows_the_questionnaire(live_server, browser):
     """The rule is the survey's: once its administrator lets one phone answer for several people,
     a phone that answered before gets the questionnaire on another link."""
-    survey = make_survey()
-    villager = survey.group_set.get(code="villager")
-    Invitation.objects.create(
-        survey=survey, token="hill-2024-west", group=villager, village=survey.village_set.get(code="west")
-    )
     small = {**PHONE, "viewport": {"width": 360, "height": 740}}
-    first = browser.new_context(service_workers="block", **small)
-    page = first.new_page()
-    page.goto(f"{live_server.url}/s/{TOKEN}/")
-    answer_everything(page)
-    page.click("#submit")
-    page.locator("#done").wait_for(state="visible", timeout=WAIT)
-    kept = first.storage_state()
-    close_context(first)
+    survey, kept = _answered_by_one_link(live_server, browser, small)
     Survey.objects.filter(pk=survey.pk).update(allow_shared_device=True)
     survey_state_forget()
     again = browser.new_context(service_workers="block", storage_state={**kept, "cookies": []}, **small)
