@@ -138,15 +138,21 @@ class OptionInline(LockedOnceAnsweredInline):
 
 class GroupFormSet(PartFormSet):
     def clean(self):
-        """A group's sampling switched once it has responses or paper sheets is refused by
-        Group.clean, on its 按村抽样 box: in a table cell that narrow a phone shows the reason
-        a few characters a line. The reason goes above the table, at the page's width; the box
-        keeps a pointer to it."""
+        """A group's sampling switched once it has responses or paper sheets, or links or
+        quotas made for the old sampling, is refused by Group.clean, on its 按村抽样 box: in a
+        table cell that narrow a phone shows the reason a few characters a line. The reason goes
+        above the table, at the page's width; the box keeps a pointer to it (for good once
+        answered, until the links and quotas are deleted otherwise)."""
+        pointers = {
+            "by_village_answered": gettext("不能再改，原因见本表上方。"),
+            "by_village_links": gettext("暂不能改，原因见本表上方。"),
+        }
         refusals = []
         for form in self.forms:
-            if form.has_error("by_village", code="by_village_answered"):
-                refusals += form.errors.pop("by_village")
-                form.add_error("by_village", gettext("不能再改，原因见本表上方。"))
+            for code, pointer in pointers.items():
+                if form.has_error("by_village", code=code):
+                    refusals += form.errors.pop("by_village")
+                    form.add_error("by_village", pointer)
         try:
             super().clean()  # two rows with one code, say
         except ValidationError as exc:

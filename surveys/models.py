@@ -217,6 +217,50 @@ class Group(SurveyPart):
                     )
                 }
             )
+        # Nothing collected yet, but links and quotas made for the old sampling would not fit the
+        # new one: a village's link or a village's (or age band's) quota of a group no longer
+        # sampled by village would never receive a fitting response; a group-wide link of a group
+        # now sampled by village would collect responses with no village. Nothing was collected
+        # through them, so they can be deleted: the admin is told which and how many, not left
+        # with them (nor are they deleted behind the admin's back).
+        invitations = Invitation.objects.filter(group=self)
+        if self.by_village:
+            links = invitations.filter(village__isnull=True).count()
+            if links:
+                raise ValidationError(
+                    {
+                        "by_village": ValidationError(
+                            _(
+                                "“%(group)s”还有 %(links)d 个不分村（社区）的邀请链接，不能改为按村抽样："
+                                "从这些链接收到的答卷将没有村（社区）。请先在“邀请链接”中删除它们"
+                                "（尚未收到答卷，可以删除），再改；改后可为各村（社区）发放链接。"
+                            )
+                            % {"group": localized(self), "links": links},
+                            code="by_village_links",
+                        )
+                    }
+                )
+            return
+        links = invitations.filter(village__isnull=False).count()
+        quotas = (
+            Quota.objects.filter(group=self)
+            .filter(Q(village__isnull=False) | Q(age_band__isnull=False))
+            .count()
+        )
+        if links or quotas:
+            raise ValidationError(
+                {
+                    "by_village": ValidationError(
+                        _(
+                            "“%(group)s”还有 %(links)d 个按村（社区）的邀请链接、%(quotas)d 个按村（社区）或年龄段的配额，"
+                            "不能改为不按村抽样：它们将永远收不到相符的答卷。请先在“邀请链接”和“配额”中删除它们"
+                            "（尚未收到答卷，可以删除），再改。"
+                        )
+                        % {"group": localized(self), "links": links, "quotas": quotas},
+                        code="by_village_links",
+                    )
+                }
+            )
 
 
 class AgeBand(SurveyPart):
