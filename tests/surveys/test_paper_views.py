@@ -308,3 +308,36 @@ def test_a_sheet_number_in_a_message_is_kept_whole_and_the_rest_escaped():
     assert unbroken_sheet_numbers("问卷 12-0001-4 <b>已计入</b>，答卷 9f3e-0a") == (
         '问卷 <span class="sheet-number">12-0001-4</span> &lt;b&gt;已计入&lt;/b&gt;，答卷 9f3e-0a'
     )
+
+
+def test_on_the_english_discrepancies_page_the_surveys_chinese_names_are_marked_as_chinese(
+    client, survey, sheet, wang, li
+):
+    """The survey has no English names: its items, answer options, age bands, village and group
+    (and a typist's name) stay Chinese on the English page, each marked lang="zh-Hans" for a screen reader's Chinese
+    voice (WCAG 3.1.2), and nothing else; the Chinese page carries no such mark."""
+    import re
+
+    wang.first_name = "小王"  # a typist's Chinese name in the column's heading, too
+    wang.save()
+    paper_entry_save(sheet=sheet, user=wang, age_band="18-44", answers=ANSWERS)
+    paper_entry_save(sheet=sheet, user=li, age_band="45+", answers={**ANSWERS, "roads": "dissatisfied"})
+    logged_in(client, make_member(survey, "zhuren", STAFF))
+    address = reverse("staff-paper-discrepancies", args=[survey.slug])
+    english = client.get(address + "?lang=en").content.decode()
+    body = english.split("<body", 1)[1]
+    crumbs = re.search(r'<p class="crumbs">(.*?)</p>', body).group(1)
+    assert re.search(rf'<a href="[^"]*" lang="zh-Hans">{survey.title}</a>', crumbs)
+    section = body[body.index(f'id="sheet-{sheet.number}"') : body.index("</section>")]
+    spans = re.findall(r'<span lang="zh-Hans">([^<]*)</span>', section)
+    names = {i.text for i in survey.item_set.all()}
+    names |= {o.label for o in survey.option_set.all()} | {a.label for a in survey.ageband_set.all()}
+    assert names | {"东村", "村民群众", "小王"} <= set(spans)
+    assert not [text for text in spans if re.search("[A-Za-z]", text)]  # no English inside
+    legends = re.findall(r'<legend class="visually-hidden">(.*?)</legend>', section)
+    assert legends == ["Age band", '<span lang="zh-Hans">道路</span>'], legends  # what differs
+    outside = re.sub(r'<span lang="zh-Hans">[^<]*</span>', "", section)
+    assert not re.search("[\u4e00-\u9fff]", outside)  # and no Chinese left outside
+
+    chinese = client.get(address + "?lang=zh").content.decode()
+    assert 'lang="zh-Hans"' not in chinese.split("<body", 1)[1]
