@@ -268,7 +268,11 @@ def test_a_refused_resolution_is_explained_in_its_sheets_section_and_marks_the_r
     ("lang", "told"),
     [
         ("zh", "问卷 {number} 的不一致已由 老张 裁定并计入，无需再裁定。"),
-        ("en", "The discrepancy of questionnaire {number} has already been resolved by 老张 and counted;"),
+        (
+            "en",
+            "The discrepancy of questionnaire {number} has already been resolved by "
+            '<span lang="zh-Hans">老张</span> and counted;',  # their name read as Chinese (WCAG 3.1.2)
+        ),
     ],
 )
 def test_a_supervisor_who_resolves_a_sheet_just_resolved_is_told_who_resolved_it(
@@ -308,6 +312,24 @@ def test_a_sheet_number_in_a_message_is_kept_whole_and_the_rest_escaped():
     assert unbroken_sheet_numbers("问卷 12-0001-4 <b>已计入</b>，答卷 9f3e-0a") == (
         '问卷 <span class="sheet-number">12-0001-4</span> &lt;b&gt;已计入&lt;/b&gt;，答卷 9f3e-0a'
     )
+
+
+def test_on_an_english_page_the_chinese_in_a_message_is_marked_and_the_numbers_kept_whole():
+    """A message names a user ("resolved by 老张"): plain text from the service, marked
+    lang="zh-Hans" by the page (WCAG 3.1.2); the sheet number stays in its own span, escaped
+    text around it."""
+    from django.utils import translation
+
+    from surveys.templatetags.sheet_numbers import unbroken_sheet_numbers
+
+    with translation.override("en"):
+        assert unbroken_sheet_numbers("Questionnaire 12-0001-4 <b>resolved</b> by 老张王.") == (
+            'Questionnaire <span class="sheet-number">12-0001-4</span> &lt;b&gt;resolved&lt;/b&gt; by '
+            '<span lang="zh-Hans">老张王</span>.'
+        )
+        assert unbroken_sheet_numbers("Questionnaire 12-0001-4 resolved.") == (
+            'Questionnaire <span class="sheet-number">12-0001-4</span> resolved.'
+        )
 
 
 def test_on_the_english_discrepancies_page_the_surveys_chinese_names_are_marked_as_chinese(
