@@ -110,3 +110,41 @@ def test_on_a_phone_switching_an_answered_groups_sampling_is_refused_in_sight(
         )
         page.screenshot(path=str(shots / f"admin-by-village-refused-{lang}-phone.png"))
         assert Group.objects.get(survey=survey, code="villager").by_village is True
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_on_a_phone_switching_a_groups_sampling_with_links_of_the_old_one_is_refused_in_sight(
+    live_server, browser, shots, lang
+):
+    """360 px, no response yet: the villagers' link and quota made for sampling by village stand
+    in the way of unticking 按村抽样. The refusal says how many and what to delete first, across
+    the page's width above the groups' table, and the box says it cannot change *yet*."""
+    from playwright.sync_api import expect
+
+    from surveys.models import Group
+    from tests.browser.test_phone_accessibility import phone_page
+    from tests.browser.test_staff_dashboard import log_in
+
+    survey = make_survey()
+    make_user("chief", superuser=True)
+    with phone_page(browser, 360) as page:
+        log_in(page, live_server.url, "chief", f"/admin/surveys/survey/{survey.pk}/change/", lang)
+        page.locator("#id_group_set-0-by_village").uncheck()
+        page.get_by_role(
+            "button", name="Save and continue editing" if lang == "en" else "保存并继续编辑"
+        ).click()
+        refusal = page.locator(".inline-group .errorlist.nonform")
+        expect(refusal).to_contain_text(
+            "links by village (community): 1; quotas by village (community) or age band: 1"
+            if lang == "en"
+            else "还有 1 个按村（社区）的邀请链接、1 个按村（社区）或年龄段的配额"
+        )
+        refusal.scroll_into_view_if_needed()
+        box = refusal.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 360 and box["width"] >= 280, box
+        pointer = page.locator("#id_group_set-0-by_village").locator("xpath=..").locator(".errorlist")
+        expect(pointer).to_have_text(
+            "Cannot change yet: see above the table." if lang == "en" else "暂不能改，原因见本表上方。"
+        )
+        page.screenshot(path=str(shots / f"admin-by-village-links-refused-{lang}-phone.png"))
+    assert Group.objects.get(survey=survey, code="villager").by_village is True
