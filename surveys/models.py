@@ -204,18 +204,14 @@ class Group(SurveyPart):
         responses = Response.objects.filter(group=self).count()
         sheets = PaperSheet.objects.filter(invitation__group=self).count()
         if responses or sheets:
-            raise ValidationError(
-                {
-                    "by_village": ValidationError(
-                        _(
-                            "“%(group)s”已有 %(responses)d 份答卷、印过 %(sheets)d 份纸质问卷，不能再改“按村抽样”："
-                            "已收的答卷按它分了村（社区）和年龄段，改了会打乱它们的分层、配额和得分。"
-                            "要换一种抽样方式，请另加一个受访群体。"
-                        )
-                        % {"group": localized(self), "responses": responses, "sheets": sheets},
-                        code="by_village_answered",
-                    )
-                }
+            raise _by_village_refused(
+                _(
+                    "“%(group)s”已有 %(responses)d 份答卷、印过 %(sheets)d 份纸质问卷，不能再改“按村抽样”："
+                    "已收的答卷按它分了村（社区）和年龄段，改了会打乱它们的分层、配额和得分。"
+                    "要换一种抽样方式，请另加一个受访群体。"
+                )
+                % {"group": localized(self), "responses": responses, "sheets": sheets},
+                code="by_village_answered",
             )
         # Nothing collected yet, but links and quotas made for the old sampling would not fit the
         # new one: a village's link or a village's (or age band's) quota of a group no longer
@@ -227,18 +223,14 @@ class Group(SurveyPart):
         if self.by_village:
             links = invitations.filter(village__isnull=True).count()
             if links:
-                raise ValidationError(
-                    {
-                        "by_village": ValidationError(
-                            _(
-                                "“%(group)s”还有 %(links)d 个不分村（社区）的邀请链接，不能改为按村抽样："
-                                "从这些链接收到的答卷将没有村（社区）。请先在“邀请链接”中删除它们"
-                                "（尚未收到答卷，可以删除），再改；改后可为各村（社区）发放链接。"
-                            )
-                            % {"group": localized(self), "links": links},
-                            code="by_village_links",
-                        )
-                    }
+                raise _by_village_refused(
+                    _(
+                        "“%(group)s”还有 %(links)d 个不分村（社区）的邀请链接，不能改为按村抽样："
+                        "从这些链接收到的答卷将没有村（社区）。请先在“邀请链接”中删除它们"
+                        "（尚未收到答卷，可以删除），再改；改后可为各村（社区）发放链接。"
+                    )
+                    % {"group": localized(self), "links": links},
+                    code="by_village_links",
                 )
             return
         links = invitations.filter(village__isnull=False).count()
@@ -248,19 +240,21 @@ class Group(SurveyPart):
             .count()
         )
         if links or quotas:
-            raise ValidationError(
-                {
-                    "by_village": ValidationError(
-                        _(
-                            "“%(group)s”还有 %(links)d 个按村（社区）的邀请链接、%(quotas)d 个按村（社区）或年龄段的配额，"
-                            "不能改为不按村抽样：它们将永远收不到相符的答卷。请先在“邀请链接”和“配额”中删除它们"
-                            "（尚未收到答卷，可以删除），再改。"
-                        )
-                        % {"group": localized(self), "links": links, "quotas": quotas},
-                        code="by_village_links",
-                    )
-                }
+            raise _by_village_refused(
+                _(
+                    "“%(group)s”还有 %(links)d 个按村（社区）的邀请链接、%(quotas)d 个按村（社区）或年龄段的配额，"
+                    "不能改为不按村抽样：它们将永远收不到相符的答卷。请先在“邀请链接”和“配额”中删除它们"
+                    "（尚未收到答卷，可以删除），再改。"
+                )
+                % {"group": localized(self), "links": links, "quotas": quotas},
+                code="by_village_links",
             )
+
+
+def _by_village_refused(message: str, *, code: str) -> ValidationError:
+    """A switch of a group's 按村抽样 refused, as the error of that field (the admin shows it above
+    the groups' table, by its code: surveys/admin.py)."""
+    return ValidationError({"by_village": ValidationError(message, code=code)})
 
 
 class AgeBand(SurveyPart):

@@ -69,47 +69,48 @@ def test_a_new_survey_is_built_from_scratch_items_after_their_dimensions_are_sav
     assert Item.objects.get(survey__slug="xincun-2021").dimension.code == "economy"
 
 
+def _untick_by_village_and_see_it_refused(page, lang: str, said: str, pointer_said: str, shot):
+    """Untick the villagers' 按村抽样 and save: the refusal (`said`) stands above the groups' table
+    across the 360 px page's width, and the box points up to it (`pointer_said`)."""
+    from playwright.sync_api import expect
+
+    page.locator("#id_group_set-0-by_village").uncheck()
+    page.get_by_role("button", name="Save and continue editing" if lang == "en" else "保存并继续编辑").click()
+    refusal = page.locator(".inline-group .errorlist.nonform")
+    expect(refusal).to_contain_text(said)
+    refusal.scroll_into_view_if_needed()
+    box = refusal.bounding_box()
+    # Read without scrolling sideways, in lines of the page's width (not a narrow cell's).
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360 and box["width"] >= 280, box
+    pointer = page.locator("#id_group_set-0-by_village").locator("xpath=..").locator(".errorlist")
+    expect(pointer).to_have_text(pointer_said)
+    page.screenshot(path=str(shot))
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_on_a_phone_switching_an_answered_groups_sampling_is_refused_in_sight(
     live_server, browser, shots, lang
 ):
-    """360 px: the refusal is shown with the group's row, where the box was unticked, and
-    nothing is stored; editing an option's default points beside a saved scheme is explained
-    in the messages at the top."""
-    from playwright.sync_api import expect
-
-    from surveys.models import Group, Survey
+    """360 px: the refusal is shown above the groups' table, where the page's width lets it be
+    read, the unticked box points to it, and nothing is stored."""
+    from surveys.models import Group
     from tests.browser.test_phone_accessibility import phone_page
     from tests.browser.test_staff_dashboard import log_in
     from tests.surveys.report_helpers import answer
 
     survey = make_survey()
     answer(survey, 4)
-    Survey.objects.filter(pk=survey.pk).update(
-        scheme={"dimension_weights": {"economy": 0.5, "services": 0.5}}
-    )
     make_user("chief", superuser=True)
-    address = f"/admin/surveys/survey/{survey.pk}/change/"
     with phone_page(browser, 360) as page:
-        log_in(page, live_server.url, "chief", address, lang)
-        page.locator("#id_group_set-0-by_village").uncheck()
-        page.get_by_role(
-            "button", name="Save and continue editing" if lang == "en" else "保存并继续编辑"
-        ).click()
-        refusal = page.locator(".inline-group .errorlist.nonform")
-        expect(refusal).to_contain_text(
-            "responses: 4" if lang == "en" else "已有 4 份答卷、印过 0 份纸质问卷"
+        log_in(page, live_server.url, "chief", f"/admin/surveys/survey/{survey.pk}/change/", lang)
+        _untick_by_village_and_see_it_refused(
+            page,
+            lang,
+            "responses: 4" if lang == "en" else "已有 4 份答卷、印过 0 份纸质问卷",
+            "Cannot change: see above the table." if lang == "en" else "不能再改，原因见本表上方。",
+            shots / f"admin-by-village-refused-{lang}-phone.png",
         )
-        refusal.scroll_into_view_if_needed()
-        box = refusal.bounding_box()
-        # Read without scrolling sideways, in lines of the page's width (not a narrow cell's).
-        assert box["x"] >= 0 and box["x"] + box["width"] <= 360 and box["width"] >= 280, box
-        pointer = page.locator("#id_group_set-0-by_village").locator("xpath=..").locator(".errorlist")
-        expect(pointer).to_have_text(
-            "Cannot change: see above the table." if lang == "en" else "不能再改，原因见本表上方。"
-        )
-        page.screenshot(path=str(shots / f"admin-by-village-refused-{lang}-phone.png"))
-        assert Group.objects.get(survey=survey, code="villager").by_village is True
+    assert Group.objects.get(survey=survey, code="villager").by_village is True
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -119,8 +120,6 @@ def test_on_a_phone_switching_a_groups_sampling_with_links_of_the_old_one_is_ref
     """360 px, no response yet: the villagers' link and quota made for sampling by village stand
     in the way of unticking 按村抽样. The refusal says how many and what to delete first, across
     the page's width above the groups' table, and the box says it cannot change *yet*."""
-    from playwright.sync_api import expect
-
     from surveys.models import Group
     from tests.browser.test_phone_accessibility import phone_page
     from tests.browser.test_staff_dashboard import log_in
@@ -129,22 +128,13 @@ def test_on_a_phone_switching_a_groups_sampling_with_links_of_the_old_one_is_ref
     make_user("chief", superuser=True)
     with phone_page(browser, 360) as page:
         log_in(page, live_server.url, "chief", f"/admin/surveys/survey/{survey.pk}/change/", lang)
-        page.locator("#id_group_set-0-by_village").uncheck()
-        page.get_by_role(
-            "button", name="Save and continue editing" if lang == "en" else "保存并继续编辑"
-        ).click()
-        refusal = page.locator(".inline-group .errorlist.nonform")
-        expect(refusal).to_contain_text(
+        _untick_by_village_and_see_it_refused(
+            page,
+            lang,
             "links by village (community): 1; quotas by village (community) or age band: 1"
             if lang == "en"
-            else "还有 1 个按村（社区）的邀请链接、1 个按村（社区）或年龄段的配额"
+            else "还有 1 个按村（社区）的邀请链接、1 个按村（社区）或年龄段的配额",
+            "Cannot change yet: see above the table." if lang == "en" else "暂不能改，原因见本表上方。",
+            shots / f"admin-by-village-links-refused-{lang}-phone.png",
         )
-        refusal.scroll_into_view_if_needed()
-        box = refusal.bounding_box()
-        assert box["x"] >= 0 and box["x"] + box["width"] <= 360 and box["width"] >= 280, box
-        pointer = page.locator("#id_group_set-0-by_village").locator("xpath=..").locator(".errorlist")
-        expect(pointer).to_have_text(
-            "Cannot change yet: see above the table." if lang == "en" else "暂不能改，原因见本表上方。"
-        )
-        page.screenshot(path=str(shots / f"admin-by-village-links-refused-{lang}-phone.png"))
     assert Group.objects.get(survey=survey, code="villager").by_village is True
