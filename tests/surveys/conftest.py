@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
@@ -14,3 +15,10 @@ def fresh_rate_limits():
 @pytest.fixture
 def api():
     return APIClient()
+
+
+@pytest.fixture
+def admin_client(client):
+    """A client logged in as the superuser "chief" (pytest-django's own is "admin")."""
+    client.force_login(get_user_model().objects.create_superuser("chief", password="pw-long-enough-123"))
+    return client

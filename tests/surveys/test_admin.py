@@ -16,13 +16,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client(client):
-    user = get_user_model().objects.create_superuser("chief", password="pw-long-enough-123")
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
 def daligang(db):
     call_command("loaddata", "daligang-2020", verbosity=0)
     return Survey.objects.get(slug="daligang-2020")
@@ -364,6 +357,24 @@ def _change_form(admin_client, survey) -> dict[str, str]:
     return {k: v for k, v in parser.data.items() if k not in ("csrfmiddlewaretoken", "q")}
 
 
+def _save(admin_client, survey, data, lang="zh") -> list[tuple[str, str]]:
+    """Post the survey's change form and follow to the next page: the messages that are not the
+    admin's "changed successfully" (the form must have saved)."""
+    page = admin_client.post(f"/admin/surveys/survey/{survey.pk}/change/?lang={lang}", data, follow=True)
+    assert page.status_code == 200 and not page.context.get("errors"), page.content.decode()[:500]
+    survey.refresh_from_db()
+    return [(m.level_tag, str(m)) for m in page.context["messages"] if m.level_tag != "success"]
+
+
+def _with_scheme(admin_client, survey, **given) -> dict[str, str]:
+    """Save a scheme (economy 0.4, services 0.6, and `given`) without a note; the change form's
+    data afterwards."""
+    data = _change_form(admin_client, survey)
+    data["scheme"] = json.dumps({"dimension_weights": {"economy": 0.4, "services": 0.6}, **given})
+    assert _save(admin_client, survey, data) == []
+    return _change_form(admin_client, survey)
+
+
 def test_the_survey_form_sent_back_unchanged_saves(admin_client, survey):
     response = admin_client.post(
         f"/admin/surveys/survey/{survey.pk}/change/", _change_form(admin_client, survey)
@@ -408,12 +419,8 @@ def test_a_dimension_added_after_the_scheme_was_saved_asks_for_its_weight_and_br
     from surveys.models import Dimension
     from surveys.scoring import score_document
 
-    data = _change_form(admin_client, survey)
-    data["scheme"] = json.dumps({"dimension_weights": {"economy": 0.4, "services": 0.6}})
-    assert admin_client.post(f"/admin/surveys/survey/{survey.pk}/change/", data).status_code == 302
-
     data = _with_new_row(
-        _change_form(admin_client, survey),
+        _with_scheme(admin_client, survey),
         "dimension_set",
         {"order": "3", "code": "safety", "name": "居住安全", "name_en": ""},
     )
@@ -435,11 +442,8 @@ def test_a_dimension_added_after_the_scheme_was_saved_asks_for_its_weight_and_br
 def test_an_option_added_after_the_scheme_was_saved_scores_its_default_points(admin_client, survey):
     from surveys.scoring import score_document
 
-    data = _change_form(admin_client, survey)
-    data["scheme"] = json.dumps({"dimension_weights": {"economy": 0.4, "services": 0.6}})
-    assert admin_client.post(f"/admin/surveys/survey/{survey.pk}/change/", data).status_code == 302
     data = _with_new_row(
-        _change_form(admin_client, survey),
+        _with_scheme(admin_client, survey),
         "option_set",
         {"order": "5", "code": "very_dissatisfied", "label": "很不满意", "label_en": "", "points": "0"},
     )

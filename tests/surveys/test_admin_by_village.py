@@ -3,7 +3,6 @@ its responses' villages and age bands are its strata, quota cells and PSUs. The 
 store the switch, and the responses already collected no longer fitted how the group is sampled."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from surveys.models import Group, Invitation, Quota, Village
@@ -17,12 +16,6 @@ REFUSAL_ZH = (
     "“村民群众”已有 {responses} 份答卷、印过 {sheets} 份纸质问卷，不能再改“按村抽样”："
     "已收的答卷按它分了村（社区）和年龄段，改了会打乱它们的分层、配额和得分。要换一种抽样方式，请另加一个受访群体。"
 )
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(get_user_model().objects.create_superuser("chief", password="pw-long-enough-123"))
-    return client
 
 
 def _switched(admin_client, survey, code: str, lang: str = "zh"):

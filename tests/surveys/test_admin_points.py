@@ -5,27 +5,13 @@ The edit used to be ignored silently: the saved scheme holds every option's poin
 import json
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from surveys.models import Option, Survey
 from surveys.scoring import score_document
 from tests.surveys.report_helpers import answer
-from tests.surveys.test_admin import _change_form
+from tests.surveys.test_admin import _change_form, _save, _with_scheme
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(get_user_model().objects.create_superuser("chief", password="pw-long-enough-123"))
-    return client
-
-
-def _save(admin_client, survey, data, lang="zh"):
-    page = admin_client.post(f"/admin/surveys/survey/{survey.pk}/change/?lang={lang}", data, follow=True)
-    assert page.status_code == 200 and not page.context.get("errors"), page.content.decode()[:500]
-    survey.refresh_from_db()
-    return [(m.level_tag, str(m)) for m in page.context["messages"] if m.level_tag != "success"]
 
 
 def _row(data: dict, code: str) -> str:
@@ -37,13 +23,6 @@ def _row(data: dict, code: str) -> str:
         for k, v in data.items()
         if k.startswith("option_set-") and k.endswith("-id") and v == pk
     )
-
-
-def _with_scheme(admin_client, survey, **given) -> dict:
-    data = _change_form(admin_client, survey)
-    data["scheme"] = json.dumps({"dimension_weights": {"economy": 0.4, "services": 0.6}, **given})
-    assert _save(admin_client, survey, data) == []
-    return _change_form(admin_client, survey)
 
 
 def _points_counted(survey) -> dict:

@@ -5,7 +5,6 @@ or a chat message; the report's fonts draw them as boxes.
 """
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from surveys.models import Dimension, Item, Survey, Village
 from surveys.services.survey_copy import survey_copy
@@ -13,12 +12,6 @@ from surveys.xlsform import survey_import_xlsform
 from tests.surveys.test_xlsform import ZH, problems_of, river_town_form, workbook_bytes
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(get_user_model().objects.create_superuser("chief", password="pw-long-enough-123"))
-    return client
 
 
 def _village_form(village, **fields):

@@ -4,7 +4,6 @@ import io
 import zipfile
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
@@ -23,13 +22,6 @@ pytestmark = pytest.mark.django_db
 def daligang(db):
     call_command("loaddata", "daligang-2020", verbosity=0)
     return Survey.objects.get(slug="daligang-2020")
-
-
-@pytest.fixture
-def admin_client(client):
-    user = get_user_model().objects.create_superuser("chief", password="pw-long-enough-123")
-    client.force_login(user)
-    return client
 
 
 def test_a_copy_for_next_year_keeps_the_questionnaire_scheme_groups_villages_and_quotas(daligang):
