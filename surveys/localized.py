@@ -63,5 +63,10 @@ def organisation(survey, *, english: bool | None = None) -> str:
 def place(invitation, *, english: bool | None = None) -> str:
     """Where an invitation's answers come from: "village · group" (the group alone where it is
     not sampled by village), in the language wanted; Invitation's str() is the Chinese."""
-    parts = (invitation.village, invitation.group) if invitation.village_id else (invitation.group,)
-    return " · ".join(localized(part, english=english) for part in parts)
+    return " · ".join(localized(part, english=english) for part in place_parts(invitation))
+
+
+def place_parts(invitation) -> tuple:
+    """The village and group an invitation's answers come from, or its group alone where that is
+    not sampled by village."""
+    return (invitation.village, invitation.group) if invitation.village_id else (invitation.group,)

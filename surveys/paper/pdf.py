@@ -8,7 +8,8 @@ a URL or any text containing the id. The small grey digits under the option head
 keys the typist presses on the entry page.
 
 Drawn with matplotlib's object API in millimetres (no pyplot state, so safe in a web process);
-the Chinese font is the one the posters use (Noto CJK from Debian's fonts-noto-cjk). A
+the fonts and the names are the posters' (surveys.respond.posters: the charts' fonts, Noto Sans
+CJK SC then Symbola, and names as they draw them, `drawn_name`). A
 questionnaire too long for one page continues on a second, which repeats the number and QR code.
 """
 
@@ -21,9 +22,8 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from surveys import localized
 from surveys.models import PaperSheet, Survey
-from surveys.respond.posters import _qr_patches, cjk_family
+from surveys.respond.posters import _qr_patches, drawn_name, pdf_font_type, print_families, printed_place
 from surveys.services.paper import sheet_sequence
 from surveys.services.questionnaire import questionnaire_version_current
 
@@ -66,19 +66,19 @@ class SheetLayout:
 
 def sheet_layout(survey: Survey) -> SheetLayout:
     definition = questionnaire_version_current(survey=survey).definition
-    dimensions = {d["code"]: d["name"] for d in definition["dimensions"]}
+    dimensions = {d["code"]: drawn_name(d["name"], d["code"]) for d in definition["dimensions"]}
     rows: list[_Row] = []
     current = None
     for n, item in enumerate(definition["items"], start=1):
         if item["dimension"] != current:
             current = item["dimension"]
             rows.append(_Row("dimension", dimensions.get(current, current)))
-        rows.append(_Row("item", f"{n}. {item['text']}"))
+        rows.append(_Row("item", f"{n}. {drawn_name(item['text'], item['code'])}"))
     return SheetLayout(
-        title=survey.title,
-        organisation=survey.organisation,
-        options=[o["label"] for o in definition["options"]],
-        age_bands=[a.label for a in survey.ageband_set.order_by("order", "code")],
+        title=drawn_name(survey.title, survey.slug),
+        organisation=drawn_name(survey.organisation),
+        options=[drawn_name(o["label"], o["code"]) for o in definition["options"]],
+        age_bands=[drawn_name(a.label, a.code) for a in survey.ageband_set.order_by("order", "code")],
         rows=rows,
     )
 
@@ -97,7 +97,7 @@ def _wrap(text: str, width: float) -> list[str]:
 
 
 class _Page:
-    def __init__(self, family: str):
+    def __init__(self, family: list[str]):
         self.family = family
         self.figure = Figure(figsize=(PAGE_W * MM, PAGE_H * MM))
         self.ax = self.figure.add_axes((0, 0, 1, 1))
@@ -232,9 +232,8 @@ def _pages_for(layout: SheetLayout, first_top: float) -> list[list[_Row]]:
         rows, top = rows[split:], PAGE_H - 58
 
 
-def _draw_sheet(pdf: PdfPages, layout: SheetLayout, sheet: PaperSheet, family: str, by_village: bool) -> None:
-    invitation = sheet.invitation
-    place = localized.place(invitation, english=False)  # the sheet goes to the village: Chinese
+def _draw_sheet(pdf: PdfPages, layout: SheetLayout, sheet: PaperSheet, place: str, family: list[str]) -> None:
+    by_village = sheet.invitation.group.by_village
     first_top_guess = PAGE_H - 58 - (12 if by_village and layout.age_bands else 0)
     chunks = _pages_for(layout, first_top_guess)
     for page_no, rows in enumerate(chunks, start=1):
@@ -259,11 +258,22 @@ def paper_form_pdf(sheets: list[PaperSheet]) -> bytes:
         raise ValueError("no sheets to print")
     sheets = sorted(sheets, key=lambda s: sheet_sequence(s.number))
     survey = sheets[0].survey
-    family = cjk_family()
+    family = print_families()
     layout = sheet_layout(survey)
     buffer = io.BytesIO()
-    # Type 3 glyphs, as for the posters: vector, searchable, and fast to write.
-    with rc_context({"pdf.fonttype": 3}), PdfPages(buffer, metadata={"Title": survey.title}) as pdf:
-        for sheet in sheets:
-            _draw_sheet(pdf, layout, sheet, family, sheet.invitation.group.by_village)
+    places = [printed_place(sheet.invitation) for sheet in sheets]  # Chinese: the sheets go to the village
+    texts = [
+        layout.title,
+        layout.organisation,
+        *layout.options,
+        *layout.age_bands,
+        *(r.text for r in layout.rows),
+    ]
+    # The glyphs' font type as for the posters (Type 3 unless a character beyond U+FFFF needs 42).
+    with (
+        rc_context({"pdf.fonttype": pdf_font_type(*texts, *places)}),
+        PdfPages(buffer, metadata={"Title": survey.title}) as pdf,
+    ):
+        for sheet, place in zip(sheets, places, strict=True):
+            _draw_sheet(pdf, layout, sheet, place, family)
     return buffer.getvalue()

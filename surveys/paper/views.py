@@ -29,7 +29,7 @@ from surveys.paper.selectors import (
 )
 from surveys.permissions import can_review, survey_get_for
 from surveys.placed_messages import messages_placed
-from surveys.respond.posters import PosterFontMissing, cjk_family
+from surveys.respond.posters import PosterFontMissing, print_families
 from surveys.selectors import survey_catalog
 from surveys.services.paper import (
     DISCREPANCY,
@@ -93,7 +93,7 @@ def paper_print(request, slug: str):
         count = int(request.POST.get("count", ""))
         if not 1 <= count <= MAX_PRINT_WEB:
             raise ValueError
-        cjk_family()  # before numbering: no sheets are numbered that cannot be printed
+        print_families()  # before numbering: no sheets are numbered that cannot be printed
         sheets = paper_sheets_print(invitation=invitation, count=count)
     except ValueError:
         messages.error(

@@ -1,9 +1,11 @@
 """Printable A4 posters for invitations: village and group in Chinese, the QR code and the link.
 
 Drawn with matplotlib's object API (no pyplot state, so safe in a web process) and segno's
-QR matrix drawn as vector rectangles, so the PDF prints sharp at any size. Chinese needs a CJK
-font: Noto Sans CJK SC from Debian's fonts-noto-cjk (scripts/system-deps); without one the
-text would print as empty boxes, so rendering refuses instead.
+QR matrix drawn as vector rectangles, so the PDF prints sharp at any size. The fonts are the
+charts' (stats.charts): Noto Sans CJK SC from Debian's fonts-noto-cjk, then Symbola
+(fonts-symbola) for the symbols and emoji it lacks, both from scripts/system-deps; without the
+CJK font the text would print as empty boxes, so rendering refuses instead. Names are drawn as
+the charts draw them (`drawable`): on one line, without characters that neither font has.
 """
 
 import io
@@ -11,14 +13,15 @@ import textwrap
 from dataclasses import dataclass
 
 import segno
-from matplotlib import font_manager, rc_context
+from django.utils.translation import gettext as _
+from matplotlib import rc_context
 from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from stats.charts import ChartFontMissing, chart_families, cjk_font, drawable
 from surveys import localized
 
-CJK_FAMILIES = ["Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Zen Hei", "Source Han Sans SC"]
 A4_INCHES = (8.27, 11.69)
 
 
@@ -35,14 +38,32 @@ class PosterText:
     one_per_phone: bool
 
 
-def cjk_family() -> str:
-    available = {f.name for f in font_manager.fontManager.ttflist}
-    for family in CJK_FAMILIES:
-        if family in available:
-            return family
-    raise PosterFontMissing(
-        "没有找到中文字体（如 Noto Sans CJK SC）。请运行 scripts/system-deps 安装 fonts-noto-cjk。"
-    )
+def print_families() -> list[str]:
+    """The font families posters and paper sheets are drawn in, in order (each glyph from the
+    first that has it): the charts' own. PosterFontMissing, saying what to install, without the
+    Chinese one."""
+    try:
+        cjk_font()
+    except ChartFontMissing:
+        raise PosterFontMissing(
+            _("没有找到中文字体 Noto Sans CJK SC。请运行 scripts/system-deps 安装 fonts-noto-cjk。")
+        ) from None
+    return chart_families()
+
+
+def pdf_font_type(*texts: str) -> int:
+    """matplotlib's `pdf.fonttype` for a PDF drawing these texts. Type 3 (vector glyphs: sharp in
+    print, searchable, and ten times faster to write than subsetting the CID font as Type 42,
+    which poppler also warns about), except where a text holds a character beyond U+FFFF (🌾):
+    matplotlib names such a Type 3 glyph by the font's glyph name, which Symbola leaves empty for
+    its emoji, so each of them would print as the last one drawn. Type 42 draws them right."""
+    return 42 if any(ord(c) > 0xFFFF for text in texts for c in text) else 3
+
+
+def drawn_name(name: str, code: str = "") -> str:
+    """A name as it prints: `drawable`, or its code where nothing of it can be drawn (an emoji
+    newer than the fonts, alone)."""
+    return drawable(name) or code
 
 
 def _qr_patches(url: str, *, left: float, bottom: float, width: float, height: float) -> PatchCollection:
@@ -66,7 +87,7 @@ def _qr_patches(url: str, *, left: float, bottom: float, width: float, height: f
 
 
 def _figure(text: PosterText) -> Figure:
-    family = cjk_family()
+    family = print_families()
     width, height = A4_INCHES
     figure = Figure(figsize=A4_INCHES)
     # One set of axes over the whole page, in page fractions (0..1 both ways).
@@ -77,7 +98,15 @@ def _figure(text: PosterText) -> Figure:
 
     def write(y: float, s: str, size: float, weight: str = "normal", color: str = "#111") -> None:
         page.text(
-            0.5, y, s, ha="center", va="center", fontsize=size, fontweight=weight, color=color, family=family
+            0.5,
+            y,
+            drawable(s),
+            ha="center",
+            va="center",
+            fontsize=size,
+            fontweight=weight,
+            color=color,
+            family=family,
         )
 
     lines = -(-len(text.title) // 22)  # as few lines as fit 22 characters, evenly filled
@@ -106,23 +135,29 @@ def poster_png(text: PosterText, *, dpi: int = 150) -> bytes:
 
 def poster_pdf(text: PosterText) -> bytes:
     buffer = io.BytesIO()
-    # Glyphs go in as vector Type 3 fonts (matplotlib's default): sharp in print, searchable,
-    # and ten times faster than subsetting the CID font as Type 42, which poppler also warns about.
-    with rc_context({"pdf.fonttype": 3}):
+    with rc_context({"pdf.fonttype": pdf_font_type(text.title, text.place, text.organisation)}):
         _figure(text).savefig(buffer, format="pdf", facecolor="white", metadata={"Title": text.place})
     return buffer.getvalue()
 
 
 def poster_text(invitation) -> PosterText:
     """The texts of an Invitation's poster (names in Chinese: posters hang in the village)."""
-    place = localized.place(invitation, english=False)
+    place = printed_place(invitation)
     survey = invitation.survey
     return PosterText(
-        title=survey.title,
+        title=drawn_name(survey.title, survey.slug),
         place=place,
         url=invitation.url,
-        organisation=survey.organisation,
+        organisation=drawable(survey.organisation),
         one_per_phone=not survey.allow_shared_device,
+    )
+
+
+def printed_place(invitation) -> str:
+    """`localized.place` in Chinese (posters and sheets go to the village), its names as they print."""
+    return " · ".join(
+        drawn_name(localized.localized(part, english=False), part.code)
+        for part in localized.place_parts(invitation)
     )
 
 

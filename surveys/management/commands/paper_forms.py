@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy
 from surveys.management.commands._common import SurveyCommand, get_survey, output_file
 from surveys.models import Invitation
 from surveys.paper.pdf import paper_form_pdf
-from surveys.respond.posters import PosterFontMissing, cjk_family
+from surveys.respond.posters import PosterFontMissing, print_families
 from surveys.services.paper import MAX_PRINT, paper_sheets_print
 
 
@@ -34,7 +34,7 @@ class Command(SurveyCommand):
         if not 1 <= count <= MAX_PRINT:
             raise CommandError(_("--count 应为 1 至 %(n)d。") % {"n": MAX_PRINT})
         try:
-            cjk_family()  # before numbering: no sheets are numbered that cannot be printed
+            print_families()  # before numbering: no sheets are numbered that cannot be printed
         except PosterFontMissing as error:
             raise CommandError(str(error)) from None
         sheets = []

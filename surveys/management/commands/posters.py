@@ -6,11 +6,11 @@ from surveys.management.commands._common import SurveyCommand, get_survey, outpu
 from surveys.models import Invitation
 from surveys.respond.posters import (
     PosterFontMissing,
-    cjk_family,
     poster_filename,
     poster_pdf,
     poster_png,
     poster_text,
+    print_families,
 )
 
 
@@ -32,7 +32,7 @@ class Command(SurveyCommand):
                 _("调查 %(slug)s 没有邀请链接；请先运行 invitations %(slug)s --issue。") % {"slug": slug}
             )
         try:
-            cjk_family()  # before the folder is made
+            print_families()  # before the folder is made
         except PosterFontMissing as exc:
             raise CommandError(str(exc)) from None
         folder = output_folder(output)
