@@ -23,6 +23,7 @@ move so as not to cross, and side-by-side panels stand one above the other.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import io
 import re
@@ -34,6 +35,7 @@ from pathlib import Path
 
 import numpy as np
 from matplotlib import font_manager, rc_context
+from matplotlib.backend_bases import FigureCanvasBase
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.textpath import text_to_path
@@ -170,7 +172,22 @@ def chart_style():
         yield
 
 
+class _Sized(Exception):
+    """Not an error: a chart's figure size in inches, where `chart_size` stops the chart before it
+    builds the figure."""
+
+    def __init__(self, width: float, height: float):
+        super().__init__(width, height)
+        self.inches = (width, height)
+
+
+_SIZING = contextvars.ContextVar("chart_sizing", default=False)
+
+
 def _figure(width: float, height: float) -> Figure:
+    """The chart's figure, its size settled; while `chart_size` asks, only that size (`_Sized`)."""
+    if _SIZING.get():
+        raise _Sized(width, height)
     figure = Figure(figsize=(width, height), dpi=100, layout="constrained")
     return figure
 
@@ -701,12 +718,24 @@ def rasterise(figure: Figure, *, dpi: int = 150):
         ).convert("RGB")
 
 
-def pixel_size(figure: Figure, *, dpi: int = 150) -> tuple[int, int]:
-    """The width and height of the figure's PNG from `render` (its size in inches times `dpi`,
-    truncated as matplotlib's canvas does): a page names them so that the browser keeps the
-    image's place before it arrives."""
-    width, height = figure.get_size_inches()
-    return int(width * dpi), int(height * dpi)
+def chart_size(chart, document: dict, *, width: float = WIDE, dpi: int = 150) -> tuple[int, int]:
+    """The width and height in pixels of the chart's PNG from `render`, without building its
+    figure: a page names them so that the browser keeps the image's place before it arrives. A
+    chart's size is settled where it makes its figure (`_figure`), from the document's rows and
+    wrapped labels and before anything is drawn, so the chart runs up to there and no further — a
+    figure built only for its size cost as much again as the one its image is drawn from."""
+    sizing = _SIZING.set(True)
+    try:
+        chart(document, width=width)
+    except _Sized as sized:
+        inches = sized.inches
+    else:
+        raise RuntimeError(f"{chart.__name__} made no figure")
+    finally:
+        _SIZING.reset(sizing)
+    # In pixels as matplotlib's canvas counts them for the PNG (truncated, but 965.9999999999999
+    # make 966): an empty figure of that size, which costs nothing to make.
+    return FigureCanvasBase(Figure(figsize=inches, dpi=dpi)).get_width_height(physical=True)
 
 
 def render(figure: Figure, fmt: str = "png", *, dpi: int = 150) -> bytes:

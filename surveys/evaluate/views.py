@@ -52,13 +52,14 @@ class Chart(NamedTuple):
 
 
 def _chart_sizes(doc: dict, digest: str) -> dict[str, dict[str, tuple[int, int]]]:
-    """Each chart's PNG size at each width ({name: {size: (width, height)}}): the figures are built
-    (their height follows the document: rows, wrapped labels) but not drawn, once per document."""
+    """Each chart's PNG size at each width ({name: {size: (width, height)}}), once per document:
+    their height follows the document (rows, wrapped labels), learnt without building the figures,
+    which only `chart` builds, to draw them."""
     key = f"chart-sizes:{CHART_CODE}:{digest[:24]}"
     sizes = cache.get(key)
     if sizes is None:
         sizes = {
-            name: {size: charts.pixel_size(draw(doc, width=inches)) for size, inches in charts.SIZES.items()}
+            name: {size: charts.chart_size(draw, doc, width=inches) for size, inches in charts.SIZES.items()}
             for name, draw in charts.CHARTS.items()
         }
         cache.set(key, sizes, CHART_SECONDS)

@@ -121,14 +121,17 @@ def test_every_chart_renders_as_png_and_svg(document, name):
 
 @pytest.mark.parametrize("size", sorted(charts.SIZES))
 @pytest.mark.parametrize("name", sorted(charts.CHARTS))
-def test_a_charts_pixel_size_is_its_pngs(document, name, size):
-    """What the page names as the image's width and height (to keep its place) is what arrives."""
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_charts_size_is_its_pngs(document, name, size, language):
+    """What the page names as the image's width and height (to keep its place), learnt without
+    building the figure, is what arrives — long names wrapped onto more lines included."""
     import io
 
     from PIL import Image
 
-    figure = charts.CHARTS[name](document, width=charts.SIZES[size])
-    expected = charts.pixel_size(figure)
+    long_named = _long_named(document, language)
+    expected = charts.chart_size(charts.CHARTS[name], long_named, width=charts.SIZES[size])
+    figure = charts.CHARTS[name](long_named, width=charts.SIZES[size])
     assert Image.open(io.BytesIO(charts.render(figure, "png"))).size == expected
     assert expected[0] == round(charts.SIZES[size] * 150)
 

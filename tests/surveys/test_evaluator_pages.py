@@ -101,6 +101,36 @@ def test_each_chart_has_a_phone_sized_image_which_the_page_offers_to_narrow_scre
         assert (wide.width, narrow.width) == (1050, 540), name  # 7 and 3.6 inches at 150 dpi
 
 
+def test_on_a_cache_miss_each_chart_is_built_once_for_the_page_and_its_image(answered, monkeypatch):
+    """The page names each image's size, then the browser asks for the image: the page built every
+    chart at both widths only to learn their sizes, and each image built its chart again (22–176 ms
+    each); now only the image builds it, and an image already cached builds nothing."""
+    from html import unescape
+
+    from surveys.evaluate import views
+
+    built = []
+    figure = views.charts._figure
+
+    def counted(width, height):
+        made = figure(width, height)
+        built.append(width)
+        return made
+
+    monkeypatch.setattr(views.charts, "_figure", counted)
+    client = _browser(member("li", answered, EVALUATOR))
+    html = client.get("/evaluate/hill-2024/").content.decode()
+    assert built == []
+    images = [unescape(a) for a in re.findall(r'(?:srcset|src)="([^"]*/charts/[^"]+\.png[^"]*)"', html)]
+    assert len(images) == 10
+    for image in images:
+        assert client.get(image).content.startswith(b"\x89PNG")
+    assert sorted(built) == [views.charts.PHONE] * 5 + [views.charts.WIDE] * 5  # one per image
+    for image in images:
+        client.get(image)
+    assert len(built) == 10
+
+
 def test_an_evaluator_publishes_a_closed_survey_from_the_page(answered):
     Survey.objects.filter(pk=answered.pk).update(status=Survey.Status.CLOSED)
     client = _browser(member("li", answered, EVALUATOR))
