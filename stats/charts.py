@@ -18,7 +18,8 @@ and every bar carries its number.
 
 Each chart is drawn at one of two widths (`SIZES`): WIDE for a screen and the PDF, PHONE for a
 phone's screen, where labels wrap to the width (`_fit`, measured in the font), titles and legends
-move so as not to cross, and side-by-side panels stand one above the other.
+move so as not to cross, side-by-side panels stand one above the other, and the heat map's column
+headings slant where a word is wider than its column.
 """
 
 from __future__ import annotations
@@ -236,12 +237,22 @@ def _fit(text: str, inches: float, fontsize: float) -> str:
     encloses, a comma with what it ends); lines it already has are kept. A word longer than a line
     stays whole."""
     limit = inches * 72 / fontsize
-    count = len(_greedy(text, limit))
-    low, high = 0.0, limit  # the narrowest limit that takes no more lines: lines of even length
+    return _even(text, len(_greedy(text, limit)), limit)
+
+
+def _even(text: str, count: int, limit: float) -> str:
+    """The text on at most `count` lines of at most `limit` ems (as `_greedy` breaks them), as even
+    as they can be: broken at the narrowest limit that takes no more lines."""
+    low, high = 0.0, limit
     for _ in range(10):
         middle = (low + high) / 2
         low, high = (low, middle) if len(_greedy(text, middle)) <= count else (middle, high)
     return "\n".join(_greedy(text, high))
+
+
+def _widest(labels: list[str]) -> float:
+    """The longest line of the labels, in ems (`_em`)."""
+    return max((_em(line) for label in labels for line in label.split("\n")), default=0.0)
 
 
 def _lines(labels: list[str]) -> int:
@@ -544,6 +555,55 @@ MARGINS = 0.15
 SCALE_LABELS = 0.65
 SCALE_SHRINK = 0.6
 SCALE_ASPECT = 20
+# Headings with a word wider than their column (English on a phone: "development" is 0.68 in at
+# 7.5 pt) are slanted, not set smaller (they were, down to 5 pt): each rises to the left from its
+# column, over the space above the villages' names, HEADING_SLANTS degrees (the first of them that
+# leaves room for one line). Slanted headings are parallel strips a column's width × sin(slant)
+# apart however long they are, so each may take as many lines as fit in that, three at most; it
+# takes as few as keep its lines within HEADING_LENGTH inches. A line takes HEADING_LINE ems
+# across, with the space to the next (1.0 measured, and a little).
+HEADING_SLANTS = (45, 60)
+HEADING_LENGTH = 1.1
+HEADING_LINE = 1.05
+
+
+def _slanted(names: list[str], pitch: float, fontsize: float) -> tuple[list[str], float, float]:
+    """Headings slanted over columns `pitch` inches apart, HEADING_GAP clear of each other: the
+    headings on their lines (English broken between words, Chinese between characters), the slant
+    in degrees and the font size — the chart's, unless even one line at the steepest slant would not
+    fit (very many columns on a phone)."""
+    for slant in HEADING_SLANTS:
+        across = pitch * np.sin(np.radians(slant)) - HEADING_GAP
+        lines = min(3, int(across * 72 / (HEADING_LINE * fontsize)))
+        if lines:
+            break
+    else:
+        lines, fontsize = 1, max(across, 0.02) * 72 / HEADING_LINE
+    headings = []
+    for name in names:
+        for count in range(1, lines + 1):
+            heading = _even(name, count, _em(name))
+            if _widest([heading]) * fontsize / 72 <= HEADING_LENGTH:
+                break
+        headings.append(heading)
+    return headings, slant, fontsize
+
+
+def _slant_extent(headings: list[str], slant: float, fontsize: float, pitch: float) -> tuple[float, float]:
+    """How far slanted headings reach left of the first column and rise above the cells, in inches
+    (each ends at its column's middle, and its lines rise to the left from there)."""
+    angle = np.radians(slant)
+    lengths = [_widest([h]) * fontsize / 72 for h in headings]
+    thicknesses = [_lines([h]) * HEADING_LINE * fontsize / 72 for h in headings]
+    reach = max((length * np.cos(angle) - (k + 0.5) * pitch for k, length in enumerate(lengths)), default=0.0)
+    rise = max(
+        (
+            length * np.sin(angle) + thickness * np.cos(angle)
+            for length, thickness in zip(lengths, thicknesses, strict=True)
+        ),
+        default=0.0,
+    )
+    return float(reach), float(rise)
 
 
 @_names_drawn
@@ -566,20 +626,26 @@ def village_dimension_heatmap(document: dict, *, width: float = WIDE) -> Figure:
         ).reshape(len(villages), len(dims))
         narrow = _narrow(width)
         names = [_label(v["name"], width, 0.3) for v in villages]
-        column_font = 7.5 if narrow else 9
+        font = 7.5 if narrow else 9
         row = 0.12 + 0.16 * _lines(names) if narrow else max(0.3, 0.1 + 0.16 * _lines(names))
         table = row * max(len(villages), 1)
-        # Inches each column's heading may take: its column less the gap to the next (a heading as
-        # wide as its column touched its neighbour). In English a word longer than that is set in
-        # smaller type; Chinese breaks between any two characters.
-        named = max((_em(line) for name in names for line in name.split("\n")), default=0.0) * 9 / 72
+        # Each column's heading may take its column's width less the gap to the next (a heading as
+        # wide as its column touched its neighbour); Chinese breaks between any two characters.
+        named = _widest(names) * 9 / 72
         scale = 0.0 if narrow else SCALE_LABELS + SCALE_SHRINK * table / SCALE_ASPECT
-        room = (width - MARGINS - named - scale) / max(len(dims), 1) - HEADING_GAP
-        columns = [_fit(d["name"], room, column_font) for d in dims]
-        widest = max((_em(line) for c in columns for line in c.split("\n")), default=0.0)
-        if widest * column_font > room * 72:
-            column_font = room * 72 / widest
-        height = table + (1.6 if narrow else 1.5) + 0.14 * _lines(columns)
+        pitch = (width - MARGINS - named - scale) / max(len(dims), 1)
+        columns = [_fit(d["name"], pitch - HEADING_GAP, font) for d in dims]
+        slant, column_font, rise = 0.0, font, 0.14 * _lines(columns)
+        if _widest(columns) * font / 72 > pitch - HEADING_GAP:  # a word wider: all slanted
+            left = named
+            for _ in range(3):  # where they reach further left than the names, the columns make room
+                pitch = (width - MARGINS - left - scale) / max(len(dims), 1)
+                columns, slant, column_font = _slanted([d["name"] for d in dims], pitch, font)
+                reach, rise = _slant_extent(columns, slant, column_font, pitch)
+                if reach <= left:
+                    break
+                left = reach
+        height = table + (1.6 if narrow else 1.5) + rise
         figure = _figure(width, height)
         ax = figure.add_subplot()
         _hidden_note(figure, t, hidden)
@@ -605,7 +671,18 @@ def village_dimension_heatmap(document: dict, *, width: float = WIDE) -> Figure:
                     fontsize=7.5,
                     color="white" if dark else INK,
                 )
-        ax.set_xticks(range(len(dims)), columns, fontsize=column_font)
+        if slant:  # rising to the left, each line ending at its column
+            ax.set_xticks(
+                range(len(dims)),
+                columns,
+                fontsize=column_font,
+                rotation=-slant,
+                rotation_mode="anchor",
+                ha="right",
+                va="bottom",
+            )
+        else:
+            ax.set_xticks(range(len(dims)), columns, fontsize=column_font)
         ax.set_yticks(range(len(villages)), names)
         ax.xaxis.tick_top()
         ax.tick_params(length=0)

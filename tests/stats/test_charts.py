@@ -6,11 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.text import Text
-from matplotlib.transforms import Bbox
+from matplotlib.transforms import Affine2D, Bbox
 
 from stats import charts
 
@@ -529,39 +530,87 @@ def test_names_with_tabs_line_breaks_and_emoji_are_drawn_without_a_box(document,
     assert not {"\t", "\x07", "\u200b", "\u2028", "\ufe0f", "🥰"} & set(drawn), drawn
 
 
-DEMO_DIMENSIONS = {
-    "zh": ["经济发展满意度", "生态环境健康度", "居住生活安全度", "政府履职满意度"],
-    "en": [
-        "Economic development",
-        "Ecological environment",
-        "Housing and public safety",
-        "Government performance",
-    ],
+HEAT_MAP_DIMENSIONS = {
+    "demo": {  # the demo survey's
+        "zh": ["经济发展满意度", "生态环境健康度", "居住生活安全度", "政府履职满意度"],
+        "en": [
+            "Economic development",
+            "Ecological environment",
+            "Housing and public safety",
+            "Government performance",
+        ],
+    },
+    "phrases": {
+        "zh": [
+            "经济发展与家庭收入满意度",
+            "生态环境与村容村貌健康度",
+            "住房道路与日常生活安全度",
+            "乡镇政府依法履职满意度",
+        ],
+        "en": [
+            "Satisfaction with economic development and household income",
+            "Health of the ecological environment and village sanitation",
+            "Safety of housing, roads and daily life in the village",
+            "Satisfaction with how the town government performs its duties",
+        ],
+    },
 }
 
 
-def _clear(a, b, gap: float) -> bool:
-    """Whether two boxes are at least `gap` pixels apart, across or down."""
-    return a.x1 + gap <= b.x0 or b.x1 + gap <= a.x0 or a.y1 + gap <= b.y0 or b.y1 + gap <= a.y0
+def _outline(box) -> np.ndarray:
+    """A box's corners in order around it."""
+    return box.corners()[[0, 1, 3, 2]]
 
 
+def _text_outline(text, renderer) -> np.ndarray:
+    """The corners of a text's box as drawn, turned with it: a slanted heading's own box, not the
+    upright one around it (which takes in its neighbours')."""
+    angle = text.get_rotation()
+    assert angle == 0 or text.get_rotation_mode() == "anchor"  # turned about its anchor, laid out
+    text.set_rotation(0)
+    upright = text.get_window_extent(renderer)
+    text.set_rotation(angle)
+    anchor = text.get_transform().transform(text.get_position())
+    outline = Affine2D().rotate_deg_around(*anchor, angle).transform(_outline(upright))
+    drawn = text.get_window_extent(renderer)  # the upright box around it, as matplotlib has it
+    assert np.allclose([*outline.min(axis=0), *outline.max(axis=0)], drawn.extents, atol=1.0)
+    return outline
+
+
+def _apart(a: np.ndarray, b: np.ndarray, gap: float) -> bool:
+    """Whether two convex outlines are at least `gap` pixels apart: across some side of either,
+    each lies wholly on its own side with `gap` between (for upright boxes: across or down)."""
+    for outline in (a, b):
+        for start, end in zip(outline, np.roll(outline, -1, axis=0), strict=True):
+            normal = np.array([end[1] - start[1], start[0] - end[0]]) / np.hypot(*(end - start))
+            first, second = a @ normal, b @ normal
+            if first.max() + gap <= second.min() or second.max() + gap <= first.min():
+                return True
+    return False
+
+
+@pytest.mark.parametrize("dimensions", sorted(HEAT_MAP_DIMENSIONS))
 @pytest.mark.parametrize("row", [0, 3])
 @pytest.mark.parametrize("language", ["zh", "en"])
 @pytest.mark.parametrize("size", sorted(charts.SIZES))
 def test_the_heat_maps_headings_stand_clear_of_each_other_the_cells_and_the_names(
-    document, size, language, row
+    document, size, language, row, dimensions
 ):
-    """The demo survey's four dimensions over 16 villages, one with a very long name (the names'
-    column at its widest, the dimensions' columns at their narrowest). The headings were fitted to
-    their column's whole width on a phone, and to 14 characters whatever the width on a screen, so
-    that in English neighbours touched ("Economic development" and "Ecological environment"), and
-    they sat 3.5 pt over the cells. Now each stands at least 0.1 in from the next, and 0.06 in
-    from the cells, the names and the title."""
+    """Four dimensions (the demo survey's, or long phrases) over 16 villages, one with a very long
+    name (the names' column at its widest, the dimensions' columns at their narrowest). The headings
+    were fitted to their column's whole width on a phone, and to 14 characters whatever the width on
+    a screen, so that in English neighbours touched ("Economic development" and "Ecological
+    environment"), and they sat 3.5 pt over the cells; then, kept apart, a word wider than its
+    column ("development") was set smaller, down to 5 pt on a phone. Now each heading is set at the
+    chart's size for them, broken only between words in English, and stands at least 0.1 in from
+    the next, and 0.06 in from the cells, the names and the title, inside the image — slanted where
+    a word is wider than its column."""
     long_named = _long_named(document, language)
     codes = [f"d{k}" for k in range(4)]
+    named = HEAT_MAP_DIMENSIONS[dimensions][language]
     long_named["dimensions"] = [
         {**document["dimensions"][0], "code": code, "name": name}
-        for code, name in zip(codes, DEMO_DIMENSIONS[language], strict=True)
+        for code, name in zip(codes, named, strict=True)
     ]
     villages = long_named["by_village"]
     for k, village in enumerate(villages):
@@ -573,16 +622,24 @@ def test_the_heat_maps_headings_stand_clear_of_each_other_the_cells_and_the_name
         texts = _drawn_texts(figure)
         renderer = figure.canvas.get_renderer()
         ax = figure.axes[0]
-        headings = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
-        names = [t.get_window_extent(renderer) for t in ax.get_yticklabels() if t.get_text()]
+        labels = [t for t in ax.get_xticklabels() if t.get_text()]
+        headings = [_text_outline(t, renderer) for t in labels]
+        names = [_outline(t.get_window_extent(renderer)) for t in ax.get_yticklabels() if t.get_text()]
         cells = ax.get_images()[0].get_window_extent(renderer)
-        title = next(box for text, box in texts if text == charts.TEXT[language]["heatmap_title"])
+        title = next(_outline(box) for text, box in texts if text == charts.TEXT[language]["heatmap_title"])
+        frame = figure.bbox
     inch = figure.dpi
     assert len(headings) == 4 and len(names) == 16
+    for label, name in zip(labels, named, strict=True):
+        assert label.get_fontsize() >= (7.5 if size == "phone" else 9), (name, label.get_fontsize())
+        lines = label.get_text().split("\n")
+        assert (" " if language == "en" else "").join(lines) == name, lines
     for left, right in itertools.pairwise(headings):
-        assert right.x0 - left.x1 >= 0.1 * inch, (left.bounds, right.bounds)
+        assert _apart(left, right, 0.1 * inch), (left, right)
     for heading in headings:
-        assert heading.y0 - cells.y1 >= 0.06 * inch, (heading.bounds, cells.bounds)
-        assert _clear(heading, title, 0.06 * inch), (heading.bounds, title.bounds)
+        assert heading[:, 1].min() - cells.y1 >= 0.06 * inch, (heading, cells.bounds)
+        assert _apart(heading, title, 0.06 * inch), (heading, title)
         for name in names:
-            assert _clear(heading, name, 0.06 * inch), (heading.bounds, name.bounds)
+            assert _apart(heading, name, 0.06 * inch), (heading, name)
+        assert frame.x0 <= heading[:, 0].min() and heading[:, 0].max() <= frame.x1, (heading, frame.bounds)
+        assert heading[:, 1].max() <= frame.y1, (heading, frame.bounds)
