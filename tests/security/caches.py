@@ -6,6 +6,8 @@ import uuid
 import pytest
 from django.core.cache import caches
 
+from survey_site.settings import DATABASE_CACHE
+
 REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
@@ -29,7 +31,7 @@ def cache_settings(kind: str) -> dict:
                 "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
             }
         }
-    return {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "survey_cache"}}
+    return {"default": DATABASE_CACHE}  # as a deployment without Redis has it
 
 
 @pytest.fixture(params=["database", "redis"])

@@ -44,6 +44,20 @@ def test_one_address_past_its_limit_is_answered_429(survey, settings):
     assert Response.objects.count() == 4
 
 
+def test_a_flood_of_other_cache_entries_does_not_reset_the_count(survey, settings, cache_backend):
+    """Other links' counters, scores and charts fill the cache; the database cache, past its
+    size, drops a third of its entries in key order, and at Django's 300 that took the counter of
+    the current window with it: the address was let through again."""
+    survey.allow_shared_device = True
+    survey.save()
+    settings.SUBMISSION_RATE_LIMITS = {"ip": (3, 60), "invitation": (100, 60)}
+    answers = [_post(_body("hill-2024-east"), "10.0.2.7").status_code for _ in range(2)]
+    cache.set_many({f"zz-other-{n}": n for n in range(400)}, timeout=600)  # keys after "rl:…"
+    answers += [_post(_body("hill-2024-east"), "10.0.2.7").status_code for _ in range(2)]
+
+    assert answers == [201, 201, 201, 429]
+
+
 def test_one_invitation_past_its_limit_is_answered_429_from_any_address(survey, settings):
     survey.allow_shared_device = True
     survey.save()
