@@ -51,6 +51,13 @@ def _f(value, digits: int = 2) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
 
 
+def _left_out(data: ReportData) -> str:
+    """What no score counts: the options the scheme gives no points (不了解 in the usual scheme, but
+    a scheme may score it, or leave out 一般 as well) and blank answers."""
+    names = [_("“%(name)s”") % {"name": o["name"]} for o in data.options if o["points"] is None]
+    return _("、").join([*names, _("未作答")])
+
+
 def _ci(cell: dict) -> str:
     ci = cell.get("ci95")
     return "—" if not ci or ci[0] is None else f"[{ci[0]:.2f}, {ci[1]:.2f}]"
@@ -367,9 +374,10 @@ def _method(pdf: _Report) -> None:
     pdf.section(_("计分方法"))
     pdf.paragraph(
         _(
-            "每道题的得分为计分答案分值的平均数（不了解、未作答不计入）；维度得分为其各题得分的加权平均；"
+            "每道题的得分为计分答案分值的平均数（%(left_out)s不计入）；维度得分为其各题得分的加权平均；"
             "综合满意度为各维度得分按维度权重的加权平均。所有得分为 0–100 分。"
         )
+        % {"left_out": _left_out(data)}
     )
     option_rows = [
         [o["name"], _("不计分") if o["points"] is None else f"{o['points']:g}"] for o in data.options
@@ -440,7 +448,11 @@ def _items(pdf: _Report) -> None:
     rest = 170 - 34 - 28 - 14 - 28
     each = rest / (len(data.options) + 1)
     pdf.table(headers, rows, [34, 28, 14, 28] + [each] * (len(data.options) + 1), size=8)
-    pdf.paragraph(_("各选项下为选择该项的人数；得分不计“不了解”与未作答。"), size=8, color=MUTED)
+    pdf.paragraph(
+        _("各选项下为选择该项的人数；得分不计%(left_out)s。") % {"left_out": _left_out(data)},
+        size=8,
+        color=MUTED,
+    )
     pdf.chart(charts.item_distribution(doc), width=160)
 
 

@@ -419,6 +419,25 @@ def test_the_scoring_method_states_the_schemes_dimension_weights_not_those_left_
     ] == ["0.5", "0.5"]
 
 
+def test_the_pdf_names_the_answers_its_scheme_leaves_out_not_always_dont_know(survey, tmp_path):
+    """A scheme that scores 不了解 (50 points) and leaves 不满意 out: the PDF's 计分方法 and the note
+    under the items' table said, whatever the scheme, that 不了解 and blanks are left out."""
+    survey.scheme = {
+        "option_points": {"satisfied": 100, "basically_satisfied": 80, "dissatisfied": None, "dont_know": 50},
+        "dimension_weights": {"economy": 0.5, "services": 0.5},
+    }
+    survey.save()
+    answer(survey, 6)
+    text = _pdf_text(render_report(report_data(survey), "pdf"), tmp_path)
+    assert "平均数（“不满意”、未作答不计入）" in text
+    assert "得分不计“不满意”、未作答。" in text
+    assert "“不了解”与未作答" not in text and "不了解、未作答" not in text
+    english = _pdf_text(render_report(report_data(survey, language="en"), "pdf"), tmp_path)
+    assert "(left out: “不满意”, unanswered)" in english
+    assert "scores leave out “不满意”, unanswered." in english
+    assert "don't know" not in english.lower()
+
+
 @pytest.mark.parametrize("start", [40, 150, 250])
 def test_a_chart_taller_than_a_page_is_shrunk_onto_one_page_not_left_a_blank_page_before_it(data, start):
     """The village ranking of a town with many villages (or long, wrapped names) is taller than a
