@@ -13,7 +13,8 @@ Decisions:
 - `option_points` must name every option; `null` means "left out of every mean" (e.g. 不了解).
   Points lie between 0 and 100: scores are on 0–100 (contract §5), and a scheme giving 150 made a
   composite of 130.
-- `item_weights` and `min_cell` given as null are taken as not given (their defaults).
+- `item_weights` and `min_cell` given as null are taken as not given (their defaults); a whole
+  number written as a float (`"min_cell": 5.0`) is that integer.
 """
 
 from __future__ import annotations
@@ -195,6 +196,8 @@ def _weights(raw, codes, key, zh, en, add, *, required: bool) -> dict[str, float
 
 
 def _min_cell(raw, add) -> int:
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)  # JSON has one kind of number: 5.0 is 5
     if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
         add(
             "min_cell",

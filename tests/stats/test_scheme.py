@@ -95,6 +95,13 @@ def test_it_rejects_an_unknown_group():
     assert any("mayor" in m for m in errors["group_weights"])
 
 
+def test_a_min_cell_written_as_a_whole_float_is_that_integer():
+    """JSON has one kind of number: 5.0, as a script or a spreadsheet writes it, is 5 (it was
+    refused as not an integer)."""
+    scheme = parse_scheme({**GOOD, "min_cell": 5.0}, **CODES)
+    assert scheme.min_cell == 5 and type(scheme_to_dict(scheme)["min_cell"]) is int
+
+
 @pytest.mark.parametrize("bad", [0, -3, 2.5, "5", True])
 def test_it_rejects_a_min_cell_that_is_not_a_positive_integer(bad):
     assert "min_cell" in errors_of(min_cell=bad)
