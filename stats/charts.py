@@ -41,7 +41,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.textpath import text_to_path
 
-from stats.text import one_line
+from stats.text import one_line, rounded
 
 CJK_FAMILY = "Noto Sans CJK SC"
 SYMBOL_FAMILY = "Symbola"
@@ -311,8 +311,8 @@ TEXT = {
         "share": "占该题全部作答的百分比（%）",
         "items_title": "各题答案分布",
         "ranked": "{rank}. {name}（n={n}）",
-        "reference": "综合满意度 {score:.2f}",
-        "group_reference": "{name}总体 {score:.2f}",
+        "reference": "综合满意度 {score}",
+        "group_reference": "{name}总体 {score}",
         "tick_width": 8,
         "villages_title": "各村（社区）得分排序",
         "list_separator": "、",
@@ -338,8 +338,8 @@ TEXT = {
         "share": "Share of the item's answers (%)",
         "items_title": "Answers to each item",
         "ranked": "{rank}. {name} (n={n})",
-        "reference": "Composite satisfaction {score:.2f}",
-        "group_reference": "{name} overall {score:.2f}",
+        "reference": "Composite satisfaction {score}",
+        "group_reference": "{name} overall {score}",
         "tick_width": 14,
         "villages_title": "Villages ranked by score",
         "list_separator": ", ",
@@ -391,7 +391,7 @@ def _whisker_bars(ax, labels, scores, cis, *, shades, hatches, reference=None, r
                 score, yi, xerr=[[score - ci[0]], [ci[1] - score]], fmt="none", ecolor=INK, capsize=3, lw=1
             )
         right = ci[1] if ci is not None else score
-        ax.text(right + 0.4, yi, f"{score:.2f}", va="center", ha="left", fontsize=8, color=INK, clip_on=False)
+        ax.text(right + 0.4, yi, rounded(score), va="center", ha="left", fontsize=8, color=INK, clip_on=False)
     if reference is not None:  # named in a legend above the bars, where no label can cross it
         ax.axvline(reference, color=INK, linestyle="--", linewidth=0.8, label=reference_label)
         ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8, borderaxespad=0.2)
@@ -464,7 +464,7 @@ def item_distribution(document: dict, *, width: float = WIDE) -> Figure:
                     ax.text(
                         x0 + value / 2,
                         yi,
-                        f"{value:.0f}",
+                        rounded(value, 0),
                         ha="center",
                         va="center",
                         fontsize=7,
@@ -538,10 +538,10 @@ def _village_reference(document: dict, t: dict) -> tuple[float | None, str]:
     groups = [c for c in document["by_group"] if c["code"] in sampled]
     if len(groups) == 1 and groups[0].get("score") is not None and not groups[0].get("suppressed"):
         return groups[0]["score"], t["group_reference"].format(
-            name=groups[0]["name"], score=groups[0]["score"]
+            name=groups[0]["name"], score=rounded(groups[0]["score"])
         )
     score = document["composite"]["score"]
-    return (None, "") if score is None else (score, t["reference"].format(score=score))
+    return (None, "") if score is None else (score, t["reference"].format(score=rounded(score)))
 
 
 # The heat map's column headings stand HEADING_GAP inches clear of each other and HEADING_PAD
@@ -665,7 +665,7 @@ def village_dimension_heatmap(document: dict, *, width: float = WIDE) -> Figure:
                 ax.text(
                     c,
                     r,
-                    f"{value:.1f}",
+                    rounded(value, 1),
                     ha="center",
                     va="center",
                     fontsize=7.5,
@@ -746,7 +746,7 @@ def group_comparison(document: dict, *, width: float = WIDE) -> Figure:
                         lw=1,
                     )
                 top = ci[1] if ci else cell["score"]
-                ax.text(xi, top + 0.3, f"{cell['score']:.2f}", ha="center", va="bottom", fontsize=8)
+                ax.text(xi, top + 0.3, rounded(cell["score"]), ha="center", va="bottom", fontsize=8)
             room = (width - 0.8) / max(len(cells), 1) * 0.9  # inches under each bar on a phone
             ax.set_xticks(
                 x,

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 
 from stats.result import Cell, ScoreResult
+from stats.text import rounded
 
 TEXT = {
     "zh": {
@@ -69,7 +70,7 @@ def _texts(lang: str) -> dict:
 
 
 def f2(x) -> str:
-    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.2f}"
+    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else rounded(x)
 
 
 def pts(x: float) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
 
 _SPACES = re.compile(r" {2,}")
 
@@ -28,3 +29,12 @@ def one_line(text: str) -> str:
             continue
         kept.append(" " if character.isspace() or kind in ("Cc", "Zl", "Zp") else character)
     return _SPACES.sub(" ", "".join(kept)).strip()
+
+
+def rounded(x: float, places: int = 2) -> str:
+    """A number as people read it, `places` decimals rounded half up (四舍五入) from its shortest
+    decimal form: 90.625 → "90.63", as the pages (Django's floatformat) and Excel show it. Python's
+    format rounds the binary value, ties to even: f"{90.625:.2f}" is "90.62", so the PDF and the
+    charts said 90.62 where the page and the XLSX said 90.63."""
+    shown = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return str(shown.copy_abs() if shown.is_zero() else shown)  # never "-0.00"

@@ -23,6 +23,7 @@ from fpdf.fonts import FontFace
 
 from stats import charts
 from stats.explain import warning_shown
+from stats.text import rounded
 from surveys.reports.data import ReportData, report_language
 from surveys.reports.fonts import report_faces, symbol_face
 from surveys.reports.tables import uncertainty_note
@@ -48,7 +49,7 @@ def _joined(parts) -> str:
 
 
 def _f(value, digits: int = 2) -> str:
-    return "—" if value is None else f"{value:.{digits}f}"
+    return "—" if value is None else rounded(value, digits)
 
 
 def _left_out(data: ReportData) -> str:
@@ -60,7 +61,7 @@ def _left_out(data: ReportData) -> str:
 
 def _ci(cell: dict) -> str:
     ci = cell.get("ci95")
-    return "—" if not ci or ci[0] is None else f"[{ci[0]:.2f}, {ci[1]:.2f}]"
+    return "—" if not ci or ci[0] is None else f"[{rounded(ci[0])}, {rounded(ci[1])}]"
 
 
 class _Report(FPDF):
@@ -586,7 +587,7 @@ def _stratum(data: ReportData, stratum: dict) -> str:
     if stratum.get("population"):
         text += _("，总体 %(population)s 人，抽样比 %(fraction)s") % {
             "population": stratum["population"],
-            "fraction": f"{stratum['fraction']:.2f}",
+            "fraction": rounded(stratum["fraction"]),
         }
     return text
 

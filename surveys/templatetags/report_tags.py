@@ -1,5 +1,7 @@
 from django import template
 
+from stats.text import rounded
+
 register = template.Library()
 
 
@@ -9,4 +11,4 @@ def ci(cell: dict) -> str:
     interval = (cell or {}).get("ci95")
     if not interval or interval[0] is None or interval[1] is None:
         return "—"
-    return f"[{interval[0]:.2f}, {interval[1]:.2f}]"
+    return f"[{rounded(interval[0])}, {rounded(interval[1])}]"

@@ -1,8 +1,8 @@
-"""Names on one line (stats/text.py): the rule names are stored and drawn by."""
+"""Names on one line and numbers rounded as people read them (stats/text.py)."""
 
 import pytest
 
-from stats.text import one_line
+from stats.text import one_line, rounded
 
 
 @pytest.mark.parametrize(
@@ -22,3 +22,20 @@ from stats.text import one_line
 )
 def test_a_name_is_kept_on_one_line_without_invisible_characters(typed, kept):
     assert one_line(typed) == kept
+
+
+@pytest.mark.parametrize(
+    ("x", "places", "shown"),
+    [
+        (90.625, 2, "90.63"),  # a tie in binary too: f"{90.625:.2f}" is "90.62"
+        (92.615, 2, "92.62"),  # 92.61499… in binary; people and Excel read 92.615
+        (0.125, 2, "0.13"),
+        (12.5, 0, "13"),
+        (88.25, 1, "88.3"),
+        (100.0, 2, "100.00"),
+        (-0.001, 2, "0.00"),  # never "-0.00"
+        (92.62, 2, "92.62"),
+    ],
+)
+def test_numbers_are_shown_rounded_half_up_as_people_and_excel_round(x, places, shown):
+    assert rounded(x, places) == shown

@@ -513,3 +513,47 @@ def test_names_with_tabs_line_breaks_and_emoji_are_drawn_in_the_pdf_without_a_bo
     if shutil.which("pdffonts"):
         fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
         assert "Symbola" in fonts
+
+
+def test_a_score_on_a_tie_shows_rounded_half_up_in_every_output(survey, tmp_path):
+    """90.625 (every answer worth 90.625): the page and the XLSX showed 90.63, the PDF, the charts'
+    labels and `score --format text` 90.62 (Python's format rounds ties to even on the binary
+    value); the page's intervals too."""
+    import re
+
+    from django.core.management import call_command
+    from django.test import Client
+
+    from stats.charts import village_ranking
+    from surveys.scoring import score_document
+    from surveys.templatetags.report_tags import ci
+
+    def shows_half_up(text: str) -> bool:
+        return "90.63" in text and not re.search(r"90\.62(?!5)", text)  # 90.625 is the points
+
+    survey.scheme = {
+        "option_points": {
+            "satisfied": 90.625,
+            "basically_satisfied": 90.625,
+            "dissatisfied": 90.625,
+            "dont_know": None,
+        },
+        "dimension_weights": {"economy": 0.5, "services": 0.5},
+    }
+    survey.save()
+    answer(survey, 6)
+    assert score_document(survey)["composite"]["score"] == 90.625
+
+    assert shows_half_up(_pdf_text(render_report(report_data(survey), "pdf"), tmp_path))
+    out = io.StringIO()
+    call_command("score", survey.slug, "--format", "text", stdout=out)
+    assert shows_half_up(out.getvalue())
+    client = Client()
+    client.force_login(member("li", survey, SurveyMembership.Role.EVALUATOR))
+    assert shows_half_up(client.get(f"/evaluate/{survey.slug}/").content.decode())
+    labels = " ".join(
+        t.get_text()
+        for t in village_ranking(score_document(survey)).findobj(match=lambda a: hasattr(a, "get_text"))
+    )
+    assert shows_half_up(labels)
+    assert ci({"ci95": [90.625, 92.615]}) == "[90.63, 92.62]"

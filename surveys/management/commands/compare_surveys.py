@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 import stats
+from stats.text import rounded
 from surveys.management.commands._common import SurveyCommand, get_survey
 from surveys.scoring import score_result
 
@@ -13,7 +14,7 @@ def _kind(kind: str) -> str:
 
 
 def _f2(x) -> str:
-    return "—" if x is None else f"{x:.2f}"
+    return "—" if x is None else rounded(x)
 
 
 class Command(SurveyCommand):
