@@ -136,16 +136,22 @@ def test_a_counter_gone_between_two_requests_counting_it_is_no_server_error(monk
     """A window's counter that another request created and that vanished before this one could
     count it (a cache culling entries, or cleared) raised ValueError from incr(): a 500 for the
     respondent. It counts again, and lets the request through if the counter keeps vanishing."""
+    from django.core.cache import caches
+
     from surveys import ratelimit
 
+    # The back-end itself, not the `cache` proxy: undone through the proxy after the settings
+    # fixture had swapped the back-end, the patch left Redis's add() on the next database cache,
+    # and every later test's cache.add() went to Redis.
+    backend = caches["default"]
     calls = []
 
     def incr_gone(key):
         calls.append("incr")
         raise ValueError(f"Key '{key}' not found")
 
-    monkeypatch.setattr(ratelimit.cache, "incr", incr_gone)
-    monkeypatch.setattr(ratelimit.cache, "add", lambda *args, **kwargs: calls.append("add") or False)
+    monkeypatch.setattr(backend, "incr", incr_gone)
+    monkeypatch.setattr(backend, "add", lambda *args, **kwargs: calls.append("add") or False)
     assert ratelimit._hit("invitation", "abc", limit=5, seconds=60) is True
     assert calls == ["incr", "add"] * 3
 
@@ -157,5 +163,5 @@ def test_a_counter_gone_between_two_requests_counting_it_is_no_server_error(monk
             raise ValueError(key)
         return value
 
-    monkeypatch.setattr(ratelimit.cache, "incr", incr_back)
+    monkeypatch.setattr(backend, "incr", incr_back)
     assert ratelimit._hit("invitation", "abc", limit=3, seconds=60) is False  # counted again: 4 > 3
