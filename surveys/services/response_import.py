@@ -191,6 +191,12 @@ class _RowChecker:
                 self.problem(
                     line, "village", _("群体 %(group)s 不按村抽样，村（社区）应留空") % {"group": group}
                 )
+            # As the questionnaire and paper entry refuse it: only a group sampled by village is
+            # asked its age band, and a staff member's would put them in an age band's score.
+            if not by_village and cells["age_band"]:
+                self.problem(
+                    line, "age_band", _("群体 %(group)s 不按年龄段抽样，年龄段应留空") % {"group": group}
+                )
         submitted_at = None
         if cells["submitted_at"]:
             try:

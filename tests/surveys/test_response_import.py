@@ -85,7 +85,8 @@ def test_it_names_line_and_column_of_an_unknown_option(survey):
         ),
         (csv_row(submitted_at="0001-01-01T00:00:00"), "submitted_at", "'0001-01-01T00:00:00' 超出可存储"),
         (csv_row(village=""), "village", "群体 villager 按村抽样，必须填写村（社区）"),
-        (csv_row(group="staff"), "village", "群体 staff 不按村抽样，村（社区）应留空"),
+        (csv_row(group="staff", age_band=""), "village", "群体 staff 不按村抽样，村（社区）应留空"),
+        (csv_row(group="staff", village=""), "age_band", "群体 staff 不按年龄段抽样，年龄段应留空"),
         (csv_row(group=""), "group", "受访群体不能为空"),
     ],
 )
