@@ -1,8 +1,9 @@
 """The API's answer to what DRF does not know: a survey that cannot be scored as it is stored —
 its questionnaire not finished, or its saved scheme not fitting the questionnaire (409: the
-request was right, the survey is not; the detail says what to fix and where)."""
+request was right, the survey is not; the detail says what to fix and where); and query
+parameters refused in the API's one 400 shape."""
 
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -20,3 +21,13 @@ def exception_handler(exc, context):
             status=status.HTTP_409_CONFLICT,
         )
     return drf_exception_handler(exc, context)
+
+
+def valid_query(serializer_class, request) -> dict:
+    """The request's query parameters checked by the serializer; a 400 in the API's one shape,
+    `{"errors": {parameter: [message]}}`, when they do not pass (DRF's own answer is the bare
+    `{parameter: [message]}`, unlike every other 400 here)."""
+    query = serializer_class(data=request.query_params)
+    if not query.is_valid():
+        raise serializers.ValidationError({"errors": query.errors})
+    return query.validated_data

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.views import APIView
 
+from surveys.api.exceptions import valid_query
 from surveys.api.score_schema import cannot_score, refusals
 from surveys.localized import localized
 from surveys.permissions import CanReadScores, survey_get_for
@@ -104,9 +105,7 @@ class ReportDownloadView(APIView):
     def get(self, request, slug: str):
         survey = survey_get_for(request.user, slug)
         self.check_object_permissions(request, survey)
-        query = ReportQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        return report_download(survey, self.fmt, query.validated_data["lang"])
+        return report_download(survey, self.fmt, valid_query(ReportQuery, request)["lang"])
 
 
 def download_view(fmt: str):

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 import stats
+from surveys.api.exceptions import valid_query
 from surveys.api.score_schema import ScoreDocumentSerializer, cannot_score, refusals
 from surveys.cache import survey_data_changed
 from surveys.models import Survey
@@ -66,9 +67,7 @@ class _SurveyView(APIView):
         return survey
 
     def query(self, request) -> dict:
-        query = ScoreQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        return query.validated_data
+        return valid_query(ScoreQuery, request)
 
 
 class ScoreView(_SurveyView):
@@ -79,9 +78,7 @@ class ScoreView(_SurveyView):
     )
     def get(self, request, slug: str):
         survey = self.survey(request, slug)
-        query = ScoreGetQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        options = dict(query.validated_data)
+        options = dict(valid_query(ScoreGetQuery, request))
         frozen = None if options.pop("live") else published_document(survey, **options)
         response = _document(frozen or score_document(survey, **options))
         response["X-Report-Published"] = "1" if frozen else "0"

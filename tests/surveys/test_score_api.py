@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 from surveys.models import SurveyMembership
 from surveys.services.response_import import responses_import_text
 from tests.factories import csv_row, csv_text, make_survey
+from tests.surveys.report_helpers import member
 
 pytestmark = pytest.mark.django_db
 
@@ -181,3 +182,20 @@ def test_the_openapi_schema_describes_the_score_document_and_the_refusals():
         report = paths[f"/api/v1/surveys/{{slug}}/report.{fmt}"]["get"]
         assert {"403", "404"} <= set(report["responses"])
         assert [p["name"] for p in report.get("parameters", []) if p["in"] == "query"] == ["lang"]
+
+
+def test_a_wrong_query_parameter_is_a_400_in_the_apis_one_shape(answered):
+    """{"errors": {parameter: [message]}}, as every other 400 of the API; DRF's own answer was
+    the bare {parameter: [message]}."""
+    client = APIClient()
+    client.force_authenticate(member("li", answered, SurveyMembership.Role.EVALUATOR))
+    for url in (
+        "/api/v1/surveys/hill-2024/score/?method=median",
+        "/api/v1/surveys/hill-2024/score/?lang=fr",
+        "/api/v1/surveys/hill-2024/report.pdf?lang=fr",
+    ):
+        answer = client.get(url)
+        assert answer.status_code == 400, url
+        assert set(answer.json()) == {"errors"} and len(answer.json()["errors"]) == 1, answer.json()
+    what_if = client.post("/api/v1/surveys/hill-2024/score/?method=median", {"scheme": {}}, format="json")
+    assert what_if.status_code == 400 and list(what_if.json()["errors"]) == ["method"]
