@@ -5,7 +5,8 @@ QR matrix drawn as vector rectangles, so the PDF prints sharp at any size. The f
 charts' (stats.charts): Noto Sans CJK SC from Debian's fonts-noto-cjk, then Symbola
 (fonts-symbola) for the symbols and emoji it lacks, both from scripts/system-deps; without the
 CJK font the text would print as empty boxes, so rendering refuses instead. Names are drawn as
-the charts draw them (`drawable`): on one line, without characters that neither font has.
+the charts draw them (`drawn_name`, applied once where the texts are gathered: `poster_text`,
+and the paper sheet's layout): on one line, without characters that neither font has.
 """
 
 import io
@@ -56,7 +57,7 @@ def pdf_font_type(*texts: str) -> int:
     print, searchable, and ten times faster to write than subsetting the CID font as Type 42,
     which poppler also warns about), except where a text holds a character beyond U+FFFF (🌾):
     matplotlib names such a Type 3 glyph by the font's glyph name, which Symbola leaves empty for
-    its emoji, so each of them would print as the last one drawn. Type 42 draws them right."""
+    its emoji, so all of them would print as one and the same (🌾 as 🜁). Type 42 draws them right."""
     return 42 if any(ord(c) > 0xFFFF for text in texts for c in text) else 3
 
 
@@ -98,15 +99,7 @@ def _figure(text: PosterText) -> Figure:
 
     def write(y: float, s: str, size: float, weight: str = "normal", color: str = "#111") -> None:
         page.text(
-            0.5,
-            y,
-            drawable(s),
-            ha="center",
-            va="center",
-            fontsize=size,
-            fontweight=weight,
-            color=color,
-            family=family,
+            0.5, y, s, ha="center", va="center", fontsize=size, fontweight=weight, color=color, family=family
         )
 
     lines = -(-len(text.title) // 22)  # as few lines as fit 22 characters, evenly filled
@@ -148,7 +141,7 @@ def poster_text(invitation) -> PosterText:
         title=drawn_name(survey.title, survey.slug),
         place=place,
         url=invitation.url,
-        organisation=drawable(survey.organisation),
+        organisation=drawn_name(survey.organisation),
         one_per_phone=not survey.allow_shared_device,
     )
 
