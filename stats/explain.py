@@ -36,6 +36,11 @@ TEXT = {
         "suppressed": "{name}：计分人数 {n} 少于 {min_cell}，不公布得分",
         "within": "村内受访者视为简单随机样本",
         "alpha": "克朗巴赫 α = {alpha}（{n} 名全部题目都计分的受访者）",
+        "alpha_one_item": "克朗巴赫 α：只有 1 道题，无法计算（α 比较各题的回答）",
+        "alpha_too_few": "克朗巴赫 α：只有 {n} 名受访者全部题目都计分（选不计分的选项或未答的不算），至少需要 2 名，无法计算",
+        "alpha_no_answer": "；没有计分回答的题目：{items}",
+        "alpha_no_variance": "克朗巴赫 α：{n} 名全部题目都计分的受访者总分都相同，无法计算",
+        "list": "、",
     },
     "en": {
         "answered": " ({n} answered “{option}”, left out)",
@@ -61,6 +66,13 @@ TEXT = {
         "suppressed": "{name}: {n} counted respondents, fewer than {min_cell}: score not shown",
         "within": "respondents within the village taken as a simple random sample",
         "alpha": "Cronbach's alpha = {alpha} ({n} respondents with every item counted)",
+        "alpha_one_item": "Cronbach's alpha: only one item, so none (alpha compares the items' answers)",
+        "alpha_too_few": "Cronbach's alpha: only {n} respondents with every item counted (an unscored option "
+        "or a blank does not count), at least 2 are needed, so none",
+        "alpha_no_answer": "; items with no counted answer: {items}",
+        "alpha_no_variance": "Cronbach's alpha: the {n} respondents with every item counted all have the same "
+        "total, so none",
+        "list": ", ",
     },
 }
 
@@ -151,11 +163,22 @@ def explain(
     for key in ("by_village", "by_group", "by_age_band", "by_village_group"):
         for cell in getattr(result, key):
             out.append({"figure": f"{key}:{cell.code}", "text": _cell_sentence(cell, label, t, result)})
-    alpha = result.reliability.get("cronbach_alpha")
-    out.append(
-        {"figure": "reliability", "text": t["alpha"].format(alpha=f2(alpha), n=result.reliability.get("n"))}
-    )
+    out.append({"figure": "reliability", "text": _alpha_sentence(result, t, label)})
     return out
+
+
+def _alpha_sentence(result: ScoreResult, t: dict[str, str], label) -> str:
+    """α and how many it rests on or, when there is none, why (not "α = —" left to be guessed)."""
+    alpha, n = result.reliability.get("cronbach_alpha"), result.reliability.get("n")
+    if alpha is not None and not math.isnan(alpha):
+        return t["alpha"].format(alpha=f2(alpha), n=n)
+    if result.reliability.get("k", len(result.items)) < 2:
+        return t["alpha_one_item"]
+    if n is None or n < 2:
+        unanswered = [label(i.code) for i in result.items if math.isnan(i.score)]
+        why = t["alpha_no_answer"].format(items=t["list"].join(unanswered)) if unanswered else ""
+        return t["alpha_too_few"].format(n=n or 0) + why
+    return t["alpha_no_variance"].format(n=n)
 
 
 def _se_sentence(result: ScoreResult, t: dict[str, str]) -> str:

@@ -508,6 +508,10 @@ def _reliability(pdf: _Report) -> None:
     reliability = doc["reliability"]
     pdf.section(_("信度分析"))
     alpha = reliability.get("cronbach_alpha")
+    if alpha is None:  # the derivation's sentence says why, and a table of dashes adds nothing
+        why = next((e["text"] for e in doc.get("explain") or [] if e["figure"] == "reliability"), "")
+        pdf.paragraph(why or "—")
+        return
     pdf.paragraph(
         _(
             "克朗巴赫 α 系数为 %(alpha)s（%(k)s 道题，%(n)s 名全部题目都计分的受访者）。α 衡量各题是否测量同一倾向；"

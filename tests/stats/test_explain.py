@@ -2,7 +2,7 @@ import numpy as np
 
 from stats import explain, render_text, score
 from stats.explain import chinese_runs
-from tests.stats.factories import BLANK, default_scheme, tiny_matrix
+from tests.stats.factories import BLANK, DK, SAT, default_scheme, tiny_matrix
 
 NAMES = {"income": "收入", "ecology": "生态环境健康度", "dont_know": "不了解", "A": "朱家村"}
 
@@ -204,3 +204,40 @@ def test_an_english_derivation_is_cut_into_its_chinese_names_and_its_english_wor
         ("Composite satisfaction = 0.5×80.00", False)
     ]
     assert chinese_runs("") == []
+
+
+def test_without_alpha_the_derivation_says_why_rather_than_alpha_equals_a_dash():
+    """α rests on the respondents who have every item counted (listwise); when there is none, the
+    sentence names the reason: too few such respondents (naming an item nobody scored), a single
+    item, or totals that are all the same."""
+    nobody_scored_water = tiny_matrix()
+    nobody_scored_water.answers[:, 2] = DK
+    t = texts(score(nobody_scored_water, default_scheme()))
+    assert t["reliability"] == (
+        "克朗巴赫 α：只有 0 名受访者全部题目都计分（选不计分的选项或未答的不算），至少需要 2 名，"
+        "无法计算；没有计分回答的题目：water"
+    )
+    en = texts(score(nobody_scored_water, default_scheme()), "en")["reliability"]
+    assert en.startswith("Cronbach's alpha: only 0 respondents with every item counted")
+    assert en.endswith("items with no counted answer: water")
+
+    one_complete = tiny_matrix()
+    one_complete.answers[1:, 2] = DK
+    assert texts(score(one_complete, default_scheme()))["reliability"].startswith("克朗巴赫 α：只有 1 名")
+    assert "没有计分回答的题目" not in texts(score(one_complete, default_scheme()))["reliability"]
+
+    same = tiny_matrix(answers=np.full((8, 3), SAT, dtype=np.int8))
+    assert texts(score(same, default_scheme()))["reliability"] == (
+        "克朗巴赫 α：8 名全部题目都计分的受访者总分都相同，无法计算"
+    )
+
+    single = tiny_matrix(
+        answers=tiny_matrix().answers[:, :1].copy(),
+        item_codes=["income"],
+        item_dimension=["economy"],
+        dimension_codes=["economy"],
+    )
+    assert texts(score(single, default_scheme(dimension_weights={"economy": 1})))["reliability"] == (
+        "克朗巴赫 α：只有 1 道题，无法计算（α 比较各题的回答）"
+    )
+    assert texts(score(tiny_matrix(), default_scheme()))["reliability"].startswith("克朗巴赫 α = ")

@@ -339,6 +339,14 @@ def test_every_row_of_the_evaluator_tables_is_named_by_a_row_header(answered):
     """A screen reader names a cell by its row header: the dimension, item, village or group."""
     import re
 
+    from surveys.services.response_import import responses_import_text
+    from tests.factories import csv_row, csv_text
+
+    # Totals that differ, so that there is an α and its table (the fixture's totals are all 180).
+    varied = [("satisfied",) * 3, ("dissatisfied",) * 3, ("basically_satisfied",) * 3]
+    responses_import_text(
+        survey=answered, text=csv_text(*(csv_row(answers=a, village="east") for a in varied))
+    )
     html = _browser(member("li", answered, EVALUATOR)).get("/evaluate/hill-2024/").content.decode()
     bodies = re.findall(r"<tbody>(.*?)</tbody>", html, re.S)
     assert len(bodies) == 7
@@ -528,3 +536,43 @@ def test_on_the_english_page_the_surveys_chinese_names_are_marked_as_chinese(ans
 
     chinese = client.get(f"/evaluate/{answered.slug}/?lang=zh").content.decode()
     assert 'lang="zh-Hans"' not in chinese.split("<body", 1)[1]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_without_alpha_the_page_and_the_pdf_say_why_instead_of_an_empty_alpha(survey, lang, tmp_path):
+    """Everyone answered 不了解 on 饮水: nobody has every item counted. The page said
+    "克朗巴赫 α = （0 名…）" over a table of empty cells, the PDF "α 系数为 —"."""
+    import shutil
+    import subprocess
+
+    from surveys.reports import render_report
+    from surveys.reports.data import report_data
+    from surveys.services.response_import import responses_import_text
+    from tests.factories import csv_row, csv_text
+
+    rows = [
+        csv_row(answers=("satisfied", "dissatisfied", "dont_know"), village=v)
+        for v in ("east", "west")
+        for _ in range(6)
+    ]
+    responses_import_text(survey=survey, text=csv_text(*rows))
+    why = {"zh": "只有 0 名受访者全部题目都计分", "en": "only 0 respondents with every item counted"}[lang]
+    client = _browser(member("li", survey, EVALUATOR))
+    html = client.get(f"/evaluate/hill-2024/?lang={lang}").content.decode()
+    section = html[
+        html.index('<section class="card">\n  <h2>' + ("信度" if lang == "zh" else "Reliability")) :
+    ]
+    section = section[: section.index("</section>")]
+    assert why in section and "<table>" not in section
+    assert "α = （" not in html and "alpha = (" not in html
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils missing")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(render_report(report_data(survey, language=lang), "pdf"))
+    text = " ".join(
+        subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    assert why in text
+    assert "α 系数为 —" not in text and "alpha is —" not in text
