@@ -131,6 +131,7 @@ def survey_dashboard(request, slug: str):
     if not can_view_progress(request.user, survey):
         raise PermissionDenied(_("只有这项调查的工作人员、评价人员或管理员可以查看收集进度。"))
     progress = survey_progress(survey)
+    behind = progress.missing
     audit = audit_log(survey) if can_read_audit(request.user, survey) else []
     for entry in audit:
         entry.action_label = action_label(entry.action)
@@ -149,7 +150,10 @@ def survey_dashboard(request, slug: str):
         "survey": survey,
         "progress": progress,
         "tables": group_tables(progress.cells),
-        "missing": progress.missing[:MISSING_SHOWN],
+        "missing": behind[:MISSING_SHOWN],
+        # The cells behind that the list leaves out: said, or the list reads as all there is.
+        "missing_more": max(len(behind) - MISSING_SHOWN, 0),
+        "missing_shown": MISSING_SHOWN,
         "bars": day_bars(progress.per_day),
         "chart_width": WIDTH,
         "chart_height": HEIGHT,

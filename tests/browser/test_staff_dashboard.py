@@ -8,6 +8,7 @@ import uuid
 import pytest
 
 from surveys.models import AuditEntry, Response, SurveyMembership
+from tests.browser.conftest import close_context
 from tests.factories import make_survey
 from tests.surveys.staff_factories import PASSWORD, make_member, make_response
 
@@ -629,3 +630,35 @@ def test_a_decision_made_elsewhere_is_told_as_the_list_to_review_is_not_rewritte
         "已剔除" if lang == "zh" else "Excluded"
     )
     expect(page.locator("#review-changed")).to_be_hidden()
+
+
+def test_the_refresh_keeps_count_of_the_cells_behind_that_the_missing_list_leaves_out(
+    live_server, browser, monkeypatch, shots
+):
+    from playwright.sync_api import expect
+
+    from surveys.models import Quota, Village
+    from tests.browser.conftest import PHONE
+
+    monkeypatch.setattr("surveys.dashboard.views.POLL_SECONDS", 1)
+    survey = make_survey()
+    make_member(survey, "xiaowang", SurveyMembership.Role.STAFF)
+    villager, young = survey.group_set.get(code="villager"), survey.ageband_set.get(code="18-44")
+    for n in range(21):  # with 东村's: 22 cells behind, 20 listed
+        village = Village.objects.create(survey=survey, code=f"v{n}", name=f"第{n}村", order=10 + n)
+        Quota.objects.create(survey=survey, group=villager, village=village, age_band=young, target=1)
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "xiaowang", f"/staff/{survey.slug}/", "zh")
+        more = page.locator("#missing-more")
+        expect(more).to_have_text("另有 2 个配额未完成，未列出，见下方各表。")
+        page.screenshot(path=str(shots / "staff-dashboard-missing-more.png"), full_page=True)
+        make_response(survey, village="v0")  # its cell of 1 is met
+        expect(more).to_have_text("另有 1 个配额未完成，未列出，见下方各表。", timeout=10_000)
+        expect(page.locator("#missing-list > li")).to_have_count(20)
+        make_response(survey, village="v1")
+        expect(more).to_be_hidden(timeout=10_000)
+        expect(page.locator("#missing-list > li")).to_have_count(20)
+    finally:
+        close_context(context)

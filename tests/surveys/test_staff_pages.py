@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from surveys.models import Invitation, SurveyMembership
+from surveys.models import Invitation, Quota, SurveyMembership, Village
 from tests.surveys.staff_factories import make_member, make_response, make_user
 
 pytestmark = pytest.mark.django_db
@@ -298,6 +298,31 @@ def test_a_quota_still_missing_is_listed_and_the_sentence_hidden(staff, survey):
     html = staff.get(f"/staff/{survey.slug}/").content.decode()
     assert '<ol id="missing-list">' in html and '<p id="missing-none" class="muted" hidden>' in html
     assert "（0/3）" in html
+
+
+def _villages_behind(survey, count: int) -> None:
+    """`count` more villages, each with a quota of 2 villagers aged 18–44 and no response yet."""
+    villager, young = survey.group_set.get(code="villager"), survey.ageband_set.get(code="18-44")
+    for n in range(count):
+        village = Village.objects.create(survey=survey, code=f"v{n}", name=f"第{n}村", order=10 + n)
+        Quota.objects.create(survey=survey, group=villager, village=village, age_band=young, target=2)
+
+
+def test_the_cells_behind_that_the_missing_list_leaves_out_are_counted_under_it(staff, survey):
+    """The demo survey starts with 69 cells behind; the list shows the 20 most urgent and must not
+    read as all that is missing."""
+    _villages_behind(survey, 21)  # with 东村's: 22 cells behind
+    html = staff.get(f"/staff/{survey.slug}/").content.decode()
+    assert len(re.findall(r"<li><span>[^<]*</span> <b>缺", html)) == 20
+    assert '<p id="missing-more" class="notice">另有 <b id="missing-more-count">2</b> 个配额未完成' in html
+    english = staff.get(f"/staff/{survey.slug}/?lang=en").content.decode()
+    assert 'Also behind, not listed here: <b id="missing-more-count">2</b> more' in english
+
+
+def test_no_cell_left_out_of_the_missing_list_says_nothing_of_any(staff, survey):
+    _villages_behind(survey, 19)  # 20 cells behind: all listed
+    html = staff.get(f"/staff/{survey.slug}/").content.decode()
+    assert '<p id="missing-more" class="notice" hidden>' in html
 
 
 def test_links_not_open_yet_may_be_posted_ahead_and_a_used_single_use_link_may_not(staff, survey):

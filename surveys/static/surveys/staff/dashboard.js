@@ -95,7 +95,11 @@
 
   function updateMissing(missing, target) {
     var list = $("missing-list");
-    missing = missing.slice(0, 20);
+    var shown = parseInt(root.dataset.missingShown, 10) || 20;  // views.MISSING_SHOWN
+    // The cells behind the list leaves out are counted beneath it (the tables show them all).
+    setText("missing-more-count", Math.max(missing.length - shown, 0));
+    setHidden($("missing-more"), missing.length <= shown);
+    missing = missing.slice(0, shown);
     setHidden(list, !missing.length);
     // "All quotas met" is a sentence, not a list item; without any quota it would mislead.
     setHidden($("missing-none"), !!missing.length || !target);
