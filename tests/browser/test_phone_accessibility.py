@@ -213,3 +213,29 @@ def test_a_fields_example_is_not_cut_off_on_a_small_phone(live_server, browser, 
             checked += page.locator("input[placeholder]:visible").count()
             assert page.evaluate(CUT_PLACEHOLDERS) == [], url
         assert checked >= 1, "the paper entry's sheet number has an example"
+
+
+# Village names wider than their cell on the dashboard: the quota tables' row names and the
+# invitations' places.
+NAMES_OVER_THEIR_CELL = """() => Array.from(document.querySelectorAll(
+    'table.quota th[scope=row], table.invitations td.place'))
+    .filter(cell => cell.checkVisibility() && cell.scrollWidth > cell.clientWidth + 1)
+    .map(cell => [cell.textContent.trim().slice(-12), cell.clientWidth, cell.scrollWidth])"""
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_a_village_name_with_a_long_run_without_spaces_stays_in_its_cell(live_server, browser, width):
+    """A name ending in 30 Latin letters without a space ran over the quota table's cells beside it."""
+    from surveys.models import Invitation, Quota, Village
+
+    survey = _a_paper_survey()
+    villager = survey.group_set.get(code="villager")
+    long = Village.objects.create(survey=survey, code="long", name="长" * 30 + "x" * 30, order=3)
+    for band in survey.ageband_set.all():  # every age band a column, as on a real survey
+        Quota.objects.create(survey=survey, group=villager, village=long, age_band=band, target=2)
+    Invitation.objects.create(survey=survey, token="hill-long", group=villager, village=long)
+    with phone_page(browser, width) as page:
+        log_in(page, live_server.url, "zhuren", f"/staff/{survey.slug}/", "zh")
+        page.locator("#invitations summary").click()
+        assert page.locator("table.quota th[scope=row]").filter(has_text="xxx").count() == 1
+        assert page.evaluate(NAMES_OVER_THEIR_CELL) == []
