@@ -6,18 +6,32 @@ from surveys.models import AgeBand, Group, Village
 from surveys.selectors_progress import Cell
 
 
+@dataclass(frozen=True)
+class Column:
+    """An age band's column; without one, the column of the quotas over every age band (合计),
+    or, with `not_given`, of the responses of a group sampled by age band that came without one
+    (a paper sheet or an imported row left blank): no quota asks for them, and they are no total."""
+
+    band: AgeBand | None
+    not_given: bool = False
+
+    @property
+    def order(self) -> tuple:
+        if self.not_given:
+            return (1, 0, "")
+        return (0, -1, "") if self.band is None else (0, self.band.order, self.band.code)
+
+
 @dataclass
 class Row:
     village: Village | None
     cells: list[Cell | None]  # one per column; None where no quota and no response
-    received: int
-    target: int
 
 
 @dataclass
 class GroupTable:
     group: Group
-    columns: list[AgeBand | None]
+    columns: list[Column]
     rows: list[Row]
 
 
@@ -25,34 +39,33 @@ def _order(part) -> tuple:
     return (-1, "") if part is None else (part.order, part.code)
 
 
+def _column(cell: Cell) -> Column:
+    not_given = cell.age_band is None and cell.target is None and cell.group.by_village
+    return Column(band=cell.age_band, not_given=not_given)
+
+
 def group_tables(cells: list[Cell]) -> list[GroupTable]:
     tables: dict[int, dict] = {}
     for cell in cells:
         table = tables.setdefault(
-            cell.group.pk, {"group": cell.group, "cells": {}, "villages": {}, "bands": {}}
+            cell.group.pk, {"group": cell.group, "cells": {}, "villages": {}, "columns": {}}
         )
-        table["cells"][
-            (cell.village.pk if cell.village else None, cell.age_band.pk if cell.age_band else None)
-        ] = cell
+        column = _column(cell)
+        key = (column.band.pk if column.band else None, column.not_given)
+        table["cells"][(cell.village.pk if cell.village else None, key)] = cell
         table["villages"][cell.village.pk if cell.village else None] = cell.village
-        table["bands"][cell.age_band.pk if cell.age_band else None] = cell.age_band
+        table["columns"][key] = column
     result = []
     for table in sorted(tables.values(), key=lambda t: (t["group"].order, t["group"].code)):
-        bands = sorted(table["bands"].values(), key=_order)
-        rows = []
-        for village in sorted(table["villages"].values(), key=_order):
-            row_cells = [
-                table["cells"].get((village.pk if village else None, band.pk if band else None))
-                for band in bands
-            ]
-            present = [c for c in row_cells if c is not None]
-            rows.append(
-                Row(
-                    village=village,
-                    cells=row_cells,
-                    received=sum(c.received for c in present),
-                    target=sum(c.target or 0 for c in present),
-                )
+        columns = sorted(table["columns"].items(), key=lambda kv: kv[1].order)
+        rows = [
+            Row(
+                village=village,
+                cells=[
+                    table["cells"].get((village.pk if village else None, key)) for key, _column in columns
+                ],
             )
-        result.append(GroupTable(group=table["group"], columns=bands, rows=rows))
+            for village in sorted(table["villages"].values(), key=_order)
+        ]
+        result.append(GroupTable(group=table["group"], columns=[c for _key, c in columns], rows=rows))
     return result

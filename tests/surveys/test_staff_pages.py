@@ -325,6 +325,34 @@ def test_no_cell_left_out_of_the_missing_list_says_nothing_of_any(staff, survey)
     assert '<p id="missing-more" class="notice" hidden>' in html
 
 
+def _quota_headings(html: str, group: str) -> list[str]:
+    table = re.search(rf"<h2>{group}</h2>.*?<thead>(.*?)</thead>", html, re.S).group(1)
+    return [re.sub(r"<[^>]+>|\u2060", "", th) for th in re.findall(r"<th>(.*?)</th>", table)]
+
+
+def test_villagers_who_left_their_age_band_blank_are_a_column_of_their_own_not_a_total(staff, survey):
+    """A paper sheet or an imported row may leave a villager's age band blank: those responses
+    were shown under 合计 (total), as if 东村 had received 1 in all."""
+    make_response(survey)  # 东村 · 18–44岁
+    make_response(survey, age_band=None)
+    html = staff.get(f"/staff/{survey.slug}/").content.decode()
+    assert _quota_headings(html, "村民群众") == ["村（社区）", "18–44岁", "未填年龄段"]
+    row = re.search(r'<th scope="row">东村</th>(.*?)</tr>', html, re.S).group(1)
+    assert re.findall(r'data-key="([^"]*)"', row) == ["villager|east|18-44", "villager|east|"]
+    english = staff.get(f"/staff/{survey.slug}/?lang=en").content.decode()
+    assert "<th>No age band</th>" in english
+
+
+def test_a_quota_over_every_age_band_is_headed_total(staff, survey):
+    villager, east = survey.group_set.get(code="villager"), survey.village_set.get(code="east")
+    Quota.objects.create(survey=survey, group=villager, village=east, target=10)
+    make_response(survey, age_band=None)  # counted in 东村's 10
+    make_response(survey, group="staff", village=None, age_band=None)  # no quota for staff
+    html = staff.get(f"/staff/{survey.slug}/").content.decode()
+    assert _quota_headings(html, "村民群众") == ["村（社区）", "合计", "18–44岁"]
+    assert _quota_headings(html, "政府工作人员") == ["", "合计"]
+
+
 def test_links_not_open_yet_may_be_posted_ahead_and_a_used_single_use_link_may_not(staff, survey):
     villager = survey.group_set.get(code="villager")
     west = survey.village_set.get(code="west")
