@@ -19,7 +19,8 @@ and every bar carries its number.
 Each chart is drawn at one of two widths (`SIZES`): WIDE for a screen and the PDF, PHONE for a
 phone's screen, where labels wrap to the width (`_fit`, measured in the font), titles and legends
 move so as not to cross, side-by-side panels stand one above the other, and the heat map's column
-headings slant where a word is wider than its column.
+headings slant where a word is wider than its column. A heat map's row is as high as its tallest
+village name, so a name takes at most three lines there (two on a wide figure), cut short with "…".
 """
 
 from __future__ import annotations
@@ -238,6 +239,35 @@ def _fit(text: str, inches: float, fontsize: float) -> str:
     stays whole."""
     limit = inches * 72 / fontsize
     return _even(text, len(_greedy(text, limit)), limit)
+
+
+# What ends a name cut short: one character (U+2026), which the CJK font has. Before it go the
+# spaces and punctuation the cut left at the line's end ("groups,…" reads "groups…").
+ELLIPSIS = "…"
+_CUT_AFTER = " ,，、;；:：（(-–"
+_WORD = re.compile(r"[\x21-\x7e–]")  # a character of what `_greedy` breaks only before and after
+_WORD_END = re.compile(r"[\x21-\x7e–]+$")
+
+
+def _clipped(text: str, inches: float, fontsize: float, most: int) -> str:
+    """The text as `_fit` breaks it when that takes at most `most` lines (the same lines); else its
+    first `most` lines filled, the last ending in `ELLIPSIS` where the text goes on — in English
+    after the last word that fits whole, in Chinese after any character. For one-line names."""
+    limit = inches * 72 / fontsize
+    lines = _greedy(text, limit)
+    if len(lines) <= most:
+        return _fit(text, inches, fontsize)
+    start = 0
+    for character in "".join(lines[: most - 1]).replace(" ", ""):  # the lines keep the text's
+        start = text.index(character, start) + 1  # characters in order, only spaces left out
+    rest = text[start:].strip()
+    last = rest
+    while last and _em(last + ELLIPSIS) > limit:
+        last = last[:-1]
+    cut = len(last)
+    if 0 < cut < len(rest) and _WORD.match(rest[cut - 1]) and _WORD.match(rest[cut]):  # a word cut
+        last = _WORD_END.sub("", last) or last  # in two: before it, unless it is all there is
+    return "\n".join([*lines[: most - 1], last.rstrip(_CUT_AFTER) + ELLIPSIS])
 
 
 def _even(text: str, count: int, limit: float) -> str:
@@ -565,6 +595,12 @@ SCALE_ASPECT = 20
 HEADING_SLANTS = (45, 60)
 HEADING_LENGTH = 1.1
 HEADING_LINE = 1.05
+# A village's name takes at most NAME_LINES[narrow] lines, cut short with "…" (`_clipped`): every
+# row is as high as the tallest name, so one name of 96 characters (12 lines on a phone) made every
+# row 2 in high, and the demo survey's chart on a phone 5,484 px high instead of 1,404. Three lines
+# on a phone and two on a wide figure show about as much of a name (the first 23 or 31 Chinese
+# characters, 36 or 60 letters); the page's table and the XLSX give it whole.
+NAME_LINES = {True: 3, False: 2}
 
 
 def _slanted(names: list[str], pitch: float, fontsize: float) -> tuple[list[str], float, float]:
@@ -625,7 +661,7 @@ def village_dimension_heatmap(document: dict, *, width: float = WIDE) -> Figure:
             dtype=float,
         ).reshape(len(villages), len(dims))
         narrow = _narrow(width)
-        names = [_label(v["name"], width, 0.3) for v in villages]
+        names = [_clipped(v["name"], width * 0.3, 9, NAME_LINES[narrow]) for v in villages]
         font = 7.5 if narrow else 9
         row = 0.12 + 0.16 * _lines(names) if narrow else max(0.3, 0.1 + 0.16 * _lines(names))
         table = row * max(len(villages), 1)

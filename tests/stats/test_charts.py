@@ -1,5 +1,6 @@
 """Charts of a score document: Chinese text in the CJK font, PNG and SVG, no Django needed."""
 
+import copy
 import itertools
 import re
 import subprocess
@@ -438,6 +439,67 @@ def test_a_very_long_name_wraps_and_leaves_every_other_label_whole(document, nam
         texts = _drawn_texts(figure)
         frame = figure.bbox
     _assert_inside_and_apart(texts, frame)
+
+
+# As long as a name may be (the admin allows 100 characters).
+NINETY_SIX = {
+    "zh": "大栗港社区" * 19 + "村",
+    "en": "Daligang Community, with the first and second residents' groups of Lishanhe, named as one so far",
+}
+
+
+def _png_size(figure) -> tuple[int, int]:
+    import io
+
+    from PIL import Image
+
+    return Image.open(io.BytesIO(charts.render(figure, "png"))).size
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("size", sorted(charts.SIZES))
+def test_a_very_long_village_name_is_cut_short_on_the_heat_map_not_every_row_made_taller(
+    document, size, language
+):
+    """Every row of the heat map is as high as its tallest village name, and a name was wrapped
+    onto as many lines as it took: one name of 96 characters (12 lines on a phone) made the demo
+    survey's chart on a phone 5,484 px high instead of 1,404. It now takes at most three lines on a phone, two
+    on a wide figure, the last ending in "…" (English after a whole word); the chart is as high as
+    with a name that just fills those lines, and every other name is broken as before."""
+    width = charts.SIZES[size]
+    very_long = NINETY_SIX[language]
+    assert len(very_long) == 96
+    ordinary = _long_named(document, language)
+    named = copy.deepcopy(ordinary)
+    named["by_village"][3]["name"] = very_long
+    figure = charts.village_dimension_heatmap(named, width=width)
+    labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    cut = labels[3].split("\n")
+    assert len(cut) == (3 if size == "phone" else 2), cut
+    assert cut[-1].endswith("…"), cut
+    shown = (" " if language == "en" else "").join(cut).removesuffix("…")
+    assert very_long.startswith(shown) and len(shown) >= 20, (shown, very_long)
+    if language == "en":  # the cut falls between words
+        assert very_long[len(shown)] in " ,", (shown, very_long)
+    others = [v["name"] for k, v in enumerate(ordinary["by_village"][:16]) if k != 3]
+    assert labels[:3] + labels[4:] == [charts._fit(n, width * 0.3, 9) for n in others]
+    filled = copy.deepcopy(ordinary)
+    filled["by_village"][3]["name"] = shown
+    assert _png_size(figure)[1] == _png_size(charts.village_dimension_heatmap(filled, width=width))[1]
+    assert _png_size(figure) == charts.chart_size(charts.village_dimension_heatmap, named, width=width)
+
+
+def test_a_name_cut_short_ends_with_an_ellipsis_after_a_whole_word_or_any_chinese_character():
+    # What takes no more lines than it may is broken as `_fit` breaks it.
+    assert charts._clipped("待命名村（社区）14", 1.08, 9, 2) == charts._fit("待命名村（社区）14", 1.08, 9)
+    assert charts._clipped("Village 14 (to be named)", 1.08, 9, 3) == "Village 14 (to\nbe named)"
+    assert charts._clipped("待命名村（社区）14", 1.08, 9, 1) == "待命名村（社区…"
+    assert charts._clipped("大栗港社区" * 5, 1.08, 9, 2) == "大栗港社区大栗港\n社区大栗港社区…"
+    assert charts._clipped(NINETY_SIX["en"], 1.08, 9, 3) == "Daligang\nCommunity, with\nthe first and…"
+    # Not "Community,…": the punctuation before the cut goes.
+    assert charts._clipped(NINETY_SIX["en"], 1.08, 9, 2) == "Daligang\nCommunity…"
+    # A word longer than the line is cut inside it rather than left out.
+    assert charts._clipped("Daligangcommunitylishanhe and more", 1.08, 9, 1) == "Daligangcomm…"
 
 
 @pytest.mark.parametrize("size", sorted(charts.SIZES))
