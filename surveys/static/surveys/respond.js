@@ -166,7 +166,9 @@
     if (retryButton) retryButton.hidden = true;
     var box = outbox(), ids = Object.keys(box);
     if (!ids.length) return;
-    var entry = box[ids[0]];
+    // The answers this page shows go first: behind another link's (an interviewer's phone, answers
+    // queued in several villages) the page said nothing at all while they waited, not even 未联网.
+    var entry = (form && draft && box[draft.response_id]) || box[ids[0]];
     var mine = shown(entry);
     busy = true;
     if (mine) showStatus(T.sending, false);
