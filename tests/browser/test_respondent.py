@@ -507,6 +507,52 @@ def test_answers_refused_as_invalid_can_be_corrected(live_server, phone):
     assert page.locator("#q-income input").nth(3).is_checked()
 
 
+@pytest.mark.parametrize(
+    ("status", "page_between"),
+    [
+        (200, "<html><body>欢迎使用免费WiFi，请先登录</body></html>"),  # a login page, its redirect followed
+        (
+            403,
+            "<html><body>您的访问请求可能对网站造成安全威胁，已被拦截</body></html>",
+        ),  # a firewall's block page
+    ],
+    ids=["wifi-login-200", "firewall-403"],
+)
+def test_a_page_from_something_between_the_phone_and_the_server_is_no_answer_to_the_submission(
+    live_server, phone, shots, status, page_between
+):
+    """A Wi-Fi login page or a firewall answers the submission instead of the server: a 200 of
+    that kind showed 已提交 and dropped the answers from the phone, never stored; a 403 dropped
+    them too and said 答卷未通过检查 with nothing marked. Only the API's own answers (its response
+    id, its code, its errors) settle a submission; anything else is retried, and the answers are
+    stored once the server is reached."""
+    make_survey()
+    page = phone.new_page()
+    answered = []
+
+    def between(route):
+        if not answered:
+            answered.append(route.request.url)
+            route.fulfill(status=status, content_type="text/html; charset=utf-8", body=page_between)
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/responses/", between)
+    page.goto(f"{live_server.url}/s/{TOKEN}/")
+    answer_everything(page)
+    page.click("#submit")
+    page.wait_for_function(
+        "() => document.getElementById('status').textContent.indexOf('服务器暂时无法接收') >= 0", timeout=WAIT
+    )
+    assert page.locator("#done").is_hidden() and page.locator("#form-error").is_hidden()
+    assert len(page.evaluate("() => JSON.parse(localStorage.getItem('sv:outbox'))")) == 1
+    page.screenshot(path=shots / f"answered-by-something-between-{status}.png")
+    assert Response.objects.count() == 0
+    page.click("#retry")
+    page.locator("#done").wait_for(state="visible", timeout=WAIT)
+    assert Response.objects.count() == 1
+
+
 def test_in_english_a_failed_submission_says_whether_the_phone_is_offline_or_the_network_slow(
     live_server, phone
 ):
@@ -774,6 +820,70 @@ def test_answers_that_could_not_be_sent_are_sent_by_background_sync_after_the_pa
         assert time.monotonic() < deadline, "the delivered answers stayed in the service worker's store"
         again.wait_for_timeout(100)
     assert Response.objects.count() == 1
+
+
+def test_background_sync_keeps_answers_that_a_wifi_login_page_answered(server, phone_with_service_worker):
+    """The service worker's sync forgot answers on any 200 or 403, a Wi-Fi login page's or a
+    firewall's too: only the API's own answer settles them now, as on the page, and the next
+    sync stores them."""
+    make_survey()
+    phone = phone_with_service_worker
+    page = phone.new_page()
+    page.goto(f"{server.url}/s/{TOKEN}/")
+    page.wait_for_function("navigator.serviceWorker.getRegistration().then(r => !!(r && r.active))")
+    page.reload()
+    answer_everything(page)
+    server.stop()
+    page.click("#submit")
+    deadline = time.monotonic() + 10
+    while not kept_for_sync(page):
+        assert time.monotonic() < deadline, "the answers were not handed to the service worker"
+        page.wait_for_timeout(100)
+    (response_id,) = kept_for_sync(page)
+    # A second kept submission, sent after the first (the store's order is the ids'): when it is
+    # sent, the worker has settled the first.
+    last = "ffffffff-ffff-4fff-bfff-ffffffffffff"
+    page.evaluate(
+        """last => new Promise((resolve, reject) => {
+             const opening = indexedDB.open('manyidu-outbox', 1);
+             opening.onsuccess = () => {
+               const tx = opening.result.transaction('answers', 'readwrite');
+               tx.objectStore('answers').put({ api: '/api/v1/responses/', payload: {
+                 response_id: last, invitation: 'no-such-link', answers: { income: 'satisfied' } } }, last);
+               tx.oncomplete = () => { opening.result.close(); resolve(); };
+               tx.onerror = () => reject(tx.error);
+             };
+           })""",
+        last,
+    )
+    blank = phone.new_page()
+    page.close()
+    server.start()
+    seen = []
+
+    def wifi_login(route):
+        seen.append(route.request.post_data_json["response_id"])
+        if len(seen) == 1:
+            route.fulfill(status=200, content_type="text/html", body="<html>请先登录 WiFi</html>")
+        else:
+            route.continue_()
+
+    phone.route("**/api/v1/responses/", wifi_login)
+    blank.goto(f"{server.url}/static/surveys/favicon.svg")  # of the site (its storage), no questionnaire
+    dispatch_sync(phone, blank, server.url)
+    deadline = time.monotonic() + 15
+    while len(seen) < 2:  # the route answers while Playwright runs (wait_for_timeout, not sleep)
+        assert time.monotonic() < deadline, f"the sync event sent {seen}"
+        blank.wait_for_timeout(100)
+    assert seen == [response_id, last]
+    assert kept_for_sync(blank) == [response_id], "answered by a login page, the answers stay kept"
+    assert Response.objects.count() == 0
+    dispatch_sync(phone, blank, server.url)  # the next sync, with the server reached
+    deadline = time.monotonic() + 15
+    while not Response.objects.exists():
+        assert time.monotonic() < deadline, "the next sync event did not send the answers"
+        blank.wait_for_timeout(100)
+    assert str(Response.objects.get().pk) == response_id
 
 
 # Every visible piece of text with Chinese characters whose language (the nearest lang attribute

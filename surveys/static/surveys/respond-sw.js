@@ -198,6 +198,18 @@ function takeOver(entry) {
   }).catch(function () { /* no storage or no sync: the page's own outbox still has them */ });
 }
 
+// Whether the server's answer settles a submission (as respond.js's fromServer): its own answers
+// only — 201/200 naming the response id, 409/403 with a code, 400 with its errors. A Wi-Fi login
+// page or a firewall's block page (often a 200 or a 403 in HTML) leaves it for the next sync.
+function settled(entry, status, body) {
+  if (status === 201 || status === 200) {
+    return String(body.response_id || "").toLowerCase() === String(entry.payload.response_id).toLowerCase();
+  }
+  if (status === 409 || status === 403) return typeof body.code === "string";
+  if (status === 400) return !!body.errors && typeof body.errors === "object";
+  return false;
+}
+
 // Send every kept submission, one after the other. The server's answer settles an entry — stored
 // (201), already stored (200), or one it will never take as it is (400, 403, 409; the page shows
 // why when the link is opened again) — anything else leaves it for the next sync event.
@@ -210,8 +222,10 @@ function deliver() {
           method: "POST", body: JSON.stringify(entry.payload), credentials: "same-origin", cache: "no-store",
           headers: { "Content-Type": "application/json", "Accept": "application/json" }
         }).then(function (response) {
-          if ([200, 201, 400, 403, 409].indexOf(response.status) < 0) left++;
-          else return forget(entry.payload.response_id);
+          return response.json().catch(function () { return {}; }).then(function (body) {
+            if (!settled(entry, response.status, body || {})) left++;
+            else return forget(entry.payload.response_id);
+          });
         }, function () { left++; });
       });
     }, Promise.resolve()).then(function () {

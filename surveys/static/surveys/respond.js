@@ -183,9 +183,24 @@
     });
   }
 
+  // Whether an answer is the API's own (contract §6): 201/200 name the response id sent, 409 and
+  // 403 give a code, 400 its errors. Anything else came from something in between — a Wi-Fi
+  // login page or a firewall's block page, often 200 (a redirect followed) or 403 in HTML — and
+  // says nothing about the answers: a 200 of that kind showed 已提交 for answers never stored.
+  function fromServer(entry, status, body) {
+    if (status === 201 || status === 200) {
+      return String(body.response_id || "").toLowerCase() === String(entry.payload.response_id).toLowerCase();
+    }
+    if (status === 409 || status === 403) return typeof body.code === "string";
+    if (status === 400) return !!body.errors && typeof body.errors === "object";
+    return true;
+  }
+
   function handle(entry, status, body, mine) {
     var id = entry.payload.response_id;
-    if (status === 201 || status === 200 || status === 409) {
+    if (!fromServer(entry, status, body)) {
+      schedule(entry, T.retry); // kept, and tried again later, as for a 5xx
+    } else if (status === 201 || status === 200 || status === 409) {
       answeredSurvey(entry.survey); // stored: this or an earlier copy of it (409)
       dequeue(id);
       if (mine) finish(status === 409 ? T.conflict : null);
