@@ -577,6 +577,33 @@ def test_in_english_a_failed_submission_says_whether_the_phone_is_offline_or_the
     assert "will be sent when you are online" not in page.locator("#status").inner_text()
 
 
+@pytest.mark.parametrize(("lang", "width", "height"), [("zh", 390, 844), ("en", 320, 640)])
+def test_submitted_without_a_network_the_whole_message_and_retry_now_are_on_screen(
+    live_server, browser, shots, lang, width, height
+):
+    """The message appeared where the tapped 提交答卷 was and pushed the rest below the screen's
+    edge: on a 320 px phone in English "No network. … and" cut short, and no Retry now button."""
+    phone = browser.new_context(
+        service_workers="block", **{**PHONE, "viewport": {"width": width, "height": height}}
+    )
+    try:
+        make_survey()
+        page = phone.new_page()
+        page.goto(f"{live_server.url}/s/{TOKEN}/?lang={lang}")
+        answer_everything(page)
+        phone.set_offline(True)
+        page.click("#submit")
+        page.locator("#retry").wait_for(state="visible", timeout=WAIT)
+        for node in ("#status", "#retry"):
+            box = page.locator(node).bounding_box()
+            assert box["y"] >= 0 and box["y"] + box["height"] <= height, (
+                f"{node} is not wholly on screen: {box}"
+            )
+        page.screenshot(path=shots / f"offline-{lang}-{width}.png")
+    finally:
+        close_context(phone)
+
+
 def test_while_waiting_to_retry_the_respondent_can_retry_now_and_the_wait_stays_short(
     live_server, phone, shots
 ):

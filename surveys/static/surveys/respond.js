@@ -144,6 +144,12 @@
     if (shown(entry)) {
       showStatus(message + waitingText(), true);
       if (retryButton) retryButton.hidden = false;
+      // The first failure after the tap: the message appears where the tapped button was and
+      // pushes 立即重试 below the screen's edge (a small phone showed "未联网，答卷…" cut short and
+      // no button). Scrolled just enough to show both; later retries leave the scroll alone.
+      if (!entry.tries) {
+        try { (retryButton || statusNode).scrollIntoView({ block: "nearest" }); } catch (e) { /* a courtesy */ }
+      }
     }
     wait(delay);
   }
