@@ -330,10 +330,6 @@ def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
         )
 
     t = texts_for(lang)
-    if not submission_allowed(request, token=token):
-        refused = _refused(request, Refusal("rate_limited", t["rate_limited"], status=429), lang, invitation)
-        refused["Retry-After"] = str(retry_after())
-        return refused
     catalog = survey_catalog(invitation.survey)
     payload, values = _payload_from_form(request, catalog)
     again = {
@@ -343,6 +339,14 @@ def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
         "age_band": payload.age_band,
         "comment": payload.comment,
     }
+    if not submission_allowed(request, token=token):
+        # The form again, answers kept, "wait a minute" above it: not 无法填写问卷 on a page of its
+        # own, where the answers were only one Back away (and gone where Back reloads the form).
+        refused = _form_page(
+            request, invitation, catalog, lang, form_error=t["rate_limited"], status=429, **again
+        )
+        refused["Retry-After"] = str(retry_after())
+        return refused
     try:
         # The page's language, which the form itself may carry: the service's messages follow it.
         with translation.override(LANGUAGE_CHOICES[lang]):

@@ -2,6 +2,7 @@
 on Redis alike, and count nothing that could identify a respondent."""
 
 import json
+import re
 import uuid
 
 import pytest
@@ -78,10 +79,22 @@ def test_a_refused_submission_stores_nothing(survey, settings):
 def test_the_questionnaire_form_is_limited_too(survey, settings):
     settings.SUBMISSION_RATE_LIMITS = {"ip": (0, 60), "invitation": (100, 60)}
 
-    answer = Client(REMOTE_ADDR="10.0.0.10").post("/s/hill-2024-east/", {"response_id": str(uuid.uuid4())})
+    response_id = str(uuid.uuid4())
+    answer = Client(REMOTE_ADDR="10.0.0.10").post(
+        "/s/hill-2024-east/",
+        {"response_id": response_id, "q_income": "satisfied", "q_water": "dont_know", "comment": "路灯不亮"},
+    )
 
     assert answer.status_code == 429
     assert 1 <= int(answer["Retry-After"]) <= 60
+    # Without scripts, the form again with its answers and "wait a minute" above it: not a page
+    # titled 无法填写问卷, the answers one Back away.
+    html = answer.content.decode()
+    assert "提交过于频繁，请等一分钟再试。" in html and "无法填写问卷" not in html
+    assert re.search(r'name="q_income" value="satisfied"[^>]*checked', html)
+    assert re.search(r'name="q_water" value="dont_know"[^>]*checked', html)
+    assert "路灯不亮" in html and response_id in html
+    assert Response.objects.count() == 0
 
 
 def test_the_counters_are_keyed_by_a_hash_never_by_the_address(survey, settings, cache_backend):
