@@ -662,3 +662,37 @@ def test_the_refresh_keeps_count_of_the_cells_behind_that_the_missing_list_leave
         expect(page.locator("#missing-list > li")).to_have_count(20)
     finally:
         close_context(context)
+
+
+@pytest.mark.parametrize(
+    ("lang", "note"),
+    [
+        ("zh", "有答卷来自下方各表还没有的村（社区）、群体或年龄段组合，刷新查看"),
+        (
+            "en",
+            "Responses came in for a village, group or age band not yet in the tables below, refresh to view",
+        ),
+    ],
+)
+def test_a_response_of_a_combination_the_tables_do_not_have_yet_is_told_not_left_out(
+    live_server, page, lang, note
+):
+    """The refresh updates the cells on the page. The first response of a combination without a
+    quota (here a villager of 西村 without an age band, as a paper sheet may bring) raised the
+    total while no cell did, until someone reloaded; now a note says so."""
+    from playwright.sync_api import expect
+
+    survey = make_survey()
+    make_member(survey, "xiaowang", SurveyMembership.Role.STAFF)
+    make_response(survey)
+    log_in(page, live_server.url, "xiaowang", f"/staff/{survey.slug}/", lang)
+    refreshed = page.locator("#refreshed").inner_text()
+    expect(page.locator("#refreshed")).not_to_have_text(refreshed, timeout=10_000)
+    expect(page.locator("#cells-new")).to_be_hidden()
+
+    make_response(survey, village="west", age_band=None)
+    expect(page.locator("#total-received")).to_have_text("2", timeout=10_000)
+    expect(page.get_by_role("status").filter(has_text=note)).to_be_visible()
+    page.locator("#cells-new a").click()
+    expect(page.locator('[data-key="villager|west|"] .received')).to_have_text("1")
+    expect(page.locator("#cells-new")).to_be_hidden()

@@ -81,16 +81,21 @@
     if (!el.classList.contains(wanted)) el.classList.add(wanted);
   }
 
+  // A cell the tables do not have yet (the first response of a combination without a quota, or
+  // without an age band) is not drawn in: a note says the tables are behind, as for the list to
+  // review, rather than the total rising while no cell does.
   function updateCells(cells) {
+    var unseen = 0;
     cells.forEach(function (cell) {
       var el = root.querySelector('[data-key="' + CSS.escape(cell.key) + '"]');
-      if (!el) return;
+      if (!el) { if (cell.received) unseen++; return; }
       write(el.querySelector(".received"), cell.received);
       var bar = el.querySelector(".bar > span");
       if (bar) setWidth(bar, cell.percent);
       if (cell.target !== null) write(el.querySelector(".mark"), cell.status_label);
       setStatus(el, cell.status);
     });
+    setHidden($("cells-new"), !unseen);
   }
 
   function updateMissing(missing, target) {
