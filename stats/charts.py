@@ -19,8 +19,9 @@ and every bar carries its number.
 Each chart is drawn at one of two widths (`SIZES`): WIDE for a screen and the PDF, PHONE for a
 phone's screen, where labels wrap to the width (`_fit`, measured in the font), titles and legends
 move so as not to cross, side-by-side panels stand one above the other, and the heat map's column
-headings slant where a word is wider than its column. A heat map's row is as high as its tallest
-village name, so a name takes at most three lines there (two on a wide figure), cut short with "…".
+headings slant where a word is wider than its column. A chart's row is as high as its tallest name,
+so a name beside a row takes at most three lines (two on a wide figure), cut short with "…"; one
+under a bar at most four (`NAME_LINES`, `BAR_NAME_LINES`).
 """
 
 from __future__ import annotations
@@ -241,6 +242,18 @@ def _fit(text: str, inches: float, fontsize: float) -> str:
     return _even(text, len(_greedy(text, limit)), limit)
 
 
+# A name beside a row (a village's, an item's, a dimension's) takes at most NAME_LINES[narrow] lines,
+# cut short with "…" (`_clipped`): every row of a chart is as high as its tallest name, so one name
+# of 96 characters (the admin allows 100; 12 lines on a phone) made every row of the heat map 2 in
+# high, and the demo survey's chart on a phone 5,484 px high instead of 1,404 (the ranking 5,106
+# instead of 1,434, the items 3,798 instead of 918). Three lines on a phone and two on a wide figure
+# show about as much of a name (on the heat map the first 23 or 31 Chinese characters, 36 or 60
+# letters); the page's table and the XLSX give it whole. A name under a bar (a group's, an age
+# band's) has about 8 characters a line, so BAR_NAME_LINES: the groups' chart is as high whatever
+# its names, and the 12 lines of one such name left its bars a third as high (138 px, not 325).
+NAME_LINES = {True: 3, False: 2}
+BAR_NAME_LINES = 4
+
 # What ends a name cut short: one character (U+2026), which the CJK font has. Before it go the
 # spaces and punctuation the cut left at the line's end ("groups,…" reads "groups…").
 ELLIPSIS = "…"
@@ -249,25 +262,31 @@ _WORD = re.compile(r"[\x21-\x7e–]")  # a character of what `_greedy` breaks on
 _WORD_END = re.compile(r"[\x21-\x7e–]+$")
 
 
-def _clipped(text: str, inches: float, fontsize: float, most: int) -> str:
+def _clipped(text: str, inches: float, fontsize: float, most: int, end: str = "") -> str:
     """The text as `_fit` breaks it when that takes at most `most` lines (the same lines); else its
     first `most` lines filled, the last ending in `ELLIPSIS` where the text goes on — in English
-    after the last word that fits whole, in Chinese after any character. For one-line names."""
+    after the last word that fits whole, in Chinese after any character. For one-line names.
+
+    `end` is what a label says after the name (a village's count, a dimension's weight), never cut:
+    it follows the name, or the ellipsis, on the name's last line, and what it has after a line
+    break goes on lines of its own below, not counted in `most`."""
     limit = inches * 72 / fontsize
-    lines = _greedy(text, limit)
+    after, broken, below = end.partition("\n")
+    lines = _greedy(text + after, limit)
     if len(lines) <= most:
-        return _fit(text, inches, fontsize)
+        return _fit(text + end, inches, fontsize)
     start = 0
     for character in "".join(lines[: most - 1]).replace(" ", ""):  # the lines keep the text's
         start = text.index(character, start) + 1  # characters in order, only spaces left out
     rest = text[start:].strip()
     last = rest
-    while last and _em(last + ELLIPSIS) > limit:
+    while last and _em(last + ELLIPSIS + after) > limit:
         last = last[:-1]
     cut = len(last)
     if 0 < cut < len(rest) and _WORD.match(rest[cut - 1]) and _WORD.match(rest[cut]):  # a word cut
         last = _WORD_END.sub("", last) or last  # in two: before it, unless it is all there is
-    return "\n".join([*lines[: most - 1], last.rstrip(_CUT_AFTER) + ELLIPSIS])
+    below = [_fit(below, inches, fontsize)] if broken else []
+    return "\n".join([*lines[: most - 1], last.rstrip(_CUT_AFTER) + ELLIPSIS + after, *below])
 
 
 def _even(text: str, count: int, limit: float) -> str:
@@ -305,6 +324,16 @@ def _ci(entry: dict) -> tuple[float, float] | None:
     if not ci or ci[0] is None or ci[1] is None:
         return None
     return float(ci[0]), float(ci[1])
+
+
+def _under_bar(name: str, inches: float, characters: int, narrow: bool) -> str:
+    """A name under its bar, `inches` wide: on a phone as `_fit` breaks it, on a wide figure on
+    lines of `characters` characters (`_wrapped`); a name that takes more than BAR_NAME_LINES lines
+    so is cut short to them (`_clipped`)."""
+    wrapped = "" if narrow else _wrapped(name, characters)
+    if narrow or wrapped.count("\n") >= BAR_NAME_LINES:
+        return _clipped(name, inches, 8, BAR_NAME_LINES)
+    return wrapped
 
 
 def _wrapped(label: str, width: int) -> str:
@@ -394,11 +423,12 @@ def _texts(document: dict) -> dict:
     return TEXT["en" if document.get("language") == "en" else "zh"]
 
 
-def _label(label: str, width: float, share: float, fontsize: float = 9) -> str:
-    """A tick label on lines no wider than `share` of the figure. A wide figure's usual labels fit
-    on one line as they are; a very long name (the admin allows 100 characters) is wrapped too,
-    or it ran off the image and took every other label's start with it."""
-    return _fit(label, width * share, fontsize)
+def _named(template: str, name: str, inches: float, most: int, **fields) -> str:
+    """A tick label from its template ("{rank}. {name}（n={n}）") on lines no wider than `inches`,
+    the name in it cut short after `most` lines (`_clipped`), what the template says around the
+    name (a rank, a count, a weight) kept whole."""
+    before, _, after = template.partition("{name}")
+    return _clipped(before.format(**fields) + name, inches, 9, most, after.format(**fields))
 
 
 def _titled(ax, text: str, width: float, *, fontsize: float = 11, pad: float | None = None) -> None:
@@ -443,8 +473,9 @@ def dimension_bars(document: dict, *, width: float = WIDE) -> Figure:
             return figure
         narrow = _narrow(width)
         weighted = t["weighted_phone" if narrow else "weighted"]
-        labels = [t["composite"]] + [weighted.format(name=d["name"], weight=d["weight"]) for d in dims]
-        labels = [_label(label, width, 0.4) for label in labels]
+        labels = [_fit(t["composite"], width * 0.4, 9)] + [
+            _named(weighted, d["name"], width * 0.4, NAME_LINES[narrow], weight=d["weight"]) for d in dims
+        ]
         scores = [composite["score"]] + [d["score"] for d in dims]
         cis = [_ci(composite)] + [_ci(d) for d in dims]
         row = 0.2 + 0.17 * _lines(labels) if narrow else max(0.55, 0.2 + 0.16 * _lines(labels))
@@ -474,7 +505,7 @@ def item_distribution(document: dict, *, width: float = WIDE) -> Figure:
             {"code": c, "name": c} for c in document["scheme"]["option_points"]
         ]
         items = document["items"]
-        names = [_label(i["name"], width, 0.33) for i in items]
+        names = [_clipped(i["name"], width * 0.33, 9, NAME_LINES[narrow]) for i in items]
         columns = min(len(options), 2 if narrow else len(options)) or 1
         legend_rows = -(-len(options) // columns)
         row = 0.2 + 0.16 * _lines(names) if narrow else max(0.42, 0.12 + 0.16 * _lines(names))
@@ -534,7 +565,7 @@ def village_ranking(document: dict, *, width: float = WIDE) -> Figure:
         narrow = _narrow(width)
         ranked = t["ranked_phone" if narrow else "ranked"]
         labels = [
-            _label(ranked.format(rank=i + 1, name=v["name"], n=v["n"]), width, 0.38)
+            _named(ranked, v["name"], width * 0.38, NAME_LINES[narrow], rank=i + 1, n=v["n"])
             for i, v in enumerate(shown)
         ]
         row = 0.16 + 0.16 * _lines(labels) if narrow else max(0.34, 0.1 + 0.16 * _lines(labels))
@@ -595,12 +626,6 @@ SCALE_ASPECT = 20
 HEADING_SLANTS = (45, 60)
 HEADING_LENGTH = 1.1
 HEADING_LINE = 1.05
-# A village's name takes at most NAME_LINES[narrow] lines, cut short with "…" (`_clipped`): every
-# row is as high as the tallest name, so one name of 96 characters (12 lines on a phone) made every
-# row 2 in high, and the demo survey's chart on a phone 5,484 px high instead of 1,404. Three lines
-# on a phone and two on a wide figure show about as much of a name (the first 23 or 31 Chinese
-# characters, 36 or 60 letters); the page's table and the XLSX give it whole.
-NAME_LINES = {True: 3, False: 2}
 
 
 def _slanted(names: list[str], pitch: float, fontsize: float) -> tuple[list[str], float, float]:
@@ -783,14 +808,10 @@ def group_comparison(document: dict, *, width: float = WIDE) -> Figure:
                     )
                 top = ci[1] if ci else cell["score"]
                 ax.text(xi, top + 0.3, rounded(cell["score"]), ha="center", va="bottom", fontsize=8)
-            room = (width - 0.8) / max(len(cells), 1) * 0.9  # inches under each bar on a phone
+            room = (width - 0.8) / (1 if narrow else len(panels)) / max(len(cells), 1) * 0.9  # under a bar
+            names = [_under_bar(c["name"], room, t["tick_width"], narrow) for c in cells]
             ax.set_xticks(
-                x,
-                [
-                    f"{_fit(c['name'], room, 8) if narrow else _wrapped(c['name'], t['tick_width'])}\nn={c['n']}"
-                    for c in cells
-                ],
-                fontsize=8,
+                x, [f"{name}\nn={c['n']}" for name, c in zip(names, cells, strict=True)], fontsize=8
             )
             if document["composite"]["score"] is not None:
                 ax.axhline(document["composite"]["score"], color=INK, linestyle="--", linewidth=0.8)

@@ -500,6 +500,96 @@ def test_a_name_cut_short_ends_with_an_ellipsis_after_a_whole_word_or_any_chines
     assert charts._clipped(NINETY_SIX["en"], 1.08, 9, 2) == "Daligang\nCommunity…"
     # A word longer than the line is cut inside it rather than left out.
     assert charts._clipped("Daligangcommunitylishanhe and more", 1.08, 9, 1) == "Daligangcomm…"
+    # What the label says after the name is kept whole: on its last line, or on lines of its own.
+    assert charts._clipped("待命名村（社区）14", 1.08, 9, 2, "（n=20）") == "待命名村（社\n区）14（n=20）"
+    assert charts._clipped("大栗港社区" * 5, 1.08, 9, 2, "（n=20）") == "大栗港社区大栗港\n社区大…（n=20）"
+    assert (
+        charts._clipped("大栗港社区" * 5, 1.08, 9, 2, "\nn=20") == "大栗港社区大栗港\n社区大栗港社区…\nn=20"
+    )
+    assert charts._clipped(NINETY_SIX["en"], 1.08, 9, 3, "\n(weight 0.25)") == (
+        "Daligang\nCommunity, with\nthe first and…\n(weight 0.25)"
+    )
+
+
+def _row_labels(figure) -> list[str]:
+    return [t.get_text() for t in figure.axes[0].get_yticklabels()]
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("size", sorted(charts.SIZES))
+@pytest.mark.parametrize(
+    "name, key, row", [("villages", "by_village", 3), ("items", "items", 0), ("dimensions", "dimensions", 0)]
+)
+def test_a_very_long_name_is_cut_short_beside_its_row_not_every_row_made_taller(
+    document, name, key, row, size, language
+):
+    """As on the heat map, every row of the villages' ranking, the items' answers and the dimensions'
+    scores is as high as its tallest label, and a name was wrapped onto as many lines as it took: one
+    village named with 96 characters made the demo survey's ranking on a phone 5,106 px high instead
+    of 1,434, one such item its answers 3,798 px instead of 918. The name now takes at most three
+    lines on a phone, two on a wide figure, the last ending in "…" (English after a whole word); the
+    village's rank and count, the dimension's weight stay whole; the chart is as high as with a name
+    that just fills those lines, and every other label is as before."""
+    chart, width, very_long = charts.CHARTS[name], charts.SIZES[size], NINETY_SIX[language]
+    assert len(very_long) == 96
+    marked = copy.deepcopy(_long_named(document, language))
+    marked[key][row]["name"] = "甲"  # to learn what its label says around the name
+    ordinary = _row_labels(chart(marked, width=width))
+    at = next(k for k, label in enumerate(ordinary) if "甲" in label)
+    before, after = ordinary[at].split("甲")
+    named = copy.deepcopy(marked)
+    named[key][row]["name"] = very_long
+    figure = chart(named, width=width)
+    labels = _row_labels(figure)
+    assert labels[at].startswith(before) and labels[at].endswith(after), (labels[at], before, after)
+    cut = labels[at].removesuffix(after).split("\n")
+    assert len(cut) == (3 if size == "phone" else 2), cut
+    assert cut[-1].endswith("…"), cut
+    shown = (" " if language == "en" else "").join(cut).removeprefix(before).removesuffix("…")
+    assert very_long.startswith(shown) and len(shown) >= 20, (shown, very_long)
+    if language == "en":  # the cut falls between words
+        assert very_long[len(shown)] in " ,", (shown, very_long)
+    assert labels[:at] + labels[at + 1 :] == ordinary[:at] + ordinary[at + 1 :]
+    filled = copy.deepcopy(marked)
+    filled[key][row]["name"] = shown
+    assert _png_size(figure)[1] == _png_size(chart(filled, width=width))[1]
+    assert _png_size(figure) == charts.chart_size(chart, named, width=width)
+
+
+def _bars_height(figure) -> float:
+    """The height of the first panel's bars (their axes) once drawn."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(figure).draw()
+    return figure.axes[0].get_window_extent().height
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("size", sorted(charts.SIZES))
+def test_a_very_long_group_name_is_cut_short_under_its_bar_not_the_bars_made_shorter(
+    document, size, language
+):
+    """The groups' chart is as high whatever its names, and a group's name under its bar was wrapped
+    onto as many lines as it took: one of 96 characters (12 lines) left the demo survey's bars on the
+    wide chart 138 px high instead of 325. It now takes at most four lines, the last ending in "…",
+    above its count; the bars are as high as with a name that just fills those lines, and every other
+    name is as before."""
+    width, very_long = charts.SIZES[size], NINETY_SIX[language]
+    ordinary = _long_named(document, language)
+    named = copy.deepcopy(ordinary)
+    named["by_group"][0]["name"] = very_long
+    figure = charts.group_comparison(named, width=width)
+    labels = [t.get_text() for t in figure.axes[0].get_xticklabels()]
+    *cut, count = labels[0].split("\n")
+    assert count == "n=40" and len(cut) == 4 and cut[-1].endswith("…"), labels[0]
+    shown = (" " if language == "en" else "").join(cut).removesuffix("…")
+    assert very_long.startswith(shown) and len(shown) >= 20, (shown, very_long)
+    before = charts.group_comparison(ordinary, width=width)
+    assert labels[1:] == [t.get_text() for t in before.axes[0].get_xticklabels()][1:]
+    filled = copy.deepcopy(ordinary)
+    filled["by_group"][0]["name"] = shown
+    assert _bars_height(figure) == _bars_height(charts.group_comparison(filled, width=width))
+    assert _png_size(figure) == charts.chart_size(charts.group_comparison, named, width=width)
 
 
 @pytest.mark.parametrize("size", sorted(charts.SIZES))
