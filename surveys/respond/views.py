@@ -83,13 +83,25 @@ def _with_device_cookie(request: HttpRequest, response: HttpResponse) -> HttpRes
     return response
 
 
+def _switch_url(request: HttpRequest, lang: str) -> str:
+    """This page in the other language: the questionnaire, and also the thank-you and refusal
+    pages (a respondent who cannot read why the link is closed can switch there too)."""
+    return f"{request.path}?lang={'zh' if lang == 'en' else 'en'}"
+
+
 def _refused(
     request: HttpRequest, refusal: Refusal, lang: str, invitation: Invitation | None = None
 ) -> HttpResponse:
     message = refusal_text(
         refusal.code, refusal.message, lang, opens_at=invitation.opens_at if invitation is not None else None
     )
-    context = {"t": texts_for(lang), "lang": lang, "message": message, "code": refusal.code}
+    context = {
+        "t": texts_for(lang),
+        "lang": lang,
+        "message": message,
+        "code": refusal.code,
+        "switch_url": _switch_url(request, lang),
+    }
     if invitation is not None:
         context["survey_title"] = localized(invitation.survey, english=lang == "en")
         context["survey_title_lang"] = fallback_lang(invitation.survey, english=lang == "en")
@@ -150,6 +162,7 @@ def _confirmation(
     context = {
         "t": t,
         "lang": lang,
+        "switch_url": _switch_url(request, lang),
         "title": t["answered_title"] if answered else t["done_title"],
         "message": t["answered_body"] if answered else t["done_body"],
         "hint": t["answered_hint"] if answered else "",
@@ -238,11 +251,10 @@ def _form_page(
         if part is not None
     ]
     missing_items = sum(1 for key in errors if key.startswith("answers."))
-    switch = "zh" if lang == "en" else "en"
     context = {
         "t": t,
         "lang": lang,
-        "switch_url": f"{request.path}?lang={switch}",
+        "switch_url": _switch_url(request, lang),
         "survey_title": localized(survey, english=english),
         "survey_title_lang": fallback_lang(survey, english=english),
         "place": place,

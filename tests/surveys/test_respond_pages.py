@@ -454,3 +454,27 @@ def test_the_questionnaire_travels_compressed_to_a_phone_that_accepts_gzip(clien
     assert page.status_code == 200 and page["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in page["Vary"]
     assert "山村镇2024年度满意度调查" in gzip.decompress(page.content).decode()
+
+
+def _switch(html: str) -> str:
+    return re.search(r'<a class="lang" href="([^"]+)" hreflang="([^"]+)"', html).group(1)
+
+
+def test_the_closed_the_thank_you_and_the_already_answered_pages_offer_the_other_language(client, survey):
+    """Only the questionnaire had the language switch: a respondent who could not read why the link
+    was closed, or the thanks, had no way to the other language but to edit the address."""
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.CLOSED)
+    closed = client.get(PAGE).content.decode()
+    assert _switch(closed) == PAGE + "?lang=en" and ">English</a>" in closed
+    assert "This questionnaire cannot be filled in" in client.get(_switch(closed)).content.decode()
+    back = client.get(PAGE + "?lang=en").content.decode()
+    assert _switch(back) == PAGE + "?lang=zh" and "无法填写问卷" in client.get(_switch(back)).content.decode()
+
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.OPEN)
+    done = client.post(PAGE, {**_form(client), **ANSWERED})
+    thanks = client.get(done["Location"]).content.decode()
+    assert _switch(thanks) == done["Location"] + "?lang=en"
+    assert "Thank you" in client.get(_switch(thanks)).content.decode()
+    answered = client.get(PAGE + "?lang=zh").content.decode()
+    assert "您已提交过答卷" in answered
+    assert "You have already submitted your answers" in client.get(_switch(answered)).content.decode()
