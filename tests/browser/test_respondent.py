@@ -803,14 +803,10 @@ def kept_for_sync(page) -> list[str]:
     )
 
 
-def test_answers_that_could_not_be_sent_are_sent_by_background_sync_after_the_page_is_closed(
-    server, phone_with_service_worker
-):
-    """Submitted while the server cannot be reached, then the page closed: the browser's sync
-    event (once the network is back) sends the answers with no questionnaire page open, once;
-    opening the link afterwards thanks the respondent and sends nothing twice."""
+def _submitted_with_the_server_down(server, phone):
+    """The questionnaire, under its active service worker, answered and submitted while the server
+    is down, until its answers are handed to the worker (kept for Background Sync)."""
     make_survey()
-    phone = phone_with_service_worker
     page = phone.new_page()
     page.goto(f"{server.url}/s/{TOKEN}/")
     page.wait_for_function("navigator.serviceWorker.getRegistration().then(r => !!(r && r.active))")
@@ -818,13 +814,24 @@ def test_answers_that_could_not_be_sent_are_sent_by_background_sync_after_the_pa
     answer_everything(page)
     server.stop()
     page.click("#submit")
-    page.wait_for_function(
-        "() => document.getElementById('status').textContent.indexOf('答卷已保存在本机') >= 0", timeout=WAIT
-    )
     deadline = time.monotonic() + 10
     while not kept_for_sync(page):
         assert time.monotonic() < deadline, "the answers were not handed to the service worker"
         page.wait_for_timeout(100)
+    return page
+
+
+def test_answers_that_could_not_be_sent_are_sent_by_background_sync_after_the_page_is_closed(
+    server, phone_with_service_worker
+):
+    """Submitted while the server cannot be reached, then the page closed: the browser's sync
+    event (once the network is back) sends the answers with no questionnaire page open, once;
+    opening the link afterwards thanks the respondent and sends nothing twice."""
+    phone = phone_with_service_worker
+    page = _submitted_with_the_server_down(server, phone)
+    page.wait_for_function(
+        "() => document.getElementById('status').textContent.indexOf('答卷已保存在本机') >= 0", timeout=WAIT
+    )
     response_id = page.evaluate("() => Object.keys(JSON.parse(localStorage.getItem('sv:outbox')))[0]")
     assert kept_for_sync(page) == [response_id]
     blank = phone.new_page()  # the phone keeps its browser, not the questionnaire
@@ -853,19 +860,8 @@ def test_background_sync_keeps_answers_that_a_wifi_login_page_answered(server, p
     """The service worker's sync forgot answers on any 200 or 403, a Wi-Fi login page's or a
     firewall's too: only the API's own answer settles them now, as on the page, and the next
     sync stores them."""
-    make_survey()
     phone = phone_with_service_worker
-    page = phone.new_page()
-    page.goto(f"{server.url}/s/{TOKEN}/")
-    page.wait_for_function("navigator.serviceWorker.getRegistration().then(r => !!(r && r.active))")
-    page.reload()
-    answer_everything(page)
-    server.stop()
-    page.click("#submit")
-    deadline = time.monotonic() + 10
-    while not kept_for_sync(page):
-        assert time.monotonic() < deadline, "the answers were not handed to the service worker"
-        page.wait_for_timeout(100)
+    page = _submitted_with_the_server_down(server, phone)
     (response_id,) = kept_for_sync(page)
     # A second kept submission, sent after the first (the store's order is the ids'): when it is
     # sent, the worker has settled the first.
