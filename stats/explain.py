@@ -295,6 +295,11 @@ _FIGURE_KIND = {
 }
 
 
+def sentence(document: Mapping, figure: str) -> str:
+    """The derivation's sentence for one figure of a score document ("" where it has none)."""
+    return next((e["text"] for e in document.get("explain") or [] if e["figure"] == figure), "")
+
+
 def figure_named(figure: str, names: Mapping[str, Mapping[str, str]], lang: str = "zh") -> str:
     """A figure of the score document as a reader knows it: "item:water" → 题目“饮水安全”
     (English: item “Drinking water”), "by_village_group:east|villager" → 东村 · 村民,

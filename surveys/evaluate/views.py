@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from rest_framework.authtoken.models import Token
 
 from stats import charts
-from stats.explain import warning_shown
+from stats.explain import sentence, warning_shown
 from surveys.evaluate.selectors import evaluator_view
 from surveys.models import Survey, SurveyMembership
 from surveys.permissions import (
@@ -175,8 +175,7 @@ def survey_report(request, slug: str):
         ],
         "reliability_items": [(i["name"], reliability.get(i["code"], {})) for i in doc["items"]],
         # Without α, the derivation's sentence says why (too few complete respondents, one item).
-        "no_alpha": doc["reliability"].get("cronbach_alpha") is None
-        and next((e["text"] for e in doc.get("explain") or [] if e["figure"] == "reliability"), ""),
+        "no_alpha": doc["reliability"].get("cronbach_alpha") is None and sentence(doc, "reliability"),
         "explain": [e for e in doc.get("explain") or [] if not e["figure"].startswith("by_village_group:")],
         "downloads": _downloads(survey, query),
         # The page shows the phone's PNG on a narrow screen, where the wide one's text would

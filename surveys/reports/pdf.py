@@ -22,7 +22,7 @@ from fpdf.enums import TableBordersLayout, XPos, YPos
 from fpdf.fonts import FontFace
 
 from stats import charts
-from stats.explain import warning_shown
+from stats.explain import sentence, warning_shown
 from stats.text import rounded
 from surveys.reports.data import ReportData, report_language
 from surveys.reports.fonts import report_faces, symbol_face
@@ -509,8 +509,7 @@ def _reliability(pdf: _Report) -> None:
     pdf.section(_("信度分析"))
     alpha = reliability.get("cronbach_alpha")
     if alpha is None:  # the derivation's sentence says why, and a table of dashes adds nothing
-        why = next((e["text"] for e in doc.get("explain") or [] if e["figure"] == "reliability"), "")
-        pdf.paragraph(why or "—")
+        pdf.paragraph(sentence(doc, "reliability") or "—")
         return
     pdf.paragraph(
         _(
