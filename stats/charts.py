@@ -330,10 +330,11 @@ def _under_bar(name: str, inches: float, characters: int, narrow: bool) -> str:
     """A name under its bar, `inches` wide: on a phone as `_fit` breaks it, on a wide figure on
     lines of `characters` characters (`_wrapped`); a name that takes more than BAR_NAME_LINES lines
     so is cut short to them (`_clipped`)."""
-    wrapped = "" if narrow else _wrapped(name, characters)
-    if narrow or wrapped.count("\n") >= BAR_NAME_LINES:
-        return _clipped(name, inches, 8, BAR_NAME_LINES)
-    return wrapped
+    if not narrow:
+        wrapped = _wrapped(name, characters)
+        if wrapped.count("\n") < BAR_NAME_LINES:
+            return wrapped
+    return _clipped(name, inches, 8, BAR_NAME_LINES)
 
 
 def _wrapped(label: str, width: int) -> str:
