@@ -4,17 +4,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 import stats
-from stats.text import rounded
+from stats.explain import f2
 from surveys.management.commands._common import SurveyCommand, get_survey
 from surveys.scoring import score_result
 
 
 def _kind(kind: str) -> str:
     return {"dimensions": _("维度"), "items": _("题目")}.get(kind, kind)
-
-
-def _f2(x) -> str:
-    return "—" if x is None else rounded(x)
 
 
 class Command(SurveyCommand):
@@ -50,10 +46,10 @@ class Command(SurveyCommand):
         difference, se = pgettext("比较", "差值"), pgettext("比较", "标准误")
         for row in rows:
             ci = row["ci95"]
-            span = f"[{_f2(ci[0])}, {_f2(ci[1])}]" if ci else "—"
+            span = f"[{f2(ci[0])}, {f2(ci[1])}]" if ci else "—"
             self.stdout.write(
-                f"  {row['code']:<16} {_f2(row['a']):>7} → {_f2(row['b']):>7}  {difference} {_f2(row['difference']):>6}"
-                f"  {se} {_f2(row['se'])}  95% CI {span}"
+                f"  {row['code']:<16} {f2(row['a']):>7} → {f2(row['b']):>7}  {difference} {f2(row['difference']):>6}"
+                f"  {se} {f2(row['se'])}  95% CI {span}"
             )
         only = [
             (comparison["only_in_a"], _("仅基期有的%(kind)s：%(codes)s")),
