@@ -34,6 +34,8 @@ TEXTS = {
         "comment_hint": "您对政府工作还有什么意见或建议？（不计入评分）",
         "submit": "提交答卷",
         "retry_now": "立即重试",
+        # Phones shared (an interviewer's): on to the next person, also while answers wait offline.
+        "next_respondent": "填写下一份",
         "missing": "还有 {n} 题未作答，请查看标红的题目。",
         "missing_age": "请选择您的年龄段。",
         "missing_age_and": "请选择您的年龄段；还有 {n} 题未作答，请查看标红的题目。",
@@ -58,6 +60,13 @@ TEXTS = {
             "slow": "网络较慢，正在重试……答卷已保存在本机，请保持此页面打开。",
             "retry": "服务器暂时无法接收，答卷已保存在本机，稍后自动重试。",
             "waiting": "本机有 {n} 份答卷等待提交。",
+            # Phones shared: the answers just queued are safe, the interviewer may go on.
+            "go_on": "可以先填写下一份，这份答卷会在联网后自动提交。",
+            # Phones shared: the earlier answers still queued while the next person answers.
+            "queued": "本机另有 {n} 份答卷等待联网后提交，请保持此页面打开。",
+            # Phones shared: an earlier queued questionnaire the server refused (no longer shown).
+            "queue_refused": "本机排队的一份答卷未被接收：{reason}",
+            "queue_invalid": "答案未通过检查（问卷可能在填写之后修改过）。",
             "conflict": "这份答卷此前已提交过，内容与本次不同；先提交的答卷已保存，本次修改未被采用。",
             "invalid": "答卷未通过检查，请查看标红的题目后重新提交。",
             "refusals": {},  # the server's own Chinese sentence is shown
@@ -77,6 +86,7 @@ TEXTS = {
         "comment_hint": "Anything else you would like to tell the government? (Not scored.)",
         "submit": "Submit",
         "retry_now": "Retry now",
+        "next_respondent": "Next respondent",
         "missing": "{n} questions not answered yet: see the ones marked in red.",
         "missing_one": "1 question not answered yet: see the one marked in red.",
         "missing_age": "Please choose your age band.",
@@ -112,6 +122,11 @@ TEXTS = {
             "please keep this page open.",
             "retry": "The server cannot take answers right now. They are saved on this phone; retrying soon.",
             "waiting": "{n} questionnaires on this phone waiting to be sent.",  # said only for 2 or more
+            "go_on": "You can go on to the next respondent; these answers will be sent once online.",
+            "queued": "{n} more questionnaires on this phone are waiting for the network; keep this page open.",
+            "queued_one": "1 more questionnaire on this phone is waiting for the network; keep this page open.",
+            "queue_refused": "A questionnaire queued on this phone was not accepted: {reason}",
+            "queue_invalid": "its answers did not pass the checks (the questionnaire may have changed since).",
             "conflict": "These answers were submitted before with different content; the first submission is "
             "kept and this change was not stored.",
             "invalid": "Some answers need attention: see the questions marked in red.",

@@ -141,6 +141,12 @@ def _script_config(invitation: Invitation, lang: str, **extra) -> dict:
     }
 
 
+def _next_respondent(invitation: Invitation) -> bool:
+    """An interviewer's phone (phones shared) on a link that takes more than one response: the
+    pages offer to go on to the next person, also while the last answers wait for a network."""
+    return invitation.survey.allow_shared_device and not invitation.single_use
+
+
 def _required_texts(lang: str) -> dict:
     """The service's own sentences for a missing answer (surveys/services/submission.py), so that
     the page with JavaScript asks in the same words as without."""
@@ -167,6 +173,9 @@ def _confirmation(
         "message": t["answered_body"] if answered else t["done_body"],
         "hint": t["answered_hint"] if answered else "",
     }
+    if invitation is not None and not answered and _next_respondent(invitation):
+        next_url = reverse("respond", args=[invitation.token])
+        context["next_url"] = f"{next_url}?lang=en" if lang == "en" else next_url
     if invitation is not None:
         context["survey_title"] = localized(invitation.survey, english=lang == "en")
         context["survey_title_lang"] = fallback_lang(invitation.survey, english=lang == "en")
@@ -279,6 +288,7 @@ def _form_page(
         "form_error": form_error or missing_text(t, items=missing_items, age_band="age_band" in errors),
         # The counter counts the numbered questions; the age band is asked first, unnumbered.
         "total": len(catalog.items),
+        "next_respondent": _next_respondent(invitation),
         "config": _script_config(
             invitation,
             lang,

@@ -259,6 +259,137 @@ def test_an_interviewers_shared_phone_gets_a_fresh_questionnaire_after_each_resp
         assert Response.objects.count() == expected
 
 
+def test_on_a_shared_phone_the_next_respondent_starts_from_the_thanks(live_server, phone):
+    """The interviewer had to reload the link for the next person (nothing on the thanks said
+    how). 填写下一份 under the thanks gives a blank questionnaire with a response id of its own."""
+    survey = make_survey()
+    Survey.objects.filter(pk=survey.pk).update(allow_shared_device=True)
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/s/{TOKEN}/")
+    page.locator("#q-income label.opt").nth(0).click()
+    answer_everything(page)
+    page.click("#submit")
+    page.locator("#done").wait_for(state="visible", timeout=WAIT)
+    page.get_by_role("button", name="填写下一份").click()
+    assert page.locator("#survey-form").is_visible() and page.locator("#done").is_hidden()
+    assert page.locator("#survey-form input:checked").count() == 0 and page.input_value("#comment") == ""
+    assert page.locator("#progress-text").inner_text() == "已答 0 / 3 题"
+    assert page.locator("#submit").is_enabled() and page.locator("#status").is_hidden()
+    page.locator("fieldset.q").nth(0).locator("label.opt").nth(1).click()
+    for question in page.locator("fieldset.q").all()[1:]:
+        question.locator("label.opt").nth(3).click()
+    page.click("#submit")
+    page.locator("#done").wait_for(state="visible", timeout=WAIT)
+    assert page.locator("#done-message").inner_text() == "您的答卷已保存，感谢您的参与！"
+    first, second = Response.objects.order_by("received_at")
+    assert first.pk != second.pk and first.answers != second.answers and second.comment == ""
+
+
+def test_on_a_shared_phone_offline_the_interviewer_goes_on_while_the_answers_wait(live_server, phone, shots):
+    """An interviewer out of signal could not start the next interview until the first one's
+    answers were sent: the page showed them greyed out under 未联网 with 立即重试 only. Once they
+    are kept on the phone (localStorage), 填写下一份 gives a blank questionnaire; a line at the top
+    counts the answers still waiting, and once online every one of them is stored, once."""
+    survey = make_survey()
+    Survey.objects.filter(pk=survey.pk).update(allow_shared_device=True)
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/s/{TOKEN}/")
+    phone.set_offline(True)
+    comments = ["第一位", "第二位"]
+    for n, comment in enumerate(comments):
+        answer_everything(page)
+        page.fill("#comment", comment)
+        page.click("#submit")
+        page.wait_for_function(
+            "() => document.getElementById('status').textContent.indexOf('未联网，答卷已保存在本机') >= 0",
+            timeout=WAIT,
+        )
+        assert page.locator("#status").inner_text().endswith("可以先填写下一份，这份答卷会在联网后自动提交。")
+        assert page.locator("#retry").is_visible()
+        if n == 0:
+            # Scrolled into view with the message and 立即重试 above it, on the first failure.
+            page.wait_for_function(
+                "() => document.getElementById('next').getBoundingClientRect().bottom <= window.innerHeight + 1"
+            )
+            assert page.locator("#status").bounding_box()["y"] >= 0
+            page.screenshot(path=shots / "shared-phone-offline-go-on.png")
+        page.get_by_role("button", name="填写下一份").click()
+        assert page.locator("#survey-form input:checked").count() == 0 and page.input_value("#comment") == ""
+        assert page.locator("#status").is_hidden() and page.locator("#retry").is_hidden()
+        assert (
+            page.locator("#queued").inner_text()
+            == f"本机另有 {n + 1} 份答卷等待联网后提交，请保持此页面打开。"
+        )
+    page.screenshot(path=shots / "shared-phone-offline-next.png")
+    outbox = page.evaluate("() => JSON.parse(localStorage.getItem('sv:outbox'))")
+    assert sorted(entry["payload"]["comment"] for entry in outbox.values()) == comments
+    page.locator("#q-income label.opt").nth(2).click()  # the third person has begun
+    assert Response.objects.count() == 0
+    phone.set_offline(False)
+    page.wait_for_function("() => localStorage.getItem('sv:outbox') === '{}'", timeout=WAIT)
+    page.locator("#queued").wait_for(state="hidden", timeout=WAIT)
+    assert sorted(Response.objects.values_list("comment", flat=True)) == comments
+    assert Response.objects.values("pk").distinct().count() == 2
+    # The third person's answers are untouched: the earlier ones' acknowledgements are not theirs.
+    assert page.locator("#survey-form").is_visible() and page.locator("#done").is_hidden()
+    assert page.locator('#q-income input[value="dissatisfied"]').is_checked()
+    assert page.locator("#submit").is_enabled()
+
+
+def test_on_a_shared_phone_an_earlier_queued_questionnaire_refused_is_said(live_server, phone):
+    """The answers the interviewer went on from are no longer on the screen: if the server then
+    refuses them (the link stopped while the phone was offline), the line at the top says so
+    instead of their vanishing from the phone without a word."""
+    survey = make_survey()
+    Survey.objects.filter(pk=survey.pk).update(allow_shared_device=True)
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/s/{TOKEN}/")
+    phone.set_offline(True)
+    answer_everything(page)
+    page.click("#submit")
+    page.locator("#next").wait_for(state="visible", timeout=WAIT)
+    page.locator("#next").click()
+    Invitation.objects.filter(token=TOKEN).update(is_active=False)
+    survey_state_forget()
+    cache.clear()
+    phone.set_offline(False)
+    page.wait_for_function("() => localStorage.getItem('sv:outbox') === '{}'", timeout=WAIT)
+    queued = page.locator("#queued")
+    queued.wait_for(state="visible", timeout=WAIT)
+    assert queued.inner_text() == "本机排队的一份答卷未被接收：这个问卷链接已停用。"
+    assert "error" in queued.get_attribute("class")
+    assert Response.objects.count() == 0
+
+
+def test_going_on_to_the_next_respondent_is_offered_only_where_a_link_takes_several(live_server, browser):
+    """One phone, one response (the default), or a link for a single response: no 填写下一份."""
+    survey = make_survey()
+    villager = survey.group_set.get(code="villager")
+    Invitation.objects.create(
+        survey=survey,
+        token="hill-2024-west",
+        group=villager,
+        village=survey.village_set.get(code="west"),
+        single_use=True,
+    )
+    for shared, token in ((False, TOKEN), (True, "hill-2024-west")):
+        Survey.objects.filter(pk=survey.pk).update(allow_shared_device=shared)
+        survey_state_forget()
+        cache.clear()
+        context = browser.new_context(service_workers="block", **PHONE)
+        try:
+            page = context.new_page()
+            page.goto(f"{live_server.url}/s/{token}/")
+            context.set_offline(True)
+            answer_everything(page)
+            page.click("#submit")
+            page.locator("#retry").wait_for(state="visible", timeout=WAIT)
+            assert page.locator("#next").count() == 0 and page.locator("#queued").count() == 0
+            assert "填写下一份" not in page.content()
+        finally:
+            close_context(context)
+
+
 def wait_until_kept(page, address: str) -> None:
     """Until the service worker keeps the questionnaire at `address` (at most 10 s)."""
     deadline = time.monotonic() + 10

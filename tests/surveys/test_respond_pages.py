@@ -242,6 +242,34 @@ def test_the_plain_form_stores_one_response_and_confirms(client, survey):
     assert "已提交" in done.content.decode()
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_on_a_shared_phone_the_thanks_lead_to_a_blank_questionnaire_for_the_next_person(client, survey, lang):
+    """Without the script too: the interviewer had to know to open the link again."""
+    Survey.objects.filter(pk=survey.pk).update(allow_shared_device=True)
+    path = f"{PAGE}?lang=en" if lang == "en" else PAGE
+    sent = client.post(path, {**_form(client, path), **ANSWERED})
+    html = unescape(client.get(sent["Location"]).content.decode())
+    link = re.search(r'<a class="retry next" href="([^"]+)">([^<]+)</a>', html)
+    assert link and link.groups() == ((path, "Next respondent") if lang == "en" else (path, "填写下一份"))
+    again = client.get(link[1]).content.decode()
+    assert 'id="survey-form"' in again and _form(client, path)["response_id"] != str(
+        Response.objects.get().pk
+    )
+
+
+@pytest.mark.parametrize(
+    "shared, single_use", [(False, False), (True, True)], ids=["one-per-phone", "single-use"]
+)
+def test_the_thanks_offer_no_next_person_where_the_link_takes_no_more(client, survey, shared, single_use):
+    Survey.objects.filter(pk=survey.pk).update(allow_shared_device=shared)
+    Invitation.objects.filter(token=TOKEN).update(single_use=single_use)
+    sent = client.post(PAGE, {**_form(client), **ANSWERED})
+    assert sent.status_code == 303
+    html = client.get(sent["Location"]).content.decode()
+    assert "已提交" in html and "填写下一份" not in html
+    assert "填写下一份" not in client.get(PAGE).content.decode()
+
+
 def test_posting_the_same_form_twice_stores_one(client, survey):
     data = {**_form(client), **ANSWERED}
     first, second = client.post(PAGE, data), client.post(PAGE, data)

@@ -23,7 +23,13 @@
   var MAX_DELAY_SEEN = 60000; // …and to about a minute while it is
   var due = 0; // when the waiting retry is due
   var store = storage();
+  var persistent = store === window.localStorage; // answers outlive the page (not private mode)
   var retryButton = document.getElementById("retry"); // 立即重试, while a retry waits
+  // Phones shared (an interviewer's), on a link that takes more than one response: 填写下一份
+  // while the answers wait for a network, and the line that counts the earlier ones still waiting.
+  var nextButton = document.getElementById("next");
+  var queuedNode = document.getElementById("queued");
+  var lost = []; // what the server refused of the earlier answers, said in that line
   var timer = null;
   var busy = false;
 
@@ -31,7 +37,7 @@
     try {
       localStorage.setItem("sv:test", "1");
       localStorage.removeItem("sv:test");
-      return localStorage;
+      return window.localStorage;
     } catch (e) { // private mode or storage disabled: keep answers for this page's life at least
       var memory = {};
       return {
@@ -90,7 +96,7 @@
     save(OUTBOX, box);
   }
   function answeredSurvey(survey) { if (survey) save("sv:answered:" + survey, true); }
-  function dequeue(id) { var box = outbox(); delete box[id]; save(OUTBOX, box); tell({ sent: id }); }
+  function dequeue(id) { var box = outbox(); delete box[id]; save(OUTBOX, box); tell({ sent: id }); showQueued(); }
   // Background Sync (respond-sw.js): answers this page could not deliver are handed over to the
   // service worker as well, which sends them once the network is back even if no page is open.
   function tell(message) {
@@ -99,12 +105,24 @@
       if (registration.active) registration.active.postMessage(message);
     }).catch(function () { /* no service worker: the page's outbox is all there is */ });
   }
+  // The answers shown are queued where they outlive the page: the interviewer may go on.
+  function mayGoOn() { return !!nextButton && persistent && !!pending(draft.response_id); }
+  // The earlier answers still waiting (not the ones shown: the status below the form says theirs).
+  function showQueued() {
+    if (!queuedNode) return;
+    var n = Object.keys(outbox()).filter(function (id) { return id !== draft.response_id; }).length;
+    var text = lost.concat(n ? [counted("queued", n)] : []).join(" ");
+    queuedNode.textContent = text;
+    queuedNode.hidden = !text;
+    queuedNode.className = lost.length ? "status error" : "status";
+  }
   function waitingText() {
     var n = Object.keys(outbox()).length;
     return n > 1 ? " " + format(T.waiting, { n: n }) : "";
   }
-  // Whether this page shows the entry's fate: the questionnaire of its own link.
-  function shown(entry) { return !!form && entry.payload.invitation === cfg.token; }
+  // Whether this page shows the entry's fate: the answers its questionnaire shows (an
+  // interviewer who went on to the next person has earlier answers of this link still queued).
+  function shown(entry) { return !!form && entry.payload.response_id === draft.response_id; }
 
   function post(data) {
     var body = JSON.stringify(data);
@@ -142,15 +160,20 @@
     var delay = Math.min(MAX_DELAY, 2000 * Math.pow(2, entry.tries || 0)) * (0.8 + Math.random() * 0.4);
     if (document.visibilityState !== "hidden") delay = Math.min(MAX_DELAY_SEEN, delay);
     if (shown(entry)) {
+      var goOn = mayGoOn();
       showStatus(message + waitingText(), true);
+      if (goOn) statusNode.textContent += " " + T.go_on;
       if (retryButton) retryButton.hidden = false;
+      if (nextButton) nextButton.hidden = !goOn;
       // The first failure after the tap: the message appears where the tapped button was and
       // pushes 立即重试 below the screen's edge (a small phone showed "未联网，答卷…" cut short and
       // no button). Scrolled just enough to show both; later retries leave the scroll alone.
       if (!entry.tries) {
-        try { (retryButton || statusNode).scrollIntoView({ block: "nearest" }); } catch (e) { /* a courtesy */ }
+        var last = goOn ? nextButton : retryButton || statusNode; // the lowest of them
+        try { last.scrollIntoView({ block: "nearest" }); } catch (e) { /* a courtesy */ }
       }
     }
+    else showQueued();
     wait(delay);
   }
   function wait(delay) {
@@ -181,7 +204,8 @@
     if (refocus) focusOn(statusNode);
     post(entry.payload).then(function (res) {
       busy = false;
-      handle(entry, res.status, res.body || {}, mine);
+      // Asked again: the interviewer may have gone on to the next person while it was on its way.
+      handle(entry, res.status, res.body || {}, shown(entry));
     }, function () {
       busy = false;
       // No answer at all: offline if the phone says so, else a slow or flaky network.
@@ -214,6 +238,11 @@
     } else if (status === 400 || status === 403) {
       // The server will never take this one as it is: give it back to the respondent.
       if (body.code === "device_used") answeredSurvey(entry.survey); // answered by another link
+      if (!mine && queuedNode) {
+        lost.push(format(T.queue_refused, {
+          reason: status === 400 ? T.queue_invalid : (T.refusals && T.refusals[body.code]) || body.detail || T.invalid
+        }));
+      }
       dequeue(id);
       if (mine) refused(status, body);
       flush();
@@ -261,6 +290,7 @@
   var bar = document.getElementById("bar");
   var barAlert = document.getElementById("bar-alert");
   var reminding = false; // the bar counts the unanswered questions after a submit tap
+  var doneText = document.getElementById("done-message").textContent; // 已保存, without a note
 
   // The draft: answers as given, the response id and when answering started.
   var draft = load(DRAFT, null) || {};
@@ -448,7 +478,7 @@
     var extras = document.querySelectorAll(".intro, .lang"), i;
     for (i = 0; i < extras.length; i++) extras[i].hidden = true;
     showAlert("");
-    if (note) document.getElementById("done-message").textContent = note;
+    document.getElementById("done-message").textContent = note || doneText;
     var done = document.getElementById("done");
     done.hidden = false;
     window.scrollTo(0, 0);
@@ -496,6 +526,7 @@
 
   function refused(status, body) {
     if (status === 400 && body.errors && outdated(body.errors) && renew(body.errors)) return;
+    if (nextButton) nextButton.hidden = true; // the answers are given back, not kept
     var active = document.activeElement;
     var lost = !active || active === document.body || active === statusNode || active === retryButton;
     lock(false);
@@ -547,6 +578,45 @@
     }
   });
   if (retryButton) retryButton.addEventListener("click", function () { flush(); });
+
+  // Phones shared: the next person answers a blank questionnaire with a response id of its own,
+  // while answers already queued (kept in localStorage, not on this screen) go on being retried.
+  // Without a reload: offline, without a service worker, a reload would show no page at all.
+  function startNext() {
+    store.removeItem(DRAFT);
+    draft = { values: {}, response_id: uuid(), started_at: new Date().toISOString() };
+    form.elements.response_id.value = draft.response_id;
+    save(DRAFT, draft);
+    var els = form.elements, i;
+    for (i = 0; i < els.length; i++) {
+      if (els[i].type === "radio") els[i].checked = false;
+      else if (els[i].name === "comment") els[i].value = "";
+    }
+    for (i = 0; i < questions.length; i++) markError(questions[i], "");
+    lock(false);
+    showStatus("", false);
+    if (retryButton) retryButton.hidden = true;
+    nextButton.hidden = true;
+    showAlert("");
+    reminding = false;
+    var extras = document.querySelectorAll(".intro, .lang");
+    for (i = 0; i < extras.length; i++) extras[i].hidden = false;
+    document.getElementById("done").hidden = true;
+    form.hidden = false;
+    bar.hidden = false;
+    showBarAlert("");
+    progress();
+    showQueued();
+    window.scrollTo(0, 0);
+    var first = form.querySelector("fieldset.q input");
+    if (first) {
+      try { first.focus({ preventScroll: true }); } catch (e) { /* focus is a courtesy */ }
+    }
+  }
+  if (nextButton) {
+    nextButton.addEventListener("click", function () { if (mayGoOn()) startNext(); });
+    document.getElementById("next-after-done").addEventListener("click", startNext);
+  }
   form.addEventListener("change", onInput);
   form.addEventListener("input", onInput);
   form.addEventListener("submit", function (event) {
@@ -606,6 +676,7 @@
   } else if (!cfg.sharedDevice && ANSWERED && load(ANSWERED, false) && !pending(draft.response_id)) {
     answeredElsewhere(false);
   }
+  showQueued();
   flush(); // anything left from an earlier visit, for any invitation
   keepForOffline();
 })();
