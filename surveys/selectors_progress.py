@@ -71,6 +71,9 @@ class Cell:
 
     @property
     def bar_percent(self) -> float:
+        """The bar's width: a quota of 0 is met before anything arrives, and its bar full."""
+        if self.target == 0:
+            return 100.0
         return min(self.percent or 0.0, 100.0)
 
     @property
@@ -134,6 +137,20 @@ class Progress:
     @property
     def percent(self) -> float | None:
         return round(100 * self.towards_target / self.target, 1) if self.target else None
+
+    @property
+    def still_needed(self) -> int:
+        """Responses the quotas still ask for, a quota and the finer ones inside it counted once."""
+        return self.target - self.towards_target
+
+    @property
+    def nested(self) -> bool:
+        """Whether some quota takes in another (a village's and its age bands', a group's and its
+        villages'): then the cells' shortfalls overlap, and do not add up to `still_needed`."""
+        shapes: dict[int, set] = {}
+        for cell in self.quota_cells:
+            shapes.setdefault(cell.group.pk, set()).add((cell.village is None, cell.age_band is None))
+        return any(len(found) > 1 for found in shapes.values())
 
     @property
     def status(self) -> str | None:

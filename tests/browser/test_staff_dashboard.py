@@ -169,20 +169,27 @@ def test_the_live_refresh_writes_exactly_what_the_server_wrote_in_english(live_s
             "missing": page.locator("#missing-list").inner_text(),
             "totals": page.locator("#totals").inner_text(),
             "chart": page.locator("#day-chart title").last.text_content(),
+            "missing_total": page.locator("#missing-total").inner_text(),
         }
+        assert served["missing_total"] == "Still needed in all: 2", (
+            "one quota, no nesting: no word on overlaps"
+        )
         assert "(1/3)" in served["missing"] and "（" not in served["missing"]
         assert "(33.3%)" in served["totals"]
         refreshed = page.locator("#refreshed").inner_text()
         expect(page.locator("#refreshed")).not_to_have_text(refreshed, timeout=10_000)  # the script ran
         expect(page.locator("#missing-list")).to_have_text(served["missing"])
+        expect(page.locator("#missing-total")).to_have_text(served["missing_total"])
         expect(page.locator("#totals")).to_have_text(served["totals"])
         assert page.locator("#day-chart title").last.text_content() == served["chart"]  # "2024-…: 1"
 
         make_response(survey)
+        expect(page.locator("#missing-total")).to_have_text("Still needed in all: 1", timeout=10_000)
         make_response(survey)  # the quota is met
         expect(page.locator("#missing-none")).to_be_visible(timeout=10_000)
         expect(page.locator("#missing-none")).to_have_text("All quotas have been met.")
         expect(page.locator("#missing-list")).to_be_hidden()
+        expect(page.locator("#missing-total")).to_be_hidden()
         expect(page.locator("#total-percent")).to_have_text("100.0")
         after_refresh = page.locator("#totals").inner_text()
         page.reload()
@@ -190,6 +197,32 @@ def test_the_live_refresh_writes_exactly_what_the_server_wrote_in_english(live_s
         assert page.locator("#missing-none").is_visible() and page.locator("#missing-list").is_hidden()
     finally:
         context.close()
+
+
+def test_a_quota_of_0_shows_a_full_bar_before_and_after_a_response_arrives(live_server, page):
+    """0/0 已完成 and 1/0 超额 showed an empty bar beside the word, where every other met or over
+    quota shows a full one; the live refresh (which had only the API's percent, null for a quota of
+    0) emptied it again."""
+    from playwright.sync_api import expect
+
+    from surveys.models import AgeBand, Group, Quota, Village
+
+    survey = make_survey()
+    make_member(survey, "xiaowang", SurveyMembership.Role.STAFF)
+    Quota.objects.create(
+        survey=survey,
+        group=Group.objects.get(survey=survey, code="villager"),
+        village=Village.objects.get(survey=survey, code="east"),
+        age_band=AgeBand.objects.get(survey=survey, code="45+"),
+        target=0,
+    )
+    log_in(page, live_server.url, "xiaowang", f"/staff/{survey.slug}/", lang="zh-hans")
+    cell = page.locator('[data-key="villager|east|45+"]')
+    width = "el => parseFloat(el.querySelector('.bar > span').style.width)"
+    assert cell.locator(".mark").inner_text() == "已完成" and cell.evaluate(width) == 100
+    make_response(survey, age_band="45+")
+    expect(cell.locator(".mark")).to_have_text("超额", timeout=30_000)  # written by the refresh
+    assert cell.evaluate(width) == 100
 
 
 def _a_paper_survey():

@@ -16,7 +16,7 @@ from surveys.services.response_import import responses_import_text
 from surveys.services.review import response_exclude, response_include
 from surveys.services.submission import ResponsePayload, submission_store
 from tests.factories import csv_row, csv_text, make_survey
-from tests.surveys.staff_factories import make_member
+from tests.surveys.staff_factories import make_member, make_response
 
 pytestmark = pytest.mark.django_db
 
@@ -222,6 +222,16 @@ def cells_on_page(content):
     return found
 
 
+def bars_on_page(content):
+    """Each quota cell's bar, as its width in per cent (a cell without a quota has none)."""
+    found = {}
+    for key, body in re.findall(r'data-key="([^"]*)">(.*?)</div>', content, re.S):
+        width = re.search(r'<span style="width:([\d.]+)%">', body)
+        if width:
+            found[html.unescape(key)] = float(width.group(1))
+    return found
+
+
 @pytest.mark.parametrize("lang", ["zh-hans", "en"])
 def test_the_page_and_the_api_count_what_the_rows_say(client, audit_survey, lang):
     fill(audit_survey)
@@ -255,10 +265,50 @@ def test_the_page_and_the_api_count_what_the_rows_say(client, audit_survey, lang
     }[lang]
     for key, row in expected.items():
         assert on_page[key] == (row["received"], row["target"], labels[row["status"]]), key
+    # A bar as full as its quota is: a quota of 0 is full already (0/0 已完成 and 1/0 超额 showed
+    # an empty bar beside the word, where every other met or over quota shows a full one).
+    bars = bars_on_page(page)
+    for key, row in expected.items():
+        full = 100.0 if not row["target"] else min(100.0, round(100 * row["received"] / row["target"], 1))
+        assert bars[key] == full, key
+    assert {key for key, row in expected.items() if row["target"] == 0} == {"villager|east|45+", "deputy||"}
     assert on_page["villager|rice|60+"][:2] == (1, None)
     assert on_page["villager|east|"][:2] == (1, None)  # its age band left blank
     assert f'id="total-received">{totals["received"]}<' in page
+    # The whole shortfall, each response once (hand-worked above: 18 asked for, 13 towards them),
+    # and a word that the rows, whose quotas nest, do not add up to it (they come to 1 + 1 + 2 + 1).
+    shortfall = {
+        "zh-hans": '共缺 <b id="missing-total-count">5</b> 份',
+        "en": 'in all: <b id="missing-total-count">5</b>',
+    }
+    assert shortfall[lang] in page
+    assert sum(c["missing"] for c in data["missing"]) == 5  # here no cell behind takes in another
+    nested = {"zh-hans": "下列各行有重叠，不能相加", "en": "the rows below overlap and do not add up"}
+    assert nested[lang] in page
     assert f'id="total-target">{totals["target"]}<' in page
     assert f'id="total-flagged">{totals["flagged"]}<' in page
     assert f'id="total-excluded">{totals["excluded"]}<' in page
     assert f'id="inv-without">{inv["without_invitation"]}<' in page
+
+
+def test_the_shortfall_of_nested_quotas_is_counted_once_and_the_overlap_said(client):
+    """东村 asks for 5 and its 18–44 band (inside it) for 3; one response of that band arrived.
+    The list gives 东村 缺 4 and 东村 · 18–44 缺 2, which read as 6; 4 are needed in all."""
+    survey = make_survey()
+    Quota.objects.create(
+        survey=survey,
+        group=Group.objects.get(survey=survey, code="villager"),
+        village=Village.objects.get(survey=survey, code="east"),
+        target=5,
+    )
+    make_response(survey)
+    progress = survey_progress(survey)
+    assert sorted(c.missing for c in progress.missing) == [2, 4] and progress.still_needed == 4
+    assert progress.nested
+    client.force_login(make_member(survey, "watcher", SurveyMembership.Role.STAFF))
+    page = client.get(f"/staff/{survey.slug}/").content.decode()
+    assert '共缺 <b id="missing-total-count">4</b> 份' in page
+    assert "下列各行有重叠，不能相加" in page
+    Quota.objects.filter(village__code="east", age_band=None).delete()
+    page = client.get(f"/staff/{survey.slug}/").content.decode()
+    assert '共缺 <b id="missing-total-count">2</b> 份' in page and "不能相加" not in page

@@ -91,15 +91,17 @@
       if (!el) { if (cell.received) unseen++; return; }
       write(el.querySelector(".received"), cell.received);
       var bar = el.querySelector(".bar > span");
-      if (bar) setWidth(bar, cell.percent);
+      if (bar) setWidth(bar, cell.target === 0 ? 100 : cell.percent); // as Cell.bar_percent
       if (cell.target !== null) write(el.querySelector(".mark"), cell.status_label);
       setStatus(el, cell.status);
     });
     setHidden($("cells-new"), !unseen);
   }
 
-  function updateMissing(missing, target) {
+  function updateMissing(missing, target, stillNeeded) {
     var list = $("missing-list");
+    setText("missing-total-count", stillNeeded);
+    setHidden($("missing-total"), !missing.length);
     var shown = parseInt(root.dataset.missingShown, 10) || 20;  // views.MISSING_SHOWN
     // The cells behind the list leaves out are counted beneath it (the tables show them all).
     setText("missing-more-count", Math.max(missing.length - shown, 0));
@@ -182,7 +184,7 @@
     setText("last-response", localTime(data.last_response_at, true));
     setText("refreshed", say("refreshed", "更新于") + " " + localTime(data.generated_at, false));
     updateCells(data.cells);
-    updateMissing(data.missing, t.target);
+    updateMissing(data.missing, t.target, t.target - t.towards_target);
     updateChart(data.per_day);
     setText("day-earlier", data.per_day_earlier);
     setHidden($("day-earlier-note"), !data.per_day_earlier);
