@@ -160,6 +160,18 @@ def missing_text(texts: dict, *, items: int, age_band: bool) -> str:
     return counted(texts, "missing", items) if items else ""
 
 
+def deadline_text(closes_at, lang: str) -> str:
+    """Said beside answers waiting for a network on a link that closes: the server refuses what
+    arrives after the link's closing time (it cannot trust the phone's clock), so get online
+    before it. Blank for a link without a closing time."""
+    if closes_at is None:
+        return ""
+    when = timezone.localtime(closes_at)
+    if lang == "en":
+        return f"This link closes on {when:%Y-%m-%d at %H:%M}: answers that arrive later cannot be taken."
+    return f"这个链接于 {when:%Y年%m月%d日 %H:%M} 截止，此后到达的答卷无法接收，请在截止前联网。"
+
+
 def refusal_text(code: str, message: str, lang: str, *, opens_at=None) -> str:
     """What the respondent is told when a link takes no answers: `message` (the server's Chinese
     sentence) unless the page is in English. `opens_at`: when a link not yet open opens."""

@@ -41,7 +41,7 @@ from surveys.ratelimit import retry_after, submission_allowed
 from surveys.respond.posters import poster_filename, poster_text
 from surveys.respond.posters import poster_pdf as render_poster_pdf
 from surveys.respond.posters import poster_png as render_poster_png
-from surveys.respond.texts import missing_text, refusal_text, texts_for
+from surveys.respond.texts import deadline_text, missing_text, refusal_text, texts_for
 from surveys.selectors import SurveyCatalog, survey_catalog
 from surveys.services.submission import (
     COMMENT_MAX_LENGTH,
@@ -299,6 +299,7 @@ def _form_page(
                 # What the server says when this phone has answered by another link (respond.js
                 # says it before the form is filled in, where the phone knows).
                 "device_used": refusal_text("device_used", DEVICE_USED, lang),
+                "deadline": deadline_text(invitation.closes_at, lang),
             },
         ),
     }

@@ -1,10 +1,13 @@
 """A respondent on a phone (390×844) in headless Chromium: answer, submit, and never lose or double an answer."""
 
+import json
+import re
 import time
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.test import Client
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from surveys.models import Dimension, Invitation, Item, Response, Survey
@@ -114,6 +117,42 @@ def test_a_response_given_offline_is_sent_once_the_network_returns(live_server, 
     phone.set_offline(False)
     page.locator("#done").wait_for(state="visible", timeout=WAIT)
     assert Response.objects.count() == 1
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_answers_waiting_offline_on_a_link_that_closes_are_told_its_closing_time(live_server, phone, lang):
+    """The server refuses what arrives after a link's closing time (the phone's clock cannot be
+    trusted to say when the answers were given), and the page said only "kept, sent once online":
+    an interviewer back in signal the day after lost the day's interviews without a warning."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    make_survey()
+    closes = timezone.now() + timedelta(days=1)
+    Invitation.objects.filter(token=TOKEN).update(closes_at=closes)
+    survey_state_forget()
+    cache.clear()
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/s/{TOKEN}/" + ("?lang=en" if lang == "en" else ""))
+    phone.set_offline(True)
+    answer_everything(page)
+    page.click("#submit")
+    page.locator("#retry").wait_for(state="visible", timeout=WAIT)
+    local = timezone.localtime(closes)
+    expected = {
+        "zh": f"这个链接于 {local:%Y年%m月%d日 %H:%M} 截止，此后到达的答卷无法接收，请在截止前联网。",
+        "en": f"This link closes on {local:%Y-%m-%d at %H:%M}: answers that arrive later cannot be taken.",
+    }[lang]
+    assert expected in page.locator("#status").inner_text()
+    Invitation.objects.filter(token=TOKEN).update(closes_at=None)
+    survey_state_forget()
+    cache.clear()
+    html = Client().get(f"/s/{TOKEN}/" + ("?lang=en" if lang == "en" else "")).content.decode()
+    config = json.loads(
+        re.search(r'<script id="respond-config" type="application/json">(.*?)</script>', html)[1]
+    )
+    assert config["js"]["deadline"] == "", "a link without a closing time says none"
 
 
 def test_a_response_queued_offline_is_sent_when_the_page_is_opened_again(live_server, phone):

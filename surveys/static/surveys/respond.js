@@ -161,7 +161,7 @@
     if (document.visibilityState !== "hidden") delay = Math.min(MAX_DELAY_SEEN, delay);
     if (shown(entry)) {
       var goOn = mayGoOn();
-      showStatus(message + waitingText(), true);
+      showStatus(message + waitingText() + (T.deadline ? " " + T.deadline : ""), true);
       if (goOn) statusNode.textContent += " " + T.go_on;
       if (retryButton) retryButton.hidden = false;
       if (nextButton) nextButton.hidden = !goOn;
