@@ -58,6 +58,16 @@ def answer_everything(page) -> None:
     page.fill("#comment", "希望村里多装几盏路灯。")
 
 
+def answered_offline(page, address: str, *, shown: str = "#retry") -> None:
+    """Open the questionnaire, lose the network, answer everything and submit; wait until the
+    page has failed to send and shows `shown` (立即重试, or 填写下一份 where phones are shared)."""
+    page.goto(address)
+    page.context.set_offline(True)
+    answer_everything(page)
+    page.click("#submit")
+    page.locator(shown).wait_for(state="visible", timeout=WAIT)
+
+
 def test_a_respondent_answers_everything_and_sees_the_confirmation(live_server, phone, shots):
     invitation = demo_invitation()
     page = phone.new_page()
@@ -134,11 +144,7 @@ def test_answers_waiting_offline_on_a_link_that_closes_are_told_its_closing_time
     survey_state_forget()
     cache.clear()
     page = phone.new_page()
-    page.goto(f"{live_server.url}/s/{TOKEN}/" + ("?lang=en" if lang == "en" else ""))
-    phone.set_offline(True)
-    answer_everything(page)
-    page.click("#submit")
-    page.locator("#retry").wait_for(state="visible", timeout=WAIT)
+    answered_offline(page, f"{live_server.url}/s/{TOKEN}/" + ("?lang=en" if lang == "en" else ""))
     local = timezone.localtime(closes)
     expected = {
         "zh": f"这个链接于 {local:%Y年%m月%d日 %H:%M} 截止，此后到达的答卷无法接收，请在截止前联网。",
@@ -382,11 +388,7 @@ def test_on_a_shared_phone_an_earlier_queued_questionnaire_refused_is_said(live_
     survey = make_survey()
     Survey.objects.filter(pk=survey.pk).update(allow_shared_device=True)
     page = phone.new_page()
-    page.goto(f"{live_server.url}/s/{TOKEN}/")
-    phone.set_offline(True)
-    answer_everything(page)
-    page.click("#submit")
-    page.locator("#next").wait_for(state="visible", timeout=WAIT)
+    answered_offline(page, f"{live_server.url}/s/{TOKEN}/", shown="#next")
     page.locator("#next").click()
     Invitation.objects.filter(token=TOKEN).update(is_active=False)
     survey_state_forget()
@@ -418,11 +420,7 @@ def test_going_on_to_the_next_respondent_is_offered_only_where_a_link_takes_seve
         context = browser.new_context(service_workers="block", **PHONE)
         try:
             page = context.new_page()
-            page.goto(f"{live_server.url}/s/{token}/")
-            context.set_offline(True)
-            answer_everything(page)
-            page.click("#submit")
-            page.locator("#retry").wait_for(state="visible", timeout=WAIT)
+            answered_offline(page, f"{live_server.url}/s/{token}/")
             assert page.locator("#next").count() == 0 and page.locator("#queued").count() == 0
             assert "填写下一份" not in page.content()
         finally:
