@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from stats.result import ScoreResult, plain
@@ -53,6 +54,30 @@ def compare(result_a: ScoreResult, result_b: ScoreResult) -> Comparison:
         out.only_in_a[kind] = [c for c in a if c not in b]
         out.only_in_b[kind] = [c for c in b if c not in a]
     return out
+
+
+SCORING_KEYS = ("option_points", "dimension_weights", "item_weights", "group_weights")
+
+
+def compare_documents(document_a: dict, document_b: dict) -> Comparison:
+    """`compare` of two score documents (contract §5): what a page shows of a published survey is
+    its frozen document, not a result computed again."""
+
+    def result(document: dict) -> SimpleNamespace:
+        return SimpleNamespace(
+            composite=SimpleNamespace(**document["composite"]),
+            dimensions=[SimpleNamespace(**d) for d in document["dimensions"]],
+            items=[SimpleNamespace(**i) for i in document["items"]],
+        )
+
+    return compare(result(document_a), result(document_b))
+
+
+def same_scoring(document_a: dict, document_b: dict) -> bool:
+    """Whether two documents were scored alike (points and weights): otherwise a difference is
+    partly the scheme's and not only the respondents'."""
+    a, b = document_a.get("scheme") or {}, document_b.get("scheme") or {}
+    return all(a.get(key) == b.get(key) for key in SCORING_KEYS)
 
 
 def _diff(code: str, a, b) -> Difference:

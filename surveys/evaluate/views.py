@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from rest_framework.authtoken.models import Token
 
 from stats import charts
+from stats.compare import compare_documents, same_scoring
 from stats.explain import sentence, warning_shown
 from surveys.evaluate.selectors import evaluator_view
 from surveys.models import Survey, SurveyMembership
@@ -199,8 +200,45 @@ def survey_report(request, slug: str):
             )
         ],
         "may_publish": can_publish(request.user, survey) and survey.status == survey.Status.CLOSED,
+        **_comparison(request, survey, doc, language),
     }
     return render(request, "surveys/evaluate/report.html", context)
+
+
+def _comparison(request, survey: Survey, doc: dict, language: str) -> dict:
+    """Another year (or any survey sharing codes) beside this one: ?compare=SLUG, chosen among
+    the surveys this user may evaluate. Each side is the document its own page shows (frozen
+    where published); b − a with the standard error of two independent samples (stats.compare)."""
+    others = [s for s in surveys_to_evaluate(request.user) if s.pk != survey.pk]
+    context = {"compare_choices": others, "compare_with": None}
+    slug = request.GET.get("compare")
+    if not slug or slug == survey.slug:
+        return context
+    base = _survey_for_scores(request, slug)  # 404 or 403 as for its own page
+    context["compare_with"] = base
+    try:
+        base_doc = evaluator_view(base, language).document
+    except CANNOT_SCORE as exc:
+        context["compare_error"] = str(exc)
+        return context
+    comparison = compare_documents(base_doc, doc).to_dict()
+    names = {kind: {x["code"]: x["name"] for x in doc[kind]} for kind in ("dimensions", "items")}
+    rows = [
+        (_("综合满意度"), "composite", comparison["composite"]),
+        *((names["dimensions"][d["code"]], "dimension", d) for d in comparison["dimensions"]),
+        *((names["items"][i["code"]], "item", i) for i in comparison["items"]),
+    ]
+    # A change the 95% interval of the difference keeps on one side of 0.
+    context["compare_rows"] = [
+        (name, kind, row, bool(row["ci95"]) and (row["ci95"][0] > 0 or row["ci95"][1] < 0))
+        for name, kind, row in rows
+    ]
+    context["compare_same_scoring"] = same_scoring(base_doc, doc)
+    # Codes only one side has: not compared, and said so.
+    context["compare_unshared"] = sum(
+        len(codes) for side in (comparison["only_in_a"], comparison["only_in_b"]) for codes in side.values()
+    )
+    return context
 
 
 def _downloads(survey: Survey, query: str) -> list[tuple[str, str, str]]:

@@ -12,3 +12,13 @@ def ci(cell: dict) -> str:
     if not interval or interval[0] is None or interval[1] is None:
         return "—"
     return f"[{rounded(interval[0])}, {rounded(interval[1])}]"
+
+
+@register.filter
+def signed(x) -> str:
+    """A difference with its sign, two decimals as `rounded` gives them: "+1.25", "-0.40", "0.00";
+    a dash for none."""
+    if x is None:
+        return "—"
+    shown = rounded(x)
+    return shown if shown.startswith("-") or shown == "0.00" else "+" + shown

@@ -576,3 +576,100 @@ def test_without_alpha_the_page_and_the_pdf_say_why_instead_of_an_empty_alpha(su
     )
     assert why in text
     assert "α 系数为 —" not in text and "alpha is —" not in text
+
+
+@pytest.fixture
+def two_years(answered):
+    """hill-2024 (answered above) and the year before, hill-2023, with other answers: a year over
+    year comparison an evaluator of both may draw on the 2024 page."""
+    from surveys.services.response_import import responses_import_text
+    from tests.factories import csv_row, csv_text, make_survey
+
+    base = make_survey("hill-2023")
+    # Income far below 2024's (a change the interval shows), water about as 2024's (none).
+    rows = [csv_row(answers=("dissatisfied", "dissatisfied", "satisfied"), village="east") for _ in range(4)]
+    rows += [
+        csv_row(answers=("dissatisfied", "basically_satisfied", "dissatisfied"), village="west")
+        for _ in range(4)
+    ]
+    responses_import_text(survey=base, text=csv_text(*rows))
+    return base, answered
+
+
+def _compared(html: str) -> dict[str, list[str]]:
+    """The comparison table's rows: name → its cells, as shown."""
+    table = re.search(r'<table class="compare">(.*?)</table>', html, re.S)[1]
+    rows = {}
+    for name, cells in re.findall(
+        r'<tr class="\w+"><th scope="row"[^>]*>([^<]*)</th>(.*?)</tr>', table, re.S
+    ):
+        rows[name] = [
+            re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", cells, re.S)
+        ]
+    return rows
+
+
+def test_an_evaluator_compares_this_year_with_the_year_before_on_the_page(two_years):
+    """Year over year was only a command (compare_surveys). The page now sets the two years side by
+    side: b − a, its standard error of two independent samples and its 95% interval, each figure
+    worked out here again from the two score documents."""
+    import math
+
+    from stats.text import rounded
+    from surveys.scoring import score_document
+
+    base, current = two_years
+    user = member("li", current, EVALUATOR)
+    SurveyMembership.objects.create(survey=base, user=user, role=EVALUATOR)
+    html = _browser(user).get("/evaluate/hill-2024/?compare=hill-2023").content.decode()
+    assert '<option value="hill-2023" selected>' in html
+    a, b = score_document(base), score_document(current)
+    rows = _compared(html)
+    pairs = [("综合满意度", a["composite"], b["composite"])]
+    pairs += [(y["name"], x, y) for x, y in zip(a["dimensions"], b["dimensions"], strict=True)]
+    pairs += [(y["name"], x, y) for x, y in zip(a["items"], b["items"], strict=True)]
+    assert list(rows) == [name for name, _x, _y in pairs]
+    for name, x, y in pairs:
+        d = y["score"] - x["score"]
+        se = math.sqrt(x["se"] ** 2 + y["se"] ** 2)
+        low, high = d - 1.959963984540054 * se, d + 1.959963984540054 * se
+        sign = "+" if rounded(d) != "0.00" and d > 0 else ""
+        shown_d = sign + rounded(d)
+        significant = "显著" if low > 0 or high < 0 else ""
+        assert rows[name] == [
+            rounded(x["score"]),
+            rounded(y["score"]),
+            f"{shown_d}[{rounded(low)}, {rounded(high)}]{significant}",
+            rounded(se),
+        ], name
+    marks = [cells[2].endswith("]显著") for cells in rows.values()]
+    assert any(marks) and not all(marks), "the demo of both: a change the interval shows, and none"
+    assert "计分方案（选项分值或权重）不同" not in html
+
+
+def test_the_comparison_offers_only_surveys_the_user_may_evaluate_and_refuses_the_others(two_years):
+    base, current = two_years
+    user = member("li", current, EVALUATOR)
+    client = _browser(user)
+    assert "hill-2023" not in client.get("/evaluate/hill-2024/").content.decode()
+    assert client.get("/evaluate/hill-2024/?compare=hill-2023").status_code == 404  # not theirs at all
+    SurveyMembership.objects.create(survey=base, user=user, role=STAFF)
+    assert client.get("/evaluate/hill-2024/?compare=hill-2023").status_code == 403  # staff see no scores
+    assert 'id="compare"' not in client.get("/evaluate/hill-2024/").content.decode(), (
+        "nothing to compare with"
+    )
+
+
+def test_a_comparison_across_different_scoring_schemes_says_so(two_years):
+    from surveys.models import Option
+
+    base, current = two_years
+    Option.objects.filter(survey=base, code="basically_satisfied").update(points=60)
+    Survey.objects.filter(pk=base.pk).update(updated_at=base.updated_at)
+    user = member("li", current, EVALUATOR)
+    SurveyMembership.objects.create(survey=base, user=user, role=EVALUATOR)
+    html = _browser(user).get("/evaluate/hill-2024/?compare=hill-2023").content.decode()
+    assert "两项调查的计分方案（选项分值或权重）不同" in html
+    english = _browser(user).get("/evaluate/hill-2024/?compare=hill-2023&lang=en").content.decode()
+    assert "The two surveys are scored differently" in english and "Compare with another survey" in english
+    assert "Difference and 95% confidence interval" in english and "差值" not in english
