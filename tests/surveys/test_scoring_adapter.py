@@ -288,3 +288,28 @@ def test_a_new_version_of_the_scoring_code_never_serves_an_old_cached_document(s
     assert score_document(survey)["computed_at"] == first["computed_at"], "cached"
     monkeypatch.setattr(scoring, "_code_version", lambda: "another-version")
     assert score_document(survey)["computed_at"] != first["computed_at"]
+
+
+def test_compare_surveys_compares_what_was_published_unless_asked_for_todays_data(survey, capsys):
+    """A published survey's score is the one published everywhere (the page's comparison too);
+    the command compared today's data, which an exclusion after publication had changed."""
+    from django.contrib.auth import get_user_model
+
+    from surveys.models import Survey
+    from surveys.services.publish import report_publish
+    from tests.factories import make_survey
+
+    _load(survey)
+    later = make_survey("hill-2025")
+    responses_import_text(
+        survey=later, text=csv_text(*[csv_row(answers=("satisfied",) * 3) for _ in range(5)])
+    )
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.CLOSED)
+    survey.refresh_from_db()
+    admin = get_user_model().objects.create_superuser("boss", password="pw-long-enough-123")
+    report_publish(survey=survey, user=admin)
+    Response.objects.filter(survey=survey).update(answers="000")  # after publication
+    call_command("compare_surveys", "hill-2024", "hill-2025", "--format", "json")
+    assert json.loads(capsys.readouterr().out)["composite"]["a"] == pytest.approx(75)
+    call_command("compare_surveys", "hill-2024", "hill-2025", "--format", "json", "--fresh")
+    assert json.loads(capsys.readouterr().out)["composite"]["a"] == pytest.approx(100)

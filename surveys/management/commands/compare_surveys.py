@@ -3,10 +3,19 @@ import json
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-import stats
+from stats.compare import compare_documents
 from stats.explain import f2
 from surveys.management.commands._common import SurveyCommand, get_survey
-from surveys.scoring import score_result
+from surveys.scoring import score_document
+from surveys.services.publish import published_document
+
+
+def _document(slug: str, *, fresh: bool) -> dict:
+    """The survey's score document: the one frozen at publication, as the evaluator page, the API
+    and `score` give it (the page compares these), unless `fresh` asks for today's data."""
+    survey = get_survey(slug)
+    frozen = None if fresh else published_document(survey, method="taylor", lang="zh")
+    return frozen or score_document(survey)
 
 
 def _kind(kind: str) -> str:
@@ -28,11 +37,16 @@ class Command(SurveyCommand):
             default="text",
             help=_("输出格式：text（默认，文字说明）或 json"),
         )
+        parser.add_argument(
+            "--fresh",
+            action="store_true",
+            help=_("已发布的调查也按当前数据计算（默认用发布时冻结的得分文档）"),
+        )
 
-    def handle(self, *args, base, current, format, **options):
-        _document, result_base = score_result(get_survey(base))
-        _document, result_current = score_result(get_survey(current))
-        comparison = stats.compare(result_base, result_current).to_dict()
+    def handle(self, *args, base, current, format, fresh, **options):
+        comparison = compare_documents(
+            _document(base, fresh=fresh), _document(current, fresh=fresh)
+        ).to_dict()
         if format == "json":
             self.stdout.write(
                 json.dumps({"base": base, "current": current, **comparison}, ensure_ascii=False, indent=2)
