@@ -313,3 +313,24 @@ def test_compare_surveys_compares_what_was_published_unless_asked_for_todays_dat
     assert json.loads(capsys.readouterr().out)["composite"]["a"] == pytest.approx(75)
     call_command("compare_surveys", "hill-2024", "hill-2025", "--format", "json", "--fresh")
     assert json.loads(capsys.readouterr().out)["composite"]["a"] == pytest.approx(100)
+
+
+def test_compare_surveys_says_when_the_two_are_scored_differently(survey, capsys):
+    from django.core.cache import cache
+
+    from surveys.models import Option
+    from surveys.survey_state import survey_state_forget
+    from tests.factories import make_survey
+
+    _load(survey)
+    later = make_survey("hill-2025")
+    responses_import_text(
+        survey=later, text=csv_text(*[csv_row(answers=("satisfied",) * 3) for _ in range(5)])
+    )
+    call_command("compare_surveys", "hill-2024", "hill-2025")
+    assert "计分方案" not in capsys.readouterr().out
+    Option.objects.filter(survey=later, code="basically_satisfied").update(points=60)
+    cache.clear()  # as an administrator's edit of the options does (behind the admin's back here)
+    survey_state_forget()
+    call_command("compare_surveys", "hill-2024", "hill-2025", "--lang", "en")
+    assert "The two surveys are scored differently" in capsys.readouterr().out

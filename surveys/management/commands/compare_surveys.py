@@ -3,7 +3,7 @@ import json
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from stats.compare import compare_documents
+from stats.compare import compare_documents, same_scoring
 from stats.explain import f2
 from surveys.management.commands._common import SurveyCommand, get_survey
 from surveys.scoring import score_document
@@ -44,9 +44,8 @@ class Command(SurveyCommand):
         )
 
     def handle(self, *args, base, current, format, fresh, **options):
-        comparison = compare_documents(
-            _document(base, fresh=fresh), _document(current, fresh=fresh)
-        ).to_dict()
+        documents = _document(base, fresh=fresh), _document(current, fresh=fresh)
+        comparison = compare_documents(*documents).to_dict()
         if format == "json":
             self.stdout.write(
                 json.dumps({"base": base, "current": current, **comparison}, ensure_ascii=False, indent=2)
@@ -73,3 +72,9 @@ class Command(SurveyCommand):
             for kind, codes in by_kind.items():
                 if codes:
                     self.stdout.write("  " + sentence % {"kind": _kind(kind), "codes": ", ".join(codes)})
+        if not same_scoring(*documents):
+            self.stdout.write(
+                _(
+                    "两项调查的计分方案（选项分值或权重）不同：差值有一部分来自方案的变化，而不只是受访者评价的变化。"
+                )
+            )
