@@ -185,7 +185,7 @@ class Progress:
         return round(via / self.invitations_issued, 2) if self.invitations_issued else None
 
 
-def _needed(cells: list[Cell], value) -> int:
+def _needed(cells: list[Cell] | list[Quota], value) -> int:
     """How many responses `value` (a cell's target, or what it still misses) comes to over
     quotas that may nest: per group, the most of its own quota, its villages' (each the most of
     the village's quota and its age bands' sum) and its age bands' (likewise over villages).
@@ -216,6 +216,13 @@ def _needed(cells: list[Cell], value) -> int:
             sum(max(own, inner) for own, inner in by_band.values()),
         )
     return total
+
+
+def quotas_planned(survey: Survey) -> int:
+    """The sample the quotas plan (the reports' 计划样本量): a quota and the finer ones inside it
+    counted once, as the staff page's target (one query)."""
+    quotas = Quota.objects.filter(survey=survey).select_related("group", "village", "age_band")
+    return _needed(list(quotas), lambda q: q.target)
 
 
 def survey_progress(survey: Survey) -> Progress:

@@ -18,7 +18,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -26,10 +25,11 @@ from stats.text import one_line
 from surveys.answers import decode_answers
 from surveys.exports import _Line, format_timestamp
 from surveys.localized import localized, organisation
-from surveys.models import AuditEntry, Invitation, Quota, Response, Survey
+from surveys.models import AuditEntry, Invitation, Response, Survey
 from surveys.reports.disclosure import WITHHELD, k_anonymous
 from surveys.scoring import document_scheme_digest, score_document
 from surveys.selectors import survey_catalog, survey_versions
+from surveys.selectors_progress import quotas_planned
 from surveys.services.response_import import FIXED_COLUMNS
 from surveys.services.review import EXCLUDED
 
@@ -46,7 +46,7 @@ def report_language(language: str | None = None) -> str:
 
 @dataclass(frozen=True)
 class Sample:
-    planned: int  # Σ quota targets (the deputies' "as invited" has none)
+    planned: int  # the quotas' targets, nested ones counted once (the deputies' "as invited" has none)
     invitations: int  # invitation links issued
     returned: int  # every response received
     valid: int  # responses counted in the scores
@@ -125,7 +125,7 @@ def _sample(survey: Survey, valid: int, synthetic: int, sources: Counter) -> Sam
     if excluded > len(latest_reason):
         reasons[_("未记录原因（导入时已标记剔除）")] += excluded - len(latest_reason)
     return Sample(
-        planned=Quota.objects.filter(survey=survey).aggregate(total=Sum("target"))["total"] or 0,
+        planned=quotas_planned(survey),
         invitations=Invitation.objects.filter(survey=survey).count(),
         returned=returned,
         valid=valid,

@@ -557,3 +557,23 @@ def test_a_score_on_a_tie_shows_rounded_half_up_in_every_output(survey, tmp_path
     )
     assert shows_half_up(labels)
     assert ci({"ci95": [90.625, 92.615]}) == "[90.63, 92.62]"
+
+
+def test_the_planned_sample_counts_a_quota_and_the_finer_ones_inside_it_once(survey):
+    """东村 wants 5 villagers and 3 of them aged 18–44: the reports' 计划样本量 added the two
+    (5 + 3 + the staff's 2 = 10) where the staff page's target, rightly, says 7."""
+    from surveys.models import Group, Quota, Village
+    from surveys.selectors_progress import survey_progress
+
+    villager = Group.objects.get(survey=survey, code="villager")
+    east = Village.objects.get(survey=survey, code="east")
+    Quota.objects.create(survey=survey, group=villager, village=east, age_band=None, target=5)
+    Quota.objects.create(survey=survey, group=Group.objects.get(survey=survey, code="staff"), target=2)
+    data = report_data(survey)
+    assert data.sample.planned == 5 + 2 == survey_progress(survey).target
+    planned = next(
+        r
+        for r in csv.DictReader(io.StringIO(render_report(data, "csv").decode("utf-8-sig")))
+        if r["code"] == "planned"
+    )
+    assert planned["n"] == "7"
