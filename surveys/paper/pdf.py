@@ -164,13 +164,45 @@ def _age_bands(page: _Page, layout: SheetLayout, y: float) -> float:
     return y - 12
 
 
+HEADING_SIZE = 12.0  # pt, an option's heading on one line
+WRAPPED_SIZE = 11.0  # pt at most, a heading made smaller or put on two lines
+PT = 25.4 / 72  # mm
+
+
+def _units(text: str) -> float:
+    """Full-width characters' worth of `text`, as `_wrap` counts them."""
+    return sum(0.5 if ord(char) < 0x2E80 else 1.0 for char in text)
+
+
+def _option_heading(label: str, room: float) -> tuple[list[str], float]:
+    """The lines and the size (pt) of an option's heading in a column `room` mm wide.
+
+    Six options of four characters (很满意 … 不太满意, 不了解) leave each column 14 mm, less
+    than 基本满意 takes at 12 pt: the headings ran into each other. One that does not fit goes
+    a little smaller (很满意 at 11 pt), else on two lines, smaller still if a line is wider
+    than the column."""
+    for size in (HEADING_SIZE, WRAPPED_SIZE):
+        if _units(label) * size * PT <= room:
+            return [label], size
+    first, *rest = _wrap(label, -(-_units(label) // 2))
+    lines = [first, "".join(rest)] if rest else [first]
+    widest = max(_units(line) for line in lines)
+    return lines, min(WRAPPED_SIZE, room / (widest * PT))
+
+
 def _table_header(page: _Page, layout: SheetLayout, y: float) -> float:
     column = (RIGHT - TEXT_RIGHT) / len(layout.options)
+    headings = [_option_heading(label, column - 1.5) for label in layout.options]
+    wrapped = any(len(lines) > 1 for lines, _size in headings)
     page.text(LEFT, y, "题　目", 13, weight="bold")
-    for i, label in enumerate(layout.options):
+    for i, (lines, size) in enumerate(headings):
         cx = TEXT_RIGHT + column * (i + 0.5)
-        page.text(cx, y + 1.2, label, 12, weight="bold", ha="center")
-        page.text(cx, y - 4.2, str(i + 1), 7, ha="center", color="#888")
+        if len(lines) == 1:
+            page.text(cx, y + (0.2 if wrapped else 1.2), lines[0], size, weight="bold", ha="center")
+        else:  # two lines between the instructions above and the key's digit below
+            page.text(cx, y + 2.6, lines[0], size, weight="bold", ha="center")
+            page.text(cx, y - 1.7, lines[1], size, weight="bold", ha="center")
+        page.text(cx, y - (5.4 if wrapped else 4.2), str(i + 1), 7, ha="center", color="#888")
     page.line(LEFT, RIGHT, y - 7, width=1.2)
     return y - 7
 

@@ -148,3 +148,27 @@ def test_a_sheet_printed_from_an_english_page_stays_chinese(survey, invitation, 
     text = pdf_text(out)
     assert "东村·村民群众" in text and "山村镇2024年度满意度调查" in text
     assert "East" not in text and "Villagers" not in text
+
+
+def test_the_headings_of_six_options_of_four_characters_do_not_run_into_each_other(survey):
+    """A five-level scale and 不了解 (很满意 满意 基本满意 不太满意 不满意 不了解) printed
+    基本满意不太满意不满意 as one run of text: at 12 pt each heading was wider than its column."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from surveys.models import Option
+    from surveys.paper.pdf import _Page, _table_header, sheet_layout
+    from surveys.respond.posters import print_families
+
+    Option.objects.filter(survey=survey).delete()
+    for order, label in enumerate(["很满意", "满意", "基本满意", "不太满意", "不满意", "不了解"], start=1):
+        Option.objects.create(survey=survey, code=f"o{order}", label=label, points=None, order=order)
+    layout = sheet_layout(survey)
+    page = _Page(print_families())
+    _table_header(page, layout, 200.0)
+    renderer = FigureCanvasAgg(page.figure).get_renderer()
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in page.ax.texts]
+    assert "".join(text for text, _box in boxes if not text.isdigit()).count("满意") == 5
+    overlapping = [
+        (a, b) for i, (a, box_a) in enumerate(boxes) for b, box_b in boxes[i + 1 :] if box_a.overlaps(box_b)
+    ]
+    assert overlapping == []
