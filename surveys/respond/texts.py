@@ -65,7 +65,9 @@ TEXTS = {
             # Phones shared: the earlier answers still queued while the next person answers.
             "queued": "本机另有 {n} 份答卷等待联网后提交，请保持此页面打开。",
             # Phones shared: an earlier queued questionnaire the server refused (no longer shown).
-            "queue_refused": "本机排队的一份答卷未被接收：{reason}",
+            # Counted by reason: one sentence per reason, not per questionnaire.
+            "queue_refused": "本机排队的 {n} 份答卷未被接收：{reason}",
+            "queue_refused_one": "本机排队的一份答卷未被接收：{reason}",
             "queue_invalid": "答案未通过检查（问卷可能在填写之后修改过）。",
             "conflict": "这份答卷此前已提交过，内容与本次不同；先提交的答卷已保存，本次修改未被采用。",
             "invalid": "答卷未通过检查，请查看标红的题目后重新提交。",
@@ -125,7 +127,8 @@ TEXTS = {
             "go_on": "You can go on to the next respondent; these answers will be sent once online.",
             "queued": "{n} more questionnaires on this phone are waiting for the network; keep this page open.",
             "queued_one": "1 more questionnaire on this phone is waiting for the network; keep this page open.",
-            "queue_refused": "A questionnaire queued on this phone was not accepted: {reason}",
+            "queue_refused": "{n} questionnaires queued on this phone were not accepted: {reason}",
+            "queue_refused_one": "A questionnaire queued on this phone was not accepted: {reason}",
             "queue_invalid": "its answers did not pass the checks (the questionnaire may have changed since).",
             "conflict": "These answers were submitted before with different content; the first submission is "
             "kept and this change was not stored.",

@@ -381,25 +381,134 @@ def test_on_a_shared_phone_offline_the_interviewer_goes_on_while_the_answers_wai
     assert page.locator("#submit").is_enabled()
 
 
-def test_on_a_shared_phone_an_earlier_queued_questionnaire_refused_is_said(live_server, phone):
+@pytest.mark.parametrize(
+    "queued, lang, said",
+    [
+        (1, "zh", "本机排队的一份答卷未被接收：这个问卷链接已停用。"),
+        (2, "zh", "本机排队的 2 份答卷未被接收：这个问卷链接已停用。"),
+        (2, "en", f"2 questionnaires queued on this phone were not accepted: {REFUSALS_EN['inactive']}"),
+    ],
+)
+def test_on_a_shared_phone_earlier_queued_questionnaires_refused_are_said_once_per_reason(
+    live_server, phone, queued, lang, said
+):
     """The answers the interviewer went on from are no longer on the screen: if the server then
     refuses them (the link stopped while the phone was offline), the line at the top says so
-    instead of their vanishing from the phone without a word."""
+    instead of their vanishing from the phone without a word. Counted, one sentence per reason:
+    the line repeated the same sentence once for every questionnaire refused."""
     survey = make_survey()
     Survey.objects.filter(pk=survey.pk).update(allow_shared_device=True)
     page = phone.new_page()
-    answered_offline(page, f"{live_server.url}/s/{TOKEN}/", shown="#next")
+    answered_offline(
+        page, f"{live_server.url}/s/{TOKEN}/" + ("?lang=en" if lang == "en" else ""), shown="#next"
+    )
     page.locator("#next").click()
+    for _ in range(queued - 1):
+        answer_everything(page)
+        page.click("#submit")
+        page.locator("#next").wait_for(state="visible", timeout=WAIT)
+        page.locator("#next").click()
     Invitation.objects.filter(token=TOKEN).update(is_active=False)
     survey_state_forget()
     cache.clear()
     phone.set_offline(False)
     page.wait_for_function("() => localStorage.getItem('sv:outbox') === '{}'", timeout=WAIT)
-    queued = page.locator("#queued")
-    queued.wait_for(state="visible", timeout=WAIT)
-    assert queued.inner_text() == "本机排队的一份答卷未被接收：这个问卷链接已停用。"
-    assert "error" in queued.get_attribute("class")
+    queued_line = page.locator("#queued")
+    queued_line.wait_for(state="visible", timeout=WAIT)
+    assert queued_line.inner_text() == said
+    assert "error" in queued_line.get_attribute("class")
     assert Response.objects.count() == 0
+
+
+def test_where_the_phone_blocks_site_data_the_page_still_keeps_the_answers_it_shows(live_server, phone):
+    """Where the phone blocks site data, merely reading window.localStorage throws: the script
+    stopped at start-up, and the page fell back to the plain form, whose submission offline goes
+    nowhere. The answers are now kept for the page's life and sent once the network is back; with
+    nothing outliving the page, the interviewer is not offered to go on to the next person."""
+    survey = make_survey()
+    Survey.objects.filter(pk=survey.pk).update(allow_shared_device=True)
+    page = phone.new_page()
+    page.add_init_script(
+        """Object.defineProperty(window, 'localStorage', { configurable: true, get() {
+             throw new DOMException('The user has blocked site data.', 'SecurityError'); } });"""
+    )
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    answered_offline(page, f"{live_server.url}/s/{TOKEN}/")
+    assert not errors
+    assert page.locator("#progress-text").inner_text() == "已答 3 / 3 题"
+    assert page.locator("#status").inner_text().startswith("未联网，答卷已保存在本机")
+    assert page.locator("#next").is_hidden()
+    phone.set_offline(False)
+    page.locator("#done").wait_for(state="visible", timeout=WAIT)
+    assert Response.objects.get().comment == "希望村里多装几盏路灯。"
+
+
+def test_answers_submitted_while_an_earlier_retry_is_on_its_way_are_sent_as_soon_as_it_ends(
+    live_server, phone
+):
+    """An interviewer's phone back in signal retries the answers queued earlier. Answers submitted
+    while that request was on its way sat locked without a word, and after its failure waited
+    out its back-off (up to a minute). They now say 正在提交 at once and go as soon as the earlier
+    request ends."""
+    survey = make_survey()
+    Survey.objects.filter(pk=survey.pk).update(allow_shared_device=True)
+    page = phone.new_page()
+    answered_offline(page, f"{live_server.url}/s/{TOKEN}/", shown="#next")
+    page.locator("#next").click()
+    # The earlier answers have failed many times: a failure now waits the longest back-off.
+    page.evaluate(
+        """() => { const box = JSON.parse(localStorage.getItem('sv:outbox'));
+                   for (const id in box) box[id].tries = 20;
+                   localStorage.setItem('sv:outbox', JSON.stringify(box)); }"""
+    )
+    answer_everything(page)
+    page.fill("#comment", "第二位")
+    held = []
+    page.route("**/api/v1/responses/", lambda route: held.append(route))
+    phone.set_offline(False)
+    deadline = time.monotonic() + 10
+    while not held:
+        assert time.monotonic() < deadline, "the queued answers were not retried once online"
+        page.wait_for_timeout(50)
+    assert json.loads(held[0].request.post_data)["comment"] == "希望村里多装几盏路灯。"
+    page.click("#submit")
+    assert page.locator("#status").inner_text() == "正在提交…… 提交完成前，答案不能修改。"
+    held[0].abort("timedout")
+    deadline = time.monotonic() + 10
+    while len(held) < 2:
+        assert time.monotonic() < deadline, "the answers on screen waited for the earlier ones' back-off"
+        page.wait_for_timeout(50)
+    assert json.loads(held[1].request.post_data)["comment"] == "第二位"
+    held[1].continue_()
+    page.locator("#done").wait_for(state="visible", timeout=WAIT)
+    assert list(Response.objects.values_list("comment", flat=True)) == ["第二位"]
+
+
+def test_the_same_link_in_two_tabs_blanks_both_when_the_interviewer_goes_on_to_the_next_person(
+    live_server, phone
+):
+    """Two tabs of one link on an interviewer's phone share the draft. After 填写下一份 in one, the
+    other took the next person's response id but kept the last person's answers on screen, ready
+    to be stored again as the next person's. It now shows a blank questionnaire too."""
+    survey = make_survey()
+    Survey.objects.filter(pk=survey.pk).update(allow_shared_device=True)
+    first = phone.new_page()
+    second = phone.new_page()
+    second.goto(f"{live_server.url}/s/{TOKEN}/")
+    answered_offline(first, f"{live_server.url}/s/{TOKEN}/", shown="#next")
+    second.wait_for_function("() => document.getElementById('comment').value !== ''", timeout=5_000)
+    assert second.locator("#survey-form input:checked").count() == 4  # the age band and three questions
+    first.locator("#next").click()
+    new_id = first.input_value("input[name=response_id]")
+    second.wait_for_function(
+        "id => document.querySelector('input[name=response_id]').value === id", arg=new_id, timeout=5_000
+    )
+    assert second.locator("#survey-form input:checked").count() == 0 and second.input_value("#comment") == ""
+    assert second.locator("#progress-text").inner_text() == "已答 0 / 3 题"
+    second.locator("#q-income label.opt").nth(0).click()
+    first.locator('#q-income input[value="satisfied"]:checked').wait_for(state="attached", timeout=5_000)
+    assert first.locator("#survey-form input:checked").count() == 1
 
 
 def test_going_on_to_the_next_respondent_is_offered_only_where_a_link_takes_several(live_server, browser):

@@ -22,14 +22,17 @@
   var MAX_DELAY = 300000; // retries back off to at most five minutes while the page is not seen…
   var MAX_DELAY_SEEN = 60000; // …and to about a minute while it is
   var due = 0; // when the waiting retry is due
+  // Whether answers outlive the page (not private mode): set by storage(), inside its guard. Where
+  // the phone blocks site data even reading window.localStorage throws, and would stop this script.
+  var persistent = false;
   var store = storage();
-  var persistent = store === window.localStorage; // answers outlive the page (not private mode)
   var retryButton = document.getElementById("retry"); // 立即重试, while a retry waits
   // Phones shared (an interviewer's), on a link that takes more than one response: 填写下一份
   // while the answers wait for a network, and the line that counts the earlier ones still waiting.
   var nextButton = document.getElementById("next");
   var queuedNode = document.getElementById("queued");
-  var lost = []; // what the server refused of the earlier answers, said in that line
+  // What the server refused of the earlier answers, said in that line: how many, by reason.
+  var refusedQueued = { reasons: [], counts: {} };
   var timer = null;
   var busy = false;
 
@@ -37,6 +40,7 @@
     try {
       localStorage.setItem("sv:test", "1");
       localStorage.removeItem("sv:test");
+      persistent = true;
       return window.localStorage;
     } catch (e) { // private mode or storage disabled: keep answers for this page's life at least
       var memory = {};
@@ -111,10 +115,15 @@
   function showQueued() {
     if (!queuedNode) return;
     var n = Object.keys(outbox()).filter(function (id) { return id !== draft.response_id; }).length;
-    var text = lost.concat(n ? [counted("queued", n)] : []).join(" ");
+    var said = refusedQueued.reasons.map(function (reason) {
+      var count = refusedQueued.counts[reason];
+      var text = count === 1 && T.queue_refused_one ? T.queue_refused_one : T.queue_refused;
+      return format(text, { n: count, reason: reason });
+    });
+    var text = said.concat(n ? [counted("queued", n)] : []).join(" ");
     queuedNode.textContent = text;
     queuedNode.hidden = !text;
-    queuedNode.className = lost.length ? "status error" : "status";
+    queuedNode.className = said.length ? "status error" : "status";
   }
   function waitingText() {
     var n = Object.keys(outbox()).length;
@@ -159,6 +168,10 @@
     }
     var delay = Math.min(MAX_DELAY, 2000 * Math.pow(2, entry.tries || 0)) * (0.8 + Math.random() * 0.4);
     if (document.visibilityState !== "hidden") delay = Math.min(MAX_DELAY_SEEN, delay);
+    // The answers on screen were submitted while this earlier one was on its way and have not been
+    // tried yet: they go now, not after the earlier one's back-off.
+    var onScreen = !!form && !!draft && box[draft.response_id];
+    if (!shown(entry) && onScreen && !onScreen.tries) delay = 0;
     if (shown(entry)) {
       var goOn = mayGoOn();
       showStatus(message + waitingText() + (T.deadline ? " " + T.deadline : ""), true);
@@ -187,7 +200,10 @@
   });
 
   function flush() {
-    if (busy) return;
+    if (busy) { // an earlier request is on its way; answers just submitted go as soon as it ends
+      if (form && draft && pending(draft.response_id)) showStatus(T.sending, false);
+      return;
+    }
     clearTimeout(timer);
     due = 0;
     // 立即重试 pressed from the keyboard hides itself: its focus goes to the status, just before it.
@@ -239,9 +255,9 @@
       // The server will never take this one as it is: give it back to the respondent.
       if (body.code === "device_used") answeredSurvey(entry.survey); // answered by another link
       if (!mine && queuedNode) {
-        lost.push(format(T.queue_refused, {
-          reason: status === 400 ? T.queue_invalid : (T.refusals && T.refusals[body.code]) || body.detail || T.invalid
-        }));
+        var reason = status === 400 ? T.queue_invalid : (T.refusals && T.refusals[body.code]) || body.detail || T.invalid;
+        if (!refusedQueued.counts[reason]) refusedQueued.reasons.push(reason);
+        refusedQueued.counts[reason] = (refusedQueued.counts[reason] || 0) + 1;
       }
       dequeue(id);
       if (mine) refused(status, body);
@@ -562,6 +578,8 @@
       var other;
       try { other = JSON.parse(event.newValue); } catch (e) { return; }
       if (!other || !other.values || !other.response_id) return;
+      // Another response: the other tab went on to the next person, whose answers these are not.
+      if (other.response_id !== draft.response_id) blank();
       draft.values = other.values;
       draft.response_id = other.response_id;
       draft.started_at = other.started_at || draft.started_at;
@@ -579,6 +597,19 @@
   });
   if (retryButton) retryButton.addEventListener("click", function () { flush(); });
 
+  // No answer given on screen, nothing marked: the next person's questionnaire (in this tab, or in
+  // another tab of the same link whose interviewer went on to the next person).
+  function blank() {
+    var els = form.elements, i;
+    for (i = 0; i < els.length; i++) {
+      if (els[i].type === "radio") els[i].checked = false;
+      else if (els[i].name === "comment") els[i].value = "";
+    }
+    for (i = 0; i < questions.length; i++) markError(questions[i], "");
+    showBarAlert("");
+    reminding = false;
+  }
+
   // Phones shared: the next person answers a blank questionnaire with a response id of its own,
   // while answers already queued (kept in localStorage, not on this screen) go on being retried.
   // Without a reload: offline, without a service worker, a reload would show no page at all.
@@ -587,24 +618,18 @@
     draft = { values: {}, response_id: uuid(), started_at: new Date().toISOString() };
     form.elements.response_id.value = draft.response_id;
     save(DRAFT, draft);
-    var els = form.elements, i;
-    for (i = 0; i < els.length; i++) {
-      if (els[i].type === "radio") els[i].checked = false;
-      else if (els[i].name === "comment") els[i].value = "";
-    }
-    for (i = 0; i < questions.length; i++) markError(questions[i], "");
+    blank();
     lock(false);
     showStatus("", false);
     if (retryButton) retryButton.hidden = true;
     nextButton.hidden = true;
     showAlert("");
-    reminding = false;
-    var extras = document.querySelectorAll(".intro, .lang");
+    var extras = document.querySelectorAll(".intro, .lang"), i;
     for (i = 0; i < extras.length; i++) extras[i].hidden = false;
     document.getElementById("done").hidden = true;
     form.hidden = false;
     bar.hidden = false;
-    showBarAlert("");
+    fitBar();
     progress();
     showQueued();
     window.scrollTo(0, 0);
