@@ -42,6 +42,7 @@ from surveys.models import (
     Village,
 )
 from surveys.scoring import scheme_completed, survey_scheme_broken, survey_scheme_completed
+from surveys.selectors_progress import quota_clashes
 from surveys.services.invitations import invitations_issue
 from surveys.services.publish import report_publish
 from surveys.services.quality import flag_reason
@@ -507,6 +508,27 @@ class QuotaAdmin(PartOfItsSurvey, PartsNamedWithTheirSurvey, admin.ModelAdmin):
     list_filter = ("survey", "group", "age_band", "village")
     list_select_related = ("survey", "village", "group", "age_band")
     list_per_page = 100
+
+    # A quota the finer quotas inside it add up to more than is kept (the finer ones may be the
+    # plan), but said on saving: the planned sample then counts their sum, not its target.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        request._quota_surveys = {*getattr(request, "_quota_surveys", ()), obj.survey_id}
+
+    def _warn_of_clashes(self, request) -> None:
+        for survey_id in sorted(getattr(request, "_quota_surveys", ())):
+            for clash in quota_clashes(survey_id):
+                self.message_user(request, clash.message(), messages.WARNING)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        self._warn_of_clashes(request)
+        return response
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        self._warn_of_clashes(request)
+        return response
 
 
 @admin.register(Invitation)

@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import connection
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from surveys.localized import localized
@@ -223,6 +224,69 @@ def quotas_planned(survey: Survey) -> int:
     counted once, as the staff page's target (one query)."""
     quotas = Quota.objects.filter(survey=survey).select_related("group", "village", "age_band")
     return _needed(list(quotas), lambda q: q.target)
+
+
+@dataclass(frozen=True)
+class QuotaClash:
+    """A quota that the finer quotas inside it add up to more than: the planned sample counts the
+    finer ones' sum (`_needed` takes the most), which the quota's own target does not say."""
+
+    quota: Quota
+    inside: int  # what the finer quotas inside it come to
+    by: str  # "village" or "age_band": the finer quotas, by village or by age band
+
+    def message(self) -> str:
+        cell = " · ".join(
+            localized(p) for p in (self.quota.village, self.quota.group, self.quota.age_band) if p
+        )
+        inner = gettext("各村（社区）") if self.by == "village" else gettext("各年龄段")
+        return gettext(
+            "“%(cell)s”的配额为 %(target)d 份，其中%(inner)s的配额合计 %(inside)d 份，多出 %(more)d 份；"
+            "计划样本按 %(inside)d 份计。请调高这个配额或调低其中的配额。"
+        ) % {
+            "cell": cell,
+            "target": self.quota.target,
+            "inner": inner,
+            "inside": self.inside,
+            "more": self.inside - self.quota.target,
+        }
+
+
+def quota_clashes(survey_id: int) -> list[QuotaClash]:
+    """The quotas of a survey that the finer quotas inside them add up to more than (a village's
+    quota under its age bands' sum, a group's under its villages' or its age bands'), as
+    `_needed` nests them (one query)."""
+    quotas = list(
+        Quota.objects.filter(survey_id=survey_id)
+        .select_related("group", "village", "age_band")
+        .order_by("group__order", "village__order", "age_band__order")
+    )
+    clashes = []
+    for _group, cells in itertools.groupby(quotas, key=lambda q: q.group.pk):
+        cells = list(cells)
+        whole = next((q for q in cells if q.village is None and q.age_band is None), None)
+        own_village = {q.village.pk: q for q in cells if q.village is not None and q.age_band is None}
+        own_band = {q.age_band.pk: q for q in cells if q.village is None and q.age_band is not None}
+        inner_village: dict[int, int] = {}
+        inner_band: dict[int, int] = {}
+        for q in cells:
+            if q.village is not None and q.age_band is not None:
+                inner_village[q.village.pk] = inner_village.get(q.village.pk, 0) + q.target
+                inner_band[q.age_band.pk] = inner_band.get(q.age_band.pk, 0) + q.target
+        for own, inner, by in ((own_village, inner_village, "age_band"), (own_band, inner_band, "village")):
+            clashes += [
+                QuotaClash(q, inner[key], by) for key, q in own.items() if inner.get(key, 0) > q.target
+            ]
+        if whole is not None:
+            for own, inner, by in (
+                (own_village, inner_village, "village"),
+                (own_band, inner_band, "age_band"),
+            ):
+                keys = set(own) | set(inner)
+                total = sum(max(own[k].target if k in own else 0, inner.get(k, 0)) for k in keys)
+                if total > whole.target:
+                    clashes.append(QuotaClash(whole, total, by))
+    return clashes
 
 
 def survey_progress(survey: Survey) -> Progress:
