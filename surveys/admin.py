@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 import stats
 from stats.explain import warning_shown
 from surveys.admin_authoring import SurveyAuthoringMixin
+from surveys.admin_json import ExplainedJSONField
 from surveys.admin_points import points_edited, scheme_points_follow
 from surveys.audit import ACTION_LABELS, action_label
 from surveys.localized import english_wanted, language, localized
@@ -265,6 +266,7 @@ def _questionnaire_after(formsets) -> dict | None | bool:
 @admin.register(Survey)
 class SurveyAdmin(SurveyAuthoringMixin, admin.ModelAdmin):
     form = SurveyForm
+    formfield_overrides = {models.JSONField: {"form_class": ExplainedJSONField}}  # the scheme: where, why
     list_display = ("name", "slug", "year", "status", "response_count", "published_at")
     list_filter = ("status", "year")
     search_fields = ("title", "slug", "organisation")

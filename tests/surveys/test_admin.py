@@ -1,5 +1,6 @@
 """The admin as a non-programmer uses it: in Chinese, through the real URLs."""
 
+import html
 import json
 from html.parser import HTMLParser
 
@@ -389,6 +390,51 @@ def test_a_scheme_that_does_not_fit_the_questionnaire_is_refused_and_not_stored(
     assert response.status_code == 200
     page = response.content.decode()
     assert "未知的维度代码“nope”" in page and "不是数字或 null" in page
+    survey.refresh_from_db()
+    assert survey.scheme is None
+
+
+@pytest.mark.parametrize(
+    "typed, lang, said",
+    [
+        (
+            '{"dimension_weights": {\n  "economy": 0.4\n  "services": 0.6}}',
+            "zh",
+            "不是有效的 JSON：第 3 行第 3 个字符处缺少逗号。",
+        ),
+        (
+            '{"dimension_weights"：{"economy": 0.4, "services": 0.6}}',
+            "zh",
+            "不是有效的 JSON：第 1 行第 21 个字符处是中文标点“：”，JSON 中应改为英文冒号（:）。",
+        ),
+        (
+            '{"dimension_weights": {"economy": 0.4, "services": 0.6,}}',
+            "en",
+            "Not valid JSON: at line 1, character 56, a name in double quotes is expected "
+            "(a comma too many before it, or a name without quotes).",
+        ),
+        (
+            '{"dimension_weights": {"economy": NaN, "services": 0.6}}',
+            "zh",
+            "不是有效的 JSON：NaN 不是数字，请写出具体数值。",
+        ),
+        (
+            '{"dimension_weights": {"economy": 0.4， "services": 0.6}}',
+            "en",
+            "Not valid JSON: at line 1, character 38, there is the full-width “，” where JSON needs a comma (,).",
+        ),
+    ],
+    ids=["comma", "full-width-colon", "trailing-comma-en", "nan", "full-width-comma-en"],
+)
+def test_a_scheme_that_is_not_json_says_where_and_why_and_keeps_the_text(
+    admin_client, survey, typed, lang, said
+):
+    """Django said only "输入一个有效的JSON。": the administrator hunted for the slip by eye."""
+    data = _change_form(admin_client, survey) | {"scheme": typed}
+    response = admin_client.post(f"/admin/surveys/survey/{survey.pk}/change/?lang={lang}", data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["scheme"] == [said]
+    assert html.escape(typed) in response.content.decode()  # given back to be corrected
     survey.refresh_from_db()
     assert survey.scheme is None
 
