@@ -36,6 +36,7 @@ TEXTS = {
         "retry_now": "立即重试",
         # Phones shared (an interviewer's): on to the next person, also while answers wait offline.
         "next_respondent": "填写下一份",
+        "dismiss": "知道了",  # the line that says earlier queued answers were refused
         "missing": "还有 {n} 题未作答，请查看标红的题目。",
         "missing_age": "请选择您的年龄段。",
         "missing_age_and": "请选择您的年龄段；还有 {n} 题未作答，请查看标红的题目。",
@@ -66,8 +67,13 @@ TEXTS = {
             "queued": "本机另有 {n} 份答卷等待联网后提交，请保持此页面打开。",
             # Phones shared: an earlier queued questionnaire the server refused (no longer shown).
             # Counted by reason: one sentence per reason, not per questionnaire.
-            "queue_refused": "本机排队的 {n} 份答卷未被接收：{reason}",
-            "queue_refused_one": "本机排队的一份答卷未被接收：{reason}",
+            "queue_refused": "本机排队的 {n} 份答卷{begun}未被接收：{reason}",
+            "queue_refused_one": "本机排队的一份答卷{begun}未被接收：{reason}",
+            # When they were begun (the phone's clock): 09:12 today, else with the day.
+            "begun": "（{times} 开始填写）",
+            "day_time": "{month}月{day}日 {time}",
+            "list_sep": "、",
+            "and_more": "等",
             "queue_invalid": "答案未通过检查（问卷可能在填写之后修改过）。",
             "conflict": "这份答卷此前已提交过，内容与本次不同；先提交的答卷已保存，本次修改未被采用。",
             "invalid": "答卷未通过检查，请查看标红的题目后重新提交。",
@@ -89,6 +95,7 @@ TEXTS = {
         "submit": "Submit",
         "retry_now": "Retry now",
         "next_respondent": "Next respondent",
+        "dismiss": "Dismiss",
         "missing": "{n} questions not answered yet: see the ones marked in red.",
         "missing_one": "1 question not answered yet: see the one marked in red.",
         "missing_age": "Please choose your age band.",
@@ -127,8 +134,13 @@ TEXTS = {
             "go_on": "You can go on to the next respondent; these answers will be sent once online.",
             "queued": "{n} more questionnaires on this phone are waiting for the network; keep this page open.",
             "queued_one": "1 more questionnaire on this phone is waiting for the network; keep this page open.",
-            "queue_refused": "{n} questionnaires queued on this phone were not accepted: {reason}",
-            "queue_refused_one": "A questionnaire queued on this phone was not accepted: {reason}",
+            "queue_refused": "{n} questionnaires queued on this phone{begun} were not accepted: {reason}",
+            "queue_refused_one": "A questionnaire queued on this phone{begun} was not accepted: {reason}",
+            "begun": " (begun {times})",
+            "day_time": "{mon} {day} {time}",
+            "months": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+            "list_sep": ", ",
+            "and_more": ", …",
             "queue_invalid": "its answers did not pass the checks (the questionnaire may have changed since).",
             "conflict": "These answers were submitted before with different content; the first submission is "
             "kept and this change was not stored.",

@@ -3,6 +3,7 @@
 import json
 import re
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.cache import cache
@@ -381,21 +382,37 @@ def test_on_a_shared_phone_offline_the_interviewer_goes_on_while_the_answers_wai
     assert page.locator("#submit").is_enabled()
 
 
+def begun_on_the_phone(page) -> list[datetime]:
+    """When the answers queued on the phone were begun, in the phone's own time zone, earliest first."""
+    offset = timedelta(minutes=page.evaluate("() => new Date().getTimezoneOffset()"))
+    starts = page.evaluate(
+        "() => Object.values(JSON.parse(localStorage.getItem('sv:outbox'))).map(e => e.payload.started_at)"
+    )
+    return sorted(datetime.fromisoformat(start) - offset for start in starts)
+
+
 @pytest.mark.parametrize(
     "queued, lang, said",
     [
-        (1, "zh", "本机排队的一份答卷未被接收：这个问卷链接已停用。"),
-        (2, "zh", "本机排队的 2 份答卷未被接收：这个问卷链接已停用。"),
-        (2, "en", f"2 questionnaires queued on this phone were not accepted: {REFUSALS_EN['inactive']}"),
+        (1, "zh", "本机排队的一份答卷（{begun}）未被接收：这个问卷链接已停用。"),
+        (2, "zh", "本机排队的 2 份答卷（{begun}）未被接收：这个问卷链接已停用。"),
+        (
+            2,
+            "en",
+            "2 questionnaires queued on this phone (begun {begun}) were not accepted: "
+            + REFUSALS_EN["inactive"],
+        ),
     ],
 )
 def test_on_a_shared_phone_earlier_queued_questionnaires_refused_are_said_once_per_reason(
-    live_server, phone, queued, lang, said
+    live_server, phone, shots, queued, lang, said
 ):
     """The answers the interviewer went on from are no longer on the screen: if the server then
     refuses them (the link stopped while the phone was offline), the line at the top says so
-    instead of their vanishing from the phone without a word. Counted, one sentence per reason:
-    the line repeated the same sentence once for every questionnaire refused."""
+    instead of their vanishing from the phone without a word. Counted, one sentence per reason
+    (it repeated the same sentence for every questionnaire refused), and saying when each was
+    begun, so that the interviewer knows whom to ask again (today's by the time, others with the
+    day). The line outlives a reload (it vanished with it) until the interviewer taps 知道了."""
     survey = make_survey()
     Survey.objects.filter(pk=survey.pk).update(allow_shared_device=True)
     page = phone.new_page()
@@ -408,6 +425,22 @@ def test_on_a_shared_phone_earlier_queued_questionnaires_refused_are_said_once_p
         page.click("#submit")
         page.locator("#next").wait_for(state="visible", timeout=WAIT)
         page.locator("#next").click()
+    if lang == "en":  # the earlier one was begun on another day (the phone kept it overnight)
+        page.evaluate(
+            """() => { const box = JSON.parse(localStorage.getItem('sv:outbox'));
+                       const first = Object.keys(box)[0];
+                       box[first].payload.started_at = '2026-01-05T01:12:00.000Z';
+                       localStorage.setItem('sv:outbox', JSON.stringify(box)); }"""
+        )
+    starts = begun_on_the_phone(page)
+    today = (
+        datetime.now(UTC) - timedelta(minutes=page.evaluate("() => new Date().getTimezoneOffset()"))
+    ).date()
+    shown = [
+        f"{start:%H:%M}" if start.date() == today else f"{start:%b} {start.day} {start:%H:%M}"
+        for start in starts
+    ]
+    begun = ", ".join(shown) if lang == "en" else "、".join(shown) + " 开始填写"
     Invitation.objects.filter(token=TOKEN).update(is_active=False)
     survey_state_forget()
     cache.clear()
@@ -415,9 +448,20 @@ def test_on_a_shared_phone_earlier_queued_questionnaires_refused_are_said_once_p
     page.wait_for_function("() => localStorage.getItem('sv:outbox') === '{}'", timeout=WAIT)
     queued_line = page.locator("#queued")
     queued_line.wait_for(state="visible", timeout=WAIT)
-    assert queued_line.inner_text() == said
+    assert queued_line.inner_text() == said.format(begun=begun)
     assert "error" in queued_line.get_attribute("class")
     assert Response.objects.count() == 0
+    Invitation.objects.filter(token=TOKEN).update(is_active=True)  # to open the questionnaire again
+    survey_state_forget()
+    page.reload()
+    queued_line.wait_for(state="visible", timeout=WAIT)
+    assert queued_line.inner_text() == said.format(begun=begun)
+    page.screenshot(path=shots / f"shared-phone-refused-{lang}-{queued}.png")
+    page.get_by_role("button", name="知道了" if lang == "zh" else "Dismiss").click()
+    assert queued_line.is_hidden() and page.locator("#queued-dismiss").is_hidden()
+    page.reload()
+    page.locator("#survey-form").wait_for(state="visible")
+    assert queued_line.is_hidden()
 
 
 def test_where_the_phone_blocks_site_data_the_page_still_keeps_the_answers_it_shows(live_server, phone):
@@ -490,7 +534,8 @@ def test_the_same_link_in_two_tabs_blanks_both_when_the_interviewer_goes_on_to_t
 ):
     """Two tabs of one link on an interviewer's phone share the draft. After 填写下一份 in one, the
     other took the next person's response id but kept the last person's answers on screen, ready
-    to be stored again as the next person's. It now shows a blank questionnaire too."""
+    to be stored again as the next person's. It now shows a blank questionnaire too, and counts
+    the answers waiting as the first tab does."""
     survey = make_survey()
     Survey.objects.filter(pk=survey.pk).update(allow_shared_device=True)
     first = phone.new_page()
@@ -506,6 +551,7 @@ def test_the_same_link_in_two_tabs_blanks_both_when_the_interviewer_goes_on_to_t
     )
     assert second.locator("#survey-form input:checked").count() == 0 and second.input_value("#comment") == ""
     assert second.locator("#progress-text").inner_text() == "已答 0 / 3 题"
+    assert second.locator("#queued").inner_text() == "本机另有 1 份答卷等待联网后提交，请保持此页面打开。"
     second.locator("#q-income label.opt").nth(0).click()
     first.locator('#q-income input[value="satisfied"]:checked').wait_for(state="attached", timeout=5_000)
     assert first.locator("#survey-form input:checked").count() == 1

@@ -19,6 +19,9 @@
   var ANSWERED = cfg.survey ? "sv:answered:" + cfg.survey : "";
   var RENEWED = "sv:renewed:" + cfg.token; // reloaded because the questionnaire was edited
   var OUTBOX = "sv:outbox";
+  // Phones shared: earlier queued answers the server refused, until the interviewer dismisses the
+  // line that says so (it outlives a reload): [{ reason, started_at }], the latest 50.
+  var REFUSED = "sv:refused";
   var MAX_DELAY = 300000; // retries back off to at most five minutes while the page is not seen…
   var MAX_DELAY_SEEN = 60000; // …and to about a minute while it is
   var due = 0; // when the waiting retry is due
@@ -31,8 +34,7 @@
   // while the answers wait for a network, and the line that counts the earlier ones still waiting.
   var nextButton = document.getElementById("next");
   var queuedNode = document.getElementById("queued");
-  // What the server refused of the earlier answers, said in that line: how many, by reason.
-  var refusedQueued = { reasons: [], counts: {} };
+  var dismissButton = document.getElementById("queued-dismiss"); // 知道了: the refusals are read
   var timer = null;
   var busy = false;
 
@@ -112,18 +114,45 @@
   // The answers shown are queued where they outlive the page: the interviewer may go on.
   function mayGoOn() { return !!nextButton && persistent && !!pending(draft.response_id); }
   // The earlier answers still waiting (not the ones shown: the status below the form says theirs).
+  // And what the server refused of them: counted by reason, with when each was begun, so that the
+  // interviewer knows whom to ask again.
   function showQueued() {
     if (!queuedNode) return;
-    var n = Object.keys(outbox()).filter(function (id) { return id !== draft.response_id; }).length;
-    var said = refusedQueued.reasons.map(function (reason) {
-      var count = refusedQueued.counts[reason];
+    var n = Object.keys(outbox()).filter(function (id) { return !draft || id !== draft.response_id; }).length;
+    var reasons = [], begun = {};
+    load(REFUSED, []).forEach(function (refusal) {
+      if (!begun[refusal.reason]) { begun[refusal.reason] = []; reasons.push(refusal.reason); }
+      begun[refusal.reason].push(refusal.started_at);
+    });
+    var said = reasons.map(function (reason) {
+      var count = begun[reason].length, times = when(begun[reason]);
       var text = count === 1 && T.queue_refused_one ? T.queue_refused_one : T.queue_refused;
-      return format(text, { n: count, reason: reason });
+      return format(text, { n: count, reason: reason, begun: times ? format(T.begun, { times: times }) : "" });
     });
     var text = said.concat(n ? [counted("queued", n)] : []).join(" ");
     queuedNode.textContent = text;
     queuedNode.hidden = !text;
     queuedNode.className = said.length ? "status error" : "status";
+    if (dismissButton) dismissButton.hidden = !said.length;
+  }
+  // Start times, earliest first, as the phone's clock shows them: 09:12 today, else with the day.
+  function when(starts) {
+    var today = new Date().toDateString(), shown = [], sorted = starts.slice().sort(), i, d, time;
+    function pad(k) { return (k < 10 ? "0" : "") + k; }
+    for (i = 0; i < sorted.length && shown.length < 5; i++) {
+      d = new Date(sorted[i]);
+      if (!sorted[i] || isNaN(d.getTime())) continue;
+      time = pad(d.getHours()) + ":" + pad(d.getMinutes());
+      shown.push(d.toDateString() === today ? time : format(T.day_time, {
+        month: d.getMonth() + 1, day: d.getDate(), mon: (T.months || [])[d.getMonth()], time: time
+      }));
+    }
+    return shown.join(T.list_sep) + (shown.length && sorted.length > shown.length ? T.and_more : "");
+  }
+  function noteRefused(entry, reason) {
+    var refusals = load(REFUSED, []);
+    refusals.push({ reason: reason, started_at: entry.payload.started_at || "" });
+    save(REFUSED, refusals.slice(-50));
   }
   function waitingText() {
     var n = Object.keys(outbox()).length;
@@ -254,10 +283,10 @@
     } else if (status === 400 || status === 403) {
       // The server will never take this one as it is: give it back to the respondent.
       if (body.code === "device_used") answeredSurvey(entry.survey); // answered by another link
-      if (!mine && queuedNode) {
-        var reason = status === 400 ? T.queue_invalid : (T.refusals && T.refusals[body.code]) || body.detail || T.invalid;
-        if (!refusedQueued.counts[reason]) refusedQueued.reasons.push(reason);
-        refusedQueued.counts[reason] = (refusedQueued.counts[reason] || 0) + 1;
+      // Answers no longer on screen (an interviewer's, gone on to the next person): said in
+      // the line at the top of the questionnaire, now or when it is next opened.
+      if (!mine && cfg.sharedDevice) {
+        noteRefused(entry, status === 400 ? T.queue_invalid : (T.refusals && T.refusals[body.code]) || body.detail || T.invalid);
       }
       dequeue(id);
       if (mine) refused(status, body);
@@ -586,7 +615,10 @@
       form.elements.response_id.value = draft.response_id;
       restore();
       progress();
+      showQueued(); // the answers now queued are the earlier person's
       if (reminding) remind(unanswered(), true);
+    } else if (event.key === OUTBOX || event.key === REFUSED) {
+      showQueued(); // another tab queued, sent or was refused answers: the count follows
     } else if (event.key === DONE && event.newValue && !cfg.sharedDevice && !form.hidden &&
                !pending(draft.response_id)) {
       finish(T.already_done);
@@ -596,6 +628,13 @@
     }
   });
   if (retryButton) retryButton.addEventListener("click", function () { flush(); });
+  if (dismissButton) {
+    dismissButton.addEventListener("click", function () {
+      store.removeItem(REFUSED);
+      showQueued();
+      focusOn(queuedNode.hidden ? form.querySelector("fieldset.q input") : queuedNode);
+    });
+  }
 
   // No answer given on screen, nothing marked: the next person's questionnaire (in this tab, or in
   // another tab of the same link whose interviewer went on to the next person).
