@@ -160,7 +160,7 @@ def survey_report(request, slug: str):
         "survey": survey,
         "doc": doc,
         "view": view,
-        "sample": view.current.sample,
+        "sample": view.sample,
         "options": options,
         "items": items,
         "warnings": [warning_shown(str(w), language) for w in doc.get("warnings") or []],

@@ -21,6 +21,8 @@ are in the report's language (Chinese unless English was asked for).
 Numbers are written at full precision with a "." decimal point; empty means none (suppressed,
 not scored). UTF-8 with a byte-order mark so that Excel on Chinese Windows shows the names.
 The anonymised responses are in the XLSX (原始数据) and the SPSS file, not here.
+`report_csv_sample` reads the sample lines back: a published survey's page shows the counts its
+frozen CSV states (the score document holds no sample).
 
 A text that a spreadsheet would take for a formula (a name starting with = + - @, a tab or a
 carriage return: a village called '=HYPERLINK(…)') is written with a leading apostrophe, as
@@ -35,7 +37,7 @@ import io
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from surveys.reports.data import ReportData
+from surveys.reports.data import ReportData, Sample
 
 COLUMNS = [
     "table",
@@ -65,6 +67,13 @@ def _text(value) -> str:
             float(text)
         except ValueError:
             return "'" + text
+    return text
+
+
+def _untext(text: str) -> str:
+    """The text `_text` was given (its apostrophe before a would-be formula taken off)."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_START) and _text(text[1:]) == text:
+        return text[1:]
     return text
 
 
@@ -217,3 +226,27 @@ def report_csv(data: ReportData) -> bytes:
             ]
         )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+SAMPLE_CODES = ("planned", "invitations", "returned", "valid", "excluded")
+
+
+def report_csv_sample(body: bytes) -> Sample | None:
+    """The sample a CSV download states (its `sample`, `excluded_reason` and `meta`
+    synthetic_responses lines), or None if it has none: what a published report froze, read back
+    so that its page shows the same counts as its files. The CSV does not name the responses'
+    sources: `by_source` is empty."""
+    counts: dict[str, int] = {}
+    reasons: list[tuple[str, int]] = []
+    synthetic = 0
+    for row in csv.DictReader(io.StringIO(bytes(body).decode("utf-8-sig"))):
+        table = row["table"]
+        if table == "sample" and row["code"] in SAMPLE_CODES:
+            counts[row["code"]] = int(row["n"])
+        elif table == "excluded_reason":
+            reasons.append((_untext(row["name"]), int(row["n"])))
+        elif table == "meta" and row["code"] == "synthetic_responses":
+            synthetic = int(row["value"] or 0)
+    if set(counts) != set(SAMPLE_CODES):
+        return None
+    return Sample(**counts, excluded_reasons=reasons, synthetic=synthetic, by_source=[])

@@ -673,3 +673,101 @@ def test_a_comparison_across_different_scoring_schemes_says_so(two_years):
     english = _browser(user).get("/evaluate/hill-2024/?compare=hill-2023&lang=en").content.decode()
     assert "The two surveys are scored differently" in english and "Compare with another survey" in english
     assert "Difference and 95% confidence interval" in english and "差值" not in english
+
+
+def _sample_card(html: str) -> str:
+    """The text of the page's 样本 card, tags taken out."""
+    card = re.search(r"<h2>(?:样本|Sample)</h2>(.*?)</div>", html, re.S)
+    assert card, "no sample card"
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", card.group(1)))
+
+
+def _summary_sheet(body: bytes) -> dict:
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(body)).worksheets[0]
+    return {row[0]: row[1] for row in sheet.iter_rows(min_row=4, values_only=True)}
+
+
+PUBLISHED_SAMPLE = {
+    "zh": (
+        "回收 12 · 有效 12 · 剔除 0",
+        "计划样本量 3 · 邀请链接 1",
+        ("回收答卷", "有效答卷（未剔除）", "剔除答卷"),
+    ),
+    "en": (
+        "Received 12 · valid 12 · excluded 0",
+        "Planned sample size 3 · invitation links 1",
+        ("Responses received", "Valid responses (not excluded)", "Excluded responses"),
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_published_pages_sample_card_shows_the_published_counts_after_the_data_changed(answered, lang):
+    from surveys.models import Invitation, Response
+    from surveys.services.review import response_exclude
+    from tests.surveys.staff_factories import make_response
+
+    counts, planned, labels = PUBLISHED_SAMPLE[lang]
+    Survey.objects.filter(pk=answered.pk).update(status=Survey.Status.CLOSED)
+    evaluator = member("li", answered, EVALUATOR)
+    client = _browser(evaluator)
+    client.post("/evaluate/hill-2024/publish/")
+    assert counts in _sample_card(client.get(f"/evaluate/hill-2024/?lang={lang}").content.decode())
+    # After publication: one response excluded, a late one and a synthetic one added, a link issued.
+    response_exclude(
+        response=Response.objects.filter(survey=answered).first(),
+        user=member("zhang", answered, STAFF),
+        reason="重复作答",
+    )
+    answer(answered, 1)
+    synthetic = make_response(answered)
+    Response.objects.filter(pk=synthetic.pk).update(source=Response.Source.SYNTHETIC)
+    Invitation.objects.create(survey=answered, token="hill-2024-west", group=synthetic.group)
+    html = client.get(f"/evaluate/hill-2024/?lang={lang}").content.decode()
+    card = _sample_card(html)
+    assert counts in card and planned in card, card
+    assert "重复作答" not in card
+    assert 'class="card warn"' not in html  # the synthetic-data warning: none were published
+    # …the counts the published downloads state.
+    api = APIClient()
+    api.force_authenticate(evaluator)
+    summary = _summary_sheet(api.get(f"/api/v1/surveys/hill-2024/report.xlsx?lang={lang}").content)
+    assert [summary[label] for label in labels] == [12, 12, 0]
+
+
+def test_a_published_page_names_the_scheme_it_was_scored_with_not_todays(answered):
+    from surveys.models import Option
+    from surveys.services.survey_modified import survey_mark_modified
+
+    Survey.objects.filter(pk=answered.pk).update(status=Survey.Status.CLOSED)
+    evaluator = member("li", answered, EVALUATOR)
+    client = _browser(evaluator)
+    client.post("/evaluate/hill-2024/publish/")
+    api = APIClient()
+    api.force_authenticate(evaluator)
+    summary = _summary_sheet(api.get("/api/v1/surveys/hill-2024/report.xlsx").content)
+    Option.objects.filter(survey=answered, code="basically_satisfied").update(points=60)
+    survey_mark_modified(survey_ids=[answered.pk])
+    html = client.get("/evaluate/hill-2024/").content.decode()
+    assert (
+        f"计分方案 {summary['计分方案摘要']} · 数据摘要 SHA-256 <code>{summary['数据摘要（SHA-256）']}</code>"
+        in html
+    )
+
+
+def test_a_publication_whose_files_hold_no_sample_shows_todays_counts_saying_so(answered):
+    from surveys.models import PublishedReport
+
+    Survey.objects.filter(pk=answered.pk).update(status=Survey.Status.CLOSED)
+    client = _browser(member("li", answered, EVALUATOR))
+    client.post("/evaluate/hill-2024/publish/")
+    PublishedReport.objects.filter(survey=answered).update(csv=b"", csv_en=b"")
+    answer(answered, 2)
+    card = _sample_card(client.get("/evaluate/hill-2024/").content.decode())
+    assert "以下为今天的答卷数：这次发布的文件没有记下样本数。" in card
+    assert "回收 14 · 有效 14" in card
+    assert "These are today's counts" in _sample_card(
+        client.get("/evaluate/hill-2024/?lang=en").content.decode()
+    )

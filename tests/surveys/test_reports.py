@@ -353,6 +353,29 @@ FORMULAS = {
 }
 
 
+def test_the_csvs_sample_reads_back_as_it_was_written_reasons_that_look_like_formulas_too(survey):
+    """What a published page shows of its sample is read back from its frozen CSV."""
+    from dataclasses import replace
+
+    from surveys.reports.csv import report_csv_sample
+    from surveys.services.review import response_exclude
+
+    answer(survey, 5)
+    staff = member("zhang", survey, SurveyMembership.Role.STAFF)
+    first, second, *_rest = Response.objects.filter(survey=survey)
+    response_exclude(response=first, user=staff, reason="=1+1 重复作答")
+    response_exclude(response=second, user=staff, reason="-1")
+    data = report_data(survey)
+    assert data.sample.excluded == 2 and data.sample.planned == 3
+    assert report_csv_sample(render_report(data, "csv")) == replace(data.sample, by_source=[])
+    assert (
+        report_csv_sample(
+            b"\xef\xbb\xbftable,code,name,parent,weight,n,score,se,ci95_low,ci95_high,deff,suppressed,value\n"
+        )
+        is None
+    )
+
+
 def test_names_that_look_like_formulas_stay_text_in_the_xlsx_and_the_csv(survey):
     """A village, group or title starting with = + - @ is a name, not a formula: the XLSX stored
     '=HYPERLINK(…)' as a live formula (openpyxl takes any string starting with "=" for one) and
