@@ -200,6 +200,9 @@ def survey_report(request, slug: str):
             )
         ],
         "may_publish": can_publish(request.user, survey) and survey.status == survey.Status.CLOSED,
+        # Not closed yet: the publisher is told why there is no button, and who closes collection.
+        "publish_after_close": can_publish(request.user, survey)
+        and survey.status in (survey.Status.DRAFT, survey.Status.OPEN),
         **_comparison(request, survey, doc, language),
     }
     return render(request, "surveys/evaluate/report.html", context)

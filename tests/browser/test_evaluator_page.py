@@ -271,3 +271,52 @@ def test_a_scheme_that_does_not_fit_is_listed_on_a_phone_with_the_way_to_the_adm
             "unknown item code 'water'" if lang == "en" else "未知的题目代码“water”"
         )
         page.screenshot(path=str(shots / f"admin-scheme-invalid-{lang}-phone.png"), full_page=True)
+
+
+@pytest.mark.parametrize(("width", "lang"), [(390, "zh"), (390, "en"), (320, "zh"), (320, "en")])
+def test_on_a_phone_the_publisher_reads_why_there_is_no_button_then_the_published_counts(
+    live_server, browser, shots, width, lang
+):
+    """While collecting, the sample card says publishing waits for an administrator to close
+    collection (in the admin); once published, it keeps the published counts whatever happens."""
+    from playwright.sync_api import expect
+
+    from surveys.models import Response, Survey
+    from surveys.services.review import response_exclude
+    from tests.browser.test_phone_accessibility import phone_page
+    from tests.browser.test_staff_dashboard import log_in
+
+    survey = make_survey()
+    answer(survey, 6, village="east")
+    answer(survey, 6, village="west")
+    make_member(survey, "lilaoshi", SurveyMembership.Role.EVALUATOR)
+    staff = make_member(survey, "xiaowang", SurveyMembership.Role.STAFF)
+    with phone_page(browser, width) as page:
+        log_in(page, live_server.url, "lilaoshi", f"/evaluate/{survey.slug}/", lang)
+        card = page.locator(
+            ".card", has=page.get_by_role("heading", name="Sample" if lang == "en" else "样本")
+        )
+        line = card.locator("#publish-after-close")
+        expect(line).to_be_visible()
+        expect(line).to_contain_text("Close collection" if lang == "en" else "截止收集")
+        expect(card.get_by_role("button")).to_have_count(0)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        line.scroll_into_view_if_needed()
+        page.screenshot(path=str(shots / f"evaluator-collecting-{lang}-{width}.png"))
+
+        Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.CLOSED)
+        page.reload()
+        with page.expect_navigation():
+            card.get_by_role("button").click()
+        expect(line).to_have_count(0)
+        response_exclude(
+            response=Response.objects.filter(survey=survey).first(), user=staff, reason="重复作答"
+        )
+        answer(survey, 2, village="west")
+        page.reload()
+        expect(card).to_contain_text(
+            "Received 12 · valid 12 · excluded 0" if lang == "en" else "回收 12 · 有效 12 · 剔除 0"
+        )
+        expect(page.locator(".card.published")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(shots / f"evaluator-published-{lang}-{width}.png"), full_page=True)

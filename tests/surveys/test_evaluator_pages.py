@@ -771,3 +771,43 @@ def test_a_publication_whose_files_hold_no_sample_shows_todays_counts_saying_so(
     assert "These are today's counts" in _sample_card(
         client.get("/evaluate/hill-2024/?lang=en").content.decode()
     )
+
+
+AFTER_CLOSE = {
+    "zh": "收集截止后才能发布评分。截止收集由管理员在管理后台操作：在调查列表中勾选这项调查，从“动作”中选择“截止收集”。",
+    "en": "The score can be published once collection has closed. An administrator closes collection in the admin: "
+    "tick this survey in the list of surveys and choose “Close collection” under “Action”.",
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_while_collecting_the_publisher_is_told_publishing_waits_for_the_administrator_to_close(
+    answered, lang
+):
+    client = _browser(member("li", answered, EVALUATOR))
+
+    def page() -> str:
+        return " ".join(client.get(f"/evaluate/hill-2024/?lang={lang}").content.decode().split())
+
+    html = page()
+    assert AFTER_CLOSE[lang] in html
+    assert "evaluate/hill-2024/publish/" not in html
+    Survey.objects.filter(pk=answered.pk).update(status=Survey.Status.CLOSED)
+    html = page()
+    assert "evaluate/hill-2024/publish/" in html and AFTER_CLOSE[lang] not in html
+    client.post("/evaluate/hill-2024/publish/")
+    html = page()
+    assert "evaluate/hill-2024/publish/" not in html and AFTER_CLOSE[lang] not in html
+
+
+def test_the_line_about_closing_names_the_admin_action_as_the_admin_calls_it(answered):
+    """The line's words are the admin's own: its action menu (动作) and the action's name."""
+    from django.utils import translation
+
+    from surveys.admin import SurveyAdmin
+
+    for lang, django_lang in (("zh", "zh-hans"), ("en", "en")):
+        with translation.override(django_lang):
+            action = str(SurveyAdmin.close_survey.short_description)
+            menu = translation.gettext("Action:").rstrip(":")
+        assert f"“{action}”" in AFTER_CLOSE[lang] and f"“{menu}”" in AFTER_CLOSE[lang]
