@@ -138,6 +138,33 @@ def test_the_composites_sample_size_stays_on_one_line_at_any_phones_width(live_s
         assert broken == []
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_each_count_of_the_sample_card_stays_on_one_line_at_any_phones_width(live_server, browser, lang):
+    """“excluded” / “0” and “invitation links” / “1” were split over two lines at 320 px."""
+    from tests.browser.test_phone_accessibility import phone_page
+    from tests.browser.test_staff_dashboard import log_in
+
+    survey = make_survey()
+    answer(survey, 6, village="east")
+    answer(survey, 6, village="west")
+    make_member(survey, "lilaoshi", SurveyMembership.Role.EVALUATOR)
+    counts = (
+        ["Received 12", "valid 12", "excluded 0", "Planned sample size 3", "invitation links 1"]
+        if lang == "en"
+        else ["回收 12", "有效 12", "剔除 0", "计划样本量 3", "邀请链接 1"]
+    )
+    with phone_page(browser, 390) as page:
+        log_in(page, live_server.url, "lilaoshi", f"/evaluate/{survey.slug}/", lang)
+        broken = []
+        for width in range(320, 431, 2):
+            page.set_viewport_size({"width": width, "height": 800})
+            for text in counts:
+                lines = page.evaluate(LINES_OF, [".cards .card p", text])
+                if lines != 1:
+                    broken.append((width, text, lines))
+        assert broken == []
+
+
 @pytest.mark.parametrize("width", [360, 1280])
 def test_each_charts_place_is_kept_before_its_image_arrives(live_server, browser, width):
     """The charts load when scrolled to: each keeps its place (its size, from the width and height
