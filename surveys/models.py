@@ -692,6 +692,7 @@ class PaperEntry(models.Model):
         AgeBand, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("年龄段")
     )
     answers = models.CharField(_("答案"), max_length=255)
+    comment = models.TextField(_("意见建议"), blank=True)
     entered_at = models.DateTimeField(_("录入时间"), default=timezone.now)
     keystrokes = models.PositiveIntegerField(_("按键次数"), null=True, blank=True)
 

@@ -16,6 +16,7 @@ from surveys.selectors import SurveyCatalog, survey_catalog, survey_versions
 from surveys.services.paper import (
     RESOLVED,
     SheetNumberInvalid,
+    comments_agree,
     entry_answers,
     entry_differences,
     sheet_number,
@@ -108,10 +109,11 @@ class Discrepancy:
     entries: list[PaperEntry]  # two, in the order they were made
     age_band_differs: bool
     rows: list[DiscrepancyRow]
+    comment_differs: bool = False
 
     @property
     def differences(self) -> int:
-        return sum(r.differs for r in self.rows) + self.age_band_differs
+        return sum(r.differs for r in self.rows) + self.age_band_differs + self.comment_differs
 
 
 def paper_discrepancies(survey: Survey, *, catalog: SurveyCatalog | None = None) -> list[Discrepancy]:
@@ -145,7 +147,15 @@ def paper_discrepancies(survey: Survey, *, catalog: SurveyCatalog | None = None)
             DiscrepancyRow(code, localized(item), a.get(code), b.get(code), a.get(code) != b.get(code))
             for code, item in catalog.items.items()
         ]
-        found.append(Discrepancy(sheet, [first, second], first.age_band_id != second.age_band_id, rows))
+        found.append(
+            Discrepancy(
+                sheet,
+                [first, second],
+                first.age_band_id != second.age_band_id,
+                rows,
+                comment_differs=not comments_agree(first.comment, second.comment),
+            )
+        )
     return found
 
 
@@ -165,14 +175,15 @@ def paper_summary(survey: Survey) -> dict:
 
     Per person: `compared` counts their entries on sheets typed twice, `discrepant` those that
     disagreed with the other entry, `rate` = discrepant / compared; `errors` counts their entries
-    that differ from the answers finally stored, so after resolution it says whose typing was wrong.
+    that differ from what was finally stored (age band, answers, comment compared as two entries'
+    comments are), so after resolution it says whose typing was wrong.
     """
     sheets = list(PaperSheet.objects.filter(survey=survey).values_list("pk", "response_id"))
     stored = {
         r[0]: r[1:]
         for r in Response.objects.filter(
             survey=survey, pk__in=PaperSheet.objects.filter(survey=survey).values("response_id")
-        ).values_list("pk", "version_id", "age_band_id", "answers")
+        ).values_list("pk", "version_id", "age_band_id", "answers", "comment")
     }
     entries = list(
         PaperEntry.objects.filter(sheet__survey=survey)
@@ -186,6 +197,7 @@ def paper_summary(survey: Survey) -> dict:
             "version_id",
             "age_band_id",
             "answers",
+            "comment",
         )
     )
     versions = survey_versions(survey)
@@ -196,8 +208,8 @@ def paper_summary(survey: Survey) -> dict:
         return decode_answers(answers, item_codes=version.item_codes, option_codes=version.option_codes)
 
     def same(x: tuple, y: tuple) -> bool:
-        # (version_id, age_band_id, answers)
-        if x[1] != y[1]:
+        # (version_id, age_band_id, answers, comment)
+        if x[1] != y[1] or not comments_agree(x[3], y[3]):
             return False
         if x[0] == y[0]:
             return x[2] == y[2]
@@ -205,8 +217,8 @@ def paper_summary(survey: Survey) -> dict:
 
     per_sheet: dict[int, list[tuple]] = {}
     people: dict[int, dict] = {}
-    for sheet_id, user_id, username, first, last, version_id, age_band_id, answers in entries:
-        per_sheet.setdefault(sheet_id, []).append((user_id, (version_id, age_band_id, answers)))
+    for sheet_id, user_id, username, first, last, version_id, age_band_id, answers, comment in entries:
+        per_sheet.setdefault(sheet_id, []).append((user_id, (version_id, age_band_id, answers, comment)))
         person = people.setdefault(
             user_id,
             {

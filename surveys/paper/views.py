@@ -43,6 +43,7 @@ from surveys.services.paper import (
     typist_may_not_resolve,
 )
 from surveys.services.questionnaire import questionnaire_version_current
+from surveys.services.submission import COMMENT_MAX_LENGTH
 
 BLANK_CHOICE = "-"  # the resolve form's value for "left blank on the paper"
 # Drawing takes about a quarter of a second per sheet: a hundred stay well inside a request's
@@ -143,7 +144,11 @@ def paper_enter(request, slug: str):
             "camera": _("无法打开摄像头，请手动输入编号。"),
         },
     }
-    return render(request, "surveys/paper/enter.html", {"survey": survey, "config": config})
+    return render(
+        request,
+        "surveys/paper/enter.html",
+        {"survey": survey, "config": config, "comment_max": COMMENT_MAX_LENGTH},
+    )
 
 
 def _sheet_json(sheet: PaperSheet) -> dict:
@@ -176,7 +181,7 @@ def paper_lookup(request, slug: str):
 @login_required
 @require_POST
 def paper_entry(request, slug: str, number: str):
-    """POST JSON {"age_band", "answers": {item: option or null}, "keystrokes"} → the outcome."""
+    """POST JSON {"age_band", "answers": {item: option or null}, "comment", "keystrokes"} → the outcome."""
     survey = _survey_for_staff(request, slug)
     sheet = _sheet(survey, number)
     try:
@@ -186,6 +191,9 @@ def paper_entry(request, slug: str, number: str):
             raise TypeError
         keystrokes = payload.get("keystrokes")
         keystrokes = int(keystrokes) if keystrokes is not None else None
+        comment = payload.get("comment") or ""
+        if not isinstance(comment, str) or "\x00" in comment:  # no textarea sends these
+            raise TypeError
     except (ValueError, KeyError, TypeError):
         return JsonResponse({"error": _("请求格式不对。")}, status=400)
     try:
@@ -194,12 +202,15 @@ def paper_entry(request, slug: str, number: str):
             user=request.user,
             age_band=payload.get("age_band"),
             answers=answers,
+            comment=comment,
             keystrokes=keystrokes,
         )
     except PaperRefused as refusal:
         return JsonResponse({"error": refusal.message, "code": refusal.code}, status=409)
     except PaperInvalid as invalid:
-        return JsonResponse({"error": _("录入内容有误。"), "errors": invalid.errors}, status=400)
+        # What is wrong, said to the typist (the comment too long: "意见建议最多 2000 字。").
+        problems = _("；").join(m for ms in invalid.errors.values() for m in ms)
+        return JsonResponse({"error": _("录入内容有误：") + problems, "errors": invalid.errors}, status=400)
     if result.status == STORED:
         message = _("问卷 %(number)s：两遍录入一致，已计入。") % {"number": sheet.number}
     elif result.status == DISCREPANCY:
@@ -255,6 +266,7 @@ def paper_discrepancy_list(request, slug: str):
             "options": options,
             "age_bands": {code: localized(a) for code, a in catalog.age_bands.items()},
             "blank": BLANK_CHOICE,
+            "comment_max": COMMENT_MAX_LENGTH,
         },
     )
 
@@ -262,7 +274,8 @@ def paper_discrepancy_list(request, slug: str):
 @login_required
 @require_POST
 def paper_resolve(request, slug: str, number: str):
-    """The supervisor's form: one choice per item ("-" for blank), the age band, and a reason."""
+    """The supervisor's form: one choice per item ("-" for blank), the age band, a reason, and
+    where the comments differ, which: "a" or "b" (one entry's), or "other" (comment_other)."""
     survey = _survey_for_staff(request, slug)
     sheet = _sheet(survey, number)
     catalog = survey_catalog(survey)
@@ -281,6 +294,17 @@ def paper_resolve(request, slug: str, number: str):
         return None if value in ("", BLANK_CHOICE) else value
 
     answers = {code: chosen(request.POST[f"item-{code}"]) for code in catalog.items}
+    comment_choice = request.POST.get("comment_choice", "")
+    comment_other = request.POST.get("comment_other", "")
+    if comment_choice != "other" and comment_other.strip():
+        # Not silently dropped: the supervisor typed the paper's comment but picked A's or B's.
+        messages.error(
+            request,
+            _("问卷 %(number)s：另录框里写了意见建议，却没有选“按原件另录”；请选它，或清空另录框。")
+            % {"number": sheet.number},
+            extra_tags=f"{here} comment",
+        )
+        return redirect(back)
     try:
         paper_discrepancy_resolve(
             sheet=sheet,
@@ -288,6 +312,8 @@ def paper_resolve(request, slug: str, number: str):
             answers=answers,
             age_band=chosen(request.POST.get("age_band", "")),
             reason=request.POST.get("reason", ""),
+            comment=comment_other if comment_choice == "other" else None,
+            comment_of_entry={"a": 1, "b": 2}.get(comment_choice),
         )
     except PaperRefused as refusal:
         messages.error(request, refusal.message, extra_tags=here)
@@ -297,7 +323,7 @@ def paper_resolve(request, slug: str, number: str):
             request,
             _("问卷 %(number)s：") % {"number": sheet.number}
             + _("；").join(m for ms in invalid.errors.values() for m in ms),
-            extra_tags=f"{here} reason" if "reason" in invalid.errors else here,
+            extra_tags=" ".join([here, *(f for f in ("reason", "comment") if f in invalid.errors)]),
         )
         return redirect(back)
     messages.success(request, _("问卷 %(number)s 已按裁定计入，已记入审计日志。") % {"number": sheet.number})

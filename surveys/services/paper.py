@@ -9,6 +9,11 @@ QR code with the id its response will have. Two staff members type each sheet in
 - a supervisor who typed neither entry looks at the paper, chooses the answers and gives a
   reason; the response is stored once and the audit log keeps both entries and the choice.
 
+The comment written on the sheet (意见建议) is typed too, and compared leniently: two typists
+rarely type free text byte for byte alike, so spaces, line breaks and the width of letters,
+digits and punctuation (，or ,) do not count as a difference. Comments that still differ make the
+sheet wait for the supervisor like differing answers, who takes one of the two or types the paper's.
+
 Until then nothing is scored: a pending sheet has no Response row. The response's id is the
 sheet's, so the database's primary key decides that a sheet counts at most once, however it
 arrives (typed twice, resolved, or imported from a spreadsheet with `import_responses --source
@@ -16,6 +21,7 @@ paper`).
 """
 
 import re
+import unicodedata
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,6 +48,7 @@ from surveys.permissions import can_review
 from surveys.selectors import SurveyCatalog, survey_catalog
 from surveys.services.quality import response_flags_compute
 from surveys.services.questionnaire import questionnaire_version_current
+from surveys.services.submission import comment_problems
 
 MAX_PRINT = 1000
 REASON_MAX = 500
@@ -199,9 +206,15 @@ FIRST, STORED, DISCREPANCY = "pending", "stored", "discrepancy"
 
 
 def _check_answers(
-    catalog: SurveyCatalog, sheet: PaperSheet, answers: dict[str, str | None], age_band: str | None
+    catalog: SurveyCatalog,
+    sheet: PaperSheet,
+    answers: dict[str, str | None],
+    age_band: str | None,
+    comment: str = "",
 ) -> None:
     errors: dict[str, list[str]] = {}
+    if problems := comment_problems(comment):
+        errors["comment"] = problems
     for code, option in answers.items():
         if code not in catalog.items:
             errors[f"answers.{code}"] = [_("未知题目代码 %(code)r。") % {"code": code}]
@@ -225,20 +238,37 @@ def _normalised(answers: dict[str, str | None]) -> dict[str, str | None]:
     return {code: option or None for code, option in answers.items()}
 
 
+def comment_compared(comment: str) -> str:
+    """A comment as two entries of it are compared: without white space (a space between Chinese
+    characters, a line break where the paper's line ended) and with full-width letters, digits
+    and punctuation as their ordinary forms (NFKC: "，" is ","), which depend on the typist's
+    input method, not on what the respondent wrote."""
+    return "".join(unicodedata.normalize("NFKC", comment).split())
+
+
+def comments_agree(a: str, b: str) -> bool:
+    return a == b or comment_compared(a) == comment_compared(b)
+
+
 def entry_answers(entry: PaperEntry) -> dict[str, str | None]:
     version = entry.version
     return decode_answers(entry.answers, item_codes=version.item_codes, option_codes=version.option_codes)
 
 
 def entry_differences(a: PaperEntry, b: PaperEntry) -> list[str]:
-    """Where two entries of a sheet disagree: "age_band" and item codes, in questionnaire order."""
+    """Where two entries of a sheet disagree: "age_band", item codes in questionnaire order, and
+    "comment" (last, as on the paper)."""
     differ = ["age_band"] if a.age_band_id != b.age_band_id else []
     if a.version_id == b.version_id:
         codes = a.version.item_codes
-        return differ + [c for c, x, y in zip(codes, a.answers, b.answers, strict=True) if x != y]
-    first, second = entry_answers(a), entry_answers(b)
-    codes = list(dict.fromkeys([*first, *second]))
-    return differ + [c for c in codes if first.get(c) != second.get(c)]
+        differ += [c for c, x, y in zip(codes, a.answers, b.answers, strict=True) if x != y]
+    else:
+        first, second = entry_answers(a), entry_answers(b)
+        codes = list(dict.fromkeys([*first, *second]))
+        differ += [c for c in codes if first.get(c) != second.get(c)]
+    if not comments_agree(a.comment, b.comment):
+        differ.append("comment")
+    return differ
 
 
 def _locked(sheet: PaperSheet) -> PaperSheet:
@@ -301,6 +331,7 @@ def _store_response(
     version: QuestionnaireVersion,
     age_band_id: int | None,
     answers: str,
+    comment: str,
     typists: list[int],
     already: Callable[[PaperSheet], str] = _already_stored,
 ) -> Response:
@@ -315,6 +346,7 @@ def _store_response(
         village=sheet.invitation.village,
         age_band_id=age_band_id,
         answers=answers,
+        comment=comment,
         submitted_at=None,  # when the respondent filled in the paper is not known
         received_at=timezone.now(),
         source=Response.Source.PAPER,
@@ -345,9 +377,11 @@ def paper_entry_save(
     user: User,
     age_band: str | None,
     answers: dict[str, str | None],
+    comment: str = "",
     keystrokes: int | None = None,
 ) -> PaperEntryResult:
-    """One staff member's typing of a sheet: `answers` maps every item code to an option code or None.
+    """One staff member's typing of a sheet: `answers` maps every item code to an option code or
+    None, `comment` is the comment written on it ("" for none).
 
     Raises PermissionDenied (not staff of the survey), PaperInvalid (codes) or PaperRefused
     (already stored, already typed by this user, or already typed twice and awaiting resolution).
@@ -357,6 +391,7 @@ def paper_entry_save(
         raise PermissionDenied(_("只有这项调查的工作人员或管理员可以录入纸质问卷。"))
     answers = _normalised(answers)
     age_band = age_band or None
+    comment = (comment or "").strip()
     catalog = survey_catalog(survey)
     with transaction.atomic():
         sheet = _locked(sheet)
@@ -370,7 +405,7 @@ def paper_entry_save(
                 "awaiting_resolution",
                 _("问卷 %(number)s 两遍录入不一致，正等待核对裁定，不能再录入。") % {"number": sheet.number},
             )
-        _check_answers(catalog, sheet, answers, age_band)
+        _check_answers(catalog, sheet, answers, age_band, comment)
         version = questionnaire_version_current(survey=survey)
         entry = PaperEntry(
             sheet=sheet,
@@ -378,6 +413,7 @@ def paper_entry_save(
             version=version,
             age_band=catalog.age_bands[age_band] if age_band else None,
             answers=encode_answers(answers, item_codes=version.item_codes, option_codes=version.option_codes),
+            comment=comment,
             keystrokes=keystrokes,
         )
         try:
@@ -397,6 +433,7 @@ def paper_entry_save(
             version=version,
             age_band_id=entry.age_band_id,
             answers=entry.answers,
+            comment=entry.comment,  # the same as the first entry's, but for spaces or widths
             typists=[first.user_id, user.pk],
         )
         return PaperEntryResult(entry=entry, ordinal=2, status=STORED, response=response)
@@ -414,11 +451,15 @@ def paper_discrepancy_resolve(
     answers: dict[str, str | None],
     age_band: str | None,
     reason: str,
+    comment: str | None = None,
+    comment_of_entry: int | None = None,
 ) -> Response:
     """A supervisor's reading of the paper where the two entries disagree; stored once, audited.
 
     The supervisor is a staff member or administrator of the survey who typed neither entry.
-    `answers` maps every item code to the option on the paper (None for blank).
+    `answers` maps every item code to the option on the paper (None for blank). Where the two
+    entries' comments differ, the paper's is either one of them, `comment_of_entry` 1 or 2, or
+    typed by the supervisor, `comment`; otherwise (both None) the comment both typed is kept.
     """
     reason = (reason or "").strip()
     if not reason:
@@ -430,6 +471,7 @@ def paper_discrepancy_resolve(
         raise PermissionDenied(_("只有这项调查的工作人员或管理员可以裁定纸质问卷。"))
     answers = _normalised(answers)
     age_band = age_band or None
+    comment = comment.strip() if comment is not None else None
     catalog = survey_catalog(survey)
 
     def already(sheet: PaperSheet) -> str:
@@ -456,13 +498,22 @@ def paper_discrepancy_resolve(
             )
         if any(e.user_id == user.pk for e in entries):
             raise PaperRefused("typist", typist_may_not_resolve(sheet.number))
-        _check_answers(catalog, sheet, answers, age_band)
+        if comment_of_entry in (1, 2):
+            comment = entries[comment_of_entry - 1].comment
+        elif comment is None:
+            if "comment" in differences:
+                raise PaperInvalid(
+                    {"comment": [_("两遍录入的意见建议不一致，请对照原件选定或录入意见建议。")]}
+                )
+            comment = entries[1].comment  # as when the two entries agree
+        _check_answers(catalog, sheet, answers, age_band, comment)
         version = questionnaire_version_current(survey=survey)
         response = _store_response(
             sheet=sheet,
             version=version,
             age_band_id=catalog.age_bands[age_band].pk if age_band else None,
             answers=encode_answers(answers, item_codes=version.item_codes, option_codes=version.option_codes),
+            comment=comment,
             typists=[e.user_id for e in entries],
             already=already,
         )
@@ -482,10 +533,11 @@ def paper_discrepancy_resolve(
                         "entered_at": e.entered_at.isoformat(),
                         "age_band": e.age_band.code if e.age_band_id else None,
                         "answers": entry_answers(e),
+                        "comment": e.comment,
                     }
                     for e in entries
                 ],
-                "chosen": {"age_band": age_band, "answers": answers},
+                "chosen": {"age_band": age_band, "answers": answers, "comment": comment},
             },
         )
     return response

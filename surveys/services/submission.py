@@ -183,10 +183,18 @@ def _check_codes(invitation: Invitation, payload: ResponsePayload, catalog) -> N
         errors["age_band"] = [
             _("“%(group)s”不按年龄段抽样，年龄段应留空。") % {"group": localized(invitation.group)}
         ]
-    if len(payload.comment) > COMMENT_MAX_LENGTH:
-        errors["comment"] = [_("意见建议最多 %(n)d 字。") % {"n": COMMENT_MAX_LENGTH}]
+    if problems := comment_problems(payload.comment):
+        errors["comment"] = problems
     if errors:
         raise SubmissionInvalid(errors)
+
+
+def comment_problems(comment: str) -> list[str]:
+    """What is wrong with a comment (意见建议), already trimmed: [] when it may be stored. The one
+    rule for every way a comment arrives (a phone, the API, a paper sheet typed by staff)."""
+    if len(comment) > COMMENT_MAX_LENGTH:
+        return [_("意见建议最多 %(n)d 字。") % {"n": COMMENT_MAX_LENGTH}]
+    return []
 
 
 def response_differences(stored: Response, *, invitation: Invitation, payload: ResponsePayload) -> list[str]:

@@ -433,3 +433,136 @@ def test_a_differing_rows_pink_lets_the_scroll_boxs_edge_shadow_show_on_a_phone(
         assert edge < inside - 10, (edge, inside)
     finally:
         context.close()
+
+
+def test_the_comment_on_the_paper_is_typed_after_the_answers_and_compared_leniently(
+    live_server, browser, shots
+):
+    """After the last answer the cursor is in the comment (意见建议): what the paper says is typed
+    there and Enter saves, so a sheet without one costs no extra key. The second typist's comment
+    differs only in spaces and a comma's width on one sheet (stored), in its words on the other
+    (sent to the supervisor, who takes the paper's)."""
+    from playwright.sync_api import expect
+
+    survey = make_survey()
+    invitation = Invitation.objects.get(survey=survey, token=f"{survey.slug}-east")
+    sheets = paper_sheets_print(invitation=invitation, count=3)
+    wang, li = make_member(survey, "xiaowang", STAFF), make_member(survey, "xiaoli", STAFF)
+    make_member(survey, "zhuren", STAFF)
+    enter_url = f"/staff/{survey.slug}/paper/enter/"
+    typed = {
+        wang: ["路灯坏了，希望修好。", "", "希望多修路"],
+        li: ["路灯坏了, 希望修好。", "", "希望多修桥"],
+    }
+
+    for user in (wang, li):
+        page = log_in(browser, live_server.url, user.username, enter_url)
+        comment = page.locator("#comment")
+        for index, sheet in enumerate(sheets):
+            page.locator("#sheet-number").fill(sheet.number)
+            page.keyboard.press("Enter")
+            expect(page.locator("#sheet-title .sheet-number")).to_have_text(sheet.number)
+            for key in ["1", "1", "2", "3"]:
+                page.keyboard.press(key)
+            expect(comment).to_be_focused()
+            if index == 0 and user == wang:
+                # An Enter that picks a word in a Chinese input method is the input method's, not
+                # a save; Backspace on the empty comment goes back to the last answer, as before.
+                comment.dispatch_event("keydown", {"key": "Enter", "isComposing": True, "bubbles": True})
+                page.keyboard.press("Backspace")
+                expect(page.locator("tr.step.current")).to_have_attribute("data-code", "water")
+                page.keyboard.press("3")
+                expect(comment).to_be_focused()
+            if typed[user][index]:
+                page.keyboard.type(typed[user][index])
+                page.keyboard.press("Shift+Enter")  # a new line, not a save
+                expect(page.locator("#summary")).to_be_visible()
+                if index == 0 and user == li:
+                    page.screenshot(path=str(shots / "paper-entry-comment.png"), full_page=True)
+            page.keyboard.press("Enter")
+            expect(page.locator("#status .sheet-number").first).to_have_text(sheet.number)
+            expect(comment).to_have_value("")  # the next sheet starts without one
+        page.context.close()
+
+    entries = {
+        (e.user_id, e.sheet_id): e
+        for e in PaperEntry.objects.filter(sheet__in=sheets).select_related("sheet")
+    }
+    assert [entries[(wang.pk, s.pk)].comment for s in sheets] == typed[wang]  # the new line trimmed
+    # Keys of the key model only: Enter on the number, the age band, 3 answers, Enter to save.
+    assert [entries[(li.pk, s.pk)].keystrokes for s in sheets] == [6, 6, 6]
+    assert Response.objects.get(pk=sheets[0].response_id).comment == "路灯坏了, 希望修好。"
+    assert Response.objects.get(pk=sheets[1].response_id).comment == ""
+    assert not Response.objects.filter(pk=sheets[2].response_id).exists()
+
+    boss = log_in(browser, live_server.url, "zhuren", f"/staff/{survey.slug}/paper/discrepancies/")
+    card = boss.locator(f"#sheet-{sheets[2].number}")
+    row = card.locator('tr.differs[data-code="comment"]')
+    expect(row.locator("td.a")).to_have_text("希望多修路")
+    expect(row.locator("td.b")).to_have_text("希望多修桥")
+    card.get_by_label("裁定依据").fill("已核对纸质原件")
+    card.get_by_role("button", name="按所选答案计入").click()  # no comment chosen: the browser asks
+    assert not Response.objects.filter(pk=sheets[2].response_id).exists()
+    card.get_by_label("按原件另录：").check()
+    card.get_by_label("按原件另录的意见建议").fill("希望多修路和桥")
+    card.get_by_role("button", name="按所选答案计入").click()
+    expect(boss.locator(".messages")).to_contain_text(f"问卷 {sheets[2].number} 已按裁定计入")
+    assert Response.objects.get(pk=sheets[2].response_id).comment == "希望多修路和桥"
+    boss.context.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("width", [390, 320])
+def test_on_a_phone_the_comment_is_tapped_into_and_fits(live_server, browser, shots, lang, width):
+    """Answers tapped in do not open the on-screen keyboard for the comment (most sheets have
+    none); a tap on the field does, and the field and the resolver's comment row stay within
+    the screen."""
+    from playwright.sync_api import expect
+
+    from tests.browser.test_staff_dashboard import log_in as log_in_at
+    from tests.browser.test_staff_dashboard import phone_at
+
+    survey = make_survey()
+    invitation = Invitation.objects.get(survey=survey, token=f"{survey.slug}-east")
+    (sheet,) = paper_sheets_print(invitation=invitation, count=1)
+    make_member(survey, "xiaowang", STAFF)
+    make_member(survey, "xiaoli", STAFF)
+    make_member(survey, "zhuren", STAFF)
+    long_comment = "村里的路灯坏了好几个月，晚上出门很不方便，希望镇里尽快安排人来修好。" * 2
+    for username, comment in [("xiaowang", long_comment), ("xiaoli", "村里的路灯坏了")]:
+        context = browser.new_context(**phone_at(width))
+        page = context.new_page()
+        log_in_at(page, live_server.url, username, f"/staff/{survey.slug}/paper/enter/", lang)
+        page.locator("#sheet-number").fill(sheet.number)
+        page.locator("#number-form button[type=submit]").tap()
+        expect(page.locator("#sheet-title .sheet-number")).to_have_text(sheet.number)
+        for code, choice in [("age_band", "0"), ("income", "0"), ("roads", "1"), ("water", "2")]:
+            page.locator(f'tr.step[data-code="{code}"] .choice[data-index="{choice}"]').tap()
+        field = page.locator("#comment")
+        expect(field).to_be_visible()
+        expect(field).not_to_be_focused()
+        field.tap()
+        field.fill(comment)
+        box = field.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+        if username == "xiaowang":
+            page.screenshot(path=str(shots / f"paper-entry-comment-{lang}-{width}.png"), full_page=True)
+        page.locator("#save-sheet").tap()
+        expect(page.locator("#status .sheet-number").first).to_have_text(sheet.number)
+        context.close()
+    assert [e.comment for e in PaperEntry.objects.order_by("entered_at")] == [long_comment, "村里的路灯坏了"]
+
+    context = browser.new_context(**phone_at(width))
+    page = context.new_page()
+    log_in_at(page, live_server.url, "zhuren", f"/staff/{survey.slug}/paper/discrepancies/", lang)
+    row = page.locator('tr.differs[data-code="comment"]')
+    expect(row).to_be_visible()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    page.screenshot(path=str(shots / f"paper-discrepancy-comment-{lang}-{width}.png"), full_page=True)
+    # The resolver's column scrolls into the box, with room to type the paper's comment in.
+    page.locator("section.discrepancy .scroll").evaluate("b => b.scrollLeft = b.scrollWidth")
+    other = row.locator("textarea.comment-other").bounding_box()
+    assert other["width"] >= 150 and other["x"] + other["width"] <= width, other
+    page.screenshot(path=str(shots / f"paper-discrepancy-comment-{lang}-{width}-right.png"), full_page=True)
+    context.close()

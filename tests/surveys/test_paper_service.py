@@ -229,6 +229,7 @@ def test_the_response_id_decides_even_when_the_check_before_is_passed(sheet, typ
             version=Response.objects.get().version,
             age_band_id=None,
             answers="000",
+            comment="",
             typists=[u.pk for u in typists],
         )
     assert Response.objects.count() == 1
@@ -322,7 +323,7 @@ def test_a_supervisor_stores_the_chosen_answers_once_with_an_audit_entry(discrep
         ("xiaowang", "18-44", "basically_satisfied"),
         ("xiaoli", "45+", "dissatisfied"),
     ]
-    assert audit.details["chosen"] == {"age_band": "18-44", "answers": ANSWERS}
+    assert audit.details["chosen"] == {"age_band": "18-44", "answers": ANSWERS, "comment": ""}
 
 
 def test_the_supervisor_may_choose_what_neither_typist_entered(discrepant, supervisor):
@@ -499,3 +500,137 @@ def test_a_paper_response_is_stored_with_its_quality_flags(survey, invitation, t
     assert {flag["code"] for flag in stored.flags} == {"over_quota"}
     assert "已有 3 份" in next(f["reason"] for f in stored.flags if f["code"] == "over_quota")
     assert stored.pk in {r.pk for r in responses_for_review(survey).object_list}
+
+
+# --- the comment written on the sheet (意见建议) ----------------------------------------------------
+
+COMMENT = "村里的路灯坏了，希望尽快修好。"
+
+
+def test_an_agreeing_comment_is_stored_with_the_response(sheet, typists):
+    enter(sheet, typists[0], comment=COMMENT)
+    result = enter(sheet, typists[1], comment=f"  {COMMENT}\n")
+    assert result.status == "stored"
+    assert Response.objects.get().comment == COMMENT
+
+
+def test_a_sheet_without_a_comment_is_stored_with_none(sheet, typists):
+    enter(sheet, typists[0])
+    enter(sheet, typists[1], comment="   ")
+    assert Response.objects.get().comment == ""
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "村里的路灯坏了， 希望尽快修好。",  # a stray space
+        "村里的路灯坏了，\n希望尽快修好。",  # a line break where the paper's line ended
+        "村里的路灯坏了,希望尽快修好。",  # a half-width comma (the input method's mode)
+    ],
+)
+def test_comments_differing_only_in_spaces_or_widths_agree(sheet, typists, typed):
+    enter(sheet, typists[0], comment=COMMENT)
+    assert enter(sheet, typists[1], comment=typed).status == "stored"
+    assert Response.objects.get().comment == typed
+
+
+def test_differing_comments_wait_for_the_supervisor_and_are_named(survey, sheet, typists):
+    enter(sheet, typists[0], comment=COMMENT)
+    result = enter(sheet, typists[1], comment="村里的路灯坏了，希望尽快修。")
+    assert (result.status, result.differences) == ("discrepancy", ["comment"])
+    assert not Response.objects.exists()
+    [found] = paper_discrepancies(survey)
+    assert (found.comment_differs, found.differences) == (True, 1)
+    summary = paper_summary(survey)
+    assert (summary["awaiting_resolution"], summary["discrepancy_rate"]) == (1, 1.0)
+
+
+def test_a_comment_typed_by_one_typist_only_differs(sheet, typists):
+    enter(sheet, typists[0])
+    assert enter(sheet, typists[1], comment=COMMENT).differences == ["comment"]
+
+
+def test_a_comment_longer_than_the_phones_limit_is_refused_naming_the_field(sheet, typists):
+    from surveys.services.submission import COMMENT_MAX_LENGTH
+
+    with pytest.raises(PaperInvalid) as invalid:
+        enter(sheet, typists[0], comment="路" * (COMMENT_MAX_LENGTH + 1))
+    assert invalid.value.errors == {"comment": [f"意见建议最多 {COMMENT_MAX_LENGTH} 字。"]}
+    assert not PaperEntry.objects.exists()
+    enter(sheet, typists[0], comment=" " + "路" * COMMENT_MAX_LENGTH + "\n")  # trimmed, as a phone's
+    assert len(PaperEntry.objects.get().comment) == COMMENT_MAX_LENGTH
+
+
+@pytest.fixture
+def comments_differ(sheet, typists):
+    enter(sheet, typists[0], comment=COMMENT)
+    enter(sheet, typists[1], differing(), comment="村里的路灯坏了")
+    return sheet
+
+
+def test_differing_comments_are_not_resolved_without_a_choice(comments_differ, supervisor):
+    with pytest.raises(PaperInvalid) as invalid:
+        resolve(comments_differ, supervisor)
+    assert set(invalid.value.errors) == {"comment"}
+    assert "意见建议" in invalid.value.errors["comment"][0]
+    assert not Response.objects.exists()
+
+
+@pytest.mark.parametrize(("entry", "stored"), [(1, COMMENT), (2, "村里的路灯坏了")])
+def test_the_supervisor_takes_one_entrys_comment(comments_differ, supervisor, entry, stored):
+    response = paper_discrepancy_resolve(
+        sheet=comments_differ,
+        user=supervisor,
+        answers=ANSWERS,
+        age_band="18-44",
+        reason="已核对纸质原件",
+        comment_of_entry=entry,
+    )
+    assert response.comment == stored
+    audit = AuditEntry.objects.get()
+    assert audit.details["differences"] == ["roads", "comment"]
+    assert [e["comment"] for e in audit.details["entries"]] == [COMMENT, "村里的路灯坏了"]
+    assert audit.details["chosen"]["comment"] == stored
+
+
+def test_the_supervisor_may_type_the_papers_comment_within_the_same_limit(comments_differ, supervisor):
+    from surveys.services.submission import COMMENT_MAX_LENGTH
+
+    with pytest.raises(PaperInvalid, match="意见建议最多"):
+        paper_discrepancy_resolve(
+            sheet=comments_differ,
+            user=supervisor,
+            answers=ANSWERS,
+            age_band="18-44",
+            reason="已核对",
+            comment="路" * (COMMENT_MAX_LENGTH + 1),
+        )
+    response = paper_discrepancy_resolve(
+        sheet=comments_differ,
+        user=supervisor,
+        answers=ANSWERS,
+        age_band="18-44",
+        reason="已核对",
+        comment=" 路灯坏了，请修。 ",
+    )
+    assert response.comment == "路灯坏了，请修。"
+
+
+def test_a_comment_both_typed_alike_is_kept_when_only_answers_differ(sheet, typists, supervisor):
+    enter(sheet, typists[0], comment=COMMENT)
+    enter(sheet, typists[1], differing(), comment=COMMENT)
+    assert resolve(sheet, supervisor).comment == COMMENT
+
+
+def test_whose_comment_was_wrong_counts_as_their_error(survey, comments_differ, typists, supervisor):
+    paper_discrepancy_resolve(
+        sheet=comments_differ,
+        user=supervisor,
+        answers=differing(),
+        age_band="18-44",
+        reason="已核对",
+        comment_of_entry=1,
+    )
+    # xiaowang typed the answers wrong, xiaoli (whose answers were right) the comment.
+    people = {p["username"]: p for p in paper_summary(survey)["per_user"]}
+    assert (people["xiaowang"]["errors"], people["xiaoli"]["errors"]) == (1, 1)

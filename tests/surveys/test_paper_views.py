@@ -5,7 +5,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from surveys.models import AuditEntry, Invitation, PaperSheet, Response, SurveyMembership
+from surveys.models import AuditEntry, Invitation, PaperEntry, PaperSheet, Response, SurveyMembership
 from surveys.services.paper import damm_digit, paper_entry_save, paper_sheets_print
 from tests.factories import make_survey
 from tests.surveys.staff_factories import PASSWORD, make_member
@@ -37,10 +37,10 @@ def logged_in(client, user):
     return client
 
 
-def save(client, survey, number, answers=None, age_band="18-44"):
+def save(client, survey, number, answers=None, age_band="18-44", lang="", **extra):
     return client.post(
-        reverse("staff-paper-entry", args=[survey.slug, number]),
-        data=json.dumps({"age_band": age_band, "answers": answers or ANSWERS, "keystrokes": 6}),
+        reverse("staff-paper-entry", args=[survey.slug, number]) + (f"?lang={lang}" if lang else ""),
+        data=json.dumps({"age_band": age_band, "answers": answers or ANSWERS, "keystrokes": 6, **extra}),
         content_type="application/json",
     )
 
@@ -363,3 +363,114 @@ def test_on_the_english_discrepancies_page_the_surveys_chinese_names_are_marked_
 
     chinese = client.get(address + "?lang=zh").content.decode()
     assert 'lang="zh-Hans"' not in chinese.split("<body", 1)[1]
+
+
+# --- the comment written on the sheet (意见建议) ----------------------------------------------------
+
+COMMENT = "村里的路灯坏了，希望尽快修好。"
+
+
+def test_a_comment_typed_alike_twice_is_stored_with_the_response(client, survey, sheet, wang, li):
+    save(logged_in(client, wang), survey, sheet.number, comment=COMMENT)
+    client.logout()
+    reply = save(logged_in(client, li), survey, sheet.number, comment="村里的路灯坏了,\n希望尽快修好。 ")
+    assert reply.json()["status"] == "stored"
+    assert Response.objects.get().comment == "村里的路灯坏了,\n希望尽快修好。"
+
+
+@pytest.mark.parametrize(
+    ("lang", "told"),
+    [
+        ("zh", "录入内容有误：意见建议最多 2000 字。"),
+        ("en", "The entry has errors: Comments can be at most 2000 characters."),
+    ],
+)
+def test_a_comment_too_long_is_refused_with_a_message_naming_it(client, survey, sheet, wang, lang, told):
+    reply = save(logged_in(client, wang), survey, sheet.number, lang=lang, comment="路" * 2001)
+    assert reply.status_code == 400
+    assert reply.json()["error"] == told
+    assert list(reply.json()["errors"]) == ["comment"]
+    assert not PaperEntry.objects.exists()
+
+
+@pytest.mark.parametrize("comment", [42, ["路灯"], "路灯\x00坏了"])
+def test_a_comment_that_no_text_field_sends_is_a_400(client, survey, sheet, wang, comment):
+    reply = save(logged_in(client, wang), survey, sheet.number, comment=comment)
+    assert reply.status_code == 400
+    assert not PaperEntry.objects.exists()
+
+
+@pytest.fixture
+def comments_differ(survey, sheet, wang, li):
+    paper_entry_save(sheet=sheet, user=wang, age_band="18-44", answers=ANSWERS, comment=COMMENT)
+    paper_entry_save(sheet=sheet, user=li, age_band="18-44", answers=ANSWERS, comment="村里路灯坏了")
+    return sheet
+
+
+def resolve_form(**fields):
+    return {
+        "age_band": "18-44",
+        "item-income": "satisfied",
+        "item-roads": "basically_satisfied",
+        "item-water": "dont_know",
+        "reason": "核对原件",
+        **fields,
+    }
+
+
+def test_differing_comments_are_shown_side_by_side_for_the_supervisor(client, survey, comments_differ):
+    import re
+
+    logged_in(client, make_member(survey, "zhuren", STAFF))
+    html = client.get(reverse("staff-paper-discrepancies", args=[survey.slug])).content.decode()
+    row = re.search(r'<tr class="differs" data-code="comment">.*?</tr>', html, re.S).group(0)
+    assert f'<div class="comment-text">{COMMENT}</div>' in row
+    assert '<div class="comment-text">村里路灯坏了</div>' in row
+    assert re.findall(r'name="comment_choice" value="(\w+)"', row) == ["a", "b", "other"]
+    assert 'name="comment_other"' in row and 'maxlength="2000"' in row
+    assert html.count('class="differs"') == 1  # the answers agree: only the comment differs
+    english = client.get(
+        reverse("staff-paper-discrepancies", args=[survey.slug]) + "?lang=en"
+    ).content.decode()
+    assert "As on the paper:" in english
+    assert f'<div class="comment-text" lang="zh-Hans">{COMMENT}</div>' in english
+
+
+@pytest.mark.parametrize(
+    ("fields", "stored"),
+    [
+        ({"comment_choice": "a"}, COMMENT),
+        ({"comment_choice": "b"}, "村里路灯坏了"),
+        (
+            {"comment_choice": "other", "comment_other": " 村里的路灯坏了，希望修好。"},
+            "村里的路灯坏了，希望修好。",
+        ),
+        ({"comment_choice": "other", "comment_other": ""}, ""),
+    ],
+)
+def test_the_supervisor_chooses_or_types_the_papers_comment(client, survey, comments_differ, fields, stored):
+    logged_in(client, make_member(survey, "zhuren", STAFF))
+    url = reverse("staff-paper-resolve", args=[survey.slug, comments_differ.number])
+    assert client.post(url, resolve_form(**fields)).status_code == 302
+    assert Response.objects.get().comment == stored
+    assert AuditEntry.objects.get().details["chosen"]["comment"] == stored
+
+
+@pytest.mark.parametrize(
+    ("fields", "told"),
+    [
+        ({}, "两遍录入的意见建议不一致，请对照原件选定或录入意见建议。"),
+        ({"comment_choice": "a", "comment_other": "路灯坏了"}, "另录框里写了意见建议，却没有选“按原件另录”"),
+        ({"comment_choice": "other", "comment_other": "路" * 2001}, "意见建议最多 2000 字。"),
+    ],
+)
+def test_a_resolution_that_leaves_the_comment_in_doubt_stores_nothing_and_says_why(
+    client, survey, comments_differ, fields, told
+):
+    logged_in(client, make_member(survey, "zhuren", STAFF))
+    url = reverse("staff-paper-resolve", args=[survey.slug, comments_differ.number])
+    reply = client.post(url, resolve_form(**fields), follow=True)
+    html = reply.content.decode()
+    section = html[html.index(f'id="sheet-{comments_differ.number}"') :]
+    assert told in section and 'aria-invalid="true"' in section
+    assert not Response.objects.exists()

@@ -7,7 +7,12 @@
  *   each item     1 2 3 4 pick the options in printed order, 0 or space = left blank;
  *                 the cursor moves on by itself. Backspace goes back one step.
  *   summary       Enter saves, Backspace goes back to the last item, Esc drops the sheet.
- * So a sheet costs items + 2 keys (+1 for the age band), counted here and sent with the entry.
+ *   comment       reached by key, the summary puts the cursor in the comment (意见建议): what is
+ *                 written on the paper is typed there (Shift+Enter for a new line), and Enter
+ *                 saves as before; on an empty comment Backspace goes back. A sheet with no
+ *                 comment costs no extra key.
+ * So a sheet costs items + 2 keys (+1 for the age band), counted here and sent with the entry;
+ * the comment's own text is not counted.
  */
 (function () {
   "use strict";
@@ -29,6 +34,7 @@
   var keyCount = document.getElementById("key-count");
   var scanButton = document.getElementById("scan");
   var stepNow = document.getElementById("step-now");
+  var commentBox = document.getElementById("comment");
 
   var phase = "number"; // number | lookup | steps | summary | saving
   // Keys pressed while the server answers (a fast typist does not wait) are kept and replayed.
@@ -39,6 +45,7 @@
   var position = 0;
   var keystrokes = 0;
   var done = 0;
+  var byKey = false; // whether the last answer was given by a key (not a click or a tap)
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -100,6 +107,7 @@
     button.appendChild(document.createTextNode(" " + label));
     button.addEventListener("click", function () {
       letGo(button);
+      byKey = false;
       if (phase === "steps" || phase === "summary") { position = i; choose(value); }
     });
     return button;
@@ -187,9 +195,13 @@
       phase = "summary";
     }
     paint();
+    // The keyboard's typist goes on into the comment; a phone's on-screen keyboard is not opened
+    // for a sheet that most likely has none (a tap on the field opens it).
+    if (phase === "summary" && byKey) commentBox.focus();
   }
 
   function back() {
+    if (document.activeElement === commentBox) commentBox.blur();
     if (phase === "summary") {
       phase = "steps";
       position = steps.length - 1;
@@ -205,6 +217,7 @@
     sheetBox.hidden = true;
     summary.hidden = true;
     numberForm.hidden = false;
+    commentBox.value = "";
     numberInput.value = prefill || "";
     numberInput.focus();
     numberInput.select();
@@ -275,7 +288,7 @@
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
-      body: JSON.stringify({ age_band: ageBand, answers: answers, keystrokes: keystrokes }),
+      body: JSON.stringify({ age_band: ageBand, answers: answers, comment: commentBox.value, keystrokes: keystrokes }),
     }).then(function (reply) {
       return reply.json().then(function (body) {
         if (!reply.ok) {
@@ -337,6 +350,7 @@
       return true;
     }
     if (phase === "steps") {
+      byKey = true;
       var step = steps[position];
       if (/^[1-9]$/.test(key) && Number(key) <= step.choices.length) choose(Number(key) - 1);
       else if (key === "0" || key === " ") choose(null);
@@ -357,6 +371,15 @@
 
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.altKey || event.metaKey) return;
+    // A key that an input method is composing with (its Enter picks a word) is the IME's.
+    if (event.isComposing || event.keyCode === 229) return;
+    if (phase === "summary" && event.target === commentBox) {
+      // Typing the comment: only Enter (save), Esc (drop) and Backspace on an empty comment
+      // (back) are the key model's; everything else, Shift+Enter too, is the comment's text.
+      var modelKey = (event.key === "Enter" && !event.shiftKey) || event.key === "Escape" ||
+        (event.key === "Backspace" && commentBox.value === "");
+      if (!modelKey) return;
+    }
     if (phase === "number") {
       if (event.target === numberInput) keystrokes += 1;
       return; // the number field and its form (Enter submits) do the rest
