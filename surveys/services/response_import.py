@@ -18,6 +18,7 @@ from surveys.models import QuestionnaireVersion, Response, Survey
 from surveys.selectors import SurveyCatalog, survey_catalog, survey_versions
 from surveys.services.quality import responses_flags_apply
 from surveys.services.questionnaire import questionnaire_version_current
+from surveys.services.submission import comment_problems
 
 FIXED_COLUMNS = ["response_id", "village", "group", "age_band", "submitted_at"]
 OPTIONAL_TRAILING = ["comment"]
@@ -218,6 +219,9 @@ class _RowChecker:
         answers = {}
         for column in self.item_columns:
             answers[column] = self._code(line, column, cells[column], catalog.options, _("选项"))
+        if self.has_comment:
+            for problem in comment_problems(cells["comment"].strip()):  # as the phone's and paper's
+                self.problem(line, "comment", problem.rstrip("。"))
         if len(self.problems) > before:
             return None
         return ParsedRow(

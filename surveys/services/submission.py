@@ -191,10 +191,14 @@ def _check_codes(invitation: Invitation, payload: ResponsePayload, catalog) -> N
 
 def comment_problems(comment: str) -> list[str]:
     """What is wrong with a comment (意见建议), already trimmed: [] when it may be stored. The one
-    rule for every way a comment arrives (a phone, the API, a paper sheet typed by staff)."""
+    rule for every way a comment arrives (a phone, the API, a paper sheet typed by staff, a CSV
+    import)."""
+    problems = []
     if len(comment) > COMMENT_MAX_LENGTH:
-        return [_("意见建议最多 %(n)d 字。") % {"n": COMMENT_MAX_LENGTH}]
-    return []
+        problems.append(_("意见建议最多 %(n)d 字。") % {"n": COMMENT_MAX_LENGTH})
+    if "\x00" in comment:  # PostgreSQL stores no NUL in text: refused, not a server error
+        problems.append(_("意见建议中有空字符（NUL），无法保存。"))
+    return problems
 
 
 def response_differences(stored: Response, *, invitation: Invitation, payload: ResponsePayload) -> list[str]:

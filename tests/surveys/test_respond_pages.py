@@ -242,6 +242,18 @@ def test_the_plain_form_stores_one_response_and_confirms(client, survey):
     assert "已提交" in done.content.decode()
 
 
+def test_a_comment_with_a_nul_character_in_the_plain_form_is_refused_naming_it_not_a_server_error(
+    client, survey
+):
+    """The API refused it; the plain form passed it to the database, where PostgreSQL cannot store
+    it (a 500, and the answers lost)."""
+    sent = client.post(PAGE, {**_form(client), **ANSWERED, "comment": "路灯\x00坏了"})
+    assert sent.status_code == 400
+    assert "意见建议中有空字符（NUL），无法保存。" in unescape(sent.content.decode())
+    assert sent.content.decode().count(" checked>") == len(ANSWERED)  # the answers given are kept
+    assert not Response.objects.exists()
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_on_a_shared_phone_the_thanks_lead_to_a_blank_questionnaire_for_the_next_person(client, survey, lang):
     """Without the script too: the interviewer had to know to open the link again."""

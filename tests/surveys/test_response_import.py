@@ -136,6 +136,24 @@ def test_a_comment_may_hold_new_lines(survey):
     assert responses_import_text(survey=survey, text=text).created == 2
 
 
+def test_a_comment_is_held_to_the_rules_of_every_other_way_in_naming_its_line(survey):
+    """A file's comment had no limit, where the phone's, the API's and paper entry's are 2000
+    characters; and one with a NUL character stored on SQLite and failed on PostgreSQL."""
+    rows = [csv_row() + ",希望修路", csv_row() + "," + "长" * 2001, csv_row() + ",路灯\x00坏了"]
+    problems = _problems(survey, HEADER + ",comment\n" + "\n".join(rows) + "\n")
+    assert problems == [
+        "第 3 行，列 comment：意见建议最多 2000 字",
+        "第 4 行，列 comment：意见建议中有空字符（NUL），无法保存",
+    ]
+    assert not Response.objects.exists()
+    assert (
+        responses_import_text(
+            survey=survey, text=HEADER + ",comment\n" + csv_row() + "," + "长" * 2000 + "\n"
+        ).created
+        == 1
+    )
+
+
 def test_it_reads_a_byte_order_mark_and_a_time_without_offset_as_beijing_time(survey):
     rid = uuid.uuid4()
     responses_import_text(
