@@ -15,6 +15,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from surveys.localized import localized, named, place
@@ -214,10 +215,11 @@ def paper_entry(request, slug: str, number: str):
     if result.status == STORED:
         message = _("问卷 %(number)s：两遍录入一致，已计入。") % {"number": sheet.number}
     elif result.status == DISCREPANCY:
-        message = _("问卷 %(number)s：与第 1 遍录入有 %(n)d 处不一致，已交主管对照原件裁定。") % {
-            "number": sheet.number,
-            "n": len(result.differences),
-        }
+        message = ngettext(
+            "问卷 %(number)s：与第 1 遍录入有 %(n)d 处不一致，已交主管对照原件裁定。",
+            "问卷 %(number)s：与第 1 遍录入有 %(n)d 处不一致，已交主管对照原件裁定。",
+            len(result.differences),
+        ) % {"number": sheet.number, "n": len(result.differences)}
     else:
         message = _("问卷 %(number)s：第 1 遍录入已保存，等待另一位工作人员第 2 遍录入。") % {
             "number": sheet.number

@@ -365,6 +365,20 @@ def test_on_the_english_discrepancies_page_the_surveys_chinese_names_are_marked_
     assert 'lang="zh-Hans"' not in chinese.split("<body", 1)[1]
 
 
+@pytest.mark.parametrize("differing, said", [(1, "1 discrepancy"), (2, "2 discrepancies")])
+def test_the_english_discrepancies_page_counts_in_the_singular_for_one(
+    client, survey, sheet, wang, li, differing, said
+):
+    """It said "1 discrepancies"."""
+    paper_entry_save(sheet=sheet, user=wang, age_band="18-44", answers=ANSWERS)
+    other = {**ANSWERS, "roads": "dissatisfied"}
+    paper_entry_save(sheet=sheet, user=li, age_band="45+" if differing == 2 else "18-44", answers=other)
+    logged_in(client, make_member(survey, "zhuren", STAFF))
+    address = reverse("staff-paper-discrepancies", args=[survey.slug])
+    assert f"· {said}</span>" in client.get(address + "?lang=en").content.decode()
+    assert f"· {differing} 处不一致</span>" in client.get(address + "?lang=zh").content.decode()
+
+
 # --- the comment written on the sheet (意见建议) ----------------------------------------------------
 
 COMMENT = "村里的路灯坏了，希望尽快修好。"
