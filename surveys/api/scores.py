@@ -9,12 +9,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 import stats
+from stats.compare import compare_documents, same_scoring
 from surveys.api.exceptions import valid_query
 from surveys.api.score_schema import ScoreDocumentSerializer, cannot_score, refusals
 from surveys.cache import survey_data_changed
 from surveys.models import Survey
 from surveys.permissions import CanReadScores, survey_get_for
-from surveys.scoring import METHODS, score_document, score_result, survey_matrix, survey_scheme
+from surveys.scoring import METHODS, score_document, survey_matrix, survey_scheme
 from surveys.services.publish import published_document
 
 SCORE_PARAMETERS = [
@@ -138,13 +139,35 @@ class SchemeView(_SurveyView):
 class CompareView(_SurveyView):
     @extend_schema(
         summary="与另一年度（或另一调查）比较：差值及其标准误",
-        responses={200: OpenApiTypes.OBJECT, **REFUSALS},
-        parameters=[OpenApiParameter("other", str, OpenApiParameter.PATH, description="作为基期的调查代码")],
+        description=(
+            "current − base，按两份得分文档计算（各自的标准误合成差值的标准误，两样本独立）。"
+            "已发布的调查用发布时冻结的得分文档，与评价页面和 compare_surveys 命令一致；live=true 则按当前数据计算。"
+            "same_scoring：两者的选项分值与权重是否相同（不同时差值部分来自计分方案）。"
+        ),
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, **REFUSALS},
+        parameters=[
+            OpenApiParameter("other", str, OpenApiParameter.PATH, description="作为基期的调查代码"),
+            *SCORE_PARAMETERS,
+            LIVE,
+        ],
     )
     def get(self, request, slug: str, other: str):
         current = self.survey(request, slug)
         base = self.survey(request, other)
-        _document, result_base = score_result(base)
-        _document, result_current = score_result(current)
-        comparison = stats.compare(result_base, result_current).to_dict()
-        return Response({"base": base.slug, "current": current.slug, **comparison})
+        options = dict(valid_query(ScoreGetQuery, request))
+        live = options.pop("live")
+
+        def document(survey: Survey) -> dict:
+            frozen = None if live else published_document(survey, **options)
+            return frozen or score_document(survey, **options)
+
+        base_document, current_document = document(base), document(current)
+        comparison = compare_documents(base_document, current_document).to_dict()
+        return Response(
+            {
+                "base": base.slug,
+                "current": current.slug,
+                **comparison,
+                "same_scoring": same_scoring(base_document, current_document),
+            }
+        )

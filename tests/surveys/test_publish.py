@@ -120,6 +120,37 @@ def test_after_publishing_the_score_api_gives_the_published_document_unless_aske
     assert client.get("/api/v1/surveys/hill-2024/score/?live=maybe").status_code == 400
 
 
+def test_the_comparison_api_compares_the_published_document_unless_asked_for_live(closed, evaluator):
+    """GET …/compare/OTHER/ scored both surveys from today's data, while the evaluator page, the
+    score API and compare_surveys compare a published survey's frozen document: a response
+    excluded after publishing changed the API's base year alone. It now compares what the page
+    does, today's data with ?live=true, and says whether the two were scored alike."""
+    from tests.factories import make_survey
+
+    answer(closed, 6, village="west")  # two villages: a standard error to combine
+    published = report_publish(survey=closed, user=evaluator)
+    later = answer(answer(make_survey("hill-2025"), 5), 7, village="west")
+    SurveyMembership.objects.create(survey=later, user=evaluator, role=EVALUATOR)
+    staff = member("zhang", closed, STAFF)
+    for response in Response.objects.filter(survey=closed).order_by("received_at", "pk")[:2]:
+        response_exclude(response=response, user=staff, reason="重复作答")
+    client = APIClient()
+    client.force_authenticate(evaluator)
+    body = client.get("/api/v1/surveys/hill-2025/compare/hill-2024/").json()
+    frozen = published.score["composite"]
+    live_base = client.get("/api/v1/surveys/hill-2024/score/?live=true").json()["composite"]
+    current = client.get("/api/v1/surveys/hill-2025/score/").json()["composite"]
+    assert frozen["score"] != live_base["score"]  # the exclusions changed today's figure
+    assert (body["base"], body["current"]) == ("hill-2024", "hill-2025")
+    assert body["composite"]["a"] == pytest.approx(frozen["score"])
+    assert body["composite"]["b"] == pytest.approx(current["score"])
+    assert body["composite"]["se"] == pytest.approx((frozen["se"] ** 2 + current["se"] ** 2) ** 0.5)
+    assert body["same_scoring"] is True
+    live = client.get("/api/v1/surveys/hill-2025/compare/hill-2024/?live=true").json()
+    assert live["composite"]["a"] == pytest.approx(live_base["score"])
+    assert client.get("/api/v1/surveys/hill-2025/compare/hill-2024/?live=maybe").status_code == 400
+
+
 def test_the_score_command_prints_the_published_document_unless_fresh(closed, evaluator, capsys):
     import json
 
