@@ -16,7 +16,7 @@ from surveys.cache import survey_data_changed
 from surveys.models import Survey
 from surveys.permissions import CanReadScores, survey_get_for
 from surveys.scoring import METHODS, score_document, survey_matrix, survey_scheme
-from surveys.services.publish import published_document
+from surveys.services.publish import score_document_shown
 
 SCORE_PARAMETERS = [
     OpenApiParameter("method", str, enum=list(METHODS), description="标准误方法：taylor（默认）或 bootstrap"),
@@ -79,9 +79,8 @@ class ScoreView(_SurveyView):
     )
     def get(self, request, slug: str):
         survey = self.survey(request, slug)
-        options = dict(valid_query(ScoreGetQuery, request))
-        frozen = None if options.pop("live") else published_document(survey, **options)
-        response = _document(frozen or score_document(survey, **options))
+        document, frozen = score_document_shown(survey, **valid_query(ScoreGetQuery, request))
+        response = _document(document)
         response["X-Report-Published"] = "1" if frozen else "0"
         return response
 
@@ -154,14 +153,9 @@ class CompareView(_SurveyView):
     def get(self, request, slug: str, other: str):
         current = self.survey(request, slug)
         base = self.survey(request, other)
-        options = dict(valid_query(ScoreGetQuery, request))
-        live = options.pop("live")
-
-        def document(survey: Survey) -> dict:
-            frozen = None if live else published_document(survey, **options)
-            return frozen or score_document(survey, **options)
-
-        base_document, current_document = document(base), document(current)
+        options = valid_query(ScoreGetQuery, request)
+        base_document = score_document_shown(base, **options)[0]
+        current_document = score_document_shown(current, **options)[0]
         comparison = compare_documents(base_document, current_document).to_dict()
         return Response(
             {

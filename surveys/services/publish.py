@@ -10,7 +10,7 @@ from surveys.models import PublishedReport, Survey
 from surveys.permissions import can_publish
 from surveys.reports import FORMATS, render_report
 from surveys.reports.data import ReportData, report_data
-from surveys.scoring import SchemeBroken
+from surveys.scoring import SchemeBroken, score_document
 from surveys.services.survey_status import survey_set_status
 
 
@@ -79,3 +79,13 @@ def published_document(survey: Survey, *, method: str, lang: str) -> dict | None
     if not document or document.get("composite", {}).get("method") != method:
         return None
     return document
+
+
+def score_document_shown(survey: Survey, *, method: str = "taylor", lang: str = "zh", live: bool = False):
+    """The score document the API and the commands give, and whether it is the frozen one: a
+    published survey's as published (in the method and language asked for, where frozen), unless
+    `live` asks for today's data; any other survey's computed now."""
+    frozen = None if live else published_document(survey, method=method, lang=lang)
+    if frozen is not None:
+        return frozen, True
+    return score_document(survey, method=method, lang=lang), False

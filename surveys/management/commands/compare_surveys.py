@@ -6,16 +6,13 @@ from django.utils.translation import gettext_lazy, pgettext
 from stats.compare import compare_documents, same_scoring
 from stats.explain import f2
 from surveys.management.commands._common import SurveyCommand, get_survey
-from surveys.scoring import score_document
-from surveys.services.publish import published_document
+from surveys.services.publish import score_document_shown
 
 
 def _document(slug: str, *, fresh: bool) -> dict:
     """The survey's score document: the one frozen at publication, as the evaluator page, the API
     and `score` give it (the page compares these), unless `fresh` asks for today's data."""
-    survey = get_survey(slug)
-    frozen = None if fresh else published_document(survey, method="taylor", lang="zh")
-    return frozen or score_document(survey)
+    return score_document_shown(get_survey(slug), live=fresh)[0]
 
 
 def _kind(kind: str) -> str:
