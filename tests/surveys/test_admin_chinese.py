@@ -191,3 +191,25 @@ def test_the_admin_login_page_offers_its_english():
     assert 'hreflang="en"' in page and "?next=%2Fadmin%2F&amp;lang=en" in page
     english = Client().get("/admin/login/?lang=en").content.decode()
     assert "Log in" in english and 'hreflang="zh-Hans"' in english
+
+
+def test_staff_are_addressed_as_您_in_djangos_sentences_too():
+    """Django's Chinese says 你 (“成功添加了…。你可以在下面添加另一个”, “你的密码已修改。”), where
+    every sentence of the service says 您, as a government office writes."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        catalog = translation.trans_real.translation("zh-hans")
+        sentences = catalog._catalog  # of Django, its apps and ours, ours first
+        with_ni = [
+            text for key in set(sentences.keys()) if isinstance(text := sentences[key], str) and "你" in text
+        ]
+        assert with_ni == []
+        assert translation.gettext("Are you sure?") == "您确定吗？"
+
+
+def test_a_survey_part_added_in_the_admin_is_confirmed_with_您(chief):
+    page = chief.post(
+        "/admin/auth/group/add/", {"name": "评价组", "_addanother": "1"}, follow=True
+    ).content.decode()
+    assert "您可以在下面添加另一个" in page and "你可以" not in page
