@@ -138,3 +138,21 @@ def test_on_a_phone_switching_a_groups_sampling_with_links_of_the_old_one_is_ref
             shots / f"admin-by-village-links-refused-{lang}-phone.png",
         )
     assert Group.objects.get(survey=survey, code="villager").by_village is True
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_survey_page_with_its_tables_of_parts_fits_a_1280_px_screen(live_server, page, lang):
+    """Django gives each text box of the tables of parts 20em: the demo survey's page was about
+    1,400 px wide on a 1,280 px screen, its points and a column of names off to the right."""
+    from django.core.management import call_command
+
+    from surveys.models import Survey
+
+    call_command("loaddata", "daligang-2020", verbosity=0)  # English names too: the widest rows
+    survey = Survey.objects.get(slug="daligang-2020")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/admin/surveys/survey/{survey.pk}/change/?lang={lang}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    for table in page.locator(".inline-group table").all():
+        assert table.bounding_box()["x"] + table.bounding_box()["width"] <= 1280
+    assert page.locator("#id_option_set-0-points").is_visible()
