@@ -74,7 +74,21 @@ def json_explained(text: str):
 
 
 class ExplainedJSONField(forms.JSONField):
-    """forms.JSONField whose parse errors say where and why (json_explained)."""
+    """forms.JSONField whose parse errors say where and why (json_explained), shown one entry a
+    line (Django wrote the whole scheme on one line, and "null" for none)."""
+
+    def bound_data(self, data, initial):
+        # A form sent back with an error (here or elsewhere) shows the text as it was typed.
+        if self.disabled or data is None:
+            return super().bound_data(data, initial)
+        return forms.fields.InvalidJSONInput(data)
+
+    def prepare_value(self, value):
+        if isinstance(value, forms.fields.InvalidJSONInput):
+            return value  # as typed
+        if value is None:
+            return ""
+        return json.dumps(value, ensure_ascii=False, indent=2, cls=self.encoder)
 
     def to_python(self, value):
         if not self.disabled and isinstance(value, str) and value not in self.empty_values:

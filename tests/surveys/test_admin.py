@@ -439,6 +439,17 @@ def test_a_scheme_that_is_not_json_says_where_and_why_and_keeps_the_text(
     assert survey.scheme is None
 
 
+def test_the_scheme_is_shown_one_entry_a_line_and_none_as_an_empty_box(admin_client, survey):
+    """Django wrote the whole scheme on one line (the error's "第 3 行" named a line the box did
+    not show), and "null" for a survey without one."""
+    assert _change_form(admin_client, survey)["scheme"] == ""
+    _with_scheme(admin_client, survey)
+    shown = _change_form(admin_client, survey)["scheme"]
+    assert shown.splitlines()[:2] == ["{", '  "option_points": {']
+    assert shown.splitlines()[2].startswith('    "satisfied": 100')
+    assert json.loads(shown) == Survey.objects.get(pk=survey.pk).scheme
+
+
 def test_a_fitting_scheme_is_stored_completed_as_the_score_uses_it(admin_client, survey):
     data = _change_form(admin_client, survey)
     data["scheme"] = json.dumps({"dimension_weights": {"economy": 0.4, "services": 0.6}})
