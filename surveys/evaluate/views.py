@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET, require_POST
 from rest_framework.authtoken.models import Token
 
 from stats import charts
-from stats.compare import compare_documents, same_scoring
 from stats.explain import sentence, warning_shown
 from surveys.evaluate.selectors import evaluator_view
 from surveys.models import Survey, SurveyMembership
@@ -28,6 +27,7 @@ from surveys.permissions import (
     survey_get_for,
     surveys_listed_for,
 )
+from surveys.reports.comparison import comparison_table, comparison_xlsx
 from surveys.reports.data import report_language
 from surveys.scoring import QuestionnaireIncomplete, SchemeBroken
 from surveys.services.publish import report_publish
@@ -224,24 +224,38 @@ def _comparison(request, survey: Survey, doc: dict, language: str) -> dict:
     except CANNOT_SCORE as exc:
         context["compare_error"] = str(exc)
         return context
-    comparison = compare_documents(base_doc, doc).to_dict()
-    names = {kind: {x["code"]: x["name"] for x in doc[kind]} for kind in ("dimensions", "items")}
-    rows = [
-        (_("综合满意度"), "composite", comparison["composite"]),
-        *((names["dimensions"][d["code"]], "dimension", d) for d in comparison["dimensions"]),
-        *((names["items"][i["code"]], "item", i) for i in comparison["items"]),
-    ]
-    # A change the 95% interval of the difference keeps on one side of 0.
-    context["compare_rows"] = [
-        (name, kind, row, bool(row["ci95"]) and (row["ci95"][0] > 0 or row["ci95"][1] < 0))
-        for name, kind, row in rows
-    ]
-    context["compare_same_scoring"] = same_scoring(base_doc, doc)
-    # Codes only one side has: not compared, and said so.
-    context["compare_unshared"] = sum(
-        len(codes) for side in (comparison["only_in_a"], comparison["only_in_b"]) for codes in side.values()
-    )
+    table = comparison_table(base_doc, doc)
+    context["compare_rows"] = [(r.name, r.kind, r.row, r.significant) for r in table.rows]
+    context["compare_same_scoring"] = table.same_scoring
+    context["compare_unshared"] = table.unshared  # codes only one side has: not compared, said so
+    query = "?lang=en" if language == "en" else ""
+    context["compare_xlsx"] = reverse("evaluate-compare-xlsx", args=[survey.slug, base.slug]) + query
     return context
+
+
+@login_required
+@require_GET
+def comparison_download(request, slug: str, other: str):
+    """The page's comparison with `other` as the base, as an Excel sheet, in the page's language
+    (?lang=en)."""
+    survey = _survey_for_scores(request, slug)
+    base_survey = _survey_for_scores(request, other)
+    if base_survey.pk == survey.pk:
+        raise Http404(_("请选择另一项调查作为基期。"))
+    language = report_language()
+    try:
+        table = comparison_table(
+            evaluator_view(base_survey, language).document, evaluator_view(survey, language).document
+        )
+    except CANNOT_SCORE as exc:
+        return _cannot_score(request, survey, exc)
+    response = HttpResponse(
+        comparison_xlsx(survey, base_survey, table),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"{survey.slug}-vs-{base_survey.slug}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def _downloads(survey: Survey, query: str) -> list[tuple[str, str, str]]:

@@ -29,7 +29,7 @@ NOTE = Font(italic=True, color="666666", size=9)
 FIRST_ROW = 3  # row 1: the stamp, row 2: blank, row 3: headers
 
 
-def _put(sheet, row: int, column: int, value):
+def put_cell(sheet, row: int, column: int, value):
     """The cell with `value`, a text always as text: openpyxl takes any string that starts with "="
     for a formula, so a village named '=HYPERLINK(…)' became a live link in Excel, and
     '=1+2人大代表' a broken formula. (Text starting with + - @ is stored as text already.)"""
@@ -40,10 +40,10 @@ def _put(sheet, row: int, column: int, value):
 
 
 def _stamp(sheet, data: ReportData) -> None:
-    _put(sheet, 1, 1, data.stamp).font = NOTE
+    put_cell(sheet, 1, 1, data.stamp).font = NOTE
 
 
-def _widths(sheet, headers: list[str], rows: list[list], *, cap: int = 48) -> None:
+def fit_widths(sheet, headers: list[str], rows: list[list], *, cap: int = 48) -> None:
     for col, header in enumerate(headers, start=1):
         values = [header] + [r[col - 1] for r in rows[:200]]
         width = max(
@@ -57,16 +57,16 @@ def _widths(sheet, headers: list[str], rows: list[list], *, cap: int = 48) -> No
 def _write_table(sheet, data: ReportData, table: tables.Table) -> None:
     _stamp(sheet, data)
     for col, header in enumerate(table.headers, start=1):
-        cell = _put(sheet, FIRST_ROW, col, header)
+        cell = put_cell(sheet, FIRST_ROW, col, header)
         cell.font, cell.fill = BOLD, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for r, row in enumerate(table.rows, start=FIRST_ROW + 1):
         for col, (value, fmt) in enumerate(zip(row, table.formats, strict=True), start=1):
-            cell = _put(sheet, r, col, value)
+            cell = put_cell(sheet, r, col, value)
             if fmt and isinstance(value, int | float):
                 cell.number_format = fmt
     sheet.freeze_panes = sheet.cell(row=FIRST_ROW + 1, column=3)
-    _widths(sheet, table.headers, table.rows)
+    fit_widths(sheet, table.headers, table.rows)
 
 
 def _summary(sheet, data: ReportData) -> None:
@@ -87,7 +87,7 @@ def _summary(sheet, data: ReportData) -> None:
             "注意：%(n)s 份答卷为合成演示数据，并非真实调查结果。",
             synthetic,
         ) % {"n": synthetic}
-        _put(sheet, FIRST_ROW + len(table.rows) + 2, 1, note).font = Font(bold=True, color="B91C1C")
+        put_cell(sheet, FIRST_ROW + len(table.rows) + 2, 1, note).font = Font(bold=True, color="B91C1C")
 
 
 def _raw(sheet, data: ReportData) -> None:
@@ -109,22 +109,22 @@ def _raw(sheet, data: ReportData) -> None:
     ]
     _stamp(sheet, data)
     for col, header in enumerate(headers, start=1):
-        cell = _put(sheet, FIRST_ROW, col, header)
+        cell = put_cell(sheet, FIRST_ROW, col, header)
         cell.font, cell.fill = BOLD, HEADER_FILL
     for r, row in enumerate(rows, start=FIRST_ROW + 1):
         for col, value in enumerate(row, start=1):
-            _put(sheet, r, col, value)
+            put_cell(sheet, r, col, value)
     sheet.freeze_panes = sheet.cell(row=FIRST_ROW + 1, column=2)
-    _widths(sheet, headers, rows, cap=18)
+    fit_widths(sheet, headers, rows, cap=18)
 
 
 def _method(sheet, data: ReportData) -> None:
     _stamp(sheet, data)
-    _put(sheet, FIRST_ROW, 1, _("类别")).font = BOLD
-    _put(sheet, FIRST_ROW, 2, _("内容")).font = BOLD
+    put_cell(sheet, FIRST_ROW, 1, _("类别")).font = BOLD
+    put_cell(sheet, FIRST_ROW, 2, _("内容")).font = BOLD
     for r, (heading, text) in enumerate(tables.method_lines(data), start=FIRST_ROW + 1):
-        _put(sheet, r, 1, heading)
-        _put(sheet, r, 2, text).alignment = Alignment(wrap_text=True, vertical="top")
+        put_cell(sheet, r, 1, heading)
+        put_cell(sheet, r, 2, text).alignment = Alignment(wrap_text=True, vertical="top")
     sheet.column_dimensions["A"].width = 14
     sheet.column_dimensions["B"].width = 120
 

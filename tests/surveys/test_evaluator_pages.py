@@ -647,6 +647,64 @@ def test_an_evaluator_compares_this_year_with_the_year_before_on_the_page(two_ye
     assert "计分方案（选项分值或权重）不同" not in html
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_comparison_downloads_as_an_excel_sheet_with_the_pages_figures(two_years, lang):
+    """The evaluator writing the report pasted the page's table by hand. The page now links to
+    the same comparison as an Excel sheet: a row per figure, numbers as numbers, the note on how
+    the differences are worked out, in the page's language."""
+    from openpyxl import load_workbook
+
+    from surveys.scoring import score_document
+
+    base, current = two_years
+    user = member("li", current, EVALUATOR)
+    SurveyMembership.objects.create(survey=base, user=user, role=EVALUATOR)
+    client = _browser(user)
+    query = "&lang=en" if lang == "en" else ""
+    html = client.get(f"/evaluate/hill-2024/?compare=hill-2023{query}").content.decode()
+    link = re.search(r'<a href="([^"]+)" id="compare-download">', html)[1]
+    assert link == "/evaluate/hill-2024/compare/hill-2023.xlsx" + ("?lang=en" if lang == "en" else "")
+    response = client.get(link)
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
+    assert 'filename="hill-2024-vs-hill-2023.xlsx"' in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    cells = list(sheet.iter_rows(values_only=True))
+    header = next(i for i, row in enumerate(cells) if row[1] == ("Code" if lang == "en" else "代码"))
+    notes = " ".join(str(row[0]) for row in cells[:header] if row[0])
+    assert ("independent samples" if lang == "en" else "两期为独立样本") in notes
+    rows = {row[1]: row for row in cells[header + 1 :]}
+    a, b = score_document(base), score_document(current)
+    pairs = [("composite", a["composite"], b["composite"])]
+    pairs += [
+        (y["code"], x, y)
+        for x, y in zip(a["dimensions"] + a["items"], b["dimensions"] + b["items"], strict=True)
+    ]
+    assert list(rows) == [code for code, _x, _y in pairs]
+    for code, x, y in pairs:
+        _kind, _code, _name, base_score, score, difference, se, low, high, significant = rows[code]
+        assert (base_score, score) == (pytest.approx(x["score"]), pytest.approx(y["score"]))
+        assert difference == pytest.approx(y["score"] - x["score"])
+        assert se == pytest.approx((x["se"] ** 2 + y["se"] ** 2) ** 0.5)
+        assert (low, high) == (
+            pytest.approx(difference - 1.959963984540054 * se),
+            pytest.approx(difference + 1.959963984540054 * se),
+        )
+        assert bool(significant) == (low > 0 or high < 0)
+    assert any(row[9] for row in rows.values()) and not all(row[9] for row in rows.values())
+    shown = [c.number_format for line in sheet.iter_rows(min_row=header + 2) for c in line[3:9]]
+    assert shown and all("0.00" in f for f in shown), "every figure shown with two decimals"
+
+
+def test_the_comparisons_download_is_refused_as_the_page_is(two_years):
+    base, current = two_years
+    user = member("li", current, EVALUATOR)
+    client = _browser(user)
+    assert client.get("/evaluate/hill-2024/compare/hill-2023.xlsx").status_code == 404  # not theirs
+    SurveyMembership.objects.create(survey=base, user=user, role=STAFF)
+    assert client.get("/evaluate/hill-2024/compare/hill-2023.xlsx").status_code == 403  # staff see no scores
+    assert client.get("/evaluate/hill-2024/compare/hill-2024.xlsx").status_code == 404  # itself
+
+
 def test_the_comparison_offers_only_surveys_the_user_may_evaluate_and_refuses_the_others(two_years):
     base, current = two_years
     user = member("li", current, EVALUATOR)
