@@ -243,12 +243,13 @@ def comparison_download(request, slug: str, other: str):
     if base_survey.pk == survey.pk:
         raise Http404(_("请选择另一项调查作为基期。"))
     language = report_language()
-    try:
-        table = comparison_table(
-            evaluator_view(base_survey, language).document, evaluator_view(survey, language).document
-        )
-    except CANNOT_SCORE as exc:
-        return _cannot_score(request, survey, exc)
+    documents = []
+    for side in (base_survey, survey):
+        try:
+            documents.append(evaluator_view(side, language).document)
+        except CANNOT_SCORE as exc:
+            return _cannot_score(request, side, exc)  # named: the base may be the one that cannot
+    table = comparison_table(*documents)
     response = HttpResponse(
         comparison_xlsx(survey, base_survey, table),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

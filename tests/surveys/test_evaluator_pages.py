@@ -695,6 +695,18 @@ def test_the_comparison_downloads_as_an_excel_sheet_with_the_pages_figures(two_y
     assert shown and all("0.00" in f for f in shown), "every figure shown with two decimals"
 
 
+def test_a_comparison_download_whose_base_cannot_be_scored_names_the_base(two_years):
+    from surveys.models import Item
+
+    base, current = two_years
+    Survey.objects.filter(pk=base.pk).update(title="上一年度的调查")
+    Item.objects.filter(survey=base).delete()
+    user = member("li", current, EVALUATOR)
+    SurveyMembership.objects.create(survey=base, user=user, role=EVALUATOR)
+    response = _browser(user).get("/evaluate/hill-2024/compare/hill-2023.xlsx")
+    assert response.status_code == 409 and "上一年度的调查" in response.content.decode()
+
+
 def test_the_comparisons_download_is_refused_as_the_page_is(two_years):
     base, current = two_years
     user = member("li", current, EVALUATOR)
