@@ -136,11 +136,16 @@ class _Report(FPDF):
             "when": when,
             "state": state,
         }
-        self.cell(0, 4, line, align="L")
-        self.set_x(self.l_margin)
-        self.cell(
-            0, 4, _("第 %(page)s 页，共 %(pages)s 页") % {"page": self.page_no(), "pages": "{nb}"}, align="R"
-        )
+        page = _("第 %(page)s 页，共 %(pages)s 页") % {"page": self.page_no(), "pages": "{nb}"}
+        # The stamp wraps before the page number: a long survey code ran it under "Page 1 of 9"
+        # (the total is filled in later: measured as "99").
+        room = self.epw - self.get_string_width(page.replace("{nb}", "99")) - 4
+        lines = self.multi_cell(room, 3.5, line, align="L", dry_run=True, output="LINES")
+        self.set_y(-13 - 3.5 * (len(lines) - 1))
+        top = self.get_y()
+        self.multi_cell(room, 3.5, line, align="L")
+        self.set_xy(self.l_margin, top)
+        self.cell(0, 3.5, page, align="R")
         self.set_text_color(*INK)
 
     # Building blocks -------------------------------------------------------------------------

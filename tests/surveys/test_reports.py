@@ -2,6 +2,7 @@
 
 import csv
 import io
+import itertools
 import shutil
 import subprocess
 
@@ -600,3 +601,54 @@ def test_the_planned_sample_counts_a_quota_and_the_finer_ones_inside_it_once(sur
         if r["code"] == "planned"
     )
     assert planned["n"] == "7"
+
+
+def _footer_words(pdf: bytes, tmp_path) -> list[list[tuple[float, float, float, float, str]]]:
+    """Each page's words below the body (the footer), as (x0, y0, x1, y1, word) in points."""
+    import html
+    import re
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils missing")
+    path = tmp_path / "footer.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = []
+    for page in out.split("<page ")[1:]:
+        height = float(re.search(r'height="([\d.]+)"', page).group(1))
+        words = [
+            (float(x0), float(y0), float(x1), float(y1), html.unescape(word))
+            for x0, y0, x1, y1, word in re.findall(
+                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', page
+            )
+        ]
+        pages.append(sorted((w for w in words if w[1] > height - 18 / 25.4 * 72), key=lambda w: (w[1], w[0])))
+    return pages
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_footer_of_a_survey_with_a_long_code_does_not_run_into_the_page_number(
+    survey, tmp_path, language
+):
+    """Every page's footer states the survey's code, scheme, data hash, time and whether the
+    figures may still change, with the page number at its right. A code of 30 characters ran the
+    English stamp under "Page 1 of 2" ("figures may change" unreadable); a longer one did the
+    same in Chinese. The stamp now wraps before the page number."""
+    from surveys.models import Survey
+
+    Survey.objects.filter(pk=survey.pk).update(slug="taojiang-daligang-2024-bumen-zhengti-zhichu-jixiao")
+    survey.refresh_from_db()
+    answer(survey, 12)
+    pdf = render_report(report_data(survey, language=language), "pdf")
+    for words in _footer_words(pdf, tmp_path):
+        assert words, "a footer on every page"
+        text = " ".join(w[4] for w in words)
+        assert survey.slug in text and ("figures may change" in text or "数字可能变化" in text), text
+        margin = 20 / 25.4 * 72  # the page is A4, its margins 20 mm
+        assert all(margin - 1 <= w[0] and w[2] <= 595.28 - margin + 1 for w in words), words
+        for a, b in itertools.combinations(words, 2):
+            overlap_x = min(a[2], b[2]) - max(a[0], b[0])
+            overlap_y = min(a[3], b[3]) - max(a[1], b[1])
+            assert overlap_x <= 0.5 or overlap_y <= 0.5, (a, b)
