@@ -59,6 +59,12 @@ def _left_out(data: ReportData) -> str:
     return _("、").join([*names, _("未作答")])
 
 
+def _sentences(*sentences: str) -> str:
+    """Sentences translated apart, run together as the report's language writes them: Chinese
+    with nothing between (。 ends each), English with a space."""
+    return (" " if report_language() == "en" else "").join(s for s in sentences if s)
+
+
 def _ci(cell: dict) -> str:
     ci = cell.get("ci95")
     return "—" if not ci or ci[0] is None else f"[{rounded(ci[0])}, {rounded(ci[1])}]"
@@ -554,13 +560,19 @@ def _methods_note(pdf: _Report) -> None:
     strata = doc.get("design", {}).get("strata") or []
     design = _joined(_stratum(data, s) for s in strata)
     notes = [
-        _("抽样设计：以受访群体为层；按村抽样的群体（村民群众）以村为初级抽样单元，其他群体以受访者为单元。")
-        + (_("本次：%(design)s。") % {"design": design} if design else ""),
-        _(
-            "标准误按泰勒线性化（或自助法，见首页）计算，综合满意度的标准误把各题的比率均值一并线性化，"
-            "因此考虑了同一受访者各题之间的相关。"
-        )
-        + uncertainty_note(),
+        _sentences(
+            _(
+                "抽样设计：以受访群体为层；按村抽样的群体（村民群众）以村为初级抽样单元，其他群体以受访者为单元。"
+            ),
+            _("本次：%(design)s。") % {"design": design} if design else "",
+        ),
+        _sentences(
+            _(
+                "标准误按泰勒线性化（或自助法，见首页）计算，综合满意度的标准误把各题的比率均值一并线性化，"
+                "因此考虑了同一受访者各题之间的相关。"
+            ),
+            uncertainty_note(),
+        ),
         _("设计效应为按本设计计算的方差与同样本量简单随机抽样方差之比。"),
         _(
             "分组结果（村、群体、年龄段）只用该组答卷按同一规则计算；样本不足的组不公布得分，"

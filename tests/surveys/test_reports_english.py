@@ -155,6 +155,19 @@ def test_the_english_pdf_reads_in_english(english, tmp_path):
     assert not leftover, "".join(leftover)[:200]
 
 
+def test_the_english_pdfs_method_notes_leave_a_space_between_their_sentences(english, tmp_path):
+    """The methods section joins sentences written apart ("…each respondent is one." and "This
+    survey: …"); Chinese needs nothing between them, English a space: it read "is one.This survey"
+    and "between one respondent's answers.95% confidence intervals"."""
+    data = report_data(english, language="en")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(render_report(data, "pdf"))
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    flat = " ".join(text.split())
+    assert "This survey:" in flat and "95% confidence intervals use" in flat
+    assert not re.findall(r"[a-z)]\.[A-Z0-9]", flat)
+
+
 def test_chinese_stays_the_default_of_the_api_and_the_command(english, tmp_path):
     user = member("li", english, EVALUATOR)
     client = APIClient()
