@@ -64,10 +64,13 @@ TEXT = {
         "fpc": ", with a finite population correction from each stratum's population count",
         "cell": "{name}: {score} (n = {n}, SE {se}, {method})",
         "suppressed": "{name}: {n} counted respondents, fewer than {min_cell}: score not shown",
+        "suppressed_one": "{name}: {n} counted respondent, fewer than {min_cell}: score not shown",
         "within": "respondents within the village taken as a simple random sample",
         "alpha": "Cronbach's alpha = {alpha} ({n} respondents with every item counted)",
         "alpha_one_item": "Cronbach's alpha: only one item, so none (alpha compares the items' answers)",
         "alpha_too_few": "Cronbach's alpha: only {n} respondents with every item counted (an unscored option "
+        "or a blank does not count), at least 2 are needed, so none",
+        "alpha_too_few_one": "Cronbach's alpha: only {n} respondent with every item counted (an unscored option "
         "or a blank does not count), at least 2 are needed, so none",
         "alpha_no_answer": "; items with no counted answer: {items}",
         "alpha_no_variance": "Cronbach's alpha: the {n} respondents with every item counted all have the same "
@@ -79,6 +82,11 @@ TEXT = {
 
 def _texts(lang: str) -> dict:
     return TEXT["en" if lang == "en" else "zh"]
+
+
+def _counted(t: dict[str, str], key: str, n: int) -> str:
+    """The text for a count of n: its "_one" form (English singular) for 1 where it has one."""
+    return t.get(f"{key}_one", t[key]) if n == 1 else t[key]
 
 
 def f2(x) -> str:
@@ -177,7 +185,7 @@ def _alpha_sentence(result: ScoreResult, t: dict[str, str], label) -> str:
     if n is None or n < 2:
         unanswered = [label(i.code) for i in result.items if math.isnan(i.score)]
         why = t["alpha_no_answer"].format(items=t["list"].join(unanswered)) if unanswered else ""
-        return t["alpha_too_few"].format(n=n or 0) + why
+        return _counted(t, "alpha_too_few", n or 0).format(n=n or 0) + why
     return t["alpha_no_variance"].format(n=n)
 
 
@@ -200,7 +208,9 @@ def _se_sentence(result: ScoreResult, t: dict[str, str]) -> str:
 def _cell_sentence(cell: Cell, label, t, result: ScoreResult) -> str:
     name = label(cell.village) + "|" + label(cell.group) if cell.village and cell.group else label(cell.code)
     if cell.suppressed:
-        return t["suppressed"].format(name=name, n=cell.n, min_cell=result.scheme["min_cell"])
+        return _counted(t, "suppressed", cell.n).format(
+            name=name, n=cell.n, min_cell=result.scheme["min_cell"]
+        )
     method = t["within"] if cell.method == "srs_within_village" else method_name(cell.method, t)
     return t["cell"].format(name=name, score=f2(cell.score), n=cell.n, se=f2(cell.se), method=method)
 

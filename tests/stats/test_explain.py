@@ -53,6 +53,27 @@ def test_it_says_why_a_cell_has_no_score():
     assert t["by_group:staff"] == "staff：计分人数 2 少于 3，不公布得分"
 
 
+def test_an_english_count_of_one_respondent_is_singular():
+    """ "1 counted respondents, fewer than 5" and "only 1 respondents with every item counted" in
+    the English derivation (the PDF's, the page's); Chinese has one form for both."""
+    one_staff = tiny_matrix(group=np.array([0] * 7 + [1]), village=np.array([0, 0, 0, 1, 1, 1, 1, -1]))
+    t = texts(score(one_staff, default_scheme(min_cell=3)), "en")
+    assert t["by_group:staff"] == "staff: 1 counted respondent, fewer than 3: score not shown"
+    assert t["by_group:villager"].startswith("villager: ")
+    assert texts(score(one_staff, default_scheme(min_cell=3)))["by_group:staff"] == (
+        "staff：计分人数 1 少于 3，不公布得分"
+    )
+    two_staff = texts(score(tiny_matrix(), default_scheme(min_cell=3)), "en")
+    assert two_staff["by_group:staff"] == "staff: 2 counted respondents, fewer than 3: score not shown"
+
+    one_complete = tiny_matrix()
+    one_complete.answers[1:, 2] = DK
+    assert texts(score(one_complete, default_scheme()), "en")["reliability"].startswith(
+        "Cronbach's alpha: only 1 respondent with every item counted (an unscored option or a blank "
+        "does not count), at least 2 are needed, so none"
+    )
+
+
 def test_the_text_report_leads_with_the_composite():
     text = render_text(score(tiny_matrix(), default_scheme()), NAMES)
     assert text.startswith("综合满意度：79.29（标准误 6.19，95% 置信区间 [")
