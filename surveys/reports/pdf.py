@@ -26,7 +26,7 @@ from stats.explain import sentence, warning_shown
 from stats.text import rounded
 from surveys.reports.data import ReportData, report_language
 from surveys.reports.fonts import report_faces, symbol_face
-from surveys.reports.tables import uncertainty_note
+from surveys.reports.tables import method_name, uncertainty_note
 
 FONT = "NotoSansSC"
 SYMBOL_FONT = "Symbola"
@@ -566,13 +566,7 @@ def _methods_note(pdf: _Report) -> None:
             ),
             _("本次：%(design)s。") % {"design": design} if design else "",
         ),
-        _sentences(
-            _(
-                "标准误按泰勒线性化（或自助法，见首页）计算，综合满意度的标准误把各题的比率均值一并线性化，"
-                "因此考虑了同一受访者各题之间的相关。"
-            ),
-            uncertainty_note(),
-        ),
+        _sentences(_se_method_note(doc["composite"].get("method")), uncertainty_note()),
         _("设计效应为按本设计计算的方差与同样本量简单随机抽样方差之比。"),
         _(
             "分组结果（村、群体、年龄段）只用该组答卷按同一规则计算；样本不足的组不公布得分，"
@@ -589,6 +583,21 @@ def _methods_note(pdf: _Report) -> None:
         notes.append(_("提示：%(warning)s") % {"warning": warning_shown(str(warning), report_language())})
     for note in notes:
         pdf.paragraph(note, size=9, height=5)
+
+
+def _se_method_note(method: str | None) -> str:
+    """How this report's standard errors were computed: the method its figures used, by name
+    (the note said "Taylor linearisation (or the bootstrap, see the first page)", and the first
+    page names no method)."""
+    if method and method.startswith("bootstrap"):
+        return _(
+            "标准误按%(method)s计算：各层有放回地重抽初级抽样单元，同一受访者的各题答案一起抽取，"
+            "因此考虑了同一受访者各题之间的相关。"
+        ) % {"method": method_name(method)}
+    return _(
+        "标准误按泰勒线性化计算，综合满意度的标准误把各题的比率均值一并线性化，"
+        "因此考虑了同一受访者各题之间的相关。"
+    )
 
 
 def _stratum(data: ReportData, stratum: dict) -> str:

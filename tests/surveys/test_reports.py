@@ -652,3 +652,22 @@ def test_the_footer_of_a_survey_with_a_long_code_does_not_run_into_the_page_numb
             overlap_x = min(a[2], b[2]) - max(a[0], b[0])
             overlap_y = min(a[3], b[3]) - max(a[1], b[1])
             assert overlap_x <= 0.5 or overlap_y <= 0.5, (a, b)
+
+
+@pytest.mark.parametrize(
+    ("method", "named", "not_named"),
+    [("taylor", "泰勒线性化", "自助法"), ("bootstrap", "自助法", "泰勒线性化")],
+)
+def test_the_pdfs_method_notes_name_the_se_method_its_figures_used(
+    survey, tmp_path, method, named, not_named
+):
+    """The notes said 标准误按泰勒线性化（或自助法，见首页）计算, and the first page names no
+    method: the reader could not tell which one the figures used. They now name it."""
+    answer(survey, 12)
+    answer(survey, 6, village="", group="staff", age_band="")
+    data = report_data(survey, method=method)
+    assert data.document["composite"]["method"].startswith(method)
+    text = " ".join(_pdf_lines(render_report(data, "pdf"), tmp_path))
+    notes = text[text.index("方法说明") :]
+    assert f"标准误按{named}" in notes and "见首页" not in notes
+    assert f"标准误按{not_named}" not in notes
