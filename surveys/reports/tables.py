@@ -56,6 +56,15 @@ def method_name(method: str | None) -> str:
     return method_in(method, report_language()) if method else ""
 
 
+def publication(data: ReportData) -> str:
+    """Whether the figures are the frozen ones, as the PDF's cover and footer say (the XLSX said
+    only 收集中 or 已截止, and a reader copying its composite was not told it may still change)."""
+    if data.published and data.survey.published_at:
+        when = timezone.localtime(data.survey.published_at).strftime("%Y-%m-%d %H:%M")
+        return _("已发布（%(when)s），数字已冻结") % {"when": when}
+    return _("尚未发布：数字会随答卷变化")
+
+
 def summary(data: ReportData) -> Table:
     doc, sample, composite = data.document, data.sample, data.document["composite"]
     survey = data.survey
@@ -66,6 +75,7 @@ def summary(data: ReportData) -> Table:
         (_("被评价单位"), data.organisation, None),
         (_("年度"), survey.year, None),
         (_("状态"), survey.get_status_display(), None),
+        (_("发布状态"), publication(data), None),
         (_("综合满意度"), composite["score"], SCORE),
         (_("标准误"), composite.get("se"), SCORE),
         (_("95%置信区间下限"), _ci(composite, 0), SCORE),

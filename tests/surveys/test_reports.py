@@ -671,3 +671,27 @@ def test_the_pdfs_method_notes_name_the_se_method_its_figures_used(
     notes = text[text.index("方法说明") :]
     assert f"标准误按{named}" in notes and "见首页" not in notes
     assert f"标准误按{not_named}" not in notes
+
+
+def test_the_xlsx_summary_says_whether_its_figures_are_frozen_as_the_pdf_does(survey):
+    """The PDF's cover and every footer say 尚未发布：数字会随答卷变化 or 已发布（…），数字已冻结;
+    the XLSX's 汇总 said only 收集中 or 已截止, so a composite copied from it carried no word
+    that it may still change. Its summary now says which."""
+    from django.utils import timezone
+
+    from surveys.models import Survey
+
+    answer(survey, 12)
+
+    def summary(language: str = "zh") -> dict:
+        workbook = load_workbook(io.BytesIO(render_report(report_data(survey, language=language), "xlsx")))
+        return {row[0]: row[1] for row in workbook.worksheets[0].iter_rows(min_row=4, values_only=True)}
+
+    assert summary()["发布状态"] == "尚未发布：数字会随答卷变化"
+    assert summary("en")["Publication"] == "Not yet published: the figures change as responses arrive"
+    when = timezone.now()
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.PUBLISHED, published_at=when)
+    survey.refresh_from_db()
+    stamp = f"{timezone.localtime(when):%Y-%m-%d %H:%M}"
+    assert summary()["发布状态"] == f"已发布（{stamp}），数字已冻结"
+    assert summary("en")["Publication"] == f"Published ({stamp}); the figures are frozen"
