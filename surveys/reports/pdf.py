@@ -573,7 +573,7 @@ def _methods_note(pdf: _Report) -> None:
             "分组中计分人数不足的维度得分、群体权重下人数不足的群体题目均分同样不公布。"
         ),
         _(
-            "数据摘要：对所有计入得分的答卷（按合同 §3 的 CSV 格式、按 response_id 排序）计算 SHA-256，得 %(hash)s。"
+            "数据摘要：对所有计入得分的答卷（按答卷导出 CSV 的格式、按 response_id 排序）计算 SHA-256，得 %(hash)s。"
             "用 manage.py export_responses %(slug)s --included-only 导出的文件（表头之后各行按 response_id 排序）"
             "可以复算，确认本报告所依据的数据未被改动。"
         )

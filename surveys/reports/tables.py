@@ -259,7 +259,7 @@ def method_lines(data: ReportData) -> list[tuple[str, str]]:
         (
             _("数据摘要"),
             _(
-                "SHA-256，按合同 §3 的答卷 CSV 计算：表头一行，加上所有计入得分的答卷各一行（按 response_id 排序，"
+                "SHA-256，按答卷 CSV（表头 response_id,village,group,age_band,submitted_at 与各题代码）计算：表头一行，加上所有计入得分的答卷各一行（按 response_id 排序，"
                 "格式与 export_responses 导出相同，每行以换行结尾）。"
                 "export_responses --included-only 正好导出这些答卷。"
             ),

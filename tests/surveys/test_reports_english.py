@@ -235,3 +235,30 @@ def test_a_title_with_a_colon_makes_a_file_name_without_one(english):
     disposition = client.get("/api/v1/surveys/hill-2024/report.csv?lang=en")["Content-Disposition"]
     name = unquote(disposition.split("filename*=UTF-8''")[1])
     assert name == "Hill Town - 2024 survey - results-report.csv"
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_reports_do_not_send_the_reader_to_a_contract_they_do_not_have(english, tmp_path, language):
+    """The data hash was said to be computed "in the CSV format of contract §3" (按合同 §3):
+    the project's own specification, which an evaluator has never seen (合同 reads as a legal
+    contract). The PDF and the XLSX now name the format by what writes it and by its header."""
+    data = report_data(english, language=language)
+    path = tmp_path / "report.pdf"
+    path.write_bytes(render_report(data, "pdf"))
+    pdf = " ".join(
+        subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    workbook = load_workbook(io.BytesIO(render_report(data, "xlsx")))
+    xlsx = " ".join(
+        str(value)
+        for sheet in workbook
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value
+    )
+    for text in (pdf, xlsx):
+        assert "合同" not in text and "contract" not in text.lower()
+        assert "export_responses" in text
+    assert "response_id,village,group,age_band,submitted_at" in xlsx
