@@ -459,7 +459,8 @@ def _items(pdf: _Report) -> None:
     ]
     rest = 170 - 34 - 28 - 14 - 28
     each = rest / (len(data.options) + 1)
-    pdf.table(headers, rows, [34, 28, 14, 28] + [each] * (len(data.options) + 1), size=8)
+    widths = [34, 28, 14, 28] + [each] * (len(data.options) + 1)
+    pdf.table(headers, rows, widths, align=["LEFT", "LEFT"] + ["RIGHT"] * (len(widths) - 2), size=8)
     pdf.paragraph(
         _("各选项下为选择该项的人数；得分不计%(left_out)s。") % {"left_out": _left_out(data)},
         size=8,
@@ -490,6 +491,7 @@ def _villages(pdf: _Report) -> None:
         [_("排名"), _("村（社区）"), _("样本数"), _("得分"), _("标准误"), _("95% 置信区间")],
         _breakdown_rows(cells, ranked=True),
         [14, 56, 20, 22, 22, 36],
+        align=["LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"],  # names read from the left
     )
     pdf.paragraph(
         _("各村得分只计该村的村民群众答卷，置信区间把村内受访者视为简单随机样本。"), size=8, color=MUTED

@@ -695,3 +695,33 @@ def test_the_xlsx_summary_says_whether_its_figures_are_frozen_as_the_pdf_does(su
     stamp = f"{timezone.localtime(when):%Y-%m-%d %H:%M}"
     assert summary()["发布状态"] == f"已发布（{stamp}），数字已冻结"
     assert summary("en")["Publication"] == f"Published ({stamp}); the figures are frozen"
+
+
+def test_the_pdfs_village_and_item_tables_align_their_names_left(survey, tmp_path):
+    """Text columns read from the left: the village table's 村（社区） and the item table's 维度
+    were right-aligned like the numbers (a long name and a short one ended at the same place and
+    began anywhere). Measured with pdftotext -bbox: both names of a column start at one x."""
+    import re
+
+    from surveys.models import Dimension, Village
+
+    Village.objects.filter(survey=survey, code="west").update(name="西山坳第二村民小组联合社区")
+    Dimension.objects.filter(survey=survey, code="services").update(name="公共服务满意度")
+    answer(survey, 6)
+    answer(survey, 6, village="west")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(render_report(report_data(survey), "pdf"))
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils missing")
+    out = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    starts: dict[str, list[float]] = {}
+    for x0, word in re.findall(r'<word xMin="([\d.]+)"[^>]*>([^<]*)</word>', out):
+        starts.setdefault(word, []).append(float(x0))
+    # 东村 and the long name each once in the village table (the chart's labels are an image).
+    assert abs(starts["东村"][0] - starts["西山坳第二村民小组联合社区"][0]) < 1
+    # The item table's dimension column: 经济发展 (income's) and the long one (roads').
+    economy = [x for x in starts["经济发展"] if x > 100]
+    services = [x for x in starts["公共服务满意度"] if x > 100]
+    assert any(abs(e - s) < 1 for e in economy for s in services), (economy, services)
