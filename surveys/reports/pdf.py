@@ -144,8 +144,9 @@ class _Report(FPDF):
         }
         page = _("第 %(page)s 页，共 %(pages)s 页") % {"page": self.page_no(), "pages": "{nb}"}
         # The stamp wraps before the page number: a long survey code ran it under "Page 1 of 9"
-        # (the total is filled in later: measured as "99").
-        room = self.epw - self.get_string_width(page.replace("{nb}", "99")) - 4
+        # (the total is filled in later: measured as "99"; each cell keeps its inner margin, so
+        # 2 mm here leave at least 2 mm between them).
+        room = self.epw - self.get_string_width(page.replace("{nb}", "99")) - 2
         lines = self.multi_cell(room, 3.5, line, align="L", dry_run=True, output="LINES")
         self.set_y(-13 - 3.5 * (len(lines) - 1))
         top = self.get_y()

@@ -628,6 +628,18 @@ def _footer_words(pdf: bytes, tmp_path) -> list[list[tuple[float, float, float, 
     return pages
 
 
+def test_the_footer_of_a_survey_with_a_short_code_is_one_line(survey, tmp_path):
+    """The stamp wraps only when it must: "daligang-2020 · … · not published, figures may change"
+    fits beside "Page 1 of 9" on one line, and was wrapped when the wrap kept 6 mm clear."""
+    from surveys.models import Survey
+
+    Survey.objects.filter(pk=survey.pk).update(slug="daligang-2020")
+    survey.refresh_from_db()
+    answer(survey, 12)
+    for words in _footer_words(render_report(report_data(survey, language="en"), "pdf"), tmp_path):
+        assert len({round(w[1]) for w in words}) == 1, words
+
+
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_the_footer_of_a_survey_with_a_long_code_does_not_run_into_the_page_number(
     survey, tmp_path, language
