@@ -509,11 +509,30 @@ def _groups(pdf: _Report) -> None:
         _breakdown_rows(doc["by_group"]),
         [60, 24, 26, 24, 36],
     )
-    pdf.table(
-        [_("年龄段"), _("样本数"), _("得分"), _("标准误"), _("95% 置信区间")],
-        _breakdown_rows(doc["by_age_band"]),
-        [60, 24, 26, 24, 36],
-    )
+    # The age bands add up to fewer responses than the composite counts where a group is not
+    # sampled by age (staff, deputies): say so, as the village table's note does for villages,
+    # on the table's page (alone at the top of the next it reads as if about what follows).
+    unbanded = (doc["composite"].get("n") or 0) - sum(c.get("n") or 0 for c in doc["by_age_band"])
+
+    def age_bands() -> None:
+        pdf.table(
+            [_("年龄段"), _("样本数"), _("得分"), _("标准误"), _("95% 置信区间")],
+            _breakdown_rows(doc["by_age_band"]),
+            [60, 24, 26, 24, 36],
+        )
+        if doc["by_age_band"] and unbanded > 0:
+            pdf.paragraph(
+                ngettext(
+                    "年龄段只计填了年龄段的答卷；其余 %(n)s 份答卷没有年龄段（例如不按年龄段抽样的群体），不在此表中。",
+                    "年龄段只计填了年龄段的答卷；其余 %(n)s 份答卷没有年龄段（例如不按年龄段抽样的群体），不在此表中。",
+                    unbanded,
+                )
+                % {"n": unbanded},
+                size=8,
+                color=MUTED,
+            )
+
+    pdf.kept_together(age_bands)
     pdf.chart(charts.group_comparison(doc), width=165)
 
 
