@@ -43,14 +43,19 @@ def _stamp(sheet, data: ReportData) -> None:
     put_cell(sheet, 1, 1, data.stamp).font = NOTE
 
 
+def _shown_length(value) -> int:
+    """About how many character widths a cell shows: a number with the decimals its format
+    shows (at most three), not all seventeen digits it is stored with; a Chinese character two."""
+    if isinstance(value, float):
+        return len(f"{value:.3f}")
+    text = str(value)
+    return len(text) * (1 if text.isascii() else 2)
+
+
 def fit_widths(sheet, headers: list[str], rows: list[list], *, cap: int = 48) -> None:
     for col, header in enumerate(headers, start=1):
         values = [header] + [r[col - 1] for r in rows[:200]]
-        width = max(
-            len(str(v)) * (2 if isinstance(v, str) and not v.isascii() else 1)
-            for v in values
-            if v is not None
-        )
+        width = max(_shown_length(v) for v in values if v is not None)
         sheet.column_dimensions[get_column_letter(col)].width = min(max(width + 2, 8), cap)
 
 

@@ -788,3 +788,21 @@ def test_the_age_band_note_stays_on_the_page_of_the_age_band_table(survey, tmp_p
         ).stdout
         noted = [page for page in pages.split("\f") if "没有年龄段" in page]
         assert len(noted) == 1 and "45岁及以上" in noted[0], f"starting at {start} mm"
+
+
+def test_the_xlsx_columns_are_as_wide_as_what_they_show_not_the_stored_digits(data):
+    """Scores are stored at full precision (92.54858244456827) and shown with two decimals: the
+    columns were sized for the seventeen stored digits (19 wide for "92.55"), pushing the sheet
+    off a screen. A score column is now sized for what it shows, or for its heading."""
+    from openpyxl.utils import get_column_letter
+
+    workbook = load_workbook(io.BytesIO(render_report(data, "xlsx")))
+    sheet = workbook["维度"]
+    headers = [c.value for c in sheet[3]]
+    for heading in ("得分", "标准误", "样本数"):
+        column = get_column_letter(headers.index(heading) + 1)
+        assert sheet.column_dimensions[column].width <= 10, (heading, sheet.column_dimensions[column].width)
+    score = sheet.cell(row=4, column=headers.index("得分") + 1)
+    assert isinstance(score.value, float) and len(str(score.value)) > 10, "stored at full precision"
+    names = sheet.column_dimensions[get_column_letter(headers.index("维度") + 1)].width
+    assert names >= 2 * max(len(c.value) for c in list(sheet.columns)[1][3:]), "Chinese names fit"
