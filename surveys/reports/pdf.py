@@ -303,7 +303,11 @@ def _cover(pdf: _Report) -> None:
         pdf.multi_cell(
             0,
             6,
-            _("注意：本报告所用 %(n)s 份答卷为合成演示数据，并非真实调查结果，不能用于绩效评价。")
+            ngettext(
+                "注意：本报告所用 %(n)s 份答卷为合成演示数据，并非真实调查结果，不能用于绩效评价。",
+                "注意：本报告所用 %(n)s 份答卷为合成演示数据，并非真实调查结果，不能用于绩效评价。",
+                data.sample.synthetic,
+            )
             % {"n": data.sample.synthetic},
             fill=True,
             align="L",
@@ -327,8 +331,10 @@ def _cover(pdf: _Report) -> None:
     pdf.multi_cell(
         pdf.epw - 76,
         6,
-        _(
-            "95%% 置信区间 %(ci)s\n标准误 %(se)s，设计效应 %(deff)s，自由度 %(df)s\n有效答卷 %(valid)s 份（满分 100 分）"
+        ngettext(
+            "95%% 置信区间 %(ci)s\n标准误 %(se)s，设计效应 %(deff)s，自由度 %(df)s\n有效答卷 %(valid)s 份（满分 100 分）",
+            "95%% 置信区间 %(ci)s\n标准误 %(se)s，设计效应 %(deff)s，自由度 %(df)s\n有效答卷 %(valid)s 份（满分 100 分）",
+            data.sample.valid,
         )
         % {
             "ci": _ci(composite),

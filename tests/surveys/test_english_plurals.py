@@ -69,3 +69,48 @@ def test_the_evaluator_page_says_1_response_is_synthetic_in_english(survey):
     assert "Note: 1 response is synthetic demonstration data, not a real survey result." in english
     chinese = client.get(f"/evaluate/{survey.slug}/?lang=zh").content.decode()
     assert "注意：1 份答卷为合成演示数据，并非真实调查结果。" in chinese
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("count", "valid", "synthetic"),
+    [
+        (
+            1,
+            "1 valid response (scores out of 100)",
+            "Note: 1 of the responses in this report is synthetic demo data",
+        ),
+        (
+            6,
+            "6 valid responses (scores out of 100)",
+            "Note: 6 of the responses in this report are synthetic demo data",
+        ),
+    ],
+)
+def test_the_pdfs_cover_counts_one_response_in_the_singular(survey, tmp_path, count, valid, synthetic):
+    """The English cover read "1 valid responses" under the composite, and "1 of the responses in
+    this report are synthetic demo data … they must not be used"."""
+    import shutil
+    import subprocess
+
+    from surveys.models import Response
+    from surveys.reports import render_report
+    from surveys.reports.data import report_data
+    from tests.surveys.report_helpers import answer
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils missing")
+    answer(survey, count)
+    Response.objects.filter(survey=survey).update(source="synthetic")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(render_report(report_data(survey, language="en"), "pdf"))
+    text = subprocess.run(
+        ["pdftotext", "-l", "1", str(path), "-"], capture_output=True, text=True, check=True
+    )
+    cover = " ".join(text.stdout.split())
+    assert valid in cover and synthetic in cover, cover
+    path.write_bytes(render_report(report_data(survey), "pdf"))
+    text = subprocess.run(
+        ["pdftotext", "-l", "1", str(path), "-"], capture_output=True, text=True, check=True
+    )
+    assert f"有效答卷 {count} 份" in " ".join(text.stdout.split())
