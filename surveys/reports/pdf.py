@@ -352,7 +352,7 @@ def _sample(pdf: _Report) -> None:
     sample, doc = pdf.data.sample, pdf.data.document
     pdf.section(_("样本情况"))
     rows = [
-        [_("计划样本量（各村、各群体配额合计）"), str(sample.planned)],
+        [_("计划样本量（各配额合计；细分配额与其所属配额不重复计）"), str(sample.planned)],
         [_("发出的邀请链接"), str(sample.invitations)],
         [_("回收答卷"), str(sample.returned)],
         [_("有效答卷（未剔除）"), str(sample.valid)],
