@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from stats.explain import method_in, warning_shown
+from stats.explain import method_in, sentence, warning_shown
 from surveys.reports.data import ReportData, report_language
 from surveys.reports.disclosure import WITHHELD
 
@@ -65,6 +65,11 @@ def publication(data: ReportData) -> str:
     return _("尚未发布：数字会随答卷变化")
 
 
+def _alpha(doc: dict) -> float | str | None:
+    alpha = doc["reliability"].get("cronbach_alpha")
+    return alpha if alpha is not None else sentence(doc, "reliability") or None
+
+
 def summary(data: ReportData) -> Table:
     doc, sample, composite = data.document, data.sample, data.document["composite"]
     survey = data.survey
@@ -83,14 +88,15 @@ def summary(data: ReportData) -> Table:
         (_("自由度"), composite.get("df"), None),
         (_("设计效应"), composite.get("deff"), SCORE),
         (_("标准误方法"), method_name(composite.get("method")), None),
-        (_("计划样本量（配额合计）"), sample.planned, None),
+        (_("计划样本量（各配额合计；细分配额与其所属配额不重复计）"), sample.planned, None),
         (_("邀请链接数"), sample.invitations, None),
         (_("回收答卷"), sample.returned, None),
         (_("有效答卷（未剔除）"), sample.valid, None),
         (_("计入得分的答卷（至少一题有计分答案）"), composite.get("n"), None),
         (_("剔除答卷"), sample.excluded, None),
         (_("其中合成演示数据"), sample.synthetic, None),
-        (_("克朗巴赫 α"), doc["reliability"].get("cronbach_alpha"), "0.000"),
+        # Without α, why (too few complete respondents, one item), as the page and the PDF say.
+        (_("克朗巴赫 α"), _alpha(doc), "0.000"),
         (_("计分方案摘要"), data.scheme_digest, None),
         (_("数据摘要（SHA-256）"), data.data_hash, None),
         (_("生成时间"), timezone.localtime(data.generated_at).strftime("%Y-%m-%d %H:%M:%S"), None),

@@ -576,6 +576,9 @@ def test_without_alpha_the_page_and_the_pdf_say_why_instead_of_an_empty_alpha(su
     )
     assert why in text
     assert "α 系数为 —" not in text and "alpha is —" not in text
+    # The XLSX's summary too: its α cell was left empty, the reason only on the method sheet.
+    summary = _summary_sheet(render_report(report_data(survey, language=lang), "xlsx"))
+    assert why in summary["克朗巴赫 α" if lang == "zh" else "Cronbach's alpha"]
 
 
 @pytest.fixture

@@ -149,6 +149,8 @@ def test_the_english_pdf_reads_in_english(english, tmp_path):
     assert "Composite satisfaction" in flat and f"{data.document['composite']['score']:.2f}" in flat
     assert "1. Sample" in flat and "Page 1 of" in flat
     assert "Drinking water" in flat and "Fairly satisfied" in flat
+    # Each source with its count in brackets ("Synthetic demo data 400" read as one name).
+    assert re.search(r"Sources of the responses: [A-Za-z ]+ \(18\)\.", flat), flat[:2000]
     assert data.data_hash in text.replace("\n", "")
     # Apart from the survey's own Chinese names, nothing is left in Chinese.
     leftover = CJK.findall(_without_names(text, data))
