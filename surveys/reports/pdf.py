@@ -315,6 +315,24 @@ def _cover(pdf: _Report) -> None:
             new_y=YPos.NEXT,
         )
         pdf.ln(2)
+    warnings = len(data.document.get("warnings") or [])
+    if warnings:
+        # The caveats are at the end of the report (方法说明): a reader copying the composite from
+        # the cover is told there are some.
+        pdf.set_font(FONT, "B", 9.5)
+        pdf.multi_cell(
+            0,
+            5.5,
+            ngettext(
+                "本报告有 %(n)s 条计算提示（如样本过少的分组），见“方法说明”一节末尾。",
+                "本报告有 %(n)s 条计算提示（如样本过少的分组），见“方法说明”一节末尾。",
+                warnings,
+            )
+            % {"n": warnings},
+            align="L",
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
     # The headline figure in a box.
     pdf.ln(2)
     top = pdf.get_y()

@@ -314,6 +314,15 @@ def test_a_chinese_report_gives_its_warnings_in_chinese_only(data, tmp_path, cli
     assert not any("single PSU" in text for text in shown)
     pdf = _pdf_text(render_report(data, "pdf"), tmp_path)
     assert "只有1个初级抽样单元" in pdf.replace(" ", "") and "single PSU" not in pdf
+    # The cover, where the composite is copied from, says there are caveats and where.
+    count = len(data.document["warnings"])
+    cover = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", str(tmp_path / "report.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert f"本报告有{count}条计算提示（如样本过少的分组），见“方法说明”一节末尾。" in "".join(cover.split())
     client.force_login(member("reader", data.survey, "evaluator"))
     page = client.get(f"/evaluate/{data.survey.slug}/").content.decode()
     assert "只有 1 个初级抽样单元" in page and "single PSU" not in page
