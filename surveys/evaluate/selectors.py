@@ -1,10 +1,11 @@
 """What the evaluator's page shows: the published (frozen) figures, or today's."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from surveys.models import PublishedReport, Survey
 from surveys.reports.csv import report_csv_sample
-from surveys.reports.data import ReportData, Sample, report_data
+from surveys.reports.data import ReportData, Sample, report_data, report_document
 from surveys.scoring import document_scheme_digest
 from surveys.services.publish import published_report
 
@@ -15,9 +16,17 @@ class EvaluatorView:
     data_hash: str
     published: PublishedReport | None
     current: ReportData  # today's data: whether it still matches the publication
-    # The sample the publication froze (read back from its CSV, as its files state it); None when
-    # not published, or when its files hold no sample (then the page shows today's, saying so).
-    published_sample: Sample | None = None
+    language: str = "zh"
+
+    @cached_property
+    def published_sample(self) -> Sample | None:
+        """The sample the publication froze (read back from its CSV, as its files state it);
+        None when not published, or when its files hold no sample (then the page shows today's,
+        saying so). Read on first use: only the page's sample card needs it."""
+        if self.published is None:
+            return None
+        frozen_csv = self.published.file("csv", self.language) or self.published.file("csv")
+        return report_csv_sample(frozen_csv) if frozen_csv else None
 
     @property
     def changed_since_publication(self) -> bool:
@@ -38,15 +47,31 @@ class EvaluatorView:
         return document_scheme_digest(self.document["scheme"])
 
 
+def _publication(survey: Survey) -> PublishedReport | None:
+    return published_report(survey) if survey.status == Survey.Status.PUBLISHED else None
+
+
+def _frozen(published: PublishedReport, language: str) -> dict:
+    # A publication made before English reports existed shows its frozen Chinese document: its
+    # figures are what was published. (The API instead answers ?lang=en with today's English
+    # document, saying it is not the frozen one: `score_document_shown`.)
+    return published.document(language) or published.score
+
+
 def evaluator_view(survey: Survey, language: str = "zh") -> EvaluatorView:
-    """`language` "en": the English names and derivations (a publication made before English
-    reports existed shows its frozen Chinese document and counts: its figures are what was
-    published)."""
+    """The evaluator's page: the published (frozen) figures, or today's; and today's data beside
+    them, to say whether it still matches. `language` "en": the English names and derivations."""
     current = report_data(survey, language=language)
-    published = published_report(survey) if survey.status == Survey.Status.PUBLISHED else None
+    published = _publication(survey)
     if published is not None:
-        document = published.document(language) or published.score
-        frozen_csv = published.file("csv", language) or published.file("csv")
-        sample = report_csv_sample(frozen_csv) if frozen_csv else None
-        return EvaluatorView(document, published.data_hash, published, current, sample)
-    return EvaluatorView(current.document, current.data_hash, None, current)
+        return EvaluatorView(_frozen(published, language), published.data_hash, published, current, language)
+    return EvaluatorView(current.document, current.data_hash, None, current, language)
+
+
+def evaluator_document(survey: Survey, language: str = "zh") -> dict:
+    """The score document the evaluator's page shows, alone: what its chart images and its
+    comparisons draw, without reading every response for the rest of the page."""
+    published = _publication(survey)
+    if published is not None:
+        return _frozen(published, language)
+    return report_document(survey, language=language)

@@ -18,7 +18,7 @@ from rest_framework.authtoken.models import Token
 
 from stats import charts
 from stats.explain import sentence, warning_shown
-from surveys.evaluate.selectors import evaluator_view
+from surveys.evaluate.selectors import evaluator_document, evaluator_view
 from surveys.models import Survey, SurveyMembership
 from surveys.permissions import (
     can_publish,
@@ -220,7 +220,7 @@ def _comparison(request, survey: Survey, doc: dict, language: str) -> dict:
     base = _survey_for_scores(request, slug)  # 404 or 403 as for its own page
     context["compare_with"] = base
     try:
-        base_doc = evaluator_view(base, language).document
+        base_doc = evaluator_document(base, language)
     except CANNOT_SCORE as exc:
         context["compare_error"] = str(exc)
         return context
@@ -246,7 +246,7 @@ def comparison_download(request, slug: str, other: str):
     documents = []
     for side in (base_survey, survey):
         try:
-            documents.append(evaluator_view(side, language).document)
+            documents.append(evaluator_document(side, language))
         except CANNOT_SCORE as exc:
             return _cannot_score(request, side, exc)  # named: the base may be the one that cannot
     table = comparison_table(*documents)
@@ -283,7 +283,7 @@ def chart(request, slug: str, name: str, fmt: str):
         raise Http404(_("没有这张图。"))
     survey = _survey_for_scores(request, slug)
     try:
-        doc = evaluator_view(survey, report_language()).document  # its "language" picks the chart's texts
+        doc = evaluator_document(survey, report_language())  # its "language" picks the chart's texts
     except CANNOT_SCORE as exc:
         return _cannot_score(request, survey, exc)
     key = f"chart:{CHART_CODE}:{_digest(doc)[:24]}:{name}:{size}:{fmt}"

@@ -166,6 +166,26 @@ def report_data(
         return _report_data(survey, method=method, use_cache=use_cache, language=language)
 
 
+def report_document(survey: Survey, *, method: str = "taylor", language: str = "zh") -> dict:
+    """The score document of `report_data`, options named, without reading the responses for
+    the rest of the report: what a chart image or a comparison needs of today's data."""
+    language = report_language(language)
+    with translation.override(LANGUAGES[language]):
+        catalog = survey_catalog(survey)
+        document = dict(score_document(survey, method=method, lang=language))
+        english = language == "en"
+        document["options"] = _options(
+            document, {c: localized(o, english=english) for c, o in catalog.options.items()}
+        )
+        return document
+
+
+def _options(document: dict, names: dict[str, str]) -> list[dict]:
+    """Each option of the questionnaire with its name and the points the document scored it."""
+    points = document["scheme"]["option_points"]
+    return [{"code": c, "name": name, "points": points.get(c)} for c, name in names.items()]
+
+
 def _report_data(survey: Survey, *, method: str, use_cache: bool, language: str) -> ReportData:
     catalog = survey_catalog(survey)
     versions = {pk: (v.item_codes, v.option_codes) for pk, v in survey_versions(survey).items()}
@@ -215,7 +235,6 @@ def _report_data(survey: Survey, *, method: str, use_cache: bool, language: str)
             zip(released, decoded, strict=True), start=1
         )
     ]
-    points = document["scheme"]["option_points"]
     english = language == "en"
     names = {
         "village": {c: localized(v, english=english) for c, v in catalog.villages.items()} | _withheld(),
@@ -224,8 +243,7 @@ def _report_data(survey: Survey, *, method: str, use_cache: bool, language: str)
         "item": {c: localized(i, english=english) for c, i in catalog.items.items()},
         "option": {c: localized(o, english=english) for c, o in catalog.options.items()},
     }
-    options = [{"code": c, "name": names["option"][c], "points": points.get(c)} for c in catalog.options]
-    document["options"] = options
+    options = document["options"] = _options(document, names["option"])
     sources = Counter(r[7] for r in rows)
     return ReportData(
         survey=survey,

@@ -884,3 +884,30 @@ def test_the_line_about_closing_names_the_admin_action_as_the_admin_calls_it(ans
             action = str(SurveyAdmin.close_survey.short_description)
             menu = translation.gettext("Action:").rstrip(":")
         assert f"“{action}”" in AFTER_CLOSE[lang] and f"“{menu}”" in AFTER_CLOSE[lang]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_charts_and_comparisons_draw_the_document_the_page_shows_without_the_rest_of_the_page(
+    answered, lang, monkeypatch
+):
+    """A chart image (five a page) and a comparison need the shown score document only: not
+    today's anonymised answers and data hash, nor the publication's CSV read back for the sample
+    card. The document is the page's own, published or not."""
+    from surveys.evaluate import selectors
+    from surveys.evaluate.selectors import evaluator_document, evaluator_view
+
+    def untouched(*args, **kwargs):
+        raise AssertionError("read for a chart")
+
+    client = _browser(member("li", answered, EVALUATOR))
+    for published in (False, True):
+        if published:
+            Survey.objects.filter(pk=answered.pk).update(status=Survey.Status.CLOSED)
+            client.post("/evaluate/hill-2024/publish/")
+            answer(answered, 2)  # today's data no longer the published
+        answered.refresh_from_db()
+        assert evaluator_document(answered, lang) == evaluator_view(answered, lang).document
+        with monkeypatch.context() as patched:
+            patched.setattr(selectors, "report_data", untouched)
+            patched.setattr(selectors, "report_csv_sample", untouched)
+            assert client.get(f"/evaluate/hill-2024/charts/items.png?lang={lang}").status_code == 200
