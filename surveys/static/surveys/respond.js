@@ -286,7 +286,7 @@
       // Answers no longer on screen (an interviewer's, gone on to the next person): said in
       // the line at the top of the questionnaire, now or when it is next opened.
       if (!mine && cfg.sharedDevice) {
-        noteRefused(entry, status === 400 ? T.queue_invalid : (T.refusals && T.refusals[body.code]) || body.detail || T.invalid);
+        noteRefused(entry, status === 400 ? T.queue_invalid : refusalText(body));
       }
       dequeue(id);
       if (mine) refused(status, body);
@@ -569,6 +569,11 @@
     return true;
   }
 
+  // Why the server will not take answers (403): in the page's language where the code is known.
+  function refusalText(body) {
+    return (T.refusals && T.refusals[body.code]) || body.detail || T.invalid;
+  }
+
   function refused(status, body) {
     if (status === 400 && body.errors && outdated(body.errors) && renew(body.errors)) return;
     if (nextButton) nextButton.hidden = true; // the answers are given back, not kept
@@ -593,7 +598,7 @@
     }
     showBarAlert("");
     reminding = false;
-    showAlert((T.refusals && T.refusals[body.code]) || body.detail || T.invalid);
+    showAlert(refusalText(body));
     window.scrollTo(0, 0);
     if (lost) focusOn(document.getElementById("form-error"));
   }
