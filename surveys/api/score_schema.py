@@ -143,7 +143,9 @@ class ScoreDocumentSerializer(serializers.Serializer):
     by_age_band = BreakdownCellSerializer(many=True)
     by_village_group = BreakdownCellSerializer(many=True)
     reliability = serializers.DictField(help_text="克朗巴哈 α：总体（cronbach_alpha）、各维度与各题")
-    scheme = serializers.DictField(help_text="所用计分方案（合同 §2）")
+    scheme = serializers.DictField(
+        help_text="所用计分方案：各选项分值、维度、题目与群体权重、最小公布样本量（min_cell）"
+    )
     design = serializers.DictField(help_text="抽样设计：各层（群体）的 PSU 数、抽样比、自由度")
     warnings = serializers.ListField(child=serializers.CharField())
     sample = SampleSerializer()

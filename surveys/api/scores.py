@@ -44,7 +44,12 @@ class ScoreGetQuery(ScoreQuery):
 
 
 class WhatIfInput(serializers.Serializer):
-    scheme = serializers.JSONField(help_text="计分方案（合同 §2），只用于试算，不保存")
+    scheme = serializers.JSONField(
+        help_text=(
+            "计分方案，只用于试算，不保存：option_points（各选项分值，null 为不计分）、dimension_weights、"
+            "item_weights（未列出的题目权重为 1）、group_weights（可为 null）、min_cell（默认 5）"
+        )
+    )
 
 
 def _document(document: dict) -> Response:
@@ -73,7 +78,7 @@ class _SurveyView(APIView):
 
 class ScoreView(_SurveyView):
     @extend_schema(
-        summary="得分文档（合同 §5）",
+        summary="得分文档",
         parameters=[*SCORE_PARAMETERS, LIVE],
         responses={200: ScoreDocumentSerializer, 400: OpenApiTypes.OBJECT, **REFUSALS},
     )

@@ -218,6 +218,14 @@ def test_the_openapi_schema_lists_the_downloads_and_swagger_ui_is_served_locally
     assert "swagger-ui" in swagger and "cdn." not in swagger
 
 
+def test_the_api_documentation_explains_the_scheme_instead_of_citing_a_contract_its_readers_lack(answered):
+    """It said "计分方案（合同 §2）", "得分文档（合同 §5）": our contract document, which the
+    people integrating with the API never see."""
+    schema = _browser(member("li", answered, EVALUATOR)).get("/api/v1/schema/").content.decode()
+    assert "合同" not in schema
+    assert "option_points（各选项分值，null 为不计分）" in schema
+
+
 def test_the_evaluate_page_lists_the_surveys_the_user_may_evaluate(answered):
     """/evaluate/ (the home page's 评价结果) lists the user's evaluator surveys, each linking on."""
     from tests.factories import make_survey
