@@ -406,6 +406,17 @@ def scheme_digest(scheme: stats.Scheme) -> str:
     return _canonical_digest(stats.scheme_to_dict(scheme))[:16]
 
 
+def survey_data_key(survey: Survey) -> str:
+    """A cache key's part that changes whenever the survey's data or questionnaire does (or
+    this code): the data token that reviews, imports, paper entry and restores replace
+    (surveys/cache.py), how many responses there are and when the last arrived (a web submission
+    only adds a row), and the survey's modification time. One index-only query."""
+    stamp = survey.updated_at.isoformat()
+    arrived = Response.objects.filter(survey=survey).aggregate(n=Count("pk"), last=Max("received_at"))
+    watermark = f"{arrived['n']}:{arrived['last'].isoformat() if arrived['last'] else '-'}"
+    return f"{_code_version()}:{survey.pk}:{survey_data_token(survey)}:{watermark}:{stamp}"
+
+
 def score_document(
     survey: Survey,
     *,
@@ -426,13 +437,7 @@ def score_document(
     key = None
     if use_cache:
         scheme_part = hashlib.sha256(json.dumps(scheme_data, sort_keys=True).encode()).hexdigest()[:16]
-        stamp = survey.updated_at.isoformat()
-        arrived = Response.objects.filter(survey=survey).aggregate(n=Count("pk"), last=Max("received_at"))
-        watermark = f"{arrived['n']}:{arrived['last'].isoformat() if arrived['last'] else '-'}"
-        key = (
-            f"score:{_code_version()}:{survey.pk}:{survey_data_token(survey)}:{watermark}:{stamp}:"
-            f"{scheme_part}:{method}:{lang}"
-        )
+        key = f"score:{survey_data_key(survey)}:{scheme_part}:{method}:{lang}"
         cached = cache.get(key)
         if cached is not None:
             return cached

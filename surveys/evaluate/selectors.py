@@ -5,7 +5,7 @@ from functools import cached_property
 
 from surveys.models import PublishedReport, Survey
 from surveys.reports.csv import report_csv_sample
-from surveys.reports.data import ReportData, Sample, report_data, report_document
+from surveys.reports.data import ReportSummary, Sample, report_document, report_summary
 from surveys.scoring import document_scheme_digest
 from surveys.services.publish import published_report
 
@@ -15,7 +15,7 @@ class EvaluatorView:
     document: dict
     data_hash: str
     published: PublishedReport | None
-    current: ReportData  # today's data: whether it still matches the publication
+    current: ReportSummary  # today's data: whether it still matches the publication
     language: str = "zh"
 
     @cached_property
@@ -61,7 +61,7 @@ def _frozen(published: PublishedReport, language: str) -> dict:
 def evaluator_view(survey: Survey, language: str = "zh") -> EvaluatorView:
     """The evaluator's page: the published (frozen) figures, or today's; and today's data beside
     them, to say whether it still matches. `language` "en": the English names and derivations."""
-    current = report_data(survey, language=language)
+    current = report_summary(survey, language=language)
     published = _publication(survey)
     if published is not None:
         return EvaluatorView(_frozen(published, language), published.data_hash, published, current, language)

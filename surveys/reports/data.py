@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from django.core.cache import cache
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -27,7 +28,7 @@ from surveys.exports import _Line, format_timestamp
 from surveys.localized import localized, organisation
 from surveys.models import AuditEntry, Invitation, Response, Survey
 from surveys.reports.disclosure import WITHHELD, k_anonymous
-from surveys.scoring import document_scheme_digest, score_document
+from surveys.scoring import CACHE_SECONDS, document_scheme_digest, score_document, survey_data_key
 from surveys.selectors import survey_catalog, survey_versions
 from surveys.selectors_progress import quotas_planned
 from surveys.services.response_import import FIXED_COLUMNS
@@ -186,15 +187,23 @@ def _options(document: dict, names: dict[str, str]) -> list[dict]:
     return [{"code": c, "name": name, "points": points.get(c)} for c, name in names.items()]
 
 
-def _report_data(survey: Survey, *, method: str, use_cache: bool, language: str) -> ReportData:
-    catalog = survey_catalog(survey)
+@dataclass(frozen=True)
+class _Included:
+    """The responses the score counts, as the report reads them, and their data hash."""
+
+    rows: list[tuple]  # (submitted_at, id, (village, group, age band codes), source, answers)
+    data_hash: str  # SHA-256 of their CSV lines (contract §3), sorted by id, under the header
+    sources: Counter
+
+
+def _included(survey: Survey, catalog) -> _Included:
     versions = {pk: (v.item_codes, v.option_codes) for pk, v in survey_versions(survey).items()}
     codes = {
         "village": {v.pk: v.code for v in catalog.villages.values()},
         "group": {g.pk: g.code for g in catalog.groups.values()},
         "age_band": {a.pk: a.code for a in catalog.age_bands.values()},
     }
-    rows = list(
+    fetched = (
         Response.objects.filter(survey=survey, excluded=False)
         .order_by()
         .values_list(
@@ -204,8 +213,10 @@ def _report_data(survey: Survey, *, method: str, use_cache: bool, language: str)
     item_codes = catalog.item_codes
     writer = csv.writer(_Line(), lineterminator="\n")
     lines: list[tuple[str, str]] = []
-    decoded = []
-    for rid, village, group, age_band, submitted_at, version_id, encoded, source in rows:
+    rows = []
+    sources: Counter = Counter()
+    zone = timezone.get_current_timezone()
+    for rid, village, group, age_band, submitted_at, version_id, encoded, source in fetched:
         item_list, option_list = versions[version_id]
         answers = decode_answers(encoded, item_codes=item_list, option_codes=option_list)
         record = (
@@ -214,13 +225,54 @@ def _report_data(survey: Survey, *, method: str, use_cache: bool, language: str)
             codes["age_band"].get(age_band, ""),
         )
         line = writer.writerow(
-            [str(rid), *record, format_timestamp(submitted_at), *(answers.get(c) or "" for c in item_codes)]
+            [
+                str(rid),
+                *record,
+                format_timestamp(submitted_at, zone),
+                *(answers.get(c) or "" for c in item_codes),
+            ]
         )
         lines.append((str(rid), line))
-        decoded.append((submitted_at, str(rid), record, source, {c: answers.get(c) for c in item_codes}))
+        rows.append((submitted_at, str(rid), record, source, {c: answers.get(c) for c in item_codes}))
+        sources[source] += 1
     digest = hashlib.sha256(writer.writerow(FIXED_COLUMNS + item_codes).encode())
     for _rid, line in sorted(lines):
         digest.update(line.encode())
+    return _Included(rows, digest.hexdigest(), sources)
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    """What the evaluator's page needs of today's data: the score, the sample, the data hash."""
+
+    document: dict
+    sample: Sample
+    data_hash: str
+
+
+def report_summary(survey: Survey, *, language: str = "zh") -> ReportSummary:
+    """`report_data` without the anonymised answers. The data hash and the sources' counts are
+    kept in the cache as the score is, until the survey's data or questionnaire changes: reading
+    and hashing every response took a second for 20,000 (BENCHMARKS.md, Evaluator downloads)."""
+    language = report_language(language)
+    with translation.override(LANGUAGES[language]):
+        document = report_document(survey, language=language)
+        key = f"report-included:{survey_data_key(survey)}"
+        kept = cache.get(key)
+        if kept is None:
+            included = _included(survey, survey_catalog(survey))
+            kept = (included.data_hash, sum(included.sources.values()), included.sources.most_common())
+            cache.set(key, kept, CACHE_SECONDS)
+        data_hash, valid, by_source = kept
+        sources = Counter(dict(by_source))
+        sample = _sample(survey, valid, sources.get(Response.Source.SYNTHETIC, 0), sources)
+        return ReportSummary(document, sample, data_hash)
+
+
+def _report_data(survey: Survey, *, method: str, use_cache: bool, language: str) -> ReportData:
+    catalog = survey_catalog(survey)
+    included = _included(survey, catalog)
+    decoded = included.rows
     document = dict(score_document(survey, method=method, use_cache=use_cache, lang=language))
     # Numbered in the order of submission (unknown times last), the id breaking ties; small
     # cells' village, group or age band withheld (surveys/reports/disclosure.py).
@@ -244,13 +296,13 @@ def _report_data(survey: Survey, *, method: str, use_cache: bool, language: str)
         "option": {c: localized(o, english=english) for c, o in catalog.options.items()},
     }
     options = document["options"] = _options(document, names["option"])
-    sources = Counter(r[7] for r in rows)
+    sources = included.sources
     return ReportData(
         survey=survey,
         document=document,
-        sample=_sample(survey, len(rows), sources.get(Response.Source.SYNTHETIC, 0), sources),
+        sample=_sample(survey, len(decoded), sources.get(Response.Source.SYNTHETIC, 0), sources),
         responses=responses,
-        data_hash=digest.hexdigest(),
+        data_hash=included.data_hash,
         generated_at=timezone.now(),
         options=options,
         names=names,

@@ -916,6 +916,53 @@ def test_charts_and_comparisons_draw_the_document_the_page_shows_without_the_res
         answered.refresh_from_db()
         assert evaluator_document(answered, lang) == evaluator_view(answered, lang).document
         with monkeypatch.context() as patched:
-            patched.setattr(selectors, "report_data", untouched)
+            patched.setattr(selectors, "report_summary", untouched)
             patched.setattr(selectors, "report_csv_sample", untouched)
             assert client.get(f"/evaluate/hill-2024/charts/items.png?lang={lang}").status_code == 200
+
+
+def test_the_pages_data_hash_and_counts_are_kept_until_the_data_changes_and_follow_every_change(
+    answered, django_capture_on_commit_callbacks
+):
+    """The page reads today's data hash and sample counts from the cache, as the score: reading
+    and hashing every response took a second at 20,000. Each change that the score follows
+    (a submission, an exclusion, its reversal) gives the hash and counts of the report itself."""
+    from surveys.evaluate import selectors
+    from surveys.models import Response
+    from surveys.reports import data
+    from surveys.reports.data import report_data
+    from surveys.services.review import response_exclude, response_include
+
+    staff = member("zhang", answered, STAFF)
+
+    def agrees():
+        shown = selectors.evaluator_view(answered).current
+        full = report_data(answered)
+        assert (shown.data_hash, shown.sample, shown.document) == (full.data_hash, full.sample, full.document)
+        return shown.sample.valid
+
+    assert agrees() == 12
+    reads = []
+    included = data._included
+
+    def counted(*args):
+        reads.append(1)
+        return included(*args)
+
+    data._included = counted
+    try:
+        selectors.evaluator_view(answered)
+        assert reads == []  # unchanged data: from the cache
+        answer(answered, 1)
+        assert agrees() == 13
+        first = Response.objects.filter(survey=answered).first()
+        # A review replaces the survey's data token once its transaction commits.
+        with django_capture_on_commit_callbacks(execute=True):
+            response_exclude(response=first, user=staff, reason="重复作答")
+        assert agrees() == 12
+        with django_capture_on_commit_callbacks(execute=True):
+            response_include(response=Response.objects.get(pk=first.pk), user=staff, reason="核实无误")
+        assert agrees() == 13
+        assert len(reads) == 3 + 3  # the page once after each change; report_data (the check) each time
+    finally:
+        data._included = included
