@@ -29,6 +29,10 @@ class CellSerializer(serializers.Serializer):
     excluded = serializers.IntegerField()
     missing = serializers.IntegerField()
     percent = serializers.FloatField(allow_null=True)
+    bar_percent = serializers.FloatField(
+        help_text="the progress bar's width, 0–100: a quota of 0 is met from the start (a full bar), "
+        "one over its quota is full; 0 where no quota is set"
+    )
     status = serializers.ChoiceField(STATUS_CHOICES, allow_null=True)
     status_label = serializers.CharField()
 

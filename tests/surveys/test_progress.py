@@ -218,6 +218,7 @@ def test_the_progress_api_answers_with_totals_cells_invitations_days_and_missing
             "excluded": 0,
             "missing": 2,
             "percent": 33.3,
+            "bar_percent": 33.3,
             "status": "behind",
             "status_label": "未完成",
         }

@@ -271,6 +271,8 @@ def test_the_page_and_the_api_count_what_the_rows_say(client, audit_survey, lang
     for key, row in expected.items():
         full = 100.0 if not row["target"] else min(100.0, round(100 * row["received"] / row["target"], 1))
         assert bars[key] == full, key
+    # The live updates draw the bars from the API's own figure, the same rule.
+    assert {c["key"]: c["bar_percent"] for c in data["cells"] if c["key"] in bars} == bars
     assert {key for key, row in expected.items() if row["target"] == 0} == {"villager|east|45+", "deputy||"}
     assert on_page["villager|rice|60+"][:2] == (1, None)
     assert on_page["villager|east|"][:2] == (1, None)  # its age band left blank

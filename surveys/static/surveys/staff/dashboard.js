@@ -91,7 +91,7 @@
       if (!el) { if (cell.received) unseen++; return; }
       write(el.querySelector(".received"), cell.received);
       var bar = el.querySelector(".bar > span");
-      if (bar) setWidth(bar, cell.target === 0 ? 100 : cell.percent); // as Cell.bar_percent
+      if (bar) setWidth(bar, cell.bar_percent); // the server's rule (Cell.bar_percent), as on first load
       if (cell.target !== null) write(el.querySelector(".mark"), cell.status_label);
       setStatus(el, cell.status);
     });
