@@ -331,6 +331,31 @@ def test_on_a_shared_phone_the_next_respondent_starts_from_the_thanks(live_serve
     assert first.pk != second.pk and first.answers != second.answers and second.comment == ""
 
 
+def test_on_a_shared_phone_the_next_persons_answering_time_starts_at_their_first_answer(live_server, phone):
+    """It started at the tap on 填写下一份: an interviewer taps it after the thanks, then walks to
+    the next house, and the walk counted as answering time (the durations the staff see, and the
+    speeder flag's median)."""
+    survey = make_survey()
+    Survey.objects.filter(pk=survey.pk).update(allow_shared_device=True)
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/s/{TOKEN}/")
+    answer_everything(page)
+    page.click("#submit")
+    page.locator("#done").wait_for(state="visible", timeout=WAIT)
+    page.get_by_role("button", name="填写下一份").click()
+    tapped = datetime.now(UTC)
+    page.wait_for_timeout(1500)  # the walk to the next house
+    page.reload()  # the draft kept on the phone has not begun either
+    reloaded = datetime.now(UTC)
+    page.wait_for_timeout(1500)
+    first_answer = datetime.now(UTC)
+    answer_everything(page)
+    page.click("#submit")
+    page.locator("#done").wait_for(state="visible", timeout=WAIT)
+    second = Response.objects.order_by("received_at").last()
+    assert second.started_at >= first_answer > reloaded > tapped
+
+
 def test_on_a_shared_phone_offline_the_interviewer_goes_on_while_the_answers_wait(live_server, phone, shots):
     """An interviewer out of signal could not start the next interview until the first one's
     answers were sent: the page showed them greyed out under 未联网 with 立即重试 only. Once they

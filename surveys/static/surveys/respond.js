@@ -338,10 +338,11 @@
   var doneText = document.getElementById("done-message").textContent; // 已保存, without a note
 
   // The draft: answers as given, the response id and when answering started.
-  var draft = load(DRAFT, null) || {};
+  // A new draft begins as the page opens; one kept for an interviewer's next person (填写下一份)
+  // begins at that person's first answer (started_at null until then).
+  var draft = load(DRAFT, null) || { started_at: new Date().toISOString() };
   draft.values = draft.values || {};
   draft.response_id = draft.response_id || uuid();
-  draft.started_at = draft.started_at || new Date().toISOString();
   form.elements.response_id.value = draft.response_id;
   save(DRAFT, draft);
 
@@ -452,6 +453,7 @@
     var el = event.target;
     if (!el.name || el.name === "response_id") return;
     draft.values[el.name] = el.value;
+    draft.started_at = draft.started_at || new Date().toISOString(); // the next person's first answer
     save(DRAFT, draft);
     if (el.type === "radio") {
       var fieldset = closest(el, "q");
@@ -504,7 +506,7 @@
       age_band: value("age_band"),
       answers: answers,
       comment: form.elements.comment.value,
-      started_at: draft.started_at,
+      started_at: draft.started_at || new Date().toISOString(),
       submitted_at: new Date().toISOString(),
       device: device
     };
@@ -613,10 +615,11 @@
       try { other = JSON.parse(event.newValue); } catch (e) { return; }
       if (!other || !other.values || !other.response_id) return;
       // Another response: the other tab went on to the next person, whose answers these are not.
-      if (other.response_id !== draft.response_id) blank();
+      var another = other.response_id !== draft.response_id;
+      if (another) blank();
       draft.values = other.values;
       draft.response_id = other.response_id;
-      draft.started_at = other.started_at || draft.started_at;
+      draft.started_at = another ? other.started_at : other.started_at || draft.started_at;
       form.elements.response_id.value = draft.response_id;
       restore();
       progress();
@@ -659,7 +662,9 @@
   // Without a reload: offline, without a service worker, a reload would show no page at all.
   function startNext() {
     store.removeItem(DRAFT);
-    draft = { values: {}, response_id: uuid(), started_at: new Date().toISOString() };
+    // Begun at the next person's first answer, not at this tap: an interviewer taps it after the
+    // thanks and then walks to the next house, and the walk is no part of the answering time.
+    draft = { values: {}, response_id: uuid(), started_at: null };
     form.elements.response_id.value = draft.response_id;
     save(DRAFT, draft);
     blank();
