@@ -253,7 +253,7 @@ class ReportSummary:
 def report_summary(survey: Survey, *, language: str = "zh") -> ReportSummary:
     """`report_data` without the anonymised answers. The data hash and the sources' counts are
     kept in the cache as the score is, until the survey's data or questionnaire changes: reading
-    and hashing every response took a second for 20,000 (BENCHMARKS.md, Evaluator downloads)."""
+    and hashing every response took a second for 20,000 (BENCHMARKS.md, Staff dashboard)."""
     language = report_language(language)
     with translation.override(LANGUAGES[language]):
         document = report_document(survey, language=language)
