@@ -248,10 +248,14 @@ def _questionnaire_after(formsets) -> dict | None | bool:
     items, value = kept(Item)
     options, _value = kept(Option)
     groups, _value = kept(Group)
+    # An item's dimension by the code its row will store (changed, say), not the code stored.
+    dimension_code = {form.instance.pk: code for _order, code, form in dimensions if form.instance.pk}
     item_dimension = {}
     for _order, code, form in items:
         dimension = value(form, "dimension")
-        item_dimension[code] = dimension.code if dimension is not None else ""
+        item_dimension[code] = (
+            dimension_code.get(dimension.pk, dimension.code) if dimension is not None else ""
+        )
     # The dimensions in the items' order, then any without items (as scoring orders them).
     dimension_codes = list(dict.fromkeys(d for d in item_dimension.values() if d))
     dimension_codes += [code for _order, code, _form in dimensions if code not in dimension_codes]

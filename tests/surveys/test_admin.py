@@ -497,6 +497,24 @@ def test_a_dimension_added_after_the_scheme_was_saved_asks_for_its_weight_and_br
     score_document(survey)
 
 
+def test_a_dimensions_code_changed_with_its_scheme_in_one_save_is_stored(admin_client, survey):
+    """The scheme was checked against the items' dimensions by their stored code: the new code
+    and the old one were both taken for dimensions, and one of them always lacked a weight."""
+    from surveys.models import Dimension
+
+    data = _with_scheme(admin_client, survey)
+    row = next(
+        k
+        for k, v in data.items()
+        if k.startswith("dimension_set-") and k.endswith("-code") and v == "economy"
+    )
+    data[row] = "growth"
+    data["scheme"] = json.dumps({"dimension_weights": {"growth": 0.4, "services": 0.6}})
+    assert _save(admin_client, survey, data) == []
+    assert Dimension.objects.get(survey=survey, order=1).code == "growth"
+    assert survey.scheme["dimension_weights"] == {"growth": 0.4, "services": 0.6}
+
+
 def test_an_option_added_after_the_scheme_was_saved_scores_its_default_points(admin_client, survey):
     from surveys.scoring import score_document
 
