@@ -23,6 +23,14 @@ from stats.explain import warning_shown
 from surveys.admin_authoring import SurveyAuthoringMixin
 from surveys.admin_json import ExplainedJSONField
 from surveys.admin_points import points_edited, scheme_points_follow
+from surveys.admin_weights import (
+    DimensionWeightForm,
+    GroupWeightForm,
+    ItemWeightForm,
+    RowWeights,
+    WeightedFormSetMixin,
+    WeightedInlineMixin,
+)
 from surveys.audit import ACTION_LABELS, action_label
 from surveys.localized import english_wanted, language, localized
 from surveys.models import (
@@ -116,14 +124,31 @@ class LockedOnceAnsweredInline(admin.TabularInline):
         )
 
 
-class DimensionInline(LockedOnceAnsweredInline):
+class WeightedPartFormSet(WeightedFormSetMixin, PartFormSet):
+    pass
+
+
+# The 权重 column of the dimensions, items and groups: the scheme's weights, set in the rows
+# (surveys/admin_weights.py).
+class DimensionInline(WeightedInlineMixin, LockedOnceAnsweredInline):
     model = Dimension
-    fields = ("order", "code", "name", "name_en")
+    form = DimensionWeightForm
+    formset = WeightedPartFormSet
+    fields = ("order", "code", "name", "name_en", "weight")
+    weights_note = _(
+        "维度的权重：综合得分是各维度得分按权重的加权平均。权重按比例计算，不必加起来等于 1"
+        "（0.5 与 0.5，和 1 与 1 一样）；每个维度都要填，填 0 则不计入综合得分。"
+    )
 
 
-class ItemInline(LockedOnceAnsweredInline):
+class ItemInline(WeightedInlineMixin, LockedOnceAnsweredInline):
     model = Item
-    fields = ("order", "code", "dimension", "text", "text_en")
+    form = ItemWeightForm
+    formset = WeightedPartFormSet
+    fields = ("order", "code", "dimension", "text", "text_en", "weight")
+    weights_note = _(
+        "维度内权重：维度得分是它的各题得分按这个权重的加权平均，按比例计算；留空即 1（各题一样重）。"
+    )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Only the dimensions of the survey being edited.
@@ -138,7 +163,7 @@ class OptionInline(LockedOnceAnsweredInline):
     fields = ("order", "code", "label", "label_en", "points")
 
 
-class GroupFormSet(PartFormSet):
+class GroupFormSet(WeightedFormSetMixin, PartFormSet):
     def clean(self):
         """A group's sampling switched once it has responses or paper sheets, or links or
         quotas made for the old sampling, is refused by Group.clean, on its 按村抽样 box: in a
@@ -163,10 +188,15 @@ class GroupFormSet(PartFormSet):
             raise ValidationError(refusals)
 
 
-class GroupInline(LockedOnceAnsweredInline):
+class GroupInline(WeightedInlineMixin, LockedOnceAnsweredInline):
     model = Group
+    form = GroupWeightForm
     formset = GroupFormSet
-    fields = ("order", "code", "name", "name_en", "by_village", "population")
+    fields = ("order", "code", "name", "name_en", "by_village", "population", "weight")
+    weights_note = _(
+        "受访群体的权重：填写时，每道题先在各群体内平均，再按群体权重加权（如村民群众 0.6、政府工作人员 0.2、"
+        "人大代表 0.2）。全部留空则不按群体加权，所有答卷一起平均。要么每个群体都填，要么都留空。"
+    )
 
 
 class AgeBandInline(LockedOnceAnsweredInline):
@@ -185,34 +215,54 @@ class SurveyForm(forms.ModelForm):
             )
         return data
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "scheme" in self.fields:
+            self.fields["scheme"].help_text = _(
+                "选项分值、维度权重、题目权重、群体权重、最小单元格人数（JSON）。留空则用各选项的默认分值、"
+                "维度等权。维度、题目和受访群体的权重也可以在下方各表的“权重”列中修改，与这里是同一组数。"
+            )
+
     def clean(self):
         """The scheme is checked as the score will read it, against the questionnaire as this
         page is about to store it (a dimension or an option added, changed or deleted in the
         rows below): one that does not fit would otherwise be stored, or left behind by the
         questionnaire, and break every score page."""
         cleaned = super().clean()
-        self.points_notes = []
+        self.notes = []
+        if "scheme" not in self.fields or self.has_error("scheme"):
+            return cleaned  # a published survey's (read-only), or JSON that does not parse
         data = cleaned.get("scheme")
+        formsets = getattr(self.instance, "_inline_formsets", None)
+        parts = _questionnaire_after(formsets)
+        if parts is False:
+            return cleaned  # the rows have errors of their own, shown with them
+        # The weights typed in the rows of the dimension, item and group tables: the scheme
+        # follows them (surveys/admin_weights.py).
+        weights = RowWeights(formsets)
+        data = weights.followed(data, self.initial.get("scheme"))
+        if weights.conflicts():
+            self.add_error("scheme", weights.conflicts())
         if data is None:
+            cleaned["scheme"] = None
             return cleaned
         try:
-            formsets = getattr(self.instance, "_inline_formsets", None)
-            parts = _questionnaire_after(formsets)
-            if parts is False:
-                return cleaned  # the rows have errors of their own, shown with them
             # An option's default points edited below: the scheme's points follow where they
             # were the default's, and the administrator is told which points count
             # (surveys/admin_points.py).
-            data, self.points_notes = scheme_points_follow(data, points_edited(formsets))
+            data, points_notes = scheme_points_follow(data, points_edited(formsets))
             if parts is None:
                 cleaned["scheme"] = survey_scheme_completed(self.instance, data)
             else:
                 cleaned["scheme"] = scheme_completed(data, **parts)
+            self.notes = points_notes + weights.notes
         except stats.SchemeError as exc:
-            # The engine words each problem "中文（English）": the page's language only.
-            shown = [warning_shown(m, language()) for messages in exc.errors.values() for m in messages]
-            self.add_error("scheme", shown)
-            self.points_notes = []
+            # The engine words each problem "中文（English）": the page's language only. Those
+            # about a table's weights changed in its cells are said above that table.
+            shown = {key: [warning_shown(m, language()) for m in found] for key, found in exc.errors.items()}
+            on_json = weights.place(shown)
+            if on_json:
+                self.add_error("scheme", on_json)
         return cleaned
 
 
@@ -366,7 +416,7 @@ class SurveyAdmin(SurveyAuthoringMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        for level, note in getattr(form, "points_notes", ()):
+        for level, note in getattr(form, "notes", ()):
             self.message_user(request, note, level)
 
     def _create_formsets(self, request, obj, change):

@@ -221,11 +221,17 @@ def _dimension_codes(survey: Survey, catalog: SurveyCatalog) -> list[str]:
     return codes
 
 
+def default_dimension_weights(dimension_codes: list[str]) -> dict[str, float]:
+    """The dimensions of a survey without a scheme (or a scheme without dimension_weights): of
+    equal weight, 1/n each."""
+    return {code: 1 / len(dimension_codes) for code in dimension_codes}
+
+
 def default_scheme_data(catalog: SurveyCatalog, dimension_codes: list[str]) -> dict:
     """Each option's default points, dimensions of equal weight, items of weight 1."""
     return {
         "option_points": {code: option.points for code, option in catalog.options.items()},
-        "dimension_weights": {code: 1 / len(dimension_codes) for code in dimension_codes},
+        "dimension_weights": default_dimension_weights(dimension_codes),
         "item_weights": {},
         "group_weights": None,
         "min_cell": 5,
@@ -304,7 +310,7 @@ def scheme_completed(
     defaults = (
         {
             "option_points": dict(option_points),
-            "dimension_weights": {code: 1 / len(dimension_codes) for code in dimension_codes},
+            "dimension_weights": default_dimension_weights(dimension_codes),
             "item_weights": {},
             "group_weights": None,
             "min_cell": 5,

@@ -141,9 +141,11 @@ def test_on_a_phone_switching_a_groups_sampling_with_links_of_the_old_one_is_ref
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_survey_page_with_its_tables_of_parts_fits_a_1280_px_screen(live_server, page, lang):
+def test_the_survey_page_with_its_tables_of_parts_fits_a_1280_px_screen(live_server, page, shots, lang):
     """Django gives each text box of the tables of parts 20em: the demo survey's page was about
-    1,400 px wide on a 1,280 px screen, its points and a column of names off to the right."""
+    1,400 px wide on a 1,280 px screen, its points and a column of names off to the right. The
+    weights' column (权重) of the dimensions, items and groups, and the note above each of those
+    tables, fit too."""
     from django.core.management import call_command
 
     from surveys.models import Survey
@@ -156,3 +158,11 @@ def test_the_survey_page_with_its_tables_of_parts_fits_a_1280_px_screen(live_ser
     for table in page.locator(".inline-group table").all():
         assert table.bounding_box()["x"] + table.bounding_box()["width"] <= 1280
     assert page.locator("#id_option_set-0-points").is_visible()
+    for prefix in ("dimension_set", "item_set", "group_set"):
+        weight = page.locator(f"#id_{prefix}-0-weight")
+        assert weight.is_visible() and weight.bounding_box()["x"] + weight.bounding_box()["width"] <= 1280
+        note = page.locator(f"#{prefix}-weights-note")
+        assert note.is_visible() and note.bounding_box()["x"] + note.bounding_box()["width"] <= 1280
+    assert page.locator("#id_dimension_set-0-weight").input_value() == "0.25"  # the demo's scheme
+    page.locator("#dimension_set-weights-note").scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / f"admin-survey-weights-{lang}-1280.png"), full_page=True)

@@ -484,7 +484,7 @@ def test_a_dimension_added_after_the_scheme_was_saved_asks_for_its_weight_and_br
     )
     response = admin_client.post(f"/admin/surveys/survey/{survey.pk}/change/", data)
     assert response.status_code == 200
-    assert "缺少维度“safety”的权重" in response.content.decode()
+    assert "请填写权重；不计入综合得分的维度填 0。" in response.content.decode()  # on its row's 权重
     assert not Dimension.objects.filter(survey=survey, code="safety").exists()
     score_document(survey)  # still scores
 
