@@ -18,14 +18,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from fpdf import FPDF
-from fpdf.enums import TableBordersLayout, XPos, YPos
+from fpdf.enums import TableBordersLayout, WrapMode, XPos, YPos
 from fpdf.fonts import FontFace
+from fpdf.util import Padding
 
 from stats import charts
 from stats.explain import sentence, warning_shown
 from stats.text import rounded
 from surveys.reports.data import ReportData, report_language
 from surveys.reports.fonts import report_faces, symbol_face
+from surveys.reports.linebreak import fits, wrapped
 from surveys.reports.tables import method_name, uncertainty_note
 
 FONT = "NotoSansSC"
@@ -70,11 +72,20 @@ def _ci(cell: dict) -> str:
     return "—" if not ci or ci[0] is None else f"[{rounded(ci[0])}, {rounded(ci[1])}]"
 
 
+class _Widths(dict):
+    """Text widths by font and size. Shared, not copied, by the trial copies of the document that
+    `kept_together` makes (fpdf2 deep-copies the whole document for each)."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
 class _Report(FPDF):
     def __init__(self, data: ReportData):
         super().__init__(orientation="P", unit="mm", format="A4")
         self.data = data
         self.section_number = 0
+        self._widths = _Widths()
         self.set_margins(20, 18, 20)
         self.set_auto_page_break(True, margin=18)
         text = _all_text(data)
@@ -98,6 +109,32 @@ class _Report(FPDF):
         self.set_author(data.organisation)
         self.set_creation_date(data.generated_at)
         self.set_lang("en" if data.language == "en" else "zh-CN")
+
+    def multi_cell(self, w, h=None, text="", *args, padding=0, markdown=False, **kwargs):
+        """Every paragraph and table cell, its lines broken as Chinese and English break them
+        (surveys/reports/linebreak.py) before fpdf2 lays them out: fpdf2 only breaks at spaces.
+        The room is fpdf2's own: the width less the padding, or the cell margin where none."""
+        if text and not markdown and kwargs.get("wrapmode", WrapMode.WORD) == WrapMode.WORD:
+            pad = Padding.new(padding)
+            room = (w or self.w - self.r_margin - self.x) - pad.left - pad.right
+            room -= (0 if pad.left else self.c_margin) + (0 if pad.right else self.c_margin)
+            text = self.normalize_text(text)
+            chinese, room = self.data.language != "en", room - 0.01
+            if not fits(text, room, self._measure, chinese=chinese):  # most cells fit as they are
+                text = "\n".join(wrapped(text, room, self._measure, chinese=chinese))
+        return super().multi_cell(w, h, text, *args, padding=padding, markdown=markdown, **kwargs)
+
+    def _measure(self, text: str) -> float:
+        """`get_string_width`, kept per font and size: a paragraph's characters repeat."""
+        key = (self.font_family, self.font_style, self.font_size_pt, text)
+        width = self._widths.get(key)
+        if width is None:
+            if text.isspace():  # fpdf2 gives a string of spaces no width (0): measured between two letters
+                width = self.get_string_width(f"x{text}x") - self.get_string_width("xx")
+            else:
+                width = self.get_string_width(text)
+            self._widths[key] = width
+        return width
 
     def normalize_text(self, text: str) -> str:
         # Every text is drawn through here: each line as the charts draw names (stats.charts.drawable),

@@ -225,6 +225,42 @@ def test_the_pdf_tables_never_break_a_heading_inside_a_word(data, tmp_path):
     assert "基本满意" in lines and "基本满" not in lines
 
 
+def test_no_line_of_the_chinese_pdf_begins_with_a_closing_mark(data, tmp_path):
+    """fpdf2 broke Chinese text at its last space or wherever the line was full: lines began with
+    "；" or "。" (计分方法, 方法说明), and a line ended early at "用 t", half of it empty."""
+    from surveys.reports.linebreak import CLOSING
+
+    lines = [line for line in _pdf_lines(render_report(data, "pdf"), tmp_path) if line]
+    assert [line for line in lines if line[0] in CLOSING] == []
+    assert not any(line.endswith("置信区间用 t") for line in lines)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_pdfs_own_line_breaks_are_the_ones_fpdf2_draws(survey, lang):
+    """The report measures each piece of a line once and adds the widths up (spaces included,
+    which fpdf2 measures as 0 alone): were the sum short, fpdf2 would break the line again at its
+    last space, leaving a short line and half of one."""
+    from fpdf import FPDF
+
+    from surveys.reports.linebreak import wrapped
+    from surveys.reports.pdf import _Report
+
+    answer(survey, 6)
+    report = _Report(report_data(survey, language=lang))
+    report.add_page()
+    text = (
+        "标准误按泰勒线性化计算，综合满意度的标准误把各题的比率均值一并线性化。95% 置信区间用 t 分布，"
+        "自由度为计入该数字的初级抽样单元数减层数（群体、年龄段和各题各按计入自己的答卷数）；"
+        "用 manage.py export_responses hill-2024 --included-only 导出的文件可以复算。"
+        "Scores leave out “Don't know” and unanswered questions; the composite must not be used alone. "
+    ) * 3
+    for size in (7, 8.5, 10):
+        report.set_font(report.font_family, size=size)
+        ours = wrapped(report.normalize_text(text), report.epw - 2 * report.c_margin - 0.01, report._measure)
+        drawn = FPDF.multi_cell(report, 0, 5, "\n".join(ours), dry_run=True, output="LINES")
+        assert drawn == ours
+
+
 def _pdf_lines(pdf: bytes, tmp_path) -> list[str]:
     if shutil.which("pdftotext") is None:
         pytest.skip("poppler-utils missing")
