@@ -72,6 +72,9 @@ def _ci(cell: dict) -> str:
     return "—" if not ci or ci[0] is None else f"[{rounded(ci[0])}, {rounded(ci[1])}]"
 
 
+STRAIGHT_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+
+
 class _Widths(dict):
     """Text widths by font and size. Shared, not copied, by the trial copies of the document that
     `kept_together` makes (fpdf2 deep-copies the whole document for each)."""
@@ -139,6 +142,10 @@ class _Report(FPDF):
     def normalize_text(self, text: str) -> str:
         # Every text is drawn through here: each line as the charts draw names (stats.charts.drawable),
         # so a tab, a zero-width space or an emoji no font has is not drawn as an empty box.
+        # The report's font (Noto Sans CJK SC) draws curly quotes full width, as Chinese sets them:
+        # English read “ Don't know ” with a gap either side; it gets straight ones.
+        if self.data.language == "en":
+            text = text.translate(STRAIGHT_QUOTES)
         return super().normalize_text("\n".join(charts.drawable(line) for line in text.split("\n")))
 
     # Page furniture -------------------------------------------------------------------------

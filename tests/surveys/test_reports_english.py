@@ -264,3 +264,14 @@ def test_the_reports_do_not_send_the_reader_to_a_contract_they_do_not_have(engli
         assert "合同" not in text and "contract" not in text.lower()
         assert "export_responses" in text
     assert "response_id,village,group,age_band,submitted_at" in xlsx
+
+
+def test_the_english_pdf_sets_straight_quotes_not_the_chinese_fonts_full_width_ones(english, tmp_path):
+    """Noto Sans CJK SC draws “ and ” full width: the English report read “ Don't know ” with a
+    wide gap either side of the words."""
+    data = report_data(english, language="en")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(render_report(data, "pdf"))
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "“" not in text and "”" not in text
+    assert re.search(r'"[A-Z][a-z]', text)  # the answer scores leave out, named in quotes
