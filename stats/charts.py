@@ -328,11 +328,13 @@ def _ci(entry: dict) -> tuple[float, float] | None:
 
 def _under_bar(name: str, inches: float, characters: int, narrow: bool) -> str:
     """A name under its bar, `inches` wide: on a phone as `_fit` breaks it, on a wide figure on
-    lines of `characters` characters (`_wrapped`); a name that takes more than BAR_NAME_LINES lines
-    so is cut short to them (`_clipped`)."""
+    lines of `characters` characters (`_wrapped`) where they fit its room; else, and for a name that
+    takes more than BAR_NAME_LINES lines so, as `_clipped` breaks it (cut short to those lines).
+    Under four bars or more the room is narrower than 8 Chinese characters: wrapped at 8, names ran
+    into their neighbours'."""
     if not narrow:
         wrapped = _wrapped(name, characters)
-        if wrapped.count("\n") < BAR_NAME_LINES:
+        if wrapped.count("\n") < BAR_NAME_LINES and _widest([wrapped]) <= inches * 72 / 8:
             return wrapped
     return _clipped(name, inches, 8, BAR_NAME_LINES)
 

@@ -379,6 +379,43 @@ def test_no_text_runs_off_the_chart_or_over_another_at_either_size(document, nam
     _assert_inside_and_apart(texts, frame)
 
 
+MANY = {
+    "zh": {
+        "groups": ["村民群众", "社区居民", "街道机关工作人员", "县、街道人大代表和政协委员"],
+        "bands": ["18–24岁", "25–34岁", "35–44岁", "45–54岁", "55–64岁", "65岁及以上"],
+    },
+    "en": {
+        "groups": [
+            "Villagers",
+            "Community residents",
+            "Sub-district office staff",
+            "People's congress deputies",
+        ],
+        "bands": ["18–24", "25–34", "35–44", "45–54", "55–64", "65 and over"],
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("size", sorted(charts.SIZES))
+def test_the_names_under_many_bars_stay_apart(document, size, language):
+    """A survey of another shape (the audit's: four groups shown, six age bands): the names under
+    the bars were wrapped at a fixed 8 characters (14 letters) whatever the room, so under four
+    bars "街道机关工作人员" ran into "县、街道人大代表…" and "55–64岁" into "65岁及以上"."""
+    names = MANY[language]
+    shaped = {
+        **_long_named(document, language),
+        "by_group": [_cell(f"g{k}", n, 74 + 2 * k, n=40) for k, n in enumerate(names["groups"])],
+        "by_age_band": [_cell(f"a{k}", n, 75 + k, n=30) for k, n in enumerate(names["bands"])],
+    }
+    with charts.chart_style():
+        figure = charts.group_comparison(shaped, width=charts.SIZES[size])
+        texts = _drawn_texts(figure)
+        frame = figure.bbox
+    assert any("以上" in text or "over" in text for text, _box in texts)
+    _assert_inside_and_apart(texts, frame)
+
+
 def test_on_a_phone_the_groups_and_age_bands_stand_one_above_the_other(document):
     wide = charts.group_comparison(document)
     phone = charts.group_comparison(document, width=charts.PHONE)
