@@ -16,37 +16,81 @@ questionnaire too long for one page continues on a second, which repeats the num
 import io
 import textwrap
 from dataclasses import dataclass
+from functools import lru_cache
 
 from matplotlib import rc_context
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Rectangle
+from matplotlib.textpath import text_to_path
 
 from surveys.models import PaperSheet, Survey
+from surveys.reports.linebreak import wrapped
 from surveys.respond.posters import _qr_patches, drawn_name, pdf_font_type, print_families, printed_place
 from surveys.services.paper import sheet_sequence
 from surveys.services.questionnaire import questionnaire_version_current
 
 PAGE_W, PAGE_H = 210.0, 297.0  # mm
 MM = 1 / 25.4  # inches
+PT = 25.4 / 72  # mm
 LEFT, RIGHT = 14.0, 196.0
 TEXT_RIGHT = 112.0  # the item column ends here; option columns fill the rest
 ROW_MIN, ROW_MAX = 9.0, 12.5
 BOX = 6.0
 
 
-ITEM_WIDTH = 20  # full-width characters on one line of the item column
+ITEM_SIZE, ITEM_SIZE_WRAPPED = 14.0, 12.5  # pt: an item on one line, on two
 TWO_LINES = 1.7  # a wrapped item's height, in rows
+GAP = 2.0  # mm between a text and the box after it
+ELLIPSIS = "…"  # ends an item cut short
+
+
+@lru_cache(maxsize=4096)
+def _width(text: str, size: float) -> float:
+    """The mm `text` takes at `size` pt in the sheet's fonts, as matplotlib draws it (a little
+    over, for the rounding of its layout). Counting characters (Latin half, the rest whole) put
+    curly quotes at half their width: Noto Sans CJK SC draws “ ” full width, and an item with
+    four of them ran into its first box."""
+    if not text:
+        return 0.0
+    font = FontProperties(family=print_families(), size=size)
+    width, _height, _descent = text_to_path.get_text_width_height_descent(text, font, ismath=False)
+    return width * PT * 1.02
+
+
+def _item_lines(text: str, room: float) -> tuple[list[str], float]:
+    """An item's text in the item column, `room` mm wide, and its size (pt): one line at ITEM_SIZE
+    where it fits, else at ITEM_SIZE_WRAPPED on one line or two as even as they can be (broken as
+    the report breaks Chinese: never before a closing mark, Latin words whole); a text longer than
+    two lines is cut short with "…" (the page would print the rest nowhere)."""
+    if _width(text, ITEM_SIZE) <= room:
+        return [text], ITEM_SIZE
+
+    def lines_within(width: float) -> list[str]:
+        return wrapped(text, width, lambda unit: _width(unit, ITEM_SIZE_WRAPPED))
+
+    lines = lines_within(room)
+    if len(lines) == 2:  # the narrowest width that still takes two lines: no 况 alone on the second
+        low, high = room / 2, room
+        for _ in range(10):
+            middle = (low + high) / 2
+            low, high = (low, middle) if len(lines_within(middle)) <= 2 else (middle, high)
+        lines = lines_within(high)
+    if len(lines) <= 2:
+        return lines, ITEM_SIZE_WRAPPED
+    last = lines[1]
+    while last and _width(last + ELLIPSIS, ITEM_SIZE_WRAPPED) > room:
+        last = last[:-1]
+    return [lines[0], last + ELLIPSIS], ITEM_SIZE_WRAPPED
 
 
 @dataclass(frozen=True)
 class _Row:
     kind: str  # "dimension" | "item"
     text: str
-
-    @property
-    def lines(self) -> list[str]:
-        return _wrap(self.text, ITEM_WIDTH)[:2] if self.kind == "item" else [self.text]
+    lines: tuple[str, ...] = ()  # an item's, as printed (`_item_lines`)
+    size: float = ITEM_SIZE  # an item's, in pt
 
     @property
     def units(self) -> float:
@@ -67,17 +111,22 @@ class SheetLayout:
 def sheet_layout(survey: Survey) -> SheetLayout:
     definition = questionnaire_version_current(survey=survey).definition
     dimensions = {d["code"]: drawn_name(d["name"], d["code"]) for d in definition["dimensions"]}
+    options = [drawn_name(o["label"], o["code"]) for o in definition["options"]]
+    column = (RIGHT - TEXT_RIGHT) / max(len(options), 1)
+    room = TEXT_RIGHT + column / 2 - BOX / 2 - GAP - (LEFT + 2)  # up to the first box
     rows: list[_Row] = []
     current = None
     for n, item in enumerate(definition["items"], start=1):
         if item["dimension"] != current:
             current = item["dimension"]
             rows.append(_Row("dimension", dimensions.get(current, current)))
-        rows.append(_Row("item", f"{n}. {drawn_name(item['text'], item['code'])}"))
+        text = f"{n}. {drawn_name(item['text'], item['code'])}"
+        lines, size = _item_lines(text, room)
+        rows.append(_Row("item", text, tuple(lines), size))
     return SheetLayout(
         title=drawn_name(survey.title, survey.slug),
         organisation=drawn_name(survey.organisation),
-        options=[drawn_name(o["label"], o["code"]) for o in definition["options"]],
+        options=options,
         age_bands=[drawn_name(a.label, a.code) for a in survey.ageband_set.order_by("order", "code")],
         rows=rows,
     )
@@ -153,20 +202,42 @@ def _header(
     return min(y - 7, PAGE_H - 58)
 
 
+AGE_START = LEFT + 28  # mm: the age bands' boxes start after 您的年龄：
+AGE_ROW = 10.0  # mm between two rows of age bands
+
+
+def _age_rows(labels: list[str]) -> tuple[int, float]:
+    """How many age bands go on a row, and at what size (pt): all on one row at 14 pt where each
+    box and label fits its share of the row, else at 12 pt, else on as few rows as they fit. Six
+    bands on one row left each 27 mm, and "18–24岁" ran into the next band's box."""
+    room = RIGHT - AGE_START
+    for rows in range(1, len(labels) + 1):
+        per_row = -(-len(labels) // rows)
+        for size in (14.0, 12.0):
+            if all(BOX + GAP + _width(label, size) + 2 * GAP <= room / per_row for label in labels):
+                return per_row, size
+    return 1, 12.0
+
+
+def _age_bands_height(layout: SheetLayout) -> float:
+    """The mm the age bands take above the table (their last row and the space below it)."""
+    per_row, _size = _age_rows(layout.age_bands)
+    return 12 + AGE_ROW * (-(-len(layout.age_bands) // per_row) - 1)
+
+
 def _age_bands(page: _Page, layout: SheetLayout, y: float) -> float:
     page.text(LEFT, y, "您的年龄：", 14, weight="bold")
-    start = LEFT + 28
-    slot = (RIGHT - start) / len(layout.age_bands)
+    per_row, size = _age_rows(layout.age_bands)
+    slot = (RIGHT - AGE_START) / per_row
     for i, label in enumerate(layout.age_bands):
-        x = start + i * slot
-        page.box(x + BOX / 2, y)
-        page.text(x + BOX + 2, y, label, 14 if len(label) <= 7 else 12)
-    return y - 12
+        x, row_y = AGE_START + (i % per_row) * slot, y - (i // per_row) * AGE_ROW
+        page.box(x + BOX / 2, row_y)
+        page.text(x + BOX + GAP, row_y, label, size)
+    return y - _age_bands_height(layout)
 
 
 HEADING_SIZE = 12.0  # pt, an option's heading on one line
 WRAPPED_SIZE = 11.0  # pt at most, a heading made smaller or put on two lines
-PT = 25.4 / 72  # mm
 
 
 def _units(text: str) -> float:
@@ -220,7 +291,7 @@ def _table_rows(page: _Page, layout: SheetLayout, rows: list[_Row], top: float, 
             lines = row.lines
             for k, line in enumerate(lines):
                 offset = (len(lines) - 1) * 2.9 - k * 5.8
-                page.text(LEFT + 2, middle + offset, line, 14 if len(lines) == 1 else 12.5)
+                page.text(LEFT + 2, middle + offset, line, row.size)
             for i in range(len(layout.options)):
                 page.box(TEXT_RIGHT + column * (i + 0.5), middle)
         y -= height
@@ -260,13 +331,18 @@ def _pages_for(layout: SheetLayout, first_top: float) -> list[list[_Row]]:
             split += 1
         if split == len(rows):  # the rows fit but the comments do not: carry the last two over
             split -= min(2, split)
+        while split > 1 and rows[split - 1].kind == "dimension":  # a dimension's heading goes
+            split -= 1  # over with its items, not left alone at the foot of a page
+        split = max(split, 1)
         pages.append(rows[:split])
         rows, top = rows[split:], PAGE_H - 58
 
 
-def _draw_sheet(pdf: PdfPages, layout: SheetLayout, sheet: PaperSheet, place: str, family: list[str]) -> None:
+def sheet_pages(layout: SheetLayout, sheet: PaperSheet, place: str, family: list[str]) -> list[_Page]:
+    """One sheet's pages, drawn."""
+    pages = []
     by_village = sheet.invitation.group.by_village
-    first_top_guess = PAGE_H - 58 - (12 if by_village and layout.age_bands else 0)
+    first_top_guess = PAGE_H - 58 - (_age_bands_height(layout) if by_village and layout.age_bands else 0)
     chunks = _pages_for(layout, first_top_guess)
     for page_no, rows in enumerate(chunks, start=1):
         page = _Page(family)
@@ -281,7 +357,8 @@ def _draw_sheet(pdf: PdfPages, layout: SheetLayout, sheet: PaperSheet, place: st
         if last:
             _comments(page, y - 10)
         _footer(page, layout, sheet, page_no, len(chunks))
-        pdf.savefig(page.figure, facecolor="white")
+        pages.append(page)
+    return pages
 
 
 def paper_form_pdf(sheets: list[PaperSheet]) -> bytes:
@@ -307,5 +384,6 @@ def paper_form_pdf(sheets: list[PaperSheet]) -> bytes:
         PdfPages(buffer, metadata={"Title": survey.title}) as pdf,
     ):
         for sheet, place in zip(sheets, places, strict=True):
-            _draw_sheet(pdf, layout, sheet, place, family)
+            for page in sheet_pages(layout, sheet, place, family):
+                pdf.savefig(page.figure, facecolor="white")
     return buffer.getvalue()

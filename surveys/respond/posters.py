@@ -10,6 +10,7 @@ and the paper sheet's layout): on one line, without characters that neither font
 """
 
 import io
+import logging
 import textwrap
 from dataclasses import dataclass
 
@@ -28,6 +29,19 @@ A4_INCHES = (8.27, 11.69)
 
 class PosterFontMissing(RuntimeError):
     pass
+
+
+class _SymbolaHasNoBold(logging.Filter):
+    """Symbola, the fallback for the symbols Noto Sans CJK SC lacks, has no bold face: matplotlib
+    warned "findfont: Failed to find font weight bold for Symbola, now using 400" for every size of
+    bold text on a poster or paper sheet, on the staff's terminal and in the server's log. Its
+    regular face is what it draws either way; the warning says nothing to act on."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("findfont: Failed to find font weight bold for Symbola")
+
+
+logging.getLogger("matplotlib.font_manager").addFilter(_SymbolaHasNoBold())
 
 
 @dataclass(frozen=True)

@@ -172,3 +172,132 @@ def test_the_headings_of_six_options_of_four_characters_do_not_run_into_each_oth
         (a, b) for i, (a, box_a) in enumerate(boxes) for b, box_b in boxes[i + 1 :] if box_a.overlaps(box_b)
     ]
     assert overlapping == []
+
+
+AUDIT_ITEMS = {  # a survey of another shape than the demo's: six dimensions, 22 items, six options
+    "产业发展与就业增收": [
+        "农业生产收入（种养殖、经济作物）的增长情况",
+        "外出务工与本地就业岗位",
+        "农民专业合作社带动作用",
+    ],
+    "人居环境整治与生态保护成效": [
+        "河道水质与河长制落实",
+        "生活垃圾分类收集与转运",
+        "农村改厕",
+        "森林防火与植树造林",
+    ],
+    "基础设施": ["通村通组道路硬化与养护", "安全饮水", "电网改造与供电稳定", "宽带网络与移动信号覆盖"],
+    "教育医疗养老等公共服务均等化水平": [
+        "义务教育学校办学条件",
+        "村卫生室与乡镇卫生院服务",
+        "居家养老与特困供养",
+    ],
+    "平安建设": ["社会治安与扫黑除恶", "消防安全", "食品药品安全监管"],
+    "政务服务与作风建设": [
+        "“一窗受理”与“最多跑一次”办事效率",
+        "信访问题处理",
+        "政务、村务、财务公开",
+        "干部廉洁自律与作风，以及村（社区）“两委”班子成员在群众身边的不正之风和腐败问题整治情况",
+    ],
+}
+
+
+def _shaped_like_the_audit(survey):
+    from surveys.models import AgeBand, Dimension, Item, Option
+
+    Item.objects.filter(survey=survey).delete()
+    Dimension.objects.filter(survey=survey).delete()
+    for d, (name, texts) in enumerate(AUDIT_ITEMS.items(), start=1):
+        dimension = Dimension.objects.create(survey=survey, code=f"d{d}", name=name, order=d)
+        for i, text in enumerate(texts, start=1):
+            Item.objects.create(survey=survey, dimension=dimension, code=f"d{d}i{i}", text=text, order=i)
+    Option.objects.filter(survey=survey).delete()
+    for order, label in enumerate(["非常满意", "满意", "一般", "不满意", "非常不满意", "不了解"], start=1):
+        Option.objects.create(survey=survey, code=f"o{order}", label=label, points=None, order=order)
+    AgeBand.objects.filter(survey=survey).delete()
+    for order, label in enumerate(
+        ["18–24岁", "25–34岁", "35–44岁", "45–54岁", "55–64岁", "65岁及以上"], start=1
+    ):
+        AgeBand.objects.create(survey=survey, code=f"a{order}", label=label, order=order)
+
+
+def test_on_a_sheet_of_another_shape_no_text_runs_into_another_or_into_a_box(survey, invitation):
+    """Six age bands on one row ran "18–24岁" into the next band's box; an item with four curly
+    quotes (counted half width, drawn full) ran into its first box; the checks are on the drawn
+    pages, text by text and box by box."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.patches import Rectangle
+
+    from surveys.paper.pdf import sheet_layout, sheet_pages
+    from surveys.respond.posters import print_families
+
+    _shaped_like_the_audit(survey)
+    [sheet] = paper_sheets_print(invitation=invitation, count=1)
+    pages = sheet_pages(sheet_layout(survey), sheet, "东村 · 村民群众", print_families())
+    assert len(pages) == 2
+    drawn = ""
+    for page in pages:
+        renderer = FigureCanvasAgg(page.figure).get_renderer()
+        texts = [(t.get_text(), t.get_window_extent(renderer)) for t in page.ax.texts]
+        boxes = [
+            p.get_window_extent(renderer)
+            for p in page.ax.patches
+            if isinstance(p, Rectangle) and not p.get_fill()
+        ]
+        drawn += "".join(text for text, _box in texts)
+        crossing = [
+            (a, b)
+            for i, (a, box_a) in enumerate(texts)
+            for b, box_b in texts[i + 1 :]
+            if box_a.overlaps(box_b)
+        ]
+        assert crossing == []
+        assert [text for text, box in texts if any(box.overlaps(tick) for tick in boxes)] == []
+    assert "65岁及以上" in drawn and "“一窗受理”与“最多跑一次”办事效率" in drawn
+    assert "治情况" not in drawn and "…" in drawn  # three lines' worth cut short on the second
+
+
+def test_an_item_on_two_lines_is_broken_evenly_and_within_its_column():
+    from surveys.paper.pdf import ITEM_SIZE_WRAPPED, _item_lines, _width
+
+    lines, size = _item_lines("1. 农业生产收入（种养殖、经济作物）的增长情况", 90.0)
+    assert size == ITEM_SIZE_WRAPPED and len(lines) == 2
+    assert abs(len(lines[0]) - len(lines[1])) <= 3  # not 况 alone on the second line
+    assert all(_width(line, size) <= 90.0 for line in lines)
+    assert not lines[1].startswith(("，", "）", "、"))
+
+
+def test_a_dimensions_heading_goes_over_to_the_next_page_with_its_items():
+    """A long questionnaire broke its page after 平安建设's heading, leaving it alone at the foot of
+    the first page and its items on the second."""
+    from surveys.paper.pdf import SheetLayout, _pages_for, _Row
+
+    for per_dimension in (2, 3, 4, 5):
+        for dimensions in range(3, 12):
+            rows = []
+            for d in range(dimensions):
+                rows.append(_Row("dimension", f"维度{d}"))
+                rows += [_Row("item", f"{d}.{i}", (f"{d}.{i}",)) for i in range(per_dimension)]
+            layout = SheetLayout(title="", organisation="", options=[], age_bands=[], rows=rows)
+            for top in (200.0, 215.0, 227.0, 239.0):
+                pages = _pages_for(layout, top)
+                assert [row for page in pages for row in page] == rows
+                assert all(page and page[-1].kind == "item" for page in pages), (
+                    per_dimension,
+                    dimensions,
+                    top,
+                )
+
+
+def test_bold_text_does_not_warn_that_symbola_has_no_bold(caplog):
+    """matplotlib warned "findfont: Failed to find font weight bold for Symbola" for every size of
+    a sheet's bold text, on the terminal of the staff printing them."""
+    import logging
+
+    import surveys.respond.posters  # noqa: F401  (where the filter is installed)
+
+    fonts = logging.getLogger("matplotlib.font_manager")
+    with caplog.at_level(logging.WARNING, logger="matplotlib.font_manager"):
+        fonts.warning("findfont: Failed to find font weight %s for %s, now using %s.", "bold", "Symbola", 400)
+        fonts.warning("findfont: Font family %s not found.", "Nonesuch")
+    assert [r.getMessage() for r in caplog.records] == ["findfont: Font family Nonesuch not found."]
