@@ -146,6 +146,9 @@ class ItemInline(WeightedInlineMixin, LockedOnceAnsweredInline):
     form = ItemWeightForm
     formset = WeightedPartFormSet
     fields = ("order", "code", "dimension", "text", "text_en", "weight")
+    # As the questionnaire asks them (surveys.services.questionnaire): an item's 顺序 is its place
+    # in its dimension, so ordered by it alone the rows of different dimensions interleaved.
+    ordering = ("dimension__order", "dimension__code", "order", "code")
     weights_note = _(
         "维度内权重：维度得分是它的各题得分按这个权重的加权平均，按比例计算；留空即 1（各题一样重）。"
     )

@@ -35,7 +35,7 @@ def survey_catalog(survey: Survey) -> SurveyCatalog:
             i.code: i
             for i in Item.objects.filter(survey=survey)
             .select_related("dimension")
-            .order_by("dimension__order", "order", "code")
+            .order_by("dimension__order", "dimension__code", "order", "code")
         },
         options={o.code: o for o in Option.objects.filter(survey=survey).order_by("order", "code")},
     )

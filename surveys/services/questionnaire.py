@@ -17,7 +17,9 @@ def questionnaire_definition(survey: Survey) -> dict:
         ],
         "items": [
             {"code": i.code, "dimension": i.dimension.code, "text": i.text, "text_en": i.text_en}
-            for i in survey.item_set.select_related("dimension").order_by("dimension__order", "order", "code")
+            for i in survey.item_set.select_related("dimension").order_by(
+                "dimension__order", "dimension__code", "order", "code"
+            )
         ],
         "options": [
             {"code": o.code, "label": o.label, "label_en": o.label_en, "points": o.points}

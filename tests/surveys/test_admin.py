@@ -700,3 +700,14 @@ def test_a_link_must_name_a_village_exactly_when_its_group_is_sampled_by_village
     )
     assert refusal in response.content.decode()
     assert Invitation.objects.count() == links
+
+
+def test_the_survey_page_lists_the_items_dimension_by_dimension(admin_client, survey):
+    """An item's 顺序 is its place in its dimension: ordered by it alone, the page listed the first
+    item of every dimension, then the second of every dimension, and so on."""
+    from surveys.models import Item
+
+    Item.objects.filter(survey=survey, code="income").update(order=2)  # 经济发展's only item, second
+    page = admin_client.get(f"/admin/surveys/survey/{survey.pk}/change/")
+    [items] = [f for f in page.context["inline_admin_formsets"] if f.opts.model is Item]
+    assert [form.instance.code for form in items.formset.forms] == ["income", "roads", "water"]
