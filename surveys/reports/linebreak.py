@@ -61,10 +61,12 @@ def wrapped(text: str, width: float, measure: Callable[[str], float], *, chinese
             else:
                 lines.append(line.rstrip())
                 line, used = unit, size
-            while used > width and len(line) > 1:  # one word wider than the line
-                cut = len(line) - 1
-                while cut > 1 and measure(line[:cut]) > width:
-                    cut -= 1
+            while used > width and len(line) > 1:  # one word wider than the line: cut it at
+                low, high = 1, len(line) - 1  # the longest start that fits (at least a character),
+                while low < high:  # found by halving: a start is never wider than a longer one
+                    middle = (low + high + 1) // 2
+                    low, high = (middle, high) if measure(line[:middle]) <= width else (low, middle - 1)
+                cut = low
                 lines.append(line[:cut])
                 line = line[cut:]
                 used = measure(line)

@@ -89,6 +89,7 @@ class _Report(FPDF):
         self.data = data
         self.section_number = 0
         self._widths = _Widths()
+        self._normalized: str | None = None  # the text `multi_cell` last normalised
         self.set_margins(20, 18, 20)
         self.set_auto_page_break(True, margin=18)
         text = _all_text(data)
@@ -125,17 +126,21 @@ class _Report(FPDF):
             chinese, room = self.data.language != "en", room - 0.01
             if not fits(text, room, self._measure, chinese=chinese):  # most cells fit as they are
                 text = "\n".join(wrapped(text, room, self._measure, chinese=chinese))
+            self._normalized = text  # fpdf2's multi_cell normalises what it is given again
         return super().multi_cell(w, h, text, *args, padding=padding, markdown=markdown, **kwargs)
 
     def _measure(self, text: str) -> float:
-        """`get_string_width`, kept per font and size: a paragraph's characters repeat."""
+        """`get_string_width` of a normalised text (`multi_cell`'s), kept per font and size: a
+        paragraph's characters repeat."""
         key = (self.font_family, self.font_style, self.font_size_pt, text)
         width = self._widths.get(key)
         if width is None:
             if text.isspace():  # fpdf2 gives a string of spaces no width (0): measured between two letters
-                width = self.get_string_width(f"x{text}x") - self.get_string_width("xx")
+                width = self.get_string_width(f"x{text}x", normalized=True) - self.get_string_width(
+                    "xx", normalized=True
+                )
             else:
-                width = self.get_string_width(text)
+                width = self.get_string_width(text, normalized=True)
             self._widths[key] = width
         return width
 
@@ -144,6 +149,10 @@ class _Report(FPDF):
         # so a tab, a zero-width space or an emoji no font has is not drawn as an empty box.
         # The report's font (Noto Sans CJK SC) draws curly quotes full width, as Chinese sets them:
         # English read “ Don't know ” with a gap either side; it gets straight ones.
+        # `multi_cell` normalises a text to measure it and hands the result to fpdf2, which calls
+        # this again: that very string is normalised already (normalising twice changes nothing).
+        if text is self._normalized:
+            return text
         if self.data.language == "en":
             text = text.translate(STRAIGHT_QUOTES)
         return super().normalize_text("\n".join(charts.drawable(line) for line in text.split("\n")))

@@ -29,6 +29,21 @@ def test_latin_words_and_numbers_stay_whole_and_a_word_longer_than_a_line_is_cut
     assert wrapped("abcdefghijklmnop", 10, len) == ["abcdefghij", "klmnop"]
 
 
+def test_a_word_much_wider_than_a_line_is_cut_with_few_measurements():
+    """The cut measured every shorter start of the word in turn: a 2,000-character word (a URL, a
+    hash in a narrow cell) took about two million characters' measuring; halving takes a few
+    measurements a line."""
+    calls = []
+
+    def measure(text):
+        calls.append(text)
+        return len(text)
+
+    lines = wrapped("x" * 2000, 10, measure)
+    assert lines == ["x" * 10] * 200
+    assert len(calls) <= 200 * 12
+
+
 def test_english_breaks_at_spaces_and_keeps_curly_quotes_on_their_words():
     assert wrapped("left out: “Don't know”, unanswered", 12, len) == [
         "left out:",

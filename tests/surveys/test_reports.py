@@ -851,3 +851,18 @@ def test_the_xlsx_columns_are_as_wide_as_what_they_show_not_the_stored_digits(da
     assert isinstance(score.value, float) and len(str(score.value)) > 10, "stored at full precision"
     names = sheet.column_dimensions[get_column_letter(headers.index("维度") + 1)].width
     assert names >= 2 * max(len(c.value) for c in list(sheet.columns)[1][3:]), "Chinese names fit"
+
+
+def test_a_pdf_cells_text_is_normalised_once(data, monkeypatch):
+    """The report normalises a cell's text to measure it (names drawn as the charts draw them),
+    then fpdf2's `multi_cell` normalised the result again: every character filtered twice."""
+    from surveys.reports import pdf as report_pdf
+
+    pdf = report_pdf._Report(data)
+    pdf.add_page()
+    pdf.set_font(report_pdf.FONT, size=10)
+    seen = []
+    drawable = report_pdf.charts.drawable
+    monkeypatch.setattr(report_pdf.charts, "drawable", lambda line: seen.append(line) or drawable(line))
+    pdf.multi_cell(40, 5, "个人（家庭）收入\t满意度", new_x="LMARGIN", new_y="NEXT")
+    assert seen == ["个人（家庭）收入\t满意度"]
