@@ -16,18 +16,22 @@ questionnaire too long for one page continues on a second, which repeats the num
 import io
 import textwrap
 from dataclasses import dataclass
-from functools import lru_cache
 
 from matplotlib import rc_context
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Rectangle
-from matplotlib.textpath import text_to_path
 
 from surveys.models import PaperSheet, Survey
 from surveys.reports.linebreak import wrapped
-from surveys.respond.posters import _qr_patches, drawn_name, pdf_font_type, print_families, printed_place
+from surveys.respond.posters import (
+    _qr_patches,
+    drawn_name,
+    pdf_font_type,
+    print_families,
+    printed_place,
+    printed_width,
+)
 from surveys.services.paper import sheet_sequence
 from surveys.services.questionnaire import questionnaire_version_current
 
@@ -46,17 +50,11 @@ GAP = 2.0  # mm between a text and the box after it
 ELLIPSIS = "…"  # ends an item cut short
 
 
-@lru_cache(maxsize=4096)
 def _width(text: str, size: float) -> float:
-    """The mm `text` takes at `size` pt in the sheet's fonts, as matplotlib draws it (a little
-    over, for the rounding of its layout). Counting characters (Latin half, the rest whole) put
-    curly quotes at half their width: Noto Sans CJK SC draws “ ” full width, and an item with
-    four of them ran into its first box."""
-    if not text:
-        return 0.0
-    font = FontProperties(family=print_families(), size=size)
-    width, _height, _descent = text_to_path.get_text_width_height_descent(text, font, ismath=False)
-    return width * PT * 1.02
+    """The mm `text` takes at `size` pt in the sheet's fonts (`printed_width`). Counting
+    characters (Latin half, the rest whole) put curly quotes at half their width: Noto Sans CJK SC
+    draws “ ” full width, and an item with four of them ran into its first box."""
+    return printed_width(text, size)
 
 
 def _item_lines(text: str, room: float) -> tuple[list[str], float]:

@@ -13,18 +13,24 @@ import io
 import logging
 import textwrap
 from dataclasses import dataclass
+from functools import lru_cache
 
 import segno
 from django.utils.translation import gettext as _
 from matplotlib import rc_context
 from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Rectangle
+from matplotlib.textpath import text_to_path
 
 from stats.charts import ChartFontMissing, chart_families, cjk_font, drawable
 from surveys import localized
+from surveys.reports.linebreak import wrapped
 
 A4_INCHES = (8.27, 11.69)
+A4_MM = (210.0, 297.0)
+PT = 25.4 / 72  # mm
 
 
 class PosterFontMissing(RuntimeError):
@@ -64,6 +70,17 @@ def print_families() -> list[str]:
             _("没有找到中文字体 Noto Sans CJK SC。请运行 scripts/system-deps 安装 fonts-noto-cjk。")
         ) from None
     return chart_families()
+
+
+@lru_cache(maxsize=4096)
+def printed_width(text: str, size: float, *, bold: bool = False) -> float:
+    """The mm `text` takes at `size` pt in the print fonts (`print_families`), as matplotlib draws
+    it (a little over, for the rounding of its layout)."""
+    if not text:
+        return 0.0
+    font = FontProperties(family=print_families(), size=size, weight="bold" if bold else "normal")
+    width, _height, _descent = text_to_path.get_text_width_height_descent(text, font, ismath=False)
+    return width * PT * 1.02
 
 
 def pdf_font_type(*texts: str) -> int:
@@ -119,7 +136,11 @@ def _figure(text: PosterText) -> Figure:
     lines = -(-len(text.title) // 22)  # as few lines as fit 22 characters, evenly filled
     for i, line in enumerate(textwrap.wrap(text.title, -(-len(text.title) // max(lines, 1)))[:3]):
         write(0.94 - i * 0.033, line, 19, "bold")
-    write(0.80, text.place, 38, "bold", "#b3261e")
+    lines, size = place_lines(text.place)
+    step = size * 1.25 * PT / A4_MM[1]  # a line's height, in page fractions
+    middle = 0.80 + 0.005 * (len(lines) - 1)  # more lines: a little up, into the title's space
+    for i, line in enumerate(lines):
+        write(middle + step * ((len(lines) - 1) / 2 - i), line, size, "bold", "#b3261e")
     write(0.73, "请用手机扫描二维码，填写满意度问卷", 22)
     qr_height = 0.40  # of the page height; the width in page fractions keeps it square on paper
     qr_width = qr_height * height / width
@@ -132,6 +153,42 @@ def _figure(text: PosterText) -> Figure:
     write(0.13, notes, 16, color="#444")
     write(0.06, text.organisation, 14, color="#444")
     return figure
+
+
+PLACE_ROOM = 180.0  # mm across the page for the place, 15 mm from either edge
+PLACE_LINES = 3  # most lines the place takes, under the title and above the instruction
+
+
+def place_lines(place: str) -> tuple[list[str], float]:
+    """The poster's place (五羊坪村 · 村民群众) in large red type: on one line at 38 pt, or as large
+    as it fits down to 30 pt; else the village and the group on a line each, down to 22 pt; else
+    broken as Chinese breaks, at 22 pt, the third line cut short with "…". At 38 pt a line holds
+    about 13 characters: 清水河社区居民委员会 · 社区居民 reached the page's edge, and a longer
+    name ran off it."""
+
+    def fits(line: str, size: float) -> bool:
+        return printed_width(line, size, bold=True) <= PLACE_ROOM
+
+    for size in range(38, 29, -2):
+        if fits(place, size):
+            return [place], float(size)
+    parts = [part.strip() for part in place.split(" · ")]
+    if len(parts) == 2:
+        for size in range(38, 21, -2):
+            if all(fits(part, size) for part in parts):
+                return parts, float(size)
+    size = 22.0
+    lines = [
+        line
+        for part in parts
+        for line in wrapped(part, PLACE_ROOM, lambda unit: printed_width(unit, size, bold=True))
+    ]
+    if len(lines) > PLACE_LINES:
+        last = lines[PLACE_LINES - 1]
+        while last and not fits(last + "…", size):
+            last = last[:-1]
+        lines = [*lines[: PLACE_LINES - 1], last + "…"]
+    return lines, size
 
 
 def poster_png(text: PosterText, *, dpi: int = 150) -> bytes:
