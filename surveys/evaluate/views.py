@@ -165,6 +165,9 @@ def survey_report(request, slug: str):
         "items": items,
         "warnings": [warning_shown(str(w), language) for w in doc.get("warnings") or []],
         "villages": villages,
+        # No group sampled by village (a bureau's survey of the firms it serves): no village
+        # section, rather than an empty table and charts saying the samples were too small.
+        "by_village": survey.group_set.filter(by_village=True).exists(),
         # The heat map's figures as a table (its text alternative): village, suppressed, scores.
         "village_dimensions": [
             (

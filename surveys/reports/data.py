@@ -81,6 +81,9 @@ class ReportData:
     options: list[dict] = field(default_factory=list)  # code, name, points (the scheme's)
     names: dict[str, dict[str, str]] = field(default_factory=dict)  # kind → code → name
     language: str = "zh"  # "zh" or "en": names, derivations and every heading
+    # The groups sampled by village (村民群众, …), named: a survey without one (a bureau's of the
+    # firms it serves) has no village scores to report, and the notes name the ones it has.
+    village_groups: list[str] = field(default_factory=list)
 
     @property
     def published(self) -> bool:
@@ -307,4 +310,5 @@ def _report_data(survey: Survey, *, method: str, use_cache: bool, language: str)
         options=options,
         names=names,
         language=language,
+        village_groups=[names["group"][code] for code, group in catalog.groups.items() if group.by_village],
     )

@@ -560,6 +560,8 @@ def _breakdown_rows(cells: list[dict], *, ranked: bool = False) -> list[list[str
 
 def _villages(pdf: _Report) -> None:
     doc = pdf.data.document
+    if not pdf.data.village_groups:  # no group sampled by village: no village to score
+        return
     pdf.section(_("各村（社区）得分"))
     cells = sorted(
         doc["by_village"],
@@ -572,7 +574,10 @@ def _villages(pdf: _Report) -> None:
         align=["LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"],  # names read from the left
     )
     pdf.paragraph(
-        _("各村得分只计该村的村民群众答卷，置信区间把村内受访者视为简单随机样本。"), size=8, color=MUTED
+        _("各村得分只计该村按村抽样的群体（%(groups)s）的答卷，置信区间把村内受访者视为简单随机样本。")
+        % {"groups": _("、").join(pdf.data.village_groups)},
+        size=8,
+        color=MUTED,
     )
     pdf.chart(charts.village_ranking(doc), width=160)
     pdf.chart(charts.village_dimension_heatmap(doc), width=160)
@@ -609,7 +614,8 @@ def _groups(pdf: _Report) -> None:
                 color=MUTED,
             )
 
-    pdf.kept_together(age_bands)
+    if doc["by_age_band"]:  # else a table of headings alone (no age band asked, or none answered)
+        pdf.kept_together(age_bands)
     pdf.chart(charts.group_comparison(doc), width=165)
 
 
@@ -661,8 +667,11 @@ def _methods_note(pdf: _Report) -> None:
     notes = [
         _sentences(
             _(
-                "抽样设计：以受访群体为层；按村抽样的群体（村民群众）以村为初级抽样单元，其他群体以受访者为单元。"
-            ),
+                "抽样设计：以受访群体为层；按村抽样的群体（%(groups)s）以村为初级抽样单元，其他群体以受访者为单元。"
+            )
+            % {"groups": _("、").join(data.village_groups)}
+            if data.village_groups
+            else _("抽样设计：以受访群体为层，每个受访者为一个抽样单元。"),
             _("本次：%(design)s。") % {"design": design} if design else "",
         ),
         _sentences(_se_method_note(doc["composite"].get("method")), uncertainty_note()),

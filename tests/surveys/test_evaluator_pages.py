@@ -966,3 +966,18 @@ def test_the_pages_data_hash_and_counts_are_kept_until_the_data_changes_and_foll
         assert len(reads) == 3 + 3  # the page once after each change; report_data (the check) each time
     finally:
         data._included = included
+
+
+def test_a_survey_without_a_group_sampled_by_village_shows_no_village_section(survey):
+    from tests.surveys.test_reports import _no_group_by_village
+
+    user = member("li", _no_group_by_village(survey), EVALUATOR)
+    html = _browser(user).get("/evaluate/hill-2024/").content.decode()
+    assert "各村（社区）得分排序" not in html and "charts/heatmap." not in html
+    assert "charts/groups." in html
+
+
+def test_the_village_section_is_shown_where_a_group_is_sampled_by_village(answered):
+    user = member("li", answered, EVALUATOR)
+    html = _browser(user).get("/evaluate/hill-2024/").content.decode()
+    assert "各村（社区）得分排序" in html and "charts/heatmap." in html

@@ -866,3 +866,32 @@ def test_a_pdf_cells_text_is_normalised_once(data, monkeypatch):
     monkeypatch.setattr(report_pdf.charts, "drawable", lambda line: seen.append(line) or drawable(line))
     pdf.multi_cell(40, 5, "个人（家庭）收入\t满意度", new_x="LMARGIN", new_y="NEXT")
     assert seen == ["个人（家庭）收入\t满意度"]
+
+
+def _no_group_by_village(survey):
+    """A survey of another shape: one group, not sampled by village, no age band asked (a county
+    bureau's survey of the firms it serves)."""
+    from surveys.models import Group
+
+    Group.objects.filter(survey=survey).update(by_village=False)
+    survey.quota_set.all().delete()
+    survey.invitation_set.filter(village__isnull=False).delete()
+    answer(survey, 12, village="", group="staff", age_band="")
+    return survey
+
+
+def test_a_survey_without_a_group_sampled_by_village_has_no_village_section(survey, tmp_path):
+    """It had one, empty, with two charts saying the villages' samples were too small, and an
+    age band table of headings alone; its method note named 村民群众 as sampled by village."""
+    _no_group_by_village(survey)
+    text = "\n".join(_pdf_lines(render_report(report_data(survey), "pdf"), tmp_path))
+    assert "各村（社区）得分" not in text and "没有可公布的村级得分" not in text
+    assert "年龄段\n样本数" not in text.replace(" ", "")
+    assert "抽样设计：以受访群体为层，每个受访者为一个抽样单元。" in text.replace("\n", "")
+    assert "按村抽样的群体（" not in text.replace("\n", "")
+
+
+def test_the_village_notes_name_the_groups_sampled_by_village(data, tmp_path):
+    text = "".join(_pdf_lines(render_report(data, "pdf"), tmp_path))
+    assert "各村得分只计该村按村抽样的群体（村民群众）的答卷" in text
+    assert "按村抽样的群体（村民群众）以村为初级抽样单元" in text
