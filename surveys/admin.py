@@ -327,7 +327,7 @@ class SurveyAdmin(SurveyAuthoringMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "year", "status", "response_count", "published_at")
     list_filter = ("status", "year")
     search_fields = ("title", "slug", "organisation")
-    readonly_fields = ("status", "published_at", "created_at", "updated_at")
+    readonly_fields = ("status", "closed_at", "published_at", "created_at", "updated_at")
     fields = (
         "title",
         "title_en",
@@ -337,7 +337,9 @@ class SurveyAdmin(SurveyAuthoringMixin, admin.ModelAdmin):
         "year",
         "status",
         "allow_shared_device",
+        "late_grace_hours",
         "scheme",
+        "closed_at",
         "published_at",
         "created_at",
         "updated_at",

@@ -79,6 +79,7 @@ class SurveyDesign:
     title_en: str = ""
     organisation_en: str = ""
     allow_shared_device: bool = False
+    late_grace_hours: int = 0
     scheme: dict | None = None
     dimensions: list[DimensionSpec] = field(default_factory=list)
     items: list[ItemSpec] = field(default_factory=list)
@@ -109,6 +110,7 @@ def survey_design(survey: Survey) -> SurveyDesign:
         organisation_en=survey.organisation_en,
         year=survey.year,
         allow_shared_device=survey.allow_shared_device,
+        late_grace_hours=survey.late_grace_hours,
         scheme=copy.deepcopy(survey.scheme),
         dimensions=[DimensionSpec(d.code, d.name, d.name_en) for d in dimensions],
         items=[

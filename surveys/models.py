@@ -10,7 +10,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -34,6 +34,9 @@ validate_code = RegexValidator(
 class SurveyManager(models.Manager):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
+
+
+LATE_GRACE_MAX_HOURS = 168  # a week: answers kept offline longer than that are not waited for
 
 
 class Survey(models.Model):
@@ -61,8 +64,18 @@ class Survey(models.Model):
         default=False,
         help_text=_("调查员拿一部手机请多人作答时勾选；默认同一设备只能提交一份答卷。"),
     )
+    late_grace_hours = models.PositiveSmallIntegerField(
+        _("截止后补收（小时）"),
+        default=0,
+        validators=[MaxValueValidator(LATE_GRACE_MAX_HOURS)],
+        help_text=_(
+            "手机离线时填好、截止后才送达的答卷：手机上的提交时间早于截止、且在截止后这么多小时内送达的，"
+            "仍然收下，标为“截止后送达”供审核。0 = 截止后一律拒收。"
+        ),
+    )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    closed_at = models.DateTimeField(_("截止收集时间"), null=True, blank=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
 
     objects = SurveyManager()

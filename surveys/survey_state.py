@@ -83,7 +83,9 @@ def survey_state_forget() -> None:
 _INVITATION_FIELDS = [
     "id", "survey_id", "token", "group_id", "village_id", "single_use", "is_active", "opens_at", "closes_at"
 ]  # fmt: skip
-_SURVEY_FIELDS = ["id", "slug", "status", "allow_shared_device", "created_at", "updated_at"]
+_SURVEY_FIELDS = [
+    "id", "slug", "status", "allow_shared_device", "late_grace_hours", "created_at", "updated_at", "closed_at"
+]  # fmt: skip
 _invitation_query = CompiledQuery(
     lambda token: (
         Invitation.objects.filter(token=token)

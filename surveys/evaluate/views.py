@@ -31,6 +31,7 @@ from surveys.reports.comparison import comparison_table, comparison_xlsx
 from surveys.reports.data import report_language
 from surveys.scoring import QuestionnaireIncomplete, SchemeBroken
 from surveys.services.publish import report_publish
+from surveys.services.submission import late_until
 
 CHART_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 CHART_SECONDS = 24 * 3600
@@ -203,6 +204,8 @@ def survey_report(request, slug: str):
             )
         ],
         "may_publish": can_publish(request.user, survey) and survey.status == survey.Status.CLOSED,
+        # Answers given offline before the close may still arrive until then (late_grace_hours).
+        "late_until": late_until(survey),
         # Not closed yet: the publisher is told why there is no button, and who closes collection.
         "publish_after_close": can_publish(request.user, survey)
         and survey.status in (survey.Status.DRAFT, survey.Status.OPEN),

@@ -6,6 +6,8 @@ nothing is excluded automatically, and each flag says why, with the numbers.
     near_duplicate   another response from the same device marker within 10 minutes
                      (when the survey allows a shared device, only one with the very same answers)
     over_quota       the response's quota cell was already full when it arrived
+    late             answered before its link or the survey closed, arrived after, within the
+                     survey's late_grace_hours (set by surveys/services/submission.py)
 
 The rules themselves are plain functions of numbers and strings; the services below fetch what
 they need in a fixed number of queries, for one response or for a whole imported batch.

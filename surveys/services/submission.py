@@ -17,7 +17,7 @@ same breath. Whatever that statement cannot store goes the careful way, which sa
 import uuid
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
 from django.utils import timezone
@@ -28,7 +28,7 @@ from surveys.answers import decode_answers, encode_answers
 from surveys.compiled_query import CompiledInsert, CompiledQuery
 from surveys.localized import localized
 from surveys.models import Invitation, Response
-from surveys.services.quality import recent_durations_cached, response_flags_compute
+from surveys.services.quality import Flag, recent_durations_cached, response_flags_compute
 from surveys.services.submission_insert import response_insert_checked
 from surveys.survey_state import SurveyState, invitation_remembered, submission_invitation, survey_state
 
@@ -117,6 +117,67 @@ def invitation_refusal(invitation: Invitation | None, *, now: datetime | None = 
             return Refusal("survey_not_open", "问卷尚未开始收集。")
         return Refusal("survey_closed", "问卷已截止，感谢您的关注。")
     return None
+
+
+# Refusals a late arrival may be excused from (`late_arrival`): the link or the survey closed.
+CLOSED_CODES = ("window_closed", "survey_closed")
+
+
+def late_arrival(invitation: Invitation, submitted_at: datetime | None, *, now: datetime) -> Flag | None:
+    """The "arrived after closing" flag of answers given before the link or the survey closed
+    and arriving after, within the survey's `late_grace_hours` (answered offline on a phone that
+    found a network later); None when they are to be refused as the closing says.
+
+    The submission time is the phone's own and could be set by anyone: such answers are taken
+    only where the survey asks for it (0 hours, the default, refuses them, contract §6's 403),
+    only until the grace period ends and never once published, and each is flagged for review
+    with both times. An invitation must still be active and the survey open or closed."""
+    survey = invitation.survey
+    if not survey.late_grace_hours or submitted_at is None or not invitation.is_active:
+        return None
+    closings = []
+    if invitation.closes_at and now >= invitation.closes_at:
+        closings.append(invitation.closes_at)
+    if survey.status == survey.Status.CLOSED:
+        if survey.closed_at is None:  # closed before the time of closing was kept
+            return None
+        closings.append(survey.closed_at)
+    elif survey.status != survey.Status.OPEN:
+        return None
+    if not closings:
+        return None
+    closed = min(closings)
+    if not submitted_at < closed <= now < closed + timedelta(hours=survey.late_grace_hours):
+        return None
+    return late_flag(closed=closed, submitted_at=submitted_at, received_at=now)
+
+
+def late_until(survey) -> datetime | None:
+    """Until when a closed survey still takes answers given before it closed (`late_arrival`);
+    None when that time has passed or it takes none."""
+    if survey.status != survey.Status.CLOSED or not survey.late_grace_hours or survey.closed_at is None:
+        return None
+    until = survey.closed_at + timedelta(hours=survey.late_grace_hours)
+    return until if timezone.now() < until else None
+
+
+def late_flag(*, closed: datetime, submitted_at: datetime, received_at: datetime) -> Flag:
+    closed_local, submitted_local = timezone.localtime(closed), timezone.localtime(submitted_at)
+    minutes = max(1, round((received_at - closed).total_seconds() / 60))
+    hours, rest = divmod(minutes, 60)
+    after = " ".join([f"{hours} 小时"] * bool(hours) + [f"{rest} 分钟"] * bool(rest))
+    after_en = " ".join([f"{hours} h"] * bool(hours) + [f"{rest} min"] * bool(rest))
+    return {
+        "code": "late",
+        "reason": (
+            f"截止（{closed_local:%m-%d %H:%M}）后 {after}送达；手机上的提交时间 "
+            f"{submitted_local:%m-%d %H:%M} 在截止之前。"
+        ),
+        "reason_en": (
+            f"Arrived {after_en} after closing ({closed_local:%m-%d %H:%M}); the phone's submission time,"
+            f" {submitted_local:%m-%d %H:%M}, is before it."
+        ),
+    }
 
 
 def invitation_used_up(invitation: Invitation) -> bool:
@@ -270,14 +331,25 @@ def _retry_or_conflict(
 
 
 def _response_new(
-    *, invitation: Invitation, payload: ResponsePayload, device: str, source: str, state: SurveyState
-) -> tuple[Response, bool]:
-    """The response to insert (flags not yet set), and whether its phone must not have answered
-    before. Raises SubmissionRefused or SubmissionInvalid."""
+    *,
+    invitation: Invitation,
+    payload: ResponsePayload,
+    device: str,
+    source: str,
+    state: SurveyState,
+    late_allowed: bool = False,
+) -> tuple[Response, bool, Flag | None]:
+    """The response to insert (flags not yet set), whether its phone must not have answered
+    before, and, for answers arriving after closing that the survey still takes (`late_allowed`:
+    the careful way only), their flag. Raises SubmissionRefused or SubmissionInvalid."""
     survey = invitation.survey
     catalog, version = state.catalog, state.version
-    refusal = invitation_refusal(invitation)
-    if refusal is not None:
+    now = timezone.now()
+    refusal = invitation_refusal(invitation, now=now)
+    late = None
+    if refusal is not None and late_allowed and refusal.code in CLOSED_CODES:
+        late = late_arrival(invitation, payload.submitted_at, now=now)
+    if refusal is not None and late is None:
         raise SubmissionRefused(refusal.code, refusal.message, refusal.details)
     _check_codes(invitation, payload, catalog)
     digest = device_digest(survey_id=survey.pk, marker=device)
@@ -294,11 +366,12 @@ def _response_new(
         ),
         comment=payload.comment,
         started_at=payload.started_at,
-        submitted_at=payload.submitted_at or timezone.now(),
+        submitted_at=payload.submitted_at or now,
+        received_at=now,
         source=source,
         device=digest,
     )
-    return response, bool(digest) and not survey.allow_shared_device
+    return response, bool(digest) and not survey.allow_shared_device, late
 
 
 def response_submit(
@@ -321,8 +394,13 @@ def response_submit(
     survey = invitation.survey
     state = state or survey_state(survey)
     try:
-        response, check_device = _response_new(
-            invitation=invitation, payload=payload, device=device, source=source, state=state
+        response, check_device, late = _response_new(
+            invitation=invitation,
+            payload=payload,
+            device=device,
+            source=source,
+            state=state,
+            late_allowed=True,
         )
     except (SubmissionRefused, SubmissionInvalid):
         # A retry of what is already stored is answered even after the invitation closed or
@@ -341,6 +419,8 @@ def response_submit(
         durations=recent_durations_cached(survey),
         device_is_checked=check_device,
     )
+    if late is not None:
+        response.flags = [*response.flags, late]
     # A transaction only where something must be checked under a lock; otherwise the INSERT
     # alone, in autocommit, is all there is to write. Inside a caller's transaction, atomic()
     # makes a savepoint, so a failing statement cannot break the caller's transaction.
@@ -410,11 +490,11 @@ def _submit_remembered(
     survey = invitation.survey
     state = survey_state(survey)
     try:
-        response, check_device = _response_new(
+        response, check_device, _late = _response_new(
             invitation=invitation, payload=payload, device=device, source=source, state=state
         )
     except (SubmissionRefused, SubmissionInvalid):
-        return None  # answered the careful way, which also finds a stored retry
+        return None  # answered the careful way, which also finds a stored retry, or a late arrival
     if response.device and not check_device:  # a shared phone: its near duplicates are looked up
         return None
     response.flags = response_flags_compute(

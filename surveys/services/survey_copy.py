@@ -59,6 +59,7 @@ def survey_create_from_design(*, design: SurveyDesign, issue_invitations: bool =
         year=design.year,
         status=Survey.Status.DRAFT,
         allow_shared_device=design.allow_shared_device,
+        late_grace_hours=design.late_grace_hours,
         scheme=copy.deepcopy(design.scheme),
     )
     dimensions = {

@@ -50,6 +50,9 @@ def survey_set_status(*, survey: Survey, status: str) -> Survey:
             )
     survey.status = target
     fields = ["status", "updated_at"]
+    if target in (S.OPEN, S.CLOSED):  # when collection stopped: the late answers' deadline
+        survey.closed_at = timezone.now() if target == S.CLOSED else None
+        fields.append("closed_at")
     if target == S.PUBLISHED:
         survey.published_at = timezone.now()
         fields.append("published_at")
