@@ -48,6 +48,11 @@ def test_a_name_of_nothing_but_invisible_characters_is_refused_as_empty(admin_cl
     assert village.name == "东村"
 
 
+def _posted(value):
+    """A field's initial value as the browser posts it: None and an unticked box as nothing, 0 as 0."""
+    return "" if value is None or value is False else value
+
+
 def test_the_survey_pages_rows_store_their_names_on_one_line(admin_client, survey):
     """Dimensions, items and the title, through the survey's own admin page and its inline rows."""
     page = admin_client.get(f"/admin/surveys/survey/{survey.pk}/change/")
@@ -60,7 +65,7 @@ def test_the_survey_pages_rows_store_their_names_on_one_line(admin_client, surve
                 value = row.initial.get(name, field.initial)
                 form[row.add_prefix(name)] = "" if value is None else getattr(value, "pk", value)
     admin = page.context["adminform"].form
-    form.update({name: admin.initial.get(name) or "" for name in admin.fields})
+    form.update({name: _posted(admin.initial.get(name)) for name in admin.fields})
     form.update({"title": "山村镇\n2024年度满意度调查\t", "allow_shared_device": ""})
     form["scheme"] = ""
     economy = Dimension.objects.get(survey=survey, code="economy")
