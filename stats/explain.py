@@ -26,11 +26,12 @@ TEXT = {
         "no_composite": "综合满意度：还没有计分的回答，无法计算",
         "groups": "{name} = 各群体得分按群体权重加权：{terms} = {value}",
         "withheld": "〔{name}：作答不足 {min_cell} 人，不公布〕",
-        "se_taylor": "{name}的标准误 {se} 按泰勒线性化计算：以受访者群体为层，"
-        "整群抽样的群体以村为初级抽样单元，其他受访者各为一个单元{fpc}"
+        "se_taylor": "{name}的标准误 {se} 按泰勒线性化计算：以受访者群体为层，{psus}{fpc}"
         "；自由度 = 初级抽样单元数 − 层数 = {df}；95% 置信区间 [{lo}, {hi}] 用 t 分布；设计效应 {deff}。",
         "se_boot": "{name}的标准误 {se} 按{method}重抽样计算：每层有放回地抽取 n_h − 1 个初级抽样单元"
         "；自由度 {df}；95% 置信区间 [{lo}, {hi}] 用 t 分布。",
+        "psus_clustered": "整群抽样的群体以村为初级抽样单元，其他受访者各为一个单元",
+        "psus_single": "每个受访者为一个初级抽样单元",
         "fpc": "，并按各层总体单元数作有限总体校正",
         "cell": "{name}：{score}（n = {n}，标准误 {se}，{method}）",
         "suppressed": "{name}：计分人数 {n} 少于 {min_cell}，不公布得分",
@@ -56,11 +57,13 @@ TEXT = {
         "groups": "{name} = group scores weighted by the group weights: {terms} = {value}",
         "withheld": "[{name}: fewer than {min_cell} answers, not shown]",
         "se_taylor": "The SE of the {name}, {se}, is by Taylor linearisation: strata are respondent groups, "
-        "PSUs are villages for clustered groups and single respondents otherwise{fpc}"
+        "{psus}{fpc}"
         "; df = PSUs − strata = {df}; the 95% CI [{lo}, {hi}] uses Student's t; design effect {deff}.",
         "se_boot": "The SE of the {name}, {se}, is from the {method}: "
         "n_h − 1 PSUs drawn with replacement in each stratum"
         "; df {df}; the 95% CI [{lo}, {hi}] uses Student's t.",
+        "psus_clustered": "PSUs are villages for clustered groups and single respondents otherwise",
+        "psus_single": "each respondent is a PSU",
         "fpc": ", with a finite population correction from each stratum's population count",
         "cell": "{name}: {score} (n = {n}, SE {se}, {method})",
         "suppressed": "{name}: {n} counted respondents, fewer than {min_cell}: score not shown",
@@ -192,6 +195,8 @@ def _alpha_sentence(result: ScoreResult, t: dict[str, str], label) -> str:
 def _se_sentence(result: ScoreResult, t: dict[str, str]) -> str:
     c = result.composite
     has_fpc = any(s["population"] is not None for s in result.design["strata"])
+    # Villages named only where a group was sampled in them (a bureau's survey of firms has none).
+    clustered = any(s.get("psu_is") == "village" for s in result.design["strata"])
     fields = dict(
         name=t["composite_of"],
         se=f2(c.se),
@@ -201,6 +206,7 @@ def _se_sentence(result: ScoreResult, t: dict[str, str]) -> str:
         deff=f2(c.deff),
         method=method_name(c.method, t),
         fpc=t["fpc"] if has_fpc else "",
+        psus=t["psus_clustered"] if clustered else t["psus_single"],
     )
     return (t["se_boot"] if c.method.startswith("bootstrap") else t["se_taylor"]).format(**fields)
 

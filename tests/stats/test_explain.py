@@ -262,3 +262,16 @@ def test_without_alpha_the_derivation_says_why_rather_than_alpha_equals_a_dash()
         "克朗巴赫 α：只有 1 道题，无法计算（α 比较各题的回答）"
     )
     assert texts(score(tiny_matrix(), default_scheme()))["reliability"].startswith("克朗巴赫 α = ")
+
+
+def test_the_se_names_villages_as_psus_only_where_a_group_was_sampled_in_them():
+    """A survey without a group sampled by village (a bureau's of the firms it serves) was told its
+    clustered groups' PSUs were villages."""
+    clustered = texts(score(tiny_matrix(), default_scheme()))["composite:se"]
+    assert "整群抽样的群体以村为初级抽样单元" in clustered
+    single = score(tiny_matrix(group_clustered=[False, False]), default_scheme())
+    assert (
+        "每个受访者为一个初级抽样单元" in texts(single)["composite:se"]
+        and "村" not in texts(single)["composite:se"]
+    )
+    assert "each respondent is a PSU" in texts(single, "en")["composite:se"]
