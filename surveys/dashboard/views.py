@@ -31,7 +31,7 @@ from surveys.placed_messages import messages_placed
 from surveys.selectors_progress import CHART_DAYS, InvitationProgress, survey_progress
 from surveys.selectors_review import audit_log, responses_for_review
 from surveys.services.review import response_exclude, response_include
-from surveys.services.submission import invitation_refusal
+from surveys.services.submission import invitation_refusal, late_until
 
 POLL_SECONDS = 10
 MISSING_SHOWN = 20
@@ -149,6 +149,8 @@ def survey_dashboard(request, slug: str):
         "other_messages": other_messages,
         "survey": survey,
         "progress": progress,
+        # Closed, but still taking answers given offline before the close (late_grace_hours).
+        "late_until": late_until(survey),
         "tables": group_tables(progress.cells),
         "missing": behind[:MISSING_SHOWN],
         # The cells behind that the list leaves out: said, or the list reads as all there is.

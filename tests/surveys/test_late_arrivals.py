@@ -139,3 +139,15 @@ def test_the_publish_button_says_until_when_late_answers_may_arrive(client, clos
     html = client.get(f"/evaluate/{closed.slug}/").content.decode()
     until = timezone.localtime(closed.closed_at + timedelta(hours=24))
     assert 'id="late-until"' in html and f"{until:%Y-%m-%d %H:%M}" in html
+
+
+def test_the_staff_page_says_until_when_late_answers_may_arrive(client, closed):
+    from surveys.models import SurveyMembership
+    from tests.surveys.report_helpers import member
+
+    client.force_login(member("wang", closed, SurveyMembership.Role.STAFF))
+    html = client.get(f"/staff/{closed.slug}/").content.decode()
+    until = timezone.localtime(closed.closed_at + timedelta(hours=24))
+    assert 'id="late-until"' in html and f"{until:%Y-%m-%d %H:%M}" in html
+    Survey.objects.filter(pk=closed.pk).update(late_grace_hours=0)
+    assert 'id="late-until"' not in client.get(f"/staff/{closed.slug}/").content.decode()
