@@ -23,8 +23,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from surveys.models import PaperSheet, Survey
-from surveys.reports.linebreak import wrapped
+from surveys.reports.linebreak import ELLIPSIS, fitting_start, wrapped
 from surveys.respond.posters import (
+    PT,
     _qr_patches,
     drawn_name,
     pdf_font_type,
@@ -37,7 +38,6 @@ from surveys.services.questionnaire import questionnaire_version_current
 
 PAGE_W, PAGE_H = 210.0, 297.0  # mm
 MM = 1 / 25.4  # inches
-PT = 25.4 / 72  # mm
 LEFT, RIGHT = 14.0, 196.0
 TEXT_RIGHT = 112.0  # the item column ends here; option columns fill the rest
 ROW_MIN, ROW_MAX = 9.0, 12.5
@@ -47,7 +47,6 @@ BOX = 6.0
 ITEM_SIZE, ITEM_SIZE_WRAPPED = 14.0, 12.5  # pt: an item on one line, on two
 TWO_LINES = 1.7  # a wrapped item's height, in rows
 GAP = 2.0  # mm between a text and the box after it
-ELLIPSIS = "…"  # ends an item cut short
 
 
 def _width(text: str, size: float) -> float:
@@ -77,9 +76,7 @@ def _item_lines(text: str, room: float) -> tuple[list[str], float]:
         lines = lines_within(high)
     if len(lines) <= 2:
         return lines, ITEM_SIZE_WRAPPED
-    last = lines[1]
-    while last and _width(last + ELLIPSIS, ITEM_SIZE_WRAPPED) > room:
-        last = last[:-1]
+    last = fitting_start(lines[1], room, lambda start: _width(start, ITEM_SIZE_WRAPPED), end=ELLIPSIS)
     return [lines[0], last + ELLIPSIS], ITEM_SIZE_WRAPPED
 
 

@@ -62,16 +62,28 @@ def wrapped(text: str, width: float, measure: Callable[[str], float], *, chinese
                 lines.append(line.rstrip())
                 line, used = unit, size
             while used > width and len(line) > 1:  # one word wider than the line: cut it at
-                low, high = 1, len(line) - 1  # the longest start that fits (at least a character),
-                while low < high:  # found by halving: a start is never wider than a longer one
-                    middle = (low + high + 1) // 2
-                    low, high = (middle, high) if measure(line[:middle]) <= width else (low, middle - 1)
-                cut = low
+                cut = len(fitting_start(line[:-1], width, measure, least=1))  # the longest start that fits
                 lines.append(line[:cut])
                 line = line[cut:]
                 used = measure(line)
         lines.append(line.rstrip())
     return lines
+
+
+ELLIPSIS = "…"  # ends a text cut short
+
+
+def fitting_start(
+    text: str, width: float, measure: Callable[[str], float], *, end: str = "", least: int = 0
+) -> str:
+    """The longest start of `text` (at least `least` characters) that, followed by `end`, is no
+    wider than `width`; found by halving, since a start is never wider than a longer one. With
+    `end` ELLIPSIS: where a text cut short with "…" stops."""
+    low, high = least, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if measure(text[:middle] + end) <= width else (low, middle - 1)
+    return text[:low]
 
 
 def fits(text: str, width: float, measure: Callable[[str], float], *, chinese: bool = True) -> bool:

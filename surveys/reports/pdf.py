@@ -27,7 +27,7 @@ from stats.explain import sentence, warning_shown
 from stats.text import rounded
 from surveys.reports.data import ReportData, report_language
 from surveys.reports.fonts import report_faces, symbol_face
-from surveys.reports.linebreak import fits, wrapped
+from surveys.reports.linebreak import ELLIPSIS, fits, fitting_start, wrapped
 from surveys.reports.tables import method_name, uncertainty_note
 
 FONT = "NotoSansSC"
@@ -177,9 +177,7 @@ class _Report(FPDF):
         text = _report_title(self.data)
         if self.get_string_width(text) <= self.epw:
             return text
-        while text and self.get_string_width(text + "…") > self.epw:
-            text = text[:-1]
-        return text.rstrip() + "…"
+        return fitting_start(text, self.epw, self.get_string_width, end=ELLIPSIS).rstrip() + ELLIPSIS
 
     def footer(self):
         data = self.data

@@ -26,7 +26,7 @@ from matplotlib.textpath import text_to_path
 
 from stats.charts import ChartFontMissing, chart_families, cjk_font, drawable
 from surveys import localized
-from surveys.reports.linebreak import wrapped
+from surveys.reports.linebreak import ELLIPSIS, fitting_start, wrapped
 
 A4_INCHES = (8.27, 11.69)
 A4_MM = (210.0, 297.0)
@@ -184,10 +184,13 @@ def place_lines(place: str) -> tuple[list[str], float]:
         for line in wrapped(part, PLACE_ROOM, lambda unit: printed_width(unit, size, bold=True))
     ]
     if len(lines) > PLACE_LINES:
-        last = lines[PLACE_LINES - 1]
-        while last and not fits(last + "…", size):
-            last = last[:-1]
-        lines = [*lines[: PLACE_LINES - 1], last + "…"]
+        last = fitting_start(
+            lines[PLACE_LINES - 1],
+            PLACE_ROOM,
+            lambda start: printed_width(start, size, bold=True),
+            end=ELLIPSIS,
+        )
+        lines = [*lines[: PLACE_LINES - 1], last + ELLIPSIS]
     return lines, size
 
 
