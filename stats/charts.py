@@ -43,7 +43,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.textpath import text_to_path
 
-from stats.text import one_line, rounded
+from stats.text import ELLIPSIS, fitting_start, one_line, rounded
 
 CJK_FAMILY = "Noto Sans CJK SC"
 SYMBOL_FAMILY = "Symbola"
@@ -254,9 +254,8 @@ def _fit(text: str, inches: float, fontsize: float) -> str:
 NAME_LINES = {True: 3, False: 2}
 BAR_NAME_LINES = 4
 
-# What ends a name cut short: one character (U+2026), which the CJK font has. Before it go the
-# spaces and punctuation the cut left at the line's end ("groups,…" reads "groups…").
-ELLIPSIS = "…"
+# What ends a name cut short is ELLIPSIS, one character (U+2026), which the CJK font has. Before it
+# go the spaces and punctuation the cut left at the line's end ("groups,…" reads "groups…").
 _CUT_AFTER = " ,，、;；:：（(-–"
 _WORD = re.compile(r"[\x21-\x7e–]")  # a character of what `_greedy` breaks only before and after
 _WORD_END = re.compile(r"[\x21-\x7e–]+$")
@@ -279,9 +278,7 @@ def _clipped(text: str, inches: float, fontsize: float, most: int, end: str = ""
     for character in "".join(lines[: most - 1]).replace(" ", ""):  # the lines keep the text's
         start = text.index(character, start) + 1  # characters in order, only spaces left out
     rest = text[start:].strip()
-    last = rest
-    while last and _em(last + ELLIPSIS + after) > limit:
-        last = last[:-1]
+    last = fitting_start(rest, limit, _em, end=ELLIPSIS + after)
     cut = len(last)
     if 0 < cut < len(rest) and _WORD.match(rest[cut - 1]) and _WORD.match(rest[cut]):  # a word cut
         last = _WORD_END.sub("", last) or last  # in two: before it, unless it is all there is

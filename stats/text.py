@@ -6,12 +6,17 @@ is part of the name, and the report's fonts draw them as empty boxes. `one_line`
 for all of them: the models' name fields (surveys/names.py) and the XLSForm import store names
 through it, and the charts and the PDF draw stored names through it (names saved before the rule
 existed still show cleanly).
+
+Where a name or a line has no room, it is cut short with ELLIPSIS; `fitting_start` finds where,
+for the charts here and for the PDF report, the paper sheet and the posters (surveys/), in
+whatever units their `measure` gives.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 _SPACES = re.compile(r" {2,}")
@@ -38,3 +43,19 @@ def rounded(x: float, places: int = 2) -> str:
     charts said 90.62 where the page and the XLSX said 90.63."""
     shown = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return str(shown.copy_abs() if shown.is_zero() else shown)  # never "-0.00"
+
+
+ELLIPSIS = "…"  # ends a text cut short
+
+
+def fitting_start(
+    text: str, width: float, measure: Callable[[str], float], *, end: str = "", least: int = 0
+) -> str:
+    """The longest start of `text` (at least `least` characters) that, followed by `end`, is no
+    wider than `width`; found by halving, since a start is never wider than a longer one. With
+    `end` ELLIPSIS: where a text cut short with "…" stops."""
+    low, high = least, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if measure(text[:middle] + end) <= width else (low, middle - 1)
+    return text[:low]

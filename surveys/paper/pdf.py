@@ -22,8 +22,9 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from stats.text import ELLIPSIS, fitting_start
 from surveys.models import PaperSheet, Survey
-from surveys.reports.linebreak import ELLIPSIS, fitting_start, wrapped
+from surveys.reports.linebreak import wrapped
 from surveys.respond.posters import (
     PT,
     _qr_patches,

@@ -10,6 +10,8 @@ The report lays its text out here first and hands fpdf2 lines that already fit.
 import re
 from collections.abc import Callable
 
+from stats.text import fitting_start
+
 # Not at the start of a line: they close what came before.
 CLOSING = set("，。、；：？！）》」』】〕〉’”…‥%‰·,.;:!?)]}") | {
     "\u30fb",
@@ -68,22 +70,6 @@ def wrapped(text: str, width: float, measure: Callable[[str], float], *, chinese
                 used = measure(line)
         lines.append(line.rstrip())
     return lines
-
-
-ELLIPSIS = "…"  # ends a text cut short
-
-
-def fitting_start(
-    text: str, width: float, measure: Callable[[str], float], *, end: str = "", least: int = 0
-) -> str:
-    """The longest start of `text` (at least `least` characters) that, followed by `end`, is no
-    wider than `width`; found by halving, since a start is never wider than a longer one. With
-    `end` ELLIPSIS: where a text cut short with "…" stops."""
-    low, high = least, len(text)
-    while low < high:
-        middle = (low + high + 1) // 2
-        low, high = (middle, high) if measure(text[:middle] + end) <= width else (low, middle - 1)
-    return text[:low]
 
 
 def fits(text: str, width: float, measure: Callable[[str], float], *, chinese: bool = True) -> bool:

@@ -24,10 +24,10 @@ from fpdf.util import Padding
 
 from stats import charts
 from stats.explain import sentence, warning_shown
-from stats.text import rounded
+from stats.text import ELLIPSIS, fitting_start, rounded
 from surveys.reports.data import ReportData, report_language
 from surveys.reports.fonts import report_faces, symbol_face
-from surveys.reports.linebreak import ELLIPSIS, fits, fitting_start, wrapped
+from surveys.reports.linebreak import fits, wrapped
 from surveys.reports.tables import method_name, uncertainty_note
 
 FONT = "NotoSansSC"

@@ -25,8 +25,9 @@ from matplotlib.patches import Rectangle
 from matplotlib.textpath import text_to_path
 
 from stats.charts import ChartFontMissing, chart_families, cjk_font, drawable
+from stats.text import ELLIPSIS, fitting_start
 from surveys import localized
-from surveys.reports.linebreak import ELLIPSIS, fitting_start, wrapped
+from surveys.reports.linebreak import wrapped
 
 A4_INCHES = (8.27, 11.69)
 A4_MM = (210.0, 297.0)

@@ -1,8 +1,8 @@
-"""Names on one line and numbers rounded as people read them (stats/text.py)."""
+"""Names on one line, numbers rounded as people read them and texts cut short with … (stats/text.py)."""
 
 import pytest
 
-from stats.text import one_line, rounded
+from stats.text import ELLIPSIS, fitting_start, one_line, rounded
 
 
 @pytest.mark.parametrize(
@@ -39,3 +39,34 @@ def test_a_name_is_kept_on_one_line_without_invisible_characters(typed, kept):
 )
 def test_numbers_are_shown_rounded_half_up_as_people_and_excel_round(x, places, shown):
     assert rounded(x, places) == shown
+
+
+def _counted(calls):
+    def measure(text):
+        calls.append(text)
+        return sum(2 if "\u4e00" <= character <= "\u9fff" else 1 for character in text)
+
+    return measure
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "end", "least", "start"),
+    [
+        ("清水河社区居民委员会", 10, "", 0, "清水河社区"),  # five characters of two
+        ("清水河社区居民委员会", 10, ELLIPSIS, 0, "清水河社"),  # and room left for the …
+        ("清水河社区居民委员会", 21, ELLIPSIS, 0, "清水河社区居民委员会"),  # all of it, and the …
+        ("清水河社区居民委员会", 1, ELLIPSIS, 0, ""),  # not even the … fits: nothing of it
+        ("清水河社区居民委员会", 1, "", 1, "清"),  # unless asked for at least one character
+        ("Wuyang Ping (upper)", 12, " (38)", 0, "Wuyang "),  # the end counted, not returned
+        ("", 5, ELLIPSIS, 0, ""),
+    ],
+)
+def test_the_longest_start_that_fits_with_its_end(text, width, end, least, start):
+    assert fitting_start(text, width, _counted([]), end=end, least=least) == start
+
+
+def test_the_start_is_found_by_halving_not_by_measuring_every_start():
+    calls = []
+    text = "村" * 2000
+    assert fitting_start(text, 301, _counted(calls), end=ELLIPSIS) == "村" * 150
+    assert len(calls) <= 12  # log2(2001) rounded up: a 2,000-character text, 11 measures
