@@ -38,6 +38,7 @@ from surveys.localized import fallback_lang, language, localized
 from surveys.models import Invitation, Response
 from surveys.permissions import can_review, survey_get_for
 from surveys.ratelimit import retry_after, submission_allowed
+from surveys.respond.layout import columns
 from surveys.respond.posters import poster_filename, poster_text
 from surveys.respond.posters import poster_pdf as render_poster_pdf
 from surveys.respond.posters import poster_png as render_poster_png
@@ -260,6 +261,10 @@ def _form_page(
         if part is not None
     ]
     missing_items = sum(1 for key in errors if key.startswith("answers."))
+    options = [
+        {"code": o.code, "label": localized(o, english=english), "lang": fallback_lang(o, english=english)}
+        for o in catalog.options.values()
+    ]
     context = {
         "t": t,
         "lang": lang,
@@ -269,15 +274,11 @@ def _form_page(
         "place": place,
         "invitation": invitation,
         "sections": _sections(catalog, lang, values or {}, errors),
-        "options": [
-            {
-                "code": o.code,
-                "label": localized(o, english=english),
-                "lang": fallback_lang(o, english=english),
-            }
-            for o in catalog.options.values()
-        ],
+        "options": options,
+        # How many choices a row holds at each width (surveys/respond/layout.py).
+        "option_columns": columns([o["label"] for o in options]),
         "age_bands": age_bands,
+        "age_columns": columns([a["label"] for a in age_bands]),
         "age_band": age_band,
         "age_error": (errors.get("age_band") or [None])[0],
         "comment": comment,

@@ -1675,3 +1675,64 @@ def test_a_deploy_drops_the_files_of_earlier_deploys_and_the_questionnaire_still
     assert page.locator("h1").inner_text() == "山村镇2024年度满意度调查"
     assert page.locator("#bar").is_visible(), "the script came from the cache"
     assert page.locator('#q-income input[value="dissatisfied"]').is_checked(), "the draft is untouched"
+
+
+def _scale(survey, options) -> Invitation:
+    """`survey` (山村镇 2024) with `options` (code, label, points) instead of its four."""
+    from surveys.models import Option
+
+    Option.objects.filter(survey=survey).delete()
+    for order, (code, label, points) in enumerate(options, start=1):
+        Option.objects.create(survey=survey, code=code, label=label, points=points, order=order)
+    survey_state_forget()
+    return Invitation.objects.get(token=TOKEN)
+
+
+ROWS_OF_CHOICES = """() => Array.from(document.querySelectorAll('fieldset.q:not(#q-age_band) .opts')).map(group => {
+    const rows = {};
+    for (const box of group.querySelectorAll('.opt span')) {
+        const r = box.getBoundingClientRect();
+        const text = document.createRange();
+        text.selectNodeContents(box);
+        const lines = new Set(Array.from(text.getClientRects()).map(line => Math.round(line.top))).size;
+        (rows[Math.round(r.top)] = rows[Math.round(r.top)] || []).push({ width: r.width, height: r.height, lines });
+    }
+    return Object.values(rows);
+})"""
+
+
+@pytest.mark.parametrize(
+    ("options", "width", "shape"),
+    [
+        ([("yes", "满意", 100), ("no", "不满意", 0), ("dk", "不了解", None)], 320, [3]),
+        ([("yes", "满意", 100), ("no", "不满意", 0), ("dk", "不了解", None)], 800, [3]),
+        (
+            [(f"p{k}", f"{k}分", 10 * k) for k in range(10, -1, -1)] + [("dk", "不了解", None)],
+            320,
+            [3, 3, 3, 3],
+        ),
+        ([(f"p{k}", f"{k}分", 10 * k) for k in range(10, -1, -1)] + [("dk", "不了解", None)], 800, [4, 4, 4]),
+    ],
+    ids=["three-320", "three-800", "eleven-points-320", "eleven-points-800"],
+)
+def test_short_choices_share_a_row_and_stay_on_one_line_when_chosen(
+    live_server, browser, options, width, shape
+):
+    """Three choices were two and one, a 0–10 scale six rows of two: as many as fit now, in
+    even rows, and a chosen one (bold, after its tick) still on one line in its box."""
+    invitation = _scale(make_survey(), options)
+    context = browser.new_context(
+        service_workers="block", **{**PHONE, "viewport": {"width": width, "height": 800}}
+    )
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/s/{invitation.token}/")
+        for question in page.locator("fieldset.q:not(#q-age_band)").all():
+            question.locator("label.opt").last.click()  # the longest label: 不了解
+        for rows in page.evaluate(ROWS_OF_CHOICES):
+            assert [len(row) for row in rows] == shape
+            assert {box["lines"] for row in rows for box in row} == {1}
+            assert len({round(box["width"]) for row in rows for box in row}) == 1
+            assert len({round(box["height"]) for row in rows for box in row}) == 1
+    finally:
+        close_context(context)
