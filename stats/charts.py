@@ -37,13 +37,14 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from matplotlib import font_manager, rc_context
+from matplotlib import colormaps, font_manager, rc_context
 from matplotlib.backend_bases import FigureCanvasBase
+from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.textpath import text_to_path
 
-from stats.text import ELLIPSIS, fitting_start, one_line, rounded
+from stats.text import CLOSING, ELLIPSIS, OPENING, fitting_start, one_line, rounded
 
 CJK_FAMILY = "Noto Sans CJK SC"
 SYMBOL_FAMILY = "Symbola"
@@ -52,6 +53,9 @@ SHADES = ["#1f3b57", "#5b7fa3", "#b7c9db", "#eeeeee", "#8c8c8c", "#d9d9d9"]
 HATCHES = ["", "///", "...", "xx", "\\\\", "++"]
 INK = "#222222"
 MUTED = "#666666"
+CELL_EDGE = "#c8c8c8"  # the heat map's cell frames
+# The heat map's shades: black to a light grey, not to white (a white cell read as an empty one).
+_SHADES = ListedColormap(colormaps["Greys_r"](np.linspace(0.0, 0.85, 256)), name="manyidu_shades")
 
 # Figure widths in inches, drawn at 150 dpi. WIDE fills a page on a screen and in the PDF; PHONE
 # is the same chart laid out for a phone's screen (about 360 CSS px): its image is 540 px wide, so
@@ -200,8 +204,6 @@ def _narrow(width: float) -> bool:
 
 
 # What a line may not start with: closing brackets and punctuation stay on the line before.
-_CLOSING = set("）)，,、。：:；;％%")
-_OPENING = set("（(")
 _TOKENS = re.compile(r"[\x21-\x7e–]+ *| +|.")
 
 
@@ -223,8 +225,8 @@ def _greedy(text: str, limit: float) -> list[str]:
     for paragraph in text.split("\n"):
         line = ""
         for token in _TOKENS.findall(paragraph):
-            if line.strip() and _em((line + token).rstrip()) > limit and token[0] not in _CLOSING:
-                carried = line[-1] if line[-1] in _OPENING and line[:-1].strip() else ""
+            if line.strip() and _em((line + token).rstrip()) > limit and token[0] not in CLOSING:
+                carried = line[-1] if line[-1] in OPENING and line[:-1].strip() else ""
                 lines.append(line[: len(line) - len(carried)].rstrip())
                 line = carried + token.lstrip()
             else:
@@ -350,14 +352,19 @@ def _nothing_to_show(ax, text: str) -> None:
     ax.text(0.5, 0.5, text, ha="center", va="center", color=MUTED)
 
 
-def _hidden_note(figure: Figure, t: dict, cells: list[dict]) -> None:
+def _hidden_note(figure: Figure, t: dict, cells: list[dict], more: str = "") -> None:
     """Below the chart (space kept for it by the layout), the cells left out for too few
-    responses with their counts, wrapped to the figure's width."""
-    if not cells:
-        return
-    names = t["list_separator"].join(t["named_n"].format(name=c["name"], n=c["n"]) for c in cells)
-    note = _fit(t["hidden"].format(names=names), figure.get_figwidth() - 0.25, 7)
-    figure.supxlabel(note, x=0.01, ha="left", fontsize=7, color=MUTED)
+    responses with their counts, and `more` that the chart has to say, wrapped to the figure's
+    width."""
+    notes = []
+    if cells:
+        names = t["list_separator"].join(t["named_n"].format(name=c["name"], n=c["n"]) for c in cells)
+        notes.append(t["hidden"].format(names=names))
+    if more:
+        notes.append(more)
+    if notes:
+        note = _fit(t["note_separator"].join(notes), figure.get_figwidth() - 0.25, 7)
+        figure.supxlabel(note, x=0.01, ha="left", fontsize=7, color=MUTED)
 
 
 # What the charts say, in the score document's language ("language": "zh" or "en").
@@ -376,6 +383,8 @@ TEXT = {
         "villages_title": "各村（社区）得分排序",
         "list_separator": "、",
         "hidden": "样本不足未列出：{names}",
+        "note_separator": "；",
+        "blank_cell": "“—”：该村该维度计分人数少于 {min_cell}，不公布",
         "named_n": "{name}（n={n}）",
         "weighted_phone": "{name}\n（权重 {weight:g}）",
         "ranked_phone": "{rank}. {name}\nn={n}",
@@ -403,6 +412,8 @@ TEXT = {
         "villages_title": "Villages ranked by score",
         "list_separator": ", ",
         "hidden": "Not shown (too few responses): {names}",
+        "note_separator": "; ",
+        "blank_cell": "“—”: fewer than {min_cell} counted in that village and dimension, not shown",
         "named_n": "{name} (n={n})",
         "weighted_phone": "{name}\n(weight {weight:g})",
         "ranked_phone": "{rank}. {name}\nn={n}",
@@ -709,7 +720,9 @@ def village_dimension_heatmap(document: dict, *, width: float = WIDE) -> Figure:
         height = table + (1.6 if narrow else 1.5) + rise
         figure = _figure(width, height)
         ax = figure.add_subplot()
-        _hidden_note(figure, t, hidden)
+        blank = bool(np.isnan(values).any())  # a dimension too few answered in a village
+        min_cell = (document.get("scheme") or {}).get("min_cell", 5)
+        _hidden_note(figure, t, hidden, t["blank_cell"].format(min_cell=min_cell) if blank else "")
         if not villages:
             _nothing_to_show(ax, t["no_villages"])
             _titled(ax, t["heatmap_title"], width, fontsize=11)
@@ -717,9 +730,16 @@ def village_dimension_heatmap(document: dict, *, width: float = WIDE) -> Figure:
         finite = values[np.isfinite(values)]
         low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 100.0)
         low = min(low, high - 2.0)  # a scale even when every cell has the same score
-        image = ax.imshow(values, cmap="Greys_r", vmin=low - (high - low) * 0.6, vmax=high, aspect="auto")
+        image = ax.imshow(values, cmap=_SHADES, vmin=low - (high - low) * 0.6, vmax=high, aspect="auto")
+        # Each cell framed, so that a light cell and a "—" stand as cells of the table.
+        ax.set_xticks(np.arange(len(dims) + 1) - 0.5, minor=True)
+        ax.set_yticks(np.arange(len(villages) + 1) - 0.5, minor=True)
+        ax.grid(which="minor", color=CELL_EDGE, linewidth=0.8)
+        ax.tick_params(which="minor", length=0)
         for (r, c), value in np.ndenumerate(values):
-            if np.isfinite(value):
+            if not np.isfinite(value):
+                ax.text(c, r, "—", ha="center", va="center", fontsize=7.5, color=MUTED)
+            else:
                 # White on a dark cell, ink on a light one, by the cell's own shade's luminance.
                 red, green, blue, _alpha = image.cmap(image.norm(value))
                 dark = 0.2126 * red + 0.7152 * green + 0.0722 * blue < 0.5

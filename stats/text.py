@@ -45,6 +45,20 @@ def rounded(x: float, places: int = 2) -> str:
     return str(shown.copy_abs() if shown.is_zero() else shown)  # never "-0.00"
 
 
+# Where a line may not break (the usual 避头尾 rules), for the charts here and the PDF report's
+# lines (surveys/reports/linebreak.py):
+# Not at the start of a line: they close what came before.
+CLOSING = set("，。、；：？！）》」』】〕〉’”…‥%‰·,.;:!?)]}") | {
+    "\u30fb",
+    "\uff05",
+    "\uff09",
+    "\uff3d",
+    "\uff5d",
+}
+# Not at the end of a line: they open what comes after.
+OPENING = set("（《「『【〔〈‘“([{") | {"\uff08", "\uff3b", "\uff5b"}
+
+
 ELLIPSIS = "…"  # ends a text cut short
 
 

@@ -10,18 +10,7 @@ The report lays its text out here first and hands fpdf2 lines that already fit.
 import re
 from collections.abc import Callable
 
-from stats.text import fitting_start
-
-# Not at the start of a line: they close what came before.
-CLOSING = set("，。、；：？！）》」』】〕〉’”…‥%‰·,.;:!?)]}") | {
-    "\u30fb",
-    "\uff05",
-    "\uff09",
-    "\uff3d",
-    "\uff5d",
-}
-# Not at the end of a line: they open what comes after.
-OPENING = set("（《「『【〔〈‘“([{") | {"\uff08", "\uff3b", "\uff5b"}
+from stats.text import CLOSING, OPENING, fitting_start
 
 # A space run, a run of characters that are neither space nor CJK (a Latin word, a number, "95%"),
 # or one character (a Chinese character, a full-width mark, a curly quote).

@@ -258,6 +258,40 @@ def test_the_heatmaps_numbers_contrast_with_their_cells(document):
         assert white == (luminance < 0.5), (text.get_text(), luminance, text.get_color())
 
 
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_dimension_withheld_in_a_village_is_a_dash_on_the_heat_map_and_the_note_says_why(
+    document, language
+):
+    """A village shown whose dimension has fewer than min_cell counted answers: its cell was left
+    blank, like the cells of the best score (drawn white), and nothing said why."""
+    withheld = copy.deepcopy(document) | {"language": language}
+    withheld["by_village"][0]["dimensions"]["services"] = None
+    withheld["scheme"]["min_cell"] = 5
+    figure = charts.village_dimension_heatmap(withheld)
+    ax = figure.axes[0]
+    dashes = [t.get_position() for t in ax.texts if t.get_text() == "—"]
+    assert dashes == [(1, 0)]  # column services, row 东村
+    note = figure.get_supxlabel().replace("\n", "")
+    assert ("少于 5" if language == "zh" else "fewer than 5") in note
+    assert "北村" in note  # the village left out is still named
+
+
+def test_no_cell_of_the_heat_map_is_drawn_white_like_the_page(document):
+    figure = charts.village_dimension_heatmap(document)
+    [image] = figure.axes[0].get_images()
+    lightest = image.cmap(image.norm(np.nanmax(image.get_array())))
+    assert min(lightest[:3]) < 0.95, lightest
+
+
+def test_a_closing_mark_never_starts_a_line_of_a_chart_nor_an_opening_one_ends_one():
+    for width in np.arange(0.8, 3.0, 0.05):
+        lines = charts._fit(
+            "样本不足未列出：南湖社区（n=3）；“—”：该村该维度计分人数少于 5，不公布", width, 7
+        ).split("\n")
+        assert not any(line[0] in "”’）》」：；，。" for line in lines[1:]), lines
+        assert not any(line[-1] in "“‘（《「" for line in lines), lines
+
+
 def test_a_chart_drawn_while_another_thread_finishes_one_keeps_the_cjk_font(document):
     """Two threads drawing at once (a threaded server answering a page's five chart requests): the
     first to finish must not put matplotlib's defaults back under the second, whose tick labels
