@@ -43,11 +43,27 @@ LEFT, RIGHT = 14.0, 196.0
 TEXT_RIGHT = 112.0  # the item column ends here; option columns fill the rest
 ROW_MIN, ROW_MAX = 9.0, 12.5
 BOX = 6.0
+# Up to seven options share the 84 mm right of TEXT_RIGHT. More take COLUMN_LEAST each from the
+# item column, which keeps ITEMS_LEAST: twelve (a 0–10 scale and 不了解) had 7 mm a column, their
+# 6 mm boxes 1 mm apart, a tick in one touching the next, and "10分" ran over its neighbour.
+COLUMN_LEAST = 11.0  # mm: a box, and room either side of it for a tick
+ITEMS_LEAST = 50.0  # mm
 
 
 ITEM_SIZE, ITEM_SIZE_WRAPPED = 14.0, 12.5  # pt: an item on one line, on two
 TWO_LINES = 1.7  # a wrapped item's height, in rows
 GAP = 2.0  # mm between a text and the box after it
+
+
+def _text_right(options: int) -> float:
+    """Where the item column ends for a sheet of `options` option columns (mm from the left)."""
+    return max(LEFT + ITEMS_LEAST, RIGHT - max(RIGHT - TEXT_RIGHT, options * COLUMN_LEAST))
+
+
+def _option_box(column: float) -> float:
+    """An option's box in a column `column` mm wide: BOX, smaller where the column is narrow, so
+    that 4 mm stay between two boxes."""
+    return max(4.0, min(BOX, column - 4.0))
 
 
 def _width(text: str, size: float) -> float:
@@ -102,14 +118,21 @@ class SheetLayout:
     options: list[str]
     age_bands: list[str]
     rows: list[_Row]
+    text_right: float = TEXT_RIGHT  # where the item column ends (`_text_right`)
+
+    @property
+    def column(self) -> float:
+        """An option column's width, mm."""
+        return (RIGHT - self.text_right) / max(len(self.options), 1)
 
 
 def sheet_layout(survey: Survey) -> SheetLayout:
     definition = questionnaire_version_current(survey=survey).definition
     dimensions = {d["code"]: drawn_name(d["name"], d["code"]) for d in definition["dimensions"]}
     options = [drawn_name(o["label"], o["code"]) for o in definition["options"]]
-    column = (RIGHT - TEXT_RIGHT) / max(len(options), 1)
-    room = TEXT_RIGHT + column / 2 - BOX / 2 - GAP - (LEFT + 2)  # up to the first box
+    text_right = _text_right(len(options))
+    column = (RIGHT - text_right) / max(len(options), 1)
+    room = text_right + column / 2 - _option_box(column) / 2 - GAP - (LEFT + 2)  # up to the first box
     rows: list[_Row] = []
     current = None
     for n, item in enumerate(definition["items"], start=1):
@@ -125,6 +148,7 @@ def sheet_layout(survey: Survey) -> SheetLayout:
         options=options,
         age_bands=[drawn_name(a.label, a.code) for a in survey.ageband_set.order_by("order", "code")],
         rows=rows,
+        text_right=text_right,
     )
 
 
@@ -258,12 +282,12 @@ def _option_heading(label: str, room: float) -> tuple[list[str], float]:
 
 
 def _table_header(page: _Page, layout: SheetLayout, y: float) -> float:
-    column = (RIGHT - TEXT_RIGHT) / len(layout.options)
+    column = layout.column
     headings = [_option_heading(label, column - 1.5) for label in layout.options]
     wrapped = any(len(lines) > 1 for lines, _size in headings)
     page.text(LEFT, y, "题　目", 13, weight="bold")
     for i, (lines, size) in enumerate(headings):
-        cx = TEXT_RIGHT + column * (i + 0.5)
+        cx = layout.text_right + column * (i + 0.5)
         if len(lines) == 1:
             page.text(cx, y + (0.2 if wrapped else 1.2), lines[0], size, weight="bold", ha="center")
         else:  # two lines between the instructions above and the key's digit below
@@ -275,7 +299,8 @@ def _table_header(page: _Page, layout: SheetLayout, y: float) -> float:
 
 
 def _table_rows(page: _Page, layout: SheetLayout, rows: list[_Row], top: float, unit: float) -> float:
-    column = (RIGHT - TEXT_RIGHT) / len(layout.options)
+    column = layout.column
+    box = _option_box(column)
     y = top
     for row in rows:
         height = unit * row.units
@@ -289,7 +314,7 @@ def _table_rows(page: _Page, layout: SheetLayout, rows: list[_Row], top: float, 
                 offset = (len(lines) - 1) * 2.9 - k * 5.8
                 page.text(LEFT + 2, middle + offset, line, row.size)
             for i in range(len(layout.options)):
-                page.box(TEXT_RIGHT + column * (i + 0.5), middle)
+                page.box(layout.text_right + column * (i + 0.5), middle, box)
         y -= height
         page.line(LEFT, RIGHT, y, width=0.4, color="#999")
     return y

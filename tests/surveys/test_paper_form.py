@@ -257,6 +257,39 @@ def test_on_a_sheet_of_another_shape_no_text_runs_into_another_or_into_a_box(sur
     assert "治情况" not in drawn and "…" in drawn  # three lines' worth cut short on the second
 
 
+@pytest.mark.parametrize("count", [4, 7, 8, 12, 16])
+def test_the_boxes_of_many_options_stand_apart_and_their_headings_clear_of_each_other(
+    survey, invitation, count
+):
+    """A 0–10 scale and 不了解: twelve 6 mm boxes in 84 mm stood 1 mm apart (a tick in one
+    touched the next) and "10分" ran over "9分". More options take room from the item column."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.patches import Rectangle
+
+    from surveys.models import Option
+    from surveys.paper.pdf import sheet_layout, sheet_pages
+    from surveys.respond.posters import print_families
+
+    Option.objects.filter(survey=survey).delete()
+    labels = [f"{k}分" for k in range(count - 2, -1, -1)] + ["不了解"]
+    for order, label in enumerate(labels, start=1):
+        Option.objects.create(survey=survey, code=f"o{order}", label=label, points=None, order=order)
+    [sheet] = paper_sheets_print(invitation=invitation, count=1)
+    layout = sheet_layout(survey)
+    [page] = sheet_pages(layout, sheet, "东村 · 村民群众", print_families())
+    renderer = FigureCanvasAgg(page.figure).get_renderer()
+    texts = [(t.get_text(), t.get_window_extent(renderer)) for t in page.ax.texts]
+    assert [(a, b) for i, (a, x) in enumerate(texts) for b, y in texts[i + 1 :] if x.overlaps(y)] == []
+    boxes = [p for p in page.ax.patches if isinstance(p, Rectangle) and not p.get_fill()]
+    first_row = min(box.get_y() for box in boxes[-count:])  # the last item's boxes, left to right
+    row = sorted((box for box in boxes if box.get_y() == first_row), key=Rectangle.get_x)
+    assert len(row) == count
+    gaps = [b.get_x() - (a.get_x() + a.get_width()) for a, b in zip(row, row[1:], strict=False)]
+    assert min(gaps) >= 4.0, gaps  # mm, the page's units
+    assert min(box.get_width() for box in row) >= 4.0
+    assert layout.text_right - 14.0 >= 50.0  # the items keep 50 mm
+
+
 def test_an_item_on_two_lines_is_broken_evenly_and_within_its_column():
     from surveys.paper.pdf import ITEM_SIZE_WRAPPED, _item_lines, _width
 
