@@ -24,6 +24,7 @@ from matplotlib.patches import Rectangle
 
 from stats.text import ELLIPSIS, fitting_start
 from surveys.models import PaperSheet, Survey
+from surveys.paper.keys import option_keys
 from surveys.reports.linebreak import wrapped
 from surveys.respond.posters import (
     PT,
@@ -285,6 +286,7 @@ def _table_header(page: _Page, layout: SheetLayout, y: float) -> float:
     column = layout.column
     headings = [_option_heading(label, column - 1.5) for label in layout.options]
     wrapped = any(len(lines) > 1 for lines, _size in headings)
+    keys = option_keys(len(layout.options))  # what the entry page takes for each (paper/keys.py)
     page.text(LEFT, y, "题　目", 13, weight="bold")
     for i, (lines, size) in enumerate(headings):
         cx = layout.text_right + column * (i + 0.5)
@@ -293,7 +295,7 @@ def _table_header(page: _Page, layout: SheetLayout, y: float) -> float:
         else:  # two lines between the instructions above and the key's digit below
             page.text(cx, y + 2.6, lines[0], size, weight="bold", ha="center")
             page.text(cx, y - 1.7, lines[1], size, weight="bold", ha="center")
-        page.text(cx, y - (5.4 if wrapped else 4.2), str(i + 1), 7, ha="center", color="#888")
+        page.text(cx, y - (5.4 if wrapped else 4.2), keys[i], 7, ha="center", color="#888")
     page.line(LEFT, RIGHT, y - 7, width=1.2)
     return y - 7
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from surveys.localized import localized, named, place
 from surveys.models import Invitation, PaperSheet
+from surveys.paper.keys import blank_key, option_keys
 from surveys.paper.pdf import paper_form_pdf
 from surveys.paper.selectors import (
     paper_discrepancies,
@@ -120,6 +121,8 @@ def paper_enter(request, slug: str):
     survey = _survey_for_staff(request, slug)
     version = questionnaire_version_current(survey=survey)
     catalog = survey_catalog(survey)
+    options = version.definition["options"]
+    age_bands = list(catalog.age_bands.values())
     config = {
         "lookupUrl": reverse("staff-paper-lookup", args=[survey.slug]),
         "saveUrl": reverse("staff-paper-entry", args=[survey.slug, "NUMBER"]),
@@ -128,8 +131,17 @@ def paper_enter(request, slug: str):
             for i in version.definition["items"]
         ],
         "dimensions": {d["code"]: named(d, "name") for d in version.definition["dimensions"]},
-        "options": [{"code": o["code"], "label": named(o, "label")} for o in version.definition["options"]],
-        "ageBands": [{"code": a.code, "label": localized(a)} for a in catalog.age_bands.values()],
+        # Each with its key (surveys/paper/keys.py): two digits each beyond nine options.
+        "options": [
+            {"code": o["code"], "label": named(o, "label"), "key": key}
+            for o, key in zip(options, option_keys(len(options)), strict=True)
+        ],
+        "blankKey": blank_key(len(options)),
+        "ageBands": [
+            {"code": a.code, "label": localized(a), "key": key}
+            for a, key in zip(age_bands, option_keys(len(age_bands)), strict=True)
+        ],
+        "ageBlankKey": blank_key(len(age_bands)),
         # What paper-entry.js writes itself, in the page's language.
         "texts": {
             "blank": _("空白"),
@@ -143,6 +155,7 @@ def paper_enter(request, slug: str):
             "save_failed": _("保存失败。"),
             "network_unsaved": _("网络错误，未保存：请按 Enter 重试。"),
             "camera": _("无法打开摄像头，请手动输入编号。"),
+            "no_such_key": _("没有这个选项："),
         },
     }
     return render(

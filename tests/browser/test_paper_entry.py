@@ -566,3 +566,58 @@ def test_on_a_phone_the_comment_is_tapped_into_and_fits(live_server, browser, sh
     assert other["width"] >= 150 and other["x"] + other["width"] <= width, other
     page.screenshot(path=str(shots / f"paper-discrepancy-comment-{lang}-{width}-right.png"), full_page=True)
     context.close()
+
+
+def test_beyond_nine_options_every_answer_is_two_digits_as_printed_under_the_headings(live_server, browser):
+    """A 0–10 scale and 不了解 (twelve options) showed keys 10, 11 and 12 that the page could not
+    take: typing 1 then 0 chose 10分 and left the next question blank. Two digits each now,
+    00 for a blank; a first digit can be taken back; a key naming no option is said, not taken."""
+    from playwright.sync_api import expect
+
+    from surveys.models import Option
+    from surveys.services.paper import entry_answers
+
+    survey = make_survey()
+    Option.objects.filter(survey=survey).delete()
+    labels = [f"{k}分" for k in range(10, -1, -1)] + ["不了解"]
+    for order, label in enumerate(labels, start=1):
+        Option.objects.create(survey=survey, code=f"o{order}", label=label, points=None, order=order)
+    invitation = Invitation.objects.get(survey=survey, token=f"{survey.slug}-east")
+    [sheet] = paper_sheets_print(invitation=invitation, count=1)
+    make_member(survey, "xiaowang", STAFF)
+    page = log_in(browser, live_server.url, "xiaowang", f"/staff/{survey.slug}/paper/enter/")
+    page.keyboard.type(sheet.number)
+    page.keyboard.press("Enter")
+    expect(page.locator("#sheet-ordinal")).to_have_text("第 1 遍录入")
+    keys = page.locator("p.keys kbd").all_inner_texts()
+    assert keys[:3] == ["01", "02", "03"] and keys[11:13] == ["12", "00"]
+    rows = page.locator("tr.step")
+    assert rows.nth(1).locator("kbd").all_inner_texts()[-2:] == ["12", "00"]
+    page.keyboard.press("2")  # the age band (two bands: one digit)
+    current = page.locator("tr.step.current")
+    expect(current).to_have_attribute("data-code", "income")
+    page.keyboard.press("1")
+    expect(current.locator(".pending")).to_have_text(" 1_")
+    page.keyboard.press("0")  # 10: the tenth option, 1分
+    expect(current).to_have_attribute("data-code", "roads")
+    page.keyboard.press("1")
+    page.keyboard.press("3")  # no 13th option: said, and roads still waits
+    expect(page.locator("#status")).to_have_text("没有这个选项：13")
+    expect(current).to_have_attribute("data-code", "roads")
+    page.keyboard.press("1")
+    page.keyboard.press("Backspace")  # takes back the first digit, not the last answer
+    expect(current).to_have_attribute("data-code", "roads")
+    expect(current.locator(".pending")).to_have_text("")
+    page.keyboard.press("1")
+    page.keyboard.press("2")  # 不了解
+    expect(page.locator("#status")).to_have_text("")
+    page.keyboard.press("0")
+    page.keyboard.press("0")  # blank
+    expect(page.locator("#comment")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#sheet-number")).to_be_focused()
+    entry = PaperEntry.objects.get()
+    assert entry.age_band.code == "45+"
+    assert entry_answers(entry) == {"income": "o10", "roads": "o12", "water": None}
+    # The number and its Enter, the age band, income, roads (2 + 2 + 2), water, the Enter that saves.
+    assert entry.keystrokes == len(sheet.number) + 1 + 1 + 2 + 6 + 2 + 1

@@ -288,6 +288,10 @@ def test_the_boxes_of_many_options_stand_apart_and_their_headings_clear_of_each_
     assert min(gaps) >= 4.0, gaps  # mm, the page's units
     assert min(box.get_width() for box in row) >= 4.0
     assert layout.text_right - 14.0 >= 50.0  # the items keep 50 mm
+    # Under each heading the key the entry page takes for it: two digits each beyond nine.
+    drawn = [text for text, _box in texts]
+    keys = [str(n).zfill(2 if count > 9 else 1) for n in range(1, count + 1)]
+    assert all(key in drawn for key in keys), drawn
 
 
 def test_an_item_on_two_lines_is_broken_evenly_and_within_its_column():

@@ -5,13 +5,16 @@
  *                 filled in and selected, so a stack in order costs one key: Enter.
  *   age band      (groups sampled by village) 1..n picks a band, 0 or space leaves it blank
  *   each item     1 2 3 4 pick the options in printed order, 0 or space = left blank;
- *                 the cursor moves on by itself. Backspace goes back one step.
+ *                 the cursor moves on by itself. Backspace goes back one step. Beyond nine
+ *                 options every answer is two digits (01 … 12, 00 blank; the digits the
+ *                 sheet prints under its headings): Backspace after the first takes it back.
  *   summary       Enter saves, Backspace goes back to the last item, Esc drops the sheet.
  *   comment       reached by key, the summary puts the cursor in the comment (意见建议): what is
  *                 written on the paper is typed there (Shift+Enter for a new line), and Enter
  *                 saves as before; on an empty comment Backspace goes back. A sheet with no
  *                 comment costs no extra key.
- * So a sheet costs items + 2 keys (+1 for the age band), counted here and sent with the entry;
+ * So a sheet costs items + 2 keys (+1 for the age band; twice the items beyond nine options),
+ * counted here and sent with the entry;
  * the comment's own text is not counted.
  */
 (function () {
@@ -46,6 +49,8 @@
   var keystrokes = 0;
   var done = 0;
   var byKey = false; // whether the last answer was given by a key (not a click or a tap)
+  var pending = ""; // the first digit of a two-digit key, typed
+  var keyRefused = false; // the status says a two-digit key named no option
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -97,13 +102,13 @@
   // answers a group named by its question: a screen reader can enter a sheet without the
   // number keys, which its browse mode takes for itself. `value`: the option's index, or null
   // for 空白 (key 0).
-  function answerButton(i, value, label) {
+  function answerButton(step, i, value, label) {
     var blank = value === null;
     var button = el("button", {
       type: "button", class: blank ? "choice blank" : "choice", "data-index": blank ? "blank" : String(value),
       "aria-pressed": "false",
     });
-    button.appendChild(el("kbd", {}, blank ? "0" : String(value + 1)));
+    button.appendChild(el("kbd", {}, blank ? step.blankKey : step.choices[value].key));
     button.appendChild(document.createTextNode(" " + label));
     button.addEventListener("click", function () {
       letGo(button);
@@ -115,12 +120,14 @@
 
   function stepRow(step, i) {
     var row = el("tr", { class: "step", "data-step": String(i), "data-code": step.code });
-    row.appendChild(el("th", { scope: "row", id: "step-" + i }, step.label));
+    var heading = el("th", { scope: "row", id: "step-" + i }, step.label);
+    heading.appendChild(el("span", { class: "pending", "aria-hidden": "true" }));
+    row.appendChild(heading);
     var cells = el("td", { class: "choices", role: "group", "aria-labelledby": "step-" + i });
     step.choices.forEach(function (choice, k) {
-      cells.appendChild(answerButton(i, k, choice.label));
+      cells.appendChild(answerButton(step, i, k, choice.label));
     });
-    cells.appendChild(answerButton(i, null, t("blank", "空白")));
+    cells.appendChild(answerButton(step, i, null, t("blank", "空白")));
     row.appendChild(cells);
     return row;
   }
@@ -129,13 +136,16 @@
     steps = [];
     rowsBody.textContent = "";
     if (sheet.by_village && config.ageBands.length) {
-      steps.push({ kind: "age", code: "age_band", label: t("age_band", "年龄段"), choices: config.ageBands });
+      steps.push({
+        kind: "age", code: "age_band", label: t("age_band", "年龄段"), choices: config.ageBands,
+        blankKey: config.ageBlankKey,
+      });
     }
     var lastDimension = null;
     config.items.forEach(function (item, n) {
       steps.push({
         kind: "item", code: item.code, label: (n + 1) + ". " + item.text, choices: config.options,
-        dimension: item.dimension,
+        blankKey: config.blankKey, dimension: item.dimension,
       });
     });
     steps.forEach(function (step, i) {
@@ -150,12 +160,16 @@
     });
     values = steps.map(function () { return undefined; });
     position = 0;
+    pending = "";
   }
 
   function paint() {
     steps.forEach(function (step, i) {
       step.row.classList.toggle("current", phase === "steps" && i === position);
       step.row.classList.toggle("answered", values[i] !== undefined);
+      // The first digit of a two-digit key, shown after the question until the second comes.
+      step.row.querySelector(".pending").textContent =
+        phase === "steps" && i === position && pending ? " " + pending + "_" : "";
       Array.prototype.forEach.call(step.row.querySelectorAll(".choice"), function (cell) {
         var index = cell.getAttribute("data-index");
         var picked = values[i] === null ? index === "blank" : String(values[i]) === index;
@@ -187,6 +201,11 @@
   }
 
   function choose(index) {
+    pending = "";
+    if (keyRefused) {
+      keyRefused = false;
+      say("");
+    }
     values[position] = index;
     if (position < steps.length - 1) {
       position += 1;
@@ -201,6 +220,7 @@
   }
 
   function back() {
+    pending = "";
     if (document.activeElement === commentBox) commentBox.blur();
     if (phase === "summary") {
       phase = "steps";
@@ -352,8 +372,28 @@
     if (phase === "steps") {
       byKey = true;
       var step = steps[position];
+      var width = step.blankKey.length;
+      if (/^[0-9]$/.test(key) && width > 1) {
+        pending += key;
+        if (pending.length < width) {
+          paint();
+          return true;
+        }
+        var typed = pending;
+        var picked = Number(typed);
+        if (picked === 0) choose(null);
+        else if (picked <= step.choices.length) choose(picked - 1);
+        else {
+          pending = "";
+          keyRefused = true;
+          say(t("no_such_key", "没有这个选项：") + typed, "error");
+          paint();
+        }
+        return true;
+      }
       if (/^[1-9]$/.test(key) && Number(key) <= step.choices.length) choose(Number(key) - 1);
       else if (key === "0" || key === " ") choose(null);
+      else if (key === "Backspace" && pending) { pending = ""; paint(); }
       else if (key === "Backspace") back();
       else if (key === "Escape") dropSheet();
       else return false;
