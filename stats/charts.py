@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib import colormaps, font_manager, rc_context
 from matplotlib.backend_bases import FigureCanvasBase
-from matplotlib.colors import ListedColormap
+from matplotlib.colors import LinearSegmentedColormap, ListedColormap, to_hex, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.textpath import text_to_path
@@ -506,6 +506,42 @@ def dimension_bars(document: dict, *, width: float = WIDE) -> Figure:
         return figure
 
 
+def _option_style(k: int, count: int) -> tuple[str, str]:
+    """Option k's fill and hatch among `count`. Up to six: SHADES and HATCHES, apart in grey. More
+    (a 0–10 scale and 不了解): SHADES[k % 6] made 10, 9 … 4分 and 3, 2 … 0分 look alike; then the
+    shades run from the darkest to the lightest in the options' order, each its own, and the
+    hatches cycle, so that no two options share a look and neighbours differ by both."""
+    if count <= len(SHADES):
+        return SHADES[k], HATCHES[k]
+    ramp = LinearSegmentedColormap.from_list("manyidu_options", [SHADES[0], SHADES[1], SHADES[2], SHADES[3]])
+    return to_hex(ramp(k / (count - 1))), HATCHES[k % len(HATCHES)]
+
+
+def _luminance(colour: str) -> float:
+    red, green, blue = to_rgb(colour)
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def _legend_columns(labels: list[str], width: float, *, most: int) -> int:
+    """Legend columns at 8 pt that fit `width` inches (each entry: its patch, its label, the gap
+    after it), at most `most`, in rows as even as they can be. Twelve in one row ran off both
+    edges of the wide figure."""
+    entry = max((_em(label) for label in labels), default=0.0) + 2.0 + 0.8 + 2.0  # ems at 8 pt
+    fit = max(1, int((width - 0.2) / (entry * 8 / 72)))
+    fit = min(fit, most, len(labels)) or 1
+    rows = -(-len(labels) // fit)
+    return -(-len(labels) // rows)
+
+
+def _row_major(entries: list, columns: int) -> list:
+    """`entries` in the order that makes matplotlib's legend (which fills a column before the
+    next, the first n % columns columns one longer) read row by row, as the options are printed:
+    10 9 8 … across, not down."""
+    rows = -(-len(entries) // columns)
+    grid = [entries[r * columns : (r + 1) * columns] for r in range(rows)]
+    return [row[c] for c in range(columns) for row in grid if c < len(row)]
+
+
 @_names_drawn
 def item_distribution(document: dict, *, width: float = WIDE) -> Figure:
     """Each item's answers as one stacked bar of percentages, option by option."""
@@ -517,8 +553,9 @@ def item_distribution(document: dict, *, width: float = WIDE) -> Figure:
         ]
         items = document["items"]
         names = [_clipped(i["name"], width * 0.33, 9, NAME_LINES[narrow]) for i in items]
-        columns = min(len(options), 2 if narrow else len(options)) or 1
+        columns = _legend_columns([o["name"] for o in options], width, most=2 if narrow else len(options))
         legend_rows = -(-len(options) // columns)
+        styles = [_option_style(k, len(options)) for k in range(len(options))]
         row = 0.2 + 0.16 * _lines(names) if narrow else max(0.42, 0.12 + 0.16 * _lines(names))
         figure = _figure(width, row * len(items) + 1.4 + 0.2 * legend_rows)
         ax = figure.add_subplot()
@@ -528,9 +565,9 @@ def item_distribution(document: dict, *, width: float = WIDE) -> Figure:
         for k, option in enumerate(options):
             counts = np.array([i["distribution"].get(option["code"], 0) for i in items], dtype=float)
             share = 100 * counts / totals
-            shade, hatch = SHADES[k % len(SHADES)], HATCHES[k % len(HATCHES)]
+            shade, hatch = styles[k]
             ax.barh(y, share, left=left, color=shade, hatch=hatch, edgecolor=INK, linewidth=0.5, height=0.66)
-            light = k >= 2 or shade in ("#b7c9db", "#eeeeee", "#d9d9d9")
+            light = _luminance(shade) >= 0.35
             for yi, x0, value in zip(y, left, share, strict=True):
                 if value >= (11 if narrow else 6):  # room for its two digits
                     ax.text(
@@ -550,17 +587,17 @@ def item_distribution(document: dict, *, width: float = WIDE) -> Figure:
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         handles = [
-            Patch(
-                facecolor=SHADES[k % len(SHADES)],
-                hatch=HATCHES[k % len(HATCHES)],
-                edgecolor=INK,
-                label=o["name"],
-            )
-            for k, o in enumerate(options)
+            Patch(facecolor=shade, hatch=hatch, edgecolor=INK, label=o["name"])
+            for (shade, hatch), o in zip(styles, options, strict=True)
         ]
-        # On a phone the title takes the top (a legend there would cross it): the legend goes below.
-        where = "outside lower center" if narrow else "outside upper center"
-        figure.legend(handles=handles, loc=where, ncols=columns, frameon=False, fontsize=8)
+        # Below the bars: the title takes the top (a legend there stood above the title).
+        figure.legend(
+            handles=_row_major(handles, columns),
+            loc="outside lower center",
+            ncols=columns,
+            frameon=False,
+            fontsize=8,
+        )
         _titled(ax, t["items_title"], width, fontsize=11)
         return figure
 

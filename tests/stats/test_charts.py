@@ -292,6 +292,41 @@ def test_a_closing_mark_never_starts_a_line_of_a_chart_nor_an_opening_one_ends_o
         assert not any(line[-1] in "“‘（《「" for line in lines), lines
 
 
+def _eleven_points(document):
+    options = [{"code": f"p{k}", "name": f"{k}分"} for k in range(10, -1, -1)] + [
+        {"code": "dk", "name": "不了解"}
+    ]
+    many = copy.deepcopy(document) | {"options": options}
+    for n, item in enumerate(many["items"]):
+        item["distribution"] = {o["code"]: 3 + (n + k) % 7 for k, o in enumerate(options)}
+    many["scheme"]["option_points"] = {o["code"]: None for o in options}
+    return many
+
+
+@pytest.mark.parametrize("size", sorted(charts.SIZES))
+def test_twelve_options_each_look_their_own_and_their_legend_fits_and_reads_across(document, size):
+    """A 0–10 scale and 不了解: the six looks repeated (10分 and 4分 the same dark blue) and a
+    legend of twelve in one row ran off both sides of the wide figure."""
+    with charts.chart_style():
+        figure = charts.item_distribution(_eleven_points(document), width=charts.SIZES[size])
+        looks = {(p.get_facecolor(), p.get_hatch()) for p in figure.axes[0].patches}
+        assert len(looks) == 12
+        texts = _drawn_texts(figure)
+        _assert_inside_and_apart(texts, figure.bbox)
+    names = [f"{k}分" for k in range(10, -1, -1)] + ["不了解"]
+    legend = [(text, box) for text, box in texts if text in names]
+    assert len(legend) == 12
+    # Read row by row (top to bottom, then left to right), the names come in the options' order.
+    placed = sorted(legend, key=lambda entry: (-round(entry[1].y0), entry[1].x0))
+    assert [text for text, _box in placed] == names
+
+
+def test_up_to_six_options_keep_their_looks():
+    assert [charts._option_style(k, 4) for k in range(4)] == list(
+        zip(charts.SHADES, charts.HATCHES, strict=False)
+    )[:4]
+
+
 def test_a_chart_drawn_while_another_thread_finishes_one_keeps_the_cjk_font(document):
     """Two threads drawing at once (a threaded server answering a page's five chart requests): the
     first to finish must not put matplotlib's defaults back under the second, whose tick labels
