@@ -506,7 +506,7 @@ def dimension_bars(document: dict, *, width: float = WIDE) -> Figure:
         return figure
 
 
-def _option_style(k: int, count: int) -> tuple[str, str]:
+def option_style(k: int, count: int) -> tuple[str, str]:
     """Option k's fill and hatch among `count`. Up to six: SHADES and HATCHES, apart in grey. More
     (a 0–10 scale and 不了解): SHADES[k % 6] made 10, 9 … 4分 and 3, 2 … 0分 look alike; then the
     shades run from the darkest to the lightest in the options' order, each its own, and the
@@ -515,6 +515,29 @@ def _option_style(k: int, count: int) -> tuple[str, str]:
         return SHADES[k], HATCHES[k]
     ramp = LinearSegmentedColormap.from_list("manyidu_options", [SHADES[0], SHADES[1], SHADES[2], SHADES[3]])
     return to_hex(ramp(k / (count - 1))), HATCHES[k % len(HATCHES)]
+
+
+_LINE = "rgba(0, 0, 0, .45)"  # a hatch's lines in CSS
+_HATCH_CSS = {
+    "": "{shade}",
+    "///": "repeating-linear-gradient(45deg, {shade} 0 3px, {light} 3px 6px)",
+    "\\\\": "repeating-linear-gradient(-45deg, {shade} 0 3px, {light} 3px 6px)",
+    "...": f"radial-gradient({_LINE} .8px, transparent 1.3px) 0 0 / 4px 4px, {{shade}}",
+    "xx": f"repeating-linear-gradient(45deg, {_LINE} 0 1px, transparent 1px 5px), "
+    f"repeating-linear-gradient(-45deg, {_LINE} 0 1px, transparent 1px 5px), {{shade}}",
+    "++": f"linear-gradient(90deg, {_LINE} 1px, transparent 1px) 0 0 / 5px 5px, "
+    f"linear-gradient({_LINE} 1px, transparent 1px) 0 0 / 5px 5px, {{shade}}",
+}
+
+
+def option_background(k: int, count: int) -> str:
+    """Option k's look (`option_style`) as a CSS background, for the evaluator page's bars of
+    each item's answers: the same option looks the same in the chart and in the table beside it.
+    (The page styled four options and left the fifth and later ones blank.)"""
+    shade, hatch = option_style(k, count)
+    red, green, blue = to_rgb(shade)
+    light = to_hex((red + (1 - red) * 0.35, green + (1 - green) * 0.35, blue + (1 - blue) * 0.35))
+    return _HATCH_CSS[hatch].format(shade=shade, light=light)
 
 
 def _luminance(colour: str) -> float:
@@ -555,7 +578,7 @@ def item_distribution(document: dict, *, width: float = WIDE) -> Figure:
         names = [_clipped(i["name"], width * 0.33, 9, NAME_LINES[narrow]) for i in items]
         columns = _legend_columns([o["name"] for o in options], width, most=2 if narrow else len(options))
         legend_rows = -(-len(options) // columns)
-        styles = [_option_style(k, len(options)) for k in range(len(options))]
+        styles = [option_style(k, len(options)) for k in range(len(options))]
         row = 0.2 + 0.16 * _lines(names) if narrow else max(0.42, 0.12 + 0.16 * _lines(names))
         figure = _figure(width, row * len(items) + 1.4 + 0.2 * legend_rows)
         ax = figure.add_subplot()

@@ -138,13 +138,15 @@ def survey_report(request, slug: str):
     for item in doc["items"]:
         # Shares of the item's answers, blanks left out (counted beside them), as in the charts.
         total = sum(item["distribution"].values())
+        # Each option drawn as in the answers chart (stats.charts.option_background).
         shares = [
             (
                 o["name"],
                 item["distribution"].get(o["code"], 0),
                 _percent(item["distribution"].get(o["code"], 0), total),
+                charts.option_background(k, len(options)),
             )
-            for o in options
+            for k, o in enumerate(options)
         ]
         items.append({**item, "shares": shares})
     villages = sorted(

@@ -322,7 +322,7 @@ def test_twelve_options_each_look_their_own_and_their_legend_fits_and_reads_acro
 
 
 def test_up_to_six_options_keep_their_looks():
-    assert [charts._option_style(k, 4) for k in range(4)] == list(
+    assert [charts.option_style(k, 4) for k in range(4)] == list(
         zip(charts.SHADES, charts.HATCHES, strict=False)
     )[:4]
 

@@ -298,7 +298,7 @@ def test_answer_shares_are_of_the_items_answers_as_in_the_charts(answered):
     roads = next(item for item in page.context["items"] if item["code"] == "roads")
     assert roads["blank"] == 1
     for item in page.context["items"]:
-        assert sum(share for _name, _count, share in item["shares"]) == pytest.approx(100.0)
+        assert sum(share for _name, _count, share, _look in item["shares"]) == pytest.approx(100.0)
 
 
 def test_every_suppressed_cell_on_the_page_says_the_same_thing(answered):
@@ -981,3 +981,20 @@ def test_the_village_section_is_shown_where_a_group_is_sampled_by_village(answer
     user = member("li", answered, EVALUATOR)
     html = _browser(user).get("/evaluate/hill-2024/").content.decode()
     assert "各村（社区）得分排序" in html and "charts/heatmap." in html
+
+
+def test_each_option_of_an_items_bar_looks_as_in_the_chart_also_beyond_four(answered):
+    """The page styled four options (s1 … s4) and drew the fifth and later ones as nothing."""
+    from stats.charts import option_background
+    from surveys.models import Option
+    from surveys.survey_state import survey_state_forget
+
+    for order, (code, label) in enumerate([("very_bad", "很不满意"), ("unsure", "说不清")], start=5):
+        Option.objects.create(survey=answered, code=code, label=label, points=None, order=order)
+    survey_state_forget()
+    html = _browser(member("li", answered, EVALUATOR)).get("/evaluate/hill-2024/").content.decode()
+    bar = re.search(r'<span class="dist">(.*?)</span>\s*<span class="small">', html, re.S).group(1)
+    looks = re.findall(r'style="width: [\d.]+%; background: ([^"]+)"', bar)
+    expected = [option_background(k, 6) for k in range(6)]
+    assert [look.replace("&quot;", '"') for look in looks] == expected
+    assert len(set(expected)) == 6
