@@ -56,6 +56,8 @@ MUTED = "#666666"
 CELL_EDGE = "#c8c8c8"  # the heat map's cell frames
 # The heat map's shades: black to a light grey, not to white (a white cell read as an empty one).
 _SHADES = ListedColormap(colormaps["Greys_r"](np.linspace(0.0, 0.85, 256)), name="manyidu_shades")
+# More than six options' shades (`option_style`): the first four SHADES, dark to light.
+_OPTION_RAMP = LinearSegmentedColormap.from_list("manyidu_options", SHADES[:4])
 
 # Figure widths in inches, drawn at 150 dpi. WIDE fills a page on a screen and in the PDF; PHONE
 # is the same chart laid out for a phone's screen (about 360 CSS px): its image is 540 px wide, so
@@ -513,8 +515,7 @@ def option_style(k: int, count: int) -> tuple[str, str]:
     hatches cycle, so that no two options share a look and neighbours differ by both."""
     if count <= len(SHADES):
         return SHADES[k], HATCHES[k]
-    ramp = LinearSegmentedColormap.from_list("manyidu_options", [SHADES[0], SHADES[1], SHADES[2], SHADES[3]])
-    return to_hex(ramp(k / (count - 1))), HATCHES[k % len(HATCHES)]
+    return to_hex(_OPTION_RAMP(k / (count - 1))), HATCHES[k % len(HATCHES)]
 
 
 _LINE = "rgba(0, 0, 0, .45)"  # a hatch's lines in CSS
@@ -540,7 +541,8 @@ def option_background(k: int, count: int) -> str:
     return _HATCH_CSS[hatch].format(shade=shade, light=light)
 
 
-def _luminance(colour: str) -> float:
+def _luminance(colour) -> float:
+    """A colour's relative luminance (a name, "#rrggbb" or an RGB(A) tuple), 0 black to 1 white."""
     red, green, blue = to_rgb(colour)
     return 0.2126 * red + 0.7152 * green + 0.0722 * blue
 
@@ -801,8 +803,7 @@ def village_dimension_heatmap(document: dict, *, width: float = WIDE) -> Figure:
                 ax.text(c, r, "—", ha="center", va="center", fontsize=7.5, color=MUTED)
             else:
                 # White on a dark cell, ink on a light one, by the cell's own shade's luminance.
-                red, green, blue, _alpha = image.cmap(image.norm(value))
-                dark = 0.2126 * red + 0.7152 * green + 0.0722 * blue < 0.5
+                dark = _luminance(image.cmap(image.norm(value))) < 0.5
                 ax.text(
                     c,
                     r,

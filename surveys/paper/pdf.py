@@ -61,6 +61,11 @@ def _text_right(options: int) -> float:
     return max(LEFT + ITEMS_LEAST, RIGHT - max(RIGHT - TEXT_RIGHT, options * COLUMN_LEAST))
 
 
+def _column(text_right: float, options: int) -> float:
+    """An option column's width (mm) right of `text_right`."""
+    return (RIGHT - text_right) / max(options, 1)
+
+
 def _option_box(column: float) -> float:
     """An option's box in a column `column` mm wide: BOX, smaller where the column is narrow, so
     that 4 mm stay between two boxes."""
@@ -124,7 +129,7 @@ class SheetLayout:
     @property
     def column(self) -> float:
         """An option column's width, mm."""
-        return (RIGHT - self.text_right) / max(len(self.options), 1)
+        return _column(self.text_right, len(self.options))
 
 
 def sheet_layout(survey: Survey) -> SheetLayout:
@@ -132,7 +137,7 @@ def sheet_layout(survey: Survey) -> SheetLayout:
     dimensions = {d["code"]: drawn_name(d["name"], d["code"]) for d in definition["dimensions"]}
     options = [drawn_name(o["label"], o["code"]) for o in definition["options"]]
     text_right = _text_right(len(options))
-    column = (RIGHT - text_right) / max(len(options), 1)
+    column = _column(text_right, len(options))
     room = text_right + column / 2 - _option_box(column) / 2 - GAP - (LEFT + 2)  # up to the first box
     rows: list[_Row] = []
     current = None
