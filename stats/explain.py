@@ -36,7 +36,8 @@ TEXT = {
         "cell": "{name}：{score}（n = {n}，标准误 {se}，{method}）",
         "suppressed": "{name}：计分人数 {n} 少于 {min_cell}，不公布得分",
         "within": "村内受访者视为简单随机样本",
-        "alpha": "克朗巴赫 α = {alpha}（{n} 名全部题目都计分的受访者）",
+        "alpha": "克朗巴赫 α = {alpha}（{n} 名全部题目都计分的受访者；95% 置信区间 [{lo}, {hi}]，Feldt 法）",
+        "alpha_wide": "；区间下限低于 0：受访者太少，α 说明不了各题的回答是否一致",
         "alpha_one_item": "克朗巴赫 α：只有 1 道题，无法计算（α 比较各题的回答）",
         "alpha_too_few": "克朗巴赫 α：只有 {n} 名受访者全部题目都计分（选不计分的选项或未答的不算），至少需要 2 名，无法计算",
         "alpha_no_answer": "；没有计分回答的题目：{items}",
@@ -69,7 +70,10 @@ TEXT = {
         "suppressed": "{name}: {n} counted respondents, fewer than {min_cell}: score not shown",
         "suppressed_one": "{name}: {n} counted respondent, fewer than {min_cell}: score not shown",
         "within": "respondents within the village taken as a simple random sample",
-        "alpha": "Cronbach's alpha = {alpha} ({n} respondents with every item counted)",
+        "alpha": "Cronbach's alpha = {alpha} ({n} respondents with every item counted; 95% CI [{lo}, {hi}], "
+        "Feldt's method)",
+        "alpha_wide": "; the interval reaches below 0: too few respondents for alpha to say whether the "
+        "items' answers agree",
         "alpha_one_item": "Cronbach's alpha: only one item, so none (alpha compares the items' answers)",
         "alpha_too_few": "Cronbach's alpha: only {n} respondents with every item counted (an unscored option "
         "or a blank does not count), at least 2 are needed, so none",
@@ -182,7 +186,9 @@ def _alpha_sentence(result: ScoreResult, t: dict[str, str], label) -> str:
     """α and how many it rests on or, when there is none, why (not "α = —" left to be guessed)."""
     alpha, n = result.reliability.get("cronbach_alpha"), result.reliability.get("n")
     if alpha is not None and not math.isnan(alpha):
-        return t["alpha"].format(alpha=f2(alpha), n=n)
+        lo, hi = result.reliability.get("ci95") or (None, None)
+        wide = t["alpha_wide"] if lo is not None and lo < 0 else ""
+        return t["alpha"].format(alpha=f2(alpha), n=n, lo=f2(lo), hi=f2(hi)) + wide
     if result.reliability.get("k", len(result.items)) < 2:
         return t["alpha_one_item"]
     if n is None or n < 2:

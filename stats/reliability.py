@@ -4,6 +4,11 @@
 σ²_total = ΣC, the corrected item–total correlation of i is corr(x_i, total − x_i).
 Listwise deletion (rows complete on the items) is the default, as R's psych::alpha on complete
 data; pairwise uses each pair's complete rows for C, as pingouin's `cronbach_alpha`.
+
+The 95 % interval is Feldt, Woodruff and Salih's (1987): (1 − α)/(1 − α̂) follows an F distribution
+with n − 1 and (n − 1)(k − 1) degrees of freedom, so the bounds are 1 − (1 − α̂)·F at 0.975 and
+0.025 (pingouin's `cronbach_alpha` and R's cocron give the same). With few respondents the interval
+is wide, and its lower bound may be far below 0: α from a handful of answers says little.
 """
 
 from __future__ import annotations
@@ -11,6 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+# fdtri is the F distribution's quantile itself; scipy.stats would cost a second of import
+from scipy.special import fdtri
 
 
 @dataclass(frozen=True)
@@ -27,6 +35,7 @@ class Alpha:
     k: int
     method: str  # "listwise" | "pairwise"
     items: tuple[ItemReliability, ...]
+    ci95: tuple[float, float] = (float("nan"), float("nan"))
 
 
 def cronbach_alpha(matrix: np.ndarray, codes: list[str] | None = None, *, pairwise: bool = False) -> Alpha:
@@ -59,7 +68,22 @@ def alpha_from_cov(cov: np.ndarray, n: int, codes: list[str], *, method: str) ->
         with np.errstate(invalid="ignore", divide="ignore"):
             r = covariance_with_rest / np.sqrt(cov[i, i] * rest.sum())
         items.append(ItemReliability(code, float(r), _alpha(rest)))
-    return Alpha(alpha=_alpha(cov), n=int(n), k=k, method=method, items=tuple(items))
+    alpha = _alpha(cov)
+    return Alpha(
+        alpha=alpha, n=int(n), k=k, method=method, items=tuple(items), ci95=feldt_interval(alpha, n, k)
+    )
+
+
+def feldt_interval(alpha: float, n: int, k: int, level: float = 0.95) -> tuple[float, float]:
+    """Feldt's interval for α from n respondents and k items; NaN where α or the F is undefined."""
+    if not np.isfinite(alpha) or n < 2 or k < 2:
+        return (float("nan"), float("nan"))
+    df1, df2 = n - 1, (n - 1) * (k - 1)
+    tail = (1 - level) / 2
+    return (
+        float(1 - (1 - alpha) * fdtri(df1, df2, 1 - tail)),
+        float(1 - (1 - alpha) * fdtri(df1, df2, tail)),
+    )
 
 
 def _alpha(cov: np.ndarray) -> float:

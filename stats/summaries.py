@@ -20,6 +20,7 @@ def reliability_summary(blocks: Blocks, m: SurveyMatrix) -> dict:
         return plain(
             {
                 "cronbach_alpha": a.alpha,
+                "ci95": a.ci95 if np.isfinite(a.alpha) else None,
                 "n": a.n,
                 "k": a.k,
                 "method": a.method,

@@ -142,7 +142,9 @@ class ScoreDocumentSerializer(serializers.Serializer):
     by_group = BreakdownCellSerializer(many=True)
     by_age_band = BreakdownCellSerializer(many=True)
     by_village_group = BreakdownCellSerializer(many=True)
-    reliability = serializers.DictField(help_text="克朗巴哈 α：总体（cronbach_alpha）、各维度与各题")
+    reliability = serializers.DictField(
+        help_text="克朗巴赫 α：总体（cronbach_alpha，ci95 为 Feldt 法 95% 置信区间，n 为全部题目都计分的受访者）、各维度与各题"
+    )
     scheme = serializers.DictField(
         help_text="所用计分方案：各选项分值、维度、题目与群体权重、最小公布样本量（min_cell）"
     )

@@ -183,6 +183,7 @@ def survey_report(request, slug: str):
         "reliability_items": [(i["name"], reliability.get(i["code"], {})) for i in doc["items"]],
         # Without α, the derivation's sentence says why (too few complete respondents, one item).
         "no_alpha": doc["reliability"].get("cronbach_alpha") is None and sentence(doc, "reliability"),
+        "alpha_wide": (doc["reliability"].get("ci95") or [0])[0] < 0,
         "explain": [e for e in doc.get("explain") or [] if not e["figure"].startswith("by_village_group:")],
         "downloads": _downloads(survey, query),
         # The page shows the phone's PNG on a narrow screen, where the wide one's text would

@@ -10,7 +10,8 @@ Python's csv module reads it whole and `df[df.table == "village"]` picks one tab
 - `distribution`: code = option code, parent = item code, n = how many chose it;
 - `village`, `group`, `age_band`: the breakdowns; `village_dimension`, `group_dimension`,
   `age_band_dimension`: code = dimension, parent = village / group / age band, score only;
-- `reliability`: code `cronbach_alpha` (score = α, n = respondents used), then one line per
+- `reliability`: code `cronbach_alpha` (score = α, n = respondents used, ci95_low/high = Feldt's
+  95 % interval), then one line per
   item (code = item, value = alpha if deleted, score = corrected item–total correlation);
 - `scheme_option`, `scheme_dimension`, `scheme_item`, `scheme_group`: weight or points (`score`);
 - `explain`: code = the figure, value = its derivation in words.
@@ -183,6 +184,8 @@ def _lines(data: ReportData):
         "name": _("克朗巴赫 α"),
         "n": reliability.get("n"),
         "score": reliability.get("cronbach_alpha"),
+        "ci95_low": (reliability.get("ci95") or [None, None])[0],
+        "ci95_high": (reliability.get("ci95") or [None, None])[1],
         "value": reliability.get("method", ""),
     }
     for entry in reliability.get("items") or []:

@@ -625,17 +625,20 @@ def _reliability(pdf: _Report) -> None:
     if alpha is None:  # the derivation's sentence says why, and a table of dashes adds nothing
         pdf.paragraph(sentence(doc, "reliability") or "—")
         return
-    pdf.paragraph(
-        _(
-            "克朗巴赫 α 系数为 %(alpha)s（%(k)s 道题，%(n)s 名全部题目都计分的受访者）。α 衡量各题是否测量同一倾向；"
-            "满意度各题涉及不同工作，α 偏低并不说明数据有误。"
-        )
-        % {
-            "alpha": _f(alpha, 3),
-            "k": reliability.get("k", len(doc["items"])),
-            "n": reliability.get("n", "—"),
-        }
-    )
+    low, high = reliability.get("ci95") or (None, None)
+    text = _(
+        "克朗巴赫 α 系数为 %(alpha)s（%(k)s 道题，%(n)s 名全部题目都计分的受访者；95%% 置信区间 %(low)s 至 %(high)s，"
+        "Feldt 法）。α 衡量各题是否测量同一倾向；满意度各题涉及不同工作，α 偏低并不说明数据有误。"
+    ) % {
+        "alpha": _f(alpha, 3),
+        "k": reliability.get("k", len(doc["items"])),
+        "n": reliability.get("n", "—"),
+        "low": _f(low, 3),
+        "high": _f(high, 3),
+    }
+    pdf.paragraph(text)
+    if low is not None and low < 0:
+        pdf.paragraph(_("区间下限低于 0：受访者太少，α 说明不了各题的回答是否一致。"))
     rows = [
         [
             data.names["item"].get(r["code"], r["code"]),

@@ -70,6 +70,11 @@ def _alpha(doc: dict) -> float | str | None:
     return alpha if alpha is not None else sentence(doc, "reliability") or None
 
 
+def _alpha_ci(doc: dict, end: int) -> float | None:
+    interval = doc["reliability"].get("ci95")
+    return interval[end] if interval else None
+
+
 def summary(data: ReportData) -> Table:
     doc, sample, composite = data.document, data.sample, data.document["composite"]
     survey = data.survey
@@ -97,6 +102,8 @@ def summary(data: ReportData) -> Table:
         (_("其中合成演示数据"), sample.synthetic, None),
         # Without α, why (too few complete respondents, one item), as the page and the PDF say.
         (_("克朗巴赫 α"), _alpha(doc), "0.000"),
+        (_("α 的 95%置信区间下限（Feldt 法）"), _alpha_ci(doc, 0), "0.000"),
+        (_("α 的 95%置信区间上限（Feldt 法）"), _alpha_ci(doc, 1), "0.000"),
         (_("计分方案摘要"), data.scheme_digest, None),
         (_("数据摘要（SHA-256）"), data.data_hash, None),
         (_("生成时间"), timezone.localtime(data.generated_at).strftime("%Y-%m-%d %H:%M:%S"), None),

@@ -1,8 +1,16 @@
 import numpy as np
 
 from stats import explain, render_text, score
-from stats.explain import chinese_runs
-from tests.stats.factories import BLANK, DK, SAT, default_scheme, tiny_matrix
+from stats.explain import chinese_runs, f2
+from tests.stats.factories import (
+    BLANK,
+    DK,
+    SAT,
+    default_scheme,
+    four_dimension_scheme,
+    generated_matrix,
+    tiny_matrix,
+)
 
 NAMES = {"income": "收入", "ecology": "生态环境健康度", "dont_know": "不了解", "A": "朱家村"}
 
@@ -275,3 +283,22 @@ def test_the_se_names_villages_as_psus_only_where_a_group_was_sampled_in_them():
         and "村" not in texts(single)["composite:se"]
     )
     assert "each respondent is a PSU" in texts(single, "en")["composite:se"]
+
+
+def test_alpha_comes_with_its_interval_and_a_caution_when_it_reaches_below_zero():
+    """α from six complete respondents (城关街道's α = 0.40 rested on four) was shown as a figure
+    like any other; its Feldt interval says how little it means."""
+    r = score(tiny_matrix(), default_scheme())
+    lo, hi = r.reliability["ci95"]
+    assert r.reliability["n"] == 6 and lo < 0 < hi < 1
+    zh, en = texts(r)["reliability"], texts(r, "en")["reliability"]
+    assert f"95% 置信区间 [{f2(lo)}, {f2(hi)}]，Feldt 法）" in zh
+    assert zh.endswith("区间下限低于 0：受访者太少，α 说明不了各题的回答是否一致")
+    assert f"95% CI [{f2(lo)}, {f2(hi)}], Feldt's method)" in en
+    assert en.endswith("too few respondents for alpha to say whether the items' answers agree")
+
+    many = generated_matrix(400, seed=2)
+    r = score(many, four_dimension_scheme())
+    lo, hi = r.reliability["ci95"]
+    assert 0 < lo < r.reliability["cronbach_alpha"] < hi < 1
+    assert texts(r)["reliability"].endswith("Feldt 法）")

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from stats import cronbach_alpha, score
+from stats.reliability import feldt_interval
 from tests.stats.factories import four_dimension_scheme, generated_matrix
 
 DATA = Path(__file__).parent.parent / "data"
@@ -50,3 +51,39 @@ def test_score_reports_the_listwise_alpha_of_its_points():
     assert r.reliability["dimensions"]["economy"]["cronbach_alpha"] == pytest.approx(
         cronbach_alpha(points[:, economy_items]).alpha, rel=1e-10
     )
+
+
+@pytest.mark.parametrize(
+    ("alpha", "interval"),
+    [
+        (0.732660835214447, [0.435, 0.909]),  # pairwise
+        (0.8016949152542373, [0.581, 0.933]),  # listwise (pingouin still counts 12 rows)
+        (0.7380191693290734, [0.447, 0.911]),  # missing values imputed with the median
+    ],
+)
+def test_feldt_interval_matches_pingouin_documented_values(alpha, interval):
+    # pingouin's cronbach_alpha on its cronbach_wide_missing data (12 rows, 11 items)
+    low, high = feldt_interval(alpha, 12, 11)
+    assert [round(low, 3), round(high, 3)] == interval
+
+
+def test_the_listwise_interval_counts_the_complete_rows_only():
+    # pingouin takes n before dropping the three incomplete rows, so its listwise interval
+    # [0.581, 0.933] is narrower than the nine respondents allow
+    a = cronbach_alpha(load("cronbach_wide_missing.csv"))
+    assert a.n == 9
+    assert a.ci95 == feldt_interval(a.alpha, 9, 11)
+    assert [round(b, 3) for b in a.ci95] == [0.533, 0.947]
+
+
+def test_few_respondents_give_a_wide_interval_reaching_below_zero():
+    few = np.array([[3, 2, 3, 1], [2, 3, 1, 2], [3, 3, 2, 3], [1, 2, 1, 1]], dtype=float)
+    a = cronbach_alpha(few)
+    assert (a.n, a.k) == (4, 4)
+    assert a.ci95[0] < 0 < a.alpha < a.ci95[1] < 1
+
+
+def test_no_interval_without_alpha():
+    assert all(np.isnan(b) for b in cronbach_alpha(np.ones((5, 3))).ci95)  # no variance
+    assert all(np.isnan(b) for b in feldt_interval(0.5, 1, 4))
+    assert all(np.isnan(b) for b in feldt_interval(0.5, 30, 1))

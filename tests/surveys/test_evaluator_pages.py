@@ -9,6 +9,7 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from stats.text import rounded
 from surveys.models import Survey, SurveyMembership
 from tests.surveys.report_helpers import answer, member
 
@@ -998,3 +999,76 @@ def test_each_option_of_an_items_bar_looks_as_in_the_chart_also_beyond_four(answ
     expected = [option_background(k, 6) for k in range(6)]
     assert [look.replace("&quot;", '"') for look in looks] == expected
     assert len(set(expected)) == 6
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_alpha_comes_with_its_interval_on_the_page_and_in_every_download(survey, lang, tmp_path):
+    """α from a dozen respondents was shown as a bare figure (城关街道's 0.40 rested on four);
+    Feldt's interval says how little it means, and a lower bound below 0 is said in words."""
+    import csv
+    import shutil
+    import subprocess
+
+    from surveys.reports import render_report
+    from surveys.reports.data import report_data
+    from surveys.scoring import score_document
+    from surveys.services.response_import import responses_import_text
+    from tests.factories import csv_row, csv_text
+
+    option = {"s": "satisfied", "b": "basically_satisfied", "d": "dissatisfied"}
+    patterns = ["sss", "sbs", "bbb", "bdb", "dbd", "sbb"]  # six respondents: α 0.62, [−0.61, 0.94]
+    rows = [csv_row(answers=tuple(option[c] for c in p)) for p in patterns]
+    responses_import_text(survey=survey, text=csv_text(*rows))
+    answered = survey
+    reliability = score_document(answered)["reliability"]
+    low, high = reliability["ci95"]
+    assert low < 0 < reliability["cronbach_alpha"] < high < 1
+    low3, high3 = rounded(low, 3), rounded(high, 3)
+    shown = {"zh": f"95% 置信区间 {low3} 至 {high3}，Feldt 法", "en": f"95% CI {low3} to {high3}"}
+    caution = {
+        "zh": "区间下限低于 0：受访者太少，α 说明不了各题的回答是否一致。",
+        "en": "The interval reaches below 0: too few respondents for alpha to say whether",
+    }[lang]
+    html = (
+        _browser(member("li", answered, EVALUATOR)).get(f"/evaluate/hill-2024/?lang={lang}").content.decode()
+    )
+    section = html[html.index("<h2>" + ("信度" if lang == "zh" else "Reliability")) :]
+    section = section[: section.index("</section>")]
+    assert shown[lang] in section and caution in section
+
+    summary = _summary_sheet(render_report(report_data(answered, language=lang), "xlsx"))
+    bounds = {
+        "zh": ("α 的 95%置信区间下限（Feldt 法）", "α 的 95%置信区间上限（Feldt 法）"),
+        "en": ("Alpha, 95% CI lower bound (Feldt)", "Alpha, 95% CI upper bound (Feldt)"),
+    }[lang]
+    assert (summary[bounds[0]], summary[bounds[1]]) == pytest.approx((low, high))
+
+    text = render_report(report_data(answered, language=lang), "csv").decode("utf-8-sig")
+    line = next(r for r in csv.DictReader(io.StringIO(text)) if r["code"] == "cronbach_alpha")
+    assert (float(line["ci95_low"]), float(line["ci95_high"])) == pytest.approx((low, high))
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils missing")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(render_report(report_data(answered, language=lang), "pdf"))
+    pdf = " ".join(
+        subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    assert shown[lang] in pdf and caution in pdf
+
+
+def test_alpha_from_enough_consistent_respondents_comes_without_the_caution(survey):
+    from surveys.services.response_import import responses_import_text
+    from tests.factories import csv_row, csv_text
+
+    option = {"s": "satisfied", "b": "basically_satisfied", "d": "dissatisfied"}
+    patterns = ["sss", "sbs", "bbb", "bdb", "ddd", "dbd"] * 5  # α 0.814, [0.660, 0.905]
+    rows = [csv_row(answers=tuple(option[c] for c in p)) for p in patterns]
+    responses_import_text(survey=survey, text=csv_text(*rows))
+    html = _browser(member("li", survey, EVALUATOR)).get("/evaluate/hill-2024/").content.decode()
+    section = html[html.index("<h2>信度") :]
+    section = section[: section.index("</section>")]
+    assert "克朗巴赫 α = 0.814" in section and "95% 置信区间 0.660 至 0.905" in section
+    assert "区间下限低于 0" not in section
