@@ -521,8 +521,9 @@ def option_style(k: int, count: int) -> tuple[str, str]:
 _LINE = "rgba(0, 0, 0, .45)"  # a hatch's lines in CSS
 _HATCH_CSS = {
     "": "{shade}",
-    "///": "repeating-linear-gradient(45deg, {shade} 0 3px, {light} 3px 6px)",
-    "\\\\": "repeating-linear-gradient(-45deg, {shade} 0 3px, {light} 3px 6px)",
+    # A gradient's angle names the way it runs; its stripes cross it: -45deg draws "/" stripes.
+    "///": "repeating-linear-gradient(-45deg, {shade} 0 3px, {light} 3px 6px)",
+    "\\\\": "repeating-linear-gradient(45deg, {shade} 0 3px, {light} 3px 6px)",
     "...": f"radial-gradient({_LINE} .8px, transparent 1.3px) 0 0 / 4px 4px, {{shade}}",
     "xx": f"repeating-linear-gradient(45deg, {_LINE} 0 1px, transparent 1px 5px), "
     f"repeating-linear-gradient(-45deg, {_LINE} 0 1px, transparent 1px 5px), {{shade}}",
