@@ -184,6 +184,17 @@ def survey_report(request, slug: str):
         # Without α, the derivation's sentence says why (too few complete respondents, one item).
         "no_alpha": doc["reliability"].get("cronbach_alpha") is None and sentence(doc, "reliability"),
         "alpha_wide": (doc["reliability"].get("ci95") or [0])[0] < 0,
+        # α of each dimension's items (总量表及各维度), where there are two dimensions or more.
+        "reliability_dimensions": [
+            (d["name"], doc["reliability"]["dimensions"][d["code"]])
+            for d in doc["dimensions"]
+            if d["code"] in (doc["reliability"].get("dimensions") or {})
+        ]
+        if len(doc["dimensions"]) > 1
+        else [],
+        "one_item_dimension": any(
+            r.get("k", 2) < 2 for r in (doc["reliability"].get("dimensions") or {}).values()
+        ),
         "explain": [e for e in doc.get("explain") or [] if not e["figure"].startswith("by_village_group:")],
         "downloads": _downloads(survey, query),
         # The page shows the phone's PNG on a narrow screen, where the wide one's text would

@@ -11,8 +11,9 @@ Python's csv module reads it whole and `df[df.table == "village"]` picks one tab
 - `village`, `group`, `age_band`: the breakdowns; `village_dimension`, `group_dimension`,
   `age_band_dimension`: code = dimension, parent = village / group / age band, score only;
 - `reliability`: code `cronbach_alpha` (score = α, n = respondents used, ci95_low/high = Feldt's
-  95 % interval), then one line per
-  item (code = item, value = alpha if deleted, score = corrected item–total correlation);
+  95 % interval), then one line per item (code = item, value = alpha if deleted, score =
+  corrected item–total correlation);
+- `reliability_dimension`: α of each dimension's items, as the `cronbach_alpha` line (one item: empty);
 - `scheme_option`, `scheme_dimension`, `scheme_item`, `scheme_group`: weight or points (`score`);
 - `explain`: code = the figure, value = its derivation in words.
 
@@ -195,6 +196,19 @@ def _lines(data: ReportData):
             "name": _("校正题总相关（score）/ 删除该题后α（value）"),
             "score": entry.get("corrected_item_total"),
             "value": _number(entry.get("alpha_if_deleted")),
+        }
+    dimension_names = {d["code"]: d["name"] for d in doc["dimensions"]}
+    for code, entry in (reliability.get("dimensions") or {}).items():
+        interval = entry.get("ci95") or [None, None]
+        yield {
+            "table": "reliability_dimension",
+            "code": code,
+            "name": dimension_names.get(code, code),
+            "n": entry.get("n"),
+            "score": entry.get("cronbach_alpha"),
+            "ci95_low": interval[0],
+            "ci95_high": interval[1],
+            "value": entry.get("method", ""),
         }
     scheme = doc["scheme"]
     for option in data.options:

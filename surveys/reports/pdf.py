@@ -25,6 +25,7 @@ from fpdf.util import Padding
 from stats import charts
 from stats.explain import sentence, warning_shown
 from stats.text import ELLIPSIS, fitting_start, rounded
+from surveys.reports import tables
 from surveys.reports.data import ReportData, report_language
 from surveys.reports.fonts import report_faces, symbol_face
 from surveys.reports.linebreak import fits, wrapped
@@ -67,9 +68,9 @@ def _sentences(*sentences: str) -> str:
     return (" " if report_language() == "en" else "").join(s for s in sentences if s)
 
 
-def _ci(cell: dict) -> str:
+def _ci(cell: dict, digits: int = 2) -> str:
     ci = cell.get("ci95")
-    return "—" if not ci or ci[0] is None else f"[{rounded(ci[0])}, {rounded(ci[1])}]"
+    return "—" if not ci or ci[0] is None else f"[{rounded(ci[0], digits)}, {rounded(ci[1], digits)}]"
 
 
 STRAIGHT_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
@@ -639,6 +640,18 @@ def _reliability(pdf: _Report) -> None:
     pdf.paragraph(text)
     if low is not None and low < 0:
         pdf.paragraph(_("区间下限低于 0：受访者太少，α 说明不了各题的回答是否一致。"))
+    by_dimension = tables.reliability(data)
+    if len(by_dimension.rows) > 2:  # the whole and two or more dimensions
+        pdf.table(
+            [_("量表"), _("题数"), _("受访者"), _("克朗巴赫 α"), _("95% 置信区间")],
+            [
+                [name, k, "—" if n is None else n, _f(a, 3), _ci({"ci95": [low, high]}, 3)]
+                for _code, name, k, n, a, low, high in by_dimension.rows
+            ],
+            [70, 20, 25, 25, 40],
+        )
+        if any(k is not None and k < 2 for _code, _name, k, *_rest in by_dimension.rows):
+            pdf.paragraph(_("只有 1 道题的维度没有 α（α 比较各题的回答）。"), size=8, color=MUTED)
     rows = [
         [
             data.names["item"].get(r["code"], r["code"]),

@@ -167,6 +167,39 @@ def items(data: ReportData) -> Table:
     )
 
 
+def reliability(data: ReportData) -> Table:
+    """Cronbach's α of all the items, then of each dimension's (as Chinese survey reports give 总量表及
+    各维度的 α), each with its Feldt interval; a dimension of one item has none (α compares items)."""
+    reliability = data.document["reliability"]
+    per_dimension = reliability.get("dimensions") or {}
+
+    def row(code: str, name: str, entry: dict) -> list:
+        interval = entry.get("ci95") or (None, None)
+        return [code, name, entry.get("k"), entry.get("n"), entry.get("cronbach_alpha"), *interval]
+
+    rows = [row("", _("全部题目"), reliability)]
+    rows += [
+        row(d["code"], d["name"], per_dimension[d["code"]])
+        for d in data.document["dimensions"]
+        if d["code"] in per_dimension
+    ]
+    return Table(
+        "reliability",
+        pgettext("表名", "信度"),
+        [
+            _("代码"),
+            _("量表"),
+            _("题数"),
+            _("全部题目都计分的受访者"),
+            _("克朗巴赫 α"),
+            _("α 的 95%置信区间下限（Feldt 法）"),
+            _("α 的 95%置信区间上限（Feldt 法）"),
+        ],
+        [None, None, COUNT, COUNT, WEIGHT, WEIGHT, WEIGHT],
+        rows,
+    )
+
+
 def _breakdown(data: ReportData, key: str, title: str, label: str, *, ranked: bool = False) -> Table:
     dims = data.document["dimensions"]
     cells = list(data.document[key])
@@ -287,4 +320,4 @@ def _named(name: str, code: str, value: str) -> str:
 
 
 def all_tables(data: ReportData) -> list[Table]:
-    return [dimensions(data), items(data), villages(data), groups(data), age_bands(data)]
+    return [dimensions(data), items(data), villages(data), groups(data), age_bands(data), reliability(data)]

@@ -358,7 +358,7 @@ def test_every_row_of_the_evaluator_tables_is_named_by_a_row_header(answered):
     )
     html = _browser(member("li", answered, EVALUATOR)).get("/evaluate/hill-2024/").content.decode()
     bodies = re.findall(r"<tbody>(.*?)</tbody>", html, re.S)
-    assert len(bodies) == 7
+    assert len(bodies) == 8  # the reliability section has two: by dimension, by item
     for body in bodies:
         rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
         assert rows
@@ -1072,3 +1072,77 @@ def test_alpha_from_enough_consistent_respondents_comes_without_the_caution(surv
     section = section[: section.index("</section>")]
     assert "克朗巴赫 α = 0.814" in section and "95% 置信区间 0.660 至 0.905" in section
     assert "区间下限低于 0" not in section
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_alpha_of_each_dimension_is_on_the_page_and_in_the_pdf(survey, lang, tmp_path):
+    """总量表及各维度的 α, as Chinese survey reports give them: 公共服务 (roads, water) has one, and
+    经济发展 (income alone) says why it has none."""
+    import csv
+    import shutil
+    import subprocess
+
+    from surveys.reports import render_report
+    from surveys.reports.data import report_data
+    from surveys.scoring import score_document
+    from surveys.services.response_import import responses_import_text
+    from tests.factories import csv_row, csv_text
+
+    option = {"s": "satisfied", "b": "basically_satisfied", "d": "dissatisfied"}
+    patterns = ["sss", "sbs", "bbb", "bdb", "ddd", "dbd"] * 3
+    responses_import_text(
+        survey=survey, text=csv_text(*(csv_row(answers=tuple(option[c] for c in p)) for p in patterns))
+    )
+    doc = score_document(survey, lang=lang)
+    names = {d["code"]: d["name"] for d in doc["dimensions"]}
+    services = doc["reliability"]["dimensions"]["services"]
+    assert doc["reliability"]["dimensions"]["economy"]["cronbach_alpha"] is None
+    shown = f"[{rounded(services['ci95'][0], 3)}, {rounded(services['ci95'][1], 3)}]"
+    why = {"zh": "只有 1 道题的维度没有 α", "en": "A dimension of one item has no alpha"}[lang]
+
+    html = _browser(member("li", survey, EVALUATOR)).get(f"/evaluate/hill-2024/?lang={lang}").content.decode()
+    table = html[
+        html.index("<caption>" + ("各维度的克朗巴赫 α" if lang == "zh" else "Cronbach's alpha of each")) :
+    ]
+    table = table[: table.index("</table>")]
+    rows = {}
+    for head, cells in re.findall(r'<th scope="row">(.*?)</th>(.*?)</tr>', table, re.S):
+        name, _br, count = re.sub(r"<br>", "|", head).partition("|")
+        rows[re.sub(r"<[^>]+>", "", name)] = (
+            re.sub(r"<[^>]+>", "", count),
+            [
+                " ".join(re.sub(r"<[^>]+>", " ", c).split())
+                for c in re.findall(r'<td class="num">(.*?)</td>', cells)
+            ],
+        )
+    counted = {"zh": "{} 道题", "en": "{} items"}[lang]
+    assert rows[names["services"]] == (
+        counted.format(2),
+        [str(services["n"]), f"{rounded(services['cronbach_alpha'], 3)} {shown}"],
+    )
+    economy = rows[names["economy"]]
+    assert economy[0] == {"zh": "1 道题", "en": "1 item"}[lang] and economy[1][1] == "—"
+    assert why in html
+
+    text = render_report(report_data(survey, language=lang), "csv").decode("utf-8-sig")
+    lines = {r["code"]: r for r in csv.DictReader(io.StringIO(text)) if r["table"] == "reliability_dimension"}
+    assert set(lines) == {"economy", "services"}
+    assert (lines["economy"]["score"], lines["economy"]["ci95_low"]) == ("", "")
+    assert lines["services"]["name"] == names["services"] and int(lines["services"]["n"]) == services["n"]
+    assert [float(lines["services"][c]) for c in ("score", "ci95_low", "ci95_high")] == pytest.approx(
+        [services["cronbach_alpha"], *services["ci95"]]
+    )
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils missing")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(render_report(report_data(survey, language=lang), "pdf"))
+    pdf = " ".join(
+        subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    # (pdftotext reads an English page's Chinese names apart from their rows)
+    assert f"2 {services['n']} {rounded(services['cronbach_alpha'], 3)} {shown}" in pdf
+    assert f"1 {doc['reliability']['dimensions']['economy']['n']} — —" in pdf
+    assert names["services"] in pdf and names["economy"] in pdf and why in pdf

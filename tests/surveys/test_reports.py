@@ -35,7 +35,17 @@ def _sheet_rows(workbook, name):
 
 def test_the_xlsx_has_every_sheet_and_the_score_documents_numbers(data):
     workbook = load_workbook(io.BytesIO(render_report(data, "xlsx")))
-    assert workbook.sheetnames == ["汇总", "维度", "题目", "村", "群体", "年龄段", "原始数据", "计算方法"]
+    assert workbook.sheetnames == [
+        "汇总",
+        "维度",
+        "题目",
+        "村",
+        "群体",
+        "年龄段",
+        "信度",
+        "原始数据",
+        "计算方法",
+    ]
     doc = data.document
     summary = {row[0]: row[1] for row in _sheet_rows(workbook, "汇总")[1]}
     assert summary["综合满意度"] == pytest.approx(doc["composite"]["score"])
@@ -50,6 +60,32 @@ def test_the_xlsx_has_every_sheet_and_the_score_documents_numbers(data):
     for item in doc["items"]:
         assert items[item["code"]]["得分"] == pytest.approx(item["score"])
         assert items[item["code"]]["满意（人）"] == item["distribution"]["satisfied"]
+
+
+def test_the_reliability_sheet_gives_alpha_of_all_items_and_of_each_dimension_with_intervals(data):
+    """Chinese survey reports give 总量表及各维度的 Cronbach's α; the report gave the whole's only."""
+    workbook = load_workbook(io.BytesIO(render_report(data, "xlsx")))
+    headers, rows = _sheet_rows(workbook, "信度")
+    assert headers == (
+        "代码",
+        "量表",
+        "题数",
+        "全部题目都计分的受访者",
+        "克朗巴赫 α",
+        "α 的 95%置信区间下限（Feldt 法）",
+        "α 的 95%置信区间上限（Feldt 法）",
+    )
+    reliability = data.document["reliability"]
+    expected = [(None, "全部题目", reliability)] + [
+        (d["code"], d["name"], reliability["dimensions"][d["code"]]) for d in data.document["dimensions"]
+    ]
+    assert len(rows) == len(expected) == 1 + len(data.document["dimensions"])
+    for row, (code, name, entry) in zip(rows, expected, strict=True):
+        assert row[:4] == (code, name, entry["k"], entry["n"])
+        if entry["cronbach_alpha"] is None:
+            assert row[4:] == (None, None, None)
+        else:
+            assert row[4:] == pytest.approx((entry["cronbach_alpha"], *entry["ci95"]))
 
 
 def test_xlsx_numbers_are_numbers_shown_with_two_decimals(data):

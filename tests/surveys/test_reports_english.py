@@ -83,6 +83,7 @@ def test_the_english_xlsx_is_in_english_with_the_same_numbers(english):
         "Villages",
         "Groups",
         "Age bands",
+        "Reliability",
         "Raw data",
         "Method",
     ]
