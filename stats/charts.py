@@ -41,6 +41,7 @@ from matplotlib import colormaps, font_manager, rc_context
 from matplotlib.backend_bases import FigureCanvasBase
 from matplotlib.colors import LinearSegmentedColormap, ListedColormap, to_hex, to_rgb
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.textpath import text_to_path
 
@@ -399,6 +400,11 @@ TEXT = {
         "age_band": "年龄段",
         "score": "得分（0–100）",
         "groups_title": "按受访群体与年龄段（竖线为 95% 置信区间，虚线为综合满意度）",
+        "change_title": "与{base}相比的变化（横线为 95% 置信区间）",
+        "change": "差值（本期 − 基期，分）",
+        "significant": "显著（区间不含 0）",
+        "not_significant": "不显著",
+        "no_change": "没有可比较的得分",
     },
     "en": {
         "composite": "Composite satisfaction",
@@ -428,6 +434,11 @@ TEXT = {
         "age_band": "Age band",
         "score": "Score (0–100)",
         "groups_title": "By respondent group and age band (whiskers: 95% CIs; dashed: the composite)",
+        "change_title": "Change since {base} (whiskers: 95% confidence intervals)",
+        "change": "Difference (this survey − base, points)",
+        "significant": "Significant (interval excludes 0)",
+        "not_significant": "Not significant",
+        "no_change": "No score to compare",
     },
 }
 
@@ -908,6 +919,102 @@ def group_comparison(document: dict, *, width: float = WIDE) -> Figure:
         for ax in axes if narrow else axes[:1]:
             ax.set_ylabel(t["score"])
         figure.suptitle(_fit(t["groups_title"], width - 0.2, 10), fontsize=10, x=0.01, ha="left")
+        return figure
+
+
+@_names_drawn
+def score_changes(document: dict, *, width: float = WIDE) -> Figure:
+    """The year over year comparison (stats.compare, as the evaluator page tabulates it): each
+    figure's difference with its 95% interval against 0, the significant ones filled and dark.
+    `document`: {"language", "base" (the base survey's name), "rows": [{"name", "kind"
+    (composite, dimension or item), "difference", "ci95", "significant"}]}."""
+    t = _texts(document)
+    with chart_style():
+        rows = [r for r in document["rows"] if r.get("difference") is not None]
+        narrow = _narrow(width)
+        title = t["change_title"].format(base=document["base"])
+        labels = [_clipped(r["name"], width * 0.4, 9, NAME_LINES[narrow]) for r in rows]
+        row = 0.16 + 0.16 * _lines(labels) if narrow else max(0.3, 0.1 + 0.16 * _lines(labels))
+        figure = _figure(width, row * max(len(rows), 1) + 1.5)
+        ax = figure.add_subplot()
+        figure.suptitle(_fit(title, width - 0.2, 11), x=0.02, ha="left", fontsize=11)
+        if not rows:
+            _nothing_to_show(ax, t["no_change"])
+            return figure
+        y = np.arange(len(rows))[::-1]
+        cis = [_ci(r) for r in rows]
+        ends = [v for r, ci in zip(rows, cis, strict=True) for v in (ci or (r["difference"],) * 2)]
+        low, high = min([0.0, *ends]), max([0.0, *ends])
+        pad = max(high - low, 1.0) * 0.05
+        # Room right of the widest interval for its number (about 0.45 in at 8 pt), as a share of
+        # the axes: the figure less the names' column beside them.
+        axes = max(width - 0.35 - _widest(labels) * 9 / 72, 1.0)
+        share = min(0.45 / axes, 0.5)
+        right_end = high + pad + share * (high - low + 2 * pad) / (1 - share)
+        ax.axvline(0, color=INK, linewidth=0.8)
+        for yi, r, ci in zip(y, rows, cis, strict=True):
+            colour = INK if r.get("significant") else MUTED
+            if ci is not None:
+                ax.errorbar(
+                    r["difference"],
+                    yi,
+                    xerr=[[r["difference"] - ci[0]], [ci[1] - r["difference"]]],
+                    fmt="none",
+                    ecolor=colour,
+                    capsize=3,
+                    lw=1,
+                )
+            ax.plot(
+                r["difference"],
+                yi,
+                marker="o",
+                markersize=5,
+                color=colour,
+                markerfacecolor=colour if r.get("significant") else "white",
+                linestyle="none",
+            )
+            number = f"{r['difference']:+.2f}".replace("-", "−")
+            right = ci[1] if ci is not None else r["difference"]
+            ax.annotate(
+                number,
+                (right, yi),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                ha="left",
+                fontsize=8,
+                color=colour,
+                annotation_clip=False,
+            )
+        ax.set_xlim(low - pad, right_end)
+        ax.set_ylim(-0.6, len(rows) - 0.4)
+        ax.set_yticks(y, labels)
+        # The composite and the dimensions above a rule, the items below it.
+        overall = sum(r.get("kind") != "item" for r in rows)
+        if 0 < overall < len(rows):
+            ax.axhline(y[overall - 1] - 0.5, color=CELL_EDGE, linewidth=0.8)
+        ax.xaxis.grid(True, color="#dddddd", linewidth=0.6)
+        ax.set_axisbelow(True)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        ax.set_xlabel(_fit(t["change"], width - 0.9, 9))
+        legend = [
+            Line2D(
+                [], [], marker="o", color=INK, markerfacecolor=INK, linestyle="none", label=t["significant"]
+            ),
+            Line2D(
+                [],
+                [],
+                marker="o",
+                color=MUTED,
+                markerfacecolor="white",
+                linestyle="none",
+                label=t["not_significant"],
+            ),
+        ]
+        figure.legend(
+            handles=legend, loc="outside lower center", ncols=1 if narrow else 2, frameon=False, fontsize=8
+        )
         return figure
 
 

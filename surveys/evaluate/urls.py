@@ -9,4 +9,5 @@ urlpatterns = [
     path("<slug:slug>/publish/", views.survey_publish, name="evaluate-publish"),
     path("<slug:slug>/charts/<str:name>.<str:fmt>", views.chart, name="evaluate-chart"),
     path("<slug:slug>/compare/<slug:other>.xlsx", views.comparison_download, name="evaluate-compare-xlsx"),
+    path("<slug:slug>/compare/<slug:other>.<str:fmt>", views.comparison_chart, name="evaluate-compare-chart"),
 ]

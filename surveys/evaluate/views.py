@@ -27,7 +27,7 @@ from surveys.permissions import (
     survey_get_for,
     surveys_listed_for,
 )
-from surveys.reports.comparison import comparison_table, comparison_xlsx
+from surveys.reports.comparison import changes_chart_document, comparison_table, comparison_xlsx
 from surveys.reports.data import report_language
 from surveys.scoring import QuestionnaireIncomplete, SchemeBroken
 from surveys.services.publish import report_publish
@@ -250,7 +250,46 @@ def _comparison(request, survey: Survey, doc: dict, language: str) -> dict:
     context["compare_unshared"] = table.unshared  # codes only one side has: not compared, said so
     query = "?lang=en" if language == "en" else ""
     context["compare_xlsx"] = reverse("evaluate-compare-xlsx", args=[survey.slug, base.slug]) + query
+    # The differences drawn (stats.charts.score_changes), the address naming both documents so that
+    # a browser never shows a chart it kept from before new responses or a switch of language.
+    chart_doc = changes_chart_document(table, base, language)
+    chart_query = f"?lang={language}&v={_digest(chart_doc)[:12]}"
+    address = reverse("evaluate-compare-chart", args=[survey.slug, base.slug, "png"]) + chart_query
+    context["compare_chart"] = Chart(
+        "changes",
+        _("与基期相比的变化（差值与 95% 置信区间）"),
+        address,
+        reverse("evaluate-compare-chart", args=[survey.slug, base.slug, "svg"]) + chart_query,
+        address + "&size=phone",
+        charts.chart_size(charts.score_changes, chart_doc, width=charts.WIDE),
+        charts.chart_size(charts.score_changes, chart_doc, width=charts.PHONE),
+    )
     return context
+
+
+@login_required
+@require_GET
+def comparison_chart(request, slug: str, other: str, fmt: str):
+    """The page's comparison with `other` as the base, drawn (PNG or SVG, ?size=phone)."""
+    size = request.GET.get("size", "wide")
+    if fmt not in CHART_TYPES or size not in charts.SIZES:
+        raise Http404(_("没有这张图。"))
+    survey = _survey_for_scores(request, slug)
+    base_survey = _survey_for_scores(request, other)
+    if base_survey.pk == survey.pk:
+        raise Http404(_("请选择另一项调查作为基期。"))
+    language = report_language()
+    documents = []
+    for side in (base_survey, survey):
+        try:
+            documents.append(evaluator_document(side, language))
+        except CANNOT_SCORE as exc:
+            return _cannot_score(request, side, exc)
+    chart_doc = changes_chart_document(comparison_table(*documents), base_survey, language)
+    figure = charts.score_changes(chart_doc, width=charts.SIZES[size])
+    response = HttpResponse(charts.render(figure, fmt), content_type=CHART_TYPES[fmt])
+    response["Cache-Control"] = "private, max-age=300"
+    return response
 
 
 @login_required

@@ -63,6 +63,24 @@ def comparison_table(base_document: dict, document: dict) -> ComparisonTable:
     )
 
 
+def changes_chart_document(table: ComparisonTable, base: Survey, language: str) -> dict:
+    """What stats.charts.score_changes draws: each compared figure's difference and interval."""
+    return {
+        "language": language,
+        "base": f"{localized(base, english=language == 'en')}",
+        "rows": [
+            {
+                "name": r.name,
+                "kind": r.kind,
+                "difference": r.row["difference"],
+                "ci95": r.row["ci95"],
+                "significant": r.significant,
+            }
+            for r in table.rows
+        ],
+    }
+
+
 def comparison_xlsx(survey: Survey, base: Survey, table: ComparisonTable) -> bytes:
     """The comparison as one sheet: what is compared and how, then a row per figure, numbers as
     numbers (two decimals shown, full precision kept)."""

@@ -118,6 +118,11 @@ EXPECTED: dict[str, dict[str, str]] = {
         "GET": "login login 403 404 200 login 200",
         "POST": "login login 405 405 405 login 405",
     },
+    # The comparison drawn (PNG or SVG): as the Excel sheet.
+    "evaluate-compare-chart": {
+        "GET": "login login 403 404 200 login 200",
+        "POST": "login login 405 405 405 login 405",
+    },
     # The questionnaire: whoever holds the link (an empty form is answered 400 with the errors).
     "respond": {"GET": "404 200 200 200 200 200 200", "POST": "404 400 400 400 400 400 400"},
     # The questionnaire's service worker: the same script for everyone, read-only.

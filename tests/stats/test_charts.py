@@ -901,3 +901,96 @@ def test_the_heat_maps_headings_stand_clear_of_each_other_the_cells_and_the_name
             assert _apart(heading, name, 0.06 * inch), (heading, name)
         assert frame.x0 <= heading[:, 0].min() and heading[:, 0].max() <= frame.x1, (heading, frame.bounds)
         assert heading[:, 1].max() <= frame.y1, (heading, frame.bounds)
+
+
+def _changes(language: str) -> dict:
+    """A year over year comparison as the evaluator page draws it: the composite, two dimensions
+    and the items, with the longest names of the demo and of a questionnaire's longest item."""
+    names = LONG_NAMES[language]
+    long_item = {
+        "zh": "基本医疗保障与乡镇卫生院、村卫生室的看病就医便利程度（含医保报销）",
+        "en": "Medical care at the township hospital and the village clinics, including reimbursement",
+    }[language]
+    rows = [
+        (
+            "composite",
+            "综合满意度" if language == "zh" else "Composite satisfaction",
+            2.31,
+            (0.52, 4.10),
+            True,
+        )
+    ]
+    rows += [
+        ("dimension", n, d, ci, s)
+        for n, d, ci, s in zip(
+            names["dimensions"], (-1.2, 4.8), ((-3.9, 1.5), (1.9, 7.7)), (False, True), strict=True
+        )
+    ]
+    rows += [
+        ("item", n, d, ci, s)
+        for n, d, ci, s in zip(
+            [*names["items"], long_item],
+            (-3.5, 0.4, 26.0),
+            ((-6.9, -0.1), (-2.0, 2.8), (20.1, 31.9)),
+            (True, False, True),
+            strict=True,
+        )
+    ]
+    return {
+        "language": language,
+        "base": {
+            "zh": "桃江县大栗港镇人民政府 2019年度部门社会公众满意度问卷调查",
+            "en": "Daligang Town Government, Taojiang County: 2019 public satisfaction survey",
+        }[language],
+        "rows": [
+            {"name": name, "kind": kind, "difference": d, "ci95": list(ci), "significant": s}
+            for kind, name, d, ci, s in rows
+        ],
+    }
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("size", sorted(charts.SIZES))
+def test_the_changes_chart_keeps_its_text_inside_and_apart_and_its_size(size, language):
+    document = _changes(language)
+    figure = charts.score_changes(document, width=charts.SIZES[size])
+    texts = _drawn_texts(figure)
+    frame = Bbox.from_bounds(0, 0, *figure.canvas.get_width_height(physical=True))
+    _assert_inside_and_apart(texts, frame)
+    shown = " ".join(text for text, _box in texts)
+    for number in ("+2.31", "−1.20", "+4.80", "−3.50", "+0.40", "+26.00"):
+        assert number in shown
+    assert ("显著（区间不含 0）" if language == "zh" else "Significant (interval excludes 0)") in shown
+    assert _png_size(figure) == charts.chart_size(charts.score_changes, document, width=charts.SIZES[size])
+
+
+def test_the_changes_chart_fills_the_significant_differences_and_leaves_the_others_hollow():
+    document = _changes("zh")
+    figure = charts.score_changes(document)
+    ax = figure.axes[0]
+    points = [line for line in ax.get_lines() if line.get_marker() == "o"]
+    assert len(points) == len(document["rows"])
+    for point, row in zip(points, document["rows"], strict=True):
+        assert point.get_xdata()[0] == row["difference"]
+        filled = point.get_markerfacecolor() != "white"
+        assert filled == row["significant"], row["name"]
+    low, high = ax.get_xlim()
+    assert low <= -6.9 and high >= 31.9  # every interval in view, and 0
+    assert any(line.get_xdata()[0] == 0 for line in ax.get_lines() if line.get_linestyle() == "-")
+
+
+def test_the_changes_chart_says_so_when_nothing_can_be_compared():
+    document = {
+        **_changes("zh"),
+        "rows": [
+            {
+                "name": "综合满意度",
+                "kind": "composite",
+                "difference": None,
+                "ci95": None,
+                "significant": False,
+            }
+        ],
+    }
+    figure = charts.score_changes(document, width=charts.PHONE)
+    assert "没有可比较的得分" in [text for text, _box in _drawn_texts(figure)]

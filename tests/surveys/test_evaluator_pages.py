@@ -707,6 +707,43 @@ def test_the_comparison_downloads_as_an_excel_sheet_with_the_pages_figures(two_y
     assert shown and all("0.00" in f for f in shown), "every figure shown with two decimals"
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_comparison_is_drawn_beside_its_table_at_the_size_the_page_names(two_years, lang):
+    """The differences and their intervals as a chart (stats.charts.score_changes), a wide one and
+    one laid out for a phone, each image the size the page names, in the page's language."""
+    from PIL import Image
+
+    base, current = two_years
+    user = member("li", current, EVALUATOR)
+    SurveyMembership.objects.create(survey=base, user=user, role=EVALUATOR)
+    client = _browser(user)
+    html = client.get(f"/evaluate/hill-2024/?compare=hill-2023&lang={lang}").content.decode()
+    figure = html[html.index('<table class="compare">') :]
+    figure = figure[figure.index("<figure>") : figure.index("</figure>")]
+    phone = re.search(
+        r'<source media="\(max-width: 40rem\)" srcset="([^"]+)" width="(\d+)" height="(\d+)">', figure
+    )
+    wide = re.search(r'<img src="([^"]+)" width="(\d+)" height="(\d+)" alt="([^"]+)"', figure)
+    assert wide[1].startswith(f"/evaluate/hill-2024/compare/hill-2023.png?lang={lang}&amp;v=")
+    assert phone[1] == wide[1] + "&amp;size=phone"
+    assert (
+        wide[4]
+        == {
+            "zh": "与基期相比的变化（差值与 95% 置信区间）",
+            "en": "Change since the base survey (differences with 95% confidence intervals)",
+        }[lang]
+    )
+    for address, width, height in (wide.groups()[:3], phone.groups()):
+        response = client.get(address.replace("&amp;", "&"))
+        assert response.status_code == 200 and response["Content-Type"] == "image/png"
+        assert Image.open(io.BytesIO(response.content)).size == (int(width), int(height))
+    svg = client.get(wide[1].replace("&amp;", "&").replace(".png", ".svg"))
+    assert svg.status_code == 200 and svg["Content-Type"].startswith("image/svg")
+    assert client.get("/evaluate/hill-2024/compare/hill-2023.gif").status_code == 404
+    assert client.get("/evaluate/hill-2024/compare/hill-2023.png?size=huge").status_code == 404
+    assert client.get("/evaluate/hill-2024/compare/hill-2024.png").status_code == 404  # itself
+
+
 def test_a_comparison_download_whose_base_cannot_be_scored_names_the_base(two_years):
     from surveys.models import Item
 
