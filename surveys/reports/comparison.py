@@ -13,11 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from openpyxl import Workbook
+from openpyxl.drawing.image import Image as SheetImage
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from stats import charts
 from stats.compare import compare_documents, same_scoring
 from surveys.localized import localized
 from surveys.models import Survey
+from surveys.reports.data import report_language
 from surveys.reports.xlsx import fit_widths, put_cell
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EC")
@@ -171,6 +174,11 @@ def comparison_xlsx(survey: Survey, base: Survey, table: ComparisonTable) -> byt
             sheet.cell(row=r, column=3).font = Font(bold=True)
     fit_widths(sheet, headers, values, cap=40)
     sheet.freeze_panes = sheet.cell(row=first + 1, column=4)
+    # The page's chart of the differences under the table, at 100 dpi's size (7 in: 700 px wide).
+    figure = charts.score_changes(changes_chart_document(table, base, report_language()))
+    picture = SheetImage(io.BytesIO(charts.render(figure)))
+    picture.width, picture.height = picture.width * 2 // 3, picture.height * 2 // 3  # 150 dpi → 100
+    sheet.add_image(picture, f"A{first + len(values) + 3}")
     workbook.properties.title = _("%(this)s 与 %(base)s 比较") % {"this": this, "base": before}
     workbook.properties.creator = _("满意度")
     buffer = io.BytesIO()

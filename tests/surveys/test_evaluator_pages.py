@@ -705,6 +705,9 @@ def test_the_comparison_downloads_as_an_excel_sheet_with_the_pages_figures(two_y
     assert any(row[9] for row in rows.values()) and not all(row[9] for row in rows.values())
     shown = [c.number_format for line in sheet.iter_rows(min_row=header + 2) for c in line[3:9]]
     assert shown and all("0.00" in f for f in shown), "every figure shown with two decimals"
+    # The page's chart of the differences stands under the table.
+    (picture,) = sheet._images
+    assert picture.anchor._from.row >= header + 1 + len(rows) and (picture.width, picture.height) > (600, 200)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
