@@ -131,6 +131,34 @@ class ExplainSerializer(serializers.Serializer):
     text = serializers.CharField(help_text="该数字的推导过程")
 
 
+class ItemReliabilitySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    corrected_item_total = _number("校正题总相关：该题与其余各题总分的相关")
+    alpha_if_deleted = _number("删除该题后的 α")
+
+
+class AlphaSerializer(serializers.Serializer):
+    cronbach_alpha = _number(
+        "克朗巴赫 α（全部题目都计分的受访者，逐行删除）；少于 2 人、只有 1 道题或总分都相同时为 null"
+    )
+    ci95 = serializers.ListField(
+        child=serializers.FloatField(),
+        min_length=2,
+        max_length=2,
+        allow_null=True,
+        required=False,
+        help_text="α 的 95% 置信区间 [下限, 上限]（Feldt 法）；α 为 null 时为 null（此前发布的文档没有这一项）",
+    )
+    n = serializers.IntegerField(help_text="全部题目都计分的受访者数")
+    k = serializers.IntegerField(help_text="题数")
+    method = serializers.ChoiceField(choices=["listwise", "pairwise"])
+    items = ItemReliabilitySerializer(many=True)
+
+
+class ReliabilitySerializer(AlphaSerializer):
+    dimensions = serializers.DictField(child=AlphaSerializer(), help_text="{维度代码: 该维度各题的 α}")
+
+
 class ScoreDocumentSerializer(serializers.Serializer):
     survey = serializers.CharField(help_text="调查代码")
     title = serializers.CharField()
@@ -142,8 +170,8 @@ class ScoreDocumentSerializer(serializers.Serializer):
     by_group = BreakdownCellSerializer(many=True)
     by_age_band = BreakdownCellSerializer(many=True)
     by_village_group = BreakdownCellSerializer(many=True)
-    reliability = serializers.DictField(
-        help_text="克朗巴赫 α：总体（cronbach_alpha，ci95 为 Feldt 法 95% 置信区间，n 为全部题目都计分的受访者）、各维度与各题"
+    reliability = ReliabilitySerializer(
+        help_text="克朗巴赫 α：全部题目的与各维度的，各附 Feldt 法 95% 置信区间"
     )
     scheme = serializers.DictField(
         help_text="所用计分方案：各选项分值、维度、题目与群体权重、最小公布样本量（min_cell）"

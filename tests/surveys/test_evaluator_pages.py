@@ -1186,3 +1186,38 @@ def test_alpha_of_each_dimension_is_on_the_page_and_in_the_pdf(survey, lang, tmp
     assert f"2 {services['n']} {rounded(services['cronbach_alpha'], 3)} {shown}" in pdf
     assert f"1 {doc['reliability']['dimensions']['economy']['n']} — —" in pdf
     assert names["services"] in pdf and names["economy"] in pdf and why in pdf
+
+
+def test_a_publication_from_before_alphas_interval_shows_its_alpha_as_published(survey):
+    """A score document frozen before α had its interval (reliability without ci95) showed
+    "95% 置信区间 至 ，Feldt 法" and "[, ]" on the page; it shows α as it was published."""
+    from surveys.models import PublishedReport
+    from surveys.services.response_import import responses_import_text
+    from tests.factories import csv_row, csv_text
+
+    option = {"s": "satisfied", "b": "basically_satisfied", "d": "dissatisfied"}
+    patterns = ["sss", "sbs", "bbb", "bdb", "ddd", "dbd"] * 3
+    responses_import_text(
+        survey=survey, text=csv_text(*(csv_row(answers=tuple(option[c] for c in p)) for p in patterns))
+    )
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.CLOSED)
+    client = _browser(member("li", survey, EVALUATOR))
+    client.post("/evaluate/hill-2024/publish/")
+    report = PublishedReport.objects.get(survey=survey)
+    for field in ("score", "score_en"):
+        document = getattr(report, field)
+        document["reliability"].pop("ci95")
+        for entry in document["reliability"]["dimensions"].values():
+            entry.pop("ci95")
+        setattr(report, field, document)
+    report.save()
+    alpha = rounded(report.score["reliability"]["cronbach_alpha"], 3)
+    for lang, said in (
+        ("zh", f"克朗巴赫 α = {alpha}（18 名全部题目都计分的受访者，3 道题）"),
+        ("en", f"Cronbach's α = {alpha} (18 respondents"),
+    ):
+        html = client.get(f"/evaluate/hill-2024/?lang={lang}").content.decode()
+        section = html[html.index("<h2>" + ("信度" if lang == "zh" else "Reliability")) :]
+        section = section[: section.index("</section>")]
+        assert said in section
+        assert "[, ]" not in section and "至 ，" not in section and "to ," not in section
