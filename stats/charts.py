@@ -922,6 +922,12 @@ def group_comparison(document: dict, *, width: float = WIDE) -> Figure:
         return figure
 
 
+def _signed(difference: float) -> str:
+    """A difference as the page's table shows it, rounded half up: +2.31, −1.20, 0.00."""
+    shown = rounded(abs(difference))
+    return shown if shown == rounded(0.0) else ("+" if difference > 0 else "−") + shown
+
+
 @_names_drawn
 def score_changes(document: dict, *, width: float = WIDE) -> Figure:
     """The year over year comparison (stats.compare, as the evaluator page tabulates it): each
@@ -973,7 +979,7 @@ def score_changes(document: dict, *, width: float = WIDE) -> Figure:
                 markerfacecolor=colour if r.get("significant") else "white",
                 linestyle="none",
             )
-            number = f"{r['difference']:+.2f}".replace("-", "−")
+            number = _signed(r["difference"])
             right = ci[1] if ci is not None else r["difference"]
             ax.annotate(
                 number,

@@ -267,6 +267,22 @@ def _comparison(request, survey: Survey, doc: dict, language: str) -> dict:
     return context
 
 
+def _compared(request, slug: str, other: str):
+    """(survey, base, comparison table) for the comparison's downloads, in the page's language, or
+    the answer when one side cannot be scored (named: the base may be the one that cannot)."""
+    survey = _survey_for_scores(request, slug)
+    base_survey = _survey_for_scores(request, other)
+    if base_survey.pk == survey.pk:
+        raise Http404(_("请选择另一项调查作为基期。"))
+    documents = []
+    for side in (base_survey, survey):
+        try:
+            documents.append(evaluator_document(side, report_language()))
+        except CANNOT_SCORE as exc:
+            return _cannot_score(request, side, exc)
+    return survey, base_survey, comparison_table(*documents)
+
+
 @login_required
 @require_GET
 def comparison_chart(request, slug: str, other: str, fmt: str):
@@ -274,18 +290,11 @@ def comparison_chart(request, slug: str, other: str, fmt: str):
     size = request.GET.get("size", "wide")
     if fmt not in CHART_TYPES or size not in charts.SIZES:
         raise Http404(_("没有这张图。"))
-    survey = _survey_for_scores(request, slug)
-    base_survey = _survey_for_scores(request, other)
-    if base_survey.pk == survey.pk:
-        raise Http404(_("请选择另一项调查作为基期。"))
-    language = report_language()
-    documents = []
-    for side in (base_survey, survey):
-        try:
-            documents.append(evaluator_document(side, language))
-        except CANNOT_SCORE as exc:
-            return _cannot_score(request, side, exc)
-    chart_doc = changes_chart_document(comparison_table(*documents), base_survey, language)
+    compared = _compared(request, slug, other)
+    if isinstance(compared, HttpResponse):
+        return compared
+    _survey, base_survey, table = compared
+    chart_doc = changes_chart_document(table, base_survey, report_language())
     figure = charts.score_changes(chart_doc, width=charts.SIZES[size])
     response = HttpResponse(charts.render(figure, fmt), content_type=CHART_TYPES[fmt])
     response["Cache-Control"] = "private, max-age=300"
@@ -297,18 +306,10 @@ def comparison_chart(request, slug: str, other: str, fmt: str):
 def comparison_download(request, slug: str, other: str):
     """The page's comparison with `other` as the base, as an Excel sheet, in the page's language
     (?lang=en)."""
-    survey = _survey_for_scores(request, slug)
-    base_survey = _survey_for_scores(request, other)
-    if base_survey.pk == survey.pk:
-        raise Http404(_("请选择另一项调查作为基期。"))
-    language = report_language()
-    documents = []
-    for side in (base_survey, survey):
-        try:
-            documents.append(evaluator_document(side, language))
-        except CANNOT_SCORE as exc:
-            return _cannot_score(request, side, exc)  # named: the base may be the one that cannot
-    table = comparison_table(*documents)
+    compared = _compared(request, slug, other)
+    if isinstance(compared, HttpResponse):
+        return compared
+    survey, base_survey, table = compared
     response = HttpResponse(
         comparison_xlsx(survey, base_survey, table),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

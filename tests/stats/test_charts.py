@@ -994,3 +994,15 @@ def test_the_changes_chart_says_so_when_nothing_can_be_compared():
     }
     figure = charts.score_changes(document, width=charts.PHONE)
     assert "没有可比较的得分" in [text for text, _box in _drawn_texts(figure)]
+
+
+def test_the_changes_chart_rounds_its_numbers_as_the_page_does():
+    # Half up from the shortest decimal form, as the page's table (`signed`): 0.125 → +0.13, where
+    # Python's format gives +0.12; a difference that rounds to nothing has no sign.
+    assert [charts._signed(d) for d in (0.125, -1.2, 0.001, -0.004, 26.0)] == [
+        "+0.13",
+        "−1.20",
+        "0.00",
+        "0.00",
+        "+26.00",
+    ]

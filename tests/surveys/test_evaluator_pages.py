@@ -755,8 +755,9 @@ def test_a_comparison_download_whose_base_cannot_be_scored_names_the_base(two_ye
     Item.objects.filter(survey=base).delete()
     user = member("li", current, EVALUATOR)
     SurveyMembership.objects.create(survey=base, user=user, role=EVALUATOR)
-    response = _browser(user).get("/evaluate/hill-2024/compare/hill-2023.xlsx")
-    assert response.status_code == 409 and "上一年度的调查" in response.content.decode()
+    for download in ("xlsx", "png"):
+        response = _browser(user).get(f"/evaluate/hill-2024/compare/hill-2023.{download}")
+        assert response.status_code == 409 and "上一年度的调查" in response.content.decode(), download
 
 
 def test_the_comparisons_download_is_refused_as_the_page_is(two_years):
