@@ -315,6 +315,11 @@ def _score_axis(ax, values_low: list[float], *, vertical: bool = False) -> None:
     low = min([v for v in values_low if v is not None] or [0.0])
     start = max(0.0, np.floor((low - 5) / 5) * 5)
     (ax.set_ylim if vertical else ax.set_xlim)(start, 100)
+    _gridded(ax, vertical=vertical)
+
+
+def _gridded(ax, *, vertical: bool = False) -> None:
+    """Light grid lines across the value axis, behind the data; no frame at the top and right."""
     (ax.yaxis if vertical else ax.xaxis).grid(True, color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
     for side in ("top", "right"):
@@ -999,10 +1004,7 @@ def score_changes(document: dict, *, width: float = WIDE) -> Figure:
         overall = sum(r.get("kind") != "item" for r in rows)
         if 0 < overall < len(rows):
             ax.axhline(y[overall - 1] - 0.5, color=CELL_EDGE, linewidth=0.8)
-        ax.xaxis.grid(True, color="#dddddd", linewidth=0.6)
-        ax.set_axisbelow(True)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
+        _gridded(ax)
         ax.set_xlabel(_fit(t["change"], width - 0.9, 9))
         legend = [
             Line2D(

@@ -182,12 +182,19 @@ def explain(
     return out
 
 
+def alpha_says_little(reliability: Mapping) -> bool:
+    """Whether α's Feldt interval (a score document's `reliability`, or one dimension's) reaches
+    below 0: too few respondents for α to say anything, as the derivation, page and PDF warn."""
+    interval = reliability.get("ci95")
+    return bool(interval) and interval[0] is not None and interval[0] < 0
+
+
 def _alpha_sentence(result: ScoreResult, t: dict[str, str], label) -> str:
     """α and how many it rests on or, when there is none, why (not "α = —" left to be guessed)."""
     alpha, n = result.reliability.get("cronbach_alpha"), result.reliability.get("n")
     if alpha is not None and not math.isnan(alpha):
         lo, hi = result.reliability.get("ci95") or (None, None)
-        wide = t["alpha_wide"] if lo is not None and lo < 0 else ""
+        wide = t["alpha_wide"] if alpha_says_little(result.reliability) else ""
         return t["alpha"].format(alpha=f2(alpha), n=n, lo=f2(lo), hi=f2(hi)) + wide
     if result.reliability.get("k", len(result.items)) < 2:
         return t["alpha_one_item"]

@@ -70,7 +70,7 @@ def changes_chart_document(table: ComparisonTable, base: Survey, language: str) 
     """What stats.charts.score_changes draws: each compared figure's difference and interval."""
     return {
         "language": language,
-        "base": f"{localized(base, english=language == 'en')}",
+        "base": localized(base, english=language == "en"),
         "rows": [
             {
                 "name": r.name,

@@ -102,6 +102,21 @@ def _estimate(cell: dict) -> dict:
     }
 
 
+def _alpha_line(table: str, code: str, name: str, entry: dict) -> dict:
+    """α (score), the respondents it rests on (n), its Feldt interval and how rows were used."""
+    low, high = entry.get("ci95") or (None, None)
+    return {
+        "table": table,
+        "code": code,
+        "name": name,
+        "n": entry.get("n"),
+        "score": entry.get("cronbach_alpha"),
+        "ci95_low": low,
+        "ci95_high": high,
+        "value": entry.get("method", ""),
+    }
+
+
 def _lines(data: ReportData):
     doc = data.document
     survey = data.survey
@@ -179,16 +194,7 @@ def _lines(data: ReportData):
                     "score": score,
                 }
     reliability = doc["reliability"]
-    yield {
-        "table": "reliability",
-        "code": "cronbach_alpha",
-        "name": _("克朗巴赫 α"),
-        "n": reliability.get("n"),
-        "score": reliability.get("cronbach_alpha"),
-        "ci95_low": (reliability.get("ci95") or [None, None])[0],
-        "ci95_high": (reliability.get("ci95") or [None, None])[1],
-        "value": reliability.get("method", ""),
-    }
+    yield _alpha_line("reliability", "cronbach_alpha", _("克朗巴赫 α"), reliability)
     for entry in reliability.get("items") or []:
         yield {
             "table": "reliability",
@@ -199,17 +205,7 @@ def _lines(data: ReportData):
         }
     dimension_names = {d["code"]: d["name"] for d in doc["dimensions"]}
     for code, entry in (reliability.get("dimensions") or {}).items():
-        interval = entry.get("ci95") or [None, None]
-        yield {
-            "table": "reliability_dimension",
-            "code": code,
-            "name": dimension_names.get(code, code),
-            "n": entry.get("n"),
-            "score": entry.get("cronbach_alpha"),
-            "ci95_low": interval[0],
-            "ci95_high": interval[1],
-            "value": entry.get("method", ""),
-        }
+        yield _alpha_line("reliability_dimension", code, dimension_names.get(code, code), entry)
     scheme = doc["scheme"]
     for option in data.options:
         yield {

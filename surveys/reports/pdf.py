@@ -23,7 +23,7 @@ from fpdf.fonts import FontFace
 from fpdf.util import Padding
 
 from stats import charts
-from stats.explain import sentence, warning_shown
+from stats.explain import alpha_says_little, sentence, warning_shown
 from stats.text import ELLIPSIS, fitting_start, rounded
 from surveys.reports import tables
 from surveys.reports.data import ReportData, report_language
@@ -638,15 +638,15 @@ def _reliability(pdf: _Report) -> None:
         "high": _f(high, 3),
     }
     pdf.paragraph(text)
-    if low is not None and low < 0:
+    if alpha_says_little(reliability):
         pdf.paragraph(_("区间下限低于 0：受访者太少，α 说明不了各题的回答是否一致。"))
     by_dimension = tables.reliability(data)
     if len(by_dimension.rows) > 2:  # the whole and two or more dimensions
         pdf.table(
             [_("量表"), _("题数"), _("受访者"), _("克朗巴赫 α"), _("95% 置信区间")],
             [
-                [name, k, "—" if n is None else n, _f(a, 3), _ci({"ci95": [low, high]}, 3)]
-                for _code, name, k, n, a, low, high in by_dimension.rows
+                [name, k, "—" if n is None else n, _f(a, 3), _ci({"ci95": interval}, 3)]
+                for _code, name, k, n, a, *interval in by_dimension.rows
             ],
             [70, 20, 25, 25, 40],
         )

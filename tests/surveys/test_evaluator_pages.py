@@ -37,6 +37,39 @@ def _token_client(user):
     return client
 
 
+def _answer_patterns(survey, patterns: list[str]) -> None:
+    """One response per pattern, a letter an item's answer: s 满意, b 基本满意, d 不满意."""
+    from surveys.services.response_import import responses_import_text
+    from tests.factories import csv_row, csv_text
+
+    option = {"s": "satisfied", "b": "basically_satisfied", "d": "dissatisfied"}
+    rows = [csv_row(answers=tuple(option[c] for c in p)) for p in patterns]
+    responses_import_text(survey=survey, text=csv_text(*rows))
+
+
+def _reliability_section(html: str, lang: str = "zh") -> str:
+    """The page's 信度 card, from its heading to its end."""
+    section = html[html.index("<h2>" + ("信度" if lang == "zh" else "Reliability")) :]
+    return section[: section.index("</section>")]
+
+
+def _pdf_text(survey, lang: str, tmp_path) -> str:
+    """The survey's PDF report as pdftotext reads it, its runs of white space made one space
+    (the test is skipped without poppler-utils)."""
+    import shutil
+    import subprocess
+
+    from surveys.reports import render_report
+    from surveys.reports.data import report_data
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils missing")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(render_report(report_data(survey, language=lang), "pdf"))
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return " ".join(text.split())
+
+
 def test_the_evaluator_page_shows_the_composite_its_interval_and_every_derivation(answered):
     from surveys.scoring import score_document
 
@@ -551,8 +584,6 @@ def test_on_the_english_page_the_surveys_chinese_names_are_marked_as_chinese(ans
 def test_without_alpha_the_page_and_the_pdf_say_why_instead_of_an_empty_alpha(survey, lang, tmp_path):
     """Everyone answered 不了解 on 饮水: nobody has every item counted. The page said
     "克朗巴赫 α = （0 名…）" over a table of empty cells, the PDF "α 系数为 —"."""
-    import shutil
-    import subprocess
 
     from surveys.reports import render_report
     from surveys.reports.data import report_data
@@ -568,26 +599,15 @@ def test_without_alpha_the_page_and_the_pdf_say_why_instead_of_an_empty_alpha(su
     why = {"zh": "只有 0 名受访者全部题目都计分", "en": "only 0 respondents with every item counted"}[lang]
     client = _browser(member("li", survey, EVALUATOR))
     html = client.get(f"/evaluate/hill-2024/?lang={lang}").content.decode()
-    section = html[
-        html.index('<section class="card">\n  <h2>' + ("信度" if lang == "zh" else "Reliability")) :
-    ]
-    section = section[: section.index("</section>")]
+    section = _reliability_section(html, lang)
     assert why in section and "<table>" not in section
     assert "α = （" not in html and "alpha = (" not in html
-    if shutil.which("pdftotext") is None:
-        pytest.skip("poppler-utils missing")
-    path = tmp_path / "report.pdf"
-    path.write_bytes(render_report(report_data(survey, language=lang), "pdf"))
-    text = " ".join(
-        subprocess.run(
-            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
-        ).stdout.split()
-    )
-    assert why in text
-    assert "α 系数为 —" not in text and "alpha is —" not in text
     # The XLSX's summary too: its α cell was left empty, the reason only on the method sheet.
     summary = _summary_sheet(render_report(report_data(survey, language=lang), "xlsx"))
     assert why in summary["克朗巴赫 α" if lang == "zh" else "Cronbach's alpha"]
+    text = _pdf_text(survey, lang, tmp_path)
+    assert why in text
+    assert "α 系数为 —" not in text and "alpha is —" not in text
 
 
 @pytest.fixture
@@ -1047,19 +1067,12 @@ def test_alpha_comes_with_its_interval_on_the_page_and_in_every_download(survey,
     """α from a dozen respondents was shown as a bare figure (城关街道's 0.40 rested on four);
     Feldt's interval says how little it means, and a lower bound below 0 is said in words."""
     import csv
-    import shutil
-    import subprocess
 
     from surveys.reports import render_report
     from surveys.reports.data import report_data
     from surveys.scoring import score_document
-    from surveys.services.response_import import responses_import_text
-    from tests.factories import csv_row, csv_text
 
-    option = {"s": "satisfied", "b": "basically_satisfied", "d": "dissatisfied"}
-    patterns = ["sss", "sbs", "bbb", "bdb", "dbd", "sbb"]  # six respondents: α 0.62, [−0.61, 0.94]
-    rows = [csv_row(answers=tuple(option[c] for c in p)) for p in patterns]
-    responses_import_text(survey=survey, text=csv_text(*rows))
+    _answer_patterns(survey, ["sss", "sbs", "bbb", "bdb", "dbd", "sbb"])  # six: α 0.62, [−0.61, 0.94]
     answered = survey
     reliability = score_document(answered)["reliability"]
     low, high = reliability["ci95"]
@@ -1073,8 +1086,7 @@ def test_alpha_comes_with_its_interval_on_the_page_and_in_every_download(survey,
     html = (
         _browser(member("li", answered, EVALUATOR)).get(f"/evaluate/hill-2024/?lang={lang}").content.decode()
     )
-    section = html[html.index("<h2>" + ("信度" if lang == "zh" else "Reliability")) :]
-    section = section[: section.index("</section>")]
+    section = _reliability_section(html, lang)
     assert shown[lang] in section and caution in section
 
     summary = _summary_sheet(render_report(report_data(answered, language=lang), "xlsx"))
@@ -1088,29 +1100,15 @@ def test_alpha_comes_with_its_interval_on_the_page_and_in_every_download(survey,
     line = next(r for r in csv.DictReader(io.StringIO(text)) if r["code"] == "cronbach_alpha")
     assert (float(line["ci95_low"]), float(line["ci95_high"])) == pytest.approx((low, high))
 
-    if shutil.which("pdftotext") is None:
-        pytest.skip("poppler-utils missing")
-    path = tmp_path / "report.pdf"
-    path.write_bytes(render_report(report_data(answered, language=lang), "pdf"))
-    pdf = " ".join(
-        subprocess.run(
-            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
-        ).stdout.split()
-    )
+    pdf = _pdf_text(answered, lang, tmp_path)
     assert shown[lang] in pdf and caution in pdf
 
 
 def test_alpha_from_enough_consistent_respondents_comes_without_the_caution(survey):
-    from surveys.services.response_import import responses_import_text
-    from tests.factories import csv_row, csv_text
 
-    option = {"s": "satisfied", "b": "basically_satisfied", "d": "dissatisfied"}
-    patterns = ["sss", "sbs", "bbb", "bdb", "ddd", "dbd"] * 5  # α 0.814, [0.660, 0.905]
-    rows = [csv_row(answers=tuple(option[c] for c in p)) for p in patterns]
-    responses_import_text(survey=survey, text=csv_text(*rows))
+    _answer_patterns(survey, ["sss", "sbs", "bbb", "bdb", "ddd", "dbd"] * 5)  # α 0.814, [0.660, 0.905]
     html = _browser(member("li", survey, EVALUATOR)).get("/evaluate/hill-2024/").content.decode()
-    section = html[html.index("<h2>信度") :]
-    section = section[: section.index("</section>")]
+    section = _reliability_section(html)
     assert "克朗巴赫 α = 0.814" in section and "95% 置信区间 0.660 至 0.905" in section
     assert "区间下限低于 0" not in section
 
@@ -1120,20 +1118,12 @@ def test_alpha_of_each_dimension_is_on_the_page_and_in_the_pdf(survey, lang, tmp
     """总量表及各维度的 α, as Chinese survey reports give them: 公共服务 (roads, water) has one, and
     经济发展 (income alone) says why it has none."""
     import csv
-    import shutil
-    import subprocess
 
     from surveys.reports import render_report
     from surveys.reports.data import report_data
     from surveys.scoring import score_document
-    from surveys.services.response_import import responses_import_text
-    from tests.factories import csv_row, csv_text
 
-    option = {"s": "satisfied", "b": "basically_satisfied", "d": "dissatisfied"}
-    patterns = ["sss", "sbs", "bbb", "bdb", "ddd", "dbd"] * 3
-    responses_import_text(
-        survey=survey, text=csv_text(*(csv_row(answers=tuple(option[c] for c in p)) for p in patterns))
-    )
+    _answer_patterns(survey, ["sss", "sbs", "bbb", "bdb", "ddd", "dbd"] * 3)
     doc = score_document(survey, lang=lang)
     names = {d["code"]: d["name"] for d in doc["dimensions"]}
     services = doc["reliability"]["dimensions"]["services"]
@@ -1174,15 +1164,7 @@ def test_alpha_of_each_dimension_is_on_the_page_and_in_the_pdf(survey, lang, tmp
         [services["cronbach_alpha"], *services["ci95"]]
     )
 
-    if shutil.which("pdftotext") is None:
-        pytest.skip("poppler-utils missing")
-    path = tmp_path / "report.pdf"
-    path.write_bytes(render_report(report_data(survey, language=lang), "pdf"))
-    pdf = " ".join(
-        subprocess.run(
-            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
-        ).stdout.split()
-    )
+    pdf = _pdf_text(survey, lang, tmp_path)
     # (pdftotext reads an English page's Chinese names apart from their rows)
     assert f"2 {services['n']} {rounded(services['cronbach_alpha'], 3)} {shown}" in pdf
     assert f"1 {doc['reliability']['dimensions']['economy']['n']} — —" in pdf
@@ -1193,14 +1175,8 @@ def test_a_publication_from_before_alphas_interval_shows_its_alpha_as_published(
     """A score document frozen before α had its interval (reliability without ci95) showed
     "95% 置信区间 至 ，Feldt 法" and "[, ]" on the page; it shows α as it was published."""
     from surveys.models import PublishedReport
-    from surveys.services.response_import import responses_import_text
-    from tests.factories import csv_row, csv_text
 
-    option = {"s": "satisfied", "b": "basically_satisfied", "d": "dissatisfied"}
-    patterns = ["sss", "sbs", "bbb", "bdb", "ddd", "dbd"] * 3
-    responses_import_text(
-        survey=survey, text=csv_text(*(csv_row(answers=tuple(option[c] for c in p)) for p in patterns))
-    )
+    _answer_patterns(survey, ["sss", "sbs", "bbb", "bdb", "ddd", "dbd"] * 3)
     Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.CLOSED)
     client = _browser(member("li", survey, EVALUATOR))
     client.post("/evaluate/hill-2024/publish/")
@@ -1218,7 +1194,6 @@ def test_a_publication_from_before_alphas_interval_shows_its_alpha_as_published(
         ("en", f"Cronbach's α = {alpha} (18 respondents"),
     ):
         html = client.get(f"/evaluate/hill-2024/?lang={lang}").content.decode()
-        section = html[html.index("<h2>" + ("信度" if lang == "zh" else "Reliability")) :]
-        section = section[: section.index("</section>")]
+        section = _reliability_section(html, lang)
         assert said in section
         assert "[, ]" not in section and "至 ，" not in section and "to ," not in section
