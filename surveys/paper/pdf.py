@@ -264,6 +264,7 @@ def _age_bands(page: _Page, layout: SheetLayout, y: float) -> float:
 
 HEADING_SIZE = 12.0  # pt, an option's heading on one line
 WRAPPED_SIZE = 11.0  # pt at most, a heading made smaller or put on two lines
+SHORT_LEAST = 8.0  # pt: a heading of three characters or fewer shrinks to this before it breaks
 
 
 def _units(text: str) -> float:
@@ -277,10 +278,13 @@ def _option_heading(label: str, room: float) -> tuple[list[str], float]:
     Six options of four characters (很满意 … 不太满意, 不了解) leave each column 14 mm, less
     than 基本满意 takes at 12 pt: the headings ran into each other. One that does not fit goes
     a little smaller (很满意 at 11 pt), else on two lines, smaller still if a line is wider
-    than the column."""
+    than the column. A heading of three characters or fewer shrinks to SHORT_LEAST before it
+    breaks: twelve options (0–10分 and 不了解) printed 不了 over 解, two words that are not."""
     for size in (HEADING_SIZE, WRAPPED_SIZE):
         if _units(label) * size * PT <= room:
             return [label], size
+    if _units(label) <= 3 and _units(label) * SHORT_LEAST * PT <= room:
+        return [label], room / (_units(label) * PT)
     first, *rest = _wrap(label, -(-_units(label) // 2))
     lines = [first, "".join(rest)] if rest else [first]
     widest = max(_units(line) for line in lines)
