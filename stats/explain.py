@@ -14,8 +14,10 @@ from stats.text import rounded
 
 TEXT = {
     "zh": {
-        "answered": "（{n} 人答“{option}”，不计入）",
-        "blank": "（{n} 人未作答，不计入）",
+        "answered": "{n} 人答“{option}”",
+        "blank": "{n} 人未作答",
+        "left_out": "（{parts}，不计入）",
+        "left_out_and": "、",
         "method_taylor": "泰勒线性化",
         "method_bootstrap": "自助法",
         "brackets": str.maketrans({"(": "（", ")": "）", ",": "，", " ": ""}),
@@ -45,8 +47,10 @@ TEXT = {
         "list": "、",
     },
     "en": {
-        "answered": " ({n} answered “{option}”, left out)",
-        "blank": " ({n} left it blank, left out)",
+        "answered": "{n} answered “{option}”",
+        "blank": "{n} left it blank",
+        "left_out": " ({parts}, left out)",
+        "left_out_and": " and ",
         "method_taylor": "Taylor linearisation",
         "method_bootstrap": "bootstrap",
         "brackets": {},
@@ -144,7 +148,9 @@ def explain(
         ]
         if item.blank:
             notes.append(t["blank"].format(n=item.blank))
-        out.append({"figure": f"item:{item.code}", "text": text + "".join(notes)})
+        if notes:  # one bracket: （4 人答“不了解”、4 人未作答，不计入）, not two in a row
+            text += t["left_out"].format(parts=t["left_out_and"].join(notes))
+        out.append({"figure": f"item:{item.code}", "text": text})
 
     for dim in result.dimensions:
         members = [i for i in result.items if i.dimension == dim.code and not math.isnan(i.score)]

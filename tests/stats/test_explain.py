@@ -26,6 +26,15 @@ def test_it_shows_an_item_sum_with_its_left_out_answers():
     assert t["item:water"] == "water = (3×100 + 3×80 + 1×0)/7 = 77.14（1 人未作答，不计入）"
 
 
+def test_an_item_with_both_left_out_kinds_says_so_in_one_bracket():
+    """（1 人答“不了解”）（1 人未作答）printed two brackets in a row, each ending 不计入."""
+    answers = tiny_matrix().answers.copy()
+    answers[5, 2] = DK  # r6 water: 不了解 beside r5's blank
+    zh, en = (texts(score(tiny_matrix(answers=answers), default_scheme()), lang) for lang in ("zh", "en"))
+    assert zh["item:water"].endswith("= 76.67（1 人答“不了解”、1 人未作答，不计入）")
+    assert en["item:water"].endswith("= 76.67 (1 answered “不了解” and 1 left it blank, left out)")
+
+
 def test_it_shows_dimensions_and_the_composite():
     t = texts(score(tiny_matrix(), default_scheme()))
     assert t["dimension:ecology"] == "生态环境健康度（ecology） = (80.00 + 77.14)/2 = 78.57"
