@@ -66,11 +66,34 @@ class ParsedRow:
     answers: dict[str, str | None]
     comment: str | None  # None when the file has no comment column
 
+    def differences(self, other: "ParsedRow") -> list[str]:
+        """The columns in which `other`, a row with the same response id, says something else."""
+        differ = [
+            name
+            for name in ("village", "group", "age_band", "submitted_at")
+            if getattr(self, name) != getattr(other, name)
+        ]
+        differ += [
+            code
+            for code in dict.fromkeys([*self.answers, *other.answers])
+            if self.answers.get(code) != other.answers.get(code)
+        ]
+        if self.comment != other.comment:
+            differ.append("comment")
+        return differ
+
+
+@dataclass
+class ParsedFile:
+    rows: list[ParsedRow]  # one per response id, at its first line
+    repeated: int = 0  # lines that repeat an earlier line of the file exactly (same id, same content)
+
 
 @dataclass
 class ImportResult:
     created: int = 0
-    skipped: int = 0
+    skipped: int = 0  # already stored with the same content, or repeated in the file
+    repeated: int = 0  # of which repeated in the file
     created_ids: list[uuid.UUID] = field(default_factory=list)
 
 
@@ -236,8 +259,13 @@ class _RowChecker:
         )
 
 
-def parse_responses_csv(catalog: SurveyCatalog, stream: IO[str]) -> list[ParsedRow]:
-    """Every row checked; raises ResponseImportError listing the problems (line, column, why)."""
+def parse_responses_csv(catalog: SurveyCatalog, stream: IO[str]) -> ParsedFile:
+    """Every row checked; raises ResponseImportError listing the problems (line, column, why).
+
+    A response id on two lines of the file with the same content is one response (two exports
+    that overlap, put together): the second line is counted as repeated, as importing the two
+    files one after the other would skip it. With other content it is an error naming both lines
+    and the columns that differ."""
     reader = csv.reader(stream)
     try:
         header = next(reader)
@@ -253,7 +281,8 @@ def parse_responses_csv(catalog: SurveyCatalog, stream: IO[str]) -> list[ParsedR
     if not checker.check_header():
         raise ResponseImportError(checker.problems)
     rows: list[ParsedRow] = []
-    first_line: dict[uuid.UUID, int] = {}
+    first: dict[uuid.UUID, ParsedRow] = {}
+    repeated = 0
     stopped_after: int | None = None
     end = reader.line_num  # the header's last physical line
     try:
@@ -265,15 +294,18 @@ def parse_responses_csv(catalog: SurveyCatalog, stream: IO[str]) -> list[ParsedR
                 continue
             parsed = checker.check_row(line, row, end)
             if parsed is not None:
-                earlier = first_line.setdefault(parsed.response_id, line)
-                if earlier != line:
+                earlier = first.setdefault(parsed.response_id, parsed)
+                if earlier is parsed:
+                    rows.append(parsed)
+                elif differ := earlier.differences(parsed):
                     checker.problem(
                         line,
-                        "response_id",
-                        _("%(id)s 与第 %(line)d 行重复") % {"id": parsed.response_id, "line": earlier},
+                        differ[0],
+                        _("%(id)s 与第 %(line)d 行的 response_id 相同，但内容不同（%(fields)s）")
+                        % {"id": parsed.response_id, "line": earlier.line, "fields": ", ".join(differ)},
                     )
                 else:
-                    rows.append(parsed)
+                    repeated += 1
             if len(checker.problems) >= MAX_ERRORS:
                 stopped_after = end if next(reader, None) is not None else None  # more to check?
                 break
@@ -281,7 +313,7 @@ def parse_responses_csv(catalog: SurveyCatalog, stream: IO[str]) -> list[ParsedR
         checker.problem(reader.line_num, "", _("CSV 格式错误：%(error)s") % {"error": exc})
     if checker.problems:
         raise ResponseImportError(checker.problems[:MAX_ERRORS], stopped_after)
-    return rows
+    return ParsedFile(rows, repeated)
 
 
 def encoding_problem(raw: bytes) -> CsvProblem | None:
@@ -349,8 +381,9 @@ def responses_import(
     is harmless); with other content, or in another survey, it is an error naming the line.
     """
     catalog = survey_catalog(survey)
-    rows = parse_responses_csv(catalog, stream)
-    result = ImportResult()
+    parsed = parse_responses_csv(catalog, stream)
+    rows = parsed.rows
+    result = ImportResult(skipped=parsed.repeated, repeated=parsed.repeated)
     with transaction.atomic():
         version = questionnaire_version_current(survey=survey)
         stored = _stored_responses([r.response_id for r in rows])

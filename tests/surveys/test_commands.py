@@ -111,6 +111,22 @@ def test_import_command_reports_counts(survey, tmp_path, capsys):
     ]
 
 
+def test_import_command_says_how_many_lines_repeated_an_earlier_one(survey, tmp_path, capsys):
+    rid, other = uuid.uuid4(), uuid.uuid4()
+    path = tmp_path / "joined.csv"
+    path.write_text(csv_text(csv_row(rid), csv_row(other), csv_row(rid), csv_row(other)), encoding="utf-8")
+    call_command("import_responses", survey.slug, str(path))
+    call_command("import_responses", survey.slug, str(path), "--lang", "en")
+    assert capsys.readouterr().out.splitlines() == [
+        "新增 2 份，跳过已存在 0 份。",
+        "文件中 2 行与前面某行的 response_id 和内容都相同，按同一份答卷只计一次。",
+        "0 added, 2 already stored and skipped.",
+        "2 lines repeat earlier lines of the file (same response_id, same content): "
+        "each response is counted once.",
+    ]
+    assert Response.objects.count() == 2
+
+
 def test_import_command_fails_naming_the_file_line_and_column(survey, tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text(csv_text(csv_row(), csv_row(answers=("satisfied", "yes", ""))), encoding="utf-8")

@@ -53,10 +53,25 @@ def test_it_refuses_an_id_already_stored_with_other_content(survey):
     assert Response.objects.count() == 1, "the good first row must not be stored either"
 
 
-def test_it_refuses_an_id_twice_in_one_file(survey):
+def test_an_id_twice_in_one_file_with_the_same_content_is_one_response(survey):
+    """Two exports that overlap, put together: importing them one after the other skipped the
+    overlap, importing them as one file refused it."""
     rid = uuid.uuid4()
-    problems = _problems(survey, csv_text(csv_row(rid), csv_row(rid)))
-    assert problems == [f"第 3 行，列 response_id：{rid} 与第 2 行重复"]
+    result = responses_import_text(survey=survey, text=csv_text(csv_row(rid), csv_row(), csv_row(rid)))
+    assert (result.created, result.skipped, result.repeated) == (2, 1, 1)
+    assert Response.objects.filter(id=rid).count() == 1 and Response.objects.count() == 2
+    again = responses_import_text(survey=survey, text=csv_text(csv_row(rid), csv_row(rid)))
+    assert (again.created, again.skipped, again.repeated) == (0, 2, 1)
+
+
+def test_it_refuses_an_id_twice_in_one_file_with_other_content(survey):
+    rid = uuid.uuid4()
+    problems = _problems(
+        survey, csv_text(csv_row(rid), csv_row(), csv_row(rid, answers=("dissatisfied", "satisfied", "")))
+    )
+    assert problems == [
+        f"第 4 行，列 income：{rid} 与第 2 行的 response_id 相同，但内容不同（income, roads, water）"
+    ]
     assert Response.objects.count() == 0
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from surveys.management.commands._common import SurveyCommand, cannot_read, get_survey, input_file
 from surveys.services.response_import import ResponseImportError, encoding_problem, responses_import
@@ -43,5 +43,14 @@ class Command(SurveyCommand):
             raise cannot_read(file, exc) from None
         self.stdout.write(
             _("新增 %(created)d 份，跳过已存在 %(skipped)d 份。")
-            % {"created": result.created, "skipped": result.skipped}
+            % {"created": result.created, "skipped": result.skipped - result.repeated}
         )
+        if result.repeated:
+            self.stdout.write(
+                ngettext(
+                    "文件中 %(n)d 行与前面某行的 response_id 和内容都相同，按同一份答卷只计一次。",
+                    "文件中 %(n)d 行与前面某行的 response_id 和内容都相同，按同一份答卷只计一次。",
+                    result.repeated,
+                )
+                % {"n": result.repeated}
+            )
