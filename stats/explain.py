@@ -39,7 +39,8 @@ TEXT = {
         "suppressed": "{name}：计分人数 {n} 少于 {min_cell}，不公布得分",
         "within": "村内受访者视为简单随机样本",
         "alpha": "克朗巴赫 α = {alpha}（{n} 名全部题目都计分的受访者；95% 置信区间 [{lo}, {hi}]，Feldt 法）",
-        "alpha_wide": "；区间下限低于 0：受访者太少，α 说明不了各题的回答是否一致",
+        "alpha_few": "；区间下限低于 0：受访者太少，α 说明不了各题的回答是否一致",
+        "alpha_weak": "；区间下限低于 0、上限低于 0.7：各题的回答几乎不一致（α 与 0 没有显著差别）",
         "alpha_one_item": "克朗巴赫 α：只有 1 道题，无法计算（α 比较各题的回答）",
         "alpha_too_few": "克朗巴赫 α：只有 {n} 名受访者全部题目都计分（选不计分的选项或未答的不算），至少需要 2 名，无法计算",
         "alpha_no_answer": "；没有计分回答的题目：{items}",
@@ -76,8 +77,10 @@ TEXT = {
         "within": "respondents within the village taken as a simple random sample",
         "alpha": "Cronbach's alpha = {alpha} ({n} respondents with every item counted; 95% CI [{lo}, {hi}], "
         "Feldt's method)",
-        "alpha_wide": "; the interval reaches below 0: too few respondents for alpha to say whether the "
+        "alpha_few": "; the interval reaches below 0: too few respondents for alpha to say whether the "
         "items' answers agree",
+        "alpha_weak": "; the interval reaches below 0 and stays under 0.7: the items' answers hardly agree "
+        "(alpha is not significantly above 0)",
         "alpha_one_item": "Cronbach's alpha: only one item, so none (alpha compares the items' answers)",
         "alpha_too_few": "Cronbach's alpha: only {n} respondents with every item counted (an unscored option "
         "or a blank does not count), at least 2 are needed, so none",
@@ -188,11 +191,20 @@ def explain(
     return out
 
 
-def alpha_says_little(reliability: Mapping) -> bool:
-    """Whether α's Feldt interval (a score document's `reliability`, or one dimension's) reaches
-    below 0: too few respondents for α to say anything, as the derivation, page and PDF warn."""
+ALPHA_ACCEPTABLE = 0.7  # the α usually asked of a scale (Nunnally)
+
+
+def alpha_caution(reliability: Mapping) -> str | None:
+    """What the derivation, the page and the PDF say when α's Feldt interval (a score document's
+    `reliability`, or one dimension's) reaches below 0, or None when it does not.
+
+    "few": the interval also reaches ALPHA_ACCEPTABLE, so the respondents are too few to tell a
+    useless α from a good one (城关街道's 0.40 from four). "weak": it stays under it, so α is low
+    whatever more respondents would add (0.17 from 88: "too few respondents" was wrong there)."""
     interval = reliability.get("ci95")
-    return bool(interval) and interval[0] is not None and interval[0] < 0
+    if not interval or interval[0] is None or interval[0] >= 0:
+        return None
+    return "few" if interval[1] >= ALPHA_ACCEPTABLE else "weak"
 
 
 def _alpha_sentence(result: ScoreResult, t: dict[str, str], label) -> str:
@@ -200,8 +212,9 @@ def _alpha_sentence(result: ScoreResult, t: dict[str, str], label) -> str:
     alpha, n = result.reliability.get("cronbach_alpha"), result.reliability.get("n")
     if alpha is not None and not math.isnan(alpha):
         lo, hi = result.reliability.get("ci95") or (None, None)
-        wide = t["alpha_wide"] if alpha_says_little(result.reliability) else ""
-        return t["alpha"].format(alpha=f2(alpha), n=n, lo=f2(lo), hi=f2(hi)) + wide
+        caution = alpha_caution(result.reliability)
+        said = t[f"alpha_{caution}"] if caution else ""
+        return t["alpha"].format(alpha=f2(alpha), n=n, lo=f2(lo), hi=f2(hi)) + said
     if result.reliability.get("k", len(result.items)) < 2:
         return t["alpha_one_item"]
     if n is None or n < 2:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from rest_framework.authtoken.models import Token
 
 from stats import charts
-from stats.explain import alpha_says_little, sentence, warning_shown
+from stats.explain import alpha_caution, sentence, warning_shown
 from surveys.evaluate.selectors import evaluator_document, evaluator_view
 from surveys.models import Survey, SurveyMembership
 from surveys.permissions import (
@@ -183,7 +183,7 @@ def survey_report(request, slug: str):
         "reliability_items": [(i["name"], reliability.get(i["code"], {})) for i in doc["items"]],
         # Without α, the derivation's sentence says why (too few complete respondents, one item).
         "no_alpha": doc["reliability"].get("cronbach_alpha") is None and sentence(doc, "reliability"),
-        "alpha_wide": alpha_says_little(doc["reliability"]),
+        "alpha_caution": alpha_caution(doc["reliability"]),
         # α of each dimension's items (总量表及各维度), where there are two dimensions or more.
         "reliability_dimensions": [
             (d["name"], doc["reliability"]["dimensions"][d["code"]])

@@ -23,7 +23,7 @@ from fpdf.fonts import FontFace
 from fpdf.util import Padding
 
 from stats import charts
-from stats.explain import alpha_says_little, sentence, warning_shown
+from stats.explain import alpha_caution, sentence, warning_shown
 from stats.text import ELLIPSIS, fitting_start, rounded
 from surveys.reports import tables
 from surveys.reports.data import ReportData, report_language
@@ -638,8 +638,11 @@ def _reliability(pdf: _Report) -> None:
         "high": _f(high, 3),
     }
     pdf.paragraph(text)
-    if alpha_says_little(reliability):
+    caution = alpha_caution(reliability)
+    if caution == "few":
         pdf.paragraph(_("区间下限低于 0：受访者太少，α 说明不了各题的回答是否一致。"))
+    elif caution == "weak":
+        pdf.paragraph(_("区间下限低于 0、上限低于 0.7：各题的回答几乎不一致（α 与 0 没有显著差别）。"))
     by_dimension = tables.reliability(data)
     if len(by_dimension.rows) > 2:  # the whole and two or more dimensions
         pdf.table(

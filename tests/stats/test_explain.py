@@ -1,9 +1,11 @@
 import numpy as np
 
 from stats import explain, render_text, score
-from stats.explain import chinese_runs, f2
+from stats.explain import alpha_caution, chinese_runs, f2
 from tests.stats.factories import (
+    BASIC,
     BLANK,
+    DISSAT,
     DK,
     SAT,
     default_scheme,
@@ -311,3 +313,30 @@ def test_alpha_comes_with_its_interval_and_a_caution_when_it_reaches_below_zero(
     lo, hi = r.reliability["ci95"]
     assert 0 < lo < r.reliability["cronbach_alpha"] < hi < 1
     assert texts(r)["reliability"].endswith("Feldt 法）")
+
+
+def test_a_low_alpha_from_many_respondents_is_not_blamed_on_too_few_of_them():
+    """α = 0.17 from 88 respondents, interval [−0.13, 0.41], was said to rest on "too few
+    respondents": it is low, and more respondents would not make it acceptable."""
+    rng = np.random.default_rng(7)
+    unrelated = rng.choice([SAT, BASIC, DISSAT], size=(90, 3)).astype(np.int8)  # answers at random
+    r = score(tiny_matrix(**_spread_over(90), answers=unrelated), default_scheme())
+    lo, hi = r.reliability["ci95"]
+    assert lo < 0 and hi < 0.7 and r.reliability["n"] == 90
+    zh, en = texts(r)["reliability"], texts(r, "en")["reliability"]
+    assert zh.endswith("区间下限低于 0、上限低于 0.7：各题的回答几乎不一致（α 与 0 没有显著差别）")
+    assert "受访者太少" not in zh
+    assert en.endswith("the items' answers hardly agree (alpha is not significantly above 0)")
+    assert alpha_caution({"ci95": [-0.61, 0.94]}) == "few"  # also reaches an acceptable α
+    assert alpha_caution({"ci95": [-0.13, 0.41]}) == "weak"
+    assert alpha_caution({"ci95": [0.36, 0.56]}) is None and alpha_caution({}) is None
+
+
+def _spread_over(n: int) -> dict:
+    """tiny_matrix's design for n respondents: villagers in A and B, the last fifth staff."""
+    staff = n // 5
+    return dict(
+        group=np.array([0] * (n - staff) + [1] * staff),
+        village=np.array([i % 2 for i in range(n - staff)] + [-1] * staff),
+        age_band=np.array([i % 2 for i in range(n - staff)] + [-1] * staff),
+    )

@@ -1104,6 +1104,31 @@ def test_alpha_comes_with_its_interval_on_the_page_and_in_every_download(survey,
     assert shown[lang] in pdf and caution in pdf
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_low_alpha_from_many_respondents_is_called_low_not_short_of_respondents(survey, lang, tmp_path):
+    """α 0.17 from 88 respondents was said to rest on "too few respondents"."""
+    import random
+
+    from surveys.scoring import score_document
+
+    chooser = random.Random(4)
+    _answer_patterns(survey, ["".join(chooser.choice("sbd") for _ in range(3)) for _ in range(90)])
+    low, high = score_document(survey)["reliability"]["ci95"]
+    assert low < 0 and high < 0.7
+    weak, few = {
+        "zh": ("区间下限低于 0、上限低于 0.7：各题的回答几乎不一致（α 与 0 没有显著差别）。", "受访者太少"),
+        "en": (
+            "The interval reaches below 0 and stays under 0.7: the items' answers hardly agree",
+            "too few respondents for",
+        ),
+    }[lang]
+    html = _browser(member("li", survey, EVALUATOR)).get(f"/evaluate/hill-2024/?lang={lang}").content.decode()
+    section = _reliability_section(html, lang)
+    assert weak in section and few not in section
+    pdf = _pdf_text(survey, lang, tmp_path)
+    assert weak in pdf and few not in pdf
+
+
 def test_alpha_from_enough_consistent_respondents_comes_without_the_caution(survey):
 
     _answer_patterns(survey, ["sss", "sbs", "bbb", "bdb", "ddd", "dbd"] * 5)  # α 0.814, [0.660, 0.905]
