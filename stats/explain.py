@@ -35,6 +35,8 @@ TEXT = {
         "psus_clustered": "整群抽样的群体以村为初级抽样单元，其他受访者各为一个单元",
         "psus_single": "每个受访者为一个初级抽样单元",
         "fpc": "，并按各层总体单元数作有限总体校正",
+        "fpc_some": "，并对已知总体单元数的层作有限总体校正（{strata}；其余层没有总体数，按有放回抽样计算）",
+        "fpc_count": "{name}共 {population} 个单元",
         "cell": "{name}：{score}（n = {n}，标准误 {se}，{method}）",
         "suppressed": "{name}：计分人数 {n} 少于 {min_cell}，不公布得分",
         "within": "村内受访者视为简单随机样本",
@@ -71,6 +73,9 @@ TEXT = {
         "psus_clustered": "PSUs are villages for clustered groups and single respondents otherwise",
         "psus_single": "each respondent is a PSU",
         "fpc": ", with a finite population correction from each stratum's population count",
+        "fpc_some": ", with a finite population correction for the strata whose population count is "
+        "known ({strata}; the other strata have none and are taken as drawn with replacement)",
+        "fpc_count": "{name}: {population} units",
         "cell": "{name}: {score} (n = {n}, SE {se}, {method})",
         "suppressed": "{name}: {n} counted respondents, fewer than {min_cell}: score not shown",
         "suppressed_one": "{name}: {n} counted respondent, fewer than {min_cell}: score not shown",
@@ -182,7 +187,7 @@ def explain(
         out.append({"figure": "composite", "text": f"{t['composite']} = {terms} = {f2(c.score)}"})
     else:  # no dimension has a counted answer (no responses yet): not "综合满意度 =  = —"
         out.append({"figure": "composite", "text": t["no_composite"]})
-    out.append({"figure": "composite:se", "text": _se_sentence(result, t)})
+    out.append({"figure": "composite:se", "text": _se_sentence(result, t, label)})
 
     for key in ("by_village", "by_group", "by_age_band", "by_village_group"):
         for cell in getattr(result, key):
@@ -224,9 +229,16 @@ def _alpha_sentence(result: ScoreResult, t: dict[str, str], label) -> str:
     return t["alpha_no_variance"].format(n=n)
 
 
-def _se_sentence(result: ScoreResult, t: dict[str, str]) -> str:
+def _se_sentence(result: ScoreResult, t: dict[str, str], label) -> str:
     c = result.composite
-    has_fpc = any(s["population"] is not None for s in result.design["strata"])
+    counted = [s for s in result.design["strata"] if s["population"] is not None]
+    if counted and len(counted) < len(result.design["strata"]):  # which: "各层" would be wrong
+        strata = t["list"].join(
+            t["fpc_count"].format(name=label(s["group"]), population=s["population"]) for s in counted
+        )
+        fpc = t["fpc_some"].format(strata=strata)
+    else:
+        fpc = t["fpc"] if counted else ""
     # Villages named only where a group was sampled in them (a bureau's survey of firms has none).
     clustered = any(s.get("psu_is") == "village" for s in result.design["strata"])
     fields = dict(
@@ -237,7 +249,7 @@ def _se_sentence(result: ScoreResult, t: dict[str, str]) -> str:
         hi=f2(c.ci95[1] if c.ci95 else None),
         deff=f2(c.deff),
         method=method_name(c.method, t),
-        fpc=t["fpc"] if has_fpc else "",
+        fpc=fpc,
         psus=t["psus_clustered"] if clustered else t["psus_single"],
     )
     return (t["se_boot"] if c.method.startswith("bootstrap") else t["se_taylor"]).format(**fields)

@@ -340,3 +340,22 @@ def _spread_over(n: int) -> dict:
         village=np.array([i % 2 for i in range(n - staff)] + [-1] * staff),
         age_band=np.array([i % 2 for i in range(n - staff)] + [-1] * staff),
     )
+
+
+def test_the_finite_population_correction_names_the_strata_it_applies_to():
+    """ "按各层总体单元数作有限总体校正" was said when only staff had a population count (106 in
+    the demo): the villagers and deputies were taken as drawn with replacement."""
+    matrix = generated_matrix(300, seed=3, populations=(None, 106, None))
+    zh = texts(score(matrix, four_dimension_scheme()))["composite:se"]
+    assert (
+        "并对已知总体单元数的层作有限总体校正（staff共 106 个单元；其余层没有总体数，按有放回抽样计算）" in zh
+    )
+    assert "各层总体单元数" not in zh
+    en = texts(score(matrix, four_dimension_scheme()), "en")["composite:se"]
+    assert "for the strata whose population count is known (staff: 106 units; the other strata" in en
+    every = texts(score(generated_matrix(300, seed=3, populations=(40, 106, 30)), four_dimension_scheme()))
+    assert "并按各层总体单元数作有限总体校正" in every["composite:se"]
+    none = texts(
+        score(generated_matrix(300, seed=3, populations=(None, None, None)), four_dimension_scheme())
+    )
+    assert "有限总体校正" not in none["composite:se"]
