@@ -405,6 +405,7 @@ TEXT = {
         "age_band": "年龄段",
         "score": "得分（0–100）",
         "groups_title": "按受访群体与年龄段（竖线为 95% 置信区间，虚线为综合满意度）",
+        "groups_only_title": "按受访群体（竖线为 95% 置信区间，虚线为综合满意度）",
         "change_title": "与{base}相比的变化（横线为 95% 置信区间）",
         "change": "差值（本期 − 基期，分）",
         "significant": "显著（区间不含 0）",
@@ -439,6 +440,7 @@ TEXT = {
         "age_band": "Age band",
         "score": "Score (0–100)",
         "groups_title": "By respondent group and age band (whiskers: 95% CIs; dashed: the composite)",
+        "groups_only_title": "By respondent group (whiskers: 95% CIs; dashed: the composite)",
         "change_title": "Change since {base} (whiskers: 95% confidence intervals)",
         "change": "Difference (this survey − base, points)",
         "significant": "Significant (interval excludes 0)",
@@ -863,6 +865,8 @@ def group_comparison(document: dict, *, width: float = WIDE) -> Figure:
     95% CI."""
     t = _texts(document)
     narrow = _narrow(width)
+    # A survey without age bands (a bureau's survey of firms) is not titled "…与年龄段".
+    heading = t["groups_title"] if document["by_age_band"] else t["groups_only_title"]
     with chart_style():
         panels = [(t["group"], document["by_group"]), (t["age_band"], document["by_age_band"])]
         hidden = [c for _, cells in panels for c in cells if c.get("suppressed")]
@@ -882,7 +886,7 @@ def group_comparison(document: dict, *, width: float = WIDE) -> Figure:
             _nothing_to_show(
                 axes[0], t["no_score"] if document["composite"]["score"] is None else t["no_groups"]
             )
-            figure.suptitle(_fit(t["groups_title"], width - 0.2, 10), fontsize=10, x=0.01, ha="left")
+            figure.suptitle(_fit(heading, width - 0.2, 10), fontsize=10, x=0.01, ha="left")
             return figure
         every = [c for _, cells in panels for c in cells]
         lows = [c[0] for c in map(_ci, every) if c] + [c["score"] for c in every]
@@ -923,7 +927,7 @@ def group_comparison(document: dict, *, width: float = WIDE) -> Figure:
             ax.set_yticks(ticks)
         for ax in axes if narrow else axes[:1]:
             ax.set_ylabel(t["score"])
-        figure.suptitle(_fit(t["groups_title"], width - 0.2, 10), fontsize=10, x=0.01, ha="left")
+        figure.suptitle(_fit(heading, width - 0.2, 10), fontsize=10, x=0.01, ha="left")
         return figure
 
 

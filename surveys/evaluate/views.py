@@ -214,7 +214,7 @@ def survey_report(request, slug: str):
                 ("items", _("各题答案分布")),
                 ("villages", _("各村（社区）得分排序")),
                 ("heatmap", _("各村（社区）× 维度")),
-                ("groups", _("按受访群体与年龄段")),
+                ("groups", _("按受访群体与年龄段") if doc["by_age_band"] else _("按受访群体")),
             )
         ],
         "may_publish": can_publish(request.user, survey) and survey.status == survey.Status.CLOSED,

@@ -584,7 +584,7 @@ def _villages(pdf: _Report) -> None:
 
 def _groups(pdf: _Report) -> None:
     doc = pdf.data.document
-    pdf.section(_("按受访群体与年龄段"))
+    pdf.section(_("按受访群体与年龄段") if doc["by_age_band"] else _("按受访群体"))
     pdf.table(
         [_("受访群体"), _("样本数"), _("得分"), _("标准误"), _("95% 置信区间")],
         _breakdown_rows(doc["by_group"]),

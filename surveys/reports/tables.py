@@ -30,6 +30,7 @@ class Table:
     formats: list[str | None]
     rows: list[list]
     row_formats: list[str | None] | None = None  # the summary's: one number format per row
+    empty: str = ""  # said under the headers when there is no row (a survey without villages)
 
 
 def _ci(cell: dict, side: int):
@@ -200,7 +201,9 @@ def reliability(data: ReportData) -> Table:
     )
 
 
-def _breakdown(data: ReportData, key: str, title: str, label: str, *, ranked: bool = False) -> Table:
+def _breakdown(
+    data: ReportData, key: str, title: str, label: str, *, ranked: bool = False, empty: str = ""
+) -> Table:
     dims = data.document["dimensions"]
     cells = list(data.document[key])
     if ranked:
@@ -230,11 +233,13 @@ def _breakdown(data: ReportData, key: str, title: str, label: str, *, ranked: bo
         + [d["name"] for d in dims],
         ([COUNT] if ranked else []) + [None, None, COUNT, *ESTIMATE_FORMATS, None] + [SCORE] * len(dims),
         rows,
+        empty=empty,
     )
 
 
 def villages(data: ReportData) -> Table:
-    return _breakdown(data, "by_village", pgettext("表名", "村"), _("村（社区）"), ranked=True)
+    none = _("本调查没有按村（社区）抽样的受访群体，没有分村得分。")
+    return _breakdown(data, "by_village", pgettext("表名", "村"), _("村（社区）"), ranked=True, empty=none)
 
 
 def groups(data: ReportData) -> Table:
@@ -242,7 +247,8 @@ def groups(data: ReportData) -> Table:
 
 
 def age_bands(data: ReportData) -> Table:
-    return _breakdown(data, "by_age_band", pgettext("表名", "年龄段"), _("年龄段"))
+    none = _("本调查不分年龄段，没有分年龄段得分。")
+    return _breakdown(data, "by_age_band", pgettext("表名", "年龄段"), _("年龄段"), empty=none)
 
 
 def uncertainty_note() -> str:

@@ -70,6 +70,8 @@ def _write_table(sheet, data: ReportData, table: tables.Table) -> None:
             cell = put_cell(sheet, r, col, value)
             if fmt and isinstance(value, int | float):
                 cell.number_format = fmt
+    if not table.rows and table.empty:  # the sheet is there for scripts that read it by name
+        put_cell(sheet, FIRST_ROW + 1, 1, table.empty).font = NOTE
     sheet.freeze_panes = sheet.cell(row=FIRST_ROW + 1, column=3)
     fit_widths(sheet, table.headers, table.rows)
 

@@ -1222,3 +1222,53 @@ def test_a_publication_from_before_alphas_interval_shows_its_alpha_as_published(
         section = _reliability_section(html, lang)
         assert said in section
         assert "[, ]" not in section and "至 ，" not in section and "to ," not in section
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_survey_without_age_bands_or_villages_is_not_titled_by_them(survey, lang, tmp_path):
+    """A bureau's survey of firms (no villages, no age bands) was headed 受访群体与年龄段 on the
+    page, in the PDF and in its chart, and its Excel sheets 村 and 年龄段 were headers over nothing."""
+    from openpyxl import load_workbook
+
+    from surveys.models import AgeBand, Group, Invitation, Village
+    from surveys.reports import render_report
+    from surveys.reports.data import report_data
+    from surveys.services.response_import import responses_import_text
+    from tests.factories import csv_row, csv_text
+
+    AgeBand.objects.filter(survey=survey).delete()
+    Group.objects.filter(survey=survey).update(by_village=False)
+    Invitation.objects.filter(survey=survey).delete()
+    Village.objects.filter(survey=survey).delete()
+    rows = [csv_row(village="", group="staff", age_band="", answers=("satisfied",) * 3) for _ in range(6)]
+    responses_import_text(survey=survey, text=csv_text(*rows))
+    both, groups = {
+        "zh": ("受访群体与年龄段", "按受访群体"),
+        "en": ("By respondent group and age band", "By respondent group"),
+    }[lang]
+
+    html = _browser(member("li", survey, EVALUATOR)).get(f"/evaluate/hill-2024/?lang={lang}").content.decode()
+    assert groups in html and both not in html
+    pdf = _pdf_text(survey, lang, tmp_path)
+    assert groups in pdf and both not in pdf
+
+    from stats import charts
+    from surveys.scoring import score_document
+
+    figure = charts.group_comparison({**score_document(survey, lang=lang), "language": lang})
+    assert figure.get_suptitle().startswith(groups) and both not in figure.get_suptitle()
+
+    workbook = load_workbook(io.BytesIO(render_report(report_data(survey, language=lang), "xlsx")))
+    villages, bands = (workbook.worksheets[i] for i in (3, 5))  # 汇总 维度 题目 村 群体 年龄段
+    said = {
+        "zh": (
+            "本调查没有按村（社区）抽样的受访群体，没有分村得分。",
+            "本调查不分年龄段，没有分年龄段得分。",
+        ),
+        "en": (
+            "No respondent group of this survey is sampled by village: there are no village scores.",
+            "This survey has no age bands: there are no age band scores.",
+        ),
+    }[lang]
+    notes = [[c for c in sheet.iter_rows(min_row=4, values_only=True)][0][0] for sheet in (villages, bands)]
+    assert tuple(notes) == said
