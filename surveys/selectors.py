@@ -24,6 +24,14 @@ class SurveyCatalog:
     def option_codes(self) -> list[str]:
         return list(self.options)
 
+    @property
+    def unsure_options(self) -> list[Option]:
+        """The options a respondent who is not sure chooses: those without default points
+        (不了解, 说不清…), else the one coded dont_know (a scheme may score it, as some towns
+        score 不了解 60); none on a scale without such an option."""
+        unscored = [o for o in self.options.values() if o.points is None]
+        return unscored or [o for code, o in self.options.items() if code == "dont_know"]
+
 
 def survey_catalog(survey: Survey) -> SurveyCatalog:
     return SurveyCatalog(

@@ -27,7 +27,8 @@ TEXTS = {
     "zh": {
         "html_lang": "zh-Hans",
         "switch": "English",
-        "intro": "本问卷匿名填写，约需两分钟。请根据您的感受选择；不清楚的选“不了解”。",
+        "intro": "本问卷匿名填写，约需两分钟。请根据您的感受选择。",
+        "intro_unsure": "本问卷匿名填写，约需两分钟。请根据您的感受选择；不清楚的选{unsure}。",
         "section": "第 {n} 部分，共 {total} 部分",
         "age_band": "您的年龄段",
         "comment": "意见建议（选填）",
@@ -49,6 +50,8 @@ TEXTS = {
         "answered_hint": "每部手机只能提交一份。如由调查员代为填写，请联系工作人员。",
         "closed_title": "无法填写问卷",
         "closed_hint": "如有疑问，请联系村（社区）或镇政府工作人员。",
+        "closed_hint_village": "如有疑问，请联系村（社区）或{body}工作人员。",
+        "closed_hint_body": "如有疑问，请联系{body}工作人员。",
         "js": {
             "progress": "已答 {n} / {total} 题",
             "missing": "还有 {n} 题未作答，请查看标红的题目。",
@@ -86,8 +89,9 @@ TEXTS = {
     "en": {
         "html_lang": "en",
         "switch": "中文",
-        "intro": "This questionnaire is anonymous and takes about two minutes. Choose what you feel; "
-        "if you are not sure, choose “don't know”.",
+        "intro": "This questionnaire is anonymous and takes about two minutes. Choose what you feel.",
+        "intro_unsure": "This questionnaire is anonymous and takes about two minutes. Choose what you feel; "
+        "if you are not sure, choose {unsure}.",
         "section": "Part {n} of {total}",
         "age_band": "Your age",
         "comment": "Comments and suggestions (optional)",
@@ -114,6 +118,8 @@ TEXTS = {
         "If an interviewer is filling in the questionnaire for you, please ask the staff.",
         "closed_title": "This questionnaire cannot be filled in",
         "closed_hint": "If you have questions, please ask your village committee or the town government.",
+        "closed_hint_village": "If you have questions, please ask your village committee or {body}.",
+        "closed_hint_body": "If you have questions, please ask {body}.",
         "js": {
             "progress": "{n} of {total} questions answered",
             "missing": "{n} questions not answered yet: see the ones marked in red.",

@@ -54,10 +54,12 @@ from surveys.services.submission import (
     SubmissionConflict,
     SubmissionInvalid,
     SubmissionRefused,
+    answer_required,
     device_answered,
     invitation_refusal,
     invitation_used_up,
     response_submit,
+    unsure_named,
 )
 
 DEVICE_COOKIE_AGE = 400 * 24 * 3600  # the longest browsers keep a cookie
@@ -96,16 +98,24 @@ def _refused(
     message = refusal_text(
         refusal.code, refusal.message, lang, opens_at=invitation.opens_at if invitation is not None else None
     )
+    t = texts_for(lang)
     context = {
-        "t": texts_for(lang),
+        "t": t,
         "lang": lang,
         "message": message,
         "code": refusal.code,
         "switch_url": _switch_url(request, lang),
+        "hint": t["closed_hint"],
     }
     if invitation is not None:
         context["survey_title"] = localized(invitation.survey, english=lang == "en")
         context["survey_title_lang"] = fallback_lang(invitation.survey, english=lang == "en")
+        # Whom to ask: the survey's own 被评价单位, not "镇政府" for a county bureau's; in English
+        # only by its English name (a Chinese one would go unmarked in the sentence).
+        body = invitation.survey.organisation_en if lang == "en" else invitation.survey.organisation
+        if body:
+            key = "closed_hint_village" if invitation.village_id else "closed_hint_body"
+            context["hint"] = t[key].format(body=body)
     return render(request, "surveys/respond/closed.html", context, status=refusal.status)
 
 
@@ -148,12 +158,12 @@ def _next_respondent(invitation: Invitation) -> bool:
     return invitation.survey.allow_shared_device and not invitation.single_use
 
 
-def _required_texts(lang: str) -> dict:
+def _required_texts(lang: str, catalog: SurveyCatalog) -> dict:
     """The service's own sentences for a missing answer (surveys/services/submission.py), so that
     the page with JavaScript asks in the same words as without."""
     with translation.override(LANGUAGE_CHOICES[lang]):
         return {
-            "required": gettext("请选择一项（不清楚可选“不了解”）。"),
+            "required": answer_required(catalog),
             "required_age": gettext("请选择您的年龄段。"),
         }
 
@@ -222,6 +232,13 @@ def _sections(catalog: SurveyCatalog, lang: str, values: dict, errors: dict) -> 
     return sections
 
 
+def _intro(t: dict, catalog: SurveyCatalog, english: bool) -> str:
+    """The page's opening words, naming the survey's not-sure option (“说不清” on a five-level
+    scale that ends so), as the message for an unanswered item does; none on a scale without."""
+    unsure = unsure_named(catalog, english=english)
+    return t["intro_unsure"].format(unsure=unsure) if unsure else t["intro"]
+
+
 def _form_page(
     request: HttpRequest,
     invitation: Invitation,
@@ -272,6 +289,8 @@ def _form_page(
         "survey_title": localized(survey, english=english),
         "survey_title_lang": fallback_lang(survey, english=english),
         "place": place,
+        # "不清楚的选“说不清”" on a scale whose not-sure option is 说不清; nothing on one without
+        "intro": _intro(t, catalog, english),
         "invitation": invitation,
         "sections": _sections(catalog, lang, values or {}, errors),
         "options": options,
@@ -296,7 +315,7 @@ def _form_page(
             keep=True,
             js={
                 **t["js"],
-                **_required_texts(lang),
+                **_required_texts(lang, catalog),
                 # What the server says when this phone has answered by another link (respond.js
                 # says it before the form is filled in, where the phone knows).
                 "device_used": refusal_text("device_used", DEVICE_USED, lang),

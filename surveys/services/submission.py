@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from surveys.answers import decode_answers, encode_answers
 from surveys.compiled_query import CompiledInsert, CompiledQuery
-from surveys.localized import localized
+from surveys.localized import english_wanted, localized
 from surveys.models import Invitation, Response
 from surveys.services.quality import Flag, recent_durations_cached, response_flags_compute
 from surveys.services.submission_insert import response_insert_checked
@@ -219,6 +219,27 @@ def _normalised(payload: ResponsePayload) -> ResponsePayload:
     )
 
 
+def unsure_named(catalog, *, english: bool | None = None) -> str:
+    """The not-sure options' names, quoted: “不了解”, “说不清”或“不了解”; "" when there is none.
+    In English, one the survey has no English name for is “don't know”, as before surveys named
+    their own (its Chinese name would go unmarked in the page's error texts, WCAG 3.1.2)."""
+    english = english_wanted(english)
+    names = dict.fromkeys(  # two unnamed ones are one “don't know”
+        "“" + (option.label_en or "don't know") + "”" if english else f"“{option.label}”"
+        for option in catalog.unsure_options
+    )
+    return (" or " if english else "或").join(names)
+
+
+def answer_required(catalog) -> str:
+    """What an unanswered item is told, naming the survey's own not-sure option (“说不清” on a
+    bureau's five-level scale, not “不了解”), in the active language."""
+    unsure = unsure_named(catalog)
+    if not unsure:
+        return _("请选择一项。")
+    return _("请选择一项（不清楚可选%(unsure)s）。") % {"unsure": unsure}
+
+
 def _check_codes(invitation: Invitation, payload: ResponsePayload, catalog) -> None:
     errors: dict[str, list[str]] = {}
     for code, option in payload.answers.items():
@@ -231,7 +252,7 @@ def _check_codes(invitation: Invitation, payload: ResponsePayload, catalog) -> N
             ]
     for code in catalog.items:
         if not payload.answers.get(code) and f"answers.{code}" not in errors:
-            errors[f"answers.{code}"] = [_("请选择一项（不清楚可选“不了解”）。")]
+            errors[f"answers.{code}"] = [answer_required(catalog)]
     if invitation.group.by_village:
         if payload.age_band is None:
             errors["age_band"] = [_("请选择您的年龄段。")]

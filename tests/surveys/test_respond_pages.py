@@ -101,6 +101,61 @@ def test_a_closed_invitation_gets_a_chinese_page(client, survey, setup, status, 
     assert "<form" not in html
 
 
+def test_a_closed_page_names_the_body_to_ask_and_an_unknown_link_the_usual_ones(client, survey):
+    """ "请联系村（社区）或镇政府工作人员" was said for a county bureau's survey of firms too."""
+    Invitation.objects.filter(token=TOKEN).update(is_active=False)
+    assert "如有疑问，请联系村（社区）或山村镇人民政府工作人员。" in client.get(PAGE).content.decode()
+    villageless = Invitation.objects.get(token=TOKEN)
+    villageless.pk, villageless.token, villageless.village = None, "no-village", None
+    villageless.group = Group.objects.get(survey=survey, code="staff")
+    villageless.save()
+    assert "如有疑问，请联系山村镇人民政府工作人员。" in client.get("/s/no-village/").content.decode()
+    Survey.objects.filter(pk=survey.pk).update(organisation_en="Shancun Town Government")
+    english = client.get("/s/no-village/?lang=en").content.decode()
+    assert "If you have questions, please ask Shancun Town Government." in english
+    unknown = client.get("/s/no-such-token/?lang=zh").content.decode()
+    assert "如有疑问，请联系村（社区）或镇政府工作人员。" in unknown
+
+
+@pytest.mark.parametrize(
+    ("labels", "zh", "en", "error"),
+    [
+        (
+            None,
+            "；不清楚的选“不了解”。",
+            "if you are not sure, choose “Don&#x27;t know”.",
+            "请选择一项（不清楚可选“不了解”）。",
+        ),
+        (
+            {"dont_know": ("说不清", "Can't say")},
+            "；不清楚的选“说不清”。",
+            "choose “Can&#x27;t say”.",
+            "请选择一项（不清楚可选“说不清”）。",
+        ),
+        ("scored", "请根据您的感受选择。", "Choose what you feel.", "请选择一项。"),
+    ],
+    ids=["不了解", "说不清", "none"],
+)
+def test_the_questionnaire_names_the_surveys_own_not_sure_option(client, survey, labels, zh, en, error):
+    """A bureau's five-level scale ends 说不清; the page told respondents to choose “不了解”, an
+    option it did not show, and so did the message for an unanswered item."""
+    from surveys.models import Option
+
+    if labels == "scored":  # a scale without a not-sure option
+        Option.objects.filter(survey=survey, code="dont_know").delete()
+    else:
+        Option.objects.filter(survey=survey, code="dont_know").update(label_en="Don't know")
+        for code, (label, label_en) in (labels or {}).items():
+            Option.objects.filter(survey=survey, code=code).update(label=label, label_en=label_en)
+    html = client.get(PAGE).content.decode()
+    assert zh in html
+    assert "不了解" not in html if labels else "不了解" in html
+    assert en in client.get(PAGE + "?lang=en").content.decode()
+    client.get(PAGE + "?lang=zh")
+    refused = client.post(PAGE, {**_form(client), "age_band": "18-44", "q_income": "satisfied"})
+    assert refused.status_code == 400 and error in refused.content.decode()
+
+
 def test_an_unknown_invitation_gets_a_chinese_page(client, survey):
     page = client.get("/s/no-such-token/")
     assert page.status_code == 404
