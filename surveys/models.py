@@ -410,7 +410,10 @@ class Quota(models.Model):
 
 def new_token() -> str:
     # 8 random bytes: short enough for a QR code and a link typed by hand, far too many to guess.
-    return secrets.token_urlsafe(8)
+    # Not beginning with "-": a command line took "-6ny6hgx9fM" for an option.
+    while (token := secrets.token_urlsafe(8)).startswith("-"):
+        pass
+    return token
 
 
 class InvitationManager(models.Manager):

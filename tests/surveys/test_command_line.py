@@ -464,3 +464,34 @@ def test_a_refused_output_is_one_line_with_status_1_in_the_shell(data_dir, tmp_p
         1,
         f"Error: Cannot write {path}: the folder {tmp_path / 'missing'} does not exist\n",
     )
+
+
+def test_paper_forms_takes_a_token_that_begins_with_a_dash(data_dir, tmp_path):
+    """The invitations command listed "-6ny6hgx9fM"; `paper_forms … --invitation -6ny6hgx9fM`
+    answered that --invitation needs a value."""
+    made = manage(
+        data_dir,
+        "shell",
+        "-c",
+        "from surveys.models import Invitation, Survey, Village, Group; "
+        f"s = Survey.objects.get(slug='{SLUG}'); "
+        "Invitation.objects.create(survey=s, token='-6ny6hgx9fM', "
+        "village=Village.objects.get(survey=s, code='zhujia'), group=Group.objects.get(survey=s, code='villager'))",
+    )
+    assert made.returncode == 0, made.stderr
+    out = tmp_path / "sheets.pdf"
+    done = manage(
+        data_dir, "paper_forms", SLUG, "--invitation", "-6ny6hgx9fM", "--count", "1", "-o", str(out)
+    )
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes().startswith(b"%PDF")
+    missing = manage(data_dir, "paper_forms", SLUG, "--invitation", "--count", "1", "-o", str(out))
+    assert missing.returncode != 0 and "--invitation" in missing.stderr  # still: it needs a value
+
+
+def test_new_invitation_tokens_do_not_begin_with_a_dash(monkeypatch):
+    from surveys.models import new_token
+
+    drawn = iter(["-6ny6hgx9fM", "--Zq0aa1bb2", "k6ny6hgx9fM"])
+    monkeypatch.setattr("secrets.token_urlsafe", lambda n: next(drawn))
+    assert new_token() == "k6ny6hgx9fM"

@@ -20,6 +20,18 @@ class Command(SurveyCommand):
         )
         parser.add_argument("-o", "--output", required=True, help=_("输出的 PDF 文件"))
 
+    def run_from_argv(self, argv):
+        # A token may begin with "-" (the invitations command listed "-6ny6hgx9fM"): argparse
+        # took it for an option and said --invitation needs a value. Taken as the value here.
+        argv = list(argv)
+        options = self.create_parser(argv[0], argv[1])._option_string_actions  # -o, --count, -h…
+        for i, arg in enumerate(argv[:-1]):
+            value = argv[i + 1]
+            if arg == "--invitation" and value.startswith("-") and value.split("=")[0] not in options:
+                argv[i : i + 2] = [f"--invitation={value}"]
+                break
+        super().run_from_argv(argv)
+
     def handle(self, *args, slug, invitation, count, output, **options):
         survey = get_survey(slug)
         try:
