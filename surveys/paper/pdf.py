@@ -285,6 +285,12 @@ def _option_heading(label: str, room: float) -> tuple[list[str], float]:
             return [label], size
     if _units(label) <= 3 and _units(label) * SHORT_LEAST * PT <= room:
         return [label], room / (_units(label) * PT)
+    for word in ("不满意", "满意"):  # 非常/不满意, not 非常不/满意 (the half widths' split)
+        if label.endswith(word) and len(label) > len(word):
+            lines = [label[: -len(word)], word]
+            size = min(WRAPPED_SIZE, room / (max(_units(line) for line in lines) * PT))
+            if size >= SHORT_LEAST:
+                return lines, size
     first, *rest = _wrap(label, -(-_units(label) // 2))
     lines = [first, "".join(rest)] if rest else [first]
     widest = max(_units(line) for line in lines)

@@ -340,3 +340,14 @@ def test_bold_text_does_not_warn_that_symbola_has_no_bold(caplog):
         fonts.warning("findfont: Failed to find font weight %s for %s, now using %s.", "bold", "Symbola", 400)
         fonts.warning("findfont: Font family %s not found.", "Nonesuch")
     assert [r.getMessage() for r in caplog.records] == ["findfont: Font family Nonesuch not found."]
+
+
+def test_a_heading_on_two_lines_breaks_before_its_satisfaction_word():
+    """非常不满意 printed 非常不 over 满意, a break inside 不满意."""
+    from surveys.paper.pdf import _option_heading
+
+    assert _option_heading("非常不满意", 12.5)[0] == ["非常", "不满意"]
+    assert _option_heading("非常满意", 12.5)[0] == ["非常", "满意"]
+    assert _option_heading("很不满意", 9.5)[0] == ["很", "不满意"]
+    assert _option_heading("不了解", 9.5)[0] == ["不了解"]
+    assert _option_heading("一般", 9.5)[0] == ["一般"]
