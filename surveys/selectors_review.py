@@ -1,9 +1,10 @@
 """Reads for review: the responses to look at (a page at a time) and the audit log."""
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from surveys.models import AuditEntry, Response, Survey
+from surveys.services.review import KEPT
 
 LIST_LIMIT = 50
 # Written exactly as the condition of the partial index response_review, so that both
@@ -14,14 +15,26 @@ FOR_REVIEW = Q(excluded=True) | ~Q(flags=[])
 def responses_for_review(survey: Survey, page: object = 1, *, per_page: int = LIST_LIMIT) -> Page:
     """One page of the flagged or excluded responses, newest first (an excluded one stays listed
     to be re-included): two queries, the count and the page. A page number that is not a number
-    gives the first page, one past the end the last."""
+    gives the first page, one past the end the last. Each says whether staff checked it and kept
+    it (`kept`)."""
     responses = (
         Response.objects.filter(survey=survey)
         .filter(FOR_REVIEW)
+        .annotate(kept=Exists(AuditEntry.objects.filter(response=OuterRef("pk"), action=KEPT)))
         .select_related("group", "village", "age_band")
         .order_by("-received_at", "-pk")
     )
     return Paginator(responses, per_page).get_page(page)
+
+
+def responses_to_check(survey: Survey) -> int:
+    """Flagged responses still counted that nobody has checked and kept yet."""
+    return (
+        Response.objects.filter(survey=survey, excluded=False)
+        .exclude(flags=[])
+        .exclude(Exists(AuditEntry.objects.filter(response=OuterRef("pk"), action=KEPT)))
+        .count()
+    )
 
 
 def audit_log(survey: Survey, *, limit: int = LIST_LIMIT) -> list[AuditEntry]:

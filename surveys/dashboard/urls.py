@@ -26,4 +26,10 @@ urlpatterns = [
         {"action": "include"},
         name="staff-response-include",
     ),
+    path(
+        "staff/<slug:slug>/responses/<uuid:response_id>/keep/",
+        views.response_review,
+        {"action": "keep"},
+        name="staff-response-keep",
+    ),
 ]

@@ -29,8 +29,8 @@ from surveys.permissions import (
 )
 from surveys.placed_messages import messages_placed
 from surveys.selectors_progress import CHART_DAYS, InvitationProgress, survey_progress
-from surveys.selectors_review import audit_log, responses_for_review
-from surveys.services.review import response_exclude, response_include
+from surveys.selectors_review import audit_log, responses_for_review, responses_to_check
+from surveys.services.review import response_exclude, response_include, response_keep
 from surveys.services.submission import invitation_refusal, late_until
 
 POLL_SECONDS = 10
@@ -162,6 +162,7 @@ def survey_dashboard(request, slug: str):
         "chart_max": max((n for _, n in progress.per_day), default=0),
         "chart_days": CHART_DAYS,
         "review": review,
+        "to_check": responses_to_check(survey),
         "paper": paper_summary(survey),
         "audit": audit,
         # Reviewing, the paper pages and posters are for staff and administrators; evaluators
@@ -172,7 +173,7 @@ def survey_dashboard(request, slug: str):
         "poll_seconds": POLL_SECONDS,
         "time_zone": settings.TIME_ZONE,
         "progress_url": reverse("api-survey-progress", args=[survey.slug]),
-        # The review forms' actions are this plus "<id>/exclude/" or "<id>/include/" (see urls.py).
+        # The review forms' actions are this plus "<id>/exclude/", "<id>/include/" or "<id>/keep/".
         "review_url": reverse("staff-surveys") + f"{survey.slug}/responses/",
         # What dashboard.js writes itself, in the page's language.
         "js_texts": {
@@ -198,7 +199,7 @@ def response_review(request, slug: str, response_id, action: str):
     if not can_review(request.user, survey):
         raise PermissionDenied(_("只有这项调查的工作人员或管理员可以剔除或恢复答卷。"))
     response = get_object_or_404(Response.objects.select_related("survey"), survey=survey, pk=response_id)
-    service = response_exclude if action == "exclude" else response_include
+    service = {"exclude": response_exclude, "include": response_include, "keep": response_keep}[action]
     # The outcome is shown beside the response (REVIEW_TAG), where the page comes back to.
     place = f"{REVIEW_TAG}{response.pk}"
     try:
@@ -211,11 +212,11 @@ def response_review(request, slug: str, response_id, action: str):
             extra_tags=place,
         )
     else:
-        done = (
-            _("答卷 %(id)s 已剔除，已记入审计日志。")
-            if action == "exclude"
-            else _("答卷 %(id)s 已恢复计入，已记入审计日志。")
-        )
+        done = {
+            "exclude": _("答卷 %(id)s 已剔除，已记入审计日志。"),
+            "include": _("答卷 %(id)s 已恢复计入，已记入审计日志。"),
+            "keep": _("答卷 %(id)s 已核实保留，已记入审计日志。"),
+        }[action]
         messages.success(request, done % {"id": str(response.pk)[:8]}, extra_tags=place)
     # Back to the page of the list the decision was made on, at the response.
     page = request.POST.get("review_page", "")

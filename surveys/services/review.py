@@ -1,4 +1,5 @@
-"""Review: staff exclude a doubtful response from the scores, or count it again.
+"""Review: staff exclude a doubtful response from the scores, or count it again, or note that
+they checked its flags and keep it (核实保留), so that the list says what is still to look at.
 
 Nothing is deleted. The response keeps its answers and its flags; only `excluded` changes, and
 every change writes an AuditEntry saying who, when, what and why. Scores count only responses
@@ -17,6 +18,7 @@ from surveys.permissions import can_review
 
 EXCLUDED = "response_excluded"
 INCLUDED = "response_included"
+KEPT = "response_kept"
 REASON_MAX = 500
 
 
@@ -47,6 +49,30 @@ def _set_excluded(*, response: Response, user: User, reason: str, excluded: bool
         survey_data_changed(response.survey)
     response.excluded = excluded
     return entry
+
+
+def response_keep(*, response: Response, user: User, reason: str = "") -> AuditEntry:
+    """Record that the response's flags were checked and it stays counted (an over-quota answer,
+    a fast but genuine one). Its scores do not change, so the reason may be left out."""
+    reason = (reason or "").strip()
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": _("原因不超过 %(n)d 字。") % {"n": REASON_MAX}}, code="max_length")
+    if not can_review(user, response.survey):
+        raise PermissionDenied(_("只有这项调查的工作人员或管理员可以剔除或恢复答卷。"))
+    with transaction.atomic():
+        locked = Response.objects.select_for_update().get(pk=response.pk)
+        if locked.excluded:
+            raise ValidationError(_("这份答卷已经剔除；要计入请“恢复计入”。"), code="excluded")
+        if AuditEntry.objects.filter(response=locked, action=KEPT).exists():
+            raise ValidationError(_("这份答卷已经核实保留过。"), code="unchanged")
+        return AuditEntry.objects.create(
+            survey_id=locked.survey_id,
+            user=user,
+            action=KEPT,
+            response=locked,
+            reason=reason,
+            details={"flags": [flag.get("code") for flag in locked.flags or []]},
+        )
 
 
 def response_exclude(*, response: Response, user: User, reason: str) -> AuditEntry:

@@ -64,6 +64,10 @@ EXPECTED: dict[str, dict[str, str]] = {
         "GET": "login login 405 405 405 login 405",
         "POST": "login login 302 404 403 login 302",
     },
+    "staff-response-keep": {
+        "GET": "login login 405 405 405 login 405",
+        "POST": "login login 302 404 403 login 302",
+    },
     # Paper questionnaires: the survey's staff and administrators; evaluators 403.
     "staff-paper": {"GET": "login login 200 404 403 login 200", "POST": "login login 405 405 405 login 405"},
     "staff-paper-print": {

@@ -286,3 +286,62 @@ def test_the_outcome_for_a_response_not_in_the_list_is_told_at_the_top(client, s
     page = client.post(f"/staff/{survey.slug}/responses/{plain.pk}/exclude/", {"reason": " "}, follow=True)
     assert '<ul class="messages"><li class="msg-error' in page.content.decode()
     assert f"答卷 {str(plain.pk)[:8]}：请填写原因。" in page.content.decode()
+
+
+# ---------------------------------------------------------------- checked and kept
+
+
+def test_staff_keep_a_checked_response_which_stays_counted_and_is_logged_once(staff, flagged, survey):
+    """27 over-quota answers of a bureau's survey stayed "to review" for good: the list had only
+    剔除, so nobody could say which had been looked at."""
+    from surveys.selectors_review import responses_for_review, responses_to_check
+    from surveys.services.review import response_keep
+
+    other = make_response(survey, flags=STRAIGHT)
+    assert responses_to_check(survey) == 2
+    token = survey_data_token(survey)
+    entry = response_keep(response=flagged, user=staff)
+    assert (entry.action, entry.reason, entry.details) == (
+        "response_kept",
+        "",
+        {"flags": ["straight_lining"]},
+    )
+    assert not Response.objects.get(pk=flagged.pk).excluded
+    assert survey_data_token(survey) == token  # the scores do not change
+    assert responses_to_check(survey) == 1
+    assert {r.pk: r.kept for r in responses_for_review(survey).object_list} == {
+        flagged.pk: True,
+        other.pk: False,
+    }
+    with pytest.raises(ValidationError, match="已经核实保留过"):
+        response_keep(response=flagged, user=staff, reason="again")
+    response_exclude(response=other, user=staff, reason="重复")
+    with pytest.raises(ValidationError, match="已经剔除"):
+        response_keep(response=other, user=staff)
+    assert responses_to_check(survey) == 0
+    assert AuditEntry.objects.filter(action="response_kept").count() == 1
+
+
+def test_an_evaluator_cannot_keep_even_through_the_service(evaluator, flagged):
+    from surveys.services.review import response_keep
+
+    with pytest.raises(PermissionDenied):
+        response_keep(response=flagged, user=evaluator)
+    assert not AuditEntry.objects.exists()
+
+
+def test_staff_keep_through_the_dashboard_and_the_list_says_what_is_left_to_check(
+    client, survey, staff, flagged
+):
+    other = make_response(survey, flags=STRAIGHT)
+    client.force_login(staff)
+    before = client.get(f"/staff/{survey.slug}/").content.decode()
+    assert "待核实 2 份" in before
+    assert before.count('/keep/"') == 2  # a button for each
+    page = client.post(f"/staff/{survey.slug}/responses/{flagged.pk}/keep/", follow=True)
+    text = page.content.decode()
+    assert "已核实保留，已记入审计日志" in text and "待核实 1 份" in text
+    assert text.count('/keep/"') == 1 and f"{other.pk}/keep/" in text
+    assert "已核实保留" in text and "核实保留" in text  # its state, and the audit log's action
+    english = client.get(f"/staff/{survey.slug}/?lang=en").content.decode()
+    assert "1 to check" in english and "Checked, keep" in english and "Checked and kept" in english
