@@ -12,6 +12,11 @@ LIST_LIMIT = 50
 FOR_REVIEW = Q(excluded=True) | ~Q(flags=[])
 
 
+def _kept() -> Exists:
+    """Whether staff checked the response and kept it (its audit log has a KEPT entry)."""
+    return Exists(AuditEntry.objects.filter(response=OuterRef("pk"), action=KEPT))
+
+
 def responses_for_review(survey: Survey, page: object = 1, *, per_page: int = LIST_LIMIT) -> Page:
     """One page of the flagged or excluded responses, newest first (an excluded one stays listed
     to be re-included): two queries, the count and the page. A page number that is not a number
@@ -20,7 +25,7 @@ def responses_for_review(survey: Survey, page: object = 1, *, per_page: int = LI
     responses = (
         Response.objects.filter(survey=survey)
         .filter(FOR_REVIEW)
-        .annotate(kept=Exists(AuditEntry.objects.filter(response=OuterRef("pk"), action=KEPT)))
+        .annotate(kept=_kept())
         .select_related("group", "village", "age_band")
         .order_by("-received_at", "-pk")
     )
@@ -29,12 +34,7 @@ def responses_for_review(survey: Survey, page: object = 1, *, per_page: int = LI
 
 def responses_to_check(survey: Survey) -> int:
     """Flagged responses still counted that nobody has checked and kept yet."""
-    return (
-        Response.objects.filter(survey=survey, excluded=False)
-        .exclude(flags=[])
-        .exclude(Exists(AuditEntry.objects.filter(response=OuterRef("pk"), action=KEPT)))
-        .count()
-    )
+    return Response.objects.filter(survey=survey, excluded=False).exclude(flags=[]).exclude(_kept()).count()
 
 
 def audit_log(survey: Survey, *, limit: int = LIST_LIMIT) -> list[AuditEntry]:

@@ -22,14 +22,33 @@ KEPT = "response_kept"
 REASON_MAX = 500
 
 
-def _set_excluded(*, response: Response, user: User, reason: str, excluded: bool) -> AuditEntry:
+def _checked_reason(*, response: Response, user: User, reason: str, required: bool) -> str:
+    """The reason as it will be kept (stripped), once it and the user may be: a reason too long
+    or missing where one is `required`, or a user who may not review, is refused."""
     reason = (reason or "").strip()
-    if not reason:
+    if required and not reason:
         raise ValidationError({"reason": _("请填写原因。")}, code="required")
     if len(reason) > REASON_MAX:
         raise ValidationError({"reason": _("原因不超过 %(n)d 字。") % {"n": REASON_MAX}}, code="max_length")
     if not can_review(user, response.survey):
         raise PermissionDenied(_("只有这项调查的工作人员或管理员可以剔除或恢复答卷。"))
+    return reason
+
+
+def _logged(*, locked: Response, user: User, action: str, reason: str) -> AuditEntry:
+    """The audit entry of a decision on `locked`, with the flags it had."""
+    return AuditEntry.objects.create(
+        survey_id=locked.survey_id,
+        user=user,
+        action=action,
+        response=locked,
+        reason=reason,
+        details={"flags": [flag.get("code") for flag in locked.flags or []]},
+    )
+
+
+def _set_excluded(*, response: Response, user: User, reason: str, excluded: bool) -> AuditEntry:
+    reason = _checked_reason(response=response, user=user, reason=reason, required=True)
     with transaction.atomic():
         # Locked, so two reviewers clicking at once make one change and one clear refusal.
         locked = Response.objects.select_for_update().get(pk=response.pk)
@@ -38,14 +57,7 @@ def _set_excluded(*, response: Response, user: User, reason: str, excluded: bool
                 _("这份答卷已经剔除。") if excluded else _("这份答卷没有被剔除，无需恢复。"), code="unchanged"
             )
         Response.objects.filter(pk=locked.pk).update(excluded=excluded, updated_at=timezone.now())
-        entry = AuditEntry.objects.create(
-            survey_id=locked.survey_id,
-            user=user,
-            action=EXCLUDED if excluded else INCLUDED,
-            response=locked,
-            reason=reason,
-            details={"flags": [flag.get("code") for flag in locked.flags or []]},
-        )
+        entry = _logged(locked=locked, user=user, action=EXCLUDED if excluded else INCLUDED, reason=reason)
         survey_data_changed(response.survey)
     response.excluded = excluded
     return entry
@@ -54,25 +66,14 @@ def _set_excluded(*, response: Response, user: User, reason: str, excluded: bool
 def response_keep(*, response: Response, user: User, reason: str = "") -> AuditEntry:
     """Record that the response's flags were checked and it stays counted (an over-quota answer,
     a fast but genuine one). Its scores do not change, so the reason may be left out."""
-    reason = (reason or "").strip()
-    if len(reason) > REASON_MAX:
-        raise ValidationError({"reason": _("原因不超过 %(n)d 字。") % {"n": REASON_MAX}}, code="max_length")
-    if not can_review(user, response.survey):
-        raise PermissionDenied(_("只有这项调查的工作人员或管理员可以剔除或恢复答卷。"))
+    reason = _checked_reason(response=response, user=user, reason=reason, required=False)
     with transaction.atomic():
         locked = Response.objects.select_for_update().get(pk=response.pk)
         if locked.excluded:
             raise ValidationError(_("这份答卷已经剔除；要计入请“恢复计入”。"), code="excluded")
         if AuditEntry.objects.filter(response=locked, action=KEPT).exists():
             raise ValidationError(_("这份答卷已经核实保留过。"), code="unchanged")
-        return AuditEntry.objects.create(
-            survey_id=locked.survey_id,
-            user=user,
-            action=KEPT,
-            response=locked,
-            reason=reason,
-            details={"flags": [flag.get("code") for flag in locked.flags or []]},
-        )
+        return _logged(locked=locked, user=user, action=KEPT, reason=reason)
 
 
 def response_exclude(*, response: Response, user: User, reason: str) -> AuditEntry:
