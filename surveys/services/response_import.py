@@ -351,25 +351,24 @@ def encoding_problem(raw: bytes) -> CsvProblem | None:
 
 
 def _differences(row: ParsedRow, stored: Response, versions: dict[int, QuestionnaireVersion]) -> list[str]:
-    """Which fields of a stored response differ from the row claiming the same id."""
+    """Which fields of a stored response differ from the row claiming the same id: the stored one
+    read as a row of the same file (its columns only; its comment only where the file has them),
+    and compared as two lines of one file are (`ParsedRow.differences`)."""
     version = versions[stored.version_id]
     stored_answers = decode_answers(
         stored.answers, item_codes=version.item_codes, option_codes=version.option_codes
     )
-    differ = [
-        name
-        for name, mine, theirs in (
-            ("village", row.village, stored.village.code if stored.village else None),
-            ("group", row.group, stored.group.code),
-            ("age_band", row.age_band, stored.age_band.code if stored.age_band else None),
-            ("submitted_at", row.submitted_at, stored.submitted_at),
-        )
-        if mine != theirs
-    ]
-    differ += [code for code, option in row.answers.items() if stored_answers.get(code) != option]
-    if row.comment is not None and row.comment != stored.comment:
-        differ.append("comment")
-    return differ
+    as_row = ParsedRow(
+        line=row.line,
+        response_id=stored.id,
+        village=stored.village.code if stored.village else None,
+        group=stored.group.code,
+        age_band=stored.age_band.code if stored.age_band else None,
+        submitted_at=stored.submitted_at,
+        answers={code: stored_answers.get(code) for code in row.answers},
+        comment=None if row.comment is None else stored.comment,
+    )
+    return row.differences(as_row)
 
 
 def responses_import(
