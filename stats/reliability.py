@@ -66,7 +66,7 @@ def alpha_from_cov(cov: np.ndarray, n: int, codes: list[str], *, method: str) ->
         rest = cov[np.ix_(keep, keep)]
         covariance_with_rest = cov[i, keep].sum()
         with np.errstate(invalid="ignore", divide="ignore"):
-            r = covariance_with_rest / np.sqrt(cov[i, i] * rest.sum())
+            r = covariance_with_rest / np.sqrt(cov[i, i] * _total_variance(rest))
         items.append(ItemReliability(code, float(r), _alpha(rest)))
     alpha = _alpha(cov)
     return Alpha(
@@ -86,10 +86,20 @@ def feldt_interval(alpha: float, n: int, k: int, level: float = 0.95) -> tuple[f
     )
 
 
+def _total_variance(cov: np.ndarray) -> float:
+    """The variance of the total score (ΣC), NaN when it is 0: every respondent's total the same.
+    Rounding leaves ±1e-13 where it is 0 (100+80+0 and 80+0+100 are both 180), and α divided by
+    that was −9·10¹⁵ on the evaluator page; a total variance a billionth of the items' is none."""
+    total = float(cov.sum())
+    if not np.isfinite(total) or total <= 1e-9 * float(np.trace(cov)) or total <= 0:
+        return float("nan")
+    return total
+
+
 def _alpha(cov: np.ndarray) -> float:
     k = cov.shape[0]
-    total = cov.sum()
-    if k < 2 or not np.isfinite(total) or total <= 0:
+    total = _total_variance(cov)
+    if k < 2 or np.isnan(total):
         return float("nan")
     return float(k / (k - 1) * (1 - np.trace(cov) / total))
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from stats import cronbach_alpha, score
-from stats.reliability import feldt_interval
+from stats.reliability import alpha_from_moments, feldt_interval
 from tests.stats.factories import four_dimension_scheme, generated_matrix
 
 DATA = Path(__file__).parent.parent / "data"
@@ -87,3 +87,20 @@ def test_no_interval_without_alpha():
     assert all(np.isnan(b) for b in cronbach_alpha(np.ones((5, 3))).ci95)  # no variance
     assert all(np.isnan(b) for b in feldt_interval(0.5, 1, 4))
     assert all(np.isnan(b) for b in feldt_interval(0.5, 30, 1))
+
+
+def test_totals_that_are_all_the_same_give_no_alpha_whatever_the_rounding():
+    # 100 + 80 + 0 and 80 + 0 + 100 are both 180: the total score has no variance, and α none. The
+    # covariances summed to −4.5e-13 or +1e-13 by rounding; α came out as −9·10¹⁵, shown on the
+    # evaluator page with an "interval" of [−6·10¹⁶, −6·10¹⁴].
+    rows = np.array([[100, 80, 0], [80, 0, 100]] * 2, dtype=float)
+    for matrix in (rows, rows[::-1], np.vstack([rows, rows])):
+        a = cronbach_alpha(matrix)
+        assert np.isnan(a.alpha) and all(np.isnan(b) for b in a.ci95)
+        n = matrix.shape[0]
+        moments = alpha_from_moments(n, matrix.sum(axis=0), matrix.T @ matrix, ["a", "b", "c"])
+        assert np.isnan(moments.alpha)
+    # One respondent off the common total: the total varies a little, and α is defined again
+    # (1.5 · (1 − ΣVar_i / Var_total) = −87 exactly; far below 0, as items pulling apart give).
+    other = np.vstack([rows, [[100, 80, 20]]])
+    assert cronbach_alpha(other).alpha == pytest.approx(-87.0)
