@@ -45,7 +45,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.textpath import text_to_path
 
-from stats.text import CLOSING, ELLIPSIS, OPENING, fitting_start, one_line, rounded
+from stats.text import CLOSING, ELLIPSIS, OPENING, fitting_start, one_line, rounded, signed
 
 CJK_FAMILY = "Noto Sans CJK SC"
 SYMBOL_FAMILY = "Symbola"
@@ -931,12 +931,6 @@ def group_comparison(document: dict, *, width: float = WIDE) -> Figure:
         return figure
 
 
-def _signed(difference: float) -> str:
-    """A difference as the page's table shows it, rounded half up: +2.31, −1.20, 0.00."""
-    shown = rounded(abs(difference))
-    return shown if shown == rounded(0.0) else ("+" if difference > 0 else "−") + shown
-
-
 @_names_drawn
 def score_changes(document: dict, *, width: float = WIDE) -> Figure:
     """The year over year comparison (stats.compare, as the evaluator page tabulates it): each
@@ -988,7 +982,7 @@ def score_changes(document: dict, *, width: float = WIDE) -> Figure:
                 markerfacecolor=colour if r.get("significant") else "white",
                 linestyle="none",
             )
-            number = _signed(r["difference"])
+            number = signed(r["difference"], minus="−")
             right = ci[1] if ci is not None else r["difference"]
             ax.annotate(
                 number,

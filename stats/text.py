@@ -45,6 +45,15 @@ def rounded(x: float, places: int = 2) -> str:
     return str(shown.copy_abs() if shown.is_zero() else shown)  # never "-0.00"
 
 
+def signed(x: float | None, *, minus: str = "-") -> str:
+    """A difference with its sign, rounded as `rounded` rounds: "+1.25", "-0.40" ("−0.40" with
+    `minus="−"`, as the charts set it), "0.00" for one that rounds to nothing; "—" for none."""
+    if x is None:
+        return "—"
+    shown = rounded(abs(x))
+    return shown if shown == rounded(0.0) else ("+" if x > 0 else minus) + shown
+
+
 # Where a line may not break (the usual 避头尾 rules), for the charts here and the PDF report's
 # lines (surveys/reports/linebreak.py):
 # Not at the start of a line: they close what came before.

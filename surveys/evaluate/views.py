@@ -27,7 +27,12 @@ from surveys.permissions import (
     survey_get_for,
     surveys_listed_for,
 )
-from surveys.reports.comparison import changes_chart_document, comparison_table, comparison_xlsx
+from surveys.reports.comparison import (
+    changes_chart_document,
+    comparison_pdf,
+    comparison_table,
+    comparison_xlsx,
+)
 from surveys.reports.data import report_language
 from surveys.scoring import QuestionnaireIncomplete, SchemeBroken
 from surveys.services.publish import report_publish
@@ -250,6 +255,7 @@ def _comparison(request, survey: Survey, doc: dict, language: str) -> dict:
     context["compare_unshared"] = table.unshared  # codes only one side has: not compared, said so
     query = "?lang=en" if language == "en" else ""
     context["compare_xlsx"] = reverse("evaluate-compare-xlsx", args=[survey.slug, base.slug]) + query
+    context["compare_pdf"] = reverse("evaluate-compare-pdf", args=[survey.slug, base.slug]) + query
     # The differences drawn (stats.charts.score_changes), the address naming both documents so that
     # a browser never shows a chart it kept from before new responses or a switch of language.
     chart_doc = changes_chart_document(table, base, language)
@@ -306,15 +312,31 @@ def comparison_chart(request, slug: str, other: str, fmt: str):
 def comparison_download(request, slug: str, other: str):
     """The page's comparison with `other` as the base, as an Excel sheet, in the page's language
     (?lang=en)."""
+    return _comparison_file(request, slug, other, "xlsx")
+
+
+@login_required
+@require_GET
+def comparison_pdf_download(request, slug: str, other: str):
+    """The page's comparison with `other` as the base, as an A4 PDF in the report's style (the
+    composite's change in words, the table and the chart), in the page's language (?lang=en)."""
+    return _comparison_file(request, slug, other, "pdf")
+
+
+COMPARISON_FILES = {
+    "xlsx": (comparison_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "pdf": (comparison_pdf, "application/pdf"),
+}
+
+
+def _comparison_file(request, slug: str, other: str, fmt: str) -> HttpResponse:
     compared = _compared(request, slug, other)
     if isinstance(compared, HttpResponse):
         return compared
     survey, base_survey, table = compared
-    response = HttpResponse(
-        comparison_xlsx(survey, base_survey, table),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    name = f"{survey.slug}-vs-{base_survey.slug}.xlsx"
+    write, content_type = COMPARISON_FILES[fmt]
+    response = HttpResponse(write(survey, base_survey, table), content_type=content_type)
+    name = f"{survey.slug}-vs-{base_survey.slug}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

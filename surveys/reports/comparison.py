@@ -1,4 +1,4 @@
-"""Year over year, as the evaluator page shows it and as its Excel download gives it.
+"""Year over year, as the evaluator page shows it and as its Excel and PDF downloads give it.
 
 Each side is the score document its own page shows (frozen where published); the differences,
 their standard errors (two independent samples) and 95% CIs are stats.compare_documents'.
@@ -6,21 +6,25 @@ their standard errors (two independent samples) and 95% CIs are stats.compare_do
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
+from fpdf.enums import XPos, YPos
 from openpyxl import Workbook
 from openpyxl.drawing.image import Image as SheetImage
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from stats import charts
 from stats.compare import compare_documents, same_scoring
-from surveys.localized import localized
+from stats.text import rounded, signed
+from surveys.localized import localized, organisation
 from surveys.models import Survey
 from surveys.reports.data import report_language
+from surveys.reports.pdf import FONT, MUTED, Document
 from surveys.reports.xlsx import fit_widths, put_cell
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EC")
@@ -84,26 +88,30 @@ def changes_chart_document(table: ComparisonTable, base: Survey, language: str) 
     }
 
 
-def comparison_xlsx(survey: Survey, base: Survey, table: ComparisonTable) -> bytes:
-    """The comparison as one sheet: what is compared and how, then a row per figure, numbers as
-    numbers (two decimals shown, full precision kept)."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("比较")
-    this, before = f"{localized(survey)}（{survey.year}）", f"{localized(base)}（{base.year}）"
+def _named(survey: Survey) -> str:
+    """The survey's name and year: "…调查（2020）", "… survey (2020)"."""
+    return _("%(name)s（%(year)s）") % {"name": localized(survey), "year": survey.year}
+
+
+def _title(survey: Survey, base: Survey) -> str:
+    return _("%(this)s 与 %(base)s 比较") % {"this": _named(survey), "base": _named(base)}
+
+
+def _notes(base: Survey, table: ComparisonTable) -> list[tuple[str, bool]]:
+    """What the comparison's downloads say under their title: how the differences are worked out,
+    and (True: a warning) whether the schemes differ; what is not compared."""
     notes = [
-        (_("%(this)s 与 %(base)s 比较") % {"this": this, "base": before}, Font(bold=True, size=12)),
         (
             # The page's sentence (its msgid, "%%" for "%").
             _(
                 "差值 = 本调查 − %(base)s。两期为独立样本：差值的标准误 = √(se₁² + se₂²)，"
                 "95%% 置信区间 = 差值 ± 1.96 × 标准误；区间不含 0 的变化标为“显著”。"
             )
-            % {"base": before}
+            % {"base": _named(base)}
             + " "
             + _("已发布的调查用发布时冻结的得分。"),
-            NOTE,
-        ),
+            False,
+        )
     ]
     if not table.same_scoring:
         notes.append(
@@ -111,7 +119,7 @@ def comparison_xlsx(survey: Survey, base: Survey, table: ComparisonTable) -> byt
                 _(
                     "两项调查的计分方案（选项分值或权重）不同：差值有一部分来自方案的变化，而不只是受访者评价的变化。"
                 ),
-                WARN,
+                True,
             )
         )
     if table.unshared:
@@ -123,9 +131,20 @@ def comparison_xlsx(survey: Survey, base: Survey, table: ComparisonTable) -> byt
                     table.unshared,
                 )
                 % {"n": table.unshared},
-                NOTE,
+                False,
             )
         )
+    return notes
+
+
+def comparison_xlsx(survey: Survey, base: Survey, table: ComparisonTable) -> bytes:
+    """The comparison as one sheet: what is compared and how, then a row per figure, numbers as
+    numbers (two decimals shown, full precision kept)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("比较")
+    notes = [(_title(survey, base), Font(bold=True, size=12))]
+    notes += [(text, WARN if warning else NOTE) for text, warning in _notes(base, table)]
     notes.append((_("生成时间：%(at)s") % {"at": timezone.localtime().strftime("%Y-%m-%d %H:%M")}, NOTE))
     for r, (text, font) in enumerate(notes, start=1):
         put_cell(sheet, r, 1, text).font = font
@@ -179,8 +198,162 @@ def comparison_xlsx(survey: Survey, base: Survey, table: ComparisonTable) -> byt
     picture = SheetImage(io.BytesIO(charts.render(figure)))
     picture.width, picture.height = picture.width * 2 // 3, picture.height * 2 // 3  # 150 dpi → 100
     sheet.add_image(picture, f"A{first + len(values) + 3}")
-    workbook.properties.title = _("%(this)s 与 %(base)s 比较") % {"this": this, "base": before}
+    workbook.properties.title = _title(survey, base)
     workbook.properties.creator = _("满意度")
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _headline(survey: Survey, base: Survey, table: ComparisonTable) -> list[str]:
+    """The sentences a report writer copies: the composite's change and whether the interval shows
+    one, then which dimensions and items changed beyond their intervals."""
+    composite = table.rows[0].row
+    if composite["difference"] is None:
+        sentences = [_("综合满意度无法比较：其中一项调查没有综合得分。")]
+    else:
+        figures = {
+            "a": rounded(composite["a"]),
+            "b": rounded(composite["b"]),
+            "base_year": base.year,
+            "year": survey.year,
+            "d": signed(composite["difference"]),
+        }
+        if composite["ci95"] is None:  # a side without a standard error (a single respondent)
+            sentences = [
+                _(
+                    "综合满意度：基期 %(a)s 分（%(base_year)s），本期 %(b)s 分（%(year)s），差值 %(d)s 分；"
+                    "其中一期没有标准误，说不出这一差值是否超出抽样误差。"
+                )
+                % figures
+            ]
+        else:
+            low, high = composite["ci95"]
+            sentences = [
+                _(
+                    "综合满意度：基期 %(a)s 分（%(base_year)s），本期 %(b)s 分（%(year)s），差值 %(d)s 分，"
+                    "95%% 置信区间 %(low)s 至 %(high)s。"
+                )
+                % {**figures, "low": rounded(low), "high": rounded(high)},
+                _("区间不含 0：变化显著。")
+                if table.rows[0].significant
+                else _("区间含 0：这一差值可能只是抽样误差，不能据此认为满意度有变化。"),
+            ]
+    parts = table.rows[1:]
+    changed = [r for r in parts if r.significant]
+    if changed:
+        listed = _("、").join(
+            _("%(name)s %(d)s") % {"name": r.name, "d": signed(r.row["difference"])} for r in changed
+        )
+        sentences.append(_("区间不含 0 的维度与题目：%(list)s。") % {"list": listed})
+    elif parts:
+        sentences.append(_("各维度与各题的差值，区间都含 0。"))
+    return sentences
+
+
+class _ComparisonPdf(Document):
+    def __init__(self, survey: Survey, base: Survey, text: str):
+        self.survey, self.base = survey, base
+        self.generated_at = timezone.now()
+        super().__init__(
+            language=report_language(),
+            text=text,
+            title=_title(survey, base),
+            subject=_title(survey, base),
+            author=organisation(survey),
+            created=self.generated_at,
+        )
+
+    def footer_line(self) -> str:
+        return _("%(this)s 与 %(base)s 比较") % {"this": self.survey.slug, "base": self.base.slug} + (
+            " · " + timezone.localtime(self.generated_at).strftime("%Y-%m-%d %H:%M")
+        )
+
+
+def _status(survey: Survey) -> str:
+    if survey.status == Survey.Status.PUBLISHED:
+        return _("已发布")
+    return _("未发布，数字可能变化")
+
+
+def comparison_pdf(survey: Survey, base: Survey, table: ComparisonTable) -> bytes:
+    """The comparison as an A4 PDF in the report's style: the two surveys, the change of the
+    composite in words, how differences are worked out, the table and the chart."""
+    rows = [dataclasses.replace(r, name=charts.drawable(r.name) or r.row["code"]) for r in table.rows]
+    table = dataclasses.replace(table, rows=rows)
+    headline = _headline(survey, base, table)
+    notes = _notes(base, table)
+    text = "".join([_title(survey, base), *headline, *(n for n, _w in notes), *(r.name for r in rows)])
+    pdf = _ComparisonPdf(survey, base, text)
+    pdf.add_page()
+    pdf.set_font(FONT, "B", 14)
+    pdf.multi_cell(0, 8, _title(survey, base), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(3)
+    pdf.table(
+        [_("项目"), _("本期"), _("基期")],
+        [
+            [_("调查"), localized(survey), localized(base)],
+            [_("评价年度"), str(survey.year), str(base.year)],
+            [_("调查代码"), survey.slug, base.slug],
+            [_("状态"), _status(survey), _status(base)],
+            [
+                _("生成时间"),
+                timezone.localtime(pdf.generated_at).strftime("%Y-%m-%d %H:%M:%S"),
+                "",
+            ],
+        ],
+        [30, 70, 70],
+        align=["LEFT", "LEFT", "LEFT"],
+    )
+    pdf.set_font(FONT, "B", 10.5)
+    pdf.multi_cell(
+        0,
+        6,
+        (" " if pdf.language == "en" else "").join(headline),
+        align="L",
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+    pdf.ln(2)
+    for note, warning in notes:
+        if warning:
+            pdf.set_font(FONT, "B", 9)
+            pdf.multi_cell(0, 5, note, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.ln(1)
+        else:
+            pdf.paragraph(note, size=9, color=MUTED, height=5)
+    headers = [
+        "",
+        _("基期（%(year)s）") % {"year": base.year},
+        _("本期（%(year)s）") % {"year": survey.year},
+        pgettext("比较表", "差值"),
+        _("标准误"),
+        _("95% 置信区间"),
+        _("显著"),
+    ]
+
+    def lines(kinds: tuple[str, ...]) -> list[list[str]]:
+        return [
+            [
+                r.name,
+                "—" if r.row["a"] is None else rounded(r.row["a"]),
+                "—" if r.row["b"] is None else rounded(r.row["b"]),
+                signed(r.row["difference"]),
+                "—" if r.row["se"] is None else rounded(r.row["se"]),
+                f"[{rounded(r.row['ci95'][0])}, {rounded(r.row['ci95'][1])}]" if r.row["ci95"] else "—",
+                _("是") if r.significant else "",
+            ]
+            for r in rows
+            if r.kind in kinds
+        ]
+
+    widths = [46, 20, 20, 18, 18, 34, 14]
+    pdf.section(_("综合满意度与各维度"))
+    pdf.table(headers, lines(("composite", "dimension")), widths)
+    items = lines(("item",))
+    if items:
+        pdf.section(_("各题"))
+        pdf.table(headers, items, widths)
+    pdf.section(_("与基期相比的变化（差值与 95% 置信区间）"))
+    pdf.chart(charts.score_changes(changes_chart_document(table, base, report_language())), width=160)
+    return bytes(pdf.output())

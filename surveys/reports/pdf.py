@@ -84,16 +84,19 @@ class _Widths(dict):
         return self
 
 
-class _Report(FPDF):
-    def __init__(self, data: ReportData):
+class Document(FPDF):
+    """An A4 page in the report's style: its fonts (the subset that `text` needs), line breaking,
+    sections, tables and charts, a running header from page 2 on and a footer (`footer_line`)."""
+
+    def __init__(self, *, language: str, text: str, title: str, subject: str, author: str, created):
         super().__init__(orientation="P", unit="mm", format="A4")
-        self.data = data
+        self.language = language
+        self.title_text = title
         self.section_number = 0
         self._widths = _Widths()
         self._normalized: str | None = None  # the text `multi_cell` last normalised
         self.set_margins(20, 18, 20)
         self.set_auto_page_break(True, margin=18)
-        text = _all_text(data)
         regular, bold = report_faces(text)
         self.add_font(FONT, fname=regular.path, collection_font_number=regular.index)
         self.add_font(FONT, style="B", fname=bold.path, collection_font_number=bold.index)
@@ -108,12 +111,16 @@ class _Report(FPDF):
                 font.ttfont.recalcBBoxes = False
         self.set_font(FONT, size=10)
         self.set_text_color(*INK)
-        self.set_title(_report_title(data))
-        self.set_subject(data.stamp)
+        self.set_title(title)
+        self.set_subject(subject)
         self.set_creator(_("满意度"))
-        self.set_author(data.organisation)
-        self.set_creation_date(data.generated_at)
-        self.set_lang("en" if data.language == "en" else "zh-CN")
+        self.set_author(author)
+        self.set_creation_date(created)
+        self.set_lang("en" if language == "en" else "zh-CN")
+
+    def footer_line(self) -> str:
+        """What the footer states left of the page number."""
+        raise NotImplementedError
 
     def multi_cell(self, w, h=None, text="", *args, padding=0, markdown=False, **kwargs):
         """Every paragraph and table cell, its lines broken as Chinese and English break them
@@ -124,7 +131,7 @@ class _Report(FPDF):
             room = (w or self.w - self.r_margin - self.x) - pad.left - pad.right
             room -= (0 if pad.left else self.c_margin) + (0 if pad.right else self.c_margin)
             text = self.normalize_text(text)
-            chinese, room = self.data.language != "en", room - 0.01
+            chinese, room = self.language != "en", room - 0.01
             if not fits(text, room, self._measure, chinese=chinese):  # most cells fit as they are
                 text = "\n".join(wrapped(text, room, self._measure, chinese=chinese))
             self._normalized = text  # fpdf2's multi_cell normalises what it is given again
@@ -154,7 +161,7 @@ class _Report(FPDF):
         # this again: that very string is normalised already (normalising twice changes nothing).
         if text is self._normalized:
             return text
-        if self.data.language == "en":
+        if self.language == "en":
             text = text.translate(STRAIGHT_QUOTES)
         return super().normalize_text("\n".join(charts.drawable(line) for line in text.split("\n")))
 
@@ -175,25 +182,16 @@ class _Report(FPDF):
         """The running header: the report's title, shortened with "…" to the width of the page
         (a long survey title ran off its right edge)."""
         self.set_font(FONT, size=8)
-        text = _report_title(self.data)
+        text = self.title_text
         if self.get_string_width(text) <= self.epw:
             return text
         return fitting_start(text, self.epw, self.get_string_width, end=ELLIPSIS).rstrip() + ELLIPSIS
 
     def footer(self):
-        data = self.data
         self.set_y(-13)
         self.set_font(FONT, size=7)
         self.set_text_color(*MUTED)
-        when = timezone.localtime(data.generated_at).strftime("%Y-%m-%d %H:%M")
-        state = _("已发布") if data.published else _("未发布，数字可能变化")
-        line = _("%(slug)s · 计分方案 %(scheme)s · 数据摘要 %(hash)s… · %(when)s · %(state)s") % {
-            "slug": data.survey.slug,
-            "scheme": data.scheme_digest,
-            "hash": data.data_hash[:12],  # as the scheme's: the whole one is on the cover
-            "when": when,
-            "state": state,
-        }
+        line = self.footer_line()
         page = _("第 %(page)s 页，共 %(pages)s 页") % {"page": self.page_no(), "pages": "{nb}"}
         # The stamp wraps before the page number: a long survey code ran it under "Page 1 of 9"
         # (the total is filled in later: measured as "99"; each cell keeps its inner margin, so
@@ -212,7 +210,7 @@ class _Report(FPDF):
         if self.get_y() > self.h - 50:
             self.add_page()
         self.ln(3)
-        if self.data.language == "en":
+        if self.language == "en":
             label = f"{self.section_number + 1}. {title}"
         else:
             label = f"{NUMERALS[self.section_number]}、{title}"
@@ -312,6 +310,34 @@ class _Report(FPDF):
             self.add_page()
         self.image(image, x=self.l_margin + (self.epw - width) / 2, w=width, h=height)
         self.ln(2)
+
+
+class _Report(Document):
+    """The report of one survey (`ReportData`): every page's footer states survey, scheme, time
+    and data hash."""
+
+    def __init__(self, data: ReportData):
+        self.data = data
+        super().__init__(
+            language=data.language,
+            text=_all_text(data),
+            title=_report_title(data),
+            subject=data.stamp,
+            author=data.organisation,
+            created=data.generated_at,
+        )
+
+    def footer_line(self) -> str:
+        data = self.data
+        when = timezone.localtime(data.generated_at).strftime("%Y-%m-%d %H:%M")
+        state = _("已发布") if data.published else _("未发布，数字可能变化")
+        return _("%(slug)s · 计分方案 %(scheme)s · 数据摘要 %(hash)s… · %(when)s · %(state)s") % {
+            "slug": data.survey.slug,
+            "scheme": data.scheme_digest,
+            "hash": data.data_hash[:12],  # as the scheme's: the whole one is on the cover
+            "when": when,
+            "state": state,
+        }
 
 
 def _all_text(data: ReportData) -> str:

@@ -1,6 +1,6 @@
 from django import template
 
-from stats.text import rounded
+from stats.text import rounded, signed
 
 register = template.Library()
 
@@ -14,11 +14,5 @@ def ci(cell: dict) -> str:
     return f"[{rounded(interval[0])}, {rounded(interval[1])}]"
 
 
-@register.filter
-def signed(x) -> str:
-    """A difference with its sign, two decimals as `rounded` gives them: "+1.25", "-0.40", "0.00";
-    a dash for none."""
-    if x is None:
-        return "—"
-    shown = rounded(x)
-    return shown if shown.startswith("-") or shown == "0.00" else "+" + shown
+# A difference with its sign ("+1.25", "-0.40", "0.00"; a dash for none).
+register.filter("signed", signed)

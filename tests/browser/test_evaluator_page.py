@@ -347,3 +347,47 @@ def test_on_a_phone_the_publisher_reads_why_there_is_no_button_then_the_publishe
         expect(page.locator(".card.published")).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.screenshot(path=str(shots / f"evaluator-published-{lang}-{width}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_on_a_phone_the_evaluator_compares_with_last_year_and_downloads_the_comparison_as_a_pdf(
+    live_server, browser, shots, lang
+):
+    """The comparison card on a phone: choose the base survey, read the table, tap the PDF (a
+    target a finger can hit) and get the comparison report, in the page's language."""
+    import subprocess
+
+    from playwright.sync_api import expect
+
+    from tests.browser.test_phone_accessibility import phone_page
+    from tests.browser.test_staff_dashboard import log_in
+
+    survey = make_survey()
+    answer(survey, 6, village="east")
+    last_year = make_survey("hill-2023")
+    answer(last_year, 6, village="east")
+    user = make_member(survey, "lilaoshi", SurveyMembership.Role.EVALUATOR)
+    SurveyMembership.objects.create(survey=last_year, user=user, role=SurveyMembership.Role.EVALUATOR)
+    with phone_page(browser, 360) as page:
+        log_in(page, live_server.url, "lilaoshi", f"/evaluate/{survey.slug}/", lang)
+        page.locator("#compare-with").select_option("hill-2023")
+        page.locator("#compare form button").click()
+        page.wait_for_url("**compare=hill-2023**")
+        link = page.locator("#compare-pdf")
+        expect(link).to_have_text(
+            "Download the comparison report (PDF)" if lang == "en" else "下载比较报告（PDF）"
+        )
+        link.scroll_into_view_if_needed()
+        assert link.bounding_box()["height"] >= 44
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        page.locator("#compare").screenshot(path=str(shots / f"evaluator-compare-{lang}-360.png"))
+        with page.expect_download() as download:
+            link.click()
+        assert download.value.suggested_filename == "hill-2024-vs-hill-2023.pdf"
+        path = shots / f"compare-{lang}.pdf"
+        download.value.save_as(path)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    if lang == "en":
+        assert "Composite satisfaction:" in text and "compared with" in text
+    else:
+        assert "综合满意度：基期" in text and "比较" in text

@@ -122,6 +122,11 @@ EXPECTED: dict[str, dict[str, str]] = {
         "GET": "login login 403 404 200 login 200",
         "POST": "login login 405 405 405 login 405",
     },
+    # The comparison as a PDF report: as the Excel sheet.
+    "evaluate-compare-pdf": {
+        "GET": "login login 403 404 200 login 200",
+        "POST": "login login 405 405 405 login 405",
+    },
     # The comparison drawn (PNG or SVG): as the Excel sheet.
     "evaluate-compare-chart": {
         "GET": "login login 403 404 200 login 200",

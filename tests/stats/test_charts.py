@@ -998,11 +998,25 @@ def test_the_changes_chart_says_so_when_nothing_can_be_compared():
 
 def test_the_changes_chart_rounds_its_numbers_as_the_page_does():
     # Half up from the shortest decimal form, as the page's table (`signed`): 0.125 → +0.13, where
-    # Python's format gives +0.12; a difference that rounds to nothing has no sign.
-    assert [charts._signed(d) for d in (0.125, -1.2, 0.001, -0.004, 26.0)] == [
-        "+0.13",
-        "−1.20",
-        "0.00",
-        "0.00",
-        "+26.00",
-    ]
+    # Python's format gives +0.12; a difference that rounds to nothing has no sign. The chart sets
+    # a true minus, the page's table a hyphen.
+    from stats.text import signed
+
+    differences = (0.125, -1.2, 0.001, -0.004, 26.0)
+    assert [signed(d, minus="−") for d in differences] == ["+0.13", "−1.20", "0.00", "0.00", "+26.00"]
+    assert [signed(d) for d in differences] == ["+0.13", "-1.20", "0.00", "0.00", "+26.00"]
+    assert signed(None) == "—"
+    document = {
+        "language": "zh",
+        "base": "上一年",
+        "rows": [
+            {
+                "name": "综合满意度",
+                "kind": "composite",
+                "difference": -1.2,
+                "ci95": [-3, 0.6],
+                "significant": False,
+            }
+        ],
+    }
+    assert "−1.20" in [text for text, _box in _drawn_texts(charts.score_changes(document))]

@@ -679,6 +679,20 @@ def test_an_evaluator_compares_this_year_with_the_year_before_on_the_page(two_ye
     assert "计分方案（选项分值或权重）不同" not in html
 
 
+def _comparison_download(two_years, lang: str, link_id: str, fmt: str):
+    """What an evaluator of both surveys gets from the comparison card's link `link_id` on the
+    2024 page compared with 2023 (the link checked: this comparison, as `fmt`, in `lang`)."""
+    base, current = two_years
+    user = member("li", current, EVALUATOR)
+    SurveyMembership.objects.create(survey=base, user=user, role=EVALUATOR)
+    client = _browser(user)
+    query = "&lang=en" if lang == "en" else ""
+    html = client.get(f"/evaluate/hill-2024/?compare=hill-2023{query}").content.decode()
+    link = re.search(rf'<a href="([^"]+)" id="{link_id}"', html)[1]
+    assert link == f"/evaluate/hill-2024/compare/hill-2023.{fmt}" + ("?lang=en" if lang == "en" else "")
+    return client.get(link)
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_comparison_downloads_as_an_excel_sheet_with_the_pages_figures(two_years, lang):
     """The evaluator writing the report pasted the page's table by hand. The page now links to
@@ -689,14 +703,7 @@ def test_the_comparison_downloads_as_an_excel_sheet_with_the_pages_figures(two_y
     from surveys.scoring import score_document
 
     base, current = two_years
-    user = member("li", current, EVALUATOR)
-    SurveyMembership.objects.create(survey=base, user=user, role=EVALUATOR)
-    client = _browser(user)
-    query = "&lang=en" if lang == "en" else ""
-    html = client.get(f"/evaluate/hill-2024/?compare=hill-2023{query}").content.decode()
-    link = re.search(r'<a href="([^"]+)" id="compare-download">', html)[1]
-    assert link == "/evaluate/hill-2024/compare/hill-2023.xlsx" + ("?lang=en" if lang == "en" else "")
-    response = client.get(link)
+    response = _comparison_download(two_years, lang, "compare-download", "xlsx")
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
     assert 'filename="hill-2024-vs-hill-2023.xlsx"' in response["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
@@ -728,6 +735,100 @@ def test_the_comparison_downloads_as_an_excel_sheet_with_the_pages_figures(two_y
     # The page's chart of the differences stands under the table.
     (picture,) = sheet._images
     assert picture.anchor._from.row >= header + 1 + len(rows) and (picture.width, picture.height) > (600, 200)
+
+
+def _pdf_bytes_text(body: bytes, tmp_path, *, layout: bool = False) -> str:
+    """A PDF's text as pdftotext reads it, its runs of white space made one space; with `layout`,
+    its lines as laid out (a table's row on one line), each line's runs of space made one."""
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils missing")
+    path = tmp_path / "download.pdf"
+    path.write_bytes(body)
+    command = ["pdftotext", *(["-layout"] if layout else []), str(path), "-"]
+    text = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    if layout:
+        return "\n".join(" ".join(line.split()) for line in text.splitlines())
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_comparison_downloads_as_a_pdf_report_that_says_what_changed(two_years, lang, tmp_path):
+    """The comparison was a page, an Excel sheet and a chart: nothing to attach to the written
+    report. The page now links to an A4 PDF in the report's style: the two surveys, the
+    composite's change in a sentence (with its interval, and whether that interval shows a
+    change), which dimensions and items changed beyond their intervals, the table and the chart,
+    each figure worked out here again from the two score documents."""
+    import math
+
+    from stats.text import rounded
+    from surveys.scoring import score_document
+
+    base, current = two_years
+    response = _comparison_download(two_years, lang, "compare-pdf", "pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert 'filename="hill-2024-vs-hill-2023.pdf"' in response["Content-Disposition"]
+    text = _pdf_bytes_text(response.content, tmp_path)
+    a, b = score_document(base, lang=lang), score_document(current, lang=lang)
+
+    def change(x, y):
+        d = y["score"] - x["score"]
+        se = math.sqrt(x["se"] ** 2 + y["se"] ** 2)
+        return d, se, d - 1.959963984540054 * se, d + 1.959963984540054 * se
+
+    def shown(d):
+        return ("+" if rounded(d) != "0.00" and d > 0 else "") + rounded(d)
+
+    compact = text.replace(" ", "")  # pdftotext puts a space at each line break of a paragraph
+    d, se, low, high = change(a["composite"], b["composite"])
+    figures = {
+        "a": rounded(a["composite"]["score"]),
+        "b": rounded(b["composite"]["score"]),
+        "base_year": base.year,
+        "year": current.year,
+        "d": shown(d),
+        "low": rounded(low),
+        "high": rounded(high),
+    }
+    headline = {
+        "zh": "综合满意度：基期 {a} 分（{base_year}），本期 {b} 分（{year}），差值 {d} 分，95% 置信区间 {low} 至 {high}。",
+        "en": "Composite satisfaction: {a} in the base survey ({base_year}), {b} in this one ({year}); "
+        "difference {d}, 95% confidence interval {low} to {high}.",
+    }[lang].format(**figures)
+    assert headline.replace(" ", "") in compact
+    significant = low > 0 or high < 0
+    verdict = {
+        ("zh", True): "区间不含 0：变化显著。",
+        ("zh", False): "区间含 0：这一差值可能只是抽样误差",
+        ("en", True): "The interval leaves out 0: the change is significant.",
+        ("en", False): "The interval includes 0: the difference may be sampling error alone",
+    }[lang, significant]
+    assert verdict.replace(" ", "") in compact
+    # Which dimensions and items changed beyond their intervals, named with their differences.
+    parts = [(y["name"], *change(x, y)) for x, y in zip(a["dimensions"], b["dimensions"], strict=True)]
+    parts += [(y["name"], *change(x, y)) for x, y in zip(a["items"], b["items"], strict=True)]
+    changed = [(name, d) for name, d, _se, low, high in parts if low > 0 or high < 0]
+    assert changed and len(changed) < len(parts), "the fixture has both"
+    listed = ("、" if lang == "zh" else ", ").join(f"{name} {shown(d)}" for name, d in changed)
+    assert listed.replace(" ", "") in compact
+    # The table: each figure's row with its two scores, difference, standard error and interval.
+    lines = _pdf_bytes_text(response.content, tmp_path, layout=True).splitlines()
+    composite = ("综合满意度" if lang == "zh" else "Composite satisfaction", a["composite"], b["composite"])
+    pairs = [composite, *((y["name"], x, y) for x, y in zip(a["dimensions"], b["dimensions"], strict=True))]
+    pairs += [(y["name"], x, y) for x, y in zip(a["items"], b["items"], strict=True)]
+    for name, x, y in pairs:
+        d, se, low, high = change(x, y)
+        mark = " 是" if lang == "zh" else " yes"
+        row = (
+            f"{name} {rounded(x['score'])} {rounded(y['score'])} {shown(d)} {rounded(se)} "
+            f"[{rounded(low)}, {rounded(high)}]{mark if low > 0 or high < 0 else ''}"
+        )
+        assert row in lines, name
+    assert ("与基期相比的变化" if lang == "zh" else "Change since the base survey") in text
+    if lang == "en":  # the surveys have no English names: only those are in Chinese
+        assert "综合" not in text and "差值" not in text and "区间" not in text
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -775,7 +876,7 @@ def test_a_comparison_download_whose_base_cannot_be_scored_names_the_base(two_ye
     Item.objects.filter(survey=base).delete()
     user = member("li", current, EVALUATOR)
     SurveyMembership.objects.create(survey=base, user=user, role=EVALUATOR)
-    for download in ("xlsx", "png"):
+    for download in ("xlsx", "pdf", "png"):
         response = _browser(user).get(f"/evaluate/hill-2024/compare/hill-2023.{download}")
         assert response.status_code == 409 and "上一年度的调查" in response.content.decode(), download
 
@@ -784,10 +885,15 @@ def test_the_comparisons_download_is_refused_as_the_page_is(two_years):
     base, current = two_years
     user = member("li", current, EVALUATOR)
     client = _browser(user)
-    assert client.get("/evaluate/hill-2024/compare/hill-2023.xlsx").status_code == 404  # not theirs
+    for download in ("xlsx", "pdf"):
+        assert (
+            client.get(f"/evaluate/hill-2024/compare/hill-2023.{download}").status_code == 404
+        )  # not theirs
     SurveyMembership.objects.create(survey=base, user=user, role=STAFF)
-    assert client.get("/evaluate/hill-2024/compare/hill-2023.xlsx").status_code == 403  # staff see no scores
-    assert client.get("/evaluate/hill-2024/compare/hill-2024.xlsx").status_code == 404  # itself
+    for download in ("xlsx", "pdf"):
+        address = f"/evaluate/hill-2024/compare/hill-2023.{download}"
+        assert client.get(address).status_code == 403  # staff see no scores
+        assert client.get(f"/evaluate/hill-2024/compare/hill-2024.{download}").status_code == 404  # itself
 
 
 def test_the_comparison_offers_only_surveys_the_user_may_evaluate_and_refuses_the_others(two_years):

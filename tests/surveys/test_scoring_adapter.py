@@ -258,6 +258,35 @@ def test_compare_surveys_prints_the_difference_and_its_se(survey, capsys):
     assert "hill-2025 相对于 hill-2024" in out and "差值  25.00" in out
 
 
+def test_compare_surveys_writes_the_evaluator_pages_downloads_and_its_text_to_a_file(
+    survey, tmp_path, capsys
+):
+    """The page's comparison downloads (PDF report, Excel sheet) from the command line too, in
+    the command's language; -o writes the text or JSON to a file as well."""
+    from openpyxl import load_workbook
+
+    from tests.factories import make_survey
+
+    _load(survey)
+    later = make_survey("hill-2025")
+    responses_import_text(
+        survey=later, text=csv_text(*[csv_row(answers=("satisfied",) * 3) for _ in range(5)])
+    )
+    pdf, xlsx, text = tmp_path / "c.pdf", tmp_path / "c.xlsx", tmp_path / "c.txt"
+    call_command(
+        "compare_surveys", "hill-2024", "hill-2025", "--format", "pdf", "-o", str(pdf), "--lang", "en"
+    )
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    assert f"{pdf.stat().st_size} bytes → {pdf}" in capsys.readouterr().err
+    call_command("compare_surveys", "hill-2024", "hill-2025", "--format", "xlsx", "-o", str(xlsx))
+    rows = list(load_workbook(xlsx).worksheets[0].iter_rows(values_only=True))
+    composite = next(row for row in rows if row[1] == "composite")
+    assert composite[3:6] == (pytest.approx(75), pytest.approx(100), pytest.approx(25))
+    call_command("compare_surveys", "hill-2024", "hill-2025", "-o", str(text))
+    assert "hill-2025 相对于 hill-2024" in text.read_text() and "差值  25.00" in text.read_text()
+    assert capsys.readouterr().out == ""
+
+
 def test_compare_surveys_names_the_codes_only_one_survey_has(survey, capsys):
     from surveys.models import Item
     from tests.factories import make_survey
