@@ -88,6 +88,19 @@ def test_the_evaluator_page_shows_the_composite_its_interval_and_every_derivatio
     assert "发布报告" not in html  # the survey is still open
 
 
+def test_a_figure_the_data_cannot_give_is_a_dash_not_an_empty_cell(survey):
+    """A pilot of one village: villagers are one primary sampling unit, so no standard error, no
+    design effect and no interval. The headline card read "标准误  · 设计效应  · n = 6", its
+    figures left out, and the dimension table's 标准误 column was empty."""
+    answer(survey, 6, village="east")
+    html = _browser(member("li", survey, EVALUATOR)).get("/evaluate/hill-2024/").content.decode()
+    card = re.search(r'<div class="card headline">(.*?)</div>', html, re.S)[1]
+    text = " ".join(re.sub(r"<[^>]+>", " ", card).replace("&nbsp;", " ").split())
+    assert "95% 置信区间 — 标准误 — · 设计效应 — · n = 6" in text, text
+    dimensions = re.search(r"<h2>各维度得分</h2>(.*?)</table>", html, re.S)[1]
+    assert '<td class="num"></td>' not in dimensions and '<td class="num">—</td>' in dimensions
+
+
 def test_staff_may_not_see_the_scores_page_and_outsiders_do_not_learn_it_exists(answered):
     assert _browser(member("zhang", answered, STAFF)).get("/evaluate/hill-2024/").status_code == 403
     assert _browser(member("wang", answered, None)).get("/evaluate/hill-2024/").status_code == 404
