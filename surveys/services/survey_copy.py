@@ -151,8 +151,9 @@ def survey_copy(
     Villages and the quotas that name them come along unless `include_villages` is false (a
     copy for another town, which has villages of its own); quotas without a village (such as
     40 government staff) always do. Without a title, the source's title with the year
-    replaced is used. Another organisation without its English name leaves that name blank
-    (the source's would be wrong).
+    replaced is used (in Chinese and English). Another title, or another organisation, without
+    its English name leaves that name blank, so that English pages use the Chinese one: the
+    source's would be wrong (a pilot's English title read as the whole survey's).
     """
     design = survey_design(source)
     if not include_villages:
@@ -160,7 +161,12 @@ def survey_copy(
     design.slug = slug
     design.year = year
     design.title = title or with_year(source.title, source.year, year)
-    design.title_en = title_en if title_en is not None else with_year(source.title_en, source.year, year)
+    if title_en is not None:
+        design.title_en = title_en
+    elif design.title != with_year(source.title, source.year, year):
+        design.title_en = ""
+    else:
+        design.title_en = with_year(source.title_en, source.year, year)
     if organisation and organisation != design.organisation:
         design.organisation = organisation
         design.organisation_en = ""

@@ -9,10 +9,11 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from surveys.design import survey_design
+from surveys.localized import localized
 from surveys.models import Invitation, Quota, Response, Survey
 from surveys.services.questionnaire import questionnaire_definition
 from surveys.services.response_import import responses_import_text
-from surveys.services.survey_copy import survey_copy
+from surveys.services.survey_copy import survey_copy, with_year
 from tests.factories import csv_row, csv_text
 
 pytestmark = pytest.mark.django_db
@@ -122,6 +123,28 @@ def test_the_next_year_keeps_the_english_name_of_the_same_organisation(daligang)
         "--organisation", "另一个镇", "--organisation-en", "Another Town", stdout=io.StringIO(),
     )  # fmt: skip
     assert Survey.objects.get(slug="other-2021").organisation_en == "Another Town"
+
+
+def test_another_title_without_its_english_name_leaves_the_english_title_blank(daligang):
+    """`copy_survey … --title "大栗港镇 2021年度满意度调查（试点）"` kept the source's English title
+    with the year changed: English pages called the pilot the town's 2021 survey. Without an
+    English title the English pages now use the Chinese one; --title-en gives one."""
+    call_command(
+        "copy_survey", "daligang-2020", "pilot-2021", "--year", "2021",
+        "--title", "大栗港镇 2021年度满意度调查（试点）", stdout=io.StringIO(),
+    )  # fmt: skip
+    pilot = Survey.objects.get(slug="pilot-2021")
+    assert pilot.title_en == "" and localized(pilot, english=True) == "大栗港镇 2021年度满意度调查（试点）"
+    call_command(
+        "copy_survey", "daligang-2020", "pilot-2022", "--year", "2022", "--title", "大栗港镇试点",
+        "--title-en", "Daligang pilot", stdout=io.StringIO(),
+    )  # fmt: skip
+    assert Survey.objects.get(slug="pilot-2022").title_en == "Daligang pilot"
+    # The title the copy would have had anyway keeps its English name with the year changed.
+    same = survey_copy(
+        source=daligang, slug="daligang-2021", year=2021, title=with_year(daligang.title, 2020, 2021)
+    )
+    assert same.title_en == "Daligang Town Government, Taojiang County: 2021 public satisfaction survey"
 
 
 # --- the admin -----------------------------------------------------------------------------

@@ -18,6 +18,10 @@ class Command(SurveyCommand):
         parser.add_argument("slug", help=_("新调查代码，如 daligang-2021"))
         parser.add_argument("--year", type=int, required=True, help=_("新年度，如 2021"))
         parser.add_argument("--title", help=_("新调查名称；不填则把原名称中的年度换成新年度"))
+        parser.add_argument(
+            "--title-en",
+            help=_("新调查英文名称（给了 --title 而不填时留空，英文页面用中文名称）"),
+        )
         parser.add_argument("--organisation", help=_("被评价单位（复制给另一个乡镇时填写）"))
         parser.add_argument(
             "--organisation-en",
@@ -35,6 +39,7 @@ class Command(SurveyCommand):
         slug,
         year,
         title,
+        title_en,
         organisation,
         organisation_en,
         without_villages,
@@ -47,6 +52,7 @@ class Command(SurveyCommand):
                 slug=slug,
                 year=year,
                 title=title,
+                title_en=title_en,
                 organisation=organisation,
                 organisation_en=organisation_en,
                 include_villages=not without_villages,
