@@ -1368,6 +1368,11 @@ def test_a_survey_without_age_bands_or_villages_is_not_titled_by_them(survey, la
 
     html = _browser(member("li", survey, EVALUATOR)).get(f"/evaluate/hill-2024/?lang={lang}").content.decode()
     assert groups in html and both not in html
+    # The card is headed 受访群体 and holds that one table: its caption, the same words, is for
+    # screen readers only (the page showed 受访群体 twice, one under the other).
+    heading = {"zh": "受访群体", "en": "Respondent groups"}[lang]
+    card = re.search(rf"<h2>{heading}</h2>(.*?)</table>", html, re.S)[1]
+    assert f'<caption class="visually-hidden">{heading}</caption>' in card
     pdf = _pdf_text(survey, lang, tmp_path)
     assert groups in pdf and both not in pdf
 
