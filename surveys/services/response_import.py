@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from surveys.answers import decode_answers, encode_answers
 from surveys.cache import survey_data_changed
+from surveys.localized import ENGLISH_FIELDS, localized
 from surveys.models import QuestionnaireVersion, Response, Survey
 from surveys.selectors import SurveyCatalog, survey_catalog, survey_versions
 from surveys.services.quality import responses_flags_apply
@@ -158,12 +159,23 @@ class _RowChecker:
         if value == "":
             return None
         if value not in known:
-            self.problem(
-                line,
-                column,
-                _("未知%(what)s代码 %(code)r；应为 %(known)s 之一")
-                % {"what": what, "code": value, "known": ", ".join(known)},
-            )
+            meant = _meant_code(value, known)
+            if meant is not None:
+                # A name typed for its code (满意 for satisfied, 五羊坪村 for wuyangping), or the
+                # code with spaces or in capitals: the error says which code the cell wants.
+                self.problem(
+                    line,
+                    column,
+                    _("未知%(what)s代码 %(code)r；应填代码 %(meant)s（%(name)s）")
+                    % {"what": what, "code": value, "meant": meant, "name": localized(known[meant])},
+                )
+            else:
+                self.problem(
+                    line,
+                    column,
+                    _("未知%(what)s代码 %(code)r；应为 %(known)s 之一")
+                    % {"what": what, "code": value, "known": ", ".join(known)},
+                )
         return value
 
     def check_row(self, line: int, row: list[str], end: int | None = None) -> ParsedRow | None:
@@ -257,6 +269,18 @@ class _RowChecker:
             answers=answers,
             comment=cells["comment"] if self.has_comment else None,
         )
+
+
+def _meant_code(value: str, known: dict) -> str | None:
+    """The code a cell meant when it holds a name (Chinese or English) or the code with spaces
+    around it or in other capitals, else None."""
+    wanted = value.strip().casefold()
+    for code, part in known.items():
+        names = [code, getattr(part, type(part).NAME_FIELD, "")]
+        names += [getattr(part, name, "") for name in ENGLISH_FIELDS]
+        if any(name and name.strip().casefold() == wanted for name in names):
+            return code
+    return None
 
 
 def parse_responses_csv(catalog: SurveyCatalog, stream: IO[str]) -> ParsedFile:

@@ -87,6 +87,27 @@ def test_it_names_line_and_column_of_an_unknown_option(survey):
 @pytest.mark.parametrize(
     ("row", "column", "message"),
     [
+        # A name typed for its code, as on a paper tally (满意 for satisfied), Chinese or English.
+        (csv_row(answers=("满意", "", "")), "income", "未知选项代码 '满意'；应填代码 satisfied（满意）"),
+        (csv_row(village="东村"), "village", "未知村（社区）代码 '东村'；应填代码 east（东村）"),
+        (csv_row(group="村民群众"), "group", "未知受访群体代码 '村民群众'；应填代码 villager（村民群众）"),
+        (csv_row(age_band="18–44岁"), "age_band", "未知年龄段代码 '18–44岁'；应填代码 18-44（18–44岁）"),
+        # The code with spaces around it or in capitals.
+        (
+            csv_row(answers=(" Satisfied", "", "")),
+            "income",
+            "未知选项代码 ' Satisfied'；应填代码 satisfied（满意）",
+        ),
+    ],
+)
+def test_a_name_or_a_miswritten_code_is_told_the_code_it_stands_for(survey, row, column, message):
+    assert _problems(survey, csv_text(row)) == [f"第 2 行，列 {column}：{message}"]
+    assert Response.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "message"),
+    [
         (csv_row(village="north"), "village", "未知村（社区）代码 'north'"),
         (csv_row(group="tourist"), "group", "未知受访群体代码 'tourist'"),
         (csv_row(age_band="12-17"), "age_band", "未知年龄段代码 '12-17'"),
