@@ -14,6 +14,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("staff/", views.survey_list, name="staff-surveys"),
     path("staff/<slug:slug>/", views.survey_dashboard, name="staff-survey"),
+    path("staff/<slug:slug>/comments/", views.survey_comments_page, name="staff-comments"),
+    path("staff/<slug:slug>/comments.xlsx", views.survey_comments_download, name="staff-comments-xlsx"),
     path(
         "staff/<slug:slug>/responses/<uuid:response_id>/exclude/",
         views.response_review,

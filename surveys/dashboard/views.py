@@ -6,12 +6,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from surveys.audit import action_label
 from surveys.dashboard.charts import HEIGHT, WIDTH, day_bars
@@ -28,12 +30,15 @@ from surveys.permissions import (
     surveys_listed_for,
 )
 from surveys.placed_messages import messages_placed
+from surveys.reports.comments import comments_xlsx
+from surveys.selectors_comments import survey_comments
 from surveys.selectors_progress import CHART_DAYS, InvitationProgress, survey_progress
 from surveys.selectors_review import audit_log, responses_for_review, responses_to_check
 from surveys.services.review import response_exclude, response_include, response_keep
 from surveys.services.submission import invitation_refusal, late_until
 
 POLL_SECONDS = 10
+COMMENTS_PER_PAGE = 50
 MISSING_SHOWN = 20
 REVIEW_TAG = "review-"  # a review message's extra tag, then the response's id (and its element's id)
 
@@ -222,3 +227,35 @@ def response_review(request, slug: str, response_id, action: str):
     page = request.POST.get("review_page", "")
     query = f"?review_page={int(page)}" if page.isdigit() and int(page) > 1 else ""
     return redirect(reverse("staff-survey", args=[survey.slug]) + query + f"#{place}")
+
+
+def _comments_survey(request, slug: str):
+    survey = survey_get_for(request.user, slug)
+    if not can_view_progress(request.user, survey):
+        raise PermissionDenied(_("只有这项调查的工作人员、评价人员或管理员可以查看意见建议。"))
+    return survey
+
+
+@login_required
+@require_GET
+def survey_comments_page(request, slug: str):
+    """What respondents wrote in 意见建议 (counted responses), for the survey's staff, evaluators
+    and administrators: a page at a time, and all of it as an Excel sheet."""
+    survey = _comments_survey(request, slug)
+    comments = survey_comments(survey)
+    listing = Paginator(comments.comments, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request, "surveys/staff/comments.html", {"survey": survey, "comments": comments, "listing": listing}
+    )
+
+
+@login_required
+@require_GET
+def survey_comments_download(request, slug: str):
+    survey = _comments_survey(request, slug)
+    response = HttpResponse(
+        comments_xlsx(survey, survey_comments(survey)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{survey.slug}-comments.xlsx"'
+    return response

@@ -729,3 +729,36 @@ def test_a_response_of_a_combination_the_tables_do_not_have_yet_is_told_not_left
     page.locator("#cells-new a").click()
     expect(page.locator('[data-key="villager|west|"] .received')).to_have_text("1")
     expect(page.locator("#cells-new")).to_be_hidden()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_on_a_phone_staff_open_the_comments_from_the_dashboard_and_read_them(
+    live_server, browser, shots, lang
+):
+    """意见建议 was kept but nowhere to be read: the dashboard now links to the comments, which a
+    phone shows whole (a long unbroken comment wraps), each under its village and group."""
+    from playwright.sync_api import expect
+
+    from tests.browser.test_phone_accessibility import phone_page
+
+    survey = make_survey()
+    for text in ["希望多修几条村道，下雨天出行不便。", "路灯" + "坏" * 80, "Please fix the street lights."]:
+        response = make_response(survey, village="east")
+        Response.objects.filter(pk=response.pk).update(comment=text)
+    for _ in range(2):
+        make_response(survey, village="east")
+    make_member(survey, "xiaowang", SurveyMembership.Role.STAFF)
+    with phone_page(browser, 360) as page:
+        log_in(page, live_server.url, "xiaowang", f"/staff/{survey.slug}/", lang)
+        page.get_by_role("link", name="Comments and suggestions" if lang == "en" else "意见建议").click()
+        page.wait_for_url(f"**/staff/{survey.slug}/comments/**")
+        items = page.locator("ol.comments > li")
+        expect(items).to_have_count(3)
+        expect(items.first).to_contain_text("东村")  # no English name: the Chinese one
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        download = page.locator("#comments-download")
+        assert download.bounding_box()["height"] >= 44
+        page.screenshot(path=str(shots / f"comments-{lang}-360.png"), full_page=True)
+        with page.expect_download() as file:
+            download.click()
+        assert file.value.suggested_filename == f"{survey.slug}-comments.xlsx"

@@ -56,6 +56,15 @@ EXPECTED: dict[str, dict[str, str]] = {
         "POST": "login login 200 200 200 login 200",
     },
     "staff-survey": {"GET": "login login 200 404 200 login 200", "POST": "login login 200 404 200 login 200"},
+    # What respondents wrote (意见建议): the survey's staff, evaluators and administrators; read-only.
+    "staff-comments": {
+        "GET": "login login 200 404 200 login 200",
+        "POST": "login login 405 405 405 login 405",
+    },
+    "staff-comments-xlsx": {
+        "GET": "login login 200 404 200 login 200",
+        "POST": "login login 405 405 405 login 405",
+    },
     "staff-response-exclude": {
         "GET": "login login 405 405 405 login 405",
         "POST": "login login 302 404 403 login 302",

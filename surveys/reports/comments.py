@@ -1,0 +1,61 @@
+"""The 意见建议 download: every listed comment as an Excel sheet, as the comments page lists them
+(surveys/selectors_comments.py: counted responses only, small cells' villages not named)."""
+
+from __future__ import annotations
+
+import io
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from surveys.localized import localized
+from surveys.models import Survey
+from surveys.reports.comparison import HEADER_FILL, NOTE
+from surveys.reports.xlsx import put_cell
+from surveys.selectors_comments import SurveyComments
+
+
+def comments_xlsx(survey: Survey, listed: SurveyComments) -> bytes:
+    """One sheet: what it is, then a row per comment (number, village, group, text), the text
+    wrapped in a wide column; a comment starting with "=" stays text (put_cell)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("意见建议")
+    title = _("%(survey)s · 意见建议") % {"survey": localized(survey)}
+    notes = [
+        (title, Font(bold=True, size=12)),
+        (
+            _(
+                "剔除的答卷不列出。一个村（社区）的某一群体计入的答卷少于 %(k)s 份时不写村名，以免认出是谁写的。"
+            )
+            % {"k": listed.min_cell},
+            NOTE,
+        ),
+        (
+            _("%(slug)s · 生成时间：%(at)s")
+            % {"slug": survey.slug, "at": timezone.localtime().strftime("%Y-%m-%d %H:%M")},
+            NOTE,
+        ),
+    ]
+    for r, (text, font) in enumerate(notes, start=1):
+        put_cell(sheet, r, 1, text).font = font
+    first = len(notes) + 2
+    headers = [_("序号"), _("村（社区）"), _("受访群体"), _("意见建议")]
+    for c, header in enumerate(headers, start=1):
+        cell = put_cell(sheet, first, c, header)
+        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for n, comment in enumerate(listed.comments, start=1):
+        village = comment.village or (_("（村名不列出）") if comment.withheld else "")
+        for c, value in enumerate([n, village, comment.group, comment.text], start=1):
+            put_cell(sheet, first + n, c, value).alignment = wrap
+    for column, width in zip("ABCD", (6, 18, 16, 80), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = sheet.cell(row=first + 1, column=1)
+    workbook.properties.title = title
+    workbook.properties.creator = _("满意度")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

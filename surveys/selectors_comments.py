@@ -1,0 +1,92 @@
+"""Reads for the 意见建议 page: what respondents wrote to the government, as members read it.
+
+Only counted (not excluded) responses, each comment with its group and, where that is safe, its
+village: a village × group with fewer counted responses than the scheme's `min_cell` is not
+named, as its score is not shown (a comment from the one deputy of a village would name its
+writer). The list is ordered by what it shows (village, group, text), never by arrival, so that
+its order tells nothing about a withheld village or a time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import Count
+
+from surveys.localized import localized
+from surveys.models import Group, Response, Survey, Village
+
+DEFAULT_MIN_CELL = 5
+# Control characters pasted into a comment (a vertical tab, say): drawn as an empty box on the
+# page, and refused by openpyxl in the download. Line breaks and tabs stay.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Comment:
+    text: str
+    group: str  # its group's name
+    village: str  # its village's name; "" for a group not sampled by village, or when withheld
+    withheld: bool  # its village × group has fewer than min_cell counted responses: village not named
+
+
+@dataclass(frozen=True)
+class SurveyComments:
+    comments: list[Comment]
+    counted: int  # counted responses, with a comment or not
+    min_cell: int
+    withheld: int  # comments whose village is not named
+
+
+def survey_min_cell(survey: Survey) -> int:
+    return int((survey.scheme or {}).get("min_cell") or DEFAULT_MIN_CELL)
+
+
+def survey_comments(survey: Survey, *, english: bool | None = None) -> SurveyComments:
+    """Every counted response's comment, named in the page's language (four queries)."""
+    counted = Response.objects.filter(survey=survey, excluded=False)
+    cells = {
+        (village, group): n
+        for village, group, n in counted.values_list("village_id", "group_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    groups = {g.pk: g for g in Group.objects.filter(survey=survey)}
+    villages = {v.pk: v for v in Village.objects.filter(survey=survey)}
+    min_cell = survey_min_cell(survey)
+    rows = []
+    for text, group_id, village_id in counted.exclude(comment="").values_list(
+        "comment", "group_id", "village_id"
+    ):
+        text = CONTROL.sub("", text).strip()
+        if not text:  # spaces or control characters alone: nothing written
+            continue
+        group, village = groups[group_id], villages.get(village_id)
+        withheld = village is not None and cells.get((village_id, group_id), 0) < min_cell
+        shown = village if village is not None and not withheld else None
+        key = (
+            shown is None,
+            (shown.order, shown.code) if shown else (0, ""),
+            (group.order, group.code),
+            text,
+        )
+        rows.append(
+            (
+                key,
+                Comment(
+                    text,
+                    localized(group, english=english),
+                    localized(shown, english=english),
+                    withheld,
+                ),
+            )
+        )
+    rows.sort(key=lambda row: row[0])
+    comments = [comment for _key, comment in rows]
+    return SurveyComments(
+        comments=comments,
+        counted=sum(cells.values()),
+        min_cell=min_cell,
+        withheld=sum(c.withheld for c in comments),
+    )

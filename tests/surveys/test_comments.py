@@ -1,0 +1,139 @@
+"""意见建议: what respondents wrote to the government was kept and exported by a command only; the
+survey's staff and evaluators now read it on a page and download it, counted responses only,
+a small cell's village not named."""
+
+import html as entities
+import io
+import re
+
+import pytest
+from openpyxl import load_workbook
+
+from surveys.models import Response, Survey, SurveyMembership, Village
+from tests.surveys.staff_factories import make_member, make_response
+
+pytestmark = pytest.mark.django_db
+
+
+def _with_comment(survey, comment, **kwargs):
+    response = make_response(survey, **kwargs)
+    Response.objects.filter(pk=response.pk).update(comment=comment)
+    return response
+
+
+@pytest.fixture
+def written(survey):
+    """East's villagers: five counted responses (a cell big enough to name), three with comments;
+    west's: two (too few: its village not named); a staff member's (no village); one excluded;
+    one blank, one of spaces and a control character only."""
+    _with_comment(survey, "希望多修几条村道。", village="east")
+    _with_comment(survey, "垃圾清运要及时。\n河边的垃圾堆了好几天。", village="east")
+    _with_comment(survey, '=HYPERLINK("http://x","点我")', village="east")
+    _with_comment(survey, "", village="east")
+    _with_comment(survey, "  \x0b ", village="east")
+    _with_comment(survey, "路灯坏了很久没人修\x0b。", village="west")
+    _with_comment(survey, "", village="west")
+    _with_comment(survey, "办事窗口态度很好。", village=None, group="staff", age_band=None)
+    _with_comment(survey, "这条不该出现。", village="east", excluded=True)
+    return survey
+
+
+def _listed(html: str) -> list[tuple[str, str]]:
+    """(the line above the comment, the comment) of each listed comment, as shown: tags taken
+    out, a line break as "\n"."""
+
+    def shown(fragment: str) -> str:
+        return entities.unescape(re.sub(r"<[^>]+>", "", fragment.replace("<br>", "\n"))).strip()
+
+    items = re.findall(r'<p class="meta[^"]*">(.*?)</p>\s*<p class="text"[^>]*>(.*?)</p>', html, re.S)
+    return [(" ".join(shown(meta).split()), shown(body)) for meta, body in items]
+
+
+def test_staff_read_every_counted_comment_with_its_village_where_the_cell_is_big_enough(client, written):
+    client.force_login(make_member(written, "xiaowang", SurveyMembership.Role.STAFF))
+    dashboard = client.get("/staff/hill-2024/").content.decode()
+    assert 'href="/staff/hill-2024/comments/"' in dashboard
+    html = client.get("/staff/hill-2024/comments/").content.decode()
+    assert "8 份计入的答卷中，5 份留了意见建议。" in html
+    assert _listed(html) == [
+        # By what is shown: the named village, then the rest (by group), each by text.
+        ("东村 · 村民群众", '=HYPERLINK("http://x","点我")'),
+        ("东村 · 村民群众", "垃圾清运要及时。\n河边的垃圾堆了好几天。"),
+        ("东村 · 村民群众", "希望多修几条村道。"),
+        ("（村名不列出） · 村民群众", "路灯坏了很久没人修。"),  # west: two counted responses
+        ("政府工作人员", "办事窗口态度很好。"),
+    ]
+    assert "这条不该出现" not in html, "an excluded response's comment is not listed"
+    assert "少于 5 份时不写村名" in html
+
+
+def test_the_village_is_named_once_its_cell_has_min_cell_counted_responses(client, written):
+    for _ in range(3):
+        make_response(written, village="west")
+    client.force_login(make_member(written, "pinggu", SurveyMembership.Role.EVALUATOR))
+    assert ("西村 · 村民群众", "路灯坏了很久没人修。") in _listed(
+        client.get("/staff/hill-2024/comments/").content.decode()
+    )
+    Survey.objects.filter(pk=written.pk).update(scheme={**(written.scheme or {}), "min_cell": 6})
+    listed = _listed(client.get("/staff/hill-2024/comments/").content.decode())
+    assert all(meta.startswith("（村名不列出）") for meta, _text in listed if "村民群众" in meta), (
+        "six or more with the survey's own min_cell"
+    )
+
+
+def test_the_page_and_the_download_speak_english_with_the_english_names(client, written):
+    Village.objects.filter(survey=written, code="east").update(name_en="East Village")
+    client.force_login(make_member(written, "pinggu", SurveyMembership.Role.EVALUATOR))
+    html = client.get("/staff/hill-2024/comments/?lang=en").content.decode()
+    assert "Of 8 counted responses, 5 left a comment." in html
+    listed = _listed(html)
+    assert listed[0][0].startswith("East Village") and listed[3][0].startswith("(village not named)")
+    assert 'href="/staff/hill-2024/comments.xlsx?lang=en"' in html
+
+
+def test_every_comment_downloads_as_an_excel_sheet_as_the_page_lists_them(client, written):
+    client.force_login(make_member(written, "pinggu", SurveyMembership.Role.EVALUATOR))
+    response = client.get("/staff/hill-2024/comments.xlsx")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
+    assert 'filename="hill-2024-comments.xlsx"' in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = next(i for i, row in enumerate(rows) if row[0] == "序号")
+    assert [row[:4] for row in rows[header + 1 :]] == [
+        (1, "东村", "村民群众", '=HYPERLINK("http://x","点我")'),
+        (2, "东村", "村民群众", "垃圾清运要及时。\n河边的垃圾堆了好几天。"),
+        (3, "东村", "村民群众", "希望多修几条村道。"),
+        (4, "（村名不列出）", "村民群众", "路灯坏了很久没人修。"),
+        (5, None, "政府工作人员", "办事窗口态度很好。"),
+    ]
+    link = sheet.cell(row=header + 2, column=4)
+    assert link.data_type == "s", "a comment starting with = stays text, not a live formula"
+
+
+def test_a_page_at_a_time(client, survey):
+    for n in range(53):
+        _with_comment(survey, f"意见 {n:02d}", village="east")
+    client.force_login(make_member(survey, "xiaowang", SurveyMembership.Role.STAFF))
+    first = client.get("/staff/hill-2024/comments/").content.decode()
+    assert len(_listed(first)) == 50 and "第 1 / 2 页" in first and 'href="?page=2"' in first
+    second = client.get("/staff/hill-2024/comments/?page=2").content.decode()
+    assert [text for _meta, text in _listed(second)] == ["意见 50", "意见 51", "意见 52"]
+    assert '<ol class="comments" start="51">' in second
+
+
+def test_nobody_else_reads_them(client, written):
+    from tests.factories import make_survey
+
+    other = make_survey("other-2024")
+    client.force_login(make_member(other, "outsider", SurveyMembership.Role.STAFF))
+    assert client.get("/staff/hill-2024/comments/").status_code == 404
+    assert client.get("/staff/hill-2024/comments.xlsx").status_code == 404
+    client.logout()
+    assert client.get("/staff/hill-2024/comments/")["Location"].startswith("/accounts/login/")
+
+
+def test_no_comment_yet_says_so(client, survey):
+    make_response(survey)
+    client.force_login(make_member(survey, "xiaowang", SurveyMembership.Role.STAFF))
+    html = client.get("/staff/hill-2024/comments/").content.decode()
+    assert "还没有人留意见建议。" in html and "comments-download" not in html
