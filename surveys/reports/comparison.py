@@ -246,8 +246,11 @@ def _headline(survey: Survey, base: Survey, table: ComparisonTable) -> list[str]
             _("%(name)s %(d)s") % {"name": r.name, "d": signed(r.row["difference"])} for r in changed
         )
         sentences.append(_("区间不含 0 的维度与题目：%(list)s。") % {"list": listed})
-    elif parts:
+    elif parts and all(r.row["ci95"] for r in parts):
         sentences.append(_("各维度与各题的差值，区间都含 0。"))
+    elif any(r.row["ci95"] for r in parts):
+        sentences.append(_("有置信区间的维度与题目，区间都含 0；其余没有标准误。"))
+    # (none with an interval: nothing to say of them beyond what the table's dashes show)
     return sentences
 
 

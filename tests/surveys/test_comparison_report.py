@@ -52,10 +52,16 @@ def test_a_side_without_a_composite_or_a_standard_error_is_said_so():
     assert _sentences(_document(None, None, None), _document(85, 91, 85))[0] == (
         "综合满意度无法比较：其中一项调查没有综合得分。"
     )
-    single = _document(85, 91, 85, se=None)  # one respondent: no standard error
-    assert _sentences(_document(90, 90, 90), single)[0] == (
+    single = _document(85, 91, 85, se=None)  # one primary sampling unit: no standard error
+    assert _sentences(_document(90, 90, 90), single) == [
         "综合满意度：基期 90.00 分（2023），本期 85.00 分（2024），差值 -5.00 分；"
         "其中一期没有标准误，说不出这一差值是否超出抽样误差。"
+    ], "and nothing said of intervals the dimensions and items do not have"
+    partly = _document(85, 91, 85)
+    partly["items"][0]["se"] = None
+    assert (
+        _sentences(_document(90, 90, 90), partly)[-1]
+        == "有置信区间的维度与题目，区间都含 0；其余没有标准误。"
     )
 
 
