@@ -45,6 +45,13 @@ def rounded(x: float, places: int = 2) -> str:
     return str(shown.copy_abs() if shown.is_zero() else shown)  # never "-0.00"
 
 
+def interval(ci, places: int = 2) -> str:
+    """A confidence interval as people read it, "[91.66, 93.44]", or "—" where there is none."""
+    if not ci or ci[0] is None or ci[1] is None:
+        return "—"
+    return f"[{rounded(ci[0], places)}, {rounded(ci[1], places)}]"
+
+
 def signed(x: float | None, *, minus: str = "-") -> str:
     """A difference with its sign, rounded as `rounded` rounds: "+1.25", "-0.40" ("−0.40" with
     `minus="−"`, as the charts set it), "0.00" for one that rounds to nothing; "—" for none."""

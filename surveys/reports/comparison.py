@@ -20,7 +20,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from stats import charts
 from stats.compare import compare_documents, same_scoring
-from stats.text import rounded, signed
+from stats.explain import f2
+from stats.text import interval, rounded, signed
 from surveys.localized import localized, organisation
 from surveys.models import Survey
 from surveys.reports.data import report_language
@@ -339,11 +340,11 @@ def comparison_pdf(survey: Survey, base: Survey, table: ComparisonTable) -> byte
         return [
             [
                 r.name,
-                "—" if r.row["a"] is None else rounded(r.row["a"]),
-                "—" if r.row["b"] is None else rounded(r.row["b"]),
+                f2(r.row["a"]),
+                f2(r.row["b"]),
                 signed(r.row["difference"]),
-                "—" if r.row["se"] is None else rounded(r.row["se"]),
-                f"[{rounded(r.row['ci95'][0])}, {rounded(r.row['ci95'][1])}]" if r.row["ci95"] else "—",
+                f2(r.row["se"]),
+                interval(r.row["ci95"]),
                 _("是") if r.significant else "",
             ]
             for r in rows

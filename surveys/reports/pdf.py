@@ -24,7 +24,7 @@ from fpdf.util import Padding
 
 from stats import charts
 from stats.explain import alpha_caution, sentence, warning_shown
-from stats.text import ELLIPSIS, fitting_start, rounded
+from stats.text import ELLIPSIS, fitting_start, interval, rounded
 from surveys.reports import tables
 from surveys.reports.data import ReportData, report_language
 from surveys.reports.fonts import report_faces, symbol_face
@@ -69,8 +69,7 @@ def _sentences(*sentences: str) -> str:
 
 
 def _ci(cell: dict, digits: int = 2) -> str:
-    ci = cell.get("ci95")
-    return "—" if not ci or ci[0] is None else f"[{rounded(ci[0], digits)}, {rounded(ci[1], digits)}]"
+    return interval(cell.get("ci95"), digits)
 
 
 STRAIGHT_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
