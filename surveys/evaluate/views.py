@@ -34,6 +34,7 @@ from surveys.reports.comparison import (
     comparison_xlsx,
 )
 from surveys.reports.data import report_language
+from surveys.reports.tables import dimension_alpha_cautions
 from surveys.scoring import QuestionnaireIncomplete, SchemeBroken
 from surveys.services.publish import report_publish
 from surveys.services.submission import late_until
@@ -197,6 +198,7 @@ def survey_report(request, slug: str):
         ]
         if len(doc["dimensions"]) > 1
         else [],
+        "dimension_cautions": dimension_alpha_cautions(doc) if len(doc["dimensions"]) > 1 else "",
         "one_item_dimension": any(
             r.get("k", 2) < 2 for r in (doc["reliability"].get("dimensions") or {}).values()
         ),

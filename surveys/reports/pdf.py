@@ -678,6 +678,9 @@ def _reliability(pdf: _Report) -> None:
             ],
             [70, 20, 25, 25, 40],
         )
+        cautions = tables.dimension_alpha_cautions(doc)
+        if cautions:
+            pdf.paragraph(cautions, size=8)
         if any(k is not None and k < 2 for _code, _name, k, *_rest in by_dimension.rows):
             pdf.paragraph(_("只有 1 道题的维度没有 α（α 比较各题的回答）。"), size=8, color=MUTED)
     rows = [

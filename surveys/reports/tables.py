@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from stats.explain import method_in, sentence, warning_shown
+from stats.explain import alpha_caution, method_in, sentence, warning_shown
 from surveys.reports.data import ReportData, report_language
 from surveys.reports.disclosure import WITHHELD
 
@@ -166,6 +166,20 @@ def items(data: ReportData) -> Table:
         + [COUNT, "0.000", "0.000"],
         rows,
     )
+
+
+def dimension_alpha_cautions(document: dict) -> str:
+    """The dimensions whose α interval reaches below 0, each with what that means (too few
+    respondents to tell, or items that hardly agree: stats.explain.alpha_caution), as one
+    sentence for under the table of α by dimension; "" when there are none."""
+    per_dimension = document["reliability"].get("dimensions") or {}
+    why = {"few": _("受访者太少，α 说明不了"), "weak": _("各题的回答几乎不一致")}
+    named = []
+    for dimension in document["dimensions"]:
+        caution = alpha_caution(per_dimension.get(dimension["code"]) or {})
+        if caution:
+            named.append(_("%(name)s（%(why)s）") % {"name": dimension["name"], "why": why[caution]})
+    return _("区间下限低于 0 的维度：%(list)s。") % {"list": _("、").join(named)} if named else ""
 
 
 def reliability(data: ReportData) -> Table:

@@ -101,6 +101,54 @@ def test_a_figure_the_data_cannot_give_is_a_dash_not_an_empty_cell(survey):
     assert '<td class="num"></td>' not in dimensions and '<td class="num">—</td>' in dimensions
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_dimensions_alpha_whose_interval_reaches_below_0_is_cautioned_on_the_page_and_in_the_pdf(
+    survey, lang, tmp_path
+):
+    """The whole α had its caution (too few respondents, or items that hardly agree); the table
+    of α by dimension gave 0.35 [−0.2, 0.6] without a word. Each such dimension is now named
+    under the table, with what its interval means."""
+    import html as entities
+
+    from stats.explain import ALPHA_ACCEPTABLE
+    from surveys.scoring import score_document
+    from surveys.services.response_import import responses_import_text
+    from tests.factories import csv_row, csv_text
+
+    # 公共服务's two items (roads, water) pulling apart: its α −2.50, interval [−23.98, 0.51].
+    code = {"s": "satisfied", "b": "basically_satisfied", "d": "dissatisfied"}
+    patterns = ["ssd", "bds", "dsb", "sbb", "bsd", "dbs"]
+    rows = [csv_row(answers=tuple(code[c] for c in p), village=v) for p in patterns for v in ("east", "west")]
+    responses_import_text(survey=survey, text=csv_text(*rows))
+    answered = survey
+    doc = score_document(answered, lang=lang)
+    per_dimension = doc["reliability"]["dimensions"]
+    expected = []
+    for d in doc["dimensions"]:
+        low, high = per_dimension[d["code"]].get("ci95") or (None, None)
+        if low is not None and low < 0:
+            few = high >= ALPHA_ACCEPTABLE
+            why = {
+                ("zh", True): "受访者太少，α 说明不了",
+                ("zh", False): "各题的回答几乎不一致",
+                ("en", True): "too few respondents for alpha to tell",
+                ("en", False): "the items' answers hardly agree",
+            }[lang, few]
+            expected.append(f"{d['name']}（{why}）" if lang == "zh" else f"{d['name']} ({why})")
+    assert expected, "the fixture has a dimension whose interval reaches below 0"
+    sentence = (
+        f"区间下限低于 0 的维度：{'、'.join(expected)}。"
+        if lang == "zh"
+        else f"Dimensions whose interval reaches below 0: {', '.join(expected)}."
+    )
+    html = (
+        _browser(member("li", answered, EVALUATOR)).get(f"/evaluate/hill-2024/?lang={lang}").content.decode()
+    )
+    shown = re.search(r'<p class="warn small" id="dimension-cautions">(.*?)</p>', html, re.S)[1]
+    assert entities.unescape(re.sub(r"<[^>]+>", "", shown)) == sentence
+    assert sentence.replace(" ", "") in _pdf_text(answered, lang, tmp_path).replace(" ", "")
+
+
 def test_staff_may_not_see_the_scores_page_and_outsiders_do_not_learn_it_exists(answered):
     assert _browser(member("zhang", answered, STAFF)).get("/evaluate/hill-2024/").status_code == 403
     assert _browser(member("wang", answered, None)).get("/evaluate/hill-2024/").status_code == 404
