@@ -23,7 +23,7 @@ from stats.compare import compare_documents, same_scoring
 from stats.explain import f2
 from stats.text import interval, rounded, signed
 from surveys.localized import localized, organisation
-from surveys.models import Survey
+from surveys.models import Response, Survey
 from surveys.reports.data import report_language
 from surveys.reports.pdf import FONT, MUTED, Document
 from surveys.reports.xlsx import fit_widths, put_cell
@@ -94,14 +94,33 @@ def _named(survey: Survey) -> str:
     return _("%(name)s（%(year)s）") % {"name": localized(survey), "year": survey.year}
 
 
+def _synthetic(survey: Survey) -> int:
+    """The survey's counted responses that are synthetic demo data."""
+    return Response.objects.filter(survey=survey, excluded=False, source=Response.Source.SYNTHETIC).count()
+
+
 def _title(survey: Survey, base: Survey) -> str:
     return _("%(this)s 与 %(base)s 比较") % {"this": _named(survey), "base": _named(base)}
 
 
-def _notes(base: Survey, table: ComparisonTable) -> list[tuple[str, bool]]:
-    """What the comparison's downloads say under their title: how the differences are worked out,
-    and (True: a warning) whether the schemes differ; what is not compared."""
+def _notes(survey: Survey, base: Survey, table: ComparisonTable) -> list[tuple[str, str]]:
+    """What the comparison's downloads say under their title, each with its kind ("synthetic",
+    "warning" or "note"): synthetic responses on either side, how the differences are worked
+    out, whether the schemes differ; what is not compared."""
     notes = [
+        (
+            ngettext(
+                "注意：%(survey)s 有 %(n)s 份答卷为合成演示数据，并非真实调查结果，不能用于绩效评价。",
+                "注意：%(survey)s 有 %(n)s 份答卷为合成演示数据，并非真实调查结果，不能用于绩效评价。",
+                n,
+            )
+            % {"survey": _named(side), "n": n},
+            "synthetic",
+        )
+        for side in (survey, base)
+        if (n := _synthetic(side))
+    ]
+    notes += [
         (
             # The page's sentence (its msgid, "%%" for "%").
             _(
@@ -111,7 +130,7 @@ def _notes(base: Survey, table: ComparisonTable) -> list[tuple[str, bool]]:
             % {"base": _named(base)}
             + " "
             + _("已发布的调查用发布时冻结的得分。"),
-            False,
+            "note",
         )
     ]
     if not table.same_scoring:
@@ -120,7 +139,7 @@ def _notes(base: Survey, table: ComparisonTable) -> list[tuple[str, bool]]:
                 _(
                     "两项调查的计分方案（选项分值或权重）不同：差值有一部分来自方案的变化，而不只是受访者评价的变化。"
                 ),
-                True,
+                "warning",
             )
         )
     if table.unshared:
@@ -132,7 +151,7 @@ def _notes(base: Survey, table: ComparisonTable) -> list[tuple[str, bool]]:
                     table.unshared,
                 )
                 % {"n": table.unshared},
-                False,
+                "note",
             )
         )
     return notes
@@ -145,7 +164,7 @@ def comparison_xlsx(survey: Survey, base: Survey, table: ComparisonTable) -> byt
     sheet = workbook.active
     sheet.title = _("比较")
     notes = [(_title(survey, base), Font(bold=True, size=12))]
-    notes += [(text, WARN if warning else NOTE) for text, warning in _notes(base, table)]
+    notes += [(text, NOTE if kind == "note" else WARN) for text, kind in _notes(survey, base, table)]
     notes.append((_("生成时间：%(at)s") % {"at": timezone.localtime().strftime("%Y-%m-%d %H:%M")}, NOTE))
     for r, (text, font) in enumerate(notes, start=1):
         put_cell(sheet, r, 1, text).font = font
@@ -286,8 +305,8 @@ def comparison_pdf(survey: Survey, base: Survey, table: ComparisonTable) -> byte
     rows = [dataclasses.replace(r, name=charts.drawable(r.name) or r.row["code"]) for r in table.rows]
     table = dataclasses.replace(table, rows=rows)
     headline = _headline(survey, base, table)
-    notes = _notes(base, table)
-    text = "".join([_title(survey, base), *headline, *(n for n, _w in notes), *(r.name for r in rows)])
+    notes = _notes(survey, base, table)
+    text = "".join([_title(survey, base), *headline, *(n for n, _kind in notes), *(r.name for r in rows)])
     pdf = _ComparisonPdf(survey, base, text)
     pdf.add_page()
     pdf.set_font(FONT, "B", 14)
@@ -309,6 +328,12 @@ def comparison_pdf(survey: Survey, base: Survey, table: ComparisonTable) -> byte
         [30, 70, 70],
         align=["LEFT", "LEFT", "LEFT"],
     )
+    for note, kind in notes:  # before anything else: the figures are not real
+        if kind == "synthetic":
+            pdf.set_fill_color(253, 236, 236)
+            pdf.set_font(FONT, "B", 10)
+            pdf.multi_cell(0, 6, note, fill=True, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.ln(2)
     pdf.set_font(FONT, "B", 10.5)
     pdf.multi_cell(
         0,
@@ -319,12 +344,12 @@ def comparison_pdf(survey: Survey, base: Survey, table: ComparisonTable) -> byte
         new_y=YPos.NEXT,
     )
     pdf.ln(2)
-    for note, warning in notes:
-        if warning:
+    for note, kind in notes:
+        if kind == "warning":
             pdf.set_font(FONT, "B", 9)
             pdf.multi_cell(0, 5, note, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             pdf.ln(1)
-        else:
+        elif kind == "note":
             pdf.paragraph(note, size=9, color=MUTED, height=5)
     headers = [
         "",

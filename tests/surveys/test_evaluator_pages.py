@@ -892,6 +892,29 @@ def test_the_comparison_downloads_as_a_pdf_report_that_says_what_changed(two_yea
         assert "综合" not in text and "差值" not in text and "区间" not in text
 
 
+def test_a_comparison_with_synthetic_responses_says_so_in_both_downloads(two_years, tmp_path):
+    """The report's cover warns of synthetic demo data; the comparison's downloads compared a
+    synthetic year without a word."""
+    from django.contrib.auth import get_user_model
+    from openpyxl import load_workbook
+
+    from surveys.models import Response
+
+    base, _current = two_years
+    Response.objects.filter(survey=base).update(source=Response.Source.SYNTHETIC)
+    warning = (
+        f"注意：{base.title}（{base.year}） 有 8 份答卷为合成演示数据，并非真实调查结果，不能用于绩效评价。"
+    )
+    pdf = _comparison_download(two_years, "zh", "compare-pdf", "pdf")
+    assert warning.replace(" ", "") in _pdf_bytes_text(pdf.content, tmp_path).replace(" ", "")
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="li"))
+    workbook = client.get("/evaluate/hill-2024/compare/hill-2023.xlsx").content
+    notes = [row[0] for row in load_workbook(io.BytesIO(workbook)).worksheets[0].iter_rows(values_only=True)]
+    assert warning in notes
+    assert sum("合成演示数据" in str(note) for note in notes) == 1, "the other side has none"
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_comparison_is_drawn_beside_its_table_at_the_size_the_page_names(two_years, lang):
     """The differences and their intervals as a chart (stats.charts.score_changes), a wide one and
