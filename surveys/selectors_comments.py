@@ -29,6 +29,7 @@ class Comment:
     group: str  # its group's name
     village: str  # its village's name; "" for a group not sampled by village, or when withheld
     withheld: bool  # its village × group has fewer than min_cell counted responses: village not named
+    village_code: str = ""  # the named village's code ("" where `village` is)
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,18 @@ class SurveyComments:
     counted: int  # counted responses, with a comment or not
     min_cell: int
     withheld: int  # comments whose village is not named
+
+    def villages(self) -> list[tuple[str, str, int]]:
+        """(code, name, comments) of each village named in the list, in the list's order: what a
+        reader may narrow it to (a village not named cannot be chosen, or choosing it would name it)."""
+        counts: dict[str, list] = {}
+        for comment in self.comments:
+            if comment.village_code:
+                counts.setdefault(comment.village_code, [comment.village_code, comment.village, 0])[2] += 1
+        return [tuple(entry) for entry in counts.values()]
+
+    def of_village(self, code: str) -> list[Comment]:
+        return [c for c in self.comments if c.village_code == code]
 
 
 def survey_min_cell(survey: Survey) -> int:
@@ -79,6 +92,7 @@ def survey_comments(survey: Survey, *, english: bool | None = None) -> SurveyCom
                     localized(group, english=english),
                     localized(shown, english=english),
                     withheld,
+                    shown.code if shown else "",
                 ),
             )
         )

@@ -1,6 +1,8 @@
 """Staff pages: thin views over the progress and review selectors and the review services."""
 
+import dataclasses
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -240,22 +242,49 @@ def _comments_survey(request, slug: str):
 @require_GET
 def survey_comments_page(request, slug: str):
     """What respondents wrote in 意见建议 (counted responses), for the survey's staff, evaluators
-    and administrators: a page at a time, and all of it as an Excel sheet."""
+    and administrators: a page at a time, narrowed to one named village on asking (?village=),
+    and all of it (or that village's) as an Excel sheet."""
     survey = _comments_survey(request, slug)
     comments = survey_comments(survey)
-    listing = Paginator(comments.comments, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    village = _village_asked(request, comments)
+    listed = comments.of_village(village) if village else comments.comments
+    listing = Paginator(listed, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    keep = {"village": village} if village else {}  # what the page's own links carry on
+    if request.GET.get("lang"):
+        keep["lang"] = request.GET["lang"]
     return render(
-        request, "surveys/staff/comments.html", {"survey": survey, "comments": comments, "listing": listing}
+        request,
+        "surveys/staff/comments.html",
+        {
+            "survey": survey,
+            "comments": comments,
+            "listing": listing,
+            "villages": comments.villages(),
+            "village": village,
+            "query": ("&" + urlencode(keep)) if keep else "",
+            "download_query": ("?" + urlencode(keep)) if keep else "",
+        },
     )
+
+
+def _village_asked(request, comments) -> str:
+    """The named village the reader narrowed the list to, or "" (none asked, or not one named)."""
+    asked = request.GET.get("village", "")
+    return asked if asked in {code for code, _name, _n in comments.villages()} else ""
 
 
 @login_required
 @require_GET
 def survey_comments_download(request, slug: str):
     survey = _comments_survey(request, slug)
+    comments = survey_comments(survey)
+    village = _village_asked(request, comments)
+    if village:
+        comments = dataclasses.replace(comments, comments=comments.of_village(village))
     response = HttpResponse(
-        comments_xlsx(survey, survey_comments(survey)),
+        comments_xlsx(survey, comments),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="{survey.slug}-comments.xlsx"'
+    name = f"{survey.slug}-comments-{village}.xlsx" if village else f"{survey.slug}-comments.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -137,3 +137,39 @@ def test_no_comment_yet_says_so(client, survey):
     client.force_login(make_member(survey, "xiaowang", SurveyMembership.Role.STAFF))
     html = client.get("/staff/hill-2024/comments/").content.decode()
     assert "还没有人留意见建议。" in html and "comments-download" not in html
+
+
+def test_the_list_narrows_to_one_named_village_and_so_does_its_download(client, written):
+    """Staff forward a village's comments to its committee: the list (and its Excel sheet) narrows
+    to one village. Only named villages are offered: choosing west (too few to name) would name
+    its comment's village, so ?village=west lists everything, as no choice does."""
+    client.force_login(make_member(written, "xiaowang", SurveyMembership.Role.STAFF))
+    html = client.get("/staff/hill-2024/comments/").content.decode()
+    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', html)
+    assert options == [("", "全部（5 条）"), ("east", "东村（3 条）")]
+    east = client.get("/staff/hill-2024/comments/?village=east").content.decode()
+    assert [meta for meta, _text in _listed(east)] == ["东村 · 村民群众"] * 3
+    assert "8 份计入的答卷中，5 份留了意见建议。" in east, "the whole survey's count, as the choice says"
+    assert '<option value="east" selected>' in east
+    assert 'href="/staff/hill-2024/comments.xlsx?village=east"' in east
+    workbook = client.get("/staff/hill-2024/comments.xlsx?village=east")
+    assert 'filename="hill-2024-comments-east.xlsx"' in workbook["Content-Disposition"]
+    rows = list(load_workbook(io.BytesIO(workbook.content)).worksheets[0].iter_rows(values_only=True))
+    header = next(i for i, row in enumerate(rows) if row[0] == "序号")
+    assert [row[1] for row in rows[header + 1 :]] == ["东村"] * 3
+    for asked in ("west", "nowhere"):
+        page = client.get(f"/staff/hill-2024/comments/?village={asked}").content.decode()
+        assert len(_listed(page)) == 5, asked
+        sheet = client.get(f"/staff/hill-2024/comments.xlsx?village={asked}")
+        assert 'filename="hill-2024-comments.xlsx"' in sheet["Content-Disposition"], asked
+
+
+def test_a_narrowed_list_keeps_its_village_from_page_to_page(client, survey):
+    for n in range(52):
+        _with_comment(survey, f"意见 {n:02d}", village="east")
+    _with_comment(survey, "西村的意见", village="west")
+    client.force_login(make_member(survey, "xiaowang", SurveyMembership.Role.STAFF))
+    first = client.get("/staff/hill-2024/comments/?village=east&lang=en").content.decode()
+    assert 'href="?page=2&amp;village=east&amp;lang=en"' in first
+    second = client.get("/staff/hill-2024/comments/?page=2&village=east").content.decode()
+    assert [text for _meta, text in _listed(second)] == ["意见 50", "意见 51"]
