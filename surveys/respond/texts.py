@@ -32,7 +32,7 @@ TEXTS = {
         "section": "第 {n} 部分，共 {total} 部分",
         "age_band": "您的年龄段",
         "comment": "意见建议（选填）",
-        "comment_hint": "您对政府工作还有什么意见或建议？（不计入评分）",
+        "comment_hint": "您对政府工作还有什么意见或建议？（不计入评分；请不要写姓名、电话等能认出您的内容）",
         "submit": "提交答卷",
         "retry_now": "立即重试",
         # Phones shared (an interviewer's): on to the next person, also while answers wait offline.
@@ -95,7 +95,10 @@ TEXTS = {
         "section": "Part {n} of {total}",
         "age_band": "Your age",
         "comment": "Comments and suggestions (optional)",
-        "comment_hint": "Anything else you would like to tell the government? (Not scored.)",
+        "comment_hint": (
+            "Anything else you would like to tell the government? (Not scored. Please leave out your "
+            "name, phone number or anything else that would identify you.)"
+        ),
         "submit": "Submit",
         "retry_now": "Retry now",
         "next_respondent": "Next respondent",
