@@ -34,6 +34,7 @@ from surveys.reports.comparison import (
     comparison_xlsx,
 )
 from surveys.reports.data import report_language
+from surveys.reports.paragraph import report_paragraph
 from surveys.reports.tables import dimension_alpha_cautions
 from surveys.scoring import QuestionnaireIncomplete, SchemeBroken
 from surveys.services.publish import report_publish
@@ -170,6 +171,8 @@ def survey_report(request, slug: str):
         "doc": doc,
         "view": view,
         "sample": view.sample,
+        # The paragraph for the 绩效评价报告, from the figures shown here (surveys/reports/paragraph.py).
+        "report_paragraph": report_paragraph(doc, view.sample),
         "options": options,
         "items": items,
         "warnings": [warning_shown(str(w), language) for w in doc.get("warnings") or []],
