@@ -3,7 +3,7 @@
 Only counted (not excluded) responses, each comment with its group and, where that is safe, its
 village: a village × group with fewer counted responses than the scheme's `min_cell` is not
 named, as its score is not shown (a comment from the one deputy of a village would name its
-writer). The list is ordered by what it shows (village, group, text), never by arrival, so that
+writer), and neither is a group with fewer than that in all (three deputies). The list is ordered by what it shows (village, group, text), never by arrival, so that
 its order tells nothing about a withheld village or a time.
 """
 
@@ -26,10 +26,11 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 @dataclass(frozen=True)
 class Comment:
     text: str
-    group: str  # its group's name
+    group: str  # its group's name; "" when withheld
     village: str  # its village's name; "" for a group not sampled by village, or when withheld
     withheld: bool  # its village × group has fewer than min_cell counted responses: village not named
     village_code: str = ""  # the named village's code ("" where `village` is)
+    group_withheld: bool = False  # its whole group has fewer than min_cell: neither is named
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,9 @@ def survey_comments(survey: Survey, *, english: bool | None = None) -> SurveyCom
         .annotate(n=Count("pk"))
         .order_by()
     }
+    group_sizes: dict[int, int] = {}
+    for (_village, group), n in cells.items():
+        group_sizes[group] = group_sizes.get(group, 0) + n
     groups = {g.pk: g for g in Group.objects.filter(survey=survey)}
     villages = {v.pk: v for v in Village.objects.filter(survey=survey)}
     min_cell = survey_min_cell(survey)
@@ -76,12 +80,15 @@ def survey_comments(survey: Survey, *, english: bool | None = None) -> SurveyCom
         if not text:  # spaces or control characters alone: nothing written
             continue
         group, village = groups[group_id], villages.get(village_id)
+        group_withheld = group_sizes.get(group_id, 0) < min_cell
         withheld = village is not None and cells.get((village_id, group_id), 0) < min_cell
         shown = village if village is not None and not withheld else None
+        shown_group = None if group_withheld else group
         key = (
             shown is None,
             (shown.order, shown.code) if shown else (0, ""),
-            (group.order, group.code),
+            shown_group is None,
+            (group.order, group.code) if shown_group else (0, ""),
             text,
         )
         rows.append(
@@ -89,10 +96,11 @@ def survey_comments(survey: Survey, *, english: bool | None = None) -> SurveyCom
                 key,
                 Comment(
                     text,
-                    localized(group, english=english),
+                    localized(shown_group, english=english),
                     localized(shown, english=english),
                     withheld,
                     shown.code if shown else "",
+                    group_withheld,
                 ),
             )
         )

@@ -49,7 +49,8 @@ def comments_xlsx(survey: Survey, listed: SurveyComments) -> bytes:
     wrap = Alignment(wrap_text=True, vertical="top")
     for n, comment in enumerate(listed.comments, start=1):
         village = comment.village or (_("（村名不列出）") if comment.withheld else "")
-        for c, value in enumerate([n, village, comment.group, comment.text], start=1):
+        group = comment.group or _("（群体不列出）")
+        for c, value in enumerate([n, village, group, comment.text], start=1):
             put_cell(sheet, first + n, c, value).alignment = wrap
     for column, width in zip("ABCD", (6, 18, 16, 80), strict=True):
         sheet.column_dimensions[column].width = width

@@ -24,8 +24,8 @@ def _with_comment(survey, comment, **kwargs):
 @pytest.fixture
 def written(survey):
     """East's villagers: five counted responses (a cell big enough to name), three with comments;
-    west's: two (too few: its village not named); a staff member's (no village); one excluded;
-    one blank, one of spaces and a control character only."""
+    west's: two (too few: its village not named); five staff (no village), one with a comment;
+    one excluded; one blank, one of spaces and a control character only."""
     _with_comment(survey, "希望多修几条村道。", village="east")
     _with_comment(survey, "垃圾清运要及时。\n河边的垃圾堆了好几天。", village="east")
     _with_comment(survey, '=HYPERLINK("http://x","点我")', village="east")
@@ -34,6 +34,8 @@ def written(survey):
     _with_comment(survey, "路灯坏了很久没人修\x0b。", village="west")
     _with_comment(survey, "", village="west")
     _with_comment(survey, "办事窗口态度很好。", village=None, group="staff", age_band=None)
+    for _ in range(4):  # five staff in all: a group big enough to name
+        make_response(survey, village=None, group="staff", age_band=None)
     _with_comment(survey, "这条不该出现。", village="east", excluded=True)
     return survey
 
@@ -54,7 +56,7 @@ def test_staff_read_every_counted_comment_with_its_village_where_the_cell_is_big
     dashboard = client.get("/staff/hill-2024/").content.decode()
     assert 'href="/staff/hill-2024/comments/"' in dashboard
     html = client.get("/staff/hill-2024/comments/").content.decode()
-    assert "8 份计入的答卷中，5 份留了意见建议。" in html
+    assert "12 份计入的答卷中，5 份留了意见建议。" in html
     assert _listed(html) == [
         # By what is shown: the named village, then the rest (by group), each by text.
         ("东村 · 村民群众", '=HYPERLINK("http://x","点我")'),
@@ -85,7 +87,7 @@ def test_the_page_and_the_download_speak_english_with_the_english_names(client, 
     Village.objects.filter(survey=written, code="east").update(name_en="East Village")
     client.force_login(make_member(written, "pinggu", SurveyMembership.Role.EVALUATOR))
     html = client.get("/staff/hill-2024/comments/?lang=en").content.decode()
-    assert "Of 8 counted responses, 5 left a comment." in html
+    assert "Of 12 counted responses, 5 left a comment." in html
     listed = _listed(html)
     assert listed[0][0].startswith("East Village") and listed[3][0].startswith("(village not named)")
     assert 'href="/staff/hill-2024/comments.xlsx?lang=en"' in html
@@ -149,7 +151,7 @@ def test_the_list_narrows_to_one_named_village_and_so_does_its_download(client, 
     assert options == [("", "全部（5 条）"), ("east", "东村（3 条）")]
     east = client.get("/staff/hill-2024/comments/?village=east").content.decode()
     assert [meta for meta, _text in _listed(east)] == ["东村 · 村民群众"] * 3
-    assert "8 份计入的答卷中，5 份留了意见建议。" in east, "the whole survey's count, as the choice says"
+    assert "12 份计入的答卷中，5 份留了意见建议。" in east, "the whole survey's count, as the choice says"
     assert '<option value="east" selected>' in east
     assert 'href="/staff/hill-2024/comments.xlsx?village=east"' in east
     workbook = client.get("/staff/hill-2024/comments.xlsx?village=east")
@@ -173,3 +175,18 @@ def test_a_narrowed_list_keeps_its_village_from_page_to_page(client, survey):
     assert 'href="?page=2&amp;village=east&amp;lang=en"' in first
     second = client.get("/staff/hill-2024/comments/?page=2&village=east").content.decode()
     assert [text for _meta, text in _listed(second)] == ["意见 50", "意见 51"]
+
+
+def test_a_group_too_small_to_name_is_not_named_and_neither_is_its_village(client, survey):
+    """Three deputies, say: a comment under their group's name is one of three people's."""
+    for _ in range(5):
+        make_response(survey, village="east")
+    _with_comment(survey, "村里的意见。", village="east")
+    _with_comment(survey, "我是唯一的工作人员。", village=None, group="staff", age_band=None)
+    client.force_login(make_member(survey, "xiaowang", SurveyMembership.Role.STAFF))
+    assert _listed(client.get("/staff/hill-2024/comments/").content.decode()) == [
+        ("东村 · 村民群众", "村里的意见。"),
+        ("（群体不列出）", "我是唯一的工作人员。"),
+    ]
+    sheet = load_workbook(io.BytesIO(client.get("/staff/hill-2024/comments.xlsx").content)).worksheets[0]
+    assert (2, None, "（群体不列出）", "我是唯一的工作人员。") in list(sheet.iter_rows(values_only=True))
