@@ -383,6 +383,11 @@ def comparison_pdf(survey: Survey, base: Survey, table: ComparisonTable) -> byte
     if items:
         pdf.section(_("各题"))
         pdf.table(headers, items, widths)
+    figure = charts.score_changes(changes_chart_document(table, base, report_language()))
+    inches = figure.get_size_inches()
+    # The heading with its chart: alone at the foot of a page, it headed nothing.
+    if pdf.get_y() + 14 + 160 * inches[1] / inches[0] > pdf.h - pdf.b_margin:
+        pdf.add_page()
     pdf.section(_("与基期相比的变化（差值与 95% 置信区间）"))
-    pdf.chart(charts.score_changes(changes_chart_document(table, base, report_language())), width=160)
+    pdf.chart(figure, width=160)
     return bytes(pdf.output())

@@ -245,6 +245,10 @@ class Document(FPDF):
         widths = self._fitted(headers, rows, widths, size)
         self.set_font(FONT, size=size)
         self.set_draw_color(*RULE)
+        # fpdf2 (2.8.9) fills the rows it carries onto the next page with the fill colour of the
+        # moment: a village table continued on page 5 came out grey (the cover's box), a
+        # comparison's items pink (its synthetic-data warning). White, as the first page's rows.
+        self.set_fill_color(255, 255, 255)
         align = align or ["LEFT"] + ["RIGHT"] * (len(headers) - 1)
         with super().table(
             col_widths=widths,
