@@ -239,7 +239,7 @@ def _headline(survey: Survey, base: Survey, table: ComparisonTable) -> list[str]
             "year": survey.year,
             "d": signed(composite["difference"]),
         }
-        if composite["ci95"] is None:  # a side without a standard error (a single respondent)
+        if composite["ci95"] is None:  # a side without a standard error (one primary sampling unit)
             sentences = [
                 _(
                     "综合满意度：基期 %(a)s 分（%(base_year)s），本期 %(b)s 分（%(year)s），差值 %(d)s 分；"
