@@ -25,6 +25,10 @@ def _who(document: dict) -> str:
     by_village = [names.get(s["group"], s["group"]) for s in strata if s.get("psu_is") == "village"]
     others = [names.get(s["group"], s["group"]) for s in strata if s.get("psu_is") != "village"]
     villages = sum(1 for cell in document["by_village"] if (cell.get("n") or 0) > 0)
+    if not strata:  # a document published before it stated its design: the groups that answered
+        others = [g["name"] for g in document["by_group"] if (g.get("n") or 0) > 0]
+        if not others:
+            return ""
     if by_village and others:
         return ngettext(
             "的对象为 %(villages)s 个村（社区）的%(village_groups)s，以及%(others)s",
@@ -43,7 +47,11 @@ def _who(document: dict) -> str:
 def _points(document: dict) -> tuple[str, str]:
     """The options' points ("“满意”100 分、…"), and what is not scored (the options without
     points, and blank answers)."""
-    options = document.get("options") or []
+    # A document published before options were named in it has its scheme's codes alone.
+    options = document.get("options") or [
+        {"code": code, "name": code, "points": points}
+        for code, points in (document["scheme"].get("option_points") or {}).items()
+    ]
     scored = _("、").join(
         _("%(name)s%(points)s 分")
         % {"name": _("“%(name)s”") % {"name": o["name"]}, "points": f"{o['points']:g}"}
@@ -56,7 +64,9 @@ def _points(document: dict) -> tuple[str, str]:
 
 def _weights(document: dict) -> str:
     scheme = document["scheme"]
-    weights = [scheme["dimension_weights"].get(d["code"], d["weight"]) for d in document["dimensions"]]
+    weights = [
+        (scheme.get("dimension_weights") or {}).get(d["code"], d["weight"]) for d in document["dimensions"]
+    ]
     if len(set(weights)) <= 1:
         text = _("各维度权重相同")
     else:

@@ -111,3 +111,20 @@ def test_synthetic_data_is_said_first():
         assert report_paragraph(_document(), _sample(synthetic=79)).startswith(
             "（以下为演示数据，并非真实调查结果。）本次满意度调查"
         )
+
+
+def test_a_document_published_without_named_options_is_scored_by_its_schemes_codes():
+    document = _document(options=None)
+    document["scheme"]["option_points"] = {"satisfied": 100, "dont_know": None}
+    with translation.override("zh-hans"):
+        text = report_paragraph(document, _sample())
+    assert "按“satisfied”100 分计分（“dont_know”、未作答不计分）" in text
+
+
+def test_a_document_without_its_design_names_the_groups_that_answered():
+    document = _document(design=None, by_group=[{"code": "staff", "name": "政府工作人员", "n": 12}])
+    with translation.override("zh-hans"):
+        assert report_paragraph(document, _sample()).startswith(
+            "本次满意度调查的对象为“政府工作人员”，共回收问卷"
+        )
+        assert report_paragraph(_document(design=None), _sample()).startswith("本次满意度调查，共回收问卷")
