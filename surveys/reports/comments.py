@@ -12,8 +12,7 @@ from openpyxl.styles import Alignment, Font
 
 from surveys.localized import localized
 from surveys.models import Survey
-from surveys.reports.comparison import HEADER_FILL, NOTE
-from surveys.reports.xlsx import put_cell
+from surveys.reports.xlsx import HEADER_FILL, NOTE, put_cell
 from surveys.selectors_comments import SurveyComments
 
 

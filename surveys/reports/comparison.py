@@ -16,7 +16,7 @@ from django.utils.translation import ngettext, pgettext
 from fpdf.enums import XPos, YPos
 from openpyxl import Workbook
 from openpyxl.drawing.image import Image as SheetImage
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 
 from stats import charts
 from stats.compare import compare_documents, same_scoring
@@ -26,10 +26,8 @@ from surveys.localized import localized, organisation
 from surveys.models import Response, Survey
 from surveys.reports.data import report_language
 from surveys.reports.pdf import FONT, MUTED, Document
-from surveys.reports.xlsx import fit_widths, put_cell
+from surveys.reports.xlsx import HEADER_FILL, NOTE, fit_widths, put_cell
 
-HEADER_FILL = PatternFill("solid", fgColor="DDE4EC")
-NOTE = Font(italic=True, color="666666", size=9)
 WARN = Font(bold=True, color="9C2A00")
 
 
