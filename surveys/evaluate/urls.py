@@ -8,7 +8,17 @@ urlpatterns = [
     path("<slug:slug>/", views.survey_report, name="evaluate-survey"),
     path("<slug:slug>/publish/", views.survey_publish, name="evaluate-publish"),
     path("<slug:slug>/charts/<str:name>.<str:fmt>", views.chart, name="evaluate-chart"),
-    path("<slug:slug>/compare/<slug:other>.xlsx", views.comparison_download, name="evaluate-compare-xlsx"),
-    path("<slug:slug>/compare/<slug:other>.pdf", views.comparison_pdf_download, name="evaluate-compare-pdf"),
+    path(
+        "<slug:slug>/compare/<slug:other>.xlsx",
+        views.comparison_download,
+        {"fmt": "xlsx"},
+        name="evaluate-compare-xlsx",
+    ),
+    path(
+        "<slug:slug>/compare/<slug:other>.pdf",
+        views.comparison_download,
+        {"fmt": "pdf"},
+        name="evaluate-compare-pdf",
+    ),
     path("<slug:slug>/compare/<slug:other>.<str:fmt>", views.comparison_chart, name="evaluate-compare-chart"),
 ]

@@ -201,7 +201,7 @@ def survey_report(request, slug: str):
         ]
         if len(doc["dimensions"]) > 1
         else [],
-        "dimension_cautions": dimension_alpha_cautions(doc) if len(doc["dimensions"]) > 1 else "",
+        "dimension_cautions": dimension_alpha_cautions(doc),  # shown with that table only
         "one_item_dimension": any(
             r.get("k", 2) < 2 for r in (doc["reliability"].get("dimensions") or {}).values()
         ),
@@ -312,29 +312,18 @@ def comparison_chart(request, slug: str, other: str, fmt: str):
     return response
 
 
-@login_required
-@require_GET
-def comparison_download(request, slug: str, other: str):
-    """The page's comparison with `other` as the base, as an Excel sheet, in the page's language
-    (?lang=en)."""
-    return _comparison_file(request, slug, other, "xlsx")
-
-
-@login_required
-@require_GET
-def comparison_pdf_download(request, slug: str, other: str):
-    """The page's comparison with `other` as the base, as an A4 PDF in the report's style (the
-    composite's change in words, the table and the chart), in the page's language (?lang=en)."""
-    return _comparison_file(request, slug, other, "pdf")
-
-
 COMPARISON_FILES = {
     "xlsx": (comparison_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "pdf": (comparison_pdf, "application/pdf"),
 }
 
 
-def _comparison_file(request, slug: str, other: str, fmt: str) -> HttpResponse:
+@login_required
+@require_GET
+def comparison_download(request, slug: str, other: str, fmt: str):
+    """The page's comparison with `other` as the base, as an Excel sheet or an A4 PDF in the
+    report's style (the composite's change in words, the table and the chart), in the page's
+    language (?lang=en)."""
     compared = _compared(request, slug, other)
     if isinstance(compared, HttpResponse):
         return compared
