@@ -246,7 +246,8 @@ def survey_comments_page(request, slug: str):
     and all of it (or that village's) as an Excel sheet."""
     survey = _comments_survey(request, slug)
     comments = survey_comments(survey)
-    village = _village_asked(request, comments)
+    villages = comments.villages()
+    village = _village_asked(request, villages)
     listed = comments.of_village(village) if village else comments.comments
     listing = Paginator(listed, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
     keep = {"village": village} if village else {}  # what the page's own links carry on
@@ -259,7 +260,7 @@ def survey_comments_page(request, slug: str):
             "survey": survey,
             "comments": comments,
             "listing": listing,
-            "villages": comments.villages(),
+            "villages": villages,
             "village": village,
             "query": ("&" + urlencode(keep)) if keep else "",
             "download_query": ("?" + urlencode(keep)) if keep else "",
@@ -267,10 +268,11 @@ def survey_comments_page(request, slug: str):
     )
 
 
-def _village_asked(request, comments) -> str:
-    """The named village the reader narrowed the list to, or "" (none asked, or not one named)."""
+def _village_asked(request, villages: list[tuple[str, str, int]]) -> str:
+    """The named village (of `SurveyComments.villages()`) the reader narrowed the list to, or ""
+    (none asked, or not one named)."""
     asked = request.GET.get("village", "")
-    return asked if asked in {code for code, _name, _n in comments.villages()} else ""
+    return asked if asked in {code for code, _name, _n in villages} else ""
 
 
 @login_required
@@ -278,7 +280,7 @@ def _village_asked(request, comments) -> str:
 def survey_comments_download(request, slug: str):
     survey = _comments_survey(request, slug)
     comments = survey_comments(survey)
-    village = _village_asked(request, comments)
+    village = _village_asked(request, comments.villages())
     if village:
         comments = dataclasses.replace(comments, comments=comments.of_village(village))
     response = HttpResponse(

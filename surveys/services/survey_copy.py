@@ -160,10 +160,11 @@ def survey_copy(
         design = design.without_villages()
     design.slug = slug
     design.year = year
-    design.title = title or with_year(source.title, source.year, year)
+    next_title = with_year(source.title, source.year, year)
+    design.title = title or next_title
     if title_en is not None:
         design.title_en = title_en
-    elif design.title != with_year(source.title, source.year, year):
+    elif design.title != next_title:
         design.title_en = ""
     else:
         design.title_en = with_year(source.title_en, source.year, year)

@@ -7,16 +7,17 @@ from stats.compare import compare_documents, same_scoring
 from stats.explain import f2
 from surveys.localized import language
 from surveys.management.commands._common import SurveyCommand, get_survey, output_file
+from surveys.models import Survey
 from surveys.reports.comparison import comparison_pdf, comparison_table, comparison_xlsx
 from surveys.services.publish import score_document_shown
 
 FILES = {"pdf": comparison_pdf, "xlsx": comparison_xlsx}  # the evaluator page's two downloads
 
 
-def _document(slug: str, *, fresh: bool, lang: str = "zh") -> dict:
+def _document(survey: Survey, *, fresh: bool, lang: str = "zh") -> dict:
     """The survey's score document: the one frozen at publication, as the evaluator page, the API
     and `score` give it (the page compares these), unless `fresh` asks for today's data."""
-    return score_document_shown(get_survey(slug), lang=lang, live=fresh)[0]
+    return score_document_shown(survey, lang=lang, live=fresh)[0]
 
 
 def _kind(kind: str) -> str:
@@ -46,10 +47,11 @@ class Command(SurveyCommand):
         )
 
     def handle(self, *args, base, current, format, fresh, output, **options):
+        surveys = get_survey(base), get_survey(current)
         if format in FILES:
-            self.write_file(base, current, format, fresh, output)
+            self.write_file(*surveys, format, fresh, output)
             return
-        documents = _document(base, fresh=fresh), _document(current, fresh=fresh)
+        documents = [_document(survey, fresh=fresh) for survey in surveys]
         comparison = compare_documents(*documents).to_dict()
         if format == "json":
             lines = [
@@ -64,14 +66,13 @@ class Command(SurveyCommand):
         with output_file(output) as stream:
             stream.write("".join(line + "\n" for line in lines))
 
-    def write_file(self, base: str, current: str, format: str, fresh: bool, output: str) -> None:
+    def write_file(self, base: Survey, current: Survey, format: str, fresh: bool, output: str) -> None:
         """The evaluator page's download (PDF report or Excel sheet) of the same comparison, in
         the command's language (--lang)."""
         lang = language()
-        surveys = get_survey(base), get_survey(current)
         with output_file(output, binary=True) as stream:
-            documents = [_document(s.slug, fresh=fresh, lang=lang) for s in surveys]
-            body = FILES[format](surveys[1], surveys[0], comparison_table(*documents))
+            documents = [_document(survey, fresh=fresh, lang=lang) for survey in (base, current)]
+            body = FILES[format](current, base, comparison_table(*documents))
             stream.write(body)
         if output != "-":
             self.stderr.write(_("%(n)d 字节 → %(file)s") % {"n": len(body), "file": output})
