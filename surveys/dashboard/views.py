@@ -192,8 +192,6 @@ def survey_dashboard(request, slug: str):
             "paused": _("自动刷新已暂停"),
             "resumed": _("自动刷新已恢复"),
             "expired": _("登录已过期，请刷新页面重新登录"),
-            "copied": _("已复制"),
-            "copy_failed": _("请长按或选中链接后复制"),
         },
     }
     return render(request, "surveys/staff/dashboard.html", context)

@@ -391,3 +391,44 @@ def test_on_a_phone_the_evaluator_compares_with_last_year_and_downloads_the_comp
         assert "Composite satisfaction:" in text and "compared with" in text
     else:
         assert "综合满意度：基期" in text and "比较" in text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_on_a_phone_the_evaluator_copies_the_reports_paragraph_with_one_tap(
+    live_server, browser, shots, lang
+):
+    """The paragraph for the 绩效评价报告 is long; selecting it by hand on a phone is fiddly. One
+    button copies it whole, as the page shows it, and says so on itself and to a screen reader."""
+    from playwright.sync_api import expect
+
+    from tests.browser.conftest import PHONE
+    from tests.browser.test_staff_dashboard import log_in
+
+    survey = make_survey()
+    answer(survey, 6, village="east")
+    answer(survey, 6, village="west")
+    make_member(survey, "lilaoshi", SurveyMembership.Role.EVALUATOR)
+    context = browser.new_context(**PHONE)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "lilaoshi", f"/evaluate/{survey.slug}/", lang)
+        paragraph = page.locator("#report-paragraph")
+        name = "Copy the paragraph" if lang == "en" else "复制这段话"
+        expect(page.get_by_role("button", name=name)).to_be_visible()
+        button = page.locator("#paragraph button.copy-button")  # its text (and name) changes
+        button.scroll_into_view_if_needed()
+        button.click()
+        copied = "Copied" if lang == "en" else "已复制"
+        expect(button).to_have_text(copied)
+        expect(page.locator("#paragraph-copied")).to_have_text(copied)  # heard, not only seen
+        text = page.evaluate("() => navigator.clipboard.readText()")
+        assert text == " ".join(paragraph.inner_text().split())
+        assert ("composite satisfaction" if lang == "en" else "综合满意度为") in text
+        box = button.bounding_box()
+        assert box["height"] >= 44  # a finger's target
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
+        page.screenshot(path=str(shots / f"evaluator-paragraph-copied-{lang}-phone.png"))
+        expect(button).to_have_text(name, timeout=5000)
+    finally:
+        context.close()

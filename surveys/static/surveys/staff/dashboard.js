@@ -261,41 +261,4 @@
   };
   schedule();
 })();
-
-// The invitations table's copy buttons: the link's full address to the clipboard. Without
-// scripts (or a clipboard) the address stays in a read-only field, selectable by hand.
-(function copyButtons() {
-  function copied(button, ok) {
-    var label = button.dataset.label || button.textContent;
-    button.dataset.label = label;
-    button.textContent = ok ? say("copied", "已复制") : say("copy_failed", "请选中链接后复制");
-    // The button keeps its name (复制 and the place): a screen reader hears the outcome here.
-    var status = document.getElementById("copy-status");
-    if (status) {
-      status.textContent = "";
-      setTimeout(function () { status.textContent = button.textContent; }, 50);
-    }
-    setTimeout(function () { button.textContent = label; }, 2000);
-  }
-  function fallback(field) {
-    field.focus();
-    field.select();
-    try { return document.execCommand("copy"); } catch (e) { return false; }
-  }
-  document.querySelectorAll(".copy").forEach(function (box) {
-    var field = box.querySelector(".url"), button = box.querySelector(".copy-button");
-    if (!field || !button) return;
-    field.addEventListener("focus", function () { field.select(); });
-    button.hidden = false;
-    button.addEventListener("click", function () {
-      if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(field.value).then(
-          function () { copied(button, true); },
-          function () { copied(button, fallback(field)); });
-      } else {
-        copied(button, fallback(field));
-      }
-    });
-  });
-})();
 })();
