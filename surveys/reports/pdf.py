@@ -29,6 +29,7 @@ from surveys.reports import tables
 from surveys.reports.data import ReportData, report_language
 from surveys.reports.fonts import report_faces, symbol_face
 from surveys.reports.linebreak import fits, wrapped
+from surveys.reports.paragraph import report_paragraph
 from surveys.reports.tables import method_name, uncertainty_note
 
 FONT = "NotoSansSC"
@@ -445,6 +446,15 @@ def _cover(pdf: _Report) -> None:
         align="L",
     )
     pdf.set_y(top + 34)
+
+    def paragraph() -> None:
+        pdf.set_font(FONT, "B", 10)
+        pdf.cell(0, 6, _("写入评价报告的一段话"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.paragraph(report_paragraph(data.document, data.sample), size=9.5, height=5.4)
+
+    # The paragraph for the 绩效评价报告, as the evaluation page writes it: who was asked, how
+    # many answered, how the answers were scored, the composite and its interval.
+    pdf.kept_together(paragraph)
 
 
 def _sample(pdf: _Report) -> None:

@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 
 from surveys.reports import tables
 from surveys.reports.data import ReportData, source_label
+from surveys.reports.paragraph import report_paragraph
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EC")
 BOLD = Font(bold=True)
@@ -95,6 +96,11 @@ def _summary(sheet, data: ReportData) -> None:
             synthetic,
         ) % {"n": synthetic}
         put_cell(sheet, FIRST_ROW + len(table.rows) + 2, 1, note).font = Font(bold=True, color="B91C1C")
+    # The paragraph for the 绩效评价报告, as the evaluation page and the PDF's cover write it.
+    row = FIRST_ROW + len(table.rows) + (4 if data.sample.synthetic else 2)
+    put_cell(sheet, row, 1, _("写入评价报告的一段话")).font = BOLD
+    paragraph = put_cell(sheet, row, 2, report_paragraph(data.document, data.sample))
+    paragraph.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _raw(sheet, data: ReportData) -> None:

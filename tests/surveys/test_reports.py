@@ -931,3 +931,18 @@ def test_the_village_notes_name_the_groups_sampled_by_village(data, tmp_path):
     text = "".join(_pdf_lines(render_report(data, "pdf"), tmp_path))
     assert "各村得分只计该村按村抽样的群体（村民群众）的答卷" in text
     assert "按村抽样的群体（村民群众）以村为初级抽样单元" in text
+
+
+def test_the_pdfs_cover_and_the_xlsx_summary_carry_the_pages_paragraph_for_the_report(data, tmp_path):
+    """Whoever has only the download writes the 绩效评价报告's survey paragraph from it, the same
+    words as the evaluation page's, next to the composite it states."""
+    from surveys.reports.paragraph import report_paragraph
+
+    paragraph = report_paragraph(data.document, data.sample)
+    assert "综合满意度为" in paragraph and "置信区间" in paragraph
+    text = _pdf_text(render_report(data, "pdf"), tmp_path)
+    cover = text.split("一、样本情况")[0]  # on the cover, before the first section
+    assert "写入评价报告的一段话" in cover
+    assert "".join(paragraph.split()) in "".join(cover.split())
+    _header, rows = _sheet_rows(load_workbook(io.BytesIO(render_report(data, "xlsx"))), "汇总")
+    assert ("写入评价报告的一段话", paragraph) in rows
