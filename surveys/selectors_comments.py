@@ -4,12 +4,15 @@ Only counted (not excluded) responses, each comment with its group and, where th
 village: a village × group with fewer counted responses than the scheme's `min_cell` is not
 named, as its score is not shown (a comment from the one deputy of a village would name its
 writer), and neither is a group with fewer than that in all (three deputies). The list is ordered by what it shows (village, group, text), never by arrival, so that
-its order tells nothing about a withheld village or a time.
+its order tells nothing about a withheld village or a time. The comments that only say there is
+nothing to say (无, 没有意见) are told apart (`says_nothing`): the page lists them on asking.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.db.models import Count
@@ -22,6 +25,23 @@ DEFAULT_MIN_CELL = 5
 # page, and refused by openpyxl in the download. Line breaks and tabs stay.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
+# What a respondent writes in the box when there is nothing to say: 无, 没有, 暂无意见, 没什么建议,
+# 没有了, "/", "none". In a town's survey these are most of the comments; listed apart (counted,
+# shown on asking), so the page opens on what was said. A comment that says anything more
+# (没有意见，路灯要修) is not one of them.
+NOTHING = re.compile(
+    r"(?:暂时|目前|暂|现在|基本|基本上|我)?(?:无|没有|没|没得|莫得|冇)"
+    r"(?:什么|啥|任何|其他|其它|别的|更多)?(?:的)?(?:意见|建议|意见建议|意见和建议|意见或建议|要求|想法|问题|补充)?(?:了|的)?"
+)
+NOTHING_ELSE = {"不知道", "不清楚", "说不清", "说不清楚", "无所谓", "略", "同上", "空", "否", "暂无", "无无"}
+NOTHING_EN = {"none", "no", "nothing", "na", "nil", "nocomment", "nocomments", "nope"}
+
+
+def says_nothing(text: str) -> bool:
+    """Whether a comment only says there is nothing to say (or is punctuation alone)."""
+    bare = "".join(c for c in text if unicodedata.category(c)[0] not in "PSZC").casefold()
+    return not bare or bare in NOTHING_ELSE or bare in NOTHING_EN or NOTHING.fullmatch(bare) is not None
+
 
 @dataclass(frozen=True)
 class Comment:
@@ -31,6 +51,7 @@ class Comment:
     withheld: bool  # its village × group has fewer than min_cell counted responses: village not named
     village_code: str = ""  # the named village's code ("" where `village` is)
     group_withheld: bool = False  # its whole group has fewer than min_cell: neither is named
+    nothing: bool = False  # says only that there is nothing to say (says_nothing)
 
 
 @dataclass(frozen=True)
@@ -39,6 +60,16 @@ class SurveyComments:
     counted: int  # counted responses, with a comment or not
     min_cell: int
     withheld: int  # comments whose village is not named
+
+    @property
+    def nothing(self) -> int:
+        """Comments that say only that there is nothing to say (无, 没有意见, …)."""
+        return sum(c.nothing for c in self.comments)
+
+    def said(self) -> SurveyComments:
+        """The same list without the comments that say nothing."""
+        kept = [c for c in self.comments if not c.nothing]
+        return dataclasses.replace(self, comments=kept, withheld=sum(c.withheld for c in kept))
 
     def villages(self) -> list[tuple[str, str, int]]:
         """(code, name, comments) of each village named in the list, in the list's order: what a
@@ -101,6 +132,7 @@ def survey_comments(survey: Survey, *, english: bool | None = None) -> SurveyCom
                     withheld,
                     shown.code if shown else "",
                     group_withheld,
+                    says_nothing(text),
                 ),
             )
         )

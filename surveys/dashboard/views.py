@@ -243,27 +243,41 @@ def survey_comments_page(request, slug: str):
     and administrators: a page at a time, narrowed to one named village on asking (?village=),
     and all of it (or that village's) as an Excel sheet."""
     survey = _comments_survey(request, slug)
-    comments = survey_comments(survey)
+    every = survey_comments(survey)
+    everything = _everything_asked(request)
+    comments = every if everything else every.said()
     villages = comments.villages()
     village = _village_asked(request, villages)
     listed = comments.of_village(village) if village else comments.comments
     listing = Paginator(listed, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
     keep = {"village": village} if village else {}  # what the page's own links carry on
+    if everything:
+        keep["all"] = "1"
     if request.GET.get("lang"):
         keep["lang"] = request.GET["lang"]
+    # The other choice of the comments that say nothing, on this village and language.
+    other = {k: v for k, v in keep.items() if k != "all"} | ({} if everything else {"all": "1"})
     return render(
         request,
         "surveys/staff/comments.html",
         {
             "survey": survey,
+            "every": every,
             "comments": comments,
+            "everything": everything,
             "listing": listing,
             "villages": villages,
             "village": village,
             "query": ("&" + urlencode(keep)) if keep else "",
             "download_query": ("?" + urlencode(keep)) if keep else "",
+            "other_query": "?" + urlencode(other) if other else "?",
         },
     )
+
+
+def _everything_asked(request) -> bool:
+    """Whether the reader asked for the comments that say nothing (无, 没有意见) too (?all=1)."""
+    return request.GET.get("all") == "1"
 
 
 def _village_asked(request, villages: list[tuple[str, str, int]]) -> str:
@@ -277,12 +291,16 @@ def _village_asked(request, villages: list[tuple[str, str, int]]) -> str:
 @require_GET
 def survey_comments_download(request, slug: str):
     survey = _comments_survey(request, slug)
-    comments = survey_comments(survey)
+    every = survey_comments(survey)
+    comments = every if _everything_asked(request) else every.said()
     village = _village_asked(request, comments.villages())
     if village:
         comments = dataclasses.replace(comments, comments=comments.of_village(village))
+    left_out = sum(c.nothing and (not village or c.village_code == village) for c in every.comments) - sum(
+        c.nothing for c in comments.comments
+    )
     response = HttpResponse(
-        comments_xlsx(survey, comments),
+        comments_xlsx(survey, comments, left_out=left_out),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     name = f"{survey.slug}-comments-{village}.xlsx" if village else f"{survey.slug}-comments.xlsx"

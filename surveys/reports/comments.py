@@ -7,6 +7,7 @@ import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
@@ -16,9 +17,10 @@ from surveys.reports.xlsx import HEADER_FILL, NOTE, put_cell
 from surveys.selectors_comments import SurveyComments
 
 
-def comments_xlsx(survey: Survey, listed: SurveyComments) -> bytes:
+def comments_xlsx(survey: Survey, listed: SurveyComments, *, left_out: int = 0) -> bytes:
     """One sheet: what it is, then a row per comment (number, village, group, text), the text
-    wrapped in a wide column; a comment starting with "=" stays text (put_cell)."""
+    wrapped in a wide column; a comment starting with "=" stays text (put_cell). `left_out`: the
+    comments that say nothing (无, 没有意见) not in `listed`, said under the title."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("意见建议")
@@ -31,6 +33,21 @@ def comments_xlsx(survey: Survey, listed: SurveyComments) -> bytes:
             )
             % {"k": listed.min_cell},
             NOTE,
+        ),
+        *(
+            [
+                (
+                    ngettext(
+                        "只写了“无”“没有意见”之类的 %(n)s 份未列出。",
+                        "只写了“无”“没有意见”之类的 %(n)s 份未列出。",
+                        left_out,
+                    )
+                    % {"n": left_out},
+                    NOTE,
+                )
+            ]
+            if left_out
+            else []
         ),
         (
             _("%(slug)s · 生成时间：%(at)s")

@@ -190,3 +190,84 @@ def test_a_group_too_small_to_name_is_not_named_and_neither_is_its_village(clien
     ]
     sheet = load_workbook(io.BytesIO(client.get("/staff/hill-2024/comments.xlsx").content)).worksheets[0]
     assert (2, None, "（群体不列出）", "我是唯一的工作人员。") in list(sheet.iter_rows(values_only=True))
+
+
+@pytest.mark.parametrize(
+    ("text", "nothing"),
+    [
+        ("无", True),
+        ("无。", True),
+        (" 没有 ", True),
+        ("暂无意见", True),
+        ("没什么建议", True),
+        ("没有了！", True),
+        ("我没有意见", True),
+        ("无意见和建议", True),
+        ("基本没有问题", True),
+        ("不知道", True),
+        ("/", True),
+        ("——", True),
+        ("N/A", True),
+        ("No comment.", True),
+        ("没有意见，路灯要修", False),  # says something more
+        ("没有路灯", False),
+        ("无论如何要把路修好", False),
+        ("很好", False),  # an opinion, however short
+        ("满意", False),
+        ("希望多修几条村道。", False),
+    ],
+)
+def test_a_comment_that_only_says_there_is_nothing_to_say_is_told_apart(text, nothing):
+    from surveys.selectors_comments import says_nothing
+
+    assert says_nothing(text) is nothing
+
+
+def test_the_comments_that_say_nothing_are_counted_and_listed_on_asking(client, written):
+    """In a town's survey most of the box holds 无 or 没有意见: the page opens on what was said,
+    tells how many say nothing, and lists them on asking; the download does as the page."""
+    _with_comment(written, "无。", village="east")
+    _with_comment(written, "没有意见", village="west")
+    _with_comment(written, "没有意见，路灯要修", village="west")
+    client.force_login(make_member(written, "xiaowang", SurveyMembership.Role.STAFF))
+    html = client.get("/staff/hill-2024/comments/").content.decode()
+    assert "15 份计入的答卷中，8 份留了意见建议。" in html
+    assert "其中 2 份只写了“无”“没有意见”之类，未列出。" in html
+    texts = [text for _meta, text in _listed(html)]
+    assert "没有意见，路灯要修" in texts and "无。" not in texts and "没有意见" not in texts
+    assert len(texts) == 6
+    assert re.findall(r'<option value="[^"]*"[^>]*>([^<]*)</option>', html)[0] == "全部（6 条）"
+    link = re.search(r'<p id="comments-nothing">.*?<a href="([^"]+)">全部列出</a>', html, re.S)
+    everything = client.get("/staff/hill-2024/comments/" + entities.unescape(link[1])).content.decode()
+    texts = [text for _meta, text in _listed(everything)]
+    assert len(texts) == 8 and "无。" in texts and "没有意见" in texts
+    assert "下面包括只写了“无”“没有意见”之类的 2 份。" in everything
+    assert 'href="/staff/hill-2024/comments.xlsx?all=1"' in everything
+    assert '<input type="hidden" name="all" value="1">' in everything  # the village choice keeps it
+
+    def listed_in(query: str) -> tuple[list, list]:
+        rows = list(
+            load_workbook(io.BytesIO(client.get("/staff/hill-2024/comments.xlsx" + query).content))
+            .worksheets[0]
+            .iter_rows(values_only=True)
+        )
+        header = next(i for i, row in enumerate(rows) if row[0] == "序号")
+        return [row[0] for row in rows[:header]], [row[3] for row in rows[header + 1 :]]
+
+    notes, texts = listed_in("")
+    assert len(texts) == 6 and "只写了“无”“没有意见”之类的 2 份未列出。" in notes
+    notes, texts = listed_in("?all=1")
+    assert len(texts) == 8 and not any("未列出。" in (note or "") for note in notes)
+    notes, texts = listed_in("?village=east")
+    assert len(texts) == 3 and "只写了“无”“没有意见”之类的 1 份未列出。" in notes  # east's own
+
+
+def test_only_comments_that_say_nothing_are_not_said_to_be_none(client, survey):
+    _with_comment(survey, "无", village="east")
+    client.force_login(make_member(survey, "xiaowang", SurveyMembership.Role.STAFF))
+    html = client.get("/staff/hill-2024/comments/?lang=en").content.decode()
+    assert "Of 1 counted response, 1 left a comment." in html
+    assert '1 of them only says "none", "no comment" or the like, and is not listed.' in entities.unescape(
+        html
+    )
+    assert "Nobody has left a comment yet." not in html and _listed(html) == []
