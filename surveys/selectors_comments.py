@@ -60,6 +60,7 @@ class SurveyComments:
     counted: int  # counted responses, with a comment or not
     min_cell: int
     withheld: int  # comments whose village is not named
+    synthetic: int = 0  # counted responses that are synthetic demo data (the demo's comments are too)
 
     @property
     def nothing(self) -> int:
@@ -91,12 +92,13 @@ def survey_min_cell(survey: Survey) -> int:
 def survey_comments(survey: Survey, *, english: bool | None = None) -> SurveyComments:
     """Every counted response's comment, named in the page's language (four queries)."""
     counted = Response.objects.filter(survey=survey, excluded=False)
-    cells = {
-        (village, group): n
-        for village, group, n in counted.values_list("village_id", "group_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
+    cells: dict[tuple, int] = {}
+    synthetic = 0
+    for village, group, source, n in (
+        counted.values_list("village_id", "group_id", "source").annotate(n=Count("pk")).order_by()
+    ):
+        cells[village, group] = cells.get((village, group), 0) + n
+        synthetic += n if source == Response.Source.SYNTHETIC else 0
     group_sizes: dict[int, int] = {}
     for (_village, group), n in cells.items():
         group_sizes[group] = group_sizes.get(group, 0) + n
@@ -143,4 +145,5 @@ def survey_comments(survey: Survey, *, english: bool | None = None) -> SurveyCom
         counted=sum(cells.values()),
         min_cell=min_cell,
         withheld=sum(c.withheld for c in comments),
+        synthetic=synthetic,
     )

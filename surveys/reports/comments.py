@@ -27,6 +27,21 @@ def comments_xlsx(survey: Survey, listed: SurveyComments, *, left_out: int = 0) 
     title = _("%(survey)s · 意见建议") % {"survey": localized(survey)}
     notes = [
         (title, Font(bold=True, size=12)),
+        *(
+            [
+                (
+                    ngettext(
+                        "注意：%(n)s 份答卷为合成演示数据，其中的意见建议也是编写的，并非真实受访者所写。",
+                        "注意：%(n)s 份答卷为合成演示数据，其中的意见建议也是编写的，并非真实受访者所写。",
+                        listed.synthetic,
+                    )
+                    % {"n": listed.synthetic},
+                    Font(bold=True, color="B91C1C"),
+                )
+            ]
+            if listed.synthetic
+            else []
+        ),
         (
             _(
                 "剔除的答卷不列出。一个村（社区）的某一群体计入的答卷少于 %(k)s 份时不写村名，以免认出是谁写的。"

@@ -66,6 +66,7 @@ def test_staff_read_every_counted_comment_with_its_village_where_the_cell_is_big
         ("政府工作人员", "办事窗口态度很好。"),
     ]
     assert "这条不该出现" not in html, "an excluded response's comment is not listed"
+    assert "comments-synthetic" not in html, "real responses are not called synthetic"
     assert "少于 5 份时不写村名" in html
 
 
@@ -271,3 +272,39 @@ def test_only_comments_that_say_nothing_are_not_said_to_be_none(client, survey):
         html
     )
     assert "Nobody has left a comment yet." not in html and _listed(html) == []
+
+
+def test_the_demo_shows_what_the_comments_page_is_for(client, settings):
+    """The demo's synthetic responses get synthetic comments (a quarter, half of them 无 or 没有
+    意见), once, and no figure of the report changes: comments are not in the data hash."""
+    from django.core.management import call_command
+
+    from surveys.reports.data import report_data
+    from surveys.synthetic import synthetic_comments_add
+
+    call_command("loaddata", "daligang-2020", verbosity=0)
+    call_command(
+        "import_responses",
+        "daligang-2020",
+        str(settings.BASE_DIR / "fixtures" / "daligang-2020-synthetic.csv"),
+        "--synthetic",
+        verbosity=0,
+    )
+    survey = Survey.objects.get(slug="daligang-2020")
+    before = report_data(survey, use_cache=False)
+    added = synthetic_comments_add(survey)
+    assert 60 <= added <= 140, added
+    assert synthetic_comments_add(survey) == 0, "run again, the demo changes nothing"
+    stored = dict(Response.objects.filter(survey=survey).exclude(comment="").values_list("pk", "comment"))
+    assert len(stored) == added
+    after = report_data(survey, use_cache=False)
+    assert (after.data_hash, after.document["composite"]) == (before.data_hash, before.document["composite"])
+    client.force_login(make_member(survey, "xiaowang", SurveyMembership.Role.STAFF))
+    html = client.get("/staff/daligang-2020/comments/").content.decode()
+    listed = _listed(html)
+    assert listed and all("无" != text and "没有意见" != text for _meta, text in listed)
+    assert "只写了“无”“没有意见”之类" in html
+    assert "注意：400 份答卷为合成演示数据，其中的意见建议也是编写的" in html  # said before any comment
+    assert html.index('id="comments-synthetic"') < html.index('<ol class="comments"')
+    sheet = load_workbook(io.BytesIO(client.get("/staff/daligang-2020/comments.xlsx").content)).worksheets[0]
+    assert sheet.cell(row=2, column=1).value.startswith("注意：400 份答卷为合成演示数据")

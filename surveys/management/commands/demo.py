@@ -11,6 +11,7 @@ from surveys.management.commands._common import SurveyCommand
 from surveys.models import Survey
 from surveys.reports.fonts import prepare as report_fonts_prepare
 from surveys.services.members import survey_member_add
+from surveys.synthetic import synthetic_comments_add
 
 DEMO_PASSWORD = "manyidu-demo-2020"
 SYNTHETIC = "fixtures/daligang-2020-synthetic.csv"
@@ -40,6 +41,7 @@ class Command(SurveyCommand):
                 user.set_password(DEMO_PASSWORD)
                 user.save()
         survey = Survey.objects.get(slug="daligang-2020")
+        synthetic_comments_add(survey)  # so that the 意见建议 page shows what it is for
         survey_member_add(survey=survey, username="staff", role="staff", password=DEMO_PASSWORD)
         survey_member_add(survey=survey, username="evaluator", role="evaluator", password=DEMO_PASSWORD)
         report_fonts_prepare()  # the PDF report's font, cut once now rather than on the first download
