@@ -43,8 +43,9 @@ def comments_xlsx(survey: Survey, listed: SurveyComments, *, left_out: int = 0) 
             else []
         ),
         (
+            # The comments page's own words: a group too small is not named either.
             _(
-                "剔除的答卷不列出。一个村（社区）的某一群体计入的答卷少于 %(k)s 份时不写村名，以免认出是谁写的。"
+                "剔除的答卷不列出。一个村（社区）的某一群体计入的答卷少于 %(k)s 份时不写村名，一个群体少于 %(k)s 份时村名和群体都不写，以免认出是谁写的；按村、群体和内容排列，与答卷先后无关。"
             )
             % {"k": listed.min_cell},
             NOTE,

@@ -109,6 +109,7 @@ def test_every_comment_downloads_as_an_excel_sheet_as_the_page_lists_them(client
         (4, "（村名不列出）", "村民群众", "路灯坏了很久没人修。"),
         (5, None, "政府工作人员", "办事窗口态度很好。"),
     ]
+    assert "一个群体少于 5 份时村名和群体都不写" in sheet.cell(row=2, column=1).value  # as the page says
     link = sheet.cell(row=header + 2, column=4)
     assert link.data_type == "s", "a comment starting with = stays text, not a live formula"
 
