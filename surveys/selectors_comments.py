@@ -34,12 +34,15 @@ NOTHING = re.compile(
     r"(?:什么|啥|任何|其他|其它|别的|更多)?(?:的)?(?:意见|建议|意见建议|意见和建议|意见或建议|要求|想法|问题|补充)?(?:了|的)?"
 )
 NOTHING_ELSE = {"不知道", "不清楚", "说不清", "说不清楚", "无所谓", "略", "同上", "空", "否", "暂无", "无无"}
+IGNORED = {"Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Zs", "Zl", "Zp", "Cc", "Cf", "Sm", "Sk"}
 NOTHING_EN = {"none", "no", "nothing", "na", "nil", "nocomment", "nocomments", "nope"}
 
 
 def says_nothing(text: str) -> bool:
     """Whether a comment only says there is nothing to say (or is punctuation alone)."""
-    bare = "".join(c for c in text if unicodedata.category(c)[0] not in "PSZC").casefold()
+    # Punctuation, spaces, control and math/modifier symbols (/, ~, ^) go; an emoji stays, and is
+    # something said (👍, 😡).
+    bare = "".join(c for c in text if unicodedata.category(c) not in IGNORED).casefold()
     return not bare or bare in NOTHING_ELSE or bare in NOTHING_EN or NOTHING.fullmatch(bare) is not None
 
 

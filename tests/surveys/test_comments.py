@@ -215,6 +215,8 @@ def test_a_group_too_small_to_name_is_not_named_and_neither_is_its_village(clien
         ("没有路灯", False),
         ("无论如何要把路修好", False),
         ("很好", False),  # an opinion, however short
+        ("👍", False),
+        ("~~~", True),
         ("满意", False),
         ("希望多修几条村道。", False),
     ],
