@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count
@@ -46,6 +47,11 @@ def says_nothing(text: str) -> bool:
     return not bare or bare in NOTHING_ELSE or bare in NOTHING_EN or NOTHING.fullmatch(bare) is not None
 
 
+def _words(text: str) -> str:
+    """The comment with no white space: "希望多修几条  村道" is "希望多修几条村道"."""
+    return "".join(text.split())
+
+
 @dataclass(frozen=True)
 class Comment:
     text: str
@@ -55,6 +61,7 @@ class Comment:
     village_code: str = ""  # the named village's code ("" where `village` is)
     group_withheld: bool = False  # its whole group has fewer than min_cell: neither is named
     nothing: bool = False  # says only that there is nothing to say (says_nothing)
+    same: int = 1  # counted responses whose comment has these very words (spaces aside)
 
 
 @dataclass(frozen=True)
@@ -142,7 +149,13 @@ def survey_comments(survey: Survey, *, english: bool | None = None) -> SurveyCom
             )
         )
     rows.sort(key=lambda row: row[0])
-    comments = [comment for _key, comment in rows]
+    # The same words in several responses: pasted by one hand, perhaps (a question for staff, as
+    # the quality flags are), or a request many share. Not counted for the ones that say nothing.
+    same = Counter(_words(comment.text) for _key, comment in rows if not comment.nothing)
+    comments = [
+        comment if comment.nothing else dataclasses.replace(comment, same=same[_words(comment.text)])
+        for _key, comment in rows
+    ]
     return SurveyComments(
         comments=comments,
         counted=sum(cells.values()),

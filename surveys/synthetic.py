@@ -86,7 +86,6 @@ SYNTHETIC_REMARKS = [
     "农产品销路不好，希望镇里帮忙联系销路。",
     "晚上路灯太少，老人出门不方便。",
     "办一件事要跑好几趟，希望能一次办好。",
-    "村干部态度很好，办事耐心。",
     "希望多开展种养殖技术培训。",
     "医保报销手续太麻烦，希望简化。",
     "危房改造补助的名单希望公开。",
@@ -94,14 +93,17 @@ SYNTHETIC_REMARKS = [
     "希望多宣传防范电信诈骗。",
     "公共厕所要经常打扫。",
     "集镇上车辆乱停，希望管一管。",
-    "总体满意，希望继续保持。",
-    "空气比以前好多了。",
     "希望村务公开再及时一些。",
     "留守老人多，希望多关心养老。",
     "窗口人员不足，高峰期要排很久的队。",
     "希望加强对基层干部的业务培训。",
 ]
+SYNTHETIC_PRAISE = ["村干部态度很好，办事耐心。", "总体满意，希望继续保持。", "空气比以前好多了。"]
 SYNTHETIC_NOTHING = ["无", "无。", "没有", "没有意见", "暂无意见", "没什么建议"]
+# What some add after a request (or thanks, after praise): so that two respondents seldom write
+# the very same words.
+SYNTHETIC_ENDINGS = ["", "", "", "希望尽快解决。", "请领导重视。", "这是大家的心声。", "盼望早日落实。"]
+SYNTHETIC_THANKS = ["", "谢谢！", "辛苦了。"]
 
 
 def synthetic_comments(response_ids: list[str], *, seed: int = 2020) -> dict[str, str]:
@@ -113,8 +115,10 @@ def synthetic_comments(response_ids: list[str], *, seed: int = 2020) -> dict[str
         draw = rng.random()
         if draw < 0.12:
             comments[rid] = rng.choice(SYNTHETIC_NOTHING)
+        elif draw < 0.22:
+            comments[rid] = rng.choice(SYNTHETIC_REMARKS) + rng.choice(SYNTHETIC_ENDINGS)
         elif draw < 0.25:
-            comments[rid] = rng.choice(SYNTHETIC_REMARKS)
+            comments[rid] = rng.choice(SYNTHETIC_PRAISE) + rng.choice(SYNTHETIC_THANKS)
     return comments
 
 

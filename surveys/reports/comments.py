@@ -74,7 +74,7 @@ def comments_xlsx(survey: Survey, listed: SurveyComments, *, left_out: int = 0) 
     for r, (text, font) in enumerate(notes, start=1):
         put_cell(sheet, r, 1, text).font = font
     first = len(notes) + 2
-    headers = [_("序号"), _("村（社区）"), _("受访群体"), _("意见建议")]
+    headers = [_("序号"), _("村（社区）"), _("受访群体"), _("意见建议"), _("同样的话共几份")]
     for c, header in enumerate(headers, start=1):
         cell = put_cell(sheet, first, c, header)
         cell.font, cell.fill = Font(bold=True), HEADER_FILL
@@ -82,9 +82,10 @@ def comments_xlsx(survey: Survey, listed: SurveyComments, *, left_out: int = 0) 
     for n, comment in enumerate(listed.comments, start=1):
         village = comment.village or (_("（村名不列出）") if comment.withheld else "")
         group = comment.group or _("（群体不列出）")
-        for c, value in enumerate([n, village, group, comment.text], start=1):
+        same = comment.same if comment.same > 1 else None
+        for c, value in enumerate([n, village, group, comment.text, same], start=1):
             put_cell(sheet, first + n, c, value).alignment = wrap
-    for column, width in zip("ABCD", (6, 18, 16, 80), strict=True):
+    for column, width in zip("ABCDE", (6, 18, 16, 80, 10), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = sheet.cell(row=first + 1, column=1)
     workbook.properties.title = title

@@ -191,7 +191,9 @@ def test_a_group_too_small_to_name_is_not_named_and_neither_is_its_village(clien
         ("（群体不列出）", "我是唯一的工作人员。"),
     ]
     sheet = load_workbook(io.BytesIO(client.get("/staff/hill-2024/comments.xlsx").content)).worksheets[0]
-    assert (2, None, "（群体不列出）", "我是唯一的工作人员。") in list(sheet.iter_rows(values_only=True))
+    assert (2, None, "（群体不列出）", "我是唯一的工作人员。", None) in list(
+        sheet.iter_rows(values_only=True)
+    )
 
 
 @pytest.mark.parametrize(
@@ -311,3 +313,28 @@ def test_the_demo_shows_what_the_comments_page_is_for(client, settings):
     assert html.index('id="comments-synthetic"') < html.index('<ol class="comments"')
     sheet = load_workbook(io.BytesIO(client.get("/staff/daligang-2020/comments.xlsx").content)).worksheets[0]
     assert sheet.cell(row=2, column=1).value.startswith("注意：400 份答卷为合成演示数据")
+
+
+def test_the_same_words_in_several_responses_are_counted_on_each(client, written):
+    """Ten responses with one pasted text are a question for staff (one hand, perhaps), as the
+    quality flags are; each says how many have the very words, spaces aside."""
+    _with_comment(written, "希望多修几条村道。", village="west")
+    _with_comment(written, "希望多修几条  村道。", village=None, group="staff", age_band=None)
+    _with_comment(written, "无", village="east")
+    _with_comment(written, "无", village="west")
+    client.force_login(make_member(written, "xiaowang", SurveyMembership.Role.STAFF))
+    html = client.get("/staff/hill-2024/comments/?all=1").content.decode()
+    listed = _listed(html)
+    assert [meta for meta, text in listed if "村道" in text] == [
+        "东村 · 村民群众 · 同样的话共 3 份",
+        "（村名不列出） · 村民群众 · 同样的话共 3 份",
+        "政府工作人员 · 同样的话共 3 份",
+    ]
+    assert ("东村 · 村民群众", "垃圾清运要及时。\n河边的垃圾堆了好几天。") in listed
+    assert [meta for meta, text in listed if text == "无"] == ["东村 · 村民群众", "（村名不列出） · 村民群众"]
+    rows = list(
+        load_workbook(io.BytesIO(client.get("/staff/hill-2024/comments.xlsx").content))
+        .worksheets[0]
+        .iter_rows(values_only=True)
+    )
+    assert [row[4] for row in rows if row[3] and "村道" in row[3]] == [3, 3, 3]
