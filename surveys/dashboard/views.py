@@ -292,13 +292,13 @@ def _village_asked(request, villages: list[tuple[str, str, int]]) -> str:
 def survey_comments_download(request, slug: str):
     survey = _comments_survey(request, slug)
     every = survey_comments(survey)
-    comments = every if _everything_asked(request) else every.said()
+    everything = _everything_asked(request)
+    comments = every if everything else every.said()
     village = _village_asked(request, comments.villages())
     if village:
         comments = dataclasses.replace(comments, comments=comments.of_village(village))
-    left_out = sum(c.nothing and (not village or c.village_code == village) for c in every.comments) - sum(
-        c.nothing for c in comments.comments
-    )
+    scope = every.of_village(village) if village else every.comments
+    left_out = 0 if everything else sum(c.nothing for c in scope)
     response = HttpResponse(
         comments_xlsx(survey, comments, left_out=left_out),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
