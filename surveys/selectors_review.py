@@ -17,11 +17,14 @@ def _kept() -> Exists:
     return Exists(AuditEntry.objects.filter(response=OuterRef("pk"), action=KEPT))
 
 
-def responses_for_review(survey: Survey, page: object = 1, *, per_page: int = LIST_LIMIT) -> Page:
+def responses_for_review(
+    survey: Survey, page: object = 1, *, per_page: int = LIST_LIMIT, to_check: bool = False
+) -> Page:
     """One page of the flagged or excluded responses, newest first (an excluded one stays listed
     to be re-included): two queries, the count and the page. A page number that is not a number
     gives the first page, one past the end the last. Each says whether staff checked it and kept
-    it (`kept`)."""
+    it (`kept`). `to_check`: only those still to check (flagged, counted, not kept), the ones
+    `responses_to_check` counts."""
     responses = (
         Response.objects.filter(survey=survey)
         .filter(FOR_REVIEW)
@@ -29,6 +32,8 @@ def responses_for_review(survey: Survey, page: object = 1, *, per_page: int = LI
         .select_related("group", "village", "age_band")
         .order_by("-received_at", "-pk")
     )
+    if to_check:
+        responses = responses.filter(excluded=False, kept=False)
     return Paginator(responses, per_page).get_page(page)
 
 

@@ -42,6 +42,7 @@ from surveys.services.submission import invitation_refusal, late_until
 POLL_SECONDS = 10
 COMMENTS_PER_PAGE = 50
 MISSING_SHOWN = 20
+TO_CHECK = "to-check"  # ?review=to-check: the review list of the responses still to check only
 REVIEW_TAG = "review-"  # a review message's extra tag, then the response's id (and its element's id)
 
 
@@ -143,12 +144,16 @@ def survey_dashboard(request, slug: str):
     for entry in audit:
         entry.action_label = action_label(entry.action)
     may_review = can_review(request.user, survey)
-    review = responses_for_review(survey, request.GET.get("review_page"))
+    to_check_only = request.GET.get("review") == TO_CHECK
+    review = responses_for_review(survey, request.GET.get("review_page"), to_check=to_check_only)
     # A review decision's outcome goes beside its response (on a phone the top of the page,
-    # where messages usually are, is far from it); any other message stays at the top, as does
-    # the outcome for a response not listed (not flagged, or on another page of the list).
+    # where messages usually are, is far from it); the outcome for a response no longer listed
+    # (checked, on the list of those to check; on another page) at the top of the list; any
+    # other message at the top of the page.
     review.object_list = list(review.object_list)
     outcomes, other_messages = messages_placed(request, REVIEW_TAG, {str(r.pk) for r in review.object_list})
+    review_messages = [m for m in other_messages if (m.extra_tags or "").startswith(REVIEW_TAG)]
+    other_messages = [m for m in other_messages if m not in review_messages]
     for response in review.object_list:
         response.outcome = outcomes.get(str(response.pk))
         response.times = _response_times(response)
@@ -169,7 +174,11 @@ def survey_dashboard(request, slug: str):
         "chart_max": max((n for _, n in progress.per_day), default=0),
         "chart_days": CHART_DAYS,
         "review": review,
+        "review_messages": review_messages,
         "to_check": responses_to_check(survey),
+        "to_check_only": to_check_only,
+        # What the review list's links and forms carry on: the list of those to check only.
+        "review_query": f"&review={TO_CHECK}" if to_check_only else "",
         "paper": paper_summary(survey),
         "audit": audit,
         # Reviewing, the paper pages and posters are for staff and administrators; evaluators
@@ -223,10 +232,17 @@ def response_review(request, slug: str, response_id, action: str):
             "keep": _("答卷 %(id)s 已核实保留，已记入审计日志。"),
         }[action]
         messages.success(request, done % {"id": str(response.pk)[:8]}, extra_tags=place)
-    # Back to the page of the list the decision was made on, at the response.
+    # Back to the page of the list the decision was made on, at the response; on the list of
+    # those to check, the response decided on leaves it: at the list (its outcome at its top).
     page = request.POST.get("review_page", "")
-    query = f"?review_page={int(page)}" if page.isdigit() and int(page) > 1 else ""
-    return redirect(reverse("staff-survey", args=[survey.slug]) + query + f"#{place}")
+    query = {"review_page": int(page)} if page.isdigit() and int(page) > 1 else {}
+    to_check_only = request.POST.get("review") == TO_CHECK
+    if to_check_only:
+        query["review"] = TO_CHECK
+    at = "review" if to_check_only else place
+    return redirect(
+        reverse("staff-survey", args=[survey.slug]) + (f"?{urlencode(query)}" if query else "") + f"#{at}"
+    )
 
 
 def _comments_survey(request, slug: str):

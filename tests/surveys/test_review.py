@@ -345,3 +345,57 @@ def test_staff_keep_through_the_dashboard_and_the_list_says_what_is_left_to_chec
     assert "已核实保留" in text and "核实保留" in text  # its state, and the audit log's action
     english = client.get(f"/staff/{survey.slug}/?lang=en").content.decode()
     assert "1 to check" in english and "Checked, keep" in english and "Checked and kept" in english
+
+
+def test_staff_work_through_the_responses_still_to_check_alone(client, survey, staff):
+    """With many flags, the ones still to check are scattered among the excluded and the kept:
+    the list narrows to them; a decision there returns to the list (the response has left it)
+    and says its outcome at the list's top; the pages and forms keep the choice."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from surveys.selectors_review import LIST_LIMIT
+    from surveys.services.review import response_keep
+
+    start = timezone.now() - timedelta(days=1)
+    made = [
+        make_response(survey, flags=STRAIGHT, received_at=start + timedelta(minutes=i))
+        for i in range(LIST_LIMIT + 6)
+    ]
+    excluded, kept, to_check = made[:3], made[3:5], made[5:]
+    for response in excluded:
+        response_exclude(response=response, user=staff, reason="重复")
+    for response in kept:
+        response_keep(response=response, user=staff, reason="")
+    client.force_login(staff)
+
+    everything = client.get(f"/staff/{survey.slug}/").content.decode()
+    assert f"共 {LIST_LIMIT + 6} 份" in everything
+    assert f'href="?review=to-check#review">只看待核实的 {LIST_LIMIT + 1} 份</a>' in everything
+
+    first = client.get(f"/staff/{survey.slug}/?review=to-check").content.decode()
+    assert f"待核实 {LIST_LIMIT + 1} 份" in first and "第 1 / 2 页" in first
+    listed = [r.pk for r in reversed(to_check)]
+    assert all(f'data-response="{pk}"' in first for pk in listed[:LIST_LIMIT])
+    assert not any(f'data-response="{r.pk}"' in first for r in excluded + kept)
+    assert 'href="?review_page=2&amp;review=to-check#review"' in first
+    assert '<input type="hidden" name="review" value="to-check">' in first
+    assert 'href="?#review">列出全部带标记或已剔除的答卷</a>' in first
+    second = client.get(f"/staff/{survey.slug}/?review_page=2&review=to-check").content.decode()
+    assert f'data-response="{listed[-1]}"' in second
+
+    oldest = to_check[0]
+    answer = client.post(
+        f"/staff/{survey.slug}/responses/{oldest.pk}/keep/", {"review_page": "2", "review": "to-check"}
+    )
+    assert answer["Location"] == f"/staff/{survey.slug}/?review_page=2&review=to-check#review"
+    back = client.get(answer["Location"]).content.decode()
+    review = back[back.index('id="review"') :]
+    assert f"答卷 {str(oldest.pk)[:8]} 已核实保留" in review.split('<ul class="review">')[0]
+    assert f'data-response="{oldest.pk}"' not in back
+
+    for response in to_check[1:]:
+        response_keep(response=response, user=staff, reason="")
+    done = client.get(f"/staff/{survey.slug}/?review=to-check").content.decode()
+    assert "没有待核实的答卷了。" in done
