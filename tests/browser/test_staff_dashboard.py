@@ -762,3 +762,36 @@ def test_on_a_phone_staff_open_the_comments_from_the_dashboard_and_read_them(
         with page.expect_download() as file:
             download.click()
         assert file.value.suggested_filename == f"{survey.slug}-comments.xlsx"
+
+
+def test_on_a_phone_staff_keep_a_response_from_the_list_of_those_to_check_and_see_the_outcome(
+    live_server, browser, shots
+):
+    """The list to check, at 360 px: keeping a response there returns to the list (the response
+    has left it), the outcome in view at the list's top, the choice kept."""
+    from playwright.sync_api import expect
+
+    from surveys.services.review import response_exclude
+    from tests.browser.test_phone_accessibility import phone_page
+
+    survey = make_survey()
+    staff = make_member(survey, "xiaowang", SurveyMembership.Role.STAFF)
+    flags = [{"code": "straight_lining", "reason": "所答 3 道题全部选择“满意”。"}]
+    doubtful = [make_response(survey, flags=flags) for _ in range(3)]
+    response_exclude(response=doubtful[0], user=staff, reason="重复作答")
+    with phone_page(browser, 360) as page:
+        log_in(page, live_server.url, "xiaowang", f"/staff/{survey.slug}/", "zh")
+        page.get_by_role("link", name="只看待核实的 2 份").click()
+        items = page.locator("ul.review > li")
+        expect(items).to_have_count(2)
+        first = items.first
+        kept = first.get_attribute("data-response")
+        first.get_by_role("button", name="核实无误，保留").click()
+        expect(page).to_have_url(re.compile(r"\?review=to-check#review$"))
+        outcome = page.locator("#review ul.messages").get_by_role("status")
+        expect(outcome).to_contain_text(f"答卷 {kept[:8]} 已核实保留")
+        expect(outcome).to_be_in_viewport()
+        expect(items).to_have_count(1)
+        expect(page.locator("#review-count")).to_have_text("待核实 1 份")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        page.screenshot(path=str(shots / "review-to-check-360.png"))
