@@ -440,7 +440,7 @@ def _cover(pdf: _Report) -> None:
             "ci": _ci(composite),
             "se": _f(composite.get("se")),
             "deff": _f(composite.get("deff")),
-            "df": composite.get("df", "—"),
+            "df": "—" if composite.get("score") is None or composite.get("df") is None else composite["df"],
             "valid": data.sample.valid,
         },
         align="L",

@@ -946,3 +946,11 @@ def test_the_pdfs_cover_and_the_xlsx_summary_carry_the_pages_paragraph_for_the_r
     assert "".join(paragraph.split()) in "".join(cover.split())
     _header, rows = _sheet_rows(load_workbook(io.BytesIO(render_report(data, "xlsx"))), "汇总")
     assert ("写入评价报告的一段话", paragraph) in rows
+
+
+def test_a_report_before_any_response_gives_no_degrees_of_freedom_either(survey, tmp_path):
+    """Nothing to score: the cover's box gives no standard error, design effect or degrees of
+    freedom (it said "自由度 0" beside "标准误 —")."""
+    text = _pdf_text(render_report(report_data(survey), "pdf"), tmp_path)
+    assert "标准误 —，设计效应 —，自由度 —" in text
+    assert "综合满意度还无法计算" in text  # the paragraph says so too
