@@ -94,6 +94,15 @@ class SurveyComments:
     def of_village(self, code: str) -> list[Comment]:
         return [c for c in self.comments if c.village_code == code]
 
+    def narrowed(self, *, village: str = "", words: str = "") -> SurveyComments:
+        """The list narrowed to one named village's comments and/or those that hold `words`
+        (spaces and case aside: "路 灯" finds "路灯坏了")."""
+        kept = self.of_village(village) if village else self.comments
+        if _words(words):
+            wanted = _words(words).casefold()
+            kept = [c for c in kept if wanted in _words(c.text).casefold()]
+        return dataclasses.replace(self, comments=kept, withheld=sum(c.withheld for c in kept))
+
 
 def survey_min_cell(survey: Survey) -> int:
     return int((survey.scheme or {}).get("min_cell") or DEFAULT_MIN_CELL)

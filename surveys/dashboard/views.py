@@ -1,6 +1,5 @@
 """Staff pages: thin views over the progress and review selectors and the review services."""
 
-import dataclasses
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -264,15 +263,19 @@ def survey_comments_page(request, slug: str):
     comments = every if everything else every.said()
     villages = comments.villages()
     village = _village_asked(request, villages)
-    listed = comments.of_village(village) if village else comments.comments
+    words = _words_asked(request)
+    listed = comments.narrowed(village=village, words=words).comments
     listing = Paginator(listed, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
     keep = {"village": village} if village else {}  # what the page's own links carry on
     if everything:
         keep["all"] = "1"
+    if words:
+        keep["q"] = words
     if request.GET.get("lang"):
         keep["lang"] = request.GET["lang"]
-    # The other choice of the comments that say nothing, on this village and language.
+    # The other choice of the comments that say nothing, on this village, words and language.
     other = {k: v for k, v in keep.items() if k != "all"} | ({} if everything else {"all": "1"})
+    without_words = {k: v for k, v in keep.items() if k != "q"}
     return render(
         request,
         "surveys/staff/comments.html",
@@ -287,8 +290,15 @@ def survey_comments_page(request, slug: str):
             "query": ("&" + urlencode(keep)) if keep else "",
             "download_query": ("?" + urlencode(keep)) if keep else "",
             "other_query": "?" + urlencode(other) if other else "?",
+            "q": words,
+            "without_q": "?" + urlencode(without_words) if without_words else "?",
         },
     )
+
+
+def _words_asked(request) -> str:
+    """The words the reader narrowed the comments to (?q=), trimmed, at most 50 characters."""
+    return request.GET.get("q", "").strip()[:50]
 
 
 def _everything_asked(request) -> bool:
@@ -311,12 +321,12 @@ def survey_comments_download(request, slug: str):
     everything = _everything_asked(request)
     comments = every if everything else every.said()
     village = _village_asked(request, comments.villages())
-    if village:
-        comments = dataclasses.replace(comments, comments=comments.of_village(village))
-    scope = every.of_village(village) if village else every.comments
+    words = _words_asked(request)
+    comments = comments.narrowed(village=village, words=words)
+    scope = every.narrowed(village=village, words=words).comments
     left_out = 0 if everything else sum(c.nothing for c in scope)
     response = HttpResponse(
-        comments_xlsx(survey, comments, left_out=left_out),
+        comments_xlsx(survey, comments, left_out=left_out, words=words),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     name = f"{survey.slug}-comments-{village}.xlsx" if village else f"{survey.slug}-comments.xlsx"

@@ -17,10 +17,11 @@ from surveys.reports.xlsx import HEADER_FILL, NOTE, put_cell
 from surveys.selectors_comments import SurveyComments
 
 
-def comments_xlsx(survey: Survey, listed: SurveyComments, *, left_out: int = 0) -> bytes:
+def comments_xlsx(survey: Survey, listed: SurveyComments, *, left_out: int = 0, words: str = "") -> bytes:
     """One sheet: what it is, then a row per comment (number, village, group, text), the text
     wrapped in a wide column; a comment starting with "=" stays text (put_cell). `left_out`: the
-    comments that say nothing (无, 没有意见) not in `listed`, said under the title."""
+    comments that say nothing (无, 没有意见) not in `listed`, said under the title; `words`: what the
+    list was narrowed to, said too."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("意见建议")
@@ -65,6 +66,7 @@ def comments_xlsx(survey: Survey, listed: SurveyComments, *, left_out: int = 0) 
             if left_out
             else []
         ),
+        *([(_("只列出含“%(words)s”的意见建议。") % {"words": words}, NOTE)] if words else []),
         (
             _("%(slug)s · 生成时间：%(at)s")
             % {"slug": survey.slug, "at": timezone.localtime().strftime("%Y-%m-%d %H:%M")},

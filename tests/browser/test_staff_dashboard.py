@@ -240,6 +240,9 @@ def _a_paper_survey():
     answers = {"income": "satisfied", "roads": "satisfied", "water": "satisfied"}
     paper_entry_save(sheet=sheet, user=staff, age_band="18-44", answers=answers)
     paper_entry_save(sheet=sheet, user=admin, age_band="18-44", answers={**answers, "roads": "dont_know"})
+    for text in ("村口的路灯坏了，晚上出门看不见。", "无", "路灯", "", ""):  # the comments page lists some
+        response = make_response(survey, village="east")
+        Response.objects.filter(pk=response.pk).update(comment=text)
     return survey
 
 
@@ -269,10 +272,12 @@ SMALL_TARGETS = """() => Array.from(document.querySelectorAll(
 
 
 def staff_pages(survey) -> tuple[str, ...]:
-    """Every page a survey's staff member opens (the list, dashboard and the three paper pages)."""
+    """Every page a survey's staff member opens (the list, dashboard, comments and the three paper
+    pages)."""
     return (
         "/staff/",
         f"/staff/{survey.slug}/",
+        f"/staff/{survey.slug}/comments/?q=路灯",
         f"/staff/{survey.slug}/paper/",
         f"/staff/{survey.slug}/paper/enter/",
         f"/staff/{survey.slug}/paper/discrepancies/",

@@ -338,3 +338,33 @@ def test_the_same_words_in_several_responses_are_counted_on_each(client, written
         .iter_rows(values_only=True)
     )
     assert [row[4] for row in rows if row[3] and "村道" in row[3]] == [3, 3, 3]
+
+
+def test_staff_find_the_comments_that_hold_some_words_and_download_just_those(client, written):
+    """Hundreds of comments: staff look for what was said about the street lights (路灯), in the
+    whole survey or one village; spaces and case aside; the download holds what the page lists."""
+    _with_comment(written, "村口路 灯不亮。", village="east")
+    _with_comment(written, "Street LIGHTS are out.", village=None, group="staff", age_band=None)
+    client.force_login(make_member(written, "xiaowang", SurveyMembership.Role.STAFF))
+    html = client.get("/staff/hill-2024/comments/?q=路灯").content.decode()
+    assert [text for _meta, text in _listed(html)] == ["村口路 灯不亮。", "路灯坏了很久没人修。"]
+    assert "含“路灯”的 2 条。" in html
+    assert 'value="路灯"' in html  # the field keeps what was typed
+    assert 'href="/staff/hill-2024/comments.xlsx?q=%E8%B7%AF%E7%81%AF"' in html
+    assert "下载筛选出的意见建议（Excel）" in html
+    east = client.get("/staff/hill-2024/comments/?q=路灯&village=east").content.decode()
+    assert [text for _meta, text in _listed(east)] == ["村口路 灯不亮。"]
+    clear = re.search(r'<a href="([^"]*)">不按字词筛选</a>', east)[1]
+    assert entities.unescape(clear) == "?village=east"
+    rows = list(
+        load_workbook(io.BytesIO(client.get("/staff/hill-2024/comments.xlsx?q=路灯").content))
+        .worksheets[0]
+        .iter_rows(values_only=True)
+    )
+    assert "只列出含“路灯”的意见建议。" in [row[0] for row in rows]
+    header = next(i for i, row in enumerate(rows) if row[0] == "序号")
+    assert [row[3] for row in rows[header + 1 :]] == ["村口路 灯不亮。", "路灯坏了很久没人修。"]
+    hostile = client.get("/staff/hill-2024/comments/?q=<script>alert(1)</script>").content.decode()
+    assert "<script>alert(1)</script>" not in hostile and "含“&lt;script&gt;" in hostile
+    english = client.get("/staff/hill-2024/comments/?q=street+lights&lang=en").content.decode()
+    assert [text for _meta, text in _listed(english)] == ["Street LIGHTS are out."]
