@@ -3,8 +3,9 @@
 //   <button type="button" class="copy-button" hidden data-copy="ID"
 //           data-copied="已复制" data-failed="请长按或选中…后复制" data-status="ID">复制</button>
 // copies the value of the field with id data-copy (or the element's text), says the outcome on
-// itself for two seconds and in the status element (a screen reader hears it; the button keeps
-// its name). Shown by this script: without scripts, or a clipboard, the text stays selectable by hand.
+// itself for two seconds and in the status element (a screen reader hears it there: a button
+// named by its aria-label, as the dashboard's are, keeps that name). Shown by this script: without
+// scripts, or a clipboard, the text stays selectable by hand.
 (function copyButtons() {
   "use strict";
   function isField(el) { return "value" in el && typeof el.select === "function"; }
