@@ -62,6 +62,7 @@ class Comment:
     group_withheld: bool = False  # its whole group has fewer than min_cell: neither is named
     nothing: bool = False  # says only that there is nothing to say (says_nothing)
     same: int = 1  # counted responses whose comment has these very words (spaces aside)
+    group_code: str = ""  # the named group's code ("" where `group` is)
 
 
 @dataclass(frozen=True)
@@ -91,13 +92,24 @@ class SurveyComments:
                 counts.setdefault(comment.village_code, [comment.village_code, comment.village, 0])[2] += 1
         return [tuple(entry) for entry in counts.values()]
 
+    def groups(self) -> list[tuple[str, str, int]]:
+        """(code, name, comments) of each group named in the list, in the list's order: as
+        `villages`, a group not named cannot be chosen."""
+        counts: dict[str, list] = {}
+        for comment in self.comments:
+            if comment.group_code:
+                counts.setdefault(comment.group_code, [comment.group_code, comment.group, 0])[2] += 1
+        return [tuple(entry) for entry in counts.values()]
+
     def of_village(self, code: str) -> list[Comment]:
         return [c for c in self.comments if c.village_code == code]
 
-    def narrowed(self, *, village: str = "", words: str = "") -> SurveyComments:
-        """The list narrowed to one named village's comments and/or those that hold `words`
-        (spaces and case aside: "路 灯" finds "路灯坏了")."""
+    def narrowed(self, *, village: str = "", group: str = "", words: str = "") -> SurveyComments:
+        """The list narrowed to one named village's comments, one named group's and/or those that
+        hold `words` (spaces and case aside: "路 灯" finds "路灯坏了")."""
         kept = self.of_village(village) if village else self.comments
+        if group:
+            kept = [c for c in kept if c.group_code == group]
         if _words(words):
             wanted = _words(words).casefold()
             kept = [c for c in kept if wanted in _words(c.text).casefold()]
@@ -154,6 +166,7 @@ def survey_comments(survey: Survey, *, english: bool | None = None) -> SurveyCom
                     shown.code if shown else "",
                     group_withheld,
                     says_nothing(text),
+                    group_code="" if group_withheld else group.code,
                 ),
             )
         )

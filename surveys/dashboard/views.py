@@ -261,12 +261,15 @@ def survey_comments_page(request, slug: str):
     every = survey_comments(survey)
     everything = _everything_asked(request)
     comments = every if everything else every.said()
-    villages = comments.villages()
+    villages, groups = comments.villages(), comments.groups()
     village = _village_asked(request, villages)
+    group = _named_asked(request, "group", groups)
     words = _words_asked(request)
-    listed = comments.narrowed(village=village, words=words).comments
+    listed = comments.narrowed(village=village, group=group, words=words).comments
     listing = Paginator(listed, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
     keep = {"village": village} if village else {}  # what the page's own links carry on
+    if group:
+        keep["group"] = group
     if everything:
         keep["all"] = "1"
     if words:
@@ -287,6 +290,9 @@ def survey_comments_page(request, slug: str):
             "listing": listing,
             "villages": villages,
             "village": village,
+            # A choice of group only where there is one to make.
+            "groups": groups if len(groups) > 1 else [],
+            "group": group,
             "query": ("&" + urlencode(keep)) if keep else "",
             "download_query": ("?" + urlencode(keep)) if keep else "",
             "other_query": "?" + urlencode(other) if other else "?",
@@ -309,8 +315,13 @@ def _everything_asked(request) -> bool:
 def _village_asked(request, villages: list[tuple[str, str, int]]) -> str:
     """The named village (of `SurveyComments.villages()`) the reader narrowed the list to, or ""
     (none asked, or not one named)."""
-    asked = request.GET.get("village", "")
-    return asked if asked in {code for code, _name, _n in villages} else ""
+    return _named_asked(request, "village", villages)
+
+
+def _named_asked(request, name: str, named: list[tuple[str, str, int]]) -> str:
+    """The code the reader asked for in `name` if it is one of `named` (code, name, count), or ""."""
+    asked = request.GET.get(name, "")
+    return asked if asked in {code for code, _name, _n in named} else ""
 
 
 @login_required
@@ -321,9 +332,10 @@ def survey_comments_download(request, slug: str):
     everything = _everything_asked(request)
     comments = every if everything else every.said()
     village = _village_asked(request, comments.villages())
+    group = _named_asked(request, "group", comments.groups())
     words = _words_asked(request)
-    comments = comments.narrowed(village=village, words=words)
-    scope = every.narrowed(village=village, words=words).comments
+    comments = comments.narrowed(village=village, group=group, words=words)
+    scope = every.narrowed(village=village, group=group, words=words).comments
     left_out = 0 if everything else sum(c.nothing for c in scope)
     response = HttpResponse(
         comments_xlsx(survey, comments, left_out=left_out, words=words),

@@ -149,7 +149,8 @@ def test_the_list_narrows_to_one_named_village_and_so_does_its_download(client, 
     its comment's village, so ?village=west lists everything, as no choice does."""
     client.force_login(make_member(written, "xiaowang", SurveyMembership.Role.STAFF))
     html = client.get("/staff/hill-2024/comments/").content.decode()
-    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', html)
+    villages = html[html.index('<select id="village"') : html.index("</select>")]
+    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', villages)
     assert options == [("", "全部（5 条）"), ("east", "东村（3 条）")]
     east = client.get("/staff/hill-2024/comments/?village=east").content.decode()
     assert [meta for meta, _text in _listed(east)] == ["东村 · 村民群众"] * 3
@@ -368,3 +369,32 @@ def test_staff_find_the_comments_that_hold_some_words_and_download_just_those(cl
     assert "<script>alert(1)</script>" not in hostile and "含“&lt;script&gt;" in hostile
     english = client.get("/staff/hill-2024/comments/?q=street+lights&lang=en").content.decode()
     assert [text for _meta, text in _listed(english)] == ["Street LIGHTS are out."]
+
+
+def test_evaluators_read_what_one_named_group_wrote(client, written):
+    """What the staff said, apart from the villagers; the choice combines with the others. Only
+    named groups are offered: a group too small to name would be named by choosing it."""
+    client.force_login(make_member(written, "pinggu", SurveyMembership.Role.EVALUATOR))
+    html = client.get("/staff/hill-2024/comments/").content.decode()
+    select = html[
+        html.index('<select id="group"') : html.index("</select>", html.index('<select id="group"'))
+    ]
+    assert re.findall(r'<option value="([^"]*)"', select) == ["", "villager", "staff"]
+    staff = client.get("/staff/hill-2024/comments/?group=staff").content.decode()
+    assert _listed(staff) == [("政府工作人员", "办事窗口态度很好。")]
+    assert '<option value="staff" selected>' in staff
+    assert 'href="/staff/hill-2024/comments.xlsx?group=staff"' in staff
+    both = client.get("/staff/hill-2024/comments/?group=villager&village=east").content.decode()
+    assert {meta for meta, _text in _listed(both)} == {"东村 · 村民群众"}
+    rows = list(
+        load_workbook(io.BytesIO(client.get("/staff/hill-2024/comments.xlsx?group=staff").content))
+        .worksheets[0]
+        .iter_rows(values_only=True)
+    )
+    header = next(i for i, row in enumerate(rows) if row[0] == "序号")
+    assert [row[2:4] for row in rows[header + 1 :]] == [("政府工作人员", "办事窗口态度很好。")]
+
+    Survey.objects.filter(pk=written.pk).update(scheme={**(written.scheme or {}), "min_cell": 6})
+    html = client.get("/staff/hill-2024/comments/?group=staff").content.decode()  # five staff: not named
+    assert '<select id="group"' not in html, "one named group: nothing to choose"
+    assert len(_listed(html)) == 5, "a group not named is not narrowed to"
