@@ -1,5 +1,6 @@
 """Staff pages: thin views over the progress and review selectors and the review services."""
 
+import dataclasses
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -32,7 +33,7 @@ from surveys.permissions import (
 )
 from surveys.placed_messages import messages_placed
 from surveys.reports.comments import comments_xlsx
-from surveys.selectors_comments import survey_comments
+from surveys.selectors_comments import SurveyComments, survey_comments
 from surveys.selectors_progress import CHART_DAYS, InvitationProgress, survey_progress
 from surveys.selectors_review import audit_log, responses_for_review, responses_to_check
 from surveys.services.review import response_exclude, response_include, response_keep
@@ -251,71 +252,40 @@ def _comments_survey(request, slug: str):
     return survey
 
 
-@login_required
-@require_GET
-def survey_comments_page(request, slug: str):
-    """What respondents wrote in 意见建议 (counted responses), for the survey's staff, evaluators
-    and administrators: a page at a time, narrowed to one named village on asking (?village=),
-    and all of it (or that village's) as an Excel sheet."""
-    survey = _comments_survey(request, slug)
+@dataclasses.dataclass(frozen=True)
+class _CommentsAsked:
+    """What the reader asked of the comments, as the page and its download read it: all of them
+    or not those that say nothing (?all=1), one named village (?village=), one named group
+    (?group=), some words (?q=). A village or group not named is not narrowed to."""
+
+    every: SurveyComments  # every counted comment
+    everything: bool
+    choosable: SurveyComments  # what may be chosen from: every, or those that say something
+    village: str
+    group: str
+    words: str
+
+    def narrowed(self, comments: SurveyComments) -> SurveyComments:
+        return comments.narrowed(village=self.village, group=self.group, words=self.words)
+
+    def query(self) -> dict[str, str]:
+        """The choices as the page's own links carry them on."""
+        keep = {"village": self.village, "group": self.group, "all": "1" if self.everything else ""}
+        return {name: value for name, value in (keep | {"q": self.words}).items() if value}
+
+
+def _comments_asked(request, survey) -> _CommentsAsked:
     every = survey_comments(survey)
-    everything = _everything_asked(request)
-    comments = every if everything else every.said()
-    villages, groups = comments.villages(), comments.groups()
-    village = _village_asked(request, villages)
-    group = _named_asked(request, "group", groups)
-    words = _words_asked(request)
-    listed = comments.narrowed(village=village, group=group, words=words).comments
-    listing = Paginator(listed, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
-    keep = {"village": village} if village else {}  # what the page's own links carry on
-    if group:
-        keep["group"] = group
-    if everything:
-        keep["all"] = "1"
-    if words:
-        keep["q"] = words
-    if request.GET.get("lang"):
-        keep["lang"] = request.GET["lang"]
-    # The other choice of the comments that say nothing, on this village, words and language.
-    other = {k: v for k, v in keep.items() if k != "all"} | ({} if everything else {"all": "1"})
-    without_words = {k: v for k, v in keep.items() if k != "q"}
-    return render(
-        request,
-        "surveys/staff/comments.html",
-        {
-            "survey": survey,
-            "every": every,
-            "comments": comments,
-            "everything": everything,
-            "listing": listing,
-            "villages": villages,
-            "village": village,
-            # A choice of group only where there is one to make.
-            "groups": groups if len(groups) > 1 else [],
-            "group": group,
-            "query": ("&" + urlencode(keep)) if keep else "",
-            "download_query": ("?" + urlencode(keep)) if keep else "",
-            "other_query": "?" + urlencode(other) if other else "?",
-            "q": words,
-            "without_q": "?" + urlencode(without_words) if without_words else "?",
-        },
+    everything = request.GET.get("all") == "1"
+    choosable = every if everything else every.said()
+    return _CommentsAsked(
+        every=every,
+        everything=everything,
+        choosable=choosable,
+        village=_named_asked(request, "village", choosable.villages()),
+        group=_named_asked(request, "group", choosable.groups()),
+        words=request.GET.get("q", "").strip()[:50],  # trimmed, at most 50 characters
     )
-
-
-def _words_asked(request) -> str:
-    """The words the reader narrowed the comments to (?q=), trimmed, at most 50 characters."""
-    return request.GET.get("q", "").strip()[:50]
-
-
-def _everything_asked(request) -> bool:
-    """Whether the reader asked for the comments that say nothing (无, 没有意见) too (?all=1)."""
-    return request.GET.get("all") == "1"
-
-
-def _village_asked(request, villages: list[tuple[str, str, int]]) -> str:
-    """The named village (of `SurveyComments.villages()`) the reader narrowed the list to, or ""
-    (none asked, or not one named)."""
-    return _named_asked(request, "village", villages)
 
 
 def _named_asked(request, name: str, named: list[tuple[str, str, int]]) -> str:
@@ -326,17 +296,52 @@ def _named_asked(request, name: str, named: list[tuple[str, str, int]]) -> str:
 
 @login_required
 @require_GET
+def survey_comments_page(request, slug: str):
+    """What respondents wrote in 意见建议 (counted responses), for the survey's staff, evaluators
+    and administrators: a page at a time, narrowed on asking (_CommentsAsked), and as an Excel
+    sheet with the same choices."""
+    survey = _comments_survey(request, slug)
+    asked = _comments_asked(request, survey)
+    listed = asked.narrowed(asked.choosable).comments
+    listing = Paginator(listed, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    keep = asked.query()  # what the page's own links carry on
+    if request.GET.get("lang"):
+        keep["lang"] = request.GET["lang"]
+    # The other choice of the comments that say nothing, on this village, words and language.
+    other = {k: v for k, v in keep.items() if k != "all"} | ({} if asked.everything else {"all": "1"})
+    without_words = {k: v for k, v in keep.items() if k != "q"}
+    groups = asked.choosable.groups()
+    return render(
+        request,
+        "surveys/staff/comments.html",
+        {
+            "survey": survey,
+            "every": asked.every,
+            "comments": asked.choosable,
+            "everything": asked.everything,
+            "listing": listing,
+            "villages": asked.choosable.villages(),
+            "village": asked.village,
+            # A choice of group only where there is one to make.
+            "groups": groups if len(groups) > 1 else [],
+            "group": asked.group,
+            "query": ("&" + urlencode(keep)) if keep else "",
+            "download_query": ("?" + urlencode(keep)) if keep else "",
+            "other_query": "?" + urlencode(other) if other else "?",
+            "q": asked.words,
+            "without_q": "?" + urlencode(without_words) if without_words else "?",
+        },
+    )
+
+
+@login_required
+@require_GET
 def survey_comments_download(request, slug: str):
     survey = _comments_survey(request, slug)
-    every = survey_comments(survey)
-    everything = _everything_asked(request)
-    comments = every if everything else every.said()
-    village = _village_asked(request, comments.villages())
-    group = _named_asked(request, "group", comments.groups())
-    words = _words_asked(request)
-    comments = comments.narrowed(village=village, group=group, words=words)
-    scope = every.narrowed(village=village, group=group, words=words).comments
-    left_out = 0 if everything else sum(c.nothing for c in scope)
+    asked = _comments_asked(request, survey)
+    comments = asked.narrowed(asked.choosable)
+    left_out = 0 if asked.everything else asked.narrowed(asked.every).nothing
+    village, words = asked.village, asked.words
     response = HttpResponse(
         comments_xlsx(survey, comments, left_out=left_out, words=words),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
