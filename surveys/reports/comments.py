@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Font
 
 from surveys.localized import localized
 from surveys.models import Survey
-from surveys.reports.xlsx import HEADER_FILL, NOTE, put_cell
+from surveys.reports.xlsx import ALERT, HEADER_FILL, NOTE, put_cell
 from surveys.selectors_comments import SurveyComments
 
 
@@ -37,7 +37,7 @@ def comments_xlsx(survey: Survey, listed: SurveyComments, *, left_out: int = 0, 
                         listed.synthetic,
                     )
                     % {"n": listed.synthetic},
-                    Font(bold=True, color="B91C1C"),
+                    ALERT,
                 )
             ]
             if listed.synthetic

@@ -328,10 +328,7 @@ def comparison_pdf(survey: Survey, base: Survey, table: ComparisonTable) -> byte
     )
     for note, kind in notes:  # before anything else: the figures are not real
         if kind == "synthetic":
-            pdf.set_fill_color(253, 236, 236)
-            pdf.set_font(FONT, "B", 10)
-            pdf.multi_cell(0, 6, note, fill=True, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            pdf.ln(2)
+            pdf.alert(note)
     pdf.set_font(FONT, "B", 10.5)
     pdf.multi_cell(
         0,

@@ -240,6 +240,13 @@ class Document(FPDF):
         self.set_text_color(*INK)
         self.ln(1)
 
+    def alert(self, text: str) -> None:
+        """A bold sentence on a pink band, said before any figure: the data are synthetic."""
+        self.set_fill_color(253, 236, 236)
+        self.set_font(FONT, "B", 10)
+        self.multi_cell(0, 6, text, fill=True, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(2)
+
     def table(
         self, headers: list[str], rows: list[list[str]], widths: list[float], *, align=None, size: float = 8.5
     ):
@@ -380,23 +387,14 @@ def _cover(pdf: _Report) -> None:
     ]
     pdf.table([_("项目"), _("内容")], rows, [28, 142], align=["LEFT", "LEFT"], size=8.5)
     if data.sample.synthetic:
-        pdf.set_fill_color(253, 236, 236)
-        pdf.set_font(FONT, "B", 10)
-        pdf.multi_cell(
-            0,
-            6,
+        pdf.alert(
             ngettext(
                 "注意：本报告所用 %(n)s 份答卷为合成演示数据，并非真实调查结果，不能用于绩效评价。",
                 "注意：本报告所用 %(n)s 份答卷为合成演示数据，并非真实调查结果，不能用于绩效评价。",
                 data.sample.synthetic,
             )
-            % {"n": data.sample.synthetic},
-            fill=True,
-            align="L",
-            new_x=XPos.LMARGIN,
-            new_y=YPos.NEXT,
+            % {"n": data.sample.synthetic}
         )
-        pdf.ln(2)
     warnings = len(data.document.get("warnings") or [])
     if warnings:
         # The caveats are at the end of the report (方法说明): a reader copying the composite from

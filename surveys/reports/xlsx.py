@@ -27,6 +27,7 @@ from surveys.reports.paragraph import report_paragraph
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EC")
 BOLD = Font(bold=True)
 NOTE = Font(italic=True, color="666666", size=9)
+ALERT = Font(bold=True, color="B91C1C")  # the data are synthetic
 FIRST_ROW = 3  # row 1: the stamp, row 2: blank, row 3: headers
 
 
@@ -95,7 +96,7 @@ def _summary(sheet, data: ReportData) -> None:
             "注意：%(n)s 份答卷为合成演示数据，并非真实调查结果。",
             synthetic,
         ) % {"n": synthetic}
-        put_cell(sheet, FIRST_ROW + len(table.rows) + 2, 1, note).font = Font(bold=True, color="B91C1C")
+        put_cell(sheet, FIRST_ROW + len(table.rows) + 2, 1, note).font = ALERT
     # The paragraph for the 绩效评价报告, as the evaluation page and the PDF's cover write it.
     row = FIRST_ROW + len(table.rows) + (4 if data.sample.synthetic else 2)
     put_cell(sheet, row, 1, _("写入评价报告的一段话")).font = BOLD
