@@ -151,9 +151,9 @@ def survey_dashboard(request, slug: str):
     # (checked, on the list of those to check; on another page) at the top of the list; any
     # other message at the top of the page.
     review.object_list = list(review.object_list)
-    outcomes, other_messages = messages_placed(request, REVIEW_TAG, {str(r.pk) for r in review.object_list})
-    review_messages = [m for m in other_messages if (m.extra_tags or "").startswith(REVIEW_TAG)]
-    other_messages = [m for m in other_messages if m not in review_messages]
+    outcomes, unplaced = messages_placed(request, REVIEW_TAG, {str(r.pk) for r in review.object_list})
+    review_messages = [m for m in unplaced if _of_review(m)]
+    other_messages = [m for m in unplaced if not _of_review(m)]
     for response in review.object_list:
         response.outcome = outcomes.get(str(response.pk))
         response.times = _response_times(response)
@@ -243,6 +243,11 @@ def response_review(request, slug: str, response_id, action: str):
     return redirect(
         reverse("staff-survey", args=[survey.slug]) + (f"?{urlencode(query)}" if query else "") + f"#{at}"
     )
+
+
+def _of_review(message) -> bool:
+    """Whether a message is a review decision's outcome (tagged REVIEW_TAG and the response)."""
+    return (message.extra_tags or "").startswith(REVIEW_TAG)
 
 
 def _comments_survey(request, slug: str):
