@@ -58,8 +58,14 @@ def _points(document: dict) -> tuple[str, str]:
         for o in options
         if o["points"] is not None
     )
+    return scored, not_scored(options)
+
+
+def not_scored(options: list[dict]) -> str:
+    """What no score counts: the options the scheme gives no points (不了解 in the usual scheme, but
+    a scheme may score it, or leave out 一般 as well) and blank answers ("“不了解”、未作答")."""
     unscored = [_("“%(name)s”") % {"name": o["name"]} for o in options if o["points"] is None]
-    return scored, _("、").join([*unscored, _("未作答")])
+    return _("、").join([*unscored, _("未作答")])
 
 
 def _weights(document: dict) -> str:

@@ -29,7 +29,7 @@ from surveys.reports import tables
 from surveys.reports.data import ReportData, report_language
 from surveys.reports.fonts import report_faces, symbol_face
 from surveys.reports.linebreak import fits, wrapped
-from surveys.reports.paragraph import report_paragraph
+from surveys.reports.paragraph import not_scored, report_paragraph
 from surveys.reports.tables import method_name, uncertainty_note
 
 FONT = "NotoSansSC"
@@ -54,13 +54,6 @@ def _joined(parts) -> str:
 
 def _f(value, digits: int = 2) -> str:
     return "—" if value is None else rounded(value, digits)
-
-
-def _left_out(data: ReportData) -> str:
-    """What no score counts: the options the scheme gives no points (不了解 in the usual scheme, but
-    a scheme may score it, or leave out 一般 as well) and blank answers."""
-    names = [_("“%(name)s”") % {"name": o["name"]} for o in data.options if o["points"] is None]
-    return _("、").join([*names, _("未作答")])
 
 
 def _sentences(*sentences: str) -> str:
@@ -503,7 +496,7 @@ def _method(pdf: _Report) -> None:
             "每道题的得分为计分答案分值的平均数（%(left_out)s不计入）；维度得分为其各题得分的加权平均；"
             "综合满意度为各维度得分按维度权重的加权平均。所有得分为 0–100 分。"
         )
-        % {"left_out": _left_out(data)}
+        % {"left_out": not_scored(data.options)}
     )
     option_rows = [
         [o["name"], _("不计分") if o["points"] is None else f"{o['points']:g}"] for o in data.options
@@ -576,7 +569,7 @@ def _items(pdf: _Report) -> None:
     widths = [34, 28, 14, 28] + [each] * (len(data.options) + 1)
     pdf.table(headers, rows, widths, align=["LEFT", "LEFT"] + ["RIGHT"] * (len(widths) - 2), size=8)
     pdf.paragraph(
-        _("各选项下为选择该项的人数；得分不计%(left_out)s。") % {"left_out": _left_out(data)},
+        _("各选项下为选择该项的人数；得分不计%(left_out)s。") % {"left_out": not_scored(data.options)},
         size=8,
         color=MUTED,
     )
