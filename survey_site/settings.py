@@ -14,7 +14,7 @@ import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
-from survey_site.env import envbool, envint, envlist
+from survey_site.env import envbool, envint, envlist, envrates
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Where the embedded database, the generated secret key and uploads live.
@@ -235,6 +235,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # Invitation links carry their token in the path: never tell another site which page linked to it.
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Submission rate limits (surveys.ratelimit), per sender address and per invitation link:
+# `ip=300/60,invitation=200/60` (requests per seconds) are the defaults; a scope not given keeps
+# its default. Raised for a load test, or where a county's answers arrive through one address.
+SUBMISSION_RATE_LIMITS = envrates("SUBMISSION_RATE_LIMITS", ("ip", "invitation"))
 
 # Login lockout (django-axes): after AXES_FAILURE_LIMIT failed logins for one username from one
 # address, that pair is refused (HTTP 429) for AXES_COOLOFF_MINUTES. Attempts are counted in the

@@ -7,7 +7,9 @@ address, so the per-address limit only stops a runaway script, and the per-invit
 stops one link from being flooded. Addresses are never stored: only a keyed hash of one is part
 of a cache key, and the key expires with its window.
 
-Override in settings: SUBMISSION_RATE_LIMITS = {"ip": (requests, seconds), "invitation": (requests, seconds)}.
+Override in settings: SUBMISSION_RATE_LIMITS = {"ip": (requests, seconds), "invitation": (requests,
+seconds)}, which the environment variable of the same name sets (`ip=300/60,invitation=200/60`,
+survey_site/settings.py); a scope not given keeps its default.
 """
 
 import time

@@ -31,7 +31,7 @@ from surveys.api.parsers import JSONParser
 from surveys.localized import language
 from surveys.models import Response
 from surveys.ratelimit import retry_after, submission_allowed
-from surveys.respond.texts import refusal_text
+from surveys.respond.texts import rate_limited_text, refusal_text
 from surveys.services.submission import (
     COMMENT_MAX_LENGTH,
     DEVICE_COOKIE,
@@ -321,10 +321,11 @@ class ResponseSubmitApi(APIView):
         # Every request counts against its address; only a well-formed one against the link it
         # names, so that junk naming a poster's token cannot jam that link for its village.
         if not submission_allowed(request, token=read[1] if read is not None else None):
-            refused = _refused(
-                status.HTTP_429_TOO_MANY_REQUESTS, "rate_limited", "提交过于频繁，请等一分钟再试。"
+            wait = retry_after()
+            refused = _problem(
+                status.HTTP_429_TOO_MANY_REQUESTS, "rate_limited", rate_limited_text(language(), wait)
             )
-            refused["Retry-After"] = str(retry_after())
+            refused["Retry-After"] = str(wait)
             return refused
         if errors is not None:
             return ApiResponse({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)

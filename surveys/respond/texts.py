@@ -196,6 +196,18 @@ def deadline_text(closes_at, lang: str) -> str:
     return f"这个链接于 {when:%Y年%m月%d日 %H:%M} 截止，此后到达的答卷无法接收，请在截止前联网。"
 
 
+def rate_limited_text(lang: str, wait: int) -> str:
+    """What a refused submission (429) is told: wait a minute, or the minutes until the longest
+    of the limits' windows (SUBMISSION_RATE_LIMITS may set an hour's) rolls over: `wait` is the
+    Retry-After in seconds."""
+    minutes = -(-wait // 60)
+    if minutes <= 1:
+        return texts_for(lang)["rate_limited"]
+    if lang == "en":
+        return f"Too many submissions. Please wait {minutes} minutes and try again."
+    return f"提交过于频繁，请等 {minutes} 分钟再试。"
+
+
 def refusal_text(code: str, message: str, lang: str, *, opens_at=None) -> str:
     """What the respondent is told when a link takes no answers: `message` (the server's Chinese
     sentence) unless the page is in English. `opens_at`: when a link not yet open opens."""

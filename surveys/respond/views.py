@@ -42,7 +42,7 @@ from surveys.respond.layout import columns
 from surveys.respond.posters import poster_filename, poster_text
 from surveys.respond.posters import poster_pdf as render_poster_pdf
 from surveys.respond.posters import poster_png as render_poster_png
-from surveys.respond.texts import deadline_text, missing_text, refusal_text, texts_for
+from surveys.respond.texts import deadline_text, missing_text, rate_limited_text, refusal_text, texts_for
 from surveys.selectors import SurveyCatalog, survey_catalog
 from surveys.services.submission import (
     COMMENT_MAX_LENGTH,
@@ -385,10 +385,11 @@ def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
     if not submission_allowed(request, token=token):
         # The form again, answers kept, "wait a minute" above it: not 无法填写问卷 on a page of its
         # own, where the answers were only one Back away (and gone where Back reloads the form).
+        wait = retry_after()
         refused = _form_page(
-            request, invitation, catalog, lang, form_error=t["rate_limited"], status=429, **again
+            request, invitation, catalog, lang, form_error=rate_limited_text(lang, wait), status=429, **again
         )
-        refused["Retry-After"] = str(retry_after())
+        refused["Retry-After"] = str(wait)
         return refused
     try:
         # The page's language, which the form itself may carry: the service's messages follow it.

@@ -97,6 +97,27 @@ def test_the_questionnaire_form_is_limited_too(survey, settings):
     assert Response.objects.count() == 0
 
 
+def test_a_longer_window_is_said_in_minutes_not_as_a_minute(survey, settings, monkeypatch):
+    """SUBMISSION_RATE_LIMITS may set an hour's window: "wait a minute" would send the phone's
+    owner back too soon, so the refusal says the minutes its Retry-After gives."""
+    monkeypatch.setattr("surveys.ratelimit.time.time", lambda: NOW + 3600 - 125)  # 125 s left
+    settings.SUBMISSION_RATE_LIMITS = {"ip": (0, 3600)}
+    api = _post(_body("hill-2024-east"), "10.0.3.1")
+    english = Client(REMOTE_ADDR="10.0.3.1").post(
+        "/api/v1/responses/?lang=en", _body("hill-2024-east"), content_type="application/json"
+    )
+    form = Client(REMOTE_ADDR="10.0.3.1").post("/s/hill-2024-east/", {"q_income": "satisfied"})
+
+    assert api.status_code == english.status_code == form.status_code == 429
+    assert api["Retry-After"] == english["Retry-After"] == form["Retry-After"] == "125"
+    assert api.json() == {"detail": "提交过于频繁，请等 3 分钟再试。", "code": "rate_limited"}
+    assert english.json()["detail"] == "Too many submissions. Please wait 3 minutes and try again."
+    assert "提交过于频繁，请等 3 分钟再试。" in form.content.decode()
+    monkeypatch.setattr("surveys.ratelimit.time.time", lambda: NOW + 3600 - 60)  # a minute left
+    assert _post(_body("hill-2024-east"), "10.0.3.1").json()["detail"] == "提交过于频繁，请等一分钟再试。"
+    assert Response.objects.count() == 0
+
+
 def test_the_counters_are_keyed_by_a_hash_never_by_the_address(survey, settings, cache_backend):
     settings.SUBMISSION_RATE_LIMITS = {"ip": (100, 60), "invitation": (100, 60)}
     _post(_body("hill-2024-east"), "203.0.113.77")

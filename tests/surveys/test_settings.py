@@ -1,10 +1,11 @@
+import re
 import subprocess
 import sys
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from survey_site.env import envbool, envint
+from survey_site.env import envbool, envint, envrates
 
 
 def test_envbool_reads_the_usual_spellings(monkeypatch):
@@ -24,6 +25,64 @@ def test_envint_fails_loudly(monkeypatch):
     monkeypatch.setenv("N", "ten")
     with pytest.raises(ImproperlyConfigured, match="N must be an integer"):
         envint("N", "1")
+
+
+SCOPES = ("ip", "invitation")
+
+
+def test_envrates_reads_requests_per_seconds_for_the_scopes_given(monkeypatch):
+    monkeypatch.delenv("RATES", raising=False)
+    assert envrates("RATES", SCOPES) == {}
+    monkeypatch.setenv("RATES", " ip = 1000/60 , invitation=50/10 ")
+    assert envrates("RATES", SCOPES) == {"ip": (1000, 60), "invitation": (50, 10)}
+    monkeypatch.setenv("RATES", "invitation=5000/3600")
+    assert envrates("RATES", SCOPES) == {"invitation": (5000, 3600)}
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            "phone=10/60",
+            "'phone=10/60' names no limit; write ip=REQUESTS/SECONDS, invitation=REQUESTS/SECONDS",
+        ),
+        ("300/60", "'300/60' names no limit"),
+        ("ip=10/60,ip=20/60", "ip is given twice"),
+        ("ip=10", "'ip=10' is not ip=REQUESTS/SECONDS"),
+        ("ip=ten/60", "'ip=ten/60' is not ip=REQUESTS/SECONDS"),
+        ("ip=0/60", "'ip=0/60' is not ip=REQUESTS/SECONDS with two whole numbers of at least 1"),
+        ("invitation=10/0", "'invitation=10/0' is not invitation=REQUESTS/SECONDS"),
+        ("ip=-5/60", "'ip=-5/60' is not"),
+        ("ip=1.5/60", "'ip=1.5/60' is not"),
+        ("ip=²/60", "'ip=²/60' is not"),
+    ],
+)
+def test_envrates_fails_loudly_naming_the_part(monkeypatch, value, message):
+    monkeypatch.setenv("RATES", value)
+    with pytest.raises(ImproperlyConfigured, match=re.escape(f"RATES: {message}")):
+        envrates("RATES", SCOPES)
+
+
+def test_the_submission_rate_limits_come_from_the_environment(tmp_path):
+    code = "import django; from django.conf import settings; django.setup(); from surveys.ratelimit import _limits; print(sorted(_limits().items()))"
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "survey_site.settings",
+        "SURVEY_DATA_DIR": str(tmp_path),
+    }
+    run = [sys.executable, "-c", code]
+    default = subprocess.run(run, env=env, capture_output=True, text=True)
+    assert default.stdout.strip() == "[('invitation', (200, 60)), ('ip', (300, 60))]", default.stderr
+    raised = subprocess.run(
+        run, env={**env, "SUBMISSION_RATE_LIMITS": "invitation=20000/60"}, capture_output=True, text=True
+    )
+    assert raised.stdout.strip() == "[('invitation', (20000, 60)), ('ip', (300, 60))]", raised.stderr
+    wrong = subprocess.run(
+        run, env={**env, "SUBMISSION_RATE_LIMITS": "invitations=1/60"}, capture_output=True, text=True
+    )
+    assert (
+        wrong.returncode != 0 and "SUBMISSION_RATE_LIMITS: 'invitations=1/60' names no limit" in wrong.stderr
+    )
 
 
 def _settings(env: dict) -> subprocess.CompletedProcess:
