@@ -992,6 +992,44 @@ def test_while_waiting_to_retry_the_respondent_can_retry_now_and_the_wait_stays_
     assert Response.objects.count() == 0
 
 
+def test_a_rate_limited_submission_waits_as_long_as_retry_after_says(live_server, phone):
+    """A 429 (the village's shared address or the link past its limit) says when its window
+    rolls over: retried after two seconds, the answers were refused again, and each refusal
+    counted against the address the whole village shares. Other failures keep their back-off."""
+    make_survey()
+    page = phone.new_page()
+    refusals = []
+
+    def limited(route):
+        if not refusals:
+            refusals.append(route.request.post_data_json["response_id"])
+            body = json.dumps({"detail": "提交过于频繁，请等一分钟再试。", "code": "rate_limited"})
+            route.fulfill(
+                status=429, headers={"Retry-After": "40"}, content_type="application/json", body=body
+            )
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/responses/", limited)
+    page.goto(f"{live_server.url}/s/{TOKEN}/")
+    page.evaluate(
+        """() => { window.delays = []; const later = window.setTimeout;
+                   window.setTimeout = function (f, d) { window.delays.push(d || 0); return later.apply(window, arguments); }; }"""
+    )
+    answer_everything(page)
+    page.click("#submit")
+    page.locator("#retry").wait_for(state="visible", timeout=WAIT)
+    assert "服务器暂时无法接收，答卷已保存在本机，稍后自动重试。" in page.locator("#status").inner_text()
+    waits = [
+        d for d in page.evaluate("() => window.delays") if d > 1000 and d != 30000
+    ]  # 30 s: fetch's abort
+    assert len(waits) == 1 and 40_000 <= waits[0] <= 41_000, f"the retry's wait: {waits}"
+    assert Response.objects.count() == 0
+    page.click("#retry")  # the respondent may still try at once
+    page.locator("#done").wait_for(state="visible", timeout=WAIT)
+    assert [str(r.id) for r in Response.objects.all()] == refusals
+
+
 def test_a_network_that_never_answers_still_opens_the_kept_questionnaire(
     server, phone_with_service_worker, shots
 ):

@@ -174,7 +174,7 @@
         xhr.onload = function () {
           var parsed = {};
           try { parsed = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
-          resolve({ status: xhr.status, body: parsed });
+          resolve({ status: xhr.status, body: parsed, wait: Number(xhr.getResponseHeader("Retry-After")) || 0 });
         };
         xhr.onerror = xhr.ontimeout = function () { reject(new Error("network")); };
         xhr.send(body);
@@ -184,11 +184,14 @@
     var abort = window.AbortController ? new AbortController() : null;
     if (abort) { options.signal = abort.signal; setTimeout(function () { abort.abort(); }, 30000); }
     return fetch(cfg.api, options).then(function (r) {
-      return r.json().catch(function () { return {}; }).then(function (b) { return { status: r.status, body: b }; });
+      var wait = Number(r.headers.get("Retry-After")) || 0;
+      return r.json().catch(function () { return {}; }).then(function (b) { return { status: r.status, body: b, wait: wait }; });
     });
   }
 
-  function schedule(entry, message) {
+  // `notBefore`: the seconds a 429's Retry-After asks for (the rate limit's window rolls over
+  // then; sooner, each try is refused again and counts against the village's shared address).
+  function schedule(entry, message, notBefore) {
     var box = outbox();
     if (box[entry.payload.response_id]) {
       box[entry.payload.response_id].tries = (entry.tries || 0) + 1;
@@ -201,6 +204,7 @@
     // tried yet: they go now, not after the earlier one's back-off.
     var onScreen = !!form && !!draft && box[draft.response_id];
     if (!shown(entry) && onScreen && !onScreen.tries) delay = 0;
+    if (notBefore > 0) delay = Math.max(delay, Math.min(MAX_DELAY, notBefore * 1000) + Math.random() * 1000);
     if (shown(entry)) {
       var goOn = mayGoOn();
       showStatus(message + waitingText() + (T.deadline ? " " + T.deadline : ""), true);
@@ -250,7 +254,7 @@
     post(entry.payload).then(function (res) {
       busy = false;
       // Asked again: the interviewer may have gone on to the next person while it was on its way.
-      handle(entry, res.status, res.body || {}, shown(entry));
+      handle(entry, res.status, res.body || {}, shown(entry), res.wait);
     }, function () {
       busy = false;
       // No answer at all: offline if the phone says so, else a slow or flaky network.
@@ -271,7 +275,7 @@
     return true;
   }
 
-  function handle(entry, status, body, mine) {
+  function handle(entry, status, body, mine, wait) {
     var id = entry.payload.response_id;
     if (!fromServer(entry, status, body)) {
       schedule(entry, T.retry); // kept, and tried again later, as for a 5xx
@@ -292,7 +296,7 @@
       if (mine) refused(status, body);
       flush();
     } else {
-      schedule(entry, T.retry); // 429, 5xx, a proxy's error page: try again later
+      schedule(entry, T.retry, status === 429 ? wait : 0); // 429, 5xx, a proxy's error page: later
     }
   }
 
