@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("staff/", views.survey_list, name="staff-surveys"),
     path("staff/<slug:slug>/", views.survey_dashboard, name="staff-survey"),
+    path("staff/<slug:slug>/progress.xlsx", views.survey_progress_download, name="staff-progress-xlsx"),
     path("staff/<slug:slug>/comments/", views.survey_comments_page, name="staff-comments"),
     path("staff/<slug:slug>/comments.xlsx", views.survey_comments_download, name="staff-comments-xlsx"),
     path(

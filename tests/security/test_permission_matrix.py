@@ -56,6 +56,11 @@ EXPECTED: dict[str, dict[str, str]] = {
         "POST": "login login 200 200 200 login 200",
     },
     "staff-survey": {"GET": "login login 200 404 200 login 200", "POST": "login login 200 404 200 login 200"},
+    # The staff page's counts as Excel (尚缺, 配额进度): whoever may see the staff page; read-only.
+    "staff-progress-xlsx": {
+        "GET": "login login 200 404 200 login 200",
+        "POST": "login login 405 405 405 login 405",
+    },
     # What respondents wrote (意见建议): the survey's staff, evaluators and administrators; read-only.
     "staff-comments": {
         "GET": "login login 200 404 200 login 200",

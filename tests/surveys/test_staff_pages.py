@@ -182,7 +182,8 @@ def test_the_dashboard_offers_an_evaluator_only_what_they_may_open(evaluator, su
     html = evaluator.get(f"/staff/{survey.slug}/").content.decode()
     assert f"/evaluate/{survey.slug}/" in links(html)
     offered = [url for url in links(html) if url.startswith(f"/staff/{survey.slug}/")]
-    assert offered == [f"/staff/{survey.slug}/comments/"]  # no paper entry, no resolution (403 for them)
+    # No paper entry, no resolution (403 for them); what respondents wrote and the counts as Excel.
+    assert sorted(offered) == [f"/staff/{survey.slug}/comments/", f"/staff/{survey.slug}/progress.xlsx"]
     assert "录入纸质问卷" not in html and "裁定不一致" not in html
     for url in links(html):
         if url.startswith("/") and not url.startswith(("/static/", "/accounts/")):
