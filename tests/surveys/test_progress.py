@@ -5,7 +5,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from surveys.models import (
-    AgeBand,
     AuditEntry,
     Group,
     Invitation,
@@ -23,21 +22,6 @@ pytestmark = pytest.mark.django_db
 
 def cell(progress, key):
     return next(c for c in progress.cells if c.key == key)
-
-
-@pytest.fixture
-def quotas(survey):
-    """东村 18–44 target 3 (from make_survey), 西村 18–44 target 2, 西村 45+ target 4, staff target 2."""
-    villager = Group.objects.get(survey=survey, code="villager")
-    west = Village.objects.get(survey=survey, code="west")
-    young, old = (
-        AgeBand.objects.get(survey=survey, code="18-44"),
-        AgeBand.objects.get(survey=survey, code="45+"),
-    )
-    Quota.objects.create(survey=survey, group=villager, village=west, age_band=young, target=2)
-    Quota.objects.create(survey=survey, group=villager, village=west, age_band=old, target=4)
-    Quota.objects.create(survey=survey, group=Group.objects.get(survey=survey, code="staff"), target=2)
-    return survey
 
 
 def test_each_cell_counts_its_responses_against_its_target(quotas):

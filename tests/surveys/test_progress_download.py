@@ -15,21 +15,6 @@ from tests.surveys.staff_factories import PASSWORD, make_member, make_response
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def quotas(survey):
-    """东村 18–44 target 3 (from make_survey), 西村 18–44 target 2, 西村 45+ target 4, staff target 2."""
-    villager = Group.objects.get(survey=survey, code="villager")
-    west = Village.objects.get(survey=survey, code="west")
-    young, old = (
-        AgeBand.objects.get(survey=survey, code="18-44"),
-        AgeBand.objects.get(survey=survey, code="45+"),
-    )
-    Quota.objects.create(survey=survey, group=villager, village=west, age_band=young, target=2)
-    Quota.objects.create(survey=survey, group=villager, village=west, age_band=old, target=4)
-    Quota.objects.create(survey=survey, group=Group.objects.get(survey=survey, code="staff"), target=2)
-    return survey
-
-
 def _client(survey, role=SurveyMembership.Role.STAFF) -> Client:
     client = Client()
     assert client.login(username=make_member(survey, f"clerk-{role}", role).username, password=PASSWORD)
