@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from surveys.localized import localized
 from surveys.models import Response, Survey
@@ -96,6 +97,8 @@ def _sheet(sheet, notes: list[tuple[str, Font]], headers: list[str], rows: list[
                 cell.number_format = formats[c]
     fit_widths(sheet, headers, rows, cap=30)
     sheet.freeze_panes = sheet.cell(row=first + 1, column=1)
+    # Filters on the header: a village committee picks its own rows out.
+    sheet.auto_filter.ref = f"A{first}:{get_column_letter(len(headers))}{first + max(len(rows), 1)}"
 
 
 def progress_xlsx(survey: Survey, progress: Progress) -> bytes:

@@ -69,6 +69,9 @@ def test_the_workbook_lists_what_is_missing_and_every_cells_count_as_the_page(qu
         (None, "政府工作人员", None, 2, 1, 0, 1, 0.5, "未完成"),
     ]
     assert book["配额进度"].cell(row=len(notes) + 3, column=8).number_format == "0.0%"
+    header = len(notes) + 2
+    assert book["配额进度"].auto_filter.ref == f"A{header}:I{header + 4}", "a village picks its rows out"
+    assert book["尚缺"].auto_filter.ref == f"A{header}:G{header + 3}"
     assert not any("合成演示数据" in note for note in notes)
 
 
