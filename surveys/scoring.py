@@ -249,6 +249,13 @@ def survey_scheme(
     own = data is None
     if data is None:
         data = survey.scheme or default_scheme_data(catalog, dimension_codes)
+    elif isinstance(data, dict) and isinstance(data.get("option_points"), dict):
+        # As for a scheme saved (scheme_completed): an option the what-if does not name scores
+        # its questionnaire's default points — 不了解 none — so that {"basically_satisfied": 60}
+        # is the default scheme with 基本满意 at 60, not a refusal for the missing dont_know. The
+        # document's scheme gives every option's points used.
+        defaults = {code: option.points for code, option in catalog.options.items()}
+        data = {**data, "option_points": {**defaults, **data["option_points"]}}
     try:
         return stats.parse_scheme(
             data,

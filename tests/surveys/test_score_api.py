@@ -104,6 +104,35 @@ def test_a_what_if_scheme_is_scored_without_being_saved(answered):
     assert answered.scheme is None
 
 
+def test_a_what_if_scheme_leaving_out_an_option_scores_it_with_its_default_points(answered):
+    """不了解 left out of a what-if is left out of the means, as in the default scheme (its
+    default: no points); any other option left out scores its questionnaire's default."""
+    client = _client(_user("eva", answered, "evaluator"))
+    weights = {"economy": 1, "services": 1}
+    full = {"satisfied": 100, "basically_satisfied": 60, "dissatisfied": 0, "dont_know": None}
+    expected = client.post(
+        URL, {"scheme": {"option_points": full, "dimension_weights": weights}}, format="json"
+    )
+    for given in (
+        {"satisfied": 100, "basically_satisfied": 60, "dissatisfied": 0},
+        {"basically_satisfied": 60},
+    ):
+        doc = client.post(
+            URL, {"scheme": {"option_points": given, "dimension_weights": weights}}, format="json"
+        )
+        assert doc.status_code == 200, doc.json()
+        assert (
+            doc.json()["composite"]["score"]
+            == expected.json()["composite"]["score"]
+            == pytest.approx((100 + (60 + 0) / 2) / 2)
+        )
+        assert doc.json()["scheme"]["option_points"] == full, "the document says every option's points used"
+    wrong = client.post(
+        URL, {"scheme": {"option_points": {"basically": 60}, "dimension_weights": weights}}, format="json"
+    )
+    assert wrong.status_code == 400 and "basically" in " ".join(wrong.json()["errors"]["option_points"])
+
+
 def test_saving_a_scheme_validates_codes_and_weights(answered):
     client = _client(_user("eva", answered, "evaluator"))
     bad = {
