@@ -175,11 +175,17 @@ def test_the_score_command_scores_a_what_if_scheme_without_saving_it(survey, tmp
 def test_the_score_command_names_what_is_wrong_with_a_scheme(survey, tmp_path):
     path = tmp_path / "bad.json"
     path.write_text(
-        json.dumps({"option_points": {"satisfied": 100}, "dimension_weights": {"economy": -1, "services": 1}})
+        json.dumps(
+            {
+                "option_points": {"satisfied": 100, "meh": 5},
+                "dimension_weights": {"economy": -1, "services": 1},
+            }
+        )
     )
     with pytest.raises(CommandError, match="计分方案有误") as info:
         call_command("score", survey.slug, "--scheme", str(path))
     assert "dimension_weights" in str(info.value) and "option_points" in str(info.value)
+    assert "meh" in str(info.value), "an unknown option is named (one left out scores its default points)"
 
 
 def test_the_score_command_reports_a_scheme_file_that_is_not_json(survey, tmp_path):
