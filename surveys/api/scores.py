@@ -91,6 +91,11 @@ class ScoreView(_SurveyView):
 
     @extend_schema(
         summary="按另一计分方案试算（不保存）",
+        description=(
+            "The scheme as in the contract; an option it leaves out of option_points scores its "
+            "questionnaire's default points (dont_know: none), as in a saved scheme. The document's "
+            "scheme gives every option's points used."
+        ),
         parameters=SCORE_PARAMETERS,
         request=WhatIfInput,
         responses={200: ScoreDocumentSerializer, 400: OpenApiTypes.OBJECT, **REFUSALS},
