@@ -12,14 +12,14 @@ import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from surveys.localized import localized
 from surveys.models import Response, Survey
-from surveys.reports.xlsx import ALERT, HEADER_FILL, NOTE, fit_widths, put_cell
+from surveys.reports.xlsx import ALERT, HEADER_FILL, NOTE, fit_widths, put_cell, synthetic_note
 from surveys.selectors_progress import Cell, Progress
 
 PERCENT = "0.0%"
@@ -29,17 +29,7 @@ def _notes(survey: Survey, progress: Progress, synthetic: int) -> list[tuple[str
     """What every sheet says above its table: the survey, the totals, what the counts are."""
     notes = [(_("%(survey)s · 收集进度") % {"survey": localized(survey)}, Font(bold=True, size=12))]
     if synthetic:
-        notes.append(
-            (
-                ngettext(
-                    "注意：%(n)s 份答卷为合成演示数据，并非真实调查结果。",
-                    "注意：%(n)s 份答卷为合成演示数据，并非真实调查结果。",
-                    synthetic,
-                )
-                % {"n": synthetic},
-                ALERT,
-            )
-        )
+        notes.append((synthetic_note(synthetic), ALERT))
     if progress.target:
         totals = _(
             "已收答卷 %(received)s 份（剔除 %(excluded)s 份不计），配额共 %(target)s 份，计入配额 %(towards)s 份（%(percent)s%%），共缺 %(missing)s 份。"

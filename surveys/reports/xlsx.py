@@ -31,6 +31,15 @@ ALERT = Font(bold=True, color="B91C1C")  # the data are synthetic
 FIRST_ROW = 3  # row 1: the stamp, row 2: blank, row 3: headers
 
 
+def synthetic_note(n: int) -> str:
+    """Said in red (ALERT) on a sheet whose counts include `n` synthetic demo responses."""
+    return ngettext(
+        "注意：%(n)s 份答卷为合成演示数据，并非真实调查结果。",
+        "注意：%(n)s 份答卷为合成演示数据，并非真实调查结果。",
+        n,
+    ) % {"n": n}
+
+
 def put_cell(sheet, row: int, column: int, value):
     """The cell with `value`, a text always as text: openpyxl takes any string that starts with "="
     for a formula, so a village named '=HYPERLINK(…)' became a live link in Excel, and
@@ -90,12 +99,7 @@ def _summary(sheet, data: ReportData) -> None:
     sheet.freeze_panes = None
     sheet.column_dimensions["B"].width = 70
     if data.sample.synthetic:
-        synthetic = data.sample.synthetic
-        note = ngettext(
-            "注意：%(n)s 份答卷为合成演示数据，并非真实调查结果。",
-            "注意：%(n)s 份答卷为合成演示数据，并非真实调查结果。",
-            synthetic,
-        ) % {"n": synthetic}
+        note = synthetic_note(data.sample.synthetic)
         put_cell(sheet, FIRST_ROW + len(table.rows) + 2, 1, note).font = ALERT
     # The paragraph for the 绩效评价报告, as the evaluation page and the PDF's cover write it.
     row = FIRST_ROW + len(table.rows) + (4 if data.sample.synthetic else 2)
