@@ -583,6 +583,9 @@ class Response(models.Model):
                 condition=Q(excluded=True) | ~Q(flags=[]),
                 name="response_review",
             ),
+            # Only the demo's synthetic responses (none in a real survey, whose inserts add nothing
+            # to it): the staff page and its workbook say how many there are without a scan.
+            models.Index(fields=["survey"], condition=Q(source="synthetic"), name="response_synthetic"),
         ]
 
     def __str__(self) -> str:

@@ -289,6 +289,12 @@ def quota_clashes(survey_id: int) -> list[QuotaClash]:
     return clashes
 
 
+def synthetic_stored(survey: Survey) -> int:
+    """The survey's synthetic demo responses, excluded ones too (the partial index
+    response_synthetic alone: empty, and never read through, for a real survey)."""
+    return Response.objects.filter(survey=survey, source=Response.Source.SYNTHETIC).order_by().count()
+
+
 def survey_progress(survey: Survey) -> Progress:
     """Received vs target per cell, invitations returned, responses per day (eleven queries)."""
     groups = {g.pk: g for g in Group.objects.filter(survey=survey)}

@@ -35,7 +35,7 @@ from surveys.placed_messages import messages_placed
 from surveys.reports.comments import comments_xlsx
 from surveys.reports.progress import progress_xlsx
 from surveys.selectors_comments import SurveyComments, survey_comments
-from surveys.selectors_progress import CHART_DAYS, InvitationProgress, survey_progress
+from surveys.selectors_progress import CHART_DAYS, InvitationProgress, survey_progress, synthetic_stored
 from surveys.selectors_review import audit_log, responses_for_review, responses_to_check
 from surveys.services.review import response_exclude, response_include, response_keep
 from surveys.services.submission import invitation_refusal, late_until
@@ -170,6 +170,8 @@ def survey_dashboard(request, slug: str):
         "other_messages": other_messages,
         "survey": survey,
         "progress": progress,
+        # The demo's made-up responses, said in red as on every page that shows them.
+        "synthetic": synthetic_stored(survey),
         # Closed, but still taking answers given offline before the close (late_grace_hours).
         "late_until": late_until(survey),
         "tables": group_tables(progress.cells),

@@ -18,9 +18,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from surveys.localized import localized
-from surveys.models import Response, Survey
+from surveys.models import Survey
 from surveys.reports.xlsx import ALERT, HEADER_FILL, NOTE, fit_widths, put_cell, synthetic_note
-from surveys.selectors_progress import Cell, Progress
+from surveys.selectors_progress import Cell, Progress, synthetic_stored
 
 PERCENT = "0.0%"
 
@@ -92,12 +92,7 @@ def _sheet(sheet, notes: list[tuple[str, Font]], headers: list[str], rows: list[
 
 
 def progress_xlsx(survey: Survey, progress: Progress) -> bytes:
-    synthetic = (
-        Response.objects.filter(survey=survey, source=Response.Source.SYNTHETIC, excluded=False)
-        .order_by()
-        .count()
-    )
-    notes = _notes(survey, progress, synthetic)
+    notes = _notes(survey, progress, synthetic_stored(survey))
     place = [_("村（社区）"), _("受访群体"), _("年龄段")]
     workbook = Workbook()
 

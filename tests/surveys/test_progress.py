@@ -265,8 +265,9 @@ def test_the_dashboard_takes_the_same_queries_whatever_the_size(
             survey=survey, user=chief, action="response_excluded", response=response, reason="重复"
         )
     # session, user, survey with roles, eleven for progress, review list (its count and its
-    # page), how many are left to check, audit log, five for the paper sheets' summary
-    with django_assert_num_queries(23):
+    # page), how many are left to check, audit log, five for the paper sheets' summary, how many
+    # are synthetic (the demo's)
+    with django_assert_num_queries(24):
         assert staff_client.get(f"/staff/{survey.slug}/").status_code == 200
 
 
@@ -275,7 +276,7 @@ def test_an_administrator_dashboard_takes_the_same_queries_as_staff(
 ):
     _fill(survey, 10)
     client.force_login(make_user("chief", superuser=True))
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(24):
         assert client.get(f"/staff/{survey.slug}/").status_code == 200
 
 
@@ -415,3 +416,22 @@ def test_the_dashboard_shows_paper_sheets_once_some_are_printed(staff_client, su
     paper_sheets_print(invitation=Invitation.objects.filter(survey=survey).first(), count=3)
     page = staff_client.get(f"/staff/{survey.slug}/").content.decode()
     assert "纸质问卷" in page and "已打印 <b>3</b>" in page
+
+
+def test_the_dashboard_says_in_red_how_many_responses_are_synthetic(staff_client, survey):
+    """The demo's made-up responses are said to be so on the staff page too, as on the evaluator's
+    pages and every download; a real survey's page says nothing of the kind."""
+    make_response(survey)
+    assert 'id="dashboard-synthetic"' not in staff_client.get(f"/staff/{survey.slug}/").content.decode()
+    make_response(survey)
+    make_response(survey, excluded=True)
+    Response.objects.filter(survey=survey).exclude(pk=Response.objects.first().pk).update(
+        source=Response.Source.SYNTHETIC
+    )
+
+    html = staff_client.get(f"/staff/{survey.slug}/").content.decode()
+
+    assert (
+        '<p class="card warn" id="dashboard-synthetic">注意：2 份答卷为合成演示数据，并非真实调查结果。</p>'
+        in html
+    ), "the excluded one too: the page lists it for review"
