@@ -220,9 +220,12 @@ def survey_dashboard(request, slug: str):
 @login_required
 @require_GET
 def survey_progress_download(request, slug: str):
-    """The page's counts as an Excel workbook: every quota still behind, every cell's count."""
+    """The page's counts as an Excel workbook: every quota still behind, every cell's count, every
+    link's responses (with its address for those who hand links out, as on the page)."""
     survey = _progress_survey(request, slug)
-    response = HttpResponse(progress_xlsx(survey, survey_progress(survey)), content_type=XLSX)
+    progress = survey_progress(survey)
+    links = _invitation_rows(survey, progress.invitations, with_links=can_review(request.user, survey))
+    response = HttpResponse(progress_xlsx(survey, progress, links), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{survey.slug}-progress.xlsx"'
     return response
 

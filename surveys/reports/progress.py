@@ -2,8 +2,10 @@
 in a WeChat group, to the office): what is still missing and where, every quota's count, as the
 staff page shows them (surveys/selectors_progress.py) — counts only, never a score.
 
-Two sheets: 尚缺, the quotas still behind, most urgent first, all of them (the page lists twenty);
-配额进度, every quota cell and every combination responses came in without a quota.
+Three sheets: 尚缺, the quotas still behind, most urgent first, all of them (the page lists
+twenty); 配额进度, every quota cell and every combination responses came in without a quota;
+邀请链接, each link's responses and state (a link nobody has answered through may not have reached
+its village yet).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from surveys.localized import localized
+from surveys.localized import localized, place
 from surveys.models import Survey
 from surveys.reports.xlsx import ALERT, HEADER_FILL, NOTE, fit_widths, put_cell, synthetic_note
 from surveys.selectors_progress import Cell, Progress, synthetic_stored
@@ -91,9 +93,11 @@ def _sheet(sheet, notes: list[tuple[str, Font]], headers: list[str], rows: list[
     sheet.auto_filter.ref = f"A{first}:{get_column_letter(len(headers))}{first + max(len(rows), 1)}"
 
 
-def progress_xlsx(survey: Survey, progress: Progress) -> bytes:
+def progress_xlsx(survey: Survey, progress: Progress, invitations: list[dict]) -> bytes:
+    """`invitations`: the staff page's table of links (surveys.dashboard.views._invitation_rows),
+    their addresses given only to those who hand links out, and only for links still in use."""
     notes = _notes(survey, progress, synthetic_stored(survey))
-    place = [_("村（社区）"), _("受访群体"), _("年龄段")]
+    where = [_("村（社区）"), _("受访群体"), _("年龄段")]
     workbook = Workbook()
 
     missing = workbook.active
@@ -111,7 +115,7 @@ def progress_xlsx(survey: Survey, progress: Progress) -> bytes:
     _sheet(
         missing,
         [*notes, (said, NOTE)],
-        [_("序号"), *place, _("配额"), pgettext("进度表", "已收"), pgettext("进度表", "尚缺")],
+        [_("序号"), *where, _("配额"), pgettext("进度表", "已收"), pgettext("进度表", "尚缺")],
         rows,
         {},
     )
@@ -133,7 +137,7 @@ def progress_xlsx(survey: Survey, progress: Progress) -> bytes:
         cells,
         [*notes, (_("已收：计入的答卷（不含剔除的）；完成率 = 已收 ÷ 配额。"), NOTE)],
         [
-            *place,
+            *where,
             _("配额"),
             pgettext("进度表", "已收"),
             pgettext("进度表", "剔除"),
@@ -143,6 +147,31 @@ def progress_xlsx(survey: Survey, progress: Progress) -> bytes:
         ],
         rows,
         {8: PERCENT},
+    )
+
+    links = workbook.create_sheet(pgettext("仪表板卡片", "邀请链接"))
+    rows = [
+        [
+            place(row["invitation"]),
+            row["responses"],
+            str(row["state_label"]) or _("可用"),
+            row["url"] if row["postable"] else None,
+            row["invitation"].token,
+        ]
+        for row in invitations
+    ]
+    _sheet(
+        links,
+        [
+            *notes,
+            (
+                _("没有收到答卷的链接，可能还没有发到村里；已停用或已截止的链接不再接受答卷，不要再发出。"),
+                NOTE,
+            ),
+        ],
+        [_("链接"), pgettext("份数", "答卷"), _("状态"), _("问卷地址"), _("邀请码")],
+        rows,
+        {},
     )
 
     workbook.properties.title = notes[0][0]

@@ -43,7 +43,7 @@ def test_the_workbook_lists_what_is_missing_and_every_cells_count_as_the_page(qu
     assert answer["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert answer["Content-Disposition"] == 'attachment; filename="hill-2024-progress.xlsx"'
     book = load_workbook(io.BytesIO(answer.content))
-    assert book.sheetnames == ["尚缺", "配额进度"]
+    assert book.sheetnames == ["尚缺", "配额进度", "邀请链接"]
     notes, rows = _rows(book["尚缺"])
     assert notes[0].endswith(" · 收集进度")
     # 8 stored, 1 excluded; the quotas ask 3 + 2 + 4 + 2 = 11; west 18–44 is over by one, which
@@ -123,7 +123,7 @@ def test_evaluators_get_it_in_english_and_the_page_links_to_it(quotas):
 
     book = load_workbook(io.BytesIO(client.get("/staff/hill-2024/progress.xlsx?lang=en").content))
 
-    assert book.sheetnames == ["Missing", "Quota progress"]
+    assert book.sheetnames == ["Missing", "Quota progress", "Invitation links"]
     notes, rows = _rows(book["Missing"])
     assert rows[0] == (
         "No.",
@@ -146,3 +146,26 @@ def test_evaluators_get_it_in_english_and_the_page_links_to_it(quotas):
         'href="/staff/hill-2024/progress.xlsx" id="progress-download" download>Download the progress table (Excel)'
         in page
     )
+
+
+def test_each_links_responses_and_state_and_its_address_for_those_who_hand_links_out(survey):
+    """A link nobody answered through may not have reached its village: the third sheet says
+    each link's responses; staff get the address to forward, evaluators (offered no links on the
+    page) do not; a switched-off link's address is not given."""
+    from surveys.models import Invitation
+
+    live = Invitation.objects.get(survey=survey)
+    Invitation.objects.create(
+        survey=survey, group=live.group, village=live.village, token="hill-off", is_active=False
+    )
+    make_response(survey, invitation=live)
+    make_response(survey, invitation=live)
+
+    for role, addressed in ((SurveyMembership.Role.STAFF, True), (SurveyMembership.Role.EVALUATOR, False)):
+        book = load_workbook(io.BytesIO(_client(survey, role).get("/staff/hill-2024/progress.xlsx").content))
+        _notes, rows = _rows(book["邀请链接"])
+        assert rows[0] == ("链接", "答卷", "状态", "问卷地址", "邀请码")
+        by_token = {row[4]: row for row in rows[1:]}
+        assert by_token["hill-off"][:4] == ("东村 · 村民群众", 0, "已停用", None)
+        assert by_token[live.token][:3] == ("东村 · 村民群众", 2, "可用")
+        assert by_token[live.token][3] == (live.url if addressed else None), role
