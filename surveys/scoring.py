@@ -227,10 +227,23 @@ def default_dimension_weights(dimension_codes: list[str]) -> dict[str, float]:
     return {code: 1 / len(dimension_codes) for code in dimension_codes}
 
 
+def option_defaults(catalog: SurveyCatalog) -> dict[str, float | None]:
+    """Each option's default points, as the questionnaire gives them (不了解: None)."""
+    return {code: option.points for code, option in catalog.options.items()}
+
+
+def options_filled(data: dict, option_points: dict[str, float | None]) -> dict:
+    """`data` with every option its option_points leaves out scoring `option_points`' value (a new
+    option, or 不了解 left out of a what-if); `data` as it is where option_points is no object."""
+    if not isinstance(data.get("option_points"), dict):
+        return data
+    return {**data, "option_points": {**option_points, **data["option_points"]}}
+
+
 def default_scheme_data(catalog: SurveyCatalog, dimension_codes: list[str]) -> dict:
     """Each option's default points, dimensions of equal weight, items of weight 1."""
     return {
-        "option_points": {code: option.points for code, option in catalog.options.items()},
+        "option_points": option_defaults(catalog),
         "dimension_weights": default_dimension_weights(dimension_codes),
         "item_weights": {},
         "group_weights": None,
@@ -249,13 +262,12 @@ def survey_scheme(
     own = data is None
     if data is None:
         data = survey.scheme or default_scheme_data(catalog, dimension_codes)
-    elif isinstance(data, dict) and isinstance(data.get("option_points"), dict):
+    elif isinstance(data, dict):
         # As for a scheme saved (scheme_completed): an option the what-if does not name scores
         # its questionnaire's default points — 不了解 none — so that {"basically_satisfied": 60}
         # is the default scheme with 基本满意 at 60, not a refusal for the missing dont_know. The
         # document's scheme gives every option's points used.
-        defaults = {code: option.points for code, option in catalog.options.items()}
-        data = {**data, "option_points": {**defaults, **data["option_points"]}}
+        data = options_filled(data, option_defaults(catalog))
     try:
         return stats.parse_scheme(
             data,
@@ -294,7 +306,7 @@ def survey_scheme_completed(survey: Survey, data: dict) -> dict:
     catalog = survey_catalog(survey)
     return scheme_completed(
         data,
-        option_points={code: option.points for code, option in catalog.options.items()},
+        option_points=option_defaults(catalog),
         dimension_codes=_dimension_codes(survey, catalog),
         item_dimension={code: item.dimension.code for code, item in catalog.items.items()},
         group_codes=list(catalog.groups),
@@ -325,10 +337,8 @@ def scheme_completed(
         if dimension_codes
         else {}
     )
-    given = {**defaults, **data}
-    if isinstance(data.get("option_points"), dict):
-        # An option the scheme does not name scores its default points (a new option, say).
-        given["option_points"] = {**defaults.get("option_points", {}), **data["option_points"]}
+    # An option the scheme does not name scores its default points (a new option, say).
+    given = options_filled({**defaults, **data}, defaults.get("option_points", {}))
     scheme = stats.parse_scheme(
         given,
         options=list(option_points),
