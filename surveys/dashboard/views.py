@@ -137,11 +137,17 @@ def _response_times(response: Response) -> list[tuple[str, datetime]]:
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _progress_survey(request, slug: str):
+def _survey_viewed(request, slug: str, refusal: str):
+    """The survey, for whoever may see its staff pages (its staff, evaluators, administrators);
+    anyone else is refused with `refusal`."""
     survey = survey_get_for(request.user, slug)
     if not can_view_progress(request.user, survey):
-        raise PermissionDenied(_("只有这项调查的工作人员、评价人员或管理员可以查看收集进度。"))
+        raise PermissionDenied(refusal)
     return survey
+
+
+def _progress_survey(request, slug: str):
+    return _survey_viewed(request, slug, _("只有这项调查的工作人员、评价人员或管理员可以查看收集进度。"))
 
 
 @login_required
@@ -275,10 +281,7 @@ def _of_review(message) -> bool:
 
 
 def _comments_survey(request, slug: str):
-    survey = survey_get_for(request.user, slug)
-    if not can_view_progress(request.user, survey):
-        raise PermissionDenied(_("只有这项调查的工作人员、评价人员或管理员可以查看意见建议。"))
-    return survey
+    return _survey_viewed(request, slug, _("只有这项调查的工作人员、评价人员或管理员可以查看意见建议。"))
 
 
 @dataclasses.dataclass(frozen=True)
