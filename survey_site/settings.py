@@ -191,7 +191,7 @@ LOGIN_REDIRECT_URL = "staff-surveys"
 LOGOUT_REDIRECT_URL = "login"
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "surveys.api.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "surveys.api.exceptions.exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",

@@ -6,6 +6,7 @@ import urllib.error
 import urllib.request
 import uuid
 
+import jsonschema
 import pytest
 from django.db import connection
 from drf_spectacular.generators import SchemaGenerator
@@ -287,6 +288,42 @@ def test_the_openapi_schema_documents_the_endpoint(survey):
     example = operation["requestBody"]["content"]["application/json"]["examples"]
     [answers] = [e["value"]["answers"] for e in example.values()]
     assert len(answers) == 12, "the example answers every item of the 2020 survey, as it must"
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("invitation", ""),
+        ("invitation", " \t "),
+        ("invitation", "\x1e\u3000"),  # what Python's strip() takes off, as DRF does
+        ("invitation", TOKEN + "\x00"),
+        ("answers", {}),
+        ("answers", []),
+        ("age_band", "18-44\x00"),
+        ("comment", "路灯\x00太少"),
+        ("device", "\x00"),
+    ],
+)
+def test_what_the_endpoint_refuses_for_its_form_the_schema_refuses_too(api, survey, field, value):
+    """A client generated from /api/v1/schema/ (or a fuzzer) can tell from the schema alone that a
+    link token of nothing but spaces, no answers at all or a NUL character in a text is a 400
+    (DRF's CharField and DictField do not say so themselves), and takes the valid body's values."""
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    rules = schema["components"]["schemas"]["ResponseSubmitInput"]["properties"][field]
+    assert not jsonschema.Draft4Validator(rules).is_valid(value)
+    valid = {**body(), "device": "c0ffee-phone"}
+    assert jsonschema.Draft4Validator(rules).is_valid(valid[field])
+    answer = post(api, {**valid, field: value})
+    assert answer.status_code == 400 and field in answer.json()["errors"]
+    assert not Response.objects.exists()
+
+
+def test_a_nul_character_is_refused_saying_so(api, survey):
+    """Django's Chinese says 不允许是用空字符串 ("empty strings not allowed") for it."""
+    answer = post(api, {**body(), "age_band": "18-44\x00"})
+    assert answer.json() == {"errors": {"age_band": ["不能包含空字符（NUL）。"]}}
+    english = api.post(URL + "?lang=en", {**body(), "age_band": "18-44\x00"}, format="json")
+    assert english.json() == {"errors": {"age_band": ["Null characters are not allowed."]}}
 
 
 CONCURRENT = 50

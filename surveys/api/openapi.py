@@ -1,0 +1,74 @@
+"""How /api/v1/schema/ describes who may call what (DEFAULT_SCHEMA_CLASS in settings).
+
+An API token only reads (surveys/api/authentication.py): the schema offers it on the reading
+operations and not on the writing ones (a what-if score, saving a scheme), which need a logged-in
+session and its CSRF token. On the reading operations the token comes first: it is how an
+evaluator's own tools sign in; the session is the browser's.
+
+A text field of a request says that it refuses a NUL character (DRF's CharField does, with a 400),
+as a pattern: NO_NUL.
+
+An optional query parameter given empty (`?lang=`) is taken as not given, as DRF's serializers
+read a query string (surveys.api.exceptions.valid_query): the schema says so with
+`allowEmptyValue`, where its enum alone would make `?lang=` an error the service does not answer.
+"""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.plumbing import force_instance
+from rest_framework import serializers
+from rest_framework.permissions import SAFE_METHODS
+
+TOKEN = "tokenAuth"
+NO_NUL = r"^[^\u0000]*$"
+# What str.strip() takes off (str.isspace), as DRF's CharField trims a text before it checks that
+# it is not blank. Spelt out, since regex engines differ on \s: Python's takes U+001C–U+001F,
+# ECMA-262's does not (and takes U+FEFF, which strip() keeps).
+SPACE = r"\t\n\u000b\u000c\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NOT_BLANK = rf"^[^\u0000]*[^\u0000{SPACE}][^\u0000]*$"  # something left after the trim; no NUL
+
+
+class ReadOnlyTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "surveys.api.authentication.ReadOnlyTokenAuthentication"
+    name = TOKEN
+    priority = 1  # before drf-spectacular's own TokenScheme, which matches the subclass too
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": (
+                "Authorization: Token <key> (an evaluator makes it at /evaluate/token/). Read-only: "
+                "with a token every POST, PUT, PATCH and DELETE is refused with 403."
+            ),
+        }
+
+    def get_security_requirement(self, auto_schema):
+        if auto_schema.method not in SAFE_METHODS:
+            return None
+        return {self.name: []}
+
+
+class AutoSchema(SpectacularAutoSchema):
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "request":
+            for name, field in force_instance(serializer).fields.items():
+                rules = schema["properties"].get(name, {})
+                # Not where drf-spectacular wrote a oneOf (its own pattern or format), nor on a
+                # field that has its own pattern.
+                if isinstance(field, serializers.CharField) and rules.get("type") == "string":
+                    rules.setdefault("pattern", NO_NUL)
+        return schema
+
+    def _get_parameters(self):
+        parameters = super()._get_parameters()
+        for parameter in parameters:
+            if parameter["in"] == "query" and not parameter.get("required"):
+                parameter["allowEmptyValue"] = True
+        return parameters
+
+    def get_auth(self):
+        # sorted() keeps the order of the rest (the session, then {} where anonymous may call).
+        return sorted(super().get_auth(), key=lambda requirement: TOKEN not in requirement)
