@@ -201,11 +201,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "surveys.api.parsers.JSONParser",  # DRF's, with JSON nested too deeply a 400, not a 500
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # DRF's, with JSON nested too deeply a 400, not a 500. JSON only: what the API is sent (an
+    # answer sheet, a scheme) is a JSON object, which a form cannot carry.
+    "DEFAULT_PARSER_CLASSES": ["surveys.api.parsers.JSONParser"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "满意度 API",

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import ParseError, UnsupportedMediaType
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -75,6 +76,17 @@ class _SurveyView(APIView):
     def query(self, request) -> dict:
         return valid_query(ScoreQuery, request)
 
+    @staticmethod
+    def body(request):
+        """The request's JSON; a body that is not JSON (a form, broken JSON) is a 400 in the API's
+        one shape, as for a submission, where DRF answers 415 or its bare {"detail": …}."""
+        try:
+            return request.data
+        except (ParseError, UnsupportedMediaType):
+            raise serializers.ValidationError(
+                {"errors": {"non_field_errors": [_("请求内容应为 JSON 对象。")]}}
+            ) from None
+
 
 class ScoreView(_SurveyView):
     @extend_schema(
@@ -102,7 +114,7 @@ class ScoreView(_SurveyView):
     )
     def post(self, request, slug: str):
         survey = self.survey(request, slug)
-        body = WhatIfInput(data=request.data)
+        body = WhatIfInput(data=self.body(request))
         if not body.is_valid():
             return Response({"errors": body.errors}, status=status.HTTP_400_BAD_REQUEST)
         try:
@@ -135,7 +147,7 @@ class SchemeView(_SurveyView):
             )
         loaded = survey_matrix(survey)
         try:
-            scheme = survey_scheme(survey, loaded.catalog, loaded.matrix.dimension_codes, request.data)
+            scheme = survey_scheme(survey, loaded.catalog, loaded.matrix.dimension_codes, self.body(request))
         except stats.SchemeError as exc:
             return _errors(exc)
         with transaction.atomic():

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from drf_spectacular.generators import SchemaGenerator
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -162,6 +163,41 @@ def test_saving_a_scheme_validates_codes_and_weights(answered):
     assert doc["composite"]["score"] == pytest.approx((3 * 100 + 1 * (60 + 0) / 2) / 4)
 
 
+NOT_JSON = {"errors": {"non_field_errors": ["请求内容应为 JSON 对象。"]}}
+
+
+@pytest.mark.parametrize(
+    "content_type, body",
+    [
+        ("application/x-www-form-urlencoded", "scheme=%7B%7D"),
+        (
+            "multipart/form-data; boundary=b",
+            '--b\r\nContent-Disposition: form-data; name="scheme"\r\n\r\n{}\r\n--b--\r\n',
+        ),
+        ("application/json", '{"scheme": {'),
+        ("text/plain", "satisfied=100"),
+    ],
+)
+def test_a_body_that_is_not_json_is_a_400_in_the_apis_shape_and_changes_nothing(answered, content_type, body):
+    """A scheme is a JSON object, which a form cannot carry: the what-if and the saved scheme take
+    JSON only, say so as every other 400 of the API does (DRF answered 415, or its bare
+    {"detail": …} for broken JSON), and the schema offers JSON alone."""
+    client = _client(_user("eva", answered, "evaluator"))
+    before = answered.scheme
+    for method, url in (("POST", URL), ("PUT", "/api/v1/surveys/hill-2024/scheme/")):
+        response = client.generic(method, url, body, content_type=content_type)
+        assert (response.status_code, response.json()) == (400, NOT_JSON), (method, content_type)
+    answered.refresh_from_db()
+    assert answered.scheme == before
+    schema = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+    assert list(schema["/api/v1/surveys/{slug}/score/"]["post"]["requestBody"]["content"]) == [
+        "application/json"
+    ]
+    assert list(schema["/api/v1/surveys/{slug}/scheme/"]["put"]["requestBody"]["content"]) == [
+        "application/json"
+    ]
+
+
 def test_a_published_survey_keeps_its_scheme(answered):
     answered.status = "published"
     answered.save()
@@ -191,8 +227,6 @@ def test_two_years_compare_with_the_se_of_the_difference(answered):
 def test_the_openapi_schema_describes_the_score_document_and_the_refusals():
     """A client generated from /api/v1/schema/ knows the score document's fields (contract §5);
     the fuzz test (tests/security/test_api_fuzz.py) checks real answers against it."""
-    from drf_spectacular.generators import SchemaGenerator
-
     schema = SchemaGenerator().get_schema(request=None, public=True)
     paths = schema["paths"]
     score = paths["/api/v1/surveys/{slug}/score/"]["get"]["responses"]
