@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 from surveys.api.score_schema import refusals
 from surveys.localized import localized, place
 from surveys.permissions import CanViewProgress, survey_get_for
-from surveys.selectors_progress import Progress, survey_progress
+from surveys.selectors_progress import Progress, survey_progress, synthetic_stored
 
 STATUS_CHOICES = ["behind", "met", "over"]
 
@@ -65,6 +65,13 @@ class TotalsSerializer(serializers.Serializer):
     percent = serializers.FloatField(allow_null=True)
     status = serializers.ChoiceField(STATUS_CHOICES, allow_null=True)
     status_label = serializers.CharField()
+    synthetic = serializers.SerializerMethodField(
+        help_text="responses (excluded ones too) that are synthetic demo data, not a real survey's: "
+        "the staff page says so in red; 0 for a real survey"
+    )
+
+    def get_synthetic(self, progress: Progress) -> int:
+        return synthetic_stored(progress.survey)
 
 
 class InvitationRowSerializer(serializers.Serializer):

@@ -186,6 +186,7 @@ def test_the_progress_api_answers_with_totals_cells_invitations_days_and_missing
         "percent": 33.3,
         "status": "behind",
         "status_label": "未完成",
+        "synthetic": 0,
     }
     assert data["cells"] == [
         {
@@ -249,8 +250,8 @@ def test_the_api_takes_the_same_queries_whatever_the_size(
     staff_client, survey, django_assert_num_queries, size
 ):
     _fill(survey, size)
-    # session, user, survey with the user's roles, then the selector's eleven
-    with django_assert_num_queries(14):
+    # session, user, survey with the user's roles, then the selector's eleven, the synthetic count
+    with django_assert_num_queries(15):
         assert staff_client.get(f"/api/v1/surveys/{survey.slug}/progress/").status_code == 200
 
 
@@ -435,3 +436,5 @@ def test_the_dashboard_says_in_red_how_many_responses_are_synthetic(staff_client
         '<p class="card warn" id="dashboard-synthetic">注意：2 份答卷为合成演示数据，并非真实调查结果。</p>'
         in html
     ), "the excluded one too: the page lists it for review"
+    totals = staff_client.get(f"/api/v1/surveys/{survey.slug}/progress/").json()["totals"]
+    assert (totals["responses"], totals["synthetic"]) == (3, 2), "a client of the progress JSON is told too"
