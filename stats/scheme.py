@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+NOT_AN_OBJECT = "方案必须是 JSON 对象（the scheme must be a JSON object）"
 KNOWN_KEYS = ("option_points", "dimension_weights", "item_weights", "group_weights", "min_cell")
 
 
@@ -77,7 +78,7 @@ def parse_scheme(
         errors.setdefault(key, []).append(message)
 
     if not isinstance(data, dict):
-        raise SchemeError({"scheme": ["方案必须是 JSON 对象（the scheme must be a JSON object）"]})
+        raise SchemeError({"scheme": [NOT_AN_OBJECT]})
     for key in data:
         if key not in KNOWN_KEYS:
             add(key, f"未知字段“{key}”（unknown field {key!r}）")

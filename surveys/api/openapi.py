@@ -53,6 +53,8 @@ class ReadOnlyTokenScheme(OpenApiAuthenticationExtension):
 class AutoSchema(SpectacularAutoSchema):
     def _map_basic_serializer(self, serializer, direction):
         schema = super()._map_basic_serializer(serializer, direction)
+        if getattr(getattr(serializer, "Meta", None), "closed", False):
+            schema["additionalProperties"] = False  # the view refuses any key it does not name
         if direction == "request":
             for name, field in force_instance(serializer).fields.items():
                 rules = schema["properties"].get(name, {})

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import ParseError, UnsupportedMediaType
 from rest_framework.response import Response
@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 import stats
 from stats.compare import compare_documents, same_scoring
+from stats.scheme import NOT_AN_OBJECT
 from surveys.api.exceptions import valid_query
 from surveys.api.score_schema import ScoreDocumentSerializer, cannot_score, refusals
 from surveys.cache import survey_data_changed
@@ -44,13 +45,40 @@ class ScoreGetQuery(ScoreQuery):
     live = serializers.BooleanField(default=False)
 
 
-class WhatIfInput(serializers.Serializer):
-    scheme = serializers.JSONField(
-        help_text=(
-            "计分方案，只用于试算，不保存：option_points（各选项分值，null 为不计分）、dimension_weights、"
-            "item_weights（未列出的题目权重为 1）、group_weights（可为 null）、min_cell（默认 5）"
-        )
+def _weights(help_text: str, **kwargs) -> serializers.DictField:
+    return serializers.DictField(child=serializers.FloatField(min_value=0), help_text=help_text, **kwargs)
+
+
+# A scheme as contract §2 writes it, for the schema: what a client sends and reads. The views check
+# a scheme with stats.parse_scheme against the survey's own codes, whose messages name each code
+# and value; this serializer validates nothing. Its docstring is the schema's description.
+class SchemeSerializer(serializers.Serializer):
+    """计分方案：各选项分值、维度与题目权重、群体权重、最小公布样本量。代码为本调查问卷中的代码。"""
+
+    option_points = serializers.DictField(
+        child=serializers.FloatField(allow_null=True, min_value=0, max_value=100),
+        help_text="{选项代码: 分值 0–100，null 为不计分}；未列出的选项取问卷的默认分值",
     )
+    dimension_weights = _weights("{维度代码: 权重}，问卷的每个维度都要有")
+    item_weights = _weights("{题目代码: 权重}；未列出的题目权重为 1", required=False, allow_null=True)
+    group_weights = _weights(
+        "{群体代码: 权重}，每个群体都要有；null 为不按群体加权", required=False, allow_null=True
+    )
+    min_cell = serializers.IntegerField(
+        min_value=1, required=False, allow_null=True, help_text="分项少于此人数不公布得分，默认 5"
+    )
+
+    class Meta:
+        closed = True  # any other key is refused (surveys/api/openapi.py: additionalProperties)
+
+
+@extend_schema_field(SchemeSerializer)
+class SchemeField(serializers.JSONField):
+    """The what-if's scheme: any JSON here, checked by stats.parse_scheme; the schema gives its shape."""
+
+
+class WhatIfInput(serializers.Serializer):
+    scheme = SchemeField(help_text="计分方案，只用于试算，不保存")
 
 
 def _document(document: dict) -> Response:
@@ -126,7 +154,7 @@ class ScoreView(_SurveyView):
 
 
 class SchemeView(_SurveyView):
-    @extend_schema(summary="当前计分方案", responses={200: OpenApiTypes.OBJECT, **REFUSALS})
+    @extend_schema(summary="当前计分方案", responses={200: SchemeSerializer, **REFUSALS})
     def get(self, request, slug: str):
         survey = self.survey(request, slug)
         loaded = survey_matrix(survey)
@@ -135,8 +163,8 @@ class SchemeView(_SurveyView):
 
     @extend_schema(
         summary="保存计分方案（校验代码与权重）",
-        request=OpenApiTypes.OBJECT,
-        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT, **REFUSALS},
+        request=SchemeSerializer,
+        responses={200: SchemeSerializer, 400: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT, **REFUSALS},
     )
     def put(self, request, slug: str):
         survey = self.survey(request, slug)
@@ -145,9 +173,12 @@ class SchemeView(_SurveyView):
                 {"errors": {"scheme": [_("调查已发布，计分方案已冻结，不能修改。")]}},
                 status=status.HTTP_409_CONFLICT,
             )
+        data = self.body(request)
+        if not isinstance(data, dict):  # null would be taken as "the scheme it has" and saved
+            return _errors(stats.SchemeError({"scheme": [NOT_AN_OBJECT]}))
         loaded = survey_matrix(survey)
         try:
-            scheme = survey_scheme(survey, loaded.catalog, loaded.matrix.dimension_codes, self.body(request))
+            scheme = survey_scheme(survey, loaded.catalog, loaded.matrix.dimension_codes, data)
         except stats.SchemeError as exc:
             return _errors(exc)
         with transaction.atomic():

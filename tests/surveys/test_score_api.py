@@ -198,6 +198,35 @@ def test_a_body_that_is_not_json_is_a_400_in_the_apis_shape_and_changes_nothing(
     ]
 
 
+@pytest.mark.parametrize("body", ["null", "[]", '"scheme"', "5"])
+def test_a_scheme_saved_must_be_an_object_null_saves_nothing(answered, body):
+    """PUT null was read as "the scheme it has" and saved it (the defaults, where it had none)."""
+    client = _client(_user("eva", answered, "evaluator"))
+    response = client.generic(
+        "PUT", "/api/v1/surveys/hill-2024/scheme/", body, content_type="application/json"
+    )
+    assert (response.status_code, response.json()) == (
+        400,
+        {"errors": {"scheme": ["方案必须是 JSON 对象（the scheme must be a JSON object）"]}},
+    )
+    answered.refresh_from_db()
+    assert answered.scheme is None
+
+
+def test_the_schema_gives_the_schemes_shape_where_it_is_sent_and_read():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    scheme = schema["components"]["schemas"]["Scheme"]
+    assert scheme["required"] == ["dimension_weights", "option_points"]
+    assert scheme["additionalProperties"] is False, "parse_scheme refuses any other key"
+    assert scheme["properties"]["option_points"]["additionalProperties"]["maximum"] == 100
+    ref = {"$ref": "#/components/schemas/Scheme"}
+    paths = schema["paths"]["/api/v1/surveys/{slug}/scheme/"]
+    assert paths["put"]["requestBody"]["content"]["application/json"]["schema"] == ref
+    assert paths["get"]["responses"]["200"]["content"]["application/json"]["schema"] == ref
+    what_if = schema["components"]["schemas"]["WhatIfInput"]["properties"]["scheme"]
+    assert what_if["allOf"] == [ref]
+
+
 def test_a_published_survey_keeps_its_scheme(answered):
     answered.status = "published"
     answered.save()
