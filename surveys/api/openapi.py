@@ -1,4 +1,6 @@
-"""How /api/v1/schema/ describes who may call what (DEFAULT_SCHEMA_CLASS in settings).
+"""What /api/v1/schema/ says beyond drf-spectacular's own reading of the views
+(DEFAULT_SCHEMA_CLASS in settings), so that a client or fuzzer generated from it sends what the
+service takes (tests/security/test_api_schema_promises.py, bench/fuzz_live.py).
 
 An API token only reads (surveys/api/authentication.py): the schema offers it on the reading
 operations and not on the writing ones (a what-if score, saving a scheme), which need a logged-in
@@ -6,11 +8,15 @@ session and its CSRF token. On the reading operations the token comes first: it 
 evaluator's own tools sign in; the session is the browser's.
 
 A text field of a request says that it refuses a NUL character (DRF's CharField does, with a 400),
-as a pattern: NO_NUL.
+as a pattern: NO_NUL. A serializer whose Meta says `closed = True` is an object with no other keys
+(additionalProperties: false), for a view that refuses unknown keys by name.
 
 An optional query parameter given empty (`?lang=`) is taken as not given, as DRF's serializers
 read a query string (surveys.api.exceptions.valid_query): the schema says so with
 `allowEmptyValue`, where its enum alone would make `?lang=` an error the service does not answer.
+
+Two of the methods overridden are drf-spectacular's own (underscored; the version is pinned in
+requirements.txt): the tests above fail if an upgrade stops calling them.
 """
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
