@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import ParseError, UnsupportedMediaType
 from rest_framework.response import Response
@@ -81,6 +81,16 @@ class WhatIfInput(serializers.Serializer):
     scheme = SchemeField(help_text="计分方案，只用于试算，不保存")
 
 
+# Contract §2's example, in the 2020 survey's codes: 基本满意 at 80, group weights 0.6 / 0.2 / 0.2.
+EXAMPLE_SCHEME = {
+    "option_points": {"satisfied": 100, "basically_satisfied": 80, "dissatisfied": 0, "dont_know": None},
+    "dimension_weights": {"economy": 0.25, "ecology": 0.25, "safety": 0.25, "governance": 0.25},
+    "item_weights": {"income": 1},
+    "group_weights": {"villager": 0.6, "staff": 0.2, "deputy": 0.2},
+    "min_cell": 5,
+}
+
+
 def _document(document: dict) -> Response:
     """The score document, its Content-Language its own (?lang=), not the page language a
     cookie chose."""
@@ -138,6 +148,7 @@ class ScoreView(_SurveyView):
         ),
         parameters=SCORE_PARAMETERS,
         request=WhatIfInput,
+        examples=[OpenApiExample("按群体加权", request_only=True, value={"scheme": EXAMPLE_SCHEME})],
         responses={200: ScoreDocumentSerializer, 400: OpenApiTypes.OBJECT, **REFUSALS},
     )
     def post(self, request, slug: str):
@@ -164,6 +175,7 @@ class SchemeView(_SurveyView):
     @extend_schema(
         summary="保存计分方案（校验代码与权重）",
         request=SchemeSerializer,
+        examples=[OpenApiExample("按群体加权", request_only=True, value=EXAMPLE_SCHEME)],
         responses={200: SchemeSerializer, 400: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT, **REFUSALS},
     )
     def put(self, request, slug: str):

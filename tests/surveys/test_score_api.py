@@ -1,12 +1,16 @@
 """GET/POST /api/v1/surveys/SLUG/score/, the scheme and the year-over-year comparison."""
 
+import json
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from surveys.models import SurveyMembership
+from surveys.api.scores import EXAMPLE_SCHEME
+from surveys.models import Survey, SurveyMembership
 from surveys.services.response_import import responses_import_text
 from tests.factories import csv_row, csv_text, make_survey
 from tests.surveys.report_helpers import member
@@ -225,6 +229,28 @@ def test_the_schema_gives_the_schemes_shape_where_it_is_sent_and_read():
     assert paths["get"]["responses"]["200"]["content"]["application/json"]["schema"] == ref
     what_if = schema["components"]["schemas"]["WhatIfInput"]["properties"]["scheme"]
     assert what_if["allOf"] == [ref]
+
+
+def test_the_schemas_example_scheme_is_taken_by_the_2020_survey():
+    """The docs' example (contract §2's scheme) is a scheme the fixture survey takes, as a what-if
+    and saved."""
+    call_command("loaddata", "daligang-2020", verbosity=0)
+    survey = Survey.objects.get(slug="daligang-2020")
+    client = _client(_user("eva", survey, "evaluator"))
+    operations = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+    url = "/api/v1/surveys/daligang-2020/"
+    for method, path, op in (("POST", "score/", "post"), ("PUT", "scheme/", "put")):
+        schema_path = "/api/v1/surveys/{slug}/" + path
+        [example] = operations[schema_path][op]["requestBody"]["content"]["application/json"][
+            "examples"
+        ].values()
+        assert example["value"] in ({"scheme": EXAMPLE_SCHEME}, EXAMPLE_SCHEME)
+        answer = client.generic(
+            method, url + path, json.dumps(example["value"]), content_type="application/json"
+        )
+        assert answer.status_code == 200, answer.json()
+    survey.refresh_from_db()
+    assert survey.scheme["group_weights"] == {"villager": 0.6, "staff": 0.2, "deputy": 0.2}
 
 
 def test_a_published_survey_keeps_its_scheme(answered):
