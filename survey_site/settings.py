@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Chinese unless the person chose English (?lang=en, kept in a cookie): survey_site/language.py
     "survey_site.language.LanguageMiddleware",
+    # A NUL in the address: 404 or 400 before any look-up (PostgreSQL cannot take one): survey_site/nul.py
+    "survey_site.nul.NulRefusedMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
@@ -57,6 +58,15 @@ class World:
             "name": "dimensions",  # a chart
             "fmt": "png",
             "url": "no-such-page/",  # the admin's catch-all
+        }
+
+    def admin_url_kwargs(self) -> dict:
+        """url_kwargs with the admin's own parameters (an object, its content type, a user)."""
+        return self.url_kwargs("administrator") | {
+            "object_id": self.survey.pk,
+            "content_type_id": ContentType.objects.get_for_model(Survey).pk,
+            "app_label": "surveys",
+            "id": self.users["administrator"].pk,
         }
 
 

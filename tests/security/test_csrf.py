@@ -7,7 +7,7 @@ api/submission). A new exception has to be added here, with its reason.
 
 from django.test import Client
 
-from tests.security.test_permission_matrix import _admin_object_id, _admin_values
+from tests.security.test_permission_matrix import _admin_object_id
 from tests.security.urlmap import site_routes
 
 CSRF_EXEMPT = {
@@ -25,7 +25,7 @@ def test_every_post_of_a_logged_in_user_without_the_csrf_token_is_refused(world)
     for route in site_routes():
         if route.name in CSRF_EXEMPT:
             continue
-        values = _admin_values(world) | {"object_id": _admin_object_id(route, world)}
+        values = world.admin_url_kwargs() | {"object_id": _admin_object_id(route, world)}
         response = client.post(route.url(values), data={})
         if response.status_code != 403:
             accepted.append(f"POST {route.name} → {response.status_code}")

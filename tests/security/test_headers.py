@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.security.test_permission_matrix import _admin_object_id, _admin_values
+from tests.security.test_permission_matrix import _admin_object_id
 from tests.security.urlmap import site_routes
 
 ROOT = Path(settings.BASE_DIR)
@@ -61,7 +61,7 @@ def _pages(world):
     administrator = world.client("administrator")
     respondent = world.client("respondent")
     for route in site_routes():
-        values = _admin_values(world) | {"object_id": _admin_object_id(route, world)}
+        values = world.admin_url_kwargs() | {"object_id": _admin_object_id(route, world)}
         client = (
             respondent if route.name.startswith("respond") and "poster" not in route.name else administrator
         )

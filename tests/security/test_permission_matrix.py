@@ -15,7 +15,6 @@ carry no body: they ask "may I?", and the services' own tests say what a full fo
 
 import pytest
 from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
 
 from surveys.models import AuditEntry, PaperEntry, PaperSheet, PublishedReport, Response, Survey
 from tests.security.conftest import PERSONAS
@@ -245,7 +244,7 @@ def test_an_api_token_is_refused_every_unsafe_method_on_every_url(world):
     before = _data_fingerprint()
     accepted = []
     for route in site_routes():
-        url = route.url(_admin_values(world) | world.url_kwargs("evaluator_token"))
+        url = route.url(world.admin_url_kwargs() | world.url_kwargs("evaluator_token"))
         for method in UNSAFE:
             response = getattr(client, method)(url, data={}, content_type="application/json")
             if response.status_code >= 400 or _outcome(response) in ("login", "admin"):
@@ -277,15 +276,6 @@ def test_a_session_evaluator_may_still_try_a_scheme(world):
 # --- the admin: one rule for all of its URLs ------------------------------------------------------
 
 
-def _admin_values(world) -> dict:
-    return world.url_kwargs("administrator") | {
-        "object_id": world.survey.pk,
-        "content_type_id": ContentType.objects.get_for_model(Survey).pk,
-        "app_label": "surveys",
-        "id": world.users["administrator"].pk,
-    }
-
-
 def _admin_object_id(route: Route, world) -> object:
     """The pk of a real object of the route's model where there is one, so change pages render."""
     parts = route.route.split("/")
@@ -302,7 +292,7 @@ def _admin_object_id(route: Route, world) -> object:
 def test_the_admin_refuses_everyone_but_administrators(world):
     refused_wrongly = []
     for route in _admin_routes():
-        values = _admin_values(world) | {"object_id": _admin_object_id(route, world)}
+        values = world.admin_url_kwargs() | {"object_id": _admin_object_id(route, world)}
         url = route.url(values)
         for persona in PERSONAS:
             if persona == "administrator":
@@ -326,7 +316,7 @@ def test_no_admin_page_fails_or_locks_out_an_administrator(world):
     for route in _admin_routes():
         if route.name == "admin:logout":
             continue
-        url = route.url(_admin_values(world) | {"object_id": _admin_object_id(route, world)})
+        url = route.url(world.admin_url_kwargs() | {"object_id": _admin_object_id(route, world)})
         response = client.get(url)
         # 403 and 404 are the admin's own answers (no adding responses, a village in use, the
         # catch-all); what must not happen is a crash or being sent to log in again.
