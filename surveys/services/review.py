@@ -30,6 +30,8 @@ def _checked_reason(*, response: Response, user: User, reason: str, required: bo
         raise ValidationError({"reason": _("请填写原因。")}, code="required")
     if len(reason) > REASON_MAX:
         raise ValidationError({"reason": _("原因不超过 %(n)d 字。") % {"n": REASON_MAX}}, code="max_length")
+    if "\x00" in reason:  # no text box sends one; PostgreSQL could not store it (a 500)
+        raise ValidationError({"reason": _("原因中有空字符（NUL），无法保存。")}, code="null_characters")
     if not can_review(user, response.survey):
         raise PermissionDenied(_("只有这项调查的工作人员或管理员可以剔除或恢复答卷。"))
     return reason

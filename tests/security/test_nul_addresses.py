@@ -3,7 +3,9 @@ NUL in a text, so each look-up of such a link was a 500 there: a questionnaire l
 (`/s/ab%00c/`), the evaluator page's `?compare=`, the comments download's `?village=`."""
 
 import pytest
+from django.urls import reverse
 
+from surveys.models import AuditEntry
 from tests.security.urlmap import site_routes
 
 NUL_QUERY = "?q=%00&village=%00&group=%00&compare=%00&lang=%00&next=%00"
@@ -38,3 +40,20 @@ def test_the_api_names_the_parameter_in_its_400_shape(world):
     english = client.get(score + "?lang=en&live=%00", HTTP_COOKIE="django_language=en")
     assert english.json() == {"errors": {"live": ["Null characters are not allowed."]}}
     assert client.get(f"/api/v1/surveys/{world.survey.slug}%00/score/").json() == {"detail": "未找到。"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", ["exclude", "keep"])
+def test_a_reason_with_a_nul_is_refused_by_name_and_nothing_is_stored(world, action):
+    url = reverse(
+        f"staff-response-{action}", kwargs={"slug": world.survey.slug, "response_id": world.response.pk}
+    )
+    logged = AuditEntry.objects.filter(response=world.response)
+    before = logged.count()
+    staff = world.client("staff")
+    answer = staff.post(url, {"reason": "重复\x00提交"}, follow=True)
+    assert "原因中有空字符（NUL），无法保存。" in answer.content.decode()
+    world.response.refresh_from_db()
+    assert not world.response.excluded and logged.count() == before
+    assert staff.post(url, {"reason": "重复提交"}).status_code == 302
+    assert logged.count() == before + 1

@@ -353,7 +353,7 @@ def test_the_api_documentation_explains_the_scheme_instead_of_citing_a_contract_
     people integrating with the API never see."""
     schema = _browser(member("li", answered, EVALUATOR)).get("/api/v1/schema/").content.decode()
     assert "合同" not in schema
-    assert "option_points（各选项分值，null 为不计分）" in schema
+    assert "{选项代码: 分值 0–100，null 为不计分}" in schema  # the Scheme component's option_points
 
 
 def test_the_evaluate_page_lists_the_surveys_the_user_may_evaluate(answered):
