@@ -11,7 +11,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -91,7 +91,10 @@ def paper_home(request, slug: str):
 def paper_print(request, slug: str):
     """Number new sheets for one invitation and download them as one PDF."""
     survey = _survey_for_staff(request, slug)
-    invitation = get_object_or_404(Invitation, survey=survey, token=request.POST.get("invitation", ""))
+    token = request.POST.get("invitation", "")
+    if "\x00" in token:  # no select sends one; PostgreSQL cannot compare it (a 500)
+        raise Http404
+    invitation = get_object_or_404(Invitation, survey=survey, token=token)
     try:
         count = int(request.POST.get("count", ""))
         if not 1 <= count <= MAX_PRINT_WEB:

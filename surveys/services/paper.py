@@ -466,6 +466,8 @@ def paper_discrepancy_resolve(
         raise PaperInvalid({"reason": [_("请填写裁定依据（如：已核对纸质问卷原件）。")]})
     if len(reason) > REASON_MAX:
         raise PaperInvalid({"reason": [_("裁定依据不超过 %(n)d 字。") % {"n": REASON_MAX}]})
+    if "\x00" in reason:  # no text box sends one; PostgreSQL could not store it (a 500)
+        raise PaperInvalid({"reason": [_("裁定依据中有空字符（NUL），无法保存。")]})
     survey = sheet.survey
     if not can_review(user, survey):
         raise PermissionDenied(_("只有这项调查的工作人员或管理员可以裁定纸质问卷。"))

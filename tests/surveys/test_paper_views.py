@@ -171,6 +171,27 @@ def test_the_page_prints_at_most_a_hundred_sheets_at_once(client, survey, wang):
     assert not PaperSheet.objects.exists()
 
 
+def test_a_nul_character_posted_is_refused_not_a_server_error(client, survey, sheet, wang, li):
+    """PostgreSQL cannot compare or store a NUL (a 500); no select or text box sends one."""
+    sheets = PaperSheet.objects.count()
+    printed = logged_in(client, wang).post(
+        reverse("staff-paper-print", args=[survey.slug]),
+        {"invitation": f"{survey.slug}-east\x00", "count": "1"},
+    )
+    assert printed.status_code == 404 and PaperSheet.objects.count() == sheets
+    paper_entry_save(sheet=sheet, user=wang, age_band="18-44", answers=ANSWERS)
+    paper_entry_save(sheet=sheet, user=li, age_band="18-44", answers={**ANSWERS, "roads": "dissatisfied"})
+    logged_in(client, make_member(survey, "zhuren", STAFF))
+    form = {"age_band": "18-44", "item-income": "satisfied", "item-roads": "-", "item-water": "dont_know"}
+    page = client.post(
+        reverse("staff-paper-resolve", args=[survey.slug, sheet.number]),
+        {**form, "reason": "核\x00对"},
+        follow=True,
+    )
+    assert "裁定依据中有空字符（NUL），无法保存。" in page.content.decode()
+    assert not Response.objects.exists() and not AuditEntry.objects.exists()
+
+
 def test_who_typed_a_sheet_sees_a_note_instead_of_the_resolve_form(client, survey, sheet, wang, li):
     paper_entry_save(sheet=sheet, user=wang, age_band="18-44", answers=ANSWERS)
     paper_entry_save(sheet=sheet, user=li, age_band="18-44", answers={**ANSWERS, "roads": "dissatisfied"})
