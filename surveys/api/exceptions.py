@@ -1,9 +1,12 @@
 """The API's answer to what DRF does not know: a survey that cannot be scored as it is stored —
 its questionnaire not finished, or its saved scheme not fitting the questionnaire (409: the
-request was right, the survey is not; the detail says what to fix and where); and query
-parameters refused in the API's one 400 shape."""
+request was right, the survey is not; the detail says what to fix and where); a body that is
+not JSON (a form, text, broken JSON: DRF's 415 or bare {"detail": …}) and query parameters
+refused, in the API's one 400 shape."""
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers, status
+from rest_framework.exceptions import ParseError, UnsupportedMediaType
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -19,6 +22,11 @@ def exception_handler(exc, context):
         return Response(
             {"code": "scheme_invalid", "detail": str(exc), "errors": exc.errors_shown()},
             status=status.HTTP_409_CONFLICT,
+        )
+    if isinstance(exc, (ParseError, UnsupportedMediaType)):
+        return Response(
+            {"errors": {"non_field_errors": [_("请求内容应为 JSON 对象。")]}},
+            status=status.HTTP_400_BAD_REQUEST,
         )
     return drf_exception_handler(exc, context)
 

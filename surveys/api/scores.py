@@ -5,7 +5,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.exceptions import ParseError, UnsupportedMediaType
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -114,17 +113,6 @@ class _SurveyView(APIView):
     def query(self, request) -> dict:
         return valid_query(ScoreQuery, request)
 
-    @staticmethod
-    def body(request):
-        """The request's JSON; a body that is not JSON (a form, broken JSON) is a 400 in the API's
-        one shape, as for a submission, where DRF answers 415 or its bare {"detail": …}."""
-        try:
-            return request.data
-        except (ParseError, UnsupportedMediaType):
-            raise serializers.ValidationError(
-                {"errors": {"non_field_errors": [_("请求内容应为 JSON 对象。")]}}
-            ) from None
-
 
 class ScoreView(_SurveyView):
     @extend_schema(
@@ -153,7 +141,7 @@ class ScoreView(_SurveyView):
     )
     def post(self, request, slug: str):
         survey = self.survey(request, slug)
-        body = WhatIfInput(data=self.body(request))
+        body = WhatIfInput(data=request.data)
         if not body.is_valid():
             return Response({"errors": body.errors}, status=status.HTTP_400_BAD_REQUEST)
         try:
@@ -185,7 +173,7 @@ class SchemeView(_SurveyView):
                 {"errors": {"scheme": [_("调查已发布，计分方案已冻结，不能修改。")]}},
                 status=status.HTTP_409_CONFLICT,
             )
-        data = self.body(request)
+        data = request.data
         if not isinstance(data, dict):  # null would be taken as "the scheme it has" and saved
             return _errors(stats.SchemeError({"scheme": [NOT_AN_OBJECT]}))
         loaded = survey_matrix(survey)
