@@ -7,9 +7,12 @@ operations and not on the writing ones (a what-if score, saving a scheme), which
 session and its CSRF token. On the reading operations the token comes first: it is how an
 evaluator's own tools sign in; the session is the browser's.
 
-A text field of a request says that it refuses a NUL character (DRF's CharField does, with a 400),
-as a pattern: NO_NUL. A serializer whose Meta says `closed = True` is an object with no other keys
-(additionalProperties: false), for a view that refuses unknown keys by name.
+A request's text fields say what DRF's CharField refuses with a 400, which drf-spectacular leaves
+out: a NUL character (the pattern NO_NUL), and where blank is not allowed, nothing left once the
+spaces are trimmed (minLength 1, NOT_BLANK); a DictField that may not be empty says so
+(minProperties 1), its text values as the text fields. A serializer whose Meta says `closed =
+True` is an object with no other keys (additionalProperties: false), for a view that refuses
+unknown keys by name.
 
 An optional query parameter given empty (`?lang=`) is taken as not given, as DRF's serializers
 read a query string (surveys.api.exceptions.valid_query): the schema says so with
@@ -56,6 +59,18 @@ class ReadOnlyTokenScheme(OpenApiAuthenticationExtension):
         return {self.name: []}
 
 
+def _text_rules(field, rules: dict) -> None:
+    """A CharField's refusals added to its schema: not where drf-spectacular wrote a oneOf (its
+    own pattern or format), nor over a pattern of the field's own."""
+    if not isinstance(field, serializers.CharField) or rules.get("type") != "string":
+        return
+    if field.allow_blank:
+        rules.setdefault("pattern", NO_NUL)
+    else:
+        rules["minLength"] = max(rules.get("minLength", 0), 1)
+        rules.setdefault("pattern", NOT_BLANK if field.trim_whitespace else NO_NUL)
+
+
 class AutoSchema(SpectacularAutoSchema):
     def _map_basic_serializer(self, serializer, direction):
         schema = super()._map_basic_serializer(serializer, direction)
@@ -64,10 +79,11 @@ class AutoSchema(SpectacularAutoSchema):
         if direction == "request":
             for name, field in force_instance(serializer).fields.items():
                 rules = schema["properties"].get(name, {})
-                # Not where drf-spectacular wrote a oneOf (its own pattern or format), nor on a
-                # field that has its own pattern.
-                if isinstance(field, serializers.CharField) and rules.get("type") == "string":
-                    rules.setdefault("pattern", NO_NUL)
+                if isinstance(field, serializers.DictField):
+                    if not field.allow_empty:
+                        rules["minProperties"] = 1
+                    field, rules = field.child, rules.get("additionalProperties", {})
+                _text_rules(field, rules)
         return schema
 
     def _get_parameters(self):

@@ -19,7 +19,6 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
-    extend_schema_field,
     inline_serializer,
 )
 from rest_framework import serializers, status
@@ -28,7 +27,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
-from surveys.api.openapi import NO_NUL, NOT_BLANK
 from surveys.api.parsers import JSONParser
 from surveys.localized import language
 from surveys.models import Response
@@ -60,25 +58,6 @@ class UuidStringField(serializers.UUIDField):
         return value
 
 
-@extend_schema_field({"type": "string", "minLength": 1, "maxLength": 40, "pattern": NOT_BLANK})
-class InvitationField(serializers.CharField):
-    """The invitation token; the schema says what the field refuses before the token is looked
-    up: nothing, only spaces (DRF's CharField does not put its allow_blank=False there) or a NUL
-    character (surveys/api/openapi.py)."""
-
-
-@extend_schema_field(
-    {
-        "type": "object",
-        "minProperties": 1,
-        "additionalProperties": {"type": "string", "nullable": True, "maxLength": 40, "pattern": NO_NUL},
-    }
-)
-class AnswersField(serializers.DictField):
-    """{item code: option code}; the schema says that an empty object is refused (DRF's DictField
-    does not put its allow_empty=False there)."""
-
-
 class DateTimeStorable(serializers.DateTimeField):
     """An ISO 8601 time that the database can store (in UTC): 0001-01-01T00:00:00 is valid ISO
     8601 but falls before year 1 in UTC, and DRF's own check of it overflows (a 500) instead of
@@ -96,7 +75,7 @@ class DateTimeStorable(serializers.DateTimeField):
 
 class ResponseSubmitInputSerializer(serializers.Serializer):
     response_id = UuidStringField(help_text="由手机生成的 UUID（字符串）；重试时保持不变。")
-    invitation = InvitationField(max_length=40, help_text="邀请码：确定调查、村（社区）和受访群体。")
+    invitation = serializers.CharField(max_length=40, help_text="邀请码：确定调查、村（社区）和受访群体。")
     age_band = serializers.CharField(
         required=False,
         allow_null=True,
@@ -104,7 +83,7 @@ class ResponseSubmitInputSerializer(serializers.Serializer):
         max_length=40,
         help_text="年龄段代码；按村抽样的群体必填。",
     )
-    answers = AnswersField(
+    answers = serializers.DictField(
         child=serializers.CharField(allow_null=True, allow_blank=True, max_length=40),
         allow_empty=False,
         help_text="{题目代码: 选项代码}，每题必答（不清楚可选 dont_know）。",
