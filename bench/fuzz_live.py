@@ -24,21 +24,14 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.loadlib import ROOT, SLUG, Server, free_port  # noqa: E402
+from bench.loadlib import SLUG, Server, free_port, manage  # noqa: E402
 
 PASSWORD = "manyidu-demo-2020"  # the demo's published password (manage.py demo)
 
 
-def _manage(env: dict, *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
-    )
-    return done.stdout
-
-
 def _token(env: dict) -> str:
     """The evaluator's API token, as /evaluate/token/ makes it."""
-    out = _manage(env, "drf_create_token", "evaluator")  # "Generated token KEY for user evaluator"
+    out = manage(env, "drf_create_token", "evaluator")  # "Generated token KEY for user evaluator"
     return out.split()[2]
 
 
@@ -88,8 +81,8 @@ def main() -> None:
     }
     env.pop("REDIS_URL", None)  # the database cache, as `make run`
     print(f"demo database in {folder} …", flush=True)
-    _manage(env, "demo")
-    _manage(env, "collectstatic", "--noinput", "-v0")  # the login page needs it, as in production
+    manage(env, "demo")
+    manage(env, "collectstatic", "--noinput", "-v0")  # the login page needs it, as in production
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     # The load scripts' settings: the site's own with the submission rate limits raised, which a

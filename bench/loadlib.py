@@ -42,10 +42,13 @@ def fresh_database(url: str) -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def manage(env: dict, *args: str) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, timeout=600
-    )
+def manage(env: dict, *args: str) -> str:
+    """`manage.py ARGS` in `env`; what it printed."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    return done.stdout
 
 
 def prepare(url: str, env: dict) -> None:
