@@ -19,11 +19,15 @@ TOKEN, SESSION = {"tokenAuth": []}, {"cookieAuth": []}
 READ_ONLY = "API 令牌只能读取；修改请登录网页。"
 
 
-def _operations():
+def _signed() -> list[tuple[str, str, list]]:
+    """(method, path, security) of every operation that needs a sign-in."""
     schema = SchemaGenerator().get_schema(request=None, public=True)
-    for path, operations in schema["paths"].items():
-        for method, operation in operations.items():
-            yield method.upper(), path, operation.get("security")
+    return [
+        (method.upper(), path, operation["security"])
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if operation.get("security") and {} not in operation["security"]
+    ]
 
 
 def _ask(world, persona, method, path, query=""):
@@ -33,11 +37,7 @@ def _ask(world, persona, method, path, query=""):
 
 
 def test_the_token_is_offered_first_on_every_reading_operation_and_never_on_a_writing_one():
-    signed = [
-        (method, path, security)
-        for method, path, security in _operations()
-        if security and {} not in security
-    ]
+    signed = _signed()
     assert signed, "the survey operations need a sign-in"
     for method, path, security in signed:
         if method in ("GET", "HEAD"):
@@ -48,11 +48,7 @@ def test_the_token_is_offered_first_on_every_reading_operation_and_never_on_a_wr
 
 @pytest.mark.django_db
 def test_what_the_schema_offers_the_token_on_the_token_may_do(world):
-    signed = [
-        (method, path, security)
-        for method, path, security in _operations()
-        if security and {} not in security
-    ]
+    signed = _signed()
     for method, path, security in signed:
         answer = _ask(world, "evaluator_token", method, path)
         if TOKEN in security:
