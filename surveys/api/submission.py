@@ -11,6 +11,7 @@ import uuid
 from datetime import UTC
 
 from django.core.exceptions import RequestDataTooBig
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -61,7 +62,15 @@ class UuidStringField(serializers.UUIDField):
 class DateTimeStorable(serializers.DateTimeField):
     """An ISO 8601 time that the database can store (in UTC): 0001-01-01T00:00:00 is valid ISO
     8601 but falls before year 1 in UTC, and DRF's own check of it overflows (a 500) instead of
-    failing."""
+    failing. A NUL character is refused: Python's ISO reading stops at one at the end
+    ('2020-11-03T10:15:00\x00' would be that time), where every other text refuses it."""
+
+    default_error_messages = {"null_characters": ProhibitNullCharactersValidator.message}
+
+    def to_internal_value(self, value):
+        if isinstance(value, str) and "\x00" in value:
+            self.fail("null_characters")
+        return super().to_internal_value(value)
 
     def enforce_timezone(self, value):
         try:

@@ -101,7 +101,10 @@ class ImportResult:
 def parse_timestamp(text: str) -> datetime:
     """ISO 8601; a time without offset is taken as local time (Asia/Shanghai). OverflowError for
     a time that exists only in its own offset (9999-12-31T23:59-12:00 is past year 9999 in UTC,
-    as the database stores it)."""
+    as the database stores it). A NUL character is a ValueError: Python's ISO reading stops at one
+    at the end, so '2024-11-02T09:30:00' followed by one would be read as that time."""
+    if "\x00" in text:
+        raise ValueError("NUL in a time")
     value = datetime.fromisoformat(text)
     if timezone.is_naive(value):
         value = timezone.make_aware(value)

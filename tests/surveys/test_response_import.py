@@ -113,6 +113,12 @@ def test_a_name_or_a_miswritten_code_is_told_the_code_it_stands_for(survey, row,
         (csv_row(age_band="12-17"), "age_band", "未知年龄段代码 '12-17'"),
         (csv_row("not-a-uuid"), "response_id", "'not-a-uuid' 不是有效的 UUID"),
         (csv_row(submitted_at="yesterday"), "submitted_at", "'yesterday' 不是 ISO 8601 时间"),
+        # Python's ISO reading stops at a NUL at the end: this was taken as 09:30.
+        (
+            csv_row(submitted_at="2024-11-02T09:30:00\x00"),
+            "submitted_at",
+            "'2024-11-02T09:30:00\\x00' 不是 ISO 8601 时间",
+        ),
         # Valid ISO 8601, but past the years a database stores once in UTC.
         (
             csv_row(submitted_at="9999-12-31T23:59:59-12:00"),

@@ -326,6 +326,16 @@ def test_a_nul_character_is_refused_saying_so(api, survey):
     assert english.json() == {"errors": {"age_band": ["Null characters are not allowed."]}}
 
 
+@pytest.mark.parametrize("field", ["started_at", "submitted_at"])
+def test_a_time_with_a_nul_character_is_refused(api, survey, field):
+    """Python's ISO reading (which DRF's uses first) stops at a NUL at the end, so the time was
+    taken as 10:15 where every text of the body refuses a NUL."""
+    answer = post(api, {**body(), field: "2020-11-03T10:15:00+08:00\x00"})
+    assert answer.status_code == 400
+    assert answer.json() == {"errors": {field: ["不能包含空字符（NUL）。"]}}
+    assert not Response.objects.exists()
+
+
 CONCURRENT = 50
 
 
