@@ -8,6 +8,8 @@ Chinese users in front of them, and Chinese is the service's default for everyon
 """
 
 from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent
+from django.http import QueryDict
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -22,12 +24,16 @@ class LanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        chosen = CHOICES.get(request.GET.get("lang", ""))
+        try:
+            query = request.GET
+        except TooManyFieldsSent:  # refused next, in the cookie's language (survey_site/address.py)
+            query = QueryDict()
+        chosen = CHOICES.get(query.get("lang", ""))
         remembered = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if remembered not in dict(settings.LANGUAGES):
             remembered = None
         language = chosen or remembered or settings.LANGUAGE_CODE
-        if "lang" in request.GET and request.path.startswith(ADMIN_PATH):
+        if "lang" in query and request.path.startswith(ADMIN_PATH):
             # The admin takes every query parameter of a record list for a filter, and an
             # unknown one sends it back to the whole list (?e=1): it never sees this one.
             request.GET = request.GET.copy()

@@ -76,8 +76,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Chinese unless the person chose English (?lang=en, kept in a cookie): survey_site/language.py
     "survey_site.language.LanguageMiddleware",
-    # A NUL in the address: 404 or 400 before any look-up (PostgreSQL cannot take one): survey_site/nul.py
-    "survey_site.nul.NulRefusedMiddleware",
+    # A NUL in the address (PostgreSQL cannot take one), more query parameters than Django reads:
+    # 404 or 400 before any look-up, in the language just chosen: survey_site/address.py
+    "survey_site.address.AddressRefusedMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

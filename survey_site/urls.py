@@ -7,6 +7,7 @@ from django.views import defaults
 from django.views.generic import TemplateView
 from rest_framework.exceptions import APIException, NotFound
 
+from survey_site.address import AddressRefused
 from survey_site.favicon import favicon
 from survey_site.health import healthz
 from surveys.respond import views as respond_views
@@ -32,11 +33,23 @@ urlpatterns = [
 ]
 
 
-# Error pages: the site's own 403.html, 404.html and 500.html (survey_site/templates/), in the
+# Error pages: the site's own 400.html, 403.html, 404.html and 500.html (survey_site/templates/), in the
 # page's language (500.html in both, as it is drawn without context). The API's views answer
-# their errors in JSON through DRF; an address under /api/ that matches no view, or a crash
-# there, answers JSON too, so that the evaluators' tools never get a web page.
+# their errors in JSON through DRF; an address under /api/ that matches no view, a request
+# refused before any view, or a crash there, answers JSON too, so that the evaluators' tools
+# never get a web page.
 API_PREFIX = "/api/"
+
+
+def bad_request(request, exception):
+    """A request refused before any view (survey_site/address.py), or one Django finds suspicious."""
+    if request.path.startswith(API_PREFIX):
+        if isinstance(exception, AddressRefused):
+            errors = exception.errors
+        else:
+            errors = {"non_field_errors": [str(_("服务器无法理解这次请求。"))]}
+        return JsonResponse({"errors": errors}, status=400, json_dumps_params={"ensure_ascii": False})
+    return defaults.bad_request(request, exception)
 
 
 def page_not_found(request, exception):
@@ -51,5 +64,6 @@ def server_error(request):
     return defaults.server_error(request)
 
 
+handler400 = bad_request
 handler404 = page_not_found
 handler500 = server_error

@@ -2,6 +2,8 @@
 
 import logging
 
+import pytest
+
 from survey_site.log_filters import RefusalsWithoutTraceback
 
 
@@ -18,11 +20,12 @@ def _record(status_code: int) -> logging.LogRecord:
     return record
 
 
-def test_a_refusal_is_logged_without_its_traceback_a_server_error_with_it():
+@pytest.mark.parametrize("status_code", [400, 403, 404])
+def test_a_refusal_is_logged_without_its_traceback_a_server_error_with_it(status_code):
     refusals = RefusalsWithoutTraceback()
-    forbidden, crash = _record(403), _record(500)
-    assert refusals.filter(forbidden) and refusals.filter(crash)
-    assert forbidden.exc_info is None and forbidden.getMessage() == "Forbidden: /x/"
+    refused, crash = _record(status_code), _record(500)
+    assert refusals.filter(refused) and refusals.filter(crash)
+    assert refused.exc_info is None and refused.getMessage() == "Forbidden: /x/"
     assert crash.exc_info is not None
 
 
