@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 import stats
 from stats.explain import warning_shown
 from surveys.admin_authoring import SurveyAuthoringMixin
+from surveys.admin_autocomplete import ReadableAutocompleteMixin
 from surveys.admin_json import ExplainedJSONField
 from surveys.admin_points import points_edited, scheme_points_follow
 from surveys.admin_weights import (
@@ -698,7 +699,7 @@ class QuestionnaireVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SurveyMembership)
-class SurveyMembershipAdmin(admin.ModelAdmin):
+class SurveyMembershipAdmin(ReadableAutocompleteMixin, admin.ModelAdmin):
     """Who works on which survey: staff collect and review, evaluators read scores."""
 
     list_display = ("user", "survey", "role")

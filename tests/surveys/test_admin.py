@@ -263,6 +263,19 @@ def test_an_administrator_gives_someone_a_role_on_a_survey(admin_client, survey)
     assert "评价人员" in admin_client.get("/admin/surveys/surveymembership/").content.decode()
 
 
+@pytest.mark.parametrize("value", ["abc", "1e400", "1.5"])
+def test_an_account_that_is_not_an_id_is_the_forms_error_not_a_500(admin_client, survey, value):
+    """Django's search-as-you-type box looked the posted value up to draw it (ValueError)."""
+    add = "/admin/surveys/surveymembership/add/"
+    page = admin_client.post(add, {"survey": survey.pk, "user": value, "role": "staff"})
+    assert page.status_code == 200 and "errorlist" in page.content.decode()
+    assert not survey.surveymembership_set.exists()
+    assert admin_client.get(add, {"user": value}).status_code == 200
+    user = get_user_model().objects.create_user("xiaoli", password="pw-long-enough-123")
+    chosen = admin_client.post(add, {"survey": "", "user": user.pk, "role": "staff"}).content.decode()
+    assert f'<option value="{user.pk}" selected>xiaoli</option>' in chosen  # a valid one still drawn
+
+
 def test_the_audit_log_is_shown_and_cannot_be_changed(admin_client, survey):
     from surveys.models import AuditEntry
 

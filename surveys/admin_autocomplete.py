@@ -1,0 +1,38 @@
+"""The admin's search-as-you-type account box, without its 500 on a value that is not an id.
+
+Django's AutocompleteSelect draws the chosen option by looking it up with the posted value
+(`filter(id__in=[value])`): a value that is not a number ('abc', '1e400' — a mangled form, an
+address with `?user=abc`) raises ValueError there, after the form has said the choice is not
+valid, and the page was a 500 instead of the form with its error. Values the key cannot read are
+left out of that look-up: the box shows nothing chosen, the field its error.
+"""
+
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
+
+
+class ReadableAutocompleteSelect(AutocompleteSelect):
+    def optgroups(self, name, value, attr=None):
+        key = self.field.remote_field.model._meta.get_field(
+            getattr(self.field.remote_field, "field_name", None)
+            or self.field.remote_field.model._meta.pk.name
+        )
+        readable = []
+        for item in value:
+            try:
+                key.to_python(item)
+            except ValidationError:
+                continue
+            readable.append(item)
+        return super().optgroups(name, readable, attr)
+
+
+class ReadableAutocompleteMixin:
+    """A ModelAdmin whose autocomplete_fields draw with ReadableAutocompleteSelect."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            kwargs["widget"] = ReadableAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
