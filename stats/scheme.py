@@ -129,6 +129,10 @@ def _given(data: dict, key: str, default: Any) -> Any:
     return default if value is None else value
 
 
+# Weights are relative (scaling them all changes no score); past this their sums overflow.
+MAX_WEIGHT = 1e100
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
@@ -185,6 +189,12 @@ def _weights(raw, codes, key, zh, en, add, *, required: bool) -> dict[str, float
             )
         elif value < 0:
             add(key, f"{zh}“{code}”的权重 {value} 为负数（weight of {code!r} must not be negative: {value}）")
+        elif value > MAX_WEIGHT:
+            add(
+                key,
+                f"{zh}“{code}”的权重 {value} 过大：权重是相对的，不能超过 1e100"
+                f"（weight of {code!r} is too large: weights are relative, at most 1e100, got {value!r}）",
+            )
         else:
             result[code] = float(value)
     if required:

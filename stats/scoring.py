@@ -15,7 +15,7 @@ from stats import bootstrap
 from stats.estimate import Estimates, Spec, estimate
 from stats.matrix import Blocks, SurveyMatrix, block_stats
 from stats.result import Cell, Composite, Dimension, Item, ScoreResult
-from stats.scheme import Scheme, scheme_to_dict
+from stats.scheme import MAX_WEIGHT, Scheme, scheme_to_dict
 from stats.summaries import design_summary, design_warnings, reliability_summary
 from stats.taylor import build_design, coefficients, subset_df, variances
 from stats.variance import t_quantile
@@ -141,7 +141,7 @@ def score(
         Item(
             code=code,
             dimension=matrix.item_dimension[j],
-            weight=float(spec.item_weight[j]),
+            weight=float(scheme.item_weight(code)),
             composite_weight=float(overall.in_composite[0, j]),
             score=float(overall.item[0, j]),
             se=float(se0[j]),
@@ -203,17 +203,29 @@ def score(
     )
 
 
+# Weights are relative: every use of them is a weighted mean (contract §2), so scaling a kind of
+# weight by one factor changes no figure. One whose largest weight is past these bounds is scaled
+# to a largest weight of 1 before use: dimension weights of 1e308 each overflowed their sum, and
+# every score became 0; weights near the smallest float lose digits in weight × score. Any other is used as given.
+RELATIVE_BOUNDS = (1e-100, MAX_WEIGHT)
+
+
+def _relative(weights: list[float]) -> np.ndarray:
+    w = np.array(weights, dtype=float)
+    top = w.max(initial=0.0)
+    low, high = RELATIVE_BOUNDS
+    return w / top if top > 0 and not low <= top <= high else w
+
+
 def _spec(matrix: SurveyMatrix, scheme: Scheme) -> Spec:
     dim_index = {d: i for i, d in enumerate(matrix.dimension_codes)}
     return Spec(
         item_dimension=np.array([dim_index[d] for d in matrix.item_dimension], dtype=np.int64),
-        item_weight=np.array([scheme.item_weight(c) for c in matrix.item_codes], dtype=float),
-        dimension_weight=np.array(
-            [scheme.dimension_weights.get(d, 0.0) for d in matrix.dimension_codes], dtype=float
-        ),
+        item_weight=_relative([scheme.item_weight(c) for c in matrix.item_codes]),
+        dimension_weight=_relative([scheme.dimension_weights.get(d, 0.0) for d in matrix.dimension_codes]),
         group_weight=None
         if scheme.group_weights is None
-        else np.array([scheme.group_weights.get(g, 0.0) for g in matrix.group_codes], dtype=float),
+        else _relative([scheme.group_weights.get(g, 0.0) for g in matrix.group_codes]),
     )
 
 

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 import stats
 from stats.compare import compare_documents, same_scoring
-from stats.scheme import NOT_AN_OBJECT
+from stats.scheme import MAX_WEIGHT, NOT_AN_OBJECT
 from surveys.api.exceptions import valid_query
 from surveys.api.score_schema import ScoreDocumentSerializer, cannot_score, refusals
 from surveys.cache import survey_data_changed
@@ -45,7 +45,8 @@ class ScoreGetQuery(ScoreQuery):
 
 
 def _weights(help_text: str, **kwargs) -> serializers.DictField:
-    return serializers.DictField(child=serializers.FloatField(min_value=0), help_text=help_text, **kwargs)
+    child = serializers.FloatField(min_value=0, max_value=MAX_WEIGHT)
+    return serializers.DictField(child=child, help_text=help_text, **kwargs)
 
 
 # A scheme as contract §2 writes it, for the schema: what a client sends and reads. The views check

@@ -88,3 +88,28 @@ def test_a_group_weighted_0_counts_nowhere_and_a_warning_says_why_its_own_score_
         "（group 'staff' weighs 0: it counts towards no score, and its own breakdown is empty）"
     ]
     assert not any("weighs 0" in w for w in villagers_only.warnings)
+
+
+@pytest.mark.parametrize("scale", [1e307, 5e-324])
+def test_weights_are_relative_even_where_their_sums_overflow_or_lose_digits(scale):
+    """A Scheme built in code is not bounded as a parsed one is: every kind of weight scaled by one
+    factor gives the same figures. The engine scales weights past 1e100 or below 1e-100 to a
+    largest weight of 1: at 1e307 the items' weights × scores overflowed (inf / inf), at the
+    smallest float (5e-324; the weights are whole multiples of it, so exactly proportional)
+    weight × score kept a digit or two."""
+    m = generated_matrix(300, seed=3)
+    dims = {"economy": 4, "ecology": 2, "safety": 3, "governance": 1}
+    items = {f"q{j}": 1 for j in range(12)} | {"q0": 2, "q5": 3}
+    groups = {"villager": 6, "staff": 3, "deputy": 1}
+    plain = score(m, default_scheme(dimension_weights=dims, item_weights=items, group_weights=groups))
+    scaled = score(
+        m,
+        default_scheme(
+            dimension_weights={code: w * scale for code, w in dims.items()},
+            item_weights={code: w * scale for code, w in items.items()},
+            group_weights={code: w * scale for code, w in groups.items()},
+        ),
+    )
+    assert scaled.composite.score == pytest.approx(plain.composite.score, rel=1e-12)
+    assert scaled.composite.se == pytest.approx(plain.composite.se, rel=1e-9)
+    assert scores(scaled) == pytest.approx(scores(plain), rel=1e-12)

@@ -76,6 +76,14 @@ def test_it_rejects_a_negative_weight():
     assert any("air" in m and "负数" in m for m in errors["item_weights"])
 
 
+@pytest.mark.parametrize("key", ["dimension_weights", "group_weights"])
+def test_it_rejects_a_weight_too_large_to_sum(key):
+    """Four dimensions of 1e308 each overflowed their sum, and every score came out 0."""
+    errors = errors_of(**{key: {code: 1e308 for code in GOOD[key]}})
+    assert any("过大" in m and "1e100" in m for m in errors[key])
+    assert parse_scheme({**GOOD, key: {code: 1e100 for code in GOOD[key]}}, **CODES)
+
+
 def test_it_rejects_weights_summing_to_zero():
     errors = errors_of(dimension_weights={"economy": 0, "ecology": 0})
     assert any("之和" in m for m in errors["dimension_weights"])
