@@ -10,7 +10,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -37,6 +37,7 @@ class SurveyManager(models.Manager):
 
 
 LATE_GRACE_MAX_HOURS = 168  # a week: answers kept offline longer than that are not waited for
+YEARS = (1900, 2100)  # the years a survey may be for
 
 
 class Survey(models.Model):
@@ -51,7 +52,10 @@ class Survey(models.Model):
     title_en = NameField(_("英文名称"), max_length=200, blank=True)
     organisation = NameField(_("被评价单位"), max_length=200)
     organisation_en = NameField(_("被评价单位英文名称"), max_length=200, blank=True)
-    year = models.PositiveSmallIntegerField(_("年度"))
+    # A calendar year: a copy or an import once took 99999 (PostgreSQL: smallint out of range).
+    year = models.PositiveSmallIntegerField(
+        _("年度"), validators=[MinValueValidator(YEARS[0]), MaxValueValidator(YEARS[1])]
+    )
     status = models.CharField(_("状态"), max_length=12, choices=Status, default=Status.DRAFT)
     scheme = models.JSONField(
         _("计分方案"),

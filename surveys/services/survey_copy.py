@@ -48,6 +48,12 @@ def survey_create_from_design(*, design: SurveyDesign, issue_invitations: bool =
     if Survey.objects.filter(slug=design.slug).exists():
         raise ValidationError(_("代码为 %(slug)s 的调查已存在，请换一个代码。") % {"slug": design.slug})
     problems = _check_references(design)
+    try:
+        Survey._meta.get_field("year").run_validators(design.year)
+    except ValidationError as exc:  # as the admin's form says it, with the year it was given
+        problems += [
+            _("年度 %(year)s：%(problem)s") % {"year": design.year, "problem": m} for m in exc.messages
+        ]
     if problems:
         raise ValidationError(problems)
     survey = Survey.objects.create(

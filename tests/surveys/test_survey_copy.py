@@ -87,6 +87,16 @@ def test_a_copy_onto_a_slug_in_use_is_refused_and_creates_nothing(daligang, surv
     assert Survey.objects.count() == 2
 
 
+@pytest.mark.parametrize(
+    ("year", "problem"), [(99999, "小于或等于2100"), (-5, "大于或等于1900"), (0, "大于或等于1900")]
+)
+def test_a_copy_for_a_year_that_is_not_one_is_refused_and_creates_nothing(daligang, year, problem):
+    """99999 was a traceback on PostgreSQL (smallint out of range), -5 one of its check."""
+    with pytest.raises(CommandError, match=f"年度 {year}：确保该值{problem}"):
+        call_command("copy_survey", "daligang-2020", "daligang-next", "--year", str(year))
+    assert not Survey.objects.filter(slug="daligang-next").exists()
+
+
 def test_a_title_without_the_year_is_kept_as_it_is(survey):
     survey.title = "山村镇满意度调查"
     survey.save()
