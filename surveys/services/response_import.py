@@ -305,8 +305,9 @@ def parse_responses_csv(catalog: SurveyCatalog, stream: IO[str]) -> ParsedFile:
     if header and header[0].startswith("\ufeff"):
         header[0] = header[0][1:]
     checker = _RowChecker(catalog, header)
-    if not checker.check_header():
-        raise ResponseImportError(checker.problems)
+    if not checker.check_header():  # a row is not checked against a header that is wrong
+        cut = len(checker.problems) > MAX_ERRORS  # a header of 100,000 unknown columns
+        raise ResponseImportError(checker.problems[:MAX_ERRORS], 1 if cut else None)
     rows: list[ParsedRow] = []
     first: dict[uuid.UUID, ParsedRow] = {}
     repeated = 0

@@ -240,6 +240,15 @@ def test_a_file_with_more_problems_than_are_listed_says_where_checking_stopped(s
     assert not Response.objects.exists()
 
 
+def test_a_header_with_more_problems_than_are_listed_is_cut_as_the_rows_are(survey):
+    """A header of 100,000 unknown columns printed 100,000 lines."""
+    header = HEADER + "," + ",".join(f"x{i}" for i in range(1000))
+    with pytest.raises(ResponseImportError) as refused:
+        responses_import_text(survey=survey, text=header + "\n" + csv_row() + "\n")
+    assert len(refused.value.problems) == 50
+    assert str(refused.value).endswith("只列出前 50 个问题：第 1 行之后没有检查，改正后请再导入一次。")
+
+
 def test_a_file_with_exactly_fifty_problems_lists_them_all_without_a_note(survey):
     rows = [csv_row(uuid.uuid4(), village="nowhere") for _ in range(50)]
     with pytest.raises(ResponseImportError) as refused:
