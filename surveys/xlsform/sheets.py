@@ -15,6 +15,7 @@ CODE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]*$")
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 YES = {"yes", "true", "1", "y", "是", "true()"}
 NO = {"no", "false", "0", "n", "否", "false()", ""}
+INTEGER_MAX = 2**31 - 1  # a PositiveIntegerField (a quota's target, a group's population) on every database
 
 # Question types that hold no answer: skipped with a warning.
 METADATA = {
@@ -169,6 +170,14 @@ class Collector:
                 row,
                 column,
                 (_("%(text)r 应为非负整数") if integer else _("%(text)r 应为非负数")) % {"text": text},
+            )
+            return None
+        if integer and number > INTEGER_MAX:  # a target or population past the database's column
+            self.error(
+                sheet,
+                row,
+                column,
+                _("%(text)r 超出范围：应为不大于 %(max)d 的非负整数") % {"text": text, "max": INTEGER_MAX},
             )
             return None
         return int(number) if integer or number.is_integer() else number

@@ -10,7 +10,7 @@ from openpyxl import Workbook, load_workbook
 from pyxform.xls2xform import convert
 
 from surveys.design import survey_design
-from surveys.models import Survey
+from surveys.models import Quota, Survey
 from surveys.scoring import score_document
 from surveys.services.questionnaire import questionnaire_definition
 from surveys.services.response_import import responses_import_text
@@ -361,6 +361,19 @@ def test_bad_points_and_quotas_are_named():
         "choices 表第 2 行（points 列）：'full' 不是数字",
         "quotas 表第 2 行（village 列）：未知代码 'middle'；应为 upper, lower 之一",
     ]
+
+
+def test_a_target_past_what_the_database_holds_is_named():
+    """10**30 was a traceback on PostgreSQL (integer out of range)."""
+    form = river_town_form()
+    form["quotas"] = [["group", "village", "age_band", "target"], ["villager", "upper", None, 10**30]]
+    assert problems_of(form) == [
+        "quotas 表第 2 行（target 列）：'1000000000000000019884624838656' 超出范围：应为不大于 2147483647 的非负整数"
+    ]
+    assert Survey.objects.count() == 0
+    form["quotas"][1][3] = 2**31 - 1
+    survey_import_xlsform(source=workbook_bytes(form))
+    assert Quota.objects.get().target == 2**31 - 1
 
 
 def test_a_workbook_naming_an_existing_survey_is_refused_and_changes_nothing(survey):
