@@ -192,8 +192,8 @@ def _weights(raw, codes, key, zh, en, add, *, required: bool) -> dict[str, float
         elif value > MAX_WEIGHT:
             add(
                 key,
-                f"{zh}“{code}”的权重 {value} 过大：权重是相对的，不能超过 1e100"
-                f"（weight of {code!r} is too large: weights are relative, at most 1e100, got {value!r}）",
+                f"{zh}“{code}”的权重 {value:.4g} 过大：权重是相对的，不能超过 1e100"
+                f"（weight of {code!r} is too large: weights are relative, at most 1e100, got {value:.4g}）",
             )
         else:
             result[code] = float(value)
