@@ -206,7 +206,8 @@ def score(
 # Weights are relative: every use of them is a weighted mean (contract §2), so scaling a kind of
 # weight by one factor changes no figure. One whose largest weight is past these bounds is scaled
 # to a largest weight of 1 before use: dimension weights of 1e308 each overflowed their sum, and
-# every score became 0; weights near the smallest float lose digits in weight × score. Any other is used as given.
+# every score became 0; weights near the smallest float lose digits in weight × score. Any other
+# is used as given, to the last digit. (A parsed scheme refuses weights past MAX_WEIGHT.)
 RELATIVE_BOUNDS = (1e-100, MAX_WEIGHT)
 
 

@@ -33,9 +33,9 @@ urlpatterns = [
 ]
 
 
-# Error pages: the site's own 400.html, 403.html, 404.html and 500.html (survey_site/templates/), in the
-# page's language (500.html in both, as it is drawn without context). The API's views answer
-# their errors in JSON through DRF; an address under /api/ that matches no view, a request
+# Error pages: the site's own 400.html, 403.html, 404.html and 500.html (survey_site/templates/),
+# in the page's language (500.html in both, as it is drawn without context). The API's views
+# answer their errors in JSON through DRF; an address under /api/ that matches no view, a request
 # refused before any view, or a crash there, answers JSON too, so that the evaluators' tools
 # never get a web page.
 API_PREFIX = "/api/"

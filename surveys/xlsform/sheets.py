@@ -15,7 +15,8 @@ CODE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]*$")
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 YES = {"yes", "true", "1", "y", "是", "true()"}
 NO = {"no", "false", "0", "n", "否", "false()", ""}
-INTEGER_MAX = 2**31 - 1  # a PositiveIntegerField (a quota's target, a group's population) on every database
+# What a PositiveIntegerField (a quota's target, a group's population) holds on every database.
+INTEGER_MAX = 2**31 - 1
 
 # Question types that hold no answer: skipped with a warning.
 METADATA = {
