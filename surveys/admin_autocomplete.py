@@ -13,10 +13,7 @@ from django.core.exceptions import ValidationError
 
 class ReadableAutocompleteSelect(AutocompleteSelect):
     def optgroups(self, name, value, attr=None):
-        key = self.field.remote_field.model._meta.get_field(
-            getattr(self.field.remote_field, "field_name", None)
-            or self.field.remote_field.model._meta.pk.name
-        )
+        key = self.field.target_field  # the referenced key (the account's id)
         readable = []
         for item in value:
             try:
