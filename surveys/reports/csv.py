@@ -15,7 +15,9 @@ Python's csv module reads it whole and `df[df.table == "village"]` picks one tab
   corrected item–total correlation);
 - `reliability_dimension`: α of each dimension's items, as the `cronbach_alpha` line (one item: empty);
 - `scheme_option`, `scheme_dimension`, `scheme_item`, `scheme_group`: weight or points (`score`);
-- `explain`: code = the figure, value = its derivation in words.
+- `explain`: code = the figure, value = its derivation in words;
+- `paragraph`: code `report_paragraph`, value = the paragraph for the 绩效评价报告, as the
+  evaluation page, the PDF's cover and the XLSX's summary sheet write it.
 
 The `table`, `code` and column names are the same in every language; `name` and `value` texts
 are in the report's language (Chinese unless English was asked for).
@@ -40,6 +42,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from surveys.reports.data import ReportData, Sample
+from surveys.reports.paragraph import report_paragraph
 
 COLUMNS = [
     "table",
@@ -223,6 +226,12 @@ def _lines(data: ReportData):
     yield {"table": "scheme_min_cell", "code": "min_cell", "n": scheme.get("min_cell")}
     for entry in doc.get("explain") or []:
         yield {"table": "explain", "code": entry["figure"], "value": entry["text"]}
+    yield {
+        "table": "paragraph",
+        "code": "report_paragraph",
+        "name": _("写入评价报告的一段话"),
+        "value": report_paragraph(doc, data.sample),
+    }
 
 
 def report_csv(data: ReportData) -> bytes:

@@ -10,9 +10,11 @@ import pyreadstat
 import pytest
 from openpyxl import load_workbook
 
+from stats.text import rounded
 from surveys.models import Response, SurveyMembership
 from surveys.reports import render_report
 from surveys.reports.data import report_data
+from surveys.reports.paragraph import report_paragraph
 from surveys.services.response_import import responses_import_text
 from tests.factories import csv_row, csv_text
 from tests.surveys.report_helpers import answer, member
@@ -144,6 +146,12 @@ def test_the_csv_is_one_table_a_script_can_filter(data):
         (r["parent"], r["code"]): int(r["n"]) for r in rows if r["table"] == "distribution" and r["code"]
     }
     assert distribution[("income", "satisfied")] == data.document["items"][0]["distribution"]["satisfied"]
+    # The paragraph for the 绩效评价报告, as the page, the PDF and the XLSX write it.
+    (paragraph,) = [r for r in rows if r["table"] == "paragraph"]
+    assert (paragraph["code"], paragraph["name"]) == ("report_paragraph", "写入评价报告的一段话")
+    assert paragraph["value"] == report_paragraph(data.document, data.sample)
+    assert f"综合满意度为 {rounded(data.document['composite']['score'])} 分" in paragraph["value"]
+    assert "共回收问卷 18 份，有效 18 份" in paragraph["value"]
 
 
 def test_the_sav_has_value_labels_and_gives_the_same_item_scores(data, tmp_path):

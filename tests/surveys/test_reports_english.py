@@ -122,8 +122,11 @@ def test_the_english_csv_keeps_its_machine_columns_and_translates_the_names(engl
     meta = {r["code"]: r["value"] for r in en if r["table"] == "meta"}
     assert meta["organisation"] == "Hill Town People's Government"
     assert {r["code"]: r["value"] for r in zh if r["table"] == "meta"}["organisation"] == "山村镇人民政府"
+    (paragraph,) = [r for r in en if r["table"] == "paragraph"]
+    assert paragraph["name"] == "A paragraph for the evaluation report"
+    assert paragraph["value"].count("The composite satisfaction is ") == 1
     for row in en:
-        if row["table"] in ("explain", "item", "distribution", "scheme_option"):
+        if row["table"] in ("explain", "item", "distribution", "scheme_option", "paragraph"):
             assert not CJK.search(_without_names(row["name"] + row["value"], en_data)), row
 
 
