@@ -7,16 +7,24 @@ figures themselves, so it cannot disagree with them.
 
 from __future__ import annotations
 
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from stats.text import rounded
 from surveys.reports.data import Sample, report_language
 
 
+def _series(parts: list[str]) -> str:
+    """Parts listed as the active language lists them: 甲、乙、丙 in Chinese, “A, B and C” in
+    English (where "A, B, C" read as an unfinished list)."""
+    if len(parts) > 1 and (get_language() or "").startswith("en"):
+        return ", ".join(parts[:-1]) + " and " + parts[-1]
+    return _("、").join(parts)
+
+
 def _listed(names: list[str]) -> str:
     """Names in quotes, listed: a group's name may hold a 、 of its own (县、镇人大代表)."""
-    return _("、").join(_("“%(name)s”") % {"name": name} for name in names)
+    return _series([_("“%(name)s”") % {"name": name} for name in names])
 
 
 def _who(document: dict) -> str:
@@ -52,11 +60,13 @@ def _points(document: dict) -> tuple[str, str]:
         {"code": code, "name": code, "points": points}
         for code, points in (document["scheme"].get("option_points") or {}).items()
     ]
-    scored = _("、").join(
-        _("%(name)s%(points)s 分")
-        % {"name": _("“%(name)s”") % {"name": o["name"]}, "points": f"{o['points']:g}"}
-        for o in options
-        if o["points"] is not None
+    scored = _series(
+        [
+            _("%(name)s%(points)s 分")
+            % {"name": _("“%(name)s”") % {"name": o["name"]}, "points": f"{o['points']:g}"}
+            for o in options
+            if o["points"] is not None
+        ]
     )
     return scored, not_scored(options)
 
@@ -65,7 +75,7 @@ def not_scored(options: list[dict]) -> str:
     """What no score counts: the options the scheme gives no points (不了解 in the usual scheme, but
     a scheme may score it, or leave out 一般 as well) and blank answers ("“不了解”、未作答")."""
     unscored = [_("“%(name)s”") % {"name": o["name"]} for o in options if o["points"] is None]
-    return _("、").join([*unscored, _("未作答")])
+    return _series([*unscored, _("未作答")])
 
 
 def _weights(document: dict) -> str:

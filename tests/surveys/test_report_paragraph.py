@@ -94,6 +94,45 @@ def test_in_english_and_for_a_survey_without_villages():
     )
 
 
+def test_in_english_lists_end_with_and_where_chinese_uses_its_list_comma():
+    document = _document(
+        by_group=[
+            {"code": "villager", "name": "Villagers"},
+            {"code": "staff", "name": "Government staff"},
+            {"code": "deputy", "name": "Deputies"},
+        ],
+        design={
+            "strata": [
+                {"group": "villager", "psu": 2, "psu_is": "village"},
+                {"group": "staff", "psu": 40, "psu_is": "respondent"},
+                {"group": "deputy", "psu": 9, "psu_is": "respondent"},
+            ]
+        },
+        options=[
+            {"code": "satisfied", "name": "Satisfied", "points": 100},
+            {"code": "basically_satisfied", "name": "Basically satisfied", "points": 80},
+            {"code": "dissatisfied", "name": "Dissatisfied", "points": 0},
+            {"code": "dont_know", "name": "Don't know", "points": None},
+        ],
+    )
+    with translation.override("en"):
+        text = report_paragraph(document, _sample())
+    assert text.startswith(
+        "This satisfaction survey asked “Villagers” in 2 villages (communities), "
+        "as well as “Government staff” and “Deputies”; 83 questionnaires came back"
+    )
+    assert (
+        "scored “Satisfied” 100, “Basically satisfied” 80 and “Dissatisfied” 0 "
+        "(“Don't know” and unanswered not scored)"
+    ) in text
+    with translation.override("zh-hans"):
+        text = report_paragraph(_document(), _sample())
+    assert (
+        "以及“政府工作人员”，" in text
+        and "“满意”100 分、“基本满意”80.5 分计分（“不了解”、未作答不计分）" in text
+    )
+
+
 @pytest.mark.parametrize(
     ("composite", "said"),
     [

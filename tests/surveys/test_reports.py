@@ -546,8 +546,8 @@ def test_the_pdf_names_the_answers_its_scheme_leaves_out_not_always_dont_know(su
     assert "得分不计“不满意”、未作答。" in text
     assert "“不了解”与未作答" not in text and "不了解、未作答" not in text
     english = _pdf_text(render_report(report_data(survey, language="en"), "pdf"), tmp_path)
-    assert '(left out: "不满意", unanswered)' in english  # straight quotes: the English report's
-    assert 'scores leave out "不满意", unanswered.' in english
+    assert '(left out: "不满意" and unanswered)' in english  # straight quotes: the English report's
+    assert 'scores leave out "不满意" and unanswered.' in english
     assert "don't know" not in english.lower()
 
 
