@@ -7,17 +7,18 @@ figures themselves, so it cannot disagree with them.
 
 from __future__ import annotations
 
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from stats.text import rounded
+from surveys.localized import english_wanted
 from surveys.reports.data import Sample, report_language
 
 
 def _series(parts: list[str]) -> str:
     """Parts listed as the active language lists them: 甲、乙、丙 in Chinese, “A, B and C” in
     English (where "A, B, C" read as an unfinished list)."""
-    if len(parts) > 1 and (get_language() or "").startswith("en"):
+    if len(parts) > 1 and english_wanted():
         return ", ".join(parts[:-1]) + " and " + parts[-1]
     return _("、").join(parts)
 
