@@ -196,6 +196,19 @@ def test_the_pdf_is_an_a4_report_in_chinese_that_renders_to_non_blank_pages(data
         assert stat.stddev[0] > 5, f"{image.name} is blank"
 
 
+def test_a_block_kept_on_one_page_shares_the_reports_data_rather_than_copying_it(data):
+    """fpdf2 tries a block kept on one page on a deep copy of the whole document, two copies per
+    block; the report's data holds every included response: at 50,000 responses those copies
+    took 7 s of the PDF's 9.5 s (BENCHMARKS.md, the evaluator downloads)."""
+    from surveys.reports.pdf import _Report
+
+    pdf = _Report(data)
+    pdf.add_page()
+    pdf.kept_together(lambda: pdf.paragraph(data.survey.title))
+    assert pdf.data is data
+    assert pdf.get_y() > pdf.t_margin  # the block was drawn, on the document itself
+
+
 def test_the_pdf_embeds_the_chinese_font(data, tmp_path):
     path = tmp_path / "report.pdf"
     path.write_bytes(render_report(data, "pdf"))
