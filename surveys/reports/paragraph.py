@@ -88,14 +88,14 @@ def _weights(document: dict) -> str:
         text = _("各维度权重相同")
     else:
         text = _("维度权重为%(weights)s") % {
-            "weights": _("、").join(
-                f"{d['name']} {w:g}" for d, w in zip(document["dimensions"], weights, strict=True)
+            "weights": _series(
+                [f"{d['name']} {w:g}" for d, w in zip(document["dimensions"], weights, strict=True)]
             )
         }
     if scheme.get("group_weights"):
         names = {g["code"]: g["name"] for g in document["by_group"]}
         text += _("，各群体按权重（%(weights)s）合并") % {
-            "weights": _("、").join(f"{names.get(c, c)} {w:g}" for c, w in scheme["group_weights"].items())
+            "weights": _series([f"{names.get(c, c)} {w:g}" for c, w in scheme["group_weights"].items()])
         }
     return text
 

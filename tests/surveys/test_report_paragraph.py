@@ -125,6 +125,10 @@ def test_in_english_lists_end_with_and_where_chinese_uses_its_list_comma():
         "scored “Satisfied” 100, “Basically satisfied” 80 and “Dissatisfied” 0 "
         "(“Don't know” and unanswered not scored)"
     ) in text
+    assert (
+        "the dimensions weigh 经济发展满意度 0.6 and 政府履职满意度 0.4, "
+        "and the groups are combined with the weights Villagers 0.7 and Government staff 0.3."
+    ) in text
     with translation.override("zh-hans"):
         text = report_paragraph(_document(), _sample())
     assert (
