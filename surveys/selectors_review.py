@@ -1,9 +1,14 @@
-"""Reads for review: the responses to look at (a page at a time) and the audit log."""
+"""Reads for review: the responses to look at (a page at a time, narrowed on asking), where and
+of what kind the flags are, and the audit log."""
+
+from collections import Counter
+from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
-from surveys.models import AuditEntry, Response, Survey
+from surveys.models import AuditEntry, Group, Response, Survey, Village
+from surveys.services.quality import FLAG_KINDS
 from surveys.services.review import KEPT
 
 LIST_LIMIT = 50
@@ -17,29 +22,156 @@ def _kept() -> Exists:
     return Exists(AuditEntry.objects.filter(response=OuterRef("pk"), action=KEPT))
 
 
+@dataclass(frozen=True)
+class ReviewNarrowing:
+    """What the list to review is narrowed to: the responses still to check (flagged, counted,
+    not kept), those carrying one kind of flag, from one village, of one group. Empty: all."""
+
+    to_check: bool = False
+    flag: str = ""  # a code of FLAG_KINDS
+    village: str = ""  # a village's code
+    group: str = ""  # a group's code
+
+    @property
+    def narrowed(self) -> bool:
+        """Narrowed by kind or place (the list of those to check aside)."""
+        return bool(self.flag or self.village or self.group)
+
+    def widened(self) -> "ReviewNarrowing":
+        """The same list of those to check, or of all, without the kind and the place."""
+        return ReviewNarrowing(to_check=self.to_check)
+
+
+def review_narrowing(
+    survey: Survey, *, to_check: bool, flag: str, village: str, group: str
+) -> ReviewNarrowing:
+    """What was asked for, as far as it names this survey's kinds of flag, villages and groups: a
+    code it does not have narrows nothing (a link from last year's survey, a code mistyped)."""
+    return ReviewNarrowing(
+        to_check=to_check,
+        flag=flag if flag in FLAG_KINDS else "",
+        village=village if village and Village.objects.filter(survey=survey, code=village).exists() else "",
+        group=group if group and Group.objects.filter(survey=survey, code=group).exists() else "",
+    )
+
+
+def _flagged_as(code: str) -> Q:
+    """Carries a flag of this kind. A response's list of flags holds each kind at most once, so
+    the kind is at one of the first len(FLAG_KINDS) places: the same key look-ups on both
+    databases (SQLite has no JSON containment)."""
+    return Q(*(Q(**{f"flags__{i}__code": code}) for i in range(len(FLAG_KINDS))), _connector=Q.OR)
+
+
+def _narrowed(survey: Survey, narrowing: ReviewNarrowing):
+    responses = Response.objects.filter(survey=survey).filter(FOR_REVIEW)
+    if narrowing.to_check:
+        responses = responses.filter(excluded=False).exclude(flags=[]).exclude(_kept())
+    if narrowing.flag:
+        responses = responses.filter(_flagged_as(narrowing.flag))
+    if narrowing.village:
+        responses = responses.filter(village__code=narrowing.village)
+    if narrowing.group:
+        responses = responses.filter(group__code=narrowing.group)
+    return responses
+
+
 def responses_for_review(
-    survey: Survey, page: object = 1, *, per_page: int = LIST_LIMIT, to_check: bool = False
+    survey: Survey, page: object = 1, *, per_page: int = LIST_LIMIT, narrowing: ReviewNarrowing | None = None
 ) -> Page:
     """One page of the flagged or excluded responses, newest first (an excluded one stays listed
     to be re-included): two queries, the count and the page. A page number that is not a number
     gives the first page, one past the end the last. Each says whether staff checked it and kept
-    it (`kept`). `to_check`: only those still to check (flagged, counted, not kept), the ones
-    `responses_to_check` counts."""
+    it (`kept`). `narrowing`: only those still to check (the ones `responses_to_check` counts),
+    of one kind of flag, from one place."""
     responses = (
-        Response.objects.filter(survey=survey)
-        .filter(FOR_REVIEW)
+        _narrowed(survey, narrowing or ReviewNarrowing())
         .annotate(kept=_kept())
         .select_related("group", "village", "age_band")
         .order_by("-received_at", "-pk")
     )
-    if to_check:
-        responses = responses.filter(excluded=False, kept=False)
     return Paginator(responses, per_page).get_page(page)
 
 
-def responses_to_check(survey: Survey) -> int:
-    """Flagged responses still counted that nobody has checked and kept yet."""
-    return Response.objects.filter(survey=survey, excluded=False).exclude(flags=[]).exclude(_kept()).count()
+def responses_to_check(survey: Survey, narrowing: ReviewNarrowing | None = None) -> int:
+    """Flagged responses still counted that nobody has checked and kept yet (of one kind of flag,
+    from one place, when narrowed)."""
+    narrowing = narrowing or ReviewNarrowing()
+    return _narrowed(
+        survey,
+        ReviewNarrowing(to_check=True, flag=narrowing.flag, village=narrowing.village, group=narrowing.group),
+    ).count()
+
+
+@dataclass(frozen=True)
+class FlaggedPlace:
+    """A village's responses of one group (or a group's not sampled by village): how many carry a
+    flag, of how many."""
+
+    village: Village | None
+    group: Group
+    flagged: int
+    responses: int
+
+    @property
+    def share(self) -> float:
+        return self.flagged / self.responses if self.responses else 0.0
+
+
+@dataclass(frozen=True)
+class FlagSummary:
+    """Of what kind the flags are and where they gather: every response that carries a flag,
+    excluded ones too (as the count of flagged responses beside it)."""
+
+    flagged: int
+    responses: int
+    kinds: list[tuple[str, str, int]]  # (code, short name, responses carrying it), those present
+    places: list[FlaggedPlace]  # those with a flag, most flagged first, then the larger share
+
+    @property
+    def share(self) -> float:
+        return self.flagged / self.responses if self.responses else 0.0
+
+
+def flag_summary(survey: Survey) -> FlagSummary:
+    """Two queries: the flags of the flagged few (partial index response_review) and every
+    response counted per place (index response_survey_cell)."""
+    kinds: Counter = Counter()
+    flagged: Counter = Counter()
+    for village_id, group_id, flags in (
+        Response.objects.filter(survey=survey)
+        .filter(FOR_REVIEW)
+        .values_list("village_id", "group_id", "flags")
+    ):
+        if flags:
+            flagged[village_id, group_id] += 1
+            kinds.update({flag.get("code", "") for flag in flags})
+    totals = {
+        (village_id, group_id): n
+        for group_id, village_id, n in Response.objects.filter(survey=survey)
+        .order_by()
+        .values_list("group_id", "village_id")
+        .annotate(n=Count("*"))
+    }
+    villages = {v.pk: v for v in Village.objects.filter(survey=survey)}
+    groups = {g.pk: g for g in Group.objects.filter(survey=survey)}
+    places = [
+        FlaggedPlace(villages.get(village_id), groups[group_id], n, totals.get((village_id, group_id), n))
+        for (village_id, group_id), n in flagged.items()
+    ]
+    places.sort(
+        key=lambda p: (
+            -p.flagged,
+            -p.share,
+            p.village.order if p.village else -1,
+            p.group.order,
+            p.group.code,
+        )
+    )
+    known = [(code, str(label), kinds[code]) for code, label in FLAG_KINDS.items() if kinds[code]]
+    unknown = [(code, code, n) for code, n in sorted(kinds.items()) if code not in FLAG_KINDS]
+    return FlagSummary(
+        flagged=sum(flagged.values()), responses=sum(totals.values()), kinds=known + unknown, places=places
+    )
 
 
 def audit_log(survey: Survey, *, limit: int = LIST_LIMIT) -> list[AuditEntry]:

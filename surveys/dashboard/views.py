@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from surveys.audit import action_label
 from surveys.dashboard.charts import HEIGHT, WIDTH, day_bars
 from surveys.dashboard.layout import group_tables
+from surveys.localized import localized
 from surveys.models import Response, SurveyMembership
 from surveys.paper.selectors import paper_summary
 from surveys.permissions import (
@@ -36,14 +37,24 @@ from surveys.reports.comments import comments_xlsx
 from surveys.reports.progress import progress_xlsx
 from surveys.selectors_comments import SurveyComments, survey_comments
 from surveys.selectors_progress import CHART_DAYS, InvitationProgress, survey_progress, synthetic_stored
-from surveys.selectors_review import audit_log, responses_for_review, responses_to_check
+from surveys.selectors_review import (
+    ReviewNarrowing,
+    audit_log,
+    flag_summary,
+    responses_for_review,
+    responses_to_check,
+    review_narrowing,
+)
 from surveys.services.review import response_exclude, response_include, response_keep
 from surveys.services.submission import invitation_refusal, late_until
 
 POLL_SECONDS = 10
 COMMENTS_PER_PAGE = 50
 MISSING_SHOWN = 20
+FLAGGED_PLACES_SHOWN = 5  # the places with the most flags, on the data-quality card
 TO_CHECK = "to-check"  # ?review=to-check: the review list of the responses still to check only
+# ?flag=<kind>, ?village=<code>, ?group=<code>: the review list of one kind of flag, one place.
+NARROWING_KEYS = ("flag", "village", "group")
 REVIEW_TAG = "review-"  # a review message's extra tag, then the response's id (and its element's id)
 
 
@@ -159,8 +170,10 @@ def survey_dashboard(request, slug: str):
     for entry in audit:
         entry.action_label = action_label(entry.action)
     may_review = can_review(request.user, survey)
-    to_check_only = request.GET.get("review") == TO_CHECK
-    review = responses_for_review(survey, request.GET.get("review_page"), to_check=to_check_only)
+    narrowing = _narrowing_asked(survey, request.GET)
+    to_check_only = narrowing.to_check
+    review = responses_for_review(survey, request.GET.get("review_page"), narrowing=narrowing)
+    flags = flag_summary(survey)
     # A review decision's outcome goes beside its response (on a phone the top of the page,
     # where messages usually are, is far from it); the outcome for a response no longer listed
     # (checked, on the list of those to check; on another page) at the top of the list; any
@@ -192,10 +205,21 @@ def survey_dashboard(request, slug: str):
         "chart_days": CHART_DAYS,
         "review": review,
         "review_messages": review_messages,
-        "to_check": responses_to_check(survey),
+        "to_check": responses_to_check(survey, narrowing),
         "to_check_only": to_check_only,
-        # What the review list's links and forms carry on: the list of those to check only.
-        "review_query": f"&review={TO_CHECK}" if to_check_only else "",
+        "narrowing": narrowing,
+        # What the review list's links and forms carry on: the list of those to check only, the
+        # kind of flag and the place it is narrowed to.
+        "review_query": "".join(f"&{urlencode({k: v})}" for k, v in _narrowing_query(narrowing).items()),
+        "review_hidden": _narrowing_query(narrowing).items(),
+        # The other lists: of those to check with the same kind and place, of all of them with
+        # it; and the same list without kind and place.
+        "to_check_query": urlencode(_narrowing_query(dataclasses.replace(narrowing, to_check=True))),
+        "all_query": urlencode(_narrowing_query(dataclasses.replace(narrowing, to_check=False))),
+        "widened_query": urlencode(_narrowing_query(narrowing.widened())),
+        "flags": flags,
+        "flagged_places_shown": flags.places[:FLAGGED_PLACES_SHOWN],
+        "narrowing_choices": _narrowing_choices(survey, flags),
         "paper": paper_summary(survey),
         "audit": audit,
         # Reviewing, the paper pages and posters are for staff and administrators; evaluators
@@ -266,13 +290,44 @@ def response_review(request, slug: str, response_id, action: str):
     # those to check, the response decided on leaves it: at the list (its outcome at its top).
     page = request.POST.get("review_page", "")
     query = {"review_page": int(page)} if page.isdigit() and int(page) > 1 else {}
-    to_check_only = request.POST.get("review") == TO_CHECK
-    if to_check_only:
-        query["review"] = TO_CHECK
-    at = "review" if to_check_only else place
+    narrowing = _narrowing_asked(survey, request.POST)
+    query.update(_narrowing_query(narrowing))
+    at = "review" if narrowing.to_check else place
     return redirect(
         reverse("staff-survey", args=[survey.slug]) + (f"?{urlencode(query)}" if query else "") + f"#{at}"
     )
+
+
+def _narrowing_asked(survey, params) -> ReviewNarrowing:
+    """The review list asked for in a page's query or a review form's fields."""
+    return review_narrowing(
+        survey,
+        to_check=params.get("review") == TO_CHECK,
+        **{key: params.get(key, "") for key in NARROWING_KEYS},
+    )
+
+
+def _narrowing_query(narrowing: ReviewNarrowing) -> dict[str, str]:
+    """The query that asks for this review list again (nothing for the whole list)."""
+    query = {"review": TO_CHECK} if narrowing.to_check else {}
+    query.update({key: getattr(narrowing, key) for key in NARROWING_KEYS if getattr(narrowing, key)})
+    return query
+
+
+def _narrowing_choices(survey, flags) -> dict[str, list[tuple[str, str, int]]]:
+    """What the review list may be narrowed to, as (code, name, responses flagged): every kind of
+    flag present, every village and group of the survey."""
+    by_village: dict[int, int] = {}
+    by_group: dict[int, int] = {}
+    for place in flags.places:
+        if place.village is not None:
+            by_village[place.village.pk] = by_village.get(place.village.pk, 0) + place.flagged
+        by_group[place.group.pk] = by_group.get(place.group.pk, 0) + place.flagged
+    return {
+        "flag": flags.kinds,
+        "village": [(v.code, localized(v), by_village.get(v.pk, 0)) for v in survey.village_set.all()],
+        "group": [(g.code, localized(g), by_group.get(g.pk, 0)) for g in survey.group_set.all()],
+    }
 
 
 def _of_review(message) -> bool:

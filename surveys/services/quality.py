@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 
 from surveys.answers import BLANK, SYMBOLS
 from surveys.compiled_query import CompiledQuery
@@ -42,6 +43,21 @@ NEAR_DUPLICATE_WINDOW = timedelta(minutes=10)
 CHUNK = 500  # ids per IN (...) clause, well under SQLite's parameter limit
 
 Flag = dict[str, str]
+
+# Every kind of flag, in the order staff see them, with its short name. A response carries each
+# kind at most once, so its list of flags is never longer than this.
+FLAG_KINDS = {
+    "straight_lining": _("一律同答"),
+    "speeder": _("用时过短"),
+    "near_duplicate": _("疑似重复"),
+    "over_quota": _("超出配额"),
+    "late": _("截止后送达"),
+}
+
+
+def flag_label(code: str) -> str:
+    """A kind of flag's short name in the page's language; an unknown code as it is."""
+    return str(FLAG_KINDS.get(code, code))
 
 
 def flag_reason(flag: Flag, *, english: bool) -> str:

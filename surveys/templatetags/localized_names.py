@@ -1,5 +1,7 @@
 """{{ village|localized }}: a survey part's name in the page's language (surveys/localized.py);
 {{ flag|flag_reason }}: a data-quality flag's reason in it (surveys/services/quality.py);
+{{ code|flag_label }}: a kind of flag's short name in it;
+{{ part|percent_of:whole }}: a share as people read it ("12%", "<1%");
 {{ survey|organisation }}: the survey's evaluated body in it;
 {{ invitation|place }}: where an invitation's answers come from ("village · group") in it."""
 
@@ -8,10 +10,12 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from stats.explain import chinese_runs, has_chinese
+from stats.text import rounded
 from surveys.localized import english_wanted
 from surveys.localized import localized as _localized
 from surveys.localized import organisation as _organisation
 from surveys.localized import place as _place
+from surveys.services.quality import flag_label as _flag_label
 from surveys.services.quality import flag_reason as _flag_reason
 
 register = template.Library()
@@ -26,6 +30,26 @@ def localized(obj) -> str:
 def flag_reason(flag: dict) -> str:
     """{{ flag|flag_reason }}: a data-quality flag's reason in the page's language."""
     return _flag_reason(flag, english=english_wanted())
+
+
+@register.filter
+def flag_label(code: str) -> str:
+    """{{ code|flag_label }}: a kind of data-quality flag's short name in the page's language."""
+    return _flag_label(code)
+
+
+@register.filter
+def percent_of(part: int, whole: int) -> str:
+    """{{ part|percent_of:whole }}: the share in whole percent, rounded half up; "<1%" for a share
+    that is not none but rounds to none, and ">99%" for one short of all that rounds to all."""
+    if not whole:
+        return "—"
+    share = 100 * part / whole
+    if 0 < share < 0.5:
+        return "<1%"
+    if 99.5 <= share < 100:
+        return ">99%"
+    return f"{rounded(share, 0)}%"
 
 
 @register.filter

@@ -800,3 +800,55 @@ def test_on_a_phone_staff_keep_a_response_from_the_list_of_those_to_check_and_se
         expect(page.locator("#review-count")).to_have_text("待核实 1 份")
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
         page.screenshot(path=str(shots / "review-to-check-360.png"))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_on_a_phone_staff_follow_the_flags_to_the_place_they_gather_and_narrow_the_list_further(
+    live_server, browser, shots, lang
+):
+    """At 360 px: the data-quality card names the place with the most flagged responses; tapping
+    it lists that place's alone; the form narrows them to one kind of flag; every link and choice
+    is big enough for a finger, and nothing widens the page."""
+    from playwright.sync_api import expect
+
+    from tests.browser.test_phone_accessibility import phone_page
+
+    survey = make_survey()
+    make_member(survey, "xiaowang", SurveyMembership.Role.STAFF)
+    straight = [
+        {
+            "code": "straight_lining",
+            "reason": "所答 3 道题全部选择“满意”。",
+            "reason_en": "All 3 “Satisfied”.",
+        }
+    ]
+    fast = [{"code": "speeder", "reason": "作答用时 20 秒。", "reason_en": "Answered in 20 s."}]
+    west = [make_response(survey, village="west", flags=straight) for _ in range(3)]
+    west.append(make_response(survey, village="west", flags=fast))
+    make_response(survey, village="east", flags=straight)
+    make_response(survey, village="east")
+    with phone_page(browser, 360) as page:
+        log_in(page, live_server.url, "xiaowang", f"/staff/{survey.slug}/", lang)
+        places = page.locator("#flagged-places li > a")
+        expect(places).to_have_count(2)
+        expect(places.first).to_have_text("西村 · 村民群众")  # the test survey has no English names
+        heights = page.evaluate(
+            "() => Array.from(document.querySelectorAll('#flag-kinds a, #flagged-places li > a,"
+            " #review-narrow select, #review-narrow button')).map(e => e.getBoundingClientRect().height)"
+        )
+        assert len(heights) == 2 + 2 + 3 + 1 and min(heights) >= 44, heights
+        places.first.click()
+        expect(page).to_have_url(re.compile(r"\?village=west&group=villager#review$"))
+        items = page.locator("ul.review > li")
+        expect(items).to_have_count(4)
+        page.locator("#review-flag").select_option("straight_lining")
+        page.locator("#review-narrow button").click()
+        expect(items).to_have_count(3)
+        assert {items.nth(i).get_attribute("data-response") for i in range(3)} == {
+            str(r.pk) for r in west[:3]
+        }
+        expect(page.locator("#review-village")).to_have_value("west")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        page.locator("#review").screenshot(path=str(shots / f"review-narrowed-360-{lang}.png"))
+        page.locator("#review-widen").click()
+        expect(items).to_have_count(5)
