@@ -112,6 +112,12 @@ class Progress:
     excluded: int = 0
     flagged: int = 0
     without_invitation: int = 0
+    # All responses (excluded ones too) per place, (village id or None, group id); and the
+    # survey's villages and groups by id: what the flags' summary puts its counts beside.
+    responses_by_place: dict[tuple[int | None, int], int] = field(default_factory=dict)
+    flagged_by_place: dict[tuple[int | None, int], int] = field(default_factory=dict)  # likewise
+    villages: dict[int, Village] = field(default_factory=dict)
+    groups: dict[int, Group] = field(default_factory=dict)
     last_response_at: datetime | None = None
     generated_at: datetime = field(default_factory=timezone.now)
 
@@ -309,7 +315,14 @@ def survey_progress(survey: Survey) -> Progress:
         # Set from the dictionaries above rather than joined: no extra query, same objects.
         row.invitation.group = groups[row.invitation.group_id]
         row.invitation.village = villages.get(row.invitation.village_id)
-    progress = Progress(survey=survey, cells=[], invitations=list(invitations.values()), per_day=[])
+    progress = Progress(
+        survey=survey,
+        cells=[],
+        invitations=list(invitations.values()),
+        per_day=[],
+        villages=villages,
+        groups=groups,
+    )
 
     cells = {
         (q.group_id, q.village_id, q.age_band_id): Cell(
@@ -353,6 +366,8 @@ def survey_progress(survey: Survey) -> Progress:
         .annotate(n=Count("*"))
     ):
         progress.responses += row[3]
+        place = (row[1], row[0])
+        progress.responses_by_place[place] = progress.responses_by_place.get(place, 0) + row[3]
         for cell in covering(row[:3]):
             cell.received += row[3]
     # ...then the excluded few taken back out, and the flagged counted (partial index response_review).
@@ -364,6 +379,9 @@ def survey_progress(survey: Survey) -> Progress:
         .annotate(n=Count("*"), flagged=Count("pk", filter=~Q(flags=[])))
     ):
         progress.flagged += flagged
+        if flagged:
+            place = (where[1], where[0])
+            progress.flagged_by_place[place] = progress.flagged_by_place.get(place, 0) + flagged
         if excluded:
             progress.excluded += n
             for cell in covering(tuple(where)):

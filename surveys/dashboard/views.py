@@ -173,7 +173,7 @@ def survey_dashboard(request, slug: str):
     narrowing = _narrowing_asked(survey, request.GET)
     to_check_only = narrowing.to_check
     review = responses_for_review(survey, request.GET.get("review_page"), narrowing=narrowing)
-    flags = flag_summary(survey)
+    flags = flag_summary(survey, progress)
     # A review decision's outcome goes beside its response (on a phone the top of the page,
     # where messages usually are, is far from it); the outcome for a response no longer listed
     # (checked, on the list of those to check; on another page) at the top of the list; any
@@ -219,7 +219,7 @@ def survey_dashboard(request, slug: str):
         "widened_query": urlencode(_narrowing_query(narrowing.widened())),
         "flags": flags,
         "flagged_places_shown": flags.places[:FLAGGED_PLACES_SHOWN],
-        "narrowing_choices": _narrowing_choices(survey, flags),
+        "narrowing_choices": _narrowing_choices(progress, flags),
         "paper": paper_summary(survey),
         "audit": audit,
         # Reviewing, the paper pages and posters are for staff and administrators; evaluators
@@ -314,7 +314,7 @@ def _narrowing_query(narrowing: ReviewNarrowing) -> dict[str, str]:
     return query
 
 
-def _narrowing_choices(survey, flags) -> dict[str, list[tuple[str, str, int]]]:
+def _narrowing_choices(progress, flags) -> dict[str, list[tuple[str, str, int]]]:
     """What the review list may be narrowed to, as (code, name, responses flagged): every kind of
     flag present, every village and group of the survey."""
     by_village: dict[int, int] = {}
@@ -325,9 +325,14 @@ def _narrowing_choices(survey, flags) -> dict[str, list[tuple[str, str, int]]]:
         by_group[place.group.pk] = by_group.get(place.group.pk, 0) + place.flagged
     return {
         "flag": flags.kinds,
-        "village": [(v.code, localized(v), by_village.get(v.pk, 0)) for v in survey.village_set.all()],
-        "group": [(g.code, localized(g), by_group.get(g.pk, 0)) for g in survey.group_set.all()],
+        "village": [(v.code, localized(v), by_village.get(v.pk, 0)) for v in _in_order(progress.villages)],
+        "group": [(g.code, localized(g), by_group.get(g.pk, 0)) for g in _in_order(progress.groups)],
     }
+
+
+def _in_order(parts: dict) -> list:
+    """A survey's villages or groups in their order, as the admin lists them."""
+    return sorted(parts.values(), key=lambda part: (part.order, part.code))
 
 
 def _of_review(message) -> bool:

@@ -266,9 +266,9 @@ def test_the_dashboard_takes_the_same_queries_whatever_the_size(
             survey=survey, user=chief, action="response_excluded", response=response, reason="重复"
         )
     # session, user, survey with roles, eleven for progress, review list (its count and its
-    # page), how many are left to check, audit log, five for the paper sheets' summary, how many
-    # are synthetic (the demo's)
-    with django_assert_num_queries(24):
+    # page), the flags' kinds and places, how many are left to check, audit log, five for the
+    # paper sheets' summary, how many are synthetic (the demo's)
+    with django_assert_num_queries(25):
         assert staff_client.get(f"/staff/{survey.slug}/").status_code == 200
 
 
@@ -277,7 +277,7 @@ def test_an_administrator_dashboard_takes_the_same_queries_as_staff(
 ):
     _fill(survey, 10)
     client.force_login(make_user("chief", superuser=True))
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(25):
         assert client.get(f"/staff/{survey.slug}/").status_code == 200
 
 
