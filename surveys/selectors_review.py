@@ -127,10 +127,6 @@ class FlagSummary:
     kinds: list[tuple[str, str, int]]  # (code, short name, responses carrying it), those present
     places: list[FlaggedPlace]  # those with a flag, most flagged first, then the larger share
 
-    @property
-    def share(self) -> float:
-        return self.flagged / self.responses if self.responses else 0.0
-
 
 def flag_summary(survey: Survey, progress=None) -> FlagSummary:
     """One query, the flags of the flagged few (partial index response_review; counted here
@@ -172,6 +168,7 @@ def flag_summary(survey: Survey, progress=None) -> FlagSummary:
             -p.flagged,
             -p.share,
             p.village.order if p.village else -1,
+            p.village.code if p.village else "",
             p.group.order,
             p.group.code,
         )
