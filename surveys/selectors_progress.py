@@ -38,6 +38,7 @@ class Cell:
     target: int | None
     received: int = 0  # responses counted: not excluded
     excluded: int = 0
+    flagged: int = 0  # responses carrying a data-quality flag, excluded ones too
 
     @property
     def key(self) -> str:
@@ -382,6 +383,8 @@ def survey_progress(survey: Survey) -> Progress:
         if flagged:
             place = (where[1], where[0])
             progress.flagged_by_place[place] = progress.flagged_by_place.get(place, 0) + flagged
+            for cell in covering(tuple(where)):
+                cell.flagged += flagged
         if excluded:
             progress.excluded += n
             for cell in covering(tuple(where)):

@@ -27,6 +27,10 @@ class CellSerializer(serializers.Serializer):
     )
     received = serializers.IntegerField(help_text="responses counted (not excluded)")
     excluded = serializers.IntegerField()
+    flagged = serializers.IntegerField(
+        help_text="responses carrying a data-quality flag (一律同答, 用时过短, 疑似重复, 超出配额, 截止后送达), "
+        "excluded ones too; which and why on the staff page"
+    )
     missing = serializers.IntegerField()
     percent = serializers.FloatField(allow_null=True)
     bar_percent = serializers.FloatField(
@@ -61,7 +65,7 @@ class TotalsSerializer(serializers.Serializer):
     )
     responses = serializers.IntegerField(help_text="all responses stored, excluded ones too")
     excluded = serializers.IntegerField()
-    flagged = serializers.IntegerField()
+    flagged = serializers.IntegerField(help_text="responses carrying a data-quality flag, excluded ones too")
     percent = serializers.FloatField(allow_null=True)
     status = serializers.ChoiceField(STATUS_CHOICES, allow_null=True)
     status_label = serializers.CharField()

@@ -62,6 +62,39 @@ def test_excluded_responses_do_not_count_towards_the_target(quotas):
     assert (progress.responses, progress.received, progress.excluded) == (2, 1, 1)
 
 
+def test_each_cell_counts_its_flagged_responses_excluded_ones_too_as_the_quotas_nest(quotas, client):
+    """What staff watch per village × group × age band includes the data-quality flags: a cell
+    counts the flagged responses it covers (a village's quota those of its age bands), excluded
+    or not; the progress API gives them per cell."""
+    from surveys.models import Group, Quota, Village
+
+    Quota.objects.create(
+        survey=quotas,
+        group=Group.objects.get(survey=quotas, code="villager"),
+        village=Village.objects.get(survey=quotas, code="east"),
+        target=5,
+    )
+    straight = [{"code": "straight_lining", "reason": "所答 3 道题全部选择“满意”。"}]
+    make_response(quotas, village="east", flags=straight)
+    make_response(quotas, village="east", flags=straight, excluded=True)
+    make_response(quotas, village="east")
+    make_response(quotas, village="west", age_band="45+", flags=straight)
+    make_response(quotas, group="staff", village=None, age_band=None)
+    progress = survey_progress(quotas)
+    assert {c.key: c.flagged for c in progress.cells} == {
+        "villager|east|": 2,  # the village's quota: its age bands' flagged responses
+        "villager|east|18-44": 2,
+        "villager|west|18-44": 0,
+        "villager|west|45+": 1,
+        "staff||": 0,
+    }
+    assert progress.flagged == 3
+    client.force_login(make_member(quotas, "xiaowang", SurveyMembership.Role.STAFF))
+    cells = client.get(f"/api/v1/surveys/{quotas.slug}/progress/").json()["cells"]
+    assert {c["key"]: c["flagged"] for c in cells}["villager|east|18-44"] == 2
+    assert sum(c["flagged"] for c in cells if c["key"].startswith("villager|west|")) == 1
+
+
 def test_responses_where_no_quota_is_set_appear_without_a_target(survey):
     make_response(survey, village="west", age_band="45+")
     loose = cell(survey_progress(survey), "villager|west|45+")
@@ -201,6 +234,7 @@ def test_the_progress_api_answers_with_totals_cells_invitations_days_and_missing
             "target": 3,
             "received": 1,
             "excluded": 0,
+            "flagged": 0,
             "missing": 2,
             "percent": 33.3,
             "bar_percent": 33.3,
