@@ -181,6 +181,36 @@ def flag_summary(survey: Survey, progress=None) -> FlagSummary:
     )
 
 
+@dataclass(frozen=True)
+class FlaggedOutcome:
+    """What became of the flagged responses: excluded, checked and kept, or neither (still
+    counted, unchecked). The evaluator's downloads state it beside the excluded ones."""
+
+    flagged: int = 0
+    excluded: int = 0
+    kept: int = 0
+
+    @property
+    def unchecked(self) -> int:
+        return self.flagged - self.excluded - self.kept
+
+
+def flagged_outcome(survey: Survey) -> FlaggedOutcome:
+    """One query over the flagged few (partial index response_review)."""
+    counts = (
+        Response.objects.filter(survey=survey)
+        .filter(FOR_REVIEW)
+        .exclude(flags=[])
+        .annotate(kept=_kept())
+        .aggregate(
+            n_flagged=Count("pk"),
+            n_excluded=Count("pk", filter=Q(excluded=True)),
+            n_kept=Count("pk", filter=Q(excluded=False, kept=True)),
+        )
+    )
+    return FlaggedOutcome(counts["n_flagged"], counts["n_excluded"], counts["n_kept"])
+
+
 def audit_log(survey: Survey, *, limit: int = LIST_LIMIT) -> list[AuditEntry]:
     """Who did what, when and why, newest first."""
     return list(

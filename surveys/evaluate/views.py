@@ -33,7 +33,7 @@ from surveys.reports.comparison import (
     comparison_table,
     comparison_xlsx,
 )
-from surveys.reports.data import report_language
+from surveys.reports.data import flagged_sentence, report_language
 from surveys.reports.paragraph import report_paragraph
 from surveys.reports.tables import dimension_alpha_cautions
 from surveys.scoring import QuestionnaireIncomplete, SchemeBroken
@@ -171,6 +171,8 @@ def survey_report(request, slug: str):
         "doc": doc,
         "view": view,
         "sample": view.sample,
+        # What became of the flagged responses (None where the publication did not state it).
+        "flagged_sentence": flagged_sentence(view.sample) if view.sample.flagged is not None else None,
         # The paragraph for the 绩效评价报告, from the figures shown here (surveys/reports/paragraph.py).
         "report_paragraph": report_paragraph(doc, view.sample),
         "options": options,

@@ -145,6 +145,11 @@ def _lines(data: ReportData):
         ("returned", sample.returned),
         ("valid", sample.valid),
         ("excluded", sample.excluded),
+        # The responses with a data-quality flag and what became of them (Sample.flagged).
+        ("flagged", sample.flagged),
+        ("flagged_excluded", sample.flagged_excluded),
+        ("flagged_kept", sample.flagged_kept),
+        ("flagged_unchecked", sample.flagged_unchecked),
     ):
         yield {"table": "sample", "code": key, "n": value}
     for reason, count in sample.excluded_reasons:
@@ -251,6 +256,8 @@ def report_csv(data: ReportData) -> bytes:
 
 
 SAMPLE_CODES = ("planned", "invitations", "returned", "valid", "excluded")
+# Stated since 2026-12-06: a report published before has none of them.
+FLAGGED_CODES = ("flagged", "flagged_excluded", "flagged_kept")
 
 
 def report_csv_sample(body: bytes) -> Sample | None:
@@ -263,12 +270,14 @@ def report_csv_sample(body: bytes) -> Sample | None:
     synthetic = 0
     for row in csv.DictReader(io.StringIO(bytes(body).decode("utf-8-sig"))):
         table = row["table"]
-        if table == "sample" and row["code"] in SAMPLE_CODES:
+        if table == "sample" and row["code"] in SAMPLE_CODES + FLAGGED_CODES:
             counts[row["code"]] = int(row["n"])
         elif table == "excluded_reason":
             reasons.append((_untext(row["name"]), int(row["n"])))
         elif table == "meta" and row["code"] == "synthetic_responses":
             synthetic = int(row["value"] or 0)
-    if set(counts) != set(SAMPLE_CODES):
+    if not set(SAMPLE_CODES) <= set(counts):
         return None
+    if set(FLAGGED_CODES) - set(counts):  # published before flags were stated: none of them
+        counts = {code: n for code, n in counts.items() if code not in FLAGGED_CODES}
     return Sample(**counts, excluded_reasons=reasons, synthetic=synthetic, by_source=[])

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from django.core.cache import cache
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from stats.text import one_line
 from surveys.answers import decode_answers
@@ -31,6 +32,7 @@ from surveys.reports.disclosure import WITHHELD, k_anonymous
 from surveys.scoring import CACHE_SECONDS, document_scheme_digest, score_document, survey_data_key
 from surveys.selectors import survey_catalog, survey_versions
 from surveys.selectors_progress import quotas_planned
+from surveys.selectors_review import flagged_outcome
 from surveys.services.response_import import FIXED_COLUMNS
 from surveys.services.review import EXCLUDED
 
@@ -55,6 +57,15 @@ class Sample:
     excluded_reasons: list[tuple[str, int]]  # (reason, how many), most common first
     synthetic: int
     by_source: list[tuple[str, int]]  # (source label, how many) of the valid ones
+    # Responses carrying a data-quality flag, and what became of them (excluded, checked and
+    # kept; the rest still counted unchecked). None: not stated (a report published before).
+    flagged: int | None = None
+    flagged_excluded: int = 0
+    flagged_kept: int = 0
+
+    @property
+    def flagged_unchecked(self) -> int:
+        return (self.flagged or 0) - self.flagged_excluded - self.flagged_kept
 
 
 @dataclass(frozen=True)
@@ -128,7 +139,11 @@ def _sample(survey: Survey, valid: int, synthetic: int, sources: Counter) -> Sam
     reasons = Counter(latest_reason.values())
     if excluded > len(latest_reason):
         reasons[_("未记录原因（导入时已标记剔除）")] += excluded - len(latest_reason)
+    flagged = flagged_outcome(survey)
     return Sample(
+        flagged=flagged.flagged,
+        flagged_excluded=flagged.excluded,
+        flagged_kept=flagged.kept,
         planned=quotas_planned(survey),
         invitations=Invitation.objects.filter(survey=survey).count(),
         returned=returned,
@@ -138,6 +153,22 @@ def _sample(survey: Survey, valid: int, synthetic: int, sources: Counter) -> Sam
         synthetic=synthetic,
         by_source=[(source_label(s), n) for s, n in sources.most_common()],
     )
+
+
+def flagged_sentence(sample: Sample) -> str:
+    """What became of the responses with a data-quality flag, in a sentence (the PDF, the page)."""
+    if not sample.flagged:
+        return _("没有答卷带数据质量标记（一律同答、用时过短、疑似重复、超出配额、截止后送达）。")
+    text = (
+        "%(flagged)s 份答卷带数据质量标记（一律同答、用时过短等，只是提示，不自动剔除）：剔除 %(excluded)s 份，"
+        "工作人员核实后保留 %(kept)s 份，未核实、仍计入得分 %(unchecked)s 份。"
+    )
+    return ngettext(text, text, sample.flagged) % {
+        "flagged": sample.flagged,
+        "excluded": sample.flagged_excluded,
+        "kept": sample.flagged_kept,
+        "unchecked": sample.flagged_unchecked,
+    }
 
 
 def _min_cell(document: dict) -> int:

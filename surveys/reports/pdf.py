@@ -26,7 +26,7 @@ from stats import charts
 from stats.explain import alpha_caution, sentence, warning_shown
 from stats.text import ELLIPSIS, fitting_start, interval, rounded
 from surveys.reports import tables
-from surveys.reports.data import ReportData, report_language
+from surveys.reports.data import ReportData, flagged_sentence, report_language
 from surveys.reports.fonts import report_faces, symbol_face
 from surveys.reports.linebreak import fits, wrapped
 from surveys.reports.paragraph import not_scored, report_paragraph
@@ -491,6 +491,8 @@ def _sample(pdf: _Report) -> None:
         )
     else:
         pdf.paragraph(_("没有剔除的答卷。"), size=9)
+    if sample.flagged is not None:
+        pdf.paragraph(flagged_sentence(sample), size=9)
     group_rows = [[g["name"], str(g.get("responses", g.get("n")))] for g in doc["by_group"]]
 
     # The groups' table and the sources under it on one page: the note alone at the top of the
