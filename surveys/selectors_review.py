@@ -2,7 +2,8 @@
 of what kind the flags are, and the audit log."""
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q
@@ -10,6 +11,9 @@ from django.db.models import Count, Exists, OuterRef, Q
 from surveys.models import AuditEntry, Group, Response, Survey, Village
 from surveys.services.quality import FLAG_KINDS
 from surveys.services.review import KEPT
+
+if TYPE_CHECKING:  # surveys.selectors_progress reads FOR_REVIEW from here
+    from surveys.selectors_progress import Progress
 
 LIST_LIMIT = 50
 # Written exactly as the condition of the partial index response_review, so that both
@@ -95,11 +99,7 @@ def responses_for_review(
 def responses_to_check(survey: Survey, narrowing: ReviewNarrowing | None = None) -> int:
     """Flagged responses still counted that nobody has checked and kept yet (of one kind of flag,
     from one place, when narrowed)."""
-    narrowing = narrowing or ReviewNarrowing()
-    return _narrowed(
-        survey,
-        ReviewNarrowing(to_check=True, flag=narrowing.flag, village=narrowing.village, group=narrowing.group),
-    ).count()
+    return _narrowed(survey, replace(narrowing or ReviewNarrowing(), to_check=True)).count()
 
 
 @dataclass(frozen=True)
@@ -128,40 +128,20 @@ class FlagSummary:
     places: list[FlaggedPlace]  # those with a flag, most flagged first, then the larger share
 
 
-def flag_summary(survey: Survey, progress=None) -> FlagSummary:
+def flag_summary(progress: "Progress") -> FlagSummary:
     """One query, the flags of the flagged few (partial index response_review; counted here
     rather than by the database: on SQLite its JSON look-ups took longer than reading them),
     beside what the survey's progress (surveys.selectors_progress.survey_progress) counted per
-    place; without it, four more: the flagged and all responses per place, villages, groups."""
+    place, with its villages and groups."""
     kinds: Counter = Counter()
-    for flags in Response.objects.filter(survey=survey).filter(FOR_REVIEW).values_list("flags", flat=True):
+    responses = Response.objects.filter(survey=progress.survey).filter(FOR_REVIEW)
+    for flags in responses.values_list("flags", flat=True):
         kinds.update({flag.get("code") for flag in flags})
-    if progress is not None:
-        flagged, totals = progress.flagged_by_place, progress.responses_by_place
-        villages, groups = progress.villages, progress.groups
-    else:
-        flagged = {
-            (village_id, group_id): n
-            for group_id, village_id, n in Response.objects.filter(survey=survey)
-            .filter(FOR_REVIEW)
-            .exclude(flags=[])
-            .order_by()
-            .values_list("group_id", "village_id")
-            .annotate(n=Count("*"))
-        }
-        totals = {
-            (village_id, group_id): n
-            for group_id, village_id, n in Response.objects.filter(survey=survey)
-            .order_by()
-            .values_list("group_id", "village_id")
-            .annotate(n=Count("*"))
-        }
-        villages = {v.pk: v for v in Village.objects.filter(survey=survey)}
-        groups = {g.pk: g for g in Group.objects.filter(survey=survey)}
+    flagged, totals = progress.flagged_by_place, progress.responses_by_place
+    villages, groups = progress.villages, progress.groups
     places = [
-        FlaggedPlace(villages.get(village_id), groups[group_id], n, totals.get((village_id, group_id), n))
+        FlaggedPlace(villages.get(village_id), groups[group_id], n, totals[village_id, group_id])
         for (village_id, group_id), n in flagged.items()
-        if n
     ]
     places.sort(
         key=lambda p: (
@@ -189,10 +169,6 @@ class FlaggedOutcome:
     flagged: int = 0
     excluded: int = 0
     kept: int = 0
-
-    @property
-    def unchecked(self) -> int:
-        return self.flagged - self.excluded - self.kept
 
 
 def flagged_outcome(survey: Survey) -> FlaggedOutcome:

@@ -173,7 +173,8 @@ def survey_dashboard(request, slug: str):
     narrowing = _narrowing_asked(survey, request.GET)
     to_check_only = narrowing.to_check
     review = responses_for_review(survey, request.GET.get("review_page"), narrowing=narrowing)
-    flags = flag_summary(survey, progress)
+    flags = flag_summary(progress)
+    asked = _narrowing_query(narrowing)
     # A review decision's outcome goes beside its response (on a phone the top of the page,
     # where messages usually are, is far from it); the outcome for a response no longer listed
     # (checked, on the list of those to check; on another page) at the top of the list; any
@@ -210,8 +211,8 @@ def survey_dashboard(request, slug: str):
         "narrowing": narrowing,
         # What the review list's links and forms carry on: the list of those to check only, the
         # kind of flag and the place it is narrowed to.
-        "review_query": "".join(f"&{urlencode({k: v})}" for k, v in _narrowing_query(narrowing).items()),
-        "review_hidden": _narrowing_query(narrowing).items(),
+        "review_query": f"&{urlencode(asked)}" if asked else "",
+        "review_hidden": asked.items(),
         # The other lists: of those to check with the same kind and place, of all of them with
         # it; and the same list without kind and place.
         "to_check_query": urlencode(_narrowing_query(dataclasses.replace(narrowing, to_check=True))),

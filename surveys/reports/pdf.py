@@ -491,8 +491,7 @@ def _sample(pdf: _Report) -> None:
         )
     else:
         pdf.paragraph(_("没有剔除的答卷。"), size=9)
-    if sample.flagged is not None:
-        pdf.paragraph(flagged_sentence(sample), size=9)
+    pdf.paragraph(flagged_sentence(sample), size=9)
     group_rows = [[g["name"], str(g.get("responses", g.get("n")))] for g in doc["by_group"]]
 
     # The groups' table and the sources under it on one page: the note alone at the top of the

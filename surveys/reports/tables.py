@@ -101,9 +101,9 @@ def summary(data: ReportData) -> Table:
         (_("计入得分的答卷（至少一题有计分答案）"), composite.get("n"), None),
         (_("剔除答卷"), sample.excluded, None),
         (_("带数据质量标记的答卷"), sample.flagged, None),
-        (_("其中剔除"), sample.flagged_excluded if sample.flagged is not None else None, None),
-        (_("其中核实后保留"), sample.flagged_kept if sample.flagged is not None else None, None),
-        (_("其中未核实、仍计入得分"), sample.flagged_unchecked if sample.flagged is not None else None, None),
+        (_("其中剔除"), sample.flagged_excluded, None),
+        (_("其中核实后保留"), sample.flagged_kept, None),
+        (_("其中未核实、仍计入得分"), sample.flagged_unchecked, None),
         (_("其中合成演示数据"), sample.synthetic, None),
         # Without α, why (too few complete respondents, one item), as the page and the PDF say.
         (_("克朗巴赫 α"), _alpha(doc), "0.000"),
