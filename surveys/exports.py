@@ -7,6 +7,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from surveys.answers import decode_answers
+from surveys.csv_cells import csv_cell
 from surveys.models import Response, Survey
 from surveys.selectors import survey_catalog, survey_versions
 from surveys.services.response_import import FIXED_COLUMNS
@@ -34,7 +35,9 @@ def responses_csv_lines(
 
     The order and formats depend only on the responses' content, so that export → import →
     export gives the same bytes, in this database or another. `with_comments` adds the
-    respondents' free text (意见建议) as a last `comment` column, which import also reads.
+    respondents' free text (意见建议) as a last `comment` column, which import also reads; a
+    comment a spreadsheet would run as a formula ('=HYPERLINK(…)' typed on a phone) is written
+    with a leading apostrophe, which import takes off again (surveys/csv_cells.py).
     `included_only` leaves out the responses staff excluded: what the score counts, and what
     a report's data hash is computed from (surveys/reports/data.py).
     """
@@ -68,6 +71,6 @@ def responses_csv_lines(
                 age_bands.get(age_band, ""),
                 format_timestamp(submitted_at, zone),
                 *(answers.get(code) or "" for code in item_codes),
-                *([comment] if with_comments else []),
+                *([csv_cell(comment)] if with_comments else []),
             ]
         )

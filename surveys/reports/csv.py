@@ -30,7 +30,8 @@ frozen CSV states (the score document holds no sample).
 
 A text that a spreadsheet would take for a formula (a name starting with = + - @, a tab or a
 carriage return: a village called '=HYPERLINK(…)') is written with a leading apostrophe, as
-OWASP advises for CSV files meant for Excel; a number (a negative α if deleted) is left as it is.
+OWASP advises for CSV files meant for Excel; a number (a negative α if deleted) is left as it is
+(surveys/csv_cells.py).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ import io
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from surveys.csv_cells import csv_cell, csv_cell_read
 from surveys.reports.data import ReportData, Sample
 from surveys.reports.paragraph import report_paragraph
 
@@ -59,27 +61,6 @@ COLUMNS = [
     "suppressed",
     "value",
 ]
-
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _text(value) -> str:
-    """A text cell that Excel will not run as a formula."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_START):
-        try:
-            float(text)
-        except ValueError:
-            return "'" + text
-    return text
-
-
-def _untext(text: str) -> str:
-    """The text `_text` was given (its apostrophe before a would-be formula taken off)."""
-    if text.startswith("'") and text[1:].startswith(FORMULA_START) and _text(text[1:]) == text:
-        return text[1:]
-    return text
 
 
 def _number(value) -> str:
@@ -246,7 +227,7 @@ def report_csv(data: ReportData) -> bytes:
     for line in _lines(data):
         writer.writerow(
             [
-                _text(line.get(column, ""))
+                csv_cell(line.get(column, ""))
                 if column in ("table", "code", "name", "parent", "value")
                 else _number(line.get(column))
                 for column in COLUMNS
@@ -273,7 +254,7 @@ def report_csv_sample(body: bytes) -> Sample | None:
         if table == "sample" and row["code"] in SAMPLE_CODES + FLAGGED_CODES:
             counts[row["code"]] = int(row["n"])
         elif table == "excluded_reason":
-            reasons.append((_untext(row["name"]), int(row["n"])))
+            reasons.append((csv_cell_read(row["name"]), int(row["n"])))
         elif table == "meta" and row["code"] == "synthetic_responses":
             synthetic = int(row["value"] or 0)
     if not set(SAMPLE_CODES) <= set(counts):

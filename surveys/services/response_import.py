@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from surveys.answers import decode_answers, encode_answers
 from surveys.cache import survey_data_changed
+from surveys.csv_cells import csv_cell_read
 from surveys.localized import ENGLISH_FIELDS, localized
 from surveys.models import QuestionnaireVersion, Response, Survey
 from surveys.selectors import SurveyCatalog, survey_catalog, survey_versions
@@ -257,8 +258,10 @@ class _RowChecker:
         answers = {}
         for column in self.item_columns:
             answers[column] = self._code(line, column, cells[column], catalog.options, _("选项"))
-        if self.has_comment:
-            for problem in comment_problems(cells["comment"].strip()):  # as the phone's and paper's
+        # A comment's apostrophe before a would-be formula is export_responses' (csv_cells.py).
+        comment = csv_cell_read(cells["comment"]) if self.has_comment else None
+        if comment is not None:
+            for problem in comment_problems(comment.strip()):  # as the phone's and paper's
                 self.problem(line, "comment", problem.rstrip("。"))
         if len(self.problems) > before:
             return None
@@ -270,7 +273,7 @@ class _RowChecker:
             age_band=age_band,
             submitted_at=submitted_at,
             answers=answers,
-            comment=cells["comment"] if self.has_comment else None,
+            comment=comment,
         )
 
 
