@@ -1,10 +1,12 @@
 """Benchmark: the evaluator's report for daligang-2020 (400 synthetic responses), each format.
 
-    .venv/bin/python bench/report.py [--runs 3] [--lang zh|en]
+    .venv/bin/python bench/report.py [--runs 3] [--lang zh|en] [--formats xlsx,pdf]
 
 Uses the demo database (run `python manage.py demo` first, or `make run`). Times, in one
 process, what a download of an unpublished survey costs: reading the data (score computed
-again, no cache) and rendering the file. The first PDF of a machine also cuts the cached
+again, no cache) and rendering the file, and the memory the rendering takes beyond the data
+it is given (the peak of Python's allocations while one file is made, `tracemalloc`, in a run
+of its own, as tracing slows everything down). The first PDF of a machine also cuts the cached
 report fonts (surveys/reports/fonts.py); that one-time cost is timed separately.
 """
 
@@ -13,6 +15,7 @@ import os
 import statistics
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +27,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--slug", default="daligang-2020")
     parser.add_argument("--lang", choices=["zh", "en"], default="zh", help="the report's language")
+    parser.add_argument("--formats", default="xlsx,pdf,csv,sav", help="comma-separated")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "survey_site.settings")
     import django
@@ -41,8 +45,14 @@ def main() -> None:
         f"report fonts ready in {time.perf_counter() - started:.2f} s (one-time per machine when not cached)"
     )
     report_data(survey, use_cache=False, language=args.lang)  # warm imports and the database connection
-    for fmt in FORMATS:
-        render_report(report_data(survey, use_cache=False, language=args.lang), fmt)  # warm the renderer
+    formats = [fmt for fmt in args.formats.split(",") if fmt in FORMATS]
+    for fmt in formats:
+        data = report_data(survey, use_cache=False, language=args.lang)
+        render_report(data, fmt)  # warm the renderer
+        tracemalloc.start()
+        render_report(data, fmt)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
         times, size = [], 0
         for _ in range(args.runs):
             started = time.perf_counter()
@@ -51,7 +61,7 @@ def main() -> None:
             times.append(time.perf_counter() - started)
         print(
             f"{args.lang} {fmt:>4}: median {statistics.median(times):.2f} s (min {min(times):.2f}, max {max(times):.2f}; "
-            f"{data.sample.valid} responses, {size / 1024:.0f} KiB)"
+            f"{data.sample.valid} responses, {size / 1024:.0f} KiB; rendering's peak memory {peak / 2**20:.0f} MiB)"
         )
 
 

@@ -504,6 +504,14 @@ def test_names_that_look_like_formulas_stay_text_in_the_xlsx_and_the_csv(survey)
                 if isinstance(cell.value, str):
                     texts.append(cell.value)
     assert FORMULAS["east"] in texts and "=1+2工作人员" in texts  # the names kept as they are
+    # Each response's own row in 原始数据 names its village and group (a name cell written once
+    # and appended again on every row took the value of the cell after it from the second on).
+    raw = list(workbook["原始数据"].iter_rows(min_row=4, max_col=3, values_only=True))
+    assert sorted((village or "", group) for _n, village, group in raw) == sorted(
+        [(FORMULAS["east"], "村民群众")] * 6
+        + [(FORMULAS["west"], "村民群众")] * 6
+        + [("", "=1+2工作人员")] * 6
+    )
 
     body = render_report(data, "csv").decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(body)))
