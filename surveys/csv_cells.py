@@ -16,8 +16,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _needs_apostrophe(text: str) -> bool:
-    if text.startswith("'"):
-        return _needs_apostrophe(text[1:])
+    """Whether the text, after any apostrophes of its own, would be run as a formula."""
+    text = text.lstrip("'")
     if not text.startswith(FORMULA_START):
         return False
     try:

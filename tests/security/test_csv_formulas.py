@@ -52,6 +52,7 @@ def test_every_text_reads_back_as_it_was_written_and_none_is_written_as_a_formul
         ("+1.5", "+1.5"),
         ("'=1", "''=1"),  # an apostrophe of its own is kept: one more is written
         ("'好", "'好"),  # nothing to protect: written and read as it is
+        ("'" * 5000 + "=1", "'" * 5001 + "=1"),  # however many (a comment may be that long)
         ("希望修路", "希望修路"),
         ("", ""),
     ],
