@@ -41,21 +41,23 @@ def synthetic_note(n: int) -> str:
     ) % {"n": n}
 
 
-def put_cell(sheet, row: int, column: int, value):
-    """The cell with `value`, a text always as text: openpyxl takes any string that starts with "="
-    for a formula, so a village named '=HYPERLINK(…)' became a live link in Excel, and
-    '=1+2人大代表' a broken formula. (Text starting with + - @ is stored as text already.)"""
-    cell = sheet.cell(row=row, column=column, value=value)
+def _text_kept(cell: Cell, value) -> Cell:
+    """The cell, its text always as text: openpyxl takes any string that starts with "=" for a
+    formula, so a village named '=HYPERLINK(…)' became a live link in Excel, and '=1+2人大代表'
+    a broken formula. (Text starting with + - @ is stored as text already.)"""
     if isinstance(value, str) and cell.data_type == "f":
         cell.data_type = "s"
     return cell
 
 
+def put_cell(sheet, row: int, column: int, value):
+    """The cell with `value` of a sheet in openpyxl's normal mode, a text always as text."""
+    return _text_kept(sheet.cell(row=row, column=column, value=value), value)
+
+
 def _cell(sheet, value, *, font=None, fill=None, alignment=None, number_format=None) -> Cell:
     """A cell of the report's write-only sheets, a text always as text (as put_cell), styled."""
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and cell.data_type == "f":
-        cell.data_type = "s"
+    cell = _text_kept(WriteOnlyCell(sheet, value=value), value)
     if font is not None:
         cell.font = font
     if fill is not None:
