@@ -321,6 +321,14 @@ def method_lines(data: ReportData) -> list[tuple[str, str]]:
             % {"n": scheme.get("min_cell", 5), "withheld": withheld},
         )
     )
+    lines.append(
+        (
+            _("复算"),
+            _(
+                "“复算”表用公式从“原始数据”表重新算出各题、各维度得分与综合满意度，可在其中改动分值和权重试算。"
+            ),
+        )
+    )
     for entry in doc.get("explain") or []:
         lines.append((_("计算过程"), entry["text"]))
     for warning in doc.get("warnings") or []:

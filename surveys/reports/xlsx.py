@@ -4,7 +4,8 @@ Sheets (named in the report's language; in Chinese): 汇总, 维度, 题目, 村
 (the included responses, anonymised: a sequence number instead of the response id; no device
 marker, timestamps or comments; small cells' parts withheld, see reports/disclosure.py), 计算方法 (the
 scheme and the derivation of every figure). Every sheet's first line states survey, scheme,
-time and data hash.
+time and data hash. 复算 (reports/recompute.py) works the composite out again in formulas over
+原始数据, beside the service's result.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from surveys.reports import tables
 from surveys.reports.data import ReportData, source_label
 from surveys.reports.paragraph import report_paragraph
+from surveys.reports.recompute import FIRST_COUNT_COLUMN, RecomputeSheet
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EC")
 BOLD = Font(bold=True)
@@ -64,6 +66,17 @@ def _cell(sheet, value, *, font=None, fill=None, alignment=None, number_format=N
         cell.fill = fill
     if alignment is not None:
         cell.alignment = alignment
+    if number_format is not None:
+        cell.number_format = number_format
+    return cell
+
+
+def _formula(sheet, text: str, *, font=None, number_format=None) -> Cell:
+    """A cell that holds a formula (of the 复算 sheet; anything else that starts with "=" is
+    text, `_cell`)."""
+    cell = WriteOnlyCell(sheet, value=text)
+    if font is not None:
+        cell.font = font
     if number_format is not None:
         cell.number_format = number_format
     return cell
@@ -191,6 +204,26 @@ def _method(sheet, data: ReportData) -> None:
         sheet.append([_plain(sheet, heading), _cell(sheet, text, alignment=wrap)])
 
 
+def _recompute(sheet, data: ReportData, raw_title: str) -> None:
+    recompute = RecomputeSheet(data, raw_title)
+    widths = {"A": 16, "B": 22, "C": 14, "D": 11}
+    for column in range(FIRST_COUNT_COLUMN, recompute.last_count_column + 5):
+        widths[get_column_letter(column)] = 11
+    widths[get_column_letter(recompute.last_count_column + 1)] = 20  # also the composite's labels
+    for letter, width in widths.items():
+        sheet.column_dimensions[letter].width = width
+    _begin(sheet, data)
+    rows = recompute.rows(
+        lambda value, **style: _cell(sheet, value, **style),
+        lambda text, **style: _formula(sheet, text, **style),
+        lambda texts: _headers(sheet, texts),
+        bold=BOLD,
+        note=NOTE,
+    )
+    for row in rows:
+        sheet.append(row)
+
+
 def _score_chart(sheet, table: tables.Table, *, title: str, horizontal: bool) -> None:
     """A native Excel bar chart of a table's score column beside the table (Excel, WPS and
     LibreOffice draw it; it follows the cells if someone edits them). Suppressed cells have no
@@ -277,8 +310,11 @@ def report_xlsx(data: ReportData) -> bytes:
         sheet = workbook.create_sheet(table.title)
         _charts(sheet, table, data)
         _write_table(sheet, data, table)
-    _raw(workbook.create_sheet(_("原始数据")), data)
+    raw_title = _("原始数据")
+    _raw(workbook.create_sheet(raw_title), data)
     _method(workbook.create_sheet(_("计算方法")), data)
+    _recompute(workbook.create_sheet(_("复算")), data, raw_title)
+    workbook.calculation.fullCalcOnLoad = True  # the 复算 sheet's formulas have no stored values
     workbook.properties.title = data.title
     workbook.properties.subject = data.stamp
     workbook.properties.creator = _("满意度")

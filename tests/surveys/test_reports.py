@@ -47,6 +47,7 @@ def test_the_xlsx_has_every_sheet_and_the_score_documents_numbers(data):
         "信度",
         "原始数据",
         "计算方法",
+        "复算",
     ]
     doc = data.document
     summary = {row[0]: row[1] for row in _sheet_rows(workbook, "汇总")[1]}
@@ -500,6 +501,9 @@ def test_names_that_look_like_formulas_stay_text_in_the_xlsx_and_the_csv(survey)
     for sheet in workbook:
         for row in sheet.iter_rows():
             for cell in row:
+                if sheet.title == "复算" and cell.data_type == "f":  # its own formulas: no name in them
+                    assert not any(name in cell.value for name in [*FORMULAS.values(), "=1+2工作人员"])
+                    continue
                 assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
                 if isinstance(cell.value, str):
                     texts.append(cell.value)

@@ -86,6 +86,7 @@ def test_the_english_xlsx_is_in_english_with_the_same_numbers(english):
         "Reliability",
         "Raw data",
         "Method",
+        "Recompute",
     ]
     summary = {row[0]: row[1] for row in workbook["Summary"].iter_rows(min_row=4, values_only=True)}
     assert summary["Survey"] == "Hill Town 2024 satisfaction survey"
