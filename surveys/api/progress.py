@@ -9,6 +9,8 @@ from surveys.api.score_schema import refusals
 from surveys.localized import localized, place
 from surveys.permissions import CanViewProgress, survey_get_for
 from surveys.selectors_progress import Progress, survey_progress, synthetic_stored
+from surveys.selectors_review import FlaggedPlace, flag_summary
+from surveys.services.quality import FLAG_KINDS
 
 STATUS_CHOICES = ["behind", "met", "over"]
 
@@ -104,6 +106,44 @@ class DaySerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
+class FlagKindSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(list(FLAG_KINDS))
+    label = serializers.CharField(help_text="its short name, in the request's language")
+    count = serializers.IntegerField(help_text="responses carrying it, excluded ones too")
+
+
+class FlaggedPlaceSerializer(serializers.Serializer):
+    village = serializers.CharField(source="village.code", allow_null=True, default=None)
+    village_name = serializers.SerializerMethodField()
+    group = serializers.CharField(source="group.code")
+    group_name = serializers.SerializerMethodField()
+    flagged = serializers.IntegerField(help_text="responses carrying a flag, excluded ones too")
+    responses = serializers.IntegerField(help_text="all responses of the place, excluded ones too")
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_village_name(self, place: FlaggedPlace) -> str | None:
+        return localized(place.village) if place.village is not None else None
+
+    @extend_schema_field(serializers.CharField())
+    def get_group_name(self, place: FlaggedPlace) -> str:
+        return localized(place.group)
+
+
+class FlagsSerializer(serializers.Serializer):
+    flagged = serializers.IntegerField()
+    responses = serializers.IntegerField()
+    kinds = serializers.SerializerMethodField(help_text="each kind of flag present, in a fixed order")
+    places = FlaggedPlaceSerializer(
+        many=True,
+        help_text="every village × group (a group not sampled by village: the group) with a flagged "
+        "response, most flagged first, then the larger share",
+    )
+
+    @extend_schema_field(FlagKindSerializer(many=True))
+    def get_kinds(self, summary) -> list[dict]:
+        return [{"code": code, "label": label, "count": n} for code, label, n in summary.kinds]
+
+
 class ProgressSerializer(serializers.Serializer):
     survey = serializers.CharField(source="survey.slug")
     generated_at = serializers.DateTimeField()
@@ -120,6 +160,15 @@ class ProgressSerializer(serializers.Serializer):
     per_day_later = serializers.IntegerField(
         help_text="responses dated after the last day of per_day (or after today: a wrong clock)"
     )
+
+    flags = serializers.SerializerMethodField(
+        help_text="what the staff page's data-quality card shows: the kinds of flag and where the "
+        "flagged responses gather"
+    )
+
+    @extend_schema_field(FlagsSerializer)
+    def get_flags(self, progress: Progress) -> dict:
+        return FlagsSerializer(flag_summary(progress)).data
 
     @extend_schema_field(DaySerializer(many=True))
     def get_per_day(self, progress: Progress) -> list[dict]:

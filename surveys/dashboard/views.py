@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from surveys.audit import action_label
@@ -220,6 +220,7 @@ def survey_dashboard(request, slug: str):
         "widened_query": urlencode(_narrowing_query(narrowing.widened())),
         "flags": flags,
         "flagged_places_shown": flags.places[:FLAGGED_PLACES_SHOWN],
+        "flagged_places_shown_at_most": FLAGGED_PLACES_SHOWN,
         "narrowing_choices": _narrowing_choices(progress, flags),
         "paper": paper_summary(survey),
         "audit": audit,
@@ -243,6 +244,23 @@ def survey_dashboard(request, slug: str):
             "paused": _("自动刷新已暂停"),
             "resumed": _("自动刷新已恢复"),
             "expired": _("登录已过期，请刷新页面重新登录"),
+            # The data-quality card's texts (a count's two forms: English says 1 response).
+            "responses_one": ngettext("%(n)s 份", "%(n)s 份", 1),
+            "responses_other": ngettext("%(n)s 份", "%(n)s 份", 2),
+            "flagged_all": _(
+                "全部 %(flagged)s / %(responses)s 份（%(share)s）有标记。一处的比例远高于此，值得回访核实。"
+            ),
+            "place_ratio": _("%(flagged)s / %(responses)s（%(share)s）"),
+            "places_one": ngettext(
+                "共 %(n)s 处有标记，可在待审核答卷中按村（社区）和群体筛选。",
+                "共 %(n)s 处有标记，可在待审核答卷中按村（社区）和群体筛选。",
+                1,
+            ),
+            "places_other": ngettext(
+                "共 %(n)s 处有标记，可在待审核答卷中按村（社区）和群体筛选。",
+                "共 %(n)s 处有标记，可在待审核答卷中按村（社区）和群体筛选。",
+                2,
+            ),
         },
     }
     return render(request, "surveys/staff/dashboard.html", context)

@@ -634,6 +634,57 @@ def test_the_refresh_rewrites_only_what_changed_and_leaves_the_focus_where_it_is
     expect(field).to_have_value("电话回访")
 
 
+CARD = "() => ['flag-kinds', 'flagged-places'].map(id => document.getElementById(id).outerHTML)"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_flags_arriving_while_the_page_is_open_fill_the_quality_card_as_a_reload_draws_it(
+    live_server, page, monkeypatch, lang
+):
+    """The data-quality card's kinds and places were drawn when the page was served: staff
+    watching collection saw the number of flagged responses rise, but not of what kind nor where
+    they gather, until they reloaded. The refresh now draws both lists — exactly as the server
+    does: the card after the refresh is the card of a reload, element for element."""
+    from playwright.sync_api import expect
+
+    monkeypatch.setattr("surveys.dashboard.views.FLAGGED_PLACES_SHOWN", 2)  # so that one is left out
+    survey = make_survey()
+    make_member(survey, "xiaowang", SurveyMembership.Role.STAFF)
+    make_response(survey)
+    make_response(survey, village="west")
+    log_in(page, live_server.url, "xiaowang", f"/staff/{survey.slug}/", lang)
+    expect(page.locator("#flag-kinds")).to_be_hidden()
+    expect(page.locator("#flagged-places")).to_be_hidden()
+
+    straight = [{"code": "straight_lining", "reason": "所答 3 道题全部选择“满意”。", "reason_en": "All 3."}]
+    make_response(survey, flags=straight)
+    make_response(survey, flags=[{"code": "speeder", "reason": "作答用时 20 秒。", "reason_en": "20 s."}])
+    make_response(survey, village="west", flags=straight)
+    make_response(survey, village=None, group="staff", age_band=None, flags=straight)
+    kinds = page.locator("#flag-kinds li")
+    expect(kinds).to_have_count(2, timeout=10_000)
+    places = page.locator("#flagged-places-list li")
+    expect(places).to_have_count(2)
+    if lang == "zh":
+        expect(kinds.first).to_have_text("一律同答 3 份")
+        expect(places.first).to_have_text("东村 · 村民群众 2 / 3（67%）")
+        expect(page.locator("#flagged-all")).to_have_text(
+            "全部 4 / 6 份（67%）有标记。一处的比例远高于此，值得回访核实。"
+        )
+        expect(page.locator("#flagged-places-more")).to_have_text(
+            "共 3 处有标记，可在待审核答卷中按村（社区）和群体筛选。"
+        )
+    else:
+        expect(kinds.last).to_have_text("Too fast 1 response")
+        expect(places.nth(1)).to_have_text("政府工作人员 1 of 1 (100%)")
+    live = page.evaluate(CARD)
+    page.reload()
+    assert page.evaluate(CARD) == live
+    places.first.locator("a").click()
+    expect(page).to_have_url(re.compile(r"\?village=east&group=villager#review$"))
+    expect(page.locator("ul.review > li")).to_have_count(2)
+
+
 @pytest.mark.parametrize(
     ("lang", "note"),
     [

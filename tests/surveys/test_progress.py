@@ -249,6 +249,49 @@ def test_the_progress_api_answers_with_totals_cells_invitations_days_and_missing
     assert data["last_response_at"] == "2024-11-02T09:00:00+08:00"
 
 
+def test_the_progress_api_says_what_kinds_of_flag_there_are_and_where_they_gather(staff_client, survey):
+    """What the staff page's data-quality card shows, for its refresh (and for tools): every kind
+    present in a fixed order, every place with a flagged response, most flagged first; excluded
+    responses count, as in the totals' `flagged`; names in the request's language."""
+    straight = [{"code": "straight_lining", "reason": "全部满意"}]
+    make_response(survey)
+    make_response(survey, flags=straight + [{"code": "speeder", "reason": "快"}])
+    make_response(survey, flags=straight, excluded=True)
+    make_response(survey, village="west", flags=[{"code": "speeder", "reason": "快"}])
+    make_response(survey, village=None, group="staff", age_band=None)
+    flags = staff_client.get(f"/api/v1/surveys/{survey.slug}/progress/").json()["flags"]
+    assert flags == {
+        "flagged": 3,
+        "responses": 5,
+        "kinds": [
+            {"code": "straight_lining", "label": "一律同答", "count": 2},
+            {"code": "speeder", "label": "用时过短", "count": 2},
+        ],
+        "places": [
+            {
+                "village": "east",
+                "village_name": "东村",
+                "group": "villager",
+                "group_name": "村民群众",
+                "flagged": 2,
+                "responses": 3,
+            },
+            {
+                "village": "west",
+                "village_name": "西村",
+                "group": "villager",
+                "group_name": "村民群众",
+                "flagged": 1,
+                "responses": 1,
+            },
+        ],
+    }
+    english = staff_client.get(f"/api/v1/surveys/{survey.slug}/progress/?lang=en").json()["flags"]
+    assert [k["label"] for k in english["kinds"]] == ["Straight-lining", "Too fast"]
+    data = staff_client.get(f"/api/v1/surveys/{survey.slug}/progress/").json()
+    assert data["totals"]["flagged"] == data["flags"]["flagged"]  # the card's two counts agree
+
+
 def test_the_progress_api_is_in_the_openapi_schema(staff_client):
     schema = staff_client.get("/api/v1/schema/?format=json").json()
     assert "/api/v1/surveys/{slug}/progress/" in schema["paths"]
@@ -284,8 +327,9 @@ def test_the_api_takes_the_same_queries_whatever_the_size(
     staff_client, survey, django_assert_num_queries, size
 ):
     _fill(survey, size)
-    # session, user, survey with the user's roles, then the selector's eleven, the synthetic count
-    with django_assert_num_queries(15):
+    # session, user, survey with the user's roles, then the selector's eleven, the synthetic
+    # count, the flags of the flagged responses (their kinds, for the data-quality card)
+    with django_assert_num_queries(16):
         assert staff_client.get(f"/api/v1/surveys/{survey.slug}/progress/").status_code == 200
 
 

@@ -133,7 +133,7 @@ def test_the_card_names_each_kind_and_the_places_with_links_to_the_list_narrowed
     assert 'href="?review=to-check#review" id="review-widen">不按标记和地方筛选</a>' in staff_to_check
     english = client.get(f"/staff/{survey.slug}/?lang=en").content.decode()
     assert "Straight-lining</span></a> 3 responses" in english
-    assert "5 of all 10 responses (50%) are flagged" in english and "3 of 4 (75%)" in english
+    assert "Flagged in all: 5 of 10 (50%)." in english and "3 of 4 (75%)" in english
 
 
 def test_a_decision_on_a_narrowed_list_comes_back_to_the_same_list(client, survey, responses, staff):
@@ -183,7 +183,10 @@ def test_without_flags_the_card_and_the_form_stay_away(client, survey, staff):
     make_response(survey)
     client.force_login(staff)
     page = client.get(f"/staff/{survey.slug}/").content.decode()
-    assert 'id="flag-kinds"' not in page and 'id="flagged-places"' not in page
+    # Both lists are there for the refresh to fill, hidden until a flag arrives.
+    assert '<ul class="flag-kinds" id="flag-kinds" aria-label="各类标记" hidden></ul>' in page
+    assert re.search(r'<div id="flagged-places" data-shown="5" hidden>', page)
+    assert "标记最多的地方" in page  # its heading, hidden with it
     assert 'id="review-narrow"' not in page
 
 

@@ -159,6 +159,58 @@
     setText("day-max", Math.max.apply(null, days.map(function (d) { return d.count; })));
   }
 
+  // {{ part|percent_of:whole }} (surveys/templatetags/localized_names.py): whole percent rounded
+  // half up, "<1%" for a share that rounds to none, ">99%" for one short of all that rounds to all.
+  function percentOf(part, whole) {
+    if (!whole) return "—";
+    var share = 100 * part / whole;
+    if (share > 0 && share < 0.5) return "<1%";
+    if (share >= 99.5 && share < 100) return ">99%";
+    return Math.round(share) + "%";
+  }
+  // A count's text in the page's language: English has "1 response" and "2 responses".
+  function counted(key, n) {
+    return fill(say(key + (n === 1 ? "_one" : "_other"), key === "places" ? "共 %(n)s 处有标记，可在待审核答卷中按村（社区）和群体筛选。" : "%(n)s 份"), { n: n });
+  }
+  function link(href, children) {
+    var a = document.createElement("a");
+    a.setAttribute("href", href);
+    a.append.apply(a, children);
+    return a;
+  }
+
+  // The data-quality card: the kinds of flag and the places where the flagged responses gather,
+  // as the server draws them (each link narrows the list to review).
+  function updateFlags(flags) {
+    var kinds = $("flag-kinds"), places = $("flagged-places");
+    if (!kinds || !places) return;
+    setHidden(kinds, !flags.kinds.length);
+    replaceIfChanged(kinds, flags.kinds.map(function (kind) {
+      var li = document.createElement("li");
+      var name = document.createElement("span");
+      name.className = "flag flag-" + kind.code;
+      name.textContent = kind.label;
+      li.append(link("?flag=" + encodeURIComponent(kind.code) + "#review", [name]), " ", counted("responses", kind.count));
+      return li;
+    }), words);
+    var shown = parseInt(places.dataset.shown, 10) || 5;  // views.FLAGGED_PLACES_SHOWN
+    setHidden(places, !flags.places.length);
+    setText("flagged-all", fill(say("flagged_all", "全部 %(flagged)s / %(responses)s 份（%(share)s）有标记。一处的比例远高于此，值得回访核实。"), {
+      flagged: flags.flagged, responses: flags.responses, share: percentOf(flags.flagged, flags.responses)
+    }));
+    replaceIfChanged($("flagged-places-list"), flags.places.slice(0, shown).map(function (place) {
+      var li = document.createElement("li");
+      var where = (place.village ? "village=" + encodeURIComponent(place.village) + "&" : "") + "group=" + encodeURIComponent(place.group);
+      var name = (place.village ? place.village_name + " · " : "") + place.group_name;
+      li.append(link("?" + where + "#review", [name]), " ", fill(say("place_ratio", "%(flagged)s / %(responses)s（%(share)s）"), {
+        flagged: place.flagged, responses: place.responses, share: percentOf(place.flagged, place.responses)
+      }));
+      return li;
+    }), function (el) { return el.innerHTML; });
+    setHidden($("flagged-places-more"), flags.places.length <= shown);
+    setText("flagged-places-more", counted("places", flags.places.length));
+  }
+
   function update(data) {
     var t = data.totals, inv = data.invitations;
     if (paused) return;  // a reply that was on its way when the refresh was paused
@@ -186,6 +238,7 @@
     updateCells(data.cells);
     updateMissing(data.missing, t.target, t.target - t.towards_target);
     updateChart(data.per_day);
+    if (data.flags) updateFlags(data.flags);
     setText("day-earlier", data.per_day_earlier);
     setHidden($("day-earlier-note"), !data.per_day_earlier);
     setText("day-later", data.per_day_later);
