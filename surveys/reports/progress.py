@@ -3,7 +3,8 @@ in a WeChat group, to the office): what is still missing and where, every quota'
 staff page shows them (surveys/selectors_progress.py) — counts only, never a score.
 
 Three sheets: 尚缺, the quotas still behind, most urgent first, all of them (the page lists
-twenty); 配额进度, every quota cell and every combination responses came in without a quota;
+twenty); 配额进度, every quota cell and every combination responses came in without a quota,
+with its responses carrying a data-quality flag;
 邀请链接, each link's responses and state (a link nobody has answered through may not have reached
 its village yet).
 """
@@ -130,12 +131,22 @@ def progress_xlsx(survey: Survey, progress: Progress, invitations: list[dict]) -
             c.missing if c.target is not None else None,
             c.received / c.target if c.target else None,
             c.status_label or _("无配额"),
+            c.flagged,
         ]
         for c in progress.cells
     ]
     _sheet(
         cells,
-        [*notes, (_("已收：计入的答卷（不含剔除的）；完成率 = 已收 ÷ 配额。"), NOTE)],
+        [
+            *notes,
+            (_("已收：计入的答卷（不含剔除的）；完成率 = 已收 ÷ 配额。"), NOTE),
+            (
+                _(
+                    "有标记：带数据质量标记（一律同答、用时过短等）的答卷，含已剔除的；比例高的地方值得请村里回访核实。"
+                ),
+                NOTE,
+            ),
+        ],
         [
             *where,
             _("配额"),
@@ -144,6 +155,7 @@ def progress_xlsx(survey: Survey, progress: Progress, invitations: list[dict]) -
             pgettext("进度表", "尚缺"),
             pgettext("进度表", "完成率"),
             _("状态"),
+            pgettext("进度表", "有标记"),
         ],
         rows,
         {8: PERCENT},

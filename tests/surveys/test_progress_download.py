@@ -31,8 +31,9 @@ def _rows(sheet) -> tuple[list[str], list[tuple]]:
 def test_the_workbook_lists_what_is_missing_and_every_cells_count_as_the_page(quotas):
     make_response(quotas, village="east")
     make_response(quotas, village="east")
-    make_response(quotas, village="east", excluded=True)
-    for _ in range(3):
+    make_response(quotas, village="east", excluded=True, flags=[{"code": "speeder", "reason": "快"}])
+    make_response(quotas, village="west", flags=[{"code": "straight_lining", "reason": "同"}])
+    for _ in range(2):
         make_response(quotas, village="west")
     make_response(quotas, village="west", age_band="45+")
     make_response(quotas, group="staff", village=None, age_band=None)
@@ -62,16 +63,17 @@ def test_the_workbook_lists_what_is_missing_and_every_cells_count_as_the_page(qu
     ], "the page's order"
     notes, rows = _rows(book["配额进度"])
     assert rows == [
-        ("村（社区）", "受访群体", "年龄段", "配额", "已收", "剔除", "尚缺", "完成率", "状态"),
-        ("东村", "村民群众", "18–44岁", 3, 2, 1, 1, 2 / 3, "未完成"),
-        ("西村", "村民群众", "18–44岁", 2, 3, 0, 0, 1.5, "超额"),
-        ("西村", "村民群众", "45岁及以上", 4, 1, 0, 3, 0.25, "未完成"),
-        (None, "政府工作人员", None, 2, 1, 0, 1, 0.5, "未完成"),
+        ("村（社区）", "受访群体", "年龄段", "配额", "已收", "剔除", "尚缺", "完成率", "状态", "有标记"),
+        ("东村", "村民群众", "18–44岁", 3, 2, 1, 1, 2 / 3, "未完成", 1),  # the excluded one's flag too
+        ("西村", "村民群众", "18–44岁", 2, 3, 0, 0, 1.5, "超额", 1),
+        ("西村", "村民群众", "45岁及以上", 4, 1, 0, 3, 0.25, "未完成", 0),
+        (None, "政府工作人员", None, 2, 1, 0, 1, 0.5, "未完成", 0),
     ]
     assert book["配额进度"].cell(row=len(notes) + 3, column=8).number_format == "0.0%"
     header = len(notes) + 2
-    assert book["配额进度"].auto_filter.ref == f"A{header}:I{header + 4}", "a village picks its rows out"
-    assert book["尚缺"].auto_filter.ref == f"A{header}:G{header + 3}"
+    assert book["配额进度"].auto_filter.ref == f"A{header}:J{header + 4}", "a village picks its rows out"
+    missing_header = len(_rows(book["尚缺"])[0]) + 2
+    assert book["尚缺"].auto_filter.ref == f"A{missing_header}:G{missing_header + 3}"
     assert not any("合成演示数据" in note for note in notes)
 
 
@@ -100,7 +102,7 @@ def test_a_survey_without_quotas_says_so_and_lists_the_combinations_that_came_in
     assert any(note and note.startswith("还没有设置配额：在管理后台") for note in notes)
     assert rows == [("序号", "村（社区）", "受访群体", "年龄段", "配额", "已收", "尚缺")]
     _notes, rows = _rows(book["配额进度"])
-    assert rows[1:] == [("西村", "村民群众", "45岁及以上", None, 1, 0, None, None, "无配额")]
+    assert rows[1:] == [("西村", "村民群众", "45岁及以上", None, 1, 0, None, None, "无配额", 0)]
 
 
 def test_synthetic_responses_are_said_and_a_name_like_a_formula_stays_text(quotas):
@@ -140,7 +142,7 @@ def test_evaluators_get_it_in_english_and_the_page_links_to_it(quotas):
         in notes
     )
     _notes, rows = _rows(book["Quota progress"])
-    assert rows[0][4:] == ("Received", "Excluded", "Missing", "Completion", "Status")
+    assert rows[0][4:] == ("Received", "Excluded", "Missing", "Completion", "Status", "Flagged")
     page = client.get("/staff/hill-2024/").content.decode()
     assert (
         'href="/staff/hill-2024/progress.xlsx" id="progress-download" download>Download the progress table (Excel)'
