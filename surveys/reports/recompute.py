@@ -21,11 +21,11 @@ own, and a line says so. The formulas are verified by LibreOffice in the tests
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from openpyxl.styles import PatternFill
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 
 from surveys.reports.data import ReportData
@@ -33,7 +33,7 @@ from surveys.reports.disclosure import WITHHELD
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2AB")  # what the reader may change
 SCORE, COUNT = "0.00", "0"
-RAW_FIRST_ROW = 4  # the 原始数据 sheet's first response (FIRST_ROW + 1 in reports/xlsx.py)
+PLAIN = "General"  # points and weights as typed: 1, 0.25, 100 (Excel shows "0.###" as "1.")
 RAW_GROUP_COLUMN = 3  # C: 受访群体
 RAW_FIRST_ITEM_COLUMN = 6  # F: the first item, the rest follow in the score document's order
 FIRST_COUNT_COLUMN = 5  # E: the options' counts in the item tables
@@ -43,6 +43,18 @@ def _distinct(names: list) -> bool:
     """Whether cells holding these names tell them apart (a spreadsheet's = ignores case)."""
     folded = [name.casefold() for name in names if isinstance(name, str) and name]
     return len(folded) == len(names) and len(set(folded)) == len(folded)
+
+
+@dataclass(frozen=True)
+class Pen:
+    """How reports/xlsx.py writes a cell: `cell(value, **style)` (a text always as text),
+    `formula(text, **style)`, `header(texts)` (the tables' header row), and its fonts."""
+
+    cell: Callable
+    formula: Callable
+    header: Callable
+    bold: Font
+    note: Font
 
 
 @dataclass
@@ -58,7 +70,8 @@ class _Layout:
 
 
 class RecomputeSheet:
-    def __init__(self, data: ReportData, raw_sheet_title: str):
+    def __init__(self, data: ReportData, raw_sheet_title: str, raw_first_row: int):
+        """`raw_first_row`: the 原始数据 sheet's row of the first response."""
         self.data = data
         document = data.document
         self.items = document["items"]
@@ -67,7 +80,8 @@ class RecomputeSheet:
         self.group_weights = document["scheme"].get("group_weights")
         self.raw = quote_sheetname(raw_sheet_title)
         n = len(data.responses)
-        self.raw_last_row = RAW_FIRST_ROW + n - 1
+        self.raw_first_row = raw_first_row
+        self.raw_last_row = raw_first_row + n - 1
         option_names = [o["name"] for o in self.options]
         # The counts are formulas over 原始数据 when its cells tell the options apart.
         self.counted = n > 0 and _distinct(option_names)
@@ -123,7 +137,7 @@ class RecomputeSheet:
 
     def _raw_range(self, column: int) -> str:
         letter = get_column_letter(column)
-        return f"{self.raw}!${letter}${RAW_FIRST_ROW}:${letter}${self.raw_last_row}"
+        return f"{self.raw}!${letter}${self.raw_first_row}:${letter}${self.raw_last_row}"
 
     def _raw_item_range(self, item_code: str) -> str:
         index = [i["code"] for i in self.items].index(item_code)
@@ -155,10 +169,9 @@ class RecomputeSheet:
 
     # -- the sheet -----------------------------------------------------------------------------
 
-    def rows(self, cell, formula, header, *, bold, note) -> Iterator[list]:
-        """The rows after the stamp, made by reports/xlsx.py's `cell(value, **style)` (a text
-        stays text), `formula(text, **style)` and `header(texts)`, in its fonts."""
-        BOLD, NOTE = bold, note  # noqa: N806
+    def rows(self, pen: Pen) -> Iterator[list]:
+        """The rows after the stamp, made with reports/xlsx.py's cells and fonts."""
+        cell, formula, header, BOLD, NOTE = pen.cell, pen.formula, pen.header, pen.bold, pen.note  # noqa: N806
 
         def number(value, fmt, *, editable=False):
             return cell(value, number_format=fmt, fill=INPUT_FILL if editable else None)
@@ -200,7 +213,7 @@ class RecomputeSheet:
             None,
             None,
             None,
-            *(number(o["points"], "0.##", editable=True) for o in self.options),
+            *(number(o["points"], PLAIN, editable=True) for o in self.options),
         ]
         header_row = layout.points_row - 1
         by_group_rows = [row for _item, _group, row in layout.group_item_rows]
@@ -228,15 +241,15 @@ class RecomputeSheet:
                 cell(item["code"]),
                 cell(item["name"]),
                 cell(item["dimension"]),
-                number(item["weight"], "0.###", editable=True),
+                number(item["weight"], PLAIN, editable=True),
                 *counts,
                 formula(self._n_formula(row), number_format=COUNT),
                 score,
-                *(formula(f, number_format="0.###") for f in self._weighted_formulas(row, f"D{row}")),
+                *(formula(f, number_format=PLAIN) for f in self._weighted_formulas(row, f"D{row}")),
             ]
         yield []
         if self.group_weights is not None:
-            yield from self._groups(cell, formula, header, number, BOLD)
+            yield from self._groups(pen, number)
         yield [cell(_("各维度得分"), font=BOLD)]
         yield header(
             [
@@ -259,11 +272,11 @@ class RecomputeSheet:
                 cell(dimension["code"]),
                 cell(dimension["name"]),
                 None,
-                number(dimension["weight"], "0.###", editable=True),
+                number(dimension["weight"], PLAIN, editable=True),
                 *[None] * len(self.options),
                 None,
                 formula(self._ratio_of(dim_key, f"$A{row}", item_rows), number_format=SCORE),
-                *(formula(f, number_format="0.###") for f in self._weighted_formulas(row, f"D{row}")),
+                *(formula(f, number_format=PLAIN) for f in self._weighted_formulas(row, f"D{row}")),
             ]
         yield []
         dim_rows = list(layout.dimension_rows.values())
@@ -290,12 +303,13 @@ class RecomputeSheet:
             yield []
             yield [cell(line, font=NOTE)]
 
-    def _groups(self, cell, formula, header, number, BOLD) -> Iterator[list]:  # noqa: N803
+    def _groups(self, pen: Pen, number) -> Iterator[list]:
+        cell, formula, header, BOLD = pen.cell, pen.formula, pen.header, pen.bold  # noqa: N806
         layout = self.layout
         yield [cell(_("群体权重"), font=BOLD)]
         yield header([_("群体代码"), _("受访群体"), None, _("权重")])
         for code, weight in self.group_weights.items():
-            yield [cell(code), cell(self.group_names[code]), None, number(weight, "0.###", editable=True)]
+            yield [cell(code), cell(self.group_names[code]), None, number(weight, PLAIN, editable=True)]
         yield []
         if not self.by_group:
             return
@@ -333,11 +347,11 @@ class RecomputeSheet:
                 cell(item_code),
                 cell(self.group_names[group_code]),
                 None,
-                formula(f"=$D${weight_row}", number_format="0.###"),
+                formula(f"=$D${weight_row}", number_format=PLAIN),
                 *counts,
                 formula(self._n_formula(row), number_format=COUNT),
                 formula(self._mean_formula(row, empty='""'), number_format=SCORE),
-                *(formula(f, number_format="0.###") for f in self._weighted_formulas(row, f"D{row}")),
+                *(formula(f, number_format=PLAIN) for f in self._weighted_formulas(row, f"D{row}")),
             ]
         yield []
 

@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from surveys.reports import tables
 from surveys.reports.data import ReportData, source_label
 from surveys.reports.paragraph import report_paragraph
-from surveys.reports.recompute import FIRST_COUNT_COLUMN, RecomputeSheet
+from surveys.reports.recompute import FIRST_COUNT_COLUMN, Pen, RecomputeSheet
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EC")
 BOLD = Font(bold=True)
@@ -205,7 +205,7 @@ def _method(sheet, data: ReportData) -> None:
 
 
 def _recompute(sheet, data: ReportData, raw_title: str) -> None:
-    recompute = RecomputeSheet(data, raw_title)
+    recompute = RecomputeSheet(data, raw_title, raw_first_row=FIRST_ROW + 1)
     widths = {"A": 16, "B": 22, "C": 14, "D": 11}
     for column in range(FIRST_COUNT_COLUMN, recompute.last_count_column + 5):
         widths[get_column_letter(column)] = 11
@@ -213,14 +213,14 @@ def _recompute(sheet, data: ReportData, raw_title: str) -> None:
     for letter, width in widths.items():
         sheet.column_dimensions[letter].width = width
     _begin(sheet, data)
-    rows = recompute.rows(
-        lambda value, **style: _cell(sheet, value, **style),
-        lambda text, **style: _formula(sheet, text, **style),
-        lambda texts: _headers(sheet, texts),
+    pen = Pen(
+        cell=lambda value, **style: _cell(sheet, value, **style),
+        formula=lambda text, **style: _formula(sheet, text, **style),
+        header=lambda texts: _headers(sheet, texts),
         bold=BOLD,
         note=NOTE,
     )
-    for row in rows:
+    for row in recompute.rows(pen):
         sheet.append(row)
 
 
