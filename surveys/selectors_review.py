@@ -134,9 +134,10 @@ def flag_summary(progress: "Progress") -> FlagSummary:
     beside what the survey's progress (surveys.selectors_progress.survey_progress) counted per
     place, with its villages and groups."""
     kinds: Counter = Counter()
-    responses = Response.objects.filter(survey=progress.survey).filter(FOR_REVIEW)
-    for flags in responses.values_list("flags", flat=True):
-        kinds.update({flag.get("code") for flag in flags})
+    if progress.flagged:  # polled by the staff page's refresh: no query while nothing is flagged
+        responses = Response.objects.filter(survey=progress.survey).filter(FOR_REVIEW)
+        for flags in responses.values_list("flags", flat=True):
+            kinds.update({flag.get("code") for flag in flags})
     flagged, totals = progress.flagged_by_place, progress.responses_by_place
     villages, groups = progress.villages, progress.groups
     places = [
