@@ -34,6 +34,7 @@ from surveys.reports.disclosure import WITHHELD
 INPUT_FILL = PatternFill("solid", fgColor="FFF2AB")  # what the reader may change
 SCORE, COUNT = "0.00", "0"
 PLAIN = "General"  # points and weights as typed: 1, 0.25, 100 (Excel shows "0.###" as "1.")
+PRODUCT = "0.00##"  # a weight × score: 93.0343, not 93.03430079 spilling into the next column
 RAW_GROUP_COLUMN = 3  # C: 受访群体
 RAW_FIRST_ITEM_COLUMN = 6  # F: the first item, the rest follow in the score document's order
 FIRST_COUNT_COLUMN = 5  # E: the options' counts in the item tables
@@ -160,6 +161,10 @@ class RecomputeSheet:
         score = f"{self._score_col}{row}"
         return [f"=IF(ISNUMBER({score}),{weight},0)", f"=IF(ISNUMBER({score}),{weight}*{score},0)"]
 
+    def _weighted_cells(self, formula, row: int) -> list:
+        weight_in, weighted = self._weighted_formulas(row, f"D{row}")
+        return [formula(weight_in, number_format=PLAIN), formula(weighted, number_format=PRODUCT)]
+
     def _ratio_of(self, key_range: str, key: str, rows: list[int]) -> str:
         """Σ 权重×得分 / Σ 计入的权重 over the table rows whose key column equals `key`."""
         w = self._table_range(self._weight_in_col, rows)
@@ -245,7 +250,7 @@ class RecomputeSheet:
                 *counts,
                 formula(self._n_formula(row), number_format=COUNT),
                 score,
-                *(formula(f, number_format=PLAIN) for f in self._weighted_formulas(row, f"D{row}")),
+                *self._weighted_cells(formula, row),
             ]
         yield []
         if self.group_weights is not None:
@@ -276,7 +281,7 @@ class RecomputeSheet:
                 *[None] * len(self.options),
                 None,
                 formula(self._ratio_of(dim_key, f"$A{row}", item_rows), number_format=SCORE),
-                *(formula(f, number_format=PLAIN) for f in self._weighted_formulas(row, f"D{row}")),
+                *self._weighted_cells(formula, row),
             ]
         yield []
         dim_rows = list(layout.dimension_rows.values())
@@ -351,7 +356,7 @@ class RecomputeSheet:
                 *counts,
                 formula(self._n_formula(row), number_format=COUNT),
                 formula(self._mean_formula(row, empty='""'), number_format=SCORE),
-                *(formula(f, number_format=PLAIN) for f in self._weighted_formulas(row, f"D{row}")),
+                *self._weighted_cells(formula, row),
             ]
         yield []
 
