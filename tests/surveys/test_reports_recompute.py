@@ -102,10 +102,15 @@ def _mixed_answers(survey):
     answer(survey, 6, village="", group="staff", age_band="")
 
 
-def test_the_formulas_give_every_score_of_the_default_scheme(survey, tmp_path):
+def _answered_report(survey, tmp_path):
+    """(report data, the workbook as written, as calculated) of the survey after _mixed_answers."""
     _mixed_answers(survey)
     data = report_data(survey)
-    formulas, values = _recalculated(render_report(data, "xlsx"), tmp_path)
+    return data, *_recalculated(render_report(data, "xlsx"), tmp_path)
+
+
+def test_the_formulas_give_every_score_of_the_default_scheme(survey, tmp_path):
+    data, formulas, values = _answered_report(survey, tmp_path)
     assert formulas.sheetnames[-1] == "复算"
     _check_scores(values, data.document)
     # The counts are counted in 原始数据, not copied: a formula per option and item.
@@ -126,9 +131,7 @@ def test_the_formulas_follow_a_scheme_with_other_points_and_weights(survey, tmp_
         "item_weights": {"water": 2},
     }
     survey.save()
-    _mixed_answers(survey)
-    data = report_data(survey)
-    _formulas, values = _recalculated(render_report(data, "xlsx"), tmp_path)
+    data, _formulas, values = _answered_report(survey, tmp_path)
     _check_scores(values, data.document)
 
 
@@ -139,9 +142,7 @@ def test_with_group_weights_each_groups_means_are_formulas_too(survey, tmp_path)
         "group_weights": {"villager": 3, "staff": 1},
     }
     survey.save()
-    _mixed_answers(survey)
-    data = report_data(survey)
-    formulas, values = _recalculated(render_report(data, "xlsx"), tmp_path)
+    data, formulas, values = _answered_report(survey, tmp_path)
     _check_scores(values, data.document)
     # 3 items × 2 groups × 4 options counted by group and option in 原始数据
     assert sum("原始数据" in f and "*" in f for f in _formula_cells(formulas)) == 3 * 2 * 4
@@ -235,18 +236,14 @@ def test_names_that_spreadsheets_read_as_patterns_or_formulas_are_matched_exactl
     Option.objects.filter(survey=survey, code="basically_satisfied").update(label="满意?")
     Option.objects.filter(survey=survey, code="dissatisfied").update(label="=1")
     Item.objects.filter(survey=survey, code="income").update(text='=HYPERLINK("http://example.com","收入")')
-    _mixed_answers(survey)
-    data = report_data(survey)
-    formulas, values = _recalculated(render_report(data, "xlsx"), tmp_path)
+    data, formulas, values = _answered_report(survey, tmp_path)
     _check_scores(values, data.document)
     assert not any("HYPERLINK" in f for f in _formula_cells(formulas))
 
 
 def test_options_of_the_same_name_are_not_counted_by_name(survey, tmp_path):
     Option.objects.filter(survey=survey, code="basically_satisfied").update(label="满意")
-    _mixed_answers(survey)
-    data = report_data(survey)
-    formulas, values = _recalculated(render_report(data, "xlsx"), tmp_path)
+    data, formulas, values = _answered_report(survey, tmp_path)
     _check_scores(values, data.document)
     assert not any("原始数据" in f for f in _formula_cells(formulas))
     assert any("有选项同名" in str(r[0]) for r in values["复算"].iter_rows(values_only=True))
