@@ -288,17 +288,17 @@ class RecomputeSheet:
         w = self._table_range(self._weight_in_col, dim_rows)
         ws = self._table_range(self._weighted_col, dim_rows)
         composite = f"{self._score_col}{layout.composite_row}"
-        label_at = self.last_count_column + 1  # the labels sit left of the 得分 column
-        pad = [None] * (label_at - 1)
+        # Each label in column A, running on over the empty cells to the value in the 得分 column.
+        pad = [None] * (self.last_count_column)
         yield [
-            *pad,
             cell(_("综合满意度"), font=BOLD),
+            *pad,
             formula(f'=IF(SUM({w})>0,SUM({ws})/SUM({w}),"")', number_format=SCORE, font=BOLD),
         ]
-        yield [*pad, cell(_("“汇总”表的综合满意度")), number(self.data.document["composite"]["score"], SCORE)]
+        yield [cell(_("“汇总”表的综合满意度")), *pad, number(self.data.document["composite"]["score"], SCORE)]
         yield [
-            *pad,
             cell(_("两者之差")),
+            *pad,
             formula(
                 f'=IF(ISNUMBER({composite}),{composite}-{self._score_col}{layout.composite_row + 1},"")',
                 number_format=SCORE,

@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from surveys.reports import tables
 from surveys.reports.data import ReportData, source_label
 from surveys.reports.paragraph import report_paragraph
-from surveys.reports.recompute import FIRST_COUNT_COLUMN, Pen, RecomputeSheet
+from surveys.reports.recompute import Pen, RecomputeSheet
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EC")
 BOLD = Font(bold=True)
@@ -206,21 +206,27 @@ def _method(sheet, data: ReportData) -> None:
 
 def _recompute(sheet, data: ReportData, raw_title: str) -> None:
     recompute = RecomputeSheet(data, raw_title, raw_first_row=FIRST_ROW + 1)
-    widths = {"A": 16, "B": 22, "C": 14, "D": 11}
-    for column in range(FIRST_COUNT_COLUMN, recompute.last_count_column + 5):
-        widths[get_column_letter(column)] = 11
-    widths[get_column_letter(recompute.last_count_column + 1)] = 20  # also the composite's labels
-    for letter, width in widths.items():
-        sheet.column_dimensions[letter].width = width
-    _begin(sheet, data)
     pen = Pen(
         cell=lambda value, **style: _cell(sheet, value, **style),
         formula=lambda text, **style: _formula(sheet, text, **style),
-        header=lambda texts: _headers(sheet, texts),
+        header=lambda texts: _headers(sheet, texts, wrap=False),
         bold=BOLD,
         note=NOTE,
     )
-    for row in recompute.rows(pen):
+    rows = list(recompute.rows(pen))  # a few hundred cells at most: measured before writing
+    widths: dict[int, int] = {}
+    for row in rows:
+        for column, cell in enumerate(row, start=1):
+            # A text with nothing to its right may run on into the next column (a title, a
+            # note): not measured.
+            value = getattr(cell, "value", cell)
+            beside = column < len(row) and row[column] is not None
+            if isinstance(value, str) and getattr(cell, "data_type", "s") != "f" and beside:
+                widths[column] = max(widths.get(column, 0), _shown_length(value) + 2)
+    for column in range(1, recompute.last_count_column + 5):
+        sheet.column_dimensions[get_column_letter(column)].width = min(max(widths.get(column, 0), 10), 40)
+    _begin(sheet, data)
+    for row in rows:
         sheet.append(row)
 
 

@@ -67,8 +67,8 @@ def _composite(sheet) -> tuple:
             "Composite satisfaction",
             "Difference",
         ):
-            if label in row:
-                found[label] = row[row.index(label) + 1]
+            if label in row:  # the value: the next cell that holds one
+                found[label] = next(v for v in row[row.index(label) + 1 :] if v is not None)
     return found
 
 
