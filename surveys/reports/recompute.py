@@ -126,15 +126,14 @@ class RecomputeSheet:
         row += len(self.dimensions) + 1
         return _Layout(points_row, item_rows, group_weight_rows, group_item_rows, dimension_rows, row)
 
-    def _col(self, index: int) -> str:
-        return get_column_letter(index)
-
     def _points_range(self) -> str:
         row = self.layout.points_row
-        return f"${self._col(FIRST_COUNT_COLUMN)}${row}:${self._col(self.last_count_column)}${row}"
+        return f"${get_column_letter(FIRST_COUNT_COLUMN)}${row}:${get_column_letter(self.last_count_column)}${row}"
 
     def _counts_range(self, row: int) -> str:
-        return f"{self._col(FIRST_COUNT_COLUMN)}{row}:{self._col(self.last_count_column)}{row}"
+        return (
+            f"{get_column_letter(FIRST_COUNT_COLUMN)}{row}:{get_column_letter(self.last_count_column)}{row}"
+        )
 
     def _raw_range(self, column: int) -> str:
         letter = get_column_letter(column)
@@ -152,18 +151,32 @@ class RecomputeSheet:
     def _n_formula(self, row: int) -> str:
         return f"=SUMPRODUCT({self._counts_range(row)},--ISNUMBER({self._points_range()}))"
 
-    def _mean_formula(self, row: int, *, empty: str) -> str:
+    def _mean_formula(self, row: int) -> str:
         n = f"{self._n_col}{row}"
-        return f"=IF({n}>0,SUMPRODUCT({self._counts_range(row)},{self._points_range()})/{n},{empty})"
-
-    def _weighted_formulas(self, row: int, weight: str) -> list[str]:
-        """计入的权重 and 权重×得分: the weight and its product where the row has a score, else 0."""
-        score = f"{self._score_col}{row}"
-        return [f"=IF(ISNUMBER({score}),{weight},0)", f"=IF(ISNUMBER({score}),{weight}*{score},0)"]
+        return f'=IF({n}>0,SUMPRODUCT({self._counts_range(row)},{self._points_range()})/{n},"")'
 
     def _weighted_cells(self, formula, row: int) -> list:
-        weight_in, weighted = self._weighted_formulas(row, f"D{row}")
-        return [formula(weight_in, number_format=PLAIN), formula(weighted, number_format=PRODUCT)]
+        """计入的权重 and 权重×得分: the row's weight (column D) and its product with the score
+        where the row has a score, else 0."""
+        score, weight = f"{self._score_col}{row}", f"D{row}"
+        return [
+            formula(f"=IF(ISNUMBER({score}),{weight},0)", number_format=PLAIN),
+            formula(f"=IF(ISNUMBER({score}),{weight}*{score},0)", number_format=PRODUCT),
+        ]
+
+    def _count_cells(self, formula, item_code: str, group_cell: str | None = None) -> list:
+        """The item's answers of each option counted in 原始数据 (of the group named in
+        `group_cell` only, when given), each option named in the header above the points row."""
+        raw = self._raw_item_range(item_code)
+        where = f"({self._raw_range(RAW_GROUP_COLUMN)}={group_cell})*" if group_cell else "--"
+        header_row = self.layout.points_row - 1
+        return [
+            formula(
+                f"=SUMPRODUCT({where}({raw}={get_column_letter(FIRST_COUNT_COLUMN + i)}${header_row}))",
+                number_format=COUNT,
+            )
+            for i in range(len(self.options))
+        ]
 
     def _ratio_of(self, key_range: str, key: str, rows: list[int]) -> str:
         """Σ 权重×得分 / Σ 计入的权重 over the table rows whose key column equals `key`."""
@@ -220,23 +233,15 @@ class RecomputeSheet:
             None,
             *(number(o["points"], PLAIN, editable=True) for o in self.options),
         ]
-        header_row = layout.points_row - 1
         by_group_rows = [row for _item, _group, row in layout.group_item_rows]
         for item in self.items:
             row = layout.item_rows[item["code"]]
             if self.counted:
-                raw = self._raw_item_range(item["code"])
-                counts = [
-                    formula(
-                        f"=SUMPRODUCT(--({raw}={self._col(FIRST_COUNT_COLUMN + i)}${header_row}))",
-                        number_format=COUNT,
-                    )
-                    for i in range(len(self.options))
-                ]
+                counts = self._count_cells(formula, item["code"])
             else:
                 counts = [number(item["distribution"].get(o["code"], 0), COUNT) for o in self.options]
             if self.group_weights is None:
-                score = formula(self._mean_formula(row, empty='""'), number_format=SCORE)
+                score = formula(self._mean_formula(row), number_format=SCORE)
             elif self.by_group:
                 item_range = self._table_range("A", by_group_rows)
                 score = formula(self._ratio_of(item_range, f"$A{row}", by_group_rows), number_format=SCORE)
@@ -336,17 +341,8 @@ class RecomputeSheet:
                 _("权重×得分"),
             ]
         )
-        header_row = layout.points_row - 1
-        groups = self._raw_range(RAW_GROUP_COLUMN)
         for item_code, group_code, row in layout.group_item_rows:
-            raw = self._raw_item_range(item_code)
-            counts = [
-                formula(
-                    f"=SUMPRODUCT(({groups}=$B{row})*({raw}={self._col(FIRST_COUNT_COLUMN + i)}${header_row}))",
-                    number_format=COUNT,
-                )
-                for i in range(len(self.options))
-            ]
+            counts = self._count_cells(formula, item_code, group_cell=f"$B{row}")
             weight_row = layout.group_weight_rows[group_code]
             yield [
                 cell(item_code),
@@ -355,7 +351,7 @@ class RecomputeSheet:
                 formula(f"=$D${weight_row}", number_format=PLAIN),
                 *counts,
                 formula(self._n_formula(row), number_format=COUNT),
-                formula(self._mean_formula(row, empty='""'), number_format=SCORE),
+                formula(self._mean_formula(row), number_format=SCORE),
                 *self._weighted_cells(formula, row),
             ]
         yield []

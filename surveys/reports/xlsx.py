@@ -57,9 +57,7 @@ def put_cell(sheet, row: int, column: int, value):
     return _text_kept(sheet.cell(row=row, column=column, value=value), value)
 
 
-def _cell(sheet, value, *, font=None, fill=None, alignment=None, number_format=None) -> Cell:
-    """A cell of the report's write-only sheets, a text always as text (as put_cell), styled."""
-    cell = _text_kept(WriteOnlyCell(sheet, value=value), value)
+def _styled(cell: Cell, *, font=None, fill=None, alignment=None, number_format=None) -> Cell:
     if font is not None:
         cell.font = font
     if fill is not None:
@@ -71,15 +69,15 @@ def _cell(sheet, value, *, font=None, fill=None, alignment=None, number_format=N
     return cell
 
 
-def _formula(sheet, text: str, *, font=None, number_format=None) -> Cell:
+def _cell(sheet, value, **style) -> Cell:
+    """A cell of the report's write-only sheets, a text always as text (as put_cell), styled."""
+    return _styled(_text_kept(WriteOnlyCell(sheet, value=value), value), **style)
+
+
+def _formula(sheet, text: str, **style) -> Cell:
     """A cell that holds a formula (of the 复算 sheet; anything else that starts with "=" is
     text, `_cell`)."""
-    cell = WriteOnlyCell(sheet, value=text)
-    if font is not None:
-        cell.font = font
-    if number_format is not None:
-        cell.number_format = number_format
-    return cell
+    return _styled(WriteOnlyCell(sheet, value=text), **style)
 
 
 def _plain(sheet, value):

@@ -169,8 +169,8 @@
     return Math.round(share) + "%";
   }
   // A count's text in the page's language: English has "1 response" and "2 responses".
-  function counted(key, n) {
-    return fill(say(key + (n === 1 ? "_one" : "_other"), key === "places" ? "共 %(n)s 处有标记，可在待审核答卷中按村（社区）和群体筛选。" : "%(n)s 份"), { n: n });
+  function counted(key, n, chinese) {
+    return fill(say(key + (n === 1 ? "_one" : "_other"), chinese), { n: n });
   }
   function link(href, children) {
     var a = document.createElement("a");
@@ -190,7 +190,7 @@
       var name = document.createElement("span");
       name.className = "flag flag-" + kind.code;
       name.textContent = kind.label;
-      li.append(link("?flag=" + encodeURIComponent(kind.code) + "#review", [name]), " ", counted("responses", kind.count));
+      li.append(link("?flag=" + encodeURIComponent(kind.code) + "#review", [name]), " ", counted("responses", kind.count, "%(n)s 份"));
       return li;
     }), words);
     var shown = parseInt(places.dataset.shown, 10) || 5;  // views.FLAGGED_PLACES_SHOWN
@@ -208,7 +208,7 @@
       return li;
     }), function (el) { return el.innerHTML; });
     setHidden($("flagged-places-more"), flags.places.length <= shown);
-    setText("flagged-places-more", counted("places", flags.places.length));
+    setText("flagged-places-more", counted("places", flags.places.length, "共 %(n)s 处有标记，可在待审核答卷中按村（社区）和群体筛选。"));
   }
 
   function update(data) {
