@@ -9,13 +9,26 @@ from surveys.api.score_schema import refusals
 from surveys.localized import localized, place
 from surveys.permissions import CanViewProgress, survey_get_for
 from surveys.selectors_progress import Progress, survey_progress, synthetic_stored
-from surveys.selectors_review import FlaggedPlace, flag_summary
+from surveys.selectors_review import flag_summary
 from surveys.services.quality import FLAG_KINDS
 
 STATUS_CHOICES = ["behind", "met", "over"]
 
 
-class CellSerializer(serializers.Serializer):
+# `group_name` and `village_name` of a serializer whose object has `group` and `village` (None
+# where the place names none), in the request's language (?lang=en or the cookie). A comment,
+# not a docstring: drf-spectacular would print a docstring as each schema's description.
+class _PlaceNames:
+    @extend_schema_field(serializers.CharField())
+    def get_group_name(self, place) -> str:
+        return localized(place.group)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_village_name(self, place) -> str | None:
+        return localized(place.village) if place.village is not None else None
+
+
+class CellSerializer(_PlaceNames, serializers.Serializer):
     key = serializers.CharField(help_text="group|village|age_band codes, blank where the quota has none")
     group = serializers.CharField(source="group.code")
     group_name = serializers.SerializerMethodField()
@@ -43,14 +56,6 @@ class CellSerializer(serializers.Serializer):
     status_label = serializers.CharField()
 
     # Names in the request's language (?lang=en or the language cookie), as `label` is.
-    @extend_schema_field(serializers.CharField())
-    def get_group_name(self, cell) -> str:
-        return localized(cell.group)
-
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_village_name(self, cell) -> str | None:
-        return localized(cell.village) if cell.village is not None else None
-
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_age_band_label(self, cell) -> str | None:
         return localized(cell.age_band) if cell.age_band is not None else None
@@ -112,21 +117,13 @@ class FlagKindSerializer(serializers.Serializer):
     count = serializers.IntegerField(help_text="responses carrying it, excluded ones too")
 
 
-class FlaggedPlaceSerializer(serializers.Serializer):
+class FlaggedPlaceSerializer(_PlaceNames, serializers.Serializer):
     village = serializers.CharField(source="village.code", allow_null=True, default=None)
     village_name = serializers.SerializerMethodField()
     group = serializers.CharField(source="group.code")
     group_name = serializers.SerializerMethodField()
     flagged = serializers.IntegerField(help_text="responses carrying a flag, excluded ones too")
     responses = serializers.IntegerField(help_text="all responses of the place, excluded ones too")
-
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_village_name(self, place: FlaggedPlace) -> str | None:
-        return localized(place.village) if place.village is not None else None
-
-    @extend_schema_field(serializers.CharField())
-    def get_group_name(self, place: FlaggedPlace) -> str:
-        return localized(place.group)
 
 
 class FlagsSerializer(serializers.Serializer):
