@@ -101,6 +101,27 @@ class PartFormSet(BaseInlineFormSet):
             }
         return super().get_unique_error_message(unique_check)
 
+    def add_fields(self, form, index):
+        """Names each box of the row for a screen reader: Django's tabular inline writes a field's
+        name in its column's header only, and gives the box none (Django ticket #36509), so a
+        reader landing on it heard "edit text" alone. "维度 2：名称", "新维度：名称" on the row
+        that "add another" copies."""
+        super().add_fields(form, index)
+        part = self.model._meta.verbose_name
+        if index is None:
+            row = gettext("新%(part)s") % {"part": str(part).lower()}  # "New age band"
+        else:
+            row = gettext("%(part)s %(number)d") % {"part": capfirst(part), "number": index + 1}
+        for field in form.fields.values():
+            # The admin wraps a choice of a related row (an item's dimension) in its "+" links;
+            # the wrapper's attrs are another form's (RelatedFieldWidgetWrapper.__deepcopy__).
+            widget = getattr(field.widget, "widget", field.widget)
+            if not widget.is_hidden:
+                widget.attrs["aria-label"] = gettext("%(row)s：%(field)s") % {
+                    "row": row,
+                    "field": capfirst(field.label or ""),
+                }
+
 
 class LockedOnceAnsweredInline(admin.TabularInline):
     """Codes are frozen and rows cannot be deleted once the survey has responses."""

@@ -351,7 +351,8 @@ def test_a_quota_over_every_age_band_is_headed_total(staff, survey):
     make_response(survey, group="staff", village=None, age_band=None)  # no quota for staff
     html = staff.get(f"/staff/{survey.slug}/").content.decode()
     assert _quota_headings(html, "村民群众") == ["村（社区）", "合计", "18–44岁"]
-    assert _quota_headings(html, "政府工作人员") == ["", "合计"]
+    # The corner names what the rows are (axe: no empty header cell).
+    assert _quota_headings(html, "政府工作人员") == ["受访群体", "合计"]
 
 
 def test_links_not_open_yet_may_be_posted_ahead_and_a_used_single_use_link_may_not(staff, survey):
