@@ -23,6 +23,7 @@ from stats.explain import warning_shown
 from surveys.admin_authoring import SurveyAuthoringMixin
 from surveys.admin_autocomplete import ReadableAutocompleteMixin
 from surveys.admin_json import ExplainedJSONField
+from surveys.admin_names import DateAndTimeNamedMixin, ListBoxesNamedMixin, boxes_named
 from surveys.admin_points import points_edited, scheme_points_follow
 from surveys.admin_weights import (
     DimensionWeightForm,
@@ -102,25 +103,14 @@ class PartFormSet(BaseInlineFormSet):
         return super().get_unique_error_message(unique_check)
 
     def add_fields(self, form, index):
-        """Names each box of the row for a screen reader: Django's tabular inline writes a field's
-        name in its column's header only, and gives the box none (Django ticket #36509), so a
-        reader landing on it heard "edit text" alone. "维度 2：名称", "新维度：名称" on the row
-        that "add another" copies."""
+        # Each box named by its row ("维度 2：名称"; "新维度：名称" on the row "add another" copies).
         super().add_fields(form, index)
         part = self.model._meta.verbose_name
         if index is None:
             row = gettext("新%(part)s") % {"part": str(part).lower()}  # "New age band"
         else:
             row = gettext("%(part)s %(number)d") % {"part": capfirst(part), "number": index + 1}
-        for field in form.fields.values():
-            # The admin wraps a choice of a related row (an item's dimension) in its "+" links;
-            # the wrapper's attrs are another form's (RelatedFieldWidgetWrapper.__deepcopy__).
-            widget = getattr(field.widget, "widget", field.widget)
-            if not widget.is_hidden:
-                widget.attrs["aria-label"] = gettext("%(row)s：%(field)s") % {
-                    "row": row,
-                    "field": capfirst(field.label or ""),
-                }
+        boxes_named(form, row)
 
 
 class LockedOnceAnsweredInline(admin.TabularInline):
@@ -551,7 +541,7 @@ class PartOfItsSurvey:
 
 
 @admin.register(Village)
-class VillageAdmin(PartOfItsSurvey, admin.ModelAdmin):
+class VillageAdmin(ListBoxesNamedMixin, PartOfItsSurvey, admin.ModelAdmin):
     list_display = ("code", "name", "name_en", "survey", "is_placeholder", "order")
     list_display_links = ("code",)
     list_editable = ("name", "name_en", "is_placeholder")
@@ -585,9 +575,13 @@ class PartsNamedWithTheirSurvey:
 
 
 @admin.register(Quota)
-class QuotaAdmin(PartOfItsSurvey, PartsNamedWithTheirSurvey, admin.ModelAdmin):
+class QuotaAdmin(ListBoxesNamedMixin, PartOfItsSurvey, PartsNamedWithTheirSurvey, admin.ModelAdmin):
     list_display = ("__str__", "survey", "village", "group", "age_band", "target")
     list_editable = ("target",)
+
+    def row_named(self, obj) -> str:
+        return obj.cell_name  # not str(obj): its target, which the box changes
+
     list_filter = ("survey", "group", "age_band", "village")
     list_select_related = ("survey", "village", "group", "age_band")
     list_per_page = 100
@@ -615,7 +609,9 @@ class QuotaAdmin(PartOfItsSurvey, PartsNamedWithTheirSurvey, admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(PartsNamedWithTheirSurvey, admin.ModelAdmin):
+class InvitationAdmin(
+    ListBoxesNamedMixin, DateAndTimeNamedMixin, PartsNamedWithTheirSurvey, admin.ModelAdmin
+):
     list_display = (
         "__str__",
         "survey",

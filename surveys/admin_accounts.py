@@ -13,6 +13,8 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, Permission, User
 from django.utils.translation import gettext_lazy as _
 
+from surveys.admin_names import DateAndTimeNamedMixin
+
 ACTIONS = {
     "add": _("可添加%(model)s"),
     "change": _("可修改%(model)s"),
@@ -51,7 +53,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(User)
-class SurveyUserAdmin(PermissionsNamedInTheirLanguage, UserAdmin):
+class SurveyUserAdmin(DateAndTimeNamedMixin, PermissionsNamedInTheirLanguage, UserAdmin):
     pass
 
 

@@ -381,8 +381,12 @@ class Quota(models.Model):
         ]
 
     def __str__(self) -> str:
-        parts = [str(p) for p in (self.village, self.group, self.age_band) if p is not None]
-        return pgettext("配额", "%(cell)s：%(target)d") % {"cell": " · ".join(parts), "target": self.target}
+        return pgettext("配额", "%(cell)s：%(target)d") % {"cell": self.cell_name, "target": self.target}
+
+    @property
+    def cell_name(self) -> str:
+        """ "东村 · 村民群众 · 18–44岁": the cell the quota is for."""
+        return " · ".join(str(p) for p in (self.village, self.group, self.age_band) if p is not None)
 
     def natural_key(self):
         return (
