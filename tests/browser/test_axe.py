@@ -8,6 +8,7 @@ headings, ARIA used as specified, language of the page."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.core.cache import cache
 
 from surveys.models import PaperSheet, Quota, Survey, SurveyMembership
 from tests.browser.test_phone_accessibility import phone_page
@@ -117,6 +118,37 @@ def test_what_staff_and_evaluators_see_breaks_no_rule(live_server, browser, lang
             "/evaluate/token/",
         ):
             found |= checked(page, live_server.url + url, lang)
+    assert not found, told(found)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_what_someone_refused_sees_breaks_no_rule(live_server, browser, settings, request, lang):
+    """A questionnaire link that does not exist, a sign-in form sent after its page expired
+    (CSRF), and the sign-in page after five wrong passwords (django-axes' lockout)."""
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 5
+    request.addfinalizer(cache.clear)  # the lockout, counted in the cache, ends with the test
+    cache.clear()
+    make_survey()
+    found = {}
+    with phone_page(browser, 360) as page:
+        found |= checked(page, f"{live_server.url}/s/no-such-link/", lang)
+        page.goto(f"{live_server.url}/accounts/login/?lang={lang}")
+        page.context.clear_cookies(name="csrftoken")
+        page.locator("#id_username").fill("zhuren")
+        page.locator("#id_password").fill("not the password")
+        page.locator("form button[type=submit]").click()
+        page.wait_for_load_state()
+        assert page.title().startswith({"zh": "页面已过期", "en": "Page expired"}[lang])
+        found |= {"sign-in, page expired": problems} if (problems := violations(page)) else {}
+        page.goto(f"{live_server.url}/accounts/login/?lang={lang}")
+        for _ in range(5):
+            page.locator("#id_username").fill("zhuren")
+            page.locator("#id_password").fill("not the password")
+            page.locator("form button[type=submit]").click()
+            page.wait_for_load_state()
+        assert page.title().startswith({"zh": "登录失败次数过多", "en": "Too many failed logins"}[lang])
+        found |= {"sign-in, locked out": problems} if (problems := violations(page)) else {}
     assert not found, told(found)
 
 
