@@ -578,13 +578,12 @@ class PartsNamedWithTheirSurvey:
 class QuotaAdmin(ListBoxesNamedMixin, PartOfItsSurvey, PartsNamedWithTheirSurvey, admin.ModelAdmin):
     list_display = ("__str__", "survey", "village", "group", "age_band", "target")
     list_editable = ("target",)
-
-    def row_named(self, obj) -> str:
-        return obj.cell_name  # not str(obj): its target, which the box changes
-
     list_filter = ("survey", "group", "age_band", "village")
     list_select_related = ("survey", "village", "group", "age_band")
     list_per_page = 100
+
+    def row_named(self, obj) -> str:
+        return obj.cell_name  # not str(obj): its target, which the box changes
 
     # A quota the finer quotas inside it add up to more than is kept (the finer ones may be the
     # plan), but said on saving: the planned sample then counts their sum, not its target.

@@ -1,7 +1,7 @@
 """Names for the admin's boxes that Django leaves unnamed, so that a screen reader landing on one
 says what it is (WCAG 4.1.2; checked by axe in tests/browser/test_axe.py).
 
-Django names a box by its <label>; three kinds of box have none (Django ticket #36509):
+Django names a box by its <label>; two kinds of box have none (Django ticket #36509):
 - a box in a table row: the survey page's tables of parts, and a list's editable column
   (a village's name, a quota's target, a link's 启用) — the field's name is in the column's
   header only: named "题目 2：维度", "东村 · 村民群众 · 18–44岁：目标份数";
