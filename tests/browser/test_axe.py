@@ -157,13 +157,12 @@ def test_what_someone_refused_sees_breaks_no_rule(live_server, browser, settings
 def test_what_an_administrator_sees_breaks_no_rule(live_server, browser, lang, width):
     """The admin's pages an administrator works in: its index, the surveys and responses lists
     (with their filters, a search), a survey's authoring page with every inline table, a new
-    survey, the lists whose rows are edited in place (villages, quotas, links) and a link's page
-    (its opening and closing dates and times). Not here: the two pages with a box Django draws
-    with a vendored script whose markup axe faults (select2's on adding a survey's member,
-    SelectFilter2's on an account's page)."""
+    survey, the lists whose rows are edited in place (villages, quotas, links), a link's page (its
+    opening and closing dates and times), adding a survey's member (select2's account box) and an
+    account's page (SelectFilter2's lists of groups and permissions)."""
     survey = make_survey()
     answer(survey, 6, village="east")
-    make_user("guanliyuan", superuser=True)
+    admin = make_user("guanliyuan", superuser=True)
     found = {}
     with phone_page(browser, width) as page:
         log_in(page, live_server.url, "guanliyuan", "/admin/", lang)
@@ -177,6 +176,8 @@ def test_what_an_administrator_sees_breaks_no_rule(live_server, browser, lang, w
             "/admin/surveys/quota/",
             "/admin/surveys/invitation/",
             f"/admin/surveys/invitation/{survey.invitation_set.get().pk}/change/",
+            "/admin/surveys/surveymembership/add/",
+            f"/admin/auth/user/{admin.pk}/change/",
         ):
             found |= checked(page, live_server.url + url, lang, ADMIN_RULES)
         # Each box is named by its own row and column (the choice of an item's dimension, which
