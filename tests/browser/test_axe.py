@@ -50,10 +50,15 @@ def told(found: dict[str, list[str]]) -> str:
     return "\n".join(f"{where}:\n  " + "\n  ".join(problems) for where, problems in found.items())
 
 
+def seen(page, where: str, rules: dict = RULES) -> dict[str, list[str]]:
+    """{where: what axe finds on the page as it stands}, or {} when it finds nothing."""
+    return {where: problems} if (problems := violations(page, rules)) else {}
+
+
 def checked(page, url: str, lang: str, rules: dict = RULES) -> dict[str, list[str]]:
     page.goto(f"{url}{'&' if '?' in url else '?'}lang={lang}")
     page.wait_for_load_state("networkidle")
-    return {url: problems} if (problems := violations(page, rules)) else {}
+    return seen(page, url, rules)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -69,12 +74,12 @@ def test_what_a_respondent_sees_breaks_no_rule(live_server, browser, lang):
         found |= checked(page, f"{live_server.url}/s/hill-2024-east/", lang)
         page.locator("#submit").click()
         page.locator("fieldset.q.invalid").first.wait_for()
-        found |= {"questionnaire, nothing answered": problems} if (problems := violations(page)) else {}
+        found |= seen(page, "questionnaire, nothing answered")
         for question in page.locator("fieldset.q").all():
             question.locator("label.opt").first.click()
         page.locator("#submit").click()
         page.locator("#done").wait_for()
-        found |= {"questionnaire, sent": problems} if (problems := violations(page)) else {}
+        found |= seen(page, "questionnaire, sent")
     assert not found, told(found)
 
 
@@ -97,7 +102,7 @@ def test_what_staff_and_evaluators_see_breaks_no_rule(live_server, browser, lang
         page.locator("#id_password").fill("not the password")
         page.locator("form button[type=submit]").click()
         page.locator("#login-error").wait_for()
-        found |= {"sign-in, wrong password": problems} if (problems := violations(page)) else {}
+        found |= seen(page, "sign-in, wrong password")
         log_in(page, live_server.url, "zhuren", f"/staff/{survey.slug}/", lang)
         # ... and a page they may not open (the evaluator's: 403)
         for url in (*staff_pages(survey), f"/evaluate/{survey.slug}/"):
@@ -109,7 +114,7 @@ def test_what_staff_and_evaluators_see_breaks_no_rule(live_server, browser, lang
         )
         page.keyboard.press("Enter")
         page.locator("#sheet-ordinal").wait_for()
-        found |= {"a paper sheet opened for typing": problems} if (problems := violations(page)) else {}
+        found |= seen(page, "a paper sheet opened for typing")
         page.context.clear_cookies()
         log_in(page, live_server.url, "pingjia", f"/evaluate/{survey.slug}/", lang)
         for url in (
@@ -140,7 +145,7 @@ def test_what_someone_refused_sees_breaks_no_rule(live_server, browser, settings
         page.locator("form button[type=submit]").click()
         page.wait_for_load_state()
         assert page.title().startswith({"zh": "页面已过期", "en": "Page expired"}[lang])
-        found |= {"sign-in, page expired": problems} if (problems := violations(page)) else {}
+        found |= seen(page, "sign-in, page expired")
         page.goto(f"{live_server.url}/accounts/login/?lang={lang}")
         for _ in range(5):
             page.locator("#id_username").fill("zhuren")
@@ -148,7 +153,7 @@ def test_what_someone_refused_sees_breaks_no_rule(live_server, browser, settings
             page.locator("form button[type=submit]").click()
             page.wait_for_load_state()
         assert page.title().startswith({"zh": "登录失败次数过多", "en": "Too many failed logins"}[lang])
-        found |= {"sign-in, locked out": problems} if (problems := violations(page)) else {}
+        found |= seen(page, "sign-in, locked out")
     assert not found, told(found)
 
 
