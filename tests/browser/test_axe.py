@@ -61,6 +61,13 @@ def checked(page, url: str, lang: str, rules: dict = RULES) -> dict[str, list[st
     return seen(page, url, rules)
 
 
+def sign_in_wrongly(page) -> None:
+    page.locator("#id_username").fill("zhuren")
+    page.locator("#id_password").fill("not the password")
+    page.locator("form button[type=submit]").click()
+    page.wait_for_load_state()
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_what_a_respondent_sees_breaks_no_rule(live_server, browser, lang):
     """The home page, the questionnaire as it opens, with every question told it is unanswered,
@@ -98,9 +105,7 @@ def test_what_staff_and_evaluators_see_breaks_no_rule(live_server, browser, lang
     found = {}
     with phone_page(browser, 360) as page:
         page.goto(f"{live_server.url}/accounts/login/?lang={lang}")
-        page.locator("#id_username").fill("zhuren")
-        page.locator("#id_password").fill("not the password")
-        page.locator("form button[type=submit]").click()
+        sign_in_wrongly(page)
         page.locator("#login-error").wait_for()
         found |= seen(page, "sign-in, wrong password")
         log_in(page, live_server.url, "zhuren", f"/staff/{survey.slug}/", lang)
@@ -140,18 +145,12 @@ def test_what_someone_refused_sees_breaks_no_rule(live_server, browser, settings
         found |= checked(page, f"{live_server.url}/s/no-such-link/", lang)
         page.goto(f"{live_server.url}/accounts/login/?lang={lang}")
         page.context.clear_cookies(name="csrftoken")
-        page.locator("#id_username").fill("zhuren")
-        page.locator("#id_password").fill("not the password")
-        page.locator("form button[type=submit]").click()
-        page.wait_for_load_state()
+        sign_in_wrongly(page)
         assert page.title().startswith({"zh": "页面已过期", "en": "Page expired"}[lang])
         found |= seen(page, "sign-in, page expired")
         page.goto(f"{live_server.url}/accounts/login/?lang={lang}")
         for _ in range(5):
-            page.locator("#id_username").fill("zhuren")
-            page.locator("#id_password").fill("not the password")
-            page.locator("form button[type=submit]").click()
-            page.wait_for_load_state()
+            sign_in_wrongly(page)
         assert page.title().startswith({"zh": "登录失败次数过多", "en": "Too many failed logins"}[lang])
         found |= seen(page, "sign-in, locked out")
     assert not found, told(found)
