@@ -70,8 +70,8 @@ def sign_in_wrongly(page) -> None:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_what_a_respondent_sees_breaks_no_rule(live_server, browser, lang):
-    """The home page, the questionnaire as it opens, with every question told it is unanswered,
-    and after the answers are sent; a closed survey's page; a page not found."""
+    """The home page, the sign-in page, the questionnaire as it opens, with every question told
+    it is unanswered, and after the answers are sent; a closed survey's page; a page not found."""
     make_survey()
     make_survey("hill-2023", status=Survey.Status.CLOSED)  # its link: /s/hill-2023-east/
     found = {}
@@ -93,8 +93,9 @@ def test_what_a_respondent_sees_breaks_no_rule(live_server, browser, lang):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_what_staff_and_evaluators_see_breaks_no_rule(live_server, browser, lang):
     """Every staff page with rows in each of its tables, a paper sheet opened for typing, a wrong
-    password on the sign-in page, a page refused; the evaluator's list, report (compared with last year) and API token pages. (The
-    API's documentation is Redoc's page, drawn by Redoc's script: not checked here.)"""
+    password on the sign-in page, a page refused; the evaluator's list, report (compared with
+    last year) and API token pages. (The API's documentation is Redoc's page, drawn by Redoc's
+    script: not checked here.)"""
     survey = _a_paper_survey()
     Quota.objects.create(survey=survey, group=survey.group_set.get(code="staff"), target=10)
     answer(survey, 6, village="east")
@@ -187,15 +188,17 @@ def test_what_an_administrator_sees_breaks_no_rule(live_server, browser, lang, w
         # Each box is named by its own row and column (the choice of an item's dimension, which
         # the admin wraps in its "+" links, once took the row above's name).
         named = {}
-        for url, box in (
-            (f"/admin/surveys/survey/{survey.pk}/change/", "#id_item_set-1-dimension"),
-            (f"/admin/surveys/survey/{survey.pk}/change/", "#id_item_set-2-text"),
-            (f"/admin/surveys/survey/{survey.pk}/change/", "#id_option_set-__prefix__-points"),
-            ("/admin/surveys/quota/", "#id_form-0-target"),
-            ("/admin/surveys/invitation/add/", "#id_opens_at_1"),
+        for url, boxes in (
+            (
+                f"/admin/surveys/survey/{survey.pk}/change/",
+                ("#id_item_set-1-dimension", "#id_item_set-2-text", "#id_option_set-__prefix__-points"),
+            ),
+            ("/admin/surveys/quota/", ("#id_form-0-target",)),
+            ("/admin/surveys/invitation/add/", ("#id_opens_at_1",)),
         ):
             page.goto(f"{live_server.url}{url}?lang={lang}")
-            named[box] = page.locator(box).get_attribute("aria-label", timeout=5_000)
+            for box in boxes:
+                named[box] = page.locator(box).get_attribute("aria-label", timeout=5_000)
     assert not found, told(found)
     assert named == NAMED[lang]
 
