@@ -198,8 +198,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "surveys.api.exceptions.exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        # Evaluators' own tools: "Authorization: Token <key>" (made at /evaluate/token/ or in the admin);
-        # read-only: a token never writes (surveys/api/authentication.py).
+        # Evaluators' and staff's own tools: "Authorization: Token <key>" (made at /evaluate/token/
+        # or in the admin); read-only: a token never writes (surveys/api/authentication.py).
         "surveys.api.authentication.ReadOnlyTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -8,6 +8,8 @@ Three roles, all on Django's own users:
 - evaluators (role "evaluator") read the scores, the downloads, the progress and the audit log of
   their surveys, and change nothing.
 
+Any of them may make an API token, which reads (never writes) what its owner may read.
+
 Scores are for evaluators and administrators only: staff can exclude responses, and people who
 can exclude should not watch the score move while they do it.
 
@@ -119,6 +121,17 @@ def can_publish(user: User | AnonymousUser, survey: Survey) -> bool:
 
 def can_read_audit(user: User | AnonymousUser, survey: Survey) -> bool:
     return can_view_progress(user, survey)
+
+
+def may_have_api_token(user: User | AnonymousUser) -> bool:
+    """An API token (read-only, surveys/api/authentication.py) reads what its owner may read:
+    administrators, and any member of a survey — an evaluator's tools the score and downloads,
+    a staff member's the collection progress (a county's own screen, a script)."""
+    if is_administrator(user):
+        return True
+    return bool(
+        user.is_authenticated and user.is_active and SurveyMembership.objects.filter(user=user).exists()
+    )
 
 
 class _SurveyPermission(BasePermission):

@@ -1,6 +1,7 @@
 """API tokens read and never write.
 
-Evaluators' own tools (spreadsheets, scripts) call the API with "Authorization: Token <key>".
+Evaluators' and staff's own tools (spreadsheets, scripts, a county's screen of the progress) call
+the API with "Authorization: Token <key>", and read what their owner may read.
 A token sits in files and shell histories far longer than a browser session lives, so it is
 worth less: with a token, every unsafe method (POST, PUT, PATCH, DELETE) is refused with 403
 and this module's message, whoever the token belongs to — administrators included. (403, not

@@ -5,7 +5,7 @@ service takes (tests/security/test_api_schema_promises.py, bench/fuzz_live.py).
 An API token only reads (surveys/api/authentication.py): the schema offers it on the reading
 operations and not on the writing ones (a what-if score, saving a scheme), which need a logged-in
 session and its CSRF token. On the reading operations the token comes first: it is how an
-evaluator's own tools sign in; the session is the browser's.
+evaluator's or a staff member's own tools sign in; the session is the browser's.
 
 A request's text fields say what DRF's CharField refuses with a 400, which drf-spectacular leaves
 out: a NUL character (the pattern NO_NUL), and where blank is not allowed, nothing left once the
@@ -48,8 +48,9 @@ class ReadOnlyTokenScheme(OpenApiAuthenticationExtension):
             "in": "header",
             "name": "Authorization",
             "description": (
-                "Authorization: Token <key> (an evaluator makes it at /evaluate/token/). Read-only: "
-                "with a token every POST, PUT, PATCH and DELETE is refused with 403."
+                "Authorization: Token <key> (a survey's evaluator or staff member makes it at "
+                "/evaluate/token/; it reads what its owner may read). Read-only: with a token every "
+                "POST, PUT, PATCH and DELETE is refused with 403."
             ),
         }
 

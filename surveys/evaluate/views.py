@@ -13,17 +13,20 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework.authtoken.models import Token
 
 from stats import charts
 from stats.explain import alpha_caution, sentence, warning_shown
 from surveys.evaluate.selectors import evaluator_document, evaluator_view
-from surveys.models import Survey, SurveyMembership
+from surveys.models import Survey
 from surveys.permissions import (
     can_publish,
     can_read_scores,
+    can_view_progress,
     is_administrator,
+    may_have_api_token,
     survey_get_for,
     surveys_listed_for,
 )
@@ -95,7 +98,7 @@ def survey_list(request):
     return render(
         request,
         "surveys/evaluate/list.html",
-        {"surveys": surveys_to_evaluate(request.user), "may_have_token": _may_have_token(request.user)},
+        {"surveys": surveys_to_evaluate(request.user), "may_have_token": may_have_api_token(request.user)},
     )
 
 
@@ -391,33 +394,59 @@ def survey_publish(request, slug: str):
     return redirect("evaluate-survey", slug=survey.slug)
 
 
-def _may_have_token(user) -> bool:
-    return (
-        is_administrator(user)
-        or SurveyMembership.objects.filter(user=user, role=SurveyMembership.Role.EVALUATOR).exists()
-    )
+class TokenReads(NamedTuple):
+    survey: Survey
+    reads: str  # what the token reads of it
+    url: str  # the page its owner works in
+
+
+def _token_reads(user) -> list[TokenReads]:
+    """The surveys an API token of this user reads, each with what it reads: an evaluator's
+    the score, comparisons, downloads and progress; a staff member's the progress."""
+    readable = []
+    for survey in surveys_listed_for(user):
+        if can_read_scores(user, survey):
+            reads, page = _("得分、对比、报告下载与收集进度"), "evaluate-survey"
+        elif can_view_progress(user, survey):
+            reads, page = pgettext("令牌能读取的", "收集进度"), "staff-survey"
+        else:
+            continue
+        readable.append(TokenReads(survey, reads, reverse(page, args=[survey.slug])))
+    return readable
 
 
 @login_required
 def api_token(request):
-    """Show the user's API token; POST issues one, or replaces it (the old one stops working)."""
-    if not _may_have_token(request.user):
-        raise PermissionDenied(_("只有评价人员和管理员可以申请 API 令牌。"))
+    """Show the user's API token; POST issues one, or replaces it (the old one stops working).
+    Any member of a survey may have one; the page says what it reads, and how to call it."""
+    user = request.user
+    if not may_have_api_token(user):
+        raise PermissionDenied(_("只有调查的工作人员、评价人员和管理员可以申请 API 令牌。"))
     if request.method == "POST":
-        Token.objects.filter(user=request.user).delete()
-        Token.objects.create(user=request.user)
+        Token.objects.filter(user=user).delete()
+        Token.objects.create(user=user)
         messages.success(request, _("已生成新令牌；旧令牌（如有）已失效。"))
         return redirect("evaluate-token")
-    token = Token.objects.filter(user=request.user).first()
-    surveys = SurveyMembership.objects.filter(
-        user=request.user, role=SurveyMembership.Role.EVALUATOR
-    ).select_related("survey")
+    administrator = is_administrator(user)
+    readable = _token_reads(user)
+    # The examples: calls this user's token may make, on their first survey (SLUG without one).
+    scores = next((r.survey.slug for r in readable if can_read_scores(user, r.survey)), None)
+    calls = []  # (path, file to write or "")
+    if scores or administrator:
+        slug = scores or "SLUG"
+        calls += [
+            (f"/api/v1/surveys/{slug}/score/", ""),
+            (f"/api/v1/surveys/{slug}/report.xlsx", "report.xlsx"),
+        ]
+    calls.append((f"/api/v1/surveys/{readable[0].survey.slug if readable else 'SLUG'}/progress/", ""))
     return render(
         request,
         "surveys/evaluate/token.html",
         {
-            "token": token,
-            "surveys": [m.survey for m in surveys],
+            "token": Token.objects.filter(user=user).first(),
+            "administrator": administrator,
+            "readable": [] if administrator else readable,
+            "calls": calls,
             "base_url": request.build_absolute_uri("/").rstrip("/"),
         },
     )

@@ -93,8 +93,8 @@ def test_what_a_respondent_sees_breaks_no_rule(live_server, browser, lang):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_what_staff_and_evaluators_see_breaks_no_rule(live_server, browser, lang):
     """Every staff page with rows in each of its tables, a paper sheet opened for typing, a wrong
-    password on the sign-in page, a page refused; the evaluator's list, report (compared with
-    last year) and API token pages. (The API's documentation is Redoc's page, drawn by Redoc's
+    password on the sign-in page, the API token page, a page refused; the evaluator's list, report
+    (compared with last year) and API token pages. (The API's documentation is Redoc's page, drawn by Redoc's
     script: not checked here.)"""
     survey = _a_paper_survey()
     Quota.objects.create(survey=survey, group=survey.group_set.get(code="staff"), target=10)
@@ -110,8 +110,8 @@ def test_what_staff_and_evaluators_see_breaks_no_rule(live_server, browser, lang
         page.locator("#login-error").wait_for()
         found |= seen(page, "sign-in, wrong password")
         log_in(page, live_server.url, "zhuren", f"/staff/{survey.slug}/", lang)
-        # ... and a page they may not open (the evaluator's: 403)
-        for url in (*staff_pages(survey), f"/evaluate/{survey.slug}/"):
+        # ... their API token's page, and a page they may not open (the evaluator's: 403)
+        for url in (*staff_pages(survey), "/evaluate/token/", f"/evaluate/{survey.slug}/"):
             found |= checked(page, live_server.url + url, lang)
         # A paper sheet opened for typing (the entry form the page draws once its number is in)
         page.goto(f"{live_server.url}/staff/{survey.slug}/paper/enter/?lang={lang}")

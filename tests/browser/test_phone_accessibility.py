@@ -106,7 +106,7 @@ def test_summaries_menus_downloads_and_chart_links_are_big_enough_for_a_finger(l
     answer(survey, 6, village="east")
     with phone_page(browser, width) as page:
         log_in(page, live_server.url, "zhuren", f"/staff/{survey.slug}/", "zh")
-        for url in (f"/staff/{survey.slug}/", f"/staff/{survey.slug}/paper/"):
+        for url in ("/staff/", f"/staff/{survey.slug}/", f"/staff/{survey.slug}/paper/", "/evaluate/token/"):
             page.goto(live_server.url + url)
             assert page.evaluate(SMALL_TARGETS) == [], url
         page.context.clear_cookies()

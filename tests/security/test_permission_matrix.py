@@ -15,6 +15,8 @@ carry no body: they ask "may I?", and the services' own tests say what a full fo
 
 import pytest
 from django.apps import apps
+from django.test import Client
+from rest_framework.authtoken.models import Token
 
 from surveys.models import AuditEntry, PaperEntry, PaperSheet, PublishedReport, Response, Survey
 from tests.security.conftest import PERSONAS
@@ -113,11 +115,12 @@ EXPECTED: dict[str, dict[str, str]] = {
         "GET": "login login 200 200 200 login 200",
         "POST": "login login 405 405 405 login 405",
     },
-    # Evaluators' pages: evaluators and administrators of the survey; staff 403 (they can exclude).
+    # An API token (read-only) for any member's own tools: it reads what its owner may read.
     "evaluate-token": {
-        "GET": "login login 403 403 200 login 200",
-        "POST": "login login 403 403 302 login 302",
+        "GET": "login login 200 200 200 login 200",
+        "POST": "login login 302 302 302 login 302",
     },
+    # Evaluators' pages: evaluators and administrators of the survey; staff 403 (they can exclude).
     "evaluate-survey": {
         "GET": "login login 403 404 200 login 200",
         "POST": "login login 403 404 200 login 200",
@@ -263,6 +266,25 @@ def test_an_api_token_still_reads(world):
 
     assert response.status_code == 200
     assert response.json()["survey"] == world.survey.slug
+
+
+def test_a_staff_members_token_reads_on_the_api_what_they_may_read_and_nothing_else(world):
+    """A staff member's token, on every API address: what their logged-in session reads (the
+    progress of their survey; no score, scheme, comparison or download), and on every other
+    address of the site what nobody signed in gets (a token is no session)."""
+    token = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=world.users['staff']).key}")
+    session, nobody = world.client("staff"), world.client("anonymous")
+    differs = []
+    for route in _site_routes():
+        url = route.url(world.url_kwargs("staff"))
+        like = session if route.name.startswith("api-") else nobody
+        observed, expected = _outcome(token.get(url)), _outcome(like.get(url))
+        if observed != expected:
+            differs.append(f"GET {route.name}: {observed}, expected {expected}")
+    assert differs == [], "\n".join(differs)
+    progress = token.get(f"/api/v1/surveys/{world.survey.slug}/progress/")
+    assert progress.status_code == 200 and progress.json()["survey"] == world.survey.slug
+    assert token.get(f"/api/v1/surveys/{world.elsewhere.slug}/progress/").status_code == 404
 
 
 def test_a_session_evaluator_may_still_try_a_scheme(world):

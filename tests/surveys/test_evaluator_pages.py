@@ -334,9 +334,40 @@ def test_the_token_page_issues_and_replaces_a_token(answered):
     assert Token.objects.get(user=user).key != first
 
 
-def test_staff_get_no_api_token(answered):
-    client = _browser(member("zhang", answered, STAFF))
+def test_staff_get_a_token_for_the_progress_and_the_page_says_so(answered):
+    """A staff member's tools (a county's screen, a script) read the progress with a token: the
+    page lists their survey as readable for its progress, and its examples call only that."""
+    user = member("zhang", answered, STAFF)
+    client = _browser(user)
+    page = client.get("/evaluate/token/").content.decode()
+    reads = page[page.index('id="token-reads"') : page.index("</section>", page.index('id="token-reads"'))]
+    assert 'href="/staff/hill-2024/"' in reads and "收集进度" in reads and "得分" not in reads
+    assert "/api/v1/surveys/hill-2024/progress/" in page and "/score/" not in page
+    client.post("/evaluate/token/")
+    key = Token.objects.get(user=user).key
+    assert key in client.get("/evaluate/token/").content.decode()
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get("/api/v1/surveys/hill-2024/progress/").status_code == 200
+    assert api.get("/api/v1/surveys/hill-2024/score/").status_code == 403
+
+
+def test_the_token_page_says_what_an_evaluators_token_reads_in_english_too(answered):
+    client = _browser(member("li", answered, EVALUATOR))
+    for lang, reads in (
+        ("zh", "得分、对比、报告下载与收集进度"),
+        ("en", "scores, comparisons, report downloads"),
+    ):
+        page = client.get(f"/evaluate/token/?lang={lang}").content.decode()
+        assert 'href="/evaluate/hill-2024/"' in page and reads in page
+        assert "/api/v1/surveys/hill-2024/score/" in page and "/api/v1/surveys/hill-2024/progress/" in page
+
+
+def test_someone_in_no_survey_gets_no_api_token(survey):
+    client = _browser(member("wang", survey, None))
     assert client.get("/evaluate/token/").status_code == 403
+    assert client.post("/evaluate/token/").status_code == 403
+    assert not Token.objects.exists()
 
 
 def test_the_openapi_schema_lists_the_downloads_and_swagger_ui_is_served_locally(answered):
