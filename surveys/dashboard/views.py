@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from surveys.audit import action_label
 from surveys.dashboard.charts import HEIGHT, WIDTH, day_bars
 from surveys.dashboard.layout import group_tables
+from surveys.dashboard.reminders import survey_reminders
 from surveys.localized import localized
 from surveys.models import Response, SurveyMembership
 from surveys.paper.selectors import paper_summary
@@ -277,6 +278,28 @@ def survey_progress_download(request, slug: str):
     response = HttpResponse(progress_xlsx(survey, progress, links), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{survey.slug}-progress.xlsx"'
     return response
+
+
+@login_required
+@require_GET
+def survey_reminders_page(request, slug: str):
+    """催收提醒: a message per place still behind, with its link, to copy into the village's
+    WeChat group. For those who hand links out: the survey's staff and administrators."""
+    survey = survey_get_for(request.user, slug)
+    if not can_review(request.user, survey):
+        raise PermissionDenied(_("只有这项调查的工作人员或管理员可以发出问卷链接。"))
+    progress = survey_progress(survey)
+    links = _invitation_rows(survey, progress.invitations, with_links=True)
+    return render(
+        request,
+        "surveys/staff/reminders.html",
+        {
+            "survey": survey,
+            "progress": progress,
+            "synthetic": synthetic_stored(survey),
+            "reminders": survey_reminders(survey, progress, links),
+        },
+    )
 
 
 @login_required

@@ -272,11 +272,12 @@ SMALL_TARGETS = """() => Array.from(document.querySelectorAll(
 
 
 def staff_pages(survey) -> tuple[str, ...]:
-    """Every page a survey's staff member opens (the list, dashboard, comments and the three paper
-    pages)."""
+    """Every page a survey's staff member opens (the list, dashboard, reminders, comments and the
+    three paper pages)."""
     return (
         "/staff/",
         f"/staff/{survey.slug}/",
+        f"/staff/{survey.slug}/reminders/",
         f"/staff/{survey.slug}/comments/?q=路灯",
         f"/staff/{survey.slug}/paper/",
         f"/staff/{survey.slug}/paper/enter/",
@@ -303,6 +304,36 @@ def test_wide_tables_scroll_in_their_own_box_and_never_widen_the_page(live_serve
             assert page.evaluate(SMALL_TARGETS) == [], url  # fingers need 44 px
     finally:
         context.close()
+
+
+def test_staff_copy_a_villages_reminder_on_a_phone(live_server, browser):
+    """催收提醒 at 360 px: the shortfall and the link in a box as wide as the card, shown whole,
+    and copied by its button as it reads."""
+    from playwright.sync_api import expect
+
+    from surveys.models import Invitation
+
+    survey = make_survey()  # 东村's villagers 18–44: 3 asked for
+    make_member(survey, "xiaowang", SurveyMembership.Role.STAFF)
+    context = browser.new_context(**phone_at(360))
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "xiaowang", f"/staff/{survey.slug}/", "zh")
+        page.locator("#reminders-link").click()
+        reminder = page.locator('section.reminder[data-place="villager|east"]')
+        text = reminder.locator("textarea")
+        url = Invitation.objects.get(survey=survey).url
+        expect(text).to_have_value(
+            f"【山村镇2024年度满意度调查】东村 · 村民群众还缺 3 份问卷（18–44岁 3 份）。请转发问卷链接，每人只填一次，约需两分钟：{url}"
+        )
+        box = text.evaluate("t => [t.scrollHeight <= t.clientHeight + 1, t.getBoundingClientRect().width]")
+        assert box[0] and box[1] > 280, box  # the whole message in sight, across the card
+        reminder.get_by_role("button", name="复制东村 · 村民群众的提醒").click()
+        expect(page.get_by_role("status").filter(has_text="已复制")).to_have_count(1)
+        assert page.evaluate("() => navigator.clipboard.readText()") == text.input_value()
+    finally:
+        close_context(context)
 
 
 def test_staff_copy_an_invitation_link_and_the_inactive_one_is_not_offered(live_server, browser):

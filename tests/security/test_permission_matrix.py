@@ -101,6 +101,11 @@ EXPECTED: dict[str, dict[str, str]] = {
         "GET": "login login 405 405 405 login 405",
         "POST": "login login 400 404 403 login 400",
     },
+    # 催收提醒 carry the links to forward: for those who hand links out (not evaluators).
+    "staff-reminders": {
+        "GET": "login login 200 404 403 login 200",
+        "POST": "login login 405 405 405 login 405",
+    },
     "staff-paper-discrepancies": {
         "GET": "login login 200 404 403 login 200",
         "POST": "login login 405 405 405 login 405",
