@@ -5,9 +5,11 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 
+from surveys.cache import survey_data_token
 from surveys.models import AuditEntry, Group, Response, Survey, Village
 from surveys.services.quality import FLAG_KINDS
 from surveys.services.review import KEPT
@@ -128,16 +130,49 @@ class FlagSummary:
     places: list[FlaggedPlace]  # those with a flag, most flagged first, then the larger share
 
 
-def flag_summary(progress: "Progress") -> FlagSummary:
-    """One query, the flags of the flagged few (partial index response_review; counted here
-    rather than by the database: on SQLite its JSON look-ups took longer than reading them),
-    beside what the survey's progress (surveys.selectors_progress.survey_progress) counted per
-    place, with its villages and groups."""
-    kinds: Counter = Counter()
-    if progress.flagged:  # polled by the staff page's refresh: no query while nothing is flagged
-        responses = Response.objects.filter(survey=progress.survey).filter(FOR_REVIEW)
+FLAG_KINDS_SECONDS = 3600
+
+
+def _flag_kinds(progress: "Progress") -> Counter:
+    """How many responses carry each kind of flag: one query, the flags of the flagged responses
+    (partial index response_review; counted here rather than by the database: on SQLite its JSON
+    look-ups took longer than reading them), kept in the cache until the survey's data changes.
+
+    The staff page polls this every 10 seconds, and where most responses are flagged (a full
+    quota flags every response after it) reading them all took 380 ms at 50,000 (BENCHMARKS.md).
+    A response's flags are written when it is stored — submitted (a new row: the count and the
+    latest arrival change), imported or typed in from paper (these also replace the survey's data
+    token, surveys/cache.py) — so the key below changes with them, and costs no query: the
+    progress has counted its parts already."""
+    if not progress.flagged:  # no query while nothing is flagged
+        return Counter()
+    survey, last = progress.survey, progress.last_response_at
+    key = ":".join(
+        [
+            "flag-kinds",
+            str(survey.pk),
+            survey_data_token(survey),
+            str(progress.responses),
+            str(progress.flagged),
+            last.isoformat() if last else "-",
+        ]
+    )
+    counted = cache.get(key)
+    if counted is None:
+        kinds: Counter = Counter()
+        responses = Response.objects.filter(survey=survey).filter(FOR_REVIEW)
         for flags in responses.values_list("flags", flat=True):
             kinds.update({flag.get("code") for flag in flags})
+        counted = dict(kinds)
+        cache.set(key, counted, FLAG_KINDS_SECONDS)
+    return Counter(counted)
+
+
+def flag_summary(progress: "Progress") -> FlagSummary:
+    """The kinds of flag counted (_flag_kinds), beside what the survey's progress
+    (surveys.selectors_progress.survey_progress) counted per place, with its villages and
+    groups."""
+    kinds = _flag_kinds(progress)
     flagged, totals = progress.flagged_by_place, progress.responses_by_place
     villages, groups = progress.villages, progress.groups
     places = [

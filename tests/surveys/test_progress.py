@@ -327,10 +327,13 @@ def test_the_api_takes_the_same_queries_whatever_the_size(
     staff_client, survey, django_assert_num_queries, size
 ):
     _fill(survey, size)
+    url = f"/api/v1/surveys/{survey.slug}/progress/"
+    staff_client.get(url)  # the kinds of flag counted once for this state of the data
     # session, user, survey with the user's roles, then the selector's eleven, the synthetic
-    # count, the flags of the flagged responses (their kinds, for the data-quality card)
-    with django_assert_num_queries(16):
-        assert staff_client.get(f"/api/v1/surveys/{survey.slug}/progress/").status_code == 200
+    # count, the flags' kinds from the cache (the data token, the counts: the test settings'
+    # cache is in the database)
+    with django_assert_num_queries(17):
+        assert staff_client.get(url).status_code == 200
 
 
 @pytest.mark.parametrize("size", [1, 40])
@@ -343,10 +346,12 @@ def test_the_dashboard_takes_the_same_queries_whatever_the_size(
         AuditEntry.objects.create(
             survey=survey, user=chief, action="response_excluded", response=response, reason="重复"
         )
+    staff_client.get(f"/staff/{survey.slug}/")  # the kinds of flag counted once for this state
     # session, user, survey with roles, eleven for progress, review list (its count and its
-    # page), the flags' kinds and places, how many are left to check, audit log, five for the
-    # paper sheets' summary, how many are synthetic (the demo's)
-    with django_assert_num_queries(25):
+    # page), the flags' kinds from the cache (two look-ups: the test settings' cache is in the
+    # database), how many are left to check, audit log, five for the paper sheets' summary, how
+    # many are synthetic (the demo's)
+    with django_assert_num_queries(26):
         assert staff_client.get(f"/staff/{survey.slug}/").status_code == 200
 
 
@@ -355,7 +360,8 @@ def test_an_administrator_dashboard_takes_the_same_queries_as_staff(
 ):
     _fill(survey, 10)
     client.force_login(make_user("chief", superuser=True))
-    with django_assert_num_queries(25):
+    client.get(f"/staff/{survey.slug}/")  # as the staff's: the kinds of flag counted once
+    with django_assert_num_queries(26):
         assert client.get(f"/staff/{survey.slug}/").status_code == 200
 
 
@@ -516,3 +522,32 @@ def test_the_dashboard_says_in_red_how_many_responses_are_synthetic(staff_client
     ), "the excluded one too: the page lists it for review"
     totals = staff_client.get(f"/api/v1/surveys/{survey.slug}/progress/").json()["totals"]
     assert (totals["responses"], totals["synthetic"]) == (3, 2), "a client of the progress JSON is told too"
+
+
+def test_the_kinds_of_flag_are_read_once_per_state_of_the_data(survey):
+    """The staff page polls every 10 seconds: the flags are read again only when a response
+    arrives or the survey's data changes (an import, paper entry, a restore), not on each poll
+    (the test settings' cache is the database's: its look-ups are queries, not of responses)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from surveys.cache import survey_data_changed
+    from surveys.selectors_review import _flag_kinds
+
+    speeder = [{"code": "speeder", "reason": "快"}]
+    make_response(survey, flags=speeder)
+    make_response(survey, flags=speeder)
+    assert _flag_kinds(survey_progress(survey)) == {"speeder": 2}
+    progress = survey_progress(survey)
+    with CaptureQueriesContext(connection) as queries:
+        assert _flag_kinds(progress) == {"speeder": 2}
+    assert [q["sql"] for q in queries.captured_queries if "surveys_response" in q["sql"]] == []
+    make_response(survey, flags=[{"code": "straight_lining", "reason": "全部满意"}])
+    assert _flag_kinds(survey_progress(survey)) == {"speeder": 2, "straight_lining": 1}
+    # Flags rewritten with the count unchanged (as an import's own flags would be): its new
+    # data token is what makes them read again.
+    Response.objects.filter(survey=survey).update(flags=[{"code": "late", "reason": "迟"}])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("django.db.transaction.on_commit", lambda f, **kwargs: f())
+        survey_data_changed(survey)
+    assert _flag_kinds(survey_progress(survey)) == {"late": 3}
