@@ -82,14 +82,20 @@ class Cell:
     def urgency(self) -> tuple:
         """Most urgent first: the largest share of the target still missing, then the most missing."""
         share_missing = self.missing / self.target if self.target else 0.0
-        return (-share_missing, -self.missing, self.group.order, _order(self.village), _order(self.age_band))
+        return (
+            -share_missing,
+            -self.missing,
+            self.group.order,
+            part_order(self.village),
+            part_order(self.age_band),
+        )
 
 
 def cell_key(group: Group, village: Village | None, age_band: AgeBand | None) -> str:
     return "|".join([group.code, village.code if village else "", age_band.code if age_band else ""])
 
 
-def _order(part) -> tuple:
+def part_order(part) -> tuple:
     return (0, "") if part is None else (part.order, part.code)
 
 
@@ -130,7 +136,7 @@ class Progress:
     def target(self) -> int:
         """Responses the quotas ask for: a quota and the finer ones inside it (a village's 20
         and its age bands' 5 each) ask for the same responses, counted once."""
-        return _needed(self.quota_cells, lambda c: c.target)
+        return counted_once(self.quota_cells, lambda c: c.target)
 
     @property
     def received(self) -> int:
@@ -140,7 +146,7 @@ class Progress:
     @property
     def towards_target(self) -> int:
         """Responses that fill a target: a cell over its quota does not make up for one behind."""
-        return self.target - _needed(self.quota_cells, lambda c: c.missing)
+        return self.target - counted_once(self.quota_cells, lambda c: c.missing)
 
     @property
     def percent(self) -> float | None:
@@ -193,7 +199,7 @@ class Progress:
         return round(via / self.invitations_issued, 2) if self.invitations_issued else None
 
 
-def _needed(cells: list[Cell] | list[Quota], value) -> int:
+def counted_once(cells: list[Cell] | list[Quota], value) -> int:
     """How many responses `value` (a cell's target, or what it still misses) comes to over
     quotas that may nest: per group, the most of its own quota, its villages' (each the most of
     the village's quota and its age bands' sum) and its age bands' (likewise over villages).
@@ -230,13 +236,13 @@ def quotas_planned(survey: Survey) -> int:
     """The sample the quotas plan (the reports' 计划样本量): a quota and the finer ones inside it
     counted once, as the staff page's target (one query)."""
     quotas = Quota.objects.filter(survey=survey).select_related("group", "village", "age_band")
-    return _needed(list(quotas), lambda q: q.target)
+    return counted_once(list(quotas), lambda q: q.target)
 
 
 @dataclass(frozen=True)
 class QuotaClash:
     """A quota that the finer quotas inside it add up to more than: the planned sample counts the
-    finer ones' sum (`_needed` takes the most), which the quota's own target does not say."""
+    finer ones' sum (`counted_once` takes the most), which the quota's own target does not say."""
 
     quota: Quota
     inside: int  # what the finer quotas inside it come to
@@ -262,7 +268,7 @@ class QuotaClash:
 def quota_clashes(survey_id: int) -> list[QuotaClash]:
     """The quotas of a survey that the finer quotas inside them add up to more than (a village's
     quota under its age bands' sum, a group's under its villages' or its age bands'), as
-    `_needed` nests them (one query)."""
+    `counted_once` nests them (one query)."""
     quotas = list(
         Quota.objects.filter(survey_id=survey_id)
         .select_related("group", "village", "age_band")
@@ -401,7 +407,13 @@ def survey_progress(survey: Survey) -> Progress:
 
     progress.cells = sorted(
         [*cells.values(), *loose.values()],
-        key=lambda c: (c.target is None, c.group.order, c.group.code, _order(c.village), _order(c.age_band)),
+        key=lambda c: (
+            c.target is None,
+            c.group.order,
+            c.group.code,
+            part_order(c.village),
+            part_order(c.age_band),
+        ),
     )
     progress.last_response_at = (
         Response.objects.filter(survey=survey)

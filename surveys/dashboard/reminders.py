@@ -2,9 +2,9 @@
 village's WeChat group — how many answers it still lacks (by age band where the quotas ask for
 them), and the questionnaire link to forward.
 
-A place is a village × group for a group sampled by village (its quotas inside the village: the
-village's own and its age bands'), and the group itself for the others (staff, deputies). The
-shortfall counts each respondent once where quotas nest (selectors_progress._needed), as the
+A place is a village × group where a group's quotas are set per village (villagers: the
+village's own quota and its age bands'), and the group itself for the others (staff, deputies). The
+shortfall counts each respondent once where quotas nest (selectors_progress.counted_once), as the
 dashboard's total does. The link is one the village can share: in use, open or not open yet, and
 not single-use (a single-use link is one person's, not a group's).
 """
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from surveys.localized import localized
 from surveys.models import AgeBand, Group, Survey, Village
-from surveys.selectors_progress import Cell, Progress, _needed, _order
+from surveys.selectors_progress import Cell, Progress, counted_once, part_order
 
 
 @dataclass
@@ -86,14 +86,14 @@ def survey_reminders(survey: Survey, progress: Progress, invitation_rows: list[d
     (surveys.dashboard.views._invitation_rows, with_links=True)."""
     reminders = []
     for (group, village), cells in _places(progress).items():
-        missing = _needed(cells, lambda c: c.missing)
+        missing = counted_once(cells, lambda c: c.missing)
         if not missing:
             continue
         bands = sorted(
             ((c.age_band, c.missing) for c in cells if c.age_band is not None and c.missing),
-            key=lambda pair: _order(pair[0]),
+            key=lambda pair: part_order(pair[0]),
         )
         reminder = Reminder(group, village, missing, bands, _shared_link(invitation_rows, group, village), "")
         reminder.text = _text(survey, reminder.place, missing, bands, reminder.url)
         reminders.append(reminder)
-    return sorted(reminders, key=lambda r: (r.group.order, r.group.code, _order(r.village)))
+    return sorted(reminders, key=lambda r: (r.group.order, r.group.code, part_order(r.village)))
