@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from surveys.localized import localized
+from surveys.localized import localized, place
 from surveys.models import AgeBand, Group, Survey, Village
 from surveys.selectors_progress import Cell, Progress, counted_once, part_order
 
@@ -30,8 +30,14 @@ class Reminder:
     text: str  # the message, ready to paste
 
     @property
+    def village_id(self) -> int | None:
+        return self.village.pk if self.village else None
+
+    @property
     def place(self) -> str:
-        return " · ".join(localized(p) for p in (self.village, self.group) if p is not None)
+        """The village and group (东村 · 村民群众), or the group alone: said as an invitation's
+        place is (surveys.localized.place, which reads village_id)."""
+        return place(self)
 
     @property
     def key(self) -> str:
