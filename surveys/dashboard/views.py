@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_GET, require_POST
@@ -42,11 +43,20 @@ from surveys.selectors_review import (
     ReviewNarrowing,
     audit_log,
     flag_summary,
+    keep_batch,
     responses_for_review,
     responses_to_check,
+    responses_to_keep,
     review_narrowing,
 )
-from surveys.services.review import response_exclude, response_include, response_keep
+from surveys.services.quality import flag_label
+from surveys.services.review import (
+    KEPT_BATCH,
+    response_exclude,
+    response_include,
+    response_keep,
+    responses_keep,
+)
 from surveys.services.submission import invitation_refusal, late_until
 
 POLL_SECONDS = 10
@@ -170,9 +180,12 @@ def survey_dashboard(request, slug: str):
     audit = audit_log(survey) if can_read_audit(request.user, survey) else []
     for entry in audit:
         entry.action_label = action_label(entry.action)
+        entry.batch = _batch_said(entry, progress) if entry.action == KEPT_BATCH else ""
     may_review = can_review(request.user, survey)
     narrowing = _narrowing_asked(survey, request.GET)
     to_check_only = narrowing.to_check
+    # The list of those to check of one kind of flag may be kept all at once (批量核实保留).
+    batch = keep_batch(survey, narrowing, timezone.now()) if may_review and to_check_only else None
     review = responses_for_review(survey, request.GET.get("review_page"), narrowing=narrowing)
     flags = flag_summary(progress)
     asked = _narrowing_query(narrowing)
@@ -207,8 +220,11 @@ def survey_dashboard(request, slug: str):
         "chart_days": CHART_DAYS,
         "review": review,
         "review_messages": review_messages,
-        "to_check": responses_to_check(survey, narrowing),
+        # On the list of those to check, its own count (the same query).
+        "to_check": review.paginator.count if to_check_only else responses_to_check(survey, narrowing),
         "to_check_only": to_check_only,
+        "keep_batch": batch,
+        "keep_batch_kind": flag_label(narrowing.flag) if narrowing.flag else "",
         "narrowing": narrowing,
         # What the review list's links and forms carry on: the list of those to check only, the
         # kind of flag and the place it is narrowed to.
@@ -338,6 +354,72 @@ def response_review(request, slug: str, response_id, action: str):
     return redirect(
         reverse("staff-survey", args=[survey.slug]) + (f"?{urlencode(query)}" if query else "") + f"#{at}"
     )
+
+
+@login_required
+@require_POST
+def responses_keep_batch(request, slug: str):
+    """批量核实保留: every response still to check in a list narrowed to one kind of flag, as
+    the page showed it (the form carries when it was drawn up and the list's digest)."""
+    survey = survey_get_for(request.user, slug)
+    if not can_review(request.user, survey):
+        raise PermissionDenied(_("只有这项调查的工作人员或管理员可以剔除或恢复答卷。"))
+    narrowing = dataclasses.replace(_narrowing_asked(survey, request.POST), to_check=True)
+    through = parse_datetime(request.POST.get("through", ""))
+    place = f"{REVIEW_TAG}batch"  # the outcome at the top of the list, where the form was
+    try:
+        if not narrowing.flag or through is None or timezone.is_naive(through):
+            raise ValidationError(
+                _("批量核实要从按一种标记筛选的待核实名单中提交：请先选好标记，再看一遍名单。"),
+                code="narrowing",
+            )
+        entry = responses_keep(
+            survey=survey,
+            user=request.user,
+            candidates=responses_to_keep(survey, narrowing, through),
+            digest=request.POST.get("batch", ""),
+            reason=request.POST.get("reason", ""),
+            batch={
+                "flag": narrowing.flag,
+                "village": narrowing.village,
+                "group": narrowing.group,
+                "through": through.isoformat(),
+            },
+        )
+    except ValidationError as error:
+        messages.error(
+            request,
+            _("批量核实未做：%(problems)s") % {"problems": _("；").join(error.messages)},
+            extra_tags=place,
+        )
+    else:
+        count = entry.details["count"]
+        messages.success(
+            request,
+            ngettext(
+                "已将 %(n)s 份带“%(kind)s”标记的答卷核实保留，每份都已记入审计日志。",
+                "已将 %(n)s 份带“%(kind)s”标记的答卷核实保留，每份都已记入审计日志。",
+                count,
+            )
+            % {"n": count, "kind": flag_label(narrowing.flag)},
+            extra_tags=place,
+        )
+    query = urlencode(_narrowing_query(narrowing))
+    return redirect(reverse("staff-survey", args=[survey.slug]) + f"?{query}#review")
+
+
+def _batch_said(entry, progress) -> str:
+    """A batch's entry in the audit log: how many, of which kind of flag, from where."""
+    details = entry.details or {}
+    count = details.get("count", 0)
+    parts = [ngettext("%(n)s 份", "%(n)s 份", count) % {"n": count}]
+    if details.get("flag"):
+        parts.append(flag_label(details["flag"]))
+    for code, named in ((details.get("village"), progress.villages), (details.get("group"), progress.groups)):
+        if code:
+            part = next((p for p in named.values() if p.code == code), None)
+            parts.append(localized(part) if part is not None else code)
+    return " · ".join(parts)
 
 
 def _narrowing_asked(survey, params) -> ReviewNarrowing:

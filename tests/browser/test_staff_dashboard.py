@@ -934,3 +934,66 @@ def test_on_a_phone_staff_follow_the_flags_to_the_place_they_gather_and_narrow_t
         page.locator("#review").screenshot(path=str(shots / f"review-narrowed-360-{lang}.png"))
         page.locator("#review-widen").click()
         expect(items).to_have_count(5)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_on_a_phone_staff_keep_a_checked_list_of_one_kind_all_at_once(live_server, browser, shots, lang):
+    """At 360 px: the list still to check, narrowed to one kind of flag, offers to keep it all
+    (folded under its count, so the list is read first); with a reason, the list empties, the
+    outcome is in view and heard, and the audit log says the batch in one line. Axe finds
+    nothing on the open form; nothing widens the page; every control is big enough for a finger."""
+    from playwright.sync_api import expect
+
+    from tests.browser.test_axe import violations
+    from tests.browser.test_phone_accessibility import phone_page
+
+    survey = make_survey()
+    make_member(survey, "xiaowang", SurveyMembership.Role.STAFF)
+    straight = [{"code": "straight_lining", "reason": "所答 3 道题全部选择“满意”。", "reason_en": "All 3 …"}]
+    for _ in range(3):
+        make_response(survey, flags=straight)
+    fast = make_response(survey, flags=[{"code": "speeder", "reason": "用时过短"}])
+    english = lang == "en"
+    with phone_page(browser, 360) as page:
+        log_in(page, live_server.url, "xiaowang", f"/staff/{survey.slug}/", lang)
+        page.goto(f"{live_server.url}/staff/{survey.slug}/?review=to-check&flag=straight_lining#review")
+        batch = page.locator("#keep-all")
+        summary = batch.locator("summary")
+        expect(summary).to_have_text(
+            "Keep all as checked (3 responses)" if english else "全部核实保留（3 份）"
+        )
+        reason = page.locator("#keep-all-reason")
+        expect(reason).to_be_hidden()
+        summary.click()
+        expect(reason).to_be_visible()
+        assert violations(page) == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        for control in (summary, reason, batch.get_by_role("button")):
+            assert control.bounding_box()["height"] >= 44
+        page.screenshot(path=str(shots / f"keep-all-{lang}-360.png"), full_page=True)
+        button = batch.get_by_role("button")
+        button.click()  # no reason yet: the browser asks for one, nothing is sent
+        assert not AuditEntry.objects.exists()
+        reason.fill("已电话回访，均为本人作答")
+        button.click()
+        expect(page).to_have_url(re.compile(r"\?review=to-check&flag=straight_lining#review$"))
+        outcome = page.locator("#review ul.messages").get_by_role("status")
+        expect(outcome).to_contain_text(
+            "3 responses flagged “Straight-lining” kept as checked"
+            if english
+            else "已将 3 份带“一律同答”标记的答卷核实保留"
+        )
+        expect(outcome).to_be_in_viewport()
+        expect(page.locator("ul.review > li")).to_have_count(0)
+        expect(page.locator("#review")).to_contain_text(
+            "None of the responses narrowed to is left to check."
+            if english
+            else "筛选出的答卷中没有待核实的了。"
+        )
+        expect(page.locator("#audit tbody tr").first).to_contain_text(
+            "3 responses · Straight-lining" if english else "3 份 · 一律同答"
+        )
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        page.screenshot(path=str(shots / f"keep-all-done-{lang}-360.png"), full_page=True)
+    assert AuditEntry.objects.filter(action="response_kept_in_batch").count() == 3
+    assert not AuditEntry.objects.filter(response=fast).exists()

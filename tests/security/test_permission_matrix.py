@@ -83,6 +83,11 @@ EXPECTED: dict[str, dict[str, str]] = {
         "GET": "login login 405 405 405 login 405",
         "POST": "login login 302 404 403 login 302",
     },
+    # 批量核实保留: as a single decision (the empty form keeps nothing and says why).
+    "staff-responses-keep": {
+        "GET": "login login 405 405 405 login 405",
+        "POST": "login login 302 404 403 login 302",
+    },
     # Paper questionnaires: the survey's staff and administrators; evaluators 403.
     "staff-paper": {"GET": "login login 200 404 403 login 200", "POST": "login login 405 405 405 login 405"},
     "staff-paper-print": {
