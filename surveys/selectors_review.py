@@ -58,9 +58,15 @@ def review_narrowing(
     return ReviewNarrowing(
         to_check=to_check,
         flag=flag if flag in FLAG_KINDS else "",
-        village=village if village and Village.objects.filter(survey=survey, code=village).exists() else "",
-        group=group if group and Group.objects.filter(survey=survey, code=group).exists() else "",
+        village=village if _names_one(Village, survey, village) else "",
+        group=group if _names_one(Group, survey, group) else "",
     )
+
+
+def _names_one(model, survey: Survey, code: str) -> bool:
+    """Whether `code` is one of the survey's villages or groups. A code with a NUL character is
+    none (a form's field sent with one: PostgreSQL cannot even be asked about it)."""
+    return bool(code) and "\x00" not in code and model.objects.filter(survey=survey, code=code).exists()
 
 
 def _flagged_as(code: str) -> Q:

@@ -1,7 +1,7 @@
 """Staff pages: thin views over the progress and review selectors and the review services."""
 
 import dataclasses
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -365,10 +365,10 @@ def responses_keep_batch(request, slug: str):
     if not can_review(request.user, survey):
         raise PermissionDenied(_("只有这项调查的工作人员或管理员可以剔除或恢复答卷。"))
     narrowing = dataclasses.replace(_narrowing_asked(survey, request.POST), to_check=True)
-    through = parse_datetime(request.POST.get("through", ""))
+    through = _moment(request.POST.get("through", ""))
     place = f"{REVIEW_TAG}batch"  # the outcome at the top of the list, where the form was
     try:
-        if not narrowing.flag or through is None or timezone.is_naive(through):
+        if not narrowing.flag or through is None:
             raise ValidationError(
                 _("批量核实要从按一种标记筛选的待核实名单中提交：请先选好标记，再看一遍名单。"),
                 code="narrowing",
@@ -406,6 +406,16 @@ def responses_keep_batch(request, slug: str):
         )
     query = urlencode(_narrowing_query(narrowing))
     return redirect(reverse("staff-survey", args=[survey.slug]) + f"?{query}#review")
+
+
+def _moment(text: str) -> datetime | None:
+    """A form's time with its zone (as the page wrote it), in UTC; None for anything else: no
+    zone, a date that does not exist (month 13), one past the calendar's ends once in UTC."""
+    try:
+        moment = parse_datetime(text)
+        return moment.astimezone(UTC) if moment is not None and not timezone.is_naive(moment) else None
+    except (ValueError, OverflowError):
+        return None
 
 
 def _batch_said(entry, progress) -> str:

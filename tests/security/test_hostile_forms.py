@@ -12,6 +12,7 @@ this way: the account box of a survey's membership (admin), a 500 for any value 
 account box or a form's groups (surveys/lookups.py).
 """
 
+import re
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
@@ -122,3 +123,38 @@ def test_an_id_past_any_integer_column_matches_nothing(world):
     assert not Survey.objects.filter(pk__in=[past]).exists()
     assert list(Survey.objects.filter(pk__in=[past, world.survey.pk])) == [world.survey]
     assert Survey.objects.exclude(pk__in=[past, -past]).count() == Survey.objects.count()
+
+
+# Times a form's hidden field may be sent with instead of the page's: no zone, a month 13, a
+# year that leaves the calendar once in UTC.
+HOSTILE_TIMES = ["2024-11-02T09:00:00", "2024-13-45T10:00:00+00:00", "0001-01-01T00:00:00+14:00"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["staff", "administrator"])
+def test_a_narrowed_list_s_forms_answer_hostile_values_without_a_500(world, persona):
+    """The list still to check of one kind of flag from one village: its review forms carry the
+    narrowing, and it offers 全部核实保留 (the crawl above reads the lists unnarrowed). Each field
+    of each form with each hostile value, one field at a time, the others as the page wrote them
+    (a NUL in a village's code reached the database: a 500 on PostgreSQL, found this way)."""
+    for _ in range(3):
+        make_response(world.survey, flags=[{"code": "straight_lining", "reason": "一律同答"}])
+    client = world.client(persona)
+    client.raise_request_exception = False
+    url = f"/staff/{world.survey.slug}/?review=to-check&flag=straight_lining&village=east"
+    page = client.get(url).content.decode()
+    targets = _targets(url, page)
+    keep_all = f"/staff/{world.survey.slug}/responses/keep/"
+    assert keep_all in targets and "through" in targets[keep_all], sorted(targets)
+    written = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
+    crashed = []
+    for target, names in targets.items():
+        if target == url:
+            continue  # the page itself: the crawl above asks it
+        for name in names:
+            for value in (*HOSTILE, *(HOSTILE_TIMES if name == "through" else ())):
+                fields = {n: written.get(n, "一律同答") for n in names} | {name: value}
+                answer = client.post(target, fields)
+                if answer.status_code >= 500:
+                    crashed.append(f"POST {target} {name}={value[:12]!r}: {answer.status_code}")
+    assert not crashed
