@@ -10,7 +10,7 @@ groups, age bands, invitations and 40 days; 3% flagged (BENCH_FLAGGED), 1% exclu
 times whole requests through Django's test client: session, permission checks, the selectors and
 the template render. PostgreSQL runs in a throw-away test database (test_<name>), dropped after.
 Prints the median, fastest and slowest of the runs, and the number of queries per request.
-Last, once: keeping the whole list of flagged responses still to check at once (全部核实保留, the
+Last, once: keeping the whole list of flagged responses still to check at once (一次处理全部, the
 POST of the list's form as the page drew it), then its audit entries are deleted again, so that a
 rerun on the same data (BENCH_DIR) finds the same list.
 """
@@ -182,7 +182,8 @@ def main() -> None:
 
 
 def keep_all(client: Client) -> None:
-    """Time one 全部核实保留 of the list still to check of speeders, as the page offers it."""
+    """Time keeping at once the list still to check of speeders (一次处理全部 → 全部保留), as the
+    page offers it."""
     import re
 
     from surveys.models import AuditEntry
@@ -196,7 +197,9 @@ def keep_all(client: Client) -> None:
         print("  keep all         nothing to keep")
         return
     began = time.perf_counter()
-    reply = client.post(f"/staff/{SLUG}/responses/keep/", {**fields, "reason": "基准测试"})
+    reply = client.post(
+        f"/staff/{SLUG}/responses/batch/", {**fields, "reason": "基准测试", "decision": "keep"}
+    )
     took = (time.perf_counter() - began) * 1000
     kept = AuditEntry.objects.filter(action=KEPT_IN_BATCH).count()
     assert reply.status_code == 302 and kept, (reply.status_code, kept)

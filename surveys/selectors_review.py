@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from surveys.cache import survey_data_token
 from surveys.models import AuditEntry, Group, Response, Survey, Village
 from surveys.services.quality import FLAG_KINDS
-from surveys.services.review import KEPT_ACTIONS, KEPT_IN_BATCH, PK_TEXT, batch_digest
+from surveys.services.review import IN_BATCH, KEPT_ACTIONS, PK_TEXT, batch_digest
 
 if TYPE_CHECKING:  # surveys.selectors_progress reads FOR_REVIEW from here
     from surveys.selectors_progress import Progress
@@ -112,29 +112,29 @@ def responses_to_check(survey: Survey, narrowing: ReviewNarrowing | None = None)
     return _narrowed(survey, replace(narrowing or ReviewNarrowing(), to_check=True)).count()
 
 
-def responses_to_keep(survey: Survey, narrowing: ReviewNarrowing, through: datetime):
+def responses_in_batch(survey: Survey, narrowing: ReviewNarrowing, through: datetime):
     """The responses a batch would keep: those still to check in the narrowed list that had
     arrived by `through` (the moment the list was shown: later arrivals wait for their own look)."""
     return _narrowed(survey, replace(narrowing, to_check=True)).filter(received_at__lte=through)
 
 
 @dataclass(frozen=True)
-class KeepBatch:
-    """A list still to check, of one kind of flag, as a page offers to keep it all at once: how
-    many, up to when, and its `batch_digest` (the batch is refused if the list changes)."""
+class ReviewBatch:
+    """A list still to check, of one kind of flag, as a page offers to keep or exclude it all at
+    once: how many, up to when, and its `batch_digest` (the batch is refused if the list changes)."""
 
     count: int
     through: datetime
     digest: str
 
 
-def keep_batch(survey: Survey, narrowing: ReviewNarrowing, through: datetime) -> KeepBatch | None:
+def review_batch(survey: Survey, narrowing: ReviewNarrowing, through: datetime) -> ReviewBatch | None:
     """The batch offered for a list narrowed to one kind of flag (None for any other list): a
     batch of mixed kinds would be kept for one reason that fits only some."""
     if not narrowing.flag:
         return None
-    ids = list(responses_to_keep(survey, narrowing, through).values_list(PK_TEXT, flat=True))
-    return KeepBatch(len(ids), through, batch_digest(ids))
+    ids = list(responses_in_batch(survey, narrowing, through).values_list(PK_TEXT, flat=True))
+    return ReviewBatch(len(ids), through, batch_digest(ids))
 
 
 @dataclass(frozen=True)
@@ -261,7 +261,7 @@ def audit_log(survey: Survey, *, limit: int = LIST_LIMIT) -> list[AuditEntry]:
     kind, where, why); its entry per response is in the admin's audit log."""
     return list(
         AuditEntry.objects.filter(survey=survey)
-        .exclude(action=KEPT_IN_BATCH)
+        .exclude(action__in=IN_BATCH)
         .select_related("user")
         .order_by("-at", "-pk")[:limit]
     )

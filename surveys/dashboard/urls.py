@@ -18,7 +18,7 @@ urlpatterns = [
     path("staff/<slug:slug>/reminders/", views.survey_reminders_page, name="staff-reminders"),
     path("staff/<slug:slug>/comments/", views.survey_comments_page, name="staff-comments"),
     path("staff/<slug:slug>/comments.xlsx", views.survey_comments_download, name="staff-comments-xlsx"),
-    path("staff/<slug:slug>/responses/keep/", views.responses_keep_batch, name="staff-responses-keep"),
+    path("staff/<slug:slug>/responses/batch/", views.responses_decide_batch, name="staff-responses-batch"),
     path(
         "staff/<slug:slug>/responses/<uuid:response_id>/exclude/",
         views.response_review,

@@ -43,19 +43,20 @@ from surveys.selectors_review import (
     ReviewNarrowing,
     audit_log,
     flag_summary,
-    keep_batch,
     responses_for_review,
+    responses_in_batch,
     responses_to_check,
-    responses_to_keep,
+    review_batch,
     review_narrowing,
 )
 from surveys.services.quality import flag_label
 from surveys.services.review import (
+    EXCLUDED_BATCH,
     KEPT_BATCH,
     response_exclude,
     response_include,
     response_keep,
-    responses_keep,
+    responses_decide,
 )
 from surveys.services.submission import invitation_refusal, late_until
 
@@ -180,12 +181,12 @@ def survey_dashboard(request, slug: str):
     audit = audit_log(survey) if can_read_audit(request.user, survey) else []
     for entry in audit:
         entry.action_label = action_label(entry.action)
-        entry.batch = _batch_said(entry, progress) if entry.action == KEPT_BATCH else ""
+        entry.batch = _batch_said(entry, progress) if entry.action in (KEPT_BATCH, EXCLUDED_BATCH) else ""
     may_review = can_review(request.user, survey)
     narrowing = _narrowing_asked(survey, request.GET)
     to_check_only = narrowing.to_check
-    # The list of those to check of one kind of flag may be kept all at once (批量核实保留).
-    batch = keep_batch(survey, narrowing, timezone.now()) if may_review and to_check_only else None
+    # The list of those to check of one kind of flag may be kept or excluded all at once.
+    batch = review_batch(survey, narrowing, timezone.now()) if may_review and to_check_only else None
     review = responses_for_review(survey, request.GET.get("review_page"), narrowing=narrowing)
     flags = flag_summary(progress)
     asked = _narrowing_query(narrowing)
@@ -223,8 +224,8 @@ def survey_dashboard(request, slug: str):
         # On the list of those to check, its own count (the same query).
         "to_check": review.paginator.count if to_check_only else responses_to_check(survey, narrowing),
         "to_check_only": to_check_only,
-        "keep_batch": batch,
-        "keep_batch_kind": flag_label(narrowing.flag) if narrowing.flag else "",
+        "review_batch": batch,
+        "batch_kind": flag_label(narrowing.flag) if narrowing.flag else "",
         "narrowing": narrowing,
         # What the review list's links and forms carry on: the list of those to check only, the
         # kind of flag and the place it is narrowed to.
@@ -358,25 +359,27 @@ def response_review(request, slug: str, response_id, action: str):
 
 @login_required
 @require_POST
-def responses_keep_batch(request, slug: str):
-    """批量核实保留: every response still to check in a list narrowed to one kind of flag, as
-    the page showed it (the form carries when it was drawn up and the list's digest)."""
+def responses_decide_batch(request, slug: str):
+    """批量核实保留 or 批量剔除 (`decision`: keep or exclude): every response still to check in a
+    list narrowed to one kind of flag, as the page showed it (the form carries when it was drawn
+    up and the list's digest)."""
     survey = survey_get_for(request.user, slug)
     if not can_review(request.user, survey):
         raise PermissionDenied(_("只有这项调查的工作人员或管理员可以剔除或恢复答卷。"))
     narrowing = dataclasses.replace(_narrowing_asked(survey, request.POST), to_check=True)
     through = _moment(request.POST.get("through", ""))
+    exclude = request.POST.get("decision") == "exclude"
     place = f"{REVIEW_TAG}batch"  # the outcome at the top of the list, where the form was
     try:
-        if not narrowing.flag or through is None:
+        if not narrowing.flag or through is None or request.POST.get("decision") not in ("keep", "exclude"):
             raise ValidationError(
-                _("批量核实要从按一种标记筛选的待核实名单中提交：请先选好标记，再看一遍名单。"),
+                _("批量处理要从按一种标记筛选的待核实名单中提交：请先选好标记，再看一遍名单。"),
                 code="narrowing",
             )
-        entry = responses_keep(
+        entry = responses_decide(
             survey=survey,
             user=request.user,
-            candidates=responses_to_keep(survey, narrowing, through),
+            candidates=responses_in_batch(survey, narrowing, through),
             digest=request.POST.get("batch", ""),
             reason=request.POST.get("reason", ""),
             batch={
@@ -385,25 +388,29 @@ def responses_keep_batch(request, slug: str):
                 "group": narrowing.group,
                 "through": through.isoformat(),
             },
+            exclude=exclude,
         )
     except ValidationError as error:
         messages.error(
             request,
-            _("批量核实未做：%(problems)s") % {"problems": _("；").join(error.messages)},
+            _("批量处理未做：%(problems)s") % {"problems": _("；").join(error.messages)},
             extra_tags=place,
         )
     else:
         count = entry.details["count"]
-        messages.success(
-            request,
-            ngettext(
+        if exclude:
+            done = ngettext(
+                "已将 %(n)s 份带“%(kind)s”标记的答卷剔除，不再计入得分和配额，每份都已记入审计日志。",
+                "已将 %(n)s 份带“%(kind)s”标记的答卷剔除，不再计入得分和配额，每份都已记入审计日志。",
+                count,
+            )
+        else:
+            done = ngettext(
                 "已将 %(n)s 份带“%(kind)s”标记的答卷核实保留，每份都已记入审计日志。",
                 "已将 %(n)s 份带“%(kind)s”标记的答卷核实保留，每份都已记入审计日志。",
                 count,
             )
-            % {"n": count, "kind": flag_label(narrowing.flag)},
-            extra_tags=place,
-        )
+        messages.success(request, done % {"n": count, "kind": flag_label(narrowing.flag)}, extra_tags=place)
     query = urlencode(_narrowing_query(narrowing))
     return redirect(reverse("staff-survey", args=[survey.slug]) + f"?{query}#review")
 

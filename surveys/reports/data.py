@@ -34,7 +34,7 @@ from surveys.selectors import survey_catalog, survey_versions
 from surveys.selectors_progress import quotas_planned
 from surveys.selectors_review import flagged_outcome
 from surveys.services.response_import import FIXED_COLUMNS
-from surveys.services.review import EXCLUDED
+from surveys.services.review import EXCLUDED_ACTIONS
 
 # The report's languages, and the Django language each is rendered in.
 LANGUAGES = {"zh": "zh-hans", "en": "en"}
@@ -130,7 +130,7 @@ def _sample(survey: Survey, valid: int, synthetic: int, sources: Counter) -> Sam
     returned = Response.objects.filter(survey=survey).count()
     latest_reason: dict = {}
     for response_id, reason in (
-        AuditEntry.objects.filter(survey=survey, action=EXCLUDED, response__excluded=True)
+        AuditEntry.objects.filter(survey=survey, action__in=EXCLUDED_ACTIONS, response__excluded=True)
         .order_by("response_id", "-at")
         .values_list("response_id", "reason")
     ):

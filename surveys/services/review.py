@@ -1,7 +1,8 @@
 """Review: staff exclude a doubtful response from the scores, or count it again, or note that
-they checked its flags and keep it (核实保留), so that the list says what is still to look at —
-one at a time, or all those of one kind of flag at once (批量核实保留: the list they were shown,
-after they checked it, e.g. by calling back a village's respondents).
+they checked its flags and keep it (核实保留), so that the list says what is still to look at.
+A list still to check of one kind of flag may be kept or excluded all at once (批量核实保留,
+批量剔除: the list they were shown, after they checked it — a village's respondents called back,
+a village's answers found filled in by one hand).
 
 Nothing is deleted. The response keeps its answers and its flags; only `excluded` changes, and
 every change writes an AuditEntry saying who, when, what and why. Scores count only responses
@@ -27,10 +28,15 @@ EXCLUDED = "response_excluded"
 INCLUDED = "response_included"
 KEPT = "response_kept"
 # A batch: one entry for the batch itself (how many, of which kind of flag, where, why: what the
-# staff page's audit log shows), and one for each response in it (what makes it "kept").
+# staff page's audit log shows), and one for each response in it (what makes it kept, or says
+# why it is excluded, as a single decision's entry does).
 KEPT_BATCH = "responses_kept"
 KEPT_IN_BATCH = "response_kept_in_batch"
+EXCLUDED_BATCH = "responses_excluded"
+EXCLUDED_IN_BATCH = "response_excluded_in_batch"
 KEPT_ACTIONS = (KEPT, KEPT_IN_BATCH)
+EXCLUDED_ACTIONS = (EXCLUDED, EXCLUDED_IN_BATCH)
+IN_BATCH = (KEPT_IN_BATCH, EXCLUDED_IN_BATCH)
 REASON_MAX = 500
 BULK_SIZE = 500  # rows per INSERT, well under SQLite's parameter limit
 # A response's id as the database writes it as text: a batch's digest is taken over these, read
@@ -111,14 +117,16 @@ def batch_digest(response_ids: Iterable) -> str:
     return hashlib.sha256("\n".join(sorted(str(pk) for pk in response_ids)).encode()).hexdigest()
 
 
-def responses_keep(
-    *, survey: Survey, user: User, candidates, digest: str, reason: str, batch: dict
+def responses_decide(
+    *, survey: Survey, user: User, candidates, digest: str, reason: str, batch: dict, exclude: bool = False
 ) -> AuditEntry:
-    """Keep, as checked, every response of `candidates` (a queryset of the survey's responses
-    still to check: flagged, counted, not kept) — if they are still exactly the ones whose
-    `batch_digest` the staff member was shown. Someone else deciding on one meanwhile, or a
-    response joining the list, refuses the whole batch (nothing is written), so that no response
-    is kept that its checker did not see. The reason is required: it stands for every response.
+    """Keep as checked — or, with `exclude`, leave out of the scores and quotas — every response
+    of `candidates` (a queryset of the survey's responses still to check: flagged, counted, not
+    kept), if they are still exactly the ones whose `batch_digest` the staff member was shown.
+    Someone else deciding on one meanwhile, or a response joining the list, refuses the whole
+    batch (nothing is written), so that no response is decided on that its checker did not see.
+    The reason is required: it stands for every response. An excluded response is re-included
+    one at a time, as any other.
 
     `batch` says what the list was (the kind of flag, the village and group codes, and the time
     it was drawn up to); it goes into the batch's entry with the count. Returns that entry."""
@@ -147,11 +155,18 @@ def responses_keep(
                 code="changed",
             )
         now = timezone.now()
+        if exclude:
+            ids = [pk for pk, _flags in rows]
+            for start in range(0, len(ids), BULK_SIZE):
+                Response.objects.filter(pk__in=ids[start : start + BULK_SIZE]).update(
+                    excluded=True, updated_at=now
+                )
+            survey_data_changed(survey)
         entry = AuditEntry.objects.create(
             survey=survey,
             user=user,
             at=now,
-            action=KEPT_BATCH,
+            action=EXCLUDED_BATCH if exclude else KEPT_BATCH,
             reason=reason,
             details={**batch, "count": len(rows), "batch": digest},
         )
@@ -161,7 +176,7 @@ def responses_keep(
                     survey=survey,
                     user=user,
                     at=now,
-                    action=KEPT_IN_BATCH,
+                    action=EXCLUDED_IN_BATCH if exclude else KEPT_IN_BATCH,
                     response_id=pk,
                     reason=reason,
                     details={"flags": [flag.get("code") for flag in flags or []], "batch": digest},

@@ -938,8 +938,8 @@ def test_on_a_phone_staff_follow_the_flags_to_the_place_they_gather_and_narrow_t
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_on_a_phone_staff_keep_a_checked_list_of_one_kind_all_at_once(live_server, browser, shots, lang):
-    """At 360 px: the list still to check, narrowed to one kind of flag, offers to keep it all
-    (folded under its count, so the list is read first); with a reason, the list empties, the
+    """At 360 px: the list still to check, narrowed to one kind of flag, offers to keep or exclude
+    it all (folded under its count, so the list is read first); kept with a reason, the list empties, the
     outcome is in view and heard, and the audit log says the batch in one line. Axe finds
     nothing on the open form; nothing widens the page; every control is big enough for a finger."""
     from playwright.sync_api import expect
@@ -957,25 +957,23 @@ def test_on_a_phone_staff_keep_a_checked_list_of_one_kind_all_at_once(live_serve
     with phone_page(browser, 360) as page:
         log_in(page, live_server.url, "xiaowang", f"/staff/{survey.slug}/", lang)
         page.goto(f"{live_server.url}/staff/{survey.slug}/?review=to-check&flag=straight_lining#review")
-        batch = page.locator("#keep-all")
+        batch = page.locator("#batch")
         summary = batch.locator("summary")
-        expect(summary).to_have_text(
-            "Keep all as checked (3 responses)" if english else "全部核实保留（3 份）"
-        )
-        reason = page.locator("#keep-all-reason")
+        expect(summary).to_have_text("All at once (3 responses)" if english else "一次处理全部（3 份）")
+        reason = page.locator("#batch-reason")
         expect(reason).to_be_hidden()
         summary.click()
         expect(reason).to_be_visible()
         assert violations(page) == []
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
-        for control in (summary, reason, batch.get_by_role("button")):
+        keep, exclude = batch.locator("button[value=keep]"), batch.locator("button[value=exclude]")
+        for control in (summary, reason, keep, exclude):
             assert control.bounding_box()["height"] >= 44
-        page.screenshot(path=str(shots / f"keep-all-{lang}-360.png"), full_page=True)
-        button = batch.get_by_role("button")
-        button.click()  # no reason yet: the browser asks for one, nothing is sent
+        page.screenshot(path=str(shots / f"batch-{lang}-360.png"), full_page=True)
+        keep.click()  # no reason yet: the browser asks for one, nothing is sent
         assert not AuditEntry.objects.exists()
         reason.fill("已电话回访，均为本人作答")
-        button.click()
+        keep.click()
         expect(page).to_have_url(re.compile(r"\?review=to-check&flag=straight_lining#review$"))
         outcome = page.locator("#review ul.messages").get_by_role("status")
         expect(outcome).to_contain_text(
@@ -994,6 +992,6 @@ def test_on_a_phone_staff_keep_a_checked_list_of_one_kind_all_at_once(live_serve
             "3 responses · Straight-lining" if english else "3 份 · 一律同答"
         )
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
-        page.screenshot(path=str(shots / f"keep-all-done-{lang}-360.png"), full_page=True)
+        page.screenshot(path=str(shots / f"batch-done-{lang}-360.png"), full_page=True)
     assert AuditEntry.objects.filter(action="response_kept_in_batch").count() == 3
     assert not AuditEntry.objects.filter(response=fast).exists()

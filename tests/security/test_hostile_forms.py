@@ -134,7 +134,7 @@ HOSTILE_TIMES = ["2024-11-02T09:00:00", "2024-13-45T10:00:00+00:00", "0001-01-01
 @pytest.mark.parametrize("persona", ["staff", "administrator"])
 def test_a_narrowed_list_s_forms_answer_hostile_values_without_a_500(world, persona):
     """The list still to check of one kind of flag from one village: its review forms carry the
-    narrowing, and it offers 全部核实保留 (the crawl above reads the lists unnarrowed). Each field
+    narrowing, and it offers 一次处理全部 (the crawl above reads the lists unnarrowed). Each field
     of each form with each hostile value, one field at a time, the others as the page wrote them
     (a NUL in a village's code reached the database: a 500 on PostgreSQL, found this way)."""
     for _ in range(3):
@@ -144,8 +144,8 @@ def test_a_narrowed_list_s_forms_answer_hostile_values_without_a_500(world, pers
     url = f"/staff/{world.survey.slug}/?review=to-check&flag=straight_lining&village=east"
     page = client.get(url).content.decode()
     targets = _targets(url, page)
-    keep_all = f"/staff/{world.survey.slug}/responses/keep/"
-    assert keep_all in targets and "through" in targets[keep_all], sorted(targets)
+    batch = f"/staff/{world.survey.slug}/responses/batch/"
+    assert batch in targets and "through" in targets[batch], sorted(targets)
     written = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
     crashed = []
     for target, names in targets.items():

@@ -83,8 +83,9 @@ EXPECTED: dict[str, dict[str, str]] = {
         "GET": "login login 405 405 405 login 405",
         "POST": "login login 302 404 403 login 302",
     },
-    # 批量核实保留: as a single decision (the empty form keeps nothing and says why).
-    "staff-responses-keep": {
+    # 一次处理全部 (keep or exclude a list): as a single decision (the empty form does nothing
+    # and says why).
+    "staff-responses-batch": {
         "GET": "login login 405 405 405 login 405",
         "POST": "login login 302 404 403 login 302",
     },

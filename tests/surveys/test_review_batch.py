@@ -1,6 +1,7 @@
-"""批量核实保留: staff who checked a list of flagged responses of one kind (by calling a village's
-respondents back, say) keep them all at once. Exactly the list they were shown is kept, each
-response with its own audit entry; a list that changed meanwhile is refused whole."""
+"""一次处理全部: staff who checked a list of flagged responses of one kind (by calling a village's
+respondents back, say) keep them all at once, or exclude them all (found filled in by one hand).
+Exactly the list they were shown is decided on, each response with its own audit entry; a list
+that changed meanwhile is refused whole."""
 
 import re
 import threading
@@ -12,22 +13,25 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from surveys.cache import survey_data_token
 from surveys.models import AuditEntry, Response, SurveyMembership
 from surveys.selectors_review import (
     ReviewNarrowing,
     audit_log,
     flagged_outcome,
-    keep_batch,
+    responses_in_batch,
     responses_to_check,
-    responses_to_keep,
+    review_batch,
 )
 from surveys.services.review import (
+    EXCLUDED_BATCH,
+    EXCLUDED_IN_BATCH,
     KEPT_BATCH,
     KEPT_IN_BATCH,
     response_exclude,
     response_include,
     response_keep,
-    responses_keep,
+    responses_decide,
 )
 from tests.surveys.staff_factories import make_member, make_response
 from tests.surveys.test_review_narrowing import BOTH, FAST, STRAIGHT
@@ -59,17 +63,18 @@ def responses(survey):
 
 def shown(survey, narrowing=STRAIGHT_EAST):
     """The batch as the page offers it, a moment ago."""
-    return keep_batch(survey, narrowing, timezone.now())
+    return review_batch(survey, narrowing, timezone.now())
 
 
-def keep(survey, user, batch, narrowing=STRAIGHT_EAST, reason="已电话回访，均为本人作答"):
-    return responses_keep(
+def keep(survey, user, batch, narrowing=STRAIGHT_EAST, reason="已电话回访，均为本人作答", exclude=False):
+    return responses_decide(
         survey=survey,
         user=user,
-        candidates=responses_to_keep(survey, narrowing, batch.through),
+        candidates=responses_in_batch(survey, narrowing, batch.through),
         digest=batch.digest,
         reason=reason,
         batch={"flag": narrowing.flag, "village": narrowing.village, "group": narrowing.group},
+        exclude=exclude,
     )
 
 
@@ -190,6 +195,42 @@ def test_evaluators_may_not(survey, responses):
     assert not AuditEntry.objects.exists()
 
 
+def test_excluding_the_batch_leaves_exactly_the_list_shown_out_of_the_scores(
+    survey, staff, responses, django_capture_on_commit_callbacks
+):
+    batch = shown(survey)
+    before = survey_data_token(survey)
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = keep(survey, staff, batch, reason="查明为村干部代填", exclude=True)
+    listed = {responses[k].pk for k in ("east_1", "east_2", "east_both")}
+    assert set(Response.objects.filter(excluded=True).values_list("pk", flat=True)) == listed
+    assert (entry.action, entry.details["count"]) == (EXCLUDED_BATCH, 3)
+    per_response = AuditEntry.objects.filter(action=EXCLUDED_IN_BATCH)
+    assert set(per_response.values_list("response_id", flat=True)) == listed
+    assert kept_ids() == set()
+    # Cached scores are not served for the old data (once the transaction has committed).
+    assert survey_data_token(survey) != before
+    outcome = flagged_outcome(survey)
+    assert (outcome.excluded, outcome.kept) == (3, 0)
+    # The evaluator's downloads give the reason for each, as for one excluded at a time.
+    from surveys.reports.data import report_summary
+
+    assert dict(report_summary(survey).sample.excluded_reasons) == {"查明为村干部代填": 3}
+    # Re-included one at a time, as any other.
+    response_include(response=responses["east_1"], user=staff, reason="回访确认本人作答")
+    assert not Response.objects.get(pk=responses["east_1"].pk).excluded
+    assert [e.action for e in audit_log(survey)] == ["response_included", EXCLUDED_BATCH]
+
+
+def test_an_exclusion_refused_for_a_changed_list_excludes_nothing(survey, staff, responses):
+    batch = shown(survey)
+    response_keep(response=responses["east_both"], user=staff)
+    with pytest.raises(ValidationError):
+        keep(survey, staff, batch, reason="代填", exclude=True)
+    assert not Response.objects.filter(excluded=True).exists()
+    assert not AuditEntry.objects.filter(action__in=[EXCLUDED_BATCH, EXCLUDED_IN_BATCH]).exists()
+
+
 # The page.
 
 
@@ -202,21 +243,21 @@ def test_the_page_offers_the_batch_on_a_list_of_one_kind_still_to_check(client, 
     page = client.get(
         f"/staff/{survey.slug}/?review=to-check&flag=straight_lining&village=east"
     ).content.decode()
-    assert 'id="keep-all"' in page
-    assert "全部核实保留（3 份）" in page
+    assert 'id="batch"' in page
+    assert "一次处理全部（3 份）" in page
     assert "这 3 份带“一律同答”标记的答卷" in page
     assert hidden(page, "batch") == shown(survey).digest
     # Not on the whole list (mixed kinds: a hint instead), nor on the list of all flagged ones.
     mixed = client.get(f"/staff/{survey.slug}/?review=to-check&village=east").content.decode()
-    assert 'id="keep-all"' not in mixed and 'id="keep-all-hint"' in mixed
+    assert 'id="batch"' not in mixed and 'id="batch-hint"' in mixed
     everything = client.get(f"/staff/{survey.slug}/?flag=straight_lining").content.decode()
-    assert 'id="keep-all"' not in everything
+    assert 'id="batch"' not in everything
 
 
 def test_evaluators_are_not_offered_the_batch(client, survey, responses):
     client.force_login(make_member(survey, "pinggu", SurveyMembership.Role.EVALUATOR))
     page = client.get(f"/staff/{survey.slug}/?review=to-check&flag=straight_lining").content.decode()
-    assert 'id="keep-all"' not in page and 'id="keep-all-hint"' not in page
+    assert 'id="batch"' not in page and 'id="batch-hint"' not in page
 
 
 def post_shown(client, survey, query: str, **changes):
@@ -224,7 +265,8 @@ def post_shown(client, survey, query: str, **changes):
     fields = {name: hidden(page, name) for name in ("review", "flag", "village", "through", "batch")}
     fields["reason"] = "已电话回访，均为本人作答"
     fields.update(changes)
-    return client.post(f"/staff/{survey.slug}/responses/keep/", fields, follow=True)
+    fields.setdefault("decision", "keep")
+    return client.post(f"/staff/{survey.slug}/responses/batch/", fields, follow=True)
 
 
 def test_keeping_the_batch_from_the_page(client, survey, staff, responses):
@@ -250,24 +292,44 @@ def test_a_list_changed_since_it_was_shown_is_refused_on_the_page(client, survey
     response_keep(response=responses["east_2"], user=staff)
     fields = {name: hidden(page, name) for name in ("review", "flag", "village", "through", "batch")}
     answer = client.post(
-        f"/staff/{survey.slug}/responses/keep/", {**fields, "reason": "已回访"}, follow=True
+        f"/staff/{survey.slug}/responses/batch/",
+        {**fields, "reason": "已回访", "decision": "keep"},
+        follow=True,
     ).content.decode()
-    assert "批量核实未做：名单已经变了" in answer
+    assert "批量处理未做：名单已经变了" in answer
     assert kept_ids() == set()
-    assert "全部核实保留（2 份）" in answer  # the new list, offered again
+    assert "一次处理全部（2 份）" in answer  # the new list, offered again
 
 
 @pytest.mark.parametrize(
     "changes",
-    [{"flag": ""}, {"through": "昨天"}, {"through": "2024-11-02T09:00:00"}, {"reason": ""}],
-    ids=["no kind", "no time", "a time without its zone", "no reason"],
+    [
+        {"flag": ""},
+        {"through": "昨天"},
+        {"through": "2024-11-02T09:00:00"},
+        {"reason": ""},
+        {"decision": ""},
+        {"decision": "delete"},
+    ],
+    ids=["no kind", "no time", "a time without its zone", "no reason", "no decision", "another decision"],
 )
 def test_a_form_that_is_not_the_page_s_stores_nothing(client, survey, staff, responses, changes):
     client.force_login(staff)
     answer = post_shown(client, survey, "review=to-check&flag=straight_lining&village=east", **changes)
     assert answer.status_code == 200
-    assert "批量核实未做：" in answer.content.decode()
+    assert "批量处理未做：" in answer.content.decode()
     assert not AuditEntry.objects.exists()
+
+
+def test_excluding_the_batch_from_the_page(client, survey, staff, responses):
+    client.force_login(staff)
+    page = post_shown(
+        client, survey, "review=to-check&flag=straight_lining&village=east", decision="exclude", reason="代填"
+    ).content.decode()
+    assert "已将 3 份带“一律同答”标记的答卷剔除，不再计入得分和配额，每份都已记入审计日志。" in page
+    assert Response.objects.filter(excluded=True).count() == 3
+    audit = page[page.index('id="audit"') :]
+    assert "批量剔除" in audit and "3 份 · 一律同答 · 东村" in audit
 
 
 def test_in_english(client, survey, staff, responses):
@@ -276,7 +338,7 @@ def test_in_english(client, survey, staff, responses):
     page = client.get(
         f"/staff/{survey.slug}/?review=to-check&flag=straight_lining&village=east"
     ).content.decode()
-    assert "Keep all as checked (3 responses)" in page
+    assert "All at once (3 responses)" in page
     answer = post_shown(client, survey, "review=to-check&flag=straight_lining&village=east").content.decode()
     assert "3 responses flagged “Straight-lining” kept as checked" in answer
 
