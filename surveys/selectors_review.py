@@ -113,7 +113,7 @@ def responses_to_check(survey: Survey, narrowing: ReviewNarrowing | None = None)
 
 
 def responses_in_batch(survey: Survey, narrowing: ReviewNarrowing, through: datetime):
-    """The responses a batch would keep: those still to check in the narrowed list that had
+    """The responses a batch would decide on: those still to check in the narrowed list that had
     arrived by `through` (the moment the list was shown: later arrivals wait for their own look)."""
     return _narrowed(survey, replace(narrowing, to_check=True)).filter(received_at__lte=through)
 
@@ -130,7 +130,7 @@ class ReviewBatch:
 
 def review_batch(survey: Survey, narrowing: ReviewNarrowing, through: datetime) -> ReviewBatch | None:
     """The batch offered for a list narrowed to one kind of flag (None for any other list): a
-    batch of mixed kinds would be kept for one reason that fits only some."""
+    batch of mixed kinds would be decided on for one reason that fits only some."""
     if not narrowing.flag:
         return None
     ids = list(responses_in_batch(survey, narrowing, through).values_list(PK_TEXT, flat=True))
