@@ -368,10 +368,11 @@ def responses_decide_batch(request, slug: str):
         raise PermissionDenied(_("只有这项调查的工作人员或管理员可以剔除或恢复答卷。"))
     narrowing = dataclasses.replace(_narrowing_asked(survey, request.POST), to_check=True)
     through = _moment(request.POST.get("through", ""))
-    exclude = request.POST.get("decision") == "exclude"
+    decision = request.POST.get("decision")
+    exclude = decision == "exclude"
     place = f"{REVIEW_TAG}batch"  # the outcome at the top of the list, where the form was
     try:
-        if not narrowing.flag or through is None or request.POST.get("decision") not in ("keep", "exclude"):
+        if not narrowing.flag or through is None or decision not in ("keep", "exclude"):
             raise ValidationError(
                 _("批量处理要从按一种标记筛选的待核实名单中提交：请先选好标记，再看一遍名单。"),
                 code="narrowing",

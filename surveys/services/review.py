@@ -44,17 +44,18 @@ BULK_SIZE = 500  # rows per INSERT, well under SQLite's parameter limit
 PK_TEXT = Cast("pk", output_field=CharField())
 
 
-def _checked_reason(*, response: Response, user: User, reason: str, required: bool) -> str:
+def _checked_reason(*, survey: Survey, user: User, reason: str, required: bool, missing: str = "") -> str:
     """The reason as it will be kept (stripped), once it and the user may be: a reason too long
-    or missing where one is `required`, or a user who may not review, is refused."""
+    or missing where one is `required` (said as `missing`, if given), or a user who may not
+    review the survey, is refused."""
     reason = (reason or "").strip()
     if required and not reason:
-        raise ValidationError({"reason": _("请填写原因。")}, code="required")
+        raise ValidationError({"reason": missing or _("请填写原因。")}, code="required")
     if len(reason) > REASON_MAX:
         raise ValidationError({"reason": _("原因不超过 %(n)d 字。") % {"n": REASON_MAX}}, code="max_length")
     if "\x00" in reason:  # no text box sends one; PostgreSQL could not store it (a 500)
         raise ValidationError({"reason": _("原因中有空字符（NUL），无法保存。")}, code="null_characters")
-    if not can_review(user, response.survey):
+    if not can_review(user, survey):
         raise PermissionDenied(_("只有这项调查的工作人员或管理员可以剔除或恢复答卷。"))
     return reason
 
@@ -72,7 +73,7 @@ def _logged(*, locked: Response, user: User, action: str, reason: str) -> AuditE
 
 
 def _set_excluded(*, response: Response, user: User, reason: str, excluded: bool) -> AuditEntry:
-    reason = _checked_reason(response=response, user=user, reason=reason, required=True)
+    reason = _checked_reason(survey=response.survey, user=user, reason=reason, required=True)
     with transaction.atomic():
         # Locked, so two reviewers clicking at once make one change and one clear refusal.
         locked = Response.objects.select_for_update().get(pk=response.pk)
@@ -90,7 +91,7 @@ def _set_excluded(*, response: Response, user: User, reason: str, excluded: bool
 def response_keep(*, response: Response, user: User, reason: str = "") -> AuditEntry:
     """Record that the response's flags were checked and it stays counted (an over-quota answer,
     a fast but genuine one). Its scores do not change, so the reason may be left out."""
-    reason = _checked_reason(response=response, user=user, reason=reason, required=False)
+    reason = _checked_reason(survey=response.survey, user=user, reason=reason, required=False)
     with transaction.atomic():
         locked = Response.objects.select_for_update().get(pk=response.pk)
         if locked.excluded:
@@ -130,17 +131,13 @@ def responses_decide(
 
     `batch` says what the list was (the kind of flag, the village and group codes, and the time
     it was drawn up to); it goes into the batch's entry with the count. Returns that entry."""
-    if not can_review(user, survey):
-        raise PermissionDenied(_("只有这项调查的工作人员或管理员可以剔除或恢复答卷。"))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(
-            {"reason": _("请写明核实的依据（如回访的情况），它会记入每份答卷的审计日志。")}, code="required"
-        )
-    if len(reason) > REASON_MAX:
-        raise ValidationError({"reason": _("原因不超过 %(n)d 字。") % {"n": REASON_MAX}}, code="max_length")
-    if "\x00" in reason:
-        raise ValidationError({"reason": _("原因中有空字符（NUL），无法保存。")}, code="null_characters")
+    reason = _checked_reason(
+        survey=survey,
+        user=user,
+        reason=reason,
+        required=True,
+        missing=_("请写明核实的依据（如回访的情况），它会记入每份答卷的审计日志。"),
+    )
     with transaction.atomic():
         # The rows are locked first, as a single decision locks its response, so that no one else
         # decides on them until this commits; read again after the lock (a statement of its own:
