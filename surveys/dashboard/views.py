@@ -1,7 +1,7 @@
 """Staff pages: thin views over the progress and review selectors and the review services."""
 
 import dataclasses
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -13,7 +13,6 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_GET, require_POST
@@ -35,6 +34,7 @@ from surveys.permissions import (
     surveys_listed_for,
 )
 from surveys.placed_messages import messages_placed
+from surveys.posted_time import posted_time
 from surveys.reports.comments import comments_xlsx
 from surveys.reports.progress import progress_xlsx
 from surveys.selectors_comments import SurveyComments, survey_comments
@@ -367,7 +367,7 @@ def responses_decide_batch(request, slug: str):
     if not can_review(request.user, survey):
         raise PermissionDenied(_("只有这项调查的工作人员或管理员可以剔除或恢复答卷。"))
     narrowing = dataclasses.replace(_narrowing_asked(survey, request.POST), to_check=True)
-    through = _moment(request.POST.get("through", ""))
+    through = posted_time(request.POST.get("through", ""))
     decision = request.POST.get("decision")
     exclude = decision == "exclude"
     place = f"{REVIEW_TAG}batch"  # the outcome at the top of the list, where the form was
@@ -414,16 +414,6 @@ def responses_decide_batch(request, slug: str):
         messages.success(request, done % {"n": count, "kind": flag_label(narrowing.flag)}, extra_tags=place)
     query = urlencode(_narrowing_query(narrowing))
     return redirect(reverse("staff-survey", args=[survey.slug]) + f"?{query}#review")
-
-
-def _moment(text: str) -> datetime | None:
-    """A form's time with its zone (as the page wrote it), in UTC; None for anything else: no
-    zone, a date that does not exist (month 13), one past the calendar's ends once in UTC."""
-    try:
-        moment = parse_datetime(text)
-        return moment.astimezone(UTC) if moment is not None and not timezone.is_naive(moment) else None
-    except (ValueError, OverflowError):
-        return None
 
 
 def _batch_said(entry, progress) -> str:

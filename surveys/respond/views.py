@@ -16,7 +16,6 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import lru_cache
 
 from django.contrib.auth.decorators import login_required
@@ -27,7 +26,6 @@ from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -37,6 +35,7 @@ from survey_site.language import CHOICES as LANGUAGE_CHOICES
 from surveys.localized import fallback_lang, language, localized
 from surveys.models import Invitation, Response
 from surveys.permissions import can_review, survey_get_for
+from surveys.posted_time import posted_time
 from surveys.ratelimit import retry_after, submission_allowed
 from surveys.respond.layout import columns
 from surveys.respond.posters import poster_filename, poster_text
@@ -117,19 +116,6 @@ def _refused(
             key = "closed_hint_village" if invitation.village_id else "closed_hint_body"
             context["hint"] = t[key].format(body=body)
     return render(request, "surveys/respond/closed.html", context, status=refusal.status)
-
-
-def _started_at(text: str) -> datetime | None:
-    """The form's start time, which the page wrote (timezone.now()): anything else — altered,
-    invalid, or out of what the database stores in UTC — is no start time, not an error."""
-    try:
-        started = parse_datetime(text or "")
-        if started is None or not timezone.is_aware(started):
-            return None
-        started.astimezone(UTC)
-    except (ValueError, OverflowError):
-        return None
-    return started
 
 
 def _script_config(invitation: Invitation, lang: str, **extra) -> dict:
@@ -340,7 +326,7 @@ def _payload_from_form(request: HttpRequest, catalog: SurveyCatalog) -> tuple[Re
         answers=values,
         age_band=post.get("age_band") or None,
         comment=post.get("comment", ""),
-        started_at=_started_at(post.get("started_at", "")),
+        started_at=posted_time(post.get("started_at", "")),
     )
     return payload, values
 
