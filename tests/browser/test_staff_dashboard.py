@@ -227,9 +227,11 @@ def test_a_quota_of_0_shows_a_full_bar_before_and_after_a_response_arrives(live_
 
 def _a_paper_survey():
     """A survey with a sheet typed twice with different answers (by staff and an administrator),
-    so that every paper table has rows, and a third staff member who may resolve it."""
+    so that every paper table has rows, and a third staff member who may resolve it; a response
+    checked and kept, so that the audit log has an entry."""
     from surveys.models import Invitation
     from surveys.services.paper import paper_entry_save, paper_sheets_print
+    from surveys.services.review import response_keep
     from tests.surveys.staff_factories import make_user
 
     survey = make_survey()
@@ -243,6 +245,7 @@ def _a_paper_survey():
     for text in ("村口的路灯坏了，晚上出门看不见。", "无", "路灯", "", ""):  # the comments page lists some
         response = make_response(survey, village="east")
         Response.objects.filter(pk=response.pk).update(comment=text)
+    response_keep(response=response, user=staff, reason="电话回访：确为本人作答，用时短因题目少")
     return survey
 
 
@@ -402,6 +405,69 @@ def test_on_a_phone_each_invitation_shows_its_whole_address_and_posters_within_t
         row = page.locator('tr[data-invitation="hill-2024-east"]')
         assert row.get_by_role("link", name="PDF").is_visible()
         assert page.evaluate(INVITATIONS_FIT) == {"outside": [], "small": [], "cut": []}
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    finally:
+        context.close()
+
+
+AUDIT_FITS = """() => {
+    const card = document.querySelector('#audit'), edge = card.getBoundingClientRect();
+    const box = card.querySelector('.scroll');
+    const cells = [...card.querySelectorAll('td')].filter(e => e.getClientRects().length);
+    const rect = e => e.getBoundingClientRect();
+    return {
+        scrolls: box.scrollWidth > box.clientWidth,
+        outside: cells.filter(e => rect(e).right > edge.right + 0.5 || rect(e).left < edge.left - 0.5)
+            .map(e => e.textContent.slice(0, 40)),
+        rows: [...card.querySelectorAll('tbody tr')].map(row => {
+            const cell = name => row.querySelector('td.' + name);
+            const reason = cell('reason'), shown = reason.getClientRects().length > 0;
+            return {
+                // when and by whom on one line, what was done below it
+                firstLine: Math.abs(rect(cell('at')).top - rect(cell('who')).top) < 2
+                    && rect(cell('action')).top >= rect(cell('at')).bottom - 1,
+                // the reason as wide as the entry, below the rest, under its label
+                reason: shown ? [Math.round(rect(reason).width) === Math.round(rect(row).width),
+                    rect(reason).top >= rect(cell('action')).bottom - 1,
+                    getComputedStyle(reason, '::before').content] : null,
+            };
+        }),
+    };
+}"""
+
+
+@pytest.mark.parametrize("width", [320, 360])
+@pytest.mark.parametrize(("lang", "label"), [("en", "Reason "), ("zh", "原因 ")])
+def test_on_a_phone_each_audit_entry_is_read_in_lines_with_its_reason_in_full(
+    live_server, browser, width, lang, label
+):
+    """Five columns squeezed the reason — what a reviewer most needs to read — to a character a
+    line. On a phone each entry is a block of lines within the card; a reason left out (a response
+    kept without one) takes no line."""
+    from surveys.services.review import response_exclude, response_include, response_keep
+
+    survey = make_survey()
+    user = make_member(survey, "xiaowang", SurveyMembership.Role.STAFF)
+    first, second = make_response(survey), make_response(survey)
+    long_reason = (
+        "电话回访户主及其家属，均称调查当天外出务工，本人未填写问卷；经村委会核对签到表，系他人代填。" * 3
+    )
+    response_exclude(response=first, user=user, reason=long_reason)
+    response_include(response=first, user=user, reason="复核：签到表记录有误，确为本人作答")
+    response_keep(response=second, user=user)
+    context = browser.new_context(**phone_at(width))
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "xiaowang", f"/staff/{survey.slug}/", lang)
+        page.locator("#audit").scroll_into_view_if_needed()
+        fits = page.evaluate(AUDIT_FITS)
+        assert fits["scrolls"] is False and fits["outside"] == [], fits
+        quoted = f'"{label}"'
+        assert fits["rows"] == [  # newest first
+            {"firstLine": True, "reason": None},
+            {"firstLine": True, "reason": [True, True, quoted]},
+            {"firstLine": True, "reason": [True, True, quoted]},
+        ], fits
         assert page.evaluate("() => document.documentElement.scrollWidth") <= width
     finally:
         context.close()

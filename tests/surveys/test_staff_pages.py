@@ -115,11 +115,14 @@ def test_the_audit_log_names_its_actions_in_the_page_language(staff, survey):
     response_include(response=response, user=user, reason="核实：本人作答")
     english = staff.get(f"/staff/{survey.slug}/?lang=en").content.decode()
     audit = english[english.index('id="audit"') :]
-    assert "<td>Excluded a response</td>" in audit and "<td>Counted a response again</td>" in audit
+    assert (
+        '<td class="action">Excluded a response</td>' in audit
+        and '<td class="action">Counted a response again</td>' in audit
+    )
     assert "剔除答卷" not in audit and "恢复计入" not in audit
     chinese = staff.get(f"/staff/{survey.slug}/?lang=zh").content.decode()
     audit = chinese[chinese.index('id="audit"') :]
-    assert "<td>剔除答卷</td>" in audit and "<td>恢复计入</td>" in audit
+    assert '<td class="action">剔除答卷</td>' in audit and '<td class="action">恢复计入</td>' in audit
 
 
 def test_a_resolved_paper_sheet_is_named_in_english_in_the_audit_log(staff, survey):
@@ -134,7 +137,9 @@ def test_a_resolved_paper_sheet_is_named_in_english_in_the_audit_log(staff, surv
         sheet=sheet, user=make_user("root", superuser=True), answers=answers, age_band="18-44", reason="原件"
     )
     english = staff.get(f"/staff/{survey.slug}/?lang=en").content.decode()
-    assert "<td>Resolved a paper questionnaire</td>" in english and "裁定纸质问卷" not in english
+    assert (
+        '<td class="action">Resolved a paper questionnaire</td>' in english and "裁定纸质问卷" not in english
+    )
 
 
 # --- 5. every role lands on a list of what it may open -------------------------------------------
