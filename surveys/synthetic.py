@@ -3,45 +3,149 @@
 It is invented data, not the 2020 survey's answers (which the report does not publish): every
 place that shows it says so. Respondents share a latent attitude, so items correlate as in real
 satisfaction data and reliability figures are meaningful.
+
+Any survey gets one that fits it: its own groups, villages and age bands, as many responses as
+its quotas ask (SYNTHETIC_PER_CELL where none does), answers over its own scale, dated in its
+year. The 2020 demo's 400 are what its quotas ask (20 a village, 5 an age band; 40 staff) and 20
+deputies, who have no quota.
 """
 
 import csv
 import math
 import random
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import cycle
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 
-from surveys.models import Response, Survey
+from surveys.models import Option, Quota, Response, Survey
 from surveys.selectors import SurveyCatalog
 from surveys.services.response_import import FIXED_COLUMNS
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+SYNTHETIC_PER_CELL = 20  # responses of a village, or of a group not sampled by village, without a quota
+SYNTHETIC_DAYS = 20  # the responses' submission times spread over this many days
 
 
-def _probabilities(level: float) -> tuple[float, float, float, float]:
-    """P(satisfied, basically satisfied, dissatisfied, don't know) for a latent level."""
+@dataclass(frozen=True)
+class PlannedCell:
+    """The synthetic responses of one group in one village (village "" for a group not sampled
+    by village): the age band of each, in order ("" where the group is not asked one)."""
+
+    group: str
+    village: str
+    bands: tuple[str, ...]
+
+
+QuotaRow = tuple[str, str | None, str | None, int]  # group, village, age band, target
+
+
+def survey_quota_rows(survey: Survey) -> list[QuotaRow]:
+    return list(
+        Quota.objects.filter(survey=survey).values_list(
+            "group__code", "village__code", "age_band__code", "target"
+        )
+    )
+
+
+def _bands_in_turn(bands: Sequence[str], count: int, targets: dict[str, int]) -> tuple[str, ...]:
+    """`count` age bands taken in turn, skipping a band once its target is met (while another's
+    is not): 5, 5, 5, 5 over four bands gives each band every fourth respondent."""
+    if not bands:
+        return ("",) * count
+    remaining = {band: targets.get(band, 0) for band in bands}
+    chosen: list[str] = []
+    for band in cycle(bands):
+        if len(chosen) == count:
+            return tuple(chosen)
+        if any(n > 0 for n in remaining.values()) and remaining[band] <= 0:
+            continue
+        chosen.append(band)
+        remaining[band] -= 1
+    raise AssertionError  # pragma: no cover — cycle() never ends
+
+
+def synthetic_plan(
+    catalog: SurveyCatalog,
+    quotas: Iterable[QuotaRow] = (),
+    *,
+    per_village: int | None = None,
+    per_group: dict[str, int] | None = None,
+) -> list[PlannedCell]:
+    """Who answers: the groups in the survey's order, a group sampled by village in each of its
+    villages. A village of such a group gets `per_village` responses if given, else what its
+    quotas ask (the larger of the village's quota and the sum of its age bands'), else its share
+    of the group's own quota, else SYNTHETIC_PER_CELL; a group not sampled by village gets
+    `per_group[code]`, else its quota, else SYNTHETIC_PER_CELL."""
+    per_group = per_group or {}
+    quotas = list(quotas)
+    bands = list(catalog.age_bands)
+    villages = list(catalog.villages)
+    cells = []
+    for code, group in catalog.groups.items():
+        whole = max((t for g, v, b, t in quotas if g == code and v is None and b is None), default=None)
+        if not group.by_village:
+            count = per_group.get(code, whole if whole is not None else SYNTHETIC_PER_CELL)
+            cells.append(PlannedCell(code, "", ("",) * count))
+            continue
+        share = math.ceil(whole / len(villages)) if whole is not None and villages else SYNTHETIC_PER_CELL
+        for village in villages:
+            targets = {b: t for g, v, b, t in quotas if g == code and v == village and b is not None}
+            own = max((t for g, v, b, t in quotas if g == code and v == village and b is None), default=0)
+            if per_village is not None:
+                count, targets = per_village, {}
+            elif targets or own:
+                count = max(own, sum(targets.values()))
+            else:
+                count = share
+            cells.append(PlannedCell(code, village, _bands_in_turn(bands, count, targets)))
+    return cells
+
+
+def _scale(catalog: SurveyCatalog) -> tuple[list[str], list[Option], list[Option]]:
+    """The survey's options in its order; those with points from the best down; the unsure ones."""
+    unsure = catalog.unsure_options
+    scored = [o for o in catalog.options.values() if o.points is not None and o not in unsure]
+    return list(catalog.options), sorted(scored, key=lambda o: -o.points), unsure
+
+
+def _probabilities(level: float, scored: Sequence[Option], unsure: Sequence[Option]) -> dict[str, float]:
+    """P(each option) for a latent level: the best σ(level), the worst a small share of the rest,
+    the options between the rest, halving from the better down; 3 % unsure. On the 2020 scale:
+    satisfied σ(level), dissatisfied 0.04(1 − σ)/0.3, basically satisfied the rest."""
     satisfied = 1 / (1 + math.exp(-level))
-    dont_know = 0.03
-    dissatisfied = 0.04 * (1 - satisfied) / 0.3
-    basically = max(0.0, 1 - satisfied - dont_know - dissatisfied)
-    return satisfied, basically, dissatisfied, dont_know
+    dont_know = 0.03 if unsure else 0.0
+    chances = {o.code: dont_know / len(unsure) for o in unsure}
+    if len(scored) == 1:
+        return chances | {scored[0].code: 1 - dont_know}
+    top, *middle, bottom = scored
+    dissatisfied = 0.04 * (1 - satisfied) / 0.3 if middle else max(0.0, 1 - satisfied - dont_know)
+    rest = max(0.0, 1 - satisfied - dont_know - dissatisfied)
+    halves = [0.5**i for i in range(len(middle))]
+    chances |= {o.code: rest * h / sum(halves) for o, h in zip(middle, halves, strict=True)}
+    return chances | {top.code: satisfied, bottom.code: dissatisfied}
 
 
 def synthetic_rows(
-    catalog: SurveyCatalog, *, seed: int = 2020, per_village: int = 20, staff: int = 40, deputies: int = 20
+    catalog: SurveyCatalog, plan: Sequence[PlannedCell], *, seed: int = 2020
 ) -> Iterator[list[str]]:
     rng = random.Random(seed)
-    villages = list(catalog.villages)
-    bands = list(catalog.age_bands)
     items = catalog.item_codes
-    options = catalog.option_codes[:4]
+    options, scored, unsure = _scale(catalog)
     item_effect = {code: rng.gauss(0, 0.35) for code in items}
-    village_effect = {code: rng.gauss(0, 0.3) for code in villages}
-    start = datetime(2020, 12, 1, 8, 0, tzinfo=SHANGHAI)
+    village_effect = {code: rng.gauss(0, 0.3) for code in catalog.villages}
+    # December of the survey's year, when such surveys are done; ending today at the latest
+    start = min(
+        datetime(catalog.survey.year, 12, 1, 8, 0, tzinfo=SHANGHAI),
+        (timezone.now() - timedelta(days=SYNTHETIC_DAYS))
+        .astimezone(SHANGHAI)
+        .replace(second=0, microsecond=0),
+    )
 
     def respondent(group: str, village: str, band: str) -> list[str]:
         attitude = rng.gauss(0, 0.9) + village_effect.get(village, 0.4)
@@ -50,29 +154,35 @@ def synthetic_rows(
             if rng.random() < 0.01:
                 cells.append("")  # left blank
                 continue
-            weights = _probabilities(1.3 + attitude + item_effect[code])
-            cells.append(rng.choices(options, weights=weights)[0])
-        when = start + timedelta(minutes=rng.randrange(0, 60 * 24 * 20))
+            chances = _probabilities(1.3 + attitude + item_effect[code], scored, unsure)
+            cells.append(rng.choices(options, weights=[chances.get(o, 0.0) for o in options])[0])
+        when = start + timedelta(minutes=rng.randrange(0, 60 * 24 * SYNTHETIC_DAYS))
         rid = uuid.UUID(int=rng.getrandbits(128), version=4)
         return [str(rid), village, group, band, when.isoformat(), *cells]
 
-    for village in villages:
-        for k in range(per_village):
-            yield respondent("villager", village, bands[k % len(bands)])
-    for _ in range(staff):
-        yield respondent("staff", "", "")
-    for _ in range(deputies):
-        yield respondent("deputy", "", "")
+    for cell in plan:
+        for band in cell.bands:
+            yield respondent(cell.group, cell.village, band)
 
 
-def write_synthetic_csv(catalog: SurveyCatalog, stream, **kwargs) -> int:
+def write_synthetic_csv(catalog: SurveyCatalog, stream, rows: Iterable[list[str]]) -> int:
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(FIXED_COLUMNS + catalog.item_codes)
     count = 0
-    for row in synthetic_rows(catalog, **kwargs):
+    for row in rows:
         writer.writerow(row)
         count += 1
     return count
+
+
+def synthetic_ids_elsewhere(survey: Survey, ids: Sequence[str]) -> dict[str, str]:
+    """{response id: the other survey's code} for the ids another survey has stored already (two
+    surveys given synthetic responses with the same seed draw the same ids)."""
+    taken = {}
+    for start in range(0, len(ids), 500):
+        stored = Response.objects.filter(pk__in=ids[start : start + 500]).exclude(survey=survey)
+        taken |= {str(pk): slug for pk, slug in stored.values_list("pk", "survey__slug")}
+    return taken
 
 
 # What respondents of a town's survey write in 意见建议, invented for the demo: most leave the box

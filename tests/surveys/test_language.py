@@ -291,13 +291,15 @@ def test_a_survey_with_english_names_shows_no_chinese_on_english_pages(db):
     from surveys.selectors import survey_catalog
     from surveys.services.paper import paper_entry_save, paper_sheets_print
     from surveys.services.response_import import responses_import_text
-    from surveys.synthetic import write_synthetic_csv
+    from surveys.synthetic import synthetic_plan, synthetic_rows, write_synthetic_csv
     from tests.surveys.staff_factories import make_member
 
     call_command("loaddata", "daligang-2020", verbosity=0)
     survey = Survey.objects.get(slug="daligang-2020")
     rows = io.StringIO()
-    write_synthetic_csv(survey_catalog(survey), rows, seed=7, per_village=2, staff=4, deputies=4)
+    catalog = survey_catalog(survey)
+    plan = synthetic_plan(catalog, per_village=2, per_group={"staff": 4, "deputy": 4})
+    write_synthetic_csv(catalog, rows, synthetic_rows(catalog, plan, seed=7))
     responses_import_text(survey=survey, text=rows.getvalue(), source="synthetic")
     invitation = Invitation.objects.filter(survey=survey, village__isnull=False).first()
     sheet = paper_sheets_print(invitation=invitation, count=1)[0]
