@@ -446,3 +446,34 @@ def test_the_dashboards_chinese_title_is_marked_as_chinese_on_the_english_page(s
     english = staff.get(f"/staff/{survey.slug}/?lang=en").content.decode()
     assert "<h1>Hill satisfaction survey</h1>" in english
     assert f"<h1>{survey.title}</h1>" in staff.get(f"/staff/{survey.slug}/?lang=zh").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("lang", "with_villages", "without"),
+    [
+        (
+            "zh",
+            ("催收提醒（发到各村微信群）", "可转发给各村（社区）。"),
+            ("催收提醒（发到各受访群体的微信群）", "可转发给各受访群体的联系人。"),
+        ),
+        (
+            "en",
+            ("Reminders for the villages' WeChat groups", "to pass on to the villages."),
+            (
+                "Reminders for the respondent groups' WeChat groups",
+                "to pass on to each respondent group's contact.",
+            ),
+        ),
+    ],
+)
+def test_a_survey_without_villages_passes_its_shortfall_on_to_its_groups_not_to_villages(
+    staff, survey, lang, with_villages, without
+):
+    """A county bureau's survey of the people at its counters and of firms has no villages: the
+    dashboard does not send its reminders and its progress workbook to villages."""
+    page = staff.get(f"/staff/{survey.slug}/?lang={lang}").content.decode().replace("&#x27;", "'")
+    assert all(text in page for text in with_villages) and not any(text in page for text in without)
+    Invitation.objects.filter(survey=survey).delete()
+    Village.objects.filter(survey=survey).delete()
+    page = staff.get(f"/staff/{survey.slug}/?lang={lang}").content.decode().replace("&#x27;", "'")
+    assert all(text in page for text in without) and not any(text in page for text in with_villages)
