@@ -14,7 +14,6 @@ questionnaire too long for one page continues on a second, which repeats the num
 """
 
 import io
-import textwrap
 from dataclasses import dataclass
 
 from matplotlib import rc_context
@@ -34,6 +33,7 @@ from surveys.respond.posters import (
     print_families,
     printed_place,
     printed_width,
+    title_lines,
 )
 from surveys.services.paper import sheet_sequence
 from surveys.services.questionnaire import questionnaire_version_current
@@ -41,6 +41,7 @@ from surveys.services.questionnaire import questionnaire_version_current
 PAGE_W, PAGE_H = 210.0, 297.0  # mm
 MM = 1 / 25.4  # inches
 LEFT, RIGHT = 14.0, 196.0
+TITLE_SIZES = (17, 16, 15, 14, 13)  # pt: the title at the top, beside the QR code
 TEXT_RIGHT = 112.0  # the item column ends here; option columns fill the rest
 ROW_MIN, ROW_MAX = 9.0, 12.5
 BOX = 6.0
@@ -214,10 +215,10 @@ def _header(
         qr_left + qr_size / 2, qr_top - qr_size - 5, f"编号 {sheet.number}", 14, weight="bold", ha="center"
     )
     y = PAGE_H - 15
-    lines = -(-len(layout.title) // 24)  # as few lines as fit 24 characters, evenly filled
-    for line in textwrap.wrap(layout.title, -(-len(layout.title) // max(lines, 1)))[:3]:
-        page.text(LEFT, y, line, 17, weight="bold")
-        y -= 8
+    lines, size = title_lines(layout.title, qr_left - 4 - LEFT, TITLE_SIZES)
+    for line in lines:
+        page.text(LEFT, y, line, size, weight="bold")
+        y -= size * 8 / 17  # 8 mm at 17 pt
     if page_no > 1:
         page.text(LEFT, y, f"（续，第 {page_no} 页 共 {pages} 页）", 12)
         return PAGE_H - 58

@@ -64,3 +64,18 @@ def wrapped(text: str, width: float, measure: Callable[[str], float], *, chinese
 def fits(text: str, width: float, measure: Callable[[str], float], *, chinese: bool = True) -> bool:
     """Whether `text` is one line no wider than `width`, measured as `wrapped` measures."""
     return "\n" not in text and sum(measure(unit) for unit in _units(text, chinese)) <= width
+
+
+def balanced(text: str, width: float, measure: Callable[[str], float], *, chinese: bool = True) -> list[str]:
+    """`text` wrapped within `width` on as few lines as `wrapped` needs there, the lines as even
+    as its breaks allow: wrapped at the narrowest width that needs no more lines (a title of 33
+    characters on two of 17 and 16, not of 26 and 7)."""
+    lines = wrapped(text, width, measure, chinese=chinese)
+    low, high = 0.0, width
+    for _ in range(16):  # to 1/65536 of the width
+        middle = (low + high) / 2
+        if len(wrapped(text, middle, measure, chinese=chinese)) <= len(lines):
+            high = middle
+        else:
+            low = middle
+    return wrapped(text, high, measure, chinese=chinese)

@@ -10,8 +10,8 @@ and the paper sheet's layout): on one line, without characters that neither font
 """
 
 import io
+import itertools
 import logging
-import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -27,7 +27,7 @@ from matplotlib.textpath import text_to_path
 from stats.charts import ChartFontMissing, chart_families, cjk_font, drawable
 from stats.text import ELLIPSIS, fitting_start
 from surveys import localized
-from surveys.reports.linebreak import wrapped
+from surveys.reports.linebreak import balanced, wrapped
 
 A4_INCHES = (8.27, 11.69)
 A4_MM = (210.0, 297.0)
@@ -134,9 +134,9 @@ def _figure(text: PosterText) -> Figure:
             0.5, y, s, ha="center", va="center", fontsize=size, fontweight=weight, color=color, family=family
         )
 
-    lines = -(-len(text.title) // 22)  # as few lines as fit 22 characters, evenly filled
-    for i, line in enumerate(textwrap.wrap(text.title, -(-len(text.title) // max(lines, 1)))[:3]):
-        write(0.94 - i * 0.033, line, 19, "bold")
+    lines, size = title_lines(text.title, TITLE_ROOM, TITLE_SIZES)
+    for i, line in enumerate(lines):
+        write(0.94 - i * size * 1.46 * PT / A4_MM[1], line, size, "bold")
     lines, size = place_lines(text.place)
     step = size * 1.25 * PT / A4_MM[1]  # a line's height, in page fractions
     middle = 0.80 + 0.005 * (len(lines) - 1)  # more lines: a little up, into the title's space
@@ -154,6 +154,56 @@ def _figure(text: PosterText) -> Figure:
     write(0.13, notes, 16, color="#444")
     write(0.06, text.organisation, 14, color="#444")
     return figure
+
+
+TITLE_ROOM = 180.0  # mm across the page for the title, 15 mm from either edge
+TITLE_SIZES = (19, 18, 17, 16, 15, 14)  # pt
+TITLE_LINES = 3  # most lines a title takes, on a poster and at the top of a paper sheet
+SPACED_CHUNKS = 12  # a title with more words than this is broken as Chinese breaks
+
+
+def title_lines(title: str, room: float, sizes: tuple[float, ...]) -> tuple[list[str], float]:
+    """A survey's title in bold on at most TITLE_LINES lines `room` mm wide, at the largest of
+    `sizes` (pt) at which it fits. Where its spaces give lines that fit, it breaks there, as
+    evenly as they allow (桃江县大栗港镇人民政府 / 2020年度部门社会公众满意度问卷调查); else as Chinese
+    breaks, the lines as even as the breaks allow. At the smallest size a title still too long
+    has its last line cut short with "…". (Cut into lines of so many characters at its spaces, a
+    title once printed 2024 alone on a line, and one of more than three lines lost its end.)"""
+    for size in sizes:
+
+        def measure(unit: str, size: float = size) -> float:
+            return printed_width(unit, size, bold=True)
+
+        spaced = _spaced_lines(title, room, measure)
+        if spaced is not None:
+            return spaced, float(size)
+        lines = balanced(title, room, measure)
+        if len(lines) <= TITLE_LINES:
+            return lines, float(size)
+    kept, start = lines[: TITLE_LINES - 1], 0
+    for line in kept:  # where the last line starts in the title (a break at a space drops it)
+        start = title.index(line, start) + len(line)
+    last = fitting_start(title[start:].strip(), room, measure, end=ELLIPSIS)
+    return [*kept, last + ELLIPSIS], float(sizes[-1])
+
+
+def _spaced_lines(title: str, room: float, measure) -> list[str] | None:
+    """The title's words (split at its spaces) on as few lines as fit `room` — at most
+    TITLE_LINES, and at least two words — the widest line as narrow as can be; None if no way fits."""
+    words = title.split(" ")
+    if not 2 <= len(words) <= SPACED_CHUNKS:
+        return None
+    best: tuple[int, float, list[str]] | None = None
+    for cuts in itertools.product((False, True), repeat=len(words) - 1):
+        lines, line = [], words[0]
+        for cut, word in zip(cuts, words[1:], strict=True):
+            lines, line = (lines + [line], word) if cut else (lines, f"{line} {word}")
+        lines.append(line)
+        widest = max(measure(line) for line in lines)
+        if len(lines) <= TITLE_LINES and widest <= room:
+            if best is None or (len(lines), widest) < best[:2]:
+                best = (len(lines), widest, lines)
+    return best[2] if best else None
 
 
 PLACE_ROOM = 180.0  # mm across the page for the place, 15 mm from either edge

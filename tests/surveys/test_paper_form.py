@@ -351,3 +351,42 @@ def test_a_heading_on_two_lines_breaks_before_its_satisfaction_word():
     assert _option_heading("很不满意", 9.5)[0] == ["很", "不满意"]
     assert _option_heading("不了解", 9.5)[0] == ["不了解"]
     assert _option_heading("一般", 9.5)[0] == ["一般"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "某县人力资源和社会保障局 2024 年度政务服务满意度调查",
+        "关于某某县某某镇人民政府2020年度部门整体支出绩效评价工作中社会公众满意度情况的问卷调查"
+        "（第二轮补充调查，含各村社区及企业代表）",
+        "清水河街道" * 40,
+    ],
+)
+def test_a_long_title_prints_whole_beside_the_qr_code_and_clear_of_the_lines_under_it(
+    survey, invitation, title
+):
+    """Cut into lines of 24 characters at its spaces, a title printed 2024 alone on a line, and
+    one of more than three lines lost its end."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from surveys.models import Survey
+    from surveys.paper.pdf import TITLE_SIZES, sheet_layout, sheet_pages
+    from surveys.respond.posters import print_families, title_lines
+
+    Survey.objects.filter(pk=survey.pk).update(title=title)
+    survey.refresh_from_db()
+    [sheet] = paper_sheets_print(invitation=invitation, count=1)
+    [page] = sheet_pages(sheet_layout(survey), sheet, "东村 · 村民群众", print_families())
+    renderer = FigureCanvasAgg(page.figure).get_renderer()
+    texts = [(t.get_text(), t.get_window_extent(renderer)) for t in page.ax.texts]
+    qr = page.ax.collections[0].get_window_extent(renderer)
+    overlapping = [
+        (a, b) for i, (a, box_a) in enumerate(texts) for b, box_b in texts[i + 1 :] if box_a.overlaps(box_b)
+    ]
+    assert overlapping == []
+    lines, _size = title_lines(title, 196.0 - 30 - 4 - 14, TITLE_SIZES)  # left of the QR code
+    drawn = [(text, box) for text, box in texts if text in lines]
+    assert [text for text, _box in drawn] == lines and all(box.x1 < qr.x0 for _text, box in drawn)
+    printed = "".join(lines).replace(" ", "")
+    assert printed == title.replace(" ", "") or (len(title) == 200 and printed.endswith("…"))
+    assert "2024" not in lines
