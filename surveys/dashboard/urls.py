@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/", views.survey_list, name="staff-surveys"),
     path("staff/<slug:slug>/", views.survey_dashboard, name="staff-survey"),
     path("staff/<slug:slug>/progress.xlsx", views.survey_progress_download, name="staff-progress-xlsx"),
+    path("staff/<slug:slug>/posters.pdf", views.survey_posters_download, name="staff-posters-pdf"),
     path("staff/<slug:slug>/reminders/", views.survey_reminders_page, name="staff-reminders"),
     path("staff/<slug:slug>/comments/", views.survey_comments_page, name="staff-comments"),
     path("staff/<slug:slug>/comments.xlsx", views.survey_comments_download, name="staff-comments-xlsx"),

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -37,6 +37,7 @@ from surveys.placed_messages import messages_placed
 from surveys.posted_time import posted_time
 from surveys.reports.comments import comments_xlsx
 from surveys.reports.progress import progress_xlsx
+from surveys.respond.posters import PosterFontMissing, poster_text, posters_pdf, print_families
 from surveys.selectors_comments import SurveyComments, survey_comments
 from surveys.selectors_progress import CHART_DAYS, InvitationProgress, survey_progress, synthetic_stored
 from surveys.selectors_review import (
@@ -183,6 +184,7 @@ def survey_dashboard(request, slug: str):
         entry.action_label = action_label(entry.action)
         entry.batch = _batch_said(entry, progress) if entry.action in (KEPT_BATCH, EXCLUDED_BATCH) else ""
     may_review = can_review(request.user, survey)
+    invitation_rows = _invitation_rows(survey, progress.invitations, with_links=may_review)
     narrowing = _narrowing_asked(survey, request.GET)
     to_check_only = narrowing.to_check
     # The list of those to check of one kind of flag may be kept or excluded all at once.
@@ -246,7 +248,8 @@ def survey_dashboard(request, slug: str):
         # are offered none of them (they would answer 403), but the evaluation page instead.
         "may_review": may_review,
         "may_evaluate": can_read_scores(request.user, survey),
-        "invitation_rows": _invitation_rows(survey, progress.invitations, with_links=may_review),
+        "invitation_rows": invitation_rows,
+        "postable": sum(row["postable"] for row in invitation_rows),
         "poll_seconds": POLL_SECONDS,
         "time_zone": settings.TIME_ZONE,
         "progress_url": reverse("api-survey-progress", args=[survey.slug]),
@@ -294,6 +297,31 @@ def survey_progress_download(request, slug: str):
     links = _invitation_rows(survey, progress.invitations, with_links=can_review(request.user, survey))
     response = HttpResponse(progress_xlsx(survey, progress, links), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{survey.slug}-progress.xlsx"'
+    return response
+
+
+@login_required
+@require_GET
+def survey_posters_download(request, slug: str):
+    """The QR posters of every link still handed out, a page each, in one A4 PDF (in the
+    invitations table's order): a town's staff print all the villages' at once instead of
+    downloading one PDF per link. For those who hand links out."""
+    survey = survey_get_for(request.user, slug)
+    if not can_review(request.user, survey):
+        raise PermissionDenied(_("只有这项调查的工作人员或管理员可以发出问卷链接。"))
+    progress = survey_progress(survey)
+    rows = [row for row in _invitation_rows(survey, progress.invitations, with_links=True) if row["postable"]]
+    if not rows:
+        raise Http404(_("这项调查没有可以张贴的邀请链接（在用、未截止、没有用过）。"))
+    try:
+        texts = [poster_text(row["invitation"]) for row in rows]
+        print_families()
+    except PosterFontMissing as error:
+        messages.error(request, str(error))
+        return redirect(reverse("staff-survey", args=[survey.slug]) + "#invitations")
+    pdf = posters_pdf(texts, title=_("%(survey)s：二维码海报") % {"survey": survey.title})
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{survey.slug}-posters.pdf"'
     return response
 
 

@@ -18,6 +18,7 @@ from functools import lru_cache
 import segno
 from django.utils.translation import gettext as _
 from matplotlib import rc_context
+from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
@@ -255,6 +256,17 @@ def poster_pdf(text: PosterText) -> bytes:
     buffer = io.BytesIO()
     with rc_context({"pdf.fonttype": pdf_font_type(text.title, text.place, text.organisation)}):
         _figure(text).savefig(buffer, format="pdf", facecolor="white", metadata={"Title": text.place})
+    return buffer.getvalue()
+
+
+def posters_pdf(texts: list[PosterText], *, title: str) -> bytes:
+    """Every poster of `texts` in one A4 PDF, a page each in their order: the posters of all the
+    links, printed at once."""
+    buffer = io.BytesIO()
+    fonttype = max(pdf_font_type(t.title, t.place, t.organisation) for t in texts)
+    with rc_context({"pdf.fonttype": fonttype}), PdfPages(buffer, metadata={"Title": title}) as pdf:
+        for text in texts:
+            pdf.savefig(_figure(text), facecolor="white")
     return buffer.getvalue()
 
 

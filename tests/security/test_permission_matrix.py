@@ -107,6 +107,11 @@ EXPECTED: dict[str, dict[str, str]] = {
         "GET": "login login 405 405 405 login 405",
         "POST": "login login 400 404 403 login 400",
     },
+    # Every link's QR poster in one PDF: for those who hand links out (not evaluators), read-only.
+    "staff-posters-pdf": {
+        "GET": "login login 200 404 403 login 200",
+        "POST": "login login 405 405 405 login 405",
+    },
     # 催收提醒 carry the links to forward: for those who hand links out (not evaluators).
     "staff-reminders": {
         "GET": "login login 200 404 403 login 200",
