@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
-from surveys.models import Option, Quota, Response, Survey
+from surveys.models import Quota, Response, Survey
 from surveys.selectors import SurveyCatalog
 from surveys.services.response_import import FIXED_COLUMNS
 
@@ -107,28 +107,33 @@ def synthetic_plan(
     return cells
 
 
-def _scale(catalog: SurveyCatalog) -> tuple[list[str], list[Option], list[Option]]:
-    """The survey's options in its order; those with points from the best down; the unsure ones."""
-    unsure = catalog.unsure_options
-    scored = [o for o in catalog.options.values() if o.points is not None and o not in unsure]
-    return list(catalog.options), sorted(scored, key=lambda o: -o.points), unsure
+def _scale(catalog: SurveyCatalog) -> tuple[list[str], list[str], list[str]]:
+    """The survey's option codes in its order; those with points, from the best down; the unsure
+    ones (不了解: no points, else the one coded dont_know). Points are the saved scheme's where it
+    gives them, else the options' own (a scheme may score options that have no points)."""
+    given = (catalog.survey.scheme or {}).get("option_points") or {}
+    points = {code: given.get(code, option.points) for code, option in catalog.options.items()}
+    unsure = [code for code, p in points.items() if p is None] or [c for c in points if c == "dont_know"]
+    scored = [code for code, p in points.items() if p is not None and code not in unsure]
+    return list(points), sorted(scored, key=lambda code: -points[code]), unsure
 
 
-def _probabilities(level: float, scored: Sequence[Option], unsure: Sequence[Option]) -> dict[str, float]:
+def _probabilities(level: float, scored: Sequence[str], unsure: Sequence[str]) -> dict[str, float]:
     """P(each option) for a latent level: the best σ(level), the worst a small share of the rest,
-    the options between the rest, halving from the better down; 3 % unsure. On the 2020 scale:
-    satisfied σ(level), dissatisfied 0.04(1 − σ)/0.3, basically satisfied the rest."""
+    the options between the rest, halving from the better down; 3 % unsure (all of it, evenly,
+    where no option has points). On the 2020 scale: satisfied σ(level), dissatisfied
+    0.04(1 − σ)/0.3, basically satisfied the rest."""
     satisfied = 1 / (1 + math.exp(-level))
     dont_know = 0.03 if unsure else 0.0
-    chances = {o.code: dont_know / len(unsure) for o in unsure}
-    if len(scored) == 1:
-        return chances | {scored[0].code: 1 - dont_know}
+    chances = {code: dont_know / len(unsure) for code in unsure}
+    if len(scored) <= 1:
+        return chances | {code: 1 - dont_know for code in scored}
     top, *middle, bottom = scored
     dissatisfied = 0.04 * (1 - satisfied) / 0.3 if middle else max(0.0, 1 - satisfied - dont_know)
     rest = max(0.0, 1 - satisfied - dont_know - dissatisfied)
     halves = [0.5**i for i in range(len(middle))]
-    chances |= {o.code: rest * h / sum(halves) for o, h in zip(middle, halves, strict=True)}
-    return chances | {top.code: satisfied, bottom.code: dissatisfied}
+    chances |= {code: rest * h / sum(halves) for code, h in zip(middle, halves, strict=True)}
+    return chances | {top: satisfied, bottom: dissatisfied}
 
 
 def synthetic_rows(

@@ -157,3 +157,18 @@ def test_the_seed_is_the_surveys_year_unless_given_and_a_seed_another_survey_use
         generated(survey.slug)
     assert len(generated(survey.slug, "--seed", "2025")) == len(ids)
     assert len(generated(other.slug)) == len(ids)  # its own again: the import skips them
+
+
+def test_points_come_from_the_saved_scheme_where_it_gives_them(survey):
+    """Options without points of their own, scored by the survey's scheme: the best of the
+    scheme's answered most; with no points anywhere, every option alike."""
+    Option.objects.filter(survey=survey).update(points=None)
+    answers = Counter(r["income"] for r in generated(survey.slug, "--per-village", "100"))
+    assert set(answers) <= {"satisfied", "basically_satisfied", "dissatisfied", "dont_know", ""}
+    assert min(answers[o] for o in ("satisfied", "basically_satisfied", "dissatisfied", "dont_know")) > 20
+    Survey.objects.filter(pk=survey.pk).update(
+        scheme={"option_points": {"satisfied": 0, "basically_satisfied": 50, "dissatisfied": 100}}
+    )
+    answers = Counter(r["income"] for r in generated(survey.slug, "--per-village", "100"))
+    assert answers.most_common(1)[0][0] == "dissatisfied"  # the scheme's 100
+    assert answers["dont_know"] < answers["satisfied"]
