@@ -165,8 +165,8 @@ SPACED_CHUNKS = 12  # a title with more words than this is broken as Chinese bre
 
 def title_lines(title: str, room: float, sizes: tuple[float, ...]) -> tuple[list[str], float]:
     """A survey's title in bold on at most TITLE_LINES lines `room` mm wide, at the largest of
-    `sizes` (pt) at which it fits. Where its spaces give lines that fit, it breaks there, as
-    evenly as they allow (桃江县大栗港镇人民政府 / 2020年度部门社会公众满意度问卷调查); else as Chinese
+    `sizes` (pt) at which it fits. Where its spaces give lines that fit, and no more of them than
+    breaking as Chinese breaks would, it breaks there, as evenly as they allow (桃江县大栗港镇人民政府 / 2020年度部门社会公众满意度问卷调查); else as Chinese
     breaks, the lines as even as the breaks allow. At the smallest size a title still too long
     has its last line cut short with "…". (Cut into lines of so many characters at its spaces, a
     title once printed 2024 alone on a line, and one of more than three lines lost its end.)"""
@@ -176,9 +176,9 @@ def title_lines(title: str, room: float, sizes: tuple[float, ...]) -> tuple[list
             return printed_width(unit, size, bold=True)
 
         spaced = _spaced_lines(title, room, measure)
-        if spaced is not None:
-            return spaced, float(size)
         lines = balanced(title, room, measure)
+        if spaced is not None and len(spaced) <= len(lines):
+            return spaced, float(size)
         if len(lines) <= TITLE_LINES:
             return lines, float(size)
     kept, start = lines[: TITLE_LINES - 1], 0

@@ -103,3 +103,12 @@ def test_a_title_breaks_at_its_spaces_where_the_lines_fit_else_evenly_as_chinese
         "清水河街道2025年度部门整体支出绩效评价社会公众满意度问卷调查", room, sizes
     )
     assert size == 19.0 and [len(line) for line in lines] == [17, 15]  # not 26 and 6
+
+
+def test_a_title_breaks_at_its_spaces_only_where_that_takes_no_more_lines():
+    """Three words of 13 characters need three lines broken at their spaces, two as Chinese breaks."""
+    word = "县人民政府办公室政务公开工"
+    title = " ".join([word] * 3)
+    lines, size = posters.title_lines(title, 148, (17,))
+    assert len(lines) == 2 and size == 17.0
+    assert "".join(lines).replace(" ", "") == title.replace(" ", "")
