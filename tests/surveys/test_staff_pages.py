@@ -477,3 +477,12 @@ def test_a_survey_without_villages_passes_its_shortfall_on_to_its_groups_not_to_
     Village.objects.filter(survey=survey).delete()
     page = staff.get(f"/staff/{survey.slug}/?lang={lang}").content.decode().replace("&#x27;", "'")
     assert all(text in page for text in without) and not any(text in page for text in with_villages)
+    # Its quotas went with the villages: what to set names no village either, here and on the
+    # reminders page.
+    no_quota = {
+        "zh": "在管理后台的“配额”页为各受访群体填写目标份数后",
+        "en": "once target counts per respondent group",
+    }
+    reminders = staff.get(f"/staff/{survey.slug}/reminders/?lang={lang}").content.decode()
+    assert no_quota[lang] in page and no_quota[lang] in reminders
+    assert "村（社区）、受访群体和年龄段" not in page + reminders and "per village" not in page + reminders
