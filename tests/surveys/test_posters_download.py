@@ -71,3 +71,15 @@ def test_one_link_has_its_own_poster_and_none_is_a_clear_404(survey):
     assert staff.get(f"/staff/{survey.slug}/posters.pdf").status_code == 200
     Invitation.objects.filter(survey=survey).update(is_active=False)
     assert staff.get(f"/staff/{survey.slug}/posters.pdf").status_code == 404
+
+
+def test_the_posters_command_writes_them_into_one_pdf_on_asking(links, tmp_path, capsys):
+    from django.core.management import call_command
+
+    pdf = tmp_path / "all.pdf"
+    call_command("posters", links.slug, "--pdf", str(pdf))
+    active = list(Invitation.objects.filter(survey=links, is_active=True).order_by("pk"))
+    pages = pages_as_png(pdf, tmp_path, dpi=100)
+    assert sorted(code for page in pages for code in qr_codes(page)) == sorted(i.url for i in active)
+    assert capsys.readouterr().err.strip() == f"已把 {len(active)} 张海报合成一个 PDF（每页一张）：{pdf}"
+    assert not (tmp_path / "posters").exists()  # no folder besides
