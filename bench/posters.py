@@ -56,7 +56,7 @@ def main() -> None:
     texts = [poster_text(invitation) for invitation in links]
     for pages in (int(n) for n in args.pages.split(",")):
         some = (texts * (pages // len(texts) + 1))[:pages]
-        median, low, high, size = timed(args.runs, lambda some=some: posters_pdf(some, title="bench"))
+        median, low, high, size = timed(args.runs, lambda some=some: posters_pdf(some))
         print(
             f"posters_pdf, {pages} pages: median {median:.2f} s (min {low:.2f}, max {high:.2f}), "
             f"{median / pages * 1000:.0f} ms a page, {size / 1024:.0f} KB"

@@ -300,17 +300,24 @@ def survey_progress_download(request, slug: str):
     return response
 
 
+def _handing_out(request, slug: str) -> tuple:
+    """(survey, progress, its invitations table with the links) for those who hand links out —
+    the survey's staff and administrators; evaluators are refused (403)."""
+    survey = survey_get_for(request.user, slug)
+    if not can_review(request.user, survey):
+        raise PermissionDenied(_("只有这项调查的工作人员或管理员可以发出问卷链接。"))
+    progress = survey_progress(survey)
+    return survey, progress, _invitation_rows(survey, progress.invitations, with_links=True)
+
+
 @login_required
 @require_GET
 def survey_posters_download(request, slug: str):
     """The QR posters of every link still handed out, a page each, in one A4 PDF (in the
     invitations table's order): a town's staff print all the villages' at once instead of
     downloading one PDF per link. For those who hand links out."""
-    survey = survey_get_for(request.user, slug)
-    if not can_review(request.user, survey):
-        raise PermissionDenied(_("只有这项调查的工作人员或管理员可以发出问卷链接。"))
-    progress = survey_progress(survey)
-    rows = [row for row in _invitation_rows(survey, progress.invitations, with_links=True) if row["postable"]]
+    survey, _progress, links = _handing_out(request, slug)
+    rows = [row for row in links if row["postable"]]
     if not rows:
         raise Http404(_("这项调查没有可以张贴的邀请链接（在用、未截止、没有用过）。"))
     try:
@@ -319,7 +326,7 @@ def survey_posters_download(request, slug: str):
     except PosterFontMissing as error:
         messages.error(request, str(error))
         return redirect(reverse("staff-survey", args=[survey.slug]) + "#invitations")
-    pdf = posters_pdf(texts, title=_("%(survey)s：二维码海报") % {"survey": survey.title})
+    pdf = posters_pdf(texts)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{survey.slug}-posters.pdf"'
     return response
@@ -330,11 +337,7 @@ def survey_posters_download(request, slug: str):
 def survey_reminders_page(request, slug: str):
     """催收提醒: a message per place still behind, with its link, to copy into the village's
     WeChat group. For those who hand links out: the survey's staff and administrators."""
-    survey = survey_get_for(request.user, slug)
-    if not can_review(request.user, survey):
-        raise PermissionDenied(_("只有这项调查的工作人员或管理员可以发出问卷链接。"))
-    progress = survey_progress(survey)
-    links = _invitation_rows(survey, progress.invitations, with_links=True)
+    survey, progress, links = _handing_out(request, slug)
     return render(
         request,
         "surveys/staff/reminders.html",

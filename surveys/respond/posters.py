@@ -166,10 +166,11 @@ SPACED_CHUNKS = 12  # a title with more words than this is broken as Chinese bre
 def title_lines(title: str, room: float, sizes: tuple[float, ...]) -> tuple[list[str], float]:
     """A survey's title in bold on at most TITLE_LINES lines `room` mm wide, at the largest of
     `sizes` (pt) at which it fits. Where its spaces give lines that fit, and no more of them than
-    breaking as Chinese breaks would, it breaks there, as evenly as they allow (桃江县大栗港镇人民政府 / 2020年度部门社会公众满意度问卷调查); else as Chinese
-    breaks, the lines as even as the breaks allow. At the smallest size a title still too long
-    has its last line cut short with "…". (Cut into lines of so many characters at its spaces, a
-    title once printed 2024 alone on a line, and one of more than three lines lost its end.)"""
+    breaking as Chinese breaks would, it breaks there, as evenly as they allow
+    (桃江县大栗港镇人民政府 / 2020年度部门社会公众满意度问卷调查); else as Chinese breaks, the lines
+    as even as the breaks allow. At the smallest size a title still too long has its last line
+    cut short with "…". (Cut into lines of so many characters at its spaces, a title once printed
+    2024 alone on a line, and one of more than three lines lost its end.)"""
     for size in sizes:
 
         def measure(unit: str, size: float = size) -> float:
@@ -259,10 +260,11 @@ def poster_pdf(text: PosterText) -> bytes:
     return buffer.getvalue()
 
 
-def posters_pdf(texts: list[PosterText], *, title: str) -> bytes:
-    """Every poster of `texts` in one A4 PDF, a page each in their order: the posters of all the
-    links, printed at once."""
+def posters_pdf(texts: list[PosterText]) -> bytes:
+    """Every poster of `texts` (one survey's) in one A4 PDF, a page each in their order: the
+    posters of all the links, printed at once."""
     buffer = io.BytesIO()
+    title = _("%(survey)s：二维码海报") % {"survey": texts[0].title}
     fonttype = max(pdf_font_type(t.title, t.place, t.organisation) for t in texts)
     with rc_context({"pdf.fonttype": fonttype}), PdfPages(buffer, metadata={"Title": title}) as pdf:
         for text in texts:

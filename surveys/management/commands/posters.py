@@ -43,10 +43,7 @@ class Command(SurveyCommand):
             raise CommandError(str(exc)) from None
         if pdf:
             with output_file(pdf, binary=True) as stream:
-                title = _("%(survey)s：二维码海报") % {"survey": survey.title}
-                stream.write(
-                    posters_pdf([poster_text(invitation) for invitation in invitations], title=title)
-                )
+                stream.write(posters_pdf([poster_text(invitation) for invitation in invitations]))
             n = len(invitations)
             said = ngettext(
                 "已把 %(n)d 张海报合成一个 PDF（每页一张）：%(file)s",
