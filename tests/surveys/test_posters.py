@@ -17,6 +17,20 @@ PLACES = [
 ]
 
 
+def drawn_clear(figure) -> list:
+    """The poster's texts with their boxes, once checked: each within 10 mm of the page's edges,
+    none over another."""
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    texts = [(t.get_text(), t.get_window_extent(renderer)) for t in figure.axes[0].texts]
+    margin = 10 / 25.4 * figure.dpi  # 10 mm
+    page = figure.bbox
+    for text, box in texts:
+        assert page.x0 + margin <= box.x0 and box.x1 <= page.x1 - margin, text
+    for (first, a), (second, b) in itertools.combinations(texts, 2):
+        assert not a.overlaps(b), (first, second)
+    return texts
+
+
 @pytest.mark.parametrize("place", PLACES)
 def test_a_posters_place_stays_on_the_page_and_clear_of_its_other_lines(place):
     figure = posters._figure(
@@ -28,14 +42,7 @@ def test_a_posters_place_stays_on_the_page_and_clear_of_its_other_lines(place):
             one_per_phone=True,
         )
     )
-    renderer = FigureCanvasAgg(figure).get_renderer()
-    texts = [(t.get_text(), t.get_window_extent(renderer)) for t in figure.axes[0].texts]
-    margin = 10 / 25.4 * figure.dpi  # 10 mm
-    page = figure.bbox
-    for text, box in texts:
-        assert page.x0 + margin <= box.x0 and box.x1 <= page.x1 - margin, text
-    for (first, a), (second, b) in itertools.combinations(texts, 2):
-        assert not a.overlaps(b), (first, second)
+    texts = drawn_clear(figure)
     shown = "".join(text for text, _box in texts)
     assert place.split(" · ")[-1][:4] in shown or "…" in shown
 
@@ -71,13 +78,7 @@ def test_a_posters_title_is_printed_whole_within_the_page_and_clear_of_the_place
             one_per_phone=True,
         )
     )
-    renderer = FigureCanvasAgg(figure).get_renderer()
-    texts = [(t.get_text(), t.get_window_extent(renderer)) for t in figure.axes[0].texts]
-    margin = 10 / 25.4 * figure.dpi
-    for text, box in texts:
-        assert figure.bbox.x0 + margin <= box.x0 and box.x1 <= figure.bbox.x1 - margin, text
-    for (first, a), (second, b) in itertools.combinations(texts, 2):
-        assert not a.overlaps(b), (first, second)
+    texts = drawn_clear(figure)
     lines, _size = posters.title_lines(title, posters.TITLE_ROOM, posters.TITLE_SIZES)
     assert [text for text, _box in texts[: len(lines)]] == lines and len(lines) <= posters.TITLE_LINES
     printed = "".join(lines).replace(" ", "")
