@@ -219,7 +219,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # Why a survey cannot be scored (409, surveys/api/exceptions.py), named for what it is.
-    "ENUM_NAME_OVERRIDES": {"CannotScoreCodeEnum": ["questionnaire_incomplete", "scheme_invalid"]},
+    "ENUM_NAME_OVERRIDES": {
+        "CannotScoreCodeEnum": ["questionnaire_incomplete", "scheme_invalid"],
+        # A quota cell's (its name before the survey list's status came: kept for generated clients).
+        "StatusEnum": ["behind", "met", "over"],
+        "SurveyStatusEnum": ["draft", "open", "closed", "published"],
+    },
 }
 
 # Security settings that only make sense behind HTTPS are switched on by SECURE_HTTPS=1.

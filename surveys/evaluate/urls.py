@@ -5,6 +5,8 @@ from surveys.evaluate import views
 urlpatterns = [
     path("", views.survey_list, name="evaluate-surveys"),
     path("token/", views.api_token, name="evaluate-token"),
+    path("surveys.xlsx", views.overview_download, {"fmt": "xlsx"}, name="evaluate-overview-xlsx"),
+    path("surveys.csv", views.overview_download, {"fmt": "csv"}, name="evaluate-overview-csv"),
     path("<slug:slug>/", views.survey_report, name="evaluate-survey"),
     path("<slug:slug>/publish/", views.survey_publish, name="evaluate-publish"),
     path("<slug:slug>/charts/<str:name>.<str:fmt>", views.chart, name="evaluate-chart"),

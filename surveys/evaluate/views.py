@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
@@ -19,6 +20,7 @@ from rest_framework.authtoken.models import Token
 
 from stats import charts
 from stats.explain import alpha_caution, sentence, warning_shown
+from surveys.evaluate.overview import survey_figures
 from surveys.evaluate.selectors import evaluator_document, evaluator_view
 from surveys.models import Survey
 from surveys.permissions import (
@@ -37,6 +39,7 @@ from surveys.reports.comparison import (
     comparison_xlsx,
 )
 from surveys.reports.data import flagged_sentence, report_language
+from surveys.reports.overview import overview_csv, overview_xlsx
 from surveys.reports.paragraph import report_paragraph
 from surveys.reports.tables import dimension_alpha_cautions
 from surveys.scoring import QuestionnaireIncomplete, SchemeBroken
@@ -94,12 +97,38 @@ def surveys_to_evaluate(user) -> list[Survey]:
 @login_required
 @require_GET
 def survey_list(request):
-    """/evaluate/: the surveys this user may evaluate, each linking to its evaluation page."""
+    """/evaluate/: the surveys this user may evaluate, each with its composite, interval and
+    sample as its page shows them (surveys/evaluate/overview.py), linking to that page; all of
+    them as one Excel workbook or CSV file."""
+    figures = survey_figures(surveys_to_evaluate(request.user), report_language())
     return render(
         request,
         "surveys/evaluate/list.html",
-        {"surveys": surveys_to_evaluate(request.user), "may_have_token": may_have_api_token(request.user)},
+        {
+            "figures": figures,
+            "query": "?lang=en" if report_language() == "en" else "",
+            "may_have_token": may_have_api_token(request.user),
+        },
     )
+
+
+OVERVIEW_FILES = {
+    "xlsx": (overview_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "csv": (overview_csv, "text/csv; charset=utf-8"),
+}
+
+
+@login_required
+@require_GET
+def overview_download(request, fmt: str):
+    """The list's figures as a file, in the page's language (?lang=en): every survey this user
+    may evaluate (none: an empty table, as the page's empty list)."""
+    write, content_type = OVERVIEW_FILES[fmt]
+    body = write(survey_figures(surveys_to_evaluate(request.user), report_language()))
+    response = HttpResponse(body, content_type=content_type)
+    name = timezone.localdate().strftime(f"surveys-%Y%m%d.{fmt}")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def _percent(count: int, total: int) -> float:
@@ -431,7 +460,7 @@ def api_token(request):
     readable = _token_reads(user)
     # The examples: calls this user's token may make, on their first survey (SLUG without one).
     scores = next((r.survey.slug for r in readable if can_read_scores(user, r.survey)), None)
-    calls = []  # (path, file to write or "")
+    calls = [("/api/v1/surveys/", "")]  # (path, file to write or ""): first, the surveys it reads
     if scores or administrator:
         slug = scores or "SLUG"
         calls += [

@@ -80,7 +80,10 @@ def test_an_optional_query_parameter_sent_empty_is_taken_as_not_sent(world):
             assert empty.status_code == 200, (path, empty.status_code)
             if empty["Content-Type"] == "application/json":
                 plain = _ask(world, "evaluator_token", "GET", path).json()
-                assert empty.json()["composite"] == plain["composite"]
+                if isinstance(plain, list):  # the surveys' list: the same list
+                    assert empty.json() == plain
+                else:
+                    assert empty.json()["composite"] == plain["composite"]
             for name in names:
                 wrong = _ask(world, "evaluator_token", "GET", path, f"?{name}=fr")
                 assert wrong.status_code == 400 and name in wrong.json()["errors"], (path, name)

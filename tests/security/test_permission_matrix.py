@@ -35,6 +35,9 @@ EXPECTED: dict[str, dict[str, str]] = {
     "api-docs-swagger": {"GET": "200 200 200 200 200 200 200", "POST": "405 405 405 405 405 403 405"},
     # Submission is anonymous: the invitation in the body is the credential (empty body: 400).
     "api-responses": {"GET": "405 405 405 405 405 405 405", "POST": "400 400 400 400 400 400 400"},
+    # The surveys one is a member of (an administrator: all), with figures where one may read
+    # scores (tests/surveys/test_evaluator_overview.py says what each one lists); read-only.
+    "api-surveys": {"GET": "403 403 200 200 200 200 200", "POST": "403 403 405 405 405 403 405"},
     # Scores and downloads: evaluators and administrators; staff may exclude, so they never see them.
     "api-survey-score": {"GET": "403 403 403 404 200 200 200", "POST": "403 403 403 404 400 403 400"},
     "api-survey-scheme": {"GET": "403 403 403 404 200 200 200", "POST": "403 403 405 405 405 403 405"},
@@ -128,6 +131,16 @@ EXPECTED: dict[str, dict[str, str]] = {
     # The list of surveys to evaluate: any logged-in user, each sees only what they may evaluate
     # (staff an empty list; tests/surveys/test_evaluator_pages.py says what each one lists).
     "evaluate-surveys": {
+        "GET": "login login 200 200 200 login 200",
+        "POST": "login login 405 405 405 login 405",
+    },
+    # That list's figures as one workbook or CSV file: what the list shows, for the same people
+    # (someone who evaluates nothing gets an empty table); read-only.
+    "evaluate-overview-xlsx": {
+        "GET": "login login 200 200 200 login 200",
+        "POST": "login login 405 405 405 login 405",
+    },
+    "evaluate-overview-csv": {
         "GET": "login login 200 200 200 login 200",
         "POST": "login login 405 405 405 login 405",
     },

@@ -1,0 +1,151 @@
+"""GET /api/v1/surveys/: the surveys a token's owner (or a logged-in user) is a member of, each
+with what they may read of it — for an evaluator, the figures the /evaluate/ list shows
+(surveys/evaluate/overview.py): the composite, its sample and dimensions, where the figures come
+from, the change since the same body's survey of the year before; for staff, none (staff never
+see scores), only the addresses of what they may read. A county's script finds every town's
+survey here, then reads each one's score, progress or downloads by its slug."""
+
+from django.urls import reverse
+from django.utils import translation
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from surveys.api.exceptions import valid_query
+from surveys.api.score_schema import CompositeSerializer, DimensionSerializer, SampleSerializer
+from surveys.evaluate.overview import SurveyFigures, survey_figures
+from surveys.localized import localized, organisation
+from surveys.permissions import can_read_scores, can_view_progress, surveys_listed_for
+from surveys.reports.data import LANGUAGES
+
+
+class ListQuery(serializers.Serializer):
+    lang = serializers.ChoiceField(choices=["zh", "en"], default="zh")
+
+
+class ChangeSerializer(serializers.Serializer):
+    base = serializers.CharField(help_text="同一被评价单位上一年度的调查代码")
+    difference = serializers.FloatField(allow_null=True, help_text="综合满意度的差值：本调查 − 上年度")
+    se = serializers.FloatField(allow_null=True, help_text="差值的标准误（两样本独立）")
+    ci95 = serializers.ListField(
+        child=serializers.FloatField(),
+        min_length=2,
+        max_length=2,
+        allow_null=True,
+        help_text="差值的 95% 置信区间",
+    )
+    significant = serializers.BooleanField(help_text="区间不含 0")
+    same_scoring = serializers.BooleanField(
+        help_text="两年的选项分值与权重相同（不同时差值部分来自计分方案）"
+    )
+
+
+class FiguresSerializer(serializers.Serializer):
+    source = serializers.ChoiceField(
+        choices=["published", "today", "none"],
+        help_text="published：发布时冻结的数字；today：当前数据；none：还不能计算得分（见 problem）",
+    )
+    published_at = serializers.DateTimeField(allow_null=True)
+    composite = CompositeSerializer(allow_null=True, help_text="与得分文档的 composite 相同")
+    sample = SampleSerializer(allow_null=True)
+    dimensions = DimensionSerializer(many=True)
+    scheme = serializers.CharField(help_text="计分方案摘要（与评价页、下载文件所写相同）")
+    data_hash = serializers.CharField(help_text="所用答卷的 SHA-256 摘要（已发布的为发布时的）")
+    changed_since_publication = serializers.BooleanField(
+        allow_null=True, help_text="已发布的调查：发布后答卷是否有变化（发布的数字不受影响）"
+    )
+    change = ChangeSerializer(
+        allow_null=True, help_text="较同一被评价单位上一年度调查的变化（仅有一项时给出）"
+    )
+    problem = serializers.CharField(help_text="不能计算得分的原因；能计算时为空")
+
+
+class SurveyListItemSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    organisation = serializers.CharField()
+    year = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=["draft", "open", "closed", "published"])
+    figures = FiguresSerializer(allow_null=True, help_text="评价人员与管理员才有；工作人员为 null")
+    links = inline_serializer(
+        "SurveyLinks",
+        {
+            "score": serializers.CharField(allow_null=True),
+            "progress": serializers.CharField(allow_null=True),
+        },
+    )
+
+
+def _figures(figures: SurveyFigures) -> dict:
+    change = figures.change
+    return {
+        "source": "published"
+        if figures.published_at
+        else ("today" if figures.document is not None else "none"),
+        "published_at": figures.published_at.isoformat() if figures.published_at else None,
+        "composite": figures.document["composite"] if figures.document is not None else None,
+        "sample": (figures.document or {}).get("sample"),
+        "dimensions": figures.dimensions,
+        "scheme": figures.scheme_digest,
+        "data_hash": figures.data_hash,
+        "changed_since_publication": figures.changed_since_publication,
+        "change": None
+        if change is None
+        else {
+            "base": change.base.slug,
+            "difference": change.difference,
+            "se": change.se,
+            "ci95": list(change.ci95) if change.ci95 else None,
+            "significant": change.significant,
+            "same_scoring": change.same_scoring,
+        },
+        "problem": figures.problem,
+    }
+
+
+class SurveyListView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="我的调查（评价人员附综合得分）",
+        description=(
+            "令牌所有者（或登录用户）所在的调查，年度新者在前。评价人员与管理员：每项调查附评价页所示的数字"
+            "（已发布的为发布时冻结的数字，否则为当前数据）、样本、各维度得分，以及较同一被评价单位上一年度调查的变化；"
+            "工作人员：figures 为 null。links 给出可读取的得分与进度地址（无权读取时为 null）。"
+        ),
+        parameters=[
+            OpenApiParameter("lang", str, enum=["zh", "en"], description="名称与说明的语言，默认中文")
+        ],
+        responses={200: SurveyListItemSerializer(many=True)},
+    )
+    def get(self, request):
+        language = valid_query(ListQuery, request)["lang"]
+        surveys = surveys_listed_for(request.user)
+        readable = [s for s in surveys if can_read_scores(request.user, s)]
+        with translation.override(LANGUAGES[language]):
+            figures = {f.survey.pk: f for f in survey_figures(readable, language)}
+            english = language == "en"
+            items = [
+                {
+                    "slug": survey.slug,
+                    "title": localized(survey, english=english),
+                    "organisation": organisation(survey, english=english),
+                    "year": survey.year,
+                    "status": survey.status,
+                    "figures": _figures(figures[survey.pk]) if survey.pk in figures else None,
+                    "links": {
+                        "score": reverse("api-survey-score", args=[survey.slug])
+                        if survey.pk in figures
+                        else None,
+                        "progress": reverse("api-survey-progress", args=[survey.slug])
+                        if can_view_progress(request.user, survey)
+                        else None,
+                    },
+                }
+                for survey in surveys
+            ]
+        response = Response(items)
+        response["Content-Language"] = "en" if language == "en" else "zh-Hans"
+        return response

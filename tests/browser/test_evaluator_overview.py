@@ -1,0 +1,59 @@
+"""/evaluate/ on a phone: each survey's composite, its interval and sample, the change since the
+year before, readable at 320 and 360 px without sideways scrolling, and the comparison a tap away."""
+
+import pytest
+
+from stats.compare import compare_documents
+from stats.text import rounded, signed
+from surveys.evaluate.selectors import evaluator_document
+from surveys.models import Response, Survey, SurveyMembership
+from tests.browser.test_phone_accessibility import SMALL_TARGETS, phone_page
+from tests.browser.test_staff_dashboard import log_in
+from tests.factories import make_survey
+from tests.surveys.report_helpers import answer
+from tests.surveys.staff_factories import make_member
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDER_THAN_THE_SCREEN = """() => Array.from(document.querySelectorAll('main *'))
+    .filter(e => e.checkVisibility() && e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+    .map(e => e.tagName.toLowerCase() + '.' + e.className + ' ' + e.textContent.trim().slice(0, 20))"""
+
+
+def _two_years():
+    before = make_survey("hill-2023")
+    Survey.objects.filter(pk=before.pk).update(year=2023)
+    answer(answer(before, 5, village="east"), 5, village="west")
+    this = answer(answer(make_survey("hill-2024"), 6, village="east"), 6, village="west")
+    # Demo data, as on a fresh install: the card says so in red, within the screen too.
+    Response.objects.filter(survey=this).update(source=Response.Source.SYNTHETIC)
+    evaluator = make_member(this, "pingjia", SurveyMembership.Role.EVALUATOR)
+    SurveyMembership.objects.create(survey=before, user=evaluator, role=SurveyMembership.Role.EVALUATOR)
+    return Survey.objects.get(pk=before.pk), this
+
+
+@pytest.mark.parametrize("width", [320, 360])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_on_a_phone_each_survey_reads_with_its_change_and_the_comparison_is_a_tap_away(
+    live_server, browser, width, lang
+):
+    before, this = _two_years()
+    change = compare_documents(evaluator_document(before), evaluator_document(this)).composite
+    with phone_page(browser, width) as page:
+        log_in(page, live_server.url, "pingjia", "/evaluate/", lang)
+        assert page.evaluate(WIDER_THAN_THE_SCREEN) == []
+        assert page.evaluate(SMALL_TARGETS) == []
+        card = page.locator('li[data-survey="hill-2024"]')
+        score = card.locator(".figures .score")
+        assert score.is_visible() and score.text_content() == rounded(
+            evaluator_document(this)["composite"]["score"]
+        )
+        assert card.locator("b.diff").text_content() == signed(change.difference)
+        link = card.locator("a.compare-link")
+        assert link.bounding_box()["height"] >= 44
+        assert page.locator('li[data-survey="hill-2023"] a.compare-link').count() == 0
+        for download in page.locator("#overview-downloads ul.downloads a").all():
+            assert download.bounding_box()["height"] >= 44
+        link.click()
+        page.wait_for_url("**/evaluate/hill-2024/?compare=hill-2023#compare")
+        assert page.locator("#compare tr.composite b.diff").text_content() == signed(change.difference)
