@@ -16,7 +16,7 @@ import statistics
 import sys
 import tempfile
 import time
-from contextlib import redirect_stdout
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,7 +40,7 @@ def build(towns: int) -> None:
     from surveys.models import Survey
 
     quiet = io.StringIO()
-    with redirect_stdout(quiet):
+    with redirect_stdout(quiet), redirect_stderr(quiet):
         call_command("migrate", verbosity=0)
         call_command("demo", stdout=quiet)
         folder = Path(tempfile.mkdtemp())

@@ -23,7 +23,7 @@ from datetime import datetime
 from stats.compare import compare_documents, same_scoring
 from stats.text import interval
 from surveys.models import PublishedReport, Survey
-from surveys.reports.data import report_summary
+from surveys.reports.data import report_data_hash, report_document
 from surveys.scoring import QuestionnaireIncomplete, SchemeBroken, document_scheme_digest
 
 # The frozen files are not read here: a publication's row holds its PDFs and workbooks.
@@ -107,7 +107,8 @@ def survey_figures(surveys: list[Survey], language: str = "zh") -> list[SurveyFi
     for survey in surveys:
         published = publications.get(survey.pk)
         try:
-            today = report_summary(survey, language=language)
+            # Today's score and data hash (the page's sample card is not needed: not computed).
+            today = (report_document(survey, language=language), report_data_hash(survey))
         except (QuestionnaireIncomplete, SchemeBroken) as exc:
             today, problem = None, exc.heading() if isinstance(exc, SchemeBroken) else str(exc)
         else:
@@ -115,12 +116,12 @@ def survey_figures(surveys: list[Survey], language: str = "zh") -> list[SurveyFi
         if published is not None:
             # A publication made before English reports existed: its frozen Chinese figures.
             document = published.document(language) or published.score
-            changed = None if today is None else today.data_hash != published.data_hash
+            changed = None if today is None else today[1] != published.data_hash
             figures.append(
                 SurveyFigures(survey, document, published.created_at, published.data_hash, changed)
             )
         elif today is not None:
-            figures.append(SurveyFigures(survey, today.document, None, today.data_hash, None))
+            figures.append(SurveyFigures(survey, today[0], None, today[1], None))
         else:
             figures.append(SurveyFigures(survey, None, None, "", None, problem))
     return _with_changes(figures)

@@ -291,16 +291,27 @@ def report_summary(survey: Survey, *, language: str = "zh") -> ReportSummary:
     language = report_language(language)
     with translation.override(LANGUAGES[language]):
         document = report_document(survey, language=language)
-        key = f"report-included:{survey_data_key(survey)}"
-        kept = cache.get(key)
-        if kept is None:
-            included = _included(survey, survey_catalog(survey))
-            kept = (included.data_hash, sum(included.sources.values()), included.sources.most_common())
-            cache.set(key, kept, CACHE_SECONDS)
-        data_hash, valid, by_source = kept
+        data_hash, valid, by_source = _included_kept(survey)
         sources = Counter(dict(by_source))
         sample = _sample(survey, valid, sources.get(Response.Source.SYNTHETIC, 0), sources)
         return ReportSummary(document, sample, data_hash)
+
+
+def _included_kept(survey: Survey) -> tuple[str, int, list[tuple[str, int]]]:
+    """(data hash, how many included, (source, how many) most common first), from the cache."""
+    key = f"report-included:{survey_data_key(survey)}"
+    kept = cache.get(key)
+    if kept is None:
+        included = _included(survey, survey_catalog(survey))
+        kept = (included.data_hash, sum(included.sources.values()), included.sources.most_common())
+        cache.set(key, kept, CACHE_SECONDS)
+    return kept
+
+
+def report_data_hash(survey: Survey) -> str:
+    """The data hash of today's included responses, as `report_data` states it (cached as
+    `report_summary` keeps it): what a list of surveys names beside each score."""
+    return _included_kept(survey)[0]
 
 
 def _report_data(survey: Survey, *, method: str, use_cache: bool, language: str) -> ReportData:
