@@ -86,15 +86,51 @@ def survey_pages(user, survey) -> list[tuple[str, str, str]]:
     return pages
 
 
+@dataclasses.dataclass(frozen=True)
+class ListedProgress:
+    """What the list of surveys says of a survey's collection, for those who watch it: the
+    dashboard's totals (received against the quotas' target, its state, what is still needed,
+    when the last response came) and, for those who review, the flagged responses left to check."""
+
+    received: int
+    target: int
+    percent: float | None
+    status: str | None
+    status_label: str
+    still_needed: int
+    last_response_at: datetime | None
+    to_check: int | None  # None: this user does not review
+
+
+def _listed_progress(user, survey) -> ListedProgress | None:
+    """None for a draft (nothing is collected yet) and for those who may not see the progress."""
+    if survey.status == survey.Status.DRAFT or not can_view_progress(user, survey):
+        return None
+    progress = survey_progress(survey)
+    return ListedProgress(
+        received=progress.received,
+        target=progress.target,
+        percent=progress.percent,
+        status=progress.status,
+        status_label=progress.status_label,
+        still_needed=progress.still_needed,
+        last_response_at=progress.last_response_at,
+        to_check=responses_to_check(survey) if can_review(user, survey) else None,
+    )
+
+
 @login_required
 def survey_list(request):
-    """Everyone's landing page after logging in: each survey with the pages this user may open."""
+    """Everyone's landing page after logging in: each survey with the pages this user may open,
+    and for those who watch its collection, how far it has come (a county's staff with several
+    towns' surveys see which one lags without opening each)."""
     user = request.user
     rows = [
         (
             survey,
             [role.label for role in SurveyMembership.Role if role in survey_roles(user, survey)],
             survey_pages(user, survey),
+            _listed_progress(user, survey),
         )
         for survey in surveys_listed_for(user)
     ]

@@ -486,3 +486,57 @@ def test_a_survey_without_villages_passes_its_shortfall_on_to_its_groups_not_to_
     reminders = staff.get(f"/staff/{survey.slug}/reminders/?lang={lang}").content.decode()
     assert no_quota[lang] in page and no_quota[lang] in reminders
     assert "村（社区）、受访群体和年龄段" not in page + reminders and "per village" not in page + reminders
+
+
+# --- the list of surveys says how far each one's collection has come ----------------------------
+
+
+def _listed(client, slug: str = "hill-2024") -> str:
+    html = client.get("/staff/").content.decode()
+    item = re.search(rf'<li class="card" data-survey="{slug}">.*?</li>', html, re.S)
+    return item.group(0) if item else ""
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+def test_the_list_says_what_the_dashboard_says_of_each_surveys_collection(staff, survey):
+    from surveys.selectors_progress import survey_progress
+    from surveys.selectors_review import responses_to_check
+
+    make_response(survey, received_at=timezone.now() - timedelta(hours=2))
+    make_response(survey, flags=[{"code": "speeder", "reason": "作答用时 20 秒。"}])
+    make_response(survey, flags=[{"code": "speeder", "reason": "作答用时 21 秒。"}], excluded=True)
+    progress = survey_progress(survey)
+    item = _listed(staff)
+    text = _text(item)
+    assert f"已收答卷 {progress.received} / {progress.target}" in text and progress.received == 2
+    assert f"{progress.status_label} · 尚缺 {progress.still_needed} 份" in text
+    assert f"最近收到 {timezone.localtime(progress.last_response_at):%Y-%m-%d %H:%M}" in text
+    # The flagged response still counted and not yet checked, a tap from the dashboard's list of them.
+    assert responses_to_check(survey) == 1
+    assert (
+        '<a href="/staff/hill-2024/?review=to-check#review" class="to-check">1 份标记答卷待核查</a>' in item
+    )
+    # The same in English.
+    english = _text(client_for(make_member(survey, "xiaoli", STAFF)).get("/staff/?lang=en").content.decode())
+    assert f"Responses received {progress.received} / {progress.target}" in english
+    assert f"{progress.still_needed} still needed" in english and "1 flagged response to check" in english
+
+
+def test_an_evaluator_sees_the_collection_but_no_responses_to_check(evaluator, survey):
+    make_response(survey, flags=[{"code": "speeder", "reason": "作答用时 20 秒。"}])
+    item = _listed(evaluator)
+    assert "已收答卷" in item and "to-check" not in item and "待核查" not in item
+
+
+def test_a_draft_says_nothing_of_collection_and_a_survey_without_quotas_counts_alone(staff, survey):
+    from surveys.models import Survey
+
+    Quota.objects.filter(survey=survey).delete()
+    assert "尚无答卷" in _text(_listed(staff)) and "（未设配额）" in _text(_listed(staff))
+    make_response(survey)
+    assert "已收答卷 1 份 （未设配额）" in _text(_listed(staff))
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.DRAFT)
+    assert "已收答卷" not in _listed(staff) and "listed-progress" not in _listed(staff)

@@ -1,5 +1,6 @@
-"""/evaluate/ on a phone: each survey's composite, its interval and sample, the change since the
-year before, readable at 320 and 360 px without sideways scrolling, and the comparison a tap away."""
+"""The lists of surveys on a phone, at 320 and 360 px without sideways scrolling: /evaluate/ (each
+survey's composite, its interval and sample, the change since the year before, the comparison a
+tap away) and /staff/ (each survey's collection, the flagged responses to check a tap away)."""
 
 import pytest
 
@@ -57,3 +58,25 @@ def test_on_a_phone_each_survey_reads_with_its_change_and_the_comparison_is_a_ta
         link.click()
         page.wait_for_url("**/evaluate/hill-2024/?compare=hill-2023#compare")
         assert page.locator("#compare tr.composite b.diff").text_content() == signed(change.difference)
+
+
+@pytest.mark.parametrize("width", [320, 360])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_on_a_phone_staff_see_each_surveys_collection_and_reach_what_is_left_to_check(
+    live_server, browser, width, lang
+):
+    from tests.surveys.staff_factories import make_response
+
+    _before, this = _two_years()
+    make_member(this, "xiaowang", SurveyMembership.Role.STAFF)
+    make_response(this, flags=[{"code": "speeder", "reason": "作答用时 20 秒。"}])
+    with phone_page(browser, width) as page:
+        log_in(page, live_server.url, "xiaowang", "/staff/", lang)
+        assert page.evaluate(WIDER_THAN_THE_SCREEN) == []
+        card = page.locator('li[data-survey="hill-2024"]')
+        assert card.locator(".listed-progress b").first.text_content() == "13"  # 12 imported, 1 flagged
+        link = card.locator("a.to-check")
+        assert link.bounding_box()["height"] >= 44
+        link.click()
+        page.wait_for_url("**/staff/hill-2024/?review=to-check#review")
+        assert page.locator("#review").is_visible()

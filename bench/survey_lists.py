@@ -1,6 +1,8 @@
-"""Benchmark: a county evaluator's /evaluate/ list, its Excel and CSV files and GET /api/v1/surveys/.
+"""Benchmark: the lists of surveys a county's people open — staff's /staff/ (each survey's
+collection), the evaluator's /evaluate/ (each survey's composite), its Excel and CSV files and
+GET /api/v1/surveys/.
 
-    .venv/bin/python bench/evaluate_list.py [--towns 10] [--runs 3]
+    .venv/bin/python bench/survey_lists.py [--towns 10] [--runs 3]
 
 Builds its own SQLite database in a temporary folder (the demo survey, then `--towns` towns
 copied from it, each with a 2020 and a 2021 survey of 400 synthetic responses: 2 × towns
@@ -62,7 +64,7 @@ def main() -> None:
     parser.add_argument("--towns", type=int, default=10)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    folder = tempfile.mkdtemp(prefix="bench-evaluate-")
+    folder = tempfile.mkdtemp(prefix="bench-lists-")
     os.environ["DATABASE_URL"] = f"sqlite:///{folder}/db.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "survey_site.settings")
     import django
@@ -82,7 +84,8 @@ def main() -> None:
     )
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(get_user_model().objects.filter(is_superuser=True).first())
-    for url in ("/evaluate/", "/evaluate/surveys.xlsx", "/evaluate/surveys.csv", "/api/v1/surveys/"):
+    urls = ("/staff/", "/evaluate/", "/evaluate/surveys.xlsx", "/evaluate/surveys.csv", "/api/v1/surveys/")
+    for url in urls:
         assert client.get(url).status_code == 200, url
         for label, before in (("cold", cache.clear), ("warm", None)):
             median, low, high, size = timed(args.runs, lambda url=url: client.get(url).content, before)
