@@ -36,7 +36,9 @@ class ChangeSerializer(serializers.Serializer):
         allow_null=True,
         help_text="差值的 95% 置信区间",
     )
-    significant = serializers.BooleanField(help_text="区间不含 0")
+    significant = serializers.BooleanField(
+        allow_null=True, help_text="区间不含 0；差值没有区间时为 null（无法判断）"
+    )
     same_scoring = serializers.BooleanField(
         help_text="两年的选项分值与权重相同（不同时差值部分来自计分方案）"
     )
@@ -98,7 +100,7 @@ def _figures(figures: SurveyFigures) -> dict:
             "difference": change.difference,
             "se": change.se,
             "ci95": list(change.ci95) if change.ci95 else None,
-            "significant": change.significant,
+            "significant": change.significant if change.ci95 else None,
             "same_scoring": change.same_scoring,
         },
         "problem": figures.problem,

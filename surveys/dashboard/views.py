@@ -2,6 +2,7 @@
 
 import dataclasses
 from datetime import datetime
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -39,7 +40,13 @@ from surveys.reports.comments import comments_xlsx
 from surveys.reports.progress import progress_xlsx
 from surveys.respond.posters import PosterFontMissing, poster_text, posters_pdf, print_families
 from surveys.selectors_comments import SurveyComments, survey_comments
-from surveys.selectors_progress import CHART_DAYS, InvitationProgress, survey_progress, synthetic_stored
+from surveys.selectors_progress import (
+    CHART_DAYS,
+    InvitationProgress,
+    Progress,
+    survey_progress,
+    synthetic_stored,
+)
 from surveys.selectors_review import (
     ReviewNarrowing,
     audit_log,
@@ -86,19 +93,12 @@ def survey_pages(user, survey) -> list[tuple[str, str, str]]:
     return pages
 
 
-@dataclasses.dataclass(frozen=True)
-class ListedProgress:
+class ListedProgress(NamedTuple):
     """What the list of surveys says of a survey's collection, for those who watch it: the
     dashboard's totals (received against the quotas' target, its state, what is still needed,
     when the last response came) and, for those who review, the flagged responses left to check."""
 
-    received: int
-    target: int
-    percent: float | None
-    status: str | None
-    status_label: str
-    still_needed: int
-    last_response_at: datetime | None
+    progress: Progress
     to_check: int | None  # None: this user does not review
 
 
@@ -106,17 +106,8 @@ def _listed_progress(user, survey) -> ListedProgress | None:
     """None for a draft (nothing is collected yet) and for those who may not see the progress."""
     if survey.status == survey.Status.DRAFT or not can_view_progress(user, survey):
         return None
-    progress = survey_progress(survey)
-    return ListedProgress(
-        received=progress.received,
-        target=progress.target,
-        percent=progress.percent,
-        status=progress.status,
-        status_label=progress.status_label,
-        still_needed=progress.still_needed,
-        last_response_at=progress.last_response_at,
-        to_check=responses_to_check(survey) if can_review(user, survey) else None,
-    )
+    to_check = responses_to_check(survey) if can_review(user, survey) else None
+    return ListedProgress(survey_progress(survey), to_check)
 
 
 @login_required

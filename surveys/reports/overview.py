@@ -100,20 +100,15 @@ def _stamp(count: int) -> str:
     ) % {"n": count, "at": at}
 
 
-def _change_cells(change: Change | None) -> list:
+def _change_cells(change: Change | None, truth) -> list:
     """The base's code, the difference, its standard error and interval, and whether the interval
-    keeps off 0 (empty where there is no survey of the year before to compare with)."""
+    keeps off 0 as `truth` writes a yes or no (empty where there is no survey of the year before
+    to compare with; the last empty where the difference has no interval: nobody can tell)."""
     if change is None:
         return [None] * 6
     low, high = change.ci95 or (None, None)
-    return [
-        change.base.slug,
-        change.difference,
-        change.se,
-        low,
-        high,
-        _("是") if change.significant else _("否"),
-    ]
+    significant = truth(change.significant) if change.ci95 else None
+    return [change.base.slug, change.difference, change.se, low, high, significant]
 
 
 def _summary_rows(all_figures: list[SurveyFigures]) -> tuple[list[str], list[list]]:
@@ -158,7 +153,7 @@ def _summary_rows(all_figures: list[SurveyFigures]) -> tuple[list[str], list[lis
                 high,
                 figures.valid,
                 figures.excluded,
-                *_change_cells(figures.change),
+                *_change_cells(figures.change, lambda yes: _("是") if yes else _("否")),
                 figures.scheme_digest,
                 figures.data_hash,
                 figures_note(figures),
@@ -246,13 +241,6 @@ def _number(value) -> str:
     return "" if value is None else repr(value) if isinstance(value, float) else str(value)
 
 
-def _change_values(change: Change | None) -> list:
-    if change is None:
-        return [None] * 6
-    low, high = change.ci95 or (None, None)
-    return [change.base.slug, change.difference, change.se, low, high, str(change.significant).lower()]
-
-
 def overview_csv(all_figures: list[SurveyFigures]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -273,7 +261,7 @@ def overview_csv(all_figures: list[SurveyFigures]) -> bytes:
             figures.valid,
             figures.excluded,
             figures.synthetic if figures.document is not None else None,
-            *_change_values(figures.change),
+            *_change_cells(figures.change, lambda yes: str(yes).lower()),
             figures.scheme_digest,
             figures.data_hash,
             "" if changed is None else str(changed).lower(),

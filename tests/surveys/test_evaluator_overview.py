@@ -298,3 +298,15 @@ def test_the_api_gives_staff_their_surveys_without_a_figure_and_a_published_surv
     assert figures["source"] == "published" and figures["published_at"]
     assert figures["composite"] == frozen and figures["changed_since_publication"] is True
     assert figures["sample"]["responses"] == 12
+
+
+def test_a_change_without_an_interval_is_neither_significant_nor_not_in_the_files(county):
+    evaluator, before, _this, _empty = county
+    Response.objects.filter(survey=before, village__code="west").delete()
+    client = _browser(evaluator)
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get("/evaluate/surveys.xlsx").content))
+    row = {r["调查代码"]: r for r in _sheet_rows(workbook, "汇总")}["hill-2024"]
+    assert row["较上年"] is not None and row["较上年 95% 置信区间下限"] is None and row["变化显著"] is None
+    lines = csv.DictReader(io.StringIO(client.get("/evaluate/surveys.csv").content.decode("utf-8-sig")))
+    line = next(line for line in lines if line["survey"] == "hill-2024" and not line["dimension"])
+    assert line["change"] and line["change_ci95_low"] == "" and line["change_significant"] == ""
