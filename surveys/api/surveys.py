@@ -100,7 +100,7 @@ def _figures(figures: SurveyFigures) -> dict:
             "difference": change.difference,
             "se": change.se,
             "ci95": list(change.ci95) if change.ci95 else None,
-            "significant": change.significant if change.ci95 else None,
+            "significant": change.significant,
             "same_scoring": change.same_scoring,
         },
         "problem": figures.problem,

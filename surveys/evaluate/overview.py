@@ -41,8 +41,11 @@ class Change:
     same_scoring: bool  # otherwise part of the change is the scheme's
 
     @property
-    def significant(self) -> bool:
-        return bool(self.ci95) and (self.ci95[0] > 0 or self.ci95[1] < 0)
+    def significant(self) -> bool | None:
+        """Whether the interval keeps off 0; None without an interval (nobody can tell)."""
+        if not self.ci95:
+            return None
+        return self.ci95[0] > 0 or self.ci95[1] < 0
 
     @property
     def interval(self) -> str:

@@ -32,6 +32,7 @@ from surveys.permissions import (
     survey_get_for,
     surveys_listed_for,
 )
+from surveys.reports import CONTENT_TYPES
 from surveys.reports.comparison import (
     changes_chart_document,
     comparison_pdf,
@@ -113,8 +114,8 @@ def survey_list(request):
 
 
 OVERVIEW_FILES = {
-    "xlsx": (overview_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "csv": (overview_csv, "text/csv; charset=utf-8"),
+    "xlsx": overview_xlsx,
+    "csv": overview_csv,
 }
 
 
@@ -123,9 +124,8 @@ OVERVIEW_FILES = {
 def overview_download(request, fmt: str):
     """The list's figures as a file, in the page's language (?lang=en): every survey this user
     may evaluate (none: an empty table, as the page's empty list)."""
-    write, content_type = OVERVIEW_FILES[fmt]
-    body = write(survey_figures(surveys_to_evaluate(request.user), report_language()))
-    response = HttpResponse(body, content_type=content_type)
+    body = OVERVIEW_FILES[fmt](survey_figures(surveys_to_evaluate(request.user), report_language()))
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     name = timezone.localdate().strftime(f"surveys-%Y%m%d.{fmt}")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -347,8 +347,8 @@ def comparison_chart(request, slug: str, other: str, fmt: str):
 
 
 COMPARISON_FILES = {
-    "xlsx": (comparison_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "pdf": (comparison_pdf, "application/pdf"),
+    "xlsx": comparison_xlsx,
+    "pdf": comparison_pdf,
 }
 
 
@@ -362,8 +362,9 @@ def comparison_download(request, slug: str, other: str, fmt: str):
     if isinstance(compared, HttpResponse):
         return compared
     survey, base_survey, table = compared
-    write, content_type = COMPARISON_FILES[fmt]
-    response = HttpResponse(write(survey, base_survey, table), content_type=content_type)
+    response = HttpResponse(
+        COMPARISON_FILES[fmt](survey, base_survey, table), content_type=CONTENT_TYPES[fmt]
+    )
     name = f"{survey.slug}-vs-{base_survey.slug}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -107,7 +107,7 @@ def _change_cells(change: Change | None, truth) -> list:
     if change is None:
         return [None] * 6
     low, high = change.ci95 or (None, None)
-    significant = truth(change.significant) if change.ci95 else None
+    significant = None if change.significant is None else truth(change.significant)
     return [change.base.slug, change.difference, change.se, low, high, significant]
 
 
