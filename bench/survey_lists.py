@@ -7,8 +7,9 @@ GET /api/v1/surveys/.
 Builds its own SQLite database in a temporary folder (the demo survey, then `--towns` towns
 copied from it, each with a 2020 and a 2021 survey of 400 synthetic responses: 2 × towns
 surveys, the 2021 ones compared with 2020), and times, in one process, each address as an
-administrator opens it: cold (the cache emptied first: every survey scored again) and warm (the
-scores cached, as after the first visit until new responses arrive).
+administrator opens it (the pages their first page of 20, the files and the API every survey):
+cold (the cache emptied first: every survey scored again) and warm (the scores cached, as after
+the first visit until new responses arrive).
 """
 
 import argparse
@@ -84,7 +85,14 @@ def main() -> None:
     )
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(get_user_model().objects.filter(is_superuser=True).first())
-    urls = ("/staff/", "/evaluate/", "/evaluate/surveys.xlsx", "/evaluate/surveys.csv", "/api/v1/surveys/")
+    urls = (
+        "/staff/",  # the first page: 20 surveys
+        "/evaluate/",
+        "/evaluate/?year=2021",  # one year, its surveys compared with the year before's
+        "/evaluate/surveys.xlsx",  # every survey, every page
+        "/evaluate/surveys.csv",
+        "/api/v1/surveys/",
+    )
     for url in urls:
         assert client.get(url).status_code == 200, url
         for label, before in (("cold", cache.clear), ("warm", None)):

@@ -7,6 +7,7 @@ survey here, then reads each one's score, progress or downloads by its slug."""
 
 from django.urls import reverse
 from django.utils import translation
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
@@ -17,12 +18,19 @@ from surveys.api.exceptions import valid_query
 from surveys.api.score_schema import CompositeSerializer, DimensionSerializer, SampleSerializer
 from surveys.evaluate.overview import SurveyFigures, survey_figures
 from surveys.localized import localized, organisation
+from surveys.models import YEARS, Survey
 from surveys.permissions import can_read_scores, can_view_progress, surveys_listed_for
 from surveys.reports.data import LANGUAGES
+from surveys.selectors_surveys import WORDS_MAX, SurveysAsked
 
 
 class ListQuery(serializers.Serializer):
     lang = serializers.ChoiceField(choices=["zh", "en"], default="zh")
+    # The /staff/ and /evaluate/ lists' choices (surveys/selectors_surveys.py); here a value out
+    # of range is a 400, and a year none of the surveys has an empty list.
+    year = serializers.IntegerField(min_value=YEARS[0], max_value=YEARS[1], required=False)
+    status = serializers.ChoiceField(choices=Survey.Status.values, required=False)
+    q = serializers.CharField(max_length=WORDS_MAX, required=False, allow_blank=True, default="")
 
 
 class ChangeSerializer(serializers.Serializer):
@@ -118,16 +126,26 @@ class SurveyListView(APIView):
             "工作人员：figures 为 null。links 给出可读取的得分与进度地址（无权读取时为 null）。"
         ),
         parameters=[
-            OpenApiParameter("lang", str, enum=["zh", "en"], description="名称与说明的语言，默认中文")
+            OpenApiParameter("lang", str, enum=["zh", "en"], description="名称与说明的语言，默认中文"),
+            OpenApiParameter("year", int, description="只列这一年度的调查"),
+            OpenApiParameter("status", str, enum=Survey.Status.values, description="只列这一状态的调查"),
+            OpenApiParameter(
+                "q", str, description="只列名称、被评价单位（中英文）或代码含有这些字的调查，不分大小写"
+            ),
         ],
-        responses={200: SurveyListItemSerializer(many=True)},
+        responses={200: SurveyListItemSerializer(many=True), 400: OpenApiTypes.OBJECT},
     )
     def get(self, request):
-        language = valid_query(ListQuery, request)["lang"]
-        surveys = surveys_listed_for(request.user)
+        query = valid_query(ListQuery, request)
+        language = query["lang"]
+        every = surveys_listed_for(request.user)
+        asked = SurveysAsked(year=query.get("year"), status=query.get("status", ""), words=query["q"].strip())
+        surveys = asked.keep(every)
         readable = [s for s in surveys if can_read_scores(request.user, s)]
+        # The year before is looked for among every survey one may score, not only those asked for.
+        among = [s for s in every if can_read_scores(request.user, s)]
         with translation.override(LANGUAGES[language]):
-            figures = {f.survey.pk: f for f in survey_figures(readable, language)}
+            figures = {f.survey.pk: f for f in survey_figures(readable, language, among=among)}
             english = language == "en"
             items = [
                 {

@@ -57,6 +57,7 @@ from surveys.selectors_review import (
     review_batch,
     review_narrowing,
 )
+from surveys.selectors_surveys import survey_listing
 from surveys.services.quality import flag_label
 from surveys.services.review import (
     EXCLUDED_BATCH,
@@ -114,8 +115,10 @@ def _listed_progress(user, survey) -> ListedProgress | None:
 def survey_list(request):
     """Everyone's landing page after logging in: each survey with the pages this user may open,
     and for those who watch its collection, how far it has come (a county's staff with several
-    towns' surveys see which one lags without opening each)."""
+    towns' surveys see which one lags without opening each); a page of 20 at a time, narrowed on
+    asking to a year, a status or a name (surveys/selectors_surveys.py)."""
     user = request.user
+    listing = survey_listing(request, surveys_listed_for(user))
     rows = [
         (
             survey,
@@ -123,9 +126,9 @@ def survey_list(request):
             survey_pages(user, survey),
             _listed_progress(user, survey),
         )
-        for survey in surveys_listed_for(user)
+        for survey in listing.page  # a page of 20: each one's progress is read
     ]
-    return render(request, "surveys/staff/survey_list.html", {"rows": rows})
+    return render(request, "surveys/staff/survey_list.html", {"rows": rows, "listing": listing})
 
 
 # What the invitations table says of a link that takes no answers now, by the questionnaire's

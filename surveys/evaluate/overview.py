@@ -103,8 +103,24 @@ def _publications(surveys: list[Survey]) -> dict[int, PublishedReport]:
     return latest
 
 
-def survey_figures(surveys: list[Survey], language: str = "zh") -> list[SurveyFigures]:
-    """The figures of each survey, in the order given."""
+def survey_figures(
+    surveys: list[Survey], language: str = "zh", *, among: list[Survey] | None = None
+) -> list[SurveyFigures]:
+    """The figures of each survey, in the order given. The year before is looked for among
+    `surveys`, and also among `among` where given (a page of a longer list, or the surveys of one
+    year: last year's are scored too, for the change, and not returned)."""
+    shown = {survey.pk for survey in surveys}
+    wanted = {(survey.organisation.strip(), survey.year - 1) for survey in surveys}
+    bases = [
+        survey
+        for survey in among or []
+        if survey.pk not in shown and (survey.organisation.strip(), survey.year) in wanted
+    ]
+    every = _figures(surveys + bases, language)
+    return [f for f in _with_changes(every) if f.survey.pk in shown]
+
+
+def _figures(surveys: list[Survey], language: str) -> list[SurveyFigures]:
     publications = _publications(surveys)
     figures = []
     for survey in surveys:
@@ -127,7 +143,7 @@ def survey_figures(surveys: list[Survey], language: str = "zh") -> list[SurveyFi
             figures.append(SurveyFigures(survey, today[0], None, today[1], None))
         else:
             figures.append(SurveyFigures(survey, None, None, "", None, problem))
-    return _with_changes(figures)
+    return figures
 
 
 def _with_changes(figures: list[SurveyFigures]) -> list[SurveyFigures]:

@@ -44,6 +44,7 @@ from surveys.reports.overview import overview_csv, overview_xlsx
 from surveys.reports.paragraph import report_paragraph
 from surveys.reports.tables import dimension_alpha_cautions
 from surveys.scoring import QuestionnaireIncomplete, SchemeBroken
+from surveys.selectors_surveys import survey_listing, surveys_asked
 from surveys.services.publish import report_publish
 from surveys.services.submission import late_until
 
@@ -99,32 +100,33 @@ def surveys_to_evaluate(user) -> list[Survey]:
 @require_GET
 def survey_list(request):
     """/evaluate/: the surveys this user may evaluate, each with its composite, interval and
-    sample as its page shows them (surveys/evaluate/overview.py), linking to that page; all of
-    them as one Excel workbook or CSV file."""
-    figures = survey_figures(surveys_to_evaluate(request.user), report_language())
+    sample as its page shows them (surveys/evaluate/overview.py), linking to that page, a page of
+    20 at a time, narrowed on asking to a year, a status or a name (surveys/selectors_surveys.py);
+    those asked for as one Excel workbook or CSV file."""
+    surveys = surveys_to_evaluate(request.user)
+    language = report_language()
+    listing = survey_listing(request, surveys, file_extra={"lang": "en"} if language == "en" else None)
     return render(
         request,
         "surveys/evaluate/list.html",
         {
-            "figures": figures,
-            "query": "?lang=en" if report_language() == "en" else "",
+            "figures": survey_figures(list(listing.page), language, among=surveys),
+            "listing": listing,
             "may_have_token": may_have_api_token(request.user),
         },
     )
-
-
-OVERVIEW_FILES = {
-    "xlsx": overview_xlsx,
-    "csv": overview_csv,
-}
 
 
 @login_required
 @require_GET
 def overview_download(request, fmt: str):
     """The list's figures as a file, in the page's language (?lang=en): every survey this user
-    may evaluate (none: an empty table, as the page's empty list)."""
-    body = OVERVIEW_FILES[fmt](survey_figures(surveys_to_evaluate(request.user), report_language()))
+    may evaluate that the list's choices keep (?year=, ?status=, ?q=; every page of them; none:
+    an empty table, as the page's empty list)."""
+    surveys = surveys_to_evaluate(request.user)
+    asked = surveys_asked(request, surveys)
+    figures = survey_figures(asked.keep(surveys), report_language(), among=surveys)
+    body = overview_xlsx(figures, asked.described()) if fmt == "xlsx" else overview_csv(figures)
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     name = timezone.localdate().strftime(f"surveys-%Y%m%d.{fmt}")
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -218,9 +218,10 @@ def _sheet(
     sheet.freeze_panes = "C4"
 
 
-def overview_xlsx(all_figures: list[SurveyFigures]) -> bytes:
+def overview_xlsx(all_figures: list[SurveyFigures], choices: str = "") -> bytes:
+    """`choices`: the list's choices the surveys were kept by, in words, after the stamp."""
     workbook = Workbook()
-    stamp = _stamp(len(all_figures))
+    stamp = " ".join(filter(None, (_stamp(len(all_figures)), choices)))
     headers, rows = _summary_rows(all_figures)
     scores = dict.fromkeys((6, 7, 8, 9, 14), SCORE) | dict.fromkeys((13, 15, 16), DIFFERENCE)
     _sheet(workbook.active, _("汇总"), stamp, headers, rows, scores)

@@ -80,3 +80,45 @@ def test_on_a_phone_staff_see_each_surveys_collection_and_reach_what_is_left_to_
         link.click()
         page.wait_for_url("**/staff/hill-2024/?review=to-check#review")
         assert page.locator("#review").is_visible()
+
+
+@pytest.mark.parametrize("width", [320])  # the narrowest: the choices' two selects side by side
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("address", ["/staff/", "/evaluate/"])
+def test_on_a_phone_a_long_list_is_narrowed_and_paged_by_thumb(live_server, browser, width, lang, address):
+    """A county's 26 surveys: the year chosen, the words typed and the page turned on the phone,
+    the choices and the page links within the screen and big enough for a finger."""
+    before, this = _two_years()
+    user = SurveyMembership.objects.get(survey=this, role=SurveyMembership.Role.EVALUATOR).user
+    for n in range(24):
+        extra = Survey.objects.create(
+            slug=f"town{n:02d}", title=f"第{n}镇调查", organisation=f"第{n}镇", year=2022
+        )
+        SurveyMembership.objects.create(survey=extra, user=user, role=SurveyMembership.Role.EVALUATOR)
+    with phone_page(browser, width) as page:
+        log_in(page, live_server.url, "pingjia", address, lang)
+        assert page.evaluate(WIDER_THAN_THE_SCREEN) == []
+        assert page.evaluate(SMALL_TARGETS) == []
+        assert page.locator("ul.surveys > li.card").count() == 20
+        page.locator('nav.pages a[rel="next"]').click()
+        page.wait_for_url("**?page=2")
+        assert page.locator("ul.surveys > li.card").count() == 6
+        assert page.evaluate(WIDER_THAN_THE_SCREEN) == []
+        page.select_option("#survey-year", "2024")
+        page.locator("#survey-choices button").click()
+        page.wait_for_url("**year=2024**")
+        cards = page.locator("ul.surveys > li.card")
+        assert [cards.nth(i).get_attribute("data-survey") for i in range(cards.count())] == ["hill-2024"]
+        assert page.locator("nav.pages").count() == 0
+        page.fill("#survey-q", "第1")
+        page.select_option("#survey-year", "")
+        page.locator("#survey-choices button").click()
+        page.wait_for_url("**q=**")
+        assert {cards.nth(i).get_attribute("data-survey") for i in range(cards.count())} == {
+            f"town{n:02d}" for n in (1, *range(10, 20))
+        }
+        assert page.evaluate(WIDER_THAN_THE_SCREEN) == []
+        assert page.evaluate(SMALL_TARGETS) == []
+        page.locator("#survey-choices-kept a").click()
+        page.wait_for_url(f"**{address}?")
+        assert cards.count() == 20

@@ -84,7 +84,10 @@ def test_an_optional_query_parameter_sent_empty_is_taken_as_not_sent(world):
                     assert empty.json() == plain
                 else:
                     assert empty.json()["composite"] == plain["composite"]
-            for name in names:
+            for parameter in query:
+                name, kind = parameter["name"], parameter.get("schema", {})
+                if "enum" not in kind and kind.get("type") != "integer":
+                    continue  # free words (the surveys' ?q=): no value is wrong
                 wrong = _ask(world, "evaluator_token", "GET", path, f"?{name}=fr")
                 assert wrong.status_code == 400 and name in wrong.json()["errors"], (path, name)
                 asked += 1

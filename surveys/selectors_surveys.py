@@ -1,0 +1,123 @@
+"""Narrowing a long list of surveys: a county's staff or evaluator with a dozen towns over several
+years picks a year, a status or a name (/staff/, /evaluate/ and the evaluator's summary files),
+a page at a time on the pages.
+
+What is asked comes from the query string (?year=2021&status=published&q=大栗港&page=2). A
+choice that is not one of the list's own (a year none of its surveys has, a status that does not
+exist) narrows nothing, as the comments page treats a village it does not know; the words are
+trimmed to 50 characters and matched, case aside, against the title, the 被评价单位 (Chinese and
+English) and the code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.core.paginator import Page, Paginator
+from django.utils.translation import gettext as _
+
+from surveys.models import Survey
+
+SURVEYS_PER_PAGE = 20
+# The choices are offered once a list is this long (or while something is chosen): a town's two
+# or three surveys need none.
+NARROW_FROM = 6
+WORDS_MAX = 50
+
+
+@dataclass(frozen=True)
+class SurveysAsked:
+    year: int | None
+    status: str  # "" for every status
+    words: str
+    years: tuple[int, ...] = ()  # the list's own years, newest first: the choices offered
+    statuses: tuple[tuple[str, str], ...] = ()  # (value, label) of the statuses its surveys have
+
+    @property
+    def narrowed(self) -> bool:
+        return bool(self.year or self.status or self.words)
+
+    def keep(self, surveys: list[Survey]) -> list[Survey]:
+        """The surveys asked for, in their order."""
+        words = self.words.casefold()
+        return [
+            survey
+            for survey in surveys
+            if (self.year is None or survey.year == self.year)
+            and (not self.status or survey.status == self.status)
+            and (not words or words in _searched(survey))
+        ]
+
+    def described(self) -> str:
+        """The choices in words, for a file's heading ("" where nothing is chosen)."""
+        parts = []
+        if self.year is not None:
+            parts.append(_("%(year)s 年度") % {"year": self.year})
+        if self.status:
+            parts.append(str(Survey.Status(self.status).label))
+        if self.words:
+            parts.append(_("含“%(words)s”") % {"words": self.words})
+        return _("筛选：%(choices)s。") % {"choices": _("、").join(parts)} if parts else ""
+
+    def query(self) -> dict[str, str]:
+        """What the page's links carry on (the page number aside)."""
+        query = {}
+        if self.year is not None:
+            query["year"] = str(self.year)
+        if self.status:
+            query["status"] = self.status
+        if self.words:
+            query["q"] = self.words
+        return query
+
+
+def _searched(survey: Survey) -> str:
+    names = (survey.title, survey.title_en, survey.organisation, survey.organisation_en, survey.slug)
+    return "\n".join(name for name in names if name).casefold()
+
+
+def surveys_asked(request, surveys: list[Survey]) -> SurveysAsked:
+    """What the reader asked for of `surveys` (all of them: the choices are the list's own)."""
+    years = tuple(sorted({survey.year for survey in surveys}, reverse=True))
+    present = {survey.status for survey in surveys}
+    statuses = tuple((value, label) for value, label in Survey.Status.choices if value in present)
+    year = request.GET.get("year", "").strip()
+    status = request.GET.get("status", "")
+    return SurveysAsked(
+        year=int(year) if year.isascii() and year.isdigit() and int(year) in years else None,
+        status=status if status in present else "",
+        words=request.GET.get("q", "").strip()[:WORDS_MAX],
+        years=years,
+        statuses=statuses,
+    )
+
+
+@dataclass(frozen=True)
+class SurveyListing:
+    """A page of the surveys asked for, with what the template needs to offer the choices."""
+
+    asked: SurveysAsked
+    page: Page
+    total: int  # every survey of the list, narrowed or not
+    offered: bool  # whether the choices are shown
+    page_query: str  # "&year=…" for the page links
+    file_query: str  # "?year=…" for the downloads (every page)
+
+
+def survey_listing(
+    request, surveys: list[Survey], *, file_extra: dict[str, str] | None = None
+) -> SurveyListing:
+    """The page of `surveys` the request asks for. `file_extra`: more the downloads' links carry
+    (?lang=en: a file is in the language it says, whoever opens the link)."""
+    asked = surveys_asked(request, surveys)
+    page = Paginator(asked.keep(surveys), SURVEYS_PER_PAGE).get_page(request.GET.get("page"))
+    query, files = asked.query(), asked.query() | (file_extra or {})
+    return SurveyListing(
+        asked=asked,
+        page=page,
+        total=len(surveys),
+        offered=len(surveys) >= NARROW_FROM or asked.narrowed,
+        page_query=("&" + urlencode(query)) if query else "",
+        file_query=("?" + urlencode(files)) if files else "",
+    )

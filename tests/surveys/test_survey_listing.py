@@ -1,0 +1,232 @@
+"""Long lists of surveys (surveys/selectors_surveys.py): a county's people with a dozen towns over
+several years narrow /staff/ and /evaluate/ to a year, a status or a name, and read them 20 at a
+time; the evaluator's summary files hold what the list's choices keep, every page of it."""
+
+import csv
+import io
+import re
+
+import openpyxl
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from stats.compare import compare_documents
+from stats.text import interval, signed
+from surveys.evaluate.selectors import evaluator_document
+from surveys.models import Survey, SurveyMembership
+from surveys.selectors_surveys import NARROW_FROM, SURVEYS_PER_PAGE
+from tests.factories import make_survey
+from tests.surveys.report_helpers import answer, member
+
+pytestmark = pytest.mark.django_db
+EVALUATOR = SurveyMembership.Role.EVALUATOR
+Status = Survey.Status
+
+
+def _listed(html: str) -> list[str]:
+    return re.findall(r'<li class="card" data-survey="([^"]+)"', html)
+
+
+def _text(fragment: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", fragment)).strip()
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def county():
+    """An administrator and 25 towns' surveys saved (no questionnaire): 2023 and 2024, some
+    published, with titles, bodies and English names to search."""
+    surveys = []
+    for town in range(1, 26):
+        year = 2023 if town % 2 else 2024
+        surveys.append(
+            Survey(
+                slug=f"town{town:02d}-{year}",
+                title=f"第{town}镇{year}年度满意度调查",
+                organisation=f"第{town}镇人民政府" if town != 7 else "青山镇人民政府",
+                organisation_en="Qingshan Town" if town == 7 else "",
+                year=year,
+                status=Status.PUBLISHED if town % 5 == 0 else Status.OPEN,
+            )
+        )
+    Survey.objects.bulk_create(surveys)
+    return get_user_model().objects.create_superuser("county", password="pw-long-enough-123")
+
+
+def _newest_first(**kept) -> list[str]:
+    return list(Survey.objects.filter(**kept).order_by("-year", "slug").values_list("slug", flat=True))
+
+
+@pytest.mark.parametrize("address", ["/staff/", "/evaluate/"])
+def test_a_long_list_is_read_twenty_at_a_time_newest_first(county, address):
+    client = _client(county)
+    every = _newest_first()
+    first = client.get(address).content.decode()
+    assert _listed(first) == every[:SURVEYS_PER_PAGE]
+    assert "第 1 / 2 页" in first and 'href="?page=2"' in first and 'rel="prev"' not in first
+    second = client.get(address, {"page": 2}).content.decode()
+    assert _listed(second) == every[SURVEYS_PER_PAGE:]
+    assert "第 2 / 2 页" in second and 'href="?page=1"' in second and 'rel="next"' not in second
+    # A page past the end or not a number: the last page, the first; never an error.
+    assert _listed(client.get(address, {"page": 9}).content.decode()) == every[SURVEYS_PER_PAGE:]
+    assert _listed(client.get(address, {"page": "x"}).content.decode()) == every[:SURVEYS_PER_PAGE]
+
+
+@pytest.mark.parametrize("address", ["/staff/", "/evaluate/"])
+def test_a_year_a_status_and_words_narrow_the_list_and_the_page_links_keep_them(county, address):
+    client = _client(county)
+    html = client.get(address, {"year": "2023"}).content.decode()
+    assert _listed(html) == _newest_first(year=2023)
+    assert "25 项调查中符合条件的 13 项。" in _text(html)
+    assert '<option value="2023" selected>2023</option>' in html
+    published = client.get(address, {"status": "published", "year": "2024"}).content.decode()
+    assert (
+        _listed(published)
+        == _newest_first(status=Status.PUBLISHED, year=2024)
+        == ["town10-2024", "town20-2024"]
+    )
+    # The words: the title, the body (either language) or the code, case aside, trimmed.
+    for words, expected in (
+        (" 青山镇 ", ["town07-2023"]),
+        ("qingshan", ["town07-2023"]),
+        ("第12镇2024", ["town12-2024"]),
+        ("TOWN2", _newest_first(slug__startswith="town2")),
+    ):
+        assert _listed(client.get(address, {"q": words}).content.decode()) == expected, words
+    nothing = client.get(address, {"q": "没有这个镇"}).content.decode()
+    assert _listed(nothing) == [] and "25 项调查中符合条件的 0 项。" in _text(nothing)
+    assert '<a href="?">显示全部</a>' in nothing
+    # Page links carry the choices on: 2023's 13 surveys are one page, the 25 "town" ones two.
+    assert 'rel="next"' not in html
+    towns = client.get(address, {"q": "town"}).content.decode()
+    assert 'href="?page=2&amp;q=town"' in towns
+    assert (
+        _listed(client.get(address, {"q": "town", "page": 2}).content.decode())
+        == _newest_first()[SURVEYS_PER_PAGE:]
+    )
+
+
+@pytest.mark.parametrize("address", ["/staff/", "/evaluate/"])
+def test_a_choice_the_list_does_not_have_narrows_nothing(county, address):
+    client = _client(county)
+    every = _newest_first()[:SURVEYS_PER_PAGE]
+    for asked in (
+        {"year": "1999"},
+        {"year": "abc"},
+        {"year": "２０２３"},
+        {"status": "draft"},
+        {"status": "x"},
+    ):
+        html = client.get(address, asked).content.decode()
+        assert _listed(html) == every, asked
+        assert "符合条件" not in html, asked
+    # Words longer than the box takes are cut to its 50 characters.
+    html = client.get(address, {"q": "第1镇" + "x" * 60}).content.decode()
+    assert 'value="第1镇' + "x" * 47 + '"' in html
+
+
+def test_a_short_list_offers_no_choices_until_some_are_made():
+    survey = make_survey("hill-2024")
+    user = member("town-staff", survey, SurveyMembership.Role.STAFF)
+    for n in range(2, NARROW_FROM):
+        Survey.objects.create(slug=f"s{n}", title=f"调查{n}", organisation="山村镇人民政府", year=2010 + n)
+        SurveyMembership.objects.create(survey=Survey.objects.get(slug=f"s{n}"), user=user, role="staff")
+    client = _client(user)
+    assert 'id="survey-choices"' not in client.get("/staff/").content.decode()
+    html = client.get("/staff/", {"year": "2024"}).content.decode()  # a link kept from elsewhere
+    assert 'id="survey-choices"' in html and _listed(html) == ["hill-2024"]
+    Survey.objects.create(slug="s9", title="调查9", organisation="山村镇人民政府", year=2030)
+    SurveyMembership.objects.create(survey=Survey.objects.get(slug="s9"), user=user, role="staff")
+    assert 'id="survey-choices"' in client.get("/staff/").content.decode()
+
+
+@pytest.fixture
+def two_years():
+    """An evaluator of 山村镇 2023 and 2024, answered differently, and 24 more surveys to page."""
+    before = make_survey("hill-2023")
+    Survey.objects.filter(pk=before.pk).update(year=2023)
+    before.refresh_from_db()
+    answer(answer(before, 4, village="east"), 5, village="west")
+    this = answer(answer(make_survey("hill-2024"), 6, village="east"), 6, village="west")
+    evaluator = member("pinggu", this, EVALUATOR)
+    SurveyMembership.objects.create(survey=before, user=evaluator, role=EVALUATOR)
+    for n in range(24):
+        extra = Survey.objects.create(slug=f"z{n:02d}", title=f"镇{n}", organisation=f"镇{n}", year=2022)
+        SurveyMembership.objects.create(survey=extra, user=evaluator, role=EVALUATOR)
+    return evaluator, before, this
+
+
+def test_the_change_since_the_year_before_stays_when_that_year_is_not_shown(two_years):
+    evaluator, before, this = two_years
+    composite = compare_documents(evaluator_document(before), evaluator_document(this)).composite
+    change = f"较 2023 年 {signed(composite.difference)} {interval(composite.ci95)}"
+    client = _client(evaluator)
+    for asked in ({}, {"year": "2024"}, {"q": "hill-2024"}):
+        html = client.get("/evaluate/", asked).content.decode()
+        assert "hill-2023" not in _listed(html) or not asked
+        card = re.search(r'data-survey="hill-2024">(.*?)</li>', html, re.S)[1]
+        assert change in _text(card), asked
+        assert 'href="/evaluate/hill-2024/?compare=hill-2023#compare"' in card
+
+
+def test_the_summary_files_hold_what_the_choices_keep_on_every_page(two_years):
+    evaluator, before, this = two_years
+    client = _client(evaluator)
+    # All 26, not the page's 20; the page's download links carry the choices.
+    html = client.get("/evaluate/").content.decode()
+    assert 'href="/evaluate/surveys.xlsx"' in html and "包括其他页上的" in html
+    rows = list(csv.DictReader(io.StringIO(client.get("/evaluate/surveys.csv").content.decode("utf-8-sig"))))
+    assert len({row["survey"] for row in rows}) == 26
+    narrowed = client.get("/evaluate/", {"year": "2024"}).content.decode()
+    assert 'href="/evaluate/surveys.xlsx?year=2024"' in narrowed
+    assert 'href="/evaluate/surveys.csv?year=2024"' in narrowed
+    text = client.get("/evaluate/surveys.csv", {"year": "2024"}).content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert {row["survey"] for row in rows} == {"hill-2024"}
+    composite = compare_documents(evaluator_document(before), evaluator_document(this)).composite
+    line = next(row for row in rows if not row["dimension"])
+    assert line["previous"] == "hill-2023" and float(line["change"]) == pytest.approx(composite.difference)
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/evaluate/surveys.xlsx", {"q": "镇1"}).content))
+    sheet = book.worksheets[0]
+    assert sheet["A1"].value.startswith("评价结果汇总：11 项调查，") and sheet["A1"].value.endswith(
+        " 筛选：含“镇1”。"
+    )
+    whole = openpyxl.load_workbook(io.BytesIO(client.get("/evaluate/surveys.xlsx").content)).worksheets[0]
+    assert whole["A1"].value.startswith("评价结果汇总：26 项调查，") and "筛选" not in whole["A1"].value
+    codes = [row[0] for row in sheet.iter_rows(values_only=True) if row[0] and str(row[0]).startswith("z")]
+    assert codes == [f"z{n:02d}" for n in [1] + list(range(10, 20))]
+    # In English the links say so, with the choices.
+    client.get("/?lang=en")
+    english = client.get("/evaluate/", {"year": "2024"}).content.decode()
+    assert 'href="/evaluate/surveys.csv?year=2024&amp;lang=en"' in english
+    book = client.get("/evaluate/surveys.xlsx", {"year": "2024", "status": "open", "q": "hill", "lang": "en"})
+    stamp = openpyxl.load_workbook(io.BytesIO(book.content)).worksheets[0]["A1"].value
+    assert stamp.endswith(" Narrowed to: Year 2024, Collecting, with “hill”."), stamp
+
+
+def test_the_api_list_takes_the_same_choices_and_refuses_what_it_cannot_read(two_years):
+    evaluator, before, this = two_years
+    client = _client(evaluator)
+    listed = client.get("/api/v1/surveys/", {"year": "2024"}).json()
+    assert [item["slug"] for item in listed] == ["hill-2024"]
+    composite = compare_documents(evaluator_document(before), evaluator_document(this)).composite
+    change = listed[0]["figures"]["change"]
+    assert change["base"] == "hill-2023" and change["difference"] == pytest.approx(composite.difference)
+    assert [i["slug"] for i in client.get("/api/v1/surveys/", {"q": " 镇1 ", "status": "draft"}).json()] == [
+        f"z{n:02d}" for n in (1, *range(10, 20))
+    ]
+    assert client.get("/api/v1/surveys/", {"year": "1999"}).json() == []  # nobody's year: none
+    assert len(client.get("/api/v1/surveys/", {"year": "", "q": ""}).json()) == 26  # empty: not asked
+    for asked, field in (
+        ({"year": "abc"}, "year"),
+        ({"year": "20240"}, "year"),
+        ({"status": "gone"}, "status"),
+    ):
+        response = client.get("/api/v1/surveys/", asked)
+        assert response.status_code == 400 and field in response.json()["errors"], asked
