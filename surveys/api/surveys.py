@@ -3,12 +3,15 @@ with what they may read of it — for an evaluator, the figures the /evaluate/ l
 (surveys/evaluate/overview.py): the composite, its sample and dimensions, where the figures come
 from, the change since the same body's survey of the year before; for staff, none (staff never
 see scores), only the addresses of what they may read. A county's script finds every town's
-survey here, then reads each one's score, progress or downloads by its slug."""
+survey here, then reads each one's score, progress or downloads by its slug. ?year=, ?status=
+and ?q= keep what the /staff/ and /evaluate/ lists' choices keep (surveys/selectors_surveys.py),
+the change still taken from the year before's survey when that one is not asked for; a year
+outside 1900–2100 or a status that does not exist is a 400."""
 
 from django.urls import reverse
 from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -25,12 +28,24 @@ from surveys.selectors_surveys import WORDS_MAX, SurveysAsked
 
 
 class ListQuery(serializers.Serializer):
-    lang = serializers.ChoiceField(choices=["zh", "en"], default="zh")
+    """The query string, as the schema gives it too (a year's bounds, the statuses)."""
+
+    lang = serializers.ChoiceField(choices=["zh", "en"], default="zh", help_text="名称与说明的语言，默认中文")
     # The /staff/ and /evaluate/ lists' choices (surveys/selectors_surveys.py); here a value out
     # of range is a 400, and a year none of the surveys has an empty list.
-    year = serializers.IntegerField(min_value=YEARS[0], max_value=YEARS[1], required=False)
-    status = serializers.ChoiceField(choices=Survey.Status.values, required=False)
-    q = serializers.CharField(max_length=WORDS_MAX, required=False, allow_blank=True, default="")
+    year = serializers.IntegerField(
+        min_value=YEARS[0], max_value=YEARS[1], required=False, help_text="只列这一年度的调查"
+    )
+    status = serializers.ChoiceField(
+        choices=Survey.Status.values, required=False, help_text="只列这一状态的调查"
+    )
+    q = serializers.CharField(
+        max_length=WORDS_MAX,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="只列名称、被评价单位（中英文）或代码含有这些字的调查，不分大小写",
+    )
 
 
 class ChangeSerializer(serializers.Serializer):
@@ -125,14 +140,7 @@ class SurveyListView(APIView):
             "（已发布的为发布时冻结的数字，否则为当前数据）、样本、各维度得分，以及较同一被评价单位上一年度调查的变化；"
             "工作人员：figures 为 null。links 给出可读取的得分与进度地址（无权读取时为 null）。"
         ),
-        parameters=[
-            OpenApiParameter("lang", str, enum=["zh", "en"], description="名称与说明的语言，默认中文"),
-            OpenApiParameter("year", int, description="只列这一年度的调查"),
-            OpenApiParameter("status", str, enum=Survey.Status.values, description="只列这一状态的调查"),
-            OpenApiParameter(
-                "q", str, description="只列名称、被评价单位（中英文）或代码含有这些字的调查，不分大小写"
-            ),
-        ],
+        parameters=[ListQuery],
         responses={200: SurveyListItemSerializer(many=True), 400: OpenApiTypes.OBJECT},
     )
     def get(self, request):
