@@ -89,6 +89,7 @@ def main() -> None:
         "/staff/",  # the first page: 20 surveys
         "/evaluate/",
         "/evaluate/?year=2021",  # one year, its surveys compared with the year before's
+        "/evaluate/?year=2021&order=score-asc",  # that year ranked: every one of its surveys scored
         "/evaluate/surveys.xlsx",  # every survey, every page
         "/evaluate/surveys.csv",
         "/api/v1/surveys/",

@@ -6,7 +6,8 @@ What is asked comes from the query string (?year=2021&status=published&q=大栗�
 choice that is not one of the list's own (a year none of its surveys has, a status that does not
 exist) narrows nothing, as the comments page treats a village it does not know; the words are
 trimmed to 50 characters and matched, case aside, against the title, the 被评价单位 (Chinese and
-English) and the code.
+English) and the code. A list may offer orders besides newest first (/evaluate/: by the
+composite, ?order=score-asc); it puts its surveys in the order asked itself.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ class SurveysAsked:
     words: str
     years: tuple[int, ...] = ()  # the list's own years, newest first: the choices offered
     statuses: tuple[tuple[str, str], ...] = ()  # (value, label) of the statuses its surveys have
+    order: str = ""  # "": newest first; else one of `orders`, which the caller puts them in
+    orders: tuple[tuple[str, str], ...] = ()  # (value, label) of the orders the list offers
 
     @property
     def narrowed(self) -> bool:
@@ -69,6 +72,8 @@ class SurveysAsked:
             query["status"] = self.status
         if self.words:
             query["q"] = self.words
+        if self.order:
+            query["order"] = self.order
         return query
 
 
@@ -77,19 +82,24 @@ def _searched(survey: Survey) -> str:
     return "\n".join(name for name in names if name).casefold()
 
 
-def surveys_asked(request, surveys: list[Survey]) -> SurveysAsked:
-    """What the reader asked for of `surveys` (all of them: the choices are the list's own)."""
+def surveys_asked(request, surveys: list[Survey], orders: dict[str, str] | None = None) -> SurveysAsked:
+    """What the reader asked for of `surveys` (all of them: the choices are the list's own);
+    `orders`: the orders besides newest first that the list offers (value: label)."""
     years = tuple(sorted({survey.year for survey in surveys}, reverse=True))
     present = {survey.status for survey in surveys}
     statuses = tuple((value, label) for value, label in Survey.Status.choices if value in present)
     year = request.GET.get("year", "").strip()
     status = request.GET.get("status", "")
+    order = request.GET.get("order", "")
+    orders = orders or {}
     return SurveysAsked(
         year=int(year) if year.isascii() and year.isdigit() and int(year) in years else None,
         status=status if status in present else "",
         words=request.GET.get("q", "").strip()[:WORDS_MAX],
         years=years,
         statuses=statuses,
+        order=order if order in orders else "",
+        orders=tuple((value, str(label)) for value, label in orders.items()),
     )
 
 
@@ -106,12 +116,19 @@ class SurveyListing:
 
 
 def survey_listing(
-    request, surveys: list[Survey], *, file_extra: dict[str, str] | None = None
+    request,
+    surveys: list[Survey],
+    *,
+    asked: SurveysAsked | None = None,
+    kept: list[Survey] | None = None,
+    file_extra: dict[str, str] | None = None,
 ) -> SurveyListing:
-    """The page of `surveys` the request asks for. `file_extra`: more the downloads' links carry
-    (?lang=en: a file is in the language it says, whoever opens the link)."""
-    asked = surveys_asked(request, surveys)
-    page = Paginator(asked.keep(surveys), SURVEYS_PER_PAGE).get_page(request.GET.get("page"))
+    """The page of `surveys` the request asks for. `asked` and `kept`: what the caller worked out
+    already (kept: the surveys asked for, in the order asked). `file_extra`: more the downloads'
+    links carry (?lang=en: a file is in the language it says, whoever opens the link)."""
+    asked = asked or surveys_asked(request, surveys)
+    kept = asked.keep(surveys) if kept is None else kept
+    page = Paginator(kept, SURVEYS_PER_PAGE).get_page(request.GET.get("page"))
     query, files = asked.query(), asked.query() | (file_extra or {})
     return SurveyListing(
         asked=asked,

@@ -14,13 +14,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework.authtoken.models import Token
 
 from stats import charts
 from stats.explain import alpha_caution, sentence, warning_shown
-from surveys.evaluate.overview import survey_figures
+from surveys.evaluate.overview import SurveyFigures, survey_figures
 from surveys.evaluate.selectors import evaluator_document, evaluator_view
 from surveys.models import Survey
 from surveys.permissions import (
@@ -44,7 +44,7 @@ from surveys.reports.overview import overview_csv, overview_xlsx
 from surveys.reports.paragraph import report_paragraph
 from surveys.reports.tables import dimension_alpha_cautions
 from surveys.scoring import QuestionnaireIncomplete, SchemeBroken
-from surveys.selectors_surveys import survey_listing, surveys_asked
+from surveys.selectors_surveys import SurveysAsked, survey_listing, surveys_asked
 from surveys.services.publish import report_publish
 from surveys.services.submission import late_until
 
@@ -96,21 +96,62 @@ def surveys_to_evaluate(user) -> list[Survey]:
     return [survey for survey in surveys_listed_for(user) if can_read_scores(user, survey)]
 
 
+# The orders /evaluate/ offers besides newest first: a county's evaluator ranking the towns of a
+# year. Surveys without a composite come last in both, in the list's order.
+SCORE_ORDERS = {
+    "score-desc": gettext_lazy("综合得分从高到低"),
+    "score-asc": gettext_lazy("综合得分从低到高"),
+}
+
+
+def _in_order(figures: list[SurveyFigures], order: str) -> list[SurveyFigures]:
+    scored = [f for f in figures if f.composite.get("score") is not None]
+    unscored = [f for f in figures if f.composite.get("score") is None]
+    scored.sort(key=lambda f: f.composite["score"], reverse=order == "score-desc")
+    return scored + unscored
+
+
+def _evaluated(request, language: str) -> tuple[SurveysAsked, list[Survey], list[SurveyFigures] | None]:
+    """What the evaluator asked for: the choices, every survey they evaluate, and — where an
+    order by score is asked — the figures of every survey kept, in that order (else None: only a
+    page's are needed)."""
+    surveys = surveys_to_evaluate(request.user)
+    asked = surveys_asked(request, surveys, SCORE_ORDERS)
+    if not asked.order:
+        return asked, surveys, None
+    return (
+        asked,
+        surveys,
+        _in_order(survey_figures(asked.keep(surveys), language, among=surveys), asked.order),
+    )
+
+
 @login_required
 @require_GET
 def survey_list(request):
     """/evaluate/: the surveys this user may evaluate, each with its composite, interval and
     sample as its page shows them (surveys/evaluate/overview.py), linking to that page, a page of
-    20 at a time, narrowed on asking to a year, a status or a name (surveys/selectors_surveys.py);
-    those asked for as one Excel workbook or CSV file."""
-    surveys = surveys_to_evaluate(request.user)
+    20 at a time, narrowed on asking to a year, a status or a name (surveys/selectors_surveys.py)
+    and ordered by the composite on asking; those asked for as one Excel workbook or CSV file."""
     language = report_language()
-    listing = survey_listing(request, surveys, file_extra={"lang": "en"} if language == "en" else None)
+    asked, surveys, ordered = _evaluated(request, language)
+    listing = survey_listing(
+        request,
+        surveys,
+        asked=asked,
+        kept=None if ordered is None else [f.survey for f in ordered],
+        file_extra={"lang": "en"} if language == "en" else None,
+    )
+    if ordered is None:
+        figures = survey_figures(list(listing.page), language, among=surveys)
+    else:
+        on_page = {survey.pk for survey in listing.page}
+        figures = [f for f in ordered if f.survey.pk in on_page]
     return render(
         request,
         "surveys/evaluate/list.html",
         {
-            "figures": survey_figures(list(listing.page), language, among=surveys),
+            "figures": figures,
             "listing": listing,
             "may_have_token": may_have_api_token(request.user),
         },
@@ -121,11 +162,11 @@ def survey_list(request):
 @require_GET
 def overview_download(request, fmt: str):
     """The list's figures as a file, in the page's language (?lang=en): every survey this user
-    may evaluate that the list's choices keep (?year=, ?status=, ?q=; every page of them; none:
-    an empty table, as the page's empty list)."""
-    surveys = surveys_to_evaluate(request.user)
-    asked = surveys_asked(request, surveys)
-    figures = survey_figures(asked.keep(surveys), report_language(), among=surveys)
+    may evaluate that the list's choices keep (?year=, ?status=, ?q=; every page of them, in the
+    list's order; none: an empty table, as the page's empty list)."""
+    language = report_language()
+    asked, surveys, ordered = _evaluated(request, language)
+    figures = ordered if ordered is not None else survey_figures(asked.keep(surveys), language, among=surveys)
     body = overview_xlsx(figures, asked.described()) if fmt == "xlsx" else overview_csv(figures)
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     name = timezone.localdate().strftime(f"surveys-%Y%m%d.{fmt}")

@@ -122,3 +122,11 @@ def test_on_a_phone_a_long_list_is_narrowed_and_paged_by_thumb(live_server, brow
         page.locator("#survey-choices-kept a").click()
         page.wait_for_url(f"**{address}?")
         assert cards.count() == 20
+        if address == "/evaluate/":  # the evaluator ranks by the composite: the lowest first
+            scores = {s.slug: evaluator_document(s)["composite"]["score"] for s in (before, this)}
+            page.select_option("#survey-order", "score-asc")
+            page.locator("#survey-choices button").click()
+            page.wait_for_url("**order=score-asc**")
+            assert cards.first.get_attribute("data-survey") == min(scores, key=scores.get)
+            assert page.evaluate(WIDER_THAN_THE_SCREEN) == []
+            assert page.evaluate(SMALL_TARGETS) == []

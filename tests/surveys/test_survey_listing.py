@@ -230,3 +230,35 @@ def test_the_api_list_takes_the_same_choices_and_refuses_what_it_cannot_read(two
     ):
         response = client.get("/api/v1/surveys/", asked)
         assert response.status_code == 400 and field in response.json()["errors"], asked
+
+
+def test_the_evaluator_ranks_by_the_composite_and_the_files_follow(two_years):
+    evaluator, before, this = two_years
+    client = _client(evaluator)
+    scores = {s.slug: evaluator_document(s)["composite"]["score"] for s in (before, this)}
+    low, high = sorted(scores, key=scores.get)
+    unscored = [f"z{n:02d}" for n in range(24)]  # newest first, then by code: as the list was
+    assert scores[low] < scores[high]
+    for order, ranked in (("score-asc", [low, high]), ("score-desc", [high, low])):
+        html = client.get("/evaluate/", {"order": order}).content.decode()
+        assert _listed(html) == ranked + unscored[:18], order  # without a composite: last
+        assert f'<option value="{order}" selected>' in html
+        assert f'href="?page=2&amp;order={order}"' in html
+        assert (
+            _listed(client.get("/evaluate/", {"order": order, "page": 2}).content.decode()) == unscored[18:]
+        )
+        assert f'href="/evaluate/surveys.csv?order={order}"' in html
+        rows = csv.DictReader(
+            io.StringIO(client.get("/evaluate/surveys.csv", {"order": order}).content.decode("utf-8-sig"))
+        )
+        assert [row["survey"] for row in rows if not row["dimension"]] == ranked + unscored, order
+    # Ranked within a year: the year before still compared though not shown.
+    html = client.get("/evaluate/", {"order": "score-asc", "year": "2024"}).content.decode()
+    assert _listed(html) == ["hill-2024"] and "较 2023 年" in _text(html)
+    # An order it does not offer: newest first; the staff list offers none.
+    assert _listed(client.get("/evaluate/", {"order": "x"}).content.decode())[:2] == [
+        "hill-2024",
+        "hill-2023",
+    ]
+    staff = client.get("/staff/", {"order": "score-asc"}).content.decode()
+    assert 'id="survey-order"' not in staff and _listed(staff)[:2] == ["hill-2024", "hill-2023"]
