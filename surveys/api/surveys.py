@@ -149,9 +149,9 @@ class SurveyListView(APIView):
         every = surveys_listed_for(request.user)
         asked = SurveysAsked(year=query.get("year"), status=query.get("status", ""), words=query["q"].strip())
         surveys = asked.keep(every)
-        readable = [s for s in surveys if can_read_scores(request.user, s)]
         # The year before is looked for among every survey one may score, not only those asked for.
         among = [s for s in every if can_read_scores(request.user, s)]
+        readable = asked.keep(among)
         with translation.override(LANGUAGES[language]):
             figures = {f.survey.pk: f for f in survey_figures(readable, language, among=among)}
             english = language == "en"

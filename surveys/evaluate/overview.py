@@ -67,6 +67,11 @@ class SurveyFigures:
         return (self.document or {}).get("composite") or {}
 
     @property
+    def score(self) -> float | None:
+        """The composite (None: not scored, or no item could be scored)."""
+        return self.composite.get("score")
+
+    @property
     def dimensions(self) -> list[dict]:
         return (self.document or {}).get("dimensions") or []
 
@@ -103,6 +108,11 @@ def _publications(surveys: list[Survey]) -> dict[int, PublishedReport]:
     return latest
 
 
+def _body_in(survey: Survey, year: int) -> tuple[str, int]:
+    """The same body's survey of a year: what the change since the year before is matched on."""
+    return (survey.organisation.strip(), year)
+
+
 def survey_figures(
     surveys: list[Survey], language: str = "zh", *, among: list[Survey] | None = None
 ) -> list[SurveyFigures]:
@@ -110,11 +120,9 @@ def survey_figures(
     `surveys`, and also among `among` where given (a page of a longer list, or the surveys of one
     year: last year's are scored too, for the change, and not returned)."""
     shown = {survey.pk for survey in surveys}
-    wanted = {(survey.organisation.strip(), survey.year - 1) for survey in surveys}
+    wanted = {_body_in(survey, survey.year - 1) for survey in surveys}
     bases = [
-        survey
-        for survey in among or []
-        if survey.pk not in shown and (survey.organisation.strip(), survey.year) in wanted
+        survey for survey in among or [] if survey.pk not in shown and _body_in(survey, survey.year) in wanted
     ]
     every = _figures(surveys + bases, language)
     return [f for f in _with_changes(every) if f.survey.pk in shown]
@@ -151,12 +159,12 @@ def _with_changes(figures: list[SurveyFigures]) -> list[SurveyFigures]:
     before, where there is exactly one (two would leave the comparison to the reader)."""
     scored: dict[tuple[str, int], list[SurveyFigures]] = {}
     for f in figures:
-        if f.document is not None and f.composite.get("score") is not None:
-            scored.setdefault((f.survey.organisation.strip(), f.survey.year), []).append(f)
+        if f.score is not None:
+            scored.setdefault(_body_in(f.survey, f.survey.year), []).append(f)
     out = []
     for f in figures:
-        before = scored.get((f.survey.organisation.strip(), f.survey.year - 1), [])
-        if len(before) == 1 and f.document is not None and f.composite.get("score") is not None:
+        before = scored.get(_body_in(f.survey, f.survey.year - 1), [])
+        if len(before) == 1 and f.score is not None:
             base = before[0]
             composite = compare_documents(base.document, f.document).composite
             change = Change(

@@ -105,9 +105,9 @@ SCORE_ORDERS = {
 
 
 def _in_order(figures: list[SurveyFigures], order: str) -> list[SurveyFigures]:
-    scored = [f for f in figures if f.composite.get("score") is not None]
-    unscored = [f for f in figures if f.composite.get("score") is None]
-    scored.sort(key=lambda f: f.composite["score"], reverse=order == "score-desc")
+    scored = [f for f in figures if f.score is not None]
+    unscored = [f for f in figures if f.score is None]
+    scored.sort(key=lambda f: f.score, reverse=order == "score-desc")
     return scored + unscored
 
 

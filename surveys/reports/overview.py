@@ -77,7 +77,7 @@ def figures_note(figures: SurveyFigures) -> str:
     notes = []
     if figures.problem:
         notes.append(figures.problem)
-    elif figures.document is not None and figures.composite.get("score") is None:
+    elif figures.document is not None and figures.score is None:
         notes.append(_("尚无有效答卷"))
     if figures.changed_since_publication:
         notes.append(_("发布后答卷有变化，发布的数字不受影响"))
