@@ -5,8 +5,8 @@ a page at a time on the pages.
 What is asked comes from the query string (?year=2021&status=published&q=大栗港&page=2). A
 choice that is not one of the list's own (a year none of its surveys has, a status that does not
 exist) narrows nothing, as the comments page treats a village it does not know; the words are
-trimmed to 50 characters and matched, case aside, against the title, the 被评价单位 (Chinese and
-English) and the code. A list may offer orders besides newest first (/evaluate/: by the
+cut to 50 characters and each of them (apart by spaces, full-width ones too: "大栗港 2021") is
+looked for, case aside, in the title, the 被评价单位 (Chinese and English), the code and the year. A list may offer orders besides newest first (/evaluate/: by the
 composite, ?order=score-asc); it puts its surveys in the order asked itself.
 """
 
@@ -43,13 +43,13 @@ class SurveysAsked:
 
     def keep(self, surveys: list[Survey]) -> list[Survey]:
         """The surveys asked for, in their order."""
-        words = self.words.casefold()
+        words = self.words.casefold().split()
         return [
             survey
             for survey in surveys
             if (self.year is None or survey.year == self.year)
             and (not self.status or survey.status == self.status)
-            and (not words or words in _searched(survey))
+            and (not words or _found(words, _searched(survey)))
         ]
 
     def described(self) -> str:
@@ -79,7 +79,13 @@ class SurveysAsked:
 
 def _searched(survey: Survey) -> str:
     names = (survey.title, survey.title_en, survey.organisation, survey.organisation_en, survey.slug)
-    return "\n".join(name for name in names if name).casefold()
+    return "\n".join([*(name for name in names if name), str(survey.year)]).casefold()
+
+
+def _found(words: list[str], searched: str) -> bool:
+    """Every word is somewhere in the survey's names (a town's name in its body, the year in its
+    title or its year), in any order."""
+    return all(word in searched for word in words)
 
 
 def surveys_asked(request, surveys: list[Survey], orders: dict[str, str] | None = None) -> SurveysAsked:

@@ -44,7 +44,7 @@ class ListQuery(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
-        help_text="只列名称、被评价单位（中英文）或代码含有这些字的调查，不分大小写",
+        help_text="只列名称、被评价单位（中英文）、代码或年度含有这些字的调查，不分大小写；以空格分开的几个词须都含有",
     )
 
 

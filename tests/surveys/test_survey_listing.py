@@ -91,12 +91,18 @@ def test_a_year_a_status_and_words_narrow_the_list_and_the_page_links_keep_them(
         == _newest_first(status=Status.PUBLISHED, year=2024)
         == ["town10-2024", "town20-2024"]
     )
-    # The words: the title, the body (either language) or the code, case aside, trimmed.
+    # The words: the title, the body (either language), the code or the year, case aside,
+    # trimmed; words apart (by a space, a full-width one too) each found, in any order.
     for words, expected in (
         (" 青山镇 ", ["town07-2023"]),
         ("qingshan", ["town07-2023"]),
         ("第12镇2024", ["town12-2024"]),
         ("TOWN2", _newest_first(slug__startswith="town2")),
+        ("青山镇 2023", ["town07-2023"]),
+        ("2023\u3000Qingshan", ["town07-2023"]),
+        ("青山镇 2024", []),
+        ("人民政府  第12镇", ["town12-2024"]),
+        ("第1镇 第12镇", []),
     ):
         assert _listed(client.get(address, {"q": words}).content.decode()) == expected, words
     nothing = client.get(address, {"q": "没有这个镇"}).content.decode()
@@ -221,6 +227,8 @@ def test_the_api_list_takes_the_same_choices_and_refuses_what_it_cannot_read(two
     assert [i["slug"] for i in client.get("/api/v1/surveys/", {"q": " 镇1 ", "status": "draft"}).json()] == [
         f"z{n:02d}" for n in (1, *range(10, 20))
     ]
+    # Words apart each found: the year among them.
+    assert [i["slug"] for i in client.get("/api/v1/surveys/", {"q": "hill 2023"}).json()] == ["hill-2023"]
     assert client.get("/api/v1/surveys/", {"year": "1999"}).json() == []  # nobody's year: none
     assert len(client.get("/api/v1/surveys/", {"year": "", "q": ""}).json()) == 26  # empty: not asked
     for asked, field in (
