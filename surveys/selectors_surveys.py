@@ -5,7 +5,8 @@ a page at a time on the pages.
 What is asked comes from the query string (?year=2021&status=published&q=大栗港&page=2). A
 choice that is not one of the list's own (a year none of its surveys has, a status that does not
 exist) narrows nothing, as the comments page treats a village it does not know; the words are
-cut to 50 characters and each of them (apart by spaces, full-width ones too: "大栗港 2021") is
+taken as one line (a tab or a control character a space: the workbook's heading repeats them, and
+a workbook holds no control character) and cut to 50 characters and each of them (apart by spaces, full-width ones too: "大栗港 2021") is
 looked for, case aside, in the title, the 被评价单位 (Chinese and English), the code and the year. A list may offer orders besides newest first (/evaluate/: by the
 composite, ?order=score-asc); it puts its surveys in the order asked itself.
 """
@@ -18,6 +19,7 @@ from urllib.parse import urlencode
 from django.core.paginator import Page, Paginator
 from django.utils.translation import gettext as _
 
+from stats.text import one_line
 from surveys.models import Survey
 
 SURVEYS_PER_PAGE = 20
@@ -101,7 +103,7 @@ def surveys_asked(request, surveys: list[Survey], orders: dict[str, str] | None 
     return SurveysAsked(
         year=int(year) if year.isascii() and year.isdigit() and int(year) in years else None,
         status=status if status in present else "",
-        words=request.GET.get("q", "").strip()[:WORDS_MAX],
+        words=one_line(request.GET.get("q", ""))[:WORDS_MAX],
         years=years,
         statuses=statuses,
         order=order if order in orders else "",

@@ -17,6 +17,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from stats.text import one_line
 from surveys.api.exceptions import valid_query
 from surveys.api.score_schema import CompositeSerializer, DimensionSerializer, SampleSerializer
 from surveys.evaluate.overview import SurveyFigures, survey_figures
@@ -147,7 +148,9 @@ class SurveyListView(APIView):
         query = valid_query(ListQuery, request)
         language = query["lang"]
         every = surveys_listed_for(request.user)
-        asked = SurveysAsked(year=query.get("year"), status=query.get("status", ""), words=query["q"].strip())
+        asked = SurveysAsked(
+            year=query.get("year"), status=query.get("status", ""), words=one_line(query["q"])
+        )
         surveys = asked.keep(every)
         # The year before is looked for among every survey one may score, not only those asked for.
         among = [s for s in every if can_read_scores(request.user, s)]

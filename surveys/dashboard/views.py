@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
+from stats.text import one_line
 from surveys.audit import action_label
 from surveys.dashboard.charts import HEIGHT, WIDTH, day_bars
 from surveys.dashboard.layout import group_tables
@@ -569,7 +570,8 @@ def _comments_asked(request, survey) -> _CommentsAsked:
         choosable=choosable,
         village=_named_asked(request, "village", choosable.villages()),
         group=_named_asked(request, "group", choosable.groups()),
-        words=request.GET.get("q", "").strip()[:50],  # trimmed, at most 50 characters
+        # One line (a control character a space: the workbook repeats the words), at most 50 characters.
+        words=one_line(request.GET.get("q", ""))[:50],
     )
 
 

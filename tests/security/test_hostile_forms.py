@@ -10,6 +10,12 @@ range, not SQLite's), a float's overflow, a NUL character, a negative number, a 
 this way: the account box of a survey's membership (admin), a 500 for any value not an id
 (surveys/admin_autocomplete.py); on SQLite, an id past 64 bits in a list's checked rows, an
 account box or a form's groups (surveys/lookups.py).
+
+A page that narrows what it lists with a GET form (the lists of surveys, the comments) offers its
+Excel and CSV downloads with the same choices: each of them is asked with the form's fields
+holding the hostile values too. Found this way: words with a control character, written into the
+workbook's heading, a 500 (openpyxl refuses control characters) on /evaluate/surveys.xlsx and
+comments.xlsx.
 """
 
 import re
@@ -19,10 +25,11 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from surveys.models import Response, Survey
+from surveys.selectors_surveys import NARROW_FROM
 from tests.security.urlmap import site_routes
 from tests.surveys.staff_factories import make_response
 
-HOSTILE = ["abc", "1e400", "99999999999999999999999", "-1", "\x00x", "中" * 3000]
+HOSTILE = ["abc", "1e400", "99999999999999999999999", "-1", "\x00x", "x\x01\x0by", "中" * 3000]
 SKIPPED = ("delete", "logout", "password_change")  # a delete's confirmation deletes; the rest sign out
 
 
@@ -33,12 +40,16 @@ class _Fields(HTMLParser):
         super().__init__()
         self.names: set[str] = set()
         self.actions: dict[str, set[str]] = {}
+        self.narrowing: set[str] = set()  # the fields of the forms that GET (a list's choices)
+        self.downloads: set[str] = set()  # the links to an Excel or CSV file
         self._action: str | None = None
+        self._get = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form":
             self._action = attrs.get("action") or None
+            self._get = (attrs.get("method") or "get").lower() == "get"
             if self._action is not None:
                 self.actions.setdefault(self._action, set())
         if tag in ("input", "select", "textarea") and attrs.get("name"):
@@ -46,16 +57,22 @@ class _Fields(HTMLParser):
                 self.names.add(attrs["name"])  # hidden ones too: a list's row ids, a formset's counts
                 if self._action is not None:
                     self.actions[self._action].add(attrs["name"])
+                if self._get:
+                    self.narrowing.add(attrs["name"])
+        if tag == "a" and urlsplit(attrs.get("href") or "").path.endswith((".xlsx", ".csv")):
+            self.downloads.add(attrs["href"])
 
     def handle_endtag(self, tag):
         if tag == "form":
             self._action = None
+            self._get = False
 
 
 def _targets(url: str, page: str) -> dict[str, list[str]]:
     """Where to send hostile values from this page: the page itself with every field of it, and
     each other address of this site a form of it sends to (a response's review, a sheet's
-    resolution…) with that form's fields."""
+    resolution…) with that form's fields, and — on a page that narrows with a GET form — each of
+    its Excel and CSV downloads with that form's fields."""
     parser = _Fields()
     parser.feed(page)
     targets = {url: parser.names}
@@ -65,6 +82,10 @@ def _targets(url: str, page: str) -> dict[str, list[str]]:
             continue
         target = address.path + (f"?{address.query}" if address.query else "")
         targets[target] = targets.get(target, set()) | names
+    for href in parser.downloads if parser.narrowing else ():
+        address = urlsplit(urljoin(url, href))
+        if not address.netloc or address.netloc == "testserver":
+            targets[address.path] = targets.get(address.path, set()) | parser.narrowing
     return {
         target: sorted(names - {"csrfmiddlewaretoken"})
         for target, names in targets.items()
@@ -87,6 +108,12 @@ def test_no_form_of_the_site_answers_hostile_values_with_a_500(world, persona):
     for n in range(6):
         flagged = make_response(world.survey, flags=[{"code": "straight_lining", "reason": "一律同答"}])
         Response.objects.filter(pk=flagged.pk).update(comment=f"路灯不亮 {n}")
+    # Enough other surveys (not yet written) for the administrator's lists of surveys to offer
+    # their choices, which their downloads follow.
+    Survey.objects.bulk_create(
+        Survey(slug=f"town-{n}", title=f"第{n}镇调查", organisation=f"第{n}镇", year=2023)
+        for n in range(NARROW_FROM)
+    )
     client = world.client(persona)
     client.raise_request_exception = False
     values = world.admin_url_kwargs() if persona == "administrator" else world.url_kwargs(persona)

@@ -365,6 +365,12 @@ def test_staff_find_the_comments_that_hold_some_words_and_download_just_those(cl
     assert "只列出含“路灯”的意见建议。" in [row[0] for row in rows]
     header = next(i for i, row in enumerate(rows) if row[0] == "序号")
     assert [row[3] for row in rows[header + 1 :]] == ["村口路 灯不亮。", "路灯坏了很久没人修。"]
+    # Words pasted with a control character (a workbook holds none): one line, found, downloaded.
+    pasted = client.get("/staff/hill-2024/comments.xlsx", {"q": "路\x01灯\x0b"})
+    assert pasted.status_code == 200
+    rows = list(load_workbook(io.BytesIO(pasted.content)).worksheets[0].iter_rows(values_only=True))
+    assert "只列出含“路 灯”的意见建议。" in [row[0] for row in rows]
+    assert [row[3] for row in rows[header + 1 :]] == ["村口路 灯不亮。", "路灯坏了很久没人修。"]
     hostile = client.get("/staff/hill-2024/comments/?q=<script>alert(1)</script>").content.decode()
     assert "<script>alert(1)</script>" not in hostile and "含“&lt;script&gt;" in hostile
     english = client.get("/staff/hill-2024/comments/?q=street+lights&lang=en").content.decode()

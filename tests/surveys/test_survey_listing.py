@@ -203,6 +203,13 @@ def test_the_summary_files_hold_what_the_choices_keep_on_every_page(two_years):
     assert sheet["A1"].value.startswith("评价结果汇总：11 项调查，") and sheet["A1"].value.endswith(
         " 筛选：含“镇1”。"
     )
+    # Words pasted with control characters (a workbook holds none): one line, each word found.
+    for fmt in ("xlsx", "csv"):
+        assert client.get(f"/evaluate/surveys.{fmt}", {"q": "\x0b镇1\x01hill\x1f"}).status_code == 200
+    pasted = client.get("/evaluate/surveys.xlsx", {"q": "镇1\x01\t镇1"}).content
+    assert (
+        openpyxl.load_workbook(io.BytesIO(pasted)).worksheets[0]["A1"].value.endswith(" 筛选：含“镇1 镇1”。")
+    )
     whole = openpyxl.load_workbook(io.BytesIO(client.get("/evaluate/surveys.xlsx").content)).worksheets[0]
     assert whole["A1"].value.startswith("评价结果汇总：26 项调查，") and "筛选" not in whole["A1"].value
     codes = [row[0] for row in sheet.iter_rows(values_only=True) if row[0] and str(row[0]).startswith("z")]
@@ -227,6 +234,7 @@ def test_the_api_list_takes_the_same_choices_and_refuses_what_it_cannot_read(two
     assert [i["slug"] for i in client.get("/api/v1/surveys/", {"q": " 镇1 ", "status": "draft"}).json()] == [
         f"z{n:02d}" for n in (1, *range(10, 20))
     ]
+    assert [i["slug"] for i in client.get("/api/v1/surveys/", {"q": "hill\x01 2023"}).json()] == ["hill-2023"]
     # Words apart each found: the year among them.
     assert [i["slug"] for i in client.get("/api/v1/surveys/", {"q": "hill 2023"}).json()] == ["hill-2023"]
     assert client.get("/api/v1/surveys/", {"year": "1999"}).json() == []  # nobody's year: none
