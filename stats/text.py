@@ -20,17 +20,25 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 _SPACES = re.compile(r" {2,}")
+# Noncharacters: U+FDD0–U+FDEF and the last two code points of every plane (U+FFFE, U+FFFF, …,
+# U+10FFFF). Never text, drawn by no font; a workbook cannot hold U+FFFE or U+FFFF at all (XML
+# 1.0): Excel refuses the whole file.
+NONCHARACTERS = re.compile(
+    "[\ufdd0-\ufdef"
+    + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17))
+    + "]"
+)
 
 
 def one_line(text: str) -> str:
     """`text` as one line: each run of spaces, tabs, line breaks and other control characters
     becomes a single space, and the invisible format characters (zero-width spaces and joiners,
     direction marks, the byte-order mark, soft hyphens) go, so "朱\u200b家村" stays "朱家村" as it
-    looked; no space at either end."""
+    looked, as do noncharacters (U+FFFF) and lone surrogates; no space at either end."""
     kept = []
-    for character in text:
+    for character in NONCHARACTERS.sub("", text):
         kind = unicodedata.category(character)
-        if kind == "Cf":
+        if kind in ("Cf", "Cs"):
             continue
         kept.append(" " if character.isspace() or kind in ("Cc", "Zl", "Zp") else character)
     return _SPACES.sub(" ", "".join(kept)).strip()

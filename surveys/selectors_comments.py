@@ -18,13 +18,15 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
+from stats.text import NONCHARACTERS
 from surveys.localized import localized
 from surveys.models import Group, Response, Survey, Village
 
 DEFAULT_MIN_CELL = 5
-# Control characters pasted into a comment (a vertical tab, say): drawn as an empty box on the
-# page, and refused by openpyxl in the download. Line breaks and tabs stay.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters pasted into a comment (a vertical tab, say) and noncharacters (U+FFFF):
+# drawn as an empty box on the page, refused by openpyxl in the download or making the workbook
+# one Excel cannot open. Line breaks and tabs stay.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|" + NONCHARACTERS.pattern)
 
 # What a respondent writes in the box when there is nothing to say: 无, 没有, 暂无意见, 没什么建议,
 # 没有了, "/", "none". In a town's survey these are most of the comments; listed apart (counted,

@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from stats.text import NONCHARACTERS
 from surveys.reports import tables
 from surveys.reports.data import ReportData, source_label
 from surveys.reports.paragraph import report_paragraph
@@ -52,8 +54,17 @@ def _text_kept(cell: Cell, value) -> Cell:
     return cell
 
 
+def _writable(value):
+    """`value`, a text as a workbook can hold it: without control characters (openpyxl refuses
+    them: a 500) and noncharacters (U+FFFF: a file Excel will not open). Whatever reaches a sheet —
+    a comment pasted from elsewhere, the words a list was narrowed to, a name stored before names
+    were cleaned — is written."""
+    return NONCHARACTERS.sub("", ILLEGAL_CHARACTERS_RE.sub("", value)) if isinstance(value, str) else value
+
+
 def put_cell(sheet, row: int, column: int, value):
     """The cell with `value` of a sheet in openpyxl's normal mode, a text always as text."""
+    value = _writable(value)
     return _text_kept(sheet.cell(row=row, column=column, value=value), value)
 
 
@@ -71,6 +82,7 @@ def _styled(cell: Cell, *, font=None, fill=None, alignment=None, number_format=N
 
 def _cell(sheet, value, **style) -> Cell:
     """A cell of the report's write-only sheets, a text always as text (as put_cell), styled."""
+    value = _writable(value)
     return _styled(_text_kept(WriteOnlyCell(sheet, value=value), value), **style)
 
 

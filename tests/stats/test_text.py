@@ -17,6 +17,9 @@ from stats.text import ELLIPSIS, fitting_start, one_line, rounded
         ("Upper \t \u2028 village", "Upper village"),
         ("Bell\x07village\x1f", "Bell village"),
         ("五羊坪村 🌾", "五羊坪村 🌾"),  # what can be drawn stays
+        ("东\uffff村\ufffe\ufdd0\U0010ffff\U0001fffe", "东村"),  # noncharacters: no font, no workbook
+        ("东\ud800村", "东村"),  # a lone surrogate
+        ("\ufdcf\ufdf0\ufffd", "\ufdcf\ufdf0\ufffd"),  # next to them: characters (� too)
         ("\t\u200b\n", ""),
     ],
 )

@@ -114,6 +114,19 @@ def test_every_comment_downloads_as_an_excel_sheet_as_the_page_lists_them(client
     assert link.data_type == "s", "a comment starting with = stays text, not a live formula"
 
 
+def test_a_comment_with_noncharacters_is_listed_without_them_and_its_download_opens(client, written):
+    """A comment holding U+FFFF (sent through the API, say) made comments.xlsx a file Excel will
+    not open (XML has no such character): every comment's download broken by one response."""
+    _with_comment(written, "\ufffe村口\uffff路灯\ufdd0不亮。\U0010ffff", village="east")
+    client.force_login(make_member(written, "xiaowang", SurveyMembership.Role.STAFF))
+    html = client.get("/staff/hill-2024/comments/").content.decode()
+    assert "村口路灯不亮。" in [text for _meta, text in _listed(html)]
+    assert not {"\ufffe", "\uffff", "\ufdd0", "\U0010ffff"} & set(html)
+    content = client.get("/staff/hill-2024/comments.xlsx").content
+    rows = list(load_workbook(io.BytesIO(content)).worksheets[0].iter_rows(values_only=True))
+    assert "村口路灯不亮。" in [row[3] for row in rows]
+
+
 def test_a_page_at_a_time(client, survey):
     for n in range(53):
         _with_comment(survey, f"意见 {n:02d}", village="east")

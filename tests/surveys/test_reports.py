@@ -987,3 +987,23 @@ def test_a_report_before_any_response_gives_no_degrees_of_freedom_either(survey,
     text = _pdf_text(render_report(report_data(survey), "pdf"), tmp_path)
     assert "标准误 —，设计效应 —，自由度 —" in text
     assert "综合满意度还无法计算" in text  # the paragraph says so too
+
+
+def test_a_workbook_holds_whatever_text_reaches_a_cell():
+    """Control characters (openpyxl refuses them: a 500) and U+FFFE / U+FFFF (written, they make a
+    file Excel will not open) are left out of every text cell, in either kind of sheet."""
+    import io
+
+    from openpyxl import Workbook, load_workbook
+
+    from surveys.reports.xlsx import _cell, put_cell
+
+    normal = Workbook()
+    put_cell(normal.active, 1, 1, "东\x01村\uffff\x0b")
+    fast = Workbook(write_only=True)
+    sheet = fast.create_sheet()
+    sheet.append([_cell(sheet, "\ufffe西\x1f村\t"), _cell(sheet, 92.62)])
+    for book, expected in ((normal, ["东村"]), (fast, ["西村\t", 92.62])):
+        saved = io.BytesIO()
+        book.save(saved)
+        assert list(next(load_workbook(saved).worksheets[0].iter_rows(values_only=True))) == expected
