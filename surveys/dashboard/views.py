@@ -58,7 +58,7 @@ from surveys.selectors_review import (
     review_batch,
     review_narrowing,
 )
-from surveys.selectors_surveys import survey_listing
+from surveys.selectors_surveys import survey_listing, surveys_asked
 from surveys.services.quality import flag_label
 from surveys.services.review import (
     EXCLUDED_BATCH,
@@ -112,22 +112,46 @@ def _listed_progress(user, survey) -> ListedProgress | None:
     return ListedProgress(survey_progress(survey), to_check)
 
 
+# The list of surveys may put first, on asking, the collections that lag: a county's staff with
+# many towns collecting at once see which to call about, across the pages and within the choices.
+PROGRESS_ORDERS = {"progress-asc": gettext_lazy("收集进度从低到高")}
+
+
+def _lagging_first(surveys: list, listed: dict) -> list:
+    """By the share of the quotas' target filled (a cell over its quota does not make up for one
+    behind), lowest first, then the most responses still needed; those without a target (a draft,
+    no quota, a progress this user does not see) last, in the list's order."""
+    measured = [s for s in surveys if listed[s.pk] is not None and listed[s.pk].progress.percent is not None]
+    counted = {s.pk for s in measured}
+    rest = [s for s in surveys if s.pk not in counted]
+    measured.sort(key=lambda s: (listed[s.pk].progress.percent, -listed[s.pk].progress.still_needed))
+    return measured + rest
+
+
 @login_required
 def survey_list(request):
     """Everyone's landing page after logging in: each survey with the pages this user may open,
     and for those who watch its collection, how far it has come (a county's staff with several
     towns' surveys see which one lags without opening each); a page of 20 at a time, narrowed on
-    asking to a year, a status or a name (surveys/selectors_surveys.py)."""
+    asking to a year, a status or a name (surveys/selectors_surveys.py), and on asking the least
+    advanced collection first (?order=progress-asc: every kept survey's progress is read)."""
     user = request.user
-    listing = survey_listing(request, surveys_listed_for(user))
+    surveys = surveys_listed_for(user)
+    asked = surveys_asked(request, surveys, PROGRESS_ORDERS)
+    kept = asked.keep(surveys)
+    listed = {}
+    if asked.order:
+        listed = {survey.pk: _listed_progress(user, survey) for survey in kept}
+        kept = _lagging_first(kept, listed)
+    listing = survey_listing(request, surveys, asked=asked, kept=kept)
     rows = [
         (
             survey,
             [role.label for role in SurveyMembership.Role if role in survey_roles(user, survey)],
             survey_pages(user, survey),
-            _listed_progress(user, survey),
+            listed[survey.pk] if survey.pk in listed else _listed_progress(user, survey),
         )
-        for survey in listing.page  # a page of 20: each one's progress is read
+        for survey in listing.page  # a page of 20: each one's progress is read, unless all were
     ]
     return render(request, "surveys/staff/survey_list.html", {"rows": rows, "listing": listing})
 

@@ -14,10 +14,11 @@ from django.test import Client
 from stats.compare import compare_documents
 from stats.text import interval, signed
 from surveys.evaluate.selectors import evaluator_document
-from surveys.models import Survey, SurveyMembership
+from surveys.models import Quota, Survey, SurveyMembership
 from surveys.selectors_surveys import NARROW_FROM, SURVEYS_PER_PAGE
 from tests.factories import make_survey
 from tests.surveys.report_helpers import answer, member
+from tests.surveys.staff_factories import make_response
 
 pytestmark = pytest.mark.django_db
 EVALUATOR = SurveyMembership.Role.EVALUATOR
@@ -271,10 +272,32 @@ def test_the_evaluator_ranks_by_the_composite_and_the_files_follow(two_years):
     # Ranked within a year: the year before still compared though not shown.
     html = client.get("/evaluate/", {"order": "score-asc", "year": "2024"}).content.decode()
     assert _listed(html) == ["hill-2024"] and "较 2023 年" in _text(html)
-    # An order it does not offer: newest first; the staff list offers none.
+    # An order it does not offer: newest first; the staff list does not rank by the composite.
     assert _listed(client.get("/evaluate/", {"order": "x"}).content.decode())[:2] == [
         "hill-2024",
         "hill-2023",
     ]
+    assert 'value="progress-asc"' not in client.get("/evaluate/").content.decode()
     staff = client.get("/staff/", {"order": "score-asc"}).content.decode()
-    assert 'id="survey-order"' not in staff and _listed(staff)[:2] == ["hill-2024", "hill-2023"]
+    assert 'value="score-asc"' not in staff and _listed(staff)[:2] == ["hill-2024", "hill-2023"]
+
+
+def test_staff_put_the_collections_that_lag_first(county):
+    """Six towns collecting against the same quota (3 villagers of 东村 aged 18–44): the one with
+    nothing yet first, then one of three, then those that met it; a town over its quota is not
+    ahead of one that met it (a cell over its quota makes up for none); a draft and a survey
+    without a quota have no progress to rank: last, newest first as the list was."""
+    Survey.objects.all().delete()
+    towns = {slug: make_survey(slug) for slug in ("a-met", "b-none", "c-one", "d-over", "e-two", "f-draft")}
+    for slug, n in (("a-met", 3), ("c-one", 1), ("d-over", 5), ("e-two", 2)):
+        for _ in range(n):
+            make_response(towns[slug])
+    Survey.objects.filter(slug="f-draft").update(status=Status.DRAFT)
+    Quota.objects.filter(survey=make_survey("g-no-quota")).delete()
+    client = _client(county)
+    html = client.get("/staff/", {"order": "progress-asc"}).content.decode()
+    assert _listed(html) == ["b-none", "c-one", "e-two", "a-met", "d-over", "f-draft", "g-no-quota"]
+    assert '<option value="progress-asc" selected>收集进度从低到高</option>' in html
+    # Within the choices, and the words narrow as before.
+    assert _listed(client.get("/staff/", {"order": "progress-asc", "q": "e-"}).content.decode()) == ["e-two"]
+    assert _listed(client.get("/staff/").content.decode()) == sorted(towns) + ["g-no-quota"]
