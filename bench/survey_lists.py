@@ -87,6 +87,7 @@ def main() -> None:
     client.force_login(get_user_model().objects.filter(is_superuser=True).first())
     urls = (
         "/staff/",  # the first page: 20 surveys
+        "/staff/?order=progress-asc",  # the collections that lag first: every survey's progress read
         "/evaluate/",
         "/evaluate/?year=2021",  # one year, its surveys compared with the year before's
         "/evaluate/?year=2021&order=score-asc",  # that year ranked: every one of its surveys scored
