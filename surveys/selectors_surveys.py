@@ -4,11 +4,13 @@ a page at a time on the pages.
 
 What is asked comes from the query string (?year=2021&status=published&q=大栗港&page=2). A
 choice that is not one of the list's own (a year none of its surveys has, a status that does not
-exist) narrows nothing, as the comments page treats a village it does not know; the words are
+exist) narrows nothing, as the comments page treats a village it does not know. The words are
 taken as one line (a tab or a control character a space: the workbook's heading repeats them, and
-a workbook holds no control character) and cut to 50 characters and each of them (apart by spaces, full-width ones too: "大栗港 2021") is
-looked for, case aside, in the title, the 被评价单位 (Chinese and English), the code and the year. A list may offer orders besides newest first (/evaluate/: by the
-composite, ?order=score-asc); it puts its surveys in the order asked itself.
+a workbook holds no control character) and cut to 50 characters; each of them (apart by spaces,
+full-width ones too: "大栗港 2021") is looked for, case aside, in the title, the 被评价单位
+(Chinese and English), the code and the year. A list may offer orders besides newest first
+(/evaluate/: by the composite, ?order=score-asc; /staff/: the collections that lag first,
+?order=progress-asc); it puts its surveys in the order asked itself.
 """
 
 from __future__ import annotations
