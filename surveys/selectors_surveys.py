@@ -92,6 +92,12 @@ def _found(words: list[str], searched: str) -> bool:
     return all(word in searched for word in words)
 
 
+def asked_words(request) -> str:
+    """The words typed in a list's search box (?q=), as every list takes them: one line (a tab
+    or a control character a space), at most WORDS_MAX characters."""
+    return one_line(request.GET.get("q", ""))[:WORDS_MAX]
+
+
 def surveys_asked(request, surveys: list[Survey], orders: dict[str, str] | None = None) -> SurveysAsked:
     """What the reader asked for of `surveys` (all of them: the choices are the list's own);
     `orders`: the orders besides newest first that the list offers (value: label)."""
@@ -105,7 +111,7 @@ def surveys_asked(request, surveys: list[Survey], orders: dict[str, str] | None 
     return SurveysAsked(
         year=int(year) if year.isascii() and year.isdigit() and int(year) in years else None,
         status=status if status in present else "",
-        words=one_line(request.GET.get("q", ""))[:WORDS_MAX],
+        words=asked_words(request),
         years=years,
         statuses=statuses,
         order=order if order in orders else "",

@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
-from stats.text import one_line
 from surveys.audit import action_label
 from surveys.dashboard.charts import HEIGHT, WIDTH, day_bars
 from surveys.dashboard.layout import group_tables
@@ -58,7 +57,7 @@ from surveys.selectors_review import (
     review_batch,
     review_narrowing,
 )
-from surveys.selectors_surveys import survey_listing, surveys_asked
+from surveys.selectors_surveys import asked_words, survey_listing, surveys_asked
 from surveys.services.quality import flag_label
 from surveys.services.review import (
     EXCLUDED_BATCH,
@@ -594,8 +593,7 @@ def _comments_asked(request, survey) -> _CommentsAsked:
         choosable=choosable,
         village=_named_asked(request, "village", choosable.villages()),
         group=_named_asked(request, "group", choosable.groups()),
-        # One line (a control character a space: the workbook repeats the words), at most 50 characters.
-        words=one_line(request.GET.get("q", ""))[:50],
+        words=asked_words(request),  # as the lists of surveys take them (the workbook repeats them)
     )
 
 
