@@ -28,6 +28,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
+from surveys.api.exceptions import body_refused, not_an_object
 from surveys.api.parsers import JSONParser
 from surveys.localized import language
 from surveys.models import Response
@@ -315,10 +316,10 @@ class ResponseSubmitApi(APIView):
         ],
     )
     def post(self, request):
-        raw = self._data(request)
+        raw, unread = self._data(request)
         read, errors = None, None
-        if not isinstance(raw, dict):
-            errors = {"non_field_errors": [_("请求内容应为 JSON 对象。")]}
+        if unread or not isinstance(raw, dict):
+            errors = {"non_field_errors": [unread or not_an_object(raw)]}
         else:
             read = payload_read(raw)
             if read is None:
@@ -364,7 +365,9 @@ class ResponseSubmitApi(APIView):
 
     @staticmethod
     def _data(request):
+        """The body read, or why it cannot be: not JSON, or more than any answer sheet (a 400
+        in the contract's shape, saying so)."""
         try:
-            return request.data
-        except (ParseError, UnsupportedMediaType, RequestDataTooBig):
-            return None  # not JSON, or more than any answer sheet: 400 in the contract's shape
+            return request.data, ""
+        except (ParseError, UnsupportedMediaType, RequestDataTooBig) as exc:
+            return None, body_refused(exc, request)

@@ -65,7 +65,28 @@ def test_the_language_cookie_chooses_english_for_the_api_too(api, survey):
 def test_a_body_that_is_not_an_object_is_explained_in_english(api, survey):
     reply = api.post(ENGLISH, json.dumps([1, 2]), content_type="application/json")
     assert reply.status_code == 400
-    assert reply.json() == {"errors": {"non_field_errors": ["The request body must be a JSON object."]}}
+    assert reply.json() == {
+        "errors": {"non_field_errors": ["The request body must be a JSON object ({…}); it is an array."]}
+    }
+
+
+def test_a_body_not_sent_as_json_or_not_in_utf8_is_explained_in_english(api, survey):
+    reply = api.post(ENGLISH, "a=1", content_type="text/plain")
+    assert reply.json() == {
+        "errors": {
+            "non_field_errors": [
+                "The request body must be sent as JSON (Content-Type: application/json); it was sent as text/plain."
+            ]
+        }
+    }
+    reply = api.generic("POST", ENGLISH, '{"comment": "路灯"}'.encode("gbk"), content_type="application/json")
+    assert reply.json() == {
+        "errors": {
+            "non_field_errors": [
+                "The request body is not UTF-8 text: it cannot be read from byte 16 (0xB5) on; send the JSON in UTF-8."
+            ]
+        }
+    }
 
 
 @pytest.mark.parametrize("remembered", [False, True], ids=["first-request", "link-remembered"])

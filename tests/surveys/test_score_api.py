@@ -167,30 +167,45 @@ def test_saving_a_scheme_validates_codes_and_weights(answered):
     assert doc["composite"]["score"] == pytest.approx((3 * 100 + 1 * (60 + 0) / 2) / 4)
 
 
-NOT_JSON = {"errors": {"non_field_errors": ["请求内容应为 JSON 对象。"]}}
+NOT_SENT_AS_JSON = "请求内容应以 JSON 发送（Content-Type: application/json），收到的是 {}。"
 
 
 @pytest.mark.parametrize(
-    "content_type, body",
+    "content_type, body, message",
     [
-        ("application/x-www-form-urlencoded", "scheme=%7B%7D"),
+        (
+            "application/x-www-form-urlencoded",
+            "scheme=%7B%7D",
+            NOT_SENT_AS_JSON.format("application/x-www-form-urlencoded"),
+        ),
         (
             "multipart/form-data; boundary=b",
             '--b\r\nContent-Disposition: form-data; name="scheme"\r\n\r\n{}\r\n--b--\r\n',
+            NOT_SENT_AS_JSON.format("multipart/form-data"),
         ),
-        ("application/json", '{"scheme": {'),
-        ("text/plain", "satisfied=100"),
+        (
+            "application/json",
+            '{"scheme": {',
+            "请求内容不是有效的 JSON：第 1 行第 13 列（Expecting property name enclosed in double quotes）。",
+        ),
+        ("text/plain", "satisfied=100", NOT_SENT_AS_JSON.format("text/plain")),
     ],
 )
-def test_a_body_that_is_not_json_is_a_400_in_the_apis_shape_and_changes_nothing(answered, content_type, body):
+def test_a_body_that_is_not_json_is_a_400_in_the_apis_shape_and_changes_nothing(
+    answered, content_type, body, message
+):
     """A scheme is a JSON object, which a form cannot carry: the what-if and the saved scheme take
     JSON only, say so as every other 400 of the API does (DRF answered 415, or its bare
-    {"detail": …} for broken JSON), and the schema offers JSON alone."""
+    {"detail": …} for broken JSON) — saying what was sent instead, or where the JSON breaks —,
+    and the schema offers JSON alone."""
     client = _client(_user("eva", answered, "evaluator"))
     before = answered.scheme
     for method, url in (("POST", URL), ("PUT", "/api/v1/surveys/hill-2024/scheme/")):
         response = client.generic(method, url, body, content_type=content_type)
-        assert (response.status_code, response.json()) == (400, NOT_JSON), (method, content_type)
+        assert (response.status_code, response.json()) == (
+            400,
+            {"errors": {"non_field_errors": [message]}},
+        ), (method, content_type)
     answered.refresh_from_db()
     assert answered.scheme == before
     schema = SchemaGenerator().get_schema(request=None, public=True)["paths"]

@@ -152,14 +152,14 @@ def test_a_body_that_is_not_json_is_answered_400_in_the_same_shape(api, survey):
 def test_json_nested_too_deeply_is_answered_400_not_500(api, survey, sent):
     answer = api.post(URL, sent, content_type="application/json")
     assert answer.status_code == 400
-    assert answer.json() == {"errors": {"non_field_errors": ["请求内容应为 JSON 对象。"]}}
+    assert answer.json() == {"errors": {"non_field_errors": ["请求内容的 JSON 嵌套过深。"]}}
 
 
 def test_a_body_over_the_size_limit_is_answered_400_in_the_contracts_shape(api, survey, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
     answer = post(api, {**body(), "comment": "长" * 20_000})
     assert answer.status_code == 400 and answer["Content-Type"] == "application/json"
-    assert list(answer.json()["errors"]) == ["non_field_errors"]
+    assert answer.json() == {"errors": {"non_field_errors": ["请求内容超过 10000 字节的上限。"]}}
     assert Response.objects.count() == 0
 
 
@@ -169,8 +169,87 @@ def test_a_body_that_is_not_sent_as_json_is_answered_400_and_stores_nothing(api,
     sent = json.dumps(data) if content_type == "text/plain" else "&".join(f"{k}=x" for k in data)
     answer = api.post(URL, sent, content_type=content_type)
     assert answer.status_code == 400, "the contract answers bad input 400, not 415"
-    assert answer.json() == {"errors": {"non_field_errors": ["请求内容应为 JSON 对象。"]}}
+    assert answer.json() == {
+        "errors": {
+            "non_field_errors": [
+                f"请求内容应以 JSON 发送（Content-Type: application/json），收到的是 {content_type}。"
+            ]
+        }
+    }
     assert Response.objects.count() == 0
+
+
+def _refusal(answer) -> str:
+    assert answer.status_code == 400, answer.content
+    (message,) = answer.json()["errors"]["non_field_errors"]
+    return message
+
+
+def test_broken_json_is_refused_saying_where_it_breaks(api, survey):
+    sent = json.dumps(body(), ensure_ascii=False, indent=1).replace('"answers": {', '"answers": {,', 1)
+    line = next(n for n, text in enumerate(sent.splitlines(), 1) if '"answers": {,' in text)
+    column = sent.splitlines()[line - 1].index("{,") + 2
+    message = _refusal(api.post(URL, sent, content_type="application/json"))
+    assert message == (
+        f"请求内容不是有效的 JSON：第 {line} 行第 {column} 列"
+        "（Expecting property name enclosed in double quotes）。"
+    )
+    english = _refusal(api.post(URL + "?lang=en", sent, content_type="application/json"))
+    assert english.startswith(f"The request body is not valid JSON: line {line}, column {column} (Expecting")
+    assert Response.objects.count() == 0
+
+
+def test_a_body_in_gbk_is_refused_naming_the_first_byte_that_is_not_utf8_unless_it_says_so(api, survey):
+    """A county's script on a Chinese Windows sends its text in GBK unless told otherwise: said
+    as such, not as "not a JSON object"; a body that names its charset is read in it."""
+    sent = json.dumps(body(), ensure_ascii=False).encode("gbk")
+    with pytest.raises(UnicodeDecodeError) as undecodable:
+        sent.decode("utf-8")
+    first = undecodable.value.start  # 路 in GBK, 0xC2 0xB7, happens to be UTF-8 (·): then 灯
+    assert sent[:first].decode("utf-8").endswith("·")
+    message = _refusal(api.generic("POST", URL, sent, content_type="application/json"))
+    assert message == (
+        f"请求内容不是 UTF-8 编码的文字：第 {first + 1} 个字节（0x{sent[first]:02X}）起无法读取；"
+        "请以 UTF-8 发送 JSON。"
+    )
+    assert Response.objects.count() == 0
+    named = api.generic("POST", URL, sent, content_type="application/json; charset=gbk")
+    assert named.status_code == 201, named.json()
+    assert Response.objects.get().comment == "路灯太少"
+
+
+def test_a_utf8_byte_order_mark_before_the_json_is_read_past(api, survey):
+    """Windows Notepad saved UTF-8 with a byte order mark until 2019; `curl --data-binary @file`
+    sends it along. RFC 8259 lets a parser ignore it; it is not a reason to lose the answers."""
+    data = body()
+    sent = b"\xef\xbb\xbf" + json.dumps(data, ensure_ascii=False).encode()
+    assert api.generic("POST", URL, sent, content_type="application/json").status_code == 201
+    assert api.generic("POST", URL, sent, content_type="application/json").status_code == 200
+    assert Response.objects.get().comment == "路灯太少"
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_refused_by_name(api, survey, value):
+    sent = json.dumps(body())[:-1] + f', "extra": {value}}}'
+    message = _refusal(api.post(URL, sent, content_type="application/json"))
+    assert message == f"请求内容不是有效的 JSON：其中的 {value} 不是 JSON 的数值。"
+    assert Response.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "sent, kind",
+    [
+        ("[1, 2]", "数组"),
+        ('"答卷"', "字符串"),
+        ("5", "数字"),
+        ("1.5", "数字"),
+        ("true", "布尔值（true 或 false）"),
+        ("null", "空值（null）"),
+    ],
+)
+def test_json_that_is_not_an_object_is_refused_saying_what_it_is(api, survey, sent, kind):
+    message = _refusal(api.post(URL, sent, content_type="application/json"))
+    assert message == f"请求内容应为 JSON 对象（{{…}}），收到的是{kind}。"
 
 
 def test_an_age_band_for_a_group_not_sampled_by_age_is_answered_400(api, survey):
