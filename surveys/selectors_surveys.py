@@ -10,12 +10,13 @@ a workbook holds no control character) and cut to 50 characters; each of them (a
 full-width ones too: "大栗港 2021") is looked for, case aside, in the title, the 被评价单位
 (Chinese and English), the code and the year. A list may offer orders besides newest first
 (/evaluate/: by the composite, ?order=score-asc; /staff/: the collections that lag first,
-?order=progress-asc); it puts its surveys in the order asked itself.
+?order=progress-asc; the API's list both); `by_score` and `lagging_first` put them so.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
@@ -23,6 +24,9 @@ from django.utils.translation import gettext as _
 
 from stats.text import one_line
 from surveys.models import Survey
+
+if TYPE_CHECKING:
+    from surveys.selectors_progress import Progress
 
 SURVEYS_PER_PAGE = 20
 # The choices are offered once a list is this long (or while something is chosen): a town's two
@@ -117,6 +121,24 @@ def surveys_asked(request, surveys: list[Survey], orders: dict[str, str] | None 
         order=order if order in orders else "",
         orders=tuple((value, str(label)) for value, label in orders.items()),
     )
+
+
+def by_score(surveys: list[Survey], scores: dict[int, float | None], order: str) -> list[Survey]:
+    """By the composite (scores: by survey id), lowest first ("score-asc") or highest
+    ("score-desc"); those without one (not scored yet, or not readable) last, in their order."""
+    scored = [s for s in surveys if scores.get(s.pk) is not None]
+    scored.sort(key=lambda s: scores[s.pk], reverse=order == "score-desc")
+    return scored + [s for s in surveys if scores.get(s.pk) is None]
+
+
+def lagging_first(surveys: list[Survey], progress: dict[int, Progress | None]) -> list[Survey]:
+    """By the share of the quotas' target filled (a cell over its quota does not make up for one
+    behind), lowest first, then the most responses still needed; those without a target (a
+    draft, no quota, a progress not read: not in `progress`, or None) last, in their order."""
+    measured = [s for s in surveys if progress.get(s.pk) is not None and progress[s.pk].percent is not None]
+    counted = {s.pk for s in measured}
+    measured.sort(key=lambda s: (progress[s.pk].percent, -progress[s.pk].still_needed))
+    return measured + [s for s in surveys if s.pk not in counted]
 
 
 @dataclass(frozen=True)

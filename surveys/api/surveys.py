@@ -19,13 +19,19 @@ from rest_framework.views import APIView
 
 from stats.text import one_line
 from surveys.api.exceptions import valid_query
+from surveys.api.progress import TotalsSerializer
 from surveys.api.score_schema import CompositeSerializer, DimensionSerializer, SampleSerializer
 from surveys.evaluate.overview import SurveyFigures, survey_figures
 from surveys.localized import localized, organisation
 from surveys.models import YEARS, Survey
 from surveys.permissions import can_read_scores, can_view_progress, surveys_listed_for
 from surveys.reports.data import LANGUAGES
-from surveys.selectors_surveys import WORDS_MAX, SurveysAsked
+from surveys.selectors_progress import survey_progress
+from surveys.selectors_surveys import WORDS_MAX, SurveysAsked, by_score, lagging_first
+
+# The orders the /evaluate/ and /staff/ lists offer (by the composite; the collections that lag
+# first), both here: a county's script ranks every town it may read.
+ORDERS = ["score-asc", "score-desc", "progress-asc"]
 
 
 class ListQuery(serializers.Serializer):
@@ -46,6 +52,13 @@ class ListQuery(serializers.Serializer):
         allow_blank=True,
         default="",
         help_text="只列名称、被评价单位（中英文）、代码或年度含有这些字的调查，不分大小写；以空格分开的几个词须都含有",
+    )
+    order = serializers.ChoiceField(
+        choices=ORDERS,
+        required=False,
+        help_text="排序；不给出时年度新者在前。score-asc / score-desc：按综合得分从低到高 / 从高到低"
+        "（没有得分或无权读取得分的排在最后）；progress-asc：按收集进度从低到高（配额目标已完成的比例，"
+        "同比例时尚缺多者在前；草稿、未设配额或无权查看进度的排在最后）",
     )
 
 
@@ -88,6 +101,11 @@ class FiguresSerializer(serializers.Serializer):
     problem = serializers.CharField(help_text="不能计算得分的原因；能计算时为空")
 
 
+class ListedProgressSerializer(TotalsSerializer):
+    still_needed = serializers.IntegerField(help_text="配额尚缺的答卷数（target − towards_target）")
+    last_response_at = serializers.DateTimeField(allow_null=True, help_text="最近收到答卷的时间")
+
+
 class SurveyListItemSerializer(serializers.Serializer):
     slug = serializers.CharField()
     title = serializers.CharField()
@@ -95,6 +113,10 @@ class SurveyListItemSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     status = serializers.ChoiceField(choices=["draft", "open", "closed", "published"])
     figures = FiguresSerializer(allow_null=True, help_text="评价人员与管理员才有；工作人员为 null")
+    progress = ListedProgressSerializer(
+        allow_null=True,
+        help_text="收集进度的合计（与进度接口的 totals 相同，另有最近收到答卷的时间）；草稿与无权查看进度者为 null",
+    )
     links = inline_serializer(
         "SurveyLinks",
         {
@@ -137,9 +159,10 @@ class SurveyListView(APIView):
     @extend_schema(
         summary="我的调查（评价人员附综合得分）",
         description=(
-            "令牌所有者（或登录用户）所在的调查，年度新者在前。评价人员与管理员：每项调查附评价页所示的数字"
+            "令牌所有者（或登录用户）所在的调查，年度新者在前（或按 order 排序）。评价人员与管理员：每项调查附评价页所示的数字"
             "（已发布的为发布时冻结的数字，否则为当前数据）、样本、各维度得分，以及较同一被评价单位上一年度调查的变化；"
-            "工作人员：figures 为 null。links 给出可读取的得分与进度地址（无权读取时为 null）。"
+            "工作人员：figures 为 null。可查看进度者：progress 为收集进度的合计。"
+            "links 给出可读取的得分与进度地址（无权读取时为 null）。"
         ),
         parameters=[ListQuery],
         responses={200: SurveyListItemSerializer(many=True), 400: OpenApiTypes.OBJECT},
@@ -157,6 +180,16 @@ class SurveyListView(APIView):
         readable = asked.keep(among)
         with translation.override(LANGUAGES[language]):
             figures = {f.survey.pk: f for f in survey_figures(readable, language, among=among)}
+            progress = {
+                survey.pk: survey_progress(survey)
+                for survey in surveys
+                if survey.status != Survey.Status.DRAFT and can_view_progress(request.user, survey)
+            }
+            order = query.get("order", "")
+            if order == "progress-asc":
+                surveys = lagging_first(surveys, progress)
+            elif order:
+                surveys = by_score(surveys, {pk: f.score for pk, f in figures.items()}, order)
             english = language == "en"
             items = [
                 {
@@ -166,6 +199,9 @@ class SurveyListView(APIView):
                     "year": survey.year,
                     "status": survey.status,
                     "figures": _figures(figures[survey.pk]) if survey.pk in figures else None,
+                    "progress": ListedProgressSerializer(progress[survey.pk]).data
+                    if survey.pk in progress
+                    else None,
                     "links": {
                         "score": reverse("api-survey-score", args=[survey.slug])
                         if survey.pk in figures

@@ -57,7 +57,7 @@ from surveys.selectors_review import (
     review_batch,
     review_narrowing,
 )
-from surveys.selectors_surveys import asked_words, survey_listing, surveys_asked
+from surveys.selectors_surveys import asked_words, lagging_first, survey_listing, surveys_asked
 from surveys.services.quality import flag_label
 from surveys.services.review import (
     EXCLUDED_BATCH,
@@ -116,17 +116,6 @@ def _listed_progress(user, survey) -> ListedProgress | None:
 PROGRESS_ORDERS = {"progress-asc": gettext_lazy("收集进度从低到高")}
 
 
-def _lagging_first(surveys: list, listed: dict) -> list:
-    """By the share of the quotas' target filled (a cell over its quota does not make up for one
-    behind), lowest first, then the most responses still needed; those without a target (a draft,
-    no quota, a progress this user does not see) last, in the list's order."""
-    measured = [s for s in surveys if listed[s.pk] is not None and listed[s.pk].progress.percent is not None]
-    counted = {s.pk for s in measured}
-    rest = [s for s in surveys if s.pk not in counted]
-    measured.sort(key=lambda s: (listed[s.pk].progress.percent, -listed[s.pk].progress.still_needed))
-    return measured + rest
-
-
 @login_required
 def survey_list(request):
     """Everyone's landing page after logging in: each survey with the pages this user may open,
@@ -141,7 +130,7 @@ def survey_list(request):
     listed = {}
     if asked.order:
         listed = {survey.pk: _listed_progress(user, survey) for survey in kept}
-        kept = _lagging_first(kept, listed)
+        kept = lagging_first(kept, {pk: row.progress for pk, row in listed.items() if row is not None})
     listing = survey_listing(request, surveys, asked=asked, kept=kept)
     rows = [
         (

@@ -44,7 +44,7 @@ from surveys.reports.overview import overview_csv, overview_xlsx
 from surveys.reports.paragraph import report_paragraph
 from surveys.reports.tables import dimension_alpha_cautions
 from surveys.scoring import QuestionnaireIncomplete, SchemeBroken
-from surveys.selectors_surveys import SurveysAsked, survey_listing, surveys_asked
+from surveys.selectors_surveys import SurveysAsked, by_score, survey_listing, surveys_asked
 from surveys.services.publish import report_publish
 from surveys.services.submission import late_until
 
@@ -105,10 +105,9 @@ SCORE_ORDERS = {
 
 
 def _in_order(figures: list[SurveyFigures], order: str) -> list[SurveyFigures]:
-    scored = [f for f in figures if f.score is not None]
-    unscored = [f for f in figures if f.score is None]
-    scored.sort(key=lambda f: f.score, reverse=order == "score-desc")
-    return scored + unscored
+    of = {f.survey.pk: f for f in figures}
+    ranked = by_score([f.survey for f in figures], {pk: f.score for pk, f in of.items()}, order)
+    return [of[survey.pk] for survey in ranked]
 
 
 def _evaluated(request, language: str) -> tuple[SurveysAsked, list[Survey], list[SurveyFigures] | None]:

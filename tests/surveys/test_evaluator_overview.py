@@ -277,6 +277,11 @@ def test_the_api_gives_staff_their_surveys_without_a_figure_and_a_published_surv
     evaluator, _before, this, _empty = county
     staff = member("wang", this, SurveyMembership.Role.STAFF)
     listed = _token_client(staff).get("/api/v1/surveys/").json()
+    # The collection's totals, as its progress endpoint gives them (staff watch collection).
+    progress = listed[0].pop("progress")
+    totals = _token_client(staff).get("/api/v1/surveys/hill-2024/progress/").json()["totals"]
+    assert {key: progress[key] for key in totals} == totals and totals["received"] == 12
+    assert progress["still_needed"] == totals["target"] - totals["towards_target"]
     assert listed == [
         {
             "slug": "hill-2024",

@@ -269,6 +269,12 @@ def test_the_evaluator_ranks_by_the_composite_and_the_files_follow(two_years):
             io.StringIO(client.get("/evaluate/surveys.csv", {"order": order}).content.decode("utf-8-sig"))
         )
         assert [row["survey"] for row in rows if not row["dimension"]] == ranked + unscored, order
+        # The API's list too, every survey kept.
+        listed = client.get("/api/v1/surveys/", {"order": order}).json()
+        assert [item["slug"] for item in listed] == ranked + unscored, order
+    assert [
+        i["slug"] for i in client.get("/api/v1/surveys/", {"order": "score-asc", "year": 2024}).json()
+    ] == ["hill-2024"]
     # Ranked within a year: the year before still compared though not shown.
     html = client.get("/evaluate/", {"order": "score-asc", "year": "2024"}).content.decode()
     assert _listed(html) == ["hill-2024"] and "较 2023 年" in _text(html)
@@ -301,3 +307,52 @@ def test_staff_put_the_collections_that_lag_first(county):
     # Within the choices, and the words narrow as before.
     assert _listed(client.get("/staff/", {"order": "progress-asc", "q": "e-"}).content.decode()) == ["e-two"]
     assert _listed(client.get("/staff/").content.decode()) == sorted(towns) + ["g-no-quota"]
+
+
+def test_the_api_list_gives_each_collections_progress_and_puts_those_that_lag_first(county):
+    """A county's script reads every town's progress in one request, ranked as /staff/ ranks
+    them, and a staff member's token reads it too (staff see no scores)."""
+    Survey.objects.all().delete()
+    towns = {slug: make_survey(slug) for slug in ("a-met", "b-none", "c-one", "d-over", "f-draft")}
+    for slug, n in (("a-met", 3), ("c-one", 1), ("d-over", 5)):
+        for _ in range(n):
+            make_response(towns[slug])
+    make_response(towns["c-one"], excluded=True)
+    Survey.objects.filter(slug="f-draft").update(status=Status.DRAFT)
+    client = _client(county)
+    listed = client.get("/api/v1/surveys/", {"order": "progress-asc"}).json()
+    assert [item["slug"] for item in listed] == ["b-none", "c-one", "a-met", "d-over", "f-draft"]
+    progress = {item["slug"]: item["progress"] for item in listed}
+    assert progress["f-draft"] is None  # nothing is collected in a draft, as /staff/ shows none
+    one = progress["c-one"]
+    assert (one["target"], one["received"], one["responses"], one["excluded"], one["still_needed"]) == (
+        3,
+        1,
+        2,
+        1,
+        2,
+    )
+    assert (one["percent"], one["status"], one["status_label"]) == (
+        pytest.approx(100 / 3, abs=0.05),
+        "behind",
+        "未完成",
+    )
+    assert one["last_response_at"] is not None and progress["b-none"]["last_response_at"] is None
+    over = progress["d-over"]
+    assert (over["received"], over["towards_target"], over["still_needed"], over["status"]) == (
+        5,
+        3,
+        0,
+        "over",
+    )
+    # The same totals as each survey's progress endpoint.
+    totals = client.get("/api/v1/surveys/c-one/progress/").json()["totals"]
+    assert {key: one[key] for key in totals} == totals
+    # Staff: the progress without the scores; an order by the composite leaves the list as it was.
+    staff = member("town-staff", towns["a-met"], SurveyMembership.Role.STAFF)
+    for town in towns.values():
+        SurveyMembership.objects.get_or_create(survey=town, user=staff, role=SurveyMembership.Role.STAFF)
+    as_staff = _client(staff).get("/api/v1/surveys/", {"order": "score-asc"}).json()
+    assert [item["slug"] for item in as_staff] == sorted(towns)
+    assert all(item["figures"] is None for item in as_staff)
+    assert {item["slug"]: item["progress"] for item in as_staff} == progress
