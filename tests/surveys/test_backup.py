@@ -186,6 +186,11 @@ def test_the_commands_round_trip_through_a_file(full, tmp_path):
     assert _snapshot(Survey.objects.get(slug="hill-2024")) == before
     with pytest.raises(CommandError, match="已存在"):
         call_command("restore_survey", str(path), stderr=io.StringIO())
+    # Opened in Windows Notepad and saved as UTF-8 (a byte order mark before it): restored too.
+    survey_delete(Survey.objects.get(slug="hill-2024"))
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    call_command("restore_survey", str(path), stderr=io.StringIO())
+    assert _snapshot(Survey.objects.get(slug="hill-2024")) == before
 
 
 def _nothing_restored() -> bool:

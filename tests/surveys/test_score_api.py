@@ -186,7 +186,7 @@ NOT_SENT_AS_JSON = "请求内容应以 JSON 发送（Content-Type: application/j
         (
             "application/json",
             '{"scheme": {',
-            "请求内容不是有效的 JSON：第 1 行第 13 列（Expecting property name enclosed in double quotes）。",
+            "请求内容不是有效的 JSON：第 1 行第 13 个字符处应是用英文双引号括起的名称（末尾多了逗号，或名称没有加引号）。",
         ),
         ("text/plain", "satisfied=100", NOT_SENT_AS_JSON.format("text/plain")),
     ],

@@ -191,7 +191,42 @@ def test_the_score_command_names_what_is_wrong_with_a_scheme(survey, tmp_path):
 def test_the_score_command_reports_a_scheme_file_that_is_not_json(survey, tmp_path):
     path = tmp_path / "bad.json"
     path.write_text('{"option_points": ')
-    with pytest.raises(CommandError, match="第 1 行第 19 列：不是有效的 JSON"):
+    with pytest.raises(CommandError, match="第 1 行第 19 列：不是有效的 JSON（缺少值"):
+        call_command("score", survey.slug, "--scheme", str(path))
+    # The slips of a Chinese keyboard named as the admin names them; NaN refused.
+    path.write_text('{\n  "option_points"： {"satisfied": 100}}')
+    with pytest.raises(
+        CommandError, match="第 2 行第 18 列：不是有效的 JSON（是中文标点“：”，JSON 中应改为英文冒号"
+    ):
+        call_command("score", survey.slug, "--scheme", str(path))
+    path.write_text('{"min_cell": NaN}')
+    with pytest.raises(CommandError, match="bad.json：不是有效的 JSON（NaN 不是数字"):
+        call_command("score", survey.slug, "--scheme", str(path))
+
+
+def test_the_score_command_reads_a_scheme_saved_by_notepad_and_names_the_line_of_one_in_gbk(
+    survey, tmp_path, capsys
+):
+    """Windows Notepad saved UTF-8 with a byte order mark until 2019, and a Chinese Windows'
+    Notepad saves "ANSI" (GBK): the first is read, the second refused by its line — a traceback
+    before (UnicodeDecodeError), and a refusal of the mark as "not valid JSON"."""
+    _load(survey)
+    scheme = {
+        "option_points": {"satisfied": 100, "basically_satisfied": 50, "dissatisfied": 0, "dont_know": None},
+        "dimension_weights": {"economy": 1, "services": 1},
+    }
+    path = tmp_path / "notepad.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(scheme).encode())
+    call_command("score", survey.slug, "--scheme", str(path))
+    expected = score_document(survey, scheme_data=scheme)["composite"]["score"]
+    assert expected != pytest.approx(75)  # not the default scheme's
+    assert json.loads(capsys.readouterr().out)["composite"]["score"] == pytest.approx(expected)
+    text = json.dumps({**scheme, "备注": "基本满意按 50 分"}, ensure_ascii=False, indent=1)
+    path.write_bytes(text.encode("gbk"))
+    line = text.splitlines().index(' "备注": "基本满意按 50 分"') + 1
+    with pytest.raises(
+        CommandError, match=f"notepad.json 第 {line} 行：不是 UTF-8 编码的文字；请另存为 UTF-8"
+    ):
         call_command("score", survey.slug, "--scheme", str(path))
 
 

@@ -152,7 +152,7 @@ def test_a_body_that_is_not_json_is_answered_400_in_the_same_shape(api, survey):
 def test_json_nested_too_deeply_is_answered_400_not_500(api, survey, sent):
     answer = api.post(URL, sent, content_type="application/json")
     assert answer.status_code == 400
-    assert answer.json() == {"errors": {"non_field_errors": ["请求内容的 JSON 嵌套过深。"]}}
+    assert answer.json() == {"errors": {"non_field_errors": ["请求内容不是有效的 JSON：嵌套过深。"]}}
 
 
 def test_a_body_over_the_size_limit_is_answered_400_in_the_contracts_shape(api, survey, settings):
@@ -191,11 +191,22 @@ def test_broken_json_is_refused_saying_where_it_breaks(api, survey):
     column = sent.splitlines()[line - 1].index("{,") + 2
     message = _refusal(api.post(URL, sent, content_type="application/json"))
     assert message == (
-        f"请求内容不是有效的 JSON：第 {line} 行第 {column} 列"
-        "（Expecting property name enclosed in double quotes）。"
+        f"请求内容不是有效的 JSON：第 {line} 行第 {column} 个字符处"
+        "应是用英文双引号括起的名称（末尾多了逗号，或名称没有加引号）。"
+    )
+    # A full-width comma, typed on a Chinese keyboard, is named as such.
+    message = _refusal(
+        api.post(URL, '{"age_band": "18-44"， "answers": {}}', content_type="application/json")
+    )
+    assert (
+        message
+        == "请求内容不是有效的 JSON：第 1 行第 21 个字符处是中文标点“，”，JSON 中应改为英文逗号（,）。"
     )
     english = _refusal(api.post(URL + "?lang=en", sent, content_type="application/json"))
-    assert english.startswith(f"The request body is not valid JSON: line {line}, column {column} (Expecting")
+    assert english == (
+        f"The request body is not valid JSON: at line {line}, character {column}, "
+        "a name in double quotes is expected (a comma too many before it, or a name without quotes)."
+    )
     assert Response.objects.count() == 0
 
 
@@ -232,7 +243,7 @@ def test_a_utf8_byte_order_mark_before_the_json_is_read_past(api, survey):
 def test_nan_and_infinity_are_refused_by_name(api, survey, value):
     sent = json.dumps(body())[:-1] + f', "extra": {value}}}'
     message = _refusal(api.post(URL, sent, content_type="application/json"))
-    assert message == f"请求内容不是有效的 JSON：其中的 {value} 不是 JSON 的数值。"
+    assert message == f"请求内容不是有效的 JSON：{value} 不是数字，请写出具体数值。"
     assert Response.objects.count() == 0
 
 

@@ -17,7 +17,7 @@ class Command(SurveyCommand):
 
     def handle(self, *args, file, **options):
         try:
-            with input_file(file) as stream:
+            with input_file(file, encoding="utf-8-sig") as stream:  # a byte order mark read past
                 survey = survey_restore_read(stream=stream)
         except BackupInvalid as exc:
             raise CommandError(str(exc)) from None

@@ -1,3 +1,4 @@
+import codecs
 import json
 
 from django.core.management.base import CommandError
@@ -5,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 import stats
+from surveys.json_input import NotJSON, json_read
 from surveys.localized import language
 from surveys.management.commands._common import SurveyCommand, cannot_read, get_survey, input_file
 from surveys.scoring import METHODS, score_document, score_text
@@ -12,15 +14,34 @@ from surveys.services.publish import published_document
 
 
 def read_scheme_file(path: str) -> dict:
+    """The scheme in a JSON file: UTF-8, a byte order mark before it read past (Windows Notepad
+    saved UTF-8 with one until 2019); other text (GBK, Notepad's "ANSI" on a Chinese Windows)
+    refused naming the line, broken JSON naming the line and column and why (json_read)."""
     try:
-        with input_file(path) as stream:
-            return json.load(stream)
+        with input_file(path, binary=True) as stream:
+            raw = stream.read()
     except OSError as exc:
         raise cannot_read(path, exc) from None
-    except json.JSONDecodeError as exc:
+    bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
+    try:
+        text = raw[bom:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CommandError(
+            _(
+                "%(file)s 第 %(line)d 行：不是 UTF-8 编码的文字；请另存为 UTF-8 编码（记事本：“另存为”，编码选“UTF-8”）"
+            )
+            % {"file": path, "line": raw[: bom + exc.start].count(b"\n") + 1}
+        ) from None
+    try:
+        return json_read(text)
+    except NotJSON as exc:
+        if exc.line is None:
+            raise CommandError(
+                _("%(file)s：不是有效的 JSON（%(why)s）") % {"file": path, "why": exc.problem}
+            ) from None
         raise CommandError(
             _("%(file)s 第 %(line)d 行第 %(column)d 列：不是有效的 JSON（%(why)s）")
-            % {"file": path, "line": exc.lineno, "column": exc.colno, "why": exc.msg}
+            % {"file": path, "line": exc.line, "column": exc.column, "why": exc.problem}
         ) from None
 
 
