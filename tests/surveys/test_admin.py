@@ -436,8 +436,13 @@ def test_a_scheme_that_does_not_fit_the_questionnaire_is_refused_and_not_stored(
             "en",
             "Not valid JSON: at line 1, character 38, there is the full-width “，” where JSON needs a comma (,).",
         ),
+        (
+            '{"dimension_weights": ' + "[" * 5000 + "]" * 5000 + "}",
+            "zh",
+            "不是有效的 JSON：嵌套过深。",  # a server error (RecursionError) before
+        ),
     ],
-    ids=["comma", "full-width-colon", "trailing-comma-en", "nan", "full-width-comma-en"],
+    ids=["comma", "full-width-colon", "trailing-comma-en", "nan", "full-width-comma-en", "nested-too-deeply"],
 )
 def test_a_scheme_that_is_not_json_says_where_and_why_and_keeps_the_text(
     admin_client, survey, typed, lang, said
