@@ -6,8 +6,6 @@ Every page needs a staff member or an administrator of the survey (404 for outsi
 evaluators), like the review actions of the dashboard.
 """
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from surveys.json_input import json_read
 from surveys.localized import localized, named, place
 from surveys.models import Invitation, PaperSheet
 from surveys.paper.keys import blank_key, option_keys
@@ -202,7 +201,7 @@ def paper_entry(request, slug: str, number: str):
     survey = _survey_for_staff(request, slug)
     sheet = _sheet(survey, number)
     try:
-        payload = json.loads(request.body)
+        payload = json_read(request.body.decode())  # NotJSON, UnicodeDecodeError: ValueErrors
         answers = payload["answers"]
         if not isinstance(answers, dict):
             raise TypeError

@@ -509,3 +509,26 @@ def test_a_resolution_that_leaves_the_comment_in_doubt_stores_nothing_and_says_w
     section = html[html.index(f'id="sheet-{comments_differ.number}"') :]
     assert told in section and 'aria-invalid="true"' in section
     assert not Response.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 5000 + "]" * 5000,
+        '{"answers": {}, "keystrokes": NaN}',
+        b'{"answers": {}, "comment": "\xb7\xb5"}',
+        "[1]",
+    ],
+    ids=["nested-too-deeply", "nan", "not-utf8", "not-an-object"],
+)
+def test_a_body_the_page_never_sends_is_a_400_not_a_server_error(client, survey, sheet, wang, body):
+    """The entry page sends JSON of its own making; anything else (JSON nested thousands deep was
+    a 500: RecursionError) is the same 400 as any malformed request, and stores nothing."""
+    reply = logged_in(client, wang).generic(
+        "POST",
+        reverse("staff-paper-entry", args=[survey.slug, sheet.number]),
+        body,
+        content_type="application/json",
+    )
+    assert (reply.status_code, reply.json()) == (400, {"error": "请求格式不对。"})
+    assert not PaperEntry.objects.exists()
