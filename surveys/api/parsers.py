@@ -27,7 +27,13 @@ from surveys.json_input import NotJSON, json_read
 
 class JSONParser(parsers.JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
-        encoding = parsers.get_encoding(parser_context or {})
+        try:
+            encoding = parsers.get_encoding(parser_context or {})
+        except ParseError:  # a codec that is not a text encoding (bz2_codec: a zip bomb's way in)
+            raise ParseError(
+                _("Content-Type 所注字符编码 %(charset)s 不是文字编码；请以 UTF-8 发送 JSON。")
+                % {"charset": (parser_context or {}).get("encoding")}
+            ) from None
         body = stream.read()
         if codecs.lookup(encoding).name == "utf-8" and body.startswith(codecs.BOM_UTF8):
             body = body[len(codecs.BOM_UTF8) :]

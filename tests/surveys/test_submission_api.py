@@ -229,6 +229,13 @@ def test_a_body_in_gbk_is_refused_naming_the_first_byte_that_is_not_utf8_unless_
     assert Response.objects.get().comment == "路灯太少"
 
 
+def test_a_charset_that_is_not_a_text_encoding_is_refused_by_name(api, survey):
+    sent = json.dumps(body()).encode()
+    message = _refusal(api.generic("POST", URL, sent, content_type="application/json; charset=bz2_codec"))
+    assert message == "Content-Type 所注字符编码 bz2_codec 不是文字编码；请以 UTF-8 发送 JSON。"
+    assert Response.objects.count() == 0
+
+
 def test_a_utf8_byte_order_mark_before_the_json_is_read_past(api, survey):
     """Windows Notepad saved UTF-8 with a byte order mark until 2019; `curl --data-binary @file`
     sends it along. RFC 8259 lets a parser ignore it; it is not a reason to lose the answers."""
