@@ -93,7 +93,8 @@ def main() -> None:
         "/evaluate/?year=2021&order=score-asc",  # that year ranked: every one of its surveys scored
         "/evaluate/surveys.xlsx",  # every survey, every page
         "/evaluate/surveys.csv",
-        "/api/v1/surveys/",
+        "/api/v1/surveys/",  # every survey: an evaluator's figures and everyone's progress
+        "/api/v1/surveys/?order=progress-asc",
     )
     for url in urls:
         assert client.get(url).status_code == 200, url
