@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from stats.text import one_line
 from surveys.models import Survey
@@ -121,6 +122,17 @@ def surveys_asked(request, surveys: list[Survey], orders: dict[str, str] | None 
         order=order if order in orders else "",
         orders=tuple((value, str(label)) for value, label in orders.items()),
     )
+
+
+# The orders the lists offer besides newest first (value: label). /evaluate/: a county's evaluator
+# ranking the towns of a year; /staff/: the collections that lag first, a county's staff with many
+# towns collecting at once seeing which to call about; the API's list: both. Across the pages and
+# within the choices.
+SCORE_ORDERS = {
+    "score-desc": gettext_lazy("综合得分从高到低"),
+    "score-asc": gettext_lazy("综合得分从低到高"),
+}
+PROGRESS_ORDERS = {"progress-asc": gettext_lazy("收集进度从低到高")}
 
 
 def by_score(surveys: list[Survey], scores: dict[int, float | None], order: str) -> list[Survey]:

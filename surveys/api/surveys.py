@@ -27,11 +27,17 @@ from surveys.models import YEARS, Survey
 from surveys.permissions import can_read_scores, can_view_progress, surveys_listed_for
 from surveys.reports.data import LANGUAGES
 from surveys.selectors_progress import survey_progress
-from surveys.selectors_surveys import WORDS_MAX, SurveysAsked, by_score, lagging_first
+from surveys.selectors_surveys import (
+    PROGRESS_ORDERS,
+    SCORE_ORDERS,
+    WORDS_MAX,
+    SurveysAsked,
+    by_score,
+    lagging_first,
+)
 
-# The orders the /evaluate/ and /staff/ lists offer (by the composite; the collections that lag
-# first), both here: a county's script ranks every town it may read.
-ORDERS = ["score-asc", "score-desc", "progress-asc"]
+# The orders of the /evaluate/ and /staff/ lists, both here: a county's script ranks every town.
+ORDERS = [*SCORE_ORDERS, *PROGRESS_ORDERS]
 
 
 class ListQuery(serializers.Serializer):

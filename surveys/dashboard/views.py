@@ -57,7 +57,13 @@ from surveys.selectors_review import (
     review_batch,
     review_narrowing,
 )
-from surveys.selectors_surveys import asked_words, lagging_first, survey_listing, surveys_asked
+from surveys.selectors_surveys import (
+    PROGRESS_ORDERS,
+    asked_words,
+    lagging_first,
+    survey_listing,
+    surveys_asked,
+)
 from surveys.services.quality import flag_label
 from surveys.services.review import (
     EXCLUDED_BATCH,
@@ -109,11 +115,6 @@ def _listed_progress(user, survey) -> ListedProgress | None:
         return None
     to_check = responses_to_check(survey) if can_review(user, survey) else None
     return ListedProgress(survey_progress(survey), to_check)
-
-
-# The list of surveys may put first, on asking, the collections that lag: a county's staff with
-# many towns collecting at once see which to call about, across the pages and within the choices.
-PROGRESS_ORDERS = {"progress-asc": gettext_lazy("收集进度从低到高")}
 
 
 @login_required

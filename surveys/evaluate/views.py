@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework.authtoken.models import Token
 
@@ -44,7 +44,7 @@ from surveys.reports.overview import overview_csv, overview_xlsx
 from surveys.reports.paragraph import report_paragraph
 from surveys.reports.tables import dimension_alpha_cautions
 from surveys.scoring import QuestionnaireIncomplete, SchemeBroken
-from surveys.selectors_surveys import SurveysAsked, by_score, survey_listing, surveys_asked
+from surveys.selectors_surveys import SCORE_ORDERS, SurveysAsked, by_score, survey_listing, surveys_asked
 from surveys.services.publish import report_publish
 from surveys.services.submission import late_until
 
@@ -94,14 +94,6 @@ def surveys_to_evaluate(user) -> list[Survey]:
     """The surveys whose scores this user may read, newest first (can_read_scores itself: every
     one for administrators, those they are an evaluator of for members)."""
     return [survey for survey in surveys_listed_for(user) if can_read_scores(user, survey)]
-
-
-# The orders /evaluate/ offers besides newest first: a county's evaluator ranking the towns of a
-# year. Surveys without a composite come last in both, in the list's order.
-SCORE_ORDERS = {
-    "score-desc": gettext_lazy("综合得分从高到低"),
-    "score-asc": gettext_lazy("综合得分从低到高"),
-}
 
 
 def _in_order(figures: list[SurveyFigures], order: str) -> list[SurveyFigures]:
