@@ -341,7 +341,16 @@ def parse_responses_csv(catalog: SurveyCatalog, stream: IO[str]) -> ParsedFile:
                 stopped_after = end if next(reader, None) is not None else None  # more to check?
                 break
     except csv.Error as exc:
-        checker.problem(reader.line_num, "", _("CSV 格式错误：%(error)s") % {"error": exc})
+        if "field larger than field limit" in str(exc):
+            # An open quote swallows the rest of the file into one cell until it is too long.
+            checker.problem(
+                end + 1,
+                "",
+                _("一格超过 %(limit)d 个字符：多半是这一行有个引号没有闭合，把后面的内容读成了一格")
+                % {"limit": csv.field_size_limit()},
+            )
+        else:
+            checker.problem(reader.line_num, "", _("CSV 格式错误：%(error)s") % {"error": exc})
     if checker.problems:
         raise ResponseImportError(checker.problems[:MAX_ERRORS], stopped_after)
     return ParsedFile(rows, repeated)

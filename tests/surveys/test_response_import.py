@@ -173,6 +173,19 @@ def test_a_quote_left_open_is_named_rather_than_the_lines_it_swallowed(survey, c
     assert not Response.objects.exists()
 
 
+def test_a_quote_left_open_in_a_long_file_is_named_on_its_own_line(survey):
+    """Left open early in a long file, the quote swallows the rest until the cell passes the csv
+    module's limit (131,072 characters): its English error ("field larger than field limit")
+    was said, on the line where the reader gave up — hundreds of lines past the quote."""
+    rows = [csv_row() for _ in range(3000)]
+    rows[4] = rows[4].rsplit(",", 1)[0] + ',"dont_know'
+    problems = _problems(survey, csv_text(*rows))
+    assert problems == [
+        "第 6 行：一格超过 131072 个字符：多半是这一行有个引号没有闭合，把后面的内容读成了一格"
+    ]
+    assert not Response.objects.exists()
+
+
 def test_a_comment_may_hold_new_lines(survey):
     text = HEADER + ",comment\n" + csv_row() + ',"第一行\n第二行"\n' + csv_row() + ",\n"
     assert responses_import_text(survey=survey, text=text).created == 2
