@@ -289,6 +289,20 @@ def _meant_code(value: str, known: dict) -> str | None:
     return None
 
 
+def _too_long(exc: csv.Error) -> bool:
+    return "field larger than field limit" in str(exc)
+
+
+def _csv_error(exc: csv.Error) -> str:
+    """What the csv module's error says, for people: a cell over its limit is, in practice, a quote
+    left open that swallowed the rest of the file (the header's or a row's)."""
+    if _too_long(exc):
+        return _("一格超过 %(limit)d 个字符：多半是这一行有个引号没有闭合，把后面的内容读成了一格") % {
+            "limit": csv.field_size_limit()
+        }
+    return _("CSV 格式错误：%(error)s") % {"error": exc}
+
+
 def parse_responses_csv(catalog: SurveyCatalog, stream: IO[str]) -> ParsedFile:
     """Every row checked; raises ResponseImportError listing the problems (line, column, why).
 
@@ -302,9 +316,7 @@ def parse_responses_csv(catalog: SurveyCatalog, stream: IO[str]) -> ParsedFile:
     except StopIteration:
         raise ResponseImportError([CsvProblem(1, "", _("文件是空的，缺少表头"))]) from None
     except csv.Error as exc:
-        raise ResponseImportError(
-            [CsvProblem(1, "", _("CSV 格式错误：%(error)s") % {"error": exc})]
-        ) from None
+        raise ResponseImportError([CsvProblem(1, "", _csv_error(exc))]) from None
     if header and header[0].startswith("\ufeff"):
         header[0] = header[0][1:]
     checker = _RowChecker(catalog, header)
@@ -341,16 +353,8 @@ def parse_responses_csv(catalog: SurveyCatalog, stream: IO[str]) -> ParsedFile:
                 stopped_after = end if next(reader, None) is not None else None  # more to check?
                 break
     except csv.Error as exc:
-        if "field larger than field limit" in str(exc):
-            # An open quote swallows the rest of the file into one cell until it is too long.
-            checker.problem(
-                end + 1,
-                "",
-                _("一格超过 %(limit)d 个字符：多半是这一行有个引号没有闭合，把后面的内容读成了一格")
-                % {"limit": csv.field_size_limit()},
-            )
-        else:
-            checker.problem(reader.line_num, "", _("CSV 格式错误：%(error)s") % {"error": exc})
+        # A cell too long began on the record's first line; another error is where the reader stopped.
+        checker.problem(end + 1 if _too_long(exc) else reader.line_num, "", _csv_error(exc))
     if checker.problems:
         raise ResponseImportError(checker.problems[:MAX_ERRORS], stopped_after)
     return ParsedFile(rows, repeated)

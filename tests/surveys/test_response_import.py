@@ -184,6 +184,12 @@ def test_a_quote_left_open_in_a_long_file_is_named_on_its_own_line(survey):
         "第 6 行：一格超过 131072 个字符：多半是这一行有个引号没有闭合，把后面的内容读成了一格"
     ]
     assert not Response.objects.exists()
+    # Left open in the header, the same, on line 1.
+    closed = "\n".join(csv_row() for _ in range(3000))
+    problems = _problems(survey, HEADER.replace(",income", ',"income', 1) + "\n" + closed + "\n")
+    assert problems == [
+        "第 1 行：一格超过 131072 个字符：多半是这一行有个引号没有闭合，把后面的内容读成了一格"
+    ]
 
 
 def test_a_comment_may_hold_new_lines(survey):
