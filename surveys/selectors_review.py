@@ -76,10 +76,15 @@ def _flagged_as(code: str) -> Q:
     return Q(*(Q(**{f"flags__{i}__code": code}) for i in range(len(FLAG_KINDS))), _connector=Q.OR)
 
 
+def _still_to_check(responses):
+    """Those flagged, still counted and not checked and kept yet."""
+    return responses.filter(FOR_REVIEW).filter(excluded=False).exclude(flags=[]).exclude(_kept())
+
+
 def _narrowed(survey: Survey, narrowing: ReviewNarrowing):
     responses = Response.objects.filter(survey=survey).filter(FOR_REVIEW)
     if narrowing.to_check:
-        responses = responses.filter(excluded=False).exclude(flags=[]).exclude(_kept())
+        responses = _still_to_check(responses)
     if narrowing.flag:
         responses = responses.filter(_flagged_as(narrowing.flag))
     if narrowing.village:
@@ -110,6 +115,19 @@ def responses_to_check(survey: Survey, narrowing: ReviewNarrowing | None = None)
     """Flagged responses still counted that nobody has checked and kept yet (of one kind of flag,
     from one place, when narrowed)."""
     return _narrowed(survey, replace(narrowing or ReviewNarrowing(), to_check=True)).count()
+
+
+def surveys_to_check(surveys: list[Survey]) -> dict[int, int]:
+    """`responses_to_check` of many surveys in one query, by survey id (0 for none)."""
+    counts = dict.fromkeys((s.pk for s in surveys), 0)
+    if counts:
+        counts.update(
+            _still_to_check(Response.objects.filter(survey_id__in=list(counts)))
+            .order_by()
+            .values_list("survey_id")
+            .annotate(n=Count("*"))
+        )
+    return counts
 
 
 def responses_in_batch(survey: Survey, narrowing: ReviewNarrowing, through: datetime):

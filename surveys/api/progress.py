@@ -82,7 +82,7 @@ class TotalsSerializer(serializers.Serializer):
     )
 
     def get_synthetic(self, progress: Progress) -> int:
-        return synthetic_stored(progress.survey)
+        return progress.synthetic if progress.synthetic is not None else synthetic_stored(progress.survey)
 
 
 class InvitationRowSerializer(serializers.Serializer):

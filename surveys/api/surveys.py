@@ -26,7 +26,7 @@ from surveys.localized import localized, organisation
 from surveys.models import YEARS, Survey
 from surveys.permissions import can_read_scores, can_view_progress, surveys_listed_for
 from surveys.reports.data import LANGUAGES
-from surveys.selectors_progress import survey_progress
+from surveys.selectors_progress import progress_totals
 from surveys.selectors_surveys import (
     PROGRESS_ORDERS,
     SCORE_ORDERS,
@@ -186,11 +186,13 @@ class SurveyListView(APIView):
         readable = asked.keep(among)
         with translation.override(LANGUAGES[language]):
             figures = {f.survey.pk: f for f in survey_figures(readable, language, among=among)}
-            progress = {
-                survey.pk: survey_progress(survey)
-                for survey in surveys
-                if survey.status != Survey.Status.DRAFT and can_view_progress(request.user, survey)
-            }
+            progress = progress_totals(
+                [
+                    survey
+                    for survey in surveys
+                    if survey.status != Survey.Status.DRAFT and can_view_progress(request.user, survey)
+                ]
+            )
             order = query.get("order", "")
             if order == "progress-asc":
                 surveys = lagging_first(surveys, progress)

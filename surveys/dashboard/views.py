@@ -44,6 +44,7 @@ from surveys.selectors_progress import (
     CHART_DAYS,
     InvitationProgress,
     Progress,
+    progress_totals,
     survey_progress,
     synthetic_stored,
 )
@@ -56,6 +57,7 @@ from surveys.selectors_review import (
     responses_to_check,
     review_batch,
     review_narrowing,
+    surveys_to_check,
 )
 from surveys.selectors_surveys import (
     PROGRESS_ORDERS,
@@ -109,12 +111,14 @@ class ListedProgress(NamedTuple):
     to_check: int | None  # None: this user does not review
 
 
-def _listed_progress(user, survey) -> ListedProgress | None:
-    """None for a draft (nothing is collected yet) and for those who may not see the progress."""
-    if survey.status == survey.Status.DRAFT or not can_view_progress(user, survey):
-        return None
-    to_check = responses_to_check(survey) if can_review(user, survey) else None
-    return ListedProgress(survey_progress(survey), to_check)
+def _listed_progress(user, surveys: list) -> dict[int, ListedProgress]:
+    """What the list says of each survey's collection, by survey id (a fixed number of queries
+    for them all, whatever their number); none for a draft
+    (nothing is collected yet) nor for those who may not see the progress."""
+    watched = [s for s in surveys if s.status != s.Status.DRAFT and can_view_progress(user, s)]
+    totals = progress_totals(watched)
+    to_check = surveys_to_check([s for s in watched if can_review(user, s)])
+    return {survey.pk: ListedProgress(totals[survey.pk], to_check.get(survey.pk)) for survey in watched}
 
 
 @login_required
@@ -130,17 +134,19 @@ def survey_list(request):
     kept = asked.keep(surveys)
     listed = {}
     if asked.order:
-        listed = {survey.pk: _listed_progress(user, survey) for survey in kept}
-        kept = lagging_first(kept, {pk: row.progress for pk, row in listed.items() if row is not None})
+        listed = _listed_progress(user, kept)
+        kept = lagging_first(kept, {pk: row.progress for pk, row in listed.items()})
     listing = survey_listing(request, surveys, asked=asked, kept=kept)
+    if not asked.order:  # a page of 20: only their progress is read, unless all were
+        listed = _listed_progress(user, list(listing.page))
     rows = [
         (
             survey,
             [role.label for role in SurveyMembership.Role if role in survey_roles(user, survey)],
             survey_pages(user, survey),
-            listed[survey.pk] if survey.pk in listed else _listed_progress(user, survey),
+            listed.get(survey.pk),
         )
-        for survey in listing.page  # a page of 20: each one's progress is read, unless all were
+        for survey in listing.page
     ]
     return render(request, "surveys/staff/survey_list.html", {"rows": rows, "listing": listing})
 

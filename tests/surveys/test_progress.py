@@ -551,3 +551,60 @@ def test_the_kinds_of_flag_are_read_once_per_state_of_the_data(survey):
         patch.setattr("django.db.transaction.on_commit", lambda f, **kwargs: f())
         survey_data_changed(survey)
     assert _flag_kinds(survey_progress(survey)) == {"late": 3}
+
+
+# many surveys' totals at once (the lists of surveys)
+
+
+def _totals(progress) -> dict:
+    keys = ("target", "received", "towards_target", "responses", "excluded", "flagged", "percent")
+    cells = [(c.key, c.target, c.received, c.excluded, c.flagged, c.status) for c in progress.cells]
+    return {
+        **{key: getattr(progress, key) for key in keys},
+        "status": progress.status,
+        "still_needed": progress.still_needed,
+        "last_response_at": progress.last_response_at,
+        "cells": cells,
+        "by_place": (progress.responses_by_place, progress.flagged_by_place),
+    }
+
+
+def test_many_surveys_totals_are_each_surveys_own_in_a_fixed_number_of_queries(
+    quotas, django_assert_num_queries
+):
+    """The lists of surveys read every town's totals at once: the same cells, counts, nesting,
+    last response and synthetic count as each survey's own progress, in seven queries for one
+    survey or five."""
+    from surveys.selectors_progress import progress_totals
+    from tests.factories import make_survey
+
+    nested, loose, empty, synthetic = (make_survey(slug) for slug in ("nested", "loose", "empty", "demo"))
+    Quota.objects.create(
+        survey=nested,
+        group=Group.objects.get(survey=nested, code="villager"),
+        village=Village.objects.get(survey=nested, code="east"),
+        target=5,
+    )
+    _fill(nested, 12)
+    _fill(quotas, 7)
+    make_response(quotas, group="staff", village=None, age_band=None, excluded=True)
+    make_response(loose, village="west", age_band="45+", flags=[{"code": "speeder", "reason": "快"}])
+    make_response(synthetic)
+    Response.objects.filter(survey=synthetic).update(source=Response.Source.SYNTHETIC)
+    surveys = [quotas, nested, loose, empty, synthetic]
+    with django_assert_num_queries(7):
+        many = progress_totals(surveys)
+    with django_assert_num_queries(7):
+        assert set(progress_totals([loose])) == {loose.pk}
+    assert progress_totals([]) == {}
+    for survey in surveys:
+        own = survey_progress(survey)
+        assert _totals(many[survey.pk]) == _totals(own), survey.slug
+        assert many[survey.pk].invitations == [] and many[survey.pk].per_day == []
+    assert _totals(many[nested.pk])["cells"][0][:3] == ("villager|east|", 5, 4)  # 6 from 东村, 2 excluded
+    assert [p.synthetic for p in map(many.get, [s.pk for s in surveys])] == [0, 0, 0, 0, 1]
+    assert (many[empty.pk].responses, many[empty.pk].last_response_at, many[empty.pk].status) == (
+        0,
+        None,
+        "behind",
+    )

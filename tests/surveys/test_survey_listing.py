@@ -356,3 +356,41 @@ def test_the_api_list_gives_each_collections_progress_and_puts_those_that_lag_fi
     assert [item["slug"] for item in as_staff] == sorted(towns)
     assert all(item["figures"] is None for item in as_staff)
     assert {item["slug"]: item["progress"] for item in as_staff} == progress
+
+
+@pytest.mark.parametrize(
+    ("address", "asked"),
+    [
+        ("/staff/", {}),
+        ("/staff/", {"order": "progress-asc"}),
+        ("/api/v1/surveys/", {"order": "progress-asc", "status": "open"}),
+    ],
+)
+def test_the_lists_read_every_towns_progress_in_the_same_queries_for_three_towns_or_nine(
+    county, address, asked
+):
+    """A county's list reads each town's collection (and, for those who review, its flagged
+    responses left to check) in one go: nine towns take no more queries than three. (The API
+    is read by the towns' staff member: an evaluator's list scores each survey besides.)"""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    Survey.objects.all().delete()
+    staff = get_user_model().objects.create_user("county-staff")
+    client = _client(staff if address.startswith("/api/") else county)
+    counted = []
+    for towns in (range(3), range(3, 9)):
+        for town in towns:
+            survey = make_survey(f"t{town}")
+            SurveyMembership.objects.create(survey=survey, user=staff, role=SurveyMembership.Role.STAFF)
+            make_response(survey)
+            make_response(survey, flags=[{"code": "speeder", "reason": "快"}])
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(address, asked)
+        assert response.status_code == 200
+        counted.append(len(queries))
+    assert counted[0] == counted[1], counted
+    if address.startswith("/api/"):
+        assert [item["progress"]["responses"] for item in response.json()] == [2] * 9
+    else:
+        assert "1 份标记答卷待核查" in response.content.decode()
