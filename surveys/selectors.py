@@ -45,8 +45,13 @@ def survey_catalog(survey: Survey) -> SurveyCatalog:
             .select_related("dimension")
             .order_by("dimension__order", "dimension__code", "order", "code")
         },
-        options={o.code: o for o in Option.objects.filter(survey=survey).order_by("order", "code")},
+        options={o.code: o for o in survey_options(survey)},
     )
+
+
+def survey_options(survey: Survey) -> list[Option]:
+    """The questionnaire's options in their order (one query): all a score document's names need."""
+    return list(Option.objects.filter(survey=survey).order_by("order", "code"))
 
 
 def survey_versions(survey: Survey) -> dict[int, QuestionnaireVersion]:

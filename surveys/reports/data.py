@@ -30,7 +30,7 @@ from surveys.localized import localized, organisation
 from surveys.models import AuditEntry, Invitation, Response, Survey
 from surveys.reports.disclosure import WITHHELD, k_anonymous
 from surveys.scoring import CACHE_SECONDS, document_scheme_digest, score_document, survey_data_key
-from surveys.selectors import survey_catalog, survey_versions
+from surveys.selectors import survey_catalog, survey_options, survey_versions
 from surveys.selectors_progress import quotas_planned
 from surveys.selectors_review import flagged_outcome
 from surveys.services.response_import import FIXED_COLUMNS
@@ -206,11 +206,10 @@ def report_document(survey: Survey, *, method: str = "taylor", language: str = "
     the rest of the report: what a chart image or a comparison needs of today's data."""
     language = report_language(language)
     with translation.override(LANGUAGES[language]):
-        catalog = survey_catalog(survey)
         document = dict(score_document(survey, method=method, lang=language))
         english = language == "en"
         document["options"] = _options(
-            document, {c: localized(o, english=english) for c, o in catalog.options.items()}
+            document, {o.code: localized(o, english=english) for o in survey_options(survey)}
         )
         return document
 
