@@ -77,8 +77,9 @@ def _flagged_as(code: str) -> Q:
 
 
 def _still_to_check(responses):
-    """Those flagged, still counted and not checked and kept yet."""
-    return responses.filter(FOR_REVIEW).filter(excluded=False).exclude(flags=[]).exclude(_kept())
+    """Of the flagged or excluded (FOR_REVIEW), those flagged, still counted and not checked and
+    kept yet."""
+    return responses.filter(excluded=False).exclude(flags=[]).exclude(_kept())
 
 
 def _narrowed(survey: Survey, narrowing: ReviewNarrowing):
@@ -122,7 +123,7 @@ def surveys_to_check(surveys: list[Survey]) -> dict[int, int]:
     counts = dict.fromkeys((s.pk for s in surveys), 0)
     if counts:
         counts.update(
-            _still_to_check(Response.objects.filter(survey_id__in=list(counts)))
+            _still_to_check(Response.objects.filter(survey_id__in=list(counts)).filter(FOR_REVIEW))
             .order_by()
             .values_list("survey_id")
             .annotate(n=Count("*"))

@@ -6,9 +6,16 @@ import re
 
 import pytest
 
-from surveys.models import SurveyMembership
-from surveys.selectors_review import ReviewNarrowing, flag_summary, responses_for_review, responses_to_check
+from surveys.models import Survey, SurveyMembership
+from surveys.selectors_review import (
+    ReviewNarrowing,
+    flag_summary,
+    responses_for_review,
+    responses_to_check,
+    surveys_to_check,
+)
 from surveys.services.review import response_exclude, response_keep
+from tests.factories import make_survey
 from tests.surveys.staff_factories import make_member, make_response
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +105,15 @@ def test_the_list_narrows_to_a_place_and_to_those_still_to_check(survey, respons
     assert responses_to_check(survey, ReviewNarrowing(village="east")) == 1
     assert responses_to_check(survey, ReviewNarrowing(flag="straight_lining")) == 1  # the staff's
     assert responses_to_check(survey) == 3
+    # The lists of surveys count them for every survey at once, the same way.
+    other = make_survey("other")
+    make_response(other, flags=FAST)
+    assert surveys_to_check([survey, other, make_survey("none")]) == {
+        survey.pk: 3,
+        other.pk: 1,
+        Survey.objects.get(slug="none").pk: 0,
+    }
+    assert surveys_to_check([]) == {}
 
 
 def test_the_card_names_each_kind_and_the_places_with_links_to_the_list_narrowed_to_them(
