@@ -1,7 +1,7 @@
 """Quota progress of one survey, in a fixed number of queries whatever its size (eleven;
 ten for a survey without responses; twelve or thirteen when a closed survey's responses span
 more days than the chart shows, to find the busiest of them); and the totals of many surveys at
-once for the lists of surveys (`progress_totals`: seven queries whatever their number).
+once for the lists of surveys (`progress_totals`: seven queries for up to a thousand).
 
 The responses are never loaded, and over 100,000 of them not even read: every count below is
 answered from an index alone (response_survey_cell, the invitation key, the partial index
@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from surveys.localized import localized
 from surveys.models import AgeBand, Group, Invitation, Quota, Response, Survey, Village
 from surveys.selectors_review import FOR_REVIEW
+from surveys.selectors_surveys import SURVEYS_AT_ONCE
 
 CHART_DAYS = 60  # the chart shows at most 60 days (which ones: _per_day)
 COARSE_BLOCKS = 400  # a longer span is first counted in at most this many blocks of days
@@ -452,13 +453,19 @@ def survey_progress(survey: Survey) -> Progress:
 
 
 def progress_totals(surveys: list[Survey]) -> dict[int, Progress]:
-    """The totals of many surveys' progress at once, by survey id, in seven queries whatever
-    their number (a county's list of towns read 81 surveys' progress in eleven queries each): the
-    cells and their counts as `survey_progress` makes them, the last response and the synthetic
-    count; not the invitations nor the days (`invitations` and `per_day` left empty)."""
+    """The totals of many surveys' progress at once, by survey id, in seven queries for up to
+    SURVEYS_AT_ONCE surveys, whatever their size (a county's list of towns read 81 surveys'
+    progress in eleven queries each): the cells and their counts as `survey_progress` makes them,
+    the last response and the synthetic count; not the invitations nor the days (`invitations`
+    and `per_day` left empty)."""
+    totals: dict[int, Progress] = {}
+    for start in range(0, len(surveys), SURVEYS_AT_ONCE):
+        totals.update(_totals(surveys[start : start + SURVEYS_AT_ONCE]))
+    return totals
+
+
+def _totals(surveys: list[Survey]) -> dict[int, Progress]:
     ids = [s.pk for s in surveys]
-    if not ids:
-        return {}
     groups: dict[int, dict[int, Group]] = {pk: {} for pk in ids}
     villages: dict[int, dict[int, Village]] = {pk: {} for pk in ids}
     age_bands: dict[int, dict[int, AgeBand]] = {pk: {} for pk in ids}

@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from surveys.cache import survey_data_token
 from surveys.models import AuditEntry, Group, Response, Survey, Village
+from surveys.selectors_surveys import SURVEYS_AT_ONCE
 from surveys.services.quality import FLAG_KINDS
 from surveys.services.review import IN_BATCH, KEPT_ACTIONS, PK_TEXT, batch_digest
 
@@ -120,10 +121,13 @@ def responses_to_check(survey: Survey, narrowing: ReviewNarrowing | None = None)
 
 def surveys_to_check(surveys: list[Survey]) -> dict[int, int]:
     """`responses_to_check` of many surveys in one query, by survey id (0 for none)."""
-    counts = dict.fromkeys((s.pk for s in surveys), 0)
-    if counts:
+    ids = [s.pk for s in surveys]
+    counts = dict.fromkeys(ids, 0)
+    for start in range(0, len(ids), SURVEYS_AT_ONCE):  # as many as one statement may name
         counts.update(
-            _still_to_check(Response.objects.filter(survey_id__in=list(counts)).filter(FOR_REVIEW))
+            _still_to_check(
+                Response.objects.filter(survey_id__in=ids[start : start + SURVEYS_AT_ONCE]).filter(FOR_REVIEW)
+            )
             .order_by()
             .values_list("survey_id")
             .annotate(n=Count("*"))

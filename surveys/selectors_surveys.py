@@ -30,6 +30,10 @@ if TYPE_CHECKING:
     from surveys.selectors_progress import Progress
 
 SURVEYS_PER_PAGE = 20
+# Surveys a list reads something of in one statement (their progress, their responses to check):
+# each such query names them all, and a database takes only so many parameters in one statement
+# (PostgreSQL's protocol 65,535, SQLite's 32,766); a longer list is read this many at a time.
+SURVEYS_AT_ONCE = 1000
 # The choices are offered once a list is this long (or while something is chosen): a town's two
 # or three surveys need none.
 NARROW_FROM = 6

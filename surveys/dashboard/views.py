@@ -113,8 +113,8 @@ class ListedProgress(NamedTuple):
 
 def _listed_progress(user, surveys: list) -> dict[int, ListedProgress]:
     """What the list says of each survey's collection, by survey id, in a fixed number of
-    queries whatever their number; none for a draft (nothing is collected yet) nor for those who
-    may not see the progress."""
+    queries (per thousand surveys) whatever their size; none for a draft (nothing is collected
+    yet) nor for those who may not see the progress."""
     watched = [s for s in surveys if s.status != s.Status.DRAFT and can_view_progress(user, s)]
     totals = progress_totals(watched)
     to_check = surveys_to_check([s for s in watched if can_review(user, s)])

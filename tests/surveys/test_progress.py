@@ -608,3 +608,28 @@ def test_many_surveys_totals_are_each_surveys_own_in_a_fixed_number_of_queries(
         None,
         "behind",
     )
+
+
+def test_a_longer_list_of_surveys_is_read_a_thousand_at_a_time(
+    quotas, monkeypatch, django_assert_num_queries
+):
+    """A national administrator's list of every survey names no more surveys in one statement
+    than a database takes parameters for: read SURVEYS_AT_ONCE at a time (here 2), the same totals."""
+    from surveys import selectors_progress, selectors_review
+    from surveys.selectors_progress import progress_totals
+    from surveys.selectors_review import surveys_to_check
+    from tests.factories import make_survey
+
+    surveys = [quotas, *(make_survey(f"town{n}") for n in range(4))]
+    for n, survey in enumerate(surveys):
+        for _ in range(n):
+            make_response(survey, flags=[{"code": "speeder", "reason": "快"}])
+    whole = progress_totals(surveys)
+    to_check = surveys_to_check(surveys)
+    monkeypatch.setattr(selectors_progress, "SURVEYS_AT_ONCE", 2)
+    monkeypatch.setattr(selectors_review, "SURVEYS_AT_ONCE", 2)
+    with django_assert_num_queries(7 * 3):
+        parts = progress_totals(surveys)
+    assert {pk: _totals(p) for pk, p in parts.items()} == {pk: _totals(p) for pk, p in whole.items()}
+    with django_assert_num_queries(3):
+        assert surveys_to_check(surveys) == to_check == {s.pk: n for n, s in enumerate(surveys)}
