@@ -17,6 +17,7 @@ comparison.
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -109,8 +110,10 @@ def _publications(surveys: list[Survey]) -> dict[int, PublishedReport]:
 
 
 def _body_in(survey: Survey, year: int) -> tuple[str, int]:
-    """The same body's survey of a year: what the change since the year before is matched on."""
-    return (survey.organisation.strip(), year)
+    """The same body's survey of a year: what the change since the year before is matched on.
+    The body's name as written, whatever the width of its characters (（ and (, ２ and 2, as two
+    years' clerks type them) and whatever spaces it holds."""
+    return ("".join(unicodedata.normalize("NFKC", survey.organisation).split()), year)
 
 
 def survey_figures(

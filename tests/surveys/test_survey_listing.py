@@ -182,6 +182,21 @@ def test_the_change_since_the_year_before_stays_when_that_year_is_not_shown(two_
         assert 'href="/evaluate/hill-2024/?compare=hill-2023#compare"' in card
 
 
+def test_the_year_before_is_the_same_body_whatever_the_width_of_its_characters_and_spaces(two_years):
+    """Two years' clerks write the body's name each their way: full-width brackets and digits one
+    year, half-width and a space the next. The same body: the change is given."""
+    evaluator, before, this = two_years
+    Survey.objects.filter(pk=before.pk).update(organisation="山村镇人民政府（第２片区）")
+    Survey.objects.filter(pk=this.pk).update(organisation=" 山村镇 人民政府(第2片区)")
+    client = _client(evaluator)
+    listed = {item["slug"]: item for item in client.get("/api/v1/surveys/").json()}
+    assert listed["hill-2024"]["figures"]["change"]["base"] == "hill-2023"
+    # Another body's name is not matched.
+    Survey.objects.filter(pk=this.pk).update(organisation="山村乡人民政府(第2片区)")
+    listed = {item["slug"]: item for item in client.get("/api/v1/surveys/").json()}
+    assert listed["hill-2024"]["figures"]["change"] is None
+
+
 def test_the_summary_files_hold_what_the_choices_keep_on_every_page(two_years):
     evaluator, before, this = two_years
     client = _client(evaluator)
