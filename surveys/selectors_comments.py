@@ -25,8 +25,11 @@ from surveys.models import Group, Response, Survey, Village
 DEFAULT_MIN_CELL = 5
 # Control characters pasted into a comment (a vertical tab, say) and noncharacters (U+FFFF):
 # drawn as an empty box on the page, refused by openpyxl in the download or making the workbook
-# one Excel cannot open. Line breaks and tabs stay.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|" + NONCHARACTERS.pattern)
+# one Excel cannot open. And the bidirectional embeddings, overrides and isolates (U+202A–202E,
+# U+2066–2069): no Chinese comment needs one, and an override shows the words after it in
+# reverse order on the page and in the workbook ("\u202e修没灯路" read as 路灯没修) — what staff
+# read is what was typed, in the order typed. Line breaks and tabs stay.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]|" + NONCHARACTERS.pattern)
 
 # What a respondent writes in the box when there is nothing to say: 无, 没有, 暂无意见, 没什么建议,
 # 没有了, "/", "none". In a town's survey these are most of the comments; listed apart (counted,

@@ -127,6 +127,23 @@ def test_a_comment_with_noncharacters_is_listed_without_them_and_its_download_op
     assert "村口路灯不亮。" in [row[3] for row in rows]
 
 
+def test_a_comment_is_read_in_the_order_it_was_typed_whatever_direction_marks_it_holds(client, written):
+    """A right-to-left override (U+202E) pasted into a comment showed the words after it reversed
+    on the page and in the workbook: 路灯没修 typed after one read as 修没灯路. The embeddings,
+    overrides and isolates are left out of what staff read; the stored comment keeps them."""
+    typed = "村里\u202e路灯没修\u202c，\u2067请\u2069尽快。"
+    response = _with_comment(written, typed, village="east")
+    client.force_login(make_member(written, "xiaowang", SurveyMembership.Role.STAFF))
+    html = client.get("/staff/hill-2024/comments/").content.decode()
+    assert "村里路灯没修，请尽快。" in [text for _meta, text in _listed(html)]
+    assert not set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069") & set(html)
+    content = client.get("/staff/hill-2024/comments.xlsx").content
+    rows = list(load_workbook(io.BytesIO(content)).worksheets[0].iter_rows(values_only=True))
+    assert "村里路灯没修，请尽快。" in [row[3] for row in rows]
+    response.refresh_from_db()
+    assert response.comment == typed
+
+
 def test_a_page_at_a_time(client, survey):
     for n in range(53):
         _with_comment(survey, f"意见 {n:02d}", village="east")
