@@ -111,13 +111,13 @@ class SurveyComments:
 
     def narrowed(self, *, village: str = "", group: str = "", words: str = "") -> SurveyComments:
         """The list narrowed to one named village's comments, one named group's and/or those that
-        hold `words` (spaces and case aside: "路 灯" finds "路灯坏了")."""
+        hold `words`: each word apart (as the lists of surveys take them), case and the comment's
+        own spaces aside — "路灯" finds "村口路 灯不亮", "路灯 修" those that speak of both."""
         kept = self.of_village(village) if village else self.comments
         if group:
             kept = [c for c in kept if c.group_code == group]
-        if _words(words):
-            wanted = _words(words).casefold()
-            kept = [c for c in kept if wanted in _words(c.text).casefold()]
+        if wanted := words.casefold().split():
+            kept = [c for c in kept if all(word in _words(c.text).casefold() for word in wanted)]
         return dataclasses.replace(self, comments=kept, withheld=sum(c.withheld for c in kept))
 
 

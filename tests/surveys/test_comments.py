@@ -373,7 +373,8 @@ def test_the_same_words_in_several_responses_are_counted_on_each(client, written
 
 def test_staff_find_the_comments_that_hold_some_words_and_download_just_those(client, written):
     """Hundreds of comments: staff look for what was said about the street lights (路灯), in the
-    whole survey or one village; spaces and case aside; the download holds what the page lists."""
+    whole survey or one village; the comment's spaces and case aside, the words apart each looked
+    for; the download holds what the page lists."""
     _with_comment(written, "村口路 灯不亮。", village="east")
     _with_comment(written, "Street LIGHTS are out.", village=None, group="staff", age_band=None)
     client.force_login(make_member(written, "xiaowang", SurveyMembership.Role.STAFF))
@@ -405,6 +406,15 @@ def test_staff_find_the_comments_that_hold_some_words_and_download_just_those(cl
     assert "<script>alert(1)</script>" not in hostile and "含“&lt;script&gt;" in hostile
     english = client.get("/staff/hill-2024/comments/?q=street+lights&lang=en").content.decode()
     assert [text for _meta, text in _listed(english)] == ["Street LIGHTS are out."]
+    # Words apart are each looked for, as in the lists of surveys: what speaks of both.
+    both = client.get("/staff/hill-2024/comments/", {"q": "路灯 修"}).content.decode()
+    assert [text for _meta, text in _listed(both)] == ["路灯坏了很久没人修。"]
+    assert [
+        text
+        for _meta, text in _listed(
+            client.get("/staff/hill-2024/comments/", {"q": "修 路灯"}).content.decode()
+        )
+    ] == ["路灯坏了很久没人修。"]
 
 
 def test_evaluators_read_what_one_named_group_wrote(client, written):
