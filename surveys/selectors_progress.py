@@ -129,7 +129,7 @@ class Progress:
     villages: dict[int, Village] = field(default_factory=dict)
     groups: dict[int, Group] = field(default_factory=dict)
     last_response_at: datetime | None = None
-    synthetic: int | None = None  # synthetic demo responses, excluded ones too (None: not counted yet)
+    synthetic: int = 0  # synthetic demo responses, excluded ones too
     generated_at: datetime = field(default_factory=timezone.now)
 
     # The cells are made once (survey_progress, progress_totals) before anything reads them:
@@ -309,12 +309,6 @@ def quota_clashes(survey_id: int) -> list[QuotaClash]:
     return clashes
 
 
-def synthetic_stored(survey: Survey) -> int:
-    """The survey's synthetic demo responses, excluded ones too (the partial index
-    response_synthetic alone: empty, and never read through, for a real survey)."""
-    return Response.objects.filter(survey=survey, source=Response.Source.SYNTHETIC).order_by().count()
-
-
 class _Counting:
     """Builds one survey's cells: its quotas, and the responses per cell counted into each quota
     that covers them (a combination no quota covers gets a cell of its own, without a target)."""
@@ -394,46 +388,19 @@ class _Counting:
 
 
 def survey_progress(survey: Survey) -> Progress:
-    """Received vs target per cell, invitations returned, responses per day (eleven queries)."""
-    groups = {g.pk: g for g in Group.objects.filter(survey=survey)}
-    villages = {v.pk: v for v in Village.objects.filter(survey=survey)}
-    age_bands = {a.pk: a for a in AgeBand.objects.filter(survey=survey)}
-    quotas = list(Quota.objects.filter(survey=survey))
+    """Received vs target per cell, invitations returned, responses per day (eleven queries:
+    the totals as the lists read them, seven, then the invitations and the days)."""
+    progress = _totals([survey])[survey.pk]
+    groups, villages = progress.groups, progress.villages
     invitations = {
         i.pk: InvitationProgress(invitation=i)
         for i in Invitation.objects.filter(survey=survey).order_by("group__order", "village__order", "token")
     }
     for row in invitations.values():
-        # Set from the dictionaries above rather than joined: no extra query, same objects.
+        # Set from the totals' dictionaries rather than joined: no extra query, same objects.
         row.invitation.group = groups[row.invitation.group_id]
         row.invitation.village = villages.get(row.invitation.village_id)
-    progress = Progress(
-        survey=survey,
-        cells=[],
-        invitations=list(invitations.values()),
-        per_day=[],
-        villages=villages,
-        groups=groups,
-    )
-    counting = _Counting(progress, age_bands, quotas)
-    # All responses per cell, excluded ones too (index response_survey_cell)...
-    for *where, n in (
-        Response.objects.filter(survey=survey)
-        .order_by()
-        .values_list("group_id", "village_id", "age_band_id")
-        .annotate(n=Count("*"))
-    ):
-        counting.all(tuple(where), n)
-    # ...then the excluded few taken back out, and the flagged counted (partial index response_review).
-    for *where, excluded, n, flagged in (
-        Response.objects.filter(survey=survey)
-        .filter(FOR_REVIEW)
-        .order_by()
-        .values_list("group_id", "village_id", "age_band_id", "excluded")
-        .annotate(n=Count("*"), flagged=Count("pk", filter=~Q(flags=[])))
-    ):
-        counting.for_review(tuple(where), excluded, n, flagged)
-    counting.done()
+    progress.invitations = list(invitations.values())
     for invitation_id, n in (
         Response.objects.filter(invitation_id__in=list(invitations))
         .order_by()
@@ -442,12 +409,6 @@ def survey_progress(survey: Survey) -> Progress:
     ):
         invitations[invitation_id].responses += n
     progress.without_invitation = progress.responses - sum(i.responses for i in invitations.values())
-    progress.last_response_at = (
-        Response.objects.filter(survey=survey)
-        .order_by("-received_at")
-        .values_list("received_at", flat=True)
-        .first()
-    )
     progress.per_day, progress.per_day_earlier, progress.per_day_later = _per_day(survey)
     return progress
 
@@ -465,6 +426,8 @@ def progress_totals(surveys: list[Survey]) -> dict[int, Progress]:
 
 
 def _totals(surveys: list[Survey]) -> dict[int, Progress]:
+    """The totals of a few surveys, in seven queries: their parts and quotas, the two counts per
+    cell, and each one's last response and synthetic count."""
     ids = [s.pk for s in surveys]
     groups: dict[int, dict[int, Group]] = {pk: {} for pk in ids}
     villages: dict[int, dict[int, Village]] = {pk: {} for pk in ids}
@@ -486,7 +449,7 @@ def _totals(surveys: list[Survey]) -> dict[int, Progress]:
             groups=groups[survey.pk],
         )
         counting[survey.pk] = _Counting(progress, age_bands[survey.pk], quotas[survey.pk])
-    # The same two counts as survey_progress's, of every survey at once (the same indexes, led by survey).
+    # All responses per cell, excluded ones too (index response_survey_cell)...
     for survey_id, *where, n in (
         Response.objects.filter(survey_id__in=ids)
         .order_by()
@@ -494,6 +457,7 @@ def _totals(surveys: list[Survey]) -> dict[int, Progress]:
         .annotate(n=Count("*"))
     ):
         counting[survey_id].all(tuple(where), n)
+    # ...then the excluded few taken back out, and the flagged counted (partial index response_review).
     for survey_id, *where, excluded, n, flagged in (
         Response.objects.filter(survey_id__in=ids)
         .filter(FOR_REVIEW)

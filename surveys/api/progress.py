@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 from surveys.api.score_schema import refusals
 from surveys.localized import localized, place
 from surveys.permissions import CanViewProgress, survey_get_for
-from surveys.selectors_progress import Progress, survey_progress, synthetic_stored
+from surveys.selectors_progress import Progress, survey_progress
 from surveys.selectors_review import flag_summary
 from surveys.services.quality import FLAG_KINDS
 
@@ -82,7 +82,7 @@ class TotalsSerializer(serializers.Serializer):
     )
 
     def get_synthetic(self, progress: Progress) -> int:
-        return progress.synthetic if progress.synthetic is not None else synthetic_stored(progress.survey)
+        return progress.synthetic
 
 
 class InvitationRowSerializer(serializers.Serializer):

@@ -46,7 +46,6 @@ from surveys.selectors_progress import (
     Progress,
     progress_totals,
     survey_progress,
-    synthetic_stored,
 )
 from surveys.selectors_review import (
     ReviewNarrowing,
@@ -258,7 +257,7 @@ def survey_dashboard(request, slug: str):
         "survey": survey,
         "progress": progress,
         # The demo's made-up responses, said in red as on every page that shows them.
-        "synthetic": synthetic_stored(survey),
+        "synthetic": progress.synthetic,
         # Closed, but still taking answers given offline before the close (late_grace_hours).
         "late_until": late_until(survey),
         "tables": group_tables(progress.cells),
@@ -394,7 +393,7 @@ def survey_reminders_page(request, slug: str):
         {
             "survey": survey,
             "progress": progress,
-            "synthetic": synthetic_stored(survey),
+            "synthetic": progress.synthetic,
             "reminders": survey_reminders(survey, progress, links),
         },
     )

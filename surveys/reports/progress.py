@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from surveys.localized import localized, place
 from surveys.models import Survey
 from surveys.reports.xlsx import ALERT, HEADER_FILL, NOTE, fit_widths, put_cell, synthetic_note
-from surveys.selectors_progress import Cell, Progress, synthetic_stored
+from surveys.selectors_progress import Cell, Progress
 
 PERCENT = "0.0%"
 
@@ -97,7 +97,7 @@ def _sheet(sheet, notes: list[tuple[str, Font]], headers: list[str], rows: list[
 def progress_xlsx(survey: Survey, progress: Progress, invitations: list[dict]) -> bytes:
     """`invitations`: the staff page's table of links (surveys.dashboard.views._invitation_rows),
     their addresses given only to those who hand links out, and only for links still in use."""
-    notes = _notes(survey, progress, synthetic_stored(survey))
+    notes = _notes(survey, progress, progress.synthetic)
     where = [_("村（社区）"), _("受访群体"), _("年龄段")]
     workbook = Workbook()
 

@@ -329,10 +329,10 @@ def test_the_api_takes_the_same_queries_whatever_the_size(
     _fill(survey, size)
     url = f"/api/v1/surveys/{survey.slug}/progress/"
     staff_client.get(url)  # the kinds of flag counted once for this state of the data
-    # session, user, survey with the user's roles, then the selector's eleven, the synthetic
-    # count, the flags' kinds from the cache (the data token, the counts: the test settings'
-    # cache is in the database)
-    with django_assert_num_queries(17):
+    # session, user, survey with the user's roles, then the selector's eleven (the synthetic
+    # count among them), the flags' kinds from the cache (the data token, the counts: the test
+    # settings' cache is in the database)
+    with django_assert_num_queries(16):
         assert staff_client.get(url).status_code == 200
 
 
@@ -347,11 +347,11 @@ def test_the_dashboard_takes_the_same_queries_whatever_the_size(
             survey=survey, user=chief, action="response_excluded", response=response, reason="重复"
         )
     staff_client.get(f"/staff/{survey.slug}/")  # the kinds of flag counted once for this state
-    # session, user, survey with roles, eleven for progress, review list (its count and its
-    # page), the flags' kinds from the cache (two look-ups: the test settings' cache is in the
-    # database), how many are left to check, audit log, five for the paper sheets' summary, how
-    # many are synthetic (the demo's)
-    with django_assert_num_queries(26):
+    # session, user, survey with roles, eleven for progress (how many are synthetic, the demo's,
+    # among them), review list (its count and its page), the flags' kinds from the cache (two
+    # look-ups: the test settings' cache is in the database), how many are left to check, audit
+    # log, five for the paper sheets' summary
+    with django_assert_num_queries(25):
         assert staff_client.get(f"/staff/{survey.slug}/").status_code == 200
 
 
@@ -361,7 +361,7 @@ def test_an_administrator_dashboard_takes_the_same_queries_as_staff(
     _fill(survey, 10)
     client.force_login(make_user("chief", superuser=True))
     client.get(f"/staff/{survey.slug}/")  # as the staff's: the kinds of flag counted once
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(25):
         assert client.get(f"/staff/{survey.slug}/").status_code == 200
 
 
